@@ -1,0 +1,192 @@
+"""The channels a message can leave by; each accepts a message or raises DeliveryError."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import smtplib
+import ssl
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from email.message import EmailMessage
+from email.utils import formatdate
+from pathlib import Path
+from types import TracebackType
+from typing import Protocol, Self
+from urllib.parse import parse_qs, unquote, urlsplit
+
+TIMEOUT_SECONDS = 30
+
+
+class DeliveryError(Exception):
+    """Raised when a channel did not accept a message; the message stays queued for a retry."""
+
+
+@dataclass(frozen=True, slots=True)
+class Outgoing:
+    """A message as a channel sends it."""
+
+    send_key: str
+    address: str
+    subject: str
+    body: str
+    attachment: Path | None = None
+
+
+class Channel(Protocol):
+    def send(self, message: Outgoing) -> None: ...
+    def close(self) -> None: ...
+
+
+def message_id(send_key: str) -> str:
+    """The same Message-ID for every attempt, so a resend after a crash can be recognised."""
+    return f"<{hashlib.sha256(send_key.encode()).hexdigest()[:32]}@lianjie>"
+
+
+def compose_email(message: Outgoing, sender: str) -> EmailMessage:
+    email = EmailMessage()
+    email["From"] = sender
+    email["To"] = message.address
+    email["Subject"] = message.subject
+    email["Date"] = formatdate(localtime=True)
+    email["Message-ID"] = message_id(message.send_key)
+    email.set_content(message.body)
+    if message.attachment is not None:
+        email.add_attachment(
+            message.attachment.read_bytes(),
+            maintype="application",
+            subtype="pdf",
+            filename=message.attachment.name,
+        )
+    return email
+
+
+def redact(url: str) -> str:
+    """A URL without its user name and password, fit for a log line or an error."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    port = f":{parts.port}" if parts.port else ""
+    return f"{parts.scheme}://{host}{port}{parts.path}"
+
+
+def _safe_name(send_key: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]", "_", send_key)
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write to a temporary file and rename it, so a crash never leaves half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.tmp")
+    temporary.write_bytes(data)
+    os.replace(temporary, path)
+
+
+class FileOutbox:
+    """Writes e-mails as .eml and text messages as .json files: the default with no gateway."""
+
+    def __init__(self, folder: Path, kind: str, sender: str) -> None:
+        self.folder, self.kind, self.sender = folder, kind, sender
+
+    def send(self, message: Outgoing) -> None:
+        name = _safe_name(message.send_key)
+        if self.kind == "email":
+            data = compose_email(message, self.sender).as_bytes()
+            write_atomically(self.folder / "email" / f"{name}.eml", data)
+        else:
+            payload = {"phone": message.address, "text": message.body, "id": message.send_key}
+            data = json.dumps(payload, ensure_ascii=False, indent=1).encode()
+            write_atomically(self.folder / "sms" / f"{name}.json", data)
+
+    def close(self) -> None:
+        return None
+
+
+class SmtpChannel:
+    """E-mail over SMTP (`smtp://user:pass@host:587?starttls=1` or `smtps://…`); one connection."""
+
+    def __init__(self, url: str, sender: str) -> None:
+        self.url, self.sender = url, sender
+        self._connection: smtplib.SMTP | None = None
+
+    def _connect(self) -> smtplib.SMTP:
+        parts = urlsplit(self.url)
+        options = parse_qs(parts.query)
+        host, port = parts.hostname or "localhost", parts.port
+        try:
+            if parts.scheme == "smtps":
+                connection: smtplib.SMTP = smtplib.SMTP_SSL(
+                    host, port or 465, timeout=TIMEOUT_SECONDS, context=ssl.create_default_context()
+                )
+            else:
+                connection = smtplib.SMTP(host, port or 25, timeout=TIMEOUT_SECONDS)
+                if options.get("starttls", ["0"])[0] in {"1", "true", "yes"}:
+                    connection.starttls(context=ssl.create_default_context())
+            if parts.username:
+                connection.login(unquote(parts.username), unquote(parts.password or ""))
+        except (OSError, smtplib.SMTPException) as error:
+            raise DeliveryError(f"SMTP {redact(self.url)}: {_describe(error)}") from None
+        return connection
+
+    def send(self, message: Outgoing) -> None:
+        if self._connection is None:
+            self._connection = self._connect()
+        email = compose_email(message, self.sender)
+        try:
+            refused = self._connection.send_message(email)
+        except (OSError, smtplib.SMTPException) as error:
+            self.close()
+            raise DeliveryError(f"SMTP {redact(self.url)}: {_describe(error)}") from None
+        if refused:
+            raise DeliveryError(f"SMTP refused {message.address}: {refused}")
+
+    def close(self) -> None:
+        if self._connection is not None:
+            try:
+                self._connection.quit()
+            except (OSError, smtplib.SMTPException):
+                pass
+            self._connection = None
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: type[BaseException] | BaseException | TracebackType | None) -> None:
+        self.close()
+
+
+class SmsGateway:
+    """Text messages as a JSON POST `{"phone", "text", "id"}` to an HTTP gateway; 2xx accepts."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+
+    def send(self, message: Outgoing) -> None:
+        payload = {"phone": message.address, "text": message.body, "id": message.send_key}
+        request = urllib.request.Request(  # noqa: S310  (the scheme is checked by Settings)
+            self.url,
+            data=json.dumps(payload, ensure_ascii=False).encode(),
+            headers={"Content-Type": "application/json; charset=utf-8"},
+            method="POST",
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310
+                response.read()
+        except urllib.error.HTTPError as error:
+            raise DeliveryError(f"SMS gateway {redact(self.url)} answered {error.code}") from None
+        except (OSError, urllib.error.URLError) as error:
+            raise DeliveryError(f"SMS gateway {redact(self.url)}: {_describe(error)}") from None
+
+    def close(self) -> None:
+        return None
+
+
+def _describe(error: BaseException) -> str:
+    # Exception texts from smtplib can echo the AUTH line; keep only the kind and the server's code.
+    if isinstance(error, smtplib.SMTPResponseException):
+        return f"{type(error).__name__} {error.smtp_code}"
+    return type(error).__name__ + (
+        f" ({error.strerror})" if isinstance(error, OSError) and error.strerror else ""
+    )

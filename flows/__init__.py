@@ -1,0 +1,1 @@
+"""The quarterly rhythm as Prefect flows: cycle, dispatch, collect, reports."""

@@ -1,0 +1,104 @@
+"""What every flow needs: settings, parameter checks, the quarter's policy, artifacts."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
+from pydantic import BaseModel
+from sqlmodel import Session
+
+from lianjie.exceptions import LianjieInputError
+from lianjie.settings import Settings
+from models.domain import Quarter, Reject
+from models.education import StoredSession
+from models.tables import QuarterCycle
+from policy.config import LoadedPolicy, parse_policy
+from policy.schedule import SessionPlan
+
+
+class RejectOut(BaseModel):
+    """A rejected row as summaries and JSON output show it."""
+
+    source: str
+    row: int
+    column: str
+    reason: str
+
+    @classmethod
+    def of(cls, source: str, reject: Reject) -> RejectOut:
+        return cls(source=source, row=reject.row, column=reject.column, reason=reject.reason)
+
+
+def settings() -> Settings:
+    """The settings in force, read when a flow starts (never at import time)."""
+    return Settings()
+
+
+def parse_quarter(label: str, *, default: Quarter | None = None) -> Quarter:
+    """The quarter parameter (empty means `default`), or one clear message before any work."""
+    if not label.strip() and default is not None:
+        return default
+    try:
+        return Quarter.parse(label)
+    except ValueError as error:
+        raise LianjieInputError(str(error)) from None
+
+
+def today(config: Settings) -> date:
+    """Today in the organisation's time zone."""
+    return datetime.now(config.zone).date()
+
+
+def this_quarter(config: Settings) -> Quarter:
+    return Quarter.containing(today(config))
+
+
+def existing_file(value: str | Path, what: str) -> Path:
+    path = Path(value).expanduser()
+    if not path.is_file():
+        raise LianjieInputError(f"{what} {path} does not exist or is not a file")
+    return path
+
+
+def quarter_policy(*, session: Session, quarter: str) -> tuple[QuarterCycle, LoadedPolicy]:
+    """The stored quarter and the policy it was opened with."""
+    cycle = session.get(QuarterCycle, quarter)
+    if cycle is None:
+        raise LianjieInputError(
+            f"quarter {quarter} has not been started: run `lianjie cycle --quarter {quarter} "
+            "--roster FILE` first"
+        )
+    return cycle, parse_policy(cycle.policy_text, source=f"policy of {quarter}")
+
+
+def as_plan(stored: StoredSession) -> SessionPlan:
+    """A stored session as the planner sees it (enrolled people included)."""
+    return SessionPlan(
+        stored.code,
+        stored.programme_code,
+        stored.round_no,
+        stored.held_on,
+        stored.starts_at,
+        stored.venue,
+        stored.capacity,
+        set(stored.enrolled),
+        stored.makeup,
+    )
+
+
+def artifact_key(*parts: str) -> str:
+    """Artifact keys may hold only lowercase letters, digits and dashes."""
+    return "-".join(parts).lower().replace("_", "-")
+
+
+def publish_table(key: str, rows: list[dict[str, Any]], description: str) -> None:
+    """A table in the Prefect UI's Artifacts page (nothing when there is no row to show)."""
+    if rows:
+        create_table_artifact(key=key, table=rows, description=description)
+
+
+def publish_markdown(key: str, markdown: str, description: str) -> None:
+    create_markdown_artifact(key=key, markdown=markdown, description=description)

@@ -1,0 +1,345 @@
+"""quarterly-cycle: import the roster, classify, schedule, plan reminders, queue invitations."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date
+from pathlib import Path
+
+from prefect import flow, get_run_logger, task
+from pydantic import BaseModel
+
+from flows.common import (
+    RejectOut,
+    artifact_key,
+    as_plan,
+    existing_file,
+    parse_quarter,
+    publish_table,
+    quarter_policy,
+    settings,
+    this_quarter,
+    today,
+)
+from flows.messages import plan_messages
+from intake.read import read_table
+from intake.roster import parse_roster
+from models.db import session_for, utcnow
+from models.domain import Language, Quarter, Track
+from models.education import (
+    quarter_tracks,
+    replace_assignments,
+    store_programmes,
+    store_schedule,
+    stored_sessions,
+)
+from models.outbox import cancel_messages
+from models.roster import (
+    as_record,
+    find_import,
+    quarter_cadres,
+    record_import,
+    store_roster,
+    unit_names,
+)
+from models.tables import QuarterCycle
+from policy.calendar import calendar_for
+from policy.classify import classify_all, key_areas_of
+from policy.config import load_policy
+from policy.schedule import SessionPlan, plan_sessions
+
+
+class ImportSummary(BaseModel):
+    """What a file import did, for the CLI, JSON output and artifacts."""
+
+    source: str
+    read: int
+    accepted: int
+    rejected: int
+    already_imported: bool = False
+    unknown_columns: list[str] = []
+    rejects: list[RejectOut] = []
+
+
+class CycleSummary(BaseModel):
+    quarter: str
+    as_of: date
+    policy_sha256: str
+    roster: ImportSummary
+    tracks: dict[str, int]
+    sessions: dict[str, int]
+    messages: dict[str, int]
+
+
+@task
+def open_quarter(db_url: str, quarter: str, as_of: date, policy_file: str | None) -> str:
+    """Record the quarter with the policy in force (text and hash) and its programmes."""
+    loaded = load_policy(Path(policy_file) if policy_file else None)
+    period = Quarter.parse(quarter)
+    with session_for(db_url) as session:
+        cycle = session.get(QuarterCycle, quarter) or QuarterCycle(
+            label=quarter,
+            starts_on=period.starts_on,
+            ends_on=period.ends_on,
+            as_of=as_of,
+            policy_name="",
+            policy_text="",
+            policy_sha256="",
+            created_at=utcnow(),
+        )
+        cycle.as_of, cycle.policy_name = as_of, f"{loaded.policy.name} v{loaded.policy.version}"
+        cycle.policy_text, cycle.policy_sha256 = loaded.text, loaded.sha256
+        session.add(cycle)
+        store_programmes(
+            session=session,
+            rows=[
+                {
+                    "quarter": quarter,
+                    "code": p.code,
+                    "track": p.track.value,
+                    "name_zh": p.name_zh,
+                    "name_en": p.name_en,
+                    "sessions_required": p.sessions_per_quarter,
+                    "duration_minutes": p.duration_minutes,
+                    "pass_mark": p.pass_mark,
+                    "confidential": p.confidential,
+                }
+                for p in loaded.policy.programmes
+            ],
+        )
+    return loaded.sha256
+
+
+@task
+def import_roster(db_url: str, quarter: str, roster: str) -> ImportSummary:
+    """Read and validate the roster, then store cadres, units, changes and rejects at once."""
+    logger = get_run_logger()
+    table = read_table(Path(roster))
+    result = parse_roster(table)
+    with session_for(db_url) as session:
+        _, loaded = quarter_policy(session=session, quarter=quarter)
+        earlier = find_import(session=session, quarter=quarter, kind="roster", sha256=table.sha256)
+        if earlier is not None:
+            logger.info("%s was already imported into %s; nothing changes", roster, quarter)
+        else:
+            areas = {
+                c.unit_code: ",".join(key_areas_of(c.unit_name, loaded.policy))
+                for c in result.accepted
+            }
+            stored = store_roster(
+                session=session,
+                quarter=quarter,
+                previous=Quarter.parse(quarter).previous.label,
+                cadres=result.accepted,
+                unit_key_areas=areas,
+            )
+            record_import(
+                session=session,
+                quarter=quarter,
+                kind="roster",
+                source=table.source,
+                sha256=table.sha256,
+                read=result.read,
+                accepted=len(result.accepted),
+                rejects=result.rejects,
+            )
+            logger.info("roster stored: %s", stored)
+        cycle = session.get(QuarterCycle, quarter)
+        assert cycle is not None
+        cycle.roster_sha256 = table.sha256
+        session.add(cycle)
+    if result.unknown_columns:
+        logger.warning(
+            "columns ignored (not in the roster contract): %s", ", ".join(result.unknown_columns)
+        )
+    logger.info(
+        "roster %s: %d rows read, %d accepted, %d rejected",
+        table.source,
+        result.read,
+        len(result.accepted),
+        len(result.rejects),
+    )
+    return ImportSummary(
+        source=table.source,
+        read=result.read,
+        accepted=len(result.accepted),
+        rejected=len(result.rejects),
+        already_imported=earlier is not None,
+        unknown_columns=result.unknown_columns,
+        rejects=[RejectOut.of(table.source, r) for r in result.rejects],
+    )
+
+
+@task
+def classify_cadres(db_url: str, quarter: str, as_of: date) -> dict[str, int]:
+    """Put every cadre on the roster on their tracks, with reasons."""
+    with session_for(db_url) as session:
+        _, loaded = quarter_policy(session=session, quarter=quarter)
+        names = unit_names(session=session)
+        cadres = [
+            as_record(c, names.get(c.unit_code, c.unit_code))
+            for c in quarter_cadres(session=session, quarter=quarter)
+        ]
+        assignments = classify_all(cadres, loaded.policy, as_of)
+        replace_assignments(session=session, quarter=quarter, assignments=assignments)
+    counts = Counter(a.track.value for a in assignments)
+    get_run_logger().info("classified %d cadres: %s", len(cadres), dict(counts))
+    return {track.value: counts[track.value] for track in Track}
+
+
+@task
+def schedule_sessions(
+    db_url: str, quarter: str, as_of: date, calendar_overrides: str | None
+) -> dict[str, int]:
+    """Enrol everyone each track requires in sessions on working days, within capacity."""
+    period = Quarter.parse(quarter)
+    with session_for(db_url) as session:
+        _, loaded = quarter_policy(session=session, quarter=quarter)
+        rules = loaded.policy
+        calendar = calendar_for(period.starts_on, period.ends_on, _path(calendar_overrides))
+        first = max(
+            period.starts_on, calendar.shift_working_days(as_of, rules.sessions.lead_working_days)
+        )
+        demand: dict[str, set[str]] = {p.code: set() for p in rules.programmes}
+        for employee_id, tracks in quarter_tracks(session=session, quarter=quarter).items():
+            for track in tracks:
+                for programme in rules.programmes_for(Track(track)):
+                    demand[programme.code].add(employee_id)
+        existing = [as_plan(s) for s in stored_sessions(session=session, quarter=quarter)]
+        plan = plan_sessions(
+            quarter=period,
+            programmes=rules.programmes,
+            demand=demand,
+            existing=existing,
+            days=calendar.working_days(first, period.ends_on),
+            rules=rules.sessions,
+        )
+        store_schedule(
+            session=session,
+            quarter=quarter,
+            new_sessions=[_session_row(s) for s in plan.new_sessions],
+            enrolments=plan.enrolments,
+            withdrawals=plan.withdrawals,
+        )
+        cancel_messages(
+            session=session,
+            prefixes=[
+                f"{kind}:{code}:{who}:"
+                for code, who in plan.withdrawals
+                for kind in ("invitation", "session_reminder")
+            ],
+        )
+    logger = get_run_logger()
+    if calendar.is_estimated(period.year):
+        logger.warning(
+            "no official holiday notice for %d yet: working days are estimated; "
+            "add the notice to the calendar override file",
+            period.year,
+        )
+    if plan.unplaced:
+        logger.warning(
+            "%d enrolments could not be placed (no free working day left)", len(plan.unplaced)
+        )
+    logger.info(
+        "scheduled %d new sessions, %d enrolments, %d withdrawals",
+        len(plan.new_sessions),
+        len(plan.enrolments),
+        len(plan.withdrawals),
+    )
+    return {
+        "new_sessions": len(plan.new_sessions),
+        "enrolments": len(plan.enrolments),
+        "withdrawals": len(plan.withdrawals),
+        "unplaced": len(plan.unplaced),
+    }
+
+
+def _path(value: str | None) -> Path | None:
+    return Path(value) if value else None
+
+
+def _session_row(plan: SessionPlan) -> dict[str, object]:
+    return {
+        "code": plan.code,
+        "programme_code": plan.programme_code,
+        "round_no": plan.round_no,
+        "held_on": plan.held_on,
+        "starts_at": plan.starts_at,
+        "venue": plan.venue,
+        "capacity": plan.capacity,
+        "makeup": plan.makeup,
+    }
+
+
+@flow(name="quarterly-cycle", log_prints=True)
+def quarterly_cycle(
+    quarter: str = "",
+    roster: str = "",
+    policy: str | None = None,
+    as_of: date | None = None,
+    lang: Language | None = None,
+) -> CycleSummary:
+    """Start a quarter: import the roster, classify cadres, schedule sessions, plan reminders.
+
+    Args:
+        quarter: The quarter to run, written YYYYQn, e.g. 2026Q4; empty means the current quarter.
+        roster: Path of the roster file (.xlsx or .csv) on the machine that runs the flow;
+            empty means LIANJIE_ROSTER.
+        policy: Path of a policy TOML file; empty means LIANJIE_POLICY or the bundled defaults.
+        as_of: The date the rules are applied on (newly promoted, discipline windows); today if empty.
+        lang: Language of the messages and greeting cards; empty means LIANJIE_LANG (zh).
+    """
+    config = settings()
+    period = parse_quarter(quarter, default=this_quarter(config))
+    roster_file = existing_file(roster or config.roster or "", "roster file")
+    policy_file = policy or (str(config.policy) if config.policy else None)
+    as_of = as_of or max(today(config), period.starts_on)
+    language = (lang or config.lang).value
+    overrides = str(config.calendar_overrides) if config.calendar_overrides else None
+
+    policy_sha = open_quarter(config.db_url, period.label, as_of, policy_file)
+    imported = import_roster(config.db_url, period.label, str(roster_file))
+    tracks = classify_cadres(config.db_url, period.label, as_of)
+    sessions = schedule_sessions(config.db_url, period.label, as_of, overrides)
+    messages = plan_messages(
+        config.db_url,
+        period.label,
+        as_of,
+        language,
+        config.organisation,
+        str(config.reports_dir / "cards"),
+        overrides,
+    )
+    summary = CycleSummary(
+        quarter=period.label,
+        as_of=as_of,
+        policy_sha256=policy_sha,
+        roster=imported,
+        tracks=tracks,
+        sessions=sessions,
+        messages=messages,
+    )
+    publish_cycle(summary)
+    return summary
+
+
+def publish_cycle(summary: CycleSummary) -> None:
+    """The cycle's summary and the roster's rejects as tables in the Prefect UI."""
+    rows = [
+        {"what": "roster rows read", "count": summary.roster.read},
+        {"what": "roster rows accepted", "count": summary.roster.accepted},
+        {"what": "roster rows rejected", "count": summary.roster.rejected},
+    ]
+    rows += [{"what": f"track {track}", "count": n} for track, n in summary.tracks.items()]
+    rows += [{"what": f"sessions: {k}", "count": n} for k, n in summary.sessions.items()]
+    rows += [{"what": f"messages: {k}", "count": n} for k, n in summary.messages.items()]
+    publish_table(
+        artifact_key("cycle", summary.quarter),
+        rows,
+        f"Quarterly cycle {summary.quarter} (as of {summary.as_of})",
+    )
+    publish_table(
+        artifact_key("roster-rejects", summary.quarter),
+        [r.model_dump() for r in summary.roster.rejects],
+        f"Roster rows rejected in {summary.quarter}",
+    )

@@ -1,0 +1,113 @@
+"""demo-quarter: a synthetic city runs a whole quarter through the four real flows."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from prefect import flow, get_run_logger, task
+from pydantic import BaseModel
+from sqlmodel import col, select
+
+from flows.collect import CollectSummary, collect_completions
+from flows.common import parse_quarter, settings
+from flows.cycle import CycleSummary, quarterly_cycle
+from flows.dispatch import DispatchSummary, daily_dispatch
+from flows.reports import ReportsSummary, accountability_reports
+from lianjie.synthetic import (
+    COMPLETION_HEADER,
+    HEADER,
+    completion_rows,
+    roster_rows,
+    with_mistakes,
+    write_csv,
+)
+from models.db import session_for
+from models.tables import EducationSession, Enrolment, Message
+
+
+class DemoSummary(BaseModel):
+    quarter: str
+    cycle: CycleSummary
+    dispatches: list[DispatchSummary]
+    collected: CollectSummary
+    reports: ReportsSummary
+
+
+@task
+def write_demo_roster(folder: str, quarter: str, as_of: date, units: int, per_unit: int) -> str:
+    """A synthetic roster as an HR department exports it, mistakes included."""
+    rows = with_mistakes(roster_rows(units, per_unit, as_of))
+    return str(write_csv(Path(folder) / f"roster-{quarter}.csv", HEADER, rows))
+
+
+@task
+def write_demo_completions(db_url: str, folder: str, quarter: str, until: date) -> str:
+    """Sign-in sheets for the sessions held, as the venues would send them back."""
+    with session_for(db_url) as session:
+        enrolled = session.exec(
+            select(
+                Enrolment.session_code,
+                Enrolment.employee_id,
+                EducationSession.programme_code,
+                EducationSession.held_on,
+            )
+            .join(EducationSession, col(EducationSession.code) == col(Enrolment.session_code))
+            .where(EducationSession.quarter == quarter, Enrolment.status == "enrolled")
+            .order_by(
+                col(EducationSession.held_on),
+                col(Enrolment.session_code),
+                col(Enrolment.employee_id),
+            )
+        ).all()
+    rows = completion_rows(enrolled, until)
+    return str(write_csv(Path(folder) / f"completions-{quarter}.csv", COMPLETION_HEADER, rows))
+
+
+@task
+def dispatch_dates(db_url: str, quarter: str) -> list[date]:
+    """The days invitations and holiday reminders fall due: the demo dispatches on each."""
+    with session_for(db_url) as session:
+        days = session.exec(
+            select(Message.due_on)
+            .distinct()
+            .where(
+                Message.quarter == quarter,
+                col(Message.kind).in_(["invitation", "holiday_reminder"]),
+            )
+        ).all()
+    return sorted(days)
+
+
+@flow(name="demo-quarter")
+def demo_quarter(quarter: str, units: int = 40, per_unit: int = 30) -> DemoSummary:
+    """Run a synthetic city's whole quarter: cycle, dispatch, collect completions, reports.
+
+    Args:
+        quarter: The quarter to simulate, written YYYYQn, e.g. 2026Q4.
+        units: How many units the synthetic city has.
+        per_unit: How many cadres each unit has.
+    """
+    config = settings()
+    period = parse_quarter(quarter)
+    inputs = str(config.data_dir / "input")
+    logger = get_run_logger()
+    roster = write_demo_roster(inputs, period.label, period.starts_on, units, per_unit)
+    cycle = quarterly_cycle(quarter=period.label, roster=roster, as_of=period.starts_on)
+    dispatches = [daily_dispatch(date=day) for day in dispatch_dates(config.db_url, period.label)]
+    completions = write_demo_completions(config.db_url, inputs, period.label, period.ends_on)
+    collected = collect_completions(quarter=period.label, files=[completions])
+    reports = accountability_reports(quarter=period.label)
+    logger.info(
+        "demo quarter %s done: %d PDFs in %s",
+        period.label,
+        reports.rendered,
+        config.reports_dir / period.label,
+    )
+    return DemoSummary(
+        quarter=period.label,
+        cycle=cycle,
+        dispatches=dispatches,
+        collected=collected,
+        reports=reports,
+    )

@@ -1,0 +1,110 @@
+"""daily-dispatch: send every message that is due, once; retry failures with back-off."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from pathlib import Path
+
+from prefect import flow, get_run_logger, task
+from pydantic import BaseModel
+
+from delivery.channels import Channel, DeliveryError, FileOutbox, Outgoing, SmsGateway, SmtpChannel
+from flows.common import artifact_key, publish_table, settings, today
+from lianjie.settings import Settings
+from models.db import session_for, utcnow
+from models.outbox import claim, due_message_ids, expire_messages, mark_failed, mark_sent
+
+
+class DispatchSummary(BaseModel):
+    date: dt.date
+    sent: int
+    failed: int
+    skipped: int
+    expired: int
+    by_channel: dict[str, dict[str, int]]
+
+
+def open_channel(kind: str, config: Settings) -> Channel:
+    """The configured gateway for a kind of message, or the file outbox when none is set."""
+    if kind == "email" and config.smtp_url is not None:
+        return SmtpChannel(config.smtp_url.get_secret_value(), config.smtp_from)
+    if kind == "sms" and config.sms_url is not None:
+        return SmsGateway(config.sms_url.get_secret_value())
+    return FileOutbox(config.outbox_dir, kind, config.smtp_from)
+
+
+@task
+def send_due(db_url: str, kind: str, on: dt.date, dry_run: bool) -> dict[str, int]:
+    """Send one channel's due messages, committing each as sent the moment it is accepted."""
+    logger = get_run_logger()
+    counts: Counter[str] = Counter()
+    channel = open_channel(kind, settings())
+    try:
+        with session_for(db_url) as session:
+            due = due_message_ids(session=session, on=on, now=utcnow(), channel=kind)
+            logger.info("%d %s messages due on or before %s", len(due), kind, on)
+            if dry_run:
+                return {"sent": 0, "failed": 0, "skipped": len(due)}
+            for position, message_id in enumerate(due, start=1):
+                message = claim(session=session, message_id=message_id, now=utcnow())
+                if message is None:
+                    counts["skipped"] += 1  # another dispatch took it, or it was sent meanwhile
+                    continue
+                outgoing = Outgoing(
+                    message.send_key,
+                    message.recipient,
+                    message.subject,
+                    message.body,
+                    Path(message.attachment) if message.attachment else None,
+                )
+                try:
+                    channel.send(outgoing)
+                except DeliveryError as error:
+                    mark_failed(session=session, message=message, error=str(error), now=utcnow())
+                    counts["failed"] += 1
+                    continue
+                mark_sent(session=session, message=message, now=utcnow())
+                counts["sent"] += 1
+                if position % 1000 == 0:
+                    logger.info("%s: %d of %d done", kind, position, len(due))
+    finally:
+        channel.close()
+    if counts["failed"]:
+        logger.warning(
+            "%d %s messages failed; they stay queued and are retried later", counts["failed"], kind
+        )
+    return {"sent": counts["sent"], "failed": counts["failed"], "skipped": counts["skipped"]}
+
+
+@task
+def expire_stale(db_url: str, on: dt.date) -> int:
+    """Stop messages whose occasion has begun (a holiday reminder after the holiday)."""
+    with session_for(db_url) as session:
+        return expire_messages(session=session, on=on)
+
+
+@flow(name="daily-dispatch", log_prints=True)
+def daily_dispatch(date: dt.date | None = None, dry_run: bool = False) -> DispatchSummary:  # noqa: A002
+    """Send the messages due on or before a date: e-mail, text messages, or the file outbox.
+
+    Args:
+        date: Send what is due on or before this date; empty means today in the organisation's zone.
+        dry_run: Count what is due without sending anything.
+    """
+    config = settings()
+    on = date or today(config)
+    expired = 0 if dry_run else expire_stale(config.db_url, on)
+    by_channel = {kind: send_due(config.db_url, kind, on, dry_run) for kind in ("email", "sms")}
+    summary = DispatchSummary(
+        date=on,
+        expired=expired,
+        by_channel=by_channel,
+        **{k: sum(c[k] for c in by_channel.values()) for k in ("sent", "failed", "skipped")},
+    )
+    publish_table(
+        artifact_key("dispatch", on.isoformat()),
+        [{"channel": k, **v} for k, v in by_channel.items()],
+        f"Messages dispatched for {on} ({expired} expired)",
+    )
+    return summary

@@ -1,0 +1,156 @@
+"""Planning the quarter's messages: holiday reminders with greeting cards, session invitations."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date, timedelta
+from pathlib import Path
+
+from prefect import get_run_logger, task
+from sqlmodel import select
+
+from flows.common import as_plan, quarter_policy
+from models.db import session_for
+from models.domain import Quarter
+from models.education import quarter_tracks, stored_sessions
+from models.outbox import add_messages
+from models.roster import as_record, quarter_cadres
+from models.tables import Message
+from policy.calendar import HolidayBreak, calendar_for
+from policy.classify import leading_reason
+from policy.reminders import (
+    Recipient,
+    extra_breaks,
+    plan_holiday_reminders,
+    plan_session_messages,
+    reminder_due_on,
+)
+from reports.messages import card_key, outbox_row
+from reports.render import RenderJob, labels, render_many, safe_file_name
+
+# Reminders are owned by the quarter their due date falls in, so look a little past its end.
+HORIZON = timedelta(days=45)
+
+
+@task
+def plan_messages(
+    db_url: str,
+    quarter: str,
+    as_of: date,
+    lang: str,
+    organisation: str,
+    cards_dir: str,
+    calendar_overrides: str | None,
+) -> dict[str, int]:
+    """Queue session invitations, day-before reminders and holiday reminders, each once."""
+    period = Quarter.parse(quarter)
+    with session_for(db_url) as session:
+        _, loaded = quarter_policy(session=session, quarter=quarter)
+        policy = loaded.policy
+        calendar = calendar_for(
+            period.starts_on,
+            period.ends_on + HORIZON,
+            Path(calendar_overrides) if calendar_overrides else None,
+        )
+        tracks = quarter_tracks(session=session, quarter=quarter)
+        pointed = {t.value for t in policy.reminders.pointed_tracks}
+        cadres = quarter_cadres(session=session, quarter=quarter)
+        people = {
+            c.employee_id: Recipient(
+                c.employee_id,
+                c.name,
+                c.phone,
+                c.email,
+                pointed=bool(pointed & set(tracks.get(c.employee_id, []))),
+            )
+            for c in cadres
+        }
+        leading = [
+            people[c.employee_id]
+            for c in cadres
+            if leading_reason(as_record(c, c.unit_code), policy)
+        ]
+        breaks = calendar.breaks(period.starts_on, period.ends_on + HORIZON)
+        breaks += extra_breaks(policy.reminders)
+        holiday_messages = plan_holiday_reminders(
+            audience=leading,
+            holidays=breaks,
+            calendar=calendar,
+            rules=policy.reminders,
+            window=(period.starts_on, period.ends_on),
+            as_of=as_of,
+        )
+        enrolled = [
+            (as_plan(s), people[who])
+            for s in stored_sessions(session=session, quarter=quarter)
+            for who in sorted(s.enrolled)
+            if who in people
+        ]
+        session_messages = plan_session_messages(
+            enrolments=enrolled, calendar=calendar, rules=policy.reminders, as_of=as_of
+        )
+        known = set(session.exec(select(Message.send_key).where(Message.quarter == quarter)))
+        planned = [m for m in holiday_messages + session_messages if m.send_key not in known]
+        holidays = {
+            card_key(m.holiday.key, m.holiday.first_day.isoformat()): m.holiday
+            for m in planned
+            if m.holiday is not None
+        }
+        cards = render_cards(list(holidays.values()), lang, organisation, Path(cards_dir))
+        programmes = {
+            p.code: (p.name_zh if lang == "zh" else p.name_en, p.duration_minutes)
+            for p in policy.programmes
+        }
+        added = add_messages(
+            session=session,
+            rows=(
+                outbox_row(
+                    m,
+                    quarter=quarter,
+                    lang=lang,
+                    organisation=organisation,
+                    programmes=programmes,
+                    cards=cards,
+                )
+                for m in planned
+            ),
+        )
+    counts = Counter(m.kind.value for m in planned)
+    logger = get_run_logger()
+    for holiday in sorted(
+        {m.holiday for m in holiday_messages if m.holiday}, key=lambda h: h.first_day
+    ):
+        logger.info(
+            "holiday reminder for %s (break from %s) due %s%s",
+            holiday.name_en,
+            holiday.first_day,
+            reminder_due_on(holiday, calendar, policy.reminders),
+            " (estimated calendar)" if holiday.estimated else "",
+        )
+    logger.info(
+        "queued %d new messages (%s); %d were already queued", added, dict(counts), len(known)
+    )
+    return {
+        kind: counts[kind] for kind in ("invitation", "session_reminder", "holiday_reminder")
+    } | {"total_new": added}
+
+
+def render_cards(
+    holidays: list[HolidayBreak], lang: str, organisation: str, folder: Path
+) -> dict[str, Path]:
+    """One greeting card PDF per holiday, attached to every reminder e-mail for it."""
+    jobs = {
+        card_key(h.key, h.first_day.isoformat()): RenderJob(
+            "greeting_card.html.j2",
+            {
+                "t": labels(lang),
+                "organisation": organisation,
+                "holiday": h.name_zh if lang == "zh" else h.name_en,
+                "start": h.first_day.isoformat(),
+            },
+            folder / safe_file_name("card", h.first_day.isoformat(), h.key.replace(":", "-"), lang),
+        )
+        for h in holidays
+    }
+    render_many(jobs.values(), processes=1)
+    return {key: job.path for key, job in jobs.items()}

@@ -1,0 +1,204 @@
+"""accountability-reports: a PDF per unit for its leadership team, a summary, a confidential list."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_link_artifact
+from prefect.cache_policies import NONE
+from pydantic import BaseModel
+
+from flows.common import (
+    artifact_key,
+    parse_quarter,
+    publish_table,
+    quarter_policy,
+    settings,
+    this_quarter,
+)
+from lianjie.exceptions import LianjieInputError
+from models.db import session_for, upsert, utcnow
+from models.domain import Language
+from models.facts import load_quarter
+from models.tables import Report
+from policy.progress import quarter_standings
+from reports.context import (
+    QuarterView,
+    confidential_report,
+    key_area_words,
+    summary_report,
+    unit_report,
+)
+from reports.render import Rendered, RenderJob, labels, render_many, safe_file_name
+
+CHUNK_UNITS = 25  # a Prefect task renders this many units: tens of task runs, never hundreds
+
+
+class ReportOut(BaseModel):
+    kind: str
+    unit_code: str
+    path: str
+    pages: int
+    rate: str
+
+
+class ReportsSummary(BaseModel):
+    quarter: str
+    rendered: int
+    reports: list[ReportOut]
+
+
+@task(cache_policy=NONE)
+def prepare_reports(
+    db_url: str, quarter: str, units: list[str] | None, lang: str, out: str, organisation: str
+) -> list[tuple[ReportOut, RenderJob]]:
+    """Load the quarter once and compute every report's numbers (nothing is rendered yet)."""
+    with session_for(db_url) as session:
+        _, loaded = quarter_policy(session=session, quarter=quarter)
+        data = load_quarter(session=session, quarter=quarter)
+    assert data is not None  # quarter_policy has checked that the quarter exists
+    requirements, standing = quarter_standings(data)
+    view = QuarterView(
+        data,
+        requirements,
+        standing,
+        labels(lang),
+        organisation,
+        utcnow(),
+        key_area_words(data, loaded.policy, lang),
+    )
+    known = sorted(view.by_unit)
+    unknown = sorted(set(units or ()) - set(known))
+    if unknown:
+        raise LianjieInputError(f"no unit {', '.join(unknown)} on the {quarter} roster")
+    folder = Path(out)
+    jobs = []
+    for code in units or known:
+        context = unit_report(view, code)
+        path = folder / safe_file_name(quarter, code, lang)
+        jobs.append(
+            (
+                ReportOut(
+                    kind="unit",
+                    unit_code=code,
+                    path=str(path),
+                    pages=0,
+                    rate=context["overall"].percent,
+                ),
+                RenderJob("unit_report.html.j2", context, path),
+            )
+        )
+    if not units:
+        summary = summary_report(view)
+        jobs.append(
+            (
+                ReportOut(
+                    kind="summary",
+                    unit_code="",
+                    pages=0,
+                    rate=summary["overall"].percent,
+                    path=str(folder / safe_file_name(quarter, "summary", lang)),
+                ),
+                RenderJob(
+                    "summary.html.j2", summary, folder / safe_file_name(quarter, "summary", lang)
+                ),
+            )
+        )
+        secret = folder / "confidential" / safe_file_name(quarter, "admonition", lang)
+        jobs.append(
+            (
+                ReportOut(kind="confidential", unit_code="", pages=0, rate="", path=str(secret)),
+                RenderJob("confidential.html.j2", confidential_report(view), secret),
+            )
+        )
+    return jobs
+
+
+@task(cache_policy=NONE)
+def render_chunk(jobs: list[RenderJob]) -> list[Rendered]:
+    """Render a chunk of reports across the worker processes."""
+    rendered = render_many(jobs)
+    get_run_logger().info(
+        "rendered %d PDFs (%d pages)", len(rendered), sum(r.pages for r in rendered)
+    )
+    return rendered
+
+
+@task(cache_policy=NONE)
+def record_reports(
+    db_url: str, quarter: str, lang: str, reports: list[ReportOut], rendered: list[Rendered]
+) -> None:
+    """Remember where each PDF is and its hash (re-rendering replaces the row)."""
+    with session_for(db_url) as session:
+        upsert(
+            session,
+            Report,
+            [
+                {
+                    "quarter": quarter,
+                    "unit_code": r.unit_code,
+                    "kind": r.kind,
+                    "lang": lang,
+                    "path": str(done.path),
+                    "sha256": done.sha256,
+                    "generated_at": utcnow(),
+                }
+                for r, done in zip(reports, rendered, strict=True)
+            ],
+        )
+
+
+@flow(name="accountability-reports", log_prints=True)
+def accountability_reports(
+    quarter: str = "",
+    units: list[str] | None = None,
+    lang: Language | None = None,
+    out: str | None = None,
+) -> ReportsSummary:
+    """Render the accountability PDFs: one per unit, the organisation summary, the confidential list.
+
+    Args:
+        quarter: The quarter to report on, written YYYYQn, e.g. 2026Q4; empty means the quarter
+            that ended last (what the scheduled run after each quarter reports on).
+        units: Unit codes to render; empty renders every unit plus the summary and confidential list.
+        lang: Language of the reports (zh or en); empty means LIANJIE_LANG.
+        out: Folder for the PDFs; empty means LIANJIE_OUTPUT_DIR/<quarter>.
+    """
+    config = settings()
+    period = parse_quarter(quarter, default=this_quarter(config).previous)
+    language = (lang or config.lang).value
+    folder = out or str(config.reports_dir / period.label)
+    planned = prepare_reports(
+        config.db_url, period.label, units, language, folder, config.organisation
+    )
+    chunks = [planned[i : i + CHUNK_UNITS] for i in range(0, len(planned), CHUNK_UNITS)]
+    futures = [render_chunk.submit([job for _, job in chunk]) for chunk in chunks]
+    rendered = [r for future in futures for r in future.result()]
+    reports = [
+        out_.model_copy(update={"pages": done.pages})
+        for (out_, _), done in zip(planned, rendered, strict=True)
+    ]
+    record_reports(config.db_url, period.label, language, reports, rendered)
+    publish_reports(period.label, reports)
+    return ReportsSummary(quarter=period.label, rendered=len(reports), reports=reports)
+
+
+def publish_reports(quarter: str, reports: list[ReportOut]) -> None:
+    """The reports' list with links, and the units' rates, as artifacts."""
+    publish_table(
+        artifact_key("reports", quarter),
+        [
+            {"unit": r.unit_code or r.kind, "rate": r.rate, "pages": r.pages, "pdf": r.path}
+            for r in reports
+            if r.kind != "confidential"
+        ],
+        f"Accountability reports for {quarter}",
+    )
+    summary = next((r for r in reports if r.kind == "summary"), None)
+    if summary is not None:
+        create_link_artifact(
+            key=artifact_key("summary-report", quarter),
+            link=Path(summary.path).resolve().as_uri(),
+            link_text=f"Summary report {quarter}",
+        )

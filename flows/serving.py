@@ -1,0 +1,35 @@
+"""All deployments served from one process with their schedules: for small sites."""
+
+from __future__ import annotations
+
+from prefect import serve
+from prefect.schedules import Cron
+
+from flows.collect import collect_completions
+from flows.cycle import quarterly_cycle
+from flows.dispatch import daily_dispatch
+from flows.reports import accountability_reports
+
+ZONE = "Asia/Shanghai"
+
+
+def serve_all() -> None:
+    """The same four deployments as prefect.yaml, served by this process until it is stopped."""
+    serve(
+        quarterly_cycle.to_deployment(
+            name="quarterly-cycle",
+            schedules=[Cron("0 8 1 1,4,7,10 *", timezone=ZONE)],
+            concurrency_limit=1,
+        ),
+        daily_dispatch.to_deployment(
+            name="daily-dispatch",
+            schedules=[Cron("0 8 * * *", timezone=ZONE)],
+            concurrency_limit=1,
+        ),
+        collect_completions.to_deployment(name="collect-completions", concurrency_limit=1),
+        accountability_reports.to_deployment(
+            name="accountability-reports",
+            schedules=[Cron("0 9 5 1,4,7,10 *", timezone=ZONE)],
+            concurrency_limit=1,
+        ),
+    )

@@ -1,0 +1,163 @@
+"""Value rules of the file contracts; each parser raises ValueError with a reason a clerk reads."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+from typing import TypeVar
+
+from models.domain import CompletionStatus, DisciplineStatus, LeadershipRole, Rank
+
+Cell = str | int | float | date | datetime | None
+E = TypeVar("E", bound=StrEnum)
+
+YES = {"yes", "y", "true", "1", "是", "有"}
+NO = {"no", "n", "false", "0", "否", "无"}
+PARTY_MEMBER_STATUSES = {"中共党员", "中共预备党员"}
+
+RANKS = {
+    Rank.bureau: {"厅局级", "厅级"},
+    Rank.division: {"县处级", "处级"},
+    Rank.section: {"乡科级", "科级"},
+    Rank.staff: {"一般干部", "科员"},
+}
+LEADERSHIP_ROLES = {
+    LeadershipRole.top_leader: {"主要负责人", "一把手", "党组书记"},
+    LeadershipRole.team_member: {"班子成员", "副职"},
+    LeadershipRole.none: {"无", ""},
+}
+DISCIPLINE_STATUSES = {
+    DisciplineStatus.none: {"无", ""},
+    DisciplineStatus.signs: {"苗头性倾向性问题", "谈话函询", "提醒谈话"},
+    DisciplineStatus.disciplined: {"受处分"},
+}
+COMPLETION_STATUSES = {
+    CompletionStatus.attended: {"已参加", "出席", "参加", ""},
+    CompletionStatus.online: {"线上完成", "线上"},
+    CompletionStatus.excused: {"请假"},
+    CompletionStatus.absent: {"缺席"},
+}
+
+EXCEL_EPOCH = date(1899, 12, 30)
+MOBILE = re.compile(r"^1[3-9]\d{9}$")
+EMAIL = re.compile(r"^[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\"]+$")
+DATE_FORMS = [
+    (re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$"), True),
+    (re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日?$"), True),
+    (re.compile(r"^(\d{4})[-/.](\d{1,2})$"), False),
+    (re.compile(r"^(\d{4})年(\d{1,2})月?$"), False),
+]
+SEPARATORS = re.compile(r"[;；,，、]")
+
+
+def text(cell: Cell) -> str:
+    """A cell as trimmed text; whole numbers from Excel lose their '.0'."""
+    if cell is None:
+        return ""
+    if isinstance(cell, float) and cell.is_integer():
+        return str(int(cell))
+    if isinstance(cell, datetime):
+        return cell.date().isoformat()
+    return str(cell).strip()
+
+
+def parse_date(cell: Cell) -> date | None:
+    """A date in any of the contract's forms, a date cell or an Excel serial number."""
+    if isinstance(cell, datetime):
+        return cell.date()
+    if isinstance(cell, date):
+        return cell
+    value = text(cell)
+    if not value:
+        return None
+    if re.fullmatch(r"\d{5}(\.\d+)?", value):  # Excel serial: 45352 is 2024-03-01
+        return EXCEL_EPOCH + timedelta(days=int(float(value)))
+    for pattern, has_day in DATE_FORMS:
+        match = pattern.match(value)
+        if match:
+            day = int(match[3]) if has_day else 1
+            try:
+                return date(int(match[1]), int(match[2]), day)
+            except ValueError:
+                break
+    raise ValueError(f"{value!r} is not a date (write it like 2024-03-01, 2024年3月1日 or 2024.03)")
+
+
+def parse_yes_no(cell: Cell) -> bool | None:
+    """yes/no, 是/否, true/false, 1/0; empty means not given."""
+    value = text(cell).casefold()
+    if not value:
+        return None
+    if value in YES:
+        return True
+    if value in NO:
+        return False
+    raise ValueError(f"{text(cell)!r} is not yes or no (use 是/否, yes/no, 1/0)")
+
+
+def parse_party_member(cell: Cell) -> bool | None:
+    """A yes/no answer, or a 政治面貌 value where only CPC (probationary) members mean yes."""
+    value = text(cell)
+    if value in PARTY_MEMBER_STATUSES:
+        return True
+    try:
+        return parse_yes_no(value)
+    except ValueError:
+        return False  # 群众, 民主党派 and 无党派人士 are 政治面貌 values that mean "not a member"
+
+
+def parse_choice(cell: Cell, words: dict[E, set[str]], default: E | None) -> E | None:
+    """An enum given by its English value or one of its Chinese words."""
+    value = text(cell)
+    if not value and default is not None:
+        return default
+    for member, chinese in words.items():
+        if value.casefold() == member.value or value in chinese:
+            return member
+    if not value:
+        return None
+    accepted = ", ".join(f"{m.value} ({'/'.join(sorted(w - {''}))})" for m, w in words.items())
+    raise ValueError(f"{value!r} is not one of {accepted}")
+
+
+def parse_phone(cell: Cell) -> str | None:
+    """A mainland mobile number: 11 digits starting 1[3-9], after removing spaces, dashes, +86."""
+    value = re.sub(r"[\s\-()]", "", text(cell))
+    if not value:
+        return None
+    value = re.sub(r"^(\+?86)(?=1\d{10}$)", "", value)
+    if not MOBILE.match(value):
+        raise ValueError(
+            f"{text(cell)!r} is not a mainland mobile number (11 digits starting 13–19)"
+        )
+    return value
+
+
+def parse_email(cell: Cell) -> str | None:
+    value = text(cell)
+    if not value:
+        return None
+    if not EMAIL.match(value):
+        raise ValueError(f"{value!r} is not an e-mail address")
+    return value
+
+
+def parse_unit_codes(cell: Cell) -> tuple[str, ...]:
+    """Unit codes separated by ; ； , 、 (as HR systems write them)."""
+    return tuple(code.strip() for code in SEPARATORS.split(text(cell)) if code.strip())
+
+
+def parse_number(cell: Cell, *, low: float, high: float | None = None) -> float | None:
+    """A number within bounds; empty means not given."""
+    value = text(cell)
+    if not value:
+        return None
+    try:
+        number = float(value)
+    except ValueError:
+        raise ValueError(f"{value!r} is not a number") from None
+    if number < low or (high is not None and number > high) or number != number:
+        bounds = f"{low:g}–{high:g}" if high is not None else f"at least {low:g}"
+        raise ValueError(f"{value} is out of range ({bounds})")
+    return number

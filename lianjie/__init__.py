@@ -1,0 +1,1 @@
+"""lianjie: the quarterly integrity-education cycle for cadres."""

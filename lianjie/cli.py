@@ -1,0 +1,335 @@
+"""The `lianjie` command line: every command runs the same flows the deployments run."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from pydantic import BaseModel, ValidationError
+
+from lianjie.exceptions import LianjieInputError
+
+T = TypeVar("T")
+EXIT_BAD_INPUT, EXIT_FAILURE = 2, 1
+
+app = typer.Typer(
+    help="lianjie: the quarterly integrity-education cycle for cadres.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+
+Quarter = Annotated[str, typer.Option("--quarter", "-q", help="Quarter, written YYYYQn (2026Q4).")]
+Json = Annotated[bool, typer.Option("--json", help="Print one JSON object instead of a summary.")]
+Day = Annotated[datetime | None, typer.Option(formats=["%Y-%m-%d"], help="Date, YYYY-MM-DD.")]
+
+
+def fail(message: str, code: int = EXIT_BAD_INPUT) -> typer.Exit:
+    typer.echo(f"lianjie: {message}", err=True)
+    return typer.Exit(code)
+
+
+class _HideInputTracebacks(logging.Filter):
+    """A user's mistake is one clear line, not a Prefect traceback in the log."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        if isinstance(error, LianjieInputError):
+            record.exc_info, record.exc_text = None, None
+        return True
+
+
+def run(action: Callable[[], T]) -> T:
+    """Run a command: bad input exits 2 with one message; anything else unexpected exits 1."""
+    try:
+        import prefect.logging  # noqa: F401  (configures Prefect's handlers before we add a filter)
+
+        for handler in logging.getLogger("prefect").handlers + logging.getLogger().handlers:
+            handler.addFilter(_HideInputTracebacks())
+        return action()
+    except LianjieInputError as error:
+        raise fail(str(error)) from None
+    except ValidationError as error:  # settings from the environment
+        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors())
+        raise fail(f"bad setting: {problems}") from None
+    except KeyboardInterrupt:
+        raise fail("interrupted", 130) from None
+    except Exception as error:
+        if os.environ.get("LIANJIE_DEBUG"):
+            raise
+        raise fail(
+            f"unexpected failure: {type(error).__name__}: {error} "
+            "(set LIANJIE_DEBUG=1 for the traceback)",
+            EXIT_FAILURE,
+        ) from None
+
+
+def emit(result: BaseModel, as_json: bool, human: Callable[[Any], list[str]]) -> None:
+    if as_json:
+        typer.echo(result.model_dump_json(indent=1))
+    else:
+        for line in human(result):
+            typer.echo(line)
+
+
+def _import_lines(summary: Any) -> list[str]:
+    lines = [
+        f"  {summary.source}: {summary.read} rows read, {summary.accepted} accepted, "
+        f"{summary.rejected} rejected"
+        + (" (already imported: nothing changed)" if summary.already_imported else "")
+    ]
+    lines += [f"    row {r.row}, {r.column}: {r.reason}" for r in summary.rejects[:50]]
+    if len(summary.rejects) > 50:
+        lines.append(f"    … and {len(summary.rejects) - 50} more (lianjie export … rejects)")
+    if summary.unknown_columns:
+        lines.append(f"  columns ignored: {', '.join(summary.unknown_columns)}")
+    return lines
+
+
+def _cycle_lines(s: Any) -> list[str]:
+    return [
+        f"Quarter {s.quarter} (rules applied as of {s.as_of}, policy {s.policy_sha256[:12]})",
+        "Roster:",
+        *_import_lines(s.roster),
+        "Tracks: " + ", ".join(f"{k} {v}" for k, v in s.tracks.items()),
+        "Sessions: " + ", ".join(f"{k} {v}" for k, v in s.sessions.items()),
+        "Messages queued: " + ", ".join(f"{k} {v}" for k, v in s.messages.items()),
+    ]
+
+
+@app.command()
+def cycle(
+    quarter: Quarter,
+    roster: Annotated[Path, typer.Option(help="Roster file (.xlsx or .csv).")],
+    policy: Annotated[Path | None, typer.Option(help="Policy TOML file.")] = None,
+    as_of: Day = None,
+    json_: Json = False,
+) -> None:
+    """Start a quarter: import, classify, schedule, plan reminders, queue invitations."""
+    from flows.cycle import quarterly_cycle
+
+    result = run(
+        lambda: quarterly_cycle(
+            quarter=quarter,
+            roster=str(roster),
+            policy=str(policy) if policy else None,
+            as_of=as_of.date() if as_of else None,
+        )
+    )
+    emit(result, json_, _cycle_lines)
+
+
+@app.command()
+def dispatch(
+    date: Day = None,
+    dry_run: Annotated[bool, typer.Option(help="Count what is due without sending.")] = False,
+    json_: Json = False,
+) -> None:
+    """Send the messages due on or before DATE (default today, Asia/Shanghai)."""
+    from flows.dispatch import daily_dispatch
+
+    result = run(lambda: daily_dispatch(date=date.date() if date else None, dry_run=dry_run))
+    emit(
+        result,
+        json_,
+        lambda s: [
+            f"Dispatch for {s.date}: {s.sent} sent, {s.failed} failed, {s.skipped} skipped, "
+            f"{s.expired} expired",
+            *(f"  {k}: {v}" for k, v in s.by_channel.items()),
+        ],
+    )
+
+
+@app.command()
+def collect(
+    quarter: Quarter,
+    files: Annotated[list[Path], typer.Argument(help="Completion files (.xlsx or .csv).")],
+    json_: Json = False,
+) -> None:
+    """Import completion data (sign-in sheets, online learning, exams)."""
+    from flows.collect import collect_completions
+
+    result = run(lambda: collect_completions(quarter=quarter, files=[str(f) for f in files]))
+    emit(
+        result,
+        json_,
+        lambda s: [
+            f"Quarter {s.quarter}: {s.read} rows read, {s.accepted} accepted, {s.rejected} rejected",
+            *(line for f in s.files for line in _import_lines(f)),
+        ],
+    )
+
+
+@app.command()
+def report(
+    quarter: Quarter,
+    unit: Annotated[list[str] | None, typer.Option(help="Unit code (repeat for several).")] = None,
+    out: Annotated[Path | None, typer.Option(help="Folder for the PDFs.")] = None,
+    lang: Annotated[str | None, typer.Option(help="Language: zh or en.")] = None,
+    json_: Json = False,
+) -> None:
+    """Render the accountability reports (PDF)."""
+    from flows.reports import accountability_reports
+    from models.domain import Language
+
+    if lang is not None and lang not in {"zh", "en"}:
+        raise fail(f"--lang must be zh or en, not {lang!r}")
+    result = run(
+        lambda: accountability_reports(
+            quarter=quarter,
+            units=unit or None,
+            lang=Language(lang) if lang else None,
+            out=str(out) if out else None,
+        )
+    )
+    emit(
+        result,
+        json_,
+        lambda s: [
+            f"Quarter {s.quarter}: {s.rendered} PDFs rendered",
+            *(f"  {r.kind:<12} {r.unit_code or '-':<8} {r.rate:>7}  {r.path}" for r in s.reports),
+        ],
+    )
+
+
+@app.command()
+def export(
+    quarter: Quarter,
+    what: Annotated[
+        str,
+        typer.Argument(
+            help="tracks, sessions, enrolments, messages, completions, outstanding or rejects."
+        ),
+    ],
+    format_: Annotated[str, typer.Option("--format", help="csv, xlsx or json.")] = "csv",
+    out: Annotated[Path | None, typer.Option(help="File to write (stdout when omitted).")] = None,
+    confidential: Annotated[
+        bool, typer.Option(help="Include the confidential programme's sessions and enrolments.")
+    ] = False,
+) -> None:
+    """Export a list for the quarter, with the contract's column names."""
+    from lianjie.exports import BUILDERS, Export, Format, serialise, write
+
+    try:
+        kind, fmt = Export(what), Format(format_)
+    except ValueError:
+        raise fail(
+            f"cannot export {what!r} as {format_!r}: choose one of "
+            f"{', '.join(Export)} and a format of {', '.join(Format)}"
+        ) from None
+    if fmt is Format.xlsx and out is None:
+        raise fail("an .xlsx export needs --out FILE")
+
+    def build() -> bytes:
+        from flows.common import parse_quarter, settings
+        from models.db import session_for
+        from models.facts import load_quarter
+        from models.outbox import quarter_messages
+
+        label = parse_quarter(quarter).label
+        with session_for(settings().db_url) as session:
+            data = load_quarter(session=session, quarter=label)
+            if data is None:
+                raise LianjieInputError(f"quarter {label} has not been started")
+            outbox = (
+                quarter_messages(session=session, quarter=label) if kind is Export.messages else []
+            )
+        return serialise(kind, BUILDERS[kind](data, outbox, confidential), fmt)
+
+    write(run(build), fmt, out)
+
+
+@app.command()
+def demo(
+    out: Annotated[Path, typer.Option(help="Folder for everything the demo makes.")] = Path("demo"),
+    quarter: Annotated[
+        str | None, typer.Option(help="Quarter to simulate (default: this one).")
+    ] = None,
+    json_: Json = False,
+) -> None:
+    """Run a synthetic city's whole quarter end to end and print where the PDFs are."""
+    out = out.resolve()
+    os.environ |= {
+        "LIANJIE_DATA_DIR": str(out),
+        "LIANJIE_OUTPUT_DIR": str(out / "reports"),
+        "LIANJIE_DATABASE_URL": f"sqlite:///{out / 'lianjie.db'}",
+    }
+    for name in ("LIANJIE_SMTP_URL", "LIANJIE_SMS_URL"):
+        os.environ.pop(name, None)  # the demo writes its messages to the file outbox only
+
+    def go() -> Any:
+        from flows.common import settings, today
+        from flows.demo import demo_quarter
+        from models.domain import Quarter as Period
+
+        label = quarter or Period.containing(today(settings())).label
+        return demo_quarter(quarter=label)
+
+    result = run(go)
+    emit(
+        result,
+        json_,
+        lambda s: [
+            *_cycle_lines(s.cycle),
+            *(
+                f"Dispatch {d.date}: {d.sent} sent, {d.failed} failed, {d.expired} expired"
+                for d in s.dispatches
+            ),
+            f"Completions: {s.collected.read} rows read, {s.collected.accepted} accepted, "
+            f"{s.collected.rejected} rejected",
+            f"Reports: {s.reports.rendered} PDFs in {out / 'reports' / s.quarter}",
+            f"  summary: {next(r.path for r in s.reports.reports if r.kind == 'summary')}",
+            f"Messages written to {out / 'outbox'}",
+        ],
+    )
+
+
+@app.command()
+def serve() -> None:
+    """Serve every deployment with its schedule from this process (no work pool needed)."""
+    from flows.serving import serve_all
+
+    run(serve_all)
+
+
+@app.command()
+def doctor() -> None:
+    """Check the database, Prefect API, fonts (CJK included), output folder and mail settings."""
+    from lianjie.doctor import checks
+
+    results = run(checks)
+    for ok, name, detail in results:
+        typer.echo(f"{'ok  ' if ok else 'FAIL'} {name}: {detail}")
+    if not all(ok for ok, _, _ in results):
+        raise typer.Exit(EXIT_FAILURE)
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Create or upgrade the database schema."""
+
+    def upgrade() -> str:
+        from flows.common import settings
+        from models.db import engine_for, redacted_url
+
+        url = settings().db_url
+        engine_for(url)
+        return redacted_url(url)
+
+    typer.echo(f"database ready: {run(upgrade)}")
+
+
+def main() -> None:  # pragma: no cover
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(app())

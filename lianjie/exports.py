@@ -1,0 +1,268 @@
+"""The lists people ask for, with the contract's column names, as CSV, XLSX or JSON."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from collections.abc import Callable
+from datetime import date, time
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+
+from models.facts import QuarterData
+from models.tables import Message
+from policy.progress import Standing, quarter_standings
+
+
+class Export(StrEnum):
+    tracks = "tracks"
+    sessions = "sessions"
+    enrolments = "enrolments"
+    messages = "messages"
+    completions = "completions"
+    outstanding = "outstanding"
+    rejects = "rejects"
+
+
+class Format(StrEnum):
+    csv = "csv"
+    xlsx = "xlsx"
+    json = "json"
+
+
+Rows = list[dict[str, Any]]
+
+
+def tracks(data: QuarterData, _: list[Message], confidential: bool) -> Rows:
+    return [
+        {
+            "employee_id": c.employee_id,
+            "name": c.name,
+            "unit_code": c.unit_code,
+            "track": track.value,
+            "reason": reason,
+        }
+        for c in data.cadres
+        for track, reason in data.tracks.get(c.employee_id, {}).items()
+    ]
+
+
+def _visible(data: QuarterData, confidential: bool) -> set[str]:
+    hidden = {p.code for p in data.programmes if p.confidential and not confidential}
+    return {s.code for s in data.sessions if s.programme_code not in hidden}
+
+
+def sessions(data: QuarterData, _: list[Message], confidential: bool) -> Rows:
+    tracks_of = {p.code: p.track.value for p in data.programmes}
+    enrolled: dict[str, int] = {}
+    for code, _who, status in data.enrolments:
+        if status == "enrolled":
+            enrolled[code] = enrolled.get(code, 0) + 1
+    visible = _visible(data, confidential)
+    return [
+        {
+            "session_code": s.code,
+            "programme": s.programme_code,
+            "track": tracks_of.get(s.programme_code, ""),
+            "date": s.held_on,
+            "start_time": s.starts_at,
+            "venue": s.venue,
+            "capacity": s.capacity,
+            "enrolled": enrolled.get(s.code, 0),
+            "makeup": s.makeup,
+        }
+        for s in data.sessions
+        if s.code in visible
+    ]
+
+
+def enrolments(data: QuarterData, _: list[Message], confidential: bool) -> Rows:
+    cadres = {c.employee_id: c for c in data.cadres}
+    programme_of = {s.code: s.programme_code for s in data.sessions}
+    visible = _visible(data, confidential)
+    rows = []
+    for code, who, status in sorted(data.enrolments):
+        cadre = cadres.get(who)
+        if code in visible:
+            rows.append(
+                {
+                    "session_code": code,
+                    "employee_id": who,
+                    "name": cadre.name if cadre else "",
+                    "unit_code": cadre.unit_code if cadre else "",
+                    "programme": programme_of[code],
+                    "status": status,
+                }
+            )
+    return rows
+
+
+def messages(_: QuarterData, outbox: list[Message], confidential: bool) -> Rows:
+    return [
+        {
+            "send_key": m.send_key,
+            "kind": m.kind,
+            "channel": m.channel,
+            "recipient": m.recipient,
+            "employee_id": m.employee_id,
+            "due_on": m.due_on,
+            "status": m.status,
+            "attempts": m.attempts,
+            "last_error": m.last_error or "",
+            "sent_at": m.sent_at,
+        }
+        for m in outbox
+    ]
+
+
+def completions(data: QuarterData, _: list[Message], confidential: bool) -> Rows:
+    return [
+        {
+            "employee_id": c.employee_id,
+            "programme": c.programme_code,
+            "session_code": c.session_code or "",
+            "status": c.status.value,
+            "score": c.score,
+            "hours": c.hours,
+            "source": c.source,
+            "row": c.row,
+        }
+        for c in data.completions
+    ]
+
+
+def outstanding(data: QuarterData, _: list[Message], confidential: bool) -> Rows:
+    requirements, standing = quarter_standings(data)
+    cadres = {c.employee_id: c for c in data.cadres}
+    rows = []
+    for r in requirements:
+        state = standing[(r.employee_id, r.programme_code)]
+        if state is not Standing.complete:
+            cadre = cadres[r.employee_id]
+            rows.append(
+                {
+                    "employee_id": r.employee_id,
+                    "name": cadre.name,
+                    "unit_code": cadre.unit_code,
+                    "track": r.track.value,
+                    "programme": r.programme_code,
+                    "standing": state.value,
+                }
+            )
+    return rows
+
+
+def rejects(data: QuarterData, _: list[Message], confidential: bool) -> Rows:
+    return [
+        {
+            "source": r.source,
+            "row": r.row,
+            "column": r.column,
+            "reason": r.reason,
+            "values": json.dumps(r.values, ensure_ascii=False),
+        }
+        for r in data.rejects
+    ]
+
+
+BUILDERS: dict[Export, Callable[[QuarterData, list[Message], bool], Rows]] = {
+    Export.tracks: tracks,
+    Export.sessions: sessions,
+    Export.enrolments: enrolments,
+    Export.messages: messages,
+    Export.completions: completions,
+    Export.outstanding: outstanding,
+    Export.rejects: rejects,
+}
+COLUMNS: dict[Export, list[str]] = {
+    Export.tracks: ["employee_id", "name", "unit_code", "track", "reason"],
+    Export.sessions: [
+        "session_code",
+        "programme",
+        "track",
+        "date",
+        "start_time",
+        "venue",
+        "capacity",
+        "enrolled",
+        "makeup",
+    ],
+    Export.enrolments: ["session_code", "employee_id", "name", "unit_code", "programme", "status"],
+    Export.messages: [
+        "send_key",
+        "kind",
+        "channel",
+        "recipient",
+        "employee_id",
+        "due_on",
+        "status",
+        "attempts",
+        "last_error",
+        "sent_at",
+    ],
+    Export.completions: [
+        "employee_id",
+        "programme",
+        "session_code",
+        "status",
+        "score",
+        "hours",
+        "source",
+        "row",
+    ],
+    Export.outstanding: ["employee_id", "name", "unit_code", "track", "programme", "standing"],
+    Export.rejects: ["source", "row", "column", "reason", "values"],
+}
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, date | time):
+        return value.isoformat()
+    return value
+
+
+def _neutralised(value: Any) -> Any:
+    """Text a spreadsheet would run as a formula gets a leading apostrophe."""
+    if isinstance(value, str) and value[:1] in {"=", "+", "-", "@", "\t", "\r"}:
+        return "'" + value
+    return value
+
+
+def serialise(what: Export, rows: Rows, fmt: Format) -> bytes:
+    """The rows as a file's bytes; CSV and XLSX neutralise formula-like text."""
+    columns = COLUMNS[what]
+    if fmt is Format.json:
+        return json.dumps(
+            [{c: _plain(r.get(c)) for c in columns} for r in rows], ensure_ascii=False, indent=1
+        ).encode()
+    cells = [[_neutralised(_plain(r.get(c))) for c in columns] for r in rows]
+    if fmt is Format.csv:
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(columns)
+        writer.writerows([["" if v is None else v for v in row] for row in cells])
+        return buffer.getvalue().encode()
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(what.value)
+    sheet.append(columns)
+    for row in cells:
+        sheet.append(row)
+    buffer_bytes = io.BytesIO()
+    workbook.save(buffer_bytes)
+    return buffer_bytes.getvalue()
+
+
+def write(data: bytes, fmt: Format, out: Path | None) -> None:
+    """To the file, or to stdout when no file is named."""
+    if out is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+        return
+    out.parent.mkdir(parents=True, exist_ok=True)
+    # Excel on a Chinese desktop reads a CSV as GBK unless it starts with a UTF-8 BOM.
+    out.write_bytes((b"\xef\xbb\xbf" if fmt is Format.csv else b"") + data)

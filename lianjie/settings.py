@@ -1,0 +1,80 @@
+"""Settings from the environment (prefix LIANJIE_) and an optional .env file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from models.domain import Language
+
+
+class Settings(BaseSettings):
+    """Where lianjie keeps its data, which policy it applies and how it sends messages."""
+
+    model_config = SettingsConfigDict(env_prefix="LIANJIE_", env_file=".env", extra="ignore")
+
+    data_dir: Path = Path("data")
+    database_url: SecretStr | None = None
+    output_dir: Path | None = None
+    policy: Path | None = None
+    roster: Path | None = None  # the HR export a scheduled cycle reads when no roster is given
+    calendar_overrides: Path | None = None
+    smtp_url: SecretStr | None = None
+    smtp_from: str = "lianjie@localhost"
+    sms_url: SecretStr | None = None
+    timezone: str = "Asia/Shanghai"
+    organisation: str = "示范市"
+    lang: Language = Language.zh
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(
+                f"LIANJIE_TIMEZONE={value!r} is not a time zone; use a name like Asia/Shanghai"
+            ) from None
+        return value
+
+    @field_validator("smtp_url")
+    @classmethod
+    def _smtp_scheme(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and urlsplit(value.get_secret_value()).scheme not in {"smtp", "smtps"}:
+            raise ValueError(
+                "LIANJIE_SMTP_URL must look like smtp://user:pass@host:587?starttls=1 or smtps://…"
+            )
+        return value
+
+    @field_validator("sms_url")
+    @classmethod
+    def _sms_scheme(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and urlsplit(value.get_secret_value()).scheme not in {"http", "https"}:
+            raise ValueError("LIANJIE_SMS_URL must be an http:// or https:// endpoint")
+        return value
+
+    @property
+    def db_url(self) -> str:
+        """The database URL, defaulting to a SQLite file in the data folder."""
+        if self.database_url is not None:
+            return self.database_url.get_secret_value()
+        return f"sqlite:///{(self.data_dir / 'lianjie.db').resolve()}"
+
+    @property
+    def reports_dir(self) -> Path:
+        """Where PDFs go."""
+        return self.output_dir or self.data_dir / "reports"
+
+    @property
+    def outbox_dir(self) -> Path:
+        """Where the file channel writes messages when no SMTP or SMS gateway is configured."""
+        return self.data_dir / "outbox"
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The organisation's time zone."""
+        return ZoneInfo(self.timezone)

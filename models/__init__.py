@@ -1,0 +1,1 @@
+"""The data the pipeline keeps: domain records, SQLModel tables and database helpers."""

@@ -1,0 +1,114 @@
+"""Engine and session helpers; the only place that knows SQLite from PostgreSQL."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Engine, make_url
+from sqlmodel import Session, SQLModel, create_engine
+
+from models import tables  # noqa: F401  (registers the tables on SQLModel.metadata)
+
+# SQLite allows 32,766 bound parameters per statement; stay under it whatever the table's width.
+MAX_PARAMETERS = 30_000
+
+
+@cache
+def engine_for(url: str) -> Engine:
+    """One engine per database URL per process, with its tables created on first use."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 60})
+        event.listen(engine, "connect", _sqlite_pragmas)
+    else:
+        engine = create_engine(url, pool_pre_ping=True)
+    SQLModel.metadata.create_all(engine)
+    return engine
+
+
+def utcnow() -> datetime:
+    """Now, in UTC, with its zone (SQLModel refuses naive datetimes)."""
+    return datetime.now(UTC)
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # WAL lets a dispatch commit after every message cheaply and lets readers run beside a writer.
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+@contextmanager
+def session_for(url: str) -> Iterator[Session]:
+    """A session that commits when the block ends without an error and rolls back otherwise."""
+    with Session(engine_for(url), expire_on_commit=False) as session:
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+
+
+def insert_new(
+    session: Session,
+    table: type[SQLModel],
+    rows: Iterable[dict[str, Any]],
+    *,
+    conflict_columns: Sequence[str] | None = None,
+) -> int:
+    """Insert rows in chunks, skipping any that a unique constraint says exist already."""
+    dialect = session.get_bind().dialect.name
+    insert = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}[dialect]
+    target = table.__table__  # type: ignore[attr-defined]
+    inserted = 0
+    for chunk in chunked(rows, max(1, MAX_PARAMETERS // len(target.columns))):
+        statement = (
+            insert(target)
+            .values(chunk)
+            .on_conflict_do_nothing(
+                index_elements=list(conflict_columns) if conflict_columns else None
+            )
+        )
+        inserted += session.execute(statement).rowcount or 0  # type: ignore[attr-defined]
+    return inserted
+
+
+def upsert(session: Session, table: type[SQLModel], rows: Iterable[dict[str, Any]]) -> None:
+    """Insert rows, or update the existing ones that have the same primary key."""
+    dialect = session.get_bind().dialect.name
+    insert = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}[dialect]
+    target = table.__table__  # type: ignore[attr-defined]
+    keys = [c.name for c in target.primary_key.columns]
+    for chunk in chunked(rows, max(1, MAX_PARAMETERS // len(target.columns))):
+        statement = insert(target).values(chunk)
+        updates = {c: statement.excluded[c] for c in chunk[0] if c not in keys}
+        session.execute(statement.on_conflict_do_update(index_elements=keys, set_=updates))
+
+
+def chunked(rows: Iterable[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
+    """Yield lists of at most `size` rows."""
+    chunk: list[dict[str, Any]] = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def redacted_url(url: str) -> str:
+    """A database URL fit to print: no password."""
+    return make_url(url).render_as_string(hide_password=True)

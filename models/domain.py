@@ -1,0 +1,153 @@
+"""Plain domain records shared by intake, policy, delivery and reports (no database, no Prefect)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from enum import StrEnum
+
+QUARTER_PATTERN = re.compile(r"^(\d{4})Q([1-4])$")
+
+
+class Language(StrEnum):
+    zh = "zh"
+    en = "en"
+
+
+class Rank(StrEnum):
+    bureau = "bureau"
+    division = "division"
+    section = "section"
+    staff = "staff"
+
+
+class LeadershipRole(StrEnum):
+    top_leader = "top_leader"
+    team_member = "team_member"
+    none = "none"
+
+
+class DisciplineStatus(StrEnum):
+    none = "none"
+    signs = "signs"
+    disciplined = "disciplined"
+
+
+class Track(StrEnum):
+    top_leader = "top_leader"
+    team_member = "team_member"
+    in_office = "in_office"
+    newly_promoted = "newly_promoted"
+    reserve = "reserve"
+    admonition = "admonition"
+    non_party = "non_party"
+    key_area = "key_area"
+
+
+class MessageKind(StrEnum):
+    invitation = "invitation"
+    session_reminder = "session_reminder"
+    holiday_reminder = "holiday_reminder"
+    escalation = "escalation"
+
+
+class Channel(StrEnum):
+    email = "email"
+    sms = "sms"
+
+
+class CompletionStatus(StrEnum):
+    attended = "attended"
+    online = "online"
+    excused = "excused"
+    absent = "absent"
+
+
+@dataclass(frozen=True, slots=True)
+class Quarter:
+    """A calendar quarter such as 2026Q4."""
+
+    year: int
+    number: int
+
+    @classmethod
+    def parse(cls, label: str) -> Quarter:
+        """Read `YYYYQn`; raise ValueError with the expected form otherwise."""
+        match = QUARTER_PATTERN.match(label.strip().upper())
+        if not match:
+            raise ValueError(f"quarter {label!r} is not of the form YYYYQn, e.g. 2026Q4")
+        return cls(int(match[1]), int(match[2]))
+
+    @classmethod
+    def containing(cls, day: date) -> Quarter:
+        return cls(day.year, (day.month - 1) // 3 + 1)
+
+    @property
+    def label(self) -> str:
+        return f"{self.year}Q{self.number}"
+
+    @property
+    def starts_on(self) -> date:
+        return date(self.year, 3 * self.number - 2, 1)
+
+    @property
+    def ends_on(self) -> date:
+        return self.next.starts_on - timedelta(days=1)
+
+    @property
+    def next(self) -> Quarter:
+        return (
+            Quarter(self.year + 1, 1) if self.number == 4 else Quarter(self.year, self.number + 1)
+        )
+
+    @property
+    def previous(self) -> Quarter:
+        return (
+            Quarter(self.year - 1, 4) if self.number == 1 else Quarter(self.year, self.number - 1)
+        )
+
+    def __str__(self) -> str:
+        return self.label
+
+
+@dataclass(frozen=True, slots=True)
+class CadreRecord:
+    """One cadre as the roster gives them, already validated."""
+
+    employee_id: str
+    name: str
+    unit_code: str
+    unit_name: str
+    post: str
+    rank: Rank | None = None
+    leadership_role: LeadershipRole = LeadershipRole.none
+    in_charge_of: tuple[str, ...] = ()
+    party_member: bool | None = None
+    appointed_on: date | None = None
+    reserve_cadre: bool = False
+    discipline_status: DisciplineStatus = DisciplineStatus.none
+    discipline_on: date | None = None
+    key_post: bool | None = None
+    phone: str | None = None
+    email: str | None = None
+    parent_unit_code: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TrackAssignment:
+    """A cadre placed on a track, with the reason a person can read."""
+
+    employee_id: str
+    track: Track
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Reject:
+    """A row that was not imported: where it is, what is wrong, and what it said."""
+
+    row: int
+    column: str
+    reason: str
+    values: dict[str, str] = field(default_factory=dict)

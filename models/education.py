@@ -1,0 +1,126 @@
+"""Storing tracks, programmes, sessions and enrolments of a quarter."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, time
+from typing import Any
+
+from sqlalchemy import bindparam, delete, update
+from sqlmodel import Session, col, select
+
+from models.db import insert_new, upsert
+from models.domain import TrackAssignment
+from models.tables import Assignment, EducationSession, Enrolment, Programme
+
+
+@dataclass(frozen=True, slots=True)
+class StoredSession:
+    """A session as stored, with who is enrolled: what the planner needs to leave it in place."""
+
+    code: str
+    programme_code: str
+    round_no: int
+    held_on: date
+    starts_at: time
+    venue: str
+    capacity: int
+    makeup: bool
+    enrolled: frozenset[str]
+
+
+def replace_assignments(
+    *, session: Session, quarter: str, assignments: Iterable[TrackAssignment]
+) -> int:
+    """Make the quarter's track assignments exactly these (re-running gives the same rows)."""
+    session.execute(delete(Assignment).where(col(Assignment.quarter) == quarter))
+    return insert_new(
+        session,
+        Assignment,
+        (
+            {
+                "quarter": quarter,
+                "employee_id": a.employee_id,
+                "track": a.track.value,
+                "reason": a.reason,
+            }
+            for a in assignments
+        ),
+    )
+
+
+def quarter_tracks(*, session: Session, quarter: str) -> dict[str, list[str]]:
+    """Each cadre's tracks for the quarter."""
+    tracks: dict[str, list[str]] = {}
+    for employee_id, track in session.exec(
+        select(Assignment.employee_id, Assignment.track).where(Assignment.quarter == quarter)
+    ):
+        tracks.setdefault(employee_id, []).append(track)
+    return tracks
+
+
+def store_programmes(*, session: Session, rows: list[dict[str, Any]]) -> None:
+    upsert(session, Programme, rows)
+
+
+def stored_sessions(*, session: Session, quarter: str) -> list[StoredSession]:
+    """The quarter's sessions with the people currently enrolled in each."""
+    enrolled: dict[str, set[str]] = {}
+    for code, employee_id in session.exec(
+        select(Enrolment.session_code, Enrolment.employee_id)
+        .join(EducationSession, col(EducationSession.code) == col(Enrolment.session_code))
+        .where(EducationSession.quarter == quarter, Enrolment.status == "enrolled")
+    ):
+        enrolled.setdefault(code, set()).add(employee_id)
+    return [
+        StoredSession(
+            s.code,
+            s.programme_code,
+            s.round_no,
+            s.held_on,
+            s.starts_at,
+            s.venue,
+            s.capacity,
+            s.makeup,
+            frozenset(enrolled.get(s.code, ())),
+        )
+        for s in session.exec(select(EducationSession).where(EducationSession.quarter == quarter))
+    ]
+
+
+def store_schedule(
+    *,
+    session: Session,
+    quarter: str,
+    new_sessions: list[dict[str, Any]],
+    enrolments: list[tuple[str, str]],
+    withdrawals: list[tuple[str, str]],
+) -> None:
+    """Add sessions and enrolments, and withdraw people who no longer need a session."""
+    insert_new(session, EducationSession, ({"quarter": quarter, **s} for s in new_sessions))
+    withdrawn = set(
+        session.exec(
+            select(Enrolment.session_code, Enrolment.employee_id)
+            .join(EducationSession, col(EducationSession.code) == col(Enrolment.session_code))
+            .where(EducationSession.quarter == quarter, Enrolment.status == "withdrawn")
+        )
+    )
+    # A person withdrawn earlier and needed again gets their old row back, not a second one.
+    insert_new(
+        session,
+        Enrolment,
+        ({"session_code": c, "employee_id": e, "status": "enrolled"} for c, e in enrolments),
+    )
+    changes = [(c, e, "enrolled") for c, e in enrolments if (c, e) in withdrawn]
+    changes += [(c, e, "withdrawn") for c, e in withdrawals]
+    if changes:
+        table = Enrolment.__table__  # type: ignore[attr-defined]
+        session.execute(
+            update(table)
+            .where(
+                table.c.session_code == bindparam("code"), table.c.employee_id == bindparam("who")
+            )
+            .values(status=bindparam("new_status")),
+            [{"code": c, "who": e, "new_status": s} for c, e, s in changes],
+        )

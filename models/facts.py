@@ -1,0 +1,174 @@
+"""Everything the reports and exports read about a quarter, loaded once as plain records."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, time
+
+from sqlmodel import Session, col, select
+
+from models.domain import CadreRecord, CompletionStatus, Track
+from models.roster import as_record, quarter_cadres, unit_names
+from models.tables import (
+    Assignment,
+    Completion,
+    EducationSession,
+    Enrolment,
+    FileImport,
+    Message,
+    Programme,
+    QuarterCycle,
+    RejectedRow,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ProgrammeInfo:
+    code: str
+    track: Track
+    name_zh: str
+    name_en: str
+    sessions_required: int
+    pass_mark: float | None
+    confidential: bool
+
+
+@dataclass(frozen=True, slots=True)
+class SessionInfo:
+    code: str
+    programme_code: str
+    held_on: date
+    starts_at: time
+    venue: str
+    capacity: int
+    makeup: bool
+
+
+@dataclass(frozen=True, slots=True)
+class CompletionInfo:
+    employee_id: str
+    programme_code: str
+    session_code: str | None
+    status: CompletionStatus
+    score: float | None
+    hours: float | None
+    source: str
+    row: int
+
+
+@dataclass(frozen=True, slots=True)
+class RejectInfo:
+    source: str
+    row: int
+    column: str
+    reason: str
+    values: dict[str, str]
+
+
+@dataclass(frozen=True)
+class QuarterData:
+    """A quarter as stored: roster, tracks, programmes, sessions, completions, outbox counts."""
+
+    label: str
+    as_of: date
+    policy_name: str
+    policy_sha256: str
+    roster_sha256: str | None
+    units: dict[str, str]
+    cadres: list[CadreRecord]
+    tracks: dict[str, dict[Track, str]]  # employee id → track → reason
+    programmes: list[ProgrammeInfo]
+    sessions: list[SessionInfo]
+    enrolments: list[tuple[str, str, str]]  # session code, employee id, status
+    completions: list[CompletionInfo]  # current rows only, in import order
+    messages: Counter[tuple[str | None, str, str]]  # (employee id, kind, status) → count
+    rejects: list[RejectInfo]
+
+
+def load_quarter(*, session: Session, quarter: str) -> QuarterData | None:
+    """The stored quarter, or None when no cycle has run for it."""
+    cycle = session.get(QuarterCycle, quarter)
+    if cycle is None:
+        return None
+    names = unit_names(session=session)
+    tracks: dict[str, dict[Track, str]] = {}
+    for a in session.exec(select(Assignment).where(Assignment.quarter == quarter)):
+        tracks.setdefault(a.employee_id, {})[Track(a.track)] = a.reason
+    programmes = [
+        ProgrammeInfo(
+            p.code,
+            Track(p.track),
+            p.name_zh,
+            p.name_en,
+            p.sessions_required,
+            p.pass_mark,
+            p.confidential,
+        )
+        for p in session.exec(select(Programme).where(Programme.quarter == quarter))
+    ]
+    sessions = [
+        SessionInfo(s.code, s.programme_code, s.held_on, s.starts_at, s.venue, s.capacity, s.makeup)
+        for s in session.exec(
+            select(EducationSession)
+            .where(EducationSession.quarter == quarter)
+            .order_by(col(EducationSession.held_on), col(EducationSession.code))
+        )
+    ]
+    enrolments = list(
+        session.exec(
+            select(Enrolment.session_code, Enrolment.employee_id, Enrolment.status)
+            .join(EducationSession, col(EducationSession.code) == col(Enrolment.session_code))
+            .where(EducationSession.quarter == quarter)
+        )
+    )
+    completions = [
+        CompletionInfo(
+            c.employee_id,
+            c.programme_code,
+            c.session_code,
+            CompletionStatus(c.status),
+            c.score,
+            c.hours,
+            c.source,
+            c.source_row,
+        )
+        for c in session.exec(
+            select(Completion)
+            .where(Completion.quarter == quarter, col(Completion.superseded).is_(False))
+            .order_by(col(Completion.import_id), col(Completion.source_row))
+        )
+    ]
+    messages: Counter[tuple[str | None, str, str]] = Counter()
+    for employee_id, kind, status in session.exec(
+        select(Message.employee_id, Message.kind, Message.status).where(Message.quarter == quarter)
+    ):
+        messages[(employee_id, kind, status)] += 1
+    rejects = [
+        RejectInfo(source, r.row, r.column, r.reason, r.values)
+        for r, source in session.exec(
+            select(RejectedRow, FileImport.source)
+            .join(FileImport, col(FileImport.id) == col(RejectedRow.import_id))
+            .where(FileImport.quarter == quarter)
+            .order_by(col(FileImport.id), col(RejectedRow.row))
+        )
+    ]
+    return QuarterData(
+        label=quarter,
+        as_of=cycle.as_of,
+        policy_name=cycle.policy_name,
+        policy_sha256=cycle.policy_sha256,
+        roster_sha256=cycle.roster_sha256,
+        units=names,
+        cadres=[
+            as_record(c, names.get(c.unit_code, c.unit_code))
+            for c in quarter_cadres(session=session, quarter=quarter)
+        ],
+        tracks=tracks,
+        programmes=programmes,
+        sessions=sessions,
+        enrolments=[tuple(e) for e in enrolments],
+        completions=completions,  # type: ignore[misc]
+        messages=messages,
+        rejects=rejects,
+    )

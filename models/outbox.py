@@ -1,0 +1,117 @@
+"""The message outbox: planned once by send key, claimed before sending, marked after."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import or_, update
+from sqlmodel import Session, col, select
+
+from models.db import insert_new
+from models.tables import Message
+
+MAX_ATTEMPTS = 5
+FIRST_RETRY = timedelta(minutes=10)
+# A claim older than this belongs to a dispatch that crashed: its one message may go again.
+CLAIM_TIMEOUT = timedelta(minutes=15)
+PENDING = ("queued", "retrying")
+
+
+def add_messages(*, session: Session, rows: Iterable[dict[str, Any]]) -> int:
+    """Put messages in the outbox; a send key already there is left alone."""
+    return insert_new(session, Message, rows, conflict_columns=["send_key"])
+
+
+def cancel_messages(*, session: Session, prefixes: list[str]) -> int:
+    """Cancel unsent messages whose send key starts with one of the prefixes (withdrawn people)."""
+    cancelled = 0
+    for prefix in prefixes:
+        result = session.execute(
+            update(Message)
+            .where(col(Message.send_key).startswith(prefix), col(Message.status).in_(PENDING))
+            .values(status="cancelled")
+        )
+        cancelled += result.rowcount or 0  # type: ignore[attr-defined]
+    return cancelled
+
+
+def expire_messages(*, session: Session, on: date) -> int:
+    """Holiday and session messages are pointless once their occasion has begun."""
+    result = session.execute(
+        update(Message)
+        .where(col(Message.status).in_(PENDING), col(Message.expires_on) < on)
+        .values(status="expired")
+    )
+    return result.rowcount or 0  # type: ignore[attr-defined]
+
+
+def due_message_ids(*, session: Session, on: date, now: datetime, channel: str) -> list[int]:
+    """Messages due on or before `on` and not yet sent (catching up after downtime)."""
+    stale = now - CLAIM_TIMEOUT
+    return list(
+        session.exec(
+            select(Message.id)
+            .where(Message.channel == channel, col(Message.due_on) <= on)
+            .where(
+                or_(
+                    col(Message.status).in_(PENDING)
+                    & or_(
+                        col(Message.next_attempt_at).is_(None), col(Message.next_attempt_at) <= now
+                    ),
+                    (col(Message.status) == "sending") & (col(Message.next_attempt_at) <= stale),
+                )
+            )
+            .order_by(col(Message.due_on), col(Message.id))
+        )
+    )  # type: ignore[arg-type]
+
+
+def claim(*, session: Session, message_id: int, now: datetime) -> Message | None:
+    """Take a message for sending; None when another dispatch has it or it was sent meanwhile."""
+    stale = now - CLAIM_TIMEOUT
+    result = session.execute(
+        update(Message)
+        .where(col(Message.id) == message_id)
+        .where(
+            or_(
+                col(Message.status).in_(PENDING),
+                (col(Message.status) == "sending") & (col(Message.next_attempt_at) <= stale),
+            )
+        )
+        .values(status="sending", next_attempt_at=now, attempts=col(Message.attempts) + 1)
+    )
+    session.commit()
+    if not result.rowcount:  # type: ignore[attr-defined]
+        return None
+    return session.get(Message, message_id, populate_existing=True)
+
+
+def mark_sent(*, session: Session, message: Message, now: datetime) -> None:
+    message.status, message.sent_at, message.last_error = "sent", now, None
+    session.add(message)
+    session.commit()
+
+
+def mark_failed(*, session: Session, message: Message, error: str, now: datetime) -> None:
+    """Keep the error; retry later with back-off, or give up after MAX_ATTEMPTS."""
+    message.last_error = error
+    if message.attempts >= MAX_ATTEMPTS:
+        message.status, message.next_attempt_at = "failed", None
+    else:
+        message.status = "retrying"
+        message.next_attempt_at = now + FIRST_RETRY * 2 ** (message.attempts - 1)
+    session.add(message)
+    session.commit()
+
+
+def quarter_messages(*, session: Session, quarter: str) -> list[Message]:
+    """The quarter's outbox in due order."""
+    return list(
+        session.exec(
+            select(Message)
+            .where(Message.quarter == quarter)
+            .order_by(col(Message.due_on), col(Message.send_key))
+        )
+    )

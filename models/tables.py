@@ -1,0 +1,215 @@
+"""SQLModel tables: what the pipeline keeps between runs and across quarters."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+
+from sqlalchemy import JSON, Column, Index, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+class Unit(SQLModel, table=True):
+    """An organisational unit; upserted by code from every roster."""
+
+    code: str = Field(primary_key=True)
+    name: str
+    parent_code: str | None = None
+    key_areas: str = ""  # money/affairs/people, comma separated, inferred from the name by policy
+
+
+class QuarterCycle(SQLModel, table=True):
+    """A quarter's cycle with the policy and roster it was run with."""
+
+    __tablename__ = "quarter"
+
+    label: str = Field(primary_key=True)  # 2026Q4
+    starts_on: date
+    ends_on: date
+    as_of: date
+    policy_name: str
+    policy_text: str
+    policy_sha256: str
+    roster_sha256: str | None = None
+    status: str = "open"
+    created_at: datetime
+
+
+class Cadre(SQLModel, table=True):
+    """A cadre as the quarter's roster gives them; earlier quarters keep their own rows."""
+
+    __table_args__ = (Index("ix_cadre_quarter_unit", "quarter", "unit_code"),)
+
+    quarter: str = Field(primary_key=True)
+    employee_id: str = Field(primary_key=True)
+    name: str
+    unit_code: str
+    post: str
+    rank: str | None = None
+    leadership_role: str = "none"
+    in_charge_of: str = ""  # unit codes joined by ";"
+    party_member: bool | None = None
+    appointed_on: date | None = None
+    reserve_cadre: bool = False
+    discipline_status: str = "none"
+    discipline_on: date | None = None
+    key_post: bool | None = None
+    phone: str | None = None
+    email: str | None = None
+    on_roster: bool = True  # False once a later import of the same quarter no longer lists them
+
+
+class RosterChange(SQLModel, table=True):
+    """Who joined, who left and what changed, against the previous quarter's roster."""
+
+    __table_args__ = (UniqueConstraint("quarter", "employee_id", "change", "field"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    quarter: str = Field(index=True)
+    employee_id: str
+    change: str  # joined, left, changed
+    field: str = ""
+    old: str | None = None
+    new: str | None = None
+
+
+class FileImport(SQLModel, table=True):
+    """One roster or completion file read into a quarter, recognised by its content hash."""
+
+    __tablename__ = "file_import"
+    __table_args__ = (UniqueConstraint("quarter", "kind", "sha256"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    quarter: str = Field(index=True)
+    kind: str  # roster, completions
+    source: str
+    sha256: str
+    rows_read: int
+    rows_accepted: int
+    rows_rejected: int
+    imported_at: datetime
+
+
+class RejectedRow(SQLModel, table=True):
+    """A row that was not imported, kept for review with its raw values."""
+
+    __tablename__ = "rejected_row"
+
+    id: int | None = Field(default=None, primary_key=True)
+    import_id: int = Field(foreign_key="file_import.id", index=True)
+    row: int
+    column: str
+    reason: str
+    values: dict[str, str] = Field(default_factory=dict, sa_column=Column(JSON))
+
+
+class Assignment(SQLModel, table=True):
+    """A cadre on a track for a quarter, and why."""
+
+    __table_args__ = (UniqueConstraint("quarter", "employee_id", "track"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    quarter: str = Field(index=True)
+    employee_id: str
+    track: str
+    reason: str
+
+
+class Programme(SQLModel, table=True):
+    """An education programme as the quarter's policy defined it."""
+
+    quarter: str = Field(primary_key=True)
+    code: str = Field(primary_key=True)
+    track: str
+    name_zh: str
+    name_en: str
+    sessions_required: int
+    duration_minutes: int
+    pass_mark: float | None = None
+    confidential: bool = False
+
+
+class EducationSession(SQLModel, table=True):
+    """A scheduled education session; its code is printed on invitations and sign-in sheets."""
+
+    __tablename__ = "session"
+    __table_args__ = (Index("ix_session_quarter_programme", "quarter", "programme_code"),)
+
+    code: str = Field(primary_key=True)  # 26Q4-IO-03
+    quarter: str
+    programme_code: str
+    round_no: int = 1
+    held_on: date
+    starts_at: time
+    venue: str
+    capacity: int
+    makeup: bool = False
+
+
+class Enrolment(SQLModel, table=True):
+    """A cadre expected at a session."""
+
+    __table_args__ = (UniqueConstraint("session_code", "employee_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    session_code: str = Field(foreign_key="session.code", index=True)
+    employee_id: str = Field(index=True)
+    status: str = "enrolled"  # enrolled, withdrawn
+
+
+class Completion(SQLModel, table=True):
+    """A row of completion data; a later row for the same person and session supersedes it."""
+
+    __table_args__ = (
+        UniqueConstraint("import_id", "source_row"),
+        Index("ix_completion_quarter_person", "quarter", "employee_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    quarter: str
+    employee_id: str
+    programme_code: str
+    session_code: str | None = None
+    status: str
+    attended_on: date | None = None
+    score: float | None = None
+    hours: float | None = None
+    import_id: int = Field(foreign_key="file_import.id")
+    source: str
+    source_row: int
+    superseded: bool = False
+
+
+class Message(SQLModel, table=True):
+    """A message in the outbox; its send key makes planning and sending happen once."""
+
+    __table_args__ = (Index("ix_message_due", "status", "due_on"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    send_key: str = Field(unique=True)
+    quarter: str = Field(index=True)
+    kind: str
+    channel: str
+    recipient: str
+    employee_id: str | None = None
+    subject: str
+    body: str
+    attachment: str | None = None
+    due_on: date
+    expires_on: date | None = None  # a holiday reminder is pointless after the holiday
+    status: str = "queued"  # queued, sent, failed, expired
+    attempts: int = 0
+    last_error: str | None = None
+    next_attempt_at: datetime | None = None
+    sent_at: datetime | None = None
+
+
+class Report(SQLModel, table=True):
+    """A rendered PDF: which quarter and unit, where it is and its hash."""
+
+    quarter: str = Field(primary_key=True)
+    unit_code: str = Field(primary_key=True)  # "" for organisation-wide reports
+    kind: str = Field(primary_key=True)  # unit, summary, confidential
+    lang: str = Field(primary_key=True)
+    path: str
+    sha256: str
+    generated_at: datetime

@@ -1,0 +1,1 @@
+"""Pure rules from the education policy: tracks, schedules, reminders. No database, no Prefect."""

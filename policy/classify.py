@@ -1,0 +1,119 @@
+"""Who is on which track and why: a pure function of the cadre, the policy and the as-of date."""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Iterable
+from datetime import date
+
+from models.domain import (
+    CadreRecord,
+    DisciplineStatus,
+    LeadershipRole,
+    Track,
+    TrackAssignment,
+)
+from policy.config import Policy
+
+
+def classify(cadre: CadreRecord, policy: Policy, as_of: date) -> list[TrackAssignment]:
+    """Every track the cadre is on at `as_of`, each with the rule and the values that matched."""
+    found: list[tuple[Track, str]] = []
+    leading = leading_reason(cadre, policy)
+
+    if cadre.leadership_role is LeadershipRole.top_leader:
+        found.append((Track.top_leader, f"leadership role top_leader ({cadre.post})"))
+    if cadre.leadership_role is LeadershipRole.team_member:
+        charge = ", ".join(cadre.in_charge_of) or "no units listed"
+        found.append((Track.team_member, f"leadership role team_member, in charge of {charge}"))
+    if leading:
+        found.append((Track.in_office, f"leading cadre in post: {leading}"))
+
+    window_start = months_before(as_of, policy.windows.newly_promoted_months)
+    if cadre.appointed_on and window_start < cadre.appointed_on <= as_of:
+        found.append(
+            (
+                Track.newly_promoted,
+                f"appointed {cadre.appointed_on.isoformat()}, within "
+                f"{policy.windows.newly_promoted_months} months of {as_of.isoformat()}",
+            )
+        )
+    if cadre.reserve_cadre:
+        found.append((Track.reserve, "reserve cadre"))
+
+    admonition = admonition_reason(cadre, policy, as_of)
+    if admonition:
+        found.append((Track.admonition, admonition))
+    if cadre.party_member is False and leading:
+        found.append((Track.non_party, f"not a party member and a leading cadre ({leading})"))
+
+    key = key_post_reason(cadre, policy)
+    if key:
+        found.append((Track.key_area, key))
+    return [TrackAssignment(cadre.employee_id, track, reason) for track, reason in found]
+
+
+def classify_all(
+    cadres: Iterable[CadreRecord], policy: Policy, as_of: date
+) -> list[TrackAssignment]:
+    """Classify a whole roster; the result is sorted so that row order never matters."""
+    assignments = [a for cadre in cadres for a in classify(cadre, policy, as_of)]
+    return sorted(assignments, key=lambda a: (a.employee_id, list(Track).index(a.track)))
+
+
+def leading_reason(cadre: CadreRecord, policy: Policy) -> str | None:
+    """Why the cadre is a leading cadre under the policy, or None when they are not."""
+    if cadre.leadership_role in policy.leading_cadre.leadership_roles:
+        return f"leadership role {cadre.leadership_role}"
+    if cadre.rank in policy.leading_cadre.ranks:
+        return f"rank {cadre.rank}"
+    return None
+
+
+def admonition_reason(cadre: CadreRecord, policy: Policy, as_of: date) -> str | None:
+    """Why the cadre needs admonition education, or None."""
+    if cadre.discipline_status is DisciplineStatus.signs:
+        since = f" since {cadre.discipline_on.isoformat()}" if cadre.discipline_on else ""
+        return f"signs of violating discipline{since}"
+    if cadre.discipline_status is DisciplineStatus.disciplined:
+        months = policy.windows.disciplined_months
+        if cadre.discipline_on is None:
+            return "disciplined (date not given, so treated as recent)"
+        if cadre.discipline_on > months_before(as_of, months):
+            return (
+                f"disciplined {cadre.discipline_on.isoformat()}, within {months} months "
+                f"of {as_of.isoformat()}"
+            )
+    return None
+
+
+def key_post_reason(cadre: CadreRecord, policy: Policy) -> str | None:
+    """Why the cadre holds a key post (money, affairs, people), or None."""
+    if cadre.key_post is not None:
+        return "key post per roster" if cadre.key_post else None
+    unit_areas = key_areas_of(cadre.unit_name, policy)
+    post_areas = key_areas_of(cadre.post, policy)
+    post = cadre.post.casefold()
+    if post_areas and _matches(post, policy.key_posts.patterns):
+        return f"post {cadre.post} handles {'/'.join(post_areas)}"
+    if unit_areas and _matches(post, policy.key_posts.patterns):
+        return f"post {cadre.post} in a {'/'.join(unit_areas)} key-area unit ({cadre.unit_name})"
+    return None
+
+
+def key_areas_of(name: str, policy: Policy) -> list[str]:
+    """The key areas (money, affairs, people) whose patterns occur in a unit or post name."""
+    folded = name.casefold()
+    return [area for area, rule in policy.key_areas.items() if _matches(folded, rule.patterns)]
+
+
+def _matches(folded: str, patterns: list[str]) -> bool:
+    return any(pattern.casefold() in folded for pattern in patterns)
+
+
+def months_before(day: date, months: int) -> date:
+    """The same day `months` earlier, clamped to the month's end (2026-03-31 → 2025-02-28...)."""
+    index = day.year * 12 + day.month - 1 - months
+    year, month = divmod(index, 12)
+    last = calendar.monthrange(year, month + 1)[1]
+    return date(year, month + 1, min(day.day, last))

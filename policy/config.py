@@ -1,0 +1,144 @@
+"""The policy file: a validated TOML document with the defaults of the education-policy spec."""
+
+from __future__ import annotations
+
+import hashlib
+import tomllib
+from dataclasses import dataclass
+from datetime import date, time
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from lianjie.exceptions import PolicyError
+from models.domain import Channel, LeadershipRole, Rank, Track
+
+DEFAULT_POLICY = Path(__file__).with_name("default.toml")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class LeadingCadre(_Strict):
+    ranks: list[Rank]
+    leadership_roles: list[LeadershipRole]
+
+
+class Windows(_Strict):
+    newly_promoted_months: int = Field(gt=0)
+    disciplined_months: int = Field(gt=0)
+    newly_promoted_due_days: int = Field(gt=0)
+
+
+class KeyArea(_Strict):
+    label_zh: str
+    label_en: str
+    patterns: list[str] = Field(min_length=1)
+
+
+class KeyPosts(_Strict):
+    patterns: list[str]
+
+
+class Sessions(_Strict):
+    start_time: time
+    lead_working_days: int = Field(ge=0)
+    venues: list[str] = Field(min_length=1)
+
+
+class ExtraDate(_Strict):
+    on: date
+    name_zh: str
+    name_en: str
+
+
+class Reminders(_Strict):
+    working_days_before: int = Field(ge=0)
+    channels: list[Channel]
+    holidays: list[str]
+    pointed_tracks: list[Track]
+    session_reminder_working_days_before: int = Field(ge=0)
+    extra_dates: list[ExtraDate] = []
+
+
+class ProgrammeRule(_Strict):
+    code: str = Field(pattern=r"^[A-Z]{2,4}$")
+    track: Track
+    name_zh: str
+    name_en: str
+    sessions_per_quarter: int = Field(ge=1)
+    duration_minutes: int = Field(gt=0)
+    capacity: int = Field(gt=0)
+    pass_mark: float | None = Field(default=None, ge=0, le=100)
+    confidential: bool = False
+    once: bool = False
+
+
+class Policy(_Strict):
+    """The rules in force for a quarter."""
+
+    name: str
+    version: str
+    leading_cadre: LeadingCadre
+    windows: Windows
+    key_areas: dict[str, KeyArea]
+    key_posts: KeyPosts
+    sessions: Sessions
+    reminders: Reminders
+    programmes: list[ProgrammeRule] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _one_programme_per_track(self) -> Policy:
+        codes = [p.code for p in self.programmes]
+        if len(codes) != len(set(codes)):
+            raise ValueError("programme codes must be unique")
+        missing = set(Track) - {p.track for p in self.programmes}
+        if missing:
+            raise ValueError(f"no programme for track(s): {', '.join(sorted(missing))}")
+        return self
+
+    def programmes_for(self, track: Track) -> list[ProgrammeRule]:
+        return [p for p in self.programmes if p.track == track]
+
+    def programme(self, code: str) -> ProgrammeRule:
+        return next(p for p in self.programmes if p.code == code)
+
+
+@dataclass(frozen=True)
+class LoadedPolicy:
+    """A policy with the exact text it came from and that text's hash."""
+
+    policy: Policy
+    text: str
+    sha256: str
+    source: str
+
+
+def load_policy(path: Path | None = None) -> LoadedPolicy:
+    """Read and validate a policy file (the bundled defaults when no path is given)."""
+    source = path or DEFAULT_POLICY
+    try:
+        text = source.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise PolicyError(f"policy file {source} does not exist") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise PolicyError(f"policy file {source} cannot be read: {error}") from None
+    return parse_policy(text, source=str(source))
+
+
+def parse_policy(text: str, *, source: str = "<policy>") -> LoadedPolicy:
+    """Validate policy text, naming the key and the problem when it is wrong."""
+    try:
+        document = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise PolicyError(f"policy file {source} is not valid TOML: {error}") from None
+    try:
+        policy = Policy.model_validate(document)
+    except ValidationError as error:
+        problems = "; ".join(
+            f"{'.'.join(str(part) for part in e['loc']) or '(top level)'}: {e['msg']}"
+            for e in error.errors()
+        )
+        raise PolicyError(f"policy file {source}: {problems}") from None
+    return LoadedPolicy(policy, text, hashlib.sha256(text.encode()).hexdigest(), source)

@@ -1,0 +1,91 @@
+"""Where each cadre stands on each programme their tracks require: pure aggregation."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+
+from models.domain import CompletionStatus, Track
+from models.facts import ProgrammeInfo, QuarterData
+
+DONE = {CompletionStatus.attended, CompletionStatus.online}
+
+
+class Standing(StrEnum):
+    complete = "complete"
+    outstanding = "outstanding"
+    excused = "excused"
+
+
+@dataclass(frozen=True, slots=True)
+class Attendance:
+    """A current (not superseded) completion row, in import order."""
+
+    employee_id: str
+    programme_code: str
+    status: CompletionStatus
+    score: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class Requirement:
+    """A programme a cadre must complete this quarter because of a track."""
+
+    employee_id: str
+    track: Track
+    programme_code: str
+    sessions_required: int
+    pass_mark: float | None
+
+
+def standings(
+    requirements: Iterable[Requirement], attendance: Iterable[Attendance]
+) -> dict[tuple[str, str], Standing]:
+    """Complete, outstanding or excused, per (employee id, programme code)."""
+    required = list(requirements)
+    pass_marks = {(r.employee_id, r.programme_code): r.pass_mark for r in required}
+    done: dict[tuple[str, str], int] = defaultdict(int)
+    latest: dict[tuple[str, str], CompletionStatus] = {}
+    for row in attendance:
+        key = (row.employee_id, row.programme_code)
+        latest[key] = row.status
+        mark = pass_marks.get(key)
+        passed = row.score is None or mark is None or row.score >= mark
+        if row.status in DONE and passed:
+            done[key] += 1
+    result: dict[tuple[str, str], Standing] = {}
+    for requirement in required:
+        key = (requirement.employee_id, requirement.programme_code)
+        if done[key] >= requirement.sessions_required:
+            result[key] = Standing.complete
+        elif latest.get(key) is CompletionStatus.excused:
+            result[key] = Standing.excused
+        else:
+            result[key] = Standing.outstanding
+    return result
+
+
+def requirements_of(data: QuarterData) -> list[Requirement]:
+    """Every programme each cadre on the roster must complete this quarter, by track."""
+    by_track: dict[Track, list[ProgrammeInfo]] = defaultdict(list)
+    for programme in data.programmes:
+        by_track[programme.track].append(programme)
+    return [
+        Requirement(cadre.employee_id, track, p.code, p.sessions_required, p.pass_mark)
+        for cadre in data.cadres
+        for track in data.tracks.get(cadre.employee_id, {})
+        for p in by_track[track]
+    ]
+
+
+def quarter_standings(
+    data: QuarterData,
+) -> tuple[list[Requirement], dict[tuple[str, str], Standing]]:
+    """The quarter's requirements and where each stands, from its stored completions."""
+    requirements = requirements_of(data)
+    attendance = (
+        Attendance(c.employee_id, c.programme_code, c.status, c.score) for c in data.completions
+    )
+    return requirements, standings(requirements, attendance)

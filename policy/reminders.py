@@ -1,0 +1,128 @@
+"""Which messages are due when: holiday reminders and session invitations, planned purely."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from models.domain import Channel, MessageKind
+from policy.calendar import HolidayBreak, WorkingCalendar
+from policy.config import Reminders
+from policy.schedule import SessionPlan
+
+
+@dataclass(frozen=True, slots=True)
+class Recipient:
+    """A cadre as a message reaches them."""
+
+    employee_id: str
+    name: str
+    phone: str | None
+    email: str | None
+    pointed: bool = False  # key-area and admonition cadres get the pointed wording
+
+    def addresses(self, channels: Iterable[Channel]) -> list[tuple[Channel, str]]:
+        """The channels this person can be reached on, with the address for each."""
+        by_channel = {Channel.sms: self.phone, Channel.email: self.email}
+        return [(c, address) for c in channels if (address := by_channel[c])]
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedMessage:
+    """A message to put in the outbox; its send key makes it happen once."""
+
+    send_key: str
+    kind: MessageKind
+    channel: Channel
+    recipient: Recipient
+    address: str
+    due_on: date
+    expires_on: date | None
+    holiday: HolidayBreak | None = None
+    session: SessionPlan | None = None
+
+
+def reminder_due_on(holiday: HolidayBreak, calendar: WorkingCalendar, rules: Reminders) -> date:
+    """The working day that falls the policy's number of working days before the break starts."""
+    return calendar.shift_working_days(holiday.first_day, -rules.working_days_before)
+
+
+def plan_holiday_reminders(
+    *,
+    audience: Iterable[Recipient],
+    holidays: Iterable[HolidayBreak],
+    calendar: WorkingCalendar,
+    rules: Reminders,
+    window: tuple[date, date],
+    as_of: date,
+) -> list[PlannedMessage]:
+    """Reminders for the breaks whose reminder falls due inside `window` (the quarter).
+
+    Owning a reminder by its due date, not by the holiday's date, lets Q4 remind of New Year's
+    Day on 1 January and keeps Q1's cycle from planning it again.
+    """
+    first, last = window
+    due = [
+        (h, reminder_due_on(h, calendar, rules))
+        for h in holidays
+        if h.key in rules.holidays or h.key.startswith("extra:")
+    ]
+    owned = [(h, max(d, as_of)) for h, d in due if first <= d <= last and h.first_day > as_of]
+    audience = list(audience)
+    return [
+        PlannedMessage(
+            send_key=f"holiday_reminder:{h.first_day.isoformat()}:{h.key}:{person.employee_id}:{channel}",
+            kind=MessageKind.holiday_reminder,
+            channel=channel,
+            recipient=person,
+            address=address,
+            due_on=due_on,
+            expires_on=h.first_day - timedelta(days=1),
+            holiday=h,
+        )
+        for h, due_on in owned
+        for person in audience
+        for channel, address in person.addresses(rules.channels)
+    ]
+
+
+def extra_breaks(rules: Reminders) -> list[HolidayBreak]:
+    """The organisation's own sensitive dates from the policy, shaped like holiday breaks."""
+    return [
+        HolidayBreak(f"extra:{e.on.isoformat()}", e.name_zh, e.name_en, e.on, e.on, False)
+        for e in rules.extra_dates
+    ]
+
+
+def plan_session_messages(
+    *,
+    enrolments: Iterable[tuple[SessionPlan, Recipient]],
+    calendar: WorkingCalendar,
+    rules: Reminders,
+    as_of: date,
+) -> list[PlannedMessage]:
+    """An invitation now and a reminder the working day before, for each new enrolment."""
+    planned: list[PlannedMessage] = []
+    for session, person in enrolments:
+        day_before = calendar.shift_working_days(
+            session.held_on, -rules.session_reminder_working_days_before
+        )
+        for channel, address in person.addresses(rules.channels):
+            for kind, due_on in (
+                (MessageKind.invitation, as_of),
+                (MessageKind.session_reminder, max(day_before, as_of)),
+            ):
+                planned.append(
+                    PlannedMessage(
+                        send_key=f"{kind}:{session.code}:{person.employee_id}:{channel}",
+                        kind=kind,
+                        channel=channel,
+                        recipient=person,
+                        address=address,
+                        due_on=due_on,
+                        expires_on=session.held_on,
+                        session=session,
+                    )
+                )
+    return planned

@@ -1,0 +1,153 @@
+"""Sessions on working days, with capacity, nobody booked twice on a day: a pure planner."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from models.domain import Quarter
+from policy.config import ProgrammeRule, Sessions
+
+AFTERNOON = time(14, 30)
+
+
+@dataclass(slots=True)
+class SessionPlan:
+    """A session, existing or new, with the people enrolled in it."""
+
+    code: str
+    programme_code: str
+    round_no: int
+    held_on: date
+    starts_at: time
+    venue: str
+    capacity: int
+    enrolled: set[str] = field(default_factory=set)
+    makeup: bool = False
+
+    @property
+    def free(self) -> int:
+        return self.capacity - len(self.enrolled)
+
+
+@dataclass(slots=True)
+class SchedulePlan:
+    """What a planning pass changes: sessions to create, people to enrol and to withdraw."""
+
+    new_sessions: list[SessionPlan] = field(default_factory=list)
+    enrolments: list[tuple[str, str]] = field(default_factory=list)  # (session code, employee id)
+    withdrawals: list[tuple[str, str]] = field(default_factory=list)
+    unplaced: list[tuple[str, str]] = field(default_factory=list)  # (programme, employee id)
+
+
+def session_code(quarter: Quarter, programme_code: str, number: int) -> str:
+    """A code short enough to write on a sign-in sheet, e.g. 26Q4-IO-03."""
+    return f"{quarter.year % 100:02d}Q{quarter.number}-{programme_code}-{number:02d}"
+
+
+def plan_sessions(
+    *,
+    quarter: Quarter,
+    programmes: Iterable[ProgrammeRule],
+    demand: Mapping[str, Iterable[str]],
+    existing: Iterable[SessionPlan],
+    days: list[date],
+    rules: Sessions,
+) -> SchedulePlan:
+    """Enrol everyone a programme requires, reusing existing sessions and never moving them.
+
+    `demand` maps a programme code to the people who must attend it; `days` are the working days
+    on which new sessions may be held, in order.
+    """
+    plan = SchedulePlan()
+    sessions_by_programme: dict[str, list[SessionPlan]] = defaultdict(list)
+    busy: dict[str, set[date]] = defaultdict(set)
+    load: Counter[date] = Counter()
+    for session in existing:
+        sessions_by_programme[session.programme_code].append(session)
+        load[session.held_on] += 1
+        for person in session.enrolled:
+            busy[person].add(session.held_on)
+
+    for programme in sorted(programmes, key=lambda p: (-len(set(demand.get(p.code, ()))), p.code)):
+        wanted = set(demand.get(programme.code, ()))
+        sessions = sessions_by_programme[programme.code]
+        for session in sessions:
+            for person in sorted(session.enrolled - wanted):
+                plan.withdrawals.append((session.code, person))
+                session.enrolled.discard(person)
+        windows = _round_windows(days, programme.sessions_per_quarter)
+        for round_no, window in enumerate(windows, start=1):
+            in_round = [s for s in sessions if s.round_no == round_no]
+            placed = set().union(*(s.enrolled for s in in_round)) if in_round else set()
+            open_sessions = [s for s in in_round if s.free > 0 and not s.makeup]
+            for person in sorted(wanted - placed):
+                target = next((s for s in open_sessions if s.held_on not in busy[person]), None)
+                if target is None:
+                    target = _new_session(
+                        quarter, programme, round_no, window, sessions, busy[person], load, rules
+                    )
+                    if target is None:
+                        plan.unplaced.append((programme.code, person))
+                        continue
+                    sessions.append(target)
+                    open_sessions.append(target)
+                    plan.new_sessions.append(target)
+                target.enrolled.add(person)
+                busy[person].add(target.held_on)
+                plan.enrolments.append((target.code, person))
+                if target.free == 0:
+                    open_sessions.remove(target)
+    return plan
+
+
+def _round_windows(days: list[date], rounds: int) -> list[list[date]]:
+    """Split the quarter's working days into equal windows, one per required session."""
+    size = max(1, len(days) // rounds) if days else 0
+    windows = [days[i * size : (i + 1) * size] for i in range(rounds)]
+    if windows and days:
+        windows[-1] = days[(rounds - 1) * size :]
+    return windows
+
+
+def _new_session(
+    quarter: Quarter,
+    programme: ProgrammeRule,
+    round_no: int,
+    window: list[date],
+    sessions: list[SessionPlan],
+    person_busy: set[date],
+    load: Counter[date],
+    rules: Sessions,
+) -> SessionPlan | None:
+    free_days = [d for d in window if d not in person_busy]
+    if not free_days:
+        return None
+    own_days = [s.held_on for s in sessions]
+
+    def spread(day: date) -> tuple[int, int, int]:
+        # Least-used day first, then the one farthest from this programme's other sessions, so
+        # sessions spread over the quarter instead of piling up on its first days.
+        distance = min((abs((day - d).days) for d in own_days), default=len(window))
+        return (load[day], -distance, window.index(day))
+
+    day = min(free_days, key=spread)
+    slot = load[day]
+    load[day] += 1
+    starts_at = rules.start_time if (slot // len(rules.venues)) % 2 == 0 else AFTERNOON
+    return SessionPlan(
+        code=session_code(quarter, programme.code, len(sessions) + 1),
+        programme_code=programme.code,
+        round_no=round_no,
+        held_on=day,
+        starts_at=starts_at,
+        venue=rules.venues[slot % len(rules.venues)],
+        capacity=programme.capacity,
+    )
+
+
+def ends_at(starts_at: time, duration_minutes: int) -> time:
+    """When a session that starts at `starts_at` ends."""
+    return (datetime.combine(date.min, starts_at) + timedelta(minutes=duration_minutes)).time()

@@ -1,0 +1,1 @@
+"""Accountability reports: pure context, Jinja templates and WeasyPrint rendering."""

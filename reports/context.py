@@ -1,0 +1,308 @@
+"""What each report shows, computed once from the quarter's data; templates only display it."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from models.domain import CadreRecord, LeadershipRole, Track
+from models.facts import QuarterData
+from policy.classify import key_areas_of
+from policy.config import Policy
+from policy.progress import Requirement, Standing
+
+CHART_WIDTH = 300  # px of a 100 % bar in the completion chart
+BAR_PITCH = 22  # px from one bar to the next
+CONFIDENTIAL_TRACKS = {Track.admonition}
+
+
+@dataclass(frozen=True, slots=True)
+class Tally:
+    """Required, complete, outstanding and excused programme places."""
+
+    required: int = 0
+    complete: int = 0
+    outstanding: int = 0
+    excused: int = 0
+
+    @property
+    def rate(self) -> float | None:
+        return self.complete / self.required if self.required else None
+
+    @property
+    def percent(self) -> str:
+        return "—" if self.rate is None else f"{self.rate:.1%}"
+
+
+def tally(standings: Iterable[Standing]) -> Tally:
+    counts = Counter(standings)
+    return Tally(
+        sum(counts.values()),
+        counts[Standing.complete],
+        counts[Standing.outstanding],
+        counts[Standing.excused],
+    )
+
+
+@dataclass
+class QuarterView:
+    """The quarter's data indexed for reports: who is where and how each requirement stands."""
+
+    data: QuarterData
+    requirements: list[Requirement]
+    standing: dict[tuple[str, str], Standing]
+    labels: dict[str, Any]
+    organisation: str
+    generated_at: datetime
+    key_areas: dict[str, str]  # employee id → the key areas of their post, in the report's words
+
+    def __post_init__(self) -> None:
+        self.cadres = {c.employee_id: c for c in self.data.cadres}
+        self.by_unit: dict[str, list[CadreRecord]] = defaultdict(list)
+        for cadre in self.data.cadres:
+            self.by_unit[cadre.unit_code].append(cadre)
+        self.required_of: dict[str, list[Requirement]] = defaultdict(list)
+        for requirement in self.requirements:
+            self.required_of[requirement.employee_id].append(requirement)
+        self.programmes = {p.code: p for p in self.data.programmes}
+        self.sessions_of: dict[str, set[str]] = defaultdict(set)
+        for code, who, status in self.data.enrolments:
+            if status == "enrolled":
+                self.sessions_of[who].add(code)
+        self.reminders_of: dict[str, Counter[str]] = defaultdict(Counter)
+        for (who, kind, status), count in self.data.messages.items():
+            if kind == "holiday_reminder" and who is not None:
+                self.reminders_of[who][status] += count
+        self.held_on = {s.code: s.held_on for s in self.data.sessions}
+
+    def standing_of(self, requirement: Requirement) -> Standing:
+        return self.standing[(requirement.employee_id, requirement.programme_code)]
+
+    def tally_people(self, people: Iterable[str], track: Track | None = None) -> Tally:
+        return tally(
+            self.standing_of(r)
+            for person in people
+            for r in self.required_of[person]
+            if track is None or r.track is track
+        )
+
+    def programme_name(self, code: str) -> str:
+        programme = self.programmes[code]
+        return programme.name_zh if self.labels["lang_tag"].startswith("zh") else programme.name_en
+
+    def header(self) -> dict[str, Any]:
+        return {
+            "organisation": self.organisation,
+            "quarter": self.data.label,
+            "generated_at": self.generated_at.strftime("%Y-%m-%d %H:%M"),
+            "policy": f"{self.data.policy_name} ({self.data.policy_sha256[:12]})",
+            "roster": (self.data.roster_sha256 or "")[:12],
+        }
+
+
+def unit_report(view: QuarterView, unit_code: str) -> dict[str, Any]:
+    """The report addressed to one unit's leadership team."""
+    labels, members = view.labels, view.by_unit.get(unit_code, [])
+    people = [c.employee_id for c in members]
+    overall = view.tally_people(people)
+    top_leaders = [c for c in members if c.leadership_role is LeadershipRole.top_leader]
+    team = [c for c in members if c.leadership_role is LeadershipRole.team_member]
+    track_rows = _track_rows(view, people)
+    sessions = set().union(*(view.sessions_of[p] for p in people)) if people else set()
+    held = sum(1 for code in sessions if view.held_on[code] <= view.generated_at.date())
+    reminders = sum((view.reminders_of[p] for p in people), Counter[str]())
+    return {
+        **view.header(),
+        "t": labels,
+        "unit": {"code": unit_code, "name": view.data.units.get(unit_code, unit_code)},
+        "top_leaders": [c.name for c in top_leaders],
+        "in_scope": len(members),
+        "overall": overall,
+        "sessions_held": held,
+        "reminders": {"sent": reminders["sent"], "failed": reminders["failed"]},
+        "responsibility": _responsibility(view, top_leaders, team, overall),
+        "track_rows": track_rows,
+        "chart": _chart(track_rows),
+        "admonition_count": sum(
+            1 for p in people if Track.admonition in view.data.tracks.get(p, {})
+        ),
+        "outstanding": _outstanding(view, members),
+        "key_posts": _key_posts(view, members),
+    }
+
+
+def _track_rows(view: QuarterView, people: list[str]) -> list[dict[str, Any]]:
+    rows = []
+    for track in Track:
+        on_track = [p for p in people if track in view.data.tracks.get(p, {})]
+        counts = view.tally_people(on_track, track)
+        rows.append(
+            {
+                "track": track.value,
+                "name": view.labels["track_names"][track.value],
+                "people": len(on_track),
+                "tally": counts,
+            }
+        )
+    return rows
+
+
+def _chart(track_rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """Bars of the completion chart, positioned here so the SVG template only draws them."""
+    bars = []
+    for index, row in enumerate(r for r in track_rows if r["people"]):
+        rate = row["tally"].rate or 0.0
+        bars.append(
+            {
+                "label": row["name"],
+                "percent": row["tally"].percent,
+                "y": index * BAR_PITCH,
+                "width": round(rate * CHART_WIDTH, 1),
+                "text_y": index * BAR_PITCH + 14,
+                "bar_y": index * BAR_PITCH + 3,
+            }
+        )
+    return {"bars": bars, "height": len(bars) * BAR_PITCH + 6, "track_width": CHART_WIDTH}
+
+
+def _responsibility(
+    view: QuarterView, top_leaders: list[CadreRecord], team: list[CadreRecord], overall: Tally
+) -> list[dict[str, Any]]:
+    rows = [
+        {
+            "name": c.name,
+            "post": c.post,
+            "role": view.labels["top_leader"],
+            "scope": view.labels["whole_unit"],
+            "tally": overall,
+        }
+        for c in top_leaders
+    ]
+    for member in team:
+        charge = member.in_charge_of
+        people = [c.employee_id for code in charge for c in view.by_unit.get(code, [])]
+        names = "、".join(view.data.units.get(code, code) for code in charge)
+        rows.append(
+            {
+                "name": member.name,
+                "post": member.post,
+                "role": view.labels["track_names"]["team_member"],
+                "scope": names or view.labels["none"],
+                "tally": view.tally_people(people),
+            }
+        )
+    return rows
+
+
+def _outstanding(view: QuarterView, members: list[CadreRecord]) -> list[dict[str, Any]]:
+    rows = []
+    for cadre in sorted(members, key=lambda c: c.employee_id):
+        for requirement in view.required_of[cadre.employee_id]:
+            if requirement.track in CONFIDENTIAL_TRACKS:
+                continue  # names on the admonition track go only to the confidential report
+            standing = view.standing_of(requirement)
+            if standing is not Standing.complete:
+                rows.append(
+                    {
+                        "employee_id": cadre.employee_id,
+                        "name": cadre.name,
+                        "post": cadre.post,
+                        "programme": view.programme_name(requirement.programme_code),
+                        "status": view.labels["standing_names"][standing.value],
+                    }
+                )
+    return rows
+
+
+def _key_posts(view: QuarterView, members: list[CadreRecord]) -> list[dict[str, Any]]:
+    rows = []
+    for cadre in members:
+        reason = view.data.tracks.get(cadre.employee_id, {}).get(Track.key_area)
+        if reason is None:
+            continue
+        counts = view.tally_people([cadre.employee_id], Track.key_area)
+        standing = (
+            Standing.complete
+            if counts.outstanding + counts.excused == 0
+            else (Standing.outstanding if counts.outstanding else Standing.excused)
+        )
+        rows.append(
+            {
+                "name": cadre.name,
+                "post": cadre.post,
+                "areas": view.key_areas.get(cadre.employee_id) or reason,
+                "status": view.labels["standing_names"][standing.value],
+                "done": standing is Standing.complete,
+            }
+        )
+    return sorted(rows, key=lambda r: (r["done"], r["name"]))
+
+
+def summary_report(view: QuarterView) -> dict[str, Any]:
+    """The organisation summary: units ranked by completion, totals per track."""
+    ranking = []
+    for code, members in view.by_unit.items():
+        counts = view.tally_people(c.employee_id for c in members)
+        ranking.append(
+            {
+                "code": code,
+                "name": view.data.units.get(code, code),
+                "cadres": len(members),
+                "tally": counts,
+            }
+        )
+    ranking.sort(key=lambda r: (-(r["tally"].rate or 0), r["code"]))
+    for position, row in enumerate(ranking, start=1):
+        row["rank"] = position
+    everyone = list(view.cadres)
+    track_rows = _track_rows(view, everyone)
+    return {
+        **view.header(),
+        "t": view.labels,
+        "ranking": ranking,
+        "overall": view.tally_people(everyone),
+        "in_scope": len(everyone),
+        "track_rows": track_rows,
+        "chart": _chart(track_rows),
+        "sessions": len(view.data.sessions),
+    }
+
+
+def confidential_report(view: QuarterView) -> dict[str, Any]:
+    """The admonition list, for the discipline inspection body only."""
+    rows = []
+    for cadre in sorted(view.data.cadres, key=lambda c: (c.unit_code, c.employee_id)):
+        reason = view.data.tracks.get(cadre.employee_id, {}).get(Track.admonition)
+        if reason is None:
+            continue
+        counts = view.tally_people([cadre.employee_id], Track.admonition)
+        rows.append(
+            {
+                "employee_id": cadre.employee_id,
+                "name": cadre.name,
+                "post": cadre.post,
+                "unit": view.data.units.get(cadre.unit_code, cadre.unit_code),
+                "reason": reason,
+                "status": counts.percent,
+            }
+        )
+    return {**view.header(), "t": view.labels, "rows": rows}
+
+
+def key_area_words(data: QuarterData, policy: Policy, lang: str) -> dict[str, str]:
+    """For each key-post holder, the areas (money, affairs, people) of their post, in words."""
+    words = {}
+    for cadre in data.cadres:
+        if Track.key_area not in data.tracks.get(cadre.employee_id, {}):
+            continue
+        areas = dict.fromkeys(
+            key_areas_of(cadre.unit_name, policy) + key_areas_of(cadre.post, policy)
+        )
+        words[cadre.employee_id] = "、".join(
+            policy.key_areas[a].label_zh if lang == "zh" else policy.key_areas[a].label_en
+            for a in areas
+        )
+    return words

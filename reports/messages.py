@@ -1,0 +1,75 @@
+"""Message wording from the editable templates in templates/messages/<lang>/."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from policy.reminders import PlannedMessage
+from policy.schedule import ends_at
+from reports.render import environment
+
+
+def render_message(kind: str, lang: str, context: dict[str, Any]) -> tuple[str, str]:
+    """The subject and the body of a message of this kind."""
+    template = environment().get_template(f"messages/{lang}/{kind}.txt.j2")
+    values = template.new_context(context)
+    subject = "".join(template.blocks["subject"](values)).strip()
+    body = "".join(template.blocks["body"](values)).strip()
+    return subject, body
+
+
+def outbox_row(
+    planned: PlannedMessage,
+    *,
+    quarter: str,
+    lang: str,
+    organisation: str,
+    programmes: Mapping[str, tuple[str, int]],
+    cards: Mapping[str, Path],
+) -> dict[str, Any]:
+    """A planned message as an outbox row; `programmes` maps code → (name, minutes)."""
+    context: dict[str, Any] = {
+        "name": planned.recipient.name,
+        "organisation": organisation,
+        "pointed": planned.recipient.pointed,
+    }
+    attachment = None
+    if planned.holiday is not None:
+        holiday = planned.holiday
+        context |= {
+            "holiday": holiday.name_zh if lang == "zh" else holiday.name_en,
+            "start": holiday.first_day.isoformat(),
+        }
+        if planned.channel == "email":
+            attachment = cards.get(card_key(holiday.key, holiday.first_day.isoformat()))
+    if planned.session is not None:
+        session = planned.session
+        name, minutes = programmes[session.programme_code]
+        context |= {
+            "programme": name,
+            "session_code": session.code,
+            "held_on": session.held_on.isoformat(),
+            "starts_at": session.starts_at.strftime("%H:%M"),
+            "ends_at": ends_at(session.starts_at, minutes).strftime("%H:%M"),
+            "venue": session.venue,
+        }
+    subject, body = render_message(planned.kind.value, lang, context)
+    return {
+        "send_key": planned.send_key,
+        "quarter": quarter,
+        "kind": planned.kind.value,
+        "channel": planned.channel.value,
+        "recipient": planned.address,
+        "employee_id": planned.recipient.employee_id,
+        "subject": subject,
+        "body": body,
+        "attachment": str(attachment) if attachment else None,
+        "due_on": planned.due_on,
+        "expires_on": planned.expires_on,
+    }
+
+
+def card_key(holiday_key: str, first_day: str) -> str:
+    return holiday_key + first_day

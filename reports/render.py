@@ -1,0 +1,148 @@
+"""HTML from Jinja templates, PDF from WeasyPrint: safe, cached per process, in parallel."""
+
+from __future__ import annotations
+
+import atexit
+import hashlib
+import os
+import re
+import tomllib
+from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+TEMPLATES = Path(__file__).with_name("templates").resolve()
+
+
+class RenderError(Exception):
+    """Raised when a PDF could not be written; nothing is left at the target path."""
+
+
+@dataclass(frozen=True, slots=True)
+class RenderJob:
+    """One PDF to make: which template, with which values, to which file."""
+
+    template: str
+    context: dict[str, Any]
+    path: Path
+
+
+@dataclass(frozen=True, slots=True)
+class Rendered:
+    path: Path
+    sha256: str
+    pages: int
+
+
+def _autoescape(name: str | None) -> bool:
+    # select_autoescape(["html"]) would miss "report.html.j2": it looks at the last extension.
+    return bool(name) and (name.endswith((".html.j2", ".html", ".xml")))  # type: ignore[union-attr]
+
+
+@cache
+def environment() -> Environment:
+    """The one Jinja environment: autoescaped HTML, undefined values are errors."""
+    return Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=_autoescape,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=False,
+    )
+
+
+@cache
+def labels(lang: str) -> dict[str, Any]:
+    """The words templates print, in one language."""
+    with (TEMPLATES / "labels.toml").open("rb") as handle:
+        words = dict(tomllib.load(handle)[lang])
+    # "Page {page} of {pages}" becomes the three texts around the two counters of the footer.
+    before, rest = words["page"].split("{page}")
+    middle, after = rest.split("{pages}")
+    return words | {"page_before": before, "page_middle": middle, "page_after": after}
+
+
+def render_text(template: str, context: dict[str, Any]) -> str:
+    return environment().get_template(template).render(context)
+
+
+def safe_file_name(*parts: str) -> str:
+    """A file name made only of safe characters; a hash keeps different inputs apart."""
+    joined = "-".join(parts)
+    cleaned = re.sub(r"[^A-Za-z0-9_-]+", "_", joined).strip("_.") or "report"
+    if cleaned != joined:
+        cleaned += "-" + hashlib.sha256(joined.encode()).hexdigest()[:8]
+    return cleaned[:120] + ".pdf"
+
+
+@cache
+def _weasy() -> tuple[Any, Any, list[Any]]:
+    """Per process: a fetcher, a font configuration and the parsed stylesheet, made once."""
+    from weasyprint import CSS
+    from weasyprint.text.fonts import FontConfiguration
+    from weasyprint.urls import URLFetcher
+
+    class AssetFetcher(URLFetcher):  # type: ignore[misc]
+        """Serves the bundled template assets and refuses every other URL."""
+
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            if url.startswith("file://"):
+                from urllib.parse import unquote, urlsplit
+
+                path = Path(unquote(urlsplit(url).path)).resolve()
+                if path.is_relative_to(TEMPLATES) and path.is_file():
+                    return super().fetch(url, headers)
+            raise ValueError(f"refused to fetch {url[:80]!r}: only bundled assets are served")
+
+    fetcher = AssetFetcher(allowed_protocols={"file"}, allow_redirects=False)
+    fonts = FontConfiguration()
+    stylesheet = CSS(filename=str(TEMPLATES / "report.css"), font_config=fonts, url_fetcher=fetcher)
+    return fetcher, fonts, [stylesheet]
+
+
+def render_pdf(job: RenderJob) -> Rendered:
+    """Render one PDF, writing to a temporary file and renaming it into place."""
+    from weasyprint import HTML
+    from weasyprint.urls import FatalURLFetchingError
+
+    fetcher, fonts, stylesheets = _weasy()
+    html = render_text(job.template, job.context)
+    job.path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = job.path.with_name(f".{job.path.name}.tmp")
+    try:
+        document = HTML(string=html, base_url=TEMPLATES.as_uri() + "/", url_fetcher=fetcher).render(
+            stylesheets=stylesheets, font_config=fonts
+        )
+        document.write_pdf(temporary)
+    except FatalURLFetchingError as error:  # a BaseException: catch it by name
+        temporary.unlink(missing_ok=True)
+        raise RenderError(f"{job.path.name}: {error}") from None
+    data = temporary.read_bytes()
+    os.replace(temporary, job.path)
+    return Rendered(job.path, hashlib.sha256(data).hexdigest(), len(document.pages))
+
+
+@cache
+def _pool(processes: int) -> ProcessPoolExecutor:
+    pool = ProcessPoolExecutor(max_workers=processes, initializer=_warm_up)
+    atexit.register(pool.shutdown, cancel_futures=True)
+    return pool
+
+
+def _warm_up() -> None:
+    _weasy()
+
+
+def render_many(jobs: Iterable[RenderJob], *, processes: int | None = None) -> list[Rendered]:
+    """Render PDFs across worker processes (each keeps its fonts and stylesheet warm)."""
+    jobs = list(jobs)
+    workers = processes or min(len(jobs), os.cpu_count() or 1)
+    if workers <= 1 or len(jobs) <= 1:
+        return [render_pdf(job) for job in jobs]
+    return list(_pool(workers).map(render_pdf, jobs, chunksize=4))
