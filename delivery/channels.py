@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import os
@@ -162,13 +163,20 @@ class SmsGateway:
 
     def __init__(self, url: str) -> None:
         self.url = url
+        parts = urlsplit(url)
+        self._headers = {"Content-Type": "application/json; charset=utf-8"}
+        if parts.username:
+            # urllib cannot take credentials inside a URL: they travel as HTTP basic auth.
+            token = f"{unquote(parts.username)}:{unquote(parts.password or '')}".encode()
+            self._headers["Authorization"] = "Basic " + base64.b64encode(token).decode()
+        self._endpoint = redact(url) + (f"?{parts.query}" if parts.query else "")
 
     def send(self, message: Outgoing) -> None:
         payload = {"phone": message.address, "text": message.body, "id": message.send_key}
         request = urllib.request.Request(  # noqa: S310  (the scheme is checked by Settings)
-            self.url,
+            self._endpoint,
             data=json.dumps(payload, ensure_ascii=False).encode(),
-            headers={"Content-Type": "application/json; charset=utf-8"},
+            headers=self._headers,
             method="POST",
         )
         try:

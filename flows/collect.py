@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from prefect import flow, get_run_logger, task
+from prefect import flow, task
 from pydantic import BaseModel
 from sqlmodel import select
 
@@ -12,6 +12,7 @@ from flows.common import (
     RejectOut,
     artifact_key,
     existing_file,
+    log,
     parse_quarter,
     publish_table,
     quarter_policy,
@@ -38,7 +39,7 @@ class CollectSummary(BaseModel):
 @task
 def import_completions(db_url: str, quarter: str, file: str) -> ImportSummary:
     """Read one completion file into the quarter; the same file twice changes nothing."""
-    logger = get_run_logger()
+    logger = log()
     table = read_table(Path(file))
     with session_for(db_url) as session:
         quarter_policy(session=session, quarter=quarter)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from prefect import get_run_logger
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
+from prefect.exceptions import MissingContextError
 from pydantic import BaseModel
 from sqlmodel import Session
 
@@ -30,6 +33,14 @@ class RejectOut(BaseModel):
     @classmethod
     def of(cls, source: str, reject: Reject) -> RejectOut:
         return cls(source=source, row=reject.row, column=reject.column, reason=reject.reason)
+
+
+def log() -> logging.Logger | logging.LoggerAdapter[logging.Logger]:
+    """The run's logger inside Prefect, a plain one when a task's function is called directly."""
+    try:
+        return get_run_logger()
+    except MissingContextError:
+        return logging.getLogger("lianjie")
 
 
 def settings() -> Settings:

@@ -6,7 +6,7 @@ from collections import Counter
 from datetime import date
 from pathlib import Path
 
-from prefect import flow, get_run_logger, task
+from prefect import flow, task
 from pydantic import BaseModel
 
 from flows.common import (
@@ -14,6 +14,7 @@ from flows.common import (
     artifact_key,
     as_plan,
     existing_file,
+    log,
     parse_quarter,
     publish_table,
     quarter_policy,
@@ -113,7 +114,7 @@ def open_quarter(db_url: str, quarter: str, as_of: date, policy_file: str | None
 @task
 def import_roster(db_url: str, quarter: str, roster: str) -> ImportSummary:
     """Read and validate the roster, then store cadres, units, changes and rejects at once."""
-    logger = get_run_logger()
+    logger = log()
     table = read_table(Path(roster))
     result = parse_roster(table)
     with session_for(db_url) as session:
@@ -183,7 +184,7 @@ def classify_cadres(db_url: str, quarter: str, as_of: date) -> dict[str, int]:
         assignments = classify_all(cadres, loaded.policy, as_of)
         replace_assignments(session=session, quarter=quarter, assignments=assignments)
     counts = Counter(a.track.value for a in assignments)
-    get_run_logger().info("classified %d cadres: %s", len(cadres), dict(counts))
+    log().info("classified %d cadres: %s", len(cadres), dict(counts))
     return {track.value: counts[track.value] for track in Track}
 
 
@@ -229,7 +230,7 @@ def schedule_sessions(
                 for kind in ("invitation", "session_reminder")
             ],
         )
-    logger = get_run_logger()
+    logger = log()
     if calendar.is_estimated(period.year):
         logger.warning(
             "no official holiday notice for %d yet: working days are estimated; "

@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from prefect import flow, get_run_logger, task
+from prefect import flow, task
 from pydantic import BaseModel
 from sqlmodel import col, select
 
 from flows.collect import CollectSummary, collect_completions
-from flows.common import parse_quarter, settings
+from flows.common import log, parse_quarter, settings
 from flows.cycle import CycleSummary, quarterly_cycle
 from flows.dispatch import DispatchSummary, daily_dispatch
 from flows.reports import ReportsSummary, accountability_reports
@@ -91,7 +91,7 @@ def demo_quarter(quarter: str, units: int = 40, per_unit: int = 30) -> DemoSumma
     config = settings()
     period = parse_quarter(quarter)
     inputs = str(config.data_dir / "input")
-    logger = get_run_logger()
+    logger = log()
     roster = write_demo_roster(inputs, period.label, period.starts_on, units, per_unit)
     cycle = quarterly_cycle(quarter=period.label, roster=roster, as_of=period.starts_on)
     dispatches = [daily_dispatch(date=day) for day in dispatch_dates(config.db_url, period.label)]

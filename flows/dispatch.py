@@ -6,11 +6,11 @@ import datetime as dt
 from collections import Counter
 from pathlib import Path
 
-from prefect import flow, get_run_logger, task
+from prefect import flow, task
 from pydantic import BaseModel
 
 from delivery.channels import Channel, DeliveryError, FileOutbox, Outgoing, SmsGateway, SmtpChannel
-from flows.common import artifact_key, publish_table, settings, today
+from flows.common import artifact_key, log, publish_table, settings, today
 from lianjie.settings import Settings
 from models.db import session_for, utcnow
 from models.outbox import claim, due_message_ids, expire_messages, mark_failed, mark_sent
@@ -37,7 +37,7 @@ def open_channel(kind: str, config: Settings) -> Channel:
 @task
 def send_due(db_url: str, kind: str, on: dt.date, dry_run: bool) -> dict[str, int]:
     """Send one channel's due messages, committing each as sent the moment it is accepted."""
-    logger = get_run_logger()
+    logger = log()
     counts: Counter[str] = Counter()
     channel = open_channel(kind, settings())
     try:

@@ -6,10 +6,10 @@ from collections import Counter
 from datetime import date, timedelta
 from pathlib import Path
 
-from prefect import get_run_logger, task
+from prefect import task
 from sqlmodel import select
 
-from flows.common import as_plan, quarter_policy
+from flows.common import as_plan, log, quarter_policy
 from models.db import session_for
 from models.domain import Quarter
 from models.education import quarter_tracks, stored_sessions
@@ -116,7 +116,7 @@ def plan_messages(
             ),
         )
     counts = Counter(m.kind.value for m in planned)
-    logger = get_run_logger()
+    logger = log()
     for holiday in sorted(
         {m.holiday for m in holiday_messages if m.holiday}, key=lambda h: h.first_day
     ):

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from prefect import flow, get_run_logger, task
+from prefect import flow, task
 from prefect.artifacts import create_link_artifact
 from prefect.cache_policies import NONE
 from pydantic import BaseModel
 
 from flows.common import (
     artifact_key,
+    log,
     parse_quarter,
     publish_table,
     quarter_policy,
@@ -119,9 +120,7 @@ def prepare_reports(
 def render_chunk(jobs: list[RenderJob]) -> list[Rendered]:
     """Render a chunk of reports across the worker processes."""
     rendered = render_many(jobs)
-    get_run_logger().info(
-        "rendered %d PDFs (%d pages)", len(rendered), sum(r.pages for r in rendered)
-    )
+    log().info("rendered %d PDFs (%d pages)", len(rendered), sum(r.pages for r in rendered))
     return rendered
 
 

@@ -1,0 +1,83 @@
+"""Plain factory functions for domain records and files."""
+
+from __future__ import annotations
+
+import csv
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from models.domain import CadreRecord, DisciplineStatus, LeadershipRole, Rank
+
+ROSTER_HEADER = [
+    "工号",
+    "姓名",
+    "单位编码",
+    "单位名称",
+    "职务",
+    "职级",
+    "班子职务",
+    "分管单位",
+    "政治面貌",
+    "任现职时间",
+    "是否后备干部",
+    "纪律状况",
+    "处分/函询时间",
+    "手机",
+    "邮箱",
+]
+
+
+def cadre(**overrides: Any) -> CadreRecord:
+    """A section chief in an ordinary unit, a party member appointed long ago; override freely."""
+    values: dict[str, Any] = {
+        "employee_id": "E001",
+        "name": "张伟",
+        "unit_code": "U01",
+        "unit_name": "市教育局",
+        "post": "综合科科长",
+        "rank": Rank.section,
+        "leadership_role": LeadershipRole.none,
+        "party_member": True,
+        "appointed_on": date(2020, 1, 1),
+        "discipline_status": DisciplineStatus.none,
+        "phone": "13800138000",
+        "email": "e001@example.cn",
+    }
+    return CadreRecord(**(values | overrides))
+
+
+def roster_row(number: int, **overrides: str) -> list[str]:
+    values = {
+        "工号": f"E{number:04d}",
+        "姓名": f"干部{number}",
+        "单位编码": "U01",
+        "单位名称": "市财政局",
+        "职务": "财务科科长",
+        "职级": "乡科级",
+        "班子职务": "无",
+        "分管单位": "",
+        "政治面貌": "中共党员",
+        "任现职时间": "2020-01-01",
+        "是否后备干部": "否",
+        "纪律状况": "无",
+        "处分/函询时间": "",
+        "手机": f"139{number:08d}",
+        "邮箱": f"e{number}@example.cn",
+    } | overrides
+    return [values[h] for h in ROSTER_HEADER]
+
+
+def write_roster(
+    path: Path,
+    rows: list[list[str]],
+    *,
+    encoding: str = "utf-8",
+    delimiter: str = ",",
+    header: list[str] | None = None,
+) -> Path:
+    with path.open("w", encoding=encoding, newline="") as handle:
+        writer = csv.writer(handle, delimiter=delimiter)
+        writer.writerow(header or ROSTER_HEADER)
+        writer.writerows(rows)
+    return path

@@ -1,0 +1,29 @@
+"""Running the stages' tasks directly (task.fn()) on a small synthetic city, no Prefect server."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from flows.cycle import classify_cadres, import_roster, open_quarter, schedule_sessions
+from flows.messages import plan_messages
+from lianjie.synthetic import HEADER, roster_rows, with_mistakes, write_csv
+
+AS_OF = date(2026, 10, 1)
+
+
+def write_city(folder: Path, *, units: int = 4, per_unit: int = 12, seed: int = 2026) -> Path:
+    rows = with_mistakes(roster_rows(units, per_unit, AS_OF, seed=seed))
+    return write_csv(folder / f"roster-{seed}.csv", HEADER, rows)
+
+
+def run_cycle(
+    db_url: str, roster: Path, cards: Path, quarter: str = "2026Q4", as_of: date = AS_OF
+) -> dict[str, object]:
+    """The cycle's stages in order, as the flow runs them."""
+    open_quarter.fn(db_url, quarter, as_of, None)
+    imported = import_roster.fn(db_url, quarter, str(roster))
+    tracks = classify_cadres.fn(db_url, quarter, as_of)
+    sessions = schedule_sessions.fn(db_url, quarter, as_of, None)
+    messages = plan_messages.fn(db_url, quarter, as_of, "zh", "示范市", str(cards), None)
+    return {"imported": imported, "tracks": tracks, "sessions": sessions, "messages": messages}

@@ -1,0 +1,87 @@
+"""Channels for real: an SMTP exchange, an HTTP gateway, and the file outbox."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from delivery.channels import (
+    DeliveryError,
+    FileOutbox,
+    Outgoing,
+    SmsGateway,
+    SmtpChannel,
+    message_id,
+    redact,
+)
+from tests.servers import smtp_server, sms_gateway
+
+
+def outgoing(attachment: Path | None = None) -> Outgoing:
+    return Outgoing(
+        "holiday_reminder:2026-02-15:spring_festival:E1:email",
+        "e1@example.cn",
+        "【廉洁提醒】春节将至",
+        "张伟同志：春节将至，请廉洁过节。",
+        attachment,
+    )
+
+
+class TestSmtp:
+    def test_real_exchange_with_attachment_and_stable_message_id(self, tmp_path: Path) -> None:
+        """The server receives the e-mail, its Chinese subject, the PDF and a send-key Message-ID."""
+        card = tmp_path / "card.pdf"
+        card.write_bytes(b"%PDF-1.7 card")
+        with smtp_server() as (url, inbox):
+            channel = SmtpChannel(url, "lianjie@example.cn")
+            channel.send(outgoing(card))
+            channel.close()
+        [email] = inbox
+        assert message_id(outgoing().send_key) == email["Message-ID"]
+        assert "【廉洁提醒】春节将至" == email["Subject"]
+        parts = [p for p in email.walk() if p.get_filename()]
+        assert ["card.pdf"] == [p.get_filename() for p in parts]
+        assert b"%PDF-1.7 card" == parts[0].get_payload(decode=True)
+
+    def test_refused_connection_is_a_delivery_error_without_secrets(self) -> None:
+        """A server that is down gives an error that names the host but not the password."""
+        channel = SmtpChannel("smtp://clerk:hunter2@127.0.0.1:1", "lianjie@example.cn")
+        with pytest.raises(DeliveryError) as raised:
+            channel.send(outgoing())
+        assert "hunter2" not in str(raised.value)
+        assert "127.0.0.1" in str(raised.value)
+
+
+class TestSms:
+    def test_json_post_reaches_the_gateway(self) -> None:
+        """The gateway gets phone, text and the send key as id."""
+        with sms_gateway() as (url, received):
+            SmsGateway(url).send(Outgoing("k1", "13800138000", "", "春节将至"))
+        assert [{"phone": "13800138000", "text": "春节将至", "id": "k1"}] == received
+
+    def test_gateway_error_is_reported_without_credentials(self) -> None:
+        """A 500 is a delivery error; the URL's password never appears."""
+        with sms_gateway([500]) as (url, received), pytest.raises(DeliveryError) as raised:
+            SmsGateway(url).send(Outgoing("k1", "13800138000", "", "x"))
+        assert "500" in str(raised.value)
+        assert "s3cret" not in str(raised.value)
+        assert [] == received
+
+
+class TestFileOutbox:
+    def test_writes_eml_and_json(self, tmp_path: Path) -> None:
+        """Without gateways, e-mails become .eml files and texts .json files."""
+        FileOutbox(tmp_path, "email", "lianjie@example.cn").send(outgoing())
+        FileOutbox(tmp_path, "sms", "lianjie@example.cn").send(
+            Outgoing("k:2", "13800138000", "", "提醒")
+        )
+        [eml] = (tmp_path / "email").iterdir()
+        assert eml.suffix == ".eml"
+        assert message_id(outgoing().send_key).encode() in eml.read_bytes()
+        assert "提醒" == json.loads((tmp_path / "sms" / "k_2.json").read_text())["text"]
+
+    def test_redact(self) -> None:
+        """User names and passwords are cut from URLs shown to people."""
+        assert "smtp://mail.example.cn:587" == redact("smtp://u:p@mail.example.cn:587?starttls=1")

@@ -1,0 +1,164 @@
+"""The stages against a real database: idempotent, nothing lost, nothing sent twice."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func
+from sqlmodel import select
+
+from flows.collect import import_completions
+from flows.dispatch import send_due
+from lianjie.synthetic import COMPLETION_HEADER, write_csv
+from models.db import session_for
+from models.tables import (
+    Assignment,
+    Cadre,
+    Completion,
+    EducationSession,
+    Enrolment,
+    Message,
+    RejectedRow,
+    RosterChange,
+)
+from tests.pipeline import AS_OF, run_cycle, write_city
+
+TABLES = (Cadre, Assignment, EducationSession, Enrolment, Message, RejectedRow)
+
+
+def counts(db_url: str) -> dict[str, int]:
+    with session_for(db_url) as session:
+        return {t.__name__: session.exec(select(func.count()).select_from(t)).one() for t in TABLES}
+
+
+class TestCycle:
+    def test_first_run_fills_every_stage(self, db_url: str, tmp_path: Path) -> None:
+        """Roster in, tracks, sessions, enrolments and messages out; the three bad rows kept."""
+        result = run_cycle(db_url, write_city(tmp_path), tmp_path / "cards")
+        imported = result["imported"]
+        assert (51, 48, 3) == (imported.read, imported.accepted, imported.rejected)
+        assert 4 == result["tracks"]["top_leader"]
+        after = counts(db_url)
+        assert 48 == after["Cadre"]
+        assert 3 == after["RejectedRow"]
+        assert after["Enrolment"] > 48
+        assert after["Message"] > after["Enrolment"]
+
+    def test_rerun_changes_nothing(self, db_url: str, tmp_path: Path) -> None:
+        """Running the same quarter again leaves every table exactly as it was."""
+        roster = write_city(tmp_path)
+        run_cycle(db_url, roster, tmp_path / "cards")
+        before = counts(db_url)
+        again = run_cycle(db_url, roster, tmp_path / "cards")
+        assert before == counts(db_url)
+        assert again["imported"].already_imported
+        assert 0 == again["messages"]["total_new"]
+        assert 0 == again["sessions"]["new_sessions"]
+
+    def test_next_quarter_records_joiners_leavers_and_changes(
+        self, db_url: str, tmp_path: Path
+    ) -> None:
+        """A new quarter's roster updates people and records what changed; Q4 stays as it was."""
+        first = write_city(tmp_path)
+        run_cycle(db_url, first, tmp_path / "cards")
+        lines = first.read_text(encoding="utf-8-sig").splitlines()
+        header, people = lines[0], lines[1:49]
+        moved = people[5].replace(",乡科级,", ",县处级,")
+        changed = [*people[1:5], moved, *people[6:], people[0].replace("E000001", "E777777")]
+        second = tmp_path / "roster-q1.csv"
+        second.write_text("\n".join([header, *changed]) + "\n", encoding="utf-8")
+        q4_cadres = counts(db_url)["Cadre"]
+        run_cycle(db_url, second, tmp_path / "cards", quarter="2027Q1", as_of=date(2027, 1, 4))
+        with session_for(db_url) as session:
+            changes = {
+                (c.employee_id, c.change, c.field)
+                for c in session.exec(select(RosterChange).where(RosterChange.quarter == "2027Q1"))
+            }
+            q4 = session.exec(
+                select(func.count()).select_from(Cadre).where(Cadre.quarter == "2026Q4")
+            ).one()
+        assert ("E777777", "joined", "") in changes
+        assert ("E000001", "left", "") in changes
+        assert any(field == "rank" for _, kind, field in changes if kind == "changed")
+        assert q4_cadres == q4
+
+    def test_holiday_reminder_for_new_year_is_planned_in_q4(
+        self, db_url: str, tmp_path: Path
+    ) -> None:
+        """New Year's Day 2027 is reminded on 2026-12-29, in Q4, with the card attached."""
+        run_cycle(db_url, write_city(tmp_path), tmp_path / "cards")
+        with session_for(db_url) as session:
+            reminders = session.exec(
+                select(Message).where(Message.kind == "holiday_reminder")
+            ).all()
+        assert {date(2026, 12, 29)} == {m.due_on for m in reminders}
+        emails = [m for m in reminders if m.channel == "email"]
+        assert emails and all(m.attachment and Path(m.attachment).is_file() for m in emails)
+
+
+class TestDispatch:
+    def test_each_message_goes_once(self, db_url: str, tmp_path: Path) -> None:
+        """Dispatching twice sends everything due once; the file outbox holds one file each."""
+        run_cycle(db_url, write_city(tmp_path), tmp_path / "cards")
+        first = send_due.fn(db_url, "email", AS_OF, False)
+        second = send_due.fn(db_url, "email", AS_OF, False)
+        assert first["sent"] > 0
+        assert 0 == second["sent"]
+        files = list((tmp_path / "data" / "outbox" / "email").glob("*.eml"))
+        assert first["sent"] == len(files)
+
+    def test_failures_are_kept_and_retried(
+        self, db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """An SMS gateway that fails keeps the messages queued with the error, then recovers."""
+        from tests.servers import sms_gateway
+
+        run_cycle(db_url, write_city(tmp_path), tmp_path / "cards")
+        with sms_gateway([500] * 1000) as (url, received):
+            monkeypatch.setenv("LIANJIE_SMS_URL", url)
+            failed = send_due.fn(db_url, "sms", AS_OF, False)
+        assert 0 == failed["sent"] and failed["failed"] > 0
+        with session_for(db_url) as session:
+            kept = session.exec(
+                select(Message).where(Message.channel == "sms", Message.status == "retrying")
+            ).all()
+            for message in kept:  # the back-off has passed
+                message.next_attempt_at = None
+                session.add(message)
+        assert all(
+            "500" in (m.last_error or "") and "s3cret" not in (m.last_error or "") for m in kept
+        )
+        with sms_gateway() as (url, received):
+            monkeypatch.setenv("LIANJIE_SMS_URL", url)
+            recovered = send_due.fn(db_url, "sms", AS_OF, False)
+        assert failed["failed"] == recovered["sent"] == len(received)
+
+
+class TestCollect:
+    def test_completions_import_once_and_later_rows_supersede(
+        self, db_url: str, tmp_path: Path
+    ) -> None:
+        """The same file twice changes nothing; a later row for a session replaces the earlier."""
+        run_cycle(db_url, write_city(tmp_path), tmp_path / "cards")
+        with session_for(db_url) as session:
+            code, who = session.exec(select(Enrolment.session_code, Enrolment.employee_id)).first()
+        rows = [
+            [who, code, "", "2026-11-02", "缺席", "", ""],
+            [who, code, "", "2026-11-02", "已参加", "95", "2"],
+            ["E404404", code, "", "", "已参加", "", ""],
+            [who, "", "不存在", "", "线上完成", "", ""],
+            [who, code, "", "", "已参加", "120", ""],
+        ]
+        path = write_csv(tmp_path / "sheet.csv", COMPLETION_HEADER, rows)
+        first = import_completions.fn(db_url, "2026Q4", str(path))
+        again = import_completions.fn(db_url, "2026Q4", str(path))
+        assert (5, 2, 3) == (first.read, first.accepted, first.rejected)
+        assert [(4, "employee_id"), (5, "programme"), (6, "score")] == [
+            (r.row, r.column) for r in first.rejects
+        ]
+        assert again.already_imported
+        with session_for(db_url) as session:
+            stored = session.exec(select(Completion).order_by(Completion.source_row)).all()
+        assert [("absent", True), ("attended", False)] == [(c.status, c.superseded) for c in stored]

@@ -1,0 +1,165 @@
+"""Reading rosters as people really send them, and what a bad row gets."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from openpyxl import Workbook
+
+from intake.read import Table, read_table
+from intake.roster import parse_roster
+from lianjie.exceptions import UnreadableFileError
+from models.domain import LeadershipRole, Rank
+from tests.factories import ROSTER_HEADER, roster_row, write_roster
+
+
+class TestContainers:
+    @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gb18030", "gbk"])
+    def test_csv_in_every_encoding_reads_the_same(self, tmp_path: Path, encoding: str) -> None:
+        """UTF-8, UTF-8 with BOM and GB18030/GBK are detected, never asked for."""
+        path = write_roster(tmp_path / "r.csv", [roster_row(1, 姓名="欧阳娜娜")], encoding=encoding)
+        result = parse_roster(read_table(path))
+        assert ["欧阳娜娜"] == [c.name for c in result.accepted]
+        assert [] == result.rejects
+
+    def test_tab_separated(self, tmp_path: Path) -> None:
+        """Tab-separated exports work like comma-separated ones."""
+        path = write_roster(tmp_path / "r.tsv", [roster_row(1), roster_row(2)], delimiter="\t")
+        assert 2 == len(parse_roster(read_table(path)).accepted)
+
+    def test_xlsx_with_date_cells_and_a_title_row(self, tmp_path: Path) -> None:
+        """The header is the first non-empty row; Excel date cells and text dates both work."""
+        workbook = Workbook()
+        sheet = workbook.active
+        sheet.append([])
+        sheet.append(ROSTER_HEADER)
+        first = roster_row(1)
+        first[ROSTER_HEADER.index("任现职时间")] = datetime(2024, 3, 1)  # type: ignore[call-overload]
+        sheet.append(first)
+        sheet.append(roster_row(2, 任现职时间="2024年5月"))
+        sheet.append(roster_row(3, 任现职时间="bad"))
+        workbook.save(tmp_path / "r.xlsx")
+        result = parse_roster(read_table(tmp_path / "r.xlsx"))
+        assert [date(2024, 3, 1), date(2024, 5, 1)] == [c.appointed_on for c in result.accepted]
+        assert [(5, "appointed_on")] == [(r.row, r.column) for r in result.rejects]
+
+    def test_english_headers_in_any_case_and_order(self, tmp_path: Path) -> None:
+        """Headers match case-insensitively, trimmed, in English; order does not matter."""
+        header = [" Name ", "EMPLOYEE_ID", "unit_name", "Unit_Code", "post", "Rank"]
+        path = write_roster(
+            tmp_path / "r.csv", [["李雷", "E1", "市审计局", "U9", "局长", "县处级"]], header=header
+        )
+        result = parse_roster(read_table(path))
+        assert "E1" == result.accepted[0].employee_id
+        assert Rank.division == result.accepted[0].rank
+
+    def test_unknown_columns_are_reported_once(self, tmp_path: Path) -> None:
+        """Columns outside the contract are named in a warning and kept nowhere."""
+        header = [*ROSTER_HEADER, "备注"]
+        path = write_roster(tmp_path / "r.csv", [[*roster_row(1), "x"]], header=header)
+        assert ["备注"] == parse_roster(read_table(path)).unknown_columns
+
+    @pytest.mark.parametrize(
+        ("content", "problem"),
+        [
+            (b"", "empty"),
+            (b"   \n\n", "empty"),
+            (b"\x00\x01\x02binary\x00", "binary"),
+            (b"PK\x03\x04 not really a zip", "not a readable .xlsx"),
+        ],
+    )
+    def test_unreadable_files_fail_with_one_message(
+        self, tmp_path: Path, content: bytes, problem: str
+    ) -> None:
+        """A file that cannot be read at all names the file and the problem."""
+        path = tmp_path / "roster.csv"
+        path.write_bytes(content)
+        with pytest.raises(UnreadableFileError, match=problem) as raised:
+            read_table(path)
+        assert str(path) in str(raised.value)
+
+    def test_required_column_missing(self, tmp_path: Path) -> None:
+        """A roster without a required column fails before any row is read."""
+        header = [h for h in ROSTER_HEADER if h != "职务"]
+        path = write_roster(tmp_path / "r.csv", [], header=header)
+        with pytest.raises(UnreadableFileError, match="required column missing: post"):
+            parse_roster(read_table(path))
+
+    def test_missing_file(self, tmp_path: Path) -> None:
+        """A path that does not exist says so."""
+        with pytest.raises(UnreadableFileError, match="no such file"):
+            read_table(tmp_path / "nope.csv")
+
+
+class TestRows:
+    def test_bad_rows_are_rejected_with_row_column_and_reason(self, tmp_path: Path) -> None:
+        """Every bad row names its Excel row number and column; the good rows still go in."""
+        rows = [
+            roster_row(1),
+            roster_row(2, 手机="12345"),
+            roster_row(3, 姓名=""),
+            roster_row(4, 职级="副部级"),
+            roster_row(1, 姓名="重复"),
+            roster_row(5),
+        ]
+        result = parse_roster(read_table(write_roster(tmp_path / "r.csv", rows)))
+        assert ["E0001", "E0005"] == [c.employee_id for c in result.accepted]
+        assert [(3, "phone"), (4, "name"), (5, "rank"), (6, "employee_id")] == [
+            (r.row, r.column) for r in result.rejects
+        ]
+        assert "first on row 2" in result.rejects[-1].reason
+        assert "12345" == result.rejects[0].values["phone"]
+
+    def test_text_is_kept_exactly(self, tmp_path: Path) -> None:
+        """Names may hold any Unicode, markup characters included; nothing is altered."""
+        name = "<b>王&amp;</b> 𠮷"
+        result = parse_roster(
+            read_table(write_roster(tmp_path / "r.csv", [roster_row(1, 姓名=name)]))
+        )
+        assert name == result.accepted[0].name
+
+    def test_team_member_answers_for_listed_units(self, tmp_path: Path) -> None:
+        """in_charge_of is split on every separator the contract lists."""
+        row = roster_row(1, 班子职务="副职", 分管单位="U02；U03、U04")
+        cadre = parse_roster(read_table(write_roster(tmp_path / "r.csv", [row]))).accepted[0]
+        assert LeadershipRole.team_member == cadre.leadership_role
+        assert ("U02", "U03", "U04") == cadre.in_charge_of
+
+
+CELL = st.one_of(
+    st.text(max_size=12),
+    st.sampled_from(
+        [
+            "",
+            "是",
+            "否",
+            "县处级",
+            "一把手",
+            "2024-03-01",
+            "2024年13月",
+            "13800138000",
+            "+86 139 0000 0000",
+            "受处分",
+            "E1",
+            "E2",
+            "=cmd|' /C calc'!A0",
+            "<script>",
+        ]
+    ),
+)
+
+
+class TestProperties:
+    @given(rows=st.lists(st.lists(CELL, min_size=0, max_size=len(ROSTER_HEADER) + 2), max_size=30))
+    @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    def test_rows_read_equal_accepted_plus_rejected(self, rows: list[list[str]]) -> None:
+        """For any rows at all: nothing escapes as an exception and nothing is lost."""
+        numbered = [(n, list(r)) for n, r in enumerate(rows, start=2) if any(c.strip() for c in r)]
+        table = Table("generated.csv", "0" * 64, ROSTER_HEADER, numbered)  # type: ignore[arg-type]
+        result = parse_roster(table)
+        assert result.read == len(result.accepted) + len(result.rejects)
+        assert len({c.employee_id for c in result.accepted}) == len(result.accepted)

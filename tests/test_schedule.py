@@ -1,0 +1,93 @@
+"""Sessions on working days with capacity, nobody twice on a day, re-planning leaves them be."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date
+
+import pytest
+
+from models.domain import Quarter
+from policy.calendar import calendar_for
+from policy.config import Policy
+from policy.schedule import SessionPlan, plan_sessions
+
+Q4 = Quarter(2026, 4)
+
+
+@pytest.fixture(scope="module")
+def days() -> list[date]:
+    return calendar_for(Q4.starts_on, Q4.ends_on).working_days(date(2026, 10, 15), Q4.ends_on)
+
+
+def plan(
+    policy: Policy,
+    days: list[date],
+    demand: dict[str, list[str]],
+    existing: list[SessionPlan] | None = None,
+):  # type: ignore[no-untyped-def]
+    return plan_sessions(
+        quarter=Q4,
+        programmes=policy.programmes,
+        demand=demand,
+        existing=existing or [],
+        days=days,
+        rules=policy.sessions,
+    )
+
+
+class TestPlanning:
+    def test_everyone_enrolled_within_capacity_on_working_days(
+        self, policy: Policy, days: list[date]
+    ) -> None:
+        """Each person gets a seat in each programme; no session is over capacity."""
+        people = [f"E{n:04d}" for n in range(1000)]
+        result = plan(policy, days, {"IO": people, "KA": people[:300], "TL": people[:40]})
+        seats = Counter(code for code, _ in result.enrolments)
+        capacity = {s.code: s.capacity for s in result.new_sessions}
+        assert all(seats[code] <= capacity[code] for code in seats)
+        assert 1340 == len(result.enrolments)
+        assert all(s.held_on in days for s in result.new_sessions)
+        assert [] == result.unplaced
+
+    def test_nobody_has_two_sessions_on_one_day(self, policy: Policy, days: list[date]) -> None:
+        """A person on several tracks is booked on different days."""
+        people = [f"E{n:04d}" for n in range(400)]
+        demand = {code: people for code in ("TL", "TM", "IO", "NP", "RS", "NY", "KA")}
+        result = plan(policy, days, demand)
+        day_of = {s.code: s.held_on for s in result.new_sessions}
+        booked = Counter((who, day_of[code]) for code, who in result.enrolments)
+        assert 1 == max(booked.values())
+
+    def test_sessions_spread_over_the_quarter(self, policy: Policy, days: list[date]) -> None:
+        """Sessions are spread, not piled on the first days."""
+        people = [f"E{n:04d}" for n in range(1500)]
+        result = plan(policy, days, {"IO": people})
+        held = sorted(s.held_on for s in result.new_sessions)
+        assert 10 == len(held)
+        assert held[-1] > date(2026, 12, 1)
+        assert len(set(held)) == len(held)
+
+    def test_codes_are_short_and_unique(self, policy: Policy, days: list[date]) -> None:
+        """Codes like 26Q4-IO-03 can be written on a sign-in sheet."""
+        result = plan(policy, days, {"IO": [f"E{n}" for n in range(400)]})
+        assert ["26Q4-IO-01", "26Q4-IO-02", "26Q4-IO-03"] == [s.code for s in result.new_sessions]
+
+
+class TestReplanning:
+    def test_rerun_moves_and_duplicates_nothing(self, policy: Policy, days: list[date]) -> None:
+        """Planning again with the first plan as existing changes nothing."""
+        demand = {"IO": [f"E{n}" for n in range(200)], "KA": [f"E{n}" for n in range(50)]}
+        first = plan(policy, days, demand)
+        again = plan(policy, days, demand, existing=first.new_sessions)
+        assert ([], [], []) == (again.new_sessions, again.enrolments, again.withdrawals)
+
+    def test_joiners_enrolled_and_leavers_withdrawn(self, policy: Policy, days: list[date]) -> None:
+        """A new roster enrols joiners in existing sessions and withdraws leavers."""
+        first = plan(policy, days, {"IO": ["E1", "E2", "E3"]})
+        [session] = first.new_sessions
+        again = plan(policy, days, {"IO": ["E1", "E2", "E4"]}, existing=first.new_sessions)
+        assert [] == again.new_sessions
+        assert [(session.code, "E4")] == again.enrolments
+        assert [(session.code, "E3")] == again.withdrawals
+        assert session.held_on == first.new_sessions[0].held_on

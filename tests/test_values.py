@@ -1,0 +1,198 @@
+"""The value rules of the roster and completion contracts."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+
+from intake.values import (
+    DISCIPLINE_STATUSES,
+    LEADERSHIP_ROLES,
+    RANKS,
+    parse_choice,
+    parse_date,
+    parse_email,
+    parse_number,
+    parse_party_member,
+    parse_phone,
+    parse_unit_codes,
+    parse_yes_no,
+)
+from models.domain import DisciplineStatus, LeadershipRole, Rank
+
+
+class TestDates:
+    @pytest.mark.parametrize(
+        ("given", "expected"),
+        [
+            ("2024-03-01", date(2024, 3, 1)),
+            ("2024/3/1", date(2024, 3, 1)),
+            ("2024.03", date(2024, 3, 1)),
+            ("2024年3月", date(2024, 3, 1)),
+            ("2024年3月1日", date(2024, 3, 1)),
+            ("45352", date(2024, 3, 1)),
+            (45352.0, date(2024, 3, 1)),
+            (datetime(2024, 3, 1, 0, 0), date(2024, 3, 1)),
+            (date(2024, 3, 1), date(2024, 3, 1)),
+            ("", None),
+            (None, None),
+        ],
+    )
+    def test_every_form_of_the_contract_is_read(self, given: object, expected: date | None) -> None:
+        """Each date form the roster contract lists gives the same day."""
+        assert expected == parse_date(given)  # type: ignore[arg-type]
+
+    @pytest.mark.parametrize("given", ["2024-13-01", "2024-02-30", "next week", "3/1/2024"])
+    def test_unreadable_dates_are_refused_with_the_accepted_forms(self, given: str) -> None:
+        """A date that cannot be read says how to write one."""
+        with pytest.raises(ValueError, match="not a date"):
+            parse_date(given)
+
+
+class TestYesNo:
+    @pytest.mark.parametrize(
+        ("given", "expected"),
+        [
+            ("yes", True),
+            ("YES", True),
+            ("是", True),
+            ("true", True),
+            ("1", True),
+            (1, True),
+            ("no", False),
+            ("否", False),
+            ("false", False),
+            ("0", False),
+            ("", None),
+        ],
+    )
+    def test_words(self, given: object, expected: bool | None) -> None:
+        """yes/no words in both languages and 1/0."""
+        assert expected == parse_yes_no(given)  # type: ignore[arg-type]
+
+    def test_other_words_are_refused(self) -> None:
+        """A word that is neither yes nor no is an error, not a silent no."""
+        with pytest.raises(ValueError, match="not yes or no"):
+            parse_yes_no("maybe")
+
+    @pytest.mark.parametrize(
+        ("given", "expected"),
+        [
+            ("中共党员", True),
+            ("中共预备党员", True),
+            ("群众", False),
+            ("民盟盟员", False),
+            ("无党派人士", False),
+            ("是", True),
+            ("否", False),
+            ("", None),
+        ],
+    )
+    def test_political_status_means_party_membership(
+        self, given: str, expected: bool | None
+    ) -> None:
+        """Only CPC members and probationary members count as party members."""
+        assert expected == parse_party_member(given)
+
+
+class TestChoices:
+    @pytest.mark.parametrize(
+        ("given", "expected"),
+        [
+            ("bureau", Rank.bureau),
+            ("厅局级", Rank.bureau),
+            ("县处级", Rank.division),
+            ("division", Rank.division),
+            ("乡科级", Rank.section),
+            ("一般干部", Rank.staff),
+            ("Staff", Rank.staff),
+        ],
+    )
+    def test_ranks(self, given: str, expected: Rank) -> None:
+        """Ranks in English or Chinese."""
+        assert expected == parse_choice(given, RANKS, None)
+
+    @pytest.mark.parametrize(
+        ("given", "expected"),
+        [
+            ("一把手", LeadershipRole.top_leader),
+            ("主要负责人", LeadershipRole.top_leader),
+            ("党组书记", LeadershipRole.top_leader),
+            ("班子成员", LeadershipRole.team_member),
+            ("副职", LeadershipRole.team_member),
+            ("无", LeadershipRole.none),
+            ("", LeadershipRole.none),
+            ("top_leader", LeadershipRole.top_leader),
+        ],
+    )
+    def test_leadership_roles(self, given: str, expected: LeadershipRole) -> None:
+        """Leadership roles, with none as the default."""
+        assert expected == parse_choice(given, LEADERSHIP_ROLES, LeadershipRole.none)
+
+    @pytest.mark.parametrize(
+        ("given", "expected"),
+        [
+            ("苗头性倾向性问题", DisciplineStatus.signs),
+            ("谈话函询", DisciplineStatus.signs),
+            ("提醒谈话", DisciplineStatus.signs),
+            ("受处分", DisciplineStatus.disciplined),
+            ("无", DisciplineStatus.none),
+            ("", DisciplineStatus.none),
+        ],
+    )
+    def test_discipline_statuses(self, given: str, expected: DisciplineStatus) -> None:
+        """Discipline statuses as organisation departments write them."""
+        assert expected == parse_choice(given, DISCIPLINE_STATUSES, DisciplineStatus.none)
+
+    def test_unknown_value_lists_the_accepted_ones(self) -> None:
+        """An unknown enum value names what is accepted."""
+        with pytest.raises(ValueError, match="厅局级"):
+            parse_choice("副部级", RANKS, None)
+
+
+class TestContacts:
+    @pytest.mark.parametrize(
+        ("given", "expected"),
+        [
+            ("13800138000", "13800138000"),
+            ("138 0013 8000", "13800138000"),
+            ("138-0013-8000", "13800138000"),
+            ("+86 138 0013 8000", "13800138000"),
+            ("+8613800138000", "13800138000"),
+            ("8613800138000", "13800138000"),
+            (13800138000, "13800138000"),
+            ("", None),
+        ],
+    )
+    def test_mobile_numbers_are_normalised(self, given: object, expected: str | None) -> None:
+        """Spaces, dashes and +86 are stripped."""
+        assert expected == parse_phone(given)  # type: ignore[arg-type]
+
+    @pytest.mark.parametrize("given", ["1380013800", "12800138000", "010-12345678", "phone"])
+    def test_non_mobile_numbers_are_refused(self, given: str) -> None:
+        """Ten digits, a 12x prefix or a landline are not mainland mobiles."""
+        with pytest.raises(ValueError, match="mobile"):
+            parse_phone(given)
+
+    def test_email(self) -> None:
+        """An address is kept; a non-address is refused."""
+        assert "a.b@example.cn" == parse_email(" a.b@example.cn ")
+        with pytest.raises(ValueError):
+            parse_email("not an address")
+
+    def test_unit_codes_split_on_every_separator(self) -> None:
+        """; ； , and 、 all separate unit codes."""
+        assert ("A", "B", "C", "D", "E") == parse_unit_codes("A;B；C,D、 E")
+
+
+class TestNumbers:
+    def test_bounds(self) -> None:
+        """Scores are 0–100 and hours at least 0."""
+        assert 85.5 == parse_number("85.5", low=0, high=100)
+        with pytest.raises(ValueError, match="out of range"):
+            parse_number("120", low=0, high=100)
+        with pytest.raises(ValueError, match="out of range"):
+            parse_number("-1", low=0)
+        with pytest.raises(ValueError, match="not a number"):
+            parse_number("good", low=0)
