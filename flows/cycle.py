@@ -8,6 +8,7 @@ from pathlib import Path
 
 from prefect import flow, task
 from pydantic import BaseModel
+from sqlmodel import Session
 
 from flows.common import (
     RejectOut,
@@ -46,7 +47,7 @@ from models.roster import (
 from models.tables import QuarterCycle
 from policy.calendar import calendar_for
 from policy.classify import classify_all, key_areas_of
-from policy.config import load_policy
+from policy.config import LoadedPolicy, load_policy
 from policy.schedule import SessionPlan, plan_sessions
 
 
@@ -72,53 +73,54 @@ class CycleSummary(BaseModel):
     messages: dict[str, int]
 
 
-@task
-def open_quarter(db_url: str, quarter: str, as_of: date, policy_file: str | None) -> str:
+def open_quarter(*, session: Session, quarter: str, as_of: date, loaded: LoadedPolicy) -> None:
     """Record the quarter with the policy in force (text and hash) and its programmes."""
-    loaded = load_policy(Path(policy_file) if policy_file else None)
     period = Quarter.parse(quarter)
-    with session_for(db_url) as session:
-        cycle = session.get(QuarterCycle, quarter) or QuarterCycle(
-            label=quarter,
-            starts_on=period.starts_on,
-            ends_on=period.ends_on,
-            as_of=as_of,
-            policy_name="",
-            policy_text="",
-            policy_sha256="",
-            created_at=utcnow(),
-        )
-        cycle.as_of, cycle.policy_name = as_of, f"{loaded.policy.name} v{loaded.policy.version}"
-        cycle.policy_text, cycle.policy_sha256 = loaded.text, loaded.sha256
-        session.add(cycle)
-        store_programmes(
-            session=session,
-            rows=[
-                {
-                    "quarter": quarter,
-                    "code": p.code,
-                    "track": p.track.value,
-                    "name_zh": p.name_zh,
-                    "name_en": p.name_en,
-                    "sessions_required": p.sessions_per_quarter,
-                    "duration_minutes": p.duration_minutes,
-                    "pass_mark": p.pass_mark,
-                    "confidential": p.confidential,
-                }
-                for p in loaded.policy.programmes
-            ],
-        )
-    return loaded.sha256
+    cycle = session.get(QuarterCycle, quarter) or QuarterCycle(
+        label=quarter,
+        starts_on=period.starts_on,
+        ends_on=period.ends_on,
+        as_of=as_of,
+        policy_name="",
+        policy_text="",
+        policy_sha256="",
+        created_at=utcnow(),
+    )
+    cycle.as_of, cycle.policy_name = as_of, f"{loaded.policy.name} v{loaded.policy.version}"
+    cycle.policy_text, cycle.policy_sha256 = loaded.text, loaded.sha256
+    session.add(cycle)
+    store_programmes(
+        session=session,
+        rows=[
+            {
+                "quarter": quarter,
+                "code": p.code,
+                "track": p.track.value,
+                "name_zh": p.name_zh,
+                "name_en": p.name_en,
+                "sessions_required": p.sessions_per_quarter,
+                "duration_minutes": p.duration_minutes,
+                "pass_mark": p.pass_mark,
+                "confidential": p.confidential,
+            }
+            for p in loaded.policy.programmes
+        ],
+    )
 
 
 @task
-def import_roster(db_url: str, quarter: str, roster: str) -> ImportSummary:
-    """Read and validate the roster, then store cadres, units, changes and rejects at once."""
+def import_roster(
+    db_url: str, quarter: str, roster: str, policy_file: str | None, as_of: date
+) -> ImportSummary:
+    """Read and validate the roster, then open the quarter and store cadres, units, changes and
+    rejects in one transaction: a file that cannot be read changes nothing."""
     logger = log()
+    loaded = load_policy(Path(policy_file) if policy_file else None)
     table = read_table(Path(roster))
     result = parse_roster(table)
     with session_for(db_url) as session:
-        _, loaded = quarter_policy(session=session, quarter=quarter)
+        open_quarter(session=session, quarter=quarter, as_of=as_of, loaded=loaded)
+        session.flush()
         earlier = find_import(session=session, quarter=quarter, kind="roster", sha256=table.sha256)
         if earlier is not None:
             logger.info("%s was already imported into %s; nothing changes", roster, quarter)
@@ -298,8 +300,8 @@ def quarterly_cycle(
     language = (lang or config.lang).value
     overrides = str(config.calendar_overrides) if config.calendar_overrides else None
 
-    policy_sha = open_quarter(config.db_url, period.label, as_of, policy_file)
-    imported = import_roster(config.db_url, period.label, str(roster_file))
+    policy_sha = load_policy(Path(policy_file) if policy_file else None).sha256
+    imported = import_roster(config.db_url, period.label, str(roster_file), policy_file, as_of)
     tracks = classify_cadres(config.db_url, period.label, as_of)
     sessions = schedule_sessions(config.db_url, period.label, as_of, overrides)
     messages = plan_messages(

@@ -9,11 +9,11 @@ from prefect import flow, task
 from pydantic import BaseModel
 from sqlmodel import col, select
 
+from flows.accountability import ReportsSummary, accountability_reports
 from flows.collect import CollectSummary, collect_completions
 from flows.common import log, parse_quarter, settings
 from flows.cycle import CycleSummary, quarterly_cycle
 from flows.dispatch import DispatchSummary, daily_dispatch
-from flows.reports import ReportsSummary, accountability_reports
 from lianjie.synthetic import (
     COMPLETION_HEADER,
     HEADER,

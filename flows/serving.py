@@ -5,10 +5,10 @@ from __future__ import annotations
 from prefect import serve
 from prefect.schedules import Cron
 
+from flows.accountability import accountability_reports
 from flows.collect import collect_completions
 from flows.cycle import quarterly_cycle
 from flows.dispatch import daily_dispatch
-from flows.reports import accountability_reports
 
 ZONE = "Asia/Shanghai"
 

@@ -47,8 +47,25 @@ class _HideInputTracebacks(logging.Filter):
         return True
 
 
+def check_quarter(label: str) -> str:
+    """Refuse a malformed quarter before Prefect starts (a second or more of waiting)."""
+    from models.domain import Quarter as Period
+
+    try:
+        return Period.parse(label).label
+    except ValueError as error:
+        raise fail(str(error)) from None
+
+
+def check_files(*paths: Path) -> None:
+    for path in paths:
+        if not path.is_file():
+            raise fail(f"{path} does not exist or is not a file")
+
+
 def run(action: Callable[[], T]) -> T:
     """Run a command: bad input exits 2 with one message; anything else unexpected exits 1."""
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")  # no calls home
     try:
         import prefect.logging  # noqa: F401  (configures Prefect's handlers before we add a filter)
 
@@ -116,6 +133,8 @@ def cycle(
     """Start a quarter: import, classify, schedule, plan reminders, queue invitations."""
     from flows.cycle import quarterly_cycle
 
+    quarter = check_quarter(quarter)
+    check_files(roster, *([policy] if policy else []))
     result = run(
         lambda: quarterly_cycle(
             quarter=quarter,
@@ -157,6 +176,8 @@ def collect(
     """Import completion data (sign-in sheets, online learning, exams)."""
     from flows.collect import collect_completions
 
+    quarter = check_quarter(quarter)
+    check_files(*files)
     result = run(lambda: collect_completions(quarter=quarter, files=[str(f) for f in files]))
     emit(
         result,
@@ -177,9 +198,10 @@ def report(
     json_: Json = False,
 ) -> None:
     """Render the accountability reports (PDF)."""
-    from flows.reports import accountability_reports
+    from flows.accountability import accountability_reports
     from models.domain import Language
 
+    quarter = check_quarter(quarter)
     if lang is not None and lang not in {"zh", "en"}:
         raise fail(f"--lang must be zh or en, not {lang!r}")
     result = run(
@@ -225,6 +247,7 @@ def export(
             f"cannot export {what!r} as {format_!r}: choose one of "
             f"{', '.join(Export)} and a format of {', '.join(Format)}"
         ) from None
+    quarter = check_quarter(quarter)
     if fmt is Format.xlsx and out is None:
         raise fail("an .xlsx export needs --out FILE")
 
@@ -264,6 +287,9 @@ def demo(
     }
     for name in ("LIANJIE_SMTP_URL", "LIANJIE_SMS_URL"):
         os.environ.pop(name, None)  # the demo writes its messages to the file outbox only
+
+    if quarter is not None:
+        quarter = check_quarter(quarter)
 
     def go() -> Any:
         from flows.common import settings, today

@@ -139,11 +139,10 @@ def roster_rows(units: int, per_unit: int, as_of: date, seed: int = 2026) -> lis
                 charge = "；".join(own)
             appointed = as_of - timedelta(days=rng.randint(20, 2400))
             discipline, discipline_on = "无", ""
-            roll = rng.random()
-            if roll < 0.015:
+            if number % 41 == 7:  # about 2.5 % with signs of violating discipline
                 discipline = rng.choice(["谈话函询", "提醒谈话", "苗头性倾向性问题"])
                 discipline_on = (as_of - timedelta(days=rng.randint(10, 300))).isoformat()
-            elif roll < 0.025:
+            elif number % 67 == 11:  # about 1.5 % disciplined, some long enough ago to be past
                 discipline = "受处分"
                 discipline_on = (as_of - timedelta(days=rng.randint(60, 1100))).isoformat()
             party = (

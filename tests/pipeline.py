@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from flows.cycle import classify_cadres, import_roster, open_quarter, schedule_sessions
+from flows.cycle import classify_cadres, import_roster, schedule_sessions
 from flows.messages import plan_messages
 from lianjie.synthetic import HEADER, roster_rows, with_mistakes, write_csv
 
@@ -21,8 +21,7 @@ def run_cycle(
     db_url: str, roster: Path, cards: Path, quarter: str = "2026Q4", as_of: date = AS_OF
 ) -> dict[str, object]:
     """The cycle's stages in order, as the flow runs them."""
-    open_quarter.fn(db_url, quarter, as_of, None)
-    imported = import_roster.fn(db_url, quarter, str(roster))
+    imported = import_roster.fn(db_url, quarter, str(roster), None, as_of)
     tracks = classify_cadres.fn(db_url, quarter, as_of)
     sessions = schedule_sessions.fn(db_url, quarter, as_of, None)
     messages = plan_messages.fn(db_url, quarter, as_of, "zh", "示范市", str(cards), None)

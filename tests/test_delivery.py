@@ -16,7 +16,7 @@ from delivery.channels import (
     message_id,
     redact,
 )
-from tests.servers import smtp_server, sms_gateway
+from tests.servers import sms_gateway, smtp_server
 
 
 def outgoing(attachment: Path | None = None) -> Outgoing:

@@ -1,0 +1,107 @@
+"""The command line as users run it, in real processes: exit codes, messages, JSON, a quarter."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from lianjie.exports import COLUMNS, Export
+
+
+def lianjie(*args: str, api: str | None = None) -> subprocess.CompletedProcess[str]:
+    """Run the command line; with `api`, against that Prefect server instead of a temporary one."""
+    env = os.environ | ({"PREFECT_API_URL": api} if api else {})
+    return subprocess.run(
+        [sys.executable, "-m", "lianjie.cli", *args],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+        env=env,
+    )
+
+
+class TestBadInput:
+    @pytest.mark.parametrize(
+        "args",
+        [
+            ["cycle", "--quarter", "2026Q5", "--roster", "x.csv"],
+            ["cycle", "--quarter", "2026Q4", "--roster", "/no/such/roster.csv"],
+            ["collect", "--quarter", "26Q4", "sheet.csv"],
+            ["report", "--quarter", "2026Q4", "--lang", "fr"],
+            ["export", "--quarter", "2026Q4", "everything"],
+            ["dispatch", "--date", "2026-13-01"],
+        ],
+    )
+    def test_exit_2_with_one_message_and_no_traceback(self, args: list[str]) -> None:
+        """A mistake in the arguments is exit code 2 and a clear message, never a traceback."""
+        result = lianjie(*args)
+        assert 2 == result.returncode
+        assert "Traceback" not in result.stderr + result.stdout
+        assert result.stderr.strip()
+
+
+@pytest.mark.slow
+class TestWholeQuarter:
+    def test_demo_runs_a_quarter_end_to_end_and_again_changes_nothing(
+        self, tmp_path: Path, prefect_harness: str
+    ) -> None:
+        """The demo imports, classifies, schedules, sends, collects and renders; twice is once."""
+        out = tmp_path / "demo"
+        first = lianjie(
+            "demo", "--out", str(out), "--quarter", "2026Q4", "--json", api=prefect_harness
+        )
+        assert 0 == first.returncode, first.stderr[-3000:]
+        summary = json.loads(first.stdout)
+        roster = summary["cycle"]["roster"]
+        assert (1203, 1200, 3) == (roster["read"], roster["accepted"], roster["rejected"])
+        assert 42 == summary["reports"]["rendered"]
+        sent = sum(d["sent"] for d in summary["dispatches"])
+        assert sent > 1000
+        files = list((out / "outbox").rglob("*.eml")) + list((out / "outbox").rglob("*.json"))
+        assert sent == len(files)
+        assert 42 == len(list((out / "reports" / "2026Q4").rglob("*.pdf")))
+
+        again = lianjie(
+            "demo", "--out", str(out), "--quarter", "2026Q4", "--json", api=prefect_harness
+        )
+        assert 0 == again.returncode, again.stderr[-3000:]
+        repeat = json.loads(again.stdout)
+        assert repeat["cycle"]["roster"]["already_imported"]
+        assert 0 == repeat["cycle"]["messages"]["total_new"]
+        assert 0 == sum(d["sent"] for d in repeat["dispatches"])
+        assert repeat["collected"]["files"][0]["already_imported"]
+
+        os.environ["LIANJIE_DATABASE_URL"] = f"sqlite:///{out / 'lianjie.db'}"
+        for what in Export:
+            exported = lianjie("export", "--quarter", "2026Q4", what.value)
+            assert 0 == exported.returncode, exported.stderr
+            assert COLUMNS[what] == next(csv.reader(io.StringIO(exported.stdout)))
+        rejects = json.loads(
+            lianjie("export", "--quarter", "2026Q4", "rejects", "--format", "json").stdout
+        )
+        assert {1202, 1203, 1204} <= {r["row"] for r in rejects}
+
+    def test_unreadable_roster_is_exit_2_and_changes_nothing(
+        self, tmp_path: Path, prefect_harness: str
+    ) -> None:
+        """An empty roster fails with one message naming the file, and no traceback."""
+        empty = tmp_path / "empty.csv"
+        empty.write_bytes(b"")
+        result = lianjie(
+            "cycle", "--quarter", "2026Q4", "--roster", str(empty), "--json", api=prefect_harness
+        )
+        assert 2 == result.returncode
+        assert "empty.csv: the file is empty" in result.stderr
+        assert "Traceback" not in result.stderr
+        assert "" == result.stdout
+        tracks = lianjie("export", "--quarter", "2026Q4", "tracks")
+        assert 2 == tracks.returncode
+        assert "2026Q4 has not been started" in tracks.stderr

@@ -1,0 +1,205 @@
+"""The PDFs people read: correct numbers, Chinese in a CJK font, safe with hostile names."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pdfplumber
+import pytest
+from pypdf import PdfReader
+
+from flows.accountability import prepare_reports
+from flows.collect import import_completions
+from lianjie.exports import outstanding
+from lianjie.synthetic import COMPLETION_HEADER, completion_rows, write_csv
+from models.db import session_for
+from models.facts import load_quarter
+from reports.render import RenderJob, render_many, render_pdf, safe_file_name
+from tests.factories import roster_row, write_roster
+from tests.pipeline import run_cycle, write_city
+from tests.servers import sms_gateway
+
+
+def text_of(path: Path) -> str:
+    with pdfplumber.open(path) as pdf:
+        return "\n".join(page.extract_text() or "" for page in pdf.pages)
+
+
+def bookmarks(outline: list) -> set[str]:  # type: ignore[type-arg]
+    """Every bookmark title, nested ones included."""
+    return {
+        t for item in outline for t in (bookmarks(item) if isinstance(item, list) else {item.title})
+    }
+
+
+@pytest.fixture
+def city(db_url: str, tmp_path: Path) -> str:
+    """A small city's quarter with sessions held and sign-in sheets collected."""
+    run_cycle(db_url, write_city(tmp_path), tmp_path / "cards")
+    with session_for(db_url) as session:
+        data = load_quarter(session=session, quarter="2026Q4")
+    assert data is not None
+    held = {s.code: s for s in data.sessions}
+    enrolled = [
+        (code, who, held[code].programme_code, held[code].held_on)
+        for code, who, status in data.enrolments
+        if status == "enrolled"
+    ]
+    sheet = write_csv(
+        tmp_path / "sheet.csv",
+        COMPLETION_HEADER,
+        completion_rows(sorted(enrolled), data.sessions[-1].held_on),
+    )
+    import_completions.fn(db_url, "2026Q4", str(sheet))
+    return db_url
+
+
+def prepared(db_url: str, out: Path, units: list[str] | None = None, lang: str = "zh"):  # type: ignore[no-untyped-def]
+    return prepare_reports.fn(db_url, "2026Q4", units, lang, str(out), "示范市")
+
+
+class TestUnitReport:
+    def test_numbers_match_the_export(self, city: str, tmp_path: Path) -> None:
+        """Outstanding people in a unit's PDF are exactly the export's, and the rate matches."""
+        jobs = prepared(city, tmp_path / "out", ["U0001"])
+        [(summary, job)] = jobs
+        render_pdf(job)
+        text = text_of(job.path)
+        with session_for(city) as session:
+            data = load_quarter(session=session, quarter="2026Q4")
+        rows = [
+            r
+            for r in outstanding(data, [], False)  # type: ignore[arg-type]
+            if r["unit_code"] == "U0001" and r["track"] != "admonition"
+        ]
+        assert len(rows) == len(job.context["outstanding"])
+        for row in rows:
+            assert row["employee_id"] in text
+        assert summary.rate in text
+        assert job.context["overall"].percent == summary.rate
+
+    def test_chinese_is_embedded_in_a_cjk_font(self, city: str, tmp_path: Path) -> None:
+        """Noto CJK is embedded with Identity-H encoding (boxes would show as Custom)."""
+        [(_, job)] = prepared(city, tmp_path / "out", ["U0002"])
+        render_pdf(job)
+        fonts = subprocess.run(
+            ["pdffonts", str(job.path)], capture_output=True, text=True, check=True
+        ).stdout
+        assert "CJK" in fonts
+        cjk = [line for line in fonts.splitlines() if "CJK" in line]
+        assert all("Identity-H" in line for line in cjk)
+        assert "党风廉政教育季度问责报告" in text_of(job.path)
+
+    def test_pages_metadata_and_bookmarks(self, city: str, tmp_path: Path) -> None:
+        """Page X of Y on every page, a title and subject, and a bookmark per section."""
+        [(_, job)] = prepared(city, tmp_path / "out", ["U0001"])
+        done = render_pdf(job)
+        reader = PdfReader(job.path)
+        assert done.pages == len(reader.pages) >= 2
+        assert f"第 {done.pages} 页，共 {done.pages} 页".replace(" ", "") in (
+            reader.pages[-1].extract_text().replace(" ", "")
+        )
+        assert "市委办公室" in reader.metadata.title
+        assert "领导班子" in reader.metadata.subject
+        assert {"概况", "责任落实（一岗双责）", "分类施教情况"} <= bookmarks(reader.outline)
+
+    def test_english(self, city: str, tmp_path: Path) -> None:
+        """--lang en renders the same report in English."""
+        [(_, job)] = prepared(city, tmp_path / "out", ["U0001"], lang="en")
+        render_pdf(job)
+        assert "accountability report" in text_of(job.path)
+
+
+class TestConfidentiality:
+    def test_admonition_names_only_in_the_confidential_report(
+        self, city: str, tmp_path: Path
+    ) -> None:
+        """Team reports and the summary show admonition counts; names go to one report only."""
+        with session_for(city) as session:
+            data = load_quarter(session=session, quarter="2026Q4")
+        assert data is not None
+        admonished = {
+            c.name for c in data.cadres if "admonition" in data.tracks.get(c.employee_id, {})
+        }
+        assert admonished, "the synthetic city should have admonition cadres"
+        jobs = prepared(city, tmp_path / "out")
+        render_many([job for _, job in jobs])
+        for summary, job in jobs:
+            text = text_of(job.path)
+            found = {name for name in admonished if name in text}
+            if summary.kind == "confidential":
+                assert admonished == found
+            else:
+                outstanding_names = {r["name"] for r in job.context.get("outstanding", [])}
+                key_names = {r["name"] for r in job.context.get("key_posts", [])}
+                leaders = {r["name"] for r in job.context.get("responsibility", [])}
+                # An admonition cadre may appear for another reason (their other tracks), but
+                # never in an admonition list: the context holds no admonition rows by name.
+                assert found <= outstanding_names | key_names | leaders
+                assert all(
+                    r["programme"] != "警示教育与诫勉谈话"
+                    for r in job.context.get("outstanding", [])
+                )
+
+
+class TestHostileInput:
+    def test_markup_in_names_is_shown_literally_and_nothing_is_fetched(
+        self, db_url: str, tmp_path: Path
+    ) -> None:
+        """A name with HTML, CSS and links shows as text; the local server gets no request."""
+        with sms_gateway() as (url, received):
+            base = url.replace("user:s3cret@", "").rsplit("/", 1)[0]
+            evil = (
+                f'<img src="{base}/img.png"><link rel="attachment" href="file:///etc/passwd">'
+                f'<style>@import "{base}/x.css";</style>李<b>四</b>'
+            )
+            roster = write_roster(
+                tmp_path / "r.csv",
+                [
+                    roster_row(
+                        1,
+                        姓名=evil,
+                        班子职务="一把手",
+                        单位名称="../../etc/<i>局</i>",
+                        单位编码="../U1",
+                    ),
+                ],
+            )
+            run_cycle(db_url, roster, tmp_path / "cards")
+            [(summary, job)] = prepared(db_url, tmp_path / "out", ["../U1"])
+            render_pdf(job)
+            requests = list(received)
+        text = "".join(text_of(job.path).split())  # long names wrap across lines
+        assert "李<b>四</b>" in text
+        assert 'href="file:///etc/passwd">' in text
+        assert [] == requests
+        assert job.path.parent == tmp_path / "out"
+        assert "/" not in job.path.name and ".." not in job.path.name
+        attachments = PdfReader(job.path).attachments
+        assert {} == dict(attachments)
+
+    def test_safe_file_names(self) -> None:
+        """Unit codes never make paths: unsafe characters go, a hash keeps names apart."""
+        assert "2026Q4-U01-zh.pdf" == safe_file_name("2026Q4", "U01", "zh")
+        odd = safe_file_name("2026Q4", "../../etc", "zh")
+        assert "/" not in odd and not odd.startswith(".")
+        assert odd != safe_file_name("2026Q4", "..__etc", "zh")
+
+
+class TestRendering:
+    def test_same_input_gives_identical_bytes(self, tmp_path: Path) -> None:
+        """Rendering is deterministic, so a PDF can be checked for any change at all."""
+        from reports.render import labels
+
+        context = {
+            "t": labels("zh"),
+            "organisation": "示范市",
+            "holiday": "春节",
+            "start": "2026-02-15",
+        }
+        first = render_pdf(RenderJob("greeting_card.html.j2", context, tmp_path / "a.pdf"))
+        second = render_pdf(RenderJob("greeting_card.html.j2", context, tmp_path / "b.pdf"))
+        assert first.sha256 == second.sha256
+        assert 1 == first.pages
+        assert not list(tmp_path.glob(".*.tmp"))
