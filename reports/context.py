@@ -285,6 +285,8 @@ def confidential_report(view: QuarterView) -> dict[str, Any]:
                 "name": cadre.name,
                 "post": cadre.post,
                 "unit": view.data.units.get(cadre.unit_code, cadre.unit_code),
+                "discipline": view.labels["discipline_names"][cadre.discipline_status.value],
+                "since": cadre.discipline_on.isoformat() if cadre.discipline_on else "",
                 "reason": reason,
                 "status": counts.percent,
             }
