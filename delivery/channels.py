@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import json
 import os
@@ -145,10 +146,8 @@ class SmtpChannel:
 
     def close(self) -> None:
         if self._connection is not None:
-            try:
+            with contextlib.suppress(OSError, smtplib.SMTPException):
                 self._connection.quit()
-            except (OSError, smtplib.SMTPException):
-                pass
             self._connection = None
 
     def __enter__(self) -> Self:

@@ -1,4 +1,4 @@
-"""accountability-reports: a PDF per unit for its leadership team, a summary, a confidential list."""
+"""accountability-reports: a PDF per unit for its leadership team, a summary, a secret list."""
 
 from __future__ import annotations
 
@@ -155,12 +155,12 @@ def accountability_reports(
     lang: Language | None = None,
     out: str | None = None,
 ) -> ReportsSummary:
-    """Render the accountability PDFs: one per unit, the organisation summary, the confidential list.
+    """Render the accountability PDFs: per unit, the organisation summary, the confidential list.
 
     Args:
         quarter: The quarter to report on, written YYYYQn, e.g. 2026Q4; empty means the quarter
             that ended last (what the scheduled run after each quarter reports on).
-        units: Unit codes to render; empty renders every unit plus the summary and confidential list.
+        units: Unit codes to render; empty renders every unit, the summary and confidential list.
         lang: Language of the reports (zh or en); empty means LIANJIE_LANG.
         out: Folder for the PDFs; empty means LIANJIE_OUTPUT_DIR/<quarter>.
     """

@@ -289,7 +289,7 @@ def quarterly_cycle(
         roster: Path of the roster file (.xlsx or .csv) on the machine that runs the flow;
             empty means LIANJIE_ROSTER.
         policy: Path of a policy TOML file; empty means LIANJIE_POLICY or the bundled defaults.
-        as_of: The date the rules are applied on (newly promoted, discipline windows); today if empty.
+        as_of: The date the rules are applied on (newly promoted, discipline windows); empty: today.
         lang: Language of the messages and greeting cards; empty means LIANJIE_LANG (zh).
     """
     config = settings()

@@ -47,10 +47,10 @@ def write_demo_completions(db_url: str, folder: str, quarter: str, until: date) 
     with session_for(db_url) as session:
         enrolled = session.exec(
             select(
-                Enrolment.session_code,
-                Enrolment.employee_id,
-                EducationSession.programme_code,
-                EducationSession.held_on,
+                col(Enrolment.session_code),
+                col(Enrolment.employee_id),
+                col(EducationSession.programme_code),
+                col(EducationSession.held_on),
             )
             .join(EducationSession, col(EducationSession.code) == col(Enrolment.session_code))
             .where(EducationSession.quarter == quarter, Enrolment.status == "enrolled")
@@ -69,7 +69,7 @@ def dispatch_dates(db_url: str, quarter: str) -> list[date]:
     """The days invitations and holiday reminders fall due: the demo dispatches on each."""
     with session_for(db_url) as session:
         days = session.exec(
-            select(Message.due_on)
+            select(col(Message.due_on))
             .distinct()
             .where(
                 Message.quarter == quarter,

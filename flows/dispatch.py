@@ -85,7 +85,7 @@ def expire_stale(db_url: str, on: dt.date) -> int:
 
 
 @flow(name="daily-dispatch", log_prints=True)
-def daily_dispatch(date: dt.date | None = None, dry_run: bool = False) -> DispatchSummary:  # noqa: A002
+def daily_dispatch(date: dt.date | None = None, dry_run: bool = False) -> DispatchSummary:
     """Send the messages due on or before a date: e-mail, text messages, or the file outbox.
 
     Args:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from prefect import serve
+from prefect.deployments.runner import RunnerDeployment
 from prefect.schedules import Cron
 
 from flows.accountability import accountability_reports
@@ -15,7 +18,8 @@ ZONE = "Asia/Shanghai"
 
 def serve_all() -> None:
     """The same four deployments as prefect.yaml, served by this process until it is stopped."""
-    serve(
+    # to_deployment may return a coroutine when called from async code; here it never does.
+    deployments = [
         quarterly_cycle.to_deployment(
             name="quarterly-cycle",
             schedules=[Cron("0 8 1 1,4,7,10 *", timezone=ZONE)],
@@ -32,4 +36,5 @@ def serve_all() -> None:
             schedules=[Cron("0 9 5 1,4,7,10 *", timezone=ZONE)],
             concurrency_limit=1,
         ),
-    )
+    ]
+    serve(*(cast(RunnerDeployment, d) for d in deployments))

@@ -1,1 +1,1 @@
-"""Reading roster and completion files, as people really send them, into validated rows + rejects."""
+"""Reading roster and completion files, as people send them, into validated rows and rejects."""

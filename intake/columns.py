@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from intake.read import Table
+from intake.values import Cell, text
 from lianjie.exceptions import UnreadableFileError
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,3 +51,26 @@ def match_columns(
             names = " or ".join(sorted(group))
             raise UnreadableFileError(f"{table.source}: needs a column {names}")
     return Columns(index, unknown)
+
+
+class BadValue(Exception):
+    """Raised for a row whose value in `column` breaks the contract; the row is rejected."""
+
+    def __init__(self, column: str, reason: str) -> None:
+        super().__init__(reason)
+        self.column, self.reason = column, reason
+
+
+def checked(values: dict[str, Cell], column: str, parser: Callable[..., T], *args: Any) -> T:
+    """Parse one cell, turning the parser's ValueError into a BadValue naming the column."""
+    try:
+        return parser(values.get(column), *args)
+    except ValueError as error:
+        raise BadValue(column, str(error)) from None
+
+
+def required_text(values: dict[str, Cell], column: str) -> str:
+    value = text(values.get(column))
+    if not value:
+        raise BadValue(column, f"{column} is required and is empty")
+    return value

@@ -6,9 +6,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
-from intake.columns import match_columns
+from intake.columns import BadValue, checked, match_columns, required_text
 from intake.read import Table
-from intake.values import COMPLETION_STATUSES, parse_choice, parse_date, parse_number, text
+from intake.values import COMPLETION_STATUSES, Cell, parse_choice, parse_date, parse_number, text
 from models.domain import CompletionStatus, Reject
 
 ALIASES: dict[str, tuple[str, ...]] = {
@@ -64,64 +64,42 @@ def parse_completions(
         raw = {c: text(v) for c, v in values.items()}
         try:
             result.accepted.append(_record(number, values, cadres, sessions, programmes))
-        except _BadValue as bad:
+        except BadValue as bad:
             result.rejects.append(Reject(number, bad.column, bad.reason, raw))
     return result
 
 
-class _BadValue(Exception):
-    def __init__(self, column: str, reason: str) -> None:
-        super().__init__(reason)
-        self.column, self.reason = column, reason
-
-
 def _record(
     number: int,
-    values: dict[str, object],
+    values: dict[str, Cell],
     cadres: set[str],
     sessions: Mapping[str, str],
     programmes: Mapping[str, str],
 ) -> CompletionRecord:
-    employee_id = text(values.get("employee_id"))  # type: ignore[arg-type]
-    if not employee_id:
-        raise _BadValue("employee_id", "employee_id is required and is empty")
+    employee_id = required_text(values, "employee_id")
     if employee_id not in cadres:
-        raise _BadValue("employee_id", f"no cadre {employee_id} on this quarter's roster")
-    session_code = text(values.get("session_code")).upper() or None  # type: ignore[arg-type]
-    programme_given = text(values.get("programme"))  # type: ignore[arg-type]
+        raise BadValue("employee_id", f"no cadre {employee_id} on this quarter's roster")
+    session_code = text(values.get("session_code")).upper() or None
+    programme_given = text(values.get("programme"))
     if session_code:
         if session_code not in sessions:
-            raise _BadValue("session_code", f"no session {session_code} in this quarter")
+            raise BadValue("session_code", f"no session {session_code} in this quarter")
         programme_code = sessions[session_code]
     elif programme_given:
         found = programmes.get(programme_given) or programmes.get(programme_given.upper())
         if found is None:
-            raise _BadValue("programme", f"no programme {programme_given!r} in this quarter")
+            raise BadValue("programme", f"no programme {programme_given!r} in this quarter")
         programme_code = found
     else:
-        raise _BadValue("session_code", "give a session_code or a programme")
-    try:
-        status = parse_choice(values.get("status"), COMPLETION_STATUSES, CompletionStatus.attended)  # type: ignore[arg-type]
-    except ValueError as error:
-        raise _BadValue("status", str(error)) from None
-    checks = {
-        "attended_on": lambda v: parse_date(v),
-        "score": lambda v: parse_number(v, low=0, high=100),
-        "hours": lambda v: parse_number(v, low=0),
-    }
-    parsed: dict[str, object] = {}
-    for column, check in checks.items():
-        try:
-            parsed[column] = check(values.get(column))
-        except ValueError as error:
-            raise _BadValue(column, str(error)) from None
+        raise BadValue("session_code", "give a session_code or a programme")
+    status = checked(values, "status", parse_choice, COMPLETION_STATUSES, CompletionStatus.attended)
     return CompletionRecord(
         row=number,
         employee_id=employee_id,
         programme_code=programme_code,
         session_code=session_code,
-        status=status or CompletionStatus.attended,
-        attended_on=parsed["attended_on"],  # type: ignore[arg-type]
-        score=parsed["score"],  # type: ignore[arg-type]
-        hours=parsed["hours"],  # type: ignore[arg-type]
+        status=status,
+        attended_on=checked(values, "attended_on", parse_date),
+        score=checked(values, "score", parse_number, 0, 100),
+        hours=checked(values, "hours", parse_number, 0),
     )

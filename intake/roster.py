@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from intake.columns import match_columns
+from intake.columns import BadValue, checked, match_columns, required_text
 from intake.read import Table
 from intake.values import (
     DISCIPLINE_STATUSES,
@@ -14,6 +14,7 @@ from intake.values import (
     parse_choice,
     parse_date,
     parse_email,
+    parse_optional_choice,
     parse_party_member,
     parse_phone,
     parse_unit_codes,
@@ -66,11 +67,12 @@ def parse_roster(table: Table) -> RosterResult:
         values = {c: cells[i] if i < len(cells) else None for c, i in columns.index.items()}
         try:
             cadre = _cadre(values)
-        except _BadValue as bad:
+        except BadValue as bad:
             result.rejects.append(Reject(number, bad.column, bad.reason, raw))
             continue
         if cadre.employee_id in first_seen:
-            reason = f"duplicate employee_id {cadre.employee_id}, first on row {first_seen[cadre.employee_id]}"
+            first = first_seen[cadre.employee_id]
+            reason = f"duplicate employee_id {cadre.employee_id}, first on row {first}"
             result.rejects.append(Reject(number, "employee_id", reason, raw))
             continue
         first_seen[cadre.employee_id] = number
@@ -78,45 +80,27 @@ def parse_roster(table: Table) -> RosterResult:
     return result
 
 
-class _BadValue(Exception):
-    def __init__(self, column: str, reason: str) -> None:
-        super().__init__(reason)
-        self.column, self.reason = column, reason
-
-
 def _cadre(values: dict[str, Cell]) -> CadreRecord:
-    def required(column: str) -> str:
-        value = text(values.get(column))
-        if not value:
-            raise _BadValue(column, f"{column} is required and is empty")
-        return value
-
-    def parsed(column: str, parser, *args):  # type: ignore[no-untyped-def]
-        try:
-            return parser(values.get(column), *args)
-        except ValueError as error:
-            raise _BadValue(column, str(error)) from None
-
     return CadreRecord(
-        employee_id=required("employee_id"),
-        name=required("name"),
-        unit_code=required("unit_code"),
-        unit_name=required("unit_name"),
-        post=required("post"),
+        employee_id=required_text(values, "employee_id"),
+        name=required_text(values, "name"),
+        unit_code=required_text(values, "unit_code"),
+        unit_name=required_text(values, "unit_name"),
+        post=required_text(values, "post"),
         parent_unit_code=text(values.get("parent_unit_code")) or None,
-        rank=parsed("rank", parse_choice, RANKS, None),
-        leadership_role=parsed(
-            "leadership_role", parse_choice, LEADERSHIP_ROLES, LeadershipRole.none
+        rank=checked(values, "rank", parse_optional_choice, RANKS),
+        leadership_role=checked(
+            values, "leadership_role", parse_choice, LEADERSHIP_ROLES, LeadershipRole.none
         ),
         in_charge_of=parse_unit_codes(values.get("in_charge_of")),
         party_member=parse_party_member(values.get("party_member")),
-        appointed_on=parsed("appointed_on", parse_date),
-        reserve_cadre=bool(parsed("reserve_cadre", parse_yes_no)),
-        discipline_status=parsed(
-            "discipline_status", parse_choice, DISCIPLINE_STATUSES, DisciplineStatus.none
+        appointed_on=checked(values, "appointed_on", parse_date),
+        reserve_cadre=bool(checked(values, "reserve_cadre", parse_yes_no)),
+        discipline_status=checked(
+            values, "discipline_status", parse_choice, DISCIPLINE_STATUSES, DisciplineStatus.none
         ),
-        discipline_on=parsed("discipline_on", parse_date),
-        key_post=parsed("key_post", parse_yes_no),
-        phone=parsed("phone", parse_phone),
-        email=parsed("email", parse_email),
+        discipline_on=checked(values, "discipline_on", parse_date),
+        key_post=checked(values, "key_post", parse_yes_no),
+        phone=checked(values, "phone", parse_phone),
+        email=checked(values, "email", parse_email),
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import date, datetime, timedelta
 from enum import StrEnum
@@ -107,11 +108,14 @@ def parse_party_member(cell: Cell) -> bool | None:
         return False  # 群众, 民主党派 and 无党派人士 are 政治面貌 values that mean "not a member"
 
 
-def parse_choice(cell: Cell, words: dict[E, set[str]], default: E | None) -> E | None:
-    """An enum given by its English value or one of its Chinese words."""
+def parse_choice(cell: Cell, words: dict[E, set[str]], default: E) -> E:
+    """An enum given by its English value or one of its Chinese words; empty means `default`."""
+    return parse_optional_choice(cell, words) or default
+
+
+def parse_optional_choice(cell: Cell, words: dict[E, set[str]]) -> E | None:
+    """An enum given by its English value or one of its Chinese words; empty means not given."""
     value = text(cell)
-    if not value and default is not None:
-        return default
     for member, chinese in words.items():
         if value.casefold() == member.value or value in chinese:
             return member
@@ -148,7 +152,7 @@ def parse_unit_codes(cell: Cell) -> tuple[str, ...]:
     return tuple(code.strip() for code in SEPARATORS.split(text(cell)) if code.strip())
 
 
-def parse_number(cell: Cell, *, low: float, high: float | None = None) -> float | None:
+def parse_number(cell: Cell, low: float, high: float | None = None) -> float | None:
     """A number within bounds; empty means not given."""
     value = text(cell)
     if not value:
@@ -157,7 +161,7 @@ def parse_number(cell: Cell, *, low: float, high: float | None = None) -> float 
         number = float(value)
     except ValueError:
         raise ValueError(f"{value!r} is not a number") from None
-    if number < low or (high is not None and number > high) or number != number:
+    if math.isnan(number) or number < low or (high is not None and number > high):
         bounds = f"{low:g}–{high:g}" if high is not None else f"at least {low:g}"
         raise ValueError(f"{value} is out of range ({bounds})")
     return number

@@ -183,7 +183,8 @@ def collect(
         result,
         json_,
         lambda s: [
-            f"Quarter {s.quarter}: {s.read} rows read, {s.accepted} accepted, {s.rejected} rejected",
+            f"Quarter {s.quarter}: {s.read} rows read, {s.accepted} accepted, "
+            f"{s.rejected} rejected",
             *(line for f in s.files for line in _import_lines(f)),
         ],
     )

@@ -8,8 +8,15 @@ from collections.abc import Iterable
 from datetime import date, timedelta
 from pathlib import Path
 
-SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
-GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华建国建华志强晓东海燕红梅丹玉兰德明文博子涵浩然思远雨轩嘉怡欣怡梓萱宇航俊杰晨曦立新振华春梅桂芳永红"
+SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡"
+    "余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯"
+    "龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+)
+GIVEN = (
+    "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华建国建华志强晓东海燕红梅丹"
+    "玉兰德明文博子涵浩然思远雨轩嘉怡欣怡梓萱宇航俊杰晨曦立新振华春梅桂芳永红"
+)
 BUREAUS = [
     ("市委办公室", ""),
     ("市政府办公室", ""),
@@ -135,7 +142,7 @@ def roster_rows(units: int, per_unit: int, as_of: date, seed: int = 2026) -> lis
                 post, rank, role = SECTIONS[position % len(SECTIONS)] + "科员", "staff", "无"
             charge = ""
             if role == "副职":
-                own = [code] + children.get(code, [])[(position - 1) % 2 :][:1]
+                own = [code, *children.get(code, [])[(position - 1) % 2 :][:1]]
                 charge = "；".join(own)
             appointed = as_of - timedelta(days=rng.randint(20, 2400))
             discipline, discipline_on = "无", ""

@@ -11,28 +11,33 @@ from sqlmodel import Session, col, select
 from models.db import insert_new
 from models.tables import Completion
 
+# A row names a session, or a programme done outside one (online): each is a separate slot.
+Slot = tuple[str, str, str]
 
-def _key(row: dict[str, Any] | Completion) -> tuple[str, str, str]:
-    get = row.get if isinstance(row, dict) else row.__getattribute__
-    # A row names a session, or a programme done outside one (online): each is a separate slot.
-    return (get("employee_id"), get("programme_code"), get("session_code") or "")
+
+def _slot(row: dict[str, Any]) -> Slot:
+    return (row["employee_id"], row["programme_code"], row["session_code"] or "")
+
+
+def _stored_slot(completion: Completion) -> Slot:
+    return (completion.employee_id, completion.programme_code, completion.session_code or "")
 
 
 def store_completions(*, session: Session, quarter: str, rows: Iterable[dict[str, Any]]) -> int:
     """Insert a file's rows and mark every earlier row for the same person and slot superseded."""
     rows = list(rows)
     inserted = insert_new(session, Completion, ({"quarter": quarter, **r} for r in rows))
-    keys = {_key(r) for r in rows}
+    keys = {_slot(r) for r in rows}
     people = {k[0] for k in keys}
-    current: dict[tuple[str, str, str], list[tuple[int, int, int]]] = {}
+    current: dict[Slot, list[tuple[int, int, int]]] = {}
     for completion in session.exec(
         select(Completion).where(
             Completion.quarter == quarter, col(Completion.superseded).is_(False)
         )
     ):
-        if completion.employee_id in people and _key(completion) in keys:
+        if completion.employee_id in people and _stored_slot(completion) in keys:
             order = (completion.import_id, completion.source_row, completion.id or 0)
-            current.setdefault(_key(completion), []).append(order)
+            current.setdefault(_stored_slot(completion), []).append(order)
     superseded = [
         {"completion_id": identity}
         for orders in current.values()

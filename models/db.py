@@ -70,7 +70,7 @@ def insert_new(
 ) -> int:
     """Insert rows in chunks, skipping any that a unique constraint says exist already."""
     dialect = session.get_bind().dialect.name
-    insert = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}[dialect]
+    insert: Any = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}[dialect]
     target = table.__table__  # type: ignore[attr-defined]
     inserted = 0
     for chunk in chunked(rows, max(1, MAX_PARAMETERS // len(target.columns))):
@@ -88,7 +88,7 @@ def insert_new(
 def upsert(session: Session, table: type[SQLModel], rows: Iterable[dict[str, Any]]) -> None:
     """Insert rows, or update the existing ones that have the same primary key."""
     dialect = session.get_bind().dialect.name
-    insert = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}[dialect]
+    insert: Any = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}[dialect]
     target = table.__table__  # type: ignore[attr-defined]
     keys = [c.name for c in target.primary_key.columns]
     for chunk in chunked(rows, max(1, MAX_PARAMETERS // len(target.columns))):

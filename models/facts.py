@@ -167,8 +167,8 @@ def load_quarter(*, session: Session, quarter: str) -> QuarterData | None:
         tracks=tracks,
         programmes=programmes,
         sessions=sessions,
-        enrolments=[tuple(e) for e in enrolments],
-        completions=completions,  # type: ignore[misc]
+        enrolments=[(code, who, status) for code, who, status in enrolments],
+        completions=completions,
         messages=messages,
         rejects=rejects,
     )

@@ -50,22 +50,19 @@ def expire_messages(*, session: Session, on: date) -> int:
 def due_message_ids(*, session: Session, on: date, now: datetime, channel: str) -> list[int]:
     """Messages due on or before `on` and not yet sent (catching up after downtime)."""
     stale = now - CLAIM_TIMEOUT
-    return list(
-        session.exec(
-            select(Message.id)
-            .where(Message.channel == channel, col(Message.due_on) <= on)
-            .where(
-                or_(
-                    col(Message.status).in_(PENDING)
-                    & or_(
-                        col(Message.next_attempt_at).is_(None), col(Message.next_attempt_at) <= now
-                    ),
-                    (col(Message.status) == "sending") & (col(Message.next_attempt_at) <= stale),
-                )
+    ids = session.exec(
+        select(col(Message.id))
+        .where(Message.channel == channel, col(Message.due_on) <= on)
+        .where(
+            or_(
+                col(Message.status).in_(PENDING)
+                & or_(col(Message.next_attempt_at).is_(None), col(Message.next_attempt_at) <= now),
+                (col(Message.status) == "sending") & (col(Message.next_attempt_at) <= stale),
             )
-            .order_by(col(Message.due_on), col(Message.id))
         )
-    )  # type: ignore[arg-type]
+        .order_by(col(Message.due_on), col(Message.id))
+    )
+    return [i for i in ids if i is not None]
 
 
 def claim(*, session: Session, message_id: int, now: datetime) -> Message | None:

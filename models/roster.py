@@ -59,6 +59,7 @@ def record_import(
     )
     session.add(entry)
     session.flush()
+    assert entry.id is not None  # flushed: the database has given it an id
     session.add_all(
         RejectedRow(
             import_id=entry.id, row=r.row, column=r.column, reason=r.reason, values=r.values

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
-import holidays
+from holidays import country_holidays
 
 from lianjie.exceptions import LianjieInputError
 
@@ -40,7 +40,7 @@ class WorkingCalendar:
     """Answers which days are working days, using the official notice where one exists."""
 
     def __init__(self, years: range, overrides: Path | None = None) -> None:
-        self._holidays = holidays.China(years=list(years))
+        self._holidays = country_holidays("CN", years=list(years))
         self._days_off: set[date] = set(self._holidays)
         self._working_weekends = {d for d in self._holidays.weekend_workdays if d.year in years}
         self.official_years = {d.year for d in self._working_weekends}

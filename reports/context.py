@@ -73,9 +73,9 @@ class QuarterView:
             if status == "enrolled":
                 self.sessions_of[who].add(code)
         self.reminders_of: dict[str, Counter[str]] = defaultdict(Counter)
-        for (who, kind, status), count in self.data.messages.items():
-            if kind == "holiday_reminder" and who is not None:
-                self.reminders_of[who][status] += count
+        for (recipient, kind, state), count in self.data.messages.items():
+            if kind == "holiday_reminder" and recipient is not None:
+                self.reminders_of[recipient][state] += count
         self.held_on = {s.code: s.held_on for s in self.data.sessions}
 
     def standing_of(self, requirement: Requirement) -> Standing:
@@ -254,7 +254,7 @@ def summary_report(view: QuarterView) -> dict[str, Any]:
                 "tally": counts,
             }
         )
-    ranking.sort(key=lambda r: (-(r["tally"].rate or 0), r["code"]))
+    ranking.sort(key=lambda r: (-(r["tally"].rate or 0), r["code"]))  # type: ignore[attr-defined]
     for position, row in enumerate(ranking, start=1):
         row["rank"] = position
     everyone = list(view.cadres)

@@ -1,4 +1,4 @@
-"""Fixtures: a fresh SQLite database per test, isolated settings, one Prefect harness per session."""
+"""Fixtures: a fresh SQLite database per test, isolated settings, one Prefect harness."""
 
 from __future__ import annotations
 

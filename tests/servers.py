@@ -20,7 +20,7 @@ class _Inbox:
     def __init__(self) -> None:
         self.messages: list[Message] = []
 
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         self.messages.append(message_from_bytes(envelope.content, policy=default))
         return "250 OK"
 
@@ -51,7 +51,7 @@ def sms_gateway(statuses: list[int] | None = None) -> Iterator[tuple[str, list[d
     answers = list(statuses or [])
 
     class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802
+        def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers["Content-Length"]))
             status = answers.pop(0) if answers else 200
             if status == 200:

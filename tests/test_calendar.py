@@ -78,7 +78,7 @@ class TestWorkingDays:
         """A malformed override file fails with its name."""
         overrides = tmp_path / "calendar.toml"
         overrides.write_text('[years.2027]\ndays_off = ["not a date"]\n')
-        with pytest.raises(LianjieInputError, match="calendar.toml"):
+        with pytest.raises(LianjieInputError, match=r"calendar\.toml"):
             calendar_for(date(2027, 1, 1), date(2027, 12, 31), overrides)
 
 

@@ -31,7 +31,7 @@ def outgoing(attachment: Path | None = None) -> Outgoing:
 
 class TestSmtp:
     def test_real_exchange_with_attachment_and_stable_message_id(self, tmp_path: Path) -> None:
-        """The server receives the e-mail, its Chinese subject, the PDF and a send-key Message-ID."""
+        """The server gets the e-mail, its Chinese subject, the PDF and a send-key Message-ID."""
         card = tmp_path / "card.pdf"
         card.write_bytes(b"%PDF-1.7 card")
         with smtp_server() as (url, inbox):

@@ -167,7 +167,7 @@ class TestHostileInput:
                 ],
             )
             run_cycle(db_url, roster, tmp_path / "cards")
-            [(summary, job)] = prepared(db_url, tmp_path / "out", ["../U1"])
+            [(_summary, job)] = prepared(db_url, tmp_path / "out", ["../U1"])
             render_pdf(job)
             requests = list(received)
         text = "".join(text_of(job.path).split())  # long names wrap across lines

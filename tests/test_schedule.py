@@ -53,7 +53,7 @@ class TestPlanning:
     def test_nobody_has_two_sessions_on_one_day(self, policy: Policy, days: list[date]) -> None:
         """A person on several tracks is booked on different days."""
         people = [f"E{n:04d}" for n in range(400)]
-        demand = {code: people for code in ("TL", "TM", "IO", "NP", "RS", "NY", "KA")}
+        demand = dict.fromkeys(("TL", "TM", "IO", "NP", "RS", "NY", "KA"), people)
         result = plan(policy, days, demand)
         day_of = {s.code: s.held_on for s in result.new_sessions}
         booked = Counter((who, day_of[code]) for code, who in result.enrolments)

@@ -14,6 +14,7 @@ from intake.values import (
     parse_date,
     parse_email,
     parse_number,
+    parse_optional_choice,
     parse_party_member,
     parse_phone,
     parse_unit_codes,
@@ -111,7 +112,7 @@ class TestChoices:
     )
     def test_ranks(self, given: str, expected: Rank) -> None:
         """Ranks in English or Chinese."""
-        assert expected == parse_choice(given, RANKS, None)
+        assert expected == parse_optional_choice(given, RANKS)
 
     @pytest.mark.parametrize(
         ("given", "expected"),
@@ -148,7 +149,7 @@ class TestChoices:
     def test_unknown_value_lists_the_accepted_ones(self) -> None:
         """An unknown enum value names what is accepted."""
         with pytest.raises(ValueError, match="厅局级"):
-            parse_choice("副部级", RANKS, None)
+            parse_optional_choice("副部级", RANKS)
 
 
 class TestContacts:
