@@ -75,7 +75,10 @@ def run(action: Callable[[], T]) -> T:
     except LianjieInputError as error:
         raise fail(str(error)) from None
     except ValidationError as error:  # settings from the environment
-        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors())
+        problems = "; ".join(
+            f"{'.'.join(map(str, e['loc']))}: {e['msg'].removeprefix('Value error, ')}"
+            for e in error.errors()
+        )
         raise fail(f"bad setting: {problems}") from None
     except KeyboardInterrupt:
         raise fail("interrupted", 130) from None
