@@ -24,7 +24,7 @@ from flows.common import (
     today,
 )
 from flows.messages import plan_messages
-from intake.read import read_table
+from intake.read import is_database_source, read_source
 from intake.roster import parse_roster
 from models.db import session_for, utcnow
 from models.domain import Language, Quarter, Track
@@ -116,7 +116,7 @@ def import_roster(
     rejects in one transaction: a file that cannot be read changes nothing."""
     logger = log()
     loaded = load_policy(Path(policy_file) if policy_file else None)
-    table = read_table(Path(roster))
+    table = read_source(roster)
     result = parse_roster(table)
     with session_for(db_url) as session:
         open_quarter(session=session, quarter=quarter, as_of=as_of, loaded=loaded)
@@ -286,22 +286,25 @@ def quarterly_cycle(
 
     Args:
         quarter: The quarter to run, written YYYYQn, e.g. 2026Q4; empty means the current quarter.
-        roster: Path of the roster file (.xlsx or .csv) on the machine that runs the flow;
-            empty means LIANJIE_ROSTER.
+        roster: Path of the roster file (.xlsx or .csv) on the machine that runs the flow, or an
+            HR database as URL#table=NAME or URL#query=SELECT…; empty means LIANJIE_ROSTER.
         policy: Path of a policy TOML file; empty means LIANJIE_POLICY or the bundled defaults.
         as_of: The date the rules are applied on (newly promoted, discipline windows); empty: today.
         lang: Language of the messages and greeting cards; empty means LIANJIE_LANG (zh).
     """
     config = settings()
     period = parse_quarter(quarter, default=this_quarter(config))
-    roster_file = existing_file(roster or config.roster or "", "roster file")
+    source = roster or str(config.roster or "")
+    roster_source = (
+        source if is_database_source(source) else str(existing_file(source, "roster file"))
+    )
     policy_file = policy or (str(config.policy) if config.policy else None)
     as_of = as_of or max(today(config), period.starts_on)
     language = (lang or config.lang).value
     overrides = str(config.calendar_overrides) if config.calendar_overrides else None
 
     policy_sha = load_policy(Path(policy_file) if policy_file else None).sha256
-    imported = import_roster(config.db_url, period.label, str(roster_file), policy_file, as_of)
+    imported = import_roster(config.db_url, period.label, roster_source, policy_file, as_of)
     tracks = classify_cadres(config.db_url, period.label, as_of)
     sessions = schedule_sessions(config.db_url, period.label, as_of, overrides)
     messages = plan_messages(

@@ -128,7 +128,13 @@ def _cycle_lines(s: Any) -> list[str]:
 @app.command()
 def cycle(
     quarter: Quarter,
-    roster: Annotated[Path, typer.Option(help="Roster file (.xlsx or .csv).")],
+    roster: Annotated[
+        str,
+        typer.Option(
+            help="Roster file (.xlsx or .csv), or an HR database "
+            "as URL#table=NAME or URL#query=SELECT…."
+        ),
+    ],
     policy: Annotated[Path | None, typer.Option(help="Policy TOML file.")] = None,
     as_of: Day = None,
     json_: Json = False,
@@ -137,7 +143,11 @@ def cycle(
     from flows.cycle import quarterly_cycle
 
     quarter = check_quarter(quarter)
-    check_files(roster, *([policy] if policy else []))
+    from intake.read import is_database_source
+
+    check_files(
+        *([] if is_database_source(roster) else [Path(roster)]), *([policy] if policy else [])
+    )
     result = run(
         lambda: quarterly_cycle(
             quarter=quarter,

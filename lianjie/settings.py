@@ -21,7 +21,7 @@ class Settings(BaseSettings):
     database_url: SecretStr | None = None
     output_dir: Path | None = None
     policy: Path | None = None
-    roster: Path | None = None  # the HR export a scheduled cycle reads when no roster is given
+    roster: str | None = None  # the HR export (a path or database URL) a scheduled cycle reads
     calendar_overrides: Path | None = None
     smtp_url: SecretStr | None = None
     smtp_from: str = "lianjie@localhost"

@@ -6,6 +6,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from models.domain import CadreRecord, LeadershipRole, Track
@@ -268,6 +269,10 @@ def summary_report(view: QuarterView) -> dict[str, Any]:
         "track_rows": track_rows,
         "chart": _chart(track_rows),
         "sessions": len(view.data.sessions),
+        "rejects": [
+            {"source": Path(r.source).name, "row": r.row, "column": r.column, "reason": r.reason}
+            for r in view.data.rejects
+        ],
     }
 
 

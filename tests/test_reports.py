@@ -111,6 +111,20 @@ class TestUnitReport:
         assert "accountability report" in text_of(job.path)
 
 
+class TestSummary:
+    def test_lists_units_by_rate_and_the_rejected_rows(self, city: str, tmp_path: Path) -> None:
+        """The organisation summary ranks every unit and shows the roster rows not imported."""
+        jobs = prepared(city, tmp_path / "out")
+        [job] = [job for summary, job in jobs if summary.kind == "summary"]
+        render_pdf(job)
+        text = "".join(text_of(job.path).split())
+        rates = [row["tally"].rate for row in job.context["ranking"]]
+        assert rates == sorted(rates, reverse=True)
+        assert 4 == len(rates)
+        assert "'138001380'isnotamainlandmobilenumber" in text
+        assert "duplicateemployee_idE000006" in text
+
+
 class TestConfidentiality:
     def test_admonition_names_only_in_the_confidential_report(
         self, city: str, tmp_path: Path

@@ -47,6 +47,18 @@ class TestContainers:
         assert [date(2024, 3, 1), date(2024, 5, 1)] == [c.appointed_on for c in result.accepted]
         assert [(5, "appointed_on")] == [(r.row, r.column) for r in result.rejects]
 
+    def test_formulas_are_never_evaluated(self, tmp_path: Path) -> None:
+        """A formula cell gives the value Excel saved with it, or nothing: it is never run."""
+        workbook = Workbook()
+        sheet = workbook.active
+        sheet.append(ROSTER_HEADER)
+        sheet.append(roster_row(1, 姓名='=HYPERLINK("http://127.0.0.1:9/x","点我")'))
+        sheet.append(roster_row(2, 邮箱="=1+1"))
+        workbook.save(tmp_path / "r.xlsx")
+        result = parse_roster(read_table(tmp_path / "r.xlsx"))
+        assert [(2, "name")] == [(r.row, r.column) for r in result.rejects]
+        assert [None] == [c.email for c in result.accepted]
+
     def test_english_headers_in_any_case_and_order(self, tmp_path: Path) -> None:
         """Headers match case-insensitively, trimmed, in English; order does not matter."""
         header = [" Name ", "EMPLOYEE_ID", "unit_name", "Unit_Code", "post", "Rank"]
@@ -163,3 +175,90 @@ class TestProperties:
         result = parse_roster(table)
         assert result.read == len(result.accepted) + len(result.rejects)
         assert len({c.employee_id for c in result.accepted}) == len(result.accepted)
+
+
+class TestDatabaseSource:
+    @pytest.fixture
+    def hr_database(self, tmp_path: Path) -> str:
+        import sqlite3
+
+        path = tmp_path / "hr.db"
+        with sqlite3.connect(path) as connection:
+            columns = ", ".join(f'"{h}" TEXT' for h in ROSTER_HEADER)
+            connection.execute(f"CREATE TABLE cadres ({columns})")
+            marks = ", ".join("?" for _ in ROSTER_HEADER)
+            connection.executemany(
+                f"INSERT INTO cadres VALUES ({marks})",
+                [roster_row(1), roster_row(2, 手机="bad"), roster_row(3)],
+            )
+        return f"sqlite:///{path}"
+
+    def test_table(self, hr_database: str) -> None:
+        """An HR system's table reads like a spreadsheet: rows numbered from 2 under the header."""
+        from intake.read import read_source
+
+        result = parse_roster(read_source(f"{hr_database}#table=cadres"))
+        assert ["E0001", "E0003"] == [c.employee_id for c in result.accepted]
+        assert [(3, "phone")] == [(r.row, r.column) for r in result.rejects]
+
+    def test_query(self, hr_database: str) -> None:
+        """A query selects the rows, e.g. one unit's cadres."""
+        from intake.read import read_source
+
+        source = f"{hr_database}#query=SELECT * FROM cadres WHERE \"工号\" <> 'E0002'"
+        assert 2 == len(parse_roster(read_source(source)).accepted)
+
+    @pytest.mark.parametrize(
+        ("fragment", "problem"),
+        [
+            ("", "name a table"),
+            ("#table=nope", "no table named 'nope'"),
+            ("#query=SELECT * FROM nope", "OperationalError"),
+        ],
+    )
+    def test_unusable_sources_are_one_message(
+        self, hr_database: str, fragment: str, problem: str
+    ) -> None:
+        """A missing table or a broken query fails with one message, password hidden."""
+        from intake.read import read_source
+
+        with pytest.raises(UnreadableFileError, match=problem):
+            read_source(hr_database + fragment)
+
+    def test_password_is_hidden(self) -> None:
+        """A database password never appears in the message."""
+        from intake.read import read_source
+
+        with pytest.raises(UnreadableFileError) as raised:
+            read_source("postgresql+psycopg://hr:topsecret@127.0.0.1:1/hr#table=cadres")
+        assert "topsecret" not in str(raised.value)
+
+
+class TestRoundTrip:
+    def test_xlsx_to_database_to_export(self, db_url: str, tmp_path: Path) -> None:
+        """An XLSX roster goes in and comes back out of `export tracks` with the same people."""
+        from flows.cycle import classify_cadres, import_roster
+        from lianjie.exports import Export, Format, serialise, tracks
+        from models.db import session_for
+        from models.facts import load_quarter
+
+        workbook = Workbook()
+        sheet = workbook.active
+        sheet.append(ROSTER_HEADER)
+        for number in range(1, 6):
+            sheet.append(roster_row(number, 姓名=f"{'+-@'[number % 3]}cmd|' /C calc'!A{number}"))
+        workbook.save(tmp_path / "r.xlsx")
+        import_roster.fn(db_url, "2026Q4", str(tmp_path / "r.xlsx"), None, date(2026, 10, 1))
+        classify_cadres.fn(db_url, "2026Q4", date(2026, 10, 1))
+        with session_for(db_url) as session:
+            data = load_quarter(session=session, quarter="2026Q4")
+        rows = tracks(data, [], False)  # type: ignore[arg-type]
+        assert {f"E{n:04d}" for n in range(1, 6)} == {r["employee_id"] for r in rows}
+        exported = serialise(Export.tracks, rows, Format.xlsx)
+        from io import BytesIO
+
+        from openpyxl import load_workbook
+
+        cells = list(load_workbook(BytesIO(exported)).active.iter_rows(values_only=True))
+        assert ("employee_id", "name", "unit_code", "track", "reason") == cells[0]
+        assert all(str(row[1])[:2] in {"'+", "'-", "'@"} for row in cells[1:])
