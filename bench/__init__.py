@@ -1,0 +1,1 @@
+"""Benchmarks: a provincial-size quarter measured stage by stage against its floors."""

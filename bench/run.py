@@ -1,0 +1,204 @@
+"""Run the benchmarks and write bench/out/results.json and results.md.
+
+    python -m bench.run [--sizes 10000,100000] [--skip-startup]
+
+Each stage runs in its own process (`bench.stage`) on the same SQLite database, so its wall
+time, CPU time and peak memory are its own. The floors run in the same session on the same data.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+from lianjie.synthetic import COMPLETION_HEADER, HEADER, completion_rows, roster_rows, write_csv
+
+OUT = Path(__file__).with_name("out")
+UNIT_SIZE = 250  # cadres per unit: 400 units make a province of 100,000
+CYCLE = ("import", "classify", "schedule", "messages")
+
+
+def measured(*command: str, env: dict[str, str] | None = None) -> dict[str, float | dict]:
+    """Run a command; its wall time, CPU time, peak memory, and the JSON it printed."""
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        command,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env or os.environ.copy(),
+        text=True,
+    )
+    _, status, usage = os.wait4(process.pid, 0)
+    wall = time.perf_counter() - started
+    stdout, stderr = process.stdout.read(), process.stderr.read()  # type: ignore[union-attr]
+    if status != 0:
+        raise SystemExit(f"{' '.join(command)} failed:\n{stderr[-3000:]}")
+    lines = [line for line in stdout.splitlines() if line.startswith("{")]
+    return {
+        "wall": wall,
+        "cpu": usage.ru_utime + usage.ru_stime,
+        "peak_mib": usage.ru_maxrss / 1024,
+        "output": json.loads(lines[-1]) if lines else {},
+    }
+
+
+def stage(name: str, work: Path) -> dict[str, float | dict]:
+    return measured(sys.executable, "-m", "bench.stage", name, str(work))
+
+
+def completions_file(work: Path, rows_wanted: int) -> int:
+    """Sign-in sheets for every enrolment, re-sent until the file has the rows wanted."""
+    import sqlite3
+
+    with sqlite3.connect(work / "lianjie.db") as connection:
+        enrolled = connection.execute(
+            "SELECT e.session_code, e.employee_id, s.programme_code, s.held_on FROM enrolment e "
+            "JOIN session s ON s.code = e.session_code ORDER BY s.held_on, e.session_code"
+        ).fetchall()
+    enrolled = [(c, e, p, date.fromisoformat(d)) for c, e, p, d in enrolled]
+    rows: list[list[str]] = []
+    seed = 0
+    while len(rows) < rows_wanted:
+        rows += completion_rows(enrolled, date(2026, 12, 31), seed=seed)
+        seed += 1
+    write_csv(work / "completions.csv", COMPLETION_HEADER, rows[:rows_wanted])
+    return min(len(rows), rows_wanted)
+
+
+def quarter(size: int, *, full: bool) -> dict[str, object]:
+    """A quarter of `size` cadres: the cycle's stages, then (full) the rest of the quarter."""
+    work = OUT / str(size)
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    write_csv(
+        work / "roster.csv", HEADER, roster_rows(size // UNIT_SIZE, UNIT_SIZE, date(2026, 10, 1))
+    )
+    results: dict[str, object] = {name: stage(name, work) for name in CYCLE}
+    messages = results["messages"]["output"]["counts"]["messages"]  # type: ignore[index]
+    results["floor_data"] = measured(
+        sys.executable, "-m", "bench.floors", "data", str(work), str(messages)
+    )
+    if full:
+        completions_file(work, 3 * size)
+        for name in ("completions", "dispatch", "reports"):
+            results[name] = stage(name, work)
+        results["floor_render"] = measured(
+            sys.executable, "-m", "bench.floors", "render", str(work)
+        )
+    return results
+
+
+def startup(size: int = UNIT_SIZE) -> dict[str, object]:
+    """The `lianjie cycle` command on a one-unit roster: Prefect's fixed cost, measured apart."""
+    work = OUT / "startup"
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    write_csv(work / "roster.csv", HEADER, roster_rows(1, size, date(2026, 10, 1)))
+    env = os.environ | {
+        "LIANJIE_DATA_DIR": str(work),
+        "PREFECT_HOME": str(work / "prefect"),
+        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+    }
+    env.pop("PREFECT_API_URL", None)
+    command = [
+        sys.executable,
+        "-m",
+        "lianjie.cli",
+        "cycle",
+        "--quarter",
+        "2026Q4",
+        "--roster",
+        str(work / "roster.csv"),
+        "--as-of",
+        "2026-10-01",
+        "--json",
+    ]
+    return {
+        "embedded_fresh_home": measured(*command, env=env),
+        "embedded_warm_home": measured(*command, env=env),
+    }
+
+
+def markdown(results: dict[str, object]) -> str:
+    lines = [
+        f"Measured {results['date']} on {results['machine']}.",
+        "",
+        "| size | stage | wall s | CPU s | peak MiB | counts |",
+        "|---|---|---|---|---|---|",
+    ]
+    for size, stages in results["sizes"].items():  # type: ignore[attr-defined]
+        for name, r in stages.items():
+            counts = r["output"].get("counts", r["output"])
+            lines.append(
+                f"| {size} | {name} | {r['wall']:.2f} | {r['cpu']:.2f} | "
+                f"{r['peak_mib']:.0f} | {json.dumps(counts, ensure_ascii=False)} |"
+            )
+    for name, r in results.get("startup", {}).items():  # type: ignore[attr-defined]
+        lines.append(
+            f"| 250 | startup: {name} | {r['wall']:.2f} | {r['cpu']:.2f} | {r['peak_mib']:.0f} | |"
+        )
+    lines += ["", "Derived:", ""]
+    lines += [f"- {key}: {value}" for key, value in results["derived"].items()]  # type: ignore[attr-defined]
+    return "\n".join(lines) + "\n"
+
+
+def derived(results: dict[str, dict[str, dict]]) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for size, stages in results.items():
+        cycle = sum(stages[name]["work"] for name in CYCLE)
+        floor = stages["floor_data"]["work"]
+        found[f"cycle {size}: import → messages planned"] = f"{cycle:.1f} s"
+        found[f"cycle {size} / data floor"] = f"{cycle / floor:.1f}× (floor {floor:.1f} s)"
+        if "reports" in stages:
+            pdfs = stages["reports"]["output"]["counts"]["pdfs"]
+            per_pdf = stages["reports"]["work"] / pdfs
+            bare = stages["floor_render"]["output"]["per_pdf"]
+            found[f"reports {size}: wall per PDF (2 processes)"] = (
+                f"{per_pdf:.3f} s = {per_pdf / bare:.2f}× the bare render ({bare:.3f} s), "
+                f"{pdfs / stages['reports']['wall']:.1f} PDFs/s"
+            )
+            found[f"completions {size}"] = (
+                f"{stages['completions']['output']['counts']['rows'] / stages['completions']['wall']:.0f} rows/s"
+            )
+        found[f"peak memory {size}"] = f"{max(s['peak_mib'] for s in stages.values()):.0f} MiB"
+    sizes = sorted(results, key=int)
+    if len(sizes) > 1:
+        small, large = sizes[0], sizes[-1]
+        ratio = sum(results[large][n]["wall"] for n in CYCLE) / sum(
+            results[small][n]["wall"] for n in CYCLE
+        )
+        found[f"cycle time {large} / {small}"] = (
+            f"{ratio:.1f} (linear would be {int(large) / int(small):.0f})"
+        )
+    return found
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--sizes", default="10000,100000")
+    parser.add_argument("--skip-startup", action="store_true")
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    results: dict[str, object] = {
+        "date": date.today().isoformat(),
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
+        "sizes": {str(s): quarter(s, full=s == max(sizes)) for s in sizes},
+    }
+    if not args.skip_startup:
+        results["startup"] = startup()
+    results["derived"] = derived(results["sizes"])  # type: ignore[arg-type]
+    (OUT / "results.json").write_text(json.dumps(results, indent=1, ensure_ascii=False))
+    (OUT / "results.md").write_text(markdown(results))
+    print(markdown(results))
+
+
+if __name__ == "__main__":
+    main()

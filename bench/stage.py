@@ -1,0 +1,63 @@
+"""One stage of the quarter, run in its own process so that its peak memory is its own.
+
+python -m bench.stage STAGE WORKDIR
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+AS_OF = date(2026, 10, 1)
+QUARTER = "2026Q4"
+
+
+def run(stage: str, work: Path) -> dict[str, object]:
+    db = f"sqlite:///{work / 'lianjie.db'}"
+    if stage == "import":
+        from flows.cycle import import_roster
+
+        result = import_roster.fn(db, QUARTER, str(work / "roster.csv"), None, AS_OF)
+        return {"rows": result.read}
+    if stage == "classify":
+        from flows.cycle import classify_cadres
+
+        return {"assignments": sum(classify_cadres.fn(db, QUARTER, AS_OF).values())}
+    if stage == "schedule":
+        from flows.cycle import schedule_sessions
+
+        return schedule_sessions.fn(db, QUARTER, AS_OF, None)
+    if stage == "messages":
+        from flows.messages import plan_messages
+
+        result = plan_messages.fn(db, QUARTER, AS_OF, "zh", "示范市", str(work / "cards"), None)
+        return {"messages": result["total_new"]}
+    if stage == "dispatch":
+        from flows.dispatch import send_due
+
+        # E-mail only: text messages cost the same per message and would double the wait.
+        return {"email": send_due.fn(db, "email", AS_OF, False)["sent"]}
+    if stage == "completions":
+        from flows.collect import import_completions
+
+        result = import_completions.fn(db, QUARTER, str(work / "completions.csv"))
+        return {"rows": result.read}
+    if stage == "reports":
+        from flows.accountability import prepare_reports, render_chunk
+
+        jobs = prepare_reports.fn(db, QUARTER, None, "zh", str(work / "reports"), "示范市")
+        rendered = render_chunk.fn([job for _, job in jobs])
+        return {"pdfs": len(rendered), "pages": sum(r.pages for r in rendered)}
+    raise SystemExit(f"unknown stage {stage}")
+
+
+if __name__ == "__main__":
+    import os
+
+    os.environ["LIANJIE_DATA_DIR"] = sys.argv[2]
+    started = time.perf_counter()
+    counts = run(sys.argv[1], Path(sys.argv[2]))
+    print(json.dumps({"work": time.perf_counter() - started, "counts": counts}))
