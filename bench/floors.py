@@ -23,7 +23,8 @@ CHART = "".join(
     for i in range(8)
 )
 PAGE = f"""<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><style>
-@page {{ size: A4; margin: 20mm; @bottom-center {{ content: counter(page) " / " counter(pages); }} }}
+@page {{ size: A4; margin: 20mm;
+         @bottom-center {{ content: counter(page) " / " counter(pages); }} }}
 html {{ font-family: "Noto Sans CJK SC", sans-serif; font-size: 10pt; }}
 table {{ width: 100%; border-collapse: collapse; table-layout: fixed; }}
 td, th {{ border-bottom: 0.5pt solid #ccc; padding: 1mm; }}
