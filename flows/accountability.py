@@ -20,14 +20,16 @@ from flows.common import (
 )
 from lianjie.exceptions import LianjieInputError
 from models.db import session_for, upsert, utcnow
-from models.domain import Language
+from models.domain import Language, Quarter
 from models.facts import load_quarter
 from models.tables import Report
+from policy.calendar import calendar_for
 from policy.progress import quarter_standings
 from reports.context import (
     QuarterView,
     confidential_report,
     key_area_words,
+    past_quarter,
     summary_report,
     unit_report,
 )
@@ -55,9 +57,11 @@ def prepare_reports(
     db_url: str, quarter: str, units: list[str] | None, lang: str, out: str, organisation: str
 ) -> list[tuple[ReportOut, RenderJob]]:
     """Load the quarter once and compute every report's numbers (nothing is rendered yet)."""
+    period = Quarter.parse(quarter)
     with session_for(db_url) as session:
         _, loaded = quarter_policy(session=session, quarter=quarter)
         data = load_quarter(session=session, quarter=quarter)
+        earlier = [load_quarter(session=session, quarter=q.label) for q in _before(period, 3)]
     assert data is not None  # quarter_policy has checked that the quarter exists
     requirements, standing = quarter_standings(data)
     view = QuarterView(
@@ -68,6 +72,8 @@ def prepare_reports(
         organisation,
         utcnow(),
         key_area_words(data, loaded.policy, lang),
+        history=[past_quarter(q, *quarter_standings(q)) for q in earlier if q is not None],
+        estimated_calendar=calendar_for(period.starts_on, period.ends_on).is_estimated(period.year),
     )
     known = sorted(view.by_unit)
     unknown = sorted(set(units or ()) - set(known))
@@ -114,6 +120,14 @@ def prepare_reports(
             )
         )
     return jobs
+
+
+def _before(period: Quarter, count: int) -> list[Quarter]:
+    """The `count` quarters before `period`, oldest first."""
+    quarters = [period]
+    for _ in range(count):
+        quarters.insert(0, quarters[0].previous)
+    return quarters[:-1]
 
 
 @task(cache_policy=NONE)

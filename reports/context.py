@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -17,6 +17,8 @@ from policy.progress import Requirement, Standing
 
 CHART_WIDTH = 300  # px of a 100 % bar in the completion chart
 BAR_PITCH = 22  # px from one bar to the next
+TREND_HEIGHT = 80  # px of a 100 % column in the trend chart
+TREND_PITCH = 90  # px from one quarter's column to the next
 CONFIDENTIAL_TRACKS = {Track.admonition}
 
 
@@ -48,6 +50,32 @@ def tally(standings: Iterable[Standing]) -> Tally:
     )
 
 
+@dataclass(frozen=True)
+class PastQuarter:
+    """An earlier quarter's completion, per unit and overall, for the trend."""
+
+    label: str
+    by_unit: dict[str, Tally]
+    overall: Tally
+
+
+def past_quarter(
+    data: QuarterData, requirements: list[Requirement], standing: dict[tuple[str, str], Standing]
+) -> PastQuarter:
+    """Tally an earlier quarter the same way as the current one."""
+    unit_of = {c.employee_id: c.unit_code for c in data.cadres}
+    by_unit: dict[str, list[Standing]] = defaultdict(list)
+    for requirement in requirements:
+        by_unit[unit_of[requirement.employee_id]].append(
+            standing[(requirement.employee_id, requirement.programme_code)]
+        )
+    return PastQuarter(
+        data.label,
+        {code: tally(states) for code, states in by_unit.items()},
+        tally(standing[(r.employee_id, r.programme_code)] for r in requirements),
+    )
+
+
 @dataclass
 class QuarterView:
     """The quarter's data indexed for reports: who is where and how each requirement stands."""
@@ -59,6 +87,8 @@ class QuarterView:
     organisation: str
     generated_at: datetime
     key_areas: dict[str, str]  # employee id → the key areas of their post, in the report's words
+    history: list[PastQuarter] = field(default_factory=list)  # up to three, oldest first
+    estimated_calendar: bool = False  # no official holiday notice for the quarter's year yet
 
     def __post_init__(self) -> None:
         self.cadres = {c.employee_id: c for c in self.data.cadres}
@@ -101,6 +131,46 @@ class QuarterView:
             "generated_at": self.generated_at.strftime("%Y-%m-%d %H:%M"),
             "policy": f"{self.data.policy_name} ({self.data.policy_sha256[:12]})",
             "roster": (self.data.roster_sha256 or "")[:12],
+            "estimated_calendar": self.estimated_calendar,
+        }
+
+    def trend(self, current: Tally, unit_code: str | None = None) -> dict[str, Any]:
+        """The last four quarters' completion as positioned bars, and the change on the last."""
+        points = [
+            (
+                past.label,
+                past.overall if unit_code is None else past.by_unit.get(unit_code, Tally()),
+            )
+            for past in self.history
+        ]
+        points.append((self.data.label, current))
+        bars = []
+        for index, (label, counts) in enumerate(points):
+            height = round((counts.rate or 0.0) * TREND_HEIGHT, 1)
+            x, y = index * TREND_PITCH, TREND_HEIGHT - height + 14
+            bars.append(
+                {
+                    "label": label,
+                    "percent": counts.percent,
+                    "height": height,
+                    "rect_x": x + 20,
+                    "y": y,
+                    "value_x": x + 22,
+                    "value_y": y - 3,
+                    "label_x": x + 18,
+                    "current": index == len(points) - 1,
+                }
+            )
+        change = None
+        if len(points) > 1 and points[-2][1].rate is not None and current.rate is not None:
+            change = f"{(current.rate - points[-2][1].rate) * 100:+.1f}"
+        return {
+            "bars": bars,
+            "change": change,
+            "width": len(points) * TREND_PITCH,
+            "height": TREND_HEIGHT + 34,
+            "axis_y": TREND_HEIGHT + 14,
+            "label_y": TREND_HEIGHT + 28,
         }
 
 
@@ -127,6 +197,7 @@ def unit_report(view: QuarterView, unit_code: str) -> dict[str, Any]:
         "responsibility": _responsibility(view, top_leaders, team, overall),
         "track_rows": track_rows,
         "chart": _chart(track_rows),
+        "trend": view.trend(overall, unit_code),
         "admonition_count": sum(
             1 for p in people if Track.admonition in view.data.tracks.get(p, {})
         ),
@@ -190,7 +261,7 @@ def _responsibility(
             {
                 "name": member.name,
                 "post": member.post,
-                "role": view.labels["track_names"]["team_member"],
+                "role": view.labels["team_member_role"],
                 "scope": names or view.labels["none"],
                 "tally": view.tally_people(people),
             }
@@ -268,6 +339,7 @@ def summary_report(view: QuarterView) -> dict[str, Any]:
         "in_scope": len(everyone),
         "track_rows": track_rows,
         "chart": _chart(track_rows),
+        "trend": view.trend(view.tally_people(everyone)),
         "sessions": len(view.data.sessions),
         "rejects": [
             {"source": Path(r.source).name, "row": r.row, "column": r.column, "reason": r.reason}

@@ -111,6 +111,34 @@ class TestUnitReport:
         assert "accountability report" in text_of(job.path)
 
 
+class TestTrend:
+    def test_last_quarters_and_the_change(self, db_url: str, tmp_path: Path) -> None:
+        """A unit's report shows earlier quarters' rates and the change from the last one."""
+        from datetime import date
+
+        roster = write_city(tmp_path)
+        run_cycle(db_url, roster, tmp_path / "cards", quarter="2026Q3", as_of=date(2026, 7, 1))
+        run_cycle(db_url, roster, tmp_path / "cards")
+        with session_for(db_url) as session:
+            data = load_quarter(session=session, quarter="2026Q4")
+        assert data is not None
+        first = data.sessions[0]
+        attended = [(code, who) for code, who, _ in data.enrolments if code == first.code]
+        sheet = write_csv(
+            tmp_path / "q4.csv",
+            COMPLETION_HEADER,
+            [[who, code, "", "", "已参加", "", ""] for code, who in attended],
+        )
+        import_completions.fn(db_url, "2026Q4", str(sheet))
+        [(_, job)] = prepared(db_url, tmp_path / "out", ["U0001"])
+        trend = job.context["trend"]
+        assert ["2026Q3", "2026Q4"] == [bar["label"] for bar in trend["bars"]]
+        assert "0.0%" == trend["bars"][0]["percent"]
+        assert trend["change"] is not None and trend["change"].startswith("+")
+        render_pdf(job)
+        assert "2026Q3" in text_of(job.path)
+
+
 class TestSummary:
     def test_lists_units_by_rate_and_the_rejected_rows(self, city: str, tmp_path: Path) -> None:
         """The organisation summary ranks every unit and shows the roster rows not imported."""
