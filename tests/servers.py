@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import socket
 import threading
@@ -17,12 +18,28 @@ from aiosmtpd.controller import Controller
 
 
 class _Inbox:
-    def __init__(self) -> None:
+    def __init__(self, delay: float) -> None:
         self.messages: list[Message] = []
+        self.delay = delay
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        if self.delay:  # a slow server, so that a test can kill a sender between two messages
+            await asyncio.sleep(self.delay)
         self.messages.append(message_from_bytes(envelope.content, policy=default))
         return "250 OK"
+
+
+def _authenticator(user: str, password: str) -> Any:
+    from aiosmtpd.smtp import AuthResult, LoginPassword
+
+    def check(server: Any, session: Any, envelope: Any, mechanism: str, data: Any) -> Any:
+        ok = isinstance(data, LoginPassword) and (data.login, data.password) == (
+            user.encode(),
+            password.encode(),
+        )
+        return AuthResult(success=ok)
+
+    return check
 
 
 def free_port() -> int:
@@ -32,14 +49,27 @@ def free_port() -> int:
 
 
 @contextmanager
-def smtp_server() -> Iterator[tuple[str, list[Message]]]:
-    """An SMTP server on a free loopback port; yields its URL and the messages it accepted."""
-    inbox = _Inbox()
+def smtp_server(
+    delay: float = 0.0, login: tuple[str, str] | None = None
+) -> Iterator[tuple[str, list[Message]]]:
+    """An SMTP server on a free loopback port; yields its URL and the messages it accepted.
+
+    With `login`, the server requires AUTH LOGIN/PLAIN with that user and password.
+    """
+    inbox = _Inbox(delay)
     port = free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    options: dict[str, Any] = {}
+    if login:
+        options = {
+            "authenticator": _authenticator(*login),
+            "auth_required": True,
+            "auth_require_tls": False,
+        }
+    controller = Controller(inbox, hostname="127.0.0.1", port=port, **options)
     controller.start()
     try:
-        yield f"smtp://127.0.0.1:{port}", inbox.messages
+        user = f"{login[0]}:{login[1]}@" if login else ""
+        yield f"smtp://{user}127.0.0.1:{port}", inbox.messages
     finally:
         controller.stop()
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -107,3 +107,53 @@ class TestReminderTiming:
         ]
         assert due == reminder_due_on(holiday, calendar, policy.reminders)
         assert calendar.is_working_day(due)
+
+
+class TestHolidayReminderPlan:
+    def audience(self):  # type: ignore[no-untyped-def]
+        from policy.reminders import Recipient
+
+        return [
+            Recipient("E1", "张伟", "13800138000", "e1@example.cn", pointed=True),
+            Recipient("E2", "李娜", None, "e2@example.cn"),
+        ]
+
+    def plan(self, calendar, policy: Policy, first: date, last: date):  # type: ignore[no-untyped-def]
+        from policy.reminders import plan_holiday_reminders
+
+        return plan_holiday_reminders(
+            audience=self.audience(),
+            holidays=calendar.breaks(first, last + timedelta(days=45)),
+            calendar=calendar,
+            rules=policy.reminders,
+            window=(first, last),
+            as_of=first,
+        )
+
+    def test_new_year_belongs_to_the_quarter_before(self, calendar, policy: Policy) -> None:  # type: ignore[no-untyped-def]
+        """Q4 plans New Year's reminder (due 29 December); Q1 does not plan it again."""
+        q4 = self.plan(calendar, policy, date(2026, 10, 1), date(2026, 12, 31))
+        q1 = self.plan(calendar, policy, date(2027, 1, 1), date(2027, 3, 31))
+        assert {"new_year"} == {m.holiday.key for m in q4}  # type: ignore[union-attr]
+        assert "new_year" not in {m.holiday.key for m in q1}  # type: ignore[union-attr]
+        assert {"spring_festival"} <= {m.holiday.key for m in q1}  # type: ignore[union-attr]
+
+    def test_one_message_per_person_channel_and_holiday(self, calendar, policy: Policy) -> None:  # type: ignore[no-untyped-def]
+        """Send keys are unique: recipient × purpose × date × channel; no phone, no text."""
+        planned = self.plan(calendar, policy, date(2026, 1, 1), date(2026, 3, 31))
+        keys = [m.send_key for m in planned]
+        assert len(keys) == len(set(keys))
+        spring = [m for m in planned if m.holiday and m.holiday.key == "spring_festival"]
+        assert {("E1", "sms"), ("E1", "email"), ("E2", "email")} == {
+            (m.recipient.employee_id, m.channel.value) for m in spring
+        }
+        assert {date(2026, 2, 12)} == {m.due_on for m in spring}
+
+    def test_estimated_year_is_still_reminded_on_working_days(
+        self, calendar, policy: Policy
+    ) -> None:  # type: ignore[no-untyped-def]
+        """2027 has no official notice: reminders are planned, flagged estimated, never on a day off."""
+        planned = self.plan(calendar, policy, date(2027, 4, 1), date(2027, 6, 30))
+        assert planned
+        assert all(m.holiday and m.holiday.estimated for m in planned)
+        assert all(calendar.is_working_day(m.due_on) for m in planned)

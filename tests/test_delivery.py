@@ -29,6 +29,7 @@ def outgoing(attachment: Path | None = None) -> Outgoing:
     )
 
 
+@pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS:UserWarning")
 class TestSmtp:
     def test_real_exchange_with_attachment_and_stable_message_id(self, tmp_path: Path) -> None:
         """The server gets the e-mail, its Chinese subject, the PDF and a send-key Message-ID."""
@@ -44,6 +45,12 @@ class TestSmtp:
         parts = [p for p in email.walk() if p.get_filename()]
         assert ["card.pdf"] == [p.get_filename() for p in parts]
         assert b"%PDF-1.7 card" == parts[0].get_payload(decode=True)
+
+    def test_login(self) -> None:
+        """With a user and password in the URL, lianjie logs in before sending."""
+        with smtp_server(login=("clerk", "pa55")) as (url, inbox):
+            SmtpChannel(url, "lianjie@example.cn").send(outgoing())
+        assert 1 == len(inbox)
 
     def test_refused_connection_is_a_delivery_error_without_secrets(self) -> None:
         """A server that is down gives an error that names the host but not the password."""

@@ -1,0 +1,75 @@
+"""A dispatch killed with SIGKILL and run again: every message delivered, none twice but the one
+in flight, which carries the same Message-ID."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from sqlmodel import select
+
+from flows import dispatch
+from models.db import session_for, utcnow
+from models.tables import Message
+from tests.pipeline import AS_OF, run_cycle, write_city
+from tests.servers import smtp_server
+
+DISPATCH = (
+    "import sys; from datetime import date; from flows.dispatch import send_due; "
+    "send_due.fn(sys.argv[1], 'email', date.fromisoformat(sys.argv[2]), False)"
+)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("kill_after", [1, 20, 45])
+def test_killed_dispatch_delivers_everything_once(
+    db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kill_after: int
+) -> None:
+    """Kill the sender after N e-mails; the rerun completes the rest and duplicates at most one."""
+    run_cycle(db_url, write_city(tmp_path), tmp_path / "cards")
+    with session_for(db_url) as session:
+        due = len(
+            session.exec(
+                select(Message).where(Message.channel == "email", Message.due_on <= AS_OF)
+            ).all()
+        )
+    assert due > kill_after + 10
+    with smtp_server(delay=0.01) as (url, inbox):
+        env = os.environ | {"LIANJIE_SMTP_URL": url}
+        sender = subprocess.Popen(
+            [sys.executable, "-c", DISPATCH, db_url, AS_OF.isoformat()], env=env
+        )
+        deadline = time.monotonic() + 120
+        while len(inbox) < kill_after and time.monotonic() < deadline:
+            time.sleep(0.002)
+        os.kill(sender.pid, signal.SIGKILL)
+        sender.wait()
+        delivered_before = len(inbox)
+        assert kill_after <= delivered_before < due
+
+        # The message in flight stays claimed until the claim times out; a later run takes it.
+        monkeypatch.setenv("LIANJIE_SMTP_URL", url)
+        later = utcnow() + timedelta(minutes=20)
+        monkeypatch.setattr(dispatch, "utcnow", lambda: later)
+        dispatch.send_due.fn(db_url, "email", AS_OF, False)
+        ids = Counter(message["Message-ID"] for message in inbox)
+
+    with session_for(db_url) as session:
+        statuses = Counter(
+            m.status
+            for m in session.exec(
+                select(Message).where(Message.channel == "email", Message.due_on <= AS_OF)
+            )
+        )
+    assert {"sent": due} == dict(statuses)
+    assert due == len(ids), "every due message reached the server"
+    duplicated = [key for key, count in ids.items() if count > 1]
+    assert len(duplicated) <= 1
+    assert all(count <= 2 for count in ids.values())
