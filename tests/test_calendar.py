@@ -152,7 +152,7 @@ class TestHolidayReminderPlan:
     def test_estimated_year_is_still_reminded_on_working_days(
         self, calendar, policy: Policy
     ) -> None:  # type: ignore[no-untyped-def]
-        """2027 has no official notice: reminders are planned, flagged estimated, never on a day off."""
+        """2027 has no official notice: reminders are planned, flagged, never on a day off."""
         planned = self.plan(calendar, policy, date(2027, 4, 1), date(2027, 6, 30))
         assert planned
         assert all(m.holiday and m.holiday.estimated for m in planned)
