@@ -6,7 +6,6 @@ from pathlib import Path
 
 from prefect import flow, task
 from pydantic import BaseModel
-from sqlmodel import select
 
 from flows.common import (
     RejectOut,
@@ -22,10 +21,9 @@ from flows.common import (
 from flows.cycle import ImportSummary
 from intake.completions import parse_completions
 from intake.read import read_table
-from models.completions import store_completions
+from models.completions import completion_lookups, store_completions
 from models.db import session_for
-from models.roster import find_import, quarter_cadres, record_import
-from models.tables import EducationSession, Programme
+from models.roster import find_import, record_import
 
 
 class CollectSummary(BaseModel):
@@ -55,18 +53,10 @@ def import_completions(db_url: str, quarter: str, file: str) -> ImportSummary:
                 rejected=earlier.rows_rejected,
                 already_imported=True,
             )
-        cadres = {c.employee_id for c in quarter_cadres(session=session, quarter=quarter)}
-        sessions = dict(
-            session.exec(
-                select(EducationSession.code, EducationSession.programme_code).where(
-                    EducationSession.quarter == quarter
-                )
-            ).all()
+        found = completion_lookups(session=session, quarter=quarter)
+        result = parse_completions(
+            table, cadres=found.cadres, sessions=found.sessions, programmes=found.programmes
         )
-        programmes: dict[str, str] = {}
-        for p in session.exec(select(Programme).where(Programme.quarter == quarter)):
-            programmes |= {p.code: p.code, p.name_zh: p.code, p.name_en: p.code}
-        result = parse_completions(table, cadres=cadres, sessions=sessions, programmes=programmes)
         entry = record_import(
             session=session,
             quarter=quarter,

@@ -35,6 +35,7 @@ from models.education import (
     store_schedule,
     stored_sessions,
 )
+from models.facts import completed_before
 from models.outbox import cancel_messages
 from models.roster import (
     as_record,
@@ -48,7 +49,7 @@ from models.tables import QuarterCycle
 from policy.calendar import calendar_for
 from policy.classify import classify_all, key_areas_of
 from policy.config import LoadedPolicy, load_policy
-from policy.schedule import SessionPlan, plan_sessions
+from policy.schedule import SessionPlan, plan_sessions, seat_demand
 
 
 class ImportSummary(BaseModel):
@@ -102,6 +103,8 @@ def open_quarter(*, session: Session, quarter: str, as_of: date, loaded: LoadedP
                 "duration_minutes": p.duration_minutes,
                 "pass_mark": p.pass_mark,
                 "confidential": p.confidential,
+                "once": p.once,
+                "joint_with": p.joint_with,
             }
             for p in loaded.policy.programmes
         ],
@@ -203,15 +206,16 @@ def schedule_sessions(
         first = max(
             period.starts_on, calendar.shift_working_days(as_of, rules.sessions.lead_working_days)
         )
-        demand: dict[str, set[str]] = {p.code: set() for p in rules.programmes}
-        for employee_id, tracks in quarter_tracks(session=session, quarter=quarter).items():
-            for track in tracks:
-                for programme in rules.programmes_for(Track(track)):
-                    demand[programme.code].add(employee_id)
+        once = [p.code for p in rules.programmes if p.once]
+        demand = seat_demand(
+            quarter_tracks(session=session, quarter=quarter),
+            rules,
+            completed_before(session=session, quarter=quarter, programmes=once),
+        )
         existing = [as_plan(s) for s in stored_sessions(session=session, quarter=quarter)]
         plan = plan_sessions(
             quarter=period,
-            programmes=rules.programmes,
+            programmes=[p for p in rules.programmes if not p.joint_with],
             demand=demand,
             existing=existing,
             days=calendar.working_days(first, period.ends_on),

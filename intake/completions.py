@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -49,12 +49,16 @@ class CompletionResult:
 def parse_completions(
     table: Table,
     *,
-    cadres: set[str],
-    sessions: Mapping[str, str],
+    cadres: Mapping[str, set[str]],
+    sessions: Mapping[str, Sequence[str]],
     programmes: Mapping[str, str],
 ) -> CompletionResult:
-    """Validate rows against the quarter: `sessions` maps code → programme, `programmes` maps
-    a programme's code or name (either language) → its code."""
+    """Validate rows against the quarter.
+
+    `cadres` maps each cadre on the roster to the programmes they must do; `sessions` maps a
+    session code to the programmes seated in it (its own first, then joint ones); `programmes`
+    maps a programme's code or name (either language) to its code.
+    """
     columns = match_columns(
         table, ALIASES, required={"employee_id"}, one_of=({"session_code", "programme"},)
     )
@@ -72,8 +76,8 @@ def parse_completions(
 def _record(
     number: int,
     values: dict[str, Cell],
-    cadres: set[str],
-    sessions: Mapping[str, str],
+    cadres: Mapping[str, set[str]],
+    sessions: Mapping[str, Sequence[str]],
     programmes: Mapping[str, str],
 ) -> CompletionRecord:
     employee_id = required_text(values, "employee_id")
@@ -84,7 +88,10 @@ def _record(
     if session_code:
         if session_code not in sessions:
             raise BadValue("session_code", f"no session {session_code} in this quarter")
-        programme_code = sessions[session_code]
+        # In a joint session (top leaders with team members) each person attends for their own
+        # programme: the one they must do, else the session's own.
+        seated = sessions[session_code]
+        programme_code = next((p for p in seated if p in cadres[employee_id]), seated[0])
     elif programme_given:
         found = programmes.get(programme_given) or programmes.get(programme_given.upper())
         if found is None:

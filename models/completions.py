@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import bindparam, update
 from sqlmodel import Session, col, select
 
 from models.db import insert_new
-from models.tables import Completion
+from models.roster import quarter_cadres
+from models.tables import Assignment, Completion, EducationSession, Programme
 
 # A row names a session, or a programme done outside one (online): each is a separate slot.
 Slot = tuple[str, str, str]
@@ -50,3 +53,44 @@ def store_completions(*, session: Session, quarter: str, rows: Iterable[dict[str
             superseded,
         )
     return inserted
+
+
+@dataclass(frozen=True)
+class Lookups:
+    """What a completion row is matched against in a quarter."""
+
+    cadres: dict[str, set[str]]  # employee id → programme codes their tracks require
+    sessions: dict[str, list[str]]  # session code → programmes seated in it, its own first
+    programmes: dict[str, str]  # code, Chinese or English name → code
+
+
+def completion_lookups(*, session: Session, quarter: str) -> Lookups:
+    """The quarter's cadres, sessions and programmes, as completion rows refer to them."""
+    programmes = list(session.exec(select(Programme).where(Programme.quarter == quarter)))
+    by_track: dict[str, list[str]] = defaultdict(list)
+    guests: dict[str, list[str]] = defaultdict(list)
+    names: dict[str, str] = {}
+    for p in programmes:
+        by_track[p.track].append(p.code)
+        if p.joint_with:
+            guests[p.joint_with].append(p.code)
+        names |= {p.code: p.code, p.name_zh: p.code, p.name_en: p.code}
+    cadres: dict[str, set[str]] = {
+        c.employee_id: set() for c in quarter_cadres(session=session, quarter=quarter)
+    }
+    for who, track in session.exec(
+        select(col(Assignment.employee_id), col(Assignment.track)).where(
+            Assignment.quarter == quarter
+        )
+    ):
+        if who in cadres:
+            cadres[who].update(by_track[track])
+    sessions = {
+        code: [host, *guests[host]]
+        for code, host in session.exec(
+            select(col(EducationSession.code), col(EducationSession.programme_code)).where(
+                EducationSession.quarter == quarter
+            )
+        )
+    }
+    return Lookups(cadres, sessions, names)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, time
 
 from sqlmodel import Session, col, select
@@ -32,6 +32,8 @@ class ProgrammeInfo:
     sessions_required: int
     pass_mark: float | None
     confidential: bool
+    once: bool = False
+    joint_with: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +86,24 @@ class QuarterData:
     completions: list[CompletionInfo]  # current rows only, in import order
     messages: Counter[tuple[str | None, str, str]]  # (employee id, kind, status) → count
     rejects: list[RejectInfo]
+    done_before: set[tuple[str, str]] = field(default_factory=set)  # once-only programmes done
+
+
+def completed_before(
+    *, session: Session, quarter: str, programmes: list[str]
+) -> set[tuple[str, str]]:
+    """(employee id, programme) of once-only programmes attended in an earlier quarter."""
+    if not programmes:
+        return set()
+    rows = session.exec(
+        select(col(Completion.employee_id), col(Completion.programme_code)).where(
+            col(Completion.quarter) < quarter,
+            col(Completion.programme_code).in_(programmes),
+            col(Completion.status).in_(["attended", "online"]),
+            col(Completion.superseded).is_(False),
+        )
+    )
+    return {(who, code) for who, code in rows}
 
 
 def load_quarter(*, session: Session, quarter: str) -> QuarterData | None:
@@ -104,6 +124,8 @@ def load_quarter(*, session: Session, quarter: str) -> QuarterData | None:
             p.sessions_required,
             p.pass_mark,
             p.confidential,
+            p.once,
+            p.joint_with,
         )
         for p in session.exec(select(Programme).where(Programme.quarter == quarter))
     ]
@@ -171,4 +193,7 @@ def load_quarter(*, session: Session, quarter: str) -> QuarterData | None:
         completions=completions,
         messages=messages,
         rejects=rejects,
+        done_before=completed_before(
+            session=session, quarter=quarter, programmes=[p.code for p in programmes if p.once]
+        ),
     )

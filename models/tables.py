@@ -126,6 +126,8 @@ class Programme(SQLModel, table=True):
     duration_minutes: int
     pass_mark: float | None = None
     confidential: bool = False
+    once: bool = False  # required until completed once, in any quarter
+    joint_with: str | None = None  # its people sit in that programme's sessions
 
 
 class EducationSession(SQLModel, table=True):

@@ -44,7 +44,20 @@ class KeyPosts(_Strict):
 class Sessions(_Strict):
     start_time: time
     lead_working_days: int = Field(ge=0)
+    makeup_lead_working_days: int = Field(ge=0)
     venues: list[str] = Field(min_length=1)
+
+
+class Escalation(_Strict):
+    cadre_after_days: int = Field(ge=0)
+    team_member_after_days: int = Field(ge=0)
+    top_leader_after_days: int = Field(ge=0)
+
+    @model_validator(mode="after")
+    def _in_order(self) -> Escalation:
+        if not self.cadre_after_days <= self.team_member_after_days <= self.top_leader_after_days:
+            raise ValueError("the ladder must climb: cadre ≤ team member ≤ top leader days")
+        return self
 
 
 class ExtraDate(_Strict):
@@ -72,7 +85,8 @@ class ProgrammeRule(_Strict):
     capacity: int = Field(gt=0)
     pass_mark: float | None = Field(default=None, ge=0, le=100)
     confidential: bool = False
-    once: bool = False
+    once: bool = False  # required until completed once, not every quarter (pre-appointment)
+    joint_with: str | None = None  # held in that programme's sessions
 
 
 class Policy(_Strict):
@@ -85,6 +99,7 @@ class Policy(_Strict):
     key_areas: dict[str, KeyArea]
     key_posts: KeyPosts
     sessions: Sessions
+    escalation: Escalation
     reminders: Reminders
     programmes: list[ProgrammeRule] = Field(min_length=1)
 
@@ -93,6 +108,13 @@ class Policy(_Strict):
         codes = [p.code for p in self.programmes]
         if len(codes) != len(set(codes)):
             raise ValueError("programme codes must be unique")
+        for programme in self.programmes:
+            host = programme.joint_with
+            if host is not None and (host not in codes or self.programme(host).joint_with):
+                raise ValueError(
+                    f"programme {programme.code}: joint_with {host!r} must name a "
+                    "programme that has sessions of its own"
+                )
         missing = set(Track) - {p.track for p in self.programmes}
         if missing:
             raise ValueError(f"no programme for track(s): {', '.join(sorted(missing))}")
@@ -103,6 +125,10 @@ class Policy(_Strict):
 
     def programme(self, code: str) -> ProgrammeRule:
         return next(p for p in self.programmes if p.code == code)
+
+    def seating(self, code: str) -> str:
+        """The programme whose sessions people of programme `code` sit in."""
+        return self.programme(code).joint_with or code
 
 
 @dataclass(frozen=True)

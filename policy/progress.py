@@ -77,6 +77,7 @@ def requirements_of(data: QuarterData) -> list[Requirement]:
         for cadre in data.cadres
         for track in data.tracks.get(cadre.employee_id, {})
         for p in by_track[track]
+        if (cadre.employee_id, p.code) not in data.done_before
     ]
 
 

@@ -7,8 +7,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from models.domain import Quarter
-from policy.config import ProgrammeRule, Sessions
+from models.domain import Quarter, Track
+from policy.config import Policy, ProgrammeRule, Sessions
 
 AFTERNOON = time(14, 30)
 
@@ -151,3 +151,22 @@ def _new_session(
 def ends_at(starts_at: time, duration_minutes: int) -> time:
     """When a session that starts at `starts_at` ends."""
     return (datetime.combine(date.min, starts_at) + timedelta(minutes=duration_minutes)).time()
+
+
+def seat_demand(
+    tracks: Mapping[str, Iterable[str]],
+    policy: Policy,
+    done_before: set[tuple[str, str]] = frozenset(),  # type: ignore[assignment]
+) -> dict[str, set[str]]:
+    """Who must sit in each programme's sessions: people of a joint programme sit in its host's.
+
+    Once-only programmes (pre-appointment education) already done in an earlier quarter are
+    not asked for again.
+    """
+    demand: dict[str, set[str]] = {p.code: set() for p in policy.programmes if not p.joint_with}
+    for employee_id, held in tracks.items():
+        for track in held:
+            for programme in policy.programmes_for(Track(track)):
+                if (employee_id, programme.code) not in done_before:
+                    demand[policy.seating(programme.code)].add(employee_id)
+    return demand

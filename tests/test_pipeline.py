@@ -137,6 +137,34 @@ class TestDispatch:
 
 
 class TestCollect:
+    def test_a_top_leader_in_a_joint_session_completes_their_own_programme(
+        self, db_url: str, tmp_path: Path
+    ) -> None:
+        """Signing in at a team session counts for the top leader's programme, not the team's."""
+        from models.facts import load_quarter
+        from policy.progress import Standing, quarter_standings
+
+        run_cycle(db_url, write_city(tmp_path), tmp_path / "cards")
+        with session_for(db_url) as session:
+            data = load_quarter(session=session, quarter="2026Q4")
+        assert data is not None
+        leader = next(c for c in data.cadres if "top_leader" in data.tracks[c.employee_id])
+        [code] = [
+            c
+            for c, who, _ in data.enrolments
+            if who == leader.employee_id and c.split("-")[1] == "TM"
+        ]
+        sheet = write_csv(
+            tmp_path / "tl.csv",
+            COMPLETION_HEADER,
+            [[leader.employee_id, code, "", "", "已参加", "90", "2"]],
+        )
+        import_completions.fn(db_url, "2026Q4", str(sheet))
+        with session_for(db_url) as session:
+            data = load_quarter(session=session, quarter="2026Q4")
+        _, standing = quarter_standings(data)  # type: ignore[arg-type]
+        assert Standing.complete == standing[(leader.employee_id, "TL")]
+
     def test_completions_import_once_and_later_rows_supersede(
         self, db_url: str, tmp_path: Path
     ) -> None:

@@ -91,3 +91,23 @@ class TestReplanning:
         assert [(session.code, "E4")] == again.enrolments
         assert [(session.code, "E3")] == again.withdrawals
         assert session.held_on == first.new_sessions[0].held_on
+
+
+class TestSeating:
+    def test_top_leaders_sit_with_their_team(self, policy: Policy) -> None:
+        """With joint_with, top leaders are seated in the team members' sessions."""
+        from policy.schedule import seat_demand
+
+        demand = seat_demand({"E1": ["top_leader", "in_office"], "E2": ["team_member"]}, policy)
+        assert {"E1", "E2"} == demand["TM"]
+        assert "TL" not in demand
+        assert {"E1"} == demand["IO"]
+
+    def test_pre_appointment_education_is_asked_once(self, policy: Policy) -> None:
+        """Newly promoted cadres who did the programme in an earlier quarter are not asked again."""
+        from policy.schedule import seat_demand
+
+        demand = seat_demand(
+            {"E1": ["newly_promoted"], "E2": ["newly_promoted"]}, policy, {("E1", "NP")}
+        )
+        assert {"E2"} == demand["NP"]
