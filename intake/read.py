@@ -18,6 +18,7 @@ from sqlalchemy import MetaData, create_engine, inspect, select
 from sqlalchemy import Table as Table_
 from sqlalchemy import text as text_sql
 from sqlalchemy.engine import make_url
+from sqlalchemy.sql import Executable
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 
 from intake.values import Cell, text
@@ -141,6 +142,7 @@ def read_database(source: str) -> Table:
         raise UnreadableFileError(f"{shown}: not a database URL ({error})") from None
     try:
         with engine.connect() as connection:
+            statement: Executable
             if "table" in options:
                 name = unquote(options["table"])
                 if name not in inspect(connection).get_table_names():

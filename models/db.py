@@ -73,10 +73,11 @@ def insert_new(
         index_elements=list(conflict_columns) if conflict_columns else None
     )
     # One statement compiled once and executed for many rows: far cheaper than a VALUES list.
-    return sum(
-        session.execute(statement, chunk).rowcount or 0  # type: ignore[attr-defined]
-        for chunk in chunked(rows, BATCH_ROWS)
-    )
+    inserted = 0
+    for chunk in chunked(rows, BATCH_ROWS):
+        result: Any = session.execute(statement, chunk)
+        inserted += result.rowcount or 0
+    return inserted
 
 
 def upsert(session: Session, table: type[SQLModel], rows: Iterable[dict[str, Any]]) -> None:
