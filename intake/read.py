@@ -18,8 +18,8 @@ from sqlalchemy import MetaData, create_engine, inspect, select
 from sqlalchemy import Table as Table_
 from sqlalchemy import text as text_sql
 from sqlalchemy.engine import make_url
-from sqlalchemy.sql import Executable
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
+from sqlalchemy.sql import Executable
 
 from intake.values import Cell, text
 from lianjie.exceptions import UnreadableFileError
