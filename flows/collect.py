@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+from datetime import date
 from pathlib import Path
 
 from prefect import flow, task
@@ -10,20 +12,30 @@ from pydantic import BaseModel
 from flows.common import (
     RejectOut,
     artifact_key,
+    as_plan,
     existing_file,
     log,
     parse_quarter,
     publish_table,
     quarter_policy,
+    session_row,
     settings,
     this_quarter,
+    today,
 )
 from flows.cycle import ImportSummary
+from flows.messages import plan_messages
 from intake.completions import parse_completions
 from intake.read import read_table
 from models.completions import completion_lookups, store_completions
 from models.db import session_for
+from models.domain import Quarter
+from models.education import store_schedule, stored_sessions
+from models.facts import load_quarter
 from models.roster import find_import, record_import
+from policy.calendar import calendar_for
+from policy.progress import makeup_candidates, quarter_standings
+from policy.schedule import plan_makeups
 
 
 class CollectSummary(BaseModel):
@@ -32,6 +44,7 @@ class CollectSummary(BaseModel):
     accepted: int
     rejected: int
     files: list[ImportSummary]
+    makeups: dict[str, int] = {}
 
 
 @task
@@ -103,21 +116,91 @@ def import_completions(db_url: str, quarter: str, file: str) -> ImportSummary:
     )
 
 
+@task
+def offer_makeups(
+    db_url: str, quarter: str, as_of: date, calendar_overrides: str | None
+) -> dict[str, int]:
+    """Book absent and excused people on the next make-up session of what they missed."""
+    period = Quarter.parse(quarter)
+    with session_for(db_url) as session:
+        _, loaded = quarter_policy(session=session, quarter=quarter)
+        rules = loaded.policy
+        data = load_quarter(session=session, quarter=quarter)
+        assert data is not None  # quarter_policy has checked that the quarter exists
+        requirements, standing = quarter_standings(data)
+        absentees: dict[str, set[str]] = defaultdict(set)
+        for code, people in makeup_candidates(requirements, standing, data.completions).items():
+            absentees[rules.seating(code)] |= people
+        calendar = calendar_for(
+            period.starts_on,
+            period.ends_on,
+            Path(calendar_overrides) if calendar_overrides else None,
+        )
+        first = calendar.shift_working_days(as_of, rules.sessions.makeup_lead_working_days)
+        plan = plan_makeups(
+            quarter=period,
+            programmes=[p for p in rules.programmes if not p.joint_with],
+            absentees=absentees,
+            existing=[as_plan(s) for s in stored_sessions(session=session, quarter=quarter)],
+            days=calendar.working_days(max(first, period.starts_on), period.ends_on),
+            rules=rules.sessions,
+        )
+        store_schedule(
+            session=session,
+            quarter=quarter,
+            new_sessions=[session_row(s) for s in plan.new_sessions],
+            enrolments=plan.enrolments,
+            withdrawals=[],
+        )
+    logger = log()
+    logger.info(
+        "make-ups: %d new sessions, %d people booked", len(plan.new_sessions), len(plan.enrolments)
+    )
+    if plan.unplaced:
+        logger.warning(
+            "%d people missed a session and no working day is left in %s for a "
+            "make-up; they stay outstanding",
+            len(plan.unplaced),
+            quarter,
+        )
+    return {
+        "new_sessions": len(plan.new_sessions),
+        "booked": len(plan.enrolments),
+        "no_day_left": len(plan.unplaced),
+    }
+
+
 @flow(name="collect-completions", log_prints=True)
-def collect_completions(files: list[str], quarter: str = "") -> CollectSummary:
-    """Import completion files (sign-in sheets, online learning, exams) for a quarter.
+def collect_completions(
+    files: list[str], quarter: str = "", as_of: date | None = None
+) -> CollectSummary:
+    """Import completion files (sign-in sheets, online learning, exams) and book make-ups.
 
     Args:
         files: Paths of .xlsx or .csv completion files on the machine that runs the flow.
         quarter: The quarter the completions belong to, written YYYYQn; empty means the current one.
+        as_of: The day the data is collected; make-up sessions come after it. Empty means today.
     """
     config = settings()
     period = parse_quarter(quarter, default=this_quarter(config))
     paths = [existing_file(f, "completion file") for f in files]
+    on = as_of or today(config)
+    overrides = str(config.calendar_overrides) if config.calendar_overrides else None
     imported = [import_completions(config.db_url, period.label, str(p)) for p in paths]
+    makeups = offer_makeups(config.db_url, period.label, on, overrides)
+    plan_messages(
+        config.db_url,
+        period.label,
+        on,
+        config.lang.value,
+        config.organisation,
+        str(config.reports_dir / "cards"),
+        overrides,
+    )
     summary = CollectSummary(
         quarter=period.label,
         files=imported,
+        makeups=makeups,
         **{k: sum(getattr(i, k) for i in imported) for k in ("read", "accepted", "rejected")},
     )
     publish_table(

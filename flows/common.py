@@ -100,6 +100,20 @@ def as_plan(stored: StoredSession) -> SessionPlan:
     )
 
 
+def session_row(plan: SessionPlan) -> dict[str, object]:
+    """A planned session as a row of the session table."""
+    return {
+        "code": plan.code,
+        "programme_code": plan.programme_code,
+        "round_no": plan.round_no,
+        "held_on": plan.held_on,
+        "starts_at": plan.starts_at,
+        "venue": plan.venue,
+        "capacity": plan.capacity,
+        "makeup": plan.makeup,
+    }
+
+
 def artifact_key(*parts: str) -> str:
     """Artifact keys may hold only lowercase letters, digits and dashes."""
     return "-".join(parts).lower().replace("_", "-")

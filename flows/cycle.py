@@ -19,6 +19,7 @@ from flows.common import (
     parse_quarter,
     publish_table,
     quarter_policy,
+    session_row,
     settings,
     this_quarter,
     today,
@@ -49,7 +50,7 @@ from models.tables import QuarterCycle
 from policy.calendar import calendar_for
 from policy.classify import classify_all, key_areas_of
 from policy.config import LoadedPolicy, load_policy
-from policy.schedule import SessionPlan, plan_sessions, seat_demand
+from policy.schedule import plan_sessions, seat_demand
 
 
 class ImportSummary(BaseModel):
@@ -224,7 +225,7 @@ def schedule_sessions(
         store_schedule(
             session=session,
             quarter=quarter,
-            new_sessions=[_session_row(s) for s in plan.new_sessions],
+            new_sessions=[session_row(s) for s in plan.new_sessions],
             enrolments=plan.enrolments,
             withdrawals=plan.withdrawals,
         )
@@ -263,19 +264,6 @@ def schedule_sessions(
 
 def _path(value: str | None) -> Path | None:
     return Path(value) if value else None
-
-
-def _session_row(plan: SessionPlan) -> dict[str, object]:
-    return {
-        "code": plan.code,
-        "programme_code": plan.programme_code,
-        "round_no": plan.round_no,
-        "held_on": plan.held_on,
-        "starts_at": plan.starts_at,
-        "venue": plan.venue,
-        "capacity": plan.capacity,
-        "makeup": plan.makeup,
-    }
 
 
 @flow(name="quarterly-cycle", log_prints=True)

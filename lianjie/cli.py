@@ -184,14 +184,19 @@ def dispatch(
 def collect(
     quarter: Quarter,
     files: Annotated[list[Path], typer.Argument(help="Completion files (.xlsx or .csv).")],
+    as_of: Day = None,
     json_: Json = False,
 ) -> None:
-    """Import completion data (sign-in sheets, online learning, exams)."""
+    """Import completion data (sign-in sheets, online learning, exams); book make-ups."""
     from flows.collect import collect_completions
 
     quarter = check_quarter(quarter)
     check_files(*files)
-    result = run(lambda: collect_completions(quarter=quarter, files=[str(f) for f in files]))
+    result = run(
+        lambda: collect_completions(
+            quarter=quarter, files=[str(f) for f in files], as_of=as_of.date() if as_of else None
+        )
+    )
     emit(
         result,
         json_,
@@ -199,6 +204,7 @@ def collect(
             f"Quarter {s.quarter}: {s.read} rows read, {s.accepted} accepted, "
             f"{s.rejected} rejected",
             *(line for f in s.files for line in _import_lines(f)),
+            "Make-ups: " + ", ".join(f"{k} {v}" for k, v in s.makeups.items()),
         ],
     )
 

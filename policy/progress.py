@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from models.domain import CompletionStatus, Track
-from models.facts import ProgrammeInfo, QuarterData
+from models.facts import CompletionInfo, ProgrammeInfo, QuarterData
 
 DONE = {CompletionStatus.attended, CompletionStatus.online}
+MISSED = {CompletionStatus.absent, CompletionStatus.excused}
 
 
 class Standing(StrEnum):
@@ -90,3 +91,18 @@ def quarter_standings(
         Attendance(c.employee_id, c.programme_code, c.status, c.score) for c in data.completions
     )
     return requirements, standings(requirements, attendance)
+
+
+def makeup_candidates(
+    requirements: list[Requirement],
+    standing: dict[tuple[str, str], Standing],
+    completions: Iterable[CompletionInfo],
+) -> dict[str, set[str]]:
+    """Who was absent or excused from what, and still has it outstanding: programme → people."""
+    latest = {(c.employee_id, c.programme_code): c.status for c in completions}
+    missed: dict[str, set[str]] = defaultdict(set)
+    for r in requirements:
+        key = (r.employee_id, r.programme_code)
+        if standing[key] is not Standing.complete and latest.get(key) in MISSED:
+            missed[r.programme_code].add(r.employee_id)
+    return dict(missed)

@@ -86,8 +86,9 @@ def plan_sessions(
             for person in sorted(wanted - placed):
                 target = next((s for s in open_sessions if s.held_on not in busy[person]), None)
                 if target is None:
+                    code = session_code(quarter, programme.code, len(sessions) + 1)
                     target = _new_session(
-                        quarter, programme, round_no, window, sessions, busy[person], load, rules
+                        code, programme, round_no, window, sessions, busy[person], load, rules
                     )
                     if target is None:
                         plan.unplaced.append((programme.code, person))
@@ -113,7 +114,7 @@ def _round_windows(days: list[date], rounds: int) -> list[list[date]]:
 
 
 def _new_session(
-    quarter: Quarter,
+    code: str,
     programme: ProgrammeRule,
     round_no: int,
     window: list[date],
@@ -121,6 +122,8 @@ def _new_session(
     person_busy: set[date],
     load: Counter[date],
     rules: Sessions,
+    *,
+    makeup: bool = False,
 ) -> SessionPlan | None:
     free_days = [d for d in window if d not in person_busy]
     if not free_days:
@@ -133,19 +136,72 @@ def _new_session(
         distance = min((abs((day - d).days) for d in own_days), default=len(window))
         return (load[day], -distance, window.index(day))
 
-    day = min(free_days, key=spread)
+    def soonest(day: date) -> tuple[bool, int]:
+        # A make-up is offered as soon as possible, on a day that still has a free venue.
+        return (load[day] >= len(rules.venues), window.index(day))
+
+    day = min(free_days, key=soonest if makeup else spread)
     slot = load[day]
     load[day] += 1
     starts_at = rules.start_time if (slot // len(rules.venues)) % 2 == 0 else AFTERNOON
     return SessionPlan(
-        code=session_code(quarter, programme.code, len(sessions) + 1),
+        code=code,
         programme_code=programme.code,
         round_no=round_no,
         held_on=day,
         starts_at=starts_at,
         venue=rules.venues[slot % len(rules.venues)],
         capacity=programme.capacity,
+        makeup=makeup,
     )
+
+
+def plan_makeups(
+    *,
+    quarter: Quarter,
+    programmes: Iterable[ProgrammeRule],
+    absentees: Mapping[str, Iterable[str]],
+    existing: Iterable[SessionPlan],
+    days: list[date],
+    rules: Sessions,
+) -> SchedulePlan:
+    """Offer each absent or excused person the next make-up session of what they missed.
+
+    Existing sessions never move; a person already booked on a make-up still to come is left
+    alone; new make-up sessions (codes like 26Q4-IO-M01) are added on free working days.
+    """
+    plan = SchedulePlan()
+    existing = list(existing)
+    busy: dict[str, set[date]] = defaultdict(set)
+    load: Counter[date] = Counter()
+    for session in existing:
+        load[session.held_on] += 1
+        for person in session.enrolled:
+            busy[person].add(session.held_on)
+    first = days[0] if days else date.max
+    for programme in programmes:
+        mine = [s for s in existing if s.programme_code == programme.code]
+        coming = [s for s in mine if s.makeup and s.held_on >= first]
+        booked = set().union(*(s.enrolled for s in coming)) if coming else set()
+        makeups = sum(1 for s in mine if s.makeup)
+        for person in sorted(set(absentees.get(programme.code, ())) - booked):
+            target = next((s for s in coming if s.free > 0 and s.held_on not in busy[person]), None)
+            if target is None:
+                makeups += 1
+                code = f"{session_code(quarter, programme.code, 0)[:-2]}M{makeups:02d}"
+                target = _new_session(
+                    code, programme, 1, days, mine, busy[person], load, rules, makeup=True
+                )
+                if target is None:
+                    plan.unplaced.append((programme.code, person))
+                    continue
+                mine.append(target)
+                coming.append(target)
+                plan.new_sessions.append(target)
+            target.enrolled.add(person)
+            busy[person].add(target.held_on)
+            plan.enrolments.append((target.code, person))
+    return plan
 
 
 def ends_at(starts_at: time, duration_minutes: int) -> time:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import func
-from sqlmodel import select
+from sqlmodel import col, select
 
 from flows.collect import import_completions
 from flows.dispatch import send_due
@@ -134,6 +134,44 @@ class TestDispatch:
             monkeypatch.setenv("LIANJIE_SMS_URL", url)
             recovered = send_due.fn(db_url, "sms", AS_OF, False)
         assert failed["failed"] == recovered["sent"] == len(received)
+
+
+class TestMakeups:
+    def test_absent_people_are_booked_and_invited(self, db_url: str, tmp_path: Path) -> None:
+        """An absentee gets the next make-up session and an invitation to it, once."""
+        from flows.collect import offer_makeups
+        from flows.messages import plan_messages
+
+        run_cycle(db_url, write_city(tmp_path), tmp_path / "cards")
+        with session_for(db_url) as session:
+            code, who = session.exec(
+                select(Enrolment.session_code, Enrolment.employee_id).where(
+                    col(Enrolment.session_code).contains("-IO-")
+                )
+            ).first()
+        sheet = write_csv(
+            tmp_path / "absent.csv", COMPLETION_HEADER, [[who, code, "", "", "缺席", "", ""]]
+        )
+        import_completions.fn(db_url, "2026Q4", str(sheet))
+        offered = offer_makeups.fn(db_url, "2026Q4", date(2026, 11, 16), None)
+        again = offer_makeups.fn(db_url, "2026Q4", date(2026, 11, 16), None)
+        assert (1, 1) == (offered["new_sessions"], offered["booked"])
+        assert (0, 0) == (again["new_sessions"], again["booked"])
+        plan_messages.fn(
+            db_url, "2026Q4", date(2026, 11, 16), "zh", "示范市", str(tmp_path / "cards"), None
+        )
+        with session_for(db_url) as session:
+            makeup = session.exec(
+                select(EducationSession).where(col(EducationSession.makeup).is_(True))
+            ).one()
+            invitations = session.exec(
+                select(Message).where(
+                    Message.kind == "invitation", col(Message.send_key).contains(makeup.code)
+                )
+            ).all()
+        assert makeup.code.endswith("-M01") and makeup.held_on > date(2026, 11, 20)
+        assert {who} == {m.employee_id for m in invitations}
+        assert all(makeup.code in m.body for m in invitations)
 
 
 class TestCollect:

@@ -111,3 +111,38 @@ class TestSeating:
             {"E1": ["newly_promoted"], "E2": ["newly_promoted"]}, policy, {("E1", "NP")}
         )
         assert {"E2"} == demand["NP"]
+
+
+class TestMakeups:
+    def test_absentees_get_the_next_makeup_and_nothing_moves(
+        self, policy: Policy, days: list[date]
+    ) -> None:
+        """Absent people are booked on a make-up soon after; existing sessions stay put."""
+        from policy.schedule import plan_makeups
+
+        first = plan(policy, days, {"IO": [f"E{n}" for n in range(300)]})
+        before = [(s.code, s.held_on) for s in first.new_sessions]
+        later = [d for d in days if d >= date(2026, 11, 16)]
+        makeup = plan_makeups(
+            quarter=Q4,
+            programmes=[policy.programme("IO")],
+            absentees={"IO": ["E1", "E2", "E250"]},
+            existing=first.new_sessions,
+            days=later,
+            rules=policy.sessions,
+        )
+        [session] = makeup.new_sessions
+        assert ("26Q4-IO-M01", True) == (session.code, session.makeup)
+        assert session.held_on in later[:3]
+        assert {("26Q4-IO-M01", who) for who in ("E1", "E2", "E250")} == set(makeup.enrolments)
+        assert before == [(s.code, s.held_on) for s in first.new_sessions]
+
+        again = plan_makeups(
+            quarter=Q4,
+            programmes=[policy.programme("IO")],
+            absentees={"IO": ["E1", "E2", "E250", "E7"]},
+            existing=[*first.new_sessions, session],
+            days=later,
+            rules=policy.sessions,
+        )
+        assert ([], [("26Q4-IO-M01", "E7")]) == (again.new_sessions, again.enrolments)
