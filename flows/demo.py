@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from prefect import flow, task
@@ -30,7 +30,7 @@ class DemoSummary(BaseModel):
     quarter: str
     cycle: CycleSummary
     dispatches: list[DispatchSummary]
-    collected: CollectSummary
+    collected: list[CollectSummary]
     reports: ReportsSummary
 
 
@@ -42,8 +42,8 @@ def write_demo_roster(folder: str, quarter: str, as_of: date, units: int, per_un
 
 
 @task
-def write_demo_completions(db_url: str, folder: str, quarter: str, until: date) -> str:
-    """Sign-in sheets for the sessions held, as the venues would send them back."""
+def write_demo_completions(db_url: str, folder: str, quarter: str, since: date, until: date) -> str:
+    """Sign-in sheets for the sessions held after `since` up to `until`, as venues send them."""
     with session_for(db_url) as session:
         enrolled = session.exec(
             select(
@@ -60,8 +60,9 @@ def write_demo_completions(db_url: str, folder: str, quarter: str, until: date) 
                 col(Enrolment.employee_id),
             )
         ).all()
-    rows = completion_rows(enrolled, until)
-    return str(write_csv(Path(folder) / f"completions-{quarter}.csv", COMPLETION_HEADER, rows))
+    rows = completion_rows(enrolled, until, since=since)
+    name = f"completions-{quarter}-{until.isoformat()}.csv"
+    return str(write_csv(Path(folder) / name, COMPLETION_HEADER, rows))
 
 
 @task
@@ -94,9 +95,18 @@ def demo_quarter(quarter: str, units: int = 40, per_unit: int = 30) -> DemoSumma
     logger = log()
     roster = write_demo_roster(inputs, period.label, period.starts_on, units, per_unit)
     cycle = quarterly_cycle(quarter=period.label, roster=roster, as_of=period.starts_on)
-    dispatches = [daily_dispatch(date=day) for day in dispatch_dates(config.db_url, period.label)]
-    completions = write_demo_completions(config.db_url, inputs, period.label, period.ends_on)
-    collected = collect_completions(quarter=period.label, files=[completions])
+    # The quarter's rhythm: invitations go out; sign-in sheets come back at mid-quarter and are
+    # collected (absentees get make-ups); dispatch sends make-up invitations and chases what is
+    # overdue; the rest of the sheets come in before the holiday reminders go out.
+    first, *later = dispatch_dates(config.db_url, period.label)
+    middle = period.starts_on + (period.ends_on - period.starts_on) / 2
+    last = (later[-1] if later else period.ends_on) - timedelta(days=1)
+    dispatches = [daily_dispatch(date=first)]
+    collected = []
+    for since, until in ((period.starts_on, middle), (middle, last)):
+        sheet = write_demo_completions(config.db_url, inputs, period.label, since, until)
+        collected.append(collect_completions(quarter=period.label, files=[sheet], as_of=until))
+        dispatches.append(daily_dispatch(date=until + timedelta(days=1)))
     reports = accountability_reports(quarter=period.label)
     logger.info(
         "demo quarter %s done: %d PDFs in %s",

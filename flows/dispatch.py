@@ -11,6 +11,7 @@ from pydantic import BaseModel
 
 from delivery.channels import Channel, DeliveryError, FileOutbox, Outgoing, SmsGateway, SmtpChannel
 from flows.common import artifact_key, log, publish_table, settings, today
+from flows.escalation import plan_escalations
 from lianjie.settings import Settings
 from models.db import session_for, utcnow
 from models.outbox import claim, due_message_ids, expire_messages, mark_failed, mark_sent
@@ -95,6 +96,8 @@ def daily_dispatch(date: dt.date | None = None, dry_run: bool = False) -> Dispat
     config = settings()
     on = date or today(config)
     expired = 0 if dry_run else expire_stale(config.db_url, on)
+    if not dry_run:
+        plan_escalations(config.db_url, on, config.lang.value, config.organisation)
     by_channel = {kind: send_due(config.db_url, kind, on, dry_run) for kind in ("email", "sms")}
     summary = DispatchSummary(
         date=on,

@@ -329,8 +329,12 @@ def demo(
                 f"Dispatch {d.date}: {d.sent} sent, {d.failed} failed, {d.expired} expired"
                 for d in s.dispatches
             ),
-            f"Completions: {s.collected.read} rows read, {s.collected.accepted} accepted, "
-            f"{s.collected.rejected} rejected",
+            *(
+                f"Completions {Path(c.files[0].source).name}: {c.read} rows read, "
+                f"{c.accepted} accepted, {c.rejected} rejected; "
+                f"make-ups booked {c.makeups.get('booked', 0)}"
+                for c in s.collected
+            ),
             f"Reports: {s.reports.rendered} PDFs in {out / 'reports' / s.quarter}",
             f"  summary: {next(r.path for r in s.reports.reports if r.kind == 'summary')}",
             f"Messages written to {out / 'outbox'}",

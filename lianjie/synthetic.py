@@ -212,13 +212,19 @@ def write_csv(path: Path, header: list[str], rows: Iterable[list[str]]) -> Path:
 
 
 def completion_rows(
-    enrolments: Iterable[tuple[str, str, str, date]], as_of: date, seed: int = 7
+    enrolments: Iterable[tuple[str, str, str, date]],
+    as_of: date,
+    seed: int = 7,
+    since: date = date.min,
 ) -> list[list[str]]:
-    """Sign-in sheet rows for sessions held by `as_of`: (session, employee, programme, day)."""
+    """Sign-in sheet rows for sessions held after `since` up to `as_of`, with two bad rows.
+
+    Enrolments are (session, employee, programme, day).
+    """
     rng = random.Random(seed)
     rows: list[list[str]] = []
     for session_code, employee_id, _programme, held_on in enrolments:
-        if held_on > as_of:
+        if not since < held_on <= as_of:
             continue
         roll = rng.random()
         if roll < 0.04:

@@ -205,6 +205,21 @@ class Message(SQLModel, table=True):
     sent_at: datetime | None = None
 
 
+class EscalationLog(SQLModel, table=True):
+    """That a cadre's overdue programme was chased at a level, and in which message."""
+
+    __tablename__ = "escalation"
+    __table_args__ = (UniqueConstraint("quarter", "employee_id", "programme_code", "level"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    quarter: str = Field(index=True)
+    employee_id: str
+    programme_code: str
+    level: int  # 1 the cadre, 2 the team member in charge, 3 the top leader
+    send_key: str
+    on: date
+
+
 class Report(SQLModel, table=True):
     """A rendered PDF: which quarter and unit, where it is and its hash."""
 

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
 from pathlib import Path
 from typing import Any
 
+from models.domain import Channel
+from policy.escalation import Step
 from policy.reminders import PlannedMessage
 from policy.schedule import ends_at
 from reports.render import environment
@@ -73,3 +76,55 @@ def outbox_row(
 
 def card_key(holiday_key: str, first_day: str) -> str:
     return holiday_key + first_day
+
+
+def escalation_rows(
+    step: Step,
+    *,
+    on: date,
+    quarter: str,
+    lang: str,
+    organisation: str,
+    channels: list[Channel],
+    programmes: Mapping[str, str],
+    units: Mapping[str, str],
+) -> list[dict[str, Any]]:
+    """One outbox row per channel for a step of the ladder (a reminder or a digest)."""
+    items = [
+        {
+            "name": i.name,
+            "unit": units.get(i.unit_code, i.unit_code),
+            "post": i.post,
+            "programme": programmes[i.programme_code],
+            "due_on": i.due_on.isoformat(),
+        }
+        for i in step.items
+    ]
+    subject, body = render_message(
+        "escalation",
+        lang,
+        {
+            "name": step.recipient.name,
+            "organisation": organisation,
+            "level": step.level,
+            "items": items,
+            "count": len({i.employee_id for i in step.items}),
+        },
+    )
+    return [
+        {
+            "send_key": f"escalation:L{step.level}:{on.isoformat()}:"
+            f"{step.recipient.employee_id}:{channel}",
+            "quarter": quarter,
+            "kind": "escalation",
+            "channel": channel.value,
+            "recipient": address,
+            "employee_id": step.recipient.employee_id,
+            "subject": subject,
+            "body": body,
+            "attachment": None,
+            "due_on": on,
+            "expires_on": None,
+        }
+        for channel, address in step.recipient.addresses(channels)
+    ]

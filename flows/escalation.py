@@ -1,0 +1,135 @@
+"""The escalation ladder, planned each morning before dispatch sends what is due."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, timedelta
+
+from prefect import task
+from sqlmodel import Session, col, select
+
+from flows.common import log, quarter_policy
+from models.db import insert_new, session_for
+from models.domain import LeadershipRole
+from models.facts import QuarterData, load_quarter
+from models.outbox import add_messages
+from models.tables import EscalationLog, QuarterCycle
+from policy.config import Policy
+from policy.escalation import Chain, Overdue, ladder
+from policy.progress import Standing, quarter_standings
+from policy.reminders import Recipient
+from reports.messages import escalation_rows
+
+# A quarter is still chased this long after it ends (late sign-in sheets, make-ups).
+CHASED_AFTER_END = timedelta(days=92)
+
+
+@task
+def plan_escalations(db_url: str, on: date, lang: str, organisation: str) -> dict[str, int]:
+    """Queue the ladder's reminders and digests due on `on`: one per recipient and level."""
+    counts = {"reminders": 0, "digests": 0, "messages": 0}
+    with session_for(db_url) as session:
+        for quarter in chased_quarters(session=session, on=on):
+            _, loaded = quarter_policy(session=session, quarter=quarter)
+            data = load_quarter(session=session, quarter=quarter)
+            assert data is not None
+            already = {
+                (e.employee_id, e.programme_code, e.level)
+                for e in session.exec(select(EscalationLog).where(EscalationLog.quarter == quarter))
+            }
+            steps = ladder(
+                overdue(data, loaded.policy),
+                on=on,
+                rules=loaded.policy.escalation,
+                chain=chain(data),
+                already=already,
+            )
+            names = {p.code: p.name_zh if lang == "zh" else p.name_en for p in data.programmes}
+            messages, logged = [], []
+            for step in steps:
+                rows = escalation_rows(
+                    step,
+                    on=on,
+                    quarter=quarter,
+                    lang=lang,
+                    organisation=organisation,
+                    channels=loaded.policy.reminders.channels,
+                    programmes=names,
+                    units=data.units,
+                )
+                messages += rows
+                key = rows[0]["send_key"] if rows else f"escalation:L{step.level}:{on}:none"
+                logged += [
+                    {
+                        "quarter": quarter,
+                        "employee_id": i.employee_id,
+                        "programme_code": i.programme_code,
+                        "level": step.level,
+                        "send_key": key,
+                        "on": on,
+                    }
+                    for i in step.items
+                ]
+                counts["reminders" if step.level == 1 else "digests"] += 1
+            counts["messages"] += add_messages(session=session, rows=messages)
+            insert_new(session, EscalationLog, logged)
+    log().info("escalation on %s: %s", on, counts)
+    return counts
+
+
+def chased_quarters(*, session: Session, on: date) -> list[str]:
+    return list(
+        session.exec(
+            select(col(QuarterCycle.label)).where(
+                col(QuarterCycle.starts_on) <= on,
+                col(QuarterCycle.ends_on) >= on - CHASED_AFTER_END,
+            )
+        )
+    )
+
+
+def overdue(data: QuarterData, policy: Policy) -> list[Overdue]:
+    """Each outstanding requirement with the day of the person's last session for it."""
+    held = {s.code: (s.programme_code, s.held_on) for s in data.sessions}
+    due: dict[tuple[str, str], date] = {}
+    for code, who, status in data.enrolments:
+        if status == "enrolled":
+            programme, day = held[code]
+            due[(who, programme)] = max(day, due.get((who, programme), day))
+    requirements, standing = quarter_standings(data)
+    cadres = {c.employee_id: c for c in data.cadres}
+    confidential = {p.code for p in data.programmes if p.confidential}
+    items = []
+    for r in requirements:
+        day = due.get((r.employee_id, policy.seating(r.programme_code)))
+        if day is None or standing[(r.employee_id, r.programme_code)] is Standing.complete:
+            continue
+        cadre = cadres[r.employee_id]
+        items.append(
+            Overdue(
+                cadre.employee_id,
+                cadre.name,
+                cadre.unit_code,
+                cadre.post,
+                r.programme_code,
+                day,
+                r.programme_code in confidential,
+            )
+        )
+    return items
+
+
+def chain(data: QuarterData) -> Chain:
+    """The responsibility chain of the quarter's roster."""
+    in_charge: dict[str, list[str]] = defaultdict(list)
+    top_leaders: dict[str, list[str]] = defaultdict(list)
+    for cadre in data.cadres:
+        if cadre.leadership_role is LeadershipRole.team_member:
+            for unit in cadre.in_charge_of:
+                in_charge[unit].append(cadre.employee_id)
+        elif cadre.leadership_role is LeadershipRole.top_leader:
+            top_leaders[cadre.unit_code].append(cadre.employee_id)
+    people = {
+        c.employee_id: Recipient(c.employee_id, c.name, c.phone, c.email) for c in data.cadres
+    }
+    return Chain(people, in_charge, top_leaders)

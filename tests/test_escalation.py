@@ -1,0 +1,100 @@
+"""The escalation ladder on a fake clock: cadre, then team member, then top leader, each once."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from policy.config import Policy
+from policy.escalation import CADRE, TEAM_MEMBER, TOP_LEADER, Chain, Overdue, ladder
+from policy.reminders import Recipient
+
+DUE = date(2026, 11, 2)
+
+
+def person(employee_id: str) -> Recipient:
+    return Recipient(employee_id, f"干部{employee_id}", "13800138000", f"{employee_id}@example.cn")
+
+
+CHAIN = Chain(
+    people={e: person(e) for e in ("E1", "E2", "E3", "TM1", "TL1")},
+    in_charge={"U1": ["TM1"]},
+    top_leaders={"U1": ["TL1"]},
+)
+LATE = [
+    Overdue("E1", "干部E1", "U1", "科长", "IO", DUE, confidential=False),
+    Overdue("E2", "干部E2", "U1", "科长", "KA", DUE, confidential=False),
+    Overdue("E2", "干部E2", "U1", "科长", "IO", DUE, confidential=False),
+    Overdue("E3", "干部E3", "U1", "科员", "AD", DUE, confidential=True),
+]
+
+
+def steps_on(days_late: int, policy: Policy, already: set[tuple[str, str, int]] | None = None):  # type: ignore[no-untyped-def]
+    return ladder(
+        LATE,
+        on=DUE + timedelta(days=days_late),
+        rules=policy.escalation,
+        chain=CHAIN,
+        already=already or set(),
+    )
+
+
+class TestLadder:
+    def test_nothing_before_the_first_grace_period(self, policy: Policy) -> None:
+        """Two days late: nobody is chased yet."""
+        assert [] == steps_on(2, policy)
+
+    def test_the_cadre_first_one_message_each(self, policy: Policy) -> None:
+        """Three days late: each cadre gets one reminder covering all their programmes."""
+        steps = steps_on(3, policy)
+        assert {CADRE} == {s.level for s in steps}
+        assert {"E1": 1, "E2": 2, "E3": 1} == {s.recipient.employee_id: len(s.items) for s in steps}
+
+    def test_one_digest_to_the_team_member_in_charge(self, policy: Policy) -> None:
+        """Ten days late, cadres already reminded: one digest, confidential ones left out."""
+        already = {(i.employee_id, i.programme_code, CADRE) for i in LATE}
+        [digest] = steps_on(10, policy, already)
+        assert (TEAM_MEMBER, "TM1") == (digest.level, digest.recipient.employee_id)
+        assert {"E1", "E2"} == {i.employee_id for i in digest.items}
+
+    def test_then_the_top_leader(self, policy: Policy) -> None:
+        """Twenty days late: the unit's top leader gets one digest."""
+        already = {
+            (i.employee_id, i.programme_code, level) for i in LATE for level in (CADRE, TEAM_MEMBER)
+        }
+        [digest] = steps_on(20, policy, already)
+        assert (TOP_LEADER, "TL1", 3) == (
+            digest.level,
+            digest.recipient.employee_id,
+            len(digest.items),
+        )
+
+    def test_a_late_dispatch_climbs_every_rung_due(self, policy: Policy) -> None:
+        """After downtime, every level whose time has come is sent at once, once."""
+        steps = steps_on(25, policy)
+        assert {CADRE, TEAM_MEMBER, TOP_LEADER} == {s.level for s in steps}
+        assert all("E3" not in {i.employee_id for i in s.items} for s in steps if s.level > 1)
+        sent = {(i.employee_id, i.programme_code, s.level) for s in steps for i in s.items}
+        assert [] == steps_on(26, policy, sent)
+
+
+class TestDispatchLadder:
+    def test_queued_once_per_recipient_and_day(self, db_url: str, tmp_path) -> None:  # type: ignore[no-untyped-def]
+        """Planning the ladder twice on a day queues nothing the second time."""
+        from sqlmodel import select
+
+        from flows.escalation import plan_escalations
+        from models.db import session_for
+        from models.tables import Message
+        from tests.pipeline import run_cycle, write_city
+
+        run_cycle(db_url, write_city(tmp_path), tmp_path / "cards")
+        late = date(2027, 1, 31)
+        first = plan_escalations.fn(db_url, late, "zh", "示范市")
+        again = plan_escalations.fn(db_url, late, "zh", "示范市")
+        assert first["reminders"] > 0 and first["digests"] > 0
+        assert {"reminders": 0, "digests": 0, "messages": 0} == again
+        with session_for(db_url) as session:
+            digests = session.exec(select(Message).where(Message.kind == "escalation")).all()
+        keys = [m.send_key for m in digests]
+        assert len(keys) == len(set(keys))
+        assert all("警示教育" not in m.body for m in digests if ":L1:" not in m.send_key)
