@@ -129,7 +129,9 @@ def offer_makeups(
         assert data is not None  # quarter_policy has checked that the quarter exists
         requirements, standing = quarter_standings(data)
         absentees: dict[str, set[str]] = defaultdict(set)
-        for code, people in makeup_candidates(requirements, standing, data.completions).items():
+        held_on = {s.code: s.held_on for s in data.sessions}
+        missed = makeup_candidates(requirements, standing, data.completions, held_on, as_of)
+        for code, people in missed.items():
             absentees[rules.seating(code)] |= people
         calendar = calendar_for(
             period.starts_on,

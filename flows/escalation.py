@@ -101,8 +101,8 @@ def overdue(data: QuarterData, policy: Policy) -> list[Overdue]:
     confidential = {p.code for p in data.programmes if p.confidential}
     items = []
     for r in requirements:
-        day = due.get((r.employee_id, policy.seating(r.programme_code)))
-        if day is None or standing[(r.employee_id, r.programme_code)] is Standing.complete:
+        due_on = due.get((r.employee_id, policy.seating(r.programme_code)))
+        if due_on is None or standing[(r.employee_id, r.programme_code)] is Standing.complete:
             continue
         cadre = cadres[r.employee_id]
         items.append(

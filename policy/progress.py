@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from datetime import date
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -97,9 +98,19 @@ def makeup_candidates(
     requirements: list[Requirement],
     standing: dict[tuple[str, str], Standing],
     completions: Iterable[CompletionInfo],
+    held_on: Mapping[str, date],
+    known_by: date,
 ) -> dict[str, set[str]]:
-    """Who was absent or excused from what, and still has it outstanding: programme → people."""
-    latest = {(c.employee_id, c.programme_code): c.status for c in completions}
+    """Who missed a session held by `known_by` and still has it outstanding: programme → people.
+
+    Absences at sessions after `known_by` are left for a later offer, so that offering make-ups
+    for a day gives the same answer whenever it is run.
+    """
+    latest = {
+        (c.employee_id, c.programme_code): c.status
+        for c in completions
+        if c.session_code is None or held_on.get(c.session_code, known_by) <= known_by
+    }
     missed: dict[str, set[str]] = defaultdict(set)
     for r in requirements:
         key = (r.employee_id, r.programme_code)
