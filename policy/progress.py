@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from datetime import date
 from dataclasses import dataclass
+from datetime import date
 from enum import StrEnum
 
 from models.domain import CompletionStatus, Track
