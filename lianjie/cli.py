@@ -364,7 +364,7 @@ def doctor() -> None:
 
 @db_app.command("upgrade")
 def db_upgrade() -> None:
-    """Create or upgrade the database schema."""
+    """Create or upgrade the database schema (Alembic migrations to the newest)."""
 
     def upgrade() -> str:
         from flows.common import settings

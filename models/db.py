@@ -11,7 +11,9 @@ from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import Engine, make_url
+from alembic import command
+from alembic.config import Config
+from sqlalchemy.engine import Connection, Engine, make_url
 from sqlmodel import Session, SQLModel, create_engine
 
 from models import tables  # noqa: F401  (registers the tables on SQLModel.metadata)
@@ -21,7 +23,7 @@ BATCH_ROWS = 10_000  # rows per executemany: bounds memory without costing round
 
 @cache
 def engine_for(url: str) -> Engine:
-    """One engine per database URL per process, with its tables created on first use."""
+    """One engine per database URL per process; the schema is migrated to head on first use."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
@@ -30,8 +32,25 @@ def engine_for(url: str) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
     else:
         engine = create_engine(url, pool_pre_ping=True)
-    SQLModel.metadata.create_all(engine)
+    upgrade(engine)
     return engine
+
+
+MIGRATIONS = Path(__file__).with_name("migrations")
+
+
+def alembic_config(connection: Connection) -> Config:
+    """Alembic's configuration, pointed at our migrations and at an open connection."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["connection"] = connection
+    return config
+
+
+def upgrade(engine: Engine) -> None:
+    """Bring the schema to the newest migration (creating it on an empty database)."""
+    with engine.begin() as connection:
+        command.upgrade(alembic_config(connection), "head")
 
 
 def utcnow() -> datetime:

@@ -23,8 +23,27 @@ def isolated_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return data
 
 
-@pytest.fixture
-def db_url(isolated_settings: Path) -> str:
+POSTGRES = os.environ.get("LIANJIE_TEST_POSTGRES") == "1"
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[object]:
+    """A throwaway PostgreSQL cluster, when LIANJIE_TEST_POSTGRES=1 (CI sets it)."""
+    from tests.postgres import cluster
+
+    with cluster() as running:
+        yield running
+
+
+@pytest.fixture(params=["sqlite", "postgresql"] if POSTGRES else ["sqlite"])
+def db_url(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch,
+           isolated_settings: Path) -> str:
+    """A fresh database per test: a SQLite file, and with LIANJIE_TEST_POSTGRES=1 also a new
+    database in a real PostgreSQL cluster."""
+    if request.param == "postgresql":
+        url = request.getfixturevalue("postgres").database()
+        monkeypatch.setenv("LIANJIE_DATABASE_URL", url)
+        return url
     return os.environ["LIANJIE_DATABASE_URL"]
 
 
