@@ -36,8 +36,9 @@ def postgres() -> Iterator[object]:
 
 
 @pytest.fixture(params=["sqlite", "postgresql"] if POSTGRES else ["sqlite"])
-def db_url(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch,
-           isolated_settings: Path) -> str:
+def db_url(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch, isolated_settings: Path
+) -> str:
     """A fresh database per test: a SQLite file, and with LIANJIE_TEST_POSTGRES=1 also a new
     database in a real PostgreSQL cluster."""
     if request.param == "postgresql":

@@ -17,7 +17,8 @@ from tests.servers import free_port
 
 
 def _binary(name: str) -> str:
-    found = shutil.which(name) or next(iter(sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"))), None)
+    installed = sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"))
+    found = shutil.which(name) or (installed[-1] if installed else None)
     if found is None:
         raise RuntimeError(f"{name} not found: install PostgreSQL (make install does)")
     return found
@@ -39,8 +40,9 @@ class Cluster:
         import psycopg
 
         name = f"lianjie_test_{os.getpid()}_{next(self._numbers)}"
-        with psycopg.connect(f"host=127.0.0.1 port={self.port} user=postgres dbname=postgres",
-                             autocommit=True) as connection:
+        with psycopg.connect(
+            f"host=127.0.0.1 port={self.port} user=postgres dbname=postgres", autocommit=True
+        ) as connection:
             connection.execute(f'CREATE DATABASE "{name}"')
         return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/{name}"
 
@@ -52,15 +54,49 @@ def cluster() -> Iterator[Cluster]:
     port = free_port()
     if os.geteuid() == 0:
         shutil.chown(folder, "postgres", "postgres")
-    subprocess.run(_as_owner([_binary("initdb"), "-D", str(data), "-U", "postgres",
-                              "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8"]),
-                   check=True, capture_output=True)
-    options = f"-p {port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={folder} -c fsync=off"
-    subprocess.run(_as_owner([_binary("pg_ctl"), "-D", str(data), "-o", options, "-w",
-                              "-l", str(folder / "log"), "start"]), check=True, capture_output=True)
+    subprocess.run(
+        _as_owner(
+            [
+                _binary("initdb"),
+                "-D",
+                str(data),
+                "-U",
+                "postgres",
+                "--auth=trust",
+                "-E",
+                "UTF8",
+                "--locale=C.UTF-8",
+            ]
+        ),
+        check=True,
+        capture_output=True,
+    )
+    options = (
+        f"-p {port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={folder} -c fsync=off"
+    )
+    subprocess.run(
+        _as_owner(
+            [
+                _binary("pg_ctl"),
+                "-D",
+                str(data),
+                "-o",
+                options,
+                "-w",
+                "-l",
+                str(folder / "log"),
+                "start",
+            ]
+        ),
+        check=True,
+        capture_output=True,
+    )
     try:
         yield Cluster(port)
     finally:
-        subprocess.run(_as_owner([_binary("pg_ctl"), "-D", str(data), "-m", "immediate", "stop"]),
-                       check=False, capture_output=True)
+        subprocess.run(
+            _as_owner([_binary("pg_ctl"), "-D", str(data), "-m", "immediate", "stop"]),
+            check=False,
+            capture_output=True,
+        )
         shutil.rmtree(folder, ignore_errors=True)
