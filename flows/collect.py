@@ -27,6 +27,8 @@ from flows.cycle import ImportSummary
 from flows.messages import plan_messages
 from intake.completions import parse_completions
 from intake.read import read_table
+from lianjie.exceptions import LianjieInputError
+from lianjie.settings import Settings
 from models.completions import completion_lookups, store_completions
 from models.db import session_for
 from models.domain import Quarter
@@ -172,20 +174,34 @@ def offer_makeups(
     }
 
 
+def dropped_files(config: Settings) -> list[Path]:
+    """The spreadsheets waiting in the drop folder, oldest first."""
+    if config.drop_dir is None:
+        raise LianjieInputError("name the completion files, or set LIANJIE_DROP_DIR to a folder")
+    found = [p for p in config.drop_dir.glob("*") if p.suffix.lower() in {".csv", ".xlsx"}]
+    log().info("%d file(s) in the drop folder %s", len(found), config.drop_dir)
+    return sorted(found, key=lambda p: (p.stat().st_mtime, p.name))
+
+
 @flow(name="collect-completions", log_prints=True)
 def collect_completions(
-    files: list[str], quarter: str = "", as_of: date | None = None
+    files: list[str] | None = None, quarter: str = "", as_of: date | None = None
 ) -> CollectSummary:
     """Import completion files (sign-in sheets, online learning, exams) and book make-ups.
 
     Args:
-        files: Paths of .xlsx or .csv completion files on the machine that runs the flow.
+        files: Paths of .xlsx or .csv completion files on the machine that runs the flow; empty
+            means every file in the drop folder (LIANJIE_DROP_DIR), as the scheduled run does.
         quarter: The quarter the completions belong to, written YYYYQn; empty means the current one.
         as_of: The day the data is collected; make-up sessions come after it. Empty means today.
     """
     config = settings()
     period = parse_quarter(quarter, default=this_quarter(config))
-    paths = [existing_file(f, "completion file") for f in files]
+    # Files already imported are recognised by their content and change nothing.
+    paths = [existing_file(f, "completion file") for f in files or dropped_files(config)]
+    if not paths:
+        log().info("nothing to collect")
+        return CollectSummary(quarter=period.label, read=0, accepted=0, rejected=0, files=[])
     on = as_of or today(config)
     overrides = str(config.calendar_overrides) if config.calendar_overrides else None
     imported = [import_completions(config.db_url, period.label, str(p)) for p in paths]

@@ -30,7 +30,11 @@ def serve_all() -> None:
             schedules=[Cron("0 8 * * *", timezone=ZONE)],
             concurrency_limit=1,
         ),
-        collect_completions.to_deployment(name="collect-completions", concurrency_limit=1),
+        collect_completions.to_deployment(
+            name="collect-completions",
+            schedules=[Cron("30 7 * * *", timezone=ZONE)],
+            concurrency_limit=1,
+        ),
         accountability_reports.to_deployment(
             name="accountability-reports",
             schedules=[Cron("0 9 5 1,4,7,10 *", timezone=ZONE)],

@@ -23,6 +23,7 @@ class Settings(BaseSettings):
     policy: Path | None = None
     roster: str | None = None  # the HR export (a path or database URL) a scheduled cycle reads
     calendar_overrides: Path | None = None
+    drop_dir: Path | None = None  # completion files put here are collected by the schedule
     smtp_url: SecretStr | None = None
     smtp_from: str = "lianjie@localhost"
     sms_url: SecretStr | None = None

@@ -174,6 +174,24 @@ class TestMakeups:
         assert all(makeup.code in m.body for m in invitations)
 
 
+class TestDropFolder:
+    def test_spreadsheets_in_the_drop_folder_oldest_first(self, tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+        """The scheduled collection takes the drop folder's .csv and .xlsx files, oldest first."""
+        import os
+
+        from flows.collect import dropped_files
+        from lianjie.settings import Settings
+
+        folder = tmp_path / "drop"
+        folder.mkdir()
+        for age, name in enumerate(["b.csv", "a.xlsx", "notes.txt"]):
+            (folder / name).write_text("x")
+            os.utime(folder / name, (1_000_000 - age, 1_000_000 - age))
+        monkeypatch.setenv("LIANJIE_DROP_DIR", str(folder))
+        assert ["a.xlsx", "b.csv"] == [p.name for p in dropped_files(Settings())]
+
+
 class TestCollect:
     def test_a_top_leader_in_a_joint_session_completes_their_own_programme(
         self, db_url: str, tmp_path: Path

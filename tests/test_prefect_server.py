@@ -26,9 +26,7 @@ PREFECT = str(Path(sys.executable).with_name("prefect"))
 def prefect_server(tmp_path: Path) -> Iterator[dict[str, str]]:
     """A Prefect server on a free loopback port with its own home; yields the environment."""
     port = free_port()
-    env = {
-        k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")
-    } | {
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")} | {
         "PREFECT_HOME": str(tmp_path / "prefect"),
         "PREFECT_API_URL": f"http://127.0.0.1:{port}/api",
         "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
@@ -36,8 +34,12 @@ def prefect_server(tmp_path: Path) -> Iterator[dict[str, str]]:
         "PREFECT_WORKER_PREFETCH_SECONDS": "5",
     }
     log = (tmp_path / "server.log").open("w")
-    server = subprocess.Popen([PREFECT, "server", "start", "--host", "127.0.0.1", "--port",
-                               str(port)], env=env, stdout=log, stderr=subprocess.STDOUT)
+    server = subprocess.Popen(
+        [PREFECT, "server", "start", "--host", "127.0.0.1", "--port", str(port)],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     try:
         deadline = time.monotonic() + 120
         while True:
@@ -56,8 +58,9 @@ def prefect_server(tmp_path: Path) -> Iterator[dict[str, str]]:
 
 
 def run(env: dict[str, str], *command: str) -> str:
-    result = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True,
-                            timeout=300, check=False)
+    result = subprocess.run(
+        command, env=env, cwd=ROOT, capture_output=True, text=True, timeout=300, check=False
+    )
     assert 0 == result.returncode, result.stdout[-2000:] + result.stderr[-2000:]
     return result.stdout
 
@@ -70,8 +73,9 @@ async def start_and_wait(env: dict[str, str], parameters: dict[str, object]) -> 
     with temporary_settings({PREFECT_API_URL: env["PREFECT_API_URL"]}):
         async with get_client() as client:
             deployment = await client.read_deployment_by_name("quarterly-cycle/quarterly-cycle")
-            run_ = await client.create_flow_run_from_deployment(deployment.id,
-                                                                parameters=parameters)
+            run_ = await client.create_flow_run_from_deployment(
+                deployment.id, parameters=parameters
+            )
             deadline = time.monotonic() + 300
             while time.monotonic() < deadline:
                 run_ = await client.read_flow_run(run_.id)
@@ -84,8 +88,9 @@ async def start_and_wait(env: dict[str, str], parameters: dict[str, object]) -> 
 
 
 @pytest.mark.slow
-def test_deploy_run_through_the_api_on_a_worker(prefect_server: dict[str, str],
-                                                tmp_path: Path) -> None:
+def test_deploy_run_through_the_api_on_a_worker(
+    prefect_server: dict[str, str], tmp_path: Path
+) -> None:
     """Deployments deploy from prefect.yaml; a worker runs a cycle the API started."""
     env = prefect_server | {
         "LIANJIE_DATA_DIR": str(tmp_path / "data"),
@@ -93,16 +98,27 @@ def test_deploy_run_through_the_api_on_a_worker(prefect_server: dict[str, str],
     }
     run(env, PREFECT, "work-pool", "create", "lianjie", "--type", "process")
     deployed = run(env, PREFECT, "--no-prompt", "deploy", "--all")
-    for name in ("quarterly-cycle", "daily-dispatch", "collect-completions",
-                 "accountability-reports"):
+    for name in (
+        "quarterly-cycle",
+        "daily-dispatch",
+        "collect-completions",
+        "accountability-reports",
+    ):
         assert name in deployed
-    roster = write_csv(tmp_path / "roster.csv", HEADER,
-                       with_mistakes(roster_rows(2, 20, date(2026, 10, 1))))
-    worker = subprocess.Popen([PREFECT, "worker", "start", "--pool", "lianjie"], env=env,
-                              cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    roster = write_csv(
+        tmp_path / "roster.csv", HEADER, with_mistakes(roster_rows(2, 20, date(2026, 10, 1)))
+    )
+    worker = subprocess.Popen(
+        [PREFECT, "worker", "start", "--pool", "lianjie"],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
-        state, keys = asyncio.run(start_and_wait(env, {
-            "quarter": "2026Q4", "roster": str(roster), "as_of": "2026-10-01"}))
+        state, keys = asyncio.run(
+            start_and_wait(env, {"quarter": "2026Q4", "roster": str(roster), "as_of": "2026-10-01"})
+        )
         assert "COMPLETED" == state
         assert {"cycle-2026q4", "roster-rejects-2026q4"} <= set(keys.split(","))
 
