@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any, TypeVar
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
 
 from intake.read import Table
 from intake.values import Cell, text
 from lianjie.exceptions import UnreadableFileError
+from models.domain import Reject
 
 T = TypeVar("T")
+R = TypeVar("R")
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +53,21 @@ def match_columns(
             names = " or ".join(sorted(group))
             raise UnreadableFileError(f"{table.source}: needs a column {names}")
     return Columns(index, unknown)
+
+
+@dataclass
+class ImportResult(Generic[R]):
+    """What a file gave: the records accepted, the rows rejected and the unknown columns.
+
+    Nothing is lost: `read` always equals accepted plus rejected.
+    """
+
+    source: str
+    sha256: str
+    read: int
+    accepted: list[R] = field(default_factory=list)
+    rejects: list[Reject] = field(default_factory=list)
+    unknown_columns: list[str] = field(default_factory=list)
 
 
 class BadValue(Exception):

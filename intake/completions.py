@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
-from intake.columns import BadValue, checked, match_columns, required_text
+from intake.columns import BadValue, ImportResult, checked, match_columns, required_text
 from intake.read import Table
 from intake.values import COMPLETION_STATUSES, Cell, parse_choice, parse_date, parse_number, text
 from models.domain import CompletionStatus, Reject
@@ -36,14 +36,7 @@ class CompletionRecord:
     hours: float | None
 
 
-@dataclass
-class CompletionResult:
-    source: str
-    sha256: str
-    read: int
-    accepted: list[CompletionRecord] = field(default_factory=list)
-    rejects: list[Reject] = field(default_factory=list)
-    unknown_columns: list[str] = field(default_factory=list)
+CompletionResult = ImportResult[CompletionRecord]
 
 
 def parse_completions(

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
-from intake.columns import BadValue, checked, match_columns, required_text
+from intake.columns import BadValue, ImportResult, checked, match_columns, required_text
 from intake.read import Table
 from intake.values import (
     DISCIPLINE_STATUSES,
@@ -45,16 +43,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
 REQUIRED = {"employee_id", "name", "unit_code", "unit_name", "post"}
 
 
-@dataclass
-class RosterResult:
-    """What a roster gave: the cadres accepted, the rows rejected and the unknown columns."""
-
-    source: str
-    sha256: str
-    read: int
-    accepted: list[CadreRecord] = field(default_factory=list)
-    rejects: list[Reject] = field(default_factory=list)
-    unknown_columns: list[str] = field(default_factory=list)
+RosterResult = ImportResult[CadreRecord]
 
 
 def parse_roster(table: Table) -> RosterResult:

@@ -96,12 +96,18 @@ def plan_sessions(
                     sessions.append(target)
                     open_sessions.append(target)
                     plan.new_sessions.append(target)
-                target.enrolled.add(person)
-                busy[person].add(target.held_on)
-                plan.enrolments.append((target.code, person))
+                _seat(plan, target, person, busy)
                 if target.free == 0:
                     open_sessions.remove(target)
     return plan
+
+
+def _seat(
+    plan: SchedulePlan, session: SessionPlan, person: str, busy: dict[str, set[date]]
+) -> None:
+    session.enrolled.add(person)
+    busy[person].add(session.held_on)
+    plan.enrolments.append((session.code, person))
 
 
 def _round_windows(days: list[date], rounds: int) -> list[list[date]]:
@@ -198,9 +204,7 @@ def plan_makeups(
                 mine.append(target)
                 coming.append(target)
                 plan.new_sessions.append(target)
-            target.enrolled.add(person)
-            busy[person].add(target.held_on)
-            plan.enrolments.append((target.code, person))
+            _seat(plan, target, person, busy)
     return plan
 
 

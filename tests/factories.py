@@ -7,25 +7,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from lianjie.synthetic import HEADER
 from models.domain import CadreRecord, DisciplineStatus, LeadershipRole, Rank
 
-ROSTER_HEADER = [
-    "工号",
-    "姓名",
-    "单位编码",
-    "单位名称",
-    "职务",
-    "职级",
-    "班子职务",
-    "分管单位",
-    "政治面貌",
-    "任现职时间",
-    "是否后备干部",
-    "纪律状况",
-    "处分/函询时间",
-    "手机",
-    "邮箱",
-]
+ROSTER_HEADER = [h for h in HEADER if h != "上级单位编码"]  # a roster without the unit tree
 
 
 def cadre(**overrides: Any) -> CadreRecord:

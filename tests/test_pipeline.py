@@ -175,8 +175,9 @@ class TestMakeups:
 
 
 class TestDropFolder:
-    def test_spreadsheets_in_the_drop_folder_oldest_first(self, tmp_path: Path,
-                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    def test_spreadsheets_in_the_drop_folder_oldest_first(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
         """The scheduled collection takes the drop folder's .csv and .xlsx files, oldest first."""
         import os
 
