@@ -81,7 +81,10 @@ def quarter(size: int, *, full: bool) -> dict[str, object]:
     write_csv(
         work / "roster.csv", HEADER, roster_rows(size // UNIT_SIZE, UNIT_SIZE, date(2026, 10, 1))
     )
-    results: dict[str, object] = {name: stage(name, work) for name in CYCLE}
+    results: dict[str, object] = {}
+    for name in CYCLE:
+        results[name] = stage(name, work)
+        save_progress(size, results)
     messages = results["messages"]["output"]["counts"]["messages"]  # type: ignore[index]
     results["floor_data"] = measured(
         sys.executable, "-m", "bench.floors", "data", str(work), str(messages)
@@ -90,10 +93,16 @@ def quarter(size: int, *, full: bool) -> dict[str, object]:
         completions_file(work, 3 * size)
         for name in ("completions", "dispatch", "reports"):
             results[name] = stage(name, work)
+            save_progress(size, results)
         results["floor_render"] = measured(
             sys.executable, "-m", "bench.floors", "render", str(work)
         )
     return results
+
+
+def save_progress(size: int, results: dict[str, object]) -> None:
+    """Keep what has been measured so far, so that a failure later loses nothing."""
+    (OUT / f"progress-{size}.json").write_text(json.dumps(results, indent=1, ensure_ascii=False))
 
 
 def startup(size: int = UNIT_SIZE) -> dict[str, object]:

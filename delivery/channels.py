@@ -13,7 +13,11 @@ import ssl
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
-from email.message import EmailMessage
+from email.header import Header
+from email.message import Message
+from email.mime.application import MIMEApplication
+from email.mime.multipart import MIMEMultipart
+from email.mime.text import MIMEText
 from email.utils import formatdate
 from pathlib import Path
 from types import TracebackType
@@ -48,21 +52,25 @@ def message_id(send_key: str) -> str:
     return f"<{hashlib.sha256(send_key.encode()).hexdigest()[:32]}@lianjie>"
 
 
-def compose_email(message: Outgoing, sender: str) -> EmailMessage:
-    email = EmailMessage()
+def compose_email(message: Outgoing, sender: str) -> Message:
+    """A UTF-8 e-mail with its PDF attached, if any.
+
+    Built with the classic MIME classes: the modern EmailMessage API parses and refolds every
+    header it is given, which made composing cost more than sending.
+    """
+    text = MIMEText(message.body, "plain", "utf-8")
+    email: Message = text
+    if message.attachment is not None:
+        email = MIMEMultipart()
+        email.attach(text)
+        attachment = MIMEApplication(message.attachment.read_bytes(), "pdf")
+        attachment.add_header("Content-Disposition", "attachment", filename=message.attachment.name)
+        email.attach(attachment)
     email["From"] = sender
     email["To"] = message.address
-    email["Subject"] = message.subject
+    email["Subject"] = Header(message.subject, "utf-8").encode()
     email["Date"] = formatdate(localtime=True)
     email["Message-ID"] = message_id(message.send_key)
-    email.set_content(message.body)
-    if message.attachment is not None:
-        email.add_attachment(
-            message.attachment.read_bytes(),
-            maintype="application",
-            subtype="pdf",
-            filename=message.attachment.name,
-        )
     return email
 
 

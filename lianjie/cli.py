@@ -12,6 +12,7 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 from pydantic import BaseModel, ValidationError
+from sqlalchemy.exc import OperationalError
 
 from lianjie.exceptions import LianjieInputError
 
@@ -82,6 +83,15 @@ def run(action: Callable[[], T]) -> T:
         raise fail(f"bad setting: {problems}") from None
     except KeyboardInterrupt:
         raise fail("interrupted", 130) from None
+    except OperationalError as error:
+        from flows.common import settings
+        from models.db import redacted_url
+
+        first_line = str(error.orig).strip().splitlines()[0] if error.orig else type(error).__name__
+        raise fail(
+            f"the database {redacted_url(settings().db_url)} cannot be used: {first_line}",
+            EXIT_FAILURE,
+        ) from None
     except Exception as error:
         if os.environ.get("LIANJIE_DEBUG"):
             raise

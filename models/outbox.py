@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
+from functools import cache
 from typing import Any
 
-from sqlalchemy import or_, update
+from sqlalchemy import Table, Update, bindparam, or_, update
 from sqlmodel import Session, col, select
 
 from models.db import insert_new
@@ -67,40 +68,73 @@ def due_message_ids(*, session: Session, on: date, now: datetime, channel: str) 
 
 def claim(*, session: Session, message_id: int, now: datetime) -> Message | None:
     """Take a message for sending; None when another dispatch has it or it was sent meanwhile."""
-    stale = now - CLAIM_TIMEOUT
-    result = session.execute(
-        update(Message)
-        .where(col(Message.id) == message_id)
-        .where(
-            or_(
-                col(Message.status).in_(PENDING),
-                (col(Message.status) == "sending") & (col(Message.next_attempt_at) <= stale),
-            )
-        )
-        .values(status="sending", next_attempt_at=now, attempts=col(Message.attempts) + 1)
-    )
+    # One statement takes the message and returns it, committed before anything is sent.
+    row = session.execute(
+        _claim_statement(), {"message_id": message_id, "now": now, "stale": now - CLAIM_TIMEOUT}
+    ).one_or_none()
     session.commit()
-    if not result.rowcount:  # type: ignore[attr-defined]
-        return None
-    return session.get(Message, message_id, populate_existing=True)
+    return Message.model_validate(row._mapping) if row is not None else None
 
 
 def mark_sent(*, session: Session, message: Message, now: datetime) -> None:
-    message.status, message.sent_at, message.last_error = "sent", now, None
-    session.add(message)
-    session.commit()
+    """Record that the channel accepted the message; committed at once."""
+    _set(session, message, status="sent", sent_at=now, last_error=None)
 
 
 def mark_failed(*, session: Session, message: Message, error: str, now: datetime) -> None:
     """Keep the error; retry later with back-off, or give up after MAX_ATTEMPTS."""
-    message.last_error = error
     if message.attempts >= MAX_ATTEMPTS:
-        message.status, message.next_attempt_at = "failed", None
+        _set(session, message, status="failed", next_attempt_at=None, last_error=error)
     else:
-        message.status = "retrying"
-        message.next_attempt_at = now + FIRST_RETRY * 2 ** (message.attempts - 1)
-    session.add(message)
+        retry_at = now + FIRST_RETRY * 2 ** (message.attempts - 1)
+        _set(session, message, status="retrying", next_attempt_at=retry_at, last_error=error)
+
+
+def _set(session: Session, message: Message, **values: object) -> None:
+    session.execute(_update_statement(), {"message_id": message.id, **_defaults(), **values})
     session.commit()
+
+
+def _defaults() -> dict[str, object]:
+    return {"sent_at": None, "next_attempt_at": None}
+
+
+# Dispatch runs these once per message: built once, executed with parameters, they cost a
+# fraction of composing the same statement anew each time.
+@cache
+def _claim_statement() -> Update:
+    table = _table()
+    return (
+        update(table)
+        .where(table.c.id == bindparam("message_id"))
+        .where(
+            or_(
+                table.c.status.in_(PENDING),
+                (table.c.status == "sending") & (table.c.next_attempt_at <= bindparam("stale")),
+            )
+        )
+        .values(status="sending", next_attempt_at=bindparam("now"), attempts=table.c.attempts + 1)
+        .returning(*table.c)
+    )
+
+
+@cache
+def _update_statement() -> Update:
+    table = _table()
+    return (
+        update(table)
+        .where(table.c.id == bindparam("message_id"))
+        .values(
+            status=bindparam("status"),
+            sent_at=bindparam("sent_at"),
+            next_attempt_at=bindparam("next_attempt_at"),
+            last_error=bindparam("last_error"),
+        )
+    )
+
+
+def _table() -> Table:
+    return Message.__table__  # type: ignore[attr-defined, no-any-return]
 
 
 def quarter_messages(*, session: Session, quarter: str) -> list[Message]:

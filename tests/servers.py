@@ -18,15 +18,16 @@ from aiosmtpd.controller import Controller
 
 
 class _Inbox:
-    def __init__(self, delay: float) -> None:
+    def __init__(self, delay: float, reply: str) -> None:
         self.messages: list[Message] = []
-        self.delay = delay
+        self.delay, self.reply = delay, reply
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         if self.delay:  # a slow server, so that a test can kill a sender between two messages
             await asyncio.sleep(self.delay)
-        self.messages.append(message_from_bytes(envelope.content, policy=default))
-        return "250 OK"
+        if self.reply.startswith("250"):
+            self.messages.append(message_from_bytes(envelope.content, policy=default))
+        return self.reply
 
 
 def _authenticator(user: str, password: str) -> Any:
@@ -50,13 +51,14 @@ def free_port() -> int:
 
 @contextmanager
 def smtp_server(
-    delay: float = 0.0, login: tuple[str, str] | None = None
+    delay: float = 0.0, login: tuple[str, str] | None = None, reply: str = "250 OK"
 ) -> Iterator[tuple[str, list[Message]]]:
     """An SMTP server on a free loopback port; yields its URL and the messages it accepted.
 
-    With `login`, the server requires AUTH LOGIN/PLAIN with that user and password.
+    With `login`, the server requires AUTH LOGIN/PLAIN with that user and password; `reply` is
+    what it answers to each message (a 4xx or 5xx refuses them all).
     """
-    inbox = _Inbox(delay)
+    inbox = _Inbox(delay, reply)
     port = free_port()
     options: dict[str, Any] = {}
     if login:

@@ -48,6 +48,23 @@ class TestBadInput:
         assert result.stderr.strip()
 
 
+class TestDatabaseDown:
+    def test_unreachable_database_is_one_clear_line(self, tmp_path: Path) -> None:
+        """A database that does not answer: exit 1, one message, no password, no traceback."""
+        env_url = "postgresql+psycopg://clerk:hunter2@127.0.0.1:1/lianjie"
+        result = subprocess.run(
+            [sys.executable, "-m", "lianjie.cli", "export", "--quarter", "2026Q4", "tracks"],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+            env=os.environ | {"LIANJIE_DATABASE_URL": env_url},
+        )
+        assert 1 == result.returncode
+        assert "cannot be used" in result.stderr and "127.0.0.1" in result.stderr
+        assert "hunter2" not in result.stderr and "Traceback" not in result.stderr
+
+
 @pytest.mark.slow
 class TestWholeQuarter:
     def test_demo_runs_a_quarter_end_to_end_and_again_changes_nothing(

@@ -73,3 +73,45 @@ def test_killed_dispatch_delivers_everything_once(
     duplicated = [key for key, count in ids.items() if count > 1]
     assert len(duplicated) <= 1
     assert all(count <= 2 for count in ids.values())
+
+
+@pytest.mark.slow
+def test_two_dispatches_at_once_send_each_message_once(db_url: str, tmp_path: Path) -> None:
+    """Two dispatch processes started together share the work; no message goes twice."""
+    run_cycle(db_url, write_city(tmp_path), tmp_path / "cards")
+    with session_for(db_url) as session:
+        due = len(
+            session.exec(
+                select(Message).where(Message.channel == "email", Message.due_on <= AS_OF)
+            ).all()
+        )
+    with smtp_server(delay=0.005) as (url, inbox):
+        env = os.environ | {"LIANJIE_SMTP_URL": url}
+        senders = [
+            subprocess.Popen([sys.executable, "-c", DISPATCH, db_url, AS_OF.isoformat()], env=env)
+            for _ in range(2)
+        ]
+        assert [0, 0] == [sender.wait(timeout=300) for sender in senders]
+        ids = Counter(message["Message-ID"] for message in inbox)
+    assert due == len(ids)
+    assert [] == [key for key, count in ids.items() if count > 1]
+
+
+def test_smtp_rejection_keeps_the_message_for_later(
+    db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A server answering 5xx to every message: nothing is marked sent, errors are kept."""
+    from tests.servers import smtp_server as server
+
+    run_cycle(db_url, write_city(tmp_path), tmp_path / "cards")
+    with server(reply="554 5.7.1 rejected") as (url, inbox):
+        monkeypatch.setenv("LIANJIE_SMTP_URL", url)
+        result = dispatch.send_due.fn(db_url, "email", AS_OF, False)
+    assert 0 == result["sent"] and result["failed"] > 0
+    with session_for(db_url) as session:
+        kept = session.exec(
+            select(Message).where(Message.channel == "email", Message.due_on <= AS_OF)
+        ).all()
+    assert {"retrying"} == {m.status for m in kept}
+    assert all("554" in (m.last_error or "") for m in kept)
+    assert [] == inbox
