@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
 from datetime import date, timedelta
+from itertools import chain
 from pathlib import Path
 
 from prefect import task
@@ -12,7 +14,7 @@ from sqlmodel import select
 from flows.common import as_plan, log, quarter_policy
 from models.db import session_for
 from models.domain import Quarter
-from models.education import quarter_tracks, stored_sessions
+from models.education import StoredSession, quarter_tracks, stored_sessions
 from models.outbox import add_messages
 from models.roster import as_record, quarter_cadres
 from models.tables import Message
@@ -25,7 +27,8 @@ from policy.reminders import (
     plan_session_messages,
     reminder_due_on,
 )
-from reports.messages import card_key, outbox_row
+from policy.schedule import SessionPlan
+from reports.messages import Composer, card_key
 from reports.render import RenderJob, labels, render_many, safe_file_name
 
 # Reminders are owned by the quarter their due date falls in, so look a little past its end.
@@ -80,42 +83,38 @@ def plan_messages(
             window=(period.starts_on, period.ends_on),
             as_of=as_of,
         )
-        enrolled = [
-            (as_plan(s), people[who])
-            for s in stored_sessions(session=session, quarter=quarter)
-            for who in sorted(s.enrolled)
-            if who in people
-        ]
         session_messages = plan_session_messages(
-            enrolments=enrolled, calendar=calendar, rules=policy.reminders, as_of=as_of
+            enrolments=enrolments_of(stored_sessions(session=session, quarter=quarter), people),
+            calendar=calendar,
+            rules=policy.reminders,
+            as_of=as_of,
         )
         known = set(session.exec(select(Message.send_key).where(Message.quarter == quarter)))
-        planned = [m for m in holiday_messages + session_messages if m.send_key not in known]
         holidays = {
             card_key(m.holiday.key, m.holiday.first_day.isoformat()): m.holiday
-            for m in planned
-            if m.holiday is not None
+            for m in holiday_messages
+            if m.holiday is not None and m.send_key not in known
         }
-        cards = render_cards(list(holidays.values()), lang, organisation, Path(cards_dir))
-        programmes = {
-            p.code: (p.name_zh if lang == "zh" else p.name_en, p.duration_minutes)
-            for p in policy.programmes
-        }
-        added = add_messages(
-            session=session,
-            rows=(
-                outbox_row(
-                    m,
-                    quarter=quarter,
-                    lang=lang,
-                    organisation=organisation,
-                    programmes=programmes,
-                    cards=cards,
-                )
-                for m in planned
-            ),
+        composer = Composer(
+            quarter=quarter,
+            lang=lang,
+            organisation=organisation,
+            programmes={
+                p.code: (p.name_zh if lang == "zh" else p.name_en, p.duration_minutes)
+                for p in policy.programmes
+            },
+            cards=render_cards(list(holidays.values()), lang, organisation, Path(cards_dir)),
         )
-    counts = Counter(m.kind.value for m in planned)
+        counts: Counter[str] = Counter()
+
+        def new_rows() -> Iterator[dict[str, object]]:
+            # Streamed: a province's half a million messages are never all in memory at once.
+            for message in chain(holiday_messages, session_messages):
+                if message.send_key not in known:
+                    counts[message.kind.value] += 1
+                    yield composer.row(message)
+
+        added = add_messages(session=session, rows=new_rows())
     logger = log()
     for holiday in sorted(
         {m.holiday for m in holiday_messages if m.holiday}, key=lambda h: h.first_day
@@ -133,6 +132,17 @@ def plan_messages(
     return {
         kind: counts[kind] for kind in ("invitation", "session_reminder", "holiday_reminder")
     } | {"total_new": added}
+
+
+def enrolments_of(
+    stored: list[StoredSession], people: dict[str, Recipient]
+) -> Iterator[tuple[SessionPlan, Recipient]]:
+    """Each person enrolled in each session, with the session planned once, not per person."""
+    for stored_session in stored:
+        plan = as_plan(stored_session)
+        for who in sorted(stored_session.enrolled):
+            if who in people:
+                yield plan, people[who]
 
 
 def render_cards(

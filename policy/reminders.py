@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -101,19 +101,21 @@ def plan_session_messages(
     calendar: WorkingCalendar,
     rules: Reminders,
     as_of: date,
-) -> list[PlannedMessage]:
-    """An invitation now and a reminder the working day before, for each new enrolment."""
-    planned: list[PlannedMessage] = []
+) -> Iterator[PlannedMessage]:
+    """An invitation now and a reminder the working day before, for each enrolment."""
+    days_before: dict[date, date] = {}
     for session, person in enrolments:
-        day_before = calendar.shift_working_days(
-            session.held_on, -rules.session_reminder_working_days_before
-        )
+        if session.held_on not in days_before:
+            days_before[session.held_on] = calendar.shift_working_days(
+                session.held_on, -rules.session_reminder_working_days_before
+            )
+        day_before = days_before[session.held_on]
         for channel, address in person.addresses(rules.channels):
             for kind, due_on in (
                 (MessageKind.invitation, as_of),
                 (MessageKind.session_reminder, max(day_before, as_of)),
             ):
-                planned.append(
+                yield (
                     PlannedMessage(
                         send_key=f"{kind}:{session.code}:{person.employee_id}:{channel}",
                         kind=kind,
@@ -125,4 +127,3 @@ def plan_session_messages(
                         session=session,
                     )
                 )
-    return planned

@@ -23,55 +23,84 @@ def render_message(kind: str, lang: str, context: dict[str, Any]) -> tuple[str, 
     return subject, body
 
 
-def outbox_row(
-    planned: PlannedMessage,
-    *,
-    quarter: str,
-    lang: str,
-    organisation: str,
-    programmes: Mapping[str, tuple[str, int]],
-    cards: Mapping[str, Path],
-) -> dict[str, Any]:
-    """A planned message as an outbox row; `programmes` maps code → (name, minutes)."""
-    context: dict[str, Any] = {
-        "name": planned.recipient.name,
-        "organisation": organisation,
-        "pointed": planned.recipient.pointed,
-    }
-    attachment = None
-    if planned.holiday is not None:
-        holiday = planned.holiday
-        context |= {
-            "holiday": holiday.name_zh if lang == "zh" else holiday.name_en,
-            "start": holiday.first_day.isoformat(),
+# Stands for the recipient's name while a text is rendered once for everyone who gets it.
+NAME_SLOT = "\x00name\x00"
+
+
+class Composer:
+    """Outbox rows for planned messages, each distinct text rendered once.
+
+    Everything in a message but the recipient's name is shared by everyone invited to the same
+    session or reminded of the same holiday: render that once and put each name in, instead of
+    running the template half a million times for a province.
+    """
+
+    def __init__(
+        self,
+        *,
+        quarter: str,
+        lang: str,
+        organisation: str,
+        programmes: Mapping[str, tuple[str, int]],  # code → (name, minutes)
+        cards: Mapping[str, Path],  # holiday → its greeting card
+    ) -> None:
+        self.quarter, self.lang, self.organisation = quarter, lang, organisation
+        self.programmes, self.cards = programmes, cards
+        self._texts: dict[tuple[str, str, bool], tuple[str, str]] = {}
+
+    def row(self, planned: PlannedMessage) -> dict[str, Any]:
+        """A planned message as an outbox row."""
+        holiday, session = planned.holiday, planned.session
+        occasion = ""
+        if session is not None:
+            occasion = session.code
+        elif holiday is not None:
+            occasion = card_key(holiday.key, holiday.first_day.isoformat())
+        key = (planned.kind.value, occasion, planned.recipient.pointed)
+        if key not in self._texts:
+            self._texts[key] = render_message(planned.kind.value, self.lang, self._context(planned))
+        subject, body = (
+            text.replace(NAME_SLOT, planned.recipient.name) for text in self._texts[key]
+        )
+        attachment = self.cards.get(occasion) if holiday and planned.channel == "email" else None
+        return {
+            "send_key": planned.send_key,
+            "quarter": self.quarter,
+            "kind": planned.kind.value,
+            "channel": planned.channel.value,
+            "recipient": planned.address,
+            "employee_id": planned.recipient.employee_id,
+            "subject": subject,
+            "body": body,
+            "attachment": str(attachment) if attachment else None,
+            "due_on": planned.due_on,
+            "expires_on": planned.expires_on,
         }
-        if planned.channel == "email":
-            attachment = cards.get(card_key(holiday.key, holiday.first_day.isoformat()))
-    if planned.session is not None:
-        session = planned.session
-        name, minutes = programmes[session.programme_code]
-        context |= {
-            "programme": name,
-            "session_code": session.code,
-            "held_on": session.held_on.isoformat(),
-            "starts_at": session.starts_at.strftime("%H:%M"),
-            "ends_at": ends_at(session.starts_at, minutes).strftime("%H:%M"),
-            "venue": session.venue,
+
+    def _context(self, planned: PlannedMessage) -> dict[str, Any]:
+        context: dict[str, Any] = {
+            "name": NAME_SLOT,
+            "organisation": self.organisation,
+            "pointed": planned.recipient.pointed,
         }
-    subject, body = render_message(planned.kind.value, lang, context)
-    return {
-        "send_key": planned.send_key,
-        "quarter": quarter,
-        "kind": planned.kind.value,
-        "channel": planned.channel.value,
-        "recipient": planned.address,
-        "employee_id": planned.recipient.employee_id,
-        "subject": subject,
-        "body": body,
-        "attachment": str(attachment) if attachment else None,
-        "due_on": planned.due_on,
-        "expires_on": planned.expires_on,
-    }
+        if planned.holiday is not None:
+            holiday = planned.holiday
+            context |= {
+                "holiday": holiday.name_zh if self.lang == "zh" else holiday.name_en,
+                "start": holiday.first_day.isoformat(),
+            }
+        if planned.session is not None:
+            session = planned.session
+            name, minutes = self.programmes[session.programme_code]
+            context |= {
+                "programme": name,
+                "session_code": session.code,
+                "held_on": session.held_on.isoformat(),
+                "starts_at": session.starts_at.strftime("%H:%M"),
+                "ends_at": ends_at(session.starts_at, minutes).strftime("%H:%M"),
+                "venue": session.venue,
+            }
+        return context
 
 
 def card_key(holiday_key: str, first_day: str) -> str:
