@@ -80,8 +80,12 @@ def completions_file(work: Path, rows_wanted: int) -> int:
     return min(len(rows), rows_wanted)
 
 
-def quarter(size: int, *, full: bool) -> dict[str, object]:
-    """A quarter of `size` cadres: the cycle's stages, then (full) the rest of the quarter."""
+def quarter(size: int, *, full: bool, cycle_only: bool = False) -> dict[str, object]:
+    """A quarter of `size` cadres: the cycle's stages, then (full) the rest of the quarter.
+
+    With `cycle_only`, the later stages keep the figures measured last time.
+    """
+    earlier = reread(size) if cycle_only else {}
     work = OUT / str(size)
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
@@ -96,7 +100,14 @@ def quarter(size: int, *, full: bool) -> dict[str, object]:
     results["floor_data"] = measured(
         sys.executable, "-m", "bench.floors", "data", str(work), str(messages)
     )
-    if full:
+    if cycle_only:
+        results |= {k: v for k, v in earlier.items() if k not in results}
+        if full and "floor_render" not in results:
+            results["floor_render"] = measured(
+                sys.executable, "-m", "bench.floors", "render", str(work)
+            )
+        save_progress(size, results)
+    elif full:
         completions_file(work, 3 * size)
         for name in ("completions", "dispatch", "reports"):
             results[name] = stage(name, work)
@@ -104,6 +115,7 @@ def quarter(size: int, *, full: bool) -> dict[str, object]:
         results["floor_render"] = measured(
             sys.executable, "-m", "bench.floors", "render", str(work)
         )
+        save_progress(size, results)
     return results
 
 
@@ -220,7 +232,9 @@ def main() -> None:
     if args.report_only:
         measured_sizes = {str(s): reread(s) for s in sizes}
     else:
-        measured_sizes = {str(s): quarter(s, full=s == max(sizes)) for s in sizes}
+        measured_sizes = {
+            str(s): quarter(s, full=s == max(sizes), cycle_only=args.cycle_only) for s in sizes
+        }
     results: dict[str, object] = {
         "date": date.today().isoformat(),
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, "
