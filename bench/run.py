@@ -96,6 +96,7 @@ def quarter(size: int, *, full: bool, cycle_only: bool = False) -> dict[str, obj
     for name in CYCLE:
         results[name] = stage(name, work)
         save_progress(size, results)
+    results["pure"] = stage("pure", work)
     messages = results["messages"]["output"]["counts"]["messages"]  # type: ignore[index]
     results["floor_data"] = measured(
         sys.executable, "-m", "bench.floors", "data", str(work), str(messages)

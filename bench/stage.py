@@ -51,7 +51,46 @@ def run(stage: str, work: Path) -> dict[str, object]:
         jobs = prepare_reports.fn(db, QUARTER, None, "zh", str(work / "reports"), "示范市")
         rendered = render_chunk.fn([job for _, job in jobs])
         return {"pdfs": len(rendered), "pages": sum(r.pages for r in rendered)}
+    if stage == "pure":
+        return pure(work)
     raise SystemExit(f"unknown stage {stage}")
+
+
+def pure(work: Path) -> dict[str, object]:
+    """The domain logic alone, no database: parsing, classification, seating and planning."""
+    from intake.read import read_table
+    from intake.roster import parse_roster
+    from models.domain import Quarter
+    from policy.calendar import calendar_for
+    from policy.classify import classify_all
+    from policy.config import load_policy
+    from policy.schedule import plan_sessions, seat_demand
+
+    policy = load_policy().policy
+    timings: dict[str, object] = {}
+    started = time.perf_counter()
+    cadres = parse_roster(read_table(work / "roster.csv")).accepted
+    timings["read_and_validate_roster"] = time.perf_counter() - started
+    started = time.perf_counter()
+    assignments = classify_all(cadres, policy, AS_OF)
+    timings["classify"] = time.perf_counter() - started
+    tracks: dict[str, list[str]] = {}
+    for a in assignments:
+        tracks.setdefault(a.employee_id, []).append(a.track.value)
+    quarter = Quarter.parse(QUARTER)
+    started = time.perf_counter()
+    plan_sessions(
+        quarter=quarter,
+        programmes=[p for p in policy.programmes if not p.joint_with],
+        demand=seat_demand(tracks, policy),
+        existing=[],
+        days=calendar_for(quarter.starts_on, quarter.ends_on).working_days(
+            date(2026, 10, 12), quarter.ends_on
+        ),
+        rules=policy.sessions,
+    )
+    timings["seat_and_schedule"] = time.perf_counter() - started
+    return {"cadres": len(cadres), "assignments": len(assignments), **timings}
 
 
 if __name__ == "__main__":

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import calendar
+import re
 from collections.abc import Iterable
 from datetime import date
+from functools import lru_cache
 
 from models.domain import (
     CadreRecord,
@@ -14,6 +16,8 @@ from models.domain import (
     TrackAssignment,
 )
 from policy.config import Policy
+
+TRACK_ORDER = {track: position for position, track in enumerate(Track)}
 
 
 def classify(cadre: CadreRecord, policy: Policy, as_of: date) -> list[TrackAssignment]:
@@ -58,7 +62,7 @@ def classify_all(
 ) -> list[TrackAssignment]:
     """Classify a whole roster; the result is sorted so that row order never matters."""
     assignments = [a for cadre in cadres for a in classify(cadre, policy, as_of)]
-    return sorted(assignments, key=lambda a: (a.employee_id, list(Track).index(a.track)))
+    return sorted(assignments, key=lambda a: (a.employee_id, TRACK_ORDER[a.track]))
 
 
 def leading_reason(cadre: CadreRecord, policy: Policy) -> str | None:
@@ -108,7 +112,13 @@ def key_areas_of(name: str, policy: Policy) -> list[str]:
 
 
 def _matches(folded: str, patterns: list[str]) -> bool:
-    return any(pattern.casefold() in folded for pattern in patterns)
+    return _pattern(tuple(patterns)).search(folded) is not None
+
+
+@lru_cache(maxsize=256)
+def _pattern(patterns: tuple[str, ...]) -> re.Pattern[str]:
+    # One compiled alternation per pattern list: a province has 100,000 posts to match.
+    return re.compile("|".join(re.escape(p.casefold()) for p in patterns) or "(?!)")
 
 
 def months_before(day: date, months: int) -> date:
