@@ -224,6 +224,11 @@ def main() -> None:
     parser.add_argument("--sizes", default="10000,100000")
     parser.add_argument("--skip-startup", action="store_true")
     parser.add_argument(
+        "--cycle-only",
+        action="store_true",
+        help="measure the cycle's stages again; keep the later stages from last time",
+    )
+    parser.add_argument(
         "--report-only",
         action="store_true",
         help="write results from the stages measured last time (progress files)",
