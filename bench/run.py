@@ -168,19 +168,22 @@ def markdown(results: dict[str, object]) -> str:
     lines = [
         f"Measured {results['date']} on {results['machine']}.",
         "",
-        "| size | stage | wall s | CPU s | peak MiB | counts |",
-        "|---|---|---|---|---|---|",
+        "| size | stage | work s | process wall s | process CPU s | peak MiB | counts |",
+        "|---|---|---|---|---|---|---|",
     ]
     for size, stages in results["sizes"].items():  # type: ignore[attr-defined]
         for name, r in stages.items():
             counts = r["output"].get("counts", r["output"])
+            if isinstance(counts, dict):
+                counts = {k: round(v, 3) if isinstance(v, float) else v for k, v in counts.items()}
             lines.append(
-                f"| {size} | {name} | {r['wall']:.2f} | {r['cpu']:.2f} | "
+                f"| {size} | {name} | {r['work']:.2f} | {r['wall']:.2f} | {r['cpu']:.2f} | "
                 f"{r['peak_mib']:.0f} | {json.dumps(counts, ensure_ascii=False)} |"
             )
     for name, r in results.get("startup", {}).items():  # type: ignore[attr-defined]
         lines.append(
-            f"| 250 | startup: {name} | {r['wall']:.2f} | {r['cpu']:.2f} | {r['peak_mib']:.0f} | |"
+            f"| 250 | startup: {name} | {r['wall']:.2f} | {r['wall']:.2f} | {r['cpu']:.2f} | "
+            f"{r['peak_mib']:.0f} | |"
         )
     lines += ["", "Derived:", ""]
     lines += [f"- {key}: {value}" for key, value in results["derived"].items()]  # type: ignore[attr-defined]

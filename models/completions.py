@@ -22,10 +22,6 @@ def _slot(row: dict[str, Any]) -> Slot:
     return (row["employee_id"], row["programme_code"], row["session_code"] or "")
 
 
-def _stored_slot(completion: Completion) -> Slot:
-    return (completion.employee_id, completion.programme_code, completion.session_code or "")
-
-
 def store_completions(*, session: Session, quarter: str, rows: Iterable[dict[str, Any]]) -> int:
     """Insert a file's rows and mark every earlier row for the same person and slot superseded."""
     rows = list(rows)
@@ -33,21 +29,29 @@ def store_completions(*, session: Session, quarter: str, rows: Iterable[dict[str
     keys = {_slot(r) for r in rows}
     people = {k[0] for k in keys}
     current: dict[Slot, list[tuple[int, int, int]]] = {}
-    for completion in session.exec(
-        select(Completion).where(
-            Completion.quarter == quarter, col(Completion.superseded).is_(False)
+    # Plain columns, not ORM objects: a large organisation's quarter holds 300,000 rows.
+    table = Completion.__table__  # type: ignore[attr-defined]
+    for who, programme, session_code, import_id, row, identity in session.execute(
+        table.select()
+        .with_only_columns(
+            table.c.employee_id,
+            table.c.programme_code,
+            table.c.session_code,
+            table.c.import_id,
+            table.c.source_row,
+            table.c.id,
         )
+        .where(table.c.quarter == quarter, table.c.superseded.is_(False))
     ):
-        if completion.employee_id in people and _stored_slot(completion) in keys:
-            order = (completion.import_id, completion.source_row, completion.id or 0)
-            current.setdefault(_stored_slot(completion), []).append(order)
+        slot = (who, programme, session_code or "")
+        if who in people and slot in keys:
+            current.setdefault(slot, []).append((import_id, row, identity or 0))
     superseded = [
         {"completion_id": identity}
         for orders in current.values()
         for *_, identity in sorted(orders)[:-1]
     ]
     if superseded:
-        table = Completion.__table__  # type: ignore[attr-defined]
         session.execute(
             update(table).where(table.c.id == bindparam("completion_id")).values(superseded=True),
             superseded,
