@@ -10,7 +10,6 @@ from prefect import flow, task
 from pydantic import BaseModel
 
 from flows.common import (
-    RejectOut,
     artifact_key,
     as_plan,
     existing_file,
@@ -108,14 +107,7 @@ def import_completions(db_url: str, quarter: str, file: str) -> ImportSummary:
         len(result.accepted),
         len(result.rejects),
     )
-    return ImportSummary(
-        source=table.source,
-        read=result.read,
-        accepted=len(result.accepted),
-        rejected=len(result.rejects),
-        unknown_columns=result.unknown_columns,
-        rejects=[RejectOut.of(table.source, r) for r in result.rejects],
-    )
+    return ImportSummary.of(result)
 
 
 @task

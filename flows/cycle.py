@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from prefect import flow, task
 from pydantic import BaseModel
@@ -25,6 +26,7 @@ from flows.common import (
     today,
 )
 from flows.messages import plan_messages
+from intake.columns import ImportResult
 from intake.read import is_database_source, read_source
 from intake.roster import parse_roster
 from models.db import session_for, utcnow
@@ -63,6 +65,18 @@ class ImportSummary(BaseModel):
     already_imported: bool = False
     unknown_columns: list[str] = []
     rejects: list[RejectOut] = []
+
+    @classmethod
+    def of(cls, result: ImportResult[Any], *, already_imported: bool = False) -> ImportSummary:
+        return cls(
+            source=result.source,
+            read=result.read,
+            accepted=len(result.accepted),
+            rejected=len(result.rejects),
+            already_imported=already_imported,
+            unknown_columns=result.unknown_columns,
+            rejects=[RejectOut.of(result.source, r) for r in result.rejects],
+        )
 
 
 class CycleSummary(BaseModel):
@@ -166,15 +180,7 @@ def import_roster(
         len(result.accepted),
         len(result.rejects),
     )
-    return ImportSummary(
-        source=table.source,
-        read=result.read,
-        accepted=len(result.accepted),
-        rejected=len(result.rejects),
-        already_imported=earlier is not None,
-        unknown_columns=result.unknown_columns,
-        rejects=[RejectOut.of(table.source, r) for r in result.rejects],
-    )
+    return ImportSummary.of(result, already_imported=earlier is not None)
 
 
 @task
