@@ -117,8 +117,8 @@ class FileOutbox:
 class SmtpChannel:
     """E-mail over SMTP (`smtp://user:pass@host:587?starttls=1` or `smtps://…`); one connection."""
 
-    def __init__(self, url: str, sender: str) -> None:
-        self.url, self.sender = url, sender
+    def __init__(self, url: str, sender: str, *, timeout: float = TIMEOUT_SECONDS) -> None:
+        self.url, self.sender, self.timeout = url, sender, timeout
         self._connection: smtplib.SMTP | None = None
 
     def _connect(self) -> smtplib.SMTP:
@@ -128,10 +128,10 @@ class SmtpChannel:
         try:
             if parts.scheme == "smtps":
                 connection: smtplib.SMTP = smtplib.SMTP_SSL(
-                    host, port or 465, timeout=TIMEOUT_SECONDS, context=ssl.create_default_context()
+                    host, port or 465, timeout=self.timeout, context=ssl.create_default_context()
                 )
             else:
-                connection = smtplib.SMTP(host, port or 25, timeout=TIMEOUT_SECONDS)
+                connection = smtplib.SMTP(host, port or 25, timeout=self.timeout)
                 if options.get("starttls", ["0"])[0] in {"1", "true", "yes"}:
                     connection.starttls(context=ssl.create_default_context())
             if parts.username:
@@ -202,6 +202,8 @@ def _describe(error: BaseException) -> str:
     # Exception texts from smtplib can echo the AUTH line; keep only the kind and the server's code.
     if isinstance(error, smtplib.SMTPResponseException):
         return f"{type(error).__name__} {error.smtp_code}"
+    if isinstance(error, TimeoutError | smtplib.SMTPServerDisconnected):
+        return f"{type(error).__name__} ({error})"  # "timed out", "Connection unexpectedly closed"
     return type(error).__name__ + (
         f" ({error.strerror})" if isinstance(error, OSError) and error.strerror else ""
     )

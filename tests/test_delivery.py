@@ -52,6 +52,19 @@ class TestSmtp:
             SmtpChannel(url, "lianjie@example.cn").send(outgoing())
         assert 1 == len(inbox)
 
+    def test_a_server_that_never_answers_times_out(self) -> None:
+        """A server that accepts the connection and then says nothing is a delivery error."""
+        import socket
+
+        with socket.socket() as silent:
+            silent.bind(("127.0.0.1", 0))
+            silent.listen()
+            port = silent.getsockname()[1]
+            channel = SmtpChannel(f"smtp://u:pw@127.0.0.1:{port}", "x@example.cn", timeout=0.5)
+            with pytest.raises(DeliveryError, match="Timeout|timed out") as raised:
+                channel.send(outgoing())
+        assert "pw" not in str(raised.value).replace("pw@", "")
+
     def test_refused_connection_is_a_delivery_error_without_secrets(self) -> None:
         """A server that is down gives an error that names the host but not the password."""
         channel = SmtpChannel("smtp://clerk:hunter2@127.0.0.1:1", "lianjie@example.cn")
