@@ -14,6 +14,7 @@ from flows.common import (
     as_plan,
     existing_file,
     log,
+    one_at_a_time,
     parse_quarter,
     publish_table,
     quarter_policy,
@@ -196,17 +197,18 @@ def collect_completions(
         return CollectSummary(quarter=period.label, read=0, accepted=0, rejected=0, files=[])
     on = as_of or today(config)
     overrides = str(config.calendar_overrides) if config.calendar_overrides else None
-    imported = [import_completions(config.db_url, period.label, str(p)) for p in paths]
-    makeups = offer_makeups(config.db_url, period.label, on, overrides)
-    plan_messages(
-        config.db_url,
-        period.label,
-        on,
-        config.lang.value,
-        config.organisation,
-        str(config.reports_dir / "cards"),
-        overrides,
-    )
+    with one_at_a_time(config.db_url, period.label):
+        imported = [import_completions(config.db_url, period.label, str(p)) for p in paths]
+        makeups = offer_makeups(config.db_url, period.label, on, overrides)
+        plan_messages(
+            config.db_url,
+            period.label,
+            on,
+            config.lang.value,
+            config.organisation,
+            str(config.reports_dir / "cards"),
+            overrides,
+        )
     summary = CollectSummary(
         quarter=period.label,
         files=imported,

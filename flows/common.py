@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from contextlib import AbstractContextManager
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,7 @@ from sqlmodel import Session
 
 from lianjie.exceptions import LianjieInputError
 from lianjie.settings import Settings
+from models.db import exclusive
 from models.domain import Quarter, Reject
 from models.education import StoredSession
 from models.tables import QuarterCycle
@@ -112,6 +114,15 @@ def session_row(plan: SessionPlan) -> dict[str, object]:
         "capacity": plan.capacity,
         "makeup": plan.makeup,
     }
+
+
+def one_at_a_time(db_url: str, quarter: str) -> AbstractContextManager[None]:
+    """The quarter's cycle and collections run one at a time; a second run waits its turn."""
+
+    def waiting() -> None:
+        log().info("another run is working on %s: waiting for it to finish", quarter)
+
+    return exclusive(db_url, f"quarter-{quarter}", waiting)
 
 
 def artifact_key(*parts: str) -> str:

@@ -17,6 +17,7 @@ from flows.common import (
     as_plan,
     existing_file,
     log,
+    one_at_a_time,
     parse_quarter,
     publish_table,
     quarter_policy,
@@ -302,18 +303,19 @@ def quarterly_cycle(
     overrides = str(config.calendar_overrides) if config.calendar_overrides else None
 
     policy_sha = load_policy(Path(policy_file) if policy_file else None).sha256
-    imported = import_roster(config.db_url, period.label, roster_source, policy_file, as_of)
-    tracks = classify_cadres(config.db_url, period.label, as_of)
-    sessions = schedule_sessions(config.db_url, period.label, as_of, overrides)
-    messages = plan_messages(
-        config.db_url,
-        period.label,
-        as_of,
-        language,
-        config.organisation,
-        str(config.reports_dir / "cards"),
-        overrides,
-    )
+    with one_at_a_time(config.db_url, period.label):
+        imported = import_roster(config.db_url, period.label, roster_source, policy_file, as_of)
+        tracks = classify_cadres(config.db_url, period.label, as_of)
+        sessions = schedule_sessions(config.db_url, period.label, as_of, overrides)
+        messages = plan_messages(
+            config.db_url,
+            period.label,
+            as_of,
+            language,
+            config.organisation,
+            str(config.reports_dir / "cards"),
+            overrides,
+        )
     summary = CycleSummary(
         quarter=period.label,
         as_of=as_of,

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+import fcntl
+import hashlib
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from functools import cache
@@ -11,7 +13,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlmodel import Session, SQLModel, create_engine
@@ -131,3 +133,44 @@ def chunked(rows: Iterable[dict[str, Any]], size: int) -> Iterator[list[dict[str
 def redacted_url(url: str) -> str:
     """A database URL fit to print: no password."""
     return make_url(url).render_as_string(hide_password=True)
+
+
+@contextmanager
+def exclusive(url: str, name: str, on_wait: Callable[[], None] = lambda: None) -> Iterator[None]:
+    """Hold a lock named `name` for this database, so that a second run of a flow waits.
+
+    PostgreSQL: an advisory lock on a connection of its own. SQLite: a file lock beside the
+    database file (SQLite serves one machine; several machines need PostgreSQL anyway).
+    `on_wait` is called once if another holder makes this one wait.
+    """
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "postgresql":
+        with engine_for(url).connect() as connection:
+            key = int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)
+            if not connection.execute(
+                text("SELECT pg_try_advisory_lock(:key)"), {"key": key}
+            ).scalar():
+                on_wait()
+                connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": key})
+            try:
+                yield
+            finally:
+                connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": key})
+                connection.commit()
+        return
+    database = parsed.database if parsed.database not in (None, "", ":memory:") else None
+    if database is None:
+        yield
+        return
+    path = Path(f"{database}.{hashlib.sha256(name.encode()).hexdigest()[:12]}.lock")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            on_wait()
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)

@@ -54,9 +54,17 @@ def policy() -> Policy:
 
 
 @pytest.fixture(scope="session")
-def prefect_harness(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
-    """One temporary Prefect server for the few whole-flow tests (it takes ~10 s to start)."""
-    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+def prefect_harness() -> Iterator[str]:
+    """One temporary Prefect server for the few whole-flow tests (it takes ~10 s to start).
+
+    Yields its API URL, so that `lianjie` subprocesses use the same server instead of each
+    starting one of its own.
+    """
+    from prefect.settings import (
+        PREFECT_API_URL,
+        PREFECT_FLOWS_HEARTBEAT_FREQUENCY,
+        temporary_settings,
+    )
     from prefect.testing.utilities import prefect_test_harness
 
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
@@ -67,4 +75,4 @@ def prefect_harness(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
             updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}
         ),
     ):
-        yield
+        yield str(PREFECT_API_URL.value())
