@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import contextlib
 import hashlib
+import http.client
 import json
 import os
 import re
@@ -191,7 +192,8 @@ class SmsGateway:
                 response.read()
         except urllib.error.HTTPError as error:
             raise DeliveryError(f"SMS gateway {redact(self.url)} answered {error.code}") from None
-        except (OSError, urllib.error.URLError) as error:
+        except (OSError, urllib.error.URLError, http.client.HTTPException) as error:
+            # HTTPException: the gateway answered something that is not HTTP at all.
             raise DeliveryError(f"SMS gateway {redact(self.url)}: {_describe(error)}") from None
 
     def close(self) -> None:

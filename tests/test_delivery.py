@@ -90,6 +90,26 @@ class TestSms:
         assert "s3cret" not in str(raised.value)
         assert [] == received
 
+    def test_garbage_instead_of_http_is_a_delivery_error(self) -> None:
+        """A gateway that answers bytes that are not HTTP fails the message, not the dispatch."""
+        import socket
+        import threading
+
+        with socket.socket() as server:
+            server.bind(("127.0.0.1", 0))
+            server.listen()
+
+            def answer() -> None:
+                connection, _ = server.accept()
+                with connection:
+                    connection.recv(65536)
+                    connection.sendall(b"\x00\xffgarbage\r\n\r\n")
+
+            threading.Thread(target=answer, daemon=True).start()
+            url = f"http://127.0.0.1:{server.getsockname()[1]}/send"
+            with pytest.raises(DeliveryError, match="SMS gateway"):
+                SmsGateway(url).send(Outgoing("k1", "13800138000", "", "x"))
+
 
 class TestFileOutbox:
     def test_writes_eml_and_json(self, tmp_path: Path) -> None:

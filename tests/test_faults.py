@@ -98,3 +98,67 @@ def test_two_cycles_of_one_quarter_at_once(
     assert len(once["cadre"]) == 180
     run_cycle(db_url, roster, tmp_path / "cards")
     assert once == state(db_url)
+
+
+def test_huge_cell_is_refused_with_one_message(tmp_path: Path) -> None:
+    """A CSV with a megabyte in one cell is a broken export: refused, naming the file."""
+    from intake.read import read_table
+    from lianjie.exceptions import UnreadableFileError
+    from tests.factories import roster_row, write_roster
+
+    path = write_roster(tmp_path / "huge.csv", [roster_row(1, 姓名="王" * 1_000_000)])
+    with pytest.raises(UnreadableFileError, match="huge.csv"):
+        read_table(path)
+
+
+@pytest.mark.slow
+def test_render_killed_leaves_no_half_written_pdf(db_url: str, tmp_path: Path) -> None:
+    """SIGKILL while reports render: every .pdf present is whole; a rerun completes them."""
+    from pypdf import PdfReader
+
+    run_cycle(db_url, write_city(tmp_path, units=6, per_unit=30), tmp_path / "cards")
+    out = tmp_path / "out"
+    render = (
+        "import sys; from flows.accountability import prepare_reports; "
+        "from reports.render import render_many; "
+        "jobs = prepare_reports.fn(sys.argv[1], '2026Q4', None, 'zh', sys.argv[2], 'x'); "
+        "render_many([job for _, job in jobs], processes=1)"
+    )
+    worker = subprocess.Popen([sys.executable, "-c", render, db_url, str(out)])
+    deadline = time.monotonic() + 120
+    while len(list(out.glob("*.pdf"))) < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    os.kill(worker.pid, signal.SIGKILL)
+    worker.wait()
+    done = list(out.glob("*.pdf"))
+    assert 2 <= len(done) < 8
+    for pdf in done:
+        assert len(PdfReader(pdf).pages) >= 1
+    subprocess.run([sys.executable, "-c", render, db_url, str(out)], check=True)
+    assert 8 == len(list(out.rglob("*.pdf")))
+
+
+def test_secrets_stay_out_of_logs_and_exports(
+    db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A failing SMTP server with a password in the URL: the password is in no log or export."""
+    import logging
+
+    from flows.dispatch import send_due
+    from lianjie.exports import Export, Format, messages, serialise
+    from models.db import session_for
+    from models.facts import load_quarter
+    from models.outbox import quarter_messages
+    from tests.pipeline import AS_OF
+
+    caplog.set_level(logging.DEBUG)
+    run_cycle(db_url, write_city(tmp_path), tmp_path / "cards")
+    monkeypatch.setenv("LIANJIE_SMTP_URL", "smtp://clerk:s3cr3t-pw@127.0.0.1:1")
+    assert send_due.fn(db_url, "email", AS_OF, False)["failed"] > 0
+    with session_for(db_url) as session:
+        data = load_quarter(session=session, quarter="2026Q4")
+        outbox = quarter_messages(session=session, quarter="2026Q4")
+    exported = serialise(Export.messages, messages(data, outbox, False), Format.csv)  # type: ignore[arg-type]
+    assert b"s3cr3t-pw" not in exported
+    assert "s3cr3t-pw" not in "\n".join(r.getMessage() for r in caplog.records)
+    assert b"127.0.0.1" in exported  # the error is there, naming the host
