@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 import json
@@ -65,6 +66,31 @@ class TestDatabaseDown:
         assert "hunter2" not in result.stderr and "Traceback" not in result.stderr
 
 
+def admonition_names(database: Path) -> set[str]:
+    import sqlite3
+
+    with sqlite3.connect(database) as connection:
+        return {
+            name
+            for (name,) in connection.execute(
+                "SELECT DISTINCT c.name FROM cadre c JOIN assignment a "
+                "ON a.employee_id = c.employee_id AND a.quarter = c.quarter "
+                "WHERE a.track = 'admonition'"
+            )
+        }
+
+
+async def artifact_text(api: str) -> str:
+    """Everything the Prefect UI's Artifacts page would show, as one string."""
+    from prefect.client.orchestration import get_client
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    with temporary_settings({PREFECT_API_URL: api}):
+        async with get_client() as client:
+            artifacts = await client.read_artifacts()
+    return "\n".join(f"{a.key} {a.description} {a.data}" for a in artifacts)
+
+
 @pytest.mark.slow
 class TestWholeQuarter:
     def test_demo_runs_a_quarter_end_to_end_and_again_changes_nothing(
@@ -96,6 +122,11 @@ class TestWholeQuarter:
         assert 0 == sum(d["sent"] for d in repeat["dispatches"])
         assert all(c["files"][0]["already_imported"] for c in repeat["collected"])
         assert sum(c["makeups"]["booked"] for c in summary["collected"]) > 0
+
+        admonished = admonition_names(out / "lianjie.db")
+        shown = asyncio.run(artifact_text(prefect_harness))
+        assert "cycle-2026q4" in shown and "reports-2026q4" in shown
+        assert admonished and not [name for name in admonished if name in shown]
 
         os.environ["LIANJIE_DATABASE_URL"] = f"sqlite:///{out / 'lianjie.db'}"
         for what in Export:
