@@ -7,7 +7,7 @@ from pathlib import Path
 from prefect import flow, task
 from prefect.artifacts import create_link_artifact
 from prefect.cache_policies import NONE
-from pydantic import BaseModel
+from pydantic import BaseModel, computed_field
 
 from flows.common import (
     artifact_key,
@@ -50,6 +50,12 @@ class ReportsSummary(BaseModel):
     quarter: str
     rendered: int
     reports: list[ReportOut]
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def pdfs(self) -> list[str]:
+        """The paths of the PDFs rendered."""
+        return [r.path for r in self.reports]
 
 
 @task(cache_policy=NONE)

@@ -7,9 +7,10 @@ from datetime import date
 from pathlib import Path
 
 from prefect import flow, task
-from pydantic import BaseModel
+from pydantic import BaseModel, computed_field
 
 from flows.common import (
+    RejectOut,
     artifact_key,
     as_plan,
     existing_file,
@@ -47,6 +48,12 @@ class CollectSummary(BaseModel):
     rejected: int
     files: list[ImportSummary]
     makeups: dict[str, int] = {}
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def rejects(self) -> list[RejectOut]:
+        """Every file's rejected rows, each naming its file."""
+        return [r for f in self.files for r in f.rejects]
 
 
 @task

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from prefect import flow, task
-from pydantic import BaseModel
+from pydantic import BaseModel, computed_field
 from sqlmodel import Session
 
 from flows.common import (
@@ -81,6 +81,9 @@ class ImportSummary(BaseModel):
 
 
 class CycleSummary(BaseModel):
+    """What a cycle did; the roster's counts and rejects also stand at the top, as the
+    command line's --json contract asks of every import."""
+
     quarter: str
     as_of: date
     policy_sha256: str
@@ -88,6 +91,26 @@ class CycleSummary(BaseModel):
     tracks: dict[str, int]
     sessions: dict[str, int]
     messages: dict[str, int]
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def read(self) -> int:
+        return self.roster.read
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def accepted(self) -> int:
+        return self.roster.accepted
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def rejected(self) -> int:
+        return self.roster.rejected
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def rejects(self) -> list[RejectOut]:
+        return self.roster.rejects
 
 
 def open_quarter(*, session: Session, quarter: str, as_of: date, loaded: LoadedPolicy) -> None:

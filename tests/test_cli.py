@@ -105,7 +105,10 @@ class TestWholeQuarter:
         summary = json.loads(first.stdout)
         roster = summary["cycle"]["roster"]
         assert (1203, 1200, 3) == (roster["read"], roster["accepted"], roster["rejected"])
-        assert 42 == summary["reports"]["rendered"]
+        assert 42 == summary["reports"]["rendered"] == len(summary["reports"]["pdfs"])
+        assert (1203, 3) == (summary["cycle"]["read"], summary["cycle"]["rejected"])
+        assert {"row", "column", "reason"} <= set(summary["cycle"]["rejects"][0])
+        assert all("rejects" in c for c in summary["collected"])
         sent = sum(d["sent"] for d in summary["dispatches"])
         assert sent > 1000
         files = list((out / "outbox").rglob("*.eml")) + list((out / "outbox").rglob("*.json"))
