@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -52,7 +52,7 @@ from models.roster import (
 from models.tables import QuarterCycle
 from policy.calendar import calendar_for
 from policy.classify import classify_all, key_areas_of
-from policy.config import LoadedPolicy, load_policy
+from policy.config import LoadedPolicy, Policy, load_policy
 from policy.schedule import plan_sessions, seat_demand
 
 
@@ -224,6 +224,12 @@ def classify_cadres(db_url: str, quarter: str, as_of: date) -> dict[str, int]:
     return {track.value: counts[track.value] for track in Track}
 
 
+def deadlines(policy: Policy, as_of: date) -> dict[str, date]:
+    """Pre-appointment education is due within the policy's days of appearing on the track."""
+    due = as_of + timedelta(days=policy.windows.newly_promoted_due_days)
+    return {p.code: due for p in policy.programmes_for(Track.newly_promoted)}
+
+
 @task
 def schedule_sessions(
     db_url: str, quarter: str, as_of: date, calendar_overrides: str | None
@@ -251,6 +257,7 @@ def schedule_sessions(
             existing=existing,
             days=calendar.working_days(first, period.ends_on),
             rules=rules.sessions,
+            deadlines=deadlines(rules, as_of),
         )
         store_schedule(
             session=session,

@@ -55,11 +55,13 @@ def plan_sessions(
     existing: Iterable[SessionPlan],
     days: list[date],
     rules: Sessions,
+    deadlines: Mapping[str, date] | None = None,
 ) -> SchedulePlan:
     """Enrol everyone a programme requires, reusing existing sessions and never moving them.
 
     `demand` maps a programme code to the people who must attend it; `days` are the working days
-    on which new sessions may be held, in order.
+    on which new sessions may be held, in order; `deadlines` holds a programme's sessions to days
+    up to a date (pre-appointment education is due within 30 days), when there are such days.
     """
     plan = SchedulePlan()
     sessions_by_programme: dict[str, list[SessionPlan]] = defaultdict(list)
@@ -78,7 +80,9 @@ def plan_sessions(
             for person in sorted(session.enrolled - wanted):
                 plan.withdrawals.append((session.code, person))
                 session.enrolled.discard(person)
-        windows = _round_windows(days, programme.sessions_per_quarter)
+        deadline = (deadlines or {}).get(programme.code)
+        in_time = [d for d in days if deadline is None or d <= deadline] or days
+        windows = _round_windows(in_time, programme.sessions_per_quarter)
         for round_no, window in enumerate(windows, start=1):
             in_round = [s for s in sessions if s.round_no == round_no]
             placed = set().union(*(s.enrolled for s in in_round)) if in_round else set()
