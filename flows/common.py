@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from prefect import get_run_logger
-from prefect.artifacts import create_markdown_artifact, create_table_artifact
+from prefect.artifacts import create_table_artifact
 from prefect.exceptions import MissingContextError
 from pydantic import BaseModel
 from sqlmodel import Session
@@ -134,7 +134,3 @@ def publish_table(key: str, rows: list[dict[str, Any]], description: str) -> Non
     """A table in the Prefect UI's Artifacts page (nothing when there is no row to show)."""
     if rows:
         create_table_artifact(key=key, table=rows, description=description)
-
-
-def publish_markdown(key: str, markdown: str, description: str) -> None:
-    create_markdown_artifact(key=key, markdown=markdown, description=description)

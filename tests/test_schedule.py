@@ -149,12 +149,19 @@ class TestMakeups:
 
 
 class TestDeadlines:
-    def test_pre_appointment_education_within_thirty_days(self, policy: Policy,
-                                                          days: list[date]) -> None:
+    def test_pre_appointment_education_within_thirty_days(
+        self, policy: Policy, days: list[date]
+    ) -> None:
         """Newly promoted cadres' sessions fall within the policy's 30 days."""
         due = date(2026, 11, 14)
-        result = plan_sessions(quarter=Q4, programmes=[policy.programme("NP")],
-                               demand={"NP": [f"E{n}" for n in range(300)]}, existing=[],
-                               days=days, rules=policy.sessions, deadlines={"NP": due})
+        result = plan_sessions(
+            quarter=Q4,
+            programmes=[policy.programme("NP")],
+            demand={"NP": [f"E{n}" for n in range(300)]},
+            existing=[],
+            days=days,
+            rules=policy.sessions,
+            deadlines={"NP": due},
+        )
         assert result.new_sessions
         assert all(s.held_on <= due for s in result.new_sessions)
