@@ -100,7 +100,7 @@ class TestUnitReport:
         assert f"第 {done.pages} 页，共 {done.pages} 页".replace(" ", "") in (
             reader.pages[-1].extract_text().replace(" ", "")
         )
-        assert "市委办公室" in reader.metadata.title
+        assert "党风廉政教育季度问责报告 · 市委办公室 · 2026Q4" == reader.metadata.title
         assert "领导班子" in reader.metadata.subject
         assert {"概况", "责任落实（一岗双责）", "分类施教情况"} <= bookmarks(reader.outline)
 
@@ -150,6 +150,7 @@ class TestSummary:
         assert rates == sorted(rates, reverse=True)
         assert 4 == len(rates)
         assert "'138001380'isnotamainlandmobilenumber" in text
+        assert "党风廉政教育季度汇总报告 · 2026Q4" == PdfReader(job.path).metadata.title
         assert "duplicateemployee_idE000006" in text
 
 
