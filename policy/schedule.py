@@ -42,9 +42,23 @@ class SchedulePlan:
     unplaced: list[tuple[str, str]] = field(default_factory=list)  # (programme, employee id)
 
 
-def session_code(quarter: Quarter, programme_code: str, number: int) -> str:
-    """A code short enough to write on a sign-in sheet, e.g. 26Q4-IO-03."""
-    return f"{quarter.year % 100:02d}Q{quarter.number}-{programme_code}-{number:02d}"
+def session_code(
+    quarter: Quarter, programme_code: str, number: int, *, makeup: bool = False
+) -> str:
+    """A code short enough to write on a sign-in sheet: 26Q4-IO-03, or 26Q4-IO-M01 for a make-up."""
+    prefix = "M" if makeup else ""
+    return f"{quarter.year % 100:02d}Q{quarter.number}-{programme_code}-{prefix}{number:02d}"
+
+
+def _occupancy(existing: Iterable[SessionPlan]) -> tuple[dict[str, set[date]], Counter[date]]:
+    """Who is already busy on which days, and how many sessions each day already has."""
+    busy: dict[str, set[date]] = defaultdict(set)
+    load: Counter[date] = Counter()
+    for session in existing:
+        load[session.held_on] += 1
+        for person in session.enrolled:
+            busy[person].add(session.held_on)
+    return busy, load
 
 
 def plan_sessions(
@@ -64,14 +78,11 @@ def plan_sessions(
     up to a date (pre-appointment education is due within 30 days), when there are such days.
     """
     plan = SchedulePlan()
+    existing = list(existing)
+    busy, load = _occupancy(existing)
     sessions_by_programme: dict[str, list[SessionPlan]] = defaultdict(list)
-    busy: dict[str, set[date]] = defaultdict(set)
-    load: Counter[date] = Counter()
     for session in existing:
         sessions_by_programme[session.programme_code].append(session)
-        load[session.held_on] += 1
-        for person in session.enrolled:
-            busy[person].add(session.held_on)
 
     for programme in sorted(programmes, key=lambda p: (-len(set(demand.get(p.code, ()))), p.code)):
         wanted = set(demand.get(programme.code, ()))
@@ -182,12 +193,7 @@ def plan_makeups(
     """
     plan = SchedulePlan()
     existing = list(existing)
-    busy: dict[str, set[date]] = defaultdict(set)
-    load: Counter[date] = Counter()
-    for session in existing:
-        load[session.held_on] += 1
-        for person in session.enrolled:
-            busy[person].add(session.held_on)
+    busy, load = _occupancy(existing)
     first = days[0] if days else date.max
     for programme in programmes:
         mine = [s for s in existing if s.programme_code == programme.code]
@@ -198,7 +204,7 @@ def plan_makeups(
             target = next((s for s in coming if s.free > 0 and s.held_on not in busy[person]), None)
             if target is None:
                 makeups += 1
-                code = f"{session_code(quarter, programme.code, 0)[:-2]}M{makeups:02d}"
+                code = session_code(quarter, programme.code, makeups, makeup=True)
                 target = _new_session(
                     code, programme, 1, days, mine, busy[person], load, rules, makeup=True
                 )
