@@ -167,9 +167,13 @@ def import_roster(
         if earlier is not None:
             logger.info("%s was already imported into %s; nothing changes", roster, quarter)
         else:
+            # Key areas per unit, not per cadre: 400 units, not 100,000 pattern matches.
+            unit_names: dict[str, str] = {}
+            for cadre in result.accepted:  # the first name given for a unit, as store_roster
+                unit_names.setdefault(cadre.unit_code, cadre.unit_name)
             areas = {
-                c.unit_code: ",".join(key_areas_of(c.unit_name, loaded.policy))
-                for c in result.accepted
+                code: ",".join(key_areas_of(name, loaded.policy))
+                for code, name in unit_names.items()
             }
             stored = store_roster(
                 session=session,

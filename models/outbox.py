@@ -91,12 +91,10 @@ def mark_failed(*, session: Session, message: Message, error: str, now: datetime
 
 
 def _set(session: Session, message: Message, **values: object) -> None:
-    session.execute(_update_statement(), {"message_id": message.id, **_defaults(), **values})
+    # The prepared statement sets every column it names: those not given are cleared.
+    cleared = {"sent_at": None, "next_attempt_at": None}
+    session.execute(_update_statement(), {"message_id": message.id, **cleared, **values})
     session.commit()
-
-
-def _defaults() -> dict[str, object]:
-    return {"sent_at": None, "next_attempt_at": None}
 
 
 # Dispatch runs these once per message: built once, executed with parameters, they cost a
