@@ -15,7 +15,7 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import event, text
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import Connection, Engine, make_url
+from sqlalchemy.engine import URL, Connection, Engine, make_url
 from sqlmodel import Session, SQLModel, create_engine
 
 from models import tables  # noqa: F401  (registers the tables on SQLModel.metadata)
@@ -49,9 +49,24 @@ def alembic_config(connection: Connection) -> Config:
     return config
 
 
+SCHEMA_LOCK = "lianjie schema migration"
+
+
 def upgrade(engine: Engine) -> None:
-    """Bring the schema to the newest migration (creating it on an empty database)."""
-    with engine.begin() as connection:
+    """Bring the schema to the newest migration (creating it on an empty database).
+
+    Two runs started together on an empty database would both see no schema and both create
+    it; so migrations take turns, and the second finds the schema at head and does nothing.
+    """
+    if engine.dialect.name == "postgresql":
+        with engine.begin() as connection:
+            # A transaction-level lock: released by the commit that publishes the schema.
+            connection.execute(
+                text("SELECT pg_advisory_xact_lock(:key)"), {"key": _lock_key(SCHEMA_LOCK)}
+            )
+            command.upgrade(alembic_config(connection), "head")
+        return
+    with _file_lock(_lock_path(engine.url, SCHEMA_LOCK)), engine.begin() as connection:
         command.upgrade(alembic_config(connection), "head")
 
 
@@ -146,7 +161,7 @@ def exclusive(url: str, name: str, on_wait: Callable[[], None] = lambda: None) -
     parsed = make_url(url)
     if parsed.get_backend_name() == "postgresql":
         with engine_for(url).connect() as connection:
-            key = int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)
+            key = _lock_key(name)
             if not connection.execute(
                 text("SELECT pg_try_advisory_lock(:key)"), {"key": key}
             ).scalar():
@@ -158,11 +173,27 @@ def exclusive(url: str, name: str, on_wait: Callable[[], None] = lambda: None) -
                 connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": key})
                 connection.commit()
         return
-    database = parsed.database if parsed.database not in (None, "", ":memory:") else None
-    if database is None:
+    with _file_lock(_lock_path(parsed, name), on_wait):
+        yield
+
+
+def _lock_key(name: str) -> int:
+    """The 64-bit advisory-lock key PostgreSQL knows the lock `name` by."""
+    return int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)
+
+
+def _lock_path(url: URL, name: str) -> Path | None:
+    """The file that stands for the lock `name` beside a SQLite database (none in memory)."""
+    if url.database in (None, "", ":memory:"):
+        return None
+    return Path(f"{url.database}.{hashlib.sha256(name.encode()).hexdigest()[:12]}.lock")
+
+
+@contextmanager
+def _file_lock(path: Path | None, on_wait: Callable[[], None] = lambda: None) -> Iterator[None]:
+    if path is None:  # an in-memory database belongs to one process: nobody to wait for
         yield
         return
-    path = Path(f"{database}.{hashlib.sha256(name.encode()).hexdigest()[:12]}.lock")
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("a") as handle:
         try:

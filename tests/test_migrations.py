@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import multiprocessing
+from multiprocessing.synchronize import Barrier
+from queue import Queue
+
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, inspect
@@ -26,5 +30,35 @@ def test_upgrade_twice_changes_nothing(db_url: str) -> None:
 
     engine_for(db_url)
     upgrade(create_engine(db_url))
+    with create_engine(db_url).connect() as connection:
+        assert "0001" == MigrationContext.configure(connection).get_current_revision()
+
+
+def _migrate_together(url: str, start: Barrier, outcomes: Queue[str]) -> None:
+    from models.db import upgrade
+
+    engine = create_engine(url)
+    start.wait()  # everyone imported and connected-to-be: now all migrate at once
+    try:
+        upgrade(engine)
+        outcomes.put("ok")
+    except Exception as error:  # reported to the test, which shows it
+        outcomes.put(f"{type(error).__name__}: {error}"[:300])
+
+
+def test_runs_started_together_on_an_empty_database_take_turns_migrating(db_url: str) -> None:
+    """Two flows started at once on a new database: one creates the schema, the other waits
+    and finds it done, instead of failing on "table already exists"."""
+    context = multiprocessing.get_context("spawn")
+    start = context.Barrier(3)
+    outcomes: Queue[str] = context.Queue()
+    workers = [
+        context.Process(target=_migrate_together, args=(db_url, start, outcomes)) for _ in range(3)
+    ]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout=120)
+    assert ["ok"] * 3 == [outcomes.get(timeout=5) for _ in workers]
     with create_engine(db_url).connect() as connection:
         assert "0001" == MigrationContext.configure(connection).get_current_revision()
