@@ -41,14 +41,7 @@ from models.education import (
 )
 from models.facts import completed_before
 from models.outbox import cancel_messages
-from models.roster import (
-    as_record,
-    find_import,
-    quarter_cadres,
-    record_import,
-    store_roster,
-    unit_names,
-)
+from models.roster import find_import, quarter_roster, record_import, store_roster
 from models.tables import QuarterCycle
 from policy.calendar import calendar_for
 from policy.classify import classify_all, key_areas_of
@@ -216,11 +209,7 @@ def classify_cadres(db_url: str, quarter: str, as_of: date) -> dict[str, int]:
     """Put every cadre on the roster on their tracks, with reasons."""
     with session_for(db_url) as session:
         _, loaded = quarter_policy(session=session, quarter=quarter)
-        names = unit_names(session=session)
-        cadres = [
-            as_record(c, names.get(c.unit_code, c.unit_code))
-            for c in quarter_cadres(session=session, quarter=quarter)
-        ]
+        cadres = quarter_roster(session=session, quarter=quarter)
         assignments = classify_all(cadres, loaded.policy, as_of)
         replace_assignments(session=session, quarter=quarter, assignments=assignments)
     counts = Counter(a.track.value for a in assignments)

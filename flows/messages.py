@@ -16,7 +16,7 @@ from models.db import session_for
 from models.domain import Quarter
 from models.education import StoredSession, quarter_tracks, stored_sessions
 from models.outbox import add_messages
-from models.roster import as_record, quarter_cadres
+from models.roster import quarter_roster
 from models.tables import Message
 from policy.calendar import HolidayBreak, calendar_for
 from policy.classify import leading_reason
@@ -57,7 +57,7 @@ def plan_messages(
         )
         tracks = quarter_tracks(session=session, quarter=quarter)
         pointed = {t.value for t in policy.reminders.pointed_tracks}
-        cadres = quarter_cadres(session=session, quarter=quarter)
+        cadres = quarter_roster(session=session, quarter=quarter)
         people = {
             c.employee_id: Recipient(
                 c.employee_id,
@@ -68,11 +68,7 @@ def plan_messages(
             )
             for c in cadres
         }
-        leading = [
-            people[c.employee_id]
-            for c in cadres
-            if leading_reason(as_record(c, c.unit_code), policy)
-        ]
+        leading = [people[c.employee_id] for c in cadres if leading_reason(c, policy)]
         breaks = calendar.breaks(period.starts_on, period.ends_on + HORIZON)
         breaks += extra_breaks(policy.reminders)
         holiday_messages = plan_holiday_reminders(

@@ -11,7 +11,7 @@ from sqlalchemy import bindparam, update
 from sqlmodel import Session, col, select
 
 from models.db import insert_new
-from models.roster import quarter_cadres
+from models.roster import quarter_people
 from models.tables import Assignment, Completion, EducationSession, Programme
 
 # A row names a session, or a programme done outside one (online): each is a separate slot.
@@ -80,7 +80,7 @@ def completion_lookups(*, session: Session, quarter: str) -> Lookups:
             guests[p.joint_with].append(p.code)
         names |= {p.code: p.code, p.name_zh: p.code, p.name_en: p.code}
     cadres: dict[str, set[str]] = {
-        c.employee_id: set() for c in quarter_cadres(session=session, quarter=quarter)
+        who: set() for who in quarter_people(session=session, quarter=quarter)
     }
     for who, track in session.exec(
         select(col(Assignment.employee_id), col(Assignment.track)).where(

@@ -9,7 +9,7 @@ from datetime import date, time
 from sqlmodel import Session, col, select
 
 from models.domain import CadreRecord, CompletionStatus, Track
-from models.roster import as_record, quarter_cadres, unit_names
+from models.roster import quarter_roster, unit_names
 from models.tables import (
     Assignment,
     Completion,
@@ -182,10 +182,7 @@ def load_quarter(*, session: Session, quarter: str) -> QuarterData | None:
         policy_sha256=cycle.policy_sha256,
         roster_sha256=cycle.roster_sha256,
         units=names,
-        cadres=[
-            as_record(c, names.get(c.unit_code, c.unit_code))
-            for c in quarter_cadres(session=session, quarter=quarter)
-        ],
+        cadres=quarter_roster(session=session, quarter=quarter),
         tracks=tracks,
         programmes=programmes,
         sessions=sessions,

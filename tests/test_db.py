@@ -1,0 +1,106 @@
+"""The bulk insert stores exactly what SQLAlchemy itself would, and skips what exists."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, date, datetime, time
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.dialects import sqlite
+from sqlmodel import SQLModel
+
+from models.db import insert_new, session_for
+from models.tables import Cadre, EducationSession, Message, Report
+
+ROWS: list[tuple[type[SQLModel], list[dict[str, Any]]]] = [
+    (
+        Cadre,
+        [
+            # Columns left out on purpose: the table's defaults (leadership_role, on_roster...).
+            {
+                "quarter": "2026Q4",
+                "employee_id": "E1",
+                "name": "张三",
+                "unit_code": "U1",
+                "post": "科长",
+                "party_member": False,
+                "appointed_on": date(2026, 7, 15),
+                "key_post": None,
+            },
+        ],
+    ),
+    (
+        Message,
+        [
+            {
+                "send_key": f"invitation|26Q4-IO-01|E{n}|email",
+                "quarter": "2026Q4",
+                "kind": "invitation",
+                "channel": "email",
+                "recipient": "e@example.org",
+                "subject": "关于参加廉洁教育的通知",
+                "body": "请准时参加。",
+                "due_on": date(2026, 10, 12),
+                "expires_on": None if n else date(2026, 10, 20),
+                "next_attempt_at": datetime(2026, 10, 12, 8, 30, 5, 123456, tzinfo=UTC),
+            }
+            for n in range(3)
+        ],
+    ),
+    (
+        EducationSession,
+        [
+            {
+                "code": "26Q4-IO-01",
+                "quarter": "2026Q4",
+                "programme_code": "IO",
+                "held_on": date(2026, 10, 14),
+                "starts_at": time(9, 0),
+                "venue": "一号会议室",
+                "capacity": 60,
+                "makeup": True,
+            }
+        ],
+    ),
+    (
+        Report,
+        [
+            {
+                "quarter": "2026Q4",
+                "unit_code": "",
+                "kind": "summary",
+                "lang": "zh",
+                "path": "/tmp/x.pdf",
+                "sha256": "0" * 64,
+                "generated_at": datetime(2026, 12, 31, 23, 59, tzinfo=UTC),
+            }
+        ],
+    ),
+]
+
+
+def _raw(path: Path, table: type[SQLModel]) -> list[tuple[Any, ...]]:
+    with sqlite3.connect(path) as connection:
+        name = table.__tablename__  # type: ignore[attr-defined]
+        return connection.execute(f'SELECT * FROM "{name}" ORDER BY 1, 2').fetchall()
+
+
+def test_bulk_insert_stores_what_sqlalchemy_would(tmp_path: Path) -> None:
+    ours, theirs = tmp_path / "ours.db", tmp_path / "theirs.db"
+    for table, rows in ROWS:
+        with session_for(f"sqlite:///{ours}") as session:
+            assert len(rows) == insert_new(session, table, rows)
+        with session_for(f"sqlite:///{theirs}") as session:
+            session.execute(sqlite.insert(table.__table__), rows)  # type: ignore[attr-defined]
+    for table, _ in ROWS:
+        assert _raw(theirs, table) == _raw(ours, table)
+
+
+def test_bulk_insert_skips_rows_that_exist(db_url: str) -> None:
+    _, messages = ROWS[1]
+    with session_for(db_url) as session:
+        assert 2 == insert_new(session, Message, messages[:2], conflict_columns=["send_key"])
+    with session_for(db_url) as session:
+        assert 1 == insert_new(session, Message, messages, conflict_columns=["send_key"])
+        assert 0 == insert_new(session, Message, messages, conflict_columns=["send_key"])
