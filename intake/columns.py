@@ -91,3 +91,8 @@ def required_text(values: dict[str, Cell], column: str) -> str:
     if not value:
         raise BadValue(column, f"{column} is required and is empty")
     return value
+
+
+def as_written(values: dict[str, Cell]) -> dict[str, str]:
+    """A rejected row's cells as text, kept so that a clerk sees what the row said."""
+    return {column: text(value) for column, value in values.items()}

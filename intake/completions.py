@@ -6,7 +6,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from intake.columns import BadValue, ImportResult, checked, match_columns, required_text
+from intake.columns import (
+    BadValue,
+    ImportResult,
+    as_written,
+    checked,
+    match_columns,
+    required_text,
+)
 from intake.read import Table
 from intake.values import COMPLETION_STATUSES, Cell, parse_choice, parse_date, parse_number, text
 from models.domain import CompletionStatus, Reject
@@ -58,11 +65,10 @@ def parse_completions(
     result = CompletionResult(table.source, table.sha256, len(table.rows), [], [], columns.unknown)
     for number, cells in table.rows:
         values = {c: cells[i] if i < len(cells) else None for c, i in columns.index.items()}
-        raw = {c: text(v) for c, v in values.items()}
         try:
             result.accepted.append(_record(number, values, cadres, sessions, programmes))
         except BadValue as bad:
-            result.rejects.append(Reject(number, bad.column, bad.reason, raw))
+            result.rejects.append(Reject(number, bad.column, bad.reason, as_written(values)))
     return result
 
 

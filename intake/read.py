@@ -62,14 +62,20 @@ def _with_header(source: str, digest: str, records: Iterator[list[Cell]]) -> Tab
     rows: list[tuple[int, list[Cell]]] = []
     for number, cells in enumerate(records, start=1):
         if header is None:
-            if any(text(c) for c in cells):
+            if _filled(cells):
                 header = [text(c) for c in cells]
             continue
-        if any(text(c) for c in cells):
+        if _filled(cells):
             rows.append((number, cells))
     if header is None:
         raise UnreadableFileError(f"{source}: no header row found")
     return Table(source, digest, header, rows)
+
+
+def _filled(cells: list[Cell]) -> bool:
+    """Whether a row has anything in it; blank rows between the data are skipped."""
+    # The first cell (the employee id, in a roster) nearly always answers it at once.
+    return (bool(cells) and bool(text(cells[0]))) or any(text(c) for c in cells)
 
 
 def _csv_records(path: Path, data: bytes) -> Iterator[list[Cell]]:

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from intake.columns import BadValue, ImportResult, checked, match_columns, required_text
+from intake.columns import (
+    BadValue,
+    ImportResult,
+    as_written,
+    checked,
+    match_columns,
+    required_text,
+)
 from intake.read import Table
 from intake.values import (
     DISCIPLINE_STATUSES,
@@ -52,17 +59,16 @@ def parse_roster(table: Table) -> RosterResult:
     result = RosterResult(table.source, table.sha256, len(table.rows), [], [], columns.unknown)
     first_seen: dict[str, int] = {}
     for number, cells in table.rows:
-        raw = {c: text(cells[i]) if i < len(cells) else "" for c, i in columns.index.items()}
         values = {c: cells[i] if i < len(cells) else None for c, i in columns.index.items()}
         try:
             cadre = _cadre(values)
         except BadValue as bad:
-            result.rejects.append(Reject(number, bad.column, bad.reason, raw))
+            result.rejects.append(Reject(number, bad.column, bad.reason, as_written(values)))
             continue
         if cadre.employee_id in first_seen:
             first = first_seen[cadre.employee_id]
             reason = f"duplicate employee_id {cadre.employee_id}, first on row {first}"
-            result.rejects.append(Reject(number, "employee_id", reason, raw))
+            result.rejects.append(Reject(number, "employee_id", reason, as_written(values)))
             continue
         first_seen[cadre.employee_id] = number
         result.accepted.append(cadre)

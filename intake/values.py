@@ -54,6 +54,8 @@ SEPARATORS = re.compile(r"[;；,，、]")
 
 def text(cell: Cell) -> str:
     """A cell as trimmed text; whole numbers from Excel lose their '.0'."""
+    if type(cell) is str:  # nearly every cell: answered first, since a province has millions
+        return cell.strip()
     if cell is None:
         return ""
     if isinstance(cell, float) and cell.is_integer():
@@ -116,8 +118,9 @@ def parse_choice(cell: Cell, words: dict[E, set[str]], default: E) -> E:
 def parse_optional_choice(cell: Cell, words: dict[E, set[str]]) -> E | None:
     """An enum given by its English value or one of its Chinese words; empty means not given."""
     value = text(cell)
+    folded = value.casefold()
     for member, chinese in words.items():
-        if value.casefold() == member.value or value in chinese:
+        if folded == member or value in chinese:  # a StrEnum member equals its English value
             return member
     if not value:
         return None
