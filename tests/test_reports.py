@@ -79,6 +79,31 @@ class TestUnitReport:
         assert summary.rate in text
         assert job.context["overall"].percent == summary.rate
 
+    def test_key_posts_outstanding_in_the_table_complete_named_after_it(
+        self, city: str, tmp_path: Path
+    ) -> None:
+        """Every key-post holder is in the report: those with work left in the table, the rest
+        in one line after it, so that the section stays short for a large unit."""
+        job = next(
+            job
+            for summary, job in prepared(city, tmp_path / "out")
+            if summary.kind == "unit"
+            and len({r["done"] for r in job.context["key_posts"]}) == 2  # both kinds
+        )
+        render_pdf(job)
+        text = text_of(job.path).replace("\n", "")
+        rows = job.context["key_posts"]
+        done = [r for r in rows if r["done"]]
+        section = text[text.index("重点领域关键岗位姓名") :]  # the section's table header
+        table, _, listed = section.partition(f"已完成（{len(done)} 人）：")
+        assert listed, "the complete ones are counted"
+        for row in rows:
+            if row["done"]:
+                assert f"{row['name']}（{row['post']}）" in listed
+                assert f"{row['name']}{row['post']}" not in table.replace(" ", "")
+            else:
+                assert f"{row['name']}{row['post']}" in table.replace(" ", "")
+
     def test_chinese_is_embedded_in_a_cjk_font(self, city: str, tmp_path: Path) -> None:
         """Noto CJK is embedded with Identity-H encoding (boxes would show as Custom)."""
         [(_, job)] = prepared(city, tmp_path / "out", ["U0002"])
