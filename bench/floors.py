@@ -22,17 +22,20 @@ CHART = "".join(
     f'<text x="0" y="{i * 22 + 12}">类别{i}</text>'
     for i in range(8)
 )
+COLUMNS = "".join(f'<col class="{c}">' for c in ("id", "name", "post", "programme", "status"))
 PAGE = f"""<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><style>
 @page {{ size: A4; margin: 20mm;
          @bottom-center {{ content: counter(page) " / " counter(pages); }} }}
 html {{ font-family: "Noto Sans CJK SC", sans-serif; font-size: 10pt; }}
 table {{ width: 100%; border-collapse: collapse; table-layout: fixed; }}
-td, th {{ border-bottom: 0.5pt solid #ccc; padding: 1mm; }}
+col.id {{ width: 14%; }} col.name {{ width: 14%; }} col.post {{ width: 14%; }}
+col.programme {{ width: 44%; }} col.status {{ width: 14%; }}
+td, th {{ border-bottom: 0.5pt solid #ccc; padding: 0.5mm 1mm; }}
 </style></head><body><h1>党风廉政教育季度问责报告</h1>
 <svg width="480" height="180" xmlns="http://www.w3.org/2000/svg">{CHART}</svg>
-<h2>分类施教情况</h2><table><thead><tr><th>工号</th><th>姓名</th><th>职务</th><th>项目</th><th>状态</th></tr></thead>
+<h2>分类施教情况</h2><table>{COLUMNS}<thead><tr><th>工号</th><th>姓名</th><th>职务</th><th>项目</th><th>状态</th></tr></thead>
 <tbody>{ROWS_50}</tbody></table>
-<h2>未完成人员</h2><table><thead><tr><th>工号</th><th>姓名</th><th>职务</th><th>项目</th><th>状态</th></tr></thead>
+<h2>未完成人员</h2><table>{COLUMNS}<thead><tr><th>工号</th><th>姓名</th><th>职务</th><th>项目</th><th>状态</th></tr></thead>
 <tbody>{ROWS_50}</tbody></table></body></html>"""
 
 

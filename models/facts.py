@@ -113,8 +113,14 @@ def load_quarter(*, session: Session, quarter: str) -> QuarterData | None:
         return None
     names = unit_names(session=session)
     tracks: dict[str, dict[Track, str]] = {}
-    for a in session.exec(select(Assignment).where(Assignment.quarter == quarter)):
-        tracks.setdefault(a.employee_id, {})[Track(a.track)] = a.reason
+    # Plain columns rather than ORM objects here and for completions: a province's quarter
+    # has over 100,000 of each, and building entities was most of loading it.
+    for who, track, reason in session.exec(
+        select(Assignment.employee_id, Assignment.track, Assignment.reason).where(
+            Assignment.quarter == quarter
+        )
+    ):
+        tracks.setdefault(who, {})[Track(track)] = reason
     programmes = [
         ProgrammeInfo(
             p.code,
@@ -145,18 +151,18 @@ def load_quarter(*, session: Session, quarter: str) -> QuarterData | None:
         )
     )
     completions = [
-        CompletionInfo(
-            c.employee_id,
-            c.programme_code,
-            c.session_code,
-            CompletionStatus(c.status),
-            c.score,
-            c.hours,
-            c.source,
-            c.source_row,
-        )
-        for c in session.exec(
-            select(Completion)
+        CompletionInfo(who, programme, session_code, CompletionStatus(status), *rest)
+        for who, programme, session_code, status, *rest in session.exec(
+            select(  # type: ignore[call-overload]  # typed up to four columns only
+                Completion.employee_id,
+                Completion.programme_code,
+                Completion.session_code,
+                Completion.status,
+                Completion.score,
+                Completion.hours,
+                Completion.source,
+                Completion.source_row,
+            )
             .where(Completion.quarter == quarter, col(Completion.superseded).is_(False))
             .order_by(col(Completion.import_id), col(Completion.source_row))
         )

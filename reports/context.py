@@ -39,6 +39,14 @@ class Tally:
     def percent(self) -> str:
         return "—" if self.rate is None else f"{self.rate:.1%}"
 
+    def __add__(self, other: Tally) -> Tally:
+        return Tally(
+            self.required + other.required,
+            self.complete + other.complete,
+            self.outstanding + other.outstanding,
+            self.excused + other.excused,
+        )
+
 
 def tally(standings: Iterable[Standing]) -> Tally:
     counts = Counter(standings)
@@ -108,6 +116,7 @@ class QuarterView:
             if kind == "holiday_reminder" and recipient is not None:
                 self.reminders_of[recipient][state] += count
         self.held_on = {s.code: s.held_on for s in self.data.sessions}
+        self._unit_tallies: dict[str, Tally] = {}
 
     def standing_of(self, requirement: Requirement) -> Standing:
         return self.standing[(requirement.employee_id, requirement.programme_code)]
@@ -119,6 +128,13 @@ class QuarterView:
             for r in self.required_of[person]
             if track is None or r.track is track
         )
+
+    def unit_tally(self, code: str) -> Tally:
+        """A unit's tally over everyone in it, counted once however many reports ask."""
+        if code not in self._unit_tallies:
+            people = (c.employee_id for c in self.by_unit.get(code, []))
+            self._unit_tallies[code] = self.tally_people(people)
+        return self._unit_tallies[code]
 
     def programme_name(self, code: str) -> str:
         programme = self.programmes[code]
@@ -178,7 +194,7 @@ def unit_report(view: QuarterView, unit_code: str) -> dict[str, Any]:
     """The report addressed to one unit's leadership team."""
     labels, members = view.labels, view.by_unit.get(unit_code, [])
     people = [c.employee_id for c in members]
-    overall = view.tally_people(people)
+    overall = view.unit_tally(unit_code)
     top_leaders = [c for c in members if c.leadership_role is LeadershipRole.top_leader]
     team = [c for c in members if c.leadership_role is LeadershipRole.team_member]
     track_rows = _track_rows(view, people)
@@ -255,15 +271,15 @@ def _responsibility(
     ]
     for member in team:
         charge = member.in_charge_of
-        people = [c.employee_id for code in charge for c in view.by_unit.get(code, [])]
-        names = "、".join(view.data.units.get(code, code) for code in charge)
+        names = view.labels["list_separator"].join(view.data.units.get(c, c) for c in charge)
         rows.append(
             {
                 "name": member.name,
                 "post": member.post,
                 "role": view.labels["team_member_role"],
                 "scope": names or view.labels["none"],
-                "tally": view.tally_people(people),
+                # A team member answers for everyone in the units in their charge.
+                "tally": sum((view.unit_tally(code) for code in charge), Tally()),
             }
         )
     return rows
@@ -317,7 +333,7 @@ def summary_report(view: QuarterView) -> dict[str, Any]:
     """The organisation summary: units ranked by completion, totals per track."""
     ranking = []
     for code, members in view.by_unit.items():
-        counts = view.tally_people(c.employee_id for c in members)
+        counts = view.unit_tally(code)
         ranking.append(
             {
                 "code": code,
