@@ -105,6 +105,9 @@ def quarter(size: int, *, full: bool, cycle_only: bool = False) -> dict[str, obj
     results["floor_data"] = measured(
         sys.executable, "-m", "bench.floors", "data", str(work), str(messages)
     )
+    # The roster import's own floor (issue 3): the same script writing the cadres only.
+    results["floor_roster"] = measured(sys.executable, "-m", "bench.floors", "data", str(work), "0")
+    save_progress(size, results)
     if cycle_only:
         results |= {k: v for k, v in earlier.items() if k not in results}
         if full and "floor_render" not in results:
@@ -241,13 +244,31 @@ def derived(results: dict[str, dict[str, dict]]) -> dict[str, str]:
         floor = stages["floor_data"]["work"]
         found[f"cycle {size}: import → messages planned"] = f"{cycle:.1f} s"
         found[f"cycle {size} / data floor"] = f"{cycle / floor:.1f}× (floor {floor:.1f} s)"
+        if "floor_roster" in stages:
+            imported, bare = stages["import"]["work"], stages["floor_roster"]["work"]
+            found[f"roster import {size} / roster floor"] = (
+                f"{imported / bare:.1f}× (floor {bare:.2f} s)"
+            )
         if "reports" in stages:
             pdfs = stages["reports"]["output"]["counts"]["pdfs"]
             per_pdf = stages["reports"]["work"] / pdfs
             bare = stages["floor_render"]["output"]["per_pdf"]
+            counts = stages["reports"]["output"]["counts"]
             found[f"reports {size}: wall per PDF (2 processes)"] = (
                 f"{per_pdf:.3f} s = {per_pdf / bare:.2f}× the bare render ({bare:.3f} s), "
                 f"{pdfs / stages['reports']['work']:.1f} PDFs/s"
+            )
+            if "render_s" in counts:
+                rendering = counts["render_s"] / pdfs
+                found[f"reports {size}: rendering alone per PDF"] = (
+                    f"{rendering:.3f} s = {rendering / bare:.2f}× the bare render "
+                    f"(preparing the numbers: {counts['prepare_s']:.1f} s in all)"
+                )
+            bare_page = bare / stages["floor_render"]["output"]["pages"]
+            per_page = stages["reports"]["work"] / counts["pages"]
+            found[f"reports {size}: per page"] = (
+                f"{per_page:.3f} s = {per_page / bare_page:.2f}× the bare render's "
+                f"{bare_page:.3f} s"
             )
             rows = stages["completions"]["output"]["counts"]["rows"]
             found[f"completions {size}"] = f"{rows / stages['completions']['work']:.0f} rows/s"

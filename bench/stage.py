@@ -48,9 +48,16 @@ def run(stage: str, work: Path) -> dict[str, object]:
     if stage == "reports":
         from flows.accountability import prepare_reports, render_chunk
 
+        started = time.perf_counter()
         jobs = prepare_reports.fn(db, QUARTER, None, "zh", str(work / "reports"), "示范市")
+        prepared = time.perf_counter() - started
         rendered = render_chunk.fn([job for _, job in jobs])
-        return {"pdfs": len(rendered), "pages": sum(r.pages for r in rendered)}
+        return {
+            "pdfs": len(rendered),
+            "pages": sum(r.pages for r in rendered),
+            "prepare_s": prepared,  # loading the quarter and computing every report's numbers
+            "render_s": time.perf_counter() - started - prepared,
+        }
     if stage == "pure":
         return pure(work)
     raise SystemExit(f"unknown stage {stage}")
