@@ -13,19 +13,16 @@ import json
 import os
 import platform
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from lianjie.synthetic import COMPLETION_HEADER, HEADER, completion_rows, roster_rows, write_csv
+from tests.servers import prefect_server
 
 OUT = Path(__file__).with_name("out")
 UNIT_SIZE = 250  # cadres per unit: 400 units make a province of 100,000
@@ -169,46 +166,11 @@ def startup(size: int = UNIT_SIZE) -> dict[str, object]:
         "embedded_fresh_home": measured(*command, env=env),
         "embedded_warm_home": measured(*command, env=env),
     }
-    with running_prefect_server(work / "server") as api:
-        served = env | {"PREFECT_API_URL": api}
+    with prefect_server(work / "server") as server:
+        served = env | {"PREFECT_API_URL": server["PREFECT_API_URL"]}
         results["running_server_first_run"] = measured(*command, env=served)
         results["running_server"] = measured(*command, env=served)
     return results
-
-
-@contextmanager
-def running_prefect_server(home: Path) -> Iterator[str]:
-    """`prefect server start` on a free loopback port with its own home; yields its API URL."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")} | {
-        "PREFECT_HOME": str(home),
-        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-    }
-    home.mkdir(parents=True, exist_ok=True)
-    prefect = str(Path(sys.executable).with_name("prefect"))
-    with (home / "server.log").open("w") as log:
-        server = subprocess.Popen(
-            [prefect, "server", "start", "--host", "127.0.0.1", "--port", str(port)],
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        try:
-            deadline = time.monotonic() + 120
-            while True:
-                try:
-                    with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/health", timeout=2):
-                        break
-                except OSError:
-                    if time.monotonic() > deadline or server.poll() is not None:
-                        raise SystemExit((home / "server.log").read_text()[-3000:]) from None
-                    time.sleep(0.5)
-            yield f"http://127.0.0.1:{port}/api"
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
 
 
 def markdown(results: dict[str, object]) -> str:

@@ -1,17 +1,24 @@
-"""Real servers on loopback for tests: an SMTP server (aiosmtpd) and an HTTP SMS gateway."""
+"""Real servers on loopback for tests (and the benchmarks): an SMTP server (aiosmtpd), an HTTP SMS
+gateway and a Prefect server."""
 
 from __future__ import annotations
 
 import asyncio
 import json
+import os
 import socket
+import subprocess
+import sys
 import threading
+import time
+import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from email import message_from_bytes
 from email.message import Message
 from email.policy import default
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
 from aiosmtpd.controller import Controller
@@ -103,3 +110,42 @@ def sms_gateway(statuses: list[int] | None = None) -> Iterator[tuple[str, list[d
     finally:
         server.shutdown()
         server.server_close()
+
+
+@contextmanager
+def prefect_server(home: Path, **settings: str) -> Iterator[dict[str, str]]:
+    """`prefect server start` on a free loopback port with its own home (its log in it).
+
+    Yields the environment a client of that server runs in: no PREFECT_ setting of ours leaks
+    in, PREFECT_API_URL points at the server, and `settings` are added.
+    """
+    port = free_port()
+    home.mkdir(parents=True, exist_ok=True)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")} | {
+        "PREFECT_HOME": str(home),
+        "PREFECT_API_URL": f"http://127.0.0.1:{port}/api",
+        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+        **settings,
+    }
+    prefect = str(Path(sys.executable).with_name("prefect"))
+    with (home / "server.log").open("w") as log:
+        server = subprocess.Popen(
+            [prefect, "server", "start", "--host", "127.0.0.1", "--port", str(port)],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            deadline = time.monotonic() + 120
+            while True:
+                try:
+                    with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/health", timeout=2):
+                        break
+                except OSError:
+                    if time.monotonic() > deadline or server.poll() is not None:
+                        raise RuntimeError((home / "server.log").read_text()[-3000:]) from None
+                    time.sleep(0.5)
+            yield env
+        finally:
+            server.terminate()
+            server.wait(timeout=30)

@@ -4,11 +4,9 @@ worker, and a quarterly cycle started through the API with parameters, as the UI
 from __future__ import annotations
 
 import asyncio
-import os
 import subprocess
 import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -16,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from lianjie.synthetic import HEADER, roster_rows, with_mistakes, write_csv
-from tests.servers import free_port
+from tests.servers import prefect_server as running_prefect_server
 
 ROOT = Path(__file__).resolve().parents[1]
 PREFECT = str(Path(sys.executable).with_name("prefect"))
@@ -25,36 +23,10 @@ PREFECT = str(Path(sys.executable).with_name("prefect"))
 @pytest.fixture
 def prefect_server(tmp_path: Path) -> Iterator[dict[str, str]]:
     """A Prefect server on a free loopback port with its own home; yields the environment."""
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")} | {
-        "PREFECT_HOME": str(tmp_path / "prefect"),
-        "PREFECT_API_URL": f"http://127.0.0.1:{port}/api",
-        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-        "PREFECT_WORKER_QUERY_SECONDS": "1",
-        "PREFECT_WORKER_PREFETCH_SECONDS": "5",
-    }
-    log = (tmp_path / "server.log").open("w")
-    server = subprocess.Popen(
-        [PREFECT, "server", "start", "--host", "127.0.0.1", "--port", str(port)],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/health", timeout=2):
-                    break
-            except OSError:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    raise RuntimeError((tmp_path / "server.log").read_text()[-3000:]) from None
-                time.sleep(0.5)
+    with running_prefect_server(
+        tmp_path / "prefect", PREFECT_WORKER_QUERY_SECONDS="1", PREFECT_WORKER_PREFETCH_SECONDS="5"
+    ) as env:
         yield env
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-        log.close()
 
 
 def run(env: dict[str, str], *command: str) -> str:
