@@ -396,7 +396,7 @@ def key_area_words(data: QuarterData, policy: Policy, lang: str) -> dict[str, st
         areas = dict.fromkeys(
             key_areas_of(cadre.unit_name, policy) + key_areas_of(cadre.post, policy)
         )
-        words[cadre.employee_id] = "、".join(
+        words[cadre.employee_id] = ("、" if lang == "zh" else ", ").join(
             policy.key_areas[a].label_zh if lang == "zh" else policy.key_areas[a].label_en
             for a in areas
         )
