@@ -19,6 +19,9 @@ from lianjie.exceptions import LianjieInputError
 T = TypeVar("T")
 EXIT_BAD_INPUT, EXIT_FAILURE = 2, 1
 
+# Said beside a count of expired messages, which otherwise reads like a failure.
+PASSED = " (not sent: their session or holiday had passed)"
+
 app = typer.Typer(
     help="lianjie: the quarterly integrity-education cycle for cadres.",
     no_args_is_help=True,
@@ -184,7 +187,7 @@ def dispatch(
         json_,
         lambda s: [
             f"Dispatch for {s.date}: {s.sent} sent, {s.failed} failed, {s.skipped} skipped, "
-            f"{s.expired} expired",
+            f"{s.expired} expired{PASSED if s.expired else ''}",
             *(f"  {k}: {v}" for k, v in s.by_channel.items()),
         ],
     )
@@ -336,7 +339,8 @@ def demo(
         lambda s: [
             *_cycle_lines(s.cycle),
             *(
-                f"Dispatch {d.date}: {d.sent} sent, {d.failed} failed, {d.expired} expired"
+                f"Dispatch {d.date}: {d.sent} sent, {d.failed} failed, "
+                f"{d.expired} expired{PASSED if d.expired else ''}"
                 for d in s.dispatches
             ),
             *(
