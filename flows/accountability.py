@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated
 
 from prefect import flow, task
 from prefect.artifacts import create_link_artifact
@@ -17,6 +18,7 @@ from flows.common import (
     quarter_policy,
     settings,
     this_quarter,
+    titled,
 )
 from lianjie.exceptions import LianjieInputError
 from models.db import session_for, upsert, utcnow
@@ -170,10 +172,10 @@ def record_reports(
 
 @flow(name="accountability-reports", log_prints=True)
 def accountability_reports(
-    quarter: str = "",
-    units: list[str] | None = None,
-    lang: Language | None = None,
-    out: str | None = None,
+    quarter: Annotated[str, titled("Quarter 季度")] = "",
+    units: Annotated[list[str] | None, titled("Units (empty: all) 单位编码")] = None,
+    lang: Annotated[Language | None, titled("Language 语言")] = None,
+    out: Annotated[str | None, titled("Output folder 输出目录")] = None,
 ) -> ReportsSummary:
     """Render the accountability PDFs: per unit, the organisation summary, the confidential list.
 

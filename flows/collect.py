@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date
 from pathlib import Path
+from typing import Annotated
 
 from prefect import flow, task
 from pydantic import BaseModel, computed_field
@@ -22,6 +23,7 @@ from flows.common import (
     session_row,
     settings,
     this_quarter,
+    titled,
     today,
 )
 from flows.cycle import ImportSummary
@@ -185,7 +187,9 @@ def dropped_files(config: Settings) -> list[Path]:
 
 @flow(name="collect-completions", log_prints=True)
 def collect_completions(
-    files: list[str] | None = None, quarter: str = "", as_of: date | None = None
+    files: Annotated[list[str] | None, titled("Completion files 参训记录文件")] = None,
+    quarter: Annotated[str, titled("Quarter 季度")] = "",
+    as_of: Annotated[date | None, titled("Make-ups and escalations as of 截至日期")] = None,
 ) -> CollectSummary:
     """Import completion files (sign-in sheets, online learning, exams) and book make-ups.
 

@@ -11,7 +11,8 @@ from typing import Any
 from prefect import get_run_logger
 from prefect.artifacts import create_table_artifact
 from prefect.exceptions import MissingContextError
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
+from pydantic.fields import FieldInfo
 from sqlmodel import Session
 
 from lianjie.exceptions import LianjieInputError
@@ -35,6 +36,16 @@ class RejectOut(BaseModel):
     @classmethod
     def of(cls, source: str, reject: Reject) -> RejectOut:
         return cls(source=source, row=reject.row, column=reject.column, reason=reject.reason)
+
+
+def titled(title: str) -> FieldInfo:
+    """The label of a flow parameter in the Prefect UI's Run form, for use in `Annotated`.
+
+    Prefect titles every parameter with its Python name and keeps only the extra schema keys of
+    its metadata, so the title travels there.
+    """
+    field: FieldInfo = Field(json_schema_extra={"title": title})
+    return field
 
 
 def log() -> logging.Logger | logging.LoggerAdapter[logging.Logger]:

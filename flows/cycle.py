@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 from prefect import flow, task
 from pydantic import BaseModel, computed_field
@@ -24,6 +24,7 @@ from flows.common import (
     session_row,
     settings,
     this_quarter,
+    titled,
     today,
 )
 from flows.messages import plan_messages
@@ -298,11 +299,11 @@ def _path(value: str | None) -> Path | None:
 
 @flow(name="quarterly-cycle", log_prints=True)
 def quarterly_cycle(
-    quarter: str = "",
-    roster: str = "",
-    policy: str | None = None,
-    as_of: date | None = None,
-    lang: Language | None = None,
+    quarter: Annotated[str, titled("Quarter 季度")] = "",
+    roster: Annotated[str, titled("Roster file or HR database 花名册")] = "",
+    policy: Annotated[str | None, titled("Policy file 施教政策")] = None,
+    as_of: Annotated[date | None, titled("Rules applied on 适用日期")] = None,
+    lang: Annotated[Language | None, titled("Language 语言")] = None,
 ) -> CycleSummary:
     """Start a quarter: import the roster, classify cadres, schedule sessions, plan reminders.
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from pathlib import Path
+from typing import Annotated
 
 from prefect import flow, task
 from pydantic import BaseModel
 
 from delivery.channels import Channel, DeliveryError, FileOutbox, Outgoing, SmsGateway, SmtpChannel
-from flows.common import artifact_key, log, publish_table, settings, today
+from flows.common import artifact_key, log, publish_table, settings, titled, today
 from flows.escalation import plan_escalations
 from lianjie.settings import Settings
 from models.db import session_for, utcnow
@@ -86,7 +87,10 @@ def expire_stale(db_url: str, on: dt.date) -> int:
 
 
 @flow(name="daily-dispatch", log_prints=True)
-def daily_dispatch(date: dt.date | None = None, dry_run: bool = False) -> DispatchSummary:
+def daily_dispatch(
+    date: Annotated[dt.date | None, titled("Send what is due by 发送日期")] = None,
+    dry_run: Annotated[bool, titled("Dry run (send nothing) 试运行")] = False,
+) -> DispatchSummary:
     """Send the messages due on or before a date: e-mail, text messages, or the file outbox.
 
     Args:

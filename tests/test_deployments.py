@@ -23,8 +23,8 @@ def test_entrypoint_loads_without_placeholder(deployment: dict) -> None:  # type
 
 
 @pytest.mark.parametrize("deployment", DEPLOYMENTS, ids=lambda d: d["name"])
-def test_every_parameter_is_described(deployment: dict) -> None:  # type: ignore[type-arg]
-    """The UI form shows a description for every parameter (from the docstring's Args)."""
+def test_every_parameter_is_titled_and_described(deployment: dict) -> None:  # type: ignore[type-arg]
+    """The UI form shows a title and a description (the docstring's Args) for every parameter."""
     flow = load_flow_from_entrypoint(
         str(ROOT / deployment["entrypoint"]), use_placeholder_flow=False
     )
@@ -32,6 +32,8 @@ def test_every_parameter_is_described(deployment: dict) -> None:  # type: ignore
     assert schema["properties"]
     for name, field in schema["properties"].items():
         assert field.get("description"), f"{deployment['name']}.{name} has no description"
+        # Prefect's own title is the Python name; the form should say what it is in words.
+        assert field["title"] != name, f"{deployment['name']}.{name} has no title"
 
 
 def test_schedules_are_in_shanghai_time() -> None:
