@@ -59,6 +59,17 @@ async def start_and_wait(env: dict[str, str], parameters: dict[str, object]) -> 
             return (run_.state.type.value if run_.state else "NONE"), keys
 
 
+async def run_form(env: dict[str, str]) -> dict[str, dict[str, object]]:
+    """The fields of the quarterly cycle's Run form, as the server keeps them for the UI."""
+    from prefect.client.orchestration import get_client
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    with temporary_settings({PREFECT_API_URL: env["PREFECT_API_URL"]}):
+        async with get_client() as client:
+            deployment = await client.read_deployment_by_name("quarterly-cycle/quarterly-cycle")
+            return deployment.parameter_openapi_schema["properties"]  # type: ignore[no-any-return,index]
+
+
 @pytest.mark.slow
 def test_deploy_run_through_the_api_on_a_worker(
     prefect_server: dict[str, str], tmp_path: Path
@@ -77,6 +88,9 @@ def test_deploy_run_through_the_api_on_a_worker(
         "accountability-reports",
     ):
         assert name in deployed
+    form = asyncio.run(run_form(env))
+    assert "Quarter 季度" == form["quarter"]["title"]
+    assert "YYYYQn" in str(form["quarter"]["description"])
     roster = write_csv(
         tmp_path / "roster.csv", HEADER, with_mistakes(roster_rows(2, 20, date(2026, 10, 1)))
     )
