@@ -357,11 +357,45 @@ def summary_report(view: QuarterView) -> dict[str, Any]:
         "chart": _chart(track_rows),
         "trend": view.trend(view.tally_people(everyone)),
         "sessions": len(view.data.sessions),
+        **_key_area_units(view),
         "rejects": [
             {"source": Path(r.source).name, "row": r.row, "column": r.column, "reason": r.reason}
             for r in view.data.rejects
         ],
     }
+
+
+@dataclass(frozen=True)
+class KeyAreaUnit:
+    """A unit's key-post holders and how their key-post education stands."""
+
+    code: str
+    name: str
+    people: int
+    tally: Tally
+
+
+def _key_area_units(view: QuarterView) -> dict[str, Any]:
+    """The units whose key-post holders still have education to do, most outstanding first."""
+    unfinished: list[KeyAreaUnit] = []
+    complete = 0
+    for code, members in sorted(view.by_unit.items()):
+        holders = [
+            c.employee_id
+            for c in members
+            if Track.key_area in view.data.tracks.get(c.employee_id, {})
+        ]
+        if not holders:
+            continue
+        counts = view.tally_people(holders, Track.key_area)
+        if counts.outstanding + counts.excused == 0:
+            complete += 1
+        else:
+            unfinished.append(
+                KeyAreaUnit(code, view.data.units.get(code, code), len(holders), counts)
+            )
+    unfinished.sort(key=lambda u: (-u.tally.outstanding, -u.tally.excused, u.code))
+    return {"key_area_units": unfinished, "key_area_units_complete": complete}
 
 
 def confidential_report(view: QuarterView) -> dict[str, Any]:

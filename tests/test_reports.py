@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import subprocess
+from collections import Counter
 from pathlib import Path
 
 import pdfplumber
@@ -177,6 +178,32 @@ class TestSummary:
         assert "'138001380'isnotamainlandmobilenumber" in text
         assert "党风廉政教育季度汇总报告 · 2026Q4" == PdfReader(job.path).metadata.title
         assert "duplicateemployee_idE000006" in text
+
+    def test_names_the_units_whose_key_posts_have_education_left(
+        self, city: str, tmp_path: Path
+    ) -> None:
+        """The key-area section lists exactly the units the outstanding export has key-post
+        rows for, with their counts; the others are counted as complete."""
+        [(_, job)] = [(s, j) for s, j in prepared(city, tmp_path / "out") if s.kind == "summary"]
+        render_pdf(job)
+        text = "".join(text_of(job.path).split())
+        with session_for(city) as session:
+            data = load_quarter(session=session, quarter="2026Q4")
+        left = Counter(
+            r["unit_code"]
+            for r in outstanding(data, [], False)  # type: ignore[arg-type]
+            if r["track"] == "key_area"
+        )
+        listed = job.context["key_area_units"]
+        assert left, "the city should have key posts with education left"
+        assert set(left) == {u.code for u in listed}
+        for unit in listed:
+            assert left[unit.code] == unit.tally.outstanding + unit.tally.excused
+            assert f"{unit.code}{unit.name}{unit.people}{unit.tally.required}" in text
+        holders = {
+            c.unit_code for c in data.cadres if "key_area" in data.tracks.get(c.employee_id, {})
+        }
+        assert len(holders) - len(listed) == job.context["key_area_units_complete"]
 
 
 class TestConfidentiality:
