@@ -346,16 +346,17 @@ def summary_report(view: QuarterView) -> dict[str, Any]:
     for position, row in enumerate(ranking, start=1):
         row["rank"] = position
     everyone = list(view.cadres)
+    overall = view.tally_people(everyone)
     track_rows = _track_rows(view, everyone)
     return {
         **view.header(),
         "t": view.labels,
         "ranking": ranking,
-        "overall": view.tally_people(everyone),
+        "overall": overall,
         "in_scope": len(everyone),
         "track_rows": track_rows,
         "chart": _chart(track_rows),
-        "trend": view.trend(view.tally_people(everyone)),
+        "trend": view.trend(overall),
         "sessions": len(view.data.sessions),
         **_key_area_units(view),
         "rejects": [
