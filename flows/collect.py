@@ -39,7 +39,7 @@ from models.education import store_schedule, stored_sessions
 from models.facts import load_quarter
 from models.roster import find_import, record_import
 from policy.calendar import calendar_for
-from policy.progress import makeup_candidates, quarter_standings
+from policy.progress import makeup_candidates, pending_makeups, quarter_standings
 from policy.schedule import plan_makeups
 
 
@@ -135,8 +135,10 @@ def offer_makeups(
         absentees: dict[str, set[str]] = defaultdict(set)
         held_on = {s.code: s.held_on for s in data.sessions}
         missed = makeup_candidates(requirements, standing, data.completions, held_on, as_of)
+        pending = pending_makeups(data.sessions, data.enrolments, data.completions)
         for code, people in missed.items():
-            absentees[rules.seating(code)] |= people
+            seat = rules.seating(code)
+            absentees[seat] |= {who for who in people if (who, seat) not in pending}
         calendar = calendar_for(
             period.starts_on,
             period.ends_on,

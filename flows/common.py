@@ -32,10 +32,17 @@ class RejectOut(BaseModel):
     row: int
     column: str
     reason: str
+    kept_from: str | None = None  # the cadre's earlier record stays in force
 
     @classmethod
-    def of(cls, source: str, reject: Reject) -> RejectOut:
-        return cls(source=source, row=reject.row, column=reject.column, reason=reject.reason)
+    def of(cls, source: str, reject: Reject, kept_from: str | None = None) -> RejectOut:
+        return cls(
+            source=source,
+            row=reject.row,
+            column=reject.column,
+            reason=reject.reason,
+            kept_from=kept_from,
+        )
 
 
 def titled(title: str) -> FieldInfo:

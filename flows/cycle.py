@@ -30,9 +30,10 @@ from flows.common import (
 from flows.messages import plan_messages
 from intake.columns import ImportResult
 from intake.read import is_database_source, read_source
-from intake.roster import parse_roster
-from models.db import session_for, utcnow
-from models.domain import Language, Quarter, Track
+from intake.roster import RosterResult, parse_roster
+from lianjie.exceptions import LianjieInputError
+from models.db import rehearsal, session_for, utcnow
+from models.domain import CadreRecord, Change, ChangeKind, Language, Quarter, Track
 from models.education import (
     quarter_tracks,
     replace_assignments,
@@ -41,13 +42,50 @@ from models.education import (
     stored_sessions,
 )
 from models.facts import completed_before
-from models.outbox import cancel_messages
-from models.roster import find_import, quarter_roster, record_import, store_roster
+from models.outbox import cancel_messages, cancel_messages_to
+from models.roster import quarter_roster, record_import, roster_records, store_roster
 from models.tables import QuarterCycle
 from policy.calendar import calendar_for
 from policy.classify import classify_all, key_areas_of
 from policy.config import LoadedPolicy, Policy, load_policy
+from policy.roster import (
+    RosterDecision,
+    decide_roster,
+    missing_column_warnings,
+    structure_warnings,
+    too_many_leavers,
+)
 from policy.schedule import plan_sessions, seat_demand
+
+
+class RosterChanges(BaseModel):
+    """What a roster import changed, in words an operator reads: one line per person."""
+
+    compared_with: str = ""  # "2026Q4's earlier roster", "2026Q3", or "" on the first roster
+    joined: list[str] = []
+    left: list[str] = []
+    changed: list[str] = []
+    kept: list[str] = []
+    messages_cancelled: int = 0
+
+    @classmethod
+    def of(cls, decision: RosterDecision, *, quarter: str, cancelled: int) -> RosterChanges:
+        def who(c: CadreRecord | Change) -> str:
+            return f"{c.employee_id} {c.name} ({c.unit_code})"
+
+        compared = decision.baseline
+        return cls(
+            compared_with=f"{quarter}'s earlier roster" if compared == quarter else compared,
+            joined=[who(c) for c in decision.joined],
+            left=[who(c) for c in decision.left],
+            changed=[
+                f"{who(c)}: {c.field} {c.before or '-'} → {c.after or '-'}"
+                for c in decision.changes
+                if c.change is ChangeKind.changed
+            ],
+            kept=[f"{k.employee_id}: {k.note}" for k in decision.kept],
+            messages_cancelled=cancelled,
+        )
 
 
 class ImportSummary(BaseModel):
@@ -59,10 +97,21 @@ class ImportSummary(BaseModel):
     rejected: int
     already_imported: bool = False
     unknown_columns: list[str] = []
+    warnings: list[str] = []
     rejects: list[RejectOut] = []
+    changes: RosterChanges | None = None
 
     @classmethod
-    def of(cls, result: ImportResult[Any], *, already_imported: bool = False) -> ImportSummary:
+    def of(
+        cls,
+        result: ImportResult[Any],
+        *,
+        already_imported: bool = False,
+        warnings: list[str] | None = None,
+        kept_from: dict[int, str] | None = None,
+        changes: RosterChanges | None = None,
+    ) -> ImportSummary:
+        kept = kept_from or {}
         return cls(
             source=result.source,
             read=result.read,
@@ -70,7 +119,9 @@ class ImportSummary(BaseModel):
             rejected=len(result.rejects),
             already_imported=already_imported,
             unknown_columns=result.unknown_columns,
-            rejects=[RejectOut.of(result.source, r) for r in result.rejects],
+            warnings=warnings or [],
+            rejects=[RejectOut.of(result.source, r, kept.get(r.row)) for r in result.rejects],
+            changes=changes,
         )
 
 
@@ -81,6 +132,7 @@ class CycleSummary(BaseModel):
     quarter: str
     as_of: date
     policy_sha256: str
+    dry_run: bool = False
     roster: ImportSummary
     tracks: dict[str, int]
     sessions: dict[str, int]
@@ -105,6 +157,11 @@ class CycleSummary(BaseModel):
     @property
     def rejects(self) -> list[RejectOut]:
         return self.roster.rejects
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def warnings(self) -> list[str]:
+        return self.roster.warnings
 
 
 def open_quarter(*, session: Session, quarter: str, as_of: date, loaded: LoadedPolicy) -> None:
@@ -146,35 +203,66 @@ def open_quarter(*, session: Session, quarter: str, as_of: date, loaded: LoadedP
 
 @task
 def import_roster(
-    db_url: str, quarter: str, roster: str, policy_file: str | None, as_of: date
+    db_url: str,
+    quarter: str,
+    roster: str,
+    policy_file: str | None,
+    as_of: date,
+    accept_leavers: bool = False,
 ) -> ImportSummary:
     """Read and validate the roster, then open the quarter and store cadres, units, changes and
-    rejects in one transaction: a file that cannot be read changes nothing."""
+    rejects in one transaction: a file that cannot be read, or looks partial, changes nothing."""
     logger = log()
     loaded = load_policy(Path(policy_file) if policy_file else None)
     table = read_source(roster)
     result = parse_roster(table)
+    if not result.accepted:
+        raise LianjieInputError(nothing_accepted(result))
+    period = Quarter.parse(quarter)
     with session_for(db_url) as session:
         open_quarter(session=session, quarter=quarter, as_of=as_of, loaded=loaded)
         session.flush()
-        earlier = find_import(session=session, quarter=quarter, kind="roster", sha256=table.sha256)
-        if earlier is not None:
-            logger.info("%s was already imported into %s; nothing changes", roster, quarter)
+        cycle = session.get(QuarterCycle, quarter)
+        assert cycle is not None
+        # Only the roster in force is "already imported": going back to an earlier file is a change.
+        already = cycle.roster_sha256 == table.sha256
+        decision = decide_roster(
+            accepted=result.accepted,
+            rejects=result.rejects,
+            rows=dict(
+                zip((c.employee_id for c in result.accepted), result.accepted_rows, strict=True)
+            ),
+            current=roster_records(session=session, quarter=quarter),
+            previous=roster_records(session=session, quarter=period.previous.label),
+            quarter=quarter,
+            previous_quarter=period.previous.label,
+        )
+        refusal = too_many_leavers(decision, max_share=loaded.policy.roster.max_leavers_share)
+        if refusal and not accept_leavers and not already:
+            raise LianjieInputError(f"{table.source}: {refusal}")
+        warnings = [
+            *([f"confirmed: {refusal.split('. Nothing was changed')[0]}"] if refusal else []),
+            *result.header_hints,
+            *missing_column_warnings(result.missing_columns, decision.cadres),
+            *structure_warnings(decision.cadres),
+        ]
+        kept_from = {k.row: k.kept_from for k in decision.kept}
+        cancelled = 0
+        if already:
+            logger.info("%s is the roster in force for %s; nothing changes", table.source, quarter)
         else:
-            # Key areas per unit, not per cadre: 400 units, not 100,000 pattern matches.
-            unit_names: dict[str, str] = {}
-            for cadre in result.accepted:  # the first name given for a unit, as store_roster
-                unit_names.setdefault(cadre.unit_code, cadre.unit_name)
-            areas = {
-                code: ",".join(key_areas_of(name, loaded.policy))
-                for code, name in unit_names.items()
-            }
             stored = store_roster(
                 session=session,
                 quarter=quarter,
-                previous=Quarter.parse(quarter).previous.label,
-                cadres=result.accepted,
-                unit_key_areas=areas,
+                cadres=decision.cadres,
+                changes=decision.changes,
+                unit_key_areas=unit_key_areas(decision.cadres, loaded.policy),
+                source=Path(table.source).name,
+            )
+            cancelled = cancel_messages_to(
+                session=session,
+                quarter=quarter,
+                employee_ids=[c.employee_id for c in decision.left],
             )
             record_import(
                 session=session,
@@ -185,24 +273,57 @@ def import_roster(
                 read=result.read,
                 accepted=len(result.accepted),
                 rejects=result.rejects,
+                kept_from=kept_from,
+                warnings=warnings,
             )
-            logger.info("roster stored: %s", stored)
-        cycle = session.get(QuarterCycle, quarter)
-        assert cycle is not None
-        cycle.roster_sha256 = table.sha256
-        session.add(cycle)
+            cycle.roster_sha256 = table.sha256
+            session.add(cycle)
+            logger.info(
+                "roster stored: %s; %d unsent messages to leavers cancelled", stored, cancelled
+            )
+    for warning in [*warnings, *(k.note for k in decision.kept)]:
+        logger.warning("%s", warning)
     if result.unknown_columns:
         logger.warning(
             "columns ignored (not in the roster contract): %s", ", ".join(result.unknown_columns)
         )
     logger.info(
-        "roster %s: %d rows read, %d accepted, %d rejected",
+        "roster %s: %d rows read, %d accepted, %d rejected (%d of them kept from an earlier "
+        "record); %d joined, %d left",
         table.source,
         result.read,
         len(result.accepted),
         len(result.rejects),
+        len(decision.kept),
+        len(decision.joined),
+        len(decision.left),
     )
-    return ImportSummary.of(result, already_imported=earlier is not None)
+    return ImportSummary.of(
+        result,
+        already_imported=already,
+        warnings=warnings,
+        kept_from=kept_from,
+        changes=RosterChanges.of(decision, quarter=quarter, cancelled=cancelled),
+    )
+
+
+def nothing_accepted(result: RosterResult) -> str:
+    """Why a roster with no usable row is refused, with the first reasons to fix."""
+    if not result.read:
+        return f"{result.source} has a header but no rows: nothing was changed"
+    first = "; ".join(f"row {r.row}, {r.column}: {r.reason}" for r in result.rejects[:3])
+    return (
+        f"{result.source}: none of its {result.read} rows could be imported, so nothing was "
+        f"changed. First problems: {first}"
+    )
+
+
+def unit_key_areas(cadres: list[CadreRecord], policy: Policy) -> dict[str, str]:
+    """Key areas per unit, not per cadre: 400 units, not 100,000 pattern matches."""
+    unit_names: dict[str, str] = {}
+    for cadre in cadres:  # the first name given for a unit, as store_roster
+        unit_names.setdefault(cadre.unit_code, cadre.unit_name)
+    return {code: ",".join(key_areas_of(name, policy)) for code, name in unit_names.items()}
 
 
 @task
@@ -260,7 +381,7 @@ def schedule_sessions(
             enrolments=plan.enrolments,
             withdrawals=plan.withdrawals,
         )
-        cancel_messages(
+        cancelled = cancel_messages(
             session=session,
             prefixes=[
                 f"{kind}:{code}:{who}:"
@@ -290,6 +411,7 @@ def schedule_sessions(
         "enrolments": len(plan.enrolments),
         "withdrawals": len(plan.withdrawals),
         "unplaced": len(plan.unplaced),
+        "messages_cancelled": cancelled,
     }
 
 
@@ -304,6 +426,8 @@ def quarterly_cycle(
     policy: Annotated[str | None, titled("Policy file 施教政策")] = None,
     as_of: Annotated[date | None, titled("Rules applied on 适用日期")] = None,
     lang: Annotated[Language | None, titled("Language 语言")] = None,
+    dry_run: Annotated[bool, titled("Dry run: preview, change nothing 试运行")] = False,
+    accept_leavers: Annotated[bool, titled("Confirm many leavers 确认大批人员离开")] = False,
 ) -> CycleSummary:
     """Start a quarter: import the roster, classify cadres, schedule sessions, plan reminders.
 
@@ -313,7 +437,11 @@ def quarterly_cycle(
             HR database as URL#table=NAME or URL#query=SELECT…; empty means LIANJIE_ROSTER.
         policy: Path of a policy TOML file; empty means LIANJIE_POLICY or the bundled defaults.
         as_of: The date the rules are applied on (newly promoted, discipline windows); empty: today.
+            It must fall before the quarter's end.
         lang: Language of the messages and greeting cards; empty means LIANJIE_LANG (zh).
+        dry_run: Read, validate, classify and plan, report what would change, and write nothing.
+        accept_leavers: Confirm a roster that makes more than the policy's share of the
+            quarter's cadres leave (refused otherwise, as a partial file would be).
     """
     config = settings()
     period = parse_quarter(quarter, default=this_quarter(config))
@@ -323,12 +451,27 @@ def quarterly_cycle(
     )
     policy_file = policy or (str(config.policy) if config.policy else None)
     as_of = as_of or max(today(config), period.starts_on)
+    if as_of > period.ends_on:
+        raise LianjieInputError(
+            f"as-of date {as_of} is after {period.label} ended on {period.ends_on}: "
+            f"run the quarter that contains it, or give a date within {period.label}"
+        )
     language = (lang or config.lang).value
     overrides = str(config.calendar_overrides) if config.calendar_overrides else None
 
     policy_sha = load_policy(Path(policy_file) if policy_file else None).sha256
-    with one_at_a_time(config.db_url, period.label):
-        imported = import_roster(config.db_url, period.label, roster_source, policy_file, as_of)
+    # A dry run rehearses every stage in one transaction that is rolled back at the end.
+    guard = rehearsal(config.db_url) if dry_run else one_at_a_time(config.db_url, period.label)
+    with guard:
+        imported = import_roster(
+            # A dry run shows the leavers of a roster that would be refused, and says so.
+            config.db_url,
+            period.label,
+            roster_source,
+            policy_file,
+            as_of,
+            accept_leavers or dry_run,
+        )
         tracks = classify_cadres(config.db_url, period.label, as_of)
         sessions = schedule_sessions(config.db_url, period.label, as_of, overrides)
         messages = plan_messages(
@@ -344,12 +487,16 @@ def quarterly_cycle(
         quarter=period.label,
         as_of=as_of,
         policy_sha256=policy_sha,
+        dry_run=dry_run,
         roster=imported,
         tracks=tracks,
         sessions=sessions,
         messages=messages,
     )
-    publish_cycle(summary)
+    if dry_run:
+        log().info("dry run: nothing was stored, queued, cancelled or written")
+    else:
+        publish_cycle(summary)
     return summary
 
 
@@ -360,6 +507,13 @@ def publish_cycle(summary: CycleSummary) -> None:
         {"what": "roster rows accepted", "count": summary.roster.accepted},
         {"what": "roster rows rejected", "count": summary.roster.rejected},
     ]
+    if summary.roster.changes is not None:
+        changes = summary.roster.changes
+        rows += [
+            {"what": f"roster: {what}", "count": len(getattr(changes, what))}
+            for what in ("joined", "left", "changed", "kept")
+        ]
+        rows.append({"what": "messages to leavers cancelled", "count": changes.messages_cancelled})
     rows += [{"what": f"track {track}", "count": n} for track, n in summary.tracks.items()]
     rows += [{"what": f"sessions: {k}", "count": n} for k, n in summary.sessions.items()]
     rows += [{"what": f"messages: {k}", "count": n} for k, n in summary.messages.items()]
@@ -367,6 +521,11 @@ def publish_cycle(summary: CycleSummary) -> None:
         artifact_key("cycle", summary.quarter),
         rows,
         f"Quarterly cycle {summary.quarter} (as of {summary.as_of})",
+    )
+    publish_table(
+        artifact_key("roster-warnings", summary.quarter),
+        [{"warning": w} for w in summary.roster.warnings],
+        f"Roster warnings in {summary.quarter}: tracks that could not be decided, units to check",
     )
     publish_table(
         artifact_key("roster-rejects", summary.quarter),

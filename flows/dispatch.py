@@ -13,6 +13,7 @@ from pydantic import BaseModel
 from delivery.channels import Channel, DeliveryError, FileOutbox, Outgoing, SmsGateway, SmtpChannel
 from flows.common import artifact_key, log, publish_table, settings, titled, today
 from flows.escalation import plan_escalations
+from lianjie.exceptions import LianjieInputError
 from lianjie.settings import Settings
 from models.db import session_for, utcnow
 from models.outbox import claim, due_message_ids, expire_messages, mark_failed, mark_sent
@@ -79,6 +80,16 @@ def send_due(db_url: str, kind: str, on: dt.date, dry_run: bool) -> dict[str, in
     return {"sent": counts["sent"], "failed": counts["failed"], "skipped": counts["skipped"]}
 
 
+def check_dispatch_date(on: dt.date, *, today: dt.date, allow_future: bool) -> None:
+    """A date typed later than tomorrow is most likely a slip; it is refused unless allowed."""
+    if on > today + dt.timedelta(days=1) and not allow_future:
+        raise LianjieInputError(
+            f"dispatch date {on} is later than tomorrow ({today + dt.timedelta(days=1)}): "
+            "it would send reminders early and expire those whose holiday or session it passes. "
+            "Give --allow-future (flow parameter allow_future) if that is really meant"
+        )
+
+
 @task
 def expire_stale(db_url: str, on: dt.date) -> int:
     """Stop messages whose occasion has begun (a holiday reminder after the holiday)."""
@@ -90,15 +101,19 @@ def expire_stale(db_url: str, on: dt.date) -> int:
 def daily_dispatch(
     date: Annotated[dt.date | None, titled("Send what is due by 发送日期")] = None,
     dry_run: Annotated[bool, titled("Dry run (send nothing) 试运行")] = False,
+    allow_future: Annotated[bool, titled("Allow a date after tomorrow 允许未来日期")] = False,
 ) -> DispatchSummary:
     """Send the messages due on or before a date: e-mail, text messages, or the file outbox.
 
     Args:
         date: Send what is due on or before this date; empty means today in the organisation's zone.
         dry_run: Count what is due without sending anything.
+        allow_future: Accept a date later than tomorrow. Without it such a date is refused: it
+            would send reminders early and expire those whose occasion it passes, for good.
     """
     config = settings()
     on = date or today(config)
+    check_dispatch_date(on, today=today(config), allow_future=allow_future)
     expired = 0 if dry_run else expire_stale(config.db_url, on)
     if not dry_run:
         plan_escalations(config.db_url, on, config.lang.value, config.organisation)

@@ -12,10 +12,10 @@ from prefect import task
 from sqlmodel import select
 
 from flows.common import as_plan, log, quarter_policy
-from models.db import session_for
+from models.db import rehearsing, session_for
 from models.domain import Quarter
 from models.education import StoredSession, quarter_tracks, stored_sessions
-from models.outbox import add_messages
+from models.outbox import add_messages, cancelled_keys, requeue_cancelled
 from models.roster import quarter_roster
 from models.tables import Message
 from policy.calendar import HolidayBreak, calendar_for
@@ -86,6 +86,8 @@ def plan_messages(
             as_of=as_of,
         )
         known = set(session.exec(select(Message.send_key).where(Message.quarter == quarter)))
+        cancelled = cancelled_keys(session=session, quarter=quarter)
+        planned_again: list[str] = []
         holidays = {
             card_key(m.holiday.key, m.holiday.first_day.isoformat()): m.holiday
             for m in holiday_messages
@@ -109,8 +111,11 @@ def plan_messages(
                 if message.send_key not in known:
                     counts[message.kind.value] += 1
                     yield composer.row(message)
+                elif message.send_key in cancelled:
+                    planned_again.append(message.send_key)  # a cadre back on the roster
 
         added = add_messages(session=session, rows=new_rows())
+        requeued = requeue_cancelled(session=session, send_keys=planned_again, on=as_of)
     logger = log()
     for holiday in sorted(
         {m.holiday for m in holiday_messages if m.holiday}, key=lambda h: h.first_day
@@ -123,11 +128,15 @@ def plan_messages(
             " (estimated calendar)" if holiday.estimated else "",
         )
     logger.info(
-        "queued %d new messages (%s); %d were already queued", added, dict(counts), len(known)
+        "queued %d new messages (%s); %d were already planned; %d cancelled ones queued again",
+        added,
+        dict(counts),
+        len(known),
+        requeued,
     )
     return {
         kind: counts[kind] for kind in ("invitation", "session_reminder", "holiday_reminder")
-    } | {"total_new": added}
+    } | {"total_new": added, "requeued": requeued}
 
 
 def enrolments_of(
@@ -158,5 +167,6 @@ def render_cards(
         )
         for h in holidays
     }
-    render_many(jobs.values(), processes=1)
+    if not rehearsing():  # a dry run writes no file
+        render_many(jobs.values(), processes=1)
     return {key: job.path for key, job in jobs.items()}

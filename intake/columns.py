@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import difflib
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
@@ -21,6 +22,11 @@ class Columns:
 
     index: dict[str, int]
     unknown: list[str]
+    hints: list[str] = field(default_factory=list)  # "任职时间: did you mean 任现职时间?"
+
+    def missing(self, aliases: dict[str, tuple[str, ...]]) -> list[str]:
+        """The contract's columns the file does not have, in the contract's order."""
+        return [c for c in aliases if c not in self.index]
 
 
 def match_columns(
@@ -52,7 +58,20 @@ def match_columns(
         if not group & index.keys():
             names = " or ".join(sorted(group))
             raise UnreadableFileError(f"{table.source}: needs a column {names}")
-    return Columns(index, unknown)
+    return Columns(index, unknown, _hints(unknown, aliases, found=index.keys()))
+
+
+def _hints(
+    unknown: list[str], aliases: dict[str, tuple[str, ...]], *, found: Iterable[str]
+) -> list[str]:
+    """An ignored header close to a missing column's name is most likely that column mistyped."""
+    missing = {n: c for c, names in aliases.items() if c not in found for n in (c, *names)}
+    hints = []
+    for header in unknown:
+        close = difflib.get_close_matches(header.casefold(), missing, n=1, cutoff=0.75)
+        if close:
+            hints.append(f"{header}: did you mean {close[0]}?")
+    return hints
 
 
 @dataclass
@@ -68,6 +87,9 @@ class ImportResult(Generic[R]):
     accepted: list[R] = field(default_factory=list)
     rejects: list[Reject] = field(default_factory=list)
     unknown_columns: list[str] = field(default_factory=list)
+    missing_columns: list[str] = field(default_factory=list)  # optional ones the file lacks
+    header_hints: list[str] = field(default_factory=list)
+    accepted_rows: list[int] = field(default_factory=list)  # each accepted record's row
 
 
 class BadValue(Exception):

@@ -56,7 +56,14 @@ RosterResult = ImportResult[CadreRecord]
 def parse_roster(table: Table) -> RosterResult:
     """Validate every row; a bad row is rejected with its row number, column and reason."""
     columns = match_columns(table, ALIASES, required=REQUIRED)
-    result = RosterResult(table.source, table.sha256, len(table.rows), [], [], columns.unknown)
+    result = RosterResult(
+        table.source,
+        table.sha256,
+        len(table.rows),
+        unknown_columns=columns.unknown,
+        missing_columns=columns.missing(ALIASES),
+        header_hints=columns.hints,
+    )
     first_seen: dict[str, int] = {}
     for number, cells in table.rows:
         values = {c: cells[i] if i < len(cells) else None for c, i in columns.index.items()}
@@ -72,6 +79,7 @@ def parse_roster(table: Table) -> RosterResult:
             continue
         first_seen[cadre.employee_id] = number
         result.accepted.append(cadre)
+        result.accepted_rows.append(number)
     return result
 
 

@@ -119,22 +119,56 @@ def _import_lines(summary: Any) -> list[str]:
         f"{summary.rejected} rejected"
         + (" (already imported: nothing changed)" if summary.already_imported else "")
     ]
-    lines += [f"    row {r.row}, {r.column}: {r.reason}" for r in summary.rejects[:50]]
+    lines += [
+        f"    row {r.row}, {r.column}: {r.reason}"
+        + (f" (kept from {r.kept_from})" if getattr(r, "kept_from", None) else "")
+        for r in summary.rejects[:50]
+    ]
     if len(summary.rejects) > 50:
         lines.append(f"    … and {len(summary.rejects) - 50} more (lianjie export … rejects)")
     if summary.unknown_columns:
         lines.append(f"  columns ignored: {', '.join(summary.unknown_columns)}")
+    lines += [f"  warning: {w}" for w in getattr(summary, "warnings", [])]
+    return lines
+
+
+def _change_lines(changes: Any, shown: int = 20) -> list[str]:
+    """Joiners, leavers, changes and kept cadres, the first `shown` of each named."""
+    if changes is None:
+        return []
+    against = f" against {changes.compared_with}" if changes.compared_with else ""
+    lines = [
+        f"Roster changes{against}: {len(changes.joined)} joined, {len(changes.left)} left, "
+        f"{len(changes.changed)} changed, {len(changes.kept)} kept from an earlier record"
+        + (
+            f"; {changes.messages_cancelled} unsent messages to leavers cancelled"
+            if changes.messages_cancelled
+            else ""
+        )
+    ]
+    for title, names in (
+        ("joined", changes.joined),
+        ("left", changes.left),
+        ("changed", changes.changed),
+        ("kept", changes.kept),
+    ):
+        lines += [f"  {title}: {name}" for name in names[:shown]]
+        if len(names) > shown:
+            lines.append(f"  {title}: … and {len(names) - shown} more (lianjie export … changes)")
     return lines
 
 
 def _cycle_lines(s: Any) -> list[str]:
+    would = "would be " if s.dry_run else ""
     return [
+        *(["DRY RUN: nothing below was stored, queued, cancelled or written"] if s.dry_run else []),
         f"Quarter {s.quarter} (rules applied as of {s.as_of}, policy {s.policy_sha256[:12]})",
         "Roster:",
         *_import_lines(s.roster),
+        *_change_lines(s.roster.changes),
         "Tracks: " + ", ".join(f"{k} {v}" for k, v in s.tracks.items()),
         "Sessions: " + ", ".join(f"{k} {v}" for k, v in s.sessions.items()),
-        "Messages queued: " + ", ".join(f"{k} {v}" for k, v in s.messages.items()),
+        f"Messages {would}queued: " + ", ".join(f"{k} {v}" for k, v in s.messages.items()),
     ]
 
 
@@ -150,6 +184,13 @@ def cycle(
     ],
     policy: Annotated[Path | None, typer.Option(help="Policy TOML file.")] = None,
     as_of: Day = None,
+    dry_run: Annotated[
+        bool, typer.Option(help="Preview joiners, leavers, tracks and messages; write nothing.")
+    ] = False,
+    accept_leavers: Annotated[
+        bool,
+        typer.Option(help="Confirm a roster that makes more than the policy's share leave."),
+    ] = False,
     json_: Json = False,
 ) -> None:
     """Start a quarter: import, classify, schedule, plan reminders, queue invitations."""
@@ -167,6 +208,8 @@ def cycle(
             roster=str(roster),
             policy=str(policy) if policy else None,
             as_of=as_of.date() if as_of else None,
+            dry_run=dry_run,
+            accept_leavers=accept_leavers,
         )
     )
     emit(result, json_, _cycle_lines)
@@ -176,12 +219,19 @@ def cycle(
 def dispatch(
     date: Day = None,
     dry_run: Annotated[bool, typer.Option(help="Count what is due without sending.")] = False,
+    allow_future: Annotated[
+        bool, typer.Option(help="Allow a --date later than tomorrow (sends early).")
+    ] = False,
     json_: Json = False,
 ) -> None:
     """Send the messages due on or before DATE (default today, Asia/Shanghai)."""
     from flows.dispatch import daily_dispatch
 
-    result = run(lambda: daily_dispatch(date=date.date() if date else None, dry_run=dry_run))
+    result = run(
+        lambda: daily_dispatch(
+            date=date.date() if date else None, dry_run=dry_run, allow_future=allow_future
+        )
+    )
     emit(
         result,
         json_,
@@ -261,7 +311,8 @@ def export(
     what: Annotated[
         str,
         typer.Argument(
-            help="tracks, sessions, enrolments, messages, completions, outstanding or rejects."
+            help="tracks, sessions, enrolments, messages, completions, outstanding, rejects "
+            "or changes."
         ),
     ],
     format_: Annotated[str, typer.Option("--format", help="csv, xlsx or json.")] = "csv",

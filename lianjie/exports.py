@@ -27,6 +27,7 @@ class Export(StrEnum):
     completions = "completions"
     outstanding = "outstanding"
     rejects = "rejects"
+    changes = "changes"
 
 
 class Format(StrEnum):
@@ -165,8 +166,27 @@ def rejects(data: QuarterData, _: list[Message], confidential: bool) -> Rows:
             "column": r.column,
             "reason": r.reason,
             "values": json.dumps(r.values, ensure_ascii=False),
+            "kept_from": r.kept_from or "",
         }
         for r in data.rejects
+    ]
+
+
+def changes(data: QuarterData, _: list[Message], confidential: bool) -> Rows:
+    """Every roster import's joiners, leavers, changes of post, rank, unit, role and discipline,
+    and the cadres kept from an earlier record, in the order the imports made them."""
+    return [
+        {
+            "employee_id": c.employee_id,
+            "name": c.name,
+            "unit_code": c.unit_code,
+            "change": c.change.value,
+            "field": c.field,
+            "before": c.before,
+            "after": c.after,
+            "source_row": c.source_row,
+        }
+        for c in data.changes
     ]
 
 
@@ -178,6 +198,7 @@ BUILDERS: dict[Export, Callable[[QuarterData, list[Message], bool], Rows]] = {
     Export.completions: completions,
     Export.outstanding: outstanding,
     Export.rejects: rejects,
+    Export.changes: changes,
 }
 COLUMNS: dict[Export, list[str]] = {
     Export.tracks: ["employee_id", "name", "unit_code", "track", "reason"],
@@ -216,7 +237,17 @@ COLUMNS: dict[Export, list[str]] = {
         "row",
     ],
     Export.outstanding: ["employee_id", "name", "unit_code", "track", "programme", "standing"],
-    Export.rejects: ["source", "row", "column", "reason", "values"],
+    Export.rejects: ["source", "row", "column", "reason", "values", "kept_from"],
+    Export.changes: [
+        "employee_id",
+        "name",
+        "unit_code",
+        "change",
+        "field",
+        "before",
+        "after",
+        "source_row",
+    ],
 }
 
 

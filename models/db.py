@@ -6,6 +6,7 @@ import fcntl
 import hashlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
@@ -16,6 +17,7 @@ from alembic.config import Config
 from sqlalchemy import event, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import URL, Connection, Engine, make_url
+from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, SQLModel, create_engine
 
 from models import tables  # noqa: F401  (registers the tables on SQLModel.metadata)
@@ -84,9 +86,55 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+# The connection of a rehearsal in progress: sessions share its transaction, which is rolled back.
+_REHEARSAL: ContextVar[Connection | None] = ContextVar("lianjie_rehearsal", default=None)
+
+
+@contextmanager
+def rehearsal(url: str) -> Iterator[None]:
+    """Within the block every `session_for(url)` works as usual, and nothing is kept: a dry run.
+
+    All sessions join one transaction that is rolled back at the end. A SQLite database that
+    does not exist yet is not created: the rehearsal runs on an empty one in memory.
+    """
+    with _rehearsal_engine(url).connect() as connection:
+        transaction = connection.begin()
+        token = _REHEARSAL.set(connection)
+        try:
+            yield
+        finally:
+            _REHEARSAL.reset(token)
+            transaction.rollback()
+
+
+def rehearsing() -> bool:
+    """Whether a dry run is in progress (files are not written then either)."""
+    return _REHEARSAL.get() is not None
+
+
+def _rehearsal_engine(url: str) -> Engine:
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and not Path(parsed.database or ":memory:").exists():
+        engine = create_engine(
+            "sqlite://", poolclass=StaticPool, connect_args={"check_same_thread": False}
+        )
+        upgrade(engine)
+        return engine
+    return engine_for(url)
+
+
 @contextmanager
 def session_for(url: str) -> Iterator[Session]:
     """A session that commits when the block ends without an error and rolls back otherwise."""
+    rehearsed = _REHEARSAL.get()
+    if rehearsed is not None:
+        # Commits stay inside the rehearsal's transaction; its end rolls everything back.
+        with Session(
+            bind=rehearsed, join_transaction_mode="rollback_only", expire_on_commit=False
+        ) as session:
+            yield session
+            session.flush()
+        return
     with Session(engine_for(url), expire_on_commit=False) as session:
         try:
             yield session

@@ -151,3 +151,24 @@ class Reject:
     column: str
     reason: str
     values: dict[str, str] = field(default_factory=dict)
+
+
+class ChangeKind(StrEnum):
+    joined = "joined"
+    left = "left"
+    changed = "changed"
+    kept = "kept"
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One line of what a roster import changed, as the `changes` export shows it."""
+
+    employee_id: str
+    name: str
+    unit_code: str
+    change: ChangeKind
+    field: str = ""
+    before: str | None = None
+    after: str | None = None
+    source_row: int | None = None

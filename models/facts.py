@@ -8,8 +8,8 @@ from datetime import date, time
 
 from sqlmodel import Session, col, select
 
-from models.domain import CadreRecord, CompletionStatus, Track
-from models.roster import quarter_roster, unit_names
+from models.domain import CadreRecord, Change, ChangeKind, CompletionStatus, Track
+from models.roster import quarter_roster, roster_changes, unit_names
 from models.tables import (
     Assignment,
     Completion,
@@ -66,6 +66,7 @@ class RejectInfo:
     column: str
     reason: str
     values: dict[str, str]
+    kept_from: str | None = None
 
 
 @dataclass(frozen=True)
@@ -85,8 +86,10 @@ class QuarterData:
     enrolments: list[tuple[str, str, str]]  # session code, employee id, status
     completions: list[CompletionInfo]  # current rows only, in import order
     messages: Counter[tuple[str | None, str, str]]  # (employee id, kind, status) → count
-    rejects: list[RejectInfo]
+    rejects: list[RejectInfo]  # the roster in force's and every completion file's
     done_before: set[tuple[str, str]] = field(default_factory=set)  # once-only programmes done
+    roster_warnings: list[str] = field(default_factory=list)  # of the roster in force
+    changes: list[Change] = field(default_factory=list)  # every roster import's, in order
 
 
 def completed_before(
@@ -172,15 +175,24 @@ def load_quarter(*, session: Session, quarter: str) -> QuarterData | None:
         select(Message.employee_id, Message.kind, Message.status).where(Message.quarter == quarter)
     ):
         messages[(employee_id, kind, status)] += 1
+    # Rosters replaced by a later one keep their rejects in the database, out of the way.
+    in_force = (FileImport.kind != "roster") | (FileImport.sha256 == cycle.roster_sha256)
     rejects = [
-        RejectInfo(source, r.row, r.column, r.reason, r.values)
+        RejectInfo(source, r.row, r.column, r.reason, r.values, r.kept_from)
         for r, source in session.exec(
             select(RejectedRow, FileImport.source)
             .join(FileImport, col(FileImport.id) == col(RejectedRow.import_id))
-            .where(FileImport.quarter == quarter)
+            .where(FileImport.quarter == quarter, in_force)
             .order_by(col(FileImport.id), col(RejectedRow.row))
         )
     ]
+    roster_import = session.exec(
+        select(FileImport).where(
+            FileImport.quarter == quarter,
+            FileImport.kind == "roster",
+            FileImport.sha256 == cycle.roster_sha256,
+        )
+    ).first()
     return QuarterData(
         label=quarter,
         as_of=cycle.as_of,
@@ -199,4 +211,18 @@ def load_quarter(*, session: Session, quarter: str) -> QuarterData | None:
         done_before=completed_before(
             session=session, quarter=quarter, programmes=[p.code for p in programmes if p.once]
         ),
+        roster_warnings=list(roster_import.warnings) if roster_import else [],
+        changes=[
+            Change(
+                c.employee_id,
+                c.name,
+                c.unit_code,
+                ChangeKind(c.change),
+                c.field,
+                c.old,
+                c.new,
+                c.source_row,
+            )
+            for c in roster_changes(session=session, quarter=quarter)
+        ],
     )

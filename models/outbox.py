@@ -38,6 +38,58 @@ def cancel_messages(*, session: Session, prefixes: list[str]) -> int:
     return cancelled
 
 
+def cancel_messages_to(*, session: Session, quarter: str, employee_ids: Iterable[str]) -> int:
+    """Cancel every unsent message of the quarter to these people, whatever its kind (leavers)."""
+    cancelled = 0
+    for chunk in _chunks(sorted(set(employee_ids))):
+        result = session.execute(
+            update(Message)
+            .where(
+                col(Message.quarter) == quarter,
+                col(Message.employee_id).in_(chunk),
+                col(Message.status).in_(PENDING),
+            )
+            .values(status="cancelled")
+        )
+        cancelled += result.rowcount or 0  # type: ignore[attr-defined]
+    return cancelled
+
+
+def requeue_cancelled(*, session: Session, send_keys: Iterable[str], on: date) -> int:
+    """Queue again the cancelled messages planned anew (a cadre back on the roster), unless
+    their occasion has passed."""
+    requeued = 0
+    for chunk in _chunks(sorted(set(send_keys))):
+        result = session.execute(
+            update(Message)
+            .where(
+                col(Message.send_key).in_(chunk),
+                col(Message.status) == "cancelled",
+                or_(col(Message.expires_on).is_(None), col(Message.expires_on) >= on),
+            )
+            .values(status="queued", attempts=0, last_error=None, next_attempt_at=None)
+        )
+        requeued += result.rowcount or 0  # type: ignore[attr-defined]
+    return requeued
+
+
+def cancelled_keys(*, session: Session, quarter: str) -> set[str]:
+    """The quarter's cancelled send keys: planned once, and planned again only for a returner."""
+    return set(
+        session.exec(
+            select(Message.send_key).where(
+                Message.quarter == quarter, Message.status == "cancelled"
+            )
+        )
+    )
+
+
+def _chunks(values: list[str], size: int = 500) -> Iterable[list[str]]:
+    # Bounded IN lists: SQLite allows some 32,000 parameters per statement.
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
 def expire_messages(*, session: Session, on: date) -> int:
     """Holiday and session messages are pointless once their occasion has begun."""
     result = session.execute(

@@ -2,28 +2,21 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import RowMapping, Table, func, update
+from sqlalchemy import RowMapping, Table, delete, func, update
 from sqlmodel import Session, SQLModel, col, select
 
 from models.db import insert_new, upsert, utcnow
-from models.domain import CadreRecord, DisciplineStatus, LeadershipRole, Rank, Reject
+from models.domain import (
+    CadreRecord,
+    Change,
+    DisciplineStatus,
+    LeadershipRole,
+    Rank,
+    Reject,
+)
 from models.tables import Cadre, FileImport, RejectedRow, RosterChange, Unit
-
-TRACKED_CHANGES = ("post", "rank", "unit_code", "leadership_role", "discipline_status")
-
-
-@dataclass(frozen=True, slots=True)
-class ImportCounts:
-    """What an import did; `already` is True when the same file had been imported before."""
-
-    source: str
-    read: int
-    accepted: int
-    rejected: int
-    already: bool = False
 
 
 def find_import(*, session: Session, quarter: str, kind: str, sha256: str) -> FileImport | None:
@@ -45,24 +38,42 @@ def record_import(
     read: int,
     accepted: int,
     rejects: list[Reject],
+    kept_from: dict[int, str] | None = None,
+    warnings: list[str] | None = None,
 ) -> FileImport:
-    """Record a file's import and keep its rejected rows for review."""
-    entry = FileImport(
-        quarter=quarter,
-        kind=kind,
-        source=source,
-        sha256=sha256,
-        rows_read=read,
-        rows_accepted=accepted,
-        rows_rejected=len(rejects),
-        imported_at=utcnow(),
-    )
+    """Record a file's import and keep its rejected rows for review.
+
+    A file imported again (roster A, then B, then A) takes the place of its earlier record:
+    the counts, rejects and warnings are those of its latest import.
+    """
+    entry = find_import(session=session, quarter=quarter, kind=kind, sha256=sha256)
+    if entry is None:
+        entry = FileImport(
+            quarter=quarter,
+            kind=kind,
+            source=source,
+            sha256=sha256,
+            rows_read=read,
+            rows_accepted=accepted,
+            rows_rejected=len(rejects),
+            imported_at=utcnow(),
+        )
+    else:
+        session.execute(delete(RejectedRow).where(col(RejectedRow.import_id) == entry.id))
+    entry.source, entry.rows_read, entry.rows_accepted = source, read, accepted
+    entry.rows_rejected, entry.imported_at = len(rejects), utcnow()
+    entry.warnings = list(warnings or [])
     session.add(entry)
     session.flush()
     assert entry.id is not None  # flushed: the database has given it an id
     session.add_all(
         RejectedRow(
-            import_id=entry.id, row=r.row, column=r.column, reason=r.reason, values=r.values
+            import_id=entry.id,
+            row=r.row,
+            column=r.column,
+            reason=r.reason,
+            values=r.values,
+            kept_from=(kept_from or {}).get(r.row),
         )
         for r in rejects
     )
@@ -95,11 +106,12 @@ def store_roster(
     *,
     session: Session,
     quarter: str,
-    previous: str,
     cadres: list[CadreRecord],
+    changes: list[Change],
     unit_key_areas: dict[str, str],
+    source: str,
 ) -> dict[str, int]:
-    """Upsert the quarter's cadres and units; record joiners, leavers and changes."""
+    """Make the quarter's roster exactly these cadres, and log the changes that led there."""
     units: dict[str, dict[str, Any]] = {}
     for cadre in cadres:
         units.setdefault(
@@ -130,46 +142,46 @@ def store_roster(
             .where(col(Cadre.quarter) == quarter, col(Cadre.employee_id).in_(gone))
             .values(on_roster=False)
         )
-    changes = _changes(session, quarter, previous, rows)
-    return {"new": len(new), "updated": len(changed), "withdrawn": len(gone), "changes": changes}
+    logged = insert_new(
+        session,
+        RosterChange,
+        (
+            {
+                "quarter": quarter,
+                "employee_id": c.employee_id,
+                "name": c.name,
+                "unit_code": c.unit_code,
+                "change": c.change.value,
+                "field": c.field,
+                "old": c.before,
+                "new": c.after,
+                "source": source,
+                "source_row": c.source_row,
+            }
+            for c in changes
+        ),
+    )
+    return {"new": len(new), "updated": len(changed), "withdrawn": len(gone), "changes": logged}
 
 
 def _differs(current: RowMapping, row: dict[str, Any]) -> bool:
     return any(current[key] != value for key, value in row.items())
 
 
-def _changes(session: Session, quarter: str, previous: str, rows: list[dict[str, Any]]) -> int:
-    before = _stored(session, previous, on_roster=True)
-    if not before:
-        return 0  # the first quarter on record: nobody "joined"
-    listed = {r["employee_id"] for r in rows}
-    changes = [
-        {"quarter": quarter, "employee_id": r["employee_id"], "change": "joined", "field": ""}
-        for r in rows
-        if r["employee_id"] not in before
-    ]
-    changes += [
-        {"quarter": quarter, "employee_id": e, "change": "left", "field": ""}
-        for e in before
-        if e not in listed
-    ]
-    for row in rows:
-        old = before.get(row["employee_id"])
-        if old is None:
-            continue
-        for field in TRACKED_CHANGES:
-            if old[field] != row[field]:
-                changes.append(
-                    {
-                        "quarter": quarter,
-                        "employee_id": row["employee_id"],
-                        "change": "changed",
-                        "field": field,
-                        "old": old[field],
-                        "new": row[field],
-                    }
-                )
-    return insert_new(session, RosterChange, changes)
+def roster_records(*, session: Session, quarter: str) -> dict[str, CadreRecord]:
+    """The quarter's roster by employee id (empty before its first import)."""
+    return {c.employee_id: c for c in quarter_roster(session=session, quarter=quarter)}
+
+
+def roster_changes(*, session: Session, quarter: str) -> list[RosterChange]:
+    """The quarter's roster changes in the order the imports made them."""
+    return list(
+        session.exec(
+            select(RosterChange)
+            .where(RosterChange.quarter == quarter)
+            .order_by(col(RosterChange.id))
+        )
+    )
 
 
 def quarter_roster(*, session: Session, quarter: str) -> list[CadreRecord]:

@@ -59,17 +59,24 @@ class Cadre(SQLModel, table=True):
 
 
 class RosterChange(SQLModel, table=True):
-    """Who joined, who left and what changed, against the previous quarter's roster."""
+    """What one roster import changed: who joined, left or changed, and who was kept.
 
-    __table_args__ = (UniqueConstraint("quarter", "employee_id", "change", "field"),)
+    A log, not a state: roster A, then B, then A again records each step, in order.
+    """
+
+    __tablename__ = "roster_change"
 
     id: int | None = Field(default=None, primary_key=True)
     quarter: str = Field(index=True)
     employee_id: str
-    change: str  # joined, left, changed
+    name: str = ""  # as the roster had them: a leaver has no row in the quarter to look up
+    unit_code: str = ""
+    change: str  # joined, left, changed, kept
     field: str = ""
     old: str | None = None
     new: str | None = None
+    source: str = ""  # the roster file (or HR source) that made the change
+    source_row: int | None = None  # the row of that file, for joined, changed and kept
 
 
 class FileImport(SQLModel, table=True):
@@ -87,6 +94,9 @@ class FileImport(SQLModel, table=True):
     rows_accepted: int
     rows_rejected: int
     imported_at: datetime
+    # What the operator must know about the file: columns missing that decide tracks, a header
+    # that looks mistyped, a unit left without a top leader.
+    warnings: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
 
 
 class RejectedRow(SQLModel, table=True):
@@ -100,6 +110,7 @@ class RejectedRow(SQLModel, table=True):
     column: str
     reason: str
     values: dict[str, str] = Field(default_factory=dict, sa_column=Column(JSON))
+    kept_from: str | None = None  # the cadre's earlier record stayed in force (where it came from)
 
 
 class Assignment(SQLModel, table=True):

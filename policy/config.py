@@ -75,6 +75,12 @@ class Reminders(_Strict):
     extra_dates: list[ExtraDate] = []
 
 
+class RosterRules(_Strict):
+    # A roster that would make more than this share of the quarter's cadres leave is more
+    # likely a partial or wrong file than a reorganisation: it needs confirming.
+    max_leavers_share: float = Field(default=0.10, ge=0, le=1)
+
+
 class ProgrammeRule(_Strict):
     code: str = Field(pattern=r"^[A-Z]{2,4}$")
     track: Track
@@ -102,6 +108,7 @@ class Policy(_Strict):
     escalation: Escalation
     reminders: Reminders
     programmes: list[ProgrammeRule] = Field(min_length=1)
+    roster: RosterRules = RosterRules()  # optional: policies stored before it existed still load
 
     @model_validator(mode="after")
     def _one_programme_per_track(self) -> Policy:

@@ -9,7 +9,7 @@ from datetime import date
 from enum import StrEnum
 
 from models.domain import CompletionStatus, Track
-from models.facts import CompletionInfo, ProgrammeInfo, QuarterData
+from models.facts import CompletionInfo, ProgrammeInfo, QuarterData, SessionInfo
 
 DONE = {CompletionStatus.attended, CompletionStatus.online}
 MISSED = {CompletionStatus.absent, CompletionStatus.excused}
@@ -117,3 +117,22 @@ def makeup_candidates(
         if standing[key] is not Standing.complete and latest.get(key) in MISSED:
             missed[r.programme_code].add(r.employee_id)
     return dict(missed)
+
+
+def pending_makeups(
+    sessions: Iterable[SessionInfo],
+    enrolments: Iterable[tuple[str, str, str]],
+    completions: Iterable[CompletionInfo],
+) -> set[tuple[str, str]]:
+    """(employee id, programme) of people booked on a make-up whose outcome has not come back.
+
+    Such a person is not booked again, however often and on whatever day data is collected;
+    once the make-up's own row says absent or excused, the next make-up is offered.
+    """
+    makeups = {s.code: s.programme_code for s in sessions if s.makeup}
+    reported = {(c.employee_id, c.session_code) for c in completions if c.session_code}
+    return {
+        (who, makeups[code])
+        for code, who, status in enrolments
+        if status == "enrolled" and code in makeups and (who, code) not in reported
+    }

@@ -1,0 +1,209 @@
+"""What a new roster means for the quarter: who stays, joins, leaves, changes or is kept.
+
+Pure: the flow loads the quarter's current cadres (or the previous quarter's), calls these
+functions and stores what they return. Nothing here knows of files, databases or Prefect.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from models.domain import CadreRecord, Change, ChangeKind, LeadershipRole, Reject, Track
+
+# The roster fields whose change is recorded and shown (post, rank, unit, role, discipline).
+TRACKED_FIELDS = ("post", "rank", "unit_code", "leadership_role", "discipline_status")
+
+# Columns that decide tracks: when a roster lacks one, these tracks cannot be decided from it.
+DECIDING_COLUMNS: dict[str, tuple[Track, ...]] = {
+    "leadership_role": (Track.top_leader, Track.team_member),
+    "in_charge_of": (Track.team_member,),
+    "appointed_on": (Track.newly_promoted,),
+    "reserve_cadre": (Track.reserve,),
+    "discipline_status": (Track.admonition,),
+    "discipline_on": (Track.admonition,),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Kept:
+    """A cadre whose row was rejected and whose earlier record stays in force."""
+
+    employee_id: str
+    row: int
+    column: str
+    reason: str
+    kept_from: str  # "this quarter's earlier roster" or the quarter it came from
+
+    @property
+    def note(self) -> str:
+        return f"kept from {self.kept_from}: row {self.row} rejected ({self.reason})"
+
+
+@dataclass(frozen=True)
+class RosterDecision:
+    """The quarter's roster after an import, and how it differs from the one before."""
+
+    cadres: list[CadreRecord]
+    baseline: str  # what the roster was compared with: "2026Q4" or "2026Q3", "" if nothing
+    baseline_size: int
+    joined: list[CadreRecord] = field(default_factory=list)
+    left: list[CadreRecord] = field(default_factory=list)
+    changes: list[Change] = field(default_factory=list)
+    kept: list[Kept] = field(default_factory=list)
+
+    @property
+    def changed_people(self) -> int:
+        return len({c.employee_id for c in self.changes if c.change is ChangeKind.changed})
+
+
+def decide_roster(
+    *,
+    accepted: list[CadreRecord],
+    rejects: Iterable[Reject],
+    rows: Mapping[str, int],
+    current: Mapping[str, CadreRecord],
+    previous: Mapping[str, CadreRecord],
+    quarter: str,
+    previous_quarter: str,
+) -> RosterDecision:
+    """Merge a validated roster with what the quarter had: only absence makes a leaver.
+
+    `current` is the quarter's roster before this import (empty on its first import),
+    `previous` the previous quarter's; `rows` gives each accepted cadre's row in the file. A
+    cadre whose row was rejected keeps the record of `current`, else of `previous`.
+    """
+    listed = {c.employee_id for c in accepted}
+    kept: list[Kept] = []
+    kept_records: list[CadreRecord] = []
+    for reject in rejects:
+        who = reject.values.get("employee_id", "").strip()
+        if not who or who in listed:
+            continue  # nobody to keep, or a duplicate row of someone accepted
+        record, source = (
+            (current[who], f"{quarter}'s earlier roster")
+            if who in current
+            else (previous.get(who), previous_quarter)
+        )
+        if record is None:
+            continue  # a newcomer whose only row is bad: there is nothing to keep
+        listed.add(who)
+        kept_records.append(record)
+        kept.append(Kept(who, reject.row, reject.column, reject.reason, source))
+
+    cadres = accepted + kept_records
+    baseline, label = (current, quarter) if current else (previous, previous_quarter)
+    if not baseline:
+        return RosterDecision(cadres, "", 0, kept=kept)
+    joined = [c for c in accepted if c.employee_id not in baseline]
+    left = [c for who, c in baseline.items() if who not in listed]
+    changes = [
+        Change(
+            c.employee_id,
+            c.name,
+            c.unit_code,
+            ChangeKind.joined,
+            source_row=rows.get(c.employee_id),
+        )
+        for c in joined
+    ]
+    changes += [Change(c.employee_id, c.name, c.unit_code, ChangeKind.left) for c in left]
+    for cadre in accepted:
+        before = baseline.get(cadre.employee_id)
+        if before is not None:
+            changes += field_changes(before, cadre, row=rows.get(cadre.employee_id))
+    for k in kept:
+        record = baseline.get(k.employee_id) or previous[k.employee_id]
+        changes.append(
+            Change(
+                k.employee_id,
+                record.name,
+                record.unit_code,
+                ChangeKind.kept,
+                k.column,
+                after=k.note,
+                source_row=k.row,
+            )
+        )
+    return RosterDecision(cadres, label, len(baseline), joined, left, changes, kept)
+
+
+def field_changes(before: CadreRecord, after: CadreRecord, *, row: int | None) -> list[Change]:
+    """The tracked fields that differ between two records of one cadre."""
+    return [
+        Change(
+            after.employee_id,
+            after.name,
+            after.unit_code,
+            ChangeKind.changed,
+            name,
+            _text(getattr(before, name)),
+            _text(getattr(after, name)),
+            row,
+        )
+        for name in TRACKED_FIELDS
+        if getattr(before, name) != getattr(after, name)
+    ]
+
+
+def _text(value: object) -> str | None:
+    if value is None:
+        return None
+    return str(getattr(value, "value", value))
+
+
+def too_many_leavers(decision: RosterDecision, *, max_share: float) -> str | None:
+    """Why the roster looks partial (the number and the units most affected), or None."""
+    if not decision.baseline_size or not decision.left:
+        return None
+    share = len(decision.left) / decision.baseline_size
+    if share <= max_share:
+        return None
+    by_unit = Counter(c.unit_code for c in decision.left).most_common(5)
+    units = ", ".join(f"{unit} ({n})" for unit, n in by_unit)
+    return (
+        f"this roster would make {len(decision.left)} of {decision.baseline_size} cadres "
+        f"({share:.0%}) leave {decision.baseline}, more than the policy's "
+        f"roster.max_leavers_share ({max_share:.0%}); most from {units}. Nothing was changed. "
+        "If the file is complete and they really left, run again with --accept-leavers "
+        "(flow parameter accept_leavers)"
+    )
+
+
+def structure_warnings(cadres: Iterable[CadreRecord]) -> list[str]:
+    """Units left without a top leader, and team members in charge of units that are gone."""
+    cadres = list(cadres)
+    units = {c.unit_code for c in cadres}
+    led = {c.unit_code for c in cadres if c.leadership_role is LeadershipRole.top_leader}
+    warnings = [f"unit {u} has no top leader on the roster" for u in sorted(units - led)]
+    for cadre in sorted(cadres, key=lambda c: c.employee_id):
+        gone = [u for u in cadre.in_charge_of if u not in units]
+        if gone:
+            warnings.append(
+                f"{cadre.employee_id} is in charge of {', '.join(gone)}, "
+                "which no cadre on the roster belongs to"
+            )
+    return warnings
+
+
+def missing_column_warnings(missing: Iterable[str], cadres: Iterable[CadreRecord]) -> list[str]:
+    """Which tracks could not be decided because a deciding column is absent, for how many."""
+    cadres = list(cadres)
+    affected = {
+        # Only the people the column could matter for are counted.
+        "in_charge_of": sum(c.leadership_role is LeadershipRole.team_member for c in cadres),
+        "discipline_on": sum(c.discipline_status.value != "none" for c in cadres),
+    }
+    warnings = []
+    for column in missing:
+        tracks = DECIDING_COLUMNS.get(column)
+        if tracks is None:
+            continue
+        count = affected.get(column, len(cadres))
+        if count:
+            warnings.append(
+                f"column {column} is missing: the {' and '.join(t.value for t in tracks)} "
+                f"track{'s' if len(tracks) > 1 else ''} could not be decided for {count} cadres"
+            )
+    return warnings
