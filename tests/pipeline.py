@@ -18,10 +18,16 @@ def write_city(folder: Path, *, units: int = 4, per_unit: int = 12, seed: int = 
 
 
 def run_cycle(
-    db_url: str, roster: Path, cards: Path, quarter: str = "2026Q4", as_of: date = AS_OF
+    db_url: str,
+    roster: Path,
+    cards: Path,
+    quarter: str = "2026Q4",
+    as_of: date = AS_OF,
+    *,
+    accept_leavers: bool = False,
 ) -> dict[str, object]:
     """The cycle's stages in order, as the flow runs them."""
-    imported = import_roster.fn(db_url, quarter, str(roster), None, as_of)
+    imported = import_roster.fn(db_url, quarter, str(roster), None, as_of, accept_leavers)
     tracks = classify_cadres.fn(db_url, quarter, as_of)
     sessions = schedule_sessions.fn(db_url, quarter, as_of, None)
     messages = plan_messages.fn(db_url, quarter, as_of, "zh", "示范市", str(cards), None)

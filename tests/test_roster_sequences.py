@@ -1,0 +1,245 @@
+"""Roster runs over time, as clerks really make them: nobody is lost without a word.
+
+Each test replays a sequence from the roster issue on a small synthetic city (4 units × 12
+cadres, three bad rows), on SQLite and, in CI, on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import csv
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlmodel import col, select
+
+from flows.collect import import_completions, offer_makeups
+from flows.cycle import import_roster
+from flows.dispatch import send_due
+from flows.messages import plan_messages
+from lianjie.exceptions import LianjieInputError
+from lianjie.synthetic import COMPLETION_HEADER, HEADER, write_csv
+from models.db import session_for
+from models.tables import Cadre, EducationSession, Enrolment, Message, QuarterCycle
+from tests.pipeline import AS_OF, run_cycle, write_city
+from tests.test_pipeline import counts
+
+PHONE = HEADER.index("手机")
+
+
+def rows_of(roster: Path) -> list[list[str]]:
+    with roster.open(encoding="utf-8-sig", newline="") as handle:
+        return list(csv.reader(handle))[1:]
+
+
+def roster_with(folder: Path, name: str, rows: list[list[str]], header: list[str] = HEADER) -> Path:
+    return write_csv(folder / name, header, rows)
+
+
+def enrolled(db_url: str, who: str) -> set[str]:
+    with session_for(db_url) as session:
+        return set(
+            session.exec(
+                select(Enrolment.session_code).where(
+                    Enrolment.employee_id == who, Enrolment.status == "enrolled"
+                )
+            )
+        )
+
+
+def messages_to(db_url: str, who: str) -> dict[str, str]:
+    """Send key → status of every message addressed to one cadre."""
+    with session_for(db_url) as session:
+        return {
+            m.send_key: m.status
+            for m in session.exec(select(Message).where(Message.employee_id == who))
+        }
+
+
+def on_roster(db_url: str, quarter: str = "2026Q4") -> set[str]:
+    with session_for(db_url) as session:
+        return set(
+            session.exec(
+                select(Cadre.employee_id).where(
+                    Cadre.quarter == quarter, col(Cadre.on_roster).is_(True)
+                )
+            )
+        )
+
+
+@pytest.fixture
+def city(db_url: str, tmp_path: Path) -> Path:
+    """A populated quarter: the whole city's roster went in on 2026-10-01."""
+    roster = write_city(tmp_path)
+    run_cycle(db_url, roster, tmp_path / "cards")
+    return roster
+
+
+class TestPartialRosters:
+    def test_header_only_roster_is_refused_and_changes_nothing(
+        self, db_url: str, tmp_path: Path, city: Path
+    ) -> None:
+        """A roster with a header and no rows: refused, every table as it was."""
+        before = counts(db_url)
+        empty = roster_with(tmp_path, "header-only.csv", [])
+        with pytest.raises(LianjieInputError, match="no rows: nothing was changed"):
+            run_cycle(db_url, empty, tmp_path / "cards")
+        assert before == counts(db_url)
+        assert 48 == len(on_roster(db_url))
+
+    def test_one_unit_roster_is_refused_unless_confirmed(
+        self, db_url: str, tmp_path: Path, city: Path
+    ) -> None:
+        """U0001's 12 rows against the city: 36 would leave; refused, then confirmed."""
+        unit = roster_with(
+            tmp_path, "u0001.csv", [r for r in rows_of(city)[:48] if r[2] == "U0001"]
+        )
+        before = counts(db_url)
+        with pytest.raises(LianjieInputError) as refused:
+            run_cycle(db_url, unit, tmp_path / "cards")
+        assert "36 of 48 cadres (75%)" in str(refused.value)
+        assert "U0002 (12)" in str(refused.value)
+        assert before == counts(db_url)
+
+        run_cycle(db_url, unit, tmp_path / "cards", accept_leavers=True)
+        assert 12 == len(on_roster(db_url))
+        assert set() == enrolled(db_url, "E000048")
+        assert "queued" not in messages_to(db_url, "E000048").values()
+
+    def test_a_roster_whose_every_row_is_rejected_opens_no_quarter(
+        self, db_url: str, tmp_path: Path
+    ) -> None:
+        """Every phone a digit short: refused, and 2026Q4 is not opened."""
+        rows = rows_of(write_city(tmp_path))[:48]
+        for row in rows:
+            row[PHONE] = "138001380"
+        broken = roster_with(tmp_path, "broken.csv", rows)
+        with pytest.raises(LianjieInputError, match="none of its 48 rows could be imported"):
+            import_roster.fn(db_url, "2026Q4", str(broken), None, AS_OF)
+        with session_for(db_url) as session:
+            assert session.get(QuarterCycle, "2026Q4") is None
+
+
+class TestRejectedRows:
+    def test_one_mistyped_phone_keeps_the_cadre_and_everything_of_theirs(
+        self, db_url: str, tmp_path: Path, city: Path
+    ) -> None:
+        """E000002's phone a digit short: kept, still enrolled, no message cancelled."""
+        sessions, messages = enrolled(db_url, "E000002"), messages_to(db_url, "E000002")
+        rows = rows_of(city)
+        rows[1][PHONE] = rows[1][PHONE][:-1]
+        mistyped = roster_with(tmp_path, "mistyped.csv", rows)
+        result = run_cycle(db_url, mistyped, tmp_path / "cards")
+        imported = result["imported"]
+        kept = [r for r in imported.rejects if r.kept_from]
+        assert [(3, "phone", "2026Q4's earlier roster")] == [
+            (r.row, r.column, r.kept_from) for r in kept
+        ]
+        assert ["E000002: kept from 2026Q4's earlier roster: row 3 rejected"] == [
+            k.split(" (")[0] for k in imported.changes.kept
+        ]
+        assert [] == imported.changes.left
+        assert "E000002" in on_roster(db_url)
+        assert sessions == enrolled(db_url, "E000002")
+        assert messages == messages_to(db_url, "E000002")
+
+        again = run_cycle(db_url, city, tmp_path / "cards")  # the original file
+        assert not again["imported"].already_imported
+        resaved = tmp_path / "resaved.csv"
+        resaved.write_bytes(city.read_bytes().replace(b"\n", b"\r\n"))
+        third = run_cycle(db_url, resaved, tmp_path / "cards")
+        assert 0 == third["messages"]["total_new"]
+        assert sessions == enrolled(db_url, "E000002")
+        assert messages == messages_to(db_url, "E000002")
+
+
+class TestLeaversAndReturners:
+    def test_a_leaver_loses_every_unsent_message_and_gets_nothing_on_12_29(
+        self, db_url: str, tmp_path: Path, city: Path
+    ) -> None:
+        """E000001 (U0001's top leader) dropped: holiday reminders cancelled too; U0001 warned."""
+        assert any(k.startswith("holiday_reminder") for k in messages_to(db_url, "E000001"))
+        without = roster_with(tmp_path, "without-e1.csv", rows_of(city)[1:])
+        result = run_cycle(db_url, without, tmp_path / "cards")
+        imported = result["imported"]
+        assert ["E000001"] == [who.split()[0] for who in imported.changes.left]
+        assert "unit U0001 has no top leader on the roster" in imported.warnings
+        statuses = messages_to(db_url, "E000001")
+        assert {"cancelled"} == set(statuses.values())
+        assert any(k.startswith("holiday_reminder") for k in statuses)
+        send_due.fn(db_url, "email", date(2026, 12, 29), False)
+        send_due.fn(db_url, "sms", date(2026, 12, 29), False)
+        assert {"cancelled"} == set(messages_to(db_url, "E000001").values())
+
+    def test_roster_a_then_b_then_a_ends_in_as_state(
+        self, db_url: str, tmp_path: Path, city: Path
+    ) -> None:
+        """A, B without E000005, A again: E000005 is back, enrolled and invited again."""
+        sessions, messages = enrolled(db_url, "E000005"), messages_to(db_url, "E000005")
+        assert sessions and "queued" in messages.values()
+        b = roster_with(tmp_path, "b.csv", [r for r in rows_of(city) if r[0] != "E000005"])
+        run_cycle(db_url, b, tmp_path / "cards")
+        assert set() == enrolled(db_url, "E000005")
+        assert {"cancelled"} == set(messages_to(db_url, "E000005").values())
+
+        back = run_cycle(db_url, city, tmp_path / "cards")
+        assert not back["imported"].already_imported
+        assert ["E000005"] == [who.split()[0] for who in back["imported"].changes.joined]
+        assert sessions == enrolled(db_url, "E000005")
+        assert messages == messages_to(db_url, "E000005")
+        assert back["messages"]["requeued"] > 0
+
+
+class TestMakeups:
+    def test_the_same_sheet_collected_on_three_days_books_one_makeup(
+        self, db_url: str, tmp_path: Path, city: Path
+    ) -> None:
+        """An absentee's sheet collected a day, a week and two weeks after: one make-up."""
+        with session_for(db_url) as session:
+            first = session.exec(
+                select(EducationSession)
+                .where(col(EducationSession.makeup).is_(False))
+                .order_by(col(EducationSession.held_on), col(EducationSession.code))
+            ).first()
+            assert first is not None
+            who = session.exec(
+                select(Enrolment.employee_id).where(Enrolment.session_code == first.code)
+            ).first()
+        sheet = write_csv(
+            tmp_path / "sheet.csv",
+            COMPLETION_HEADER,
+            [[who, first.code, "", first.held_on.isoformat(), "缺席", "", "0"]],
+        )
+        for days in (1, 6, 13):
+            on = date.fromordinal(first.held_on.toordinal() + days)
+            import_completions.fn(db_url, "2026Q4", str(sheet))
+            offer_makeups.fn(db_url, "2026Q4", on, None)
+            plan_messages.fn(db_url, "2026Q4", on, "zh", "示范市", str(tmp_path / "cards"), None)
+        makeups = {code for code in enrolled(db_url, who) if "-M" in code}
+        assert 1 == len(makeups)
+        invitations = [k for k in messages_to(db_url, who) if k.startswith("invitation:26Q4-")]
+        assert len({k.split(":")[1] for k in invitations if "-M" in k}) == 1
+
+
+class TestMissingColumns:
+    def test_a_gb18030_roster_without_discipline_and_reserve_says_so(
+        self, db_url: str, tmp_path: Path
+    ) -> None:
+        """No 纪律状况 or 是否后备干部, and 任职时间 for 任现职时间: three warnings, no silence."""
+        rows = rows_of(write_city(tmp_path))[:48]
+        dropped = {"纪律状况", "是否后备干部"}
+        keep = [i for i, h in enumerate(HEADER) if h not in dropped]
+        header = [("任职时间" if HEADER[i] == "任现职时间" else HEADER[i]) for i in keep]
+        path = tmp_path / "gbk.csv"
+        with path.open("w", encoding="gb18030", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(header)
+            writer.writerows([[r[i] for i in keep] for r in rows])
+        imported = run_cycle(db_url, path, tmp_path / "cards")["imported"]
+        assert "任职时间: did you mean 任现职时间?" in imported.warnings
+        assert (
+            "column appointed_on is missing: the newly_promoted track could not be decided "
+            "for 48 cadres" in imported.warnings
+        )
+        assert any(w.startswith("column reserve_cadre is missing") for w in imported.warnings)
+        assert any(w.startswith("column discipline_status is missing") for w in imported.warnings)
