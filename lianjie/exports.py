@@ -187,6 +187,8 @@ def changes(data: QuarterData, _: list[Message], confidential: bool) -> Rows:
             "source_row": c.source_row,
         }
         for c in data.changes
+        # A change of discipline status tells who is on the admonition track.
+        if confidential or c.field != "discipline_status"
     ]
 
 

@@ -360,9 +360,45 @@ def summary_report(view: QuarterView) -> dict[str, Any]:
         "sessions": len(view.data.sessions),
         **_key_area_units(view),
         "rejects": [
-            {"source": Path(r.source).name, "row": r.row, "column": r.column, "reason": r.reason}
+            {
+                "source": Path(r.source).name,
+                "row": r.row,
+                "column": r.column,
+                "reason": r.reason,
+                "kept": bool(r.kept_from),
+            }
             for r in view.data.rejects
         ],
+        **_roster_changes(view),
+    }
+
+
+# The summary names moves of post, unit and role; discipline changes stay with the
+# confidential list, and the export has every field.
+SHOWN_CHANGES = {"", "post", "unit_code", "leadership_role"}
+CHANGES_SHOWN = 50
+
+
+def _roster_changes(view: QuarterView) -> dict[str, Any]:
+    """The quarter's joiners, leavers and moves, and the roster's warnings."""
+    shown = [
+        c for c in view.data.changes if c.field in SHOWN_CHANGES and c.change.value != "kept"
+    ]
+    return {
+        "roster_changes": [
+            {
+                "employee_id": c.employee_id,
+                "name": c.name,
+                "unit_code": c.unit_code,
+                "change": view.labels.get(f"change_{c.change.value}", c.change.value),
+                "field": view.labels.get(f"field_{c.field}", c.field) if c.field else "",
+                "before": c.before or "",
+                "after": c.after or "",
+            }
+            for c in shown[:CHANGES_SHOWN]
+        ],
+        "more_changes": max(0, len(shown) - CHANGES_SHOWN),
+        "roster_warnings": view.data.roster_warnings,
     }
 
 

@@ -243,3 +243,27 @@ class TestMissingColumns:
         )
         assert any(w.startswith("column reserve_cadre is missing") for w in imported.warnings)
         assert any(w.startswith("column discipline_status is missing") for w in imported.warnings)
+
+
+class TestSummaryReport:
+    def test_names_leavers_moves_warnings_and_kept_rows(
+        self, db_url: str, tmp_path: Path, city: Path
+    ) -> None:
+        """E000001 left, E000010 promoted, E000002's row kept: the summary PDF says all three."""
+        from flows.accountability import prepare_reports
+        from reports.render import render_pdf
+        from tests.test_reports import text_of
+
+        rows = rows_of(city)[1:]
+        rows[0][PHONE] = rows[0][PHONE][:-1]  # E000002, now the first row
+        rows[8][HEADER.index("职务")] = "办公室主任"  # E000010
+        run_cycle(db_url, roster_with(tmp_path, "next.csv", rows), tmp_path / "cards")
+        jobs = prepare_reports.fn(db_url, "2026Q4", None, "zh", str(tmp_path / "out"), "示范市")
+        [job] = [job for summary, job in jobs if summary.kind == "summary"]
+        render_pdf(job)
+        text = "".join(text_of(job.path).split())
+        assert "本季度名册变动" in text
+        assert "E000001" in text and "离开" in text
+        assert "办公室主任" in text and "变更" in text
+        assert "unitU0001hasnotopleaderontheroster" in text
+        assert "（已沿用其原有记录）" in text
