@@ -381,9 +381,7 @@ CHANGES_SHOWN = 50
 
 def _roster_changes(view: QuarterView) -> dict[str, Any]:
     """The quarter's joiners, leavers and moves, and the roster's warnings."""
-    shown = [
-        c for c in view.data.changes if c.field in SHOWN_CHANGES and c.change.value != "kept"
-    ]
+    shown = [c for c in view.data.changes if c.field in SHOWN_CHANGES and c.change.value != "kept"]
     return {
         "roster_changes": [
             {

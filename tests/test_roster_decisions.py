@@ -141,7 +141,7 @@ class TestWarnings:
     def test_a_mistyped_header_is_named(self, tmp_path: Path) -> None:
         """任职时间 is taken for what it most likely is: 任现职时间."""
         header = ["工号", "姓名", "单位编码", "单位名称", "职务", "任职时间"]
-        path = write_roster(tmp_path / "r.csv", [roster_row(1)[:5] + ["2026-09-01"]], header=header)
+        path = write_roster(tmp_path / "r.csv", [[*roster_row(1)[:5], "2026-09-01"]], header=header)
         result = parse_roster(read_table(path))
         assert ["任职时间: did you mean 任现职时间?"] == result.header_hints
         assert "appointed_on" in result.missing_columns
