@@ -11,6 +11,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlmodel import col, select
 
 from flows.collect import import_completions, offer_makeups
@@ -267,3 +269,72 @@ class TestSummaryReport:
         assert "办公室主任" in text and "变更" in text
         assert "unitU0001hasnotopleaderontheroster" in text
         assert "（已沿用其原有记录）" in text
+
+
+class TestAnySequenceOfRosters:
+    @settings(
+        max_examples=8,
+        deadline=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    )
+    @given(
+        steps=st.lists(
+            st.tuples(
+                st.sets(st.integers(0, 23), min_size=0, max_size=24),  # who is listed
+                st.sets(st.integers(0, 23), max_size=4),  # whose row is mangled
+            ),
+            min_size=1,
+            max_size=3,
+        )
+    )
+    def test_the_last_accepted_state_is_enrolled_invited_and_nobody_else_is_chased(
+        self,
+        db_url: str,
+        request: pytest.FixtureRequest,
+        tmp_path_factory: pytest.TempPathFactory,
+        steps: list[tuple[set[int], set[int]]],
+    ) -> None:
+        """Rosters that are subsets of a base with mangled rows: the state in force is served."""
+        folder = tmp_path_factory.mktemp("rosters")
+        url = (
+            request.getfixturevalue("postgres").database()
+            if db_url.startswith("postgresql")
+            else f"sqlite:///{folder / 'lianjie.db'}"
+        )
+        base = rows_of(write_city(folder, units=4, per_unit=6))[:24]
+        state: set[str] = set()
+        for number, (listed, mangled) in enumerate(steps):
+            rows = []
+            for i in sorted(listed):
+                row = list(base[i])
+                if i in mangled:
+                    row[PHONE] = "138001380"
+                rows.append(row)
+            accepted = {base[i][0] for i in listed - mangled}
+            roster = roster_with(folder, f"step-{number}.csv", rows)
+            try:
+                run_cycle(url, roster, folder / "cards", accept_leavers=True)
+            except LianjieInputError:
+                assert not accepted  # only a roster with no accepted row is refused
+                continue
+            state = accepted | {base[i][0] for i in listed & mangled} & state
+
+        assert state == on_roster(url)
+        with session_for(url) as session:
+            seats = set(
+                session.exec(
+                    select(Enrolment.session_code, Enrolment.employee_id).where(
+                        Enrolment.status == "enrolled"
+                    )
+                )
+            )
+            outbox = list(session.exec(select(Message)))
+        assert {who for _, who in seats} == state
+        live = {m.send_key for m in outbox if m.status in {"queued", "sent"}}
+        for code, who in seats:
+            assert any(k.startswith(f"invitation:{code}:{who}:") for k in live), (code, who)
+        assert not [
+            m.send_key
+            for m in outbox
+            if m.status in {"queued", "retrying"} and m.employee_id not in state
+        ]
