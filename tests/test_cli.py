@@ -157,3 +157,123 @@ class TestWholeQuarter:
         tracks = lianjie("export", "--quarter", "2026Q4", "tracks")
         assert 2 == tracks.returncode
         assert "2026Q4 has not been started" in tracks.stderr
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    """Every file under a folder with its bytes: the database and its write-ahead log included,
+    not SQLite's shared-memory index (-shm), which every reader touches and which holds no row."""
+    return {
+        str(p.relative_to(folder)): p.read_bytes()
+        for p in folder.rglob("*")
+        if p.is_file() and not p.name.endswith("-shm")
+    }
+
+
+@pytest.mark.slow
+class TestRosterRuns:
+    def test_dry_run_header_only_dates_and_the_changes_export(
+        self, tmp_path: Path, prefect_harness: str, isolated_settings: Path
+    ) -> None:
+        """A preview writes nothing; a header-only roster, a far dispatch date and an as-of
+        after the quarter are exit 2; the changes export names who left."""
+        from datetime import date, timedelta
+
+        from lianjie.synthetic import HEADER, write_csv
+        from tests.pipeline import write_city
+
+        data = isolated_settings
+        city = write_city(tmp_path)
+        fresh = lianjie(
+            "cycle",
+            "--quarter",
+            "2026Q4",
+            "--roster",
+            str(city),
+            "--as-of",
+            "2026-10-01",
+            "--dry-run",
+            api=prefect_harness,
+        )
+        assert 0 == fresh.returncode, fresh.stderr[-2000:]
+        assert "DRY RUN" in fresh.stdout
+        assert not data.exists() or not tree(data), "a dry run on a new folder made files"
+
+        first = lianjie(
+            "cycle",
+            "--quarter",
+            "2026Q4",
+            "--roster",
+            str(city),
+            "--as-of",
+            "2026-10-01",
+            api=prefect_harness,
+        )
+        assert 0 == first.returncode, first.stderr[-2000:]
+        before = tree(data)
+        lines = city.read_text(encoding="utf-8-sig").splitlines()
+        unit = tmp_path / "u0001.csv"
+        unit.write_text(
+            "\n".join(line for line in lines if ",U0001," in line or line.startswith("工号")) + "\n"
+        )
+        preview = lianjie(
+            "cycle",
+            "--quarter",
+            "2026Q4",
+            "--roster",
+            str(unit),
+            "--as-of",
+            "2026-10-01",
+            "--dry-run",
+            "--json",
+            api=prefect_harness,
+        )
+        assert 0 == preview.returncode, preview.stderr[-2000:]
+        shown = json.loads(preview.stdout)
+        assert shown["dry_run"] and 36 == len(shown["roster"]["changes"]["left"])
+        assert any(
+            w.startswith("confirmed: this roster would make 36 of 48") for w in shown["warnings"]
+        )
+        assert before == tree(data), "a dry run changed the data folder"
+
+        header_only = write_csv(tmp_path / "header-only.csv", HEADER, [])
+        refused = lianjie(
+            "cycle", "--quarter", "2026Q4", "--roster", str(header_only), api=prefect_harness
+        )
+        assert 2 == refused.returncode
+        assert "no rows: nothing was changed" in refused.stderr
+        assert "Traceback" not in refused.stderr
+        partial = lianjie(
+            "cycle", "--quarter", "2026Q4", "--roster", str(unit), api=prefect_harness
+        )
+        assert 2 == partial.returncode and "--accept-leavers" in partial.stderr
+        late = lianjie(
+            "cycle",
+            "--quarter",
+            "2026Q4",
+            "--roster",
+            str(city),
+            "--as-of",
+            "2027-01-05",
+            api=prefect_harness,
+        )
+        assert 2 == late.returncode and "after 2026Q4 ended" in late.stderr
+        far = (date.today() + timedelta(days=40)).isoformat()
+        future = lianjie("dispatch", "--date", far, api=prefect_harness)
+        assert 2 == future.returncode and "--allow-future" in future.stderr
+        assert before == tree(data), "a refused run changed the data folder"
+
+        confirmed = lianjie(
+            "cycle",
+            "--quarter",
+            "2026Q4",
+            "--roster",
+            str(unit),
+            "--accept-leavers",
+            api=prefect_harness,
+        )
+        assert 0 == confirmed.returncode, confirmed.stderr[-2000:]
+        assert "36 left" in confirmed.stdout
+        changes = lianjie("export", "--quarter", "2026Q4", "changes", "--format", "json")
+        rows = json.loads(changes.stdout)
+        assert COLUMNS[Export.changes] == list(rows[0])
+        assert 36 == sum(r["change"] == "left" for r in rows)
