@@ -32,7 +32,7 @@ from intake.columns import ImportResult
 from intake.read import is_database_source, read_source
 from intake.roster import RosterResult, parse_roster
 from lianjie.exceptions import LianjieInputError
-from models.db import rehearsal, session_for, utcnow
+from models.db import rehearsal, rehearsing, session_for, utcnow
 from models.domain import CadreRecord, Change, ChangeKind, Language, Quarter, Track
 from models.education import (
     quarter_tracks,
@@ -238,10 +238,11 @@ def import_roster(
             previous_quarter=period.previous.label,
         )
         refusal = too_many_leavers(decision, max_share=loaded.policy.roster.max_leavers_share)
-        if refusal and not accept_leavers and not already:
+        # A dry run shows the leavers of a roster that would be refused, and says so.
+        if refusal and not accept_leavers and not already and not rehearsing():
             raise LianjieInputError(f"{table.source}: {refusal}")
         warnings = [
-            *([f"confirmed: {refusal.split('. Nothing was changed')[0]}"] if refusal else []),
+            *([leavers_confirmed(refusal, accept_leavers)] if refusal else []),
             *result.header_hints,
             *missing_column_warnings(result.missing_columns, decision.cadres),
             *structure_warnings(decision.cadres),
@@ -305,6 +306,14 @@ def import_roster(
         kept_from=kept_from,
         changes=RosterChanges.of(decision, quarter=quarter, cancelled=cancelled),
     )
+
+
+def leavers_confirmed(refusal: str, accept_leavers: bool) -> str:
+    """The refusal as a warning: confirmed by the operator, or shown by a dry run."""
+    facts = refusal.split(". Nothing was changed", maxsplit=1)[0]
+    if rehearsing() and not accept_leavers:
+        return f"a real run would refuse this roster without --accept-leavers: {facts}"
+    return f"confirmed with --accept-leavers: {facts}"
 
 
 def nothing_accepted(result: RosterResult) -> str:

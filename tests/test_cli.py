@@ -230,9 +230,8 @@ class TestRosterRuns:
         assert 0 == preview.returncode, preview.stderr[-2000:]
         shown = json.loads(preview.stdout)
         assert shown["dry_run"] and 36 == len(shown["roster"]["changes"]["left"])
-        assert any(
-            w.startswith("confirmed: this roster would make 36 of 48") for w in shown["warnings"]
-        )
+        refusal = "a real run would refuse this roster without --accept-leavers: this roster"
+        assert any(w.startswith(f"{refusal} would make 36 of 48") for w in shown["warnings"])
         assert before == tree(data), "a dry run changed the data folder"
 
         header_only = write_csv(tmp_path / "header-only.csv", HEADER, [])
