@@ -29,7 +29,7 @@ from flows.common import (
 )
 from flows.messages import plan_messages
 from intake.columns import ImportResult
-from intake.read import is_database_source, read_source
+from intake.database import is_database_source, read_source
 from intake.roster import RosterResult, parse_roster
 from lianjie.exceptions import LianjieInputError
 from models.db import rehearsal, rehearsing, session_for, utcnow
@@ -214,7 +214,9 @@ def import_roster(
     rejects in one transaction: a file that cannot be read, or looks partial, changes nothing."""
     logger = log()
     loaded = load_policy(Path(policy_file) if policy_file else None)
-    table = read_source(roster)
+    config = settings()  # the HR database's URL is a secret: read here, never a parameter
+    hr_url = config.hr_database_url.get_secret_value() if config.hr_database_url else None
+    table = read_source(roster, hr_url=hr_url, own_url=db_url)
     result = parse_roster(table)
     if not result.accepted:
         raise LianjieInputError(nothing_accepted(result))
@@ -443,7 +445,8 @@ def quarterly_cycle(
     Args:
         quarter: The quarter to run, written YYYYQn, e.g. 2026Q4; empty means the current quarter.
         roster: Path of the roster file (.xlsx or .csv) on the machine that runs the flow, or an
-            HR database as URL#table=NAME or URL#query=SELECT…; empty means LIANJIE_ROSTER.
+            HR database of LIANJIE_HR_DATABASE_URL as hr:table=NAME or hr:query=SELECT …
+            (one SELECT, read only); empty means LIANJIE_ROSTER.
         policy: Path of a policy TOML file; empty means LIANJIE_POLICY or the bundled defaults.
         as_of: The date the rules are applied on (newly promoted, discipline windows); empty: today.
             It must fall before the quarter's end.

@@ -9,17 +9,10 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import unquote
 
 import charset_normalizer
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
-from sqlalchemy import MetaData, create_engine, inspect, select
-from sqlalchemy import Table as Table_
-from sqlalchemy import text as text_sql
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
-from sqlalchemy.sql import Executable
 
 from intake.values import Cell, text
 from lianjie.exceptions import UnreadableFileError
@@ -123,55 +116,3 @@ def _xlsx_records(path: Path, data: bytes, sheet: str | None) -> Iterator[list[C
             yield [v if v is None or isinstance(v, Cell) else str(v) for v in values]
     finally:
         workbook.close()
-
-
-def is_database_source(source: str) -> bool:
-    """A roster given as a SQLAlchemy URL (an HR database) rather than a file path."""
-    return "://" in source and not source.startswith("file://")
-
-
-def read_database(source: str) -> Table:
-    """Read rows from an HR database: `URL#table=NAME` or `URL#query=SELECT …`.
-
-    Row numbers count from 2, as if the result were a spreadsheet under its header row.
-    """
-    url, _, fragment = source.partition("#")
-    options = dict(part.split("=", 1) for part in fragment.split("&") if "=" in part)
-    shown = make_url(url).render_as_string(hide_password=True) if "://" in url else url
-    if not {"table", "query"} & options.keys():
-        raise UnreadableFileError(
-            f"{shown}: name a table (#table=NAME) or a query (#query=SELECT …)"
-        )
-    try:
-        engine = create_engine(url)
-    except (ArgumentError, NoSuchModuleError, ValueError) as error:
-        raise UnreadableFileError(f"{shown}: not a database URL ({error})") from None
-    try:
-        with engine.connect() as connection:
-            statement: Executable
-            if "table" in options:
-                name = unquote(options["table"])
-                if name not in inspect(connection).get_table_names():
-                    raise UnreadableFileError(f"{shown}: no table named {name!r}")
-                statement = select(Table_(name, MetaData(), autoload_with=connection))
-            else:
-                statement = text_sql(unquote(options["query"]))
-            result = connection.execute(statement)
-            header = [str(key) for key in result.keys()]  # noqa: SIM118  (a Result, not a dict)
-            records = [list(row) for row in result]
-    except SQLAlchemyError as error:
-        raise UnreadableFileError(
-            f"{shown}: {type(error).__name__}: {error.args[0][:200]}"
-        ) from None
-    finally:
-        engine.dispose()
-    digest = hashlib.sha256(repr((header, records)).encode()).hexdigest()
-    rows = [(number, cells) for number, cells in enumerate(records, start=2)]
-    return Table(shown, digest, header, rows)
-
-
-def read_source(source: str, *, sheet: str | None = None) -> Table:
-    """A roster or completion source: a .csv/.xlsx file, or an HR database URL."""
-    if is_database_source(source):
-        return read_database(source)
-    return read_table(Path(source), sheet=sheet)

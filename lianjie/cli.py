@@ -178,8 +178,8 @@ def cycle(
     roster: Annotated[
         str,
         typer.Option(
-            help="Roster file (.xlsx or .csv), or an HR database "
-            "as URL#table=NAME or URL#query=SELECT…."
+            help="Roster file (.xlsx or .csv), or the HR database of LIANJIE_HR_DATABASE_URL "
+            "as hr:table=NAME or hr:query=SELECT …"
         ),
     ],
     policy: Annotated[Path | None, typer.Option(help="Policy TOML file.")] = None,
@@ -197,7 +197,7 @@ def cycle(
     from flows.cycle import quarterly_cycle
 
     quarter = check_quarter(quarter)
-    from intake.read import is_database_source
+    from intake.database import is_database_source
 
     check_files(
         *([] if is_database_source(roster) else [Path(roster)]), *([policy] if policy else [])

@@ -22,6 +22,7 @@ class Settings(BaseSettings):
     output_dir: Path | None = None
     policy: Path | None = None
     roster: str | None = None  # the HR export (a path or database URL) a scheduled cycle reads
+    hr_database_url: SecretStr | None = None  # read by roster sources hr:table=… / hr:query=…
     calendar_overrides: Path | None = None
     drop_dir: Path | None = None  # completion files put here are collected by the schedule
     smtp_url: SecretStr | None = None

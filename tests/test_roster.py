@@ -195,7 +195,7 @@ class TestDatabaseSource:
 
     def test_table(self, hr_database: str) -> None:
         """An HR system's table reads like a spreadsheet: rows numbered from 2 under the header."""
-        from intake.read import read_source
+        from intake.database import read_source
 
         result = parse_roster(read_source(f"{hr_database}#table=cadres"))
         assert ["E0001", "E0003"] == [c.employee_id for c in result.accepted]
@@ -203,7 +203,7 @@ class TestDatabaseSource:
 
     def test_query(self, hr_database: str) -> None:
         """A query selects the rows, e.g. one unit's cadres."""
-        from intake.read import read_source
+        from intake.database import read_source
 
         source = f"{hr_database}#query=SELECT * FROM cadres WHERE \"工号\" <> 'E0002'"
         assert 2 == len(parse_roster(read_source(source)).accepted)
@@ -220,14 +220,14 @@ class TestDatabaseSource:
         self, hr_database: str, fragment: str, problem: str
     ) -> None:
         """A missing table or a broken query fails with one message, password hidden."""
-        from intake.read import read_source
+        from intake.database import read_source
 
         with pytest.raises(UnreadableFileError, match=problem):
             read_source(hr_database + fragment)
 
     def test_password_is_hidden(self) -> None:
         """A database password never appears in the message."""
-        from intake.read import read_source
+        from intake.database import read_source
 
         with pytest.raises(UnreadableFileError) as raised:
             read_source("postgresql+psycopg://hr:topsecret@127.0.0.1:1/hr#table=cadres")
