@@ -22,7 +22,7 @@ from email.mime.text import MIMEText
 from email.utils import formatdate
 from pathlib import Path
 from types import TracebackType
-from typing import Protocol, Self
+from typing import Any, Protocol, Self
 from urllib.parse import parse_qs, unquote, urlsplit
 
 TIMEOUT_SECONDS = 30
@@ -166,6 +166,20 @@ class SmtpChannel:
         self.close()
 
 
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    """A redirect is an answer like any other non-2xx: a failure kept for retry.
+
+    Followed, it would turn the POST into a GET without its body (the text "sent" to nobody)
+    and carry the basic-auth header to another host.
+    """
+
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
+_OPENER = urllib.request.build_opener(_NoRedirects)
+
+
 class SmsGateway:
     """Text messages as a JSON POST `{"phone", "text", "id"}` to an HTTP gateway; 2xx accepts."""
 
@@ -188,7 +202,7 @@ class SmsGateway:
             method="POST",
         )
         try:
-            with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310
+            with _OPENER.open(request, timeout=TIMEOUT_SECONDS) as response:
                 response.read()
         except urllib.error.HTTPError as error:
             raise DeliveryError(f"SMS gateway {redact(self.url)} answered {error.code}") from None

@@ -96,8 +96,16 @@ def sms_gateway(statuses: list[int] | None = None) -> Iterator[tuple[str, list[d
             if status == 200:
                 received.append(json.loads(body))
             self.send_response(status)
+            if 300 <= status < 400:  # a redirect elsewhere: a client must not follow it
+                self.send_header("Location", "/elsewhere")
             self.end_headers()
             self.wfile.write(b'{"ok": true}')
+
+        def do_GET(self) -> None:
+            # Only a client that followed a redirect comes here; it is recorded to be caught.
+            received.append({"followed": self.path, "auth": self.headers.get("Authorization")})
+            self.send_response(200)
+            self.end_headers()
 
         def log_message(self, *args: Any) -> None:
             return None

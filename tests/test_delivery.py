@@ -90,6 +90,28 @@ class TestSms:
         assert "s3cret" not in str(raised.value)
         assert [] == received
 
+    @pytest.mark.parametrize("status", [301, 302, 303, 307, 308])
+    def test_a_redirect_is_a_failure_and_is_never_followed(self, status: int) -> None:
+        """A 3xx is kept for retry; nothing is fetched from the redirect, no credentials sent."""
+        with sms_gateway([status]) as (url, received), pytest.raises(DeliveryError) as raised:
+            SmsGateway(url).send(Outgoing("k1", "13800138000", "", "x"))
+        assert str(status) in str(raised.value)
+        assert [] == received
+
+    def test_a_dispatch_behind_a_redirecting_gateway_marks_nothing_sent(
+        self, db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """All 42-odd texts stay queued for retry, with the 302 as their error."""
+        from flows.dispatch import send_due
+        from tests.pipeline import AS_OF, run_cycle, write_city
+
+        run_cycle(db_url, write_city(tmp_path), tmp_path / "cards")
+        with sms_gateway([302] * 1000) as (url, received):
+            monkeypatch.setenv("LIANJIE_SMS_URL", url)
+            counts = send_due.fn(db_url, "sms", AS_OF, False)
+        assert 0 == counts["sent"] and counts["failed"] > 0
+        assert [] == received
+
     def test_garbage_instead_of_http_is_a_delivery_error(self) -> None:
         """A gateway that answers bytes that are not HTTP fails the message, not the dispatch."""
         import socket
