@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
 
@@ -35,7 +36,7 @@ from reports.context import (
     summary_report,
     unit_report,
 )
-from reports.render import Rendered, RenderJob, labels, render_many, safe_file_name
+from reports.render import Rendered, RenderJob, encrypt_pdf, labels, render_many, safe_file_name
 
 CHUNK_UNITS = 25  # a Prefect task renders this many units: tens of task runs, never hundreds
 
@@ -196,6 +197,15 @@ def accountability_reports(
     chunks = [planned[i : i + CHUNK_UNITS] for i in range(0, len(planned), CHUNK_UNITS)]
     futures = [render_chunk.submit([job for _, job in chunk]) for chunk in chunks]
     rendered = [r for future in futures for r in future.result()]
+    if config.confidential_password is not None:
+        rendered = [
+            replace(
+                done, sha256=encrypt_pdf(done.path, config.confidential_password.get_secret_value())
+            )
+            if out_.kind == "confidential"
+            else done
+            for (out_, _), done in zip(planned, rendered, strict=True)
+        ]
     reports = [
         out_.model_copy(update={"pages": done.pages})
         for (out_, _), done in zip(planned, rendered, strict=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from contextlib import AbstractContextManager
 from datetime import date, datetime
 from pathlib import Path
@@ -21,6 +22,7 @@ from models.db import exclusive
 from models.domain import Quarter, Reject
 from models.education import StoredSession
 from models.tables import QuarterCycle
+from policy.confidentiality import shown_reason
 from policy.config import LoadedPolicy, parse_policy
 from policy.schedule import SessionPlan
 
@@ -40,7 +42,8 @@ class RejectOut(BaseModel):
             source=source,
             row=reject.row,
             column=reject.column,
-            reason=reject.reason,
+            # Shown on the command line, in artifacts and logs: no discipline cell in it.
+            reason=shown_reason(reject.column, reject.reason),
             kept_from=kept_from,
         )
 
@@ -64,7 +67,12 @@ def log() -> logging.Logger | logging.LoggerAdapter[logging.Logger]:
 
 
 def settings() -> Settings:
-    """The settings in force, read when a flow starts (never at import time)."""
+    """The settings in force, read when a flow starts (never at import time).
+
+    From here on everything the run creates — the database, the outbox, PDFs, cards, exports —
+    is readable by its owner only (files 0600, folders 0700): they name cadres.
+    """
+    os.umask(0o077)
     return Settings()
 
 

@@ -47,6 +47,7 @@ from models.roster import quarter_roster, record_import, roster_records, store_r
 from models.tables import QuarterCycle
 from policy.calendar import calendar_for
 from policy.classify import classify_all, key_areas_of
+from policy.confidentiality import shared_contact_warnings, shared_contacts
 from policy.config import LoadedPolicy, Policy, load_policy
 from policy.roster import (
     RosterDecision,
@@ -248,6 +249,7 @@ def import_roster(
             *result.header_hints,
             *missing_column_warnings(result.missing_columns, decision.cadres),
             *structure_warnings(decision.cadres),
+            *shared_contact_warnings(shared_contacts(decision.cadres)),
         ]
         kept_from = {k.row: k.kept_from for k in decision.kept}
         cancelled = 0

@@ -14,6 +14,7 @@ from models.domain import LeadershipRole
 from models.facts import QuarterData, load_quarter
 from models.outbox import add_messages
 from models.tables import EscalationLog, QuarterCycle
+from policy.confidentiality import hold_reason, shared_contacts
 from policy.config import Policy
 from policy.escalation import Chain, Overdue, ladder
 from policy.progress import Standing, quarter_standings
@@ -45,6 +46,7 @@ def plan_escalations(db_url: str, on: date, lang: str, organisation: str) -> dic
                 already=already,
             )
             names = {p.code: p.name_zh if lang == "zh" else p.name_en for p in data.programmes}
+            shared = shared_contacts(data.cadres)
             messages, logged = [], []
             for step in steps:
                 rows = escalation_rows(
@@ -57,6 +59,11 @@ def plan_escalations(db_url: str, on: date, lang: str, organisation: str) -> dic
                     programmes=names,
                     units=data.units,
                 )
+                secret = any(i.confidential for i in step.items)
+                for row in rows:
+                    held = hold_reason(str(row["recipient"]), shared) if secret else None
+                    # Every row names the same columns: they are inserted many at a time.
+                    row |= {"status": "held" if held else "queued", "last_error": held}
                 messages += rows
                 key = rows[0]["send_key"] if rows else f"escalation:L{step.level}:{on}:none"
                 logged += [

@@ -20,6 +20,7 @@ from models.roster import quarter_roster
 from models.tables import Message
 from policy.calendar import HolidayBreak, calendar_for
 from policy.classify import leading_reason
+from policy.confidentiality import hold_reason, shared_contacts
 from policy.reminders import (
     Recipient,
     extra_breaks,
@@ -105,12 +106,23 @@ def plan_messages(
         )
         counts: Counter[str] = Counter()
 
+        shared = shared_contacts(cadres)
+        secret = {p.code for p in policy.programmes if p.confidential}
+
         def new_rows() -> Iterator[dict[str, object]]:
             # Streamed: a province's half a million messages are never all in memory at once.
             for message in chain(holiday_messages, session_messages):
                 if message.send_key not in known:
                     counts[message.kind.value] += 1
-                    yield composer.row(message)
+                    row = composer.row(message)
+                    held = (
+                        hold_reason(message.address, shared)
+                        if message.session and message.session.programme_code in secret
+                        else None
+                    )
+                    counts["held"] += bool(held)
+                    # Every row names the same columns: they are inserted many at a time.
+                    yield row | {"status": "held" if held else "queued", "last_error": held}
                 elif message.send_key in cancelled:
                     planned_again.append(message.send_key)  # a cadre back on the roster
 
@@ -136,7 +148,7 @@ def plan_messages(
     )
     return {
         kind: counts[kind] for kind in ("invitation", "session_reminder", "holiday_reminder")
-    } | {"total_new": added, "requeued": requeued}
+    } | {"total_new": added, "requeued": requeued, "held": counts["held"]}
 
 
 def enrolments_of(

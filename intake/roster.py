@@ -84,6 +84,9 @@ def parse_roster(table: Table) -> RosterResult:
 
 
 def _cadre(values: dict[str, Cell]) -> CadreRecord:
+    discipline = checked(
+        values, "discipline_status", parse_choice, DISCIPLINE_STATUSES, DisciplineStatus.none
+    )
     return CadreRecord(
         employee_id=required_text(values, "employee_id"),
         name=required_text(values, "name"),
@@ -99,8 +102,11 @@ def _cadre(values: dict[str, Cell]) -> CadreRecord:
         party_member=parse_party_member(values.get("party_member")),
         appointed_on=checked(values, "appointed_on", parse_date),
         reserve_cadre=bool(checked(values, "reserve_cadre", parse_yes_no)),
-        discipline_status=checked(
-            values, "discipline_status", parse_choice, DISCIPLINE_STATUSES, DisciplineStatus.none
+        discipline_status=discipline,
+        discipline_kind=(
+            text(values.get("discipline_status")) or None
+            if discipline is not DisciplineStatus.none
+            else None
         ),
         discipline_on=checked(values, "discipline_on", parse_date),
         key_post=checked(values, "key_post", parse_yes_no),

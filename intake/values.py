@@ -30,8 +30,15 @@ LEADERSHIP_ROLES = {
 }
 DISCIPLINE_STATUSES = {
     DisciplineStatus.none: {"无", ""},
-    DisciplineStatus.signs: {"苗头性倾向性问题", "谈话函询", "提醒谈话"},
-    DisciplineStatus.disciplined: {"受处分"},
+    DisciplineStatus.signs: {
+        "苗头性倾向性问题",
+        "谈话函询",
+        "提醒谈话",
+        "诫勉谈话",
+        "诫勉",
+        "函询",
+    },
+    DisciplineStatus.disciplined: {"受处分", "处分", "党纪处分", "政务处分"},
 }
 COMPLETION_STATUSES = {
     CompletionStatus.attended: {"已参加", "出席", "参加", ""},

@@ -318,11 +318,15 @@ def export(
     format_: Annotated[str, typer.Option("--format", help="csv, xlsx or json.")] = "csv",
     out: Annotated[Path | None, typer.Option(help="File to write (stdout when omitted).")] = None,
     confidential: Annotated[
-        bool, typer.Option(help="Include the confidential programme's sessions and enrolments.")
+        bool,
+        typer.Option(
+            help="Include the admonition track (for the discipline inspection body); "
+            "the file is then marked confidential and readable by its owner only."
+        ),
     ] = False,
 ) -> None:
     """Export a list for the quarter, with the contract's column names."""
-    from lianjie.exports import BUILDERS, Export, Format, serialise, write
+    from lianjie.exports import Export, Format, build_rows, serialise, write
 
     try:
         kind, fmt = Export(what), Format(format_)
@@ -349,7 +353,8 @@ def export(
             outbox = (
                 quarter_messages(session=session, quarter=label) if kind is Export.messages else []
             )
-        return serialise(kind, BUILDERS[kind](data, outbox, confidential), fmt)
+        rows = build_rows(kind, data, outbox, confidential=confidential)
+        return serialise(kind, rows, fmt, confidential=confidential)
 
     write(run(build), fmt, out)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import sys
 from collections.abc import Callable
 from datetime import date, time
@@ -16,6 +17,7 @@ from openpyxl import Workbook
 
 from models.facts import QuarterData
 from models.tables import Message
+from policy.confidentiality import visible_messages, without_confidential
 from policy.progress import Standing, quarter_standings
 
 
@@ -53,18 +55,12 @@ def tracks(data: QuarterData, _: list[Message], confidential: bool) -> Rows:
     ]
 
 
-def _visible(data: QuarterData, confidential: bool) -> set[str]:
-    hidden = {p.code for p in data.programmes if p.confidential and not confidential}
-    return {s.code for s in data.sessions if s.programme_code not in hidden}
-
-
 def sessions(data: QuarterData, _: list[Message], confidential: bool) -> Rows:
     tracks_of = {p.code: p.track.value for p in data.programmes}
     enrolled: dict[str, int] = {}
     for code, _who, status in data.enrolments:
         if status == "enrolled":
             enrolled[code] = enrolled.get(code, 0) + 1
-    visible = _visible(data, confidential)
     return [
         {
             "session_code": s.code,
@@ -78,18 +74,16 @@ def sessions(data: QuarterData, _: list[Message], confidential: bool) -> Rows:
             "makeup": s.makeup,
         }
         for s in data.sessions
-        if s.code in visible
     ]
 
 
 def enrolments(data: QuarterData, _: list[Message], confidential: bool) -> Rows:
     cadres = {c.employee_id: c for c in data.cadres}
     programme_of = {s.code: s.programme_code for s in data.sessions}
-    visible = _visible(data, confidential)
     rows = []
     for code, who, status in sorted(data.enrolments):
         cadre = cadres.get(who)
-        if code in visible:
+        if code in programme_of:
             rows.append(
                 {
                     "session_code": code,
@@ -187,8 +181,6 @@ def changes(data: QuarterData, _: list[Message], confidential: bool) -> Rows:
             "source_row": c.source_row,
         }
         for c in data.changes
-        # A change of discipline status tells who is on the admonition track.
-        if confidential or c.field != "discipline_status"
     ]
 
 
@@ -266,22 +258,43 @@ def _neutralised(value: Any) -> Any:
     return value
 
 
-def serialise(what: Export, rows: Rows, fmt: Format) -> bytes:
+# Said at the top of a confidential export, so that a clerk who opens it knows at once.
+CONFIDENTIAL_MARK = (
+    "机密 CONFIDENTIAL: includes the admonition track; for the discipline inspection body only"
+)
+
+
+def build_rows(
+    what: Export, data: QuarterData, outbox: list[Message], *, confidential: bool
+) -> Rows:
+    """The rows of an export; without `confidential` nothing shows the admonition track."""
+    if not confidential:
+        data, outbox = without_confidential(data), visible_messages(outbox, data)
+    return BUILDERS[what](data, outbox, confidential)
+
+
+def serialise(what: Export, rows: Rows, fmt: Format, *, confidential: bool = False) -> bytes:
     """The rows as a file's bytes; CSV and XLSX neutralise formula-like text."""
     columns = COLUMNS[what]
     if fmt is Format.json:
-        return json.dumps(
-            [{c: _plain(r.get(c)) for c in columns} for r in rows], ensure_ascii=False, indent=1
-        ).encode()
+        records = [{c: _plain(r.get(c)) for c in columns} for r in rows]
+        shaped: object = (
+            {"confidential": CONFIDENTIAL_MARK, "rows": records} if confidential else records
+        )
+        return json.dumps(shaped, ensure_ascii=False, indent=1).encode()
     cells = [[_neutralised(_plain(r.get(c))) for c in columns] for r in rows]
     if fmt is Format.csv:
         buffer = io.StringIO()
         writer = csv.writer(buffer)
+        if confidential:
+            writer.writerow([CONFIDENTIAL_MARK])
         writer.writerow(columns)
         writer.writerows([["" if v is None else v for v in row] for row in cells])
         return buffer.getvalue().encode()
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(what.value)
+    sheet = workbook.create_sheet(f"机密 {what.value}" if confidential else what.value)
+    if confidential:
+        sheet.append([CONFIDENTIAL_MARK])
     sheet.append(columns)
     for row in cells:
         sheet.append(row)
@@ -291,11 +304,15 @@ def serialise(what: Export, rows: Rows, fmt: Format) -> bytes:
 
 
 def write(data: bytes, fmt: Format, out: Path | None) -> None:
-    """To the file, or to stdout when no file is named."""
+    """To the file (readable by its owner only), or to stdout when no file is named."""
     if out is None:
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
         return
-    out.parent.mkdir(parents=True, exist_ok=True)
+    out.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     # Excel on a Chinese desktop reads a CSV as GBK unless it starts with a UTF-8 BOM.
-    out.write_bytes((b"\xef\xbb\xbf" if fmt is Format.csv else b"") + data)
+    content = (b"\xef\xbb\xbf" if fmt is Format.csv else b"") + data
+    descriptor = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(descriptor, 0o600)  # an existing file keeps its mode otherwise
+    with os.fdopen(descriptor, "wb") as handle:
+        handle.write(content)

@@ -28,6 +28,7 @@ class Settings(BaseSettings):
     smtp_url: SecretStr | None = None
     smtp_from: str = "lianjie@localhost"
     sms_url: SecretStr | None = None
+    confidential_password: SecretStr | None = None  # encrypts the admonition list's PDF
     timezone: str = "Asia/Shanghai"
     organisation: str = "示范市"
     lang: Language = Language.zh

@@ -132,6 +132,9 @@ class CadreRecord:
     phone: str | None = None
     email: str | None = None
     parent_unit_code: str | None = None
+    discipline_kind: str | None = (
+        None  # as the roster wrote it (谈话函询, 党纪处分 …): confidential
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -47,7 +47,7 @@ def cancel_messages_to(*, session: Session, quarter: str, employee_ids: Iterable
             .where(
                 col(Message.quarter) == quarter,
                 col(Message.employee_id).in_(chunk),
-                col(Message.status).in_(PENDING),
+                col(Message.status).in_([*PENDING, "held"]),
             )
             .values(status="cancelled")
         )

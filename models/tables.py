@@ -51,6 +51,7 @@ class Cadre(SQLModel, table=True):
     appointed_on: date | None = None
     reserve_cadre: bool = False
     discipline_status: str = "none"
+    discipline_kind: str | None = None  # as the roster wrote it: 谈话函询, 党纪处分 …
     discipline_on: date | None = None
     key_post: bool | None = None
     phone: str | None = None
@@ -209,7 +210,8 @@ class Message(SQLModel, table=True):
     attachment: str | None = None
     due_on: date
     expires_on: date | None = None  # a holiday reminder is pointless after the holiday
-    status: str = "queued"  # queued, sent, failed, expired
+    # queued, retrying, sending, sent, failed, expired, cancelled, held (never sent: see last_error)
+    status: str = "queued"
     attempts: int = 0
     last_error: str | None = None
     next_attempt_at: datetime | None = None

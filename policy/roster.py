@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from models.domain import CadreRecord, Change, ChangeKind, LeadershipRole, Reject, Track
+from policy.confidentiality import shown_reason
 
 # The roster fields whose change is recorded and shown (post, rank, unit, role, discipline).
 TRACKED_FIELDS = ("post", "rank", "unit_code", "leadership_role", "discipline_status")
@@ -38,7 +39,8 @@ class Kept:
 
     @property
     def note(self) -> str:
-        return f"kept from {self.kept_from}: row {self.row} rejected ({self.reason})"
+        reason = shown_reason(self.column, self.reason)  # it is logged and shown to many
+        return f"kept from {self.kept_from}: row {self.row} rejected ({reason})"
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from typing import Any
 from models.domain import CadreRecord, LeadershipRole, Track
 from models.facts import QuarterData
 from policy.classify import key_areas_of
+from policy.confidentiality import shown_reject
 from policy.config import Policy
 from policy.progress import Requirement, Standing
 
@@ -367,7 +368,7 @@ def summary_report(view: QuarterView) -> dict[str, Any]:
                 "reason": r.reason,
                 "kept": bool(r.kept_from),
             }
-            for r in view.data.rejects
+            for r in map(shown_reject, view.data.rejects)
         ],
         **_roster_changes(view),
     }

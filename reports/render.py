@@ -113,7 +113,7 @@ def render_pdf(job: RenderJob) -> Rendered:
 
     fetcher, fonts, stylesheets = _weasy()
     html = render_text(job.template, job.context)
-    job.path.parent.mkdir(parents=True, exist_ok=True)
+    job.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     temporary = job.path.with_name(f".{job.path.name}.tmp")
     try:
         document = HTML(string=html, base_url=TEMPLATES.as_uri() + "/", url_fetcher=fetcher).render(
@@ -123,9 +123,26 @@ def render_pdf(job: RenderJob) -> Rendered:
     except FatalURLFetchingError as error:  # a BaseException: catch it by name
         temporary.unlink(missing_ok=True)
         raise RenderError(f"{job.path.name}: {error}") from None
+    os.chmod(temporary, 0o600)  # reports name people: for their readers only
     data = temporary.read_bytes()
     os.replace(temporary, job.path)
     return Rendered(job.path, hashlib.sha256(data).hexdigest(), len(document.pages))
+
+
+def encrypt_pdf(path: Path, password: str) -> str:
+    """Encrypt a rendered PDF in place (AES-256, the same password to open and to change it);
+    returns the new file's sha256."""
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter(clone_from=PdfReader(path))
+    writer.encrypt(user_password=password, owner_password=password, algorithm="AES-256")
+    temporary = path.with_name(f".{path.name}.tmp")
+    with temporary.open("wb") as handle:
+        os.chmod(temporary, 0o600)
+        writer.write(handle)
+    data = temporary.read_bytes()
+    os.replace(temporary, path)
+    return hashlib.sha256(data).hexdigest()
 
 
 @cache

@@ -1,4 +1,4 @@
-"""roster truth: a log of roster changes, kept rows, import warnings
+"""roster truth: a log of roster changes, kept rows, import warnings, discipline as written
 
 Revision ID: 0002
 Revises: 0001
@@ -43,6 +43,8 @@ def upgrade() -> None:
     op.drop_table("rosterchange")
     with op.batch_alter_table("rejected_row") as batch_op:
         batch_op.add_column(sa.Column("kept_from", sa.String(), nullable=True))
+    with op.batch_alter_table("cadre") as batch_op:
+        batch_op.add_column(sa.Column("discipline_kind", sa.String(), nullable=True))
     with op.batch_alter_table("file_import") as batch_op:
         batch_op.add_column(
             sa.Column("warnings", sa.JSON(), nullable=False, server_default=sa.text("'[]'"))
@@ -50,6 +52,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("cadre") as batch_op:
+        batch_op.drop_column("discipline_kind")
     with op.batch_alter_table("file_import") as batch_op:
         batch_op.drop_column("warnings")
     with op.batch_alter_table("rejected_row") as batch_op:
