@@ -1,0 +1,234 @@
+"""The admonition track stays with the person and the discipline inspection body.
+
+A roster with admonition cadres of every discipline kind, a rejected row with a discipline
+cell, and nine cadres sharing one phone goes through a quarter; then every export in every
+format, every report but the confidential one, the log and every message to someone else are
+searched for anything that shows the track.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+import os
+import stat
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from sqlmodel import select
+
+from flows.collect import import_completions
+from flows.escalation import plan_escalations
+from lianjie.exports import Export, Format, build_rows, serialise, write
+from lianjie.synthetic import COMPLETION_HEADER, write_csv
+from models.db import session_for
+from models.facts import load_quarter
+from models.outbox import quarter_messages
+from models.tables import Message
+from tests.factories import ROSTER_HEADER, roster_row, write_roster
+from tests.pipeline import AS_OF, run_cycle
+
+KINDS = ["谈话函询", "提醒谈话", "诫勉谈话", "苗头性倾向性问题", "党纪处分", "政务处分", "受处分"]
+SHARED_PHONE = "13911112222"
+# What shows the track: the programme, its code and sessions, the reasons, the discipline cells.
+# (A reject may still name the column discipline_status, with its cell hidden, so that the clerk
+# knows which cell to fix.)
+TELLTALES = [
+    "警示教育与诫勉谈话",
+    "Admonition and warning education",
+    "-AD-",
+    "admonition",
+    "signs of violating discipline",
+    "disciplined 2026",
+    "严重警告",
+    *KINDS,
+]
+
+
+def roster(folder: Path) -> Path:
+    rows = [
+        roster_row(1, 班子职务="主要负责人", 职务="局长", 职级="县处级"),
+        roster_row(2, 班子职务="副职", 职务="副局长", 职级="县处级", 分管单位="U01"),
+    ]
+    for number, kind in enumerate(KINDS, start=3):
+        rows.append(roster_row(number, 纪律状况=kind, **{"处分/函询时间": "2026-06-01"}))
+    for number in range(10, 16):
+        rows.append(roster_row(number))
+    rows.append(roster_row(16, 纪律状况="严重警告"))  # not a value the contract knows: rejected
+    for row in rows[2:11]:  # nine cadres, three of them on the admonition track, one phone
+        row[ROSTER_HEADER.index("手机")] = SHARED_PHONE
+    return write_roster(folder / "roster.csv", rows)
+
+
+@pytest.fixture
+def quarter(db_url: str, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> str:
+    """The quarter run: cycle, sheets back (one admonition cadre excused), the ladder climbed."""
+    caplog.set_level(logging.INFO)
+    result = run_cycle(db_url, roster(tmp_path), tmp_path / "cards")
+    assert 1 == result["imported"].rejected
+    with session_for(db_url) as session:
+        data = load_quarter(session=session, quarter="2026Q4")
+    assert data is not None
+    held_on = {s.code: s.held_on for s in data.sessions}
+    rows = [
+        [who, code, "", held_on[code].isoformat(), "请假" if who == "E0003" else "已参加", "", "2"]
+        for code, who, _ in data.enrolments
+        if "-AD-" in code and who in {"E0003", "E0004"}
+    ]
+    sheet = write_csv(tmp_path / "sheet.csv", COMPLETION_HEADER, rows)
+    import_completions.fn(db_url, "2026Q4", str(sheet))
+    last = max(held_on.values())
+    plan_escalations.fn(db_url, last + timedelta(days=30), "zh", "示范市")
+    return db_url
+
+
+def text_of_export(data: bytes, fmt: Format) -> str:
+    if fmt is Format.xlsx:
+        book = load_workbook(io.BytesIO(data), read_only=True)
+        return "\n".join(
+            str(v) for sheet in book for row in sheet.iter_rows(values_only=True) for v in row
+        )
+    return data.decode("utf-8")
+
+
+class TestExports:
+    @pytest.mark.parametrize("fmt", list(Format))
+    @pytest.mark.parametrize("what", list(Export))
+    def test_no_export_shows_the_track_without_confidential(
+        self, quarter: str, what: Export, fmt: Format
+    ) -> None:
+        """Every export × format: no programme, code, reason or discipline cell of the track."""
+        with session_for(quarter) as session:
+            data = load_quarter(session=session, quarter="2026Q4")
+            outbox = quarter_messages(session=session, quarter="2026Q4")
+        assert data is not None
+        text = text_of_export(
+            serialise(what, build_rows(what, data, outbox, confidential=False), fmt), fmt
+        )
+        assert [] == [word for word in TELLTALES if word in text]
+        if fmt is Format.json:
+            assert "AD" not in {v for row in json.loads(text) for v in row.values()}
+
+    def test_with_confidential_the_file_says_so_and_is_its_owners(
+        self, quarter: str, tmp_path: Path
+    ) -> None:
+        """--confidential: the admonition rows are there, marked, in a 0600 file."""
+        with session_for(quarter) as session:
+            data = load_quarter(session=session, quarter="2026Q4")
+        assert data is not None
+        rows = build_rows(Export.tracks, data, [], confidential=True)
+        assert 7 == sum(r["track"] == "admonition" for r in rows)
+        out = tmp_path / "exports" / "tracks.csv"
+        write(serialise(Export.tracks, rows, Format.csv, confidential=True), Format.csv, out)
+        assert out.read_text(encoding="utf-8-sig").startswith("机密 CONFIDENTIAL")
+        assert 0o600 == stat.S_IMODE(out.stat().st_mode)
+        document = json.loads(serialise(Export.tracks, rows, Format.json, confidential=True))
+        assert "confidential" in document and 7 <= len(document["rows"])
+
+
+class TestReportsLogsAndMessages:
+    def test_team_reports_and_summary_show_no_telltale(self, quarter: str, tmp_path: Path) -> None:
+        """Unit reports and the summary count the track at most; the list goes apart, 0600."""
+        from flows.accountability import prepare_reports
+        from reports.render import render_pdf
+        from tests.test_reports import text_of
+
+        jobs = prepare_reports.fn(quarter, "2026Q4", None, "zh", str(tmp_path / "out"), "示范市")
+        for summary, job in jobs:
+            render_pdf(job)
+            assert 0o600 == stat.S_IMODE(job.path.stat().st_mode)
+            if summary.kind == "confidential":
+                assert "confidential" == job.path.parent.name
+                continue
+            text = text_of(job.path)
+            assert [] == [w for w in TELLTALES if w in text], job.path.name
+
+    def test_the_log_shows_no_telltale(
+        self, quarter: str, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        """Every line logged while the quarter ran."""
+        logged = "\n".join(r.getMessage() for r in caplog.records)
+        assert "严重警告" not in logged and "-AD-" not in logged
+        assert [] == [w for w in KINDS if w in logged]
+
+    def test_messages_to_others_show_no_telltale(self, quarter: str) -> None:
+        """Digests to the team member and the top leader never name the programme."""
+        with session_for(quarter) as session:
+            outbox = session.exec(select(Message)).all()
+        to_others = [
+            m for m in outbox if m.kind == "escalation" and "escalation:L1" not in m.send_key
+        ]
+        assert to_others, "the ladder should have climbed to the team"
+        for message in to_others:
+            assert [] == [w for w in TELLTALES if w in message.subject + message.body]
+
+
+class TestSharedContacts:
+    def test_nine_cadres_one_phone_is_a_warning_and_admonition_texts_are_held(
+        self, db_url: str, tmp_path: Path
+    ) -> None:
+        """Three admonition cadres share the phone: their texts are held with the reason."""
+        result = run_cycle(db_url, roster(tmp_path), tmp_path / "cards")
+        assert any(
+            w.startswith("9 cadres share one phone number: E0003")
+            for w in result["imported"].warnings
+        )
+        assert SHARED_PHONE not in " ".join(result["imported"].warnings)
+        with session_for(db_url) as session:
+            secret_texts = session.exec(
+                select(Message).where(Message.channel == "sms", Message.recipient == SHARED_PHONE)
+            ).all()
+        held = [m for m in secret_texts if "-AD-" in m.send_key]
+        assert held and {"held"} == {m.status for m in held}
+        assert all("shared with 8 other cadre" in (m.last_error or "") for m in held)
+        assert {"queued"} == {m.status for m in secret_texts if "-AD-" not in m.send_key}
+
+
+class TestConfidentialList:
+    def test_kinds_as_written_standings_with_dates_totals_and_sign_off(
+        self, quarter: str, tmp_path: Path
+    ) -> None:
+        """谈话函询 and 提醒谈话 stay apart; the excused person is marked; totals; sign-off."""
+        from flows.accountability import prepare_reports
+        from reports.render import render_pdf
+        from tests.test_reports import text_of
+
+        jobs = prepare_reports.fn(quarter, "2026Q4", None, "zh", str(tmp_path / "out"), "示范市")
+        [job] = [job for summary, job in jobs if summary.kind == "confidential"]
+        render_pdf(job)
+        text = "".join(text_of(job.path).split())
+        assert all(kind in text for kind in KINDS)
+        assert "请假" in text
+        assert "共7人" in text
+        assert "纪检监察机关签收" in text
+        rows = {r["employee_id"]: r for r in job.context["rows"]}
+        assert "请假" == rows["E0003"]["standing"]
+        assert "已完成" == rows["E0004"]["standing"]
+        assert rows["E0005"]["standing"].startswith(("逾期未完成（自 ", "待参加（"))
+        assert "通知暂缓" in rows["E0005"]["held"]
+
+
+def test_files_are_for_their_owner(db_url: str, tmp_path: Path) -> None:
+    """The database, the outbox and the cards a run writes are 0600 in 0700 folders."""
+    from flows.common import settings
+    from flows.dispatch import send_due
+
+    settings()  # what every flow does first
+    try:
+        run_cycle(db_url, roster(tmp_path), tmp_path / "cards")
+        send_due.fn(db_url, "email", AS_OF + timedelta(days=1), False)
+        data = Path(os.environ["LIANJIE_DATA_DIR"])
+        written = [*data.rglob("*"), *(tmp_path / "cards").rglob("*")]
+        assert written
+        loose = [
+            str(p)
+            for p in written
+            if stat.S_IMODE(p.stat().st_mode) & 0o077 and not p.name.endswith(".lock")
+        ]
+        assert [] == loose
+    finally:
+        os.umask(0o022)
+    assert date(2026, 10, 1) == AS_OF
