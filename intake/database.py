@@ -48,6 +48,21 @@ class HrSource:
     shown: str
 
 
+def check_no_password(source: str) -> None:
+    """Refuse a roster source that carries a password, before it is stored anywhere."""
+    if is_database_source(source) and not source.startswith(HR_PREFIX):
+        marker = _OPTION.search(source)
+        if _parsed(source[: marker.start()] if marker else source, "the roster URL").password:
+            raise UnreadableFileError(REFUSED_URL_MESSAGE)
+
+
+REFUSED_URL_MESSAGE = (
+    "a database URL with a password is not accepted as a roster source: it would be stored "
+    "with the run. Put the URL in LIANJIE_HR_DATABASE_URL and give hr:table=NAME or "
+    "hr:query=SELECT …"
+)
+
+
 def hr_source(source: str, *, hr_url: str | None, own_url: str) -> HrSource:
     """Resolve a roster source naming a database; refuse what could leak or write.
 
@@ -72,11 +87,7 @@ def hr_source(source: str, *, hr_url: str | None, own_url: str) -> HrSource:
         )
         parsed = _parsed(url, "the roster URL")
         if parsed.password:
-            raise UnreadableFileError(
-                "a database URL with a password is not accepted as a roster source: it would be "
-                "stored with the run. Put the URL in LIANJIE_HR_DATABASE_URL and give "
-                "hr:table=NAME or hr:query=SELECT …"
-            )
+            raise UnreadableFileError(REFUSED_URL_MESSAGE)
         shown = parsed.render_as_string(hide_password=True) + (f"#{options}" if options else "")
     table, query = _options(options, shown)
     if _same_database(parsed, _parsed(own_url, "LIANJIE_DATABASE_URL")):

@@ -197,8 +197,12 @@ def cycle(
     from flows.cycle import quarterly_cycle
 
     quarter = check_quarter(quarter)
-    from intake.database import is_database_source
+    from intake.database import check_no_password, is_database_source
 
+    try:  # before the run exists: its parameters are stored on the Prefect server
+        check_no_password(roster)
+    except LianjieInputError as error:
+        raise fail(str(error)) from None
     check_files(
         *([] if is_database_source(roster) else [Path(roster)]), *([policy] if policy else [])
     )

@@ -128,3 +128,22 @@ def test_read_only_on_postgresql(postgres: object) -> None:
         read_source("hr:query=SELECT sneaky()", hr_url=url, own_url="sqlite://")
     assert 2 == cadres_in(url)
     assert 2 == len(read_source("hr:table=cadres", hr_url=url, own_url="sqlite://").rows)
+
+
+def test_drop_table_through_lianjies_own_database_changes_nothing(
+    db_url: str, tmp_path: Path
+) -> None:
+    """`--roster "<own db>#query=DROP TABLE message"`: refused, the outbox still there."""
+    from sqlmodel import select
+
+    from flows.cycle import import_roster
+    from models.db import session_for
+    from models.tables import Message
+    from tests.pipeline import AS_OF, run_cycle, write_city
+
+    run_cycle(db_url, write_city(tmp_path), tmp_path / "cards")
+    for query in ("DROP TABLE message", "SELECT * FROM cadre"):
+        with pytest.raises(UnreadableFileError):
+            import_roster.fn(db_url, "2026Q4", f"{db_url}#query={query}", None, AS_OF)
+    with session_for(db_url) as session:
+        assert session.exec(select(Message)).first() is not None
