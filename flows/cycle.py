@@ -196,6 +196,7 @@ def open_quarter(*, session: Session, quarter: str, as_of: date, loaded: LoadedP
                 "confidential": p.confidential,
                 "once": p.once,
                 "joint_with": p.joint_with,
+                "attendance_counts": p.attendance_counts,
             }
             for p in loaded.policy.programmes
         ],

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import date, timedelta
 
 from prefect import task
@@ -10,15 +9,11 @@ from sqlmodel import Session, col, select
 
 from flows.common import log, quarter_policy
 from models.db import insert_new, session_for
-from models.domain import LeadershipRole
-from models.facts import QuarterData, load_quarter
+from models.facts import load_quarter
 from models.outbox import add_messages
 from models.tables import EscalationLog, QuarterCycle
 from policy.confidentiality import hold_reason, shared_contacts
-from policy.config import Policy
-from policy.escalation import Chain, Overdue, ladder
-from policy.progress import Standing, quarter_standings
-from policy.reminders import Recipient
+from policy.escalation import ladder, overdue_items, responsibility_chain
 from reports.messages import escalation_rows
 
 # A quarter is still chased this long after it ends (late sign-in sheets, make-ups).
@@ -39,10 +34,10 @@ def plan_escalations(db_url: str, on: date, lang: str, organisation: str) -> dic
                 for e in session.exec(select(EscalationLog).where(EscalationLog.quarter == quarter))
             }
             steps = ladder(
-                overdue(data, loaded.policy),
+                overdue_items(data, loaded.policy),
                 on=on,
                 rules=loaded.policy.escalation,
-                chain=chain(data),
+                chain=responsibility_chain(data),
                 already=already,
             )
             names = {p.code: p.name_zh if lang == "zh" else p.name_en for p in data.programmes}
@@ -65,7 +60,9 @@ def plan_escalations(db_url: str, on: date, lang: str, organisation: str) -> dic
                     # Every row names the same columns: they are inserted many at a time.
                     row |= {"status": "held" if held else "queued", "last_error": held}
                 messages += rows
-                key = rows[0]["send_key"] if rows else f"escalation:L{step.level}:{on}:none"
+                key = (
+                    rows[0]["send_key"] if rows else f"escalation:{quarter}:L{step.level}:{on}:none"
+                )
                 logged += [
                     {
                         "quarter": quarter,
@@ -93,50 +90,3 @@ def chased_quarters(*, session: Session, on: date) -> list[str]:
             )
         )
     )
-
-
-def overdue(data: QuarterData, policy: Policy) -> list[Overdue]:
-    """Each outstanding requirement with the day of the person's last session for it."""
-    held = {s.code: (s.programme_code, s.held_on) for s in data.sessions}
-    due: dict[tuple[str, str], date] = {}
-    for code, who, status in data.enrolments:
-        if status == "enrolled":
-            programme, day = held[code]
-            due[(who, programme)] = max(day, due.get((who, programme), day))
-    requirements, standing = quarter_standings(data)
-    cadres = {c.employee_id: c for c in data.cadres}
-    confidential = {p.code for p in data.programmes if p.confidential}
-    items = []
-    for r in requirements:
-        due_on = due.get((r.employee_id, policy.seating(r.programme_code)))
-        if due_on is None or standing[(r.employee_id, r.programme_code)] is Standing.complete:
-            continue
-        cadre = cadres[r.employee_id]
-        items.append(
-            Overdue(
-                cadre.employee_id,
-                cadre.name,
-                cadre.unit_code,
-                cadre.post,
-                r.programme_code,
-                day,
-                r.programme_code in confidential,
-            )
-        )
-    return items
-
-
-def chain(data: QuarterData) -> Chain:
-    """The responsibility chain of the quarter's roster."""
-    in_charge: dict[str, list[str]] = defaultdict(list)
-    top_leaders: dict[str, list[str]] = defaultdict(list)
-    for cadre in data.cadres:
-        if cadre.leadership_role is LeadershipRole.team_member:
-            for unit in cadre.in_charge_of:
-                in_charge[unit].append(cadre.employee_id)
-        elif cadre.leadership_role is LeadershipRole.top_leader:
-            top_leaders[cadre.unit_code].append(cadre.employee_id)
-    people = {
-        c.employee_id: Recipient(c.employee_id, c.name, c.phone, c.email) for c in data.cadres
-    }
-    return Chain(people, in_charge, top_leaders)

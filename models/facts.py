@@ -34,6 +34,7 @@ class ProgrammeInfo:
     confidential: bool
     once: bool = False
     joint_with: str | None = None
+    attendance_counts: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,6 +136,7 @@ def load_quarter(*, session: Session, quarter: str) -> QuarterData | None:
             p.confidential,
             p.once,
             p.joint_with,
+            p.attendance_counts,
         )
         for p in session.exec(select(Programme).where(Programme.quarter == quarter))
     ]

@@ -140,6 +140,7 @@ class Programme(SQLModel, table=True):
     confidential: bool = False
     once: bool = False  # required until completed once, in any quarter
     joint_with: str | None = None  # its people sit in that programme's sessions
+    attendance_counts: bool = False  # with a pass mark, attending without a score completes it
 
 
 class EducationSession(SQLModel, table=True):

@@ -93,6 +93,8 @@ class ProgrammeRule(_Strict):
     confidential: bool = False
     once: bool = False  # required until completed once, not every quarter (pre-appointment)
     joint_with: str | None = None  # held in that programme's sessions
+    # With a pass mark, a score is needed to complete the programme unless this is true.
+    attendance_counts: bool = False
 
 
 class Policy(_Strict):

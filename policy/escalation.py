@@ -7,7 +7,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
-from policy.config import Escalation
+from models.domain import LeadershipRole
+from models.facts import QuarterData
+from policy.config import Escalation, Policy
+from policy.progress import Standing, quarter_standings
 from policy.reminders import Recipient
 
 CADRE, TEAM_MEMBER, TOP_LEADER = 1, 2, 3
@@ -84,3 +87,65 @@ def ladder(
         for (level, recipient), items in sorted(grouped.items())
         if recipient in chain.people
     ]
+
+
+def due_dates(data: QuarterData) -> dict[tuple[str, str], date]:
+    """(employee id, programme whose sessions they sit in) → the day of their own last session.
+
+    A make-up moves the day; a session the person was withdrawn from does not count.
+    """
+    held = {s.code: (s.programme_code, s.held_on) for s in data.sessions}
+    due: dict[tuple[str, str], date] = {}
+    for code, who, status in data.enrolments:
+        if status != "enrolled" or code not in held:
+            continue
+        programme, day = held[code]
+        key = (who, programme)
+        due[key] = max(day, due.get(key, day))
+    return due
+
+
+def overdue_items(data: QuarterData, policy: Policy) -> list[Overdue]:
+    """Each requirement not yet complete, due on the day of that person's own session for it.
+
+    People never placed in a session are not chased: nothing was asked of them yet.
+    """
+    due = due_dates(data)
+    requirements, standing = quarter_standings(data)
+    cadres = {c.employee_id: c for c in data.cadres}
+    confidential = {p.code for p in data.programmes if p.confidential}
+    items = []
+    for requirement in requirements:
+        key = (requirement.employee_id, requirement.programme_code)
+        due_on = due.get((requirement.employee_id, policy.seating(requirement.programme_code)))
+        if due_on is None or standing[key] is Standing.complete:
+            continue
+        cadre = cadres[requirement.employee_id]
+        items.append(
+            Overdue(
+                cadre.employee_id,
+                cadre.name,
+                cadre.unit_code,
+                cadre.post,
+                requirement.programme_code,
+                due_on,
+                requirement.programme_code in confidential,
+            )
+        )
+    return items
+
+
+def responsibility_chain(data: QuarterData) -> Chain:
+    """Who answers for whom on the quarter's roster (leavers are on no rung)."""
+    in_charge: dict[str, list[str]] = defaultdict(list)
+    top_leaders: dict[str, list[str]] = defaultdict(list)
+    for cadre in data.cadres:
+        if cadre.leadership_role is LeadershipRole.team_member:
+            for unit in cadre.in_charge_of:
+                in_charge[unit].append(cadre.employee_id)
+        elif cadre.leadership_role is LeadershipRole.top_leader:
+            top_leaders[cadre.unit_code].append(cadre.employee_id)
+    people = {
+        c.employee_id: Recipient(c.employee_id, c.name, c.phone, c.email) for c in data.cadres
+    }
+    return Chain(people, in_charge, top_leaders)

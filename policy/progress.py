@@ -19,6 +19,7 @@ class Standing(StrEnum):
     complete = "complete"
     outstanding = "outstanding"
     excused = "excused"
+    failed = "failed"  # attended, scored below the pass mark: a retest is due (不合格)
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,33 +41,49 @@ class Requirement:
     programme_code: str
     sessions_required: int
     pass_mark: float | None
+    attendance_counts: bool = False  # with a pass mark, attending without a score completes it
 
 
 def standings(
     requirements: Iterable[Requirement], attendance: Iterable[Attendance]
 ) -> dict[tuple[str, str], Standing]:
-    """Complete, outstanding or excused, per (employee id, programme code)."""
+    """Complete, outstanding, excused or failed, per (employee id, programme code).
+
+    Where a programme has a pass mark, a score at or above it is needed to complete it, unless
+    the policy lets attendance alone count; a score below it is a failure until a retest passes.
+    """
     required = list(requirements)
-    pass_marks = {(r.employee_id, r.programme_code): r.pass_mark for r in required}
+    rules = {(r.employee_id, r.programme_code): r for r in required}
     done: dict[tuple[str, str], int] = defaultdict(int)
-    latest: dict[tuple[str, str], CompletionStatus] = {}
+    latest: dict[tuple[str, str], Attendance] = {}
     for row in attendance:
         key = (row.employee_id, row.programme_code)
-        latest[key] = row.status
-        mark = pass_marks.get(key)
-        passed = row.score is None or mark is None or row.score >= mark
-        if row.status in DONE and passed:
+        latest[key] = row
+        rule = rules.get(key)
+        if row.status in DONE and (rule is None or passed(row.score, rule)):
             done[key] += 1
     result: dict[tuple[str, str], Standing] = {}
     for requirement in required:
         key = (requirement.employee_id, requirement.programme_code)
+        last = latest.get(key)
         if done[key] >= requirement.sessions_required:
             result[key] = Standing.complete
-        elif latest.get(key) is CompletionStatus.excused:
+        elif last is not None and last.status is CompletionStatus.excused:
             result[key] = Standing.excused
+        elif last is not None and last.status in DONE and last.score is not None:
+            result[key] = Standing.failed  # scored, and below the mark
         else:
             result[key] = Standing.outstanding
     return result
+
+
+def passed(score: float | None, rule: Requirement) -> bool:
+    """Whether an attendance with this score completes the requirement."""
+    if rule.pass_mark is None:
+        return True
+    if score is None:
+        return rule.attendance_counts
+    return score >= rule.pass_mark
 
 
 def requirements_of(data: QuarterData) -> list[Requirement]:
@@ -75,7 +92,14 @@ def requirements_of(data: QuarterData) -> list[Requirement]:
     for programme in data.programmes:
         by_track[programme.track].append(programme)
     return [
-        Requirement(cadre.employee_id, track, p.code, p.sessions_required, p.pass_mark)
+        Requirement(
+            cadre.employee_id,
+            track,
+            p.code,
+            p.sessions_required,
+            p.pass_mark,
+            p.attendance_counts,
+        )
         for cadre in data.cadres
         for track in data.tracks.get(cadre.employee_id, {})
         for p in by_track[track]
@@ -101,7 +125,7 @@ def makeup_candidates(
     held_on: Mapping[str, date],
     known_by: date,
 ) -> dict[str, set[str]]:
-    """Who missed a session held by `known_by` and still has it outstanding: programme → people.
+    """Who missed a session held by `known_by`, or failed its test: programme → people.
 
     Absences at sessions after `known_by` are left for a later offer, so that offering make-ups
     for a day gives the same answer whenever it is run.
@@ -114,7 +138,8 @@ def makeup_candidates(
     missed: dict[str, set[str]] = defaultdict(set)
     for r in requirements:
         key = (r.employee_id, r.programme_code)
-        if standing[key] is not Standing.complete and latest.get(key) in MISSED:
+        failed = standing[key] is Standing.failed and key in latest  # a retest is due
+        if failed or (standing[key] is not Standing.complete and latest.get(key) in MISSED):
             missed[r.programme_code].add(r.employee_id)
     return dict(missed)
 

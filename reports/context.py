@@ -54,7 +54,7 @@ def tally(standings: Iterable[Standing]) -> Tally:
     return Tally(
         sum(counts.values()),
         counts[Standing.complete],
-        counts[Standing.outstanding],
+        counts[Standing.outstanding] + counts[Standing.failed],  # a failure is work left
         counts[Standing.excused],
     )
 

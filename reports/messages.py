@@ -142,7 +142,8 @@ def escalation_rows(
     )
     return [
         {
-            "send_key": f"escalation:L{step.level}:{on.isoformat()}:"
+            # The quarter is part of the key: two quarters chased on one day are two digests.
+            "send_key": f"escalation:{quarter}:L{step.level}:{on.isoformat()}:"
             f"{step.recipient.employee_id}:{channel}",
             "quarter": quarter,
             "kind": "escalation",

@@ -66,3 +66,28 @@ def write_roster(
         writer.writerow(header or ROSTER_HEADER)
         writer.writerows(rows)
     return path
+
+
+def quarter_data(**fields: Any) -> Any:
+    """A QuarterData with nothing in it but what the test gives."""
+    from collections import Counter
+
+    from models.facts import QuarterData
+
+    values: dict[str, Any] = {
+        "label": "2026Q4",
+        "as_of": date(2026, 10, 8),
+        "policy_name": "test",
+        "policy_sha256": "0" * 64,
+        "roster_sha256": None,
+        "units": {"U1": "市财政局"},
+        "cadres": [],
+        "tracks": {},
+        "programmes": [],
+        "sessions": [],
+        "enrolments": [],
+        "completions": [],
+        "messages": Counter(),
+        "rejects": [],
+    }
+    return QuarterData(**(values | fields))

@@ -45,6 +45,10 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("kept_from", sa.String(), nullable=True))
     with op.batch_alter_table("cadre") as batch_op:
         batch_op.add_column(sa.Column("discipline_kind", sa.String(), nullable=True))
+    with op.batch_alter_table("programme") as batch_op:
+        batch_op.add_column(
+            sa.Column("attendance_counts", sa.Boolean(), nullable=False, server_default=sa.false())
+        )
     with op.batch_alter_table("file_import") as batch_op:
         batch_op.add_column(
             sa.Column("warnings", sa.JSON(), nullable=False, server_default=sa.text("'[]'"))
@@ -52,6 +56,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("programme") as batch_op:
+        batch_op.drop_column("attendance_counts")
     with op.batch_alter_table("cadre") as batch_op:
         batch_op.drop_column("discipline_kind")
     with op.batch_alter_table("file_import") as batch_op:
