@@ -14,18 +14,21 @@ import ssl
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
+from datetime import datetime
 from email.header import Header
 from email.message import Message
 from email.mime.application import MIMEApplication
 from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
-from email.utils import formatdate
+from email.utils import format_datetime
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Protocol, Self
 from urllib.parse import parse_qs, unquote, urlsplit
+from zoneinfo import ZoneInfo
 
 TIMEOUT_SECONDS = 30
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 class DeliveryError(Exception):
@@ -53,7 +56,7 @@ def message_id(send_key: str) -> str:
     return f"<{hashlib.sha256(send_key.encode()).hexdigest()[:32]}@lianjie>"
 
 
-def compose_email(message: Outgoing, sender: str) -> Message:
+def compose_email(message: Outgoing, sender: str, zone: ZoneInfo = SHANGHAI) -> Message:
     """A UTF-8 e-mail with its PDF attached, if any.
 
     Built with the classic MIME classes: the modern EmailMessage API parses and refolds every
@@ -70,7 +73,8 @@ def compose_email(message: Outgoing, sender: str) -> Message:
     email["From"] = sender
     email["To"] = message.address
     email["Subject"] = Header(message.subject, "utf-8").encode()
-    email["Date"] = formatdate(localtime=True)
+    # In the organisation's zone: a reader sees the hour it was sent there (+0800), not UTC.
+    email["Date"] = format_datetime(datetime.now(zone))
     email["Message-ID"] = message_id(message.send_key)
     return email
 
@@ -98,13 +102,13 @@ def write_atomically(path: Path, data: bytes) -> None:
 class FileOutbox:
     """Writes e-mails as .eml and text messages as .json files: the default with no gateway."""
 
-    def __init__(self, folder: Path, kind: str, sender: str) -> None:
-        self.folder, self.kind, self.sender = folder, kind, sender
+    def __init__(self, folder: Path, kind: str, sender: str, zone: ZoneInfo = SHANGHAI) -> None:
+        self.folder, self.kind, self.sender, self.zone = folder, kind, sender, zone
 
     def send(self, message: Outgoing) -> None:
         name = _safe_name(message.send_key)
         if self.kind == "email":
-            data = compose_email(message, self.sender).as_bytes()
+            data = compose_email(message, self.sender, self.zone).as_bytes()
             write_atomically(self.folder / "email" / f"{name}.eml", data)
         else:
             payload = {"phone": message.address, "text": message.body, "id": message.send_key}
@@ -118,8 +122,15 @@ class FileOutbox:
 class SmtpChannel:
     """E-mail over SMTP (`smtp://user:pass@host:587?starttls=1` or `smtps://…`); one connection."""
 
-    def __init__(self, url: str, sender: str, *, timeout: float = TIMEOUT_SECONDS) -> None:
-        self.url, self.sender, self.timeout = url, sender, timeout
+    def __init__(
+        self,
+        url: str,
+        sender: str,
+        *,
+        timeout: float = TIMEOUT_SECONDS,
+        zone: ZoneInfo = SHANGHAI,
+    ) -> None:
+        self.url, self.sender, self.timeout, self.zone = url, sender, timeout, zone
         self._connection: smtplib.SMTP | None = None
 
     def _connect(self) -> smtplib.SMTP:
@@ -144,7 +155,7 @@ class SmtpChannel:
     def send(self, message: Outgoing) -> None:
         if self._connection is None:
             self._connection = self._connect()
-        email = compose_email(message, self.sender)
+        email = compose_email(message, self.sender, self.zone)
         try:
             refused = self._connection.send_message(email)
         except (OSError, smtplib.SMTPException) as error:

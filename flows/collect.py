@@ -221,6 +221,7 @@ def collect_completions(
             config.organisation,
             str(config.reports_dir / "cards"),
             overrides,
+            sms_signature=config.signature,
         )
     summary = CollectSummary(
         quarter=period.label,

@@ -497,6 +497,7 @@ def quarterly_cycle(
             config.organisation,
             str(config.reports_dir / "cards"),
             overrides,
+            sms_signature=config.signature,
         )
     summary = CycleSummary(
         quarter=period.label,

@@ -31,10 +31,10 @@ class DispatchSummary(BaseModel):
 def open_channel(kind: str, config: Settings) -> Channel:
     """The configured gateway for a kind of message, or the file outbox when none is set."""
     if kind == "email" and config.smtp_url is not None:
-        return SmtpChannel(config.smtp_url.get_secret_value(), config.smtp_from)
+        return SmtpChannel(config.smtp_url.get_secret_value(), config.sender, zone=config.zone)
     if kind == "sms" and config.sms_url is not None:
         return SmsGateway(config.sms_url.get_secret_value())
-    return FileOutbox(config.outbox_dir, kind, config.smtp_from)
+    return FileOutbox(config.outbox_dir, kind, config.sender, config.zone)
 
 
 @task
@@ -116,7 +116,9 @@ def daily_dispatch(
     check_dispatch_date(on, today=today(config), allow_future=allow_future)
     expired = 0 if dry_run else expire_stale(config.db_url, on)
     if not dry_run:
-        plan_escalations(config.db_url, on, config.lang.value, config.organisation)
+        plan_escalations(
+            config.db_url, on, config.lang.value, config.organisation, config.signature
+        )
     by_channel = {kind: send_due(config.db_url, kind, on, dry_run) for kind in ("email", "sms")}
     summary = DispatchSummary(
         date=on,

@@ -14,14 +14,16 @@ from models.outbox import add_messages
 from models.tables import EscalationLog, QuarterCycle
 from policy.confidentiality import hold_reason, shared_contacts
 from policy.escalation import ladder, overdue_items, responsibility_chain
-from reports.messages import escalation_rows
+from reports.messages import SmsStyle, escalation_rows
 
 # A quarter is still chased this long after it ends (late sign-in sheets, make-ups).
 CHASED_AFTER_END = timedelta(days=92)
 
 
 @task
-def plan_escalations(db_url: str, on: date, lang: str, organisation: str) -> dict[str, int]:
+def plan_escalations(
+    db_url: str, on: date, lang: str, organisation: str, sms_signature: str | None = None
+) -> dict[str, int]:
     """Queue the ladder's reminders and digests due on `on`: one per recipient and level."""
     counts = {"reminders": 0, "digests": 0, "messages": 0}
     with session_for(db_url) as session:
@@ -53,6 +55,10 @@ def plan_escalations(db_url: str, on: date, lang: str, organisation: str) -> dic
                     channels=loaded.policy.reminders.channels,
                     programmes=names,
                     units=data.units,
+                    sms=SmsStyle(
+                        sms_signature or f"【{organisation}】",
+                        loaded.policy.reminders.sms_max_chars,
+                    ),
                 )
                 secret = any(i.confidential for i in step.items)
                 for row in rows:

@@ -13,14 +13,15 @@ from sqlmodel import select
 
 from flows.common import as_plan, log, quarter_policy
 from models.db import rehearsing, session_for
-from models.domain import Quarter
+from models.domain import CadreRecord, Quarter, Track
 from models.education import StoredSession, quarter_tracks, stored_sessions
 from models.outbox import add_messages, cancelled_keys, requeue_cancelled
 from models.roster import quarter_roster
 from models.tables import Message
 from policy.calendar import HolidayBreak, calendar_for
-from policy.classify import leading_reason
+from policy.classify import leading_reason, own_key_areas
 from policy.confidentiality import hold_reason, shared_contacts
+from policy.config import Policy
 from policy.reminders import (
     Recipient,
     extra_breaks,
@@ -29,7 +30,7 @@ from policy.reminders import (
     reminder_due_on,
 )
 from policy.schedule import SessionPlan
-from reports.messages import Composer, card_key
+from reports.messages import Composer, SmsStyle, card_key
 from reports.render import RenderJob, labels, render_many, safe_file_name
 
 # Reminders are owned by the quarter their due date falls in, so look a little past its end.
@@ -45,6 +46,7 @@ def plan_messages(
     organisation: str,
     cards_dir: str,
     calendar_overrides: str | None,
+    sms_signature: str | None = None,
 ) -> dict[str, int]:
     """Queue session invitations, day-before reminders and holiday reminders, each once."""
     period = Quarter.parse(quarter)
@@ -57,18 +59,8 @@ def plan_messages(
             Path(calendar_overrides) if calendar_overrides else None,
         )
         tracks = quarter_tracks(session=session, quarter=quarter)
-        pointed = {t.value for t in policy.reminders.pointed_tracks}
         cadres = quarter_roster(session=session, quarter=quarter)
-        people = {
-            c.employee_id: Recipient(
-                c.employee_id,
-                c.name,
-                c.phone,
-                c.email,
-                pointed=bool(pointed & set(tracks.get(c.employee_id, []))),
-            )
-            for c in cadres
-        }
+        people = {c.employee_id: recipient(c, tracks, policy, lang) for c in cadres}
         leading = [people[c.employee_id] for c in cadres if leading_reason(c, policy)]
         breaks = calendar.breaks(period.starts_on, period.ends_on + HORIZON)
         breaks += extra_breaks(policy.reminders)
@@ -103,6 +95,7 @@ def plan_messages(
                 for p in policy.programmes
             },
             cards=render_cards(list(holidays.values()), lang, organisation, Path(cards_dir)),
+            sms=SmsStyle(sms_signature or f"【{organisation}】", policy.reminders.sms_max_chars),
         )
         counts: Counter[str] = Counter()
 
@@ -149,6 +142,22 @@ def plan_messages(
     return {
         kind: counts[kind] for kind in ("invitation", "session_reminder", "holiday_reminder")
     } | {"total_new": added, "requeued": requeued, "held": counts["held"]}
+
+
+def recipient(
+    cadre: CadreRecord, tracks: dict[str, list[str]], policy: Policy, lang: str
+) -> Recipient:
+    """A cadre as messages reach them: the pointed wording names only their own key areas."""
+    held = set(tracks.get(cadre.employee_id, []))
+    pointed = {t.value for t in policy.reminders.pointed_tracks} & held
+    return Recipient(
+        cadre.employee_id,
+        cadre.name,
+        cadre.phone,
+        cadre.email,
+        key_areas=own_key_areas(cadre, policy, lang) if Track.key_area.value in pointed else "",
+        admonition=Track.admonition.value in pointed,
+    )
 
 
 def enrolments_of(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from email.utils import formataddr
 from pathlib import Path
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -28,6 +29,8 @@ class Settings(BaseSettings):
     smtp_url: SecretStr | None = None
     smtp_from: str = "lianjie@localhost"
     sms_url: SecretStr | None = None
+    sms_signature: str | None = None  # opens every text; empty means 【<organisation>】
+    smtp_from_name: str | None = None  # the e-mails' sender name; empty means the organisation
     confidential_password: SecretStr | None = None  # encrypts the admonition list's PDF
     timezone: str = "Asia/Shanghai"
     organisation: str = "示范市"
@@ -76,6 +79,16 @@ class Settings(BaseSettings):
     def outbox_dir(self) -> Path:
         """Where the file channel writes messages when no SMTP or SMS gateway is configured."""
         return self.data_dir / "outbox"
+
+    @property
+    def signature(self) -> str:
+        """The text messages' signature, 【示范市】 unless LIANJIE_SMS_SIGNATURE says otherwise."""
+        return self.sms_signature or f"【{self.organisation}】"
+
+    @property
+    def sender(self) -> str:
+        """The From of e-mails: a display name and the address."""
+        return formataddr((self.smtp_from_name or self.organisation, self.smtp_from), "utf-8")
 
     @property
     def zone(self) -> ZoneInfo:

@@ -105,6 +105,15 @@ def key_post_reason(cadre: CadreRecord, policy: Policy) -> str | None:
     return None
 
 
+def own_key_areas(cadre: CadreRecord, policy: Policy, lang: str) -> str:
+    """The key areas of the cadre's own unit and post, in words ("管钱、管人"; "money, people")."""
+    areas = dict.fromkeys(key_areas_of(cadre.unit_name, policy) + key_areas_of(cadre.post, policy))
+    return ("、" if lang == "zh" else ", ").join(
+        policy.key_areas[a].label_zh if lang == "zh" else policy.key_areas[a].label_en
+        for a in areas
+    )
+
+
 def key_areas_of(name: str, policy: Policy) -> list[str]:
     """The key areas (money, affairs, people) whose patterns occur in a unit or post name."""
     folded = name.casefold()

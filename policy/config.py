@@ -73,6 +73,7 @@ class Reminders(_Strict):
     pointed_tracks: list[Track]
     session_reminder_working_days_before: int = Field(ge=0)
     extra_dates: list[ExtraDate] = []
+    sms_max_chars: int = Field(default=140, ge=40)  # a longer text is shortened
 
 
 class RosterRules(_Strict):

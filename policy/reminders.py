@@ -20,7 +20,10 @@ class Recipient:
     name: str
     phone: str | None
     email: str | None
-    pointed: bool = False  # key-area and admonition cadres get the pointed wording
+    # The pointed wording: the key areas of the person's own post, in words ("管钱、管人");
+    # admonition cadres without a key post get their own, which claims no key post.
+    key_areas: str = ""
+    admonition: bool = False
 
     def addresses(self, channels: Iterable[Channel]) -> list[tuple[Channel, str]]:
         """The channels this person can be reached on, with the address for each."""

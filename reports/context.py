@@ -11,7 +11,7 @@ from typing import Any
 
 from models.domain import CadreRecord, LeadershipRole, Track
 from models.facts import QuarterData
-from policy.classify import key_areas_of
+from policy.classify import own_key_areas
 from policy.confidentiality import shown_reject
 from policy.config import Policy
 from policy.progress import Requirement, Standing
@@ -510,15 +510,8 @@ def _admonition_standing(
 
 def key_area_words(data: QuarterData, policy: Policy, lang: str) -> dict[str, str]:
     """For each key-post holder, the areas (money, affairs, people) of their post, in words."""
-    words = {}
-    for cadre in data.cadres:
-        if Track.key_area not in data.tracks.get(cadre.employee_id, {}):
-            continue
-        areas = dict.fromkeys(
-            key_areas_of(cadre.unit_name, policy) + key_areas_of(cadre.post, policy)
-        )
-        words[cadre.employee_id] = ("、" if lang == "zh" else ", ").join(
-            policy.key_areas[a].label_zh if lang == "zh" else policy.key_areas[a].label_en
-            for a in areas
-        )
-    return words
+    return {
+        cadre.employee_id: own_key_areas(cadre, policy, lang)
+        for cadre in data.cadres
+        if Track.key_area in data.tracks.get(cadre.employee_id, {})
+    }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -12,15 +13,34 @@ from policy.escalation import Step
 from policy.reminders import PlannedMessage
 from policy.schedule import ends_at
 from reports.render import environment
+from reports.wording import shortened
 
 
-def render_message(kind: str, lang: str, context: dict[str, Any]) -> tuple[str, str]:
-    """The subject and the body of a message of this kind."""
+def render_message(
+    kind: str, lang: str, context: dict[str, Any], *, channel: str = "email"
+) -> tuple[str, str]:
+    """The subject and the body of a message of this kind; a text message has its own, short
+    body (`<kind>.sms.j2`) and keeps the e-mail's subject for the outbox's listing."""
+    context = {"lang": lang} | context
     template = environment().get_template(f"messages/{lang}/{kind}.txt.j2")
     values = template.new_context(context)
     subject = "".join(template.blocks["subject"](values)).strip()
     body = "".join(template.blocks["body"](values)).strip()
+    if channel == "sms":
+        short = environment().get_template(f"messages/{lang}/{kind}.sms.j2")
+        body = "".join(short.blocks["body"](short.new_context(context))).strip()
     return subject, body
+
+
+@dataclass(frozen=True, slots=True)
+class SmsStyle:
+    """What carriers require of a text: a signature first, and a length."""
+
+    signature: str  # 【示范市】
+    max_chars: int = 140
+
+    def text(self, body: str) -> str:
+        return shortened(self.signature + body, self.max_chars)
 
 
 # Stands for the recipient's name while a text is rendered once for everyone who gets it.
@@ -43,10 +63,11 @@ class Composer:
         organisation: str,
         programmes: Mapping[str, tuple[str, int]],  # code → (name, minutes)
         cards: Mapping[str, Path],  # holiday → its greeting card
+        sms: SmsStyle,
     ) -> None:
         self.quarter, self.lang, self.organisation = quarter, lang, organisation
-        self.programmes, self.cards = programmes, cards
-        self._texts: dict[tuple[str, str, bool], tuple[str, str]] = {}
+        self.programmes, self.cards, self.sms = programmes, cards, sms
+        self._texts: dict[tuple[str, str, str, bool, str], tuple[str, str]] = {}
 
     def row(self, planned: PlannedMessage) -> dict[str, Any]:
         """A planned message as an outbox row."""
@@ -56,12 +77,18 @@ class Composer:
             occasion = session.code
         elif holiday is not None:
             occasion = card_key(holiday.key, holiday.first_day.isoformat())
-        key = (planned.kind.value, occasion, planned.recipient.pointed)
+        who = planned.recipient
+        key = (planned.kind.value, occasion, who.key_areas, who.admonition, planned.channel.value)
         if key not in self._texts:
-            self._texts[key] = render_message(planned.kind.value, self.lang, self._context(planned))
-        subject, body = (
-            text.replace(NAME_SLOT, planned.recipient.name) for text in self._texts[key]
-        )
+            self._texts[key] = render_message(
+                planned.kind.value,
+                self.lang,
+                self._context(planned),
+                channel=planned.channel.value,
+            )
+        subject, body = (text.replace(NAME_SLOT, who.name) for text in self._texts[key])
+        if planned.channel == "sms":
+            body = self.sms.text(body)
         attachment = self.cards.get(occasion) if holiday and planned.channel == "email" else None
         return {
             "send_key": planned.send_key,
@@ -81,13 +108,14 @@ class Composer:
         context: dict[str, Any] = {
             "name": NAME_SLOT,
             "organisation": self.organisation,
-            "pointed": planned.recipient.pointed,
+            "key_areas": planned.recipient.key_areas,
+            "admonition": planned.recipient.admonition,
         }
         if planned.holiday is not None:
             holiday = planned.holiday
             context |= {
                 "holiday": holiday.name_zh if self.lang == "zh" else holiday.name_en,
-                "start": holiday.first_day.isoformat(),
+                "start": holiday.first_day,
             }
         if planned.session is not None:
             session = planned.session
@@ -95,9 +123,9 @@ class Composer:
             context |= {
                 "programme": name,
                 "session_code": session.code,
-                "held_on": session.held_on.isoformat(),
-                "starts_at": session.starts_at.strftime("%H:%M"),
-                "ends_at": ends_at(session.starts_at, minutes).strftime("%H:%M"),
+                "held_on": session.held_on,
+                "starts_at": session.starts_at,
+                "ends_at": ends_at(session.starts_at, minutes),
                 "venue": session.venue,
             }
         return context
@@ -117,29 +145,33 @@ def escalation_rows(
     channels: list[Channel],
     programmes: Mapping[str, str],
     units: Mapping[str, str],
+    sms: SmsStyle,
 ) -> list[dict[str, Any]]:
-    """One outbox row per channel for a step of the ladder (a reminder or a digest)."""
+    """One outbox row per channel for a step of the ladder (a reminder or a digest).
+
+    By text message a digest gives the count and points to the e-mail with the full list.
+    """
     items = [
         {
             "name": i.name,
             "unit": units.get(i.unit_code, i.unit_code),
             "post": i.post,
             "programme": programmes[i.programme_code],
-            "due_on": i.due_on.isoformat(),
+            "due_on": i.due_on,
         }
         for i in step.items
     ]
-    subject, body = render_message(
-        "escalation",
-        lang,
-        {
-            "name": step.recipient.name,
-            "organisation": organisation,
-            "level": step.level,
-            "items": items,
-            "count": len({i.employee_id for i in step.items}),
-        },
-    )
+    context = {
+        "name": step.recipient.name,
+        "organisation": organisation,
+        "level": step.level,
+        "items": items,
+        "count": len({i.employee_id for i in step.items}),
+    }
+    texts = {
+        channel: render_message("escalation", lang, context, channel=channel.value)
+        for channel in channels
+    }
     return [
         {
             # The quarter is part of the key: two quarters chased on one day are two digests.
@@ -150,8 +182,8 @@ def escalation_rows(
             "channel": channel.value,
             "recipient": address,
             "employee_id": step.recipient.employee_id,
-            "subject": subject,
-            "body": body,
+            "subject": texts[channel][0],
+            "body": sms.text(texts[channel][1]) if channel == "sms" else texts[channel][1],
             "attachment": None,
             "due_on": on,
             "expires_on": None,

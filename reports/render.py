@@ -16,6 +16,8 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from reports.wording import day_text, time_range
+
 TEMPLATES = Path(__file__).with_name("templates").resolve()
 
 
@@ -47,7 +49,7 @@ def _autoescape(name: str | None) -> bool:
 @cache
 def environment() -> Environment:
     """The one Jinja environment: autoescaped HTML, undefined values are errors."""
-    return Environment(
+    env = Environment(
         loader=FileSystemLoader(TEMPLATES),
         autoescape=_autoescape,  # noqa: S701  (escapes every .html.j2; text messages stay text)
         undefined=StrictUndefined,
@@ -55,6 +57,8 @@ def environment() -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=False,
     )
+    env.filters |= {"day": day_text, "time_range": time_range}
+    return env
 
 
 @cache

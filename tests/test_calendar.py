@@ -114,7 +114,7 @@ class TestHolidayReminderPlan:
         from policy.reminders import Recipient
 
         return [
-            Recipient("E1", "张伟", "13800138000", "e1@example.cn", pointed=True),
+            Recipient("E1", "张伟", "13800138000", "e1@example.cn", key_areas="管钱"),
             Recipient("E2", "李娜", None, "e2@example.cn"),
         ]
 

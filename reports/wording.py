@@ -1,0 +1,29 @@
+"""How official notices write dates, times and short texts: pure, used as template filters."""
+
+from __future__ import annotations
+
+from datetime import date, time
+
+WEEKDAYS_ZH = "一二三四五六日"
+
+
+def day_text(day: date, lang: str) -> str:
+    """2026年10月13日（星期二）, or Tuesday 13 October 2026."""
+    if lang == "zh":
+        return f"{day.year}年{day.month}月{day.day}日（星期{WEEKDAYS_ZH[day.weekday()]}）"
+    return f"{day:%A} {day.day} {day:%B %Y}"
+
+
+def clock(moment: time) -> str:
+    """9:00, 14:30: no leading zero, as notices write the hour."""
+    return f"{moment.hour}:{moment.minute:02d}"
+
+
+def time_range(start: time, end: time, lang: str) -> str:
+    """9:00—10:30 (a Chinese dash), or 9:00–10:30."""
+    return f"{clock(start)}{'—' if lang == 'zh' else '–'}{clock(end)}"
+
+
+def shortened(text: str, limit: int) -> str:
+    """At most `limit` characters; a cut text ends with an ellipsis."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
