@@ -60,7 +60,8 @@ def plan_messages(
         )
         tracks = quarter_tracks(session=session, quarter=quarter)
         cadres = quarter_roster(session=session, quarter=quarter)
-        people = {c.employee_id: recipient(c, tracks, policy, lang) for c in cadres}
+        shared = shared_contacts(cadres)
+        people = {c.employee_id: recipient(c, tracks, policy, lang, shared) for c in cadres}
         leading = [people[c.employee_id] for c in cadres if leading_reason(c, policy)]
         breaks = calendar.breaks(period.starts_on, period.ends_on + HORIZON)
         breaks += extra_breaks(policy.reminders)
@@ -99,7 +100,6 @@ def plan_messages(
         )
         counts: Counter[str] = Counter()
 
-        shared = shared_contacts(cadres)
         secret = {p.code for p in policy.programmes if p.confidential}
 
         def new_rows() -> Iterator[dict[str, object]]:
@@ -145,18 +145,24 @@ def plan_messages(
 
 
 def recipient(
-    cadre: CadreRecord, tracks: dict[str, list[str]], policy: Policy, lang: str
+    cadre: CadreRecord,
+    tracks: dict[str, list[str]],
+    policy: Policy,
+    lang: str,
+    shared: dict[str, list[str]],
 ) -> Recipient:
     """A cadre as messages reach them: the pointed wording names only their own key areas."""
     held = set(tracks.get(cadre.employee_id, []))
     pointed = {t.value for t in policy.reminders.pointed_tracks} & held
+    # The admonition wording would tell whoever else reads a shared phone or mailbox.
+    private = not any(hold_reason(a, shared) for a in (cadre.phone, cadre.email) if a)
     return Recipient(
         cadre.employee_id,
         cadre.name,
         cadre.phone,
         cadre.email,
         key_areas=own_key_areas(cadre, policy, lang) if Track.key_area.value in pointed else "",
-        admonition=Track.admonition.value in pointed,
+        admonition=Track.admonition.value in pointed and private,
     )
 
 
