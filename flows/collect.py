@@ -219,7 +219,7 @@ def collect_completions(
             on,
             config.lang.value,
             config.organisation,
-            str(config.reports_dir / "cards"),
+            str(config.data_dir / "cards"),
             overrides,
             sms_signature=config.signature,
         )

@@ -495,7 +495,7 @@ def quarterly_cycle(
             as_of,
             language,
             config.organisation,
-            str(config.reports_dir / "cards"),
+            str(config.data_dir / "cards"),
             overrides,
             sms_signature=config.signature,
         )

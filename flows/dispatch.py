@@ -11,12 +11,24 @@ from prefect import flow, task
 from pydantic import BaseModel
 
 from delivery.channels import Channel, DeliveryError, FileOutbox, Outgoing, SmsGateway, SmtpChannel
-from flows.common import artifact_key, log, publish_table, settings, titled, today
+from flows.common import (
+    artifact_key,
+    log,
+    publish_table,
+    quarter_policy,
+    settings,
+    titled,
+    today,
+)
 from flows.escalation import plan_escalations
+from flows.messages import render_cards
 from lianjie.exceptions import LianjieInputError
 from lianjie.settings import Settings
 from models.db import session_for, utcnow
 from models.outbox import claim, due_message_ids, expire_messages, mark_failed, mark_sent
+from models.tables import Message
+from policy.calendar import calendar_for
+from policy.reminders import extra_breaks
 
 
 class DispatchSummary(BaseModel):
@@ -38,14 +50,27 @@ def open_channel(kind: str, config: Settings) -> Channel:
 
 
 @task
-def send_due(db_url: str, kind: str, on: dt.date, dry_run: bool) -> dict[str, int]:
+def send_due(
+    db_url: str,
+    kind: str,
+    on: dt.date,
+    dry_run: bool,
+    occasion_before: dt.date | None = None,
+) -> dict[str, int]:
     """Send one channel's due messages, committing each as sent the moment it is accepted."""
     logger = log()
     counts: Counter[str] = Counter()
-    channel = open_channel(kind, settings())
+    config = settings()
+    channel = open_channel(kind, config)
     try:
         with session_for(db_url) as session:
-            due = due_message_ids(session=session, on=on, now=utcnow(), channel=kind)
+            due = due_message_ids(
+                session=session,
+                on=on,
+                now=utcnow(),
+                channel=kind,
+                occasion_before=occasion_before,
+            )
             logger.info("%d %s messages due on or before %s", len(due), kind, on)
             if dry_run:
                 return {"sent": 0, "failed": 0, "skipped": len(due)}
@@ -54,18 +79,26 @@ def send_due(db_url: str, kind: str, on: dt.date, dry_run: bool) -> dict[str, in
                 if message is None:
                     counts["skipped"] += 1  # another dispatch took it, or it was sent meanwhile
                     continue
-                outgoing = Outgoing(
-                    message.send_key,
-                    message.recipient,
-                    message.subject,
-                    message.body,
-                    Path(message.attachment) if message.attachment else None,
-                )
                 try:
+                    outgoing = Outgoing(
+                        message.send_key,
+                        message.recipient,
+                        message.subject,
+                        message.body,
+                        attachment_of(message, config),
+                    )
                     channel.send(outgoing)
                 except DeliveryError as error:
                     mark_failed(session=session, message=message, error=str(error), now=utcnow())
                     counts["failed"] += 1
+                    continue
+                except Exception as error:
+                    # A message that cannot be composed (a card gone, a broken template) is kept
+                    # with its error and retried; the others, and the other channel, go on.
+                    problem = f"could not be composed: {type(error).__name__}: {error}"
+                    mark_failed(session=session, message=message, error=problem, now=utcnow())
+                    counts["failed"] += 1
+                    logger.warning("%s %s", message.send_key, problem)
                     continue
                 mark_sent(session=session, message=message, now=utcnow())
                 counts["sent"] += 1
@@ -78,6 +111,37 @@ def send_due(db_url: str, kind: str, on: dt.date, dry_run: bool) -> dict[str, in
             "%d %s messages failed; they stay queued and are retried later", counts["failed"], kind
         )
     return {"sent": counts["sent"], "failed": counts["failed"], "skipped": counts["skipped"]}
+
+
+def attachment_of(message: Message, config: Settings) -> Path | None:
+    """The message's attachment, found under the data folder; a greeting card that has gone
+    missing (another machine, a cleaned folder) is rendered again."""
+    if not message.attachment:
+        return None
+    path = Path(message.attachment)
+    path = path if path.is_absolute() else config.data_dir / path
+    if not path.is_file() and message.kind == "holiday_reminder":
+        render_card_again(message, path, config)
+    return path
+
+
+def render_card_again(message: Message, path: Path, config: Settings) -> None:
+    """The card of a holiday reminder, from its send key: holiday_reminder:<day>:<key>:…"""
+    parts = message.send_key.split(":")
+    first_day, key = dt.date.fromisoformat(parts[1]), ":".join(parts[2:-2])
+    with session_for(config.db_url) as session:
+        _, loaded = quarter_policy(session=session, quarter=message.quarter)
+    found = [
+        h
+        for h in calendar_for(first_day, first_day, config.calendar_overrides).breaks(
+            first_day, first_day
+        )
+        + extra_breaks(loaded.policy.reminders)
+        if h.key == key and h.first_day == first_day
+    ]
+    if not found:
+        raise FileNotFoundError(f"greeting card {path.name} is missing and {key} is unknown")
+    render_cards(found, config.lang.value, config.organisation, path.parent)
 
 
 def check_dispatch_date(on: dt.date, *, today: dt.date, allow_future: bool) -> None:
@@ -114,12 +178,26 @@ def daily_dispatch(
     config = settings()
     on = date or today(config)
     check_dispatch_date(on, today=today(config), allow_future=allow_future)
+    overrides = config.calendar_overrides
+    calendar = calendar_for(on, on + dt.timedelta(days=31), overrides)
+    # On an official day off only what cannot wait goes: a message whose session or holiday
+    # comes before the next working day. Chasing waits for a working day too.
+    next_working = None if calendar.is_working_day(on) else calendar.next_working_day(on)
+    if next_working is not None:
+        log().info(
+            "%s is an official day off: only messages whose occasion comes before the next "
+            "working day (%s) are sent; nothing is chased today",
+            on,
+            next_working,
+        )
     expired = 0 if dry_run else expire_stale(config.db_url, on)
-    if not dry_run:
+    if not dry_run and next_working is None:
         plan_escalations(
             config.db_url, on, config.lang.value, config.organisation, config.signature
         )
-    by_channel = {kind: send_due(config.db_url, kind, on, dry_run) for kind in ("email", "sms")}
+    by_channel = {
+        kind: send_due(config.db_url, kind, on, dry_run, next_working) for kind in ("email", "sms")
+    }
     summary = DispatchSummary(
         date=on,
         expired=expired,

@@ -196,4 +196,5 @@ def render_cards(
     }
     if not rehearsing():  # a dry run writes no file
         render_many(jobs.values(), processes=1)
-    return {key: job.path for key, job in jobs.items()}
+    # Stored as cards/<file>, found under the data folder of whichever machine sends it.
+    return {key: Path(folder.name) / job.path.name for key, job in jobs.items()}

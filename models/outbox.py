@@ -100,20 +100,28 @@ def expire_messages(*, session: Session, on: date) -> int:
     return result.rowcount or 0  # type: ignore[attr-defined]
 
 
-def due_message_ids(*, session: Session, on: date, now: datetime, channel: str) -> list[int]:
-    """Messages due on or before `on` and not yet sent (catching up after downtime)."""
+def due_message_ids(
+    *,
+    session: Session,
+    on: date,
+    now: datetime,
+    channel: str,
+    occasion_before: date | None = None,
+) -> list[int]:
+    """Messages due on or before `on` and not yet sent (catching up after downtime); with
+    `occasion_before`, only those whose occasion comes before that day (a day off's run)."""
     stale = now - CLAIM_TIMEOUT
+    query = select(col(Message.id)).where(Message.channel == channel, col(Message.due_on) <= on)
+    if occasion_before is not None:
+        query = query.where(col(Message.expires_on) < occasion_before)
     ids = session.exec(
-        select(col(Message.id))
-        .where(Message.channel == channel, col(Message.due_on) <= on)
-        .where(
+        query.where(
             or_(
                 col(Message.status).in_(PENDING)
                 & or_(col(Message.next_attempt_at).is_(None), col(Message.next_attempt_at) <= now),
                 (col(Message.status) == "sending") & (col(Message.next_attempt_at) <= stale),
             )
-        )
-        .order_by(col(Message.due_on), col(Message.id))
+        ).order_by(col(Message.due_on), col(Message.id))
     )
     return [i for i in ids if i is not None]
 

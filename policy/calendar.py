@@ -68,6 +68,18 @@ class WorkingCalendar:
             return True
         return day.weekday() < 5 and day not in self._days_off
 
+    def next_working_day(self, day: date) -> date:
+        """`day` itself when it is a working day, else the first working day after it."""
+        while not self.is_working_day(day):
+            day += timedelta(days=1)
+        return day
+
+    def send_day(self, day: date, occasion: date | None) -> date:
+        """The day a message due on `day` goes out: the next working day, unless its occasion
+        (a session, a holiday) would pass before then — then the day itself."""
+        working = self.next_working_day(day)
+        return working if occasion is None or working <= occasion else day
+
     def working_days(self, first: date, last: date) -> list[date]:
         """Working days from `first` to `last`, both included."""
         span = (last - first).days + 1

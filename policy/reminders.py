@@ -71,7 +71,11 @@ def plan_holiday_reminders(
         for h in holidays
         if h.key in rules.holidays or h.key.startswith("extra:")
     ]
-    owned = [(h, max(d, as_of)) for h, d in due if first <= d <= last and h.first_day > as_of]
+    owned = [
+        (h, calendar.send_day(max(d, as_of), h.first_day - timedelta(days=1)))
+        for h, d in due
+        if first <= d <= last and h.first_day > as_of
+    ]
     audience = list(audience)
     return [
         PlannedMessage(
@@ -106,17 +110,22 @@ def plan_session_messages(
     as_of: date,
 ) -> Iterator[PlannedMessage]:
     """An invitation now and a reminder the working day before, for each enrolment."""
-    days_before: dict[date, date] = {}
+    # Per session day, not per person: a province has 100,000 enrolments on some sixty days.
+    due_days: dict[date, tuple[date, date]] = {}
     for session, person in enrolments:
-        if session.held_on not in days_before:
-            days_before[session.held_on] = calendar.shift_working_days(
+        if session.held_on not in due_days:
+            day_before = calendar.shift_working_days(
                 session.held_on, -rules.session_reminder_working_days_before
             )
-        day_before = days_before[session.held_on]
+            due_days[session.held_on] = (
+                calendar.send_day(as_of, session.held_on),
+                calendar.send_day(max(day_before, as_of), session.held_on),
+            )
+        invite_on, remind_on = due_days[session.held_on]
         for channel, address in person.addresses(rules.channels):
             for kind, due_on in (
-                (MessageKind.invitation, as_of),
-                (MessageKind.session_reminder, max(day_before, as_of)),
+                (MessageKind.invitation, invite_on),
+                (MessageKind.session_reminder, remind_on),
             ):
                 yield (
                     PlannedMessage(

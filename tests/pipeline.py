@@ -10,6 +10,9 @@ from flows.messages import plan_messages
 from lianjie.synthetic import HEADER, roster_rows, with_mistakes, write_csv
 
 AS_OF = date(2026, 10, 1)
+# Messages are dated on working days: the invitations of a cycle run on National Day go out on
+# the first working day after the break.
+SEND_ON = date(2026, 10, 8)
 
 
 def write_city(folder: Path, *, units: int = 4, per_unit: int = 12, seed: int = 2026) -> Path:

@@ -18,7 +18,7 @@ from sqlmodel import select
 from flows import dispatch
 from models.db import session_for, utcnow
 from models.tables import Message
-from tests.pipeline import AS_OF, run_cycle, write_city
+from tests.pipeline import SEND_ON, run_cycle, write_city
 from tests.servers import smtp_server
 
 DISPATCH = (
@@ -37,14 +37,14 @@ def test_killed_dispatch_delivers_everything_once(
     with session_for(db_url) as session:
         due = len(
             session.exec(
-                select(Message).where(Message.channel == "email", Message.due_on <= AS_OF)
+                select(Message).where(Message.channel == "email", Message.due_on <= SEND_ON)
             ).all()
         )
     assert due > kill_after + 10
     with smtp_server(delay=0.01) as (url, inbox):
         env = os.environ | {"LIANJIE_SMTP_URL": url}
         sender = subprocess.Popen(
-            [sys.executable, "-c", DISPATCH, db_url, AS_OF.isoformat()], env=env
+            [sys.executable, "-c", DISPATCH, db_url, SEND_ON.isoformat()], env=env
         )
         deadline = time.monotonic() + 120
         while len(inbox) < kill_after and time.monotonic() < deadline:
@@ -58,14 +58,14 @@ def test_killed_dispatch_delivers_everything_once(
         monkeypatch.setenv("LIANJIE_SMTP_URL", url)
         later = utcnow() + timedelta(minutes=20)
         monkeypatch.setattr(dispatch, "utcnow", lambda: later)
-        dispatch.send_due.fn(db_url, "email", AS_OF, False)
+        dispatch.send_due.fn(db_url, "email", SEND_ON, False)
         ids = Counter(message["Message-ID"] for message in inbox)
 
     with session_for(db_url) as session:
         statuses = Counter(
             m.status
             for m in session.exec(
-                select(Message).where(Message.channel == "email", Message.due_on <= AS_OF)
+                select(Message).where(Message.channel == "email", Message.due_on <= SEND_ON)
             )
         )
     assert {"sent": due} == dict(statuses)
@@ -82,13 +82,13 @@ def test_two_dispatches_at_once_send_each_message_once(db_url: str, tmp_path: Pa
     with session_for(db_url) as session:
         due = len(
             session.exec(
-                select(Message).where(Message.channel == "email", Message.due_on <= AS_OF)
+                select(Message).where(Message.channel == "email", Message.due_on <= SEND_ON)
             ).all()
         )
     with smtp_server(delay=0.005) as (url, inbox):
         env = os.environ | {"LIANJIE_SMTP_URL": url}
         senders = [
-            subprocess.Popen([sys.executable, "-c", DISPATCH, db_url, AS_OF.isoformat()], env=env)
+            subprocess.Popen([sys.executable, "-c", DISPATCH, db_url, SEND_ON.isoformat()], env=env)
             for _ in range(2)
         ]
         assert [0, 0] == [sender.wait(timeout=300) for sender in senders]
@@ -106,11 +106,11 @@ def test_smtp_rejection_keeps_the_message_for_later(
     run_cycle(db_url, write_city(tmp_path), tmp_path / "cards")
     with server(reply="554 5.7.1 rejected") as (url, inbox):
         monkeypatch.setenv("LIANJIE_SMTP_URL", url)
-        result = dispatch.send_due.fn(db_url, "email", AS_OF, False)
+        result = dispatch.send_due.fn(db_url, "email", SEND_ON, False)
     assert 0 == result["sent"] and result["failed"] > 0
     with session_for(db_url) as session:
         kept = session.exec(
-            select(Message).where(Message.channel == "email", Message.due_on <= AS_OF)
+            select(Message).where(Message.channel == "email", Message.due_on <= SEND_ON)
         ).all()
     assert {"retrying"} == {m.status for m in kept}
     assert all("554" in (m.last_error or "") for m in kept)

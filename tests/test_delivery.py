@@ -103,12 +103,12 @@ class TestSms:
     ) -> None:
         """All 42-odd texts stay queued for retry, with the 302 as their error."""
         from flows.dispatch import send_due
-        from tests.pipeline import AS_OF, run_cycle, write_city
+        from tests.pipeline import SEND_ON, run_cycle, write_city
 
         run_cycle(db_url, write_city(tmp_path), tmp_path / "cards")
         with sms_gateway([302] * 1000) as (url, received):
             monkeypatch.setenv("LIANJIE_SMS_URL", url)
-            counts = send_due.fn(db_url, "sms", AS_OF, False)
+            counts = send_due.fn(db_url, "sms", SEND_ON, False)
         assert 0 == counts["sent"] and counts["failed"] > 0
         assert [] == received
 

@@ -23,7 +23,7 @@ from models.tables import (
     RejectedRow,
     RosterChange,
 )
-from tests.pipeline import AS_OF, run_cycle, write_city
+from tests.pipeline import SEND_ON, run_cycle, write_city
 
 TABLES = (Cadre, Assignment, EducationSession, Enrolment, Message, RejectedRow)
 
@@ -95,15 +95,15 @@ class TestCycle:
             ).all()
         assert {date(2026, 12, 29)} == {m.due_on for m in reminders}
         emails = [m for m in reminders if m.channel == "email"]
-        assert emails and all(m.attachment and Path(m.attachment).is_file() for m in emails)
+        assert emails and all(m.attachment and (tmp_path / m.attachment).is_file() for m in emails)
 
 
 class TestDispatch:
     def test_each_message_goes_once(self, db_url: str, tmp_path: Path) -> None:
         """Dispatching twice sends everything due once; the file outbox holds one file each."""
         run_cycle(db_url, write_city(tmp_path), tmp_path / "cards")
-        first = send_due.fn(db_url, "email", AS_OF, False)
-        second = send_due.fn(db_url, "email", AS_OF, False)
+        first = send_due.fn(db_url, "email", SEND_ON, False)
+        second = send_due.fn(db_url, "email", SEND_ON, False)
         assert first["sent"] > 0
         assert 0 == second["sent"]
         files = list((tmp_path / "data" / "outbox" / "email").glob("*.eml"))
@@ -118,7 +118,7 @@ class TestDispatch:
         run_cycle(db_url, write_city(tmp_path), tmp_path / "cards")
         with sms_gateway([500] * 1000) as (url, received):
             monkeypatch.setenv("LIANJIE_SMS_URL", url)
-            failed = send_due.fn(db_url, "sms", AS_OF, False)
+            failed = send_due.fn(db_url, "sms", SEND_ON, False)
         assert 0 == failed["sent"] and failed["failed"] > 0
         with session_for(db_url) as session:
             kept = session.exec(
@@ -132,7 +132,7 @@ class TestDispatch:
         )
         with sms_gateway() as (url, received):
             monkeypatch.setenv("LIANJIE_SMS_URL", url)
-            recovered = send_due.fn(db_url, "sms", AS_OF, False)
+            recovered = send_due.fn(db_url, "sms", SEND_ON, False)
         assert failed["failed"] == recovered["sent"] == len(received)
 
 
