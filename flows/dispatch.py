@@ -9,6 +9,7 @@ from typing import Annotated
 
 from prefect import flow, task
 from pydantic import BaseModel
+from sqlmodel import Session, col, select
 
 from delivery.channels import Channel, DeliveryError, FileOutbox, Outgoing, SmsGateway, SmtpChannel
 from flows.common import (
@@ -25,10 +26,27 @@ from flows.messages import render_cards
 from lianjie.exceptions import LianjieInputError
 from lianjie.settings import Settings
 from models.db import session_for, utcnow
-from models.outbox import claim, due_message_ids, expire_messages, mark_failed, mark_sent
-from models.tables import Message
+from models.outbox import (
+    claim,
+    due_message_ids,
+    due_messages,
+    expire_messages,
+    mark_failed,
+    mark_sent,
+)
+from models.tables import Message, Programme
 from policy.calendar import calendar_for
 from policy.reminders import extra_breaks
+
+
+class Preview(BaseModel):
+    """A message as it would go: for the operator's eyes before a dispatch."""
+
+    channel: str
+    recipient: str
+    kind: str
+    subject: str
+    text: str
 
 
 class DispatchSummary(BaseModel):
@@ -38,6 +56,10 @@ class DispatchSummary(BaseModel):
     skipped: int
     expired: int
     by_channel: dict[str, dict[str, int]]
+    # A dry run: what would go, per kind and channel, and the first messages as they would go.
+    dry_run: bool = False
+    would_send: dict[str, dict[str, int]] = {}
+    preview: list[Preview] = []
 
 
 def open_channel(kind: str, config: Settings) -> Channel:
@@ -154,6 +176,43 @@ def check_dispatch_date(on: dt.date, *, today: dt.date, allow_future: bool) -> N
         )
 
 
+def confidential_programmes(*, session: Session) -> set[str]:
+    return set(session.exec(select(Programme.code).where(col(Programme.confidential).is_(True))))
+
+
+@task
+def preview_due(
+    db_url: str, on: dt.date, occasion_before: dt.date | None, show: int
+) -> tuple[dict[str, dict[str, int]], list[Preview]]:
+    """What a dispatch would send: counts per kind and channel, and the first `show` messages."""
+    counts: dict[str, Counter[str]] = {}
+    shown: list[Preview] = []
+    with session_for(db_url) as session:
+        # The preview is read by an operator: the confidential programme is counted, not shown.
+        secret = {f"-{code}-" for code in confidential_programmes(session=session)}
+        for kind in ("email", "sms"):
+            ids = due_message_ids(
+                session=session,
+                on=on,
+                now=utcnow(),
+                channel=kind,
+                occasion_before=occasion_before,
+            )
+            for message in due_messages(session=session, ids=ids):
+                counts.setdefault(message.kind, Counter())[message.channel] += 1
+                if len(shown) < show and not any(c in message.send_key for c in secret):
+                    shown.append(
+                        Preview(
+                            channel=message.channel,
+                            recipient=message.recipient,
+                            kind=message.kind,
+                            subject=message.subject,
+                            text=message.body,
+                        )
+                    )
+    return {kind: dict(by) for kind, by in counts.items()}, shown
+
+
 @task
 def expire_stale(db_url: str, on: dt.date) -> int:
     """Stop messages whose occasion has begun (a holiday reminder after the holiday)."""
@@ -166,14 +225,17 @@ def daily_dispatch(
     date: Annotated[dt.date | None, titled("Send what is due by 发送日期")] = None,
     dry_run: Annotated[bool, titled("Dry run (send nothing) 试运行")] = False,
     allow_future: Annotated[bool, titled("Allow a date after tomorrow 允许未来日期")] = False,
+    show: Annotated[int, titled("Dry run: messages to show 预览条数")] = 5,
 ) -> DispatchSummary:
     """Send the messages due on or before a date: e-mail, text messages, or the file outbox.
 
     Args:
         date: Send what is due on or before this date; empty means today in the organisation's zone.
-        dry_run: Count what is due without sending anything.
+        dry_run: Show what is due without sending anything: counts per kind and channel, and
+            the first messages as they would go.
         allow_future: Accept a date later than tomorrow. Without it such a date is refused: it
             would send reminders early and expire those whose occasion it passes, for good.
+        show: With a dry run, how many messages to show as they would go.
     """
     config = settings()
     on = date or today(config)
@@ -194,6 +256,19 @@ def daily_dispatch(
     if not dry_run and next_working is None:
         plan_escalations(
             config.db_url, on, config.lang.value, config.organisation, config.signature
+        )
+    if dry_run:
+        would_send, preview = preview_due(config.db_url, on, next_working, show)
+        return DispatchSummary(
+            date=on,
+            sent=0,
+            failed=0,
+            skipped=0,
+            expired=0,
+            by_channel={},
+            dry_run=True,
+            would_send=would_send,
+            preview=preview,
         )
     by_channel = {
         kind: send_due(config.db_url, kind, on, dry_run, next_working) for kind in ("email", "sms")

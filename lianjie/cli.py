@@ -219,10 +219,46 @@ def cycle(
     emit(result, json_, _cycle_lines)
 
 
+KIND_WORDS = {
+    "invitation": "invitations",
+    "session_reminder": "session reminders",
+    "holiday_reminder": "holiday reminders",
+    "escalation": "reminders up the chain",
+    "report": "reports",
+}
+CHANNEL_WORDS = {"email": "by e-mail", "sms": "by text message"}
+
+
+def _dispatch_lines(s: Any) -> list[str]:
+    if s.dry_run:
+        lines = [f"Dry run for {s.date}: nothing was sent. It would send:"]
+        lines += [
+            f"  {count:,} {KIND_WORDS.get(kind, kind)} {CHANNEL_WORDS.get(channel, channel)}"
+            for kind, by in s.would_send.items()
+            for channel, count in by.items()
+        ] or ["  nothing: no message is due"]
+        for n, m in enumerate(s.preview, start=1):
+            what = f"{KIND_WORDS.get(m.kind, m.kind)} {CHANNEL_WORDS.get(m.channel, m.channel)}"
+            lines += [
+                f"--- {n}. {what} to {m.recipient}",
+                f"Subject: {m.subject}" if m.channel == "email" else "",
+                m.text,
+            ]
+        return [line for line in lines if line]
+    return [
+        f"Dispatch for {s.date}: {s.sent} sent, {s.failed} failed, {s.skipped} skipped, "
+        f"{s.expired} expired{PASSED if s.expired else ''}",
+        *(f"  {k}: {v}" for k, v in s.by_channel.items()),
+    ]
+
+
 @app.command()
 def dispatch(
     date: Day = None,
-    dry_run: Annotated[bool, typer.Option(help="Count what is due without sending.")] = False,
+    dry_run: Annotated[
+        bool, typer.Option(help="Show what is due (counts, first messages); send nothing.")
+    ] = False,
+    show: Annotated[int, typer.Option(help="With --dry-run: messages to show.", min=0)] = 5,
     allow_future: Annotated[
         bool, typer.Option(help="Allow a --date later than tomorrow (sends early).")
     ] = False,
@@ -233,18 +269,13 @@ def dispatch(
 
     result = run(
         lambda: daily_dispatch(
-            date=date.date() if date else None, dry_run=dry_run, allow_future=allow_future
+            date=date.date() if date else None,
+            dry_run=dry_run,
+            allow_future=allow_future,
+            show=show,
         )
     )
-    emit(
-        result,
-        json_,
-        lambda s: [
-            f"Dispatch for {s.date}: {s.sent} sent, {s.failed} failed, {s.skipped} skipped, "
-            f"{s.expired} expired{PASSED if s.expired else ''}",
-            *(f"  {k}: {v}" for k, v in s.by_channel.items()),
-        ],
-    )
+    emit(result, json_, _dispatch_lines)
 
 
 @app.command()

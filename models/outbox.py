@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import date, datetime, timedelta
 from functools import cache
 from typing import Any
@@ -124,6 +124,14 @@ def due_message_ids(
         ).order_by(col(Message.due_on), col(Message.id))
     )
     return [i for i in ids if i is not None]
+
+
+def due_messages(*, session: Session, ids: list[int]) -> Iterator[Message]:
+    """The messages of these ids, in the order given, read a chunk at a time."""
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        found = {m.id: m for m in session.exec(select(Message).where(col(Message.id).in_(chunk)))}
+        yield from (found[i] for i in chunk if i in found)
 
 
 def claim(*, session: Session, message_id: int, now: datetime) -> Message | None:

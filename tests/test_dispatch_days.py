@@ -75,3 +75,34 @@ class TestOneBadMessage:
         assert [] == [k for k, m in states.items() if m.status == "sending"]
         cards = list((tmp_path / "data" / "cards").glob("*.pdf"))
         assert cards, "the greeting card was rendered again under the data folder"
+
+
+class TestPreview:
+    def test_a_dry_run_counts_per_kind_and_channel_and_shows_messages(
+        self, db_url: str, tmp_path: Path
+    ) -> None:
+        """Counts in words and the first messages as they would go; nothing sent; the
+        confidential programme counted but never shown."""
+        from flows.dispatch import DispatchSummary, preview_due
+        from lianjie.cli import _dispatch_lines
+
+        run_cycle(db_url, write_city(tmp_path), tmp_path / "cards")
+        would, shown = preview_due.fn(db_url, SEND_ON, None, 200)
+        assert would["invitation"]["email"] > 0 and would["invitation"]["sms"] > 0
+        assert shown and not [p for p in shown if "-AD-" in p.subject]
+        lines = _dispatch_lines(
+            DispatchSummary(
+                date=SEND_ON,
+                sent=0,
+                failed=0,
+                skipped=0,
+                expired=0,
+                by_channel={},
+                dry_run=True,
+                would_send=would,
+                preview=shown[:2],
+            )
+        )
+        assert lines[0].startswith("Dry run for 2026-10-08: nothing was sent")
+        assert any("invitations by text message" in line for line in lines)
+        assert {"queued"} == {m.status for m in outbox(db_url) if m.due_on <= SEND_ON}
