@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
 from typing import Annotated
 
@@ -20,11 +21,13 @@ from flows.common import (
     settings,
     this_quarter,
     titled,
+    today,
 )
 from lianjie.exceptions import LianjieInputError
 from models.db import session_for, upsert, utcnow
 from models.domain import Language, Quarter
 from models.facts import load_quarter
+from models.outbox import add_messages
 from models.tables import Report
 from policy.calendar import calendar_for
 from policy.progress import quarter_standings
@@ -36,6 +39,7 @@ from reports.context import (
     summary_report,
     unit_report,
 )
+from reports.delivery import RenderedReport, report_messages
 from reports.render import Rendered, RenderJob, encrypt_pdf, labels, render_many, safe_file_name
 
 CHUNK_UNITS = 25  # a Prefect task renders this many units: tens of task runs, never hundreds
@@ -53,6 +57,7 @@ class ReportsSummary(BaseModel):
     quarter: str
     rendered: int
     reports: list[ReportOut]
+    queued_for_readers: int = 0
 
     @computed_field  # type: ignore[prop-decorator]
     @property
@@ -177,6 +182,7 @@ def accountability_reports(
     units: Annotated[list[str] | None, titled("Units (empty: all) 单位编码")] = None,
     lang: Annotated[Language | None, titled("Language 语言")] = None,
     out: Annotated[str | None, titled("Output folder 输出目录")] = None,
+    deliver: Annotated[bool, titled("E-mail the reports to their readers 发送报告")] = False,
 ) -> ReportsSummary:
     """Render the accountability PDFs: per unit, the organisation summary, the confidential list.
 
@@ -186,6 +192,9 @@ def accountability_reports(
         units: Unit codes to render; empty renders every unit, the summary and confidential list.
         lang: Language of the reports (zh or en); empty means LIANJIE_LANG.
         out: Folder for the PDFs; empty means LIANJIE_OUTPUT_DIR/<quarter>.
+        deliver: Queue each unit's PDF as an e-mail to its top leader and team members, and the
+            confidential list to LIANJIE_DISCIPLINE_EMAIL only (once per report version); the
+            next dispatch sends them.
     """
     config = settings()
     period = parse_quarter(quarter, default=this_quarter(config).previous)
@@ -211,8 +220,55 @@ def accountability_reports(
         for (out_, _), done in zip(planned, rendered, strict=True)
     ]
     record_reports(config.db_url, period.label, language, reports, rendered)
+    queued = 0
+    if deliver:
+        queued = queue_reports(
+            config.db_url,
+            period.label,
+            [
+                RenderedReport(r.kind, r.unit_code, str(done.path), done.sha256)
+                for r, done in zip(reports, rendered, strict=True)
+            ],
+            language,
+            config.organisation,
+            config.discipline_email,
+            today(config),
+        )
     publish_reports(period.label, reports)
-    return ReportsSummary(quarter=period.label, rendered=len(reports), reports=reports)
+    return ReportsSummary(
+        quarter=period.label, rendered=len(reports), reports=reports, queued_for_readers=queued
+    )
+
+
+@task(cache_policy=NONE)
+def queue_reports(
+    db_url: str,
+    quarter: str,
+    reports: list[RenderedReport],
+    lang: str,
+    organisation: str,
+    discipline_email: str | None,
+    on: date,
+) -> int:
+    """Queue the reports as e-mails to their readers; a version already queued is left alone."""
+    with session_for(db_url) as session:
+        data = load_quarter(session=session, quarter=quarter)
+        assert data is not None
+        rows = report_messages(
+            reports,
+            cadres=data.cadres,
+            units=data.units,
+            quarter=quarter,
+            on=on,
+            lang=lang,
+            organisation=organisation,
+            discipline_email=discipline_email,
+        )
+        queued = add_messages(session=session, rows=rows)
+    if not discipline_email and any(r.kind == "confidential" for r in reports):
+        log().warning("LIANJIE_DISCIPLINE_EMAIL is not set: the confidential list was not sent")
+    log().info("%d report e-mails queued for the next dispatch", queued)
+    return queued
 
 
 def publish_reports(quarter: str, reports: list[ReportOut]) -> None:

@@ -37,7 +37,7 @@ def serve_all() -> None:
         ),
         accountability_reports.to_deployment(
             name="accountability-reports",
-            schedules=[Cron("0 9 5 1,4,7,10 *", timezone=ZONE)],
+            schedules=[Cron("0 9 5 1,4,7,10 *", timezone=ZONE, parameters={"deliver": True})],
             concurrency_limit=1,
         ),
     ]

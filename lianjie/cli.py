@@ -313,6 +313,13 @@ def report(
     unit: Annotated[list[str] | None, typer.Option(help="Unit code (repeat for several).")] = None,
     out: Annotated[Path | None, typer.Option(help="Folder for the PDFs.")] = None,
     lang: Annotated[str | None, typer.Option(help="Language: zh or en.")] = None,
+    deliver: Annotated[
+        bool,
+        typer.Option(
+            help="Queue each unit's PDF for its top leader and team members, the confidential "
+            "list for LIANJIE_DISCIPLINE_EMAIL (sent by the next dispatch)."
+        ),
+    ] = False,
     json_: Json = False,
 ) -> None:
     """Render the accountability reports (PDF)."""
@@ -328,13 +335,15 @@ def report(
             units=unit or None,
             lang=Language(lang) if lang else None,
             out=str(out) if out else None,
+            deliver=deliver,
         )
     )
     emit(
         result,
         json_,
         lambda s: [
-            f"Quarter {s.quarter}: {s.rendered} PDFs rendered",
+            f"Quarter {s.quarter}: {s.rendered} PDFs rendered"
+            + (f"; {s.queued_for_readers} e-mails to their readers queued" if deliver else ""),
             *(f"  {r.kind:<12} {r.unit_code or '-':<8} {r.rate:>7}  {r.path}" for r in s.reports),
         ],
     )

@@ -31,6 +31,7 @@ class Settings(BaseSettings):
     sms_url: SecretStr | None = None
     sms_signature: str | None = None  # opens every text; empty means 【<organisation>】
     smtp_from_name: str | None = None  # the e-mails' sender name; empty means the organisation
+    discipline_email: str | None = None  # the discipline inspection body: the admonition list
     confidential_password: SecretStr | None = None  # encrypts the admonition list's PDF
     timezone: str = "Asia/Shanghai"
     organisation: str = "示范市"

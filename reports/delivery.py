@@ -1,0 +1,80 @@
+"""Reports reach their readers: each unit's PDF to its leadership team, the list to the
+discipline inspection body alone. Pure: the flow loads, calls this and queues the rows."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from models.domain import CadreRecord, LeadershipRole
+from reports.messages import render_message
+
+
+@dataclass(frozen=True, slots=True)
+class RenderedReport:
+    """A report as rendered: whose it is, where it is, and its hash (its version)."""
+
+    kind: str  # unit, summary, confidential
+    unit_code: str
+    path: str
+    sha256: str
+
+
+def report_messages(
+    reports: Iterable[RenderedReport],
+    *,
+    cadres: Iterable[CadreRecord],
+    units: Mapping[str, str],
+    quarter: str,
+    on: date,
+    lang: str,
+    organisation: str,
+    discipline_email: str | None,
+) -> list[dict[str, Any]]:
+    """One e-mail per reader and report version: a re-render that changed the PDF goes again."""
+    team: dict[str, list[CadreRecord]] = {}
+    for cadre in cadres:
+        if cadre.leadership_role in {LeadershipRole.top_leader, LeadershipRole.team_member}:
+            team.setdefault(cadre.unit_code, []).append(cadre)
+    rows = []
+    for report in reports:
+        readers: list[tuple[str | None, str, str]]
+        if report.kind == "unit":
+            readers = [
+                (c.employee_id, c.name, c.email)
+                for c in sorted(team.get(report.unit_code, []), key=lambda c: c.employee_id)
+                if c.email is not None
+            ]
+            unit = units.get(report.unit_code, report.unit_code)
+        elif report.kind == "confidential" and discipline_email:
+            readers = [(None, "纪检监察机关" if lang == "zh" else "colleague", discipline_email)]
+            unit = "警示教育对象名单" if lang == "zh" else "the admonition list"
+        else:
+            continue
+        for employee_id, name, address in readers:
+            subject, body = render_message(
+                "report",
+                lang,
+                {"name": name, "unit": unit, "quarter": quarter, "organisation": organisation},
+            )
+            rows.append(
+                {
+                    "send_key": f"report:{quarter}:{report.kind}:{report.unit_code}:"
+                    f"{report.sha256[:16]}:{employee_id or 'discipline'}:email",
+                    "quarter": quarter,
+                    "kind": "report",
+                    "channel": "email",
+                    "recipient": address,
+                    "employee_id": employee_id,
+                    "subject": subject,
+                    "body": body,
+                    "attachment": report.path,
+                    "due_on": on,
+                    "expires_on": None,
+                    "status": "queued",
+                    "last_error": None,
+                }
+            )
+    return rows
