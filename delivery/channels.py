@@ -44,6 +44,7 @@ class Outgoing:
     subject: str
     body: str
     attachment: Path | None = None
+    calendar: str | None = None  # an .ics for the recipient's calendar (REQUEST or CANCEL)
 
 
 class Channel(Protocol):
@@ -64,12 +65,19 @@ def compose_email(message: Outgoing, sender: str, zone: ZoneInfo = SHANGHAI) -> 
     """
     text = MIMEText(message.body, "plain", "utf-8")
     email: Message = text
-    if message.attachment is not None:
+    if message.attachment is not None or message.calendar is not None:
         email = MIMEMultipart()
         email.attach(text)
+    if message.attachment is not None:
         attachment = MIMEApplication(message.attachment.read_bytes(), "pdf")
         attachment.add_header("Content-Disposition", "attachment", filename=message.attachment.name)
         email.attach(attachment)
+    if message.calendar is not None:
+        entry = MIMEText(message.calendar, "calendar", "utf-8")
+        method = "CANCEL" if "METHOD:CANCEL" in message.calendar else "REQUEST"
+        entry.set_param("method", method)
+        entry.add_header("Content-Disposition", "attachment", filename="session.ics")
+        email.attach(entry)
     email["From"] = sender
     email["To"] = message.address
     email["Subject"] = Header(message.subject, "utf-8").encode()

@@ -108,6 +108,7 @@ def send_due(
                         message.subject,
                         message.body,
                         attachment_of(message, config),
+                        message.calendar,
                     )
                     channel.send(outgoing)
                 except DeliveryError as error:

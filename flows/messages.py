@@ -13,16 +13,24 @@ from sqlmodel import select
 
 from flows.common import as_plan, log, quarter_policy
 from models.db import rehearsing, session_for
-from models.domain import CadreRecord, Quarter, Track
+from models.domain import CadreRecord, Channel, MessageKind, Quarter, Track
 from models.education import StoredSession, quarter_tracks, stored_sessions
-from models.outbox import add_messages, cancelled_keys, requeue_cancelled
+from models.outbox import (
+    add_messages,
+    cancel_messages,
+    cancelled_keys,
+    place_statuses,
+    requeue_cancelled,
+)
 from models.roster import quarter_roster
 from models.tables import Message
-from policy.calendar import HolidayBreak, calendar_for
+from policy.calendar import HolidayBreak, WorkingCalendar, calendar_for
 from policy.classify import leading_reason, own_key_areas
 from policy.confidentiality import hold_reason, shared_contacts
 from policy.config import Policy
+from policy.notices import Notice, place_notices
 from policy.reminders import (
+    PlannedMessage,
     Recipient,
     extra_breaks,
     plan_holiday_reminders,
@@ -74,7 +82,9 @@ def plan_messages(
             as_of=as_of,
         )
         session_messages = plan_session_messages(
-            enrolments=enrolments_of(stored_sessions(session=session, quarter=quarter), people),
+            enrolments=enrolments_of(
+                stored := stored_sessions(session=session, quarter=quarter), people
+            ),
             calendar=calendar,
             rules=policy.reminders,
             as_of=as_of,
@@ -121,6 +131,30 @@ def plan_messages(
 
         added = add_messages(session=session, rows=new_rows())
         requeued = requeue_cancelled(session=session, send_keys=planned_again, on=as_of)
+        # People whose place changed after they were told: a withdrawal notice, or an
+        # invitation again. Leavers are told too, with the contacts the roster last gave.
+        notices, moot = place_notices(
+            enrolled=[(s.code, who) for s in stored for who in s.enrolled],
+            ahead={s.code for s in stored if s.held_on > as_of},
+            statuses=place_statuses(session=session, quarter=quarter),
+        )
+        everyone = {
+            c.employee_id: recipient(c, tracks, policy, lang, shared)
+            for c in quarter_roster(session=session, quarter=quarter, leavers=True)
+        }
+        plans = {s.code: as_plan(s) for s in stored}
+        told = add_messages(
+            session=session,
+            rows=(
+                row | {"status": "queued", "last_error": None}
+                for notice in notices
+                if notice.employee_id in everyone
+                for row in notice_rows(
+                    notice, everyone[notice.employee_id], plans, composer, calendar, as_of
+                )
+            ),
+        )
+        cancel_messages(session=session, prefixes=moot)
     logger = log()
     for holiday in sorted(
         {m.holiday for m in holiday_messages if m.holiday}, key=lambda h: h.first_day
@@ -133,15 +167,17 @@ def plan_messages(
             " (estimated calendar)" if holiday.estimated else "",
         )
     logger.info(
-        "queued %d new messages (%s); %d were already planned; %d cancelled ones queued again",
+        "queued %d new messages (%s); %d were already planned; %d cancelled ones queued again; "
+        "%d notices of changed places",
         added,
         dict(counts),
         len(known),
         requeued,
+        told,
     )
     return {
         kind: counts[kind] for kind in ("invitation", "session_reminder", "holiday_reminder")
-    } | {"total_new": added, "requeued": requeued, "held": counts["held"]}
+    } | {"total_new": added, "requeued": requeued, "held": counts["held"], "place_notices": told}
 
 
 def recipient(
@@ -164,6 +200,33 @@ def recipient(
         key_areas=own_key_areas(cadre, policy, lang) if Track.key_area.value in pointed else "",
         admonition=Track.admonition.value in pointed and private,
     )
+
+
+def notice_rows(
+    notice: Notice,
+    who: Recipient,
+    plans: dict[str, SessionPlan],
+    composer: Composer,
+    calendar: WorkingCalendar,
+    as_of: date,
+) -> Iterator[dict[str, object]]:
+    """The outbox row of a place notice, on the channel its earlier message went by."""
+    plan = plans[notice.session_code]
+    for channel, address in who.addresses([Channel(notice.channel)]):
+        yield composer.row(
+            PlannedMessage(
+                send_key=notice.send_key,
+                kind=MessageKind(notice.kind),
+                channel=channel,
+                recipient=who,
+                address=address,
+                due_on=calendar.send_day(as_of, plan.held_on),
+                expires_on=plan.held_on,
+                session=plan,
+                # The calendar entry's revision: each withdrawal and each invitation again.
+                sequence=2 * notice.number - (notice.kind == "withdrawal"),
+            )
+        )
 
 
 def enrolments_of(

@@ -50,6 +50,8 @@ class MessageKind(StrEnum):
     session_reminder = "session_reminder"
     holiday_reminder = "holiday_reminder"
     escalation = "escalation"
+    withdrawal = "withdrawal"  # a place taken away after its invitation went out
+    report = "report"
 
 
 class Channel(StrEnum):

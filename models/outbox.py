@@ -73,6 +73,18 @@ def requeue_cancelled(*, session: Session, send_keys: Iterable[str], on: date) -
     return requeued
 
 
+def place_statuses(*, session: Session, quarter: str) -> dict[str, str]:
+    """Send key → status of the quarter's invitations and withdrawal notices."""
+    return dict(
+        session.exec(
+            select(Message.send_key, Message.status).where(
+                Message.quarter == quarter,
+                col(Message.kind).in_(["invitation", "withdrawal"]),
+            )
+        ).all()
+    )
+
+
 def cancelled_keys(*, session: Session, quarter: str) -> set[str]:
     """The quarter's cancelled send keys: planned once, and planned again only for a returner."""
     return set(

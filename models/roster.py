@@ -185,19 +185,23 @@ def roster_changes(*, session: Session, quarter: str) -> list[RosterChange]:
     )
 
 
-def quarter_roster(*, session: Session, quarter: str) -> list[CadreRecord]:
-    """The cadres on the quarter's roster, as the domain records the policy reads.
+def quarter_roster(*, session: Session, quarter: str, leavers: bool = False) -> list[CadreRecord]:
+    """The cadres on the quarter's roster (with `leavers`, also those who left it during the
+    quarter), as the domain records the policy reads.
 
     Read as plain rows, not ORM objects: for a province's 100,000 cadres, building entities and
     then converting them was most of the classification stage's time.
     """
     cadre, unit = _table(Cadre), _table(Unit)
-    rows = session.execute(
+    query = (
         cadre.select()
         .add_columns(func.coalesce(unit.c.name, cadre.c.unit_code).label("unit_name"))
         .outerjoin(unit, unit.c.code == cadre.c.unit_code)
-        .where(cadre.c.quarter == quarter, cadre.c.on_roster.is_(True))
+        .where(cadre.c.quarter == quarter)
     )
+    if not leavers:
+        query = query.where(cadre.c.on_roster.is_(True))
+    rows = session.execute(query)
     return [as_record(row) for row in rows.mappings()]
 
 

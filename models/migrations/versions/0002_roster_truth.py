@@ -45,6 +45,8 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("kept_from", sa.String(), nullable=True))
     with op.batch_alter_table("cadre") as batch_op:
         batch_op.add_column(sa.Column("discipline_kind", sa.String(), nullable=True))
+    with op.batch_alter_table("message") as batch_op:
+        batch_op.add_column(sa.Column("calendar", sa.String(), nullable=True))
     with op.batch_alter_table("programme") as batch_op:
         batch_op.add_column(
             sa.Column("attendance_counts", sa.Boolean(), nullable=False, server_default=sa.false())
@@ -56,6 +58,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("message") as batch_op:
+        batch_op.drop_column("calendar")
     with op.batch_alter_table("programme") as batch_op:
         batch_op.drop_column("attendance_counts")
     with op.batch_alter_table("cadre") as batch_op:

@@ -1,0 +1,92 @@
+"""Invitations carry a calendar entry; a place taken away or given back is told, once each."""
+
+from __future__ import annotations
+
+import email
+from pathlib import Path
+
+from sqlmodel import select
+
+from flows.dispatch import send_due
+from models.db import session_for
+from models.tables import Message
+from policy.notices import place_notices
+from reports.invites import place_uid
+from tests.pipeline import SEND_ON, run_cycle, write_city
+from tests.test_roster_sequences import roster_with, rows_of
+
+
+class TestDecisions:
+    def test_withdrawn_after_an_invitation_went_out_is_told(self) -> None:
+        """Sent invitation, no longer enrolled: one withdrawal notice; queued ones say nothing."""
+        statuses = {
+            "invitation:S1:E1:email": "sent",
+            "invitation:S1:E2:email": "cancelled",
+        }
+        notices, moot = place_notices(enrolled=[], ahead={"S1"}, statuses=statuses)
+        assert ["withdrawal:S1:E1:email:1"] == [n.send_key for n in notices]
+        assert [] == moot
+
+    def test_given_back_after_a_withdrawal_went_out_is_invited_again(self) -> None:
+        """A sent withdrawal, enrolled again: an invitation again; a queued one is taken back."""
+        sent = {"invitation:S1:E1:email": "sent", "withdrawal:S1:E1:email:1": "sent"}
+        notices, _ = place_notices(enrolled=[("S1", "E1")], ahead={"S1"}, statuses=sent)
+        assert ["invitation:S1:E1:email:again1"] == [n.send_key for n in notices]
+        queued = sent | {"withdrawal:S1:E1:email:1": "queued"}
+        notices, moot = place_notices(enrolled=[("S1", "E1")], ahead={"S1"}, statuses=queued)
+        assert ([], ["withdrawal:S1:E1:email:1"]) == (notices, moot)
+
+    def test_sessions_past_are_left_alone(self) -> None:
+        """Nothing is said about a session already held."""
+        statuses = {"invitation:S1:E1:email": "sent"}
+        assert ([], []) == place_notices(enrolled=[], ahead=set(), statuses=statuses)
+
+
+def outbox(db_url: str, who: str) -> dict[str, Message]:
+    with session_for(db_url) as session:
+        return {
+            m.send_key: m for m in session.exec(select(Message).where(Message.employee_id == who))
+        }
+
+
+def test_a_then_b_then_a_tells_the_person_each_time(db_url: str, tmp_path: Path) -> None:
+    """Invited (with a calendar entry), withdrawn (a CANCEL with the same UID, and a text),
+    given the place back (an invitation again, a new revision): each message once."""
+    city = write_city(tmp_path)
+    run_cycle(db_url, city, tmp_path / "cards")
+    send_due.fn(db_url, "email", SEND_ON, False)
+    send_due.fn(db_url, "sms", SEND_ON, False)
+    invitation = next(
+        m
+        for k, m in outbox(db_url, "E000005").items()
+        if k.startswith("invitation:") and k.endswith(":email")
+    )
+    code = invitation.send_key.split(":")[1]
+    uid = place_uid(code, "E000005")
+    assert invitation.calendar and f"UID:{uid}" in invitation.calendar
+    assert "METHOD:REQUEST" in invitation.calendar
+
+    b = roster_with(tmp_path, "b.csv", [r for r in rows_of(city) if r[0] != "E000005"])
+    run_cycle(db_url, b, tmp_path / "cards", as_of=SEND_ON)
+    run_cycle(db_url, b, tmp_path / "cards", as_of=SEND_ON)  # again: nothing new
+    notices = {k: m for k, m in outbox(db_url, "E000005").items() if k.startswith("withdrawal:")}
+    assert {f"withdrawal:{code}:E000005:email:1", f"withdrawal:{code}:E000005:sms:1"} <= set(
+        notices
+    )
+    cancel = notices[f"withdrawal:{code}:E000005:email:1"]
+    assert (
+        cancel.calendar and "METHOD:CANCEL" in cancel.calendar and f"UID:{uid}" in cancel.calendar
+    )
+    assert "已取消" in notices[f"withdrawal:{code}:E000005:sms:1"].body
+    send_due.fn(db_url, "email", SEND_ON, False)
+
+    run_cycle(db_url, city, tmp_path / "cards", as_of=SEND_ON)
+    again = outbox(db_url, "E000005")[f"invitation:{code}:E000005:email:again1"]
+    assert again.calendar and f"UID:{uid}" in again.calendar and "SEQUENCE:2" in again.calendar
+    sent = send_due.fn(db_url, "email", SEND_ON, False)
+    assert sent["failed"] == 0
+    eml = next(
+        (tmp_path / "data" / "outbox" / "email").glob(f"invitation_{code}_E000005_email_again1.eml")
+    )
+    parts = [p.get_content_type() for p in email.message_from_bytes(eml.read_bytes()).walk()]
+    assert "text/calendar" in parts
