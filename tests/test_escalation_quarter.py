@@ -1,0 +1,83 @@
+"""The ladder on a city's quarter collected on several dates, checked against the exports."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from sqlmodel import select
+
+from flows.collect import import_completions, offer_makeups
+from flows.escalation import plan_escalations
+from flows.messages import plan_messages
+from lianjie.exports import Export, build_rows
+from lianjie.synthetic import COMPLETION_HEADER, completion_rows, write_csv
+from models.db import session_for
+from models.facts import load_quarter
+from models.tables import EscalationLog, Message
+from policy.config import Policy
+from reports.wording import day_text
+from tests.pipeline import run_cycle, write_city
+
+
+@pytest.mark.slow
+def test_every_chased_person_is_chased_from_their_own_session(
+    db_url: str, tmp_path: Path, policy: Policy
+) -> None:
+    """240 cadres; sheets collected on 11-10, 11-25 and 12-15: every reminder names the day of
+    the person's own last session (per the enrolments and sessions exports) and comes at least
+    the grace period after it."""
+    run_cycle(db_url, write_city(tmp_path, units=8, per_unit=30), tmp_path / "cards")
+    since = date(2026, 10, 1)
+    checked = 0
+    for until in (date(2026, 11, 10), date(2026, 11, 25), date(2026, 12, 15)):
+        with session_for(db_url) as session:
+            data = load_quarter(session=session, quarter="2026Q4")
+        assert data is not None
+        held = {s.code: s for s in data.sessions}
+        enrolled = sorted(
+            (code, who, held[code].programme_code, held[code].held_on)
+            for code, who, status in data.enrolments
+            if status == "enrolled"
+        )
+        sheet = write_csv(
+            tmp_path / f"sheet-{until}.csv",
+            COMPLETION_HEADER,
+            completion_rows(enrolled, until, since=since),
+        )
+        import_completions.fn(db_url, "2026Q4", str(sheet))
+        offer_makeups.fn(db_url, "2026Q4", until, None)
+        plan_messages.fn(db_url, "2026Q4", until, "zh", "示范市", str(tmp_path / "cards"), None)
+        on = until + timedelta(days=1)
+        plan_escalations.fn(db_url, on, "zh", "示范市")
+        since = until
+
+        with session_for(db_url) as session:
+            data = load_quarter(session=session, quarter="2026Q4")
+            logged = session.exec(
+                select(EscalationLog).where(EscalationLog.on == on, EscalationLog.level == 1)
+            ).all()
+            bodies = {
+                m.employee_id: m.body
+                for m in session.exec(
+                    select(Message).where(Message.kind == "escalation", Message.channel == "email")
+                )
+                if f":L1:{on.isoformat()}:" in m.send_key
+            }
+        assert data is not None
+        day_of = {
+            row["session_code"]: row["date"]
+            for row in build_rows(Export.sessions, data, [], confidential=True)
+        }
+        due: dict[tuple[str, str], date] = {}
+        for row in build_rows(Export.enrolments, data, [], confidential=True):
+            if row["status"] == "enrolled":
+                key = (row["employee_id"], row["programme"])
+                due[key] = max(day_of[row["session_code"]], due.get(key, date.min))
+        for entry in logged:
+            expected = due[(entry.employee_id, policy.seating(entry.programme_code))]
+            assert expected + timedelta(days=policy.escalation.cadre_after_days) <= on
+            assert day_text(expected, "zh") in bodies[entry.employee_id]
+            checked += 1
+    assert checked > 10, "the ladder should have chased people"
