@@ -276,3 +276,37 @@ class TestRosterRuns:
         rows = json.loads(changes.stdout)
         assert COLUMNS[Export.changes] == list(rows[0])
         assert 36 == sum(r["change"] == "left" for r in rows)
+
+
+@pytest.mark.slow
+class TestDispatchDays:
+    def test_national_day_sends_nothing_and_says_why_then_the_working_day_sends(
+        self, tmp_path: Path, prefect_harness: str
+    ) -> None:
+        """A cycle on 10-01; dispatch on Saturday 10-03 (a day off) completes, sends nothing
+        and says why; the dry run on 10-08 previews; 10-08 sends the invitations."""
+        from tests.pipeline import write_city
+
+        city = write_city(tmp_path)
+        cycle = lianjie(
+            "cycle",
+            "--quarter",
+            "2026Q4",
+            "--roster",
+            str(city),
+            "--as-of",
+            "2026-10-01",
+            api=prefect_harness,
+        )
+        assert 0 == cycle.returncode, cycle.stderr[-2000:]
+        holiday = lianjie("dispatch", "--date", "2026-10-03", "--json", api=prefect_harness)
+        assert 0 == holiday.returncode, holiday.stderr[-2000:]
+        assert 0 == json.loads(holiday.stdout)["sent"]
+        assert "2026-10-03 is an official day off" in holiday.stderr
+        preview = lianjie(
+            "dispatch", "--date", "2026-10-08", "--dry-run", "--show", "2", api=prefect_harness
+        )
+        assert 0 == preview.returncode, preview.stderr[-2000:]
+        assert "invitations by e-mail" in preview.stdout and "2026年10月13日" in preview.stdout
+        working = lianjie("dispatch", "--date", "2026-10-08", "--json", api=prefect_harness)
+        assert json.loads(working.stdout)["sent"] > 0
