@@ -159,6 +159,11 @@ class TestWholeQuarter:
         assert "2026Q4 has not been started" in tracks.stderr
 
 
+def cycle_cli(roster: str, *options: str, api: str) -> subprocess.CompletedProcess[str]:
+    """`lianjie cycle` for 2026Q4 with a roster and options, against a Prefect server."""
+    return lianjie("cycle", "--quarter", "2026Q4", "--roster", roster, *options, api=api)
+
+
 def tree(folder: Path) -> dict[str, bytes]:
     """Every file under a folder with its bytes: the database and its write-ahead log included,
     not SQLite's shared-memory index (-shm), which every reader touches and which holds no row."""
@@ -183,31 +188,12 @@ class TestRosterRuns:
 
         data = isolated_settings
         city = write_city(tmp_path)
-        fresh = lianjie(
-            "cycle",
-            "--quarter",
-            "2026Q4",
-            "--roster",
-            str(city),
-            "--as-of",
-            "2026-10-01",
-            "--dry-run",
-            api=prefect_harness,
-        )
+        fresh = cycle_cli(str(city), "--as-of", "2026-10-01", "--dry-run", api=prefect_harness)
         assert 0 == fresh.returncode, fresh.stderr[-2000:]
         assert "DRY RUN" in fresh.stdout
         assert not data.exists() or not tree(data), "a dry run on a new folder made files"
 
-        first = lianjie(
-            "cycle",
-            "--quarter",
-            "2026Q4",
-            "--roster",
-            str(city),
-            "--as-of",
-            "2026-10-01",
-            api=prefect_harness,
-        )
+        first = cycle_cli(str(city), "--as-of", "2026-10-01", api=prefect_harness)
         assert 0 == first.returncode, first.stderr[-2000:]
         before = tree(data)
         lines = city.read_text(encoding="utf-8-sig").splitlines()
@@ -215,17 +201,8 @@ class TestRosterRuns:
         unit.write_text(
             "\n".join(line for line in lines if ",U0001," in line or line.startswith("工号")) + "\n"
         )
-        preview = lianjie(
-            "cycle",
-            "--quarter",
-            "2026Q4",
-            "--roster",
-            str(unit),
-            "--as-of",
-            "2026-10-01",
-            "--dry-run",
-            "--json",
-            api=prefect_harness,
+        preview = cycle_cli(
+            str(unit), "--as-of", "2026-10-01", "--dry-run", "--json", api=prefect_harness
         )
         assert 0 == preview.returncode, preview.stderr[-2000:]
         shown = json.loads(preview.stdout)
@@ -245,31 +222,14 @@ class TestRosterRuns:
             "cycle", "--quarter", "2026Q4", "--roster", str(unit), api=prefect_harness
         )
         assert 2 == partial.returncode and "--accept-leavers" in partial.stderr
-        late = lianjie(
-            "cycle",
-            "--quarter",
-            "2026Q4",
-            "--roster",
-            str(city),
-            "--as-of",
-            "2027-01-05",
-            api=prefect_harness,
-        )
+        late = cycle_cli(str(city), "--as-of", "2027-01-05", api=prefect_harness)
         assert 2 == late.returncode and "after 2026Q4 ended" in late.stderr
         far = (date.today() + timedelta(days=40)).isoformat()
         future = lianjie("dispatch", "--date", far, api=prefect_harness)
         assert 2 == future.returncode and "--allow-future" in future.stderr
         assert before == tree(data), "a refused run changed the data folder"
 
-        confirmed = lianjie(
-            "cycle",
-            "--quarter",
-            "2026Q4",
-            "--roster",
-            str(unit),
-            "--accept-leavers",
-            api=prefect_harness,
-        )
+        confirmed = cycle_cli(str(unit), "--accept-leavers", api=prefect_harness)
         assert 0 == confirmed.returncode, confirmed.stderr[-2000:]
         assert "36 left" in confirmed.stdout
         changes = lianjie("export", "--quarter", "2026Q4", "changes", "--format", "json")
@@ -288,16 +248,7 @@ class TestDispatchDays:
         from tests.pipeline import write_city
 
         city = write_city(tmp_path)
-        cycle = lianjie(
-            "cycle",
-            "--quarter",
-            "2026Q4",
-            "--roster",
-            str(city),
-            "--as-of",
-            "2026-10-01",
-            api=prefect_harness,
-        )
+        cycle = cycle_cli(str(city), "--as-of", "2026-10-01", api=prefect_harness)
         assert 0 == cycle.returncode, cycle.stderr[-2000:]
         holiday = lianjie("dispatch", "--date", "2026-10-03", "--json", api=prefect_harness)
         assert 0 == holiday.returncode, holiday.stderr[-2000:]
