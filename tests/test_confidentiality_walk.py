@@ -95,22 +95,23 @@ def text_of_export(data: bytes, fmt: Format) -> str:
 
 
 class TestExports:
-    @pytest.mark.parametrize("fmt", list(Format))
-    @pytest.mark.parametrize("what", list(Export))
-    def test_no_export_shows_the_track_without_confidential(
-        self, quarter: str, what: Export, fmt: Format
-    ) -> None:
+    def test_no_export_shows_the_track_without_confidential(self, quarter: str) -> None:
         """Every export × format: no programme, code, reason or discipline cell of the track."""
         with session_for(quarter) as session:
             data = load_quarter(session=session, quarter="2026Q4")
             outbox = quarter_messages(session=session, quarter="2026Q4")
         assert data is not None
-        text = text_of_export(
-            serialise(what, build_rows(what, data, outbox, confidential=False), fmt), fmt
-        )
-        assert [] == [word for word in TELLTALES if word in text]
-        if fmt is Format.json:
-            assert "AD" not in {v for row in json.loads(text) for v in row.values()}
+        shown = {}
+        for what in Export:
+            rows = build_rows(what, data, outbox, confidential=False)
+            for fmt in Format:
+                text = text_of_export(serialise(what, rows, fmt), fmt)
+                shown[(what.value, fmt.value)] = [w for w in TELLTALES if w in text]
+                if fmt is Format.json:
+                    values = {v for row in json.loads(text) for v in row.values()}
+                    shown[(what.value, fmt.value)] += ["AD"] if "AD" in values else []
+        assert {} == {where: found for where, found in shown.items() if found}
+        assert 3 * len(Export) == len(shown)
 
     def test_with_confidential_the_file_says_so_and_is_its_owners(
         self, quarter: str, tmp_path: Path
