@@ -479,13 +479,7 @@ def quarterly_cycle(
     guard = rehearsal(config.db_url) if dry_run else one_at_a_time(config.db_url, period.label)
     with guard:
         imported = import_roster(
-            # A dry run shows the leavers of a roster that would be refused, and says so.
-            config.db_url,
-            period.label,
-            roster_source,
-            policy_file,
-            as_of,
-            accept_leavers or dry_run,
+            config.db_url, period.label, roster_source, policy_file, as_of, accept_leavers
         )
         tracks = classify_cadres(config.db_url, period.label, as_of)
         sessions = schedule_sessions(config.db_url, period.label, as_of, overrides)
