@@ -33,6 +33,10 @@ def without_confidential(data: QuarterData) -> QuarterData:
     tracks_hidden = {p.track for p in data.programmes if p.code in hidden}
     sessions = [s for s in data.sessions if s.programme_code not in hidden]
     shown_sessions = {s.code for s in sessions}
+    secret_words = hidden | {s.code for s in data.sessions if s.programme_code in hidden}
+    secret_words |= {n for p in data.programmes if p.code in hidden for n in (p.name_zh, p.name_en)}
+    secret_words = hidden | {s.code for s in data.sessions if s.programme_code in hidden}
+    secret_words |= {n for p in data.programmes if p.code in hidden for n in (p.name_zh, p.name_en)}
     return replace(
         data,
         tracks={
@@ -43,7 +47,12 @@ def without_confidential(data: QuarterData) -> QuarterData:
         sessions=sessions,
         enrolments=[e for e in data.enrolments if e[0] in shown_sessions],
         completions=[c for c in data.completions if c.programme_code not in hidden],
-        rejects=[shown_reject(r) for r in data.rejects],
+        rejects=[
+            shown_reject(r)
+            for r in data.rejects
+            # A completion row about the confidential programme is itself confidential.
+            if not secret_words & {v.strip() for v in r.values.values()}
+        ],
         changes=[c for c in data.changes if c.field not in DISCIPLINE_COLUMNS],
     )
 

@@ -78,8 +78,10 @@ def quarter(db_url: str, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> st
         for code, who, _ in data.enrolments
         if "-AD-" in code and who in {"E0003", "E0004"}
     ]
+    # And a row about the programme that is rejected (a score out of range), cells and all.
+    rows.append(["E0005", rows[0][1], "", rows[0][3], "已参加", "120", "2"])
     sheet = write_csv(tmp_path / "sheet.csv", COMPLETION_HEADER, rows)
-    import_completions.fn(db_url, "2026Q4", str(sheet))
+    assert 1 == import_completions.fn(db_url, "2026Q4", str(sheet)).rejected
     last = max(held_on.values())
     plan_escalations.fn(db_url, last + timedelta(days=30), "zh", "示范市")
     return db_url
