@@ -26,6 +26,7 @@ from flows.messages import render_cards
 from lianjie.exceptions import LianjieInputError
 from lianjie.settings import Settings
 from models.db import session_for, utcnow
+from models.education import session_details
 from models.outbox import (
     claim,
     due_message_ids,
@@ -37,6 +38,8 @@ from models.outbox import (
 from models.tables import Message, Programme
 from policy.calendar import calendar_for
 from policy.reminders import extra_breaks
+from policy.schedule import ends_at
+from reports.invites import CalendarEntries, Occasion
 
 
 class Preview(BaseModel):
@@ -84,6 +87,7 @@ def send_due(
     counts: Counter[str] = Counter()
     config = settings()
     channel = open_channel(kind, config)
+    entries = CalendarEntries(lambda code: occasion(db_url, code, config.lang.value))
     try:
         with session_for(db_url) as session:
             due = due_message_ids(
@@ -108,7 +112,7 @@ def send_due(
                         message.subject,
                         message.body,
                         attachment_of(message, config),
-                        message.calendar,
+                        entries.of(message.send_key) if kind == "email" else None,
                     )
                     channel.send(outgoing)
                 except DeliveryError as error:
@@ -134,6 +138,22 @@ def send_due(
             "%d %s messages failed; they stay queued and are retried later", counts["failed"], kind
         )
     return {"sent": counts["sent"], "failed": counts["failed"], "skipped": counts["skipped"]}
+
+
+def occasion(db_url: str, code: str, lang: str) -> Occasion | None:
+    """What a calendar entry shows of a session: its day, hours, programme and venue."""
+    with session_for(db_url) as session:
+        found = session_details(session=session, code=code)
+    if found is None:
+        return None
+    stored, programme = found
+    return Occasion(
+        stored.held_on,
+        stored.starts_at,
+        ends_at(stored.starts_at, programme.duration_minutes),
+        programme.name_zh if lang == "zh" else programme.name_en,
+        stored.venue,
+    )
 
 
 def attachment_of(message: Message, config: Settings) -> Path | None:

@@ -223,8 +223,6 @@ def notice_rows(
                 due_on=calendar.send_day(as_of, plan.held_on),
                 expires_on=plan.held_on,
                 session=plan,
-                # The calendar entry's revision: each withdrawal and each invitation again.
-                sequence=2 * notice.number - (notice.kind == "withdrawal"),
             )
         )
 

@@ -124,3 +124,17 @@ def store_schedule(
             .values(status=bindparam("new_status")),
             [{"code": c, "who": e, "new_status": s} for c, e, s in changes],
         )
+
+
+def session_details(*, session: Session, code: str) -> tuple[EducationSession, Programme] | None:
+    """A session with its programme (name, duration), for a calendar entry."""
+    found = session.exec(
+        select(EducationSession, Programme)
+        .join(
+            Programme,
+            (col(Programme.quarter) == col(EducationSession.quarter))
+            & (col(Programme.code) == col(EducationSession.programme_code)),
+        )
+        .where(EducationSession.code == code)
+    ).first()
+    return None if found is None else (found[0], found[1])

@@ -209,7 +209,6 @@ class Message(SQLModel, table=True):
     subject: str
     body: str
     attachment: str | None = None
-    calendar: str | None = None  # an .ics (invitations, withdrawals): the place's calendar entry
     due_on: date
     expires_on: date | None = None  # a holiday reminder is pointless after the holiday
     # queued, retrying, sending, sent, failed, expired, cancelled, held (never sent: see last_error)

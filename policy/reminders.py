@@ -44,7 +44,6 @@ class PlannedMessage:
     expires_on: date | None
     holiday: HolidayBreak | None = None
     session: SessionPlan | None = None
-    sequence: int = 0  # the calendar entry's revision: 0 first, +1 at each change of the place
 
 
 def reminder_due_on(holiday: HolidayBreak, calendar: WorkingCalendar, rules: Reminders) -> date:

@@ -1,12 +1,19 @@
-"""Calendar entries (RFC 5545) for invitations and withdrawals: one UID per person's place."""
+"""Calendar entries (RFC 5545) for invitations and withdrawals: one UID per person's place.
+
+Made when a message is sent, from its send key and its session: nothing is stored per person,
+and each session's entry is made once for everyone in it.
+"""
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime, time
+from functools import cache
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, Timezone
 
 ZONE = "Asia/Shanghai"
 
@@ -44,6 +51,75 @@ def calendar_entry(
     event.add("summary", summary)
     event.add("location", venue)
     event.add("status", "CANCELLED" if cancel else "CONFIRMED")
+    calendar.add_component(timezone(zone))
     calendar.add_component(event)
-    calendar.add_missing_timezones()
     return str(calendar.to_ical().decode())
+
+
+@cache
+def timezone(zone: str) -> Timezone:
+    """The zone's VTIMEZONE, built once: working out its transitions costs ~50 ms each time."""
+    return Timezone.from_tzid(zone)
+
+
+# Stands for a place's UID in an entry made once per session: the same length, so that the
+# calendar format's line folding never splits it.
+UID_SLOT = "0" * 32 + "@lianjie"
+
+
+def place_of(send_key: str) -> tuple[str, str, int, bool] | None:
+    """(session code, employee id, revision, cancel) of an invitation's or a withdrawal's key.
+
+    invitation:<session>:<person>:<channel> is revision 0; its n-th invitation again (…:againN)
+    is 2n; the n-th withdrawal notice (withdrawal:…:N) is 2n-1.
+    """
+    kind, *parts = send_key.split(":")
+    if kind not in {"invitation", "withdrawal"} or len(parts) < 3:
+        return None
+    code, who = parts[0], parts[1]
+    suffix = parts[3] if len(parts) > 3 else ""
+    if kind == "invitation":
+        again = int(suffix.removeprefix("again")) if suffix.startswith("again") else 0
+        return code, who, 2 * again, False
+    return code, who, 2 * int(suffix or "1") - 1, True
+
+
+@dataclass(frozen=True, slots=True)
+class Occasion:
+    """What a calendar needs of a session."""
+
+    held_on: date
+    starts_at: time
+    ends_at: time
+    summary: str
+    venue: str
+
+
+class CalendarEntries:
+    """The calendar entry of each invitation and withdrawal as it is sent."""
+
+    def __init__(self, occasion: Callable[[str], Occasion | None]) -> None:
+        self._occasion = cache(occasion)
+        self._made: dict[tuple[str, int, bool], str] = {}
+
+    def of(self, send_key: str) -> str | None:
+        place = place_of(send_key)
+        if place is None:
+            return None
+        code, who, revision, cancel = place
+        occasion = self._occasion(code)
+        if occasion is None:
+            return None
+        key = (code, revision, cancel)
+        if key not in self._made:
+            self._made[key] = calendar_entry(
+                uid=UID_SLOT,
+                cancel=cancel,
+                sequence=revision,
+                held_on=occasion.held_on,
+                starts_at=occasion.starts_at,
+                ends_at=occasion.ends_at,
+                summary=occasion.summary,
+                venue=occasion.venue,
+            )
+        return self._made[key].replace(UID_SLOT, place_uid(code, who))

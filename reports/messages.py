@@ -8,11 +8,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from models.domain import Channel, MessageKind
+from models.domain import Channel
 from policy.escalation import Step
 from policy.reminders import PlannedMessage
-from policy.schedule import SessionPlan, ends_at
-from reports.invites import calendar_entry, place_uid
+from policy.schedule import ends_at
 from reports.render import environment
 from reports.wording import shortened
 
@@ -44,13 +43,6 @@ class SmsStyle:
         return shortened(self.signature + body, self.max_chars)
 
 
-# Messages that carry the place's calendar entry (an update, or its cancellation).
-CALENDAR_KINDS = {MessageKind.invitation, MessageKind.withdrawal}
-
-# Stands for a place's UID in an entry made once per session: the same length, so that the
-# calendar format's line folding never splits it.
-UID_SLOT = "0" * 32 + "@lianjie"
-
 # Stands for the recipient's name while a text is rendered once for everyone who gets it.
 NAME_SLOT = "\x00name\x00"
 
@@ -76,7 +68,6 @@ class Composer:
         self.quarter, self.lang, self.organisation = quarter, lang, organisation
         self.programmes, self.cards, self.sms = programmes, cards, sms
         self._texts: dict[tuple[str, str, str, bool, str], tuple[str, str]] = {}
-        self._entries: dict[tuple[str, str, int], str] = {}
 
     def row(self, planned: PlannedMessage) -> dict[str, Any]:
         """A planned message as an outbox row."""
@@ -98,11 +89,6 @@ class Composer:
         subject, body = (text.replace(NAME_SLOT, who.name) for text in self._texts[key])
         if planned.channel == "sms":
             body = self.sms.text(body)
-        entry = None
-        if session is not None and planned.channel == "email" and planned.kind in CALENDAR_KINDS:
-            entry = self._entry(planned, session).replace(
-                UID_SLOT, place_uid(session.code, who.employee_id)
-            )
         attachment = self.cards.get(occasion) if holiday and planned.channel == "email" else None
         return {
             "send_key": planned.send_key,
@@ -114,27 +100,9 @@ class Composer:
             "subject": subject,
             "body": body,
             "attachment": str(attachment) if attachment else None,
-            "calendar": entry,
             "due_on": planned.due_on,
             "expires_on": planned.expires_on,
         }
-
-    def _entry(self, planned: PlannedMessage, session: SessionPlan) -> str:
-        """The session's calendar entry, made once per session and revision (not per person)."""
-        key = (session.code, planned.kind.value, planned.sequence)
-        if key not in self._entries:
-            name, minutes = self.programmes[session.programme_code]
-            self._entries[key] = calendar_entry(
-                uid=UID_SLOT,
-                cancel=planned.kind is MessageKind.withdrawal,
-                sequence=planned.sequence,
-                held_on=session.held_on,
-                starts_at=session.starts_at,
-                ends_at=ends_at(session.starts_at, minutes),
-                summary=name,
-                venue=session.venue,
-            )
-        return self._entries[key]
 
     def _context(self, planned: PlannedMessage) -> dict[str, Any]:
         context: dict[str, Any] = {

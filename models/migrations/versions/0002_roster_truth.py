@@ -1,4 +1,4 @@
-"""roster truth: a log of roster changes, kept rows, import warnings, discipline as written
+"""roster truth: a log of roster changes, kept rows, import warnings, discipline as written, attendance_counts
 
 Revision ID: 0002
 Revises: 0001
@@ -45,8 +45,6 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("kept_from", sa.String(), nullable=True))
     with op.batch_alter_table("cadre") as batch_op:
         batch_op.add_column(sa.Column("discipline_kind", sa.String(), nullable=True))
-    with op.batch_alter_table("message") as batch_op:
-        batch_op.add_column(sa.Column("calendar", sa.String(), nullable=True))
     with op.batch_alter_table("programme") as batch_op:
         batch_op.add_column(
             sa.Column("attendance_counts", sa.Boolean(), nullable=False, server_default=sa.false())
@@ -58,8 +56,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("message") as batch_op:
-        batch_op.drop_column("calendar")
     with op.batch_alter_table("programme") as batch_op:
         batch_op.drop_column("attendance_counts")
     with op.batch_alter_table("cadre") as batch_op:
