@@ -22,7 +22,7 @@ from models.outbox import (
     place_statuses,
     requeue_cancelled,
 )
-from models.roster import quarter_roster
+from models.roster import quarter_people, quarter_roster
 from models.tables import Message
 from policy.calendar import HolidayBreak, WorkingCalendar, calendar_for
 from policy.classify import leading_reason, own_key_areas
@@ -67,9 +67,16 @@ def plan_messages(
             Path(calendar_overrides) if calendar_overrides else None,
         )
         tracks = quarter_tracks(session=session, quarter=quarter)
-        cadres = quarter_roster(session=session, quarter=quarter)
+        # Leavers too, read once: a place taken from them after their invitation is told.
+        on_roster = quarter_people(session=session, quarter=quarter)
+        everyone = quarter_roster(session=session, quarter=quarter, leavers=True)
+        cadres = [c for c in everyone if c.employee_id in on_roster]
         shared = shared_contacts(cadres)
-        people = {c.employee_id: recipient(c, tracks, policy, lang, shared) for c in cadres}
+        words: dict[tuple[str, str], str] = {}  # per unit and post: a province has a few thousand
+        reached = {
+            c.employee_id: recipient(c, tracks, policy, lang, shared, words) for c in everyone
+        }
+        people = {who: reached[who] for who in on_roster}
         leading = [people[c.employee_id] for c in cadres if leading_reason(c, policy)]
         breaks = calendar.breaks(period.starts_on, period.ends_on + HORIZON)
         breaks += extra_breaks(policy.reminders)
@@ -138,19 +145,15 @@ def plan_messages(
             ahead={s.code for s in stored if s.held_on > as_of},
             statuses=place_statuses(session=session, quarter=quarter),
         )
-        everyone = {
-            c.employee_id: recipient(c, tracks, policy, lang, shared)
-            for c in quarter_roster(session=session, quarter=quarter, leavers=True)
-        }
         plans = {s.code: as_plan(s) for s in stored}
         told = add_messages(
             session=session,
             rows=(
                 row | {"status": "queued", "last_error": None}
                 for notice in notices
-                if notice.employee_id in everyone
+                if notice.employee_id in reached
                 for row in notice_rows(
-                    notice, everyone[notice.employee_id], plans, composer, calendar, as_of
+                    notice, reached[notice.employee_id], plans, composer, calendar, as_of
                 )
             ),
         )
@@ -186,10 +189,17 @@ def recipient(
     policy: Policy,
     lang: str,
     shared: dict[str, list[str]],
+    words: dict[tuple[str, str], str],
 ) -> Recipient:
     """A cadre as messages reach them: the pointed wording names only their own key areas."""
     held = set(tracks.get(cadre.employee_id, []))
     pointed = {t.value for t in policy.reminders.pointed_tracks} & held
+    areas = ""
+    if Track.key_area.value in pointed:
+        post = (cadre.unit_name, cadre.post)
+        if post not in words:
+            words[post] = own_key_areas(cadre, policy, lang)
+        areas = words[post]
     # The admonition wording would tell whoever else reads a shared phone or mailbox.
     private = not any(hold_reason(a, shared) for a in (cadre.phone, cadre.email) if a)
     return Recipient(
@@ -197,7 +207,7 @@ def recipient(
         cadre.name,
         cadre.phone,
         cadre.email,
-        key_areas=own_key_areas(cadre, policy, lang) if Track.key_area.value in pointed else "",
+        key_areas=areas if Track.key_area.value in pointed else "",
         admonition=Track.admonition.value in pointed and private,
     )
 
