@@ -233,3 +233,21 @@ def test_files_are_for_their_owner(db_url: str, tmp_path: Path) -> None:
     finally:
         os.umask(0o022)
     assert date(2026, 10, 1) == AS_OF
+
+
+def test_the_list_is_encrypted_with_the_password(quarter: str, tmp_path: Path) -> None:
+    """AES-256: without the password the list does not open; with it, it reads."""
+    from pypdf import PdfReader
+
+    from flows.accountability import prepare_reports
+    from reports.render import encrypt_pdf, render_pdf
+
+    jobs = prepare_reports.fn(quarter, "2026Q4", None, "zh", str(tmp_path / "out"), "示范市")
+    [job] = [job for summary, job in jobs if summary.kind == "confidential"]
+    render_pdf(job)
+    encrypt_pdf(job.path, "Pdf#Marker@5%/")
+    reader = PdfReader(job.path)
+    assert reader.is_encrypted
+    assert 0 != reader.decrypt("Pdf#Marker@5%/")
+    assert "警示教育对象名单" in reader.pages[0].extract_text()
+    assert 0o600 == stat.S_IMODE(job.path.stat().st_mode)
