@@ -39,7 +39,8 @@ def run(stage: str, work: Path) -> dict[str, object]:
         from flows.dispatch import send_due
 
         # E-mail only: text messages cost the same per message and would double the wait.
-        return {"email": send_due.fn(db, "email", AS_OF, False)["sent"]}
+        # On the first working day after the cycle's National Day: the invitations are due.
+        return {"email": send_due.fn(db, "email", date(2026, 10, 8))["sent"]}
     if stage == "completions":
         from flows.collect import import_completions
 

@@ -79,7 +79,6 @@ def send_due(
     db_url: str,
     kind: str,
     on: dt.date,
-    dry_run: bool,
     occasion_before: dt.date | None = None,
 ) -> dict[str, int]:
     """Send one channel's due messages, committing each as sent the moment it is accepted."""
@@ -98,8 +97,6 @@ def send_due(
                 occasion_before=occasion_before,
             )
             logger.info("%d %s messages due on or before %s", len(due), kind, on)
-            if dry_run:
-                return {"sent": 0, "failed": 0, "skipped": len(due)}
             for position, message_id in enumerate(due, start=1):
                 message = claim(session=session, message_id=message_id, now=utcnow())
                 if message is None:
@@ -292,7 +289,7 @@ def daily_dispatch(
             preview=preview,
         )
     by_channel = {
-        kind: send_due(config.db_url, kind, on, dry_run, next_working) for kind in ("email", "sms")
+        kind: send_due(config.db_url, kind, on, next_working) for kind in ("email", "sms")
     }
     summary = DispatchSummary(
         date=on,

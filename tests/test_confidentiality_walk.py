@@ -220,7 +220,7 @@ def test_files_are_for_their_owner(db_url: str, tmp_path: Path) -> None:
     settings()  # what every flow does first
     try:
         run_cycle(db_url, roster(tmp_path), tmp_path / "cards")
-        send_due.fn(db_url, "email", AS_OF + timedelta(days=1), False)
+        send_due.fn(db_url, "email", AS_OF + timedelta(days=1))
         data = Path(os.environ["LIANJIE_DATA_DIR"])
         written = [*data.rglob("*"), *(tmp_path / "cards").rglob("*")]
         assert written

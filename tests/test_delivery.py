@@ -108,7 +108,7 @@ class TestSms:
         run_cycle(db_url, write_city(tmp_path), tmp_path / "cards")
         with sms_gateway([302] * 1000) as (url, received):
             monkeypatch.setenv("LIANJIE_SMS_URL", url)
-            counts = send_due.fn(db_url, "sms", SEND_ON, False)
+            counts = send_due.fn(db_url, "sms", SEND_ON)
         assert 0 == counts["sent"] and counts["failed"] > 0
         assert [] == received
 

@@ -43,7 +43,7 @@ class TestWorkingDays:
             session.execute(
                 update(Message).where(Message.id == urgent.id).values(expires_on=sunday)
             )
-        sent = send_due.fn(db_url, "email", sunday, False, date(2026, 10, 12))
+        sent = send_due.fn(db_url, "email", sunday, date(2026, 10, 12))
         assert 1 == sent["sent"]
 
 
@@ -64,8 +64,8 @@ class TestOneBadMessage:
             session.execute(
                 update(Message).where(Message.id == broken.id).values(attachment="nowhere/lost.pdf")
             )
-        email = send_due.fn(db_url, "email", SEND_ON, False)
-        sms = send_due.fn(db_url, "sms", SEND_ON, False)
+        email = send_due.fn(db_url, "email", SEND_ON)
+        sms = send_due.fn(db_url, "sms", SEND_ON)
         states = {m.send_key: m for m in outbox(db_url)}
         assert 1 == email["failed"] and email["sent"] > 0 and sms["sent"] > 0
         assert "could not be composed: FileNotFoundError" in (

@@ -102,8 +102,8 @@ class TestDispatch:
     def test_each_message_goes_once(self, db_url: str, tmp_path: Path) -> None:
         """Dispatching twice sends everything due once; the file outbox holds one file each."""
         run_cycle(db_url, write_city(tmp_path), tmp_path / "cards")
-        first = send_due.fn(db_url, "email", SEND_ON, False)
-        second = send_due.fn(db_url, "email", SEND_ON, False)
+        first = send_due.fn(db_url, "email", SEND_ON)
+        second = send_due.fn(db_url, "email", SEND_ON)
         assert first["sent"] > 0
         assert 0 == second["sent"]
         files = list((tmp_path / "data" / "outbox" / "email").glob("*.eml"))
@@ -118,7 +118,7 @@ class TestDispatch:
         run_cycle(db_url, write_city(tmp_path), tmp_path / "cards")
         with sms_gateway([500] * 1000) as (url, received):
             monkeypatch.setenv("LIANJIE_SMS_URL", url)
-            failed = send_due.fn(db_url, "sms", SEND_ON, False)
+            failed = send_due.fn(db_url, "sms", SEND_ON)
         assert 0 == failed["sent"] and failed["failed"] > 0
         with session_for(db_url) as session:
             kept = session.exec(
@@ -132,7 +132,7 @@ class TestDispatch:
         )
         with sms_gateway() as (url, received):
             monkeypatch.setenv("LIANJIE_SMS_URL", url)
-            recovered = send_due.fn(db_url, "sms", SEND_ON, False)
+            recovered = send_due.fn(db_url, "sms", SEND_ON)
         assert failed["failed"] == recovered["sent"] == len(received)
 
 

@@ -45,7 +45,7 @@ def test_each_team_gets_its_unit_and_the_list_goes_to_the_discipline_body_once(
     assert "confidential" in str(confidential[0].attachment)
     assert not [m for m in queued if ":summary:" in m.send_key]
 
-    sent = send_due.fn(db_url, "email", SEND_ON, False)
+    sent = send_due.fn(db_url, "email", SEND_ON)
     assert sent["failed"] == 0
     mails = [
         email.message_from_bytes(p.read_bytes())

@@ -169,8 +169,8 @@ class TestLeaversAndReturners:
         statuses = messages_to(db_url, "E000001")
         assert {"cancelled"} == set(statuses.values())
         assert any(k.startswith("holiday_reminder") for k in statuses)
-        send_due.fn(db_url, "email", date(2026, 12, 29), False)
-        send_due.fn(db_url, "sms", date(2026, 12, 29), False)
+        send_due.fn(db_url, "email", date(2026, 12, 29))
+        send_due.fn(db_url, "sms", date(2026, 12, 29))
         assert {"cancelled"} == set(messages_to(db_url, "E000001").values())
 
     def test_roster_a_then_b_then_a_ends_in_as_state(
