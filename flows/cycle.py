@@ -236,8 +236,16 @@ def import_roster(
             rows=dict(
                 zip((c.employee_id for c in result.accepted), result.accepted_rows, strict=True)
             ),
-            current=roster_records(session=session, quarter=quarter),
-            previous=roster_records(session=session, quarter=period.previous.label),
+            current=(current := roster_records(session=session, quarter=quarter)),
+            # Needed on a quarter's first roster, or to keep a rejected row's earlier record.
+            previous=(
+                roster_records(session=session, quarter=period.previous.label)
+                if not current
+                or any(
+                    r.values.get("employee_id", "").strip() not in current for r in result.rejects
+                )
+                else {}
+            ),
             quarter=quarter,
             previous_quarter=period.previous.label,
         )

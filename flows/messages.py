@@ -9,7 +9,6 @@ from itertools import chain
 from pathlib import Path
 
 from prefect import task
-from sqlmodel import select
 
 from flows.common import as_plan, log, quarter_policy
 from models.db import rehearsing, session_for
@@ -18,12 +17,11 @@ from models.education import StoredSession, quarter_tracks, stored_sessions
 from models.outbox import (
     add_messages,
     cancel_messages,
-    cancelled_keys,
+    message_statuses,
     place_statuses,
     requeue_cancelled,
 )
 from models.roster import quarter_people, quarter_roster
-from models.tables import Message
 from policy.calendar import HolidayBreak, WorkingCalendar, calendar_for
 from policy.classify import leading_reason, own_key_areas
 from policy.confidentiality import hold_reason, shared_contacts
@@ -96,8 +94,8 @@ def plan_messages(
             rules=policy.reminders,
             as_of=as_of,
         )
-        known = set(session.exec(select(Message.send_key).where(Message.quarter == quarter)))
-        cancelled = cancelled_keys(session=session, quarter=quarter)
+        known = message_statuses(session=session, quarter=quarter)
+        cancelled = {key for key, status in known.items() if status == "cancelled"}
         planned_again: list[str] = []
         holidays = {
             card_key(m.holiday.key, m.holiday.first_day.isoformat()): m.holiday

@@ -85,15 +85,11 @@ def place_statuses(*, session: Session, quarter: str) -> dict[str, str]:
     )
 
 
-def cancelled_keys(*, session: Session, quarter: str) -> set[str]:
-    """The quarter's cancelled send keys: planned once, and planned again only for a returner."""
-    return set(
-        session.exec(
-            select(Message.send_key).where(
-                Message.quarter == quarter, Message.status == "cancelled"
-            )
-        )
-    )
+def message_statuses(*, session: Session, quarter: str) -> dict[str, str]:
+    """Send key → status of every message of the quarter: what is planned, and what was
+    cancelled (planned again only for a returner)."""
+    rows = session.exec(select(Message.send_key, Message.status).where(Message.quarter == quarter))
+    return dict(rows.all())
 
 
 def _chunks(values: list[str], size: int = 500) -> Iterable[list[str]]:
