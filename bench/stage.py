@@ -29,11 +29,11 @@ def run(stage: str, work: Path) -> dict[str, object]:
     if stage == "schedule":
         from flows.cycle import schedule_sessions
 
-        return schedule_sessions.fn(db, QUARTER, AS_OF, None)
+        return schedule_sessions.fn(db, QUARTER, AS_OF)
     if stage == "messages":
         from flows.messages import plan_messages
 
-        result = plan_messages.fn(db, QUARTER, AS_OF, "zh", "示范市", str(work / "cards"), None)
+        result = plan_messages.fn(db, QUARTER, AS_OF, "zh", "示范市", str(work / "cards"))
         return {"messages": result["total_new"]}
     if stage == "dispatch":
         from flows.dispatch import send_due

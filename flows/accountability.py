@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import replace
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -14,7 +15,9 @@ from pydantic import BaseModel, computed_field
 
 from flows.common import (
     artifact_key,
+    as_of_moment,
     log,
+    now,
     parse_quarter,
     publish_table,
     quarter_policy,
@@ -22,6 +25,7 @@ from flows.common import (
     this_quarter,
     titled,
     today,
+    working_calendar,
 )
 from lianjie.exceptions import LianjieInputError
 from models.db import session_for, upsert, utcnow
@@ -29,8 +33,9 @@ from models.domain import Language, Quarter
 from models.facts import load_quarter
 from models.outbox import add_messages
 from models.tables import Report
-from policy.calendar import calendar_for
+from policy.calendar import HolidayBreak
 from policy.progress import quarter_standings
+from reports.annual import QuarterStanding, quarters_of_year, year_report
 from reports.context import (
     QuarterView,
     confidential_report,
@@ -68,26 +73,38 @@ class ReportsSummary(BaseModel):
 
 @task(cache_policy=NONE)
 def prepare_reports(
-    db_url: str, quarter: str, units: list[str] | None, lang: str, out: str, organisation: str
+    db_url: str,
+    quarter: str,
+    units: list[str] | None,
+    lang: str,
+    out: str,
+    organisation: str,
+    as_of: datetime,
+    estimated_calendar: bool = False,
 ) -> list[tuple[ReportOut, RenderJob]]:
-    """Load the quarter once and compute every report's numbers (nothing is rendered yet)."""
+    """Load the quarter once and compute every report's numbers at `as_of` (nothing is
+    rendered yet)."""
     period = Quarter.parse(quarter)
+    day = as_of.date()
     with session_for(db_url) as session:
         _, loaded = quarter_policy(session=session, quarter=quarter)
         data = load_quarter(session=session, quarter=quarter)
         earlier = [load_quarter(session=session, quarter=q.label) for q in _before(period, 3)]
     assert data is not None  # quarter_policy has checked that the quarter exists
-    requirements, standing = quarter_standings(data)
+    requirements, standing = quarter_standings(data, as_of=day)
     view = QuarterView(
         data,
         requirements,
         standing,
         labels(lang),
         organisation,
-        utcnow(),
+        as_of,
+        datetime.now(as_of.tzinfo),
         key_area_words(data, loaded.policy, lang),
-        history=[past_quarter(q, *quarter_standings(q)) for q in earlier if q is not None],
-        estimated_calendar=calendar_for(period.starts_on, period.ends_on).is_estimated(period.year),
+        history=[
+            past_quarter(q, *quarter_standings(q, as_of=day)) for q in earlier if q is not None
+        ],
+        estimated_calendar=estimated_calendar,
     )
     known = sorted(view.by_unit)
     unknown = sorted(set(units or ()) - set(known))
@@ -183,6 +200,7 @@ def accountability_reports(
     lang: Annotated[Language | None, titled("Language 语言")] = None,
     out: Annotated[str | None, titled("Output folder 输出目录")] = None,
     deliver: Annotated[bool, titled("E-mail the reports to their readers 发送报告")] = False,
+    as_of: Annotated[dt.date | None, titled("As of 统计截至日期")] = None,
 ) -> ReportsSummary:
     """Render the accountability PDFs: per unit, the organisation summary, the confidential list.
 
@@ -195,13 +213,24 @@ def accountability_reports(
         deliver: Queue each unit's PDF as an e-mail to its top leader and team members, and the
             confidential list to LIANJIE_DISCIPLINE_EMAIL only (once per report version); the
             next dispatch sends them.
+        as_of: The day the numbers stand at (its end); empty means now. Sessions dated up to
+            it count as held, and what was due before it and is not done as overdue.
     """
     config = settings()
     period = parse_quarter(quarter, default=this_quarter(config).previous)
+    moment = as_of_moment(as_of, now(config))
     language = (lang or config.lang).value
     folder = out or str(config.reports_dir / period.label)
+    calendar = working_calendar(config, period.starts_on, period.ends_on)
     planned = prepare_reports(
-        config.db_url, period.label, units, language, folder, config.organisation
+        config.db_url,
+        period.label,
+        units,
+        language,
+        folder,
+        config.organisation,
+        moment,
+        calendar.is_estimated(period.year),
     )
     chunks = [planned[i : i + CHUNK_UNITS] for i in range(0, len(planned), CHUNK_UNITS)]
     futures = [render_chunk.submit([job for _, job in chunk]) for chunk in chunks]
@@ -289,3 +318,86 @@ def publish_reports(quarter: str, reports: list[ReportOut]) -> None:
             link=Path(summary.path).resolve().as_uri(),
             link_text=f"Summary report {quarter}",
         )
+
+
+class AnnualSummary(BaseModel):
+    year: int
+    quarters: list[str]
+    rendered: int
+    reports: list[ReportOut]
+
+
+@flow(name="annual-report", log_prints=True)
+def annual_report(
+    year: Annotated[int, titled("Year 年度")] = 0,
+    lang: Annotated[Language | None, titled("Language 语言")] = None,
+    out: Annotated[str | None, titled("Output folder 输出目录")] = None,
+    as_of: Annotated[dt.date | None, titled("As of 统计截至日期")] = None,
+) -> AnnualSummary:
+    """The year across its four quarters, for the annual report on duties and integrity.
+
+    Args:
+        year: The year, e.g. 2026; 0 means last year (what the run scheduled in January does).
+        lang: Language of the report (zh or en); empty means LIANJIE_LANG.
+        out: Folder for the PDF; empty means LIANJIE_OUTPUT_DIR/<year>.
+        as_of: The day the quarter still running stands at; empty means now.
+    """
+    config = settings()
+    moment = as_of_moment(as_of, now(config))
+    year = year or moment.year - 1
+    language = (lang or config.lang).value
+    folder = Path(out or config.reports_dir / str(year))
+    holidays = working_calendar(config, dt.date(year, 1, 1), dt.date(year, 12, 31)).breaks(
+        dt.date(year, 1, 1), dt.date(year + 1, 1, 7)
+    )
+    job, quarters = prepare_annual(
+        config.db_url, year, language, str(folder), config.organisation, moment, holidays
+    )
+    [done] = render_chunk([job])
+    report = ReportOut(
+        kind="annual",
+        unit_code="",
+        path=str(done.path),
+        pages=done.pages,
+        rate=job.context["year_total"].percent,
+    )
+    record_reports(config.db_url, str(year), language, [report], [done])
+    publish_table(
+        artifact_key("annual-report", str(year)),
+        [{"year": year, "quarters": ", ".join(quarters), "rate": report.rate, "pdf": report.path}],
+        f"Annual report for {year}",
+    )
+    return AnnualSummary(year=year, quarters=quarters, rendered=1, reports=[report])
+
+
+@task(cache_policy=NONE)
+def prepare_annual(
+    db_url: str,
+    year: int,
+    lang: str,
+    out: str,
+    organisation: str,
+    as_of: datetime,
+    holidays: list[HolidayBreak],
+) -> tuple[RenderJob, list[str]]:
+    """Load the year's quarters, each as it stood at its end, and compute the report."""
+    with session_for(db_url) as session:
+        loaded = [load_quarter(session=session, quarter=q.label) for q in quarters_of_year(year)]
+    quarters = []
+    for data in loaded:
+        if data is None or Quarter.parse(data.label).starts_on > as_of.date():
+            continue
+        day = min(as_of.date(), Quarter.parse(data.label).ends_on)
+        quarters.append(QuarterStanding(data, *quarter_standings(data, as_of=day), day))
+    if not quarters:
+        raise LianjieInputError(f"no quarter of {year} has been started: nothing to report")
+    context = year_report(
+        year,
+        quarters,
+        labels=labels(lang),
+        organisation=organisation,
+        as_of=as_of,
+        holidays=holidays,
+    )
+    path = Path(out) / safe_file_name(str(year), "annual", lang)
+    return RenderJob("annual.html.j2", context, path), [q.data.label for q in quarters]

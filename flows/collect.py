@@ -25,6 +25,7 @@ from flows.common import (
     this_quarter,
     titled,
     today,
+    working_calendar,
 )
 from flows.cycle import ImportSummary
 from flows.messages import plan_messages
@@ -38,7 +39,6 @@ from models.domain import Quarter
 from models.education import store_schedule, stored_sessions
 from models.facts import load_quarter
 from models.roster import find_import, record_import
-from policy.calendar import calendar_for
 from policy.progress import makeup_candidates, pending_makeups, quarter_standings
 from policy.schedule import plan_makeups
 
@@ -121,9 +121,7 @@ def import_completions(db_url: str, quarter: str, file: str) -> ImportSummary:
 
 
 @task
-def offer_makeups(
-    db_url: str, quarter: str, as_of: date, calendar_overrides: str | None
-) -> dict[str, int]:
+def offer_makeups(db_url: str, quarter: str, as_of: date) -> dict[str, int]:
     """Book absent and excused people on the next make-up session of what they missed."""
     period = Quarter.parse(quarter)
     with session_for(db_url) as session:
@@ -131,7 +129,7 @@ def offer_makeups(
         rules = loaded.policy
         data = load_quarter(session=session, quarter=quarter)
         assert data is not None  # quarter_policy has checked that the quarter exists
-        requirements, standing = quarter_standings(data)
+        requirements, standing = quarter_standings(data, as_of=as_of)
         absentees: dict[str, set[str]] = defaultdict(set)
         held_on = {s.code: s.held_on for s in data.sessions}
         missed = makeup_candidates(requirements, standing, data.completions, held_on, as_of)
@@ -139,11 +137,7 @@ def offer_makeups(
         for code, people in missed.items():
             seat = rules.seating(code)
             absentees[seat] |= {who for who in people if (who, seat) not in pending}
-        calendar = calendar_for(
-            period.starts_on,
-            period.ends_on,
-            Path(calendar_overrides) if calendar_overrides else None,
-        )
+        calendar = working_calendar(settings(), period.starts_on, period.ends_on)
         first = calendar.shift_working_days(as_of, rules.sessions.makeup_lead_working_days)
         plan = plan_makeups(
             quarter=period,
@@ -209,10 +203,9 @@ def collect_completions(
         log().info("nothing to collect")
         return CollectSummary(quarter=period.label, read=0, accepted=0, rejected=0, files=[])
     on = as_of or today(config)
-    overrides = str(config.calendar_overrides) if config.calendar_overrides else None
     with one_at_a_time(config.db_url, period.label):
         imported = [import_completions(config.db_url, period.label, str(p)) for p in paths]
-        makeups = offer_makeups(config.db_url, period.label, on, overrides)
+        makeups = offer_makeups(config.db_url, period.label, on)
         plan_messages(
             config.db_url,
             period.label,
@@ -220,7 +213,6 @@ def collect_completions(
             config.lang.value,
             config.organisation,
             str(config.data_dir / "cards"),
-            overrides,
             sms_signature=config.signature,
         )
     summary = CollectSummary(

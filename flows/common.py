@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import os
 from contextlib import AbstractContextManager
-from datetime import date, datetime
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +22,7 @@ from models.db import exclusive
 from models.domain import Quarter, Reject
 from models.education import StoredSession
 from models.tables import QuarterCycle
+from policy.calendar import WorkingCalendar, calendar_for
 from policy.confidentiality import shown_reason
 from policy.config import LoadedPolicy, parse_policy
 from policy.schedule import SessionPlan
@@ -89,6 +90,28 @@ def parse_quarter(label: str, *, default: Quarter | None = None) -> Quarter:
 def today(config: Settings) -> date:
     """Today in the organisation's time zone."""
     return datetime.now(config.zone).date()
+
+
+def now(config: Settings) -> datetime:
+    """This moment in the organisation's time zone (reports print it with its zone)."""
+    return datetime.now(config.zone)
+
+
+def as_of_moment(day: date | None, now: datetime) -> datetime:
+    """The moment a report stands at: now, or the end of an earlier day (a past quarter
+    re-rendered as it stood then). A day still to come is refused: nothing is known of it."""
+    if day is None or day == now.date():
+        return now
+    if day > now.date():
+        raise LianjieInputError(
+            f"as-of date {day} has not come yet (today is {now.date()}): give today or a day before"
+        )
+    return datetime.combine(day, time(23, 59), now.tzinfo)
+
+
+def working_calendar(config: Settings, first: date, last: date) -> WorkingCalendar:
+    """The one resolved calendar every flow uses: the official one, with the local overrides."""
+    return calendar_for(first, last, config.calendar_overrides)
 
 
 def this_quarter(config: Settings) -> Quarter:

@@ -26,6 +26,7 @@ from flows.common import (
     this_quarter,
     titled,
     today,
+    working_calendar,
 )
 from flows.messages import plan_messages
 from intake.columns import ImportResult
@@ -45,7 +46,6 @@ from models.facts import completed_before
 from models.outbox import cancel_messages, cancel_messages_to
 from models.roster import quarter_roster, record_import, roster_records, store_roster
 from models.tables import QuarterCycle
-from policy.calendar import calendar_for
 from policy.classify import classify_all, key_areas_of
 from policy.confidentiality import shared_contact_warnings, shared_contacts
 from policy.config import LoadedPolicy, Policy, load_policy
@@ -368,15 +368,13 @@ def deadlines(policy: Policy, as_of: date) -> dict[str, date]:
 
 
 @task
-def schedule_sessions(
-    db_url: str, quarter: str, as_of: date, calendar_overrides: str | None
-) -> dict[str, int]:
+def schedule_sessions(db_url: str, quarter: str, as_of: date) -> dict[str, int]:
     """Enrol everyone each track requires in sessions on working days, within capacity."""
     period = Quarter.parse(quarter)
     with session_for(db_url) as session:
         _, loaded = quarter_policy(session=session, quarter=quarter)
         rules = loaded.policy
-        calendar = calendar_for(period.starts_on, period.ends_on, _path(calendar_overrides))
+        calendar = working_calendar(settings(), period.starts_on, period.ends_on)
         first = max(
             period.starts_on, calendar.shift_working_days(as_of, rules.sessions.lead_working_days)
         )
@@ -437,10 +435,6 @@ def schedule_sessions(
     }
 
 
-def _path(value: str | None) -> Path | None:
-    return Path(value) if value else None
-
-
 @flow(name="quarterly-cycle", log_prints=True)
 def quarterly_cycle(
     quarter: Annotated[str, titled("Quarter 季度")] = "",
@@ -480,7 +474,6 @@ def quarterly_cycle(
             f"run the quarter that contains it, or give a date within {period.label}"
         )
     language = (lang or config.lang).value
-    overrides = str(config.calendar_overrides) if config.calendar_overrides else None
 
     policy_sha = load_policy(Path(policy_file) if policy_file else None).sha256
     # A dry run rehearses every stage in one transaction that is rolled back at the end.
@@ -490,7 +483,7 @@ def quarterly_cycle(
             config.db_url, period.label, roster_source, policy_file, as_of, accept_leavers
         )
         tracks = classify_cadres(config.db_url, period.label, as_of)
-        sessions = schedule_sessions(config.db_url, period.label, as_of, overrides)
+        sessions = schedule_sessions(config.db_url, period.label, as_of)
         messages = plan_messages(
             config.db_url,
             period.label,
@@ -498,7 +491,6 @@ def quarterly_cycle(
             language,
             config.organisation,
             str(config.data_dir / "cards"),
-            overrides,
             sms_signature=config.signature,
         )
     summary = CycleSummary(

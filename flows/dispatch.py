@@ -20,6 +20,7 @@ from flows.common import (
     settings,
     titled,
     today,
+    working_calendar,
 )
 from flows.escalation import plan_escalations
 from flows.messages import render_cards
@@ -36,7 +37,6 @@ from models.outbox import (
     mark_sent,
 )
 from models.tables import Message, Programme
-from policy.calendar import calendar_for
 from policy.reminders import extra_breaks
 from policy.schedule import ends_at
 from reports.invites import CalendarEntries, Occasion
@@ -173,9 +173,7 @@ def render_card_again(message: Message, path: Path, config: Settings) -> None:
         _, loaded = quarter_policy(session=session, quarter=message.quarter)
     found = [
         h
-        for h in calendar_for(first_day, first_day, config.calendar_overrides).breaks(
-            first_day, first_day
-        )
+        for h in working_calendar(config, first_day, first_day).breaks(first_day, first_day)
         + extra_breaks(loaded.policy.reminders)
         if h.key == key and h.first_day == first_day
     ]
@@ -258,8 +256,7 @@ def daily_dispatch(
     config = settings()
     on = date or today(config)
     check_dispatch_date(on, today=today(config), allow_future=allow_future)
-    overrides = config.calendar_overrides
-    calendar = calendar_for(on, on + dt.timedelta(days=31), overrides)
+    calendar = working_calendar(config, on, on + dt.timedelta(days=31))
     # On an official day off only what cannot wait goes: a message whose session or holiday
     # comes before the next working day. Chasing waits for a working day too.
     next_working = None if calendar.is_working_day(on) else calendar.next_working_day(on)

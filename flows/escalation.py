@@ -36,7 +36,7 @@ def plan_escalations(
                 for e in session.exec(select(EscalationLog).where(EscalationLog.quarter == quarter))
             }
             steps = ladder(
-                overdue_items(data, loaded.policy),
+                overdue_items(data, on),
                 on=on,
                 rules=loaded.policy.escalation,
                 chain=responsibility_chain(data),

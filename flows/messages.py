@@ -10,7 +10,13 @@ from pathlib import Path
 
 from prefect import task
 
-from flows.common import as_plan, log, quarter_policy
+from flows.common import (
+    as_plan,
+    log,
+    quarter_policy,
+    settings,
+    working_calendar,
+)
 from models.db import rehearsing, session_for
 from models.domain import CadreRecord, Channel, MessageKind, Quarter, Track
 from models.education import StoredSession, quarter_tracks, stored_sessions
@@ -22,7 +28,7 @@ from models.outbox import (
     requeue_cancelled,
 )
 from models.roster import quarter_people, quarter_roster
-from policy.calendar import HolidayBreak, WorkingCalendar, calendar_for
+from policy.calendar import HolidayBreak, WorkingCalendar
 from policy.classify import leading_reason, own_key_areas
 from policy.confidentiality import hold_reason, shared_contacts
 from policy.config import Policy
@@ -51,7 +57,6 @@ def plan_messages(
     lang: str,
     organisation: str,
     cards_dir: str,
-    calendar_overrides: str | None,
     sms_signature: str | None = None,
 ) -> dict[str, int]:
     """Queue session invitations, day-before reminders and holiday reminders, each once."""
@@ -59,11 +64,7 @@ def plan_messages(
     with session_for(db_url) as session:
         _, loaded = quarter_policy(session=session, quarter=quarter)
         policy = loaded.policy
-        calendar = calendar_for(
-            period.starts_on,
-            period.ends_on + HORIZON,
-            Path(calendar_overrides) if calendar_overrides else None,
-        )
+        calendar = working_calendar(settings(), period.starts_on, period.ends_on + HORIZON)
         tracks = quarter_tracks(session=session, quarter=quarter)
         # Leavers too, read once: a place taken from them after their invitation is told.
         on_roster = quarter_people(session=session, quarter=quarter)

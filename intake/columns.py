@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
 from intake.read import Table
+from intake.reasons import Broken
 from intake.values import Cell, text
 from lianjie.exceptions import UnreadableFileError
 from models.domain import Reject
@@ -95,23 +96,29 @@ class ImportResult(Generic[R]):
 class BadValue(Exception):
     """Raised for a row whose value in `column` breaks the contract; the row is rejected."""
 
-    def __init__(self, column: str, reason: str) -> None:
-        super().__init__(reason)
-        self.column, self.reason = column, reason
+    def __init__(self, column: str, code: str, /, **params: object) -> None:
+        broken = Broken(code, **params)
+        super().__init__(str(broken))
+        self.column, self.reason, self.code, self.params = column, str(broken), code, broken.params
+
+    def reject(self, row: int, values: dict[str, Cell]) -> Reject:
+        return Reject(row, self.column, self.reason, as_written(values), self.code, self.params)
 
 
 def checked(values: dict[str, Cell], column: str, parser: Callable[..., T], *args: Any) -> T:
-    """Parse one cell, turning the parser's ValueError into a BadValue naming the column."""
+    """Parse one cell, turning the parser's complaint into a BadValue naming the column."""
     try:
         return parser(values.get(column), *args)
-    except ValueError as error:
-        raise BadValue(column, str(error)) from None
+    except Broken as broken:
+        raise BadValue(column, broken.code, **broken.params) from None
+    except ValueError as error:  # a rule without a code of its own yet
+        raise BadValue(column, "other", reason=error) from None
 
 
 def required_text(values: dict[str, Cell], column: str) -> str:
     value = text(values.get(column))
     if not value:
-        raise BadValue(column, f"{column} is required and is empty")
+        raise BadValue(column, "required", column=column)
     return value
 
 

@@ -9,14 +9,13 @@ from datetime import date
 from intake.columns import (
     BadValue,
     ImportResult,
-    as_written,
     checked,
     match_columns,
     required_text,
 )
 from intake.read import Table
 from intake.values import COMPLETION_STATUSES, Cell, parse_choice, parse_date, parse_number, text
-from models.domain import CompletionStatus, Reject
+from models.domain import CompletionStatus
 
 ALIASES: dict[str, tuple[str, ...]] = {
     "employee_id": ("工号",),
@@ -68,7 +67,7 @@ def parse_completions(
         try:
             result.accepted.append(_record(number, values, cadres, sessions, programmes))
         except BadValue as bad:
-            result.rejects.append(Reject(number, bad.column, bad.reason, as_written(values)))
+            result.rejects.append(bad.reject(number, values))
     return result
 
 
@@ -81,12 +80,12 @@ def _record(
 ) -> CompletionRecord:
     employee_id = required_text(values, "employee_id")
     if employee_id not in cadres:
-        raise BadValue("employee_id", f"no cadre {employee_id} on this quarter's roster")
+        raise BadValue("employee_id", "unknown_cadre", employee_id=employee_id)
     session_code = text(values.get("session_code")).upper() or None
     programme_given = text(values.get("programme"))
     if session_code:
         if session_code not in sessions:
-            raise BadValue("session_code", f"no session {session_code} in this quarter")
+            raise BadValue("session_code", "unknown_session", session_code=session_code)
         # In a joint session (top leaders with team members) each person attends for their own
         # programme: the one they must do, else the session's own.
         seated = sessions[session_code]
@@ -94,10 +93,10 @@ def _record(
     elif programme_given:
         found = programmes.get(programme_given) or programmes.get(programme_given.upper())
         if found is None:
-            raise BadValue("programme", f"no programme {programme_given!r} in this quarter")
+            raise BadValue("programme", "unknown_programme", programme=programme_given)
         programme_code = found
     else:
-        raise BadValue("session_code", "give a session_code or a programme")
+        raise BadValue("session_code", "session_or_programme")
     status = checked(values, "status", parse_choice, COMPLETION_STATUSES, CompletionStatus.attended)
     return CompletionRecord(
         row=number,

@@ -5,7 +5,6 @@ from __future__ import annotations
 from intake.columns import (
     BadValue,
     ImportResult,
-    as_written,
     checked,
     match_columns,
     required_text,
@@ -26,7 +25,7 @@ from intake.values import (
     parse_yes_no,
     text,
 )
-from models.domain import CadreRecord, DisciplineStatus, LeadershipRole, Reject
+from models.domain import CadreRecord, DisciplineStatus, LeadershipRole
 
 ALIASES: dict[str, tuple[str, ...]] = {
     "employee_id": ("工号", "人员编号"),
@@ -70,12 +69,14 @@ def parse_roster(table: Table) -> RosterResult:
         try:
             cadre = _cadre(values)
         except BadValue as bad:
-            result.rejects.append(Reject(number, bad.column, bad.reason, as_written(values)))
+            result.rejects.append(bad.reject(number, values))
             continue
         if cadre.employee_id in first_seen:
             first = first_seen[cadre.employee_id]
-            reason = f"duplicate employee_id {cadre.employee_id}, first on row {first}"
-            result.rejects.append(Reject(number, "employee_id", reason, as_written(values)))
+            duplicate = BadValue(
+                "employee_id", "duplicate", employee_id=cadre.employee_id, first_row=first
+            )
+            result.rejects.append(duplicate.reject(number, values))
             continue
         first_seen[cadre.employee_id] = number
         result.accepted.append(cadre)

@@ -1,4 +1,4 @@
-"""Value rules of the file contracts; each parser raises ValueError with a reason a clerk reads."""
+"""Value rules of the file contracts; each parser raises Broken: a reason a clerk reads, coded."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import TypeVar
 
+from intake.reasons import Broken
 from models.domain import CompletionStatus, DisciplineStatus, LeadershipRole, Rank
 
 Cell = str | int | float | date | datetime | None
@@ -91,7 +92,7 @@ def parse_date(cell: Cell) -> date | None:
                 return date(int(match[1]), int(match[2]), day)
             except ValueError:
                 break
-    raise ValueError(f"{value!r} is not a date (write it like 2024-03-01, 2024年3月1日 or 2024.03)")
+    raise Broken("not_a_date", value=value)
 
 
 def parse_yes_no(cell: Cell) -> bool | None:
@@ -103,7 +104,7 @@ def parse_yes_no(cell: Cell) -> bool | None:
         return True
     if value in NO:
         return False
-    raise ValueError(f"{text(cell)!r} is not yes or no (use 是/否, yes/no, 1/0)")
+    raise Broken("not_yes_no", value=text(cell))
 
 
 def parse_party_member(cell: Cell) -> bool | None:
@@ -132,7 +133,7 @@ def parse_optional_choice(cell: Cell, words: dict[E, set[str]]) -> E | None:
     if not value:
         return None
     accepted = ", ".join(f"{m.value} ({'/'.join(sorted(w - {''}))})" for m, w in words.items())
-    raise ValueError(f"{value!r} is not one of {accepted}")
+    raise Broken("not_one_of", value=value, accepted=accepted)
 
 
 def parse_phone(cell: Cell) -> str | None:
@@ -142,9 +143,7 @@ def parse_phone(cell: Cell) -> str | None:
         return None
     value = re.sub(r"^(\+?86)(?=1\d{10}$)", "", value)
     if not MOBILE.match(value):
-        raise ValueError(
-            f"{text(cell)!r} is not a mainland mobile number (11 digits starting 13–19)"
-        )
+        raise Broken("not_mobile", value=text(cell))
     return value
 
 
@@ -153,7 +152,7 @@ def parse_email(cell: Cell) -> str | None:
     if not value:
         return None
     if not EMAIL.match(value):
-        raise ValueError(f"{value!r} is not an e-mail address")
+        raise Broken("not_email", value=value)
     return value
 
 
@@ -170,8 +169,8 @@ def parse_number(cell: Cell, low: float, high: float | None = None) -> float | N
     try:
         number = float(value)
     except ValueError:
-        raise ValueError(f"{value!r} is not a number") from None
+        raise Broken("not_number", value=value) from None
     if math.isnan(number) or number < low or (high is not None and number > high):
         bounds = f"{low:g}–{high:g}" if high is not None else f"at least {low:g}"
-        raise ValueError(f"{value} is out of range ({bounds})")
+        raise Broken("out_of_range", value=value, bounds=bounds)
     return number

@@ -309,7 +309,14 @@ def collect(
 
 @app.command()
 def report(
-    quarter: Quarter,
+    quarter: Annotated[
+        str, typer.Option("--quarter", "-q", help="Quarter, written YYYYQn (2026Q4).")
+    ] = "",
+    year: Annotated[
+        int | None,
+        typer.Option(help="Render the year's report across its four quarters instead."),
+    ] = None,
+    as_of: Day = None,
     unit: Annotated[list[str] | None, typer.Option(help="Unit code (repeat for several).")] = None,
     out: Annotated[Path | None, typer.Option(help="Folder for the PDFs.")] = None,
     lang: Annotated[str | None, typer.Option(help="Language: zh or en.")] = None,
@@ -322,13 +329,39 @@ def report(
     ] = False,
     json_: Json = False,
 ) -> None:
-    """Render the accountability reports (PDF)."""
-    from flows.accountability import accountability_reports
+    """Render the accountability reports (PDF) of a quarter, or of a year with --year."""
+    from flows.accountability import accountability_reports, annual_report
     from models.domain import Language
 
-    quarter = check_quarter(quarter)
     if lang is not None and lang not in {"zh", "en"}:
         raise fail(f"--lang must be zh or en, not {lang!r}")
+    if year is not None:
+        if quarter or unit or deliver:
+            raise fail(
+                "--year renders the year's report: leave out --quarter, --unit and --deliver"
+            )
+        if not 2000 <= year <= 2100:
+            raise fail(f"--year must be a year like 2026, not {year}")
+        annual = run(
+            lambda: annual_report(
+                year=year,
+                lang=Language(lang) if lang else None,
+                out=str(out) if out else None,
+                as_of=as_of.date() if as_of else None,
+            )
+        )
+        emit(
+            annual,
+            json_,
+            lambda s: [
+                f"Year {s.year}: {s.rendered} PDF rendered from {', '.join(s.quarters)}",
+                *(f"  {r.kind:<12} {r.pages:>3} pages  {r.path}" for r in s.reports),
+            ],
+        )
+        return
+    if not quarter:
+        raise fail("give --quarter YYYYQn (or --year YYYY for the year's report)")
+    quarter = check_quarter(quarter)
     result = run(
         lambda: accountability_reports(
             quarter=quarter,
@@ -336,6 +369,7 @@ def report(
             lang=Language(lang) if lang else None,
             out=str(out) if out else None,
             deliver=deliver,
+            as_of=as_of.date() if as_of else None,
         )
     )
     emit(
@@ -350,15 +384,53 @@ def report(
 
 
 @app.command()
+def record(
+    employee_id: Annotated[str, typer.Argument(help="The cadre's employee id (工号).")],
+    out: Annotated[
+        Path | None,
+        typer.Option(help="Folder for the PDF (default: the reports folder's records)."),
+    ] = None,
+    lang: Annotated[str | None, typer.Option(help="Language: zh or en.")] = None,
+    confidential: Annotated[
+        bool,
+        typer.Option(
+            help="Include the admonition track (for the discipline inspection body); the PDF goes "
+            "to a confidential folder, encrypted with LIANJIE_CONFIDENTIAL_PASSWORD when set."
+        ),
+    ] = False,
+) -> None:
+    """Render one cadre's integrity education record (廉政教育档案) across every quarter on file.
+
+    Every record produced is logged (who, when, which cadre, confidential or not): see
+    `lianjie export access`.
+    """
+    from flows.cadre_record import produce_record
+
+    if lang is not None and lang not in {"zh", "en"}:
+        raise fail(f"--lang must be zh or en, not {lang!r}")
+    path = run(lambda: produce_record(employee_id, out, lang, confidential))
+    typer.echo(f"Record of {employee_id}{' (confidential)' if confidential else ''}: {path}")
+
+
+@app.command()
 def export(
-    quarter: Quarter,
     what: Annotated[
         str,
         typer.Argument(
-            help="tracks, sessions, enrolments, messages, completions, outstanding, rejects "
-            "or changes."
+            help="tracks, sessions, enrolments, messages, completions, outstanding, rejects, "
+            "changes, or access (who produced which cadre's record; needs no quarter)."
         ),
     ],
+    quarter: Annotated[
+        str, typer.Option("--quarter", "-q", help="Quarter, written YYYYQn (2026Q4).")
+    ] = "",
+    as_of: Annotated[
+        datetime | None,
+        typer.Option(
+            formats=["%Y-%m-%d"],
+            help="Day the standings of `outstanding` are taken on (default: today).",
+        ),
+    ] = None,
     format_: Annotated[str, typer.Option("--format", help="csv, xlsx or json.")] = "csv",
     out: Annotated[Path | None, typer.Option(help="File to write (stdout when omitted).")] = None,
     confidential: Annotated[
@@ -379,25 +451,34 @@ def export(
             f"cannot export {what!r} as {format_!r}: choose one of "
             f"{', '.join(Export)} and a format of {', '.join(Format)}"
         ) from None
-    quarter = check_quarter(quarter)
+    if kind is not Export.access:
+        if not quarter:
+            raise fail(f"exporting {kind.value} needs --quarter YYYYQn")
+        quarter = check_quarter(quarter)
     if fmt is Format.xlsx and out is None:
         raise fail("an .xlsx export needs --out FILE")
 
     def build() -> bytes:
-        from flows.common import parse_quarter, settings
+        from flows.common import as_of_moment, now, parse_quarter, settings
         from models.db import session_for
         from models.facts import load_quarter
         from models.outbox import quarter_messages
+        from models.records import access_log
 
+        config = settings()
+        if kind is Export.access:
+            with session_for(config.db_url) as session:
+                return serialise(kind, access_log(session=session), fmt)
         label = parse_quarter(quarter).label
-        with session_for(settings().db_url) as session:
+        day = as_of_moment(as_of.date() if as_of else None, now(config)).date()
+        with session_for(config.db_url) as session:
             data = load_quarter(session=session, quarter=label)
             if data is None:
                 raise LianjieInputError(f"quarter {label} has not been started")
             outbox = (
                 quarter_messages(session=session, quarter=label) if kind is Export.messages else []
             )
-        rows = build_rows(kind, data, outbox, confidential=confidential)
+        rows = build_rows(kind, data, outbox, confidential=confidential, as_of=day)
         return serialise(kind, rows, fmt, confidential=confidential)
 
     write(run(build), fmt, out)

@@ -8,6 +8,7 @@ import json
 import os
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, time
 from enum import StrEnum
 from pathlib import Path
@@ -30,6 +31,11 @@ class Export(StrEnum):
     outstanding = "outstanding"
     rejects = "rejects"
     changes = "changes"
+    access = "access"  # who produced which cadre's record: not a quarter's list
+
+
+# The lists of a quarter (the access log is the database's, not a quarter's).
+QUARTER_LISTS = [e for e in Export if e is not Export.access]
 
 
 class Format(StrEnum):
@@ -41,7 +47,17 @@ class Format(StrEnum):
 Rows = list[dict[str, Any]]
 
 
-def tracks(data: QuarterData, _: list[Message], confidential: bool) -> Rows:
+@dataclass(frozen=True, slots=True)
+class Asked:
+    """What an export was asked for besides the quarter: the outbox, confidential or not, and
+    the day standings are taken on (overdue and scheduled depend on it)."""
+
+    outbox: list[Message]
+    confidential: bool
+    as_of: date
+
+
+def tracks(data: QuarterData, asked: Asked) -> Rows:
     return [
         {
             "employee_id": c.employee_id,
@@ -55,7 +71,7 @@ def tracks(data: QuarterData, _: list[Message], confidential: bool) -> Rows:
     ]
 
 
-def sessions(data: QuarterData, _: list[Message], confidential: bool) -> Rows:
+def sessions(data: QuarterData, asked: Asked) -> Rows:
     tracks_of = {p.code: p.track.value for p in data.programmes}
     enrolled: dict[str, int] = {}
     for code, _who, status in data.enrolments:
@@ -77,7 +93,7 @@ def sessions(data: QuarterData, _: list[Message], confidential: bool) -> Rows:
     ]
 
 
-def enrolments(data: QuarterData, _: list[Message], confidential: bool) -> Rows:
+def enrolments(data: QuarterData, asked: Asked) -> Rows:
     cadres = {c.employee_id: c for c in data.cadres}
     programme_of = {s.code: s.programme_code for s in data.sessions}
     rows = []
@@ -97,7 +113,7 @@ def enrolments(data: QuarterData, _: list[Message], confidential: bool) -> Rows:
     return rows
 
 
-def messages(_: QuarterData, outbox: list[Message], confidential: bool) -> Rows:
+def messages(_: QuarterData, asked: Asked) -> Rows:
     return [
         {
             "send_key": m.send_key,
@@ -111,11 +127,11 @@ def messages(_: QuarterData, outbox: list[Message], confidential: bool) -> Rows:
             "last_error": m.last_error or "",
             "sent_at": m.sent_at,
         }
-        for m in outbox
+        for m in asked.outbox
     ]
 
 
-def completions(data: QuarterData, _: list[Message], confidential: bool) -> Rows:
+def completions(data: QuarterData, asked: Asked) -> Rows:
     return [
         {
             "employee_id": c.employee_id,
@@ -131,8 +147,8 @@ def completions(data: QuarterData, _: list[Message], confidential: bool) -> Rows
     ]
 
 
-def outstanding(data: QuarterData, _: list[Message], confidential: bool) -> Rows:
-    requirements, standing = quarter_standings(data)
+def outstanding(data: QuarterData, asked: Asked) -> Rows:
+    requirements, standing = quarter_standings(data, as_of=asked.as_of)
     cadres = {c.employee_id: c for c in data.cadres}
     rows = []
     for r in requirements:
@@ -147,18 +163,21 @@ def outstanding(data: QuarterData, _: list[Message], confidential: bool) -> Rows
                     "track": r.track.value,
                     "programme": r.programme_code,
                     "standing": state.value,
+                    "due_on": r.due_on,
+                    "placed": r.placed,
                 }
             )
     return rows
 
 
-def rejects(data: QuarterData, _: list[Message], confidential: bool) -> Rows:
+def rejects(data: QuarterData, asked: Asked) -> Rows:
     return [
         {
             "source": r.source,
             "row": r.row,
             "column": r.column,
             "reason": r.reason,
+            "reason_code": r.code,
             "values": json.dumps(r.values, ensure_ascii=False),
             "kept_from": r.kept_from or "",
         }
@@ -166,7 +185,7 @@ def rejects(data: QuarterData, _: list[Message], confidential: bool) -> Rows:
     ]
 
 
-def changes(data: QuarterData, _: list[Message], confidential: bool) -> Rows:
+def changes(data: QuarterData, asked: Asked) -> Rows:
     """Every roster import's joiners, leavers, changes of post, rank, unit, role and discipline,
     and the cadres kept from an earlier record, in the order the imports made them."""
     return [
@@ -184,7 +203,7 @@ def changes(data: QuarterData, _: list[Message], confidential: bool) -> Rows:
     ]
 
 
-BUILDERS: dict[Export, Callable[[QuarterData, list[Message], bool], Rows]] = {
+BUILDERS: dict[Export, Callable[[QuarterData, Asked], Rows]] = {
     Export.tracks: tracks,
     Export.sessions: sessions,
     Export.enrolments: enrolments,
@@ -195,6 +214,7 @@ BUILDERS: dict[Export, Callable[[QuarterData, list[Message], bool], Rows]] = {
     Export.changes: changes,
 }
 COLUMNS: dict[Export, list[str]] = {
+    Export.access: ["produced_at", "os_user", "employee_id", "confidential", "path"],
     Export.tracks: ["employee_id", "name", "unit_code", "track", "reason"],
     Export.sessions: [
         "session_code",
@@ -230,8 +250,17 @@ COLUMNS: dict[Export, list[str]] = {
         "source",
         "row",
     ],
-    Export.outstanding: ["employee_id", "name", "unit_code", "track", "programme", "standing"],
-    Export.rejects: ["source", "row", "column", "reason", "values", "kept_from"],
+    Export.outstanding: [
+        "employee_id",
+        "name",
+        "unit_code",
+        "track",
+        "programme",
+        "standing",
+        "due_on",
+        "placed",
+    ],
+    Export.rejects: ["source", "row", "column", "reason", "reason_code", "values", "kept_from"],
     Export.changes: [
         "employee_id",
         "name",
@@ -265,12 +294,12 @@ CONFIDENTIAL_MARK = (
 
 
 def build_rows(
-    what: Export, data: QuarterData, outbox: list[Message], *, confidential: bool
+    what: Export, data: QuarterData, outbox: list[Message], *, confidential: bool, as_of: date
 ) -> Rows:
     """The rows of an export; without `confidential` nothing shows the admonition track."""
     if not confidential:
         data, outbox = without_confidential(data), visible_messages(outbox, data)
-    return BUILDERS[what](data, outbox, confidential)
+    return BUILDERS[what](data, Asked(outbox, confidential, as_of))
 
 
 def serialise(what: Export, rows: Rows, fmt: Format, *, confidential: bool = False) -> bytes:

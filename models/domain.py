@@ -156,6 +156,8 @@ class Reject:
     column: str
     reason: str
     values: dict[str, str] = field(default_factory=dict)
+    code: str = ""  # the reason's code (intake/reasons.py), for tools and translations
+    params: dict[str, str] = field(default_factory=dict)  # the values the reason names
 
 
 class ChangeKind(StrEnum):

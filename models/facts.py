@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, time
+from datetime import UTC, date, datetime, time
 
 from sqlmodel import Session, col, select
 
@@ -58,6 +58,7 @@ class CompletionInfo:
     hours: float | None
     source: str
     row: int
+    attended_on: date | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +69,19 @@ class RejectInfo:
     reason: str
     values: dict[str, str]
     kept_from: str | None = None
+    code: str = ""
+    params: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class ReminderInfo:
+    """A holiday reminder in the outbox: to whom, how it went, for which holiday, and when."""
+
+    employee_id: str | None
+    channel: str
+    status: str
+    expires_on: date | None  # the eve of its holiday: it is pointless after
+    sent_at: datetime | None  # in UTC
 
 
 @dataclass(frozen=True)
@@ -91,6 +105,7 @@ class QuarterData:
     done_before: set[tuple[str, str]] = field(default_factory=set)  # once-only programmes done
     roster_warnings: list[str] = field(default_factory=list)  # of the roster in force
     changes: list[Change] = field(default_factory=list)  # every roster import's, in order
+    reminders: list[ReminderInfo] = field(default_factory=list)  # holiday reminders
 
 
 def completed_before(
@@ -167,6 +182,7 @@ def load_quarter(*, session: Session, quarter: str) -> QuarterData | None:
                 Completion.hours,
                 Completion.source,
                 Completion.source_row,
+                Completion.attended_on,
             )
             .where(Completion.quarter == quarter, col(Completion.superseded).is_(False))
             .order_by(col(Completion.import_id), col(Completion.source_row))
@@ -180,7 +196,9 @@ def load_quarter(*, session: Session, quarter: str) -> QuarterData | None:
     # Rosters replaced by a later one keep their rejects in the database, out of the way.
     in_force = (FileImport.kind != "roster") | (FileImport.sha256 == cycle.roster_sha256)
     rejects = [
-        RejectInfo(source, r.row, r.column, r.reason, r.values, r.kept_from)
+        RejectInfo(
+            source, r.row, r.column, r.reason, r.values, r.kept_from, r.reason_code, r.reason_params
+        )
         for r, source in session.exec(
             select(RejectedRow, FileImport.source)
             .join(FileImport, col(FileImport.id) == col(RejectedRow.import_id))
@@ -195,6 +213,18 @@ def load_quarter(*, session: Session, quarter: str) -> QuarterData | None:
             FileImport.sha256 == cycle.roster_sha256,
         )
     ).first()
+    reminders = [
+        ReminderInfo(who, channel, status, occasion, _utc(sent_at))
+        for who, channel, status, occasion, sent_at in session.exec(
+            select(  # type: ignore[call-overload]  # typed up to four columns only
+                Message.employee_id,
+                Message.channel,
+                Message.status,
+                Message.expires_on,
+                Message.sent_at,
+            ).where(Message.quarter == quarter, Message.kind == "holiday_reminder")
+        )
+    ]
     return QuarterData(
         label=quarter,
         as_of=cycle.as_of,
@@ -227,4 +257,12 @@ def load_quarter(*, session: Session, quarter: str) -> QuarterData | None:
             )
             for c in roster_changes(session=session, quarter=quarter)
         ],
+        reminders=reminders,
     )
+
+
+def _utc(moment: datetime | None) -> datetime | None:
+    """SQLite gives back UTC times without their zone; PostgreSQL with it."""
+    if moment is None or moment.tzinfo is not None:
+        return moment
+    return moment.replace(tzinfo=UTC)

@@ -74,6 +74,8 @@ def record_import(
             reason=r.reason,
             values=r.values,
             kept_from=(kept_from or {}).get(r.row),
+            reason_code=r.code,
+            reason_params=r.params,
         )
         for r in rejects
     )

@@ -112,6 +112,8 @@ class RejectedRow(SQLModel, table=True):
     reason: str
     values: dict[str, str] = Field(default_factory=dict, sa_column=Column(JSON))
     kept_from: str | None = None  # the cadre's earlier record stayed in force (where it came from)
+    reason_code: str = ""  # intake/reasons.py: reports translate the reason from it
+    reason_params: dict[str, str] = Field(default_factory=dict, sa_column=Column(JSON))
 
 
 class Assignment(SQLModel, table=True):
@@ -244,3 +246,16 @@ class Report(SQLModel, table=True):
     path: str
     sha256: str
     generated_at: datetime
+
+
+class RecordAccess(SQLModel, table=True):
+    """That someone produced a cadre's education record: who, when, about whom, how much."""
+
+    __tablename__ = "record_access"
+
+    id: int | None = Field(default=None, primary_key=True)
+    employee_id: str = Field(index=True)
+    os_user: str
+    produced_at: datetime
+    confidential: bool
+    path: str

@@ -60,10 +60,12 @@ def without_confidential(data: QuarterData) -> QuarterData:
 def shown_reject(reject: RejectInfo) -> RejectInfo:
     """A rejected row without its discipline cells; a reason about them says only where."""
     values = {k: (HIDDEN if k in DISCIPLINE_COLUMNS and v else v) for k, v in reject.values.items()}
-    reason = reject.reason
-    if reject.column in DISCIPLINE_COLUMNS:
-        reason = f"{reject.column}: the value is not accepted {HIDDEN}"
-    return replace(reject, values=values, reason=reason)
+    if reject.column not in DISCIPLINE_COLUMNS:
+        return replace(reject, values=values)
+    reason = f"{reject.column}: the value is not accepted {HIDDEN}"
+    return replace(
+        reject, values=values, reason=reason, code="hidden", params={"column": reject.column}
+    )
 
 
 def shown_reason(column: str, reason: str) -> str:

@@ -9,7 +9,7 @@ from datetime import date
 
 from models.domain import LeadershipRole
 from models.facts import QuarterData
-from policy.config import Escalation, Policy
+from policy.config import Escalation
 from policy.progress import Standing, quarter_standings
 from policy.reminders import Recipient
 
@@ -89,37 +89,20 @@ def ladder(
     ]
 
 
-def due_dates(data: QuarterData) -> dict[tuple[str, str], date]:
-    """(employee id, programme whose sessions they sit in) → the day of their own last session.
-
-    A make-up moves the day; a session the person was withdrawn from does not count.
-    """
-    held = {s.code: (s.programme_code, s.held_on) for s in data.sessions}
-    due: dict[tuple[str, str], date] = {}
-    for code, who, status in data.enrolments:
-        if status != "enrolled" or code not in held:
-            continue
-        programme, day = held[code]
-        key = (who, programme)
-        due[key] = max(day, due.get(key, day))
-    return due
-
-
-def overdue_items(data: QuarterData, policy: Policy) -> list[Overdue]:
-    """Each requirement not yet complete, due on the day of that person's own session for it.
+def overdue_items(data: QuarterData, on: date) -> list[Overdue]:
+    """Each requirement not complete on `on`, due on the day of that person's own session for it.
 
     People never placed in a session are not chased: nothing was asked of them yet.
     """
-    due = due_dates(data)
-    requirements, standing = quarter_standings(data)
+    requirements, standing = quarter_standings(data, as_of=on)
     cadres = {c.employee_id: c for c in data.cadres}
     confidential = {p.code for p in data.programmes if p.confidential}
     items = []
     for requirement in requirements:
         key = (requirement.employee_id, requirement.programme_code)
-        due_on = due.get((requirement.employee_id, policy.seating(requirement.programme_code)))
-        if due_on is None or standing[key] is Standing.complete:
+        if not requirement.placed or standing[key] is Standing.complete:
             continue
+        due_on = requirement.due_on
         cadre = cadres[requirement.employee_id]
         items.append(
             Overdue(

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from models.domain import CompletionStatus, Track
+from models.domain import CompletionStatus, Quarter, Track
 from models.facts import CompletionInfo, ProgrammeInfo, QuarterData, SessionInfo
 
 DONE = {CompletionStatus.attended, CompletionStatus.online}
@@ -16,10 +16,16 @@ MISSED = {CompletionStatus.absent, CompletionStatus.excused}
 
 
 class Standing(StrEnum):
-    complete = "complete"
-    outstanding = "outstanding"
-    excused = "excused"
-    failed = "failed"  # attended, scored below the pass mark: a retest is due (不合格)
+    """Where one person stands on one programme at a moment (the export's `standing` values)."""
+
+    complete = "complete"  # 已完成
+    scheduled = "scheduled"  # 待参加: their session, or the quarter's end, is still ahead
+    overdue = "overdue"  # 逾期未完成: the day it was due has passed
+    failed = "failed"  # 不合格: attended, scored below the pass mark: a retest is due
+    excused = "excused"  # 请假: excused from their session; a make-up is offered
+
+
+WORK_LEFT = {Standing.scheduled, Standing.overdue, Standing.failed, Standing.excused}
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,15 +48,20 @@ class Requirement:
     sessions_required: int
     pass_mark: float | None
     attendance_counts: bool = False  # with a pass mark, attending without a score completes it
+    # The day of the person's own (last) session for it, or the quarter's last day when they
+    # have not been placed in one: the day it is due.
+    due_on: date = date.max
+    placed: bool = False
 
 
 def standings(
-    requirements: Iterable[Requirement], attendance: Iterable[Attendance]
+    requirements: Iterable[Requirement], attendance: Iterable[Attendance], *, as_of: date
 ) -> dict[tuple[str, str], Standing]:
-    """Complete, outstanding, excused or failed, per (employee id, programme code).
+    """Where each requirement stands on `as_of`, per (employee id, programme code).
 
     Where a programme has a pass mark, a score at or above it is needed to complete it, unless
     the policy lets attendance alone count; a score below it is a failure until a retest passes.
+    Work not done is scheduled up to and on the day it is due, and overdue from the day after.
     """
     required = list(requirements)
     rules = {(r.employee_id, r.programme_code): r for r in required}
@@ -72,8 +83,10 @@ def standings(
             result[key] = Standing.excused
         elif last is not None and last.status in DONE and last.score is not None:
             result[key] = Standing.failed  # scored, and below the mark
+        elif requirement.due_on < as_of:
+            result[key] = Standing.overdue
         else:
-            result[key] = Standing.outstanding
+            result[key] = Standing.scheduled
     return result
 
 
@@ -91,6 +104,8 @@ def requirements_of(data: QuarterData) -> list[Requirement]:
     by_track: dict[Track, list[ProgrammeInfo]] = defaultdict(list)
     for programme in data.programmes:
         by_track[programme.track].append(programme)
+    due = due_dates(data)
+    quarter_ends = Quarter.parse(data.label).ends_on
     return [
         Requirement(
             cadre.employee_id,
@@ -99,6 +114,8 @@ def requirements_of(data: QuarterData) -> list[Requirement]:
             p.sessions_required,
             p.pass_mark,
             p.attendance_counts,
+            due.get((cadre.employee_id, p.joint_with or p.code), quarter_ends),
+            (cadre.employee_id, p.joint_with or p.code) in due,
         )
         for cadre in data.cadres
         for track in data.tracks.get(cadre.employee_id, {})
@@ -107,15 +124,45 @@ def requirements_of(data: QuarterData) -> list[Requirement]:
     ]
 
 
+def due_dates(data: QuarterData) -> dict[tuple[str, str], date]:
+    """(employee id, programme whose sessions they sit in) → the day of their own last session.
+
+    A make-up moves the day; a session the person was withdrawn from does not count.
+    """
+    held = {s.code: (s.programme_code, s.held_on) for s in data.sessions}
+    due: dict[tuple[str, str], date] = {}
+    for code, who, status in data.enrolments:
+        if status != "enrolled" or code not in held:
+            continue
+        programme, day = held[code]
+        key = (who, programme)
+        due[key] = max(day, due.get(key, day))
+    return due
+
+
+def known_by(
+    completions: Iterable[CompletionInfo], held_on: Mapping[str, date], as_of: date
+) -> list[CompletionInfo]:
+    """The completion rows about days up to `as_of`: a report re-rendered for an earlier day
+    counts what had happened by then. A row with no day of its own (an online course) counts."""
+    return [
+        c
+        for c in completions
+        if (c.attended_on or held_on.get(c.session_code or "", as_of)) <= as_of
+    ]
+
+
 def quarter_standings(
-    data: QuarterData,
+    data: QuarterData, *, as_of: date
 ) -> tuple[list[Requirement], dict[tuple[str, str], Standing]]:
-    """The quarter's requirements and where each stands, from its stored completions."""
+    """The quarter's requirements and where each stands on `as_of`, from its stored completions."""
     requirements = requirements_of(data)
+    held_on = {s.code: s.held_on for s in data.sessions}
     attendance = (
-        Attendance(c.employee_id, c.programme_code, c.status, c.score) for c in data.completions
+        Attendance(c.employee_id, c.programme_code, c.status, c.score)
+        for c in known_by(data.completions, held_on, as_of)
     )
-    return requirements, standings(requirements, attendance)
+    return requirements, standings(requirements, attendance, as_of=as_of)
 
 
 def makeup_candidates(

@@ -5,16 +5,19 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from models.domain import CadreRecord, LeadershipRole, Track
-from models.facts import QuarterData
+from intake.completions import ALIASES as COMPLETION_ALIASES
+from intake.roster import ALIASES as ROSTER_ALIASES
+from models.domain import CadreRecord, LeadershipRole, Quarter, Track
+from models.facts import QuarterData, RejectInfo
 from policy.classify import own_key_areas
 from policy.confidentiality import shown_reject
 from policy.config import Policy
 from policy.progress import Requirement, Standing
+from reports.wording import moment_text, short_day
 
 CHART_WIDTH = 300  # px of a 100 % bar in the completion chart
 BAR_PITCH = 22  # px from one bar to the next
@@ -25,12 +28,22 @@ CONFIDENTIAL_TRACKS = {Track.admonition}
 
 @dataclass(frozen=True, slots=True)
 class Tally:
-    """Required, complete, outstanding and excused programme places."""
+    """Programme places by standing: what each count table of a report shows."""
 
-    required: int = 0
     complete: int = 0
-    outstanding: int = 0
+    scheduled: int = 0
+    overdue: int = 0
+    failed: int = 0
     excused: int = 0
+
+    @property
+    def required(self) -> int:
+        return self.complete + self.scheduled + self.overdue + self.failed + self.excused
+
+    @property
+    def left(self) -> int:
+        """Places not complete: work left, whatever its standing."""
+        return self.required - self.complete
 
     @property
     def rate(self) -> float | None:
@@ -40,23 +53,16 @@ class Tally:
     def percent(self) -> str:
         return "—" if self.rate is None else f"{self.rate:.1%}"
 
+    def of(self, standing: str) -> int:
+        return int(getattr(self, standing))
+
     def __add__(self, other: Tally) -> Tally:
-        return Tally(
-            self.required + other.required,
-            self.complete + other.complete,
-            self.outstanding + other.outstanding,
-            self.excused + other.excused,
-        )
+        return Tally(*(self.of(s) + other.of(s) for s in Standing))
 
 
 def tally(standings: Iterable[Standing]) -> Tally:
     counts = Counter(standings)
-    return Tally(
-        sum(counts.values()),
-        counts[Standing.complete],
-        counts[Standing.outstanding] + counts[Standing.failed],  # a failure is work left
-        counts[Standing.excused],
-    )
+    return Tally(*(counts[s] for s in Standing))
 
 
 @dataclass(frozen=True)
@@ -87,19 +93,26 @@ def past_quarter(
 
 @dataclass
 class QuarterView:
-    """The quarter's data indexed for reports: who is where and how each requirement stands."""
+    """The quarter's data indexed for reports: who is where and how each requirement stands.
+
+    Every number is taken at one moment, `as_of`, in the organisation's time zone: standings,
+    sessions held (those dated on or before its day) and reminders sent (by then).
+    """
 
     data: QuarterData
     requirements: list[Requirement]
     standing: dict[tuple[str, str], Standing]
     labels: dict[str, Any]
     organisation: str
-    generated_at: datetime
+    as_of: datetime  # with its zone
+    generated_at: datetime  # with its zone
     key_areas: dict[str, str]  # employee id → the key areas of their post, in the report's words
     history: list[PastQuarter] = field(default_factory=list)  # up to three, oldest first
     estimated_calendar: bool = False  # no official holiday notice for the quarter's year yet
 
     def __post_init__(self) -> None:
+        self.lang = "zh" if self.labels["lang_tag"].startswith("zh") else "en"
+        self.today = self.as_of.date()
         self.cadres = {c.employee_id: c for c in self.data.cadres}
         self.by_unit: dict[str, list[CadreRecord]] = defaultdict(list)
         for cadre in self.data.cadres:
@@ -112,16 +125,37 @@ class QuarterView:
         for code, who, status in self.data.enrolments:
             if status == "enrolled":
                 self.sessions_of[who].add(code)
+        sent_by = self.as_of.astimezone(UTC)
         self.reminders_of: dict[str, Counter[str]] = defaultdict(Counter)
-        for (recipient, kind, state), count in self.data.messages.items():
-            if kind == "holiday_reminder" and recipient is not None:
-                self.reminders_of[recipient][state] += count
+        for reminder in self.data.reminders:
+            if reminder.employee_id is None:
+                continue
+            if reminder.status == "sent" and reminder.sent_at and reminder.sent_at <= sent_by:
+                self.reminders_of[reminder.employee_id]["sent"] += 1
+            elif reminder.status == "failed":
+                self.reminders_of[reminder.employee_id]["failed"] += 1
         self.held_on = {s.code: s.held_on for s in self.data.sessions}
         self.session_programme = {s.code: s.programme_code for s in self.data.sessions}
         self._unit_tallies: dict[str, Tally] = {}
 
     def standing_of(self, requirement: Requirement) -> Standing:
         return self.standing[(requirement.employee_id, requirement.programme_code)]
+
+    def standing_text(self, requirement: Requirement) -> str:
+        """已完成, 待参加（12-29）, 逾期未完成（应于 12-15 完成）, 不合格 or 请假."""
+        standing = self.standing_of(requirement)
+        if standing not in (Standing.scheduled, Standing.overdue):
+            return str(self.labels["standing_names"][standing.value])
+        words = self.labels["standing_on" if requirement.placed else "standing_by"]
+        return str(words[standing.value].format(day=short_day(requirement.due_on)))
+
+    def in_scope(self, people: Iterable[str]) -> int:
+        """People with at least one requirement this quarter (the roster may hold more)."""
+        return sum(1 for person in people if self.required_of[person])
+
+    def held(self, sessions: Iterable[str]) -> int:
+        """Sessions dated on or before the report's day: the one definition of "held"."""
+        return sum(1 for code in sessions if self.held_on[code] <= self.today)
 
     def tally_people(self, people: Iterable[str], track: Track | None = None) -> Tally:
         return tally(
@@ -140,16 +174,18 @@ class QuarterView:
 
     def programme_name(self, code: str) -> str:
         programme = self.programmes[code]
-        return programme.name_zh if self.labels["lang_tag"].startswith("zh") else programme.name_en
+        return programme.name_zh if self.lang == "zh" else programme.name_en
 
     def header(self) -> dict[str, Any]:
         return {
             "organisation": self.organisation,
             "quarter": self.data.label,
-            "generated_at": self.generated_at.strftime("%Y-%m-%d %H:%M"),
+            "as_of": moment_text(self.as_of, self.lang),
+            "generated_at": moment_text(self.generated_at, self.lang),
             "policy": f"{self.data.policy_name} ({self.data.policy_sha256[:12]})",
             "roster": (self.data.roster_sha256 or "")[:12],
             "estimated_calendar": self.estimated_calendar,
+            "standings": [(s.value, self.labels["standing_names"][s.value]) for s in Standing],
         }
 
     def trend(self, current: Tally, unit_code: str | None = None) -> dict[str, Any]:
@@ -162,34 +198,39 @@ class QuarterView:
             for past in self.history
         ]
         points.append((self.data.label, current))
-        bars = []
-        for index, (label, counts) in enumerate(points):
-            height = round((counts.rate or 0.0) * TREND_HEIGHT, 1)
-            x, y = index * TREND_PITCH, TREND_HEIGHT - height + 14
-            bars.append(
-                {
-                    "label": label,
-                    "percent": counts.percent,
-                    "height": height,
-                    "rect_x": x + 20,
-                    "y": y,
-                    "value_x": x + 22,
-                    "value_y": y - 3,
-                    "label_x": x + 18,
-                    "current": index == len(points) - 1,
-                }
-            )
-        change = None
-        if len(points) > 1 and points[-2][1].rate is not None and current.rate is not None:
-            change = f"{(current.rate - points[-2][1].rate) * 100:+.1f}"
-        return {
-            "bars": bars,
-            "change": change,
-            "width": len(points) * TREND_PITCH,
-            "height": TREND_HEIGHT + 34,
-            "axis_y": TREND_HEIGHT + 14,
-            "label_y": TREND_HEIGHT + 28,
-        }
+        return trend_bars(points)
+
+
+def trend_bars(points: list[tuple[str, Tally]]) -> dict[str, Any]:
+    """Quarters' completion as positioned columns (the last one current), and the last change."""
+    bars = []
+    for index, (label, counts) in enumerate(points):
+        height = round((counts.rate or 0.0) * TREND_HEIGHT, 1)
+        x, y = index * TREND_PITCH, TREND_HEIGHT - height + 14
+        bars.append(
+            {
+                "label": label,
+                "percent": counts.percent,
+                "height": height,
+                "rect_x": x + 20,
+                "y": y,
+                "value_x": x + 22,
+                "value_y": y - 3,
+                "label_x": x + 18,
+                "current": index == len(points) - 1,
+            }
+        )
+    change = None
+    if len(points) > 1 and points[-2][1].rate is not None and points[-1][1].rate is not None:
+        change = f"{(points[-1][1].rate - points[-2][1].rate) * 100:+.1f}"
+    return {
+        "bars": bars,
+        "change": change,
+        "width": len(points) * TREND_PITCH,
+        "height": TREND_HEIGHT + 34,
+        "axis_y": TREND_HEIGHT + 14,
+        "label_y": TREND_HEIGHT + 28,
+    }
 
 
 def unit_report(view: QuarterView, unit_code: str) -> dict[str, Any]:
@@ -201,19 +242,21 @@ def unit_report(view: QuarterView, unit_code: str) -> dict[str, Any]:
     team = [c for c in members if c.leadership_role is LeadershipRole.team_member]
     track_rows = _track_rows(view, people)
     sessions = set().union(*(view.sessions_of[p] for p in people)) if people else set()
-    held = sum(1 for code in sessions if view.held_on[code] <= view.generated_at.date())
     reminders = sum((view.reminders_of[p] for p in people), Counter[str]())
     return {
         **view.header(),
         "t": labels,
         "unit": {"code": unit_code, "name": view.data.units.get(unit_code, unit_code)},
         "top_leaders": [c.name for c in top_leaders],
-        "in_scope": len(members),
+        "in_scope": view.in_scope(people),
+        "on_roster": len(members),
         "overall": overall,
-        "sessions_held": held,
+        "sessions_held": view.held(sessions),
         "reminders": {"sent": reminders["sent"], "failed": reminders["failed"]},
+        "actions": action_items(view, members, top_leaders, team),
         "responsibility": _responsibility(view, top_leaders, team, overall),
         "track_rows": track_rows,
+        "track_total": {"people": view.in_scope(people), "tally": overall},
         "chart": _chart(track_rows),
         "trend": view.trend(overall, unit_code),
         "admonition_count": sum(
@@ -222,6 +265,108 @@ def unit_report(view: QuarterView, unit_code: str) -> dict[str, Any]:
         "outstanding": _outstanding(view, members),
         "key_posts": _key_posts(view, members),
     }
+
+
+ACTION_LINES = 8  # the action box fits the summary page
+
+
+def action_items(
+    view: QuarterView,
+    members: list[CadreRecord],
+    top_leaders: list[CadreRecord],
+    team: list[CadreRecord],
+) -> list[str]:
+    """What the leadership team must do and by when, in at most eight lines, most urgent first."""
+    t = view.labels["actions"]
+    # Counts take in every place, as the unit's tables do; names and dates of the admonition
+    # track's sessions go only to the confidential list.
+    left = [
+        (cadre, r)
+        for cadre in members
+        for r in view.required_of[cadre.employee_id]
+        if view.standing_of(r) is not Standing.complete
+    ]
+    if not left:
+        return [t["all_done"]]
+    shown = [(c, r) for c, r in left if r.track not in CONFIDENTIAL_TRACKS]
+    lines = []
+    overdue = [(c, r) for c, r in left if view.standing_of(r) is Standing.overdue]
+    if overdue:
+        people = {c.employee_id for c, _ in overdue}
+        earliest = min(r.due_on for _, r in overdue)
+        lines.append(
+            t["overdue"].format(people=len(people), places=len(overdue), day=short_day(earliest))
+        )
+    retake = [(c, r) for c, r in left if view.standing_of(r) in (Standing.failed, Standing.excused)]
+    if overdue or retake:
+        seats = {view.programmes[r.programme_code].joint_with or r.programme_code for _, r in shown}
+        makeups = sorted(
+            {
+                s.held_on
+                for s in view.data.sessions
+                if s.makeup and s.held_on >= view.today and s.programme_code in seats
+            }
+        )
+        if makeups:
+            days = view.labels["list_separator"].join(short_day(d) for d in makeups[:3])
+            lines.append(t["makeups"].format(days=days))
+        else:
+            lines.append(t["no_makeups"])
+    if retake:
+        lines.append(t["retake"].format(people=len({c.employee_id for c, _ in retake})))
+    scheduled = [r for _, r in left if view.standing_of(r) is Standing.scheduled]
+    if scheduled:
+        lines.append(
+            t["scheduled"].format(
+                places=len(scheduled), day=short_day(min(r.due_on for r in scheduled))
+            )
+        )
+    lines += _leaders_lines(view, len(left), shown, top_leaders, team)
+    quarter_ends = Quarter.parse(view.data.label).ends_on
+    deadline = (
+        t["deadline"].format(day=quarter_ends.isoformat())
+        if view.today <= quarter_ends
+        else t["after_quarter"]
+    )
+    if len(lines) >= ACTION_LINES:
+        hidden = len(lines) - (ACTION_LINES - 2)
+        lines = [*lines[: ACTION_LINES - 2], t["more"].format(count=hidden)]
+    return [*lines, deadline]
+
+
+def _leaders_lines(
+    view: QuarterView,
+    places_left: int,
+    shown: list[tuple[CadreRecord, Requirement]],
+    top_leaders: list[CadreRecord],
+    team: list[CadreRecord],
+) -> list[str]:
+    """For the top leader and each team member: what they answer for, and their own items."""
+    t = view.labels["actions"]
+    lines = []
+    for leader in top_leaders:
+        own = [r for c, r in shown if c.employee_id == leader.employee_id]
+        text = t["top_leader"].format(name=leader.name, places=places_left)
+        if own:
+            text += t["own_items"].format(items=_items(view, own))
+        lines.append(text)
+    for member in team:
+        # as in the responsibility table: everyone in the units in their charge
+        theirs = sum(view.unit_tally(code).left for code in member.in_charge_of)
+        own = [r for c, r in shown if c.employee_id == member.employee_id]
+        if not theirs and not own:
+            continue
+        text = t["team_member"].format(name=member.name, places=theirs)
+        if own:
+            text += t["own_items"].format(items=_items(view, own))
+        lines.append(text)
+    return lines
+
+
+def _items(view: QuarterView, requirements: list[Requirement]) -> str:
+    return str(view.labels["list_separator"]).join(
+        f"{view.programme_name(r.programme_code)} {view.standing_text(r)}" for r in requirements
+    )
 
 
 def _track_rows(view: QuarterView, people: list[str]) -> list[dict[str, Any]]:
@@ -287,9 +432,19 @@ def _responsibility(
     return rows
 
 
+# Overdue first (earliest due first), then failed, excused, and what is still ahead.
+URGENCY = {
+    Standing.overdue: 0,
+    Standing.failed: 1,
+    Standing.excused: 2,
+    Standing.scheduled: 3,
+    Standing.complete: 4,
+}
+
+
 def _outstanding(view: QuarterView, members: list[CadreRecord]) -> list[dict[str, Any]]:
     rows = []
-    for cadre in sorted(members, key=lambda c: c.employee_id):
+    for cadre in members:
         for requirement in view.required_of[cadre.employee_id]:
             if requirement.track in CONFIDENTIAL_TRACKS:
                 continue  # names on the admonition track go only to the confidential report
@@ -301,10 +456,12 @@ def _outstanding(view: QuarterView, members: list[CadreRecord]) -> list[dict[str
                         "name": cadre.name,
                         "post": cadre.post,
                         "programme": view.programme_name(requirement.programme_code),
-                        "status": view.labels["standing_names"][standing.value],
+                        "standing": standing.value,
+                        "status": view.standing_text(requirement),
+                        "order": (URGENCY[standing], requirement.due_on, cadre.employee_id),
                     }
                 )
-    return rows
+    return sorted(rows, key=lambda r: r["order"])
 
 
 def _key_posts(view: QuarterView, members: list[CadreRecord]) -> list[dict[str, Any]]:
@@ -313,35 +470,33 @@ def _key_posts(view: QuarterView, members: list[CadreRecord]) -> list[dict[str, 
         reason = view.data.tracks.get(cadre.employee_id, {}).get(Track.key_area)
         if reason is None:
             continue
-        counts = view.tally_people([cadre.employee_id], Track.key_area)
-        standing = (
-            Standing.complete
-            if counts.outstanding + counts.excused == 0
-            else (Standing.outstanding if counts.outstanding else Standing.excused)
-        )
+        required = [r for r in view.required_of[cadre.employee_id] if r.track is Track.key_area]
+        left = [r for r in required if view.standing_of(r) is not Standing.complete]
+        first = min(left, key=lambda r: URGENCY[view.standing_of(r)], default=None)
         rows.append(
             {
                 "name": cadre.name,
                 "post": cadre.post,
                 "areas": view.key_areas.get(cadre.employee_id) or reason,
-                "status": view.labels["standing_names"][standing.value],
-                "done": standing is Standing.complete,
+                "status": view.standing_text(first)
+                if first
+                else view.labels["standing_names"]["complete"],
+                "done": first is None,
             }
         )
     return sorted(rows, key=lambda r: (r["done"], r["name"]))
 
 
 def summary_report(view: QuarterView) -> dict[str, Any]:
-    """The organisation summary: units ranked by completion, totals per track."""
+    """The organisation summary: units ranked by completion, totals per track, what is left."""
     ranking = []
     for code, members in view.by_unit.items():
-        counts = view.unit_tally(code)
         ranking.append(
             {
                 "code": code,
                 "name": view.data.units.get(code, code),
-                "cadres": len(members),
-                "tally": counts,
+                "cadres": view.in_scope(c.employee_id for c in members),
+                "tally": view.unit_tally(code),
             }
         )
     ranking.sort(key=lambda r: (-(r["tally"].rate or 0), r["code"]))  # type: ignore[attr-defined]
@@ -350,29 +505,90 @@ def summary_report(view: QuarterView) -> dict[str, Any]:
     everyone = list(view.cadres)
     overall = view.tally_people(everyone)
     track_rows = _track_rows(view, everyone)
+    rejects = [shown_reject(r) for r in view.data.rejects]
     return {
         **view.header(),
         "t": view.labels,
         "ranking": ranking,
         "overall": overall,
-        "in_scope": len(everyone),
+        "in_scope": view.in_scope(everyone),
+        "on_roster": len(everyone),
         "track_rows": track_rows,
+        "track_total": {"people": view.in_scope(everyone), "tally": overall},
         "chart": _chart(track_rows),
         "trend": view.trend(overall),
-        "sessions": len(view.data.sessions),
+        "sessions": view.held(view.held_on),
+        "sessions_planned": len(view.held_on),
         **_key_area_units(view),
+        "unfinished_leaders": _unfinished_leaders(view),
         "rejects": [
             {
                 "source": Path(r.source).name,
                 "row": r.row,
-                "column": r.column,
-                "reason": r.reason,
+                "column": column_label(r.column, view.lang),
+                "reason": reject_reason(r, view.labels),
                 "kept": bool(r.kept_from),
             }
-            for r in map(shown_reject, view.data.rejects)
+            for r in rejects[:REJECTS_SHOWN]
         ],
+        "more_rejects": max(0, len(rejects) - REJECTS_SHOWN),
         **_roster_changes(view),
     }
+
+
+REJECTS_SHOWN = 50  # the rest are in `lianjie export … rejects`
+
+
+# A file's column as its clerk wrote it: the first Chinese header of the contract.
+CHINESE_HEADERS = {
+    column: names[0]
+    for aliases in (COMPLETION_ALIASES, ROSTER_ALIASES)
+    for column, names in aliases.items()
+}
+
+
+def column_label(column: str, lang: str) -> str:
+    return CHINESE_HEADERS.get(column, column) if lang == "zh" else column
+
+
+def reject_reason(reject: RejectInfo, labels: dict[str, Any]) -> str:
+    """A rejected row's reason in the report's language (the stored text when it has no code)."""
+    words = labels["reasons"].get(reject.code)
+    if words is None:
+        return reject.reason
+    lang = "zh" if labels["lang_tag"].startswith("zh") else "en"
+    params = dict(reject.params)
+    if "column" in params:
+        params["column"] = column_label(params["column"], lang)
+    try:
+        return str(words.format(**params))
+    except (KeyError, IndexError):
+        return reject.reason
+
+
+def _unfinished_leaders(view: QuarterView) -> list[dict[str, Any]]:
+    """Top leaders (一把手) with their own education not complete, and what is left."""
+    rows = []
+    for cadre in view.data.cadres:
+        if cadre.leadership_role is not LeadershipRole.top_leader:
+            continue
+        left = [
+            r
+            for r in view.required_of[cadre.employee_id]
+            if r.track not in CONFIDENTIAL_TRACKS and view.standing_of(r) is not Standing.complete
+        ]
+        if left:
+            rows.append(
+                {
+                    "unit": view.data.units.get(cadre.unit_code, cadre.unit_code),
+                    "unit_code": cadre.unit_code,
+                    "name": cadre.name,
+                    "post": cadre.post,
+                    "items": _items(view, left),
+                    "overdue": any(view.standing_of(r) is Standing.overdue for r in left),
+                }
+            )
+    return sorted(rows, key=lambda r: (not r["overdue"], r["unit_code"], r["name"]))
 
 
 # The summary names moves of post, unit and role; discipline changes stay with the
@@ -413,7 +629,7 @@ class KeyAreaUnit:
 
 
 def _key_area_units(view: QuarterView) -> dict[str, Any]:
-    """The units whose key-post holders still have education to do, most outstanding first."""
+    """The units whose key-post holders still have education to do, most overdue first."""
     unfinished: list[KeyAreaUnit] = []
     complete = 0
     for code, members in sorted(view.by_unit.items()):
@@ -425,20 +641,20 @@ def _key_area_units(view: QuarterView) -> dict[str, Any]:
         if not holders:
             continue
         counts = view.tally_people(holders, Track.key_area)
-        if counts.outstanding + counts.excused == 0:
+        if counts.left == 0:
             complete += 1
         else:
             unfinished.append(
                 KeyAreaUnit(code, view.data.units.get(code, code), len(holders), counts)
             )
-    unfinished.sort(key=lambda u: (-u.tally.outstanding, -u.tally.excused, u.code))
+    unfinished.sort(key=lambda u: (-u.tally.overdue, -u.tally.left, u.code))
     return {"key_area_units": unfinished, "key_area_units_complete": complete}
 
 
 def confidential_report(view: QuarterView) -> dict[str, Any]:
     """The admonition list for the discipline inspection body: who, why, where each stands."""
     t = view.labels
-    today = view.generated_at.date()
+    today = view.today
     secret = {p.code for p in view.data.programmes if p.confidential}
     rows = []
     kinds: Counter[str] = Counter()

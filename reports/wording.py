@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import date, datetime, time
 
 WEEKDAYS_ZH = "一二三四五六日"
 
@@ -27,3 +27,29 @@ def time_range(start: time, end: time, lang: str) -> str:
 def shortened(text: str, limit: int) -> str:
     """At most `limit` characters; a cut text ends with an ellipsis."""
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+ZONE_NAMES = {"Asia/Shanghai": {"zh": "北京时间", "en": "Beijing time"}}
+
+
+def moment_text(moment: datetime, lang: str) -> str:
+    """2026-11-26 18:36 北京时间, or 2026-11-26 18:36 Beijing time (UTC+08:00): a reader
+    must never have to guess the zone of a printed time."""
+    offset = moment.utcoffset()
+    assert offset is not None, "a printed moment carries its time zone"
+    minutes = int(offset.total_seconds()) // 60
+    sign, minutes = ("+" if minutes >= 0 else "-"), abs(minutes)
+    utc = f"UTC{sign}{minutes // 60:02d}:{minutes % 60:02d}"
+    name = ZONE_NAMES.get(str(moment.tzinfo), {}).get(lang)
+    if name and lang == "zh":
+        zone = name
+    elif name:
+        zone = f"{name} ({utc})"
+    else:
+        zone = utc
+    return f"{moment:%Y-%m-%d %H:%M} {zone}"
+
+
+def short_day(day: date) -> str:
+    """12-29: a day within the quarter the report is about."""
+    return f"{day:%m-%d}"

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from flows.cycle import classify_cadres, import_roster, schedule_sessions
 from flows.messages import plan_messages
@@ -13,6 +14,8 @@ AS_OF = date(2026, 10, 1)
 # Messages are dated on working days: the invitations of a cycle run on National Day go out on
 # the first working day after the break.
 SEND_ON = date(2026, 10, 8)
+# Reports stand at a moment in the middle of the quarter: some sessions held, some still ahead.
+REPORTED_AT = datetime(2026, 11, 20, 18, 36, tzinfo=ZoneInfo("Asia/Shanghai"))
 
 
 def write_city(folder: Path, *, units: int = 4, per_unit: int = 12, seed: int = 2026) -> Path:
@@ -32,6 +35,6 @@ def run_cycle(
     """The cycle's stages in order, as the flow runs them."""
     imported = import_roster.fn(db_url, quarter, str(roster), None, as_of, accept_leavers)
     tracks = classify_cadres.fn(db_url, quarter, as_of)
-    sessions = schedule_sessions.fn(db_url, quarter, as_of, None)
-    messages = plan_messages.fn(db_url, quarter, as_of, "zh", "示范市", str(cards), None)
+    sessions = schedule_sessions.fn(db_url, quarter, as_of)
+    messages = plan_messages.fn(db_url, quarter, as_of, "zh", "示范市", str(cards))
     return {"imported": imported, "tracks": tracks, "sessions": sessions, "messages": messages}

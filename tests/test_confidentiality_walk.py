@@ -22,14 +22,14 @@ from sqlmodel import select
 
 from flows.collect import import_completions
 from flows.escalation import plan_escalations
-from lianjie.exports import Export, Format, build_rows, serialise, write
+from lianjie.exports import QUARTER_LISTS, Export, Format, build_rows, serialise, write
 from lianjie.synthetic import COMPLETION_HEADER, write_csv
 from models.db import session_for
 from models.facts import load_quarter
 from models.outbox import quarter_messages
 from models.tables import Message
 from tests.factories import ROSTER_HEADER, roster_row, write_roster
-from tests.pipeline import AS_OF, run_cycle
+from tests.pipeline import AS_OF, REPORTED_AT, run_cycle
 
 KINDS = ["谈话函询", "提醒谈话", "诫勉谈话", "苗头性倾向性问题", "党纪处分", "政务处分", "受处分"]
 SHARED_PHONE = "13911112222"
@@ -104,8 +104,8 @@ class TestExports:
             outbox = quarter_messages(session=session, quarter="2026Q4")
         assert data is not None
         shown = {}
-        for what in Export:
-            rows = build_rows(what, data, outbox, confidential=False)
+        for what in QUARTER_LISTS:
+            rows = build_rows(what, data, outbox, confidential=False, as_of=data.as_of)
             for fmt in Format:
                 text = text_of_export(serialise(what, rows, fmt), fmt)
                 shown[(what.value, fmt.value)] = [w for w in TELLTALES if w in text]
@@ -113,7 +113,7 @@ class TestExports:
                     values = {v for row in json.loads(text) for v in row.values()}
                     shown[(what.value, fmt.value)] += ["AD"] if "AD" in values else []
         assert {} == {where: found for where, found in shown.items() if found}
-        assert 3 * len(Export) == len(shown)
+        assert 3 * len(QUARTER_LISTS) == len(shown)
 
     def test_with_confidential_the_file_says_so_and_is_its_owners(
         self, quarter: str, tmp_path: Path
@@ -122,7 +122,7 @@ class TestExports:
         with session_for(quarter) as session:
             data = load_quarter(session=session, quarter="2026Q4")
         assert data is not None
-        rows = build_rows(Export.tracks, data, [], confidential=True)
+        rows = build_rows(Export.tracks, data, [], confidential=True, as_of=data.as_of)
         assert 7 == sum(r["track"] == "admonition" for r in rows)
         out = tmp_path / "exports" / "tracks.csv"
         write(serialise(Export.tracks, rows, Format.csv, confidential=True), Format.csv, out)
@@ -139,7 +139,9 @@ class TestReportsLogsAndMessages:
         from reports.render import render_pdf
         from tests.test_reports import text_of
 
-        jobs = prepare_reports.fn(quarter, "2026Q4", None, "zh", str(tmp_path / "out"), "示范市")
+        jobs = prepare_reports.fn(
+            quarter, "2026Q4", None, "zh", str(tmp_path / "out"), "示范市", REPORTED_AT
+        )
         for summary, job in jobs:
             render_pdf(job)
             assert 0o600 == stat.S_IMODE(job.path.stat().st_mode)
@@ -197,7 +199,9 @@ class TestConfidentialList:
         from reports.render import render_pdf
         from tests.test_reports import text_of
 
-        jobs = prepare_reports.fn(quarter, "2026Q4", None, "zh", str(tmp_path / "out"), "示范市")
+        jobs = prepare_reports.fn(
+            quarter, "2026Q4", None, "zh", str(tmp_path / "out"), "示范市", REPORTED_AT
+        )
         [job] = [job for summary, job in jobs if summary.kind == "confidential"]
         render_pdf(job)
         text = "".join(text_of(job.path).split())
@@ -242,7 +246,9 @@ def test_the_list_is_encrypted_with_the_password(quarter: str, tmp_path: Path) -
     from flows.accountability import prepare_reports
     from reports.render import encrypt_pdf, render_pdf
 
-    jobs = prepare_reports.fn(quarter, "2026Q4", None, "zh", str(tmp_path / "out"), "示范市")
+    jobs = prepare_reports.fn(
+        quarter, "2026Q4", None, "zh", str(tmp_path / "out"), "示范市", REPORTED_AT
+    )
     [job] = [job for summary, job in jobs if summary.kind == "confidential"]
     render_pdf(job)
     encrypt_pdf(job.path, "Pdf#Marker@5%/")

@@ -47,8 +47,8 @@ def test_every_chased_person_is_chased_from_their_own_session(
             completion_rows(enrolled, until, since=since),
         )
         import_completions.fn(db_url, "2026Q4", str(sheet))
-        offer_makeups.fn(db_url, "2026Q4", until, None)
-        plan_messages.fn(db_url, "2026Q4", until, "zh", "示范市", str(tmp_path / "cards"), None)
+        offer_makeups.fn(db_url, "2026Q4", until)
+        plan_messages.fn(db_url, "2026Q4", until, "zh", "示范市", str(tmp_path / "cards"))
         on = until + timedelta(days=1)
         plan_escalations.fn(db_url, on, "zh", "示范市")
         since = until
@@ -68,10 +68,10 @@ def test_every_chased_person_is_chased_from_their_own_session(
         assert data is not None
         day_of = {
             row["session_code"]: row["date"]
-            for row in build_rows(Export.sessions, data, [], confidential=True)
+            for row in build_rows(Export.sessions, data, [], confidential=True, as_of=data.as_of)
         }
         due: dict[tuple[str, str], date] = {}
-        for row in build_rows(Export.enrolments, data, [], confidential=True):
+        for row in build_rows(Export.enrolments, data, [], confidential=True, as_of=data.as_of):
             if row["status"] == "enrolled":
                 key = (row["employee_id"], row["programme"])
                 due[key] = max(day_of[row["session_code"]], due.get(key, date.min))

@@ -120,8 +120,9 @@ def test_render_killed_leaves_no_half_written_pdf(db_url: str, tmp_path: Path) -
     out = tmp_path / "out"
     render = (
         "import sys; from flows.accountability import prepare_reports; "
-        "from reports.render import render_many; "
-        "jobs = prepare_reports.fn(sys.argv[1], '2026Q4', None, 'zh', sys.argv[2], 'x'); "
+        "from reports.render import render_many; from tests.pipeline import REPORTED_AT; "
+        "jobs = prepare_reports.fn(sys.argv[1], '2026Q4', None, 'zh', sys.argv[2], 'x', "
+        "REPORTED_AT); "
         "render_many([job for _, job in jobs], processes=1)"
     )
     worker = subprocess.Popen([sys.executable, "-c", render, db_url, str(out)])
@@ -145,7 +146,7 @@ def test_secrets_stay_out_of_logs_and_exports(
     import logging
 
     from flows.dispatch import send_due
-    from lianjie.exports import Export, Format, messages, serialise
+    from lianjie.exports import Export, Format, build_rows, serialise
     from models.db import session_for
     from models.facts import load_quarter
     from models.outbox import quarter_messages
@@ -158,7 +159,9 @@ def test_secrets_stay_out_of_logs_and_exports(
     with session_for(db_url) as session:
         data = load_quarter(session=session, quarter="2026Q4")
         outbox = quarter_messages(session=session, quarter="2026Q4")
-    exported = serialise(Export.messages, messages(data, outbox, False), Format.csv)  # type: ignore[arg-type]
+    assert data is not None
+    rows = build_rows(Export.messages, data, outbox, confidential=False, as_of=SEND_ON)
+    exported = serialise(Export.messages, rows, Format.csv)
     assert b"s3cr3t-pw" not in exported
     assert "s3cr3t-pw" not in "\n".join(r.getMessage() for r in caplog.records)
     assert b"127.0.0.1" in exported  # the error is there, naming the host

@@ -153,12 +153,12 @@ class TestMakeups:
             tmp_path / "absent.csv", COMPLETION_HEADER, [[who, code, "", "", "缺席", "", ""]]
         )
         import_completions.fn(db_url, "2026Q4", str(sheet))
-        offered = offer_makeups.fn(db_url, "2026Q4", date(2026, 11, 16), None)
-        again = offer_makeups.fn(db_url, "2026Q4", date(2026, 11, 16), None)
+        offered = offer_makeups.fn(db_url, "2026Q4", date(2026, 11, 16))
+        again = offer_makeups.fn(db_url, "2026Q4", date(2026, 11, 16))
         assert (1, 1) == (offered["new_sessions"], offered["booked"])
         assert (0, 0) == (again["new_sessions"], again["booked"])
         plan_messages.fn(
-            db_url, "2026Q4", date(2026, 11, 16), "zh", "示范市", str(tmp_path / "cards"), None
+            db_url, "2026Q4", date(2026, 11, 16), "zh", "示范市", str(tmp_path / "cards")
         )
         with session_for(db_url) as session:
             makeup = session.exec(
@@ -219,7 +219,7 @@ class TestCollect:
         import_completions.fn(db_url, "2026Q4", str(sheet))
         with session_for(db_url) as session:
             data = load_quarter(session=session, quarter="2026Q4")
-        _, standing = quarter_standings(data)  # type: ignore[arg-type]
+        _, standing = quarter_standings(data, as_of=date(2026, 12, 31))  # type: ignore[arg-type]
         assert Standing.complete == standing[(leader.employee_id, "TL")]
 
     def test_completions_import_once_and_later_rows_supersede(

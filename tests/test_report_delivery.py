@@ -13,14 +13,16 @@ from models.db import session_for
 from models.tables import Message
 from reports.delivery import RenderedReport
 from reports.render import render_pdf
-from tests.pipeline import SEND_ON, run_cycle, write_city
+from tests.pipeline import REPORTED_AT, SEND_ON, run_cycle, write_city
 
 DISCIPLINE = "jiwei@gov.example.cn"
 
 
 def rendered(db_url: str, out: Path) -> list[RenderedReport]:
     reports = []
-    for summary, job in prepare_reports.fn(db_url, "2026Q4", None, "zh", str(out), "示范市"):
+    for summary, job in prepare_reports.fn(
+        db_url, "2026Q4", None, "zh", str(out), "示范市", REPORTED_AT
+    ):
         done = render_pdf(job)
         reports.append(RenderedReport(summary.kind, summary.unit_code, str(done.path), done.sha256))
     return reports

@@ -12,13 +12,14 @@ from pypdf import PdfReader
 
 from flows.accountability import prepare_reports
 from flows.collect import import_completions
-from lianjie.exports import outstanding
+from lianjie.exports import Export, build_rows
 from lianjie.synthetic import COMPLETION_HEADER, completion_rows, write_csv
 from models.db import session_for
 from models.facts import load_quarter
+from policy.progress import Standing
 from reports.render import RenderJob, render_many, render_pdf, safe_file_name
 from tests.factories import roster_row, write_roster
-from tests.pipeline import run_cycle, write_city
+from tests.pipeline import REPORTED_AT, run_cycle, write_city
 from tests.servers import sms_gateway
 
 
@@ -57,7 +58,7 @@ def city(db_url: str, tmp_path: Path) -> str:
 
 
 def prepared(db_url: str, out: Path, units: list[str] | None = None, lang: str = "zh"):  # type: ignore[no-untyped-def]
-    return prepare_reports.fn(db_url, "2026Q4", units, lang, str(out), "示范市")
+    return prepare_reports.fn(db_url, "2026Q4", units, lang, str(out), "示范市", REPORTED_AT)
 
 
 class TestUnitReport:
@@ -71,7 +72,9 @@ class TestUnitReport:
             data = load_quarter(session=session, quarter="2026Q4")
         rows = [
             r
-            for r in outstanding(data, [], False)  # type: ignore[arg-type]
+            for r in build_rows(
+                Export.outstanding, data, [], confidential=False, as_of=REPORTED_AT.date()
+            )
             if r["unit_code"] == "U0001" and r["track"] != "admonition"
         ]
         assert len(rows) == len(job.context["outstanding"])
@@ -128,7 +131,9 @@ class TestUnitReport:
         )
         assert "党风廉政教育季度问责报告 · 市委办公室 · 2026Q4" == reader.metadata.title
         assert "领导班子" in reader.metadata.subject
-        assert {"概况", "责任落实（一岗双责）", "分类施教情况"} <= bookmarks(reader.outline)
+        marks = bookmarks(reader.outline)
+        assert {"责任落实（一岗双责）", "分类施教情况"} <= marks
+        assert any(mark.startswith("概况（统计截至 2026-11-20 18:36 北京时间）") for mark in marks)
 
     def test_english(self, city: str, tmp_path: Path) -> None:
         """--lang en renders the same report in English."""
@@ -175,9 +180,11 @@ class TestSummary:
         rates = [row["tally"].rate for row in job.context["ranking"]]
         assert rates == sorted(rates, reverse=True)
         assert 4 == len(rates)
-        assert "'138001380'isnotamainlandmobilenumber" in text
+        # the reasons and columns in the report's language
+        assert "手机“138001380”不是有效的手机号码" in text
         assert "党风廉政教育季度汇总报告 · 2026Q4" == PdfReader(job.path).metadata.title
-        assert "duplicateemployee_idE000006" in text
+        assert "工号工号E000006重复，首次出现在第7行" in text
+        assert "isnot" not in text and "duplicate" not in text
 
     def test_names_the_units_whose_key_posts_have_education_left(
         self, city: str, tmp_path: Path
@@ -191,15 +198,18 @@ class TestSummary:
             data = load_quarter(session=session, quarter="2026Q4")
         left = Counter(
             r["unit_code"]
-            for r in outstanding(data, [], False)  # type: ignore[arg-type]
+            for r in build_rows(
+                Export.outstanding, data, [], confidential=False, as_of=REPORTED_AT.date()
+            )
             if r["track"] == "key_area"
         )
         listed = job.context["key_area_units"]
         assert left, "the city should have key posts with education left"
         assert set(left) == {u.code for u in listed}
         for unit in listed:
-            assert left[unit.code] == unit.tally.outstanding + unit.tally.excused
-            assert f"{unit.code}{unit.name}{unit.people}{unit.tally.required}" in text
+            assert left[unit.code] == unit.tally.left > 0
+            counts = "".join(str(unit.tally.of(s)) for s in Standing)
+            assert f"{unit.name}{unit.code}{unit.people}{unit.tally.required}{counts}" in text
         holders = {
             c.unit_code for c in data.cadres if "key_area" in data.tracks.get(c.employee_id, {})
         }

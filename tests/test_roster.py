@@ -13,6 +13,7 @@ from openpyxl import Workbook
 from intake.read import Table, read_table
 from intake.roster import parse_roster
 from lianjie.exceptions import UnreadableFileError
+from lianjie.exports import Export, build_rows
 from models.domain import LeadershipRole, Rank
 from tests.factories import ROSTER_HEADER, roster_row, write_roster
 
@@ -238,7 +239,7 @@ class TestRoundTrip:
     def test_xlsx_to_database_to_export(self, db_url: str, tmp_path: Path) -> None:
         """An XLSX roster goes in and comes back out of `export tracks` with the same people."""
         from flows.cycle import classify_cadres, import_roster
-        from lianjie.exports import Export, Format, serialise, tracks
+        from lianjie.exports import Format, serialise
         from models.db import session_for
         from models.facts import load_quarter
 
@@ -252,7 +253,8 @@ class TestRoundTrip:
         classify_cadres.fn(db_url, "2026Q4", date(2026, 10, 1))
         with session_for(db_url) as session:
             data = load_quarter(session=session, quarter="2026Q4")
-        rows = tracks(data, [], False)  # type: ignore[arg-type]
+        assert data is not None
+        rows = build_rows(Export.tracks, data, [], confidential=False, as_of=data.as_of)
         assert {f"E{n:04d}" for n in range(1, 6)} == {r["employee_id"] for r in rows}
         exported = serialise(Export.tracks, rows, Format.xlsx)
         from io import BytesIO

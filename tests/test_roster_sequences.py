@@ -23,7 +23,7 @@ from lianjie.exceptions import LianjieInputError
 from lianjie.synthetic import COMPLETION_HEADER, HEADER, write_csv
 from models.db import session_for
 from models.tables import Cadre, EducationSession, Enrolment, Message, QuarterCycle
-from tests.pipeline import AS_OF, run_cycle, write_city
+from tests.pipeline import AS_OF, REPORTED_AT, run_cycle, write_city
 from tests.test_pipeline import counts
 
 PHONE = HEADER.index("手机")
@@ -215,8 +215,8 @@ class TestMakeups:
         for days in (1, 6, 13):
             on = date.fromordinal(first.held_on.toordinal() + days)
             import_completions.fn(db_url, "2026Q4", str(sheet))
-            offer_makeups.fn(db_url, "2026Q4", on, None)
-            plan_messages.fn(db_url, "2026Q4", on, "zh", "示范市", str(tmp_path / "cards"), None)
+            offer_makeups.fn(db_url, "2026Q4", on)
+            plan_messages.fn(db_url, "2026Q4", on, "zh", "示范市", str(tmp_path / "cards"))
         makeups = {code for code in enrolled(db_url, who) if "-M" in code}
         assert 1 == len(makeups)
         invitations = [k for k in messages_to(db_url, who) if k.startswith("invitation:26Q4-")]
@@ -260,7 +260,9 @@ class TestSummaryReport:
         rows[0][PHONE] = rows[0][PHONE][:-1]  # E000002, now the first row
         rows[8][HEADER.index("职务")] = "办公室主任"  # E000010
         run_cycle(db_url, roster_with(tmp_path, "next.csv", rows), tmp_path / "cards")
-        jobs = prepare_reports.fn(db_url, "2026Q4", None, "zh", str(tmp_path / "out"), "示范市")
+        jobs = prepare_reports.fn(
+            db_url, "2026Q4", None, "zh", str(tmp_path / "out"), "示范市", REPORTED_AT
+        )
         [job] = [job for summary, job in jobs if summary.kind == "summary"]
         render_pdf(job)
         text = "".join(text_of(job.path).split())

@@ -1,0 +1,53 @@
+"""lianjie record: one cadre's education record across every quarter on file, access logged."""
+
+from __future__ import annotations
+
+import getpass
+from pathlib import Path
+
+from flows.common import now, settings
+from lianjie.exceptions import LianjieInputError
+from models.db import session_for
+from models.records import log_access, record_data
+from reports.record import cadre_record
+from reports.render import RenderJob, encrypt_pdf, labels, render_pdf, safe_file_name
+
+
+def produce_record(
+    employee_id: str, out: Path | None, lang: str | None, confidential: bool
+) -> Path:
+    """Render the record to a PDF (readable by its owner only) and log that it was produced.
+
+    With `confidential` the admonition track is included, the file goes to a `confidential`
+    folder and, when LIANJIE_CONFIDENTIAL_PASSWORD is set, is encrypted with it.
+    """
+    config = settings()
+    language = lang or config.lang.value
+    with session_for(config.db_url) as session:
+        quarters = record_data(session=session, employee_id=employee_id)
+    if not quarters:
+        raise LianjieInputError(f"no cadre {employee_id} on any quarter's roster")
+    context = cadre_record(
+        employee_id,
+        quarters,
+        labels=labels(language),
+        organisation=config.organisation,
+        as_of=now(config),
+        confidential=confidential,
+    )
+    folder = out or config.reports_dir / "records"
+    if confidential:
+        folder = folder / "confidential"
+    path = folder / safe_file_name("record", employee_id, language)
+    done = render_pdf(RenderJob("record.html.j2", context, path))
+    if confidential and config.confidential_password is not None:
+        encrypt_pdf(done.path, config.confidential_password.get_secret_value())
+    with session_for(config.db_url) as session:
+        log_access(
+            session=session,
+            employee_id=employee_id,
+            os_user=getpass.getuser(),
+            confidential=confidential,
+            path=str(done.path),
+        )
+    return done.path

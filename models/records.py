@@ -1,0 +1,70 @@
+"""A cadre's education record across quarters, and the log of who produced one."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from models.db import utcnow
+from models.facts import QuarterData, load_quarter
+from models.tables import Cadre, Message, QuarterCycle, RecordAccess
+
+
+def quarters_of(*, session: Session, employee_id: str) -> list[str]:
+    """The quarters, oldest first, whose roster held the cadre (including as a leaver)."""
+    return sorted(
+        set(
+            session.exec(
+                select(Cadre.quarter)
+                .join(QuarterCycle, col(QuarterCycle.label) == col(Cadre.quarter))
+                .where(Cadre.employee_id == employee_id)
+            )
+        )
+    )
+
+
+def record_data(*, session: Session, employee_id: str) -> list[tuple[QuarterData, list[Message]]]:
+    """Every quarter on file with the cadre in it, and the messages addressed to them."""
+    found = []
+    for quarter in quarters_of(session=session, employee_id=employee_id):
+        data = load_quarter(session=session, quarter=quarter)
+        if data is None:
+            continue
+        messages = list(
+            session.exec(
+                select(Message)
+                .where(Message.quarter == quarter, Message.employee_id == employee_id)
+                .order_by(col(Message.due_on), col(Message.send_key))
+            )
+        )
+        found.append((data, messages))
+    return found
+
+
+def log_access(
+    *, session: Session, employee_id: str, os_user: str, confidential: bool, path: str
+) -> None:
+    session.add(
+        RecordAccess(
+            employee_id=employee_id,
+            os_user=os_user,
+            produced_at=utcnow(),
+            confidential=confidential,
+            path=path,
+        )
+    )
+
+
+def access_log(*, session: Session) -> list[dict[str, Any]]:
+    """Every record produced, oldest first: the `access` export."""
+    return [
+        {
+            "produced_at": a.produced_at,
+            "os_user": a.os_user,
+            "employee_id": a.employee_id,
+            "confidential": a.confidential,
+            "path": a.path,
+        }
+        for a in session.exec(select(RecordAccess).order_by(col(RecordAccess.id)))
+    ]

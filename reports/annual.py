@@ -1,0 +1,188 @@
+"""The year across its four quarters: for the annual report on duties and integrity (述责述廉)
+and the appraisal. Pure: it reads the quarters' data, computed as each stood."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from models.domain import Quarter, Track
+from models.facts import QuarterData
+from policy.calendar import HolidayBreak
+from policy.progress import Requirement, Standing
+from reports.context import CONFIDENTIAL_TRACKS, Tally, tally, trend_bars
+from reports.wording import moment_text
+
+
+@dataclass(frozen=True)
+class QuarterStanding:
+    """A quarter of the year with its requirements and where each stood on `day`."""
+
+    data: QuarterData
+    requirements: list[Requirement]
+    standing: dict[tuple[str, str], Standing]
+    day: date  # the quarter's end, or the report's day for the quarter still running
+
+
+def year_report(
+    year: int,
+    quarters: list[QuarterStanding],
+    *,
+    labels: dict[str, Any],
+    organisation: str,
+    as_of: datetime,
+    holidays: list[HolidayBreak],
+) -> dict[str, Any]:
+    """Rates per quarter and track, each unit across the quarters, people overdue in two or
+    more quarters, key-area units and the reminders sent around each holiday."""
+    lang = "zh" if labels["lang_tag"].startswith("zh") else "en"
+    labels_of = [q.data.label for q in quarters]
+    per_quarter = {q.data.label: _tallies(q) for q in quarters}
+    units: dict[str, str] = {}
+    for q in quarters:
+        units |= q.data.units
+    overall = {label: t["overall"] for label, t in per_quarter.items()}
+    year_total = sum(overall.values(), Tally())
+    track_rows = [
+        {
+            "name": labels["track_names"][track.value],
+            "cells": [per_quarter[label]["tracks"].get(track, Tally()) for label in labels_of],
+            "year": sum(
+                (per_quarter[label]["tracks"].get(track, Tally()) for label in labels_of), Tally()
+            ),
+        }
+        for track in Track
+        if any(track in per_quarter[label]["tracks"] for label in labels_of)
+    ]
+    unit_codes = sorted({code for t in per_quarter.values() for code in t["units"]})
+    unit_rows = [
+        {
+            "code": code,
+            "name": units.get(code, code),
+            "cells": [per_quarter[label]["units"].get(code) for label in labels_of],
+            "year": sum(
+                (per_quarter[label]["units"].get(code, Tally()) for label in labels_of), Tally()
+            ),
+        }
+        for code in unit_codes
+    ]
+    key_rows = [
+        {
+            "code": code,
+            "name": units.get(code, code),
+            "cells": [per_quarter[label]["key_units"].get(code) for label in labels_of],
+            "year": sum(
+                (per_quarter[label]["key_units"].get(code, Tally()) for label in labels_of),
+                Tally(),
+            ),
+        }
+        for code in sorted({c for t in per_quarter.values() for c in t["key_units"]})
+    ]
+    return {
+        "t": labels,
+        "organisation": organisation,
+        "year": year,
+        "quarters": labels_of,
+        "as_of": moment_text(as_of, lang),
+        "generated_at": moment_text(datetime.now(as_of.tzinfo), lang),
+        "standings": [(s.value, labels["standing_names"][s.value]) for s in Standing],
+        "overall": [overall[label] for label in labels_of],
+        "year_total": year_total,
+        "trend": trend_bars([(label, overall[label]) for label in labels_of]),
+        "track_rows": track_rows,
+        "unit_rows": unit_rows,
+        "key_rows": key_rows,
+        "repeatedly_overdue": _repeatedly_overdue(quarters, units, labels["list_separator"]),
+        "holidays": _reminders_by_holiday(quarters, holidays, lang),
+    }
+
+
+def _tallies(q: QuarterStanding) -> dict[str, Any]:
+    unit_of = {c.employee_id: c.unit_code for c in q.data.cadres}
+    by_unit: dict[str, list[Standing]] = defaultdict(list)
+    by_track: dict[Track, list[Standing]] = defaultdict(list)
+    key_units: dict[str, list[Standing]] = defaultdict(list)
+    for r in q.requirements:
+        state = q.standing[(r.employee_id, r.programme_code)]
+        unit = unit_of[r.employee_id]
+        by_unit[unit].append(state)
+        by_track[r.track].append(state)
+        if r.track is Track.key_area:
+            key_units[unit].append(state)
+    return {
+        "overall": tally(q.standing[(r.employee_id, r.programme_code)] for r in q.requirements),
+        "units": {code: tally(states) for code, states in by_unit.items()},
+        "tracks": {track: tally(states) for track, states in by_track.items()},
+        "key_units": {code: tally(states) for code, states in key_units.items()},
+    }
+
+
+NOT_DONE = {Standing.overdue, Standing.failed, Standing.excused}
+
+
+def _repeatedly_overdue(
+    quarters: list[QuarterStanding], units: dict[str, str], separator: str
+) -> list[dict[str, Any]]:
+    """People who ended two or more quarters with education overdue (or failed, or excused
+    and not made up). The admonition track is left out: it is reported separately."""
+    seen: dict[str, list[str]] = defaultdict(list)
+    who: dict[str, tuple[str, str]] = {}
+    for q in quarters:
+        names = {c.employee_id: (c.name, c.unit_code) for c in q.data.cadres}
+        late = {
+            r.employee_id
+            for r in q.requirements
+            if r.track not in CONFIDENTIAL_TRACKS
+            and q.standing[(r.employee_id, r.programme_code)] in NOT_DONE
+        }
+        for person in sorted(late):
+            seen[person].append(q.data.label)
+            who[person] = names[person]
+    return [
+        {
+            "employee_id": person,
+            "name": who[person][0],
+            "unit": units.get(who[person][1], who[person][1]),
+            "quarters": separator.join(labels),
+            "count": len(labels),
+        }
+        for person, labels in sorted(seen.items(), key=lambda i: (-len(i[1]), i[0]))
+        if len(labels) >= 2
+    ]
+
+
+def _reminders_by_holiday(
+    quarters: list[QuarterStanding], holidays: list[HolidayBreak], lang: str
+) -> list[dict[str, Any]]:
+    """Holiday reminders per holiday: sent, failed, expired unsent, still queued."""
+    by_start = {h.first_day: h for h in holidays}
+    counts: dict[date, Counter[str]] = defaultdict(Counter)
+    for q in quarters:
+        for reminder in q.data.reminders:
+            if reminder.expires_on is None:
+                continue
+            counts[reminder.expires_on + timedelta(days=1)][reminder.status] += 1
+    rows = []
+    for start, states in sorted(counts.items()):
+        holiday = by_start.get(start)
+        name = (holiday.name_zh if lang == "zh" else holiday.name_en) if holiday else ""
+        rows.append(
+            {
+                "holiday": name or start.isoformat(),
+                "starts": start.isoformat(),
+                "sent": states["sent"],
+                "failed": states["failed"],
+                "expired": states["expired"],
+                "other": sum(states.values())
+                - states["sent"]
+                - states["failed"]
+                - states["expired"],
+            }
+        )
+    return rows
+
+
+def quarters_of_year(year: int) -> list[Quarter]:
+    return [Quarter(year, n) for n in range(1, 5)]

@@ -1,0 +1,130 @@
+"""A cadre's education record (廉政教育档案): every quarter on file, in one document."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from models.domain import Quarter
+from models.facts import QuarterData
+from models.tables import Message
+from policy.confidentiality import visible_messages, without_confidential
+from policy.progress import Standing, quarter_standings
+from reports.context import QuarterView
+from reports.wording import moment_text
+
+
+def cadre_record(
+    employee_id: str,
+    quarters: list[tuple[QuarterData, list[Message]]],
+    *,
+    labels: dict[str, Any],
+    organisation: str,
+    as_of: datetime,
+    confidential: bool,
+) -> dict[str, Any]:
+    """What the record shows: per quarter, tracks and why, sessions, standings, make-ups and
+    the messages sent. Without `confidential` the admonition track leaves no trace."""
+    lang = "zh" if labels["lang_tag"].startswith("zh") else "en"
+    sections = []
+    latest = None
+    for data, messages in quarters:
+        shown = data if confidential else without_confidential(data)
+        outbox = messages if confidential else visible_messages(messages, data)
+        day = min(as_of.date(), Quarter.parse(data.label).ends_on)
+        requirements, standing = quarter_standings(shown, as_of=day)
+        view = QuarterView(shown, requirements, standing, labels, organisation, as_of, as_of, {})
+        cadre = view.cadres.get(employee_id)
+        latest = cadre or latest
+        sections.append(_quarter(view, employee_id, outbox, day, lang, on_roster=cadre is not None))
+    return {
+        "t": labels,
+        "organisation": organisation,
+        "employee_id": employee_id,
+        "name": latest.name if latest else employee_id,
+        "post": latest.post if latest else "",
+        "unit": latest.unit_name if latest else "",
+        "as_of": moment_text(as_of, lang),
+        "generated_at": moment_text(as_of, lang),
+        "confidential": confidential,
+        "quarters": sections,
+    }
+
+
+def _quarter(
+    view: QuarterView,
+    who: str,
+    outbox: list[Message],
+    day: date,
+    lang: str,
+    *,
+    on_roster: bool,
+) -> dict[str, Any]:
+    t = view.labels
+    sessions = {s.code: s for s in view.data.sessions}
+    mine = [
+        (sessions[code], status)
+        for code, person, status in view.data.enrolments
+        if person == who and code in sessions
+    ]
+    mine.sort(key=lambda pair: (pair[0].held_on, pair[0].code))
+    required = view.required_of.get(who, [])
+    return {
+        "label": view.data.label,
+        "as_of": day.isoformat(),
+        "on_roster": on_roster,
+        "tracks": [
+            {"name": t["track_names"][track.value], "reason": reason}
+            for track, reason in view.data.tracks.get(who, {}).items()
+        ],
+        "standings": [
+            {
+                "programme": view.programme_name(r.programme_code),
+                "status": view.standing_text(r),
+                "done": view.standing_of(r) is Standing.complete,
+            }
+            for r in required
+        ],
+        "sessions": [
+            {
+                "code": s.code,
+                "programme": view.programme_name(s.programme_code),
+                "day": s.held_on.isoformat(),
+                "time": s.starts_at.strftime("%H:%M"),
+                "venue": s.venue,
+                "makeup": s.makeup,
+                "status": t["enrolment_names"].get(status, status),
+            }
+            for s, status in mine
+        ],
+        "completions": [
+            {
+                "programme": view.programme_name(c.programme_code)
+                if c.programme_code in view.programmes
+                else c.programme_code,
+                "session": c.session_code or "",
+                "status": t["completion_names"].get(c.status.value, c.status.value),
+                "score": "" if c.score is None else f"{c.score:g}",
+                "day": c.attended_on.isoformat() if c.attended_on else "",
+            }
+            for c in view.data.completions
+            if c.employee_id == who
+        ],
+        "messages": [
+            {
+                "kind": t["message_kinds"].get(m.kind, m.kind),
+                "channel": t["channel_names"].get(m.channel, m.channel),
+                "due_on": m.due_on.isoformat(),
+                "status": t["message_statuses"].get(m.status, m.status),
+                "sent_at": moment_text(_local(m.sent_at, view.as_of), lang) if m.sent_at else "",
+            }
+            for m in outbox
+        ],
+    }
+
+
+def _local(moment: datetime, like: datetime) -> datetime:
+    """A stored UTC time in the report's zone (SQLite hands it back without its zone)."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(like.tzinfo)
