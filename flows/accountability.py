@@ -201,6 +201,9 @@ def accountability_reports(
     out: Annotated[str | None, titled("Output folder 输出目录")] = None,
     deliver: Annotated[bool, titled("E-mail the reports to their readers 发送报告")] = False,
     as_of: Annotated[dt.date | None, titled("As of 统计截至日期")] = None,
+    allow_future: Annotated[
+        bool, titled("Allow an as-of day ahead (simulations) 允许未来日期")
+    ] = False,
 ) -> ReportsSummary:
     """Render the accountability PDFs: per unit, the organisation summary, the confidential list.
 
@@ -215,10 +218,12 @@ def accountability_reports(
             next dispatch sends them.
         as_of: The day the numbers stand at (its end); empty means now. Sessions dated up to
             it count as held, and what was due before it and is not done as overdue.
+        allow_future: Accept an as-of day still to come: for a quarter played on a fake
+            clock (the demo); a real report of the future would call everyone scheduled.
     """
     config = settings()
     period = parse_quarter(quarter, default=this_quarter(config).previous)
-    moment = as_of_moment(as_of, now(config))
+    moment = as_of_moment(as_of, now(config), allow_future=allow_future)
     language = (lang or config.lang).value
     folder = out or str(config.reports_dir / period.label)
     calendar = working_calendar(config, period.starts_on, period.ends_on)

@@ -97,12 +97,13 @@ def now(config: Settings) -> datetime:
     return datetime.now(config.zone)
 
 
-def as_of_moment(day: date | None, now: datetime) -> datetime:
+def as_of_moment(day: date | None, now: datetime, *, allow_future: bool = False) -> datetime:
     """The moment a report stands at: now, or the end of an earlier day (a past quarter
-    re-rendered as it stood then). A day still to come is refused: nothing is known of it."""
+    re-rendered as it stood then). A day still to come is refused, nothing is known of it,
+    unless a simulation on a fake clock (the demo) allows it."""
     if day is None or day == now.date():
         return now
-    if day > now.date():
+    if day > now.date() and not allow_future:
         raise LianjieInputError(
             f"as-of date {day} has not come yet (today is {now.date()}): give today or a day before"
         )

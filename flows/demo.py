@@ -108,7 +108,8 @@ def demo_quarter(quarter: str, units: int = 40, per_unit: int = 30) -> DemoSumma
         sheet = write_demo_completions(config.db_url, inputs, period.label, since, until)
         collected.append(collect_completions(quarter=period.label, files=[sheet], as_of=until))
         dispatches.append(daily_dispatch(date=until + timedelta(days=1), allow_future=True))
-    reports = accountability_reports(quarter=period.label)
+    # The reports show the quarter as it ends, on the same fake clock.
+    reports = accountability_reports(quarter=period.label, as_of=period.ends_on, allow_future=True)
     logger.info(
         "demo quarter %s done: %d PDFs in %s",
         period.label,

@@ -1,0 +1,299 @@
+"""Reports a leadership team can act on, read at moments before, on and after each deadline:
+standings with their dates, one clock, the action box, the summary's lists, the year, a record."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from flows.common import as_of_moment
+from lianjie.exceptions import LianjieInputError
+from models.domain import CompletionStatus, LeadershipRole, Track
+from models.facts import CompletionInfo, ProgrammeInfo, RejectInfo, ReminderInfo, SessionInfo
+from policy.progress import Standing, quarter_standings
+from reports.annual import QuarterStanding, year_report
+from reports.context import ACTION_LINES, QuarterView, reject_reason, summary_report, unit_report
+from reports.render import labels
+from reports.wording import moment_text
+from tests.factories import cadre, quarter_data
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+IO = ProgrammeInfo("IO", Track.in_office, "在职干部廉洁教育", "In post", 1, None, False)
+TL = ProgrammeInfo("TL", Track.top_leader, "主要负责人专题", "Top leaders", 1, None, False)
+
+
+def session(code: str, day: date, *, makeup: bool = False, programme: str = "IO") -> SessionInfo:
+    return SessionInfo(code, programme, day, time(9), "第一会议室", 40, makeup)
+
+
+def at(day: date, hour: int = 18, minute: int = 36) -> datetime:
+    return datetime.combine(day, time(hour, minute), SHANGHAI)
+
+
+def city(completions: list[CompletionInfo] | None = None):  # type: ignore[no-untyped-def]
+    """U01: a top leader (张书记), a team member in charge of U01 (李副), and three cadres
+    whose sessions fall on different days: 12-01 (E1), 12-29 (E2), none at all (E3)."""
+    people = [
+        cadre(employee_id="TL1", name="张书记", leadership_role=LeadershipRole.top_leader),
+        cadre(
+            employee_id="TM1",
+            name="李副",
+            leadership_role=LeadershipRole.team_member,
+            in_charge_of=("U01",),
+        ),
+        cadre(employee_id="E1", name="王一"),
+        cadre(employee_id="E2", name="赵二"),
+        cadre(employee_id="E3", name="钱三"),
+        cadre(employee_id="E4", name="孙四"),  # on the roster, on no track
+    ]
+    return quarter_data(
+        cadres=people,
+        units={"U01": "市教育局"},
+        tracks={
+            "TL1": {Track.top_leader: "一把手"},
+            "TM1": {Track.in_office: "在职"},
+            "E1": {Track.in_office: "在职"},
+            "E2": {Track.in_office: "在职"},
+            "E3": {Track.in_office: "在职"},
+        },
+        programmes=[IO, TL],
+        sessions=[
+            session("S-12-01", date(2026, 12, 1)),
+            session("S-12-29", date(2026, 12, 29)),
+            session("S-TL", date(2026, 11, 10), programme="TL"),
+            session("S-M", date(2026, 12, 22), makeup=True),
+        ],
+        enrolments=[
+            ("S-12-01", "E1", "enrolled"),
+            ("S-12-01", "TM1", "enrolled"),
+            ("S-12-29", "E2", "enrolled"),
+            ("S-TL", "TL1", "enrolled"),
+        ],
+        completions=completions or [],
+    )
+
+
+def view_at(moment: datetime, data=None, lang: str = "zh") -> QuarterView:  # type: ignore[no-untyped-def]
+    data = data or city()
+    requirements, standing = quarter_standings(data, as_of=moment.date())
+    return QuarterView(data, requirements, standing, labels(lang), "示范市", moment, moment, {})
+
+
+def attended(who: str, session_code: str, day: date, programme: str = "IO") -> CompletionInfo:
+    return CompletionInfo(
+        who, programme, session_code, CompletionStatus.attended, None, 2, "s.csv", 2, day
+    )
+
+
+class TestStandingsWithDates:
+    @pytest.mark.parametrize(
+        ("day", "expected"),
+        [
+            # before E1's session, on its day, the day after, after the quarter
+            (date(2026, 11, 30), {"E1": "scheduled", "E2": "scheduled", "E3": "scheduled"}),
+            (date(2026, 12, 1), {"E1": "scheduled", "E2": "scheduled", "E3": "scheduled"}),
+            (date(2026, 12, 2), {"E1": "overdue", "E2": "scheduled", "E3": "scheduled"}),
+            (date(2026, 12, 30), {"E1": "overdue", "E2": "overdue", "E3": "scheduled"}),
+            (date(2027, 1, 1), {"E1": "overdue", "E2": "overdue", "E3": "overdue"}),
+        ],
+    )
+    def test_each_person_is_scheduled_until_their_own_day_then_overdue(
+        self, day: date, expected: dict[str, str]
+    ) -> None:
+        """E1's session is 12-01, E2's 12-29, E3 has none (due by the quarter's end)."""
+        _, standing = quarter_standings(city(), as_of=day)
+        assert expected == {who: standing[(who, "IO")].value for who in expected}
+
+    def test_the_report_prints_the_date_beside_the_standing(self) -> None:
+        view = view_at(at(date(2026, 12, 15)))
+        rows = {r["employee_id"]: r["status"] for r in unit_report(view, "U01")["outstanding"]}
+        assert "逾期未完成（应于 12-01 完成）" == rows["E1"]
+        assert "待参加（12-29）" == rows["E2"]
+        assert "待参加（待排期，12-31 前完成）" == rows["E3"]
+        english = view_at(at(date(2026, 12, 15)), lang="en")
+        rows = {r["employee_id"]: r["status"] for r in unit_report(english, "U01")["outstanding"]}
+        assert "overdue (due 12-01)" == rows["E1"] and "scheduled (12-29)" == rows["E2"]
+
+    def test_overdue_first_then_what_is_ahead(self) -> None:
+        rows = unit_report(view_at(at(date(2026, 12, 15))), "U01")["outstanding"]
+        # TL1 (11-10), then TM1 and E1 (12-01); E2 (12-29), then E3 (by the quarter's end)
+        assert ["TL1", "E1", "TM1", "E2", "E3"] == [r["employee_id"] for r in rows]
+        assert ["overdue"] * 3 + ["scheduled"] * 2 == [r["standing"] for r in rows]
+
+    def test_a_completion_after_the_as_of_day_does_not_count_yet(self) -> None:
+        """Re-rendered as it stood on 12-01, E1's attendance (on 12-01) counts; as of 11-30
+        it had not happened."""
+        data = city([attended("E1", "S-12-01", date(2026, 12, 1))])
+        _, before = quarter_standings(data, as_of=date(2026, 11, 30))
+        _, on = quarter_standings(data, as_of=date(2026, 12, 1))
+        assert Standing.scheduled == before[("E1", "IO")]
+        assert Standing.complete == on[("E1", "IO")]
+
+
+class TestOneClock:
+    def test_printed_times_carry_their_zone(self) -> None:
+        moment = datetime(2026, 11, 26, 10, 36, tzinfo=ZoneInfo("UTC")).astimezone(SHANGHAI)
+        assert "2026-11-26 18:36 北京时间" == moment_text(moment, "zh")
+        assert "2026-11-26 18:36 Beijing time (UTC+08:00)" == moment_text(moment, "en")
+        assert "2026-11-26 10:36 UTC+00:00" == moment_text(moment.astimezone(ZoneInfo("UTC")), "zh")
+
+    def test_as_of_a_day_is_its_end_today_is_now_and_tomorrow_is_refused(self) -> None:
+        now = at(date(2026, 11, 26))
+        assert now == as_of_moment(None, now)
+        assert now == as_of_moment(date(2026, 11, 26), now)
+        assert at(date(2026, 11, 20), 23, 59) == as_of_moment(date(2026, 11, 20), now)
+        with pytest.raises(LianjieInputError, match="has not come yet"):
+            as_of_moment(date(2026, 11, 27), now)
+
+    @pytest.mark.parametrize(
+        ("day", "held"),
+        [(date(2026, 11, 9), 0), (date(2026, 11, 10), 1), (date(2026, 12, 1), 2)],
+    )
+    def test_sessions_held_are_those_dated_up_to_the_day_in_every_report(
+        self, day: date, held: int
+    ) -> None:
+        """The summary and the unit count sessions the same way (a straddling quarter)."""
+        view = view_at(at(day))
+        assert held == summary_report(view)["sessions"] == unit_report(view, "U01")["sessions_held"]
+        assert 4 == summary_report(view)["sessions_planned"]
+
+    def test_people_in_scope_have_a_requirement_and_the_roster_is_counted_apart(self) -> None:
+        context = unit_report(view_at(at(date(2026, 12, 15))), "U01")
+        assert (5, 6) == (context["in_scope"], context["on_roster"])
+
+    def test_reminders_sent_after_the_moment_are_not_counted(self) -> None:
+        sent = datetime(2026, 12, 29, 1, 0, tzinfo=ZoneInfo("UTC"))
+        data = city()
+        data = type(data)(
+            **{
+                **{f: getattr(data, f) for f in data.__dataclass_fields__},
+                "reminders": [ReminderInfo("E1", "sms", "sent", date(2026, 12, 31), sent)],
+            }
+        )
+        assert 0 == unit_report(view_at(at(date(2026, 12, 28)), data), "U01")["reminders"]["sent"]
+        assert 1 == unit_report(view_at(at(date(2026, 12, 29)), data), "U01")["reminders"]["sent"]
+
+
+class TestActionBox:
+    def test_says_who_is_overdue_the_make_up_day_and_the_deadline(self) -> None:
+        lines = unit_report(view_at(at(date(2026, 12, 15))), "U01")["actions"]
+        assert len(lines) <= ACTION_LINES
+        text = "\n".join(lines)
+        assert "3 人（3 人次）逾期未完成，最早应于 11-10 完成" in text
+        assert "补课：12-22" in text
+        assert "2 人次待参加，最近一场在 12-29" in text
+        assert "张书记（主要负责人）：对全单位 5 人次未完成负总责" in text
+        assert "本人待完成：主要负责人专题 逾期未完成（应于 11-10 完成）" in text
+        assert "李副（班子成员）" in text and "本人待完成：在职干部廉洁教育 逾期未完成" in text
+        assert "2026-12-31（季度末）前完成" in lines[-1]
+
+    def test_after_the_quarter_the_deadline_line_says_so(self) -> None:
+        lines = unit_report(view_at(at(date(2027, 1, 5))), "U01")["actions"]
+        assert "本季度已结束" in lines[-1]
+
+    def test_a_unit_with_everything_done_is_told_so_in_one_line(self) -> None:
+        done = [
+            attended(who, code, date(2026, 12, 1), programme)
+            for who, code, programme in [
+                ("TL1", "S-TL", "TL"),
+                ("TM1", "S-12-01", "IO"),
+                ("E1", "S-12-01", "IO"),
+                ("E2", "S-12-01", "IO"),
+                ("E3", "S-12-01", "IO"),
+            ]
+        ]
+        view = view_at(at(date(2026, 12, 15)), city(done))
+        lines = unit_report(view, "U01")["actions"]
+        assert ["本单位本季度廉洁教育已全部完成，无待办事项。"] == lines
+
+    def test_never_more_than_eight_lines(self) -> None:
+        """Twenty team members each in charge of work left: the box still fits."""
+        data = city()
+        members = [
+            cadre(
+                employee_id=f"M{n}",
+                name=f"成员{n}",
+                leadership_role=LeadershipRole.team_member,
+                in_charge_of=("U01",),
+            )
+            for n in range(20)
+        ]
+        data = type(data)(
+            **{
+                **{f: getattr(data, f) for f in data.__dataclass_fields__},
+                "cadres": data.cadres + members,
+            }
+        )
+        lines = unit_report(view_at(at(date(2026, 12, 15)), data), "U01")["actions"]
+        assert len(lines) == ACTION_LINES
+        assert "详见下文名单" in lines[-2]
+
+
+class TestSummaryLists:
+    def test_names_the_top_leaders_not_finished_with_their_unit(self) -> None:
+        rows = summary_report(view_at(at(date(2026, 12, 15))))["unfinished_leaders"]
+        assert [("市教育局", "张书记")] == [(r["unit"], r["name"]) for r in rows]
+        assert "逾期未完成（应于 11-10 完成）" in rows[0]["items"]
+
+    def test_totals_per_standing_add_up(self) -> None:
+        context = summary_report(view_at(at(date(2026, 12, 15))))
+        total = context["track_total"]["tally"]
+        assert total.required == sum(r["tally"].required for r in context["track_rows"])
+        assert (0, 2, 3, 0, 0) == tuple(total.of(s) for s in Standing)
+
+    def test_rejects_in_the_reports_language_with_a_code_for_tools(self) -> None:
+        reject = RejectInfo(
+            "roster.csv",
+            7,
+            "phone",
+            "'138001380' is not a mainland mobile number (11 digits starting 13–19)",
+            {},
+            code="not_mobile",
+            params={"value": "138001380"},
+        )
+        assert "“138001380”不是有效的手机号码（11 位，以 13–19 开头）" == reject_reason(
+            reject, labels("zh")
+        )
+        assert reject.reason == reject_reason(reject, labels("en"))
+        required = RejectInfo(
+            "r.csv", 3, "name", "name is required", {}, code="required", params={"column": "name"}
+        )
+        assert "“姓名”为必填项，此处为空" == reject_reason(required, labels("zh"))
+
+    def test_only_fifty_rejects_and_where_the_rest_are(self) -> None:
+        data = city()
+        rejects = [RejectInfo("r.csv", n, "phone", "bad", {}) for n in range(2, 82)]
+        data = type(data)(
+            **{**{f: getattr(data, f) for f in data.__dataclass_fields__}, "rejects": rejects}
+        )
+        context = summary_report(view_at(at(date(2026, 12, 15)), data))
+        assert (50, 30) == (len(context["rejects"]), context["more_rejects"])
+        assert "手机" == context["rejects"][0]["column"]
+
+
+class TestYear:
+    def test_rates_per_quarter_and_people_overdue_twice(self) -> None:
+        q3 = city()
+        q3 = type(q3)(**{**{f: getattr(q3, f) for f in q3.__dataclass_fields__}, "label": "2026Q3"})
+        quarters = []
+        # Q3 stood at its end with nothing done (its sessions long past); Q4 as of 12-15
+        for data, day in [(q3, date(2027, 1, 1)), (city(), date(2026, 12, 15))]:
+            quarters.append(QuarterStanding(data, *quarter_standings(data, as_of=day), day))
+        context = year_report(
+            2026,
+            quarters,
+            labels=labels("zh"),
+            organisation="示范市",
+            as_of=at(date(2026, 12, 15)),
+            holidays=[],
+        )
+        assert ["2026Q3", "2026Q4"] == context["quarters"]
+        # Q3 ended: every place overdue; Q4 on 12-15: 3 overdue (TL1, TM1, E1)
+        assert ["E1", "TL1", "TM1"] == sorted(
+            r["employee_id"] for r in context["repeatedly_overdue"]
+        )
+        assert ["2026Q3、2026Q4"] == list({r["quarters"] for r in context["repeatedly_overdue"]})
+        [unit] = context["unit_rows"]
+        assert unit["year"].required == 10 and unit["year"].overdue == 8
