@@ -157,3 +157,27 @@ class TestHolidayReminderPlan:
         assert planned
         assert all(m.holiday and m.holiday.estimated for m in planned)
         assert all(calendar.is_working_day(m.due_on) for m in planned)
+
+
+def test_every_flow_builds_the_calendar_through_the_one_helper(tmp_path: Path) -> None:
+    """The override file makes a year official wherever a calendar is used: flows never call
+    calendar_for directly (accountability-reports once did, and printed "estimated")."""
+    import ast
+
+    from flows.common import working_calendar
+    from lianjie.settings import Settings
+
+    for module in Path("flows").glob("*.py"):
+        calls = {
+            node.func.id
+            for node in ast.walk(ast.parse(module.read_text()))
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+        }
+        assert module.name == "common.py" or "calendar_for" not in calls, module
+    overrides = tmp_path / "calendar.toml"
+    overrides.write_text('[years.2031]\ndays_off = ["2031-10-01"]\n', encoding="utf-8")
+    config = Settings(calendar_overrides=overrides)
+    assert not working_calendar(config, date(2031, 10, 1), date(2031, 12, 31)).is_estimated(2031)
+    assert Settings(calendar_overrides=None) and working_calendar(
+        Settings(calendar_overrides=None), date(2031, 10, 1), date(2031, 12, 31)
+    ).is_estimated(2031)

@@ -261,3 +261,73 @@ class TestDispatchDays:
         assert "invitations by e-mail" in preview.stdout and "2026年10月13日" in preview.stdout
         working = lianjie("dispatch", "--date", "2026-10-08", "--json", api=prefect_harness)
         assert json.loads(working.stdout)["sent"] > 0
+
+
+@pytest.mark.slow
+class TestReportsOverTime:
+    def test_as_of_year_record_and_access_reconcile_with_the_exports(
+        self, tmp_path: Path, prefect_harness: str, db_url: str
+    ) -> None:
+        """A quarter reported as it stood on 10-20 (some sessions held, some ahead): the
+        summary's totals per standing are the export's on the same day; the year's report and
+        a cadre's record render; records produced are in the access export."""
+        from collections import Counter
+
+        from models.db import session_for
+        from models.facts import load_quarter
+        from tests.pipeline import run_cycle, write_city
+        from tests.test_reports import text_of
+
+        run_cycle(db_url, write_city(tmp_path), tmp_path / "cards")
+        out = tmp_path / "reports"
+        result = lianjie(
+            "report", "--quarter", "2026Q4", "--as-of", "2026-10-20", "--out", str(out),
+            "--json", api=prefect_harness,
+        )  # fmt: skip
+        assert 0 == result.returncode, result.stderr[-2000:]
+        summary = next(
+            r["path"] for r in json.loads(result.stdout)["reports"] if r["kind"] == "summary"
+        )
+        text = text_of(Path(summary))
+        assert "统计截至 2026-10-20 23:59 北京时间" in text
+        [totals] = [line.split() for line in text.splitlines() if line.startswith("合计 ")][:1]
+        asked = ["--quarter", "2026Q4", "outstanding", "--as-of", "2026-10-20"]
+        exported = json.loads(
+            lianjie("export", *asked, "--confidential", "--format", "json").stdout
+        )["rows"]
+        counts = Counter(r["standing"] for r in exported)
+        assert {"scheduled", "overdue"} <= set(counts), "the moment straddles the sessions"
+        standings = ["scheduled", "overdue", "failed", "excused"]
+        assert [str(counts[s]) for s in standings] == totals[4:8]
+
+        ahead = lianjie("report", "--quarter", "2026Q4", "--as-of", "2099-01-01")
+        assert 2 == ahead.returncode and "has not come yet" in ahead.stderr
+        assert "Traceback" not in ahead.stderr
+
+        year = lianjie("report", "--year", "2026", "--out", str(out), "--json", api=prefect_harness)
+        assert 0 == year.returncode, year.stderr[-2000:]
+        annual = json.loads(year.stdout)
+        assert ["2026Q4"] == annual["quarters"]
+        assert "2026 年度党风廉政教育报告" in text_of(Path(annual["reports"][0]["path"]))
+
+        with session_for(db_url) as session:
+            data = load_quarter(session=session, quarter="2026Q4")
+        assert data is not None
+        admonished = next(w for w, t in data.tracks.items() if "admonition" in t)
+        plain = lianjie("record", admonished, "--out", str(out))
+        assert 0 == plain.returncode, plain.stderr[-2000:]
+        path = Path(plain.stdout.strip().rsplit(": ", 1)[1])
+        shown = text_of(path)
+        assert "廉政教育档案" in shown and admonished in shown
+        assert "警示教育" not in shown
+        secret = lianjie("record", admonished, "--out", str(out), "--confidential")
+        assert 0 == secret.returncode, secret.stderr[-2000:]
+        assert "警示教育" in text_of(Path(secret.stdout.strip().rsplit(": ", 1)[1]))
+        unknown = lianjie("record", "E999999")
+        assert 2 == unknown.returncode and "no cadre E999999" in unknown.stderr
+
+        log = json.loads(lianjie("export", "access", "--format", "json").stdout)
+        assert [(admonished, False), (admonished, True)] == [
+            (a["employee_id"], a["confidential"]) for a in log
+        ]
+        assert all(a["os_user"] and a["produced_at"] for a in log)
