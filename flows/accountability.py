@@ -338,6 +338,9 @@ def annual_report(
     lang: Annotated[Language | None, titled("Language 语言")] = None,
     out: Annotated[str | None, titled("Output folder 输出目录")] = None,
     as_of: Annotated[dt.date | None, titled("As of 统计截至日期")] = None,
+    only_on_first_working_day: Annotated[
+        bool, titled("Only on January's first working day 仅在1月首个工作日运行")
+    ] = False,
 ) -> AnnualSummary:
     """The year across its four quarters, for the annual report on duties and integrity.
 
@@ -346,10 +349,21 @@ def annual_report(
         lang: Language of the report (zh or en); empty means LIANJIE_LANG.
         out: Folder for the PDF; empty means LIANJIE_OUTPUT_DIR/<year>.
         as_of: The day the quarter still running stands at; empty means now.
+        only_on_first_working_day: Do nothing unless today is the first working day of
+            January (the schedule fires on 1–10 January and sets this).
     """
     config = settings()
     moment = as_of_moment(as_of, now(config))
     year = year or moment.year - 1
+    if only_on_first_working_day:
+        first = working_calendar(
+            config, dt.date(moment.year, 1, 1), dt.date(moment.year, 1, 31)
+        ).next_working_day(dt.date(moment.year, 1, 1))
+        if moment.date() != first:
+            log().info(
+                "not the first working day of January (that is %s): nothing to do today", first
+            )
+            return AnnualSummary(year=year, quarters=[], rendered=0, reports=[])
     language = (lang or config.lang).value
     folder = Path(out or config.reports_dir / str(year))
     holidays = working_calendar(config, dt.date(year, 1, 1), dt.date(year, 12, 31)).breaks(

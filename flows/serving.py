@@ -8,7 +8,7 @@ from prefect import serve
 from prefect.deployments.runner import RunnerDeployment
 from prefect.schedules import Cron
 
-from flows.accountability import accountability_reports
+from flows.accountability import accountability_reports, annual_report
 from flows.collect import collect_completions
 from flows.cycle import quarterly_cycle
 from flows.dispatch import daily_dispatch
@@ -17,7 +17,7 @@ ZONE = "Asia/Shanghai"
 
 
 def serve_all() -> None:
-    """The same four deployments as prefect.yaml, served by this process until it is stopped."""
+    """The same five deployments as prefect.yaml, served by this process until it is stopped."""
     # to_deployment may return a coroutine when called from async code; here it never does.
     deployments = [
         quarterly_cycle.to_deployment(
@@ -38,6 +38,17 @@ def serve_all() -> None:
         accountability_reports.to_deployment(
             name="accountability-reports",
             schedules=[Cron("0 9 5 1,4,7,10 *", timezone=ZONE, parameters={"deliver": True})],
+            concurrency_limit=1,
+        ),
+        annual_report.to_deployment(
+            name="annual-report",
+            schedules=[
+                Cron(
+                    "0 9 1-10 1 *",
+                    timezone=ZONE,
+                    parameters={"only_on_first_working_day": True},
+                )
+            ],
             concurrency_limit=1,
         ),
     ]

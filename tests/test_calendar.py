@@ -181,3 +181,9 @@ def test_every_flow_builds_the_calendar_through_the_one_helper(tmp_path: Path) -
     assert Settings(calendar_overrides=None) and working_calendar(
         Settings(calendar_overrides=None), date(2031, 10, 1), date(2031, 12, 31)
     ).is_estimated(2031)
+
+
+def test_the_year_report_runs_on_the_first_working_day_of_january() -> None:
+    """The annual-report schedule fires on 1–10 January; the work is done on this day only."""
+    calendar = calendar_for(date(2027, 1, 1), date(2027, 1, 31))
+    assert date(2027, 1, 4) == calendar.next_working_day(date(2027, 1, 1))
