@@ -16,6 +16,7 @@ from pydantic import BaseModel, computed_field
 from flows.common import (
     artifact_key,
     as_of_moment,
+    expected_failures,
     log,
     now,
     parse_quarter,
@@ -194,6 +195,7 @@ def record_reports(
 
 
 @flow(name="accountability-reports", log_prints=True)
+@expected_failures
 def accountability_reports(
     quarter: Annotated[str, titled("Quarter 季度")] = "",
     units: Annotated[list[str] | None, titled("Units (empty: all) 单位编码")] = None,
@@ -333,6 +335,7 @@ class AnnualSummary(BaseModel):
 
 
 @flow(name="annual-report", log_prints=True)
+@expected_failures
 def annual_report(
     year: Annotated[int, titled("Year 年度")] = 0,
     lang: Annotated[Language | None, titled("Language 语言")] = None,

@@ -15,6 +15,7 @@ from flows.common import (
     artifact_key,
     as_plan,
     existing_file,
+    expected_failures,
     log,
     one_at_a_time,
     parse_quarter,
@@ -182,6 +183,7 @@ def dropped_files(config: Settings) -> list[Path]:
 
 
 @flow(name="collect-completions", log_prints=True)
+@expected_failures
 def collect_completions(
     files: Annotated[list[str] | None, titled("Completion files 参训记录文件")] = None,
     quarter: Annotated[str, titled("Quarter 季度")] = "",

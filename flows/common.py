@@ -2,21 +2,27 @@
 
 from __future__ import annotations
 
+import functools
+import inspect
 import logging
 import os
+import typing
+from collections.abc import Callable
 from contextlib import AbstractContextManager
 from datetime import date, datetime, time
 from pathlib import Path
-from typing import Any
+from typing import Any, ParamSpec, TypeVar, cast
 
 from prefect import get_run_logger
 from prefect.artifacts import create_table_artifact
+from prefect.context import FlowRunContext
 from prefect.exceptions import MissingContextError
+from prefect.states import Failed
 from pydantic import BaseModel, Field
 from pydantic.fields import FieldInfo
 from sqlmodel import Session
 
-from lianjie.exceptions import LianjieInputError
+from lianjie.exceptions import EXPECTED, LianjieInputError
 from lianjie.settings import Settings
 from models.db import exclusive
 from models.domain import Quarter, Reject
@@ -47,6 +53,10 @@ class RejectOut(BaseModel):
             reason=shown_reason(reject.column, reject.reason),
             kept_from=kept_from,
         )
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 def titled(title: str) -> FieldInfo:
@@ -119,7 +129,58 @@ def this_quarter(config: Settings) -> Quarter:
     return Quarter.containing(today(config))
 
 
+def expected_failures(body: Callable[P, R]) -> Callable[P, R]:
+    """A flow whose bad input ends the run Failed with a one-line message and a single ERROR
+    line: no traceback, which is for what nobody expected. Whoever called the flow (the command
+    line, a parent flow) still gets the LianjieInputError. Called outside a flow run (`.fn`), it
+    raises as any function does."""
+
+    @functools.wraps(body)
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return body(*args, **kwargs)
+        except LianjieInputError as error:
+            if FlowRunContext.get() is None:
+                raise
+            log().error("%s", error, extra={EXPECTED: True})
+            return cast(R, Failed(message=str(error), data=error))
+
+    # Prefect reads the parameters' types from the function it is given; resolved here, in the
+    # flow's own module, as this wrapper lives in another.
+    run.__annotations__ = typing.get_type_hints(body, include_extras=True)
+    run.__signature__ = inspect.signature(body, eval_str=True)  # type: ignore[attr-defined]
+    return run
+
+
+class _TaskRefusals(logging.Filter):
+    """A task that refuses bad input fails, and its flow reports that in one ERROR line:
+    Prefect's own "Task run failed with exception" line and traceback would only repeat it,
+    and the task's final state is told at INFO."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.refused: set[object] = set()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        task_run = getattr(record, "task_run_id", None)
+        if isinstance(error, LianjieInputError):
+            self.refused.add(task_run)
+            return False
+        if task_run in self.refused and str(record.msg).startswith("Finished in state"):
+            self.refused.discard(task_run)
+            record.levelno, record.levelname = logging.INFO, "INFO"
+        return True
+
+
+# On the logger the task engine writes with, so that neither the terminal nor the Prefect
+# server receives the record (a handler's filter would leave the server's copy).
+logging.getLogger("prefect.task_runs").addFilter(_TaskRefusals())
+
+
 def existing_file(value: str | Path, what: str) -> Path:
+    if not str(value).strip():
+        raise LianjieInputError(f"no {what} given: name one, or set its setting")
     path = Path(value).expanduser()
     if not path.is_file():
         raise LianjieInputError(f"{what} {path} does not exist or is not a file")

@@ -14,7 +14,7 @@ import typer
 from pydantic import BaseModel, ValidationError
 from sqlalchemy.exc import OperationalError
 
-from lianjie.exceptions import LianjieInputError
+from lianjie.exceptions import EXPECTED, LianjieInputError
 
 T = TypeVar("T")
 EXIT_BAD_INPUT, EXIT_FAILURE = 2, 1
@@ -42,13 +42,38 @@ def fail(message: str, code: int = EXIT_BAD_INPUT) -> typer.Exit:
 
 
 class _HideInputTracebacks(logging.Filter):
-    """A user's mistake is one clear line, not a Prefect traceback in the log."""
+    """A user's mistake is one clear line, not a Prefect traceback in the log; and without
+    --verbose, the command line leaves out what only Prefect's own operators need: the
+    temporary server's banner, and the flow's ERROR and final-state lines of an expected
+    failure (the command prints its own one line for it)."""
+
+    QUIET = ("Starting temporary server", "Stopping temporary server", "Finished in state Failed")
 
     def filter(self, record: logging.LogRecord) -> bool:
         error = record.exc_info[1] if record.exc_info else None
         if isinstance(error, LianjieInputError):
             record.exc_info, record.exc_text = None, None
-        return True
+        if VERBOSE:
+            return True
+        if getattr(record, EXPECTED, False):
+            return False
+        return not str(record.msg).startswith(self.QUIET)
+
+
+VERBOSE = False
+
+
+@app.callback()
+def options(
+    verbose: Annotated[
+        bool,
+        typer.Option(
+            "--verbose", "-v", help="Also show Prefect's own lines (temporary server, states)."
+        ),
+    ] = False,
+) -> None:
+    global VERBOSE  # noqa: PLW0603  (set once per process, before any command runs)
+    VERBOSE = verbose
 
 
 def check_quarter(label: str) -> str:

@@ -11,3 +11,8 @@ class UnreadableFileError(LianjieInputError):
 
 class PolicyError(LianjieInputError):
     """Raised when the policy file is malformed; the message names the key and the problem."""
+
+
+# Marks the one ERROR line an expected failure logs in its flow run: the command line prints
+# its own line for it instead.
+EXPECTED = "lianjie_expected_failure"

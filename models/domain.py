@@ -77,9 +77,11 @@ class Quarter:
     def parse(cls, label: str) -> Quarter:
         """Read `YYYYQn`; raise ValueError with the expected form otherwise."""
         match = QUARTER_PATTERN.match(label.strip().upper())
-        if not match:
-            raise ValueError(f"quarter {label!r} is not of the form YYYYQn, e.g. 2026Q4")
-        return cls(int(match[1]), int(match[2]))
+        if match:
+            return cls(int(match[1]), int(match[2]))
+        if re.match(r"^\d{4}Q\d+$", label.strip().upper()):
+            raise ValueError(f"quarter {label!r}: a year has quarters 1 to 4 (e.g. 2026Q4)")
+        raise ValueError(f"quarter {label!r} is not of the form YYYYQn, e.g. 2026Q4")
 
     @classmethod
     def containing(cls, day: date) -> Quarter:

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Installs what WeasyPrint and the tests need from Debian when the machine lacks it:
 # libharfbuzz-subset0 (fast font subsetting), a CJK font (Chinese text), poppler-utils (pdftoppm,
-# pdffonts for looking at PDFs) and PostgreSQL 15 (the database tests). Idempotent.
+# pdffonts for looking at PDFs), chromium (the browser test drives the Prefect UI with it) and
+# PostgreSQL 15 (the database tests). Idempotent.
 set -euo pipefail
 
-wanted=(libharfbuzz-subset0 fonts-noto-cjk poppler-utils)
+wanted=(libharfbuzz-subset0 fonts-noto-cjk poppler-utils chromium)
 command -v initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || wanted+=(postgresql)
 
 missing=()
