@@ -14,13 +14,20 @@ from prefect.cache_policies import NONE
 from pydantic import BaseModel, computed_field
 
 from flows.common import (
+    UNSET,
+    Day,
+    FormLanguage,
+    Names,
     artifact_key,
     as_of_moment,
     expected_failures,
+    given_day,
+    lang_code,
     log,
     now,
     parse_quarter,
     publish_table,
+    quarter_field,
     quarter_policy,
     settings,
     this_quarter,
@@ -30,7 +37,7 @@ from flows.common import (
 )
 from lianjie.exceptions import LianjieInputError
 from models.db import session_for, upsert, utcnow
-from models.domain import Language, Quarter
+from models.domain import Quarter
 from models.facts import load_quarter
 from models.outbox import add_messages
 from models.tables import Report
@@ -197,12 +204,12 @@ def record_reports(
 @flow(name="accountability-reports", log_prints=True)
 @expected_failures
 def accountability_reports(
-    quarter: Annotated[str, titled("Quarter 季度")] = "",
-    units: Annotated[list[str] | None, titled("Units (empty: all) 单位编码")] = None,
-    lang: Annotated[Language | None, titled("Language 语言")] = None,
-    out: Annotated[str | None, titled("Output folder 输出目录")] = None,
+    quarter: Annotated[str, quarter_field()] = "",
+    units: Annotated[Names, titled("Units (empty: all) 单位编码")] = (),
+    lang: Annotated[FormLanguage, titled("Language 语言")] = UNSET,
+    out: Annotated[str, titled("Output folder 输出目录")] = "",
     deliver: Annotated[bool, titled("E-mail the reports to their readers 发送报告")] = False,
-    as_of: Annotated[dt.date | None, titled("As of 统计截至日期")] = None,
+    as_of: Annotated[Day, titled("As of 统计截至日期")] = UNSET,
     allow_future: Annotated[
         bool, titled("Allow an as-of day ahead (simulations) 允许未来日期")
     ] = False,
@@ -214,7 +221,7 @@ def accountability_reports(
             that ended last (what the scheduled run after each quarter reports on).
         units: Unit codes to render; empty renders every unit, the summary and confidential list.
         lang: Language of the reports (zh or en); empty means LIANJIE_LANG.
-        out: Folder for the PDFs; empty means LIANJIE_OUTPUT_DIR/<quarter>.
+        out: Folder for the PDFs; empty means the quarter's folder in LIANJIE_OUTPUT_DIR.
         deliver: Queue each unit's PDF as an e-mail to its top leader and team members, and the
             confidential list to LIANJIE_DISCIPLINE_EMAIL only (once per report version); the
             next dispatch sends them.
@@ -225,14 +232,14 @@ def accountability_reports(
     """
     config = settings()
     period = parse_quarter(quarter, default=this_quarter(config).previous)
-    moment = as_of_moment(as_of, now(config), allow_future=allow_future)
-    language = (lang or config.lang).value
+    moment = as_of_moment(given_day(as_of), now(config), allow_future=allow_future)
+    language = lang_code(lang, config)
     folder = out or str(config.reports_dir / period.label)
     calendar = working_calendar(config, period.starts_on, period.ends_on)
     planned = prepare_reports(
         config.db_url,
         period.label,
-        units,
+        list(units) or None,
         language,
         folder,
         config.organisation,
@@ -338,9 +345,9 @@ class AnnualSummary(BaseModel):
 @expected_failures
 def annual_report(
     year: Annotated[int, titled("Year 年度")] = 0,
-    lang: Annotated[Language | None, titled("Language 语言")] = None,
-    out: Annotated[str | None, titled("Output folder 输出目录")] = None,
-    as_of: Annotated[dt.date | None, titled("As of 统计截至日期")] = None,
+    lang: Annotated[FormLanguage, titled("Language 语言")] = UNSET,
+    out: Annotated[str, titled("Output folder 输出目录")] = "",
+    as_of: Annotated[Day, titled("As of 统计截至日期")] = UNSET,
     only_on_first_working_day: Annotated[
         bool, titled("Only on January's first working day 仅在1月首个工作日运行")
     ] = False,
@@ -350,13 +357,13 @@ def annual_report(
     Args:
         year: The year, e.g. 2026; 0 means last year (what the run scheduled in January does).
         lang: Language of the report (zh or en); empty means LIANJIE_LANG.
-        out: Folder for the PDF; empty means LIANJIE_OUTPUT_DIR/<year>.
+        out: Folder for the PDF; empty means the year's folder under LIANJIE_OUTPUT_DIR (…/2026).
         as_of: The day the quarter still running stands at; empty means now.
         only_on_first_working_day: Do nothing unless today is the first working day of
             January (the schedule fires on 1–10 January and sets this).
     """
     config = settings()
-    moment = as_of_moment(as_of, now(config))
+    moment = as_of_moment(given_day(as_of), now(config))
     year = year or moment.year - 1
     if only_on_first_working_day:
         first = working_calendar(
@@ -367,7 +374,7 @@ def annual_report(
                 "not the first working day of January (that is %s): nothing to do today", first
             )
             return AnnualSummary(year=year, quarters=[], rendered=0, reports=[])
-    language = (lang or config.lang).value
+    language = lang_code(lang, config)
     folder = Path(out or config.reports_dir / str(year))
     holidays = working_calendar(config, dt.date(year, 1, 1), dt.date(year, 12, 31)).breaks(
         dt.date(year, 1, 1), dt.date(year + 1, 1, 7)

@@ -11,15 +11,20 @@ from prefect import flow, task
 from pydantic import BaseModel, computed_field
 
 from flows.common import (
+    UNSET,
+    Day,
+    Names,
     RejectOut,
     artifact_key,
     as_plan,
     existing_file,
     expected_failures,
+    given_day,
     log,
     one_at_a_time,
     parse_quarter,
     publish_table,
+    quarter_field,
     quarter_policy,
     session_row,
     settings,
@@ -185,9 +190,9 @@ def dropped_files(config: Settings) -> list[Path]:
 @flow(name="collect-completions", log_prints=True)
 @expected_failures
 def collect_completions(
-    files: Annotated[list[str] | None, titled("Completion files 参训记录文件")] = None,
-    quarter: Annotated[str, titled("Quarter 季度")] = "",
-    as_of: Annotated[date | None, titled("Make-ups and escalations as of 截至日期")] = None,
+    files: Annotated[Names, titled("Completion files 参训记录文件")] = (),
+    quarter: Annotated[str, quarter_field()] = "",
+    as_of: Annotated[Day, titled("Make-ups and escalations as of 截至日期")] = UNSET,
 ) -> CollectSummary:
     """Import completion files (sign-in sheets, online learning, exams) and book make-ups.
 
@@ -204,7 +209,7 @@ def collect_completions(
     if not paths:
         log().info("nothing to collect")
         return CollectSummary(quarter=period.label, read=0, accepted=0, rejected=0, files=[])
-    on = as_of or today(config)
+    on = given_day(as_of) or today(config)
     with one_at_a_time(config.db_url, period.label):
         imported = [import_completions(config.db_url, period.label, str(p)) for p in paths]
         makeups = offer_makeups(config.db_url, period.label, on)

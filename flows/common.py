@@ -7,19 +7,22 @@ import inspect
 import logging
 import os
 import typing
+import warnings
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from datetime import date, datetime, time
+from enum import StrEnum
 from pathlib import Path
-from typing import Any, ParamSpec, TypeVar, cast
+from typing import Annotated, Any, ParamSpec, TypeVar, cast
 
 from prefect import get_run_logger
 from prefect.artifacts import create_table_artifact
 from prefect.context import FlowRunContext
 from prefect.exceptions import MissingContextError
 from prefect.states import Failed
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, WithJsonSchema
 from pydantic.fields import FieldInfo
+from pydantic_core import core_schema
 from sqlmodel import Session
 
 from lianjie.exceptions import EXPECTED, LianjieInputError
@@ -59,12 +62,77 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 
+# The Run form in the Prefect UI shows a `X | None` parameter as a type switch ("Property is
+# type None"); these say what the form shows instead, while Python keeps None for "the setting".
+QUARTER_PATTERN = r"^\d{4}Q[1-4]$"
+
+
+class Unset:
+    """A parameter left empty in the Run form: its description says what that means (today,
+    the setting). The default is not JSON, so the form's schema has none and the field starts
+    empty; a null default would be checked against the field's type and refused."""
+
+    def __bool__(self) -> bool:
+        return False
+
+    def __repr__(self) -> str:
+        return "(empty)"
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> core_schema.CoreSchema:
+        return core_schema.is_instance_schema(cls)
+
+
+UNSET: Any = Unset()
+warnings.filterwarnings(
+    "ignore", message=r"Default value \(empty\) is not JSON serializable", category=UserWarning
+)
+Day = Annotated[date | Unset | None, WithJsonSchema({"type": "string", "format": "date"})]
+
+
+def given_day(value: date | Unset | None) -> date | None:
+    """The day a Day parameter names, or None when it was left empty."""
+    return value if isinstance(value, date) else None
+
+
+Names = Annotated[tuple[str, ...], WithJsonSchema({"type": "array", "items": {"type": "string"}})]
+
+
+class RunLanguage(StrEnum):
+    """A run's language as the Run form offers it; the codes zh and en are accepted too."""
+
+    zh = "中文"
+    en = "English"
+
+    @classmethod
+    def _missing_(cls, value: object) -> RunLanguage | None:
+        return {"zh": cls.zh, "en": cls.en}.get(str(value).strip().lower())
+
+
+FormLanguage = Annotated[
+    RunLanguage | Unset | None,
+    WithJsonSchema({"type": "string", "enum": [m.value for m in RunLanguage]}),
+]
+
+
+def lang_code(chosen: RunLanguage | Unset | None, config: Settings) -> str:
+    """The run's language code: the one chosen, else LIANJIE_LANG."""
+    return chosen.name if isinstance(chosen, RunLanguage) else config.lang.value
+
+
+def quarter_field(title: str = "Quarter 季度") -> FieldInfo:
+    """A quarter parameter: the form refuses anything but YYYYQn with n from 1 to 4."""
+    field: FieldInfo = Field(pattern=QUARTER_PATTERN, json_schema_extra={"title": title})
+    return field
+
+
 def titled(title: str) -> FieldInfo:
     """The label of a flow parameter in the Prefect UI's Run form, for use in `Annotated`.
 
     Prefect titles every parameter with its Python name and keeps only the extra schema keys of
     its metadata, so the title travels there.
     """
+
     field: FieldInfo = Field(json_schema_extra={"title": title})
     return field
 

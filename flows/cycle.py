@@ -12,15 +12,21 @@ from pydantic import BaseModel, computed_field
 from sqlmodel import Session
 
 from flows.common import (
+    UNSET,
+    Day,
+    FormLanguage,
     RejectOut,
     artifact_key,
     as_plan,
     existing_file,
     expected_failures,
+    given_day,
+    lang_code,
     log,
     one_at_a_time,
     parse_quarter,
     publish_table,
+    quarter_field,
     quarter_policy,
     session_row,
     settings,
@@ -35,7 +41,7 @@ from intake.database import is_database_source, read_source
 from intake.roster import RosterResult, parse_roster
 from lianjie.exceptions import LianjieInputError
 from models.db import rehearsal, rehearsing, session_for, utcnow
-from models.domain import CadreRecord, Change, ChangeKind, Language, Quarter, Track
+from models.domain import CadreRecord, Change, ChangeKind, Quarter, Track
 from models.education import (
     quarter_tracks,
     replace_assignments,
@@ -439,11 +445,11 @@ def schedule_sessions(db_url: str, quarter: str, as_of: date) -> dict[str, int]:
 @flow(name="quarterly-cycle", log_prints=True)
 @expected_failures
 def quarterly_cycle(
-    quarter: Annotated[str, titled("Quarter 季度")] = "",
+    quarter: Annotated[str, quarter_field()] = "",
     roster: Annotated[str, titled("Roster file or HR database 花名册")] = "",
-    policy: Annotated[str | None, titled("Policy file 施教政策")] = None,
-    as_of: Annotated[date | None, titled("Rules applied on 适用日期")] = None,
-    lang: Annotated[Language | None, titled("Language 语言")] = None,
+    policy: Annotated[str, titled("Policy file 施教政策")] = "",
+    as_of: Annotated[Day, titled("Rules applied on 适用日期")] = UNSET,
+    lang: Annotated[FormLanguage, titled("Language 语言")] = UNSET,
     dry_run: Annotated[bool, titled("Dry run: preview, change nothing 试运行")] = False,
     accept_leavers: Annotated[bool, titled("Confirm many leavers 确认大批人员离开")] = False,
 ) -> CycleSummary:
@@ -473,27 +479,27 @@ def quarterly_cycle(
         source if is_database_source(source) else str(existing_file(source, "roster file"))
     )
     policy_file = policy or (str(config.policy) if config.policy else None)
-    as_of = as_of or max(today(config), period.starts_on)
-    if as_of > period.ends_on:
+    as_of_day = given_day(as_of) or max(today(config), period.starts_on)
+    if as_of_day > period.ends_on:
         raise LianjieInputError(
-            f"as-of date {as_of} is after {period.label} ended on {period.ends_on}: "
+            f"as-of date {as_of_day} is after {period.label} ended on {period.ends_on}: "
             f"run the quarter that contains it, or give a date within {period.label}"
         )
-    language = (lang or config.lang).value
+    language = lang_code(lang, config)
 
     policy_sha = load_policy(Path(policy_file) if policy_file else None).sha256
     # A dry run rehearses every stage in one transaction that is rolled back at the end.
     guard = rehearsal(config.db_url) if dry_run else one_at_a_time(config.db_url, period.label)
     with guard:
         imported = import_roster(
-            config.db_url, period.label, roster_source, policy_file, as_of, accept_leavers
+            config.db_url, period.label, roster_source, policy_file, as_of_day, accept_leavers
         )
-        tracks = classify_cadres(config.db_url, period.label, as_of)
-        sessions = schedule_sessions(config.db_url, period.label, as_of)
+        tracks = classify_cadres(config.db_url, period.label, as_of_day)
+        sessions = schedule_sessions(config.db_url, period.label, as_of_day)
         messages = plan_messages(
             config.db_url,
             period.label,
-            as_of,
+            as_of_day,
             language,
             config.organisation,
             str(config.data_dir / "cards"),
@@ -501,7 +507,7 @@ def quarterly_cycle(
         )
     summary = CycleSummary(
         quarter=period.label,
-        as_of=as_of,
+        as_of=as_of_day,
         policy_sha256=policy_sha,
         dry_run=dry_run,
         roster=imported,

@@ -107,7 +107,7 @@ def demo_quarter(quarter: str, units: int = 40, per_unit: int = 30) -> DemoSumma
     collected = []
     for since, until in ((period.starts_on, middle), (middle, last)):
         sheet = write_demo_completions(config.db_url, inputs, period.label, since, until)
-        collected.append(collect_completions(quarter=period.label, files=[sheet], as_of=until))
+        collected.append(collect_completions(quarter=period.label, files=(sheet,), as_of=until))
         dispatches.append(daily_dispatch(date=until + timedelta(days=1), allow_future=True))
     # The reports show the quarter as it ends, on the same fake clock.
     reports = accountability_reports(quarter=period.label, as_of=period.ends_on, allow_future=True)

@@ -13,8 +13,11 @@ from sqlmodel import Session, col, select
 
 from delivery.channels import Channel, DeliveryError, FileOutbox, Outgoing, SmsGateway, SmtpChannel
 from flows.common import (
+    UNSET,
+    Day,
     artifact_key,
     expected_failures,
+    given_day,
     log,
     publish_table,
     quarter_policy,
@@ -240,7 +243,7 @@ def expire_stale(db_url: str, on: dt.date) -> int:
 @flow(name="daily-dispatch", log_prints=True)
 @expected_failures
 def daily_dispatch(
-    date: Annotated[dt.date | None, titled("Send what is due by 发送日期")] = None,
+    date: Annotated[Day, titled("Send what is due by 发送日期")] = UNSET,
     dry_run: Annotated[bool, titled("Dry run (send nothing) 试运行")] = False,
     allow_future: Annotated[bool, titled("Allow a date after tomorrow 允许未来日期")] = False,
     show: Annotated[int, titled("Dry run: messages to show 预览条数")] = 5,
@@ -256,7 +259,7 @@ def daily_dispatch(
         show: With a dry run, how many messages to show as they would go.
     """
     config = settings()
-    on = date or today(config)
+    on = given_day(date) or today(config)
     check_dispatch_date(on, today=today(config), allow_future=allow_future)
     calendar = working_calendar(config, on, on + dt.timedelta(days=31))
     # On an official day off only what cannot wait goes: a message whose session or holiday

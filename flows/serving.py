@@ -24,21 +24,25 @@ def serve_all() -> None:
             name="quarterly-cycle",
             schedules=[Cron("0 8 1 1,4,7,10 *", timezone=ZONE)],
             concurrency_limit=1,
+            enforce_parameter_schema=True,
         ),
         daily_dispatch.to_deployment(
             name="daily-dispatch",
             schedules=[Cron("0 8 * * *", timezone=ZONE)],
             concurrency_limit=1,
+            enforce_parameter_schema=True,
         ),
         collect_completions.to_deployment(
             name="collect-completions",
             schedules=[Cron("30 7 * * *", timezone=ZONE)],
             concurrency_limit=1,
+            enforce_parameter_schema=True,
         ),
         accountability_reports.to_deployment(
             name="accountability-reports",
             schedules=[Cron("0 9 5 1,4,7,10 *", timezone=ZONE, parameters={"deliver": True})],
             concurrency_limit=1,
+            enforce_parameter_schema=True,
         ),
         annual_report.to_deployment(
             name="annual-report",
@@ -50,6 +54,7 @@ def serve_all() -> None:
                 )
             ],
             concurrency_limit=1,
+            enforce_parameter_schema=True,
         ),
     ]
     serve(*(cast(RunnerDeployment, d) for d in deployments))

@@ -235,7 +235,7 @@ def cycle(
         lambda: quarterly_cycle(
             quarter=quarter,
             roster=str(roster),
-            policy=str(policy) if policy else None,
+            policy=str(policy) if policy else "",
             as_of=as_of.date() if as_of else None,
             dry_run=dry_run,
             accept_leavers=accept_leavers,
@@ -317,7 +317,9 @@ def collect(
     check_files(*files)
     result = run(
         lambda: collect_completions(
-            quarter=quarter, files=[str(f) for f in files], as_of=as_of.date() if as_of else None
+            quarter=quarter,
+            files=tuple(str(f) for f in files),
+            as_of=as_of.date() if as_of else None,
         )
     )
     emit(
@@ -356,7 +358,7 @@ def report(
 ) -> None:
     """Render the accountability reports (PDF) of a quarter, or of a year with --year."""
     from flows.accountability import accountability_reports, annual_report
-    from models.domain import Language
+    from flows.common import RunLanguage
 
     if lang is not None and lang not in {"zh", "en"}:
         raise fail(f"--lang must be zh or en, not {lang!r}")
@@ -370,8 +372,8 @@ def report(
         annual = run(
             lambda: annual_report(
                 year=year,
-                lang=Language(lang) if lang else None,
-                out=str(out) if out else None,
+                lang=RunLanguage(lang) if lang else None,
+                out=str(out) if out else "",
                 as_of=as_of.date() if as_of else None,
             )
         )
@@ -390,9 +392,9 @@ def report(
     result = run(
         lambda: accountability_reports(
             quarter=quarter,
-            units=unit or None,
-            lang=Language(lang) if lang else None,
-            out=str(out) if out else None,
+            units=tuple(unit or ()),
+            lang=RunLanguage(lang) if lang else None,
+            out=str(out) if out else "",
             deliver=deliver,
             as_of=as_of.date() if as_of else None,
         )
