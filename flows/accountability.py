@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import socket
 from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, cast
 
 from prefect import flow, task
-from prefect.artifacts import create_link_artifact
+from prefect.artifacts import create_link_artifact, create_markdown_artifact
 from prefect.cache_policies import NONE
 from pydantic import BaseModel, computed_field
 
@@ -26,6 +27,7 @@ from flows.common import (
     log,
     now,
     parse_quarter,
+    pdf_links,
     publish_table,
     quarter_field,
     quarter_policy,
@@ -33,9 +35,11 @@ from flows.common import (
     this_quarter,
     titled,
     today,
+    waits_for_first_working_day,
     working_calendar,
 )
 from lianjie.exceptions import LianjieInputError
+from lianjie.settings import Settings
 from models.db import session_for, upsert, utcnow
 from models.domain import Quarter
 from models.facts import load_quarter
@@ -213,6 +217,9 @@ def accountability_reports(
     allow_future: Annotated[
         bool, titled("Allow an as-of day ahead (simulations) 允许未来日期")
     ] = False,
+    only_on_first_working_day: Annotated[
+        bool, titled("Only on the month's first working day 仅在当月首个工作日运行")
+    ] = False,
 ) -> ReportsSummary:
     """Render the accountability PDFs: per unit, the organisation summary, the confidential list.
 
@@ -229,8 +236,12 @@ def accountability_reports(
             it count as held, and what was due before it and is not done as overdue.
         allow_future: Accept an as-of day still to come: for a quarter played on a fake
             clock (the demo); a real report of the future would call everyone scheduled.
+        only_on_first_working_day: Do nothing unless today is the first working day of the
+            month (the schedule fires on each of the quarter's first ten days and sets this).
     """
     config = settings()
+    if only_on_first_working_day and (idle := waits_for_first_working_day(config, today(config))):
+        return cast(ReportsSummary, idle)
     period = parse_quarter(quarter, default=this_quarter(config).previous)
     moment = as_of_moment(given_day(as_of), now(config), allow_future=allow_future)
     language = lang_code(lang, config)
@@ -277,7 +288,7 @@ def accountability_reports(
             config.discipline_email,
             today(config),
         )
-    publish_reports(period.label, reports)
+    publish_reports(period.label, reports, config)
     return ReportsSummary(
         quarter=period.label, rendered=len(reports), reports=reports, queued_for_readers=queued
     )
@@ -314,24 +325,48 @@ def queue_reports(
     return queued
 
 
-def publish_reports(quarter: str, reports: list[ReportOut]) -> None:
-    """The reports' list with links, and the units' rates, as artifacts."""
+def publish_reports(quarter: str, reports: list[ReportOut], config: Settings) -> None:
+    """The reports with their rates and where to open them, as artifacts: links when the
+    output folder is served (LIANJIE_REPORTS_URL), else the machine and folder, in words."""
+    shown = [r for r in reports if r.kind != "confidential"]
+    links = pdf_links([r.path for r in shown], config.reports_dir, config.reports_url)
     publish_table(
         artifact_key("reports", quarter),
         [
-            {"unit": r.unit_code or r.kind, "rate": r.rate, "pages": r.pages, "pdf": r.path}
-            for r in reports
-            if r.kind != "confidential"
+            {
+                "unit": r.unit_code or r.kind,
+                "rate": r.rate,
+                "pages": r.pages,
+                "pdf": link or Path(r.path).name,
+            }
+            for r, link in zip(shown, links, strict=True)
         ],
         f"Accountability reports for {quarter}",
     )
-    summary = next((r for r in reports if r.kind == "summary"), None)
-    if summary is not None:
+    summary = next(
+        ((r, link) for r, link in zip(shown, links, strict=True) if r.kind == "summary"), None
+    )
+    if summary is None:
+        return
+    report, link = summary
+    if link:
         create_link_artifact(
             key=artifact_key("summary-report", quarter),
-            link=Path(summary.path).resolve().as_uri(),
+            link=link,
             link_text=f"Summary report {quarter}",
         )
+        return
+    folder = Path(report.path).parent.resolve()
+    create_markdown_artifact(
+        key=artifact_key("summary-report", quarter),
+        markdown=(
+            f"**Summary report {quarter}**: `{Path(report.path).name}`, with the "
+            f"{len(shown) - 1} unit reports, on the machine **{socket.gethostname()}** in the "
+            f"folder `{folder}`. To open them from a browser, serve the output folder and set "
+            "LIANJIE_REPORTS_URL to its address."
+        ),
+        description=f"Where the reports of {quarter} are",
+    )
 
 
 class AnnualSummary(BaseModel):
@@ -360,20 +395,13 @@ def annual_report(
         out: Folder for the PDF; empty means the year's folder under LIANJIE_OUTPUT_DIR (…/2026).
         as_of: The day the quarter still running stands at; empty means now.
         only_on_first_working_day: Do nothing unless today is the first working day of
-            January (the schedule fires on 1–10 January and sets this).
+            January (the schedule fires on each of 1–10 January and sets this).
     """
     config = settings()
     moment = as_of_moment(given_day(as_of), now(config))
     year = year or moment.year - 1
-    if only_on_first_working_day:
-        first = working_calendar(
-            config, dt.date(moment.year, 1, 1), dt.date(moment.year, 1, 31)
-        ).next_working_day(dt.date(moment.year, 1, 1))
-        if moment.date() != first:
-            log().info(
-                "not the first working day of January (that is %s): nothing to do today", first
-            )
-            return AnnualSummary(year=year, quarters=[], rendered=0, reports=[])
+    if only_on_first_working_day and (idle := waits_for_first_working_day(config, moment.date())):
+        return cast(AnnualSummary, idle)
     language = lang_code(lang, config)
     folder = Path(out or config.reports_dir / str(year))
     holidays = working_calendar(config, dt.date(year, 1, 1), dt.date(year, 12, 31)).breaks(

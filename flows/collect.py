@@ -26,6 +26,7 @@ from flows.common import (
     publish_table,
     quarter_field,
     quarter_policy,
+    reject_rows,
     session_row,
     settings,
     this_quarter,
@@ -229,8 +230,18 @@ def collect_completions(
         **{k: sum(getattr(i, k) for i in imported) for k in ("read", "accepted", "rejected")},
     )
     publish_table(
+        artifact_key("collect", period.label),
+        [
+            {"what": f"{Path(i.source).name}: {count}", "count": getattr(i, count)}
+            for i in imported
+            for count in ("read", "accepted", "rejected")
+        ]
+        + [{"what": f"make-ups: {k}", "count": n} for k, n in makeups.items()],
+        f"Completion data collected for {period.label} on {on}",
+    )
+    publish_table(
         artifact_key("completion-rejects", period.label),
-        [r.model_dump() for i in imported for r in i.rejects],
+        reject_rows([r for i in imported for r in i.rejects]),
         f"Completion rows rejected in {period.label}",
     )
     return summary

@@ -14,12 +14,14 @@ from datetime import date, datetime, time
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, ParamSpec, TypeVar, cast
+from urllib.parse import quote
 
 from prefect import get_run_logger
 from prefect.artifacts import create_table_artifact
+from prefect.client.schemas.objects import State
 from prefect.context import FlowRunContext
 from prefect.exceptions import MissingContextError
-from prefect.states import Failed
+from prefect.states import Completed, Failed
 from pydantic import BaseModel, Field, WithJsonSchema
 from pydantic.fields import FieldInfo
 from pydantic_core import core_schema
@@ -193,6 +195,20 @@ def working_calendar(config: Settings, first: date, last: date) -> WorkingCalend
     return calendar_for(first, last, config.calendar_overrides)
 
 
+def waits_for_first_working_day(config: Settings, on: date) -> State | None:
+    """For a schedule that fires on each of a month's first days: a run that ends at once,
+    saying so, unless `on` is the month's first working day of the official calendar."""
+    first_of_month = on.replace(day=1)
+    first = working_calendar(config, first_of_month, first_of_month).next_working_day(
+        first_of_month
+    )
+    if on == first:
+        return None
+    words = f"not the first working day of the month (that is {first}): nothing to do today"
+    log().info(words)
+    return Completed(message=words)
+
+
 def this_quarter(config: Settings) -> Quarter:
     return Quarter.containing(today(config))
 
@@ -307,6 +323,38 @@ def one_at_a_time(db_url: str, quarter: str) -> AbstractContextManager[None]:
 def artifact_key(*parts: str) -> str:
     """Artifact keys may hold only lowercase letters, digits and dashes."""
     return "-".join(parts).lower().replace("_", "-")
+
+
+def reject_rows(rejects: list[RejectOut]) -> list[dict[str, Any]]:
+    """Rejected rows for a table artifact: file name, row, column and reason first, so that
+    the reason is on screen without scrolling."""
+    return [
+        {
+            "file": Path(r.source).name,
+            "row": r.row,
+            "column": r.column,
+            "reason": r.reason,
+            "kept_from": Path(r.kept_from).name if r.kept_from else "",
+        }
+        for r in rejects
+    ]
+
+
+def pdf_links(paths: list[str], folder: Path, reports_url: str | None) -> list[str]:
+    """Where a reader opens each PDF: under LIANJIE_REPORTS_URL when the output folder is
+    served, else "" (a file:// link to the worker's disk opens nothing in a browser)."""
+    if not reports_url:
+        return ["" for _ in paths]
+    base = reports_url.rstrip("/")
+    links = []
+    for path in paths:
+        try:
+            relative = Path(path).resolve().relative_to(folder.resolve())
+        except ValueError:  # written outside the served folder (an explicit --out)
+            links.append("")
+            continue
+        links.append(f"{base}/{quote(relative.as_posix())}")
+    return links
 
 
 def publish_table(key: str, rows: list[dict[str, Any]], description: str) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
 from prefect import flow, task
 from pydantic import BaseModel, computed_field
@@ -28,11 +28,13 @@ from flows.common import (
     publish_table,
     quarter_field,
     quarter_policy,
+    reject_rows,
     session_row,
     settings,
     this_quarter,
     titled,
     today,
+    waits_for_first_working_day,
     working_calendar,
 )
 from flows.messages import plan_messages
@@ -452,6 +454,9 @@ def quarterly_cycle(
     lang: Annotated[FormLanguage, titled("Language 语言")] = UNSET,
     dry_run: Annotated[bool, titled("Dry run: preview, change nothing 试运行")] = False,
     accept_leavers: Annotated[bool, titled("Confirm many leavers 确认大批人员离开")] = False,
+    only_on_first_working_day: Annotated[
+        bool, titled("Only on the month's first working day 仅在当月首个工作日运行")
+    ] = False,
 ) -> CycleSummary:
     """Start a quarter: import the roster, classify cadres, schedule sessions, plan reminders.
 
@@ -467,8 +472,12 @@ def quarterly_cycle(
         dry_run: Read, validate, classify and plan, report what would change, and write nothing.
         accept_leavers: Confirm a roster that makes more than the policy's share of the
             quarter's cadres leave (refused otherwise, as a partial file would be).
+        only_on_first_working_day: Do nothing unless today is the first working day of the
+            month (the schedule fires on each of the quarter's first ten days and sets this).
     """
     config = settings()
+    if only_on_first_working_day and (idle := waits_for_first_working_day(config, today(config))):
+        return cast(CycleSummary, idle)
     period = parse_quarter(quarter, default=this_quarter(config))
     source = roster or str(config.roster or "")
     if not source.strip():
@@ -551,6 +560,6 @@ def publish_cycle(summary: CycleSummary) -> None:
     )
     publish_table(
         artifact_key("roster-rejects", summary.quarter),
-        [r.model_dump() for r in summary.roster.rejects],
+        reject_rows(summary.roster.rejects),
         f"Roster rows rejected in {summary.quarter}",
     )

@@ -14,6 +14,8 @@ from flows.cycle import quarterly_cycle
 from flows.dispatch import daily_dispatch
 
 ZONE = "Asia/Shanghai"
+# The schedules fire on each of a month's first ten days; the run works on the first working one.
+FIRST_WORKING_DAY = {"only_on_first_working_day": True}
 
 
 def serve_all() -> None:
@@ -22,7 +24,7 @@ def serve_all() -> None:
     deployments = [
         quarterly_cycle.to_deployment(
             name="quarterly-cycle",
-            schedules=[Cron("0 8 1 1,4,7,10 *", timezone=ZONE)],
+            schedules=[Cron("0 8 1-10 1,4,7,10 *", timezone=ZONE, parameters=FIRST_WORKING_DAY)],
             concurrency_limit=1,
             enforce_parameter_schema=True,
         ),
@@ -40,7 +42,13 @@ def serve_all() -> None:
         ),
         accountability_reports.to_deployment(
             name="accountability-reports",
-            schedules=[Cron("0 9 5 1,4,7,10 *", timezone=ZONE, parameters={"deliver": True})],
+            schedules=[
+                Cron(
+                    "0 9 1-10 1,4,7,10 *",
+                    timezone=ZONE,
+                    parameters={"deliver": True, **FIRST_WORKING_DAY},
+                )
+            ],
             concurrency_limit=1,
             enforce_parameter_schema=True,
         ),
@@ -50,7 +58,7 @@ def serve_all() -> None:
                 Cron(
                     "0 9 1-10 1 *",
                     timezone=ZONE,
-                    parameters={"only_on_first_working_day": True},
+                    parameters=FIRST_WORKING_DAY,
                 )
             ],
             concurrency_limit=1,

@@ -33,6 +33,9 @@ class Settings(BaseSettings):
     smtp_from_name: str | None = None  # the e-mails' sender name; empty means the organisation
     discipline_email: str | None = None  # the discipline inspection body: the admonition list
     confidential_password: SecretStr | None = None  # encrypts the admonition list's PDF
+    # Where the output folder is served over HTTP (e.g. https://intranet/lianjie-reports):
+    # artifacts in the Prefect UI then link the PDFs there.
+    reports_url: str | None = None
     timezone: str = "Asia/Shanghai"
     organisation: str = "示范市"
     lang: Language = Language.zh

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -36,10 +37,42 @@ def test_every_parameter_is_titled_and_described(deployment: dict) -> None:  # t
         assert field["title"] != name, f"{deployment['name']}.{name} has no title"
 
 
-def test_schedules_are_in_shanghai_time() -> None:
-    """The quarterly cycle runs on the first day of each quarter, dispatch every day, at 08:00."""
+def test_schedules_are_in_shanghai_time_and_say_so() -> None:
+    """The cycle and the reports fire on each of a quarter's first ten days and work on the
+    first working day only; dispatch every day at 08:00; each description gives time and zone."""
     schedules = {d["name"]: d.get("schedules", []) for d in DEPLOYMENTS}
-    assert "0 8 1 1,4,7,10 *" == schedules["quarterly-cycle"][0]["cron"]
+    assert "0 8 1-10 1,4,7,10 *" == schedules["quarterly-cycle"][0]["cron"]
+    assert "0 9 1-10 1,4,7,10 *" == schedules["accountability-reports"][0]["cron"]
+    assert "0 9 1-10 1 *" == schedules["annual-report"][0]["cron"]
+    for name in ("quarterly-cycle", "accountability-reports", "annual-report"):
+        assert schedules[name][0]["parameters"]["only_on_first_working_day"] is True
     assert "0 8 * * *" == schedules["daily-dispatch"][0]["cron"]
+    for deployment in DEPLOYMENTS:
+        assert "Beijing time (Asia/Shanghai)" in deployment["description"], deployment["name"]
     assert all(s["timezone"] == "Asia/Shanghai" for group in schedules.values() for s in group)
     assert all(d["work_pool"]["name"] == "lianjie" for d in DEPLOYMENTS)
+
+
+@pytest.mark.parametrize(
+    ("days", "working"),
+    [
+        # National Day: 1–7 October 2026 off, 8 October the first working day
+        ([date(2026, 10, d) for d in range(1, 11)], date(2026, 10, 8)),
+        # 1 January 2027 a holiday, 2–3 a weekend
+        ([date(2027, 1, d) for d in range(1, 11)], date(2027, 1, 4)),
+        ([date(2026, 7, d) for d in range(1, 11)], date(2026, 7, 1)),
+    ],
+)
+def test_a_scheduled_run_works_on_the_first_working_day_only(
+    days: list[date], working: date, isolated_settings: Path
+) -> None:
+    """Fired on each of the first ten days, only one run does the work; the others complete
+    at once, saying which day is the one."""
+    from flows.common import settings, waits_for_first_working_day
+
+    config = settings()
+    answers = {day: waits_for_first_working_day(config, day) for day in days}
+    assert [working] == [day for day, idle in answers.items() if idle is None]
+    idle = answers[days[-1] if days[-1] != working else days[0]]
+    assert idle is not None and idle.is_completed()
+    assert f"not the first working day of the month (that is {working})" in (idle.message or "")
