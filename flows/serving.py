@@ -65,4 +65,28 @@ def serve_all() -> None:
             enforce_parameter_schema=True,
         ),
     ]
-    serve(*(cast(RunnerDeployment, d) for d in deployments))
+    serve(*(cast(RunnerDeployment, d) for d in deployments), print_starting_message=False)
+
+
+NAMES = [
+    "quarterly-cycle/quarterly-cycle",
+    "daily-dispatch/daily-dispatch",
+    "collect-completions/collect-completions",
+    "accountability-reports/accountability-reports",
+    "annual-report/annual-report",
+]
+
+
+def banner(api_url: str) -> list[str]:
+    """What `lianjie serve` prints: where the UI is and commands that work while it runs."""
+    ui = api_url.removesuffix("/api")
+    return [
+        f"Serving {len(NAMES)} deployments with their schedules (Beijing time) from this process.",
+        f"Prefect UI: {ui}  (Deployments → Run → Custom run)",
+        "Start a run by hand from another terminal, while this one runs:",
+        f"  PREFECT_API_URL={api_url} prefect deployment run 'quarterly-cycle/quarterly-cycle' "
+        "--param quarter=2026Q4 --param roster=/path/to/roster.xlsx",
+        f"  PREFECT_API_URL={api_url} prefect deployment run "
+        "'accountability-reports/accountability-reports' --param quarter=2026Q4",
+        "Stop with Ctrl-C (or SIGTERM): a run in progress is left to finish its current step.",
+    ]

@@ -565,11 +565,34 @@ def demo(
 
 
 @app.command()
-def serve() -> None:
-    """Serve every deployment with its schedule from this process (no work pool needed)."""
-    from flows.serving import serve_all
+def serve(
+    port: Annotated[
+        int, typer.Option(help="Port of the Prefect server started when PREFECT_API_URL is unset.")
+    ] = 4200,
+) -> None:
+    """Serve every deployment with its schedule from this process (no work pool needed).
 
-    run(serve_all)
+    With PREFECT_API_URL set, the deployments go to that server; without it, a Prefect server is
+    started on 127.0.0.1:PORT for as long as this runs (its UI included). Ctrl-C or SIGTERM stops
+    both within seconds.
+    """
+    from lianjie.serving import serving
+
+    with serving(port) as api_url:
+
+        def serve_until_stopped() -> None:
+            from flows.serving import banner, serve_all
+
+            for line in banner(api_url):
+                typer.echo(line)
+            serve_all()
+
+        try:
+            run(serve_until_stopped)
+        except typer.Exit as stop:
+            if stop.exit_code != 130:  # 130: interrupted, as asked
+                raise
+    typer.echo("lianjie serve: stopped")
 
 
 @app.command()
