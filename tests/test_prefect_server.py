@@ -1,32 +1,31 @@
 """The path users take: a real Prefect server, a process work pool, `prefect deploy --all`, a
-worker, and a quarterly cycle started through the API with parameters, as the UI starts it."""
+worker; a quarterly cycle started through the API with parameters, and the same started in a
+real browser (Debian's chromium driven by playwright) from the deployment's Run form."""
 
 from __future__ import annotations
 
-import asyncio
+import json
+import re
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.request
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from lianjie.synthetic import HEADER, roster_rows, with_mistakes, write_csv
+from models.domain import Quarter
 from tests.servers import prefect_server as running_prefect_server
 
 ROOT = Path(__file__).resolve().parents[1]
 PREFECT = str(Path(sys.executable).with_name("prefect"))
-
-
-@pytest.fixture
-def prefect_server(tmp_path: Path) -> Iterator[dict[str, str]]:
-    """A Prefect server on a free loopback port with its own home; yields the environment."""
-    with running_prefect_server(
-        tmp_path / "prefect", PREFECT_WORKER_QUERY_SECONDS="1", PREFECT_WORKER_PREFETCH_SECONDS="5"
-    ) as env:
-        yield env
+CHROMIUM = "/usr/bin/chromium"  # Debian's, from scripts/system-packages.sh: no browser download
+SCREENSHOTS = ROOT / "test-screenshots"  # kept when the browser test fails (CI's log names it)
 
 
 def run(env: dict[str, str], *command: str) -> str:
@@ -37,87 +36,188 @@ def run(env: dict[str, str], *command: str) -> str:
     return result.stdout
 
 
-async def start_and_wait(env: dict[str, str], parameters: dict[str, object]) -> tuple[str, str]:
-    """Create a run of the deployment as the UI's Run button does, and wait for its end."""
-    from prefect.client.orchestration import get_client
-    from prefect.settings import PREFECT_API_URL, temporary_settings
-
-    with temporary_settings({PREFECT_API_URL: env["PREFECT_API_URL"]}):
-        async with get_client() as client:
-            deployment = await client.read_deployment_by_name("quarterly-cycle/quarterly-cycle")
-            run_ = await client.create_flow_run_from_deployment(
-                deployment.id, parameters=parameters
-            )
-            deadline = time.monotonic() + 300
-            while time.monotonic() < deadline:
-                run_ = await client.read_flow_run(run_.id)
-                if run_.state and run_.state.is_final():
-                    break
-                await asyncio.sleep(1)
-            artifacts = await client.read_artifacts()
-            keys = ",".join(sorted({a.key for a in artifacts if a.key}))
-            return (run_.state.type.value if run_.state else "NONE"), keys
+def api(env: dict[str, str], path: str, body: dict[str, Any] | None = None) -> Any:
+    """A call to the server's REST API, as the UI makes it."""
+    request = urllib.request.Request(
+        env["PREFECT_API_URL"] + path,
+        data=json.dumps(body or {}).encode(),
+        headers={"Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return json.loads(response.read() or b"null")
 
 
-async def run_form(env: dict[str, str]) -> dict[str, dict[str, object]]:
-    """The fields of the quarterly cycle's Run form, as the server keeps them for the UI."""
-    from prefect.client.orchestration import get_client
-    from prefect.settings import PREFECT_API_URL, temporary_settings
+@pytest.fixture(scope="module")
+def deployed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    """A Prefect server with the five deployments and a process worker, and a roster."""
+    folder = tmp_path_factory.mktemp("deployed")
+    with running_prefect_server(
+        folder / "prefect", PREFECT_WORKER_QUERY_SECONDS="1", PREFECT_WORKER_PREFETCH_SECONDS="5"
+    ) as server_env:
+        env = server_env | {
+            "LIANJIE_DATA_DIR": str(folder / "data"),
+            "LIANJIE_DATABASE_URL": f"sqlite:///{folder / 'data' / 'lianjie.db'}",
+            "LIANJIE_REPORTS_URL": "http://reports.example/lianjie",
+        }
+        run(env, PREFECT, "work-pool", "create", "lianjie", "--type", "process")
+        deployed_names = run(env, PREFECT, "--no-prompt", "deploy", "--all")
+        worker = subprocess.Popen(
+            [PREFECT, "worker", "start", "--pool", "lianjie"],
+            env=env,
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        roster = write_csv(
+            folder / "roster.csv", HEADER, with_mistakes(roster_rows(2, 20, date(2026, 10, 1)))
+        )
+        try:
+            yield {"env": env, "roster": roster, "deployed": deployed_names, "folder": folder}
+        finally:
+            worker.terminate()
+            worker.wait(timeout=30)
 
-    with temporary_settings({PREFECT_API_URL: env["PREFECT_API_URL"]}):
-        async with get_client() as client:
-            deployment = await client.read_deployment_by_name("quarterly-cycle/quarterly-cycle")
-            return deployment.parameter_openapi_schema["properties"]  # type: ignore[no-any-return,index]
+
+def deployment_id(env: dict[str, str], name: str) -> str:
+    found = api(env, "/deployments/filter", {"deployments": {"name": {"any_": [name]}}})
+    return str(found[0]["id"])
+
+
+def flow_runs(env: dict[str, str]) -> list[dict[str, Any]]:
+    return list(api(env, "/flow_runs/filter", {"sort": "EXPECTED_START_TIME_DESC"}))
+
+
+def wait_for_end(env: dict[str, str], run_id: str, limit: float = 300) -> dict[str, Any]:
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        with urllib.request.urlopen(
+            env["PREFECT_API_URL"] + f"/flow_runs/{run_id}", timeout=30
+        ) as response:
+            flow_run = json.loads(response.read())
+        if flow_run["state"] and flow_run["state"]["type"] in {"COMPLETED", "FAILED", "CRASHED"}:
+            return flow_run
+        time.sleep(1)
+    pytest.fail(f"flow run {run_id} did not end within {limit} s")
 
 
 @pytest.mark.slow
-def test_deploy_run_through_the_api_on_a_worker(
-    prefect_server: dict[str, str], tmp_path: Path
-) -> None:
-    """Deployments deploy from prefect.yaml; a worker runs a cycle the API started."""
-    env = prefect_server | {
-        "LIANJIE_DATA_DIR": str(tmp_path / "data"),
-        "LIANJIE_DATABASE_URL": f"sqlite:///{tmp_path / 'data' / 'lianjie.db'}",
-    }
-    run(env, PREFECT, "work-pool", "create", "lianjie", "--type", "process")
-    deployed = run(env, PREFECT, "--no-prompt", "deploy", "--all")
+def test_deploy_and_run_through_the_api_on_a_worker(deployed: dict[str, Any]) -> None:
+    """Deployments deploy from prefect.yaml; a worker runs a cycle the API started; a quarter
+    out of range is refused by the server before any run exists."""
+    env, roster = deployed["env"], deployed["roster"]
     for name in (
         "quarterly-cycle",
         "daily-dispatch",
         "collect-completions",
         "accountability-reports",
+        "annual-report",
     ):
-        assert name in deployed
-    form = asyncio.run(run_form(env))
-    assert "Quarter 季度" == form["quarter"]["title"]
-    assert "YYYYQn" in str(form["quarter"]["description"])
-    roster = write_csv(
-        tmp_path / "roster.csv", HEADER, with_mistakes(roster_rows(2, 20, date(2026, 10, 1)))
+        assert name in deployed["deployed"]
+    cycle = deployment_id(env, "quarterly-cycle")
+    started = api(
+        env,
+        f"/deployments/{cycle}/create_flow_run",
+        {"parameters": {"quarter": "2026Q4", "roster": str(roster), "as_of": "2026-10-01"}},
     )
-    worker = subprocess.Popen(
-        [PREFECT, "worker", "start", "--pool", "lianjie"],
-        env=env,
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        state, keys = asyncio.run(
-            start_and_wait(env, {"quarter": "2026Q4", "roster": str(roster), "as_of": "2026-10-01"})
-        )
-        assert "COMPLETED" == state
-        assert {"cycle-2026q4", "roster-rejects-2026q4"} <= set(keys.split(","))
+    ended = wait_for_end(env, started["id"])
+    assert "COMPLETED" == ended["state"]["type"], ended["state"]
 
-        bad, _ = asyncio.run(start_and_wait(env, {"quarter": "2026Q5", "roster": str(roster)}))
-        assert "FAILED" == bad
-    finally:
-        worker.terminate()
-        worker.wait(timeout=30)
+    before = len(flow_runs(env))
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        api(
+            env,
+            f"/deployments/{cycle}/create_flow_run",
+            {"parameters": {"quarter": "2026Q5", "roster": str(roster)}},
+        )
+    assert 400 <= refused.value.code < 500
+    assert "does not match" in refused.value.read().decode()
+    assert before == len(flow_runs(env)), "a refused run was created all the same"
 
     import sqlite3
 
-    with sqlite3.connect(tmp_path / "data" / "lianjie.db") as connection:
+    with sqlite3.connect(deployed["folder"] / "data" / "lianjie.db") as connection:
         cadres = connection.execute("SELECT count(*) FROM cadre").fetchone()[0]
         messages = connection.execute("SELECT count(*) FROM message").fetchone()[0]
     assert 40 == cadres
     assert messages > 40
+
+
+@pytest.mark.slow
+def test_the_run_form_in_a_real_browser(deployed: dict[str, Any]) -> None:
+    """An operator opens quarterly-cycle → Run → Custom run: every field has its title and
+    description and no type switch; quarter and roster filled in, the run completes and its
+    artifacts open; 2026Q5 is refused by the form and no run is created."""
+    from playwright.sync_api import sync_playwright
+
+    env, roster = deployed["env"], deployed["roster"]
+    ui = env["PREFECT_API_URL"].removesuffix("/api")
+    cycle = deployment_id(env, "quarterly-cycle")
+    schema = api(env, "/deployments/filter", {"deployments": {"id": {"any_": [cycle]}}})[0][
+        "parameter_openapi_schema"
+    ]["properties"]
+    # The quarter this machine is in, so that today's as-of date is inside it.
+    quarter = Quarter.containing(date.today()).label
+    SCREENSHOTS.mkdir(exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        # an operator in Beijing: the UI shows times in the browser's zone
+        page = browser.new_page(
+            viewport={"width": 1400, "height": 1800}, timezone_id="Asia/Shanghai"
+        )
+        step = "open the form"
+        try:
+            page.goto(f"{ui}/deployments/deployment/{cycle}/run")
+            page.get_by_text("Quarter 季度").first.wait_for(timeout=60_000)
+            text = " ".join(page.inner_text("body").split())
+            for name, field in schema.items():
+                assert f"{field['title']} (Optional)" in text, name
+                assert " ".join(field["description"].split()) in text, name
+            assert "Property is type" not in text and "| None" not in text
+            assert "<" not in json.dumps(schema, ensure_ascii=False)  # the form would drop it
+            # the language is a list of 中文 and English, empty until chosen
+            page.locator(".p-select-button__control").first.focus()
+            page.keyboard.press("ArrowDown")
+            page.get_by_role("option").first.wait_for(timeout=10_000)
+            assert ["中文", "English"] == page.get_by_role("option").all_inner_texts()
+            page.keyboard.press("Escape")
+
+            step = "run a quarter"
+            earlier = {r["id"] for r in flow_runs(env)}
+            boxes = page.locator("textarea")
+            boxes.nth(0).fill(quarter)
+            boxes.nth(1).fill(str(roster))
+            page.get_by_role("button", name="Submit").click()
+            # the UI goes back to the deployment, whose Runs tab lists the new run
+            page.wait_for_url(
+                re.compile(r".*/deployments/deployment/[^/]+(\?.*)?$"), timeout=60_000
+            )
+            [run_id] = [r["id"] for r in flow_runs(env) if r["id"] not in earlier]
+            ended = wait_for_end(env, run_id)
+            assert "COMPLETED" == ended["state"]["type"], ended["state"]
+
+            step = "open the artifacts"
+            page.goto(f"{ui}/runs/flow-run/{run_id}")
+            page.get_by_text("Artifacts", exact=True).first.click()
+            key = f"cycle-{quarter.lower()}"
+            page.get_by_text(key).first.wait_for(timeout=60_000)
+            page.get_by_text(key).first.click()
+            page.get_by_text("roster: joined").first.wait_for(timeout=60_000)
+
+            step = "refuse 2026Q5"
+            before = len(flow_runs(env))
+            page.goto(f"{ui}/deployments/deployment/{cycle}/run")
+            page.get_by_text("Quarter 季度").first.wait_for(timeout=60_000)
+            boxes = page.locator("textarea")
+            boxes.nth(0).fill("2026Q5")
+            boxes.nth(1).fill(str(roster))
+            page.get_by_role("button", name="Submit").click()
+            page.get_by_text("does not match").first.wait_for(timeout=30_000)
+            assert "/run" in page.url
+            assert before == len(flow_runs(env))
+        except Exception:
+            shot = SCREENSHOTS / f"run-form-{step.replace(' ', '-')}.png"
+            page.screenshot(path=str(shot), full_page=True)
+            print(f"screenshot of the failed step '{step}': {shot}")
+            raise
+        finally:
+            browser.close()
