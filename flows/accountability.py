@@ -19,6 +19,7 @@ from flows.common import (
     Day,
     FormLanguage,
     Names,
+    QuarterLabel,
     artifact_key,
     as_of_moment,
     expected_failures,
@@ -29,7 +30,6 @@ from flows.common import (
     parse_quarter,
     pdf_links,
     publish_table,
-    quarter_field,
     quarter_policy,
     settings,
     this_quarter,
@@ -208,7 +208,7 @@ def record_reports(
 @flow(name="accountability-reports", log_prints=True)
 @expected_failures
 def accountability_reports(
-    quarter: Annotated[str, quarter_field()] = "",
+    quarter: Annotated[QuarterLabel, titled("Quarter 季度")] = UNSET,
     units: Annotated[Names, titled("Units (empty: all) 单位编码")] = (),
     lang: Annotated[FormLanguage, titled("Language 语言")] = UNSET,
     out: Annotated[str, titled("Output folder 输出目录")] = "",

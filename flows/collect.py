@@ -14,6 +14,7 @@ from flows.common import (
     UNSET,
     Day,
     Names,
+    QuarterLabel,
     RejectOut,
     artifact_key,
     as_plan,
@@ -24,7 +25,6 @@ from flows.common import (
     one_at_a_time,
     parse_quarter,
     publish_table,
-    quarter_field,
     quarter_policy,
     reject_rows,
     session_row,
@@ -192,7 +192,7 @@ def dropped_files(config: Settings) -> list[Path]:
 @expected_failures
 def collect_completions(
     files: Annotated[Names, titled("Completion files 参训记录文件")] = (),
-    quarter: Annotated[str, quarter_field()] = "",
+    quarter: Annotated[QuarterLabel, titled("Quarter 季度")] = UNSET,
     as_of: Annotated[Day, titled("Make-ups and escalations as of 截至日期")] = UNSET,
 ) -> CollectSummary:
     """Import completion files (sign-in sheets, online learning, exams) and book make-ups.

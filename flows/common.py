@@ -122,10 +122,11 @@ def lang_code(chosen: RunLanguage | Unset | None, config: Settings) -> str:
     return chosen.name if isinstance(chosen, RunLanguage) else config.lang.value
 
 
-def quarter_field(title: str = "Quarter 季度") -> FieldInfo:
-    """A quarter parameter: the form refuses anything but YYYYQn with n from 1 to 4."""
-    field: FieldInfo = Field(pattern=QUARTER_PATTERN, json_schema_extra={"title": title})
-    return field
+# A quarter, written YYYYQn: the form and the server refuse anything else (2026Q5 included)
+# before a run exists; left empty, the flow's default quarter.
+QuarterLabel = Annotated[
+    str | Unset, WithJsonSchema({"type": "string", "pattern": QUARTER_PATTERN})
+]
 
 
 def titled(title: str) -> FieldInfo:
@@ -157,10 +158,12 @@ def settings() -> Settings:
     return Settings()
 
 
-def parse_quarter(label: str, *, default: Quarter | None = None) -> Quarter:
+def parse_quarter(label: str | Unset, *, default: Quarter | None = None) -> Quarter:
     """The quarter parameter (empty means `default`), or one clear message before any work."""
-    if not label.strip() and default is not None:
-        return default
+    if isinstance(label, Unset) or not label.strip():
+        if default is not None:
+            return default
+        raise LianjieInputError("no quarter: give one, written YYYYQn (e.g. 2026Q4)")
     try:
         return Quarter.parse(label)
     except ValueError as error:
@@ -257,9 +260,11 @@ class _TaskRefusals(logging.Filter):
         return True
 
 
-# On the logger the task engine writes with, so that neither the terminal nor the Prefect
-# server receives the record (a handler's filter would leave the server's copy).
-logging.getLogger("prefect.task_runs").addFilter(_TaskRefusals())
+# On the loggers the engines write with, so that neither the terminal nor the Prefect server
+# receives the record (a handler's filter would leave the server's copy): the task engine's,
+# and the flow run's, on which a worker's process repeats a failed run's exception at its end.
+for _engine in ("prefect.task_runs", "prefect.flow_runs", "prefect.engine"):
+    logging.getLogger(_engine).addFilter(_TaskRefusals())
 
 
 def existing_file(value: str | Path, what: str) -> Path:

@@ -15,6 +15,7 @@ from flows.common import (
     UNSET,
     Day,
     FormLanguage,
+    QuarterLabel,
     RejectOut,
     artifact_key,
     as_plan,
@@ -26,7 +27,6 @@ from flows.common import (
     one_at_a_time,
     parse_quarter,
     publish_table,
-    quarter_field,
     quarter_policy,
     reject_rows,
     session_row,
@@ -447,7 +447,7 @@ def schedule_sessions(db_url: str, quarter: str, as_of: date) -> dict[str, int]:
 @flow(name="quarterly-cycle", log_prints=True)
 @expected_failures
 def quarterly_cycle(
-    quarter: Annotated[str, quarter_field()] = "",
+    quarter: Annotated[QuarterLabel, titled("Quarter 季度")] = UNSET,
     roster: Annotated[str, titled("Roster file or HR database 花名册")] = "",
     policy: Annotated[str, titled("Policy file 施教政策")] = "",
     as_of: Annotated[Day, titled("Rules applied on 适用日期")] = UNSET,

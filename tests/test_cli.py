@@ -37,6 +37,7 @@ class TestBadInput:
             ["cycle", "--quarter", "2026Q4", "--roster", "/no/such/roster.csv"],
             ["collect", "--quarter", "26Q4", "sheet.csv"],
             ["report", "--quarter", "2026Q4", "--lang", "fr"],
+            ["report", "--quarter", "2026Q5"],
             ["export", "--quarter", "2026Q4", "everything"],
             ["dispatch", "--date", "2026-13-01"],
         ],
@@ -154,6 +155,11 @@ class TestWholeQuarter:
         assert "empty.csv: the file is empty" in result.stderr
         assert "Traceback" not in result.stderr
         assert "" == result.stdout
+        # only the command's own line says what went wrong: no Prefect ERROR or state lines
+        assert "ERROR" not in result.stderr and "Finished in state" not in result.stderr
+        assert [f"lianjie: {empty}: the file is empty"] == [
+            line for line in result.stderr.splitlines() if "empty.csv" in line
+        ]
         tracks = lianjie("export", "--quarter", "2026Q4", "tracks")
         assert 2 == tracks.returncode
         assert "2026Q4 has not been started" in tracks.stderr
