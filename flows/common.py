@@ -122,6 +122,13 @@ def lang_code(chosen: RunLanguage | Unset | None, config: Settings) -> str:
     return chosen.name if isinstance(chosen, RunLanguage) else config.lang.value
 
 
+# A roster source: a file, or hr:table=… / hr:query=…. The server refuses a URL that carries a
+# password (user:password@) before the run exists, so that Prefect never stores it.
+RosterSource = Annotated[
+    str, WithJsonSchema({"type": "string", "pattern": r"^(?![a-z+]+://[^/@\s]*:[^/@\s]*@)"})
+]
+
+
 # A quarter, written YYYYQn: the form and the server refuse anything else (2026Q5 included)
 # before a run exists; left empty, the flow's default quarter.
 QuarterLabel = Annotated[

@@ -17,6 +17,7 @@ from flows.common import (
     FormLanguage,
     QuarterLabel,
     RejectOut,
+    RosterSource,
     artifact_key,
     as_plan,
     existing_file,
@@ -448,7 +449,7 @@ def schedule_sessions(db_url: str, quarter: str, as_of: date) -> dict[str, int]:
 @expected_failures
 def quarterly_cycle(
     quarter: Annotated[QuarterLabel, titled("Quarter 季度")] = UNSET,
-    roster: Annotated[str, titled("Roster file or HR database 花名册")] = "",
+    roster: Annotated[RosterSource, titled("Roster file or HR database 花名册")] = "",
     policy: Annotated[str, titled("Policy file 施教政策")] = "",
     as_of: Annotated[Day, titled("Rules applied on 适用日期")] = UNSET,
     lang: Annotated[FormLanguage, titled("Language 语言")] = UNSET,

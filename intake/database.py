@@ -27,10 +27,10 @@ from sqlparse import tokens
 
 from intake.read import Table, read_table
 from lianjie.exceptions import UnreadableFileError
+from models.db import missing_driver
 
 HR_PREFIX = "hr:"
 _OPTION = re.compile(r"#(table|query)=")
-_DRIVERS = {"mysql": "pymysql", "mssql": "pyodbc", "oracle": "oracledb", "postgresql": "psycopg"}
 
 
 def is_database_source(source: str) -> bool:
@@ -194,10 +194,7 @@ def _read_only_engine(source: HrSource) -> Engine:
             f"{source.shown}: lianjie cannot talk to {parsed.get_backend_name()} databases"
         ) from None
     except ModuleNotFoundError as missing:
-        driver = _DRIVERS.get(parsed.get_backend_name(), missing.name or "its driver")
-        raise UnreadableFileError(
-            f"{source.shown}: the database driver is not installed: pip install {driver}"
-        ) from None
+        raise UnreadableFileError(f"{source.shown}: {missing_driver(parsed, missing)}") from None
     event.listen(engine, "begin", _begin_read_only)
     return engine
 

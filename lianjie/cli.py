@@ -15,6 +15,7 @@ from pydantic import BaseModel, ValidationError
 from sqlalchemy.exc import OperationalError
 
 from lianjie.exceptions import EXPECTED, LianjieInputError
+from lianjie.paths import check_output_file, check_output_folder
 
 T = TypeVar("T")
 EXIT_BAD_INPUT, EXIT_FAILURE = 2, 1
@@ -83,6 +84,14 @@ def check_quarter(label: str) -> str:
     try:
         return Period.parse(label).label
     except ValueError as error:
+        raise fail(str(error)) from None
+
+
+def checked_output(check: Callable[[Path], Path], path: Path) -> Path:
+    """An --out path checked before any work starts (exit 2 with one message)."""
+    try:
+        return check(path)
+    except LianjieInputError as error:
         raise fail(str(error)) from None
 
 
@@ -362,6 +371,8 @@ def report(
 
     if lang is not None and lang not in {"zh", "en"}:
         raise fail(f"--lang must be zh or en, not {lang!r}")
+    if out is not None:
+        checked_output(check_output_folder, out)
     if year is not None:
         if quarter or unit or deliver:
             raise fail(
@@ -435,6 +446,8 @@ def record(
 
     if lang is not None and lang not in {"zh", "en"}:
         raise fail(f"--lang must be zh or en, not {lang!r}")
+    if out is not None:
+        checked_output(check_output_folder, out)
     path = run(lambda: produce_record(employee_id, out, lang, confidential))
     typer.echo(f"Record of {employee_id}{' (confidential)' if confidential else ''}: {path}")
 
@@ -484,6 +497,8 @@ def export(
         quarter = check_quarter(quarter)
     if fmt is Format.xlsx and out is None:
         raise fail("an .xlsx export needs --out FILE")
+    if out is not None:
+        checked_output(check_output_file, out)
 
     def build() -> bytes:
         from flows.common import as_of_moment, now, parse_quarter, settings
@@ -520,7 +535,7 @@ def demo(
     json_: Json = False,
 ) -> None:
     """Run a synthetic city's whole quarter end to end and print where the PDFs are."""
-    out = out.resolve()
+    out = checked_output(check_output_folder, out).resolve()
     os.environ |= {
         "LIANJIE_DATA_DIR": str(out),
         "LIANJIE_OUTPUT_DIR": str(out / "reports"),

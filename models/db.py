@@ -17,12 +17,47 @@ from alembic.config import Config
 from sqlalchemy import event, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import URL, Connection, Engine, make_url
+from sqlalchemy.exc import NoSuchModuleError
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, SQLModel, create_engine
 
+from lianjie.exceptions import LianjieInputError
 from models import tables  # noqa: F401  (registers the tables on SQLModel.metadata)
 
 BATCH_ROWS = 10_000  # rows per executemany: bounds memory without costing round trips
+
+
+# The Python package that brings each database driver module SQLAlchemy may ask for.
+DRIVER_PACKAGES = {
+    "MySQLdb": "mysqlclient",
+    "pymysql": "pymysql",
+    "psycopg2": "psycopg2-binary",
+    "psycopg": "'psycopg[binary]'",
+    "asyncpg": "asyncpg",
+    "pyodbc": "pyodbc",
+    "pymssql": "pymssql",
+    "oracledb": "oracledb",
+    "cx_Oracle": "cx_Oracle",
+}
+
+
+def missing_driver(url: str | URL, missing: ModuleNotFoundError) -> str:
+    """What to install for a database URL whose driver is not there, in one line."""
+    backend = make_url(url).get_backend_name()
+    package = DRIVER_PACKAGES.get(missing.name or "", missing.name or "its driver")
+    return f"the {backend} driver is not installed: pip install {package}"
+
+
+def new_engine(url: str | URL, **options: Any) -> Engine:
+    """create_engine, with a clear message for a database kind or driver that is not there."""
+    try:
+        return create_engine(url, **options)
+    except NoSuchModuleError:
+        backend = make_url(url).get_backend_name()
+        raise LianjieInputError(f"lianjie cannot talk to {backend} databases") from None
+    except ModuleNotFoundError as missing:
+        shown = redacted_url(str(url))
+        raise LianjieInputError(f"{shown}: {missing_driver(url, missing)}") from None
 
 
 @cache
@@ -32,10 +67,10 @@ def engine_for(url: str) -> Engine:
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 60})
+        engine = new_engine(url, connect_args={"check_same_thread": False, "timeout": 60})
         event.listen(engine, "connect", _sqlite_pragmas)
     else:
-        engine = create_engine(url, pool_pre_ping=True)
+        engine = new_engine(url, pool_pre_ping=True)
     upgrade(engine)
     return engine
 

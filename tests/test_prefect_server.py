@@ -160,6 +160,16 @@ def test_deploy_and_run_through_the_api_on_a_worker(deployed: dict[str, Any]) ->
     assert 400 <= refused.value.code < 500
     assert "does not match" in refused.value.read().decode()
     assert before == len(flow_runs(env)), "a refused run was created all the same"
+    # a roster URL with a password never reaches Prefect's database
+    with pytest.raises(urllib.error.HTTPError) as password:
+        api(
+            env,
+            f"/deployments/{cycle}/create_flow_run",
+            {"parameters": {"roster": "postgresql://hr:s3cr3t@db/hr#table=cadres"}},
+        )
+    assert 400 <= password.value.code < 500
+    assert before == len(flow_runs(env))
+    assert "s3cr3t" not in json.dumps(flow_runs(env))
 
     import sqlite3
 
