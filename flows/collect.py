@@ -26,6 +26,7 @@ from flows.common import (
     parse_quarter,
     publish_table,
     quarter_policy,
+    read_limits,
     reject_rows,
     session_row,
     settings,
@@ -69,7 +70,7 @@ class CollectSummary(BaseModel):
 def import_completions(db_url: str, quarter: str, file: str) -> ImportSummary:
     """Read one completion file into the quarter; the same file twice changes nothing."""
     logger = log()
-    table = read_table(Path(file))
+    table = read_table(Path(file), limits=read_limits(settings()))
     with session_for(db_url) as session:
         quarter_policy(session=session, quarter=quarter)
         earlier = find_import(

@@ -27,6 +27,7 @@ from pydantic.fields import FieldInfo
 from pydantic_core import core_schema
 from sqlmodel import Session
 
+from intake.read import Limits
 from lianjie.exceptions import EXPECTED, LianjieInputError
 from lianjie.settings import Settings
 from models.db import exclusive
@@ -175,6 +176,11 @@ def parse_quarter(label: str | Unset, *, default: Quarter | None = None) -> Quar
         return Quarter.parse(label)
     except ValueError as error:
         raise LianjieInputError(str(error)) from None
+
+
+def read_limits(config: Settings) -> Limits:
+    """How large a file the flows read, from the settings."""
+    return Limits(config.max_file_mb, config.max_rows, config.max_columns)
 
 
 def today(config: Settings) -> date:

@@ -29,6 +29,7 @@ from flows.common import (
     parse_quarter,
     publish_table,
     quarter_policy,
+    read_limits,
     reject_rows,
     session_row,
     settings,
@@ -228,7 +229,7 @@ def import_roster(
     loaded = load_policy(Path(policy_file) if policy_file else None)
     config = settings()  # the HR database's URL is a secret: read here, never a parameter
     hr_url = config.hr_database_url.get_secret_value() if config.hr_database_url else None
-    table = read_source(roster, hr_url=hr_url, own_url=db_url)
+    table = read_source(roster, hr_url=hr_url, own_url=db_url, limits=read_limits(config))
     result = parse_roster(table)
     if not result.accepted:
         raise LianjieInputError(nothing_accepted(result))

@@ -25,7 +25,7 @@ from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 from sqlalchemy.sql import Executable
 from sqlparse import tokens
 
-from intake.read import Table, read_table
+from intake.read import DEFAULT_LIMITS, Limits, Table, read_table
 from lianjie.exceptions import UnreadableFileError
 from models.db import missing_driver
 
@@ -210,9 +210,14 @@ def _read_only(connection: Connection) -> None:
 
 
 def read_source(
-    source: str, *, hr_url: str | None = None, own_url: str = "sqlite://", sheet: str | None = None
+    source: str,
+    *,
+    hr_url: str | None = None,
+    own_url: str = "sqlite://",
+    sheet: str | None = None,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> Table:
     """A roster or completion source: a .csv/.xlsx file, or an HR database."""
     if is_database_source(source):
         return read_database(hr_source(source, hr_url=hr_url, own_url=own_url))
-    return read_table(Path(source), sheet=sheet)
+    return read_table(Path(source), sheet=sheet, limits=limits)

@@ -7,7 +7,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from models.domain import Language
@@ -36,6 +36,10 @@ class Settings(BaseSettings):
     # Where the output folder is served over HTTP (e.g. https://intranet/lianjie-reports):
     # artifacts in the Prefect UI then link the PDFs there.
     reports_url: str | None = None
+    # The largest roster or completion file read (a larger one is refused whole, exit 2).
+    max_file_mb: int = Field(default=100, gt=0)
+    max_rows: int = Field(default=500_000, gt=0)
+    max_columns: int = Field(default=200, gt=0)
     timezone: str = "Asia/Shanghai"
     organisation: str = "示范市"
     lang: Language = Language.zh

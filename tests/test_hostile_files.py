@@ -1,0 +1,148 @@
+"""Hostile and broken files, each answered in bounded time and memory with one clear refusal
+(or, for a sheet that only claims to be huge, read as the few rows it has)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+
+from intake.read import Limits, read_table
+from lianjie.exceptions import UnreadableFileError
+
+HEADER = ["工号", "姓名", "单位编码", "单位名称", "职务"]
+
+
+def workbook(path: Path, rows: list[list[str]] | None = None) -> Path:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(HEADER)
+    for row in rows or [["E0001", "张伟", "U01", "市财政局", "科长"]]:
+        sheet.append(row)
+    book.save(path)
+    return path
+
+
+def with_sheet_xml(path: Path, xml: str) -> Path:
+    """The workbook with its first sheet's XML replaced."""
+    source = zipfile.ZipFile(path)
+    out = path.with_name("hostile-" + path.name)
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = xml.encode()
+            target.writestr(item, data)
+    return out
+
+
+SHEET = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+    "{dimension}<sheetData>{rows}</sheetData></worksheet>"
+)
+
+
+def cell_row(number: int, values: list[str]) -> str:
+    cells = "".join(
+        f'<c r="{chr(65 + i)}{number}" t="inlineStr"><is><t>{v}</t></is></c>'
+        for i, v in enumerate(values)
+    )
+    return f'<row r="{number}">{cells}</row>'
+
+
+def read_bounded(path: Path, seconds: int = 30, memory_gib: int = 1) -> str:
+    """read_table in a child process under an address-space limit and a timeout; returns what
+    it printed: the rows read, or the refusal."""
+    script = (
+        "import resource, sys; from pathlib import Path\n"
+        f"resource.setrlimit(resource.RLIMIT_AS, ({memory_gib << 30}, {memory_gib << 30}))\n"
+        "from intake.read import read_table\n"
+        "from lianjie.exceptions import UnreadableFileError\n"
+        "try:\n"
+        "    table = read_table(Path(sys.argv[1]))\n"
+        "    print('rows', len(table.rows), 'columns', len(table.header))\n"
+        "except UnreadableFileError as error:\n"
+        "    print('refused', error)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(path)],
+        capture_output=True,
+        text=True,
+        timeout=seconds,
+        check=False,
+    )
+    assert 0 == done.returncode, done.stderr[-2000:]
+    assert "Traceback" not in done.stderr
+    return done.stdout.strip()
+
+
+def test_a_sheet_that_claims_every_cell_is_read_as_the_rows_it_has(tmp_path: Path) -> None:
+    """A1:XFD1048576 declared, one cell in row 1,048,576: answered at once, small."""
+    base = workbook(tmp_path / "r.xlsx")
+    rows = cell_row(1, HEADER) + cell_row(2, ["E0001", "张伟", "U01", "市财政局", "科长"])
+    rows += '<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row>'
+    hostile = with_sheet_xml(
+        base, SHEET.format(dimension='<dimension ref="A1:XFD1048576"/>', rows=rows)
+    )
+    assert "rows 1 columns 5" == read_bounded(hostile)
+
+
+def test_millions_of_empty_cells_stay_within_bounds(tmp_path: Path) -> None:
+    """A small file of very many empty cells: bounded in time and memory, not 1.6 GB."""
+    base = workbook(tmp_path / "r.xlsx")
+    empty = "".join(
+        f'<row r="{n}">' + "<c/>" * 2_000 + "</row>" for n in range(3, 2_503)
+    )  # 5 million empty cells
+    rows = cell_row(1, HEADER) + cell_row(2, ["E0001", "张伟", "U01", "市财政局", "科长"]) + empty
+    hostile = with_sheet_xml(base, SHEET.format(dimension="", rows=rows))
+    assert hostile.stat().st_size < 1_000_000
+    assert read_bounded(hostile).startswith("rows 1 columns 5")
+
+
+@pytest.mark.parametrize(
+    ("xml", "why"),
+    [
+        ("<worksheet><sheetData><row r='1'>", "malformed"),
+        (
+            '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+            '<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;">]>'
+            '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+            "<sheetData><row r='1'><c r='A1' t='inlineStr'><is><t>&lol2;</t></is></c></row>"
+            "</sheetData></worksheet>",
+            "entities",
+        ),
+    ],
+)
+def test_broken_or_hostile_xml_is_refused_naming_the_file(
+    xml: str, why: str, tmp_path: Path
+) -> None:
+    hostile = with_sheet_xml(workbook(tmp_path / "r.xlsx"), xml)
+    with pytest.raises(UnreadableFileError, match=f"{hostile}: not a readable .xlsx workbook"):
+        read_table(hostile)
+
+
+def test_an_encrypted_workbook_is_refused_with_what_to_do(tmp_path: Path) -> None:
+    encrypted = tmp_path / "roster.xlsx"
+    encrypted.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 4096)
+    with pytest.raises(UnreadableFileError, match=r"encrypted or old-format .* without a password"):
+        read_table(encrypted)
+
+
+def test_limits_refuse_a_file_too_large_too_long_or_too_wide(tmp_path: Path) -> None:
+    path = workbook(
+        tmp_path / "r.xlsx", [[f"E{n}", "张伟", "U01", "市财政局", "科长"] for n in range(30)]
+    )
+    with pytest.raises(UnreadableFileError, match=r"more than 20 rows.*LIANJIE_MAX_ROWS"):
+        read_table(path, limits=Limits(rows=20))
+    with pytest.raises(UnreadableFileError, match=r"5 columns .* limit of 4 .*LIANJIE_MAX_COLUMNS"):
+        read_table(path, limits=Limits(columns=4))
+    big = tmp_path / "big.csv"
+    big.write_bytes(b"a,b\n" + b"x,y\n" * 300_000)
+    with pytest.raises(UnreadableFileError, match=r"over the limit of 1 MB .*LIANJIE_MAX_FILE_MB"):
+        read_table(big, limits=Limits(file_mb=1))
