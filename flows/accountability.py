@@ -57,7 +57,15 @@ from reports.context import (
     unit_report,
 )
 from reports.delivery import RenderedReport, report_messages
-from reports.render import Rendered, RenderJob, encrypt_pdf, labels, render_many, safe_file_name
+from reports.render import (
+    Rendered,
+    RenderJob,
+    encrypt_pdf,
+    labels,
+    render_many,
+    safe_file_name,
+    unit_file_names,
+)
 
 CHUNK_UNITS = 25  # a Prefect task renders this many units: tens of task runs, never hundreds
 
@@ -124,9 +132,10 @@ def prepare_reports(
         raise LianjieInputError(f"no unit {', '.join(unknown)} on the {quarter} roster")
     folder = Path(out)
     jobs = []
+    file_names = unit_file_names(quarter, list(units or known), lang)
     for code in units or known:
         context = unit_report(view, code)
-        path = folder / safe_file_name(quarter, code, lang)
+        path = folder / file_names[code]
         jobs.append(
             (
                 ReportOut(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
@@ -103,6 +104,34 @@ class BadValue(Exception):
 
     def reject(self, row: int, values: dict[str, Cell]) -> Reject:
         return Reject(row, self.column, self.reason, as_written(values), self.code, self.params)
+
+
+# The longest a cell may be, by column: a longer one is a broken export (and would cost a
+# report page's layout dearly); any other column takes up to MAX_OTHER_CHARS.
+MAX_CHARS = {
+    "employee_id": 64,
+    "name": 64,
+    "unit_code": 64,
+    "parent_unit_code": 64,
+    "unit_name": 128,
+    "post": 128,
+}
+MAX_OTHER_CHARS = 1_000
+UNIT_CODE = re.compile(r"^[\w.\-]+$")  # letters (any script), digits, '.', '_' and '-'
+
+
+def bounded(values: dict[str, Cell]) -> None:
+    """Refuse a row with a cell longer than its column allows, or a unit code with spaces,
+    slashes or other characters a code never has."""
+    for column, cell in values.items():
+        if type(cell) is str and len(cell) > MAX_CHARS.get(column, 64):
+            length, limit = len(text(cell)), MAX_CHARS.get(column, MAX_OTHER_CHARS)
+            if length > limit:
+                raise BadValue(column, "too_long", length=length, limit=limit)
+    for column in ("unit_code", "parent_unit_code"):
+        code = text(values.get(column))
+        if code and not UNIT_CODE.match(code):
+            raise BadValue(column, "bad_code", value=code)
 
 
 def checked(values: dict[str, Cell], column: str, parser: Callable[..., T], *args: Any) -> T:

@@ -9,6 +9,7 @@ from datetime import date
 from intake.columns import (
     BadValue,
     ImportResult,
+    bounded,
     checked,
     match_columns,
     required_text,
@@ -78,6 +79,7 @@ def _record(
     sessions: Mapping[str, Sequence[str]],
     programmes: Mapping[str, str],
 ) -> CompletionRecord:
+    bounded(values)
     employee_id = required_text(values, "employee_id")
     if employee_id not in cadres:
         raise BadValue("employee_id", "unknown_cadre", employee_id=employee_id)

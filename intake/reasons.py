@@ -20,6 +20,8 @@ ENGLISH = {
     "unknown_session": "no session {session_code} in this quarter",
     "unknown_programme": "no programme '{programme}' in this quarter",
     "session_or_programme": "give a session_code or a programme",
+    "too_long": "{length} characters, over the {limit} this column allows",
+    "bad_code": "'{value}' is not a unit code (letters, digits, '.', '_' and '-' only)",
     "other": "{reason}",
     "hidden": "{column}: the value is not accepted (confidential)",
 }

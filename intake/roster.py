@@ -5,6 +5,7 @@ from __future__ import annotations
 from intake.columns import (
     BadValue,
     ImportResult,
+    bounded,
     checked,
     match_columns,
     required_text,
@@ -85,6 +86,7 @@ def parse_roster(table: Table) -> RosterResult:
 
 
 def _cadre(values: dict[str, Cell]) -> CadreRecord:
+    bounded(values)
     discipline = checked(
         values, "discipline_status", parse_choice, DISCIPLINE_STATUSES, DisciplineStatus.none
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import TypeVar
@@ -60,17 +61,30 @@ DATE_FORMS = [
 SEPARATORS = re.compile(r"[;；,，、]")
 
 
+# Characters no cell needs and some abuse: C0/C1 controls (tab and line breaks aside; \x0b is
+# the line break Word pastes, which no XLSX may hold), bidi overrides that show "Wang" as
+# "gnaW", zero-width characters, and the byte-order mark.
+UNSEEN = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064"
+    "\u2066-\u2069\ufeff]"
+)
+
+
 def text(cell: Cell) -> str:
-    """A cell as trimmed text; whole numbers from Excel lose their '.0'."""
+    """A cell as trimmed text in Unicode NFC, without control, bidi or zero-width characters;
+    whole numbers from Excel lose their '.0'."""
     if type(cell) is str:  # nearly every cell: answered first, since a province has millions
-        return cell.strip()
+        value = cell.strip()
+        if value.isascii() and value.isprintable():
+            return value
+        return unicodedata.normalize("NFC", UNSEEN.sub("", value)).strip()
     if cell is None:
         return ""
     if isinstance(cell, float) and cell.is_integer():
         return str(int(cell))
     if isinstance(cell, datetime):
         return cell.date().isoformat()
-    return str(cell).strip()
+    return text(str(cell))
 
 
 def parse_date(cell: Cell) -> date | None:

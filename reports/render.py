@@ -7,6 +7,7 @@ import hashlib
 import os
 import re
 import tomllib
+from collections import Counter
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -76,13 +77,30 @@ def render_text(template: str, context: dict[str, Any]) -> str:
     return environment().get_template(template).render(context)
 
 
-def safe_file_name(*parts: str) -> str:
-    """A file name made only of safe characters; a hash keeps different inputs apart."""
+def safe_file_name(*parts: str, hashed: bool = False) -> str:
+    """A file name made only of safe characters. A hash of the exact parts keeps apart inputs
+    that the cleaning or the cut to 100 characters would make equal (and, with `hashed`,
+    inputs that differ only in case, for case-blind file systems)."""
     joined = "-".join(parts)
     cleaned = re.sub(r"[^A-Za-z0-9_-]+", "_", joined).strip("_.") or "report"
-    if cleaned != joined:
-        cleaned += "-" + hashlib.sha256(joined.encode()).hexdigest()[:8]
-    return cleaned[:120] + ".pdf"
+    if hashed or cleaned != joined or len(cleaned) > 100:
+        cleaned = cleaned[:100] + "-" + hashlib.sha256(joined.encode()).hexdigest()[:8]
+    return cleaned + ".pdf"
+
+
+def unit_file_names(quarter: str, codes: list[str], lang: str) -> dict[str, str]:
+    """Each unit's report file name, different for every unit by construction, even for codes
+    that differ only in case."""
+    names = {code: safe_file_name(quarter, code, lang) for code in codes}
+    # the organisation's own reports sit beside them: a unit coded "summary" must not replace it
+    reserved = [safe_file_name(quarter, kind, lang) for kind in ("summary", "admonition")]
+    clashes = Counter(name.casefold() for name in [*names.values(), *reserved])
+    return {
+        code: safe_file_name(quarter, code, lang, hashed=True)
+        if clashes[name.casefold()] > 1
+        else name
+        for code, name in names.items()
+    }
 
 
 @cache

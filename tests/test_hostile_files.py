@@ -146,3 +146,53 @@ def test_limits_refuse_a_file_too_large_too_long_or_too_wide(tmp_path: Path) -> 
     big.write_bytes(b"a,b\n" + b"x,y\n" * 300_000)
     with pytest.raises(UnreadableFileError, match=r"over the limit of 1 MB .*LIANJIE_MAX_FILE_MB"):
         read_table(big, limits=Limits(file_mb=1))
+
+
+def test_text_hygiene_at_intake(tmp_path: Path) -> None:
+    """NFC; control, bidi and zero-width characters gone; every export format takes the rest."""
+    from intake.roster import parse_roster
+    from lianjie.exports import Export, Format, serialise
+    from tests.factories import roster_row, write_roster
+
+    rows = [
+        roster_row(1, 姓名="Wa\u202eng\x0b"),  # a right-to-left override, Word's line break
+        roster_row(2, 姓名="\x1b[31m王\u200b五", 职务="cafe\u0301主任"),
+    ]
+    result = parse_roster(read_table(write_roster(tmp_path / "r.csv", rows)))
+    assert ["Wang", "[31m王五"] == [c.name for c in result.accepted]
+    assert "café主任" == result.accepted[1].post
+    exported = [{"employee_id": c.employee_id, "name": c.name} for c in result.accepted]
+    for fmt in Format:
+        serialise(Export.tracks, exported, fmt)  # an XLSX refuses \x0b: none is left
+
+
+def test_cells_longer_than_their_column_allows_reject_the_row(tmp_path: Path) -> None:
+    from intake.roster import parse_roster
+    from tests.factories import roster_row, write_roster
+
+    rows = [
+        roster_row(1, 姓名="A" * 20_000),
+        roster_row(2, 职务="处" * 129),
+        roster_row(3, 单位编码="U 01/财务"),
+        roster_row(4),
+    ]
+    result = parse_roster(read_table(write_roster(tmp_path / "r.csv", rows)))
+    assert ["E0004"] == [c.employee_id for c in result.accepted]
+    reasons = {r.row: (r.column, r.code) for r in result.rejects}
+    assert ("name", "too_long") == reasons[2]
+    assert ("post", "too_long") == reasons[3]
+    assert ("unit_code", "bad_code") == reasons[4]
+    assert "20000 characters, over the 64 this column allows" in result.rejects[0].reason
+
+
+def test_report_file_names_are_unique_per_unit() -> None:
+    from reports.render import unit_file_names
+
+    long_a, long_b = "U" * 119 + "A", "U" * 119 + "B"
+    codes = [long_a, long_b, "u01", "U01", "summary", "U0001"]
+    names = unit_file_names("2026Q4", codes, "zh")
+    assert len(set(names.values())) == len(codes)
+    assert len({n.casefold() for n in names.values()}) == len(codes)
+    assert "2026Q4-summary-zh.pdf" not in names.values()
+    assert "2026Q4-U0001-zh.pdf" == names["U0001"]  # ordinary codes keep their plain names
+    assert all(len(n) <= 120 for n in names.values())

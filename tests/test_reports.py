@@ -255,29 +255,31 @@ class TestHostileInput:
         """A name with HTML, CSS and links shows as text; the local server gets no request."""
         with sms_gateway() as (url, received):
             base = url.replace("user:s3cret@", "").rsplit("/", 1)[0]
-            evil = (
-                f'<img src="{base}/img.png"><link rel="attachment" href="file:///etc/passwd">'
-                f'<style>@import "{base}/x.css";</style>李<b>四</b>'
-            )
+            # within each column's length: the name 64 characters, the post and unit name 128
             roster = write_roster(
                 tmp_path / "r.csv",
                 [
                     roster_row(
                         1,
-                        姓名=evil,
+                        姓名=f'<img src="{base}/img.png">李<b>四</b>',
+                        职务='<link rel="attachment" href="file:///etc/passwd">',
                         班子职务="一把手",
-                        单位名称="../../etc/<i>局</i>",
-                        单位编码="../U1",
+                        单位名称=f'../../etc/<i>局</i><style>@import "{base}/x.css";</style>',
+                        单位编码="U1",
                     ),
+                    # a unit code that is a path is not a unit code: the row is refused
+                    roster_row(2, 单位编码="../U1"),
                 ],
             )
             run_cycle(db_url, roster, tmp_path / "cards")
-            [(_summary, job)] = prepared(db_url, tmp_path / "out", ["../U1"])
+            [(_summary, job)] = prepared(db_url, tmp_path / "out", ["U1"])
             render_pdf(job)
             requests = list(received)
         text = "".join(text_of(job.path).split())  # long names wrap across lines
         assert "李<b>四</b>" in text
-        assert 'href="file:///etc/passwd">' in text
+        # the post wraps beside the name in its table cell: its pieces, each shown as text
+        assert 'href="file:///etc/' in text and 'passwd">' in text
+        assert "<style>@import" in text
         assert [] == requests
         assert job.path.parent == tmp_path / "out"
         assert "/" not in job.path.name and ".." not in job.path.name
