@@ -14,6 +14,7 @@ import typer
 from pydantic import BaseModel, ValidationError
 from sqlalchemy.exc import OperationalError
 
+from lianjie import orphans
 from lianjie.exceptions import EXPECTED, LianjieInputError
 from lianjie.paths import check_output_file, check_output_folder
 
@@ -104,8 +105,13 @@ def check_files(*paths: Path) -> None:
 def run(action: Callable[[], T]) -> T:
     """Run a command: bad input exits 2 with one message; anything else unexpected exits 1."""
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")  # no calls home
+    os.environ.setdefault(
+        "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", orphans.STARTUP_TIMEOUT_SECONDS
+    )
     try:
         import prefect.logging  # noqa: F401  (configures Prefect's handlers before we add a filter)
+
+        orphans.temporary_server_dies_with_us()
 
         for handler in logging.getLogger("prefect").handlers + logging.getLogger().handlers:
             handler.addFilter(_HideInputTracebacks())
@@ -132,6 +138,13 @@ def run(action: Callable[[], T]) -> T:
     except Exception as error:
         if os.environ.get("LIANJIE_DEBUG"):
             raise
+        if "attempting to connect to ephemeral Prefect API server" in str(error):
+            raise fail(
+                "Prefect's temporary API server did not start in time on this machine: start "
+                "one with `prefect server start` and set PREFECT_API_URL to it, or allow more "
+                "time with PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS",
+                EXIT_FAILURE,
+            ) from None
         raise fail(
             f"unexpected failure: {type(error).__name__}: {error} "
             "(set LIANJIE_DEBUG=1 for the traceback)",
