@@ -49,7 +49,14 @@ class _HideInputTracebacks(logging.Filter):
     temporary server's banner, and the flow's ERROR and final-state lines of an expected
     failure (the command prints its own one line for it)."""
 
-    QUIET = ("Starting temporary server", "Stopping temporary server", "Finished in state Failed")
+    QUIET = (
+        "Starting temporary server",
+        "Stopping temporary server",
+        "Beginning flow run",
+        "Beginning subflow run",
+        "View at ",
+        "Finished in state Failed",
+    )
 
     def filter(self, record: logging.LogRecord) -> bool:
         error = record.exc_info[1] if record.exc_info else None

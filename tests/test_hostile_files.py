@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import zipfile
@@ -196,3 +197,59 @@ def test_report_file_names_are_unique_per_unit() -> None:
     assert "2026Q4-summary-zh.pdf" not in names.values()
     assert "2026Q4-U0001-zh.pdf" == names["U0001"]  # ordinary codes keep their plain names
     assert all(len(n) <= 120 for n in names.values())
+
+
+def tree_digest(folder: Path) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(folder)): p.read_bytes()
+        for p in folder.rglob("*")
+        if p.is_file() and not p.name.endswith(("-shm", ".lock"))  # the run lock: empty
+    }
+
+
+@pytest.mark.slow
+def test_hostile_files_through_the_command_line(
+    tmp_path: Path, prefect_harness: str, db_url: str
+) -> None:
+    """Each hostile or broken roster, given to `lianjie cycle` as a clerk would, under a 1 GiB
+    address-space limit and a 30 s timeout: exit 2, one line on stderr naming the file, no
+    traceback, and the quarter already stored unchanged."""
+    import resource
+
+    from tests.pipeline import run_cycle, write_city
+
+    run_cycle(db_url, write_city(tmp_path), tmp_path / "cards")
+    data = Path(os.environ["LIANJIE_DATA_DIR"])
+    base = workbook(tmp_path / "base.xlsx")
+    malformed = with_sheet_xml(base, "<worksheet><sheetData><row r='1'>")
+    encrypted = tmp_path / "encrypted.xlsx"
+    encrypted.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 4096)
+    wide = tmp_path / "wide.csv"
+    wide.write_text(",".join(f"c{n}" for n in range(300)) + "\n", encoding="utf-8")
+    big = tmp_path / "big.csv"
+    big.write_bytes(b"a,b\n" + b"x,y\n" * 400_000)
+
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
+
+    for roster, setting in [
+        (malformed, {}),
+        (encrypted, {}),
+        (wide, {}),
+        (big, {"LIANJIE_MAX_FILE_MB": "1"}),
+    ]:
+        before = tree_digest(data)
+        done = subprocess.run(
+            [sys.executable, "-m", "lianjie.cli", "cycle", "-q", "2026Q4", "--roster", str(roster)],
+            env=os.environ | {"PREFECT_API_URL": prefect_harness} | setting,
+            preexec_fn=limit,
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=False,
+        )
+        assert 2 == done.returncode, (roster.name, done.stderr[-1500:])
+        lines = done.stderr.strip().splitlines()
+        assert 1 == len(lines) and lines[0].startswith(f"lianjie: {roster}"), done.stderr
+        assert "Traceback" not in done.stderr
+        assert before == tree_digest(data), f"{roster.name} changed the data folder"
