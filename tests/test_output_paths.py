@@ -4,25 +4,13 @@ missing is named with the package to install: exit 2, one line, nothing half-wri
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from lianjie.exceptions import LianjieInputError
 from lianjie.paths import check_output_file, check_output_folder
-
-
-def lianjie(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "lianjie.cli", *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-        env=os.environ | env,
-    )
+from tests.test_cli import lianjie
 
 
 def test_a_folder_where_a_file_is_wanted(tmp_path: Path) -> None:
@@ -63,9 +51,12 @@ def test_a_missing_or_read_only_folder(tmp_path: Path) -> None:
         ["record", "E0001", "--out", "{tmp}/file.txt"],
     ],
 )
-def test_the_command_line_says_so_in_one_line(args: list[str], tmp_path: Path) -> None:
+def test_the_command_line_says_so_in_one_line(
+    args: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     (tmp_path / "file.txt").write_text("x")
-    result = lianjie(*(a.format(tmp=tmp_path) for a in args), LIANJIE_DATA_DIR=str(tmp_path))
+    monkeypatch.setenv("LIANJIE_DATA_DIR", str(tmp_path))
+    result = lianjie(*(a.format(tmp=tmp_path) for a in args))
     assert 2 == result.returncode
     assert 1 == len(result.stderr.strip().splitlines()), result.stderr
     assert result.stderr.startswith("lianjie: --out ")
@@ -73,14 +64,9 @@ def test_the_command_line_says_so_in_one_line(args: list[str], tmp_path: Path) -
     assert ["file.txt"] == [p.name for p in tmp_path.iterdir()], "something was written"
 
 
-def test_a_missing_database_driver_names_the_package(tmp_path: Path) -> None:
-    result = lianjie(
-        "export",
-        "--quarter",
-        "2026Q4",
-        "tracks",
-        LIANJIE_DATABASE_URL="mysql://clerk:hunter2@127.0.0.1/lianjie",
-    )
+def test_a_missing_database_driver_names_the_package(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LIANJIE_DATABASE_URL", "mysql://clerk:hunter2@127.0.0.1/lianjie")
+    result = lianjie("export", "--quarter", "2026Q4", "tracks")
     assert 2 == result.returncode
     assert "the mysql driver is not installed: pip install mysqlclient" in result.stderr
     assert "hunter2" not in result.stderr and "Traceback" not in result.stderr
