@@ -61,14 +61,15 @@ def test_sigterm_stops_serve_and_the_server_it_started(tmp_path: Path) -> None:
     api = re.search(r"PREFECT_API_URL=(\S+)", command)
     assert api and api[1] == f"http://127.0.0.1:{port}/api"
     listed = subprocess.run(
-        [PREFECT, "deployment", "ls"],
+        [PREFECT, "deployment", "inspect", "annual-report/annual-report"],
         env=env | {"PREFECT_API_URL": api[1]},
         capture_output=True,
         text=True,
         timeout=60,
         check=False,
     )
-    assert 0 == listed.returncode and "annual-report" in listed.stdout  # the banner's address works
+    assert 0 == listed.returncode, listed.stderr[-1000:]  # the banner's address works
+    assert "only_on_first_working_day" in listed.stdout
     took, rest = stop(serve, signal.SIGTERM)
     assert took < 5, f"took {took:.1f} s"
     assert 0 == serve.returncode and "Traceback" not in rest and "stopped" in rest
