@@ -252,7 +252,7 @@ def expected_failures(body: Callable[P, R]) -> Callable[P, R]:
     return run
 
 
-class _TaskRefusals(logging.Filter):
+class _RefusalsToldOnce(logging.Filter):
     """A task that refuses bad input fails, and its flow reports that in one ERROR line:
     Prefect's own "Task run failed with exception" line and traceback would only repeat it,
     and the task's final state is told at INFO."""
@@ -277,7 +277,7 @@ class _TaskRefusals(logging.Filter):
 # receives the record (a handler's filter would leave the server's copy): the task engine's,
 # and the flow run's, on which a worker's process repeats a failed run's exception at its end.
 for _engine in ("prefect.task_runs", "prefect.flow_runs", "prefect.engine"):
-    logging.getLogger(_engine).addFilter(_TaskRefusals())
+    logging.getLogger(_engine).addFilter(_RefusalsToldOnce())
 
 
 def existing_file(value: str | Path, what: str) -> Path:
