@@ -60,6 +60,15 @@ def hr_database(folder: Path, today: datetime) -> str:
     return f"sqlite:///{path}"
 
 
+def searched_in(path: Path, forms: set[str]) -> set[str]:
+    """A PDF's streams are compressed, and the confidential ones encrypted: in that noise any
+    three given bytes turn up by chance now and then (CI once found "Db#" in one), so only
+    the whole markers are looked for there. Text files get every form."""
+    if path.suffix == ".pdf":
+        return {form for form in forms if len(form) > 8}
+    return forms
+
+
 @pytest.mark.slow
 def test_no_password_anywhere(tmp_path: Path, request: pytest.FixtureRequest) -> None:
     """cycle, dispatch, collect, report, export: the markers appear in no file and no output."""
@@ -140,7 +149,7 @@ def test_no_password_anywhere(tmp_path: Path, request: pytest.FixtureRequest) ->
                 content = path.read_bytes()
                 found += [
                     f"{path}: {form}"
-                    for form in forms
+                    for form in searched_in(path, forms)
                     if form.encode() in content or base64.b64encode(form.encode()) in content
                 ]
     assert [] == found
