@@ -22,6 +22,7 @@ from flows.common import (
     expected_failures,
     given_day,
     log,
+    log_layout,
     one_at_a_time,
     parse_quarter,
     publish_table,
@@ -67,10 +68,10 @@ class CollectSummary(BaseModel):
 
 
 @task
-def import_completions(db_url: str, quarter: str, file: str) -> ImportSummary:
+def import_completions(db_url: str, quarter: str, file: str, sheet: str = "") -> ImportSummary:
     """Read one completion file into the quarter; the same file twice changes nothing."""
     logger = log()
-    table = read_table(Path(file), limits=read_limits(settings()))
+    table = read_table(Path(file), sheet=sheet or None, limits=read_limits(settings()))
     with session_for(db_url) as session:
         quarter_policy(session=session, quarter=quarter)
         earlier = find_import(
@@ -89,6 +90,7 @@ def import_completions(db_url: str, quarter: str, file: str) -> ImportSummary:
         result = parse_completions(
             table, cadres=found.cadres, sessions=found.sessions, programmes=found.programmes
         )
+        log_layout(logger, result)
         entry = record_import(
             session=session,
             quarter=quarter,
@@ -195,6 +197,7 @@ def collect_completions(
     files: Annotated[Names, titled("Completion files 参训记录文件")] = (),
     quarter: Annotated[QuarterLabel, titled("Quarter 季度")] = UNSET,
     as_of: Annotated[Day, titled("Make-ups and escalations as of 截至日期")] = UNSET,
+    sheet: Annotated[str, titled("Sheet of the workbooks 工作表")] = "",
 ) -> CollectSummary:
     """Import completion files (sign-in sheets, online learning, exams) and book make-ups.
 
@@ -203,6 +206,8 @@ def collect_completions(
             means every file in the drop folder (LIANJIE_DROP_DIR), as the scheduled run does.
         quarter: The quarter the completions belong to, written YYYYQn; empty means the current one.
         as_of: The day the data is collected; make-up sessions come after it. Empty means today.
+        sheet: The one sheet of each workbook to read; empty means every sheet whose header
+            matches the completion columns.
     """
     config = settings()
     period = parse_quarter(quarter, default=this_quarter(config))
@@ -213,7 +218,9 @@ def collect_completions(
         return CollectSummary(quarter=period.label, read=0, accepted=0, rejected=0, files=[])
     on = given_day(as_of) or today(config)
     with one_at_a_time(config.db_url, period.label):
-        imported = [import_completions(config.db_url, period.label, str(p)) for p in paths]
+        imported = [
+            import_completions(config.db_url, period.label, str(p), sheet.strip()) for p in paths
+        ]
         makeups = offer_makeups(config.db_url, period.label, on)
         plan_messages(
             config.db_url,

@@ -27,6 +27,7 @@ from pydantic.fields import FieldInfo
 from pydantic_core import core_schema
 from sqlmodel import Session
 
+from intake.columns import ImportResult
 from intake.read import Limits
 from lianjie.exceptions import EXPECTED, LianjieInputError
 from lianjie.settings import Settings
@@ -48,6 +49,11 @@ class RejectOut(BaseModel):
     column: str
     reason: str
     kept_from: str | None = None  # the cadre's earlier record stays in force
+    sheet: str = ""  # named when a workbook's data spans several sheets
+
+    @property
+    def where(self) -> str:
+        return f"sheet {self.sheet}, row {self.row}" if self.sheet else f"row {self.row}"
 
     @classmethod
     def of(cls, source: str, reject: Reject, kept_from: str | None = None) -> RejectOut:
@@ -58,6 +64,7 @@ class RejectOut(BaseModel):
             # Shown on the command line, in artifacts and logs: no discipline cell in it.
             reason=shown_reason(reject.column, reject.reason),
             kept_from=kept_from,
+            sheet=reject.sheet,
         )
 
 
@@ -343,12 +350,34 @@ def artifact_key(*parts: str) -> str:
     return "-".join(parts).lower().replace("_", "-")
 
 
+def log_layout(logger: Any, result: ImportResult[Any]) -> None:
+    """What of the file was not data, for whoever reads the run's log: the titles above its
+    header, the sheets without a table, and where the totals and footers were (their text,
+    which may name whoever filled the sheet in, stays in the summary)."""
+    for line in result.description:
+        logger.info("%s: the file says: %s", result.source, line.text)
+    if result.skipped_sheets:
+        logger.info(
+            "%s: sheets skipped (no table of this kind): %s",
+            result.source,
+            ", ".join(result.skipped_sheets),
+        )
+    if result.ignored_lines:
+        logger.info(
+            "%s: %d lines ignored as not data: %s",
+            result.source,
+            len(result.ignored_lines),
+            ", ".join(f"{line.where} ({line.kind})" for line in result.ignored_lines[:20]),
+        )
+
+
 def reject_rows(rejects: list[RejectOut]) -> list[dict[str, Any]]:
     """Rejected rows for a table artifact: file name, row, column and reason first, so that
     the reason is on screen without scrolling."""
     return [
         {
             "file": Path(r.source).name,
+            **({"sheet": r.sheet} if any(r.sheet for r in rejects) else {}),
             "row": r.row,
             "column": r.column,
             "reason": r.reason,

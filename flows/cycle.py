@@ -25,6 +25,7 @@ from flows.common import (
     given_day,
     lang_code,
     log,
+    log_layout,
     one_at_a_time,
     parse_quarter,
     publish_table,
@@ -109,6 +110,9 @@ class ImportSummary(BaseModel):
     rejected: int
     already_imported: bool = False
     unknown_columns: list[str] = []
+    description: list[str] = []  # the title lines above the header
+    ignored_lines: list[str] = []  # totals, footers, repeated headers: not data, not rejects
+    skipped_sheets: list[str] = []  # sheets with no table of this kind
     warnings: list[str] = []
     rejects: list[RejectOut] = []
     changes: RosterChanges | None = None
@@ -120,7 +124,7 @@ class ImportSummary(BaseModel):
         *,
         already_imported: bool = False,
         warnings: list[str] | None = None,
-        kept_from: dict[int, str] | None = None,
+        kept_from: dict[tuple[str, int], str] | None = None,
         changes: RosterChanges | None = None,
     ) -> ImportSummary:
         kept = kept_from or {}
@@ -131,8 +135,11 @@ class ImportSummary(BaseModel):
             rejected=len(result.rejects),
             already_imported=already_imported,
             unknown_columns=result.unknown_columns,
+            description=[line.text for line in result.description],
+            ignored_lines=[str(line) for line in result.ignored_lines],
+            skipped_sheets=result.skipped_sheets,
             warnings=warnings or [],
-            rejects=[RejectOut.of(result.source, r, kept.get(r.row)) for r in result.rejects],
+            rejects=[RejectOut.of(result.source, r, kept.get(r.at)) for r in result.rejects],
             changes=changes,
         )
 
@@ -222,6 +229,7 @@ def import_roster(
     policy_file: str | None,
     as_of: date,
     accept_leavers: bool = False,
+    sheet: str = "",
 ) -> ImportSummary:
     """Read and validate the roster, then open the quarter and store cadres, units, changes and
     rejects in one transaction: a file that cannot be read, or looks partial, changes nothing."""
@@ -229,8 +237,11 @@ def import_roster(
     loaded = load_policy(Path(policy_file) if policy_file else None)
     config = settings()  # the HR database's URL is a secret: read here, never a parameter
     hr_url = config.hr_database_url.get_secret_value() if config.hr_database_url else None
-    table = read_source(roster, hr_url=hr_url, own_url=db_url, limits=read_limits(config))
+    table = read_source(
+        roster, hr_url=hr_url, own_url=db_url, sheet=sheet or None, limits=read_limits(config)
+    )
     result = parse_roster(table)
+    log_layout(logger, result)
     if not result.accepted:
         raise LianjieInputError(nothing_accepted(result))
     period = Quarter.parse(quarter)
@@ -271,7 +282,7 @@ def import_roster(
             *structure_warnings(decision.cadres),
             *shared_contact_warnings(shared_contacts(decision.cadres)),
         ]
-        kept_from = {k.row: k.kept_from for k in decision.kept}
+        kept_from = {k.at: k.kept_from for k in decision.kept}
         cancelled = 0
         if already:
             logger.info("%s is the roster in force for %s; nothing changes", table.source, quarter)
@@ -344,7 +355,7 @@ def nothing_accepted(result: RosterResult) -> str:
     """Why a roster with no usable row is refused, with the first reasons to fix."""
     if not result.read:
         return f"{result.source} has a header but no rows: nothing was changed"
-    first = "; ".join(f"row {r.row}, {r.column}: {r.reason}" for r in result.rejects[:3])
+    first = "; ".join(f"{r.where}, {r.column}: {r.reason}" for r in result.rejects[:3])
     return (
         f"{result.source}: none of its {result.read} rows could be imported, so nothing was "
         f"changed. First problems: {first}"
@@ -456,6 +467,7 @@ def quarterly_cycle(
     lang: Annotated[FormLanguage, titled("Language 语言")] = UNSET,
     dry_run: Annotated[bool, titled("Dry run: preview, change nothing 试运行")] = False,
     accept_leavers: Annotated[bool, titled("Confirm many leavers 确认大批人员离开")] = False,
+    sheet: Annotated[str, titled("Sheet of the workbook 工作表")] = "",
     only_on_first_working_day: Annotated[
         bool, titled("Only on the month's first working day 仅在当月首个工作日运行")
     ] = False,
@@ -474,6 +486,8 @@ def quarterly_cycle(
         dry_run: Read, validate, classify and plan, report what would change, and write nothing.
         accept_leavers: Confirm a roster that makes more than the policy's share of the
             quarter's cadres leave (refused otherwise, as a partial file would be).
+        sheet: The one sheet of a workbook to read; empty means every sheet whose header
+            matches the roster's columns.
         only_on_first_working_day: Do nothing unless today is the first working day of the
             month (the schedule fires on each of the quarter's first ten days and sets this).
     """
@@ -503,7 +517,13 @@ def quarterly_cycle(
     guard = rehearsal(config.db_url) if dry_run else one_at_a_time(config.db_url, period.label)
     with guard:
         imported = import_roster(
-            config.db_url, period.label, roster_source, policy_file, as_of_day, accept_leavers
+            config.db_url,
+            period.label,
+            roster_source,
+            policy_file,
+            as_of_day,
+            accept_leavers,
+            sheet.strip(),
         )
         tracks = classify_cadres(config.db_url, period.label, as_of_day)
         sessions = schedule_sessions(config.db_url, period.label, as_of_day)

@@ -5,9 +5,10 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Generic, TypeVar
 
+from intake.layout import Block, Contract, Line, lay_out
 from intake.read import Table
 from intake.reasons import Broken
 from intake.values import Cell, text
@@ -20,47 +21,27 @@ R = TypeVar("R")
 
 @dataclass(frozen=True, slots=True)
 class Columns:
-    """Where each canonical column sits in the file, and the headers nobody asked for."""
+    """Where each canonical column sits in a sheet, and the headers nobody asked for."""
 
     index: dict[str, int]
     unknown: list[str]
-    hints: list[str] = field(default_factory=list)  # "任职时间: did you mean 任现职时间?"
-
-    def missing(self, aliases: dict[str, tuple[str, ...]]) -> list[str]:
-        """The contract's columns the file does not have, in the contract's order."""
-        return [c for c in aliases if c not in self.index]
 
 
-def match_columns(
-    table: Table,
-    aliases: dict[str, tuple[str, ...]],
-    *,
-    required: set[str],
-    one_of: tuple[set[str], ...] = (),
-) -> Columns:
-    """Map headers to canonical names (case-insensitive, trimmed); fail on a missing column."""
-    lookup = {name.casefold(): canonical for canonical, names in aliases.items() for name in names}
-    lookup |= {canonical.casefold(): canonical for canonical in aliases}
+def match_columns(source: str, block: Block, contract: Contract) -> Columns:
+    """Map a sheet's header to canonical names; a column named twice is an error."""
     index: dict[str, int] = {}
     unknown: list[str] = []
-    for position, header in enumerate(table.header):
-        canonical = lookup.get(header.strip().casefold())
+    for position, header in enumerate(block.header):
+        canonical = contract.canonical(header)
         if canonical is None:
             if header.strip():
                 unknown.append(header.strip())
         elif canonical in index:
-            raise UnreadableFileError(f"{table.source}: column {header!r} appears twice")
+            where = f" (sheet {block.sheet})" if block.sheet else ""
+            raise UnreadableFileError(f"{source}{where}: column {header!r} appears twice")
         else:
             index[canonical] = position
-    missing = sorted(required - index.keys())
-    if missing:
-        names = ", ".join(f"{m} ({'/'.join(aliases[m])})" for m in missing)
-        raise UnreadableFileError(f"{table.source}: required column missing: {names}")
-    for group in one_of:
-        if not group & index.keys():
-            names = " or ".join(sorted(group))
-            raise UnreadableFileError(f"{table.source}: needs a column {names}")
-    return Columns(index, unknown, _hints(unknown, aliases, found=index.keys()))
+    return Columns(index, unknown)
 
 
 def _hints(
@@ -76,11 +57,22 @@ def _hints(
     return hints
 
 
+@dataclass(frozen=True, slots=True)
+class Row:
+    """A row of data: where it is (the sheet only when a file's data spans several) and its
+    cells under the contract's names."""
+
+    sheet: str
+    number: int
+    values: dict[str, Cell]
+
+
 @dataclass
 class ImportResult(Generic[R]):
-    """What a file gave: the records accepted, the rows rejected and the unknown columns.
+    """What a file gave: the records accepted, the rows rejected, and the file's other lines.
 
-    Nothing is lost: `read` always equals accepted plus rejected.
+    Nothing is lost: `read` always equals accepted plus rejected; the lines that are not data
+    (titles, totals, footers) are listed, never counted as rows.
     """
 
     source: str
@@ -92,6 +84,51 @@ class ImportResult(Generic[R]):
     missing_columns: list[str] = field(default_factory=list)  # optional ones the file lacks
     header_hints: list[str] = field(default_factory=list)
     accepted_rows: list[int] = field(default_factory=list)  # each accepted record's row
+    description: list[Line] = field(default_factory=list)  # the lines above the header
+    ignored_lines: list[Line] = field(default_factory=list)
+    skipped_sheets: list[str] = field(default_factory=list)
+
+
+def located(table: Table, contract: Contract) -> tuple[ImportResult[Any], list[Row]]:
+    """Find the data in the file (intake/layout.py) and name each row's cells; the result
+    starts with what the file's layout says, and no record yet."""
+    layout = lay_out(table, contract)
+    several = len(layout.blocks) > 1
+    rows: list[Row] = []
+    unknown: dict[str, None] = {}  # each reported once, however many sheets have it
+    found: set[str] = set()
+    for block in layout.blocks:
+        columns = match_columns(table.source, block, contract)
+        unknown |= dict.fromkeys(columns.unknown)
+        found |= columns.index.keys()
+        sheet = block.sheet if several else ""
+        rows += [
+            Row(
+                sheet,
+                n,
+                {c: cells[i] if i < len(cells) else None for c, i in columns.index.items()},
+            )
+            for n, cells in block.rows
+        ]
+    result: ImportResult[Any] = ImportResult(
+        table.source,
+        table.sha256,
+        len(rows),
+        unknown_columns=list(unknown),
+        missing_columns=[c for c in contract.aliases if c not in found],
+        header_hints=_hints(list(unknown), contract.aliases, found=found),
+        # sheet after sheet repeats "填报单位：…": once is enough
+        description=_once(layout.description),
+        ignored_lines=layout.ignored if several else [replace(i, sheet="") for i in layout.ignored],
+        skipped_sheets=layout.skipped_sheets,
+    )
+    return result, rows
+
+
+def _once(lines: list[Line]) -> list[Line]:
+    """Sheet after sheet repeats "填报单位：市委组织部": the description says it once."""
+    first = {line.text: line for line in reversed(lines)}  # the first line of each text wins
+    return [line for line in lines if first[line.text] is line]
 
 
 class BadValue(Exception):
@@ -102,8 +139,16 @@ class BadValue(Exception):
         super().__init__(str(broken))
         self.column, self.reason, self.code, self.params = column, str(broken), code, broken.params
 
-    def reject(self, row: int, values: dict[str, Cell]) -> Reject:
-        return Reject(row, self.column, self.reason, as_written(values), self.code, self.params)
+    def reject(self, row: Row) -> Reject:
+        return Reject(
+            row.number,
+            self.column,
+            self.reason,
+            as_written(row.values),
+            self.code,
+            self.params,
+            sheet=row.sheet,
+        )
 
 
 # The longest a cell may be, by column: a longer one is a broken export (and would cost a

@@ -6,14 +6,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from intake.columns import (
-    BadValue,
-    ImportResult,
-    bounded,
-    checked,
-    match_columns,
-    required_text,
-)
+from intake.columns import BadValue, ImportResult, bounded, checked, located, required_text
+from intake.layout import Contract
 from intake.read import Table
 from intake.values import COMPLETION_STATUSES, Cell, parse_choice, parse_date, parse_number, text
 from models.domain import CompletionStatus
@@ -27,6 +21,10 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "score": ("成绩", "测试成绩"),
     "hours": ("学时",),
 }
+
+CONTRACT = Contract(
+    ALIASES, frozenset({"employee_id"}), one_of=(frozenset({"session_code", "programme"}),)
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,16 +57,12 @@ def parse_completions(
     session code to the programmes seated in it (its own first, then joint ones); `programmes`
     maps a programme's code or name (either language) to its code.
     """
-    columns = match_columns(
-        table, ALIASES, required={"employee_id"}, one_of=({"session_code", "programme"},)
-    )
-    result = CompletionResult(table.source, table.sha256, len(table.rows), [], [], columns.unknown)
-    for number, cells in table.rows:
-        values = {c: cells[i] if i < len(cells) else None for c, i in columns.index.items()}
+    result, rows = located(table, CONTRACT)
+    for row in rows:
         try:
-            result.accepted.append(_record(number, values, cadres, sessions, programmes))
+            result.accepted.append(_record(row.number, row.values, cadres, sessions, programmes))
         except BadValue as bad:
-            result.rejects.append(bad.reject(number, values))
+            result.rejects.append(bad.reject(row))
     return result
 
 

@@ -175,7 +175,7 @@ def read_database(source: HrSource) -> Table:
         engine.dispose()
     digest = hashlib.sha256(repr((header, records)).encode()).hexdigest()
     rows = [(number, cells) for number, cells in enumerate(records, start=2)]
-    return Table(source.shown, digest, header, rows)
+    return Table.under_header(source.shown, digest, header, rows)
 
 
 def _read_only_engine(source: HrSource) -> Engine:

@@ -1,4 +1,4 @@
-"""Reading a spreadsheet (CSV in any encoding, XLSX) into numbered rows under a header."""
+"""Reading a spreadsheet (CSV in any encoding, XLSX of any number of sheets) into rows."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from xml.etree.ElementTree import ParseError
 
 import charset_normalizer
@@ -36,14 +37,36 @@ class Limits:
 DEFAULT_LIMITS = Limits()
 
 
+HEADER_SEARCH_ROWS = 20  # the header is looked for among a sheet's first rows with anything in them
+
+
+@dataclass(frozen=True, slots=True)
+class Sheet:
+    """A sheet's rows that have anything in them, numbered as the user sees them in Excel.
+
+    Which of them is the header, and which are titles or footers, is for the contract to say
+    (intake/layout.py): only it knows the column names to look for.
+    """
+
+    name: str  # "" for a CSV file or a database
+    rows: list[tuple[int, list[Cell]]]
+
+
 @dataclass(frozen=True, slots=True)
 class Table:
-    """A file's header and its data rows, numbered as the user sees them in Excel."""
+    """What a file holds: its sheets (one for a CSV file or a database), as read."""
 
     source: str
     sha256: str
-    header: list[str]
-    rows: list[tuple[int, list[Cell]]]
+    sheets: list[Sheet]
+    sheet_chosen: bool = False  # the user named the sheet: it must hold the table
+
+    @classmethod
+    def under_header(
+        cls, source: str, sha256: str, header: list[str], rows: list[tuple[int, list[Cell]]]
+    ) -> Table:
+        """A table whose header is known (a database's column names): row 1, then the rows."""
+        return cls(source, sha256, [Sheet("", [(1, list(header)), *rows])])
 
 
 def read_table(path: Path, *, sheet: str | None = None, limits: Limits = DEFAULT_LIMITS) -> Table:
@@ -63,8 +86,9 @@ def read_table(path: Path, *, sheet: str | None = None, limits: Limits = DEFAULT
     if not data.strip():
         raise UnreadableFileError(f"{path}: the file is empty")
     digest = hashlib.sha256(data).hexdigest()
+    counted = _Counted(str(path), limits)
     if data[:4] == b"PK\x03\x04":
-        records = _xlsx_records(path, data, sheet, limits)
+        sheets = _xlsx_sheets(path, data, sheet, counted)
     elif data[:4] == OLE_MAGIC:
         raise UnreadableFileError(
             f"{path}: an encrypted or old-format (.xls) workbook: save it without a password "
@@ -73,37 +97,43 @@ def read_table(path: Path, *, sheet: str | None = None, limits: Limits = DEFAULT
     elif path.suffix.lower() in {".xlsx", ".xlsm", ".xls"}:
         raise UnreadableFileError(f"{path}: not an .xlsx workbook (save it as .xlsx or .csv)")
     else:
-        records = _csv_records(path, data)
-    return _with_header(str(path), digest, records, limits)
+        sheets = [Sheet("", counted.rows("", _csv_records(path, data)))]
+    return Table(str(path), digest, sheets, sheet_chosen=sheet is not None)
 
 
-def _with_header(
-    source: str, digest: str, records: Iterator[list[Cell]], limits: Limits = DEFAULT_LIMITS
-) -> Table:
-    header: list[str] | None = None
-    rows: list[tuple[int, list[Cell]]] = []
-    for number, cells in enumerate(records, start=1):
-        if header is None:
-            if _filled(cells):
-                header = [text(c) for c in cells]
-                while header and not header[-1]:
-                    header.pop()
-                if len(header) > limits.columns:
-                    raise UnreadableFileError(
-                        f"{source}: {len(header)} columns in the header row, over the limit of "
-                        f"{limits.columns} (setting LIANJIE_MAX_COLUMNS)"
-                    )
-            continue
-        if _filled(cells):
-            if len(rows) >= limits.rows:
+class _Counted:
+    """Keeps the rows with anything in them, within the file's limits on rows and columns."""
+
+    def __init__(self, source: str, limits: Limits) -> None:
+        self.source, self.limits, self.count = source, limits, 0
+
+    def rows(self, sheet: str, records: Iterator[list[Cell]]) -> list[tuple[int, list[Cell]]]:
+        rows: list[tuple[int, list[Cell]]] = []
+        for number, cells in enumerate(records, start=1):
+            if not _filled(cells):
+                continue  # blank rows between the data, or below it
+            if len(rows) < HEADER_SEARCH_ROWS:
+                self._narrow_enough(sheet, cells)
+            self.count += 1
+            if self.count > self.limits.rows:
                 raise UnreadableFileError(
-                    f"{source}: more than {limits.rows:,} rows, over the limit (setting "
+                    f"{self.source}: more than {self.limits.rows:,} rows, over the limit (setting "
                     "LIANJIE_MAX_ROWS); split the file"
                 )
-            rows.append((number, cells[: limits.columns]))
-    if header is None:
-        raise UnreadableFileError(f"{source}: no header row found")
-    return Table(source, digest, header, rows)
+            rows.append((number, cells[: self.limits.columns]))
+        return rows
+
+    def _narrow_enough(self, sheet: str, cells: list[Cell]) -> None:
+        """A header (one of the first rows) wider than the limit is refused whole."""
+        width = len(cells)
+        while width and not text(cells[width - 1]):
+            width -= 1
+        if width > self.limits.columns:
+            where = f" (sheet {sheet})" if sheet else ""
+            raise UnreadableFileError(
+                f"{self.source}{where}: {width} columns in the header row, over the limit of "
+                f"{self.limits.columns} (setting LIANJIE_MAX_COLUMNS)"
+            )
 
 
 def _filled(cells: list[Cell]) -> bool:
@@ -156,9 +186,11 @@ UNREADABLE_XLSX = (
 )
 
 
-def _xlsx_records(
-    path: Path, data: bytes, sheet: str | None, limits: Limits
-) -> Iterator[list[Cell]]:
+def _xlsx_sheets(path: Path, data: bytes, sheet: str | None, counted: _Counted) -> list[Sheet]:
+    """The workbook's visible sheets, or the one named.
+
+    A hidden sheet holds a clerk's lookups or last year's copy, never the table sent.
+    """
     try:
         # data_only: a formula cell gives its cached value, never the formula to evaluate.
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
@@ -168,13 +200,26 @@ def _xlsx_records(
         if sheet is not None and sheet not in workbook.sheetnames:
             names = ", ".join(workbook.sheetnames)
             raise UnreadableFileError(f"{path}: no sheet named {sheet!r} (sheets: {names})")
-        worksheet = workbook[sheet] if sheet else workbook.worksheets[0]
+        chosen = (
+            [workbook[sheet]]
+            if sheet
+            else [w for w in workbook.worksheets if w.sheet_state == "visible"]
+        )
+        return [
+            Sheet(w.title, counted.rows(w.title, _xlsx_records(path, w, counted))) for w in chosen
+        ]
+    finally:
+        workbook.close()
+
+
+def _xlsx_records(path: Path, worksheet: Any, counted: _Counted) -> Iterator[list[Cell]]:
+    try:
         # The dimension a sheet declares (A1:XFD1048576 in a hostile file) is not trusted: rows
         # are read as they are, cut to the column limit, and a long run of empty rows ends it.
         worksheet.reset_dimensions()
         empty = 0
         # one column past the limit, so that a header wider than it is seen and refused
-        for values in worksheet.iter_rows(values_only=True, max_col=limits.columns + 1):
+        for values in worksheet.iter_rows(values_only=True, max_col=counted.limits.columns + 1):
             cells = [v if v is None or isinstance(v, Cell) else str(v) for v in values]
             empty = 0 if any(v is not None and v != "" for v in cells) else empty + 1
             if empty >= EMPTY_ROWS_TO_STOP:
@@ -182,5 +227,3 @@ def _xlsx_records(
             yield cells
     except UNREADABLE_XLSX as error:
         raise UnreadableFileError(f"{path}: not a readable .xlsx workbook ({error})") from None
-    finally:
-        workbook.close()

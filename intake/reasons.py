@@ -16,6 +16,9 @@ ENGLISH = {
     "out_of_range": "{value} is out of range ({bounds})",
     "required": "{column} is required and is empty",
     "duplicate": "duplicate employee_id {employee_id}, first on row {first_row}",
+    "duplicate_on_sheet": (
+        "duplicate employee_id {employee_id}, first on sheet {first_sheet}, row {first_row}"
+    ),
     "unknown_cadre": "no cadre {employee_id} on this quarter's roster",
     "unknown_session": "no session {session_code} in this quarter",
     "unknown_programme": "no programme '{programme}' in this quarter",

@@ -2,14 +2,8 @@
 
 from __future__ import annotations
 
-from intake.columns import (
-    BadValue,
-    ImportResult,
-    bounded,
-    checked,
-    match_columns,
-    required_text,
-)
+from intake.columns import BadValue, ImportResult, Row, bounded, checked, located, required_text
+from intake.layout import Contract
 from intake.read import Table
 from intake.values import (
     DISCIPLINE_STATUSES,
@@ -48,6 +42,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "email": ("邮箱", "电子邮箱"),
 }
 REQUIRED = {"employee_id", "name", "unit_code", "unit_name", "post"}
+CONTRACT = Contract(ALIASES, frozenset(REQUIRED))
 
 
 RosterResult = ImportResult[CadreRecord]
@@ -55,33 +50,29 @@ RosterResult = ImportResult[CadreRecord]
 
 def parse_roster(table: Table) -> RosterResult:
     """Validate every row; a bad row is rejected with its row number, column and reason."""
-    columns = match_columns(table, ALIASES, required=REQUIRED)
-    result = RosterResult(
-        table.source,
-        table.sha256,
-        len(table.rows),
-        unknown_columns=columns.unknown,
-        missing_columns=columns.missing(ALIASES),
-        header_hints=columns.hints,
-    )
-    first_seen: dict[str, int] = {}
-    for number, cells in table.rows:
-        values = {c: cells[i] if i < len(cells) else None for c, i in columns.index.items()}
+    result, rows = located(table, CONTRACT)
+    first_seen: dict[str, Row] = {}
+    for row in rows:
         try:
-            cadre = _cadre(values)
+            cadre = _cadre(row.values)
         except BadValue as bad:
-            result.rejects.append(bad.reject(number, values))
+            result.rejects.append(bad.reject(row))
             continue
         if cadre.employee_id in first_seen:
             first = first_seen[cadre.employee_id]
+            elsewhere = {"first_sheet": first.sheet} if first.sheet != row.sheet else {}
             duplicate = BadValue(
-                "employee_id", "duplicate", employee_id=cadre.employee_id, first_row=first
+                "employee_id",
+                "duplicate_on_sheet" if elsewhere else "duplicate",
+                employee_id=cadre.employee_id,
+                first_row=first.number,
+                **elsewhere,
             )
-            result.rejects.append(duplicate.reject(number, values))
+            result.rejects.append(duplicate.reject(row))
             continue
-        first_seen[cadre.employee_id] = number
+        first_seen[cadre.employee_id] = row
         result.accepted.append(cadre)
-        result.accepted_rows.append(number)
+        result.accepted_rows.append(row.number)
     return result
 
 

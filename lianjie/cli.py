@@ -36,6 +36,12 @@ app.add_typer(db_app, name="db")
 Quarter = Annotated[str, typer.Option("--quarter", "-q", help="Quarter, written YYYYQn (2026Q4).")]
 Json = Annotated[bool, typer.Option("--json", help="Print one JSON object instead of a summary.")]
 Day = Annotated[datetime | None, typer.Option(formats=["%Y-%m-%d"], help="Date, YYYY-MM-DD.")]
+Sheet = Annotated[
+    str,
+    typer.Option(
+        help="Read only this sheet of a workbook (default: every sheet whose header matches)."
+    ),
+]
 
 
 def fail(message: str, code: int = EXIT_BAD_INPUT) -> typer.Exit:
@@ -174,14 +180,24 @@ def _import_lines(summary: Any) -> list[str]:
         + (" (already imported: nothing changed)" if summary.already_imported else "")
     ]
     lines += [
-        f"    row {r.row}, {r.column}: {r.reason}"
+        f"    {r.where}, {r.column}: {r.reason}"
         + (f" (kept from {r.kept_from})" if getattr(r, "kept_from", None) else "")
         for r in summary.rejects[:50]
     ]
     if len(summary.rejects) > 50:
         lines.append(f"    … and {len(summary.rejects) - 50} more (lianjie export … rejects)")
+    lines += [f"  file says: {line}" for line in getattr(summary, "description", [])]
     if summary.unknown_columns:
         lines.append(f"  columns ignored: {', '.join(summary.unknown_columns)}")
+    if getattr(summary, "skipped_sheets", []):
+        lines.append(
+            f"  sheets skipped (no table of this kind): {', '.join(summary.skipped_sheets)}"
+        )
+    if ignored := getattr(summary, "ignored_lines", []):
+        lines.append(f"  ignored lines ({len(ignored)}, not data):")
+        lines += [f"    {line}" for line in ignored[:20]]
+        if len(ignored) > 20:
+            lines.append(f"    … and {len(ignored) - 20} more")
     lines += [f"  warning: {w}" for w in getattr(summary, "warnings", [])]
     return lines
 
@@ -245,6 +261,7 @@ def cycle(
         bool,
         typer.Option(help="Confirm a roster that makes more than the policy's share leave."),
     ] = False,
+    sheet: Sheet = "",
     json_: Json = False,
 ) -> None:
     """Start a quarter: import, classify, schedule, plan reminders, queue invitations."""
@@ -268,6 +285,7 @@ def cycle(
             as_of=as_of.date() if as_of else None,
             dry_run=dry_run,
             accept_leavers=accept_leavers,
+            sheet=sheet,
         )
     )
     emit(result, json_, _cycle_lines)
@@ -337,6 +355,7 @@ def collect(
     quarter: Quarter,
     files: Annotated[list[Path], typer.Argument(help="Completion files (.xlsx or .csv).")],
     as_of: Day = None,
+    sheet: Sheet = "",
     json_: Json = False,
 ) -> None:
     """Import completion data (sign-in sheets, online learning, exams); book make-ups."""
@@ -349,6 +368,7 @@ def collect(
             quarter=quarter,
             files=tuple(str(f) for f in files),
             as_of=as_of.date() if as_of else None,
+            sheet=sheet,
         )
     )
     emit(

@@ -174,6 +174,7 @@ def rejects(data: QuarterData, asked: Asked) -> Rows:
     return [
         {
             "source": r.source,
+            "sheet": r.sheet,
             "row": r.row,
             "column": r.column,
             "reason": r.reason,
@@ -260,7 +261,16 @@ COLUMNS: dict[Export, list[str]] = {
         "due_on",
         "placed",
     ],
-    Export.rejects: ["source", "row", "column", "reason", "reason_code", "values", "kept_from"],
+    Export.rejects: [
+        "source",
+        "sheet",
+        "row",
+        "column",
+        "reason",
+        "reason_code",
+        "values",
+        "kept_from",
+    ],
     Export.changes: [
         "employee_id",
         "name",

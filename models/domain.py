@@ -160,6 +160,16 @@ class Reject:
     values: dict[str, str] = field(default_factory=dict)
     code: str = ""  # the reason's code (intake/reasons.py), for tools and translations
     params: dict[str, str] = field(default_factory=dict)  # the values the reason names
+    sheet: str = ""  # named when a workbook's data spans several sheets
+
+    @property
+    def at(self) -> tuple[str, int]:
+        """Where the row is: its sheet and its number, as the user finds it in Excel."""
+        return self.sheet, self.row
+
+    @property
+    def where(self) -> str:
+        return f"sheet {self.sheet}, row {self.row}" if self.sheet else f"row {self.row}"
 
 
 class ChangeKind(StrEnum):

@@ -71,6 +71,7 @@ class RejectInfo:
     kept_from: str | None = None
     code: str = ""
     params: dict[str, str] = field(default_factory=dict)
+    sheet: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,13 +198,21 @@ def load_quarter(*, session: Session, quarter: str) -> QuarterData | None:
     in_force = (FileImport.kind != "roster") | (FileImport.sha256 == cycle.roster_sha256)
     rejects = [
         RejectInfo(
-            source, r.row, r.column, r.reason, r.values, r.kept_from, r.reason_code, r.reason_params
+            source,
+            r.row,
+            r.column,
+            r.reason,
+            r.values,
+            r.kept_from,
+            r.reason_code,
+            r.reason_params,
+            r.sheet,
         )
         for r, source in session.exec(
             select(RejectedRow, FileImport.source)
             .join(FileImport, col(FileImport.id) == col(RejectedRow.import_id))
             .where(FileImport.quarter == quarter, in_force)
-            .order_by(col(FileImport.id), col(RejectedRow.row))
+            .order_by(col(FileImport.id), col(RejectedRow.id))
         )
     ]
     roster_import = session.exec(

@@ -38,7 +38,7 @@ def record_import(
     read: int,
     accepted: int,
     rejects: list[Reject],
-    kept_from: dict[int, str] | None = None,
+    kept_from: dict[tuple[str, int], str] | None = None,
     warnings: list[str] | None = None,
 ) -> FileImport:
     """Record a file's import and keep its rejected rows for review.
@@ -73,9 +73,10 @@ def record_import(
             column=r.column,
             reason=r.reason,
             values=r.values,
-            kept_from=(kept_from or {}).get(r.row),
+            kept_from=(kept_from or {}).get(r.at),
             reason_code=r.code,
             reason_params=r.params,
+            sheet=r.sheet,
         )
         for r in rejects
     )

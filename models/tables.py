@@ -114,6 +114,7 @@ class RejectedRow(SQLModel, table=True):
     kept_from: str | None = None  # the cadre's earlier record stayed in force (where it came from)
     reason_code: str = ""  # intake/reasons.py: reports translate the reason from it
     reason_params: dict[str, str] = Field(default_factory=dict, sa_column=Column(JSON))
+    sheet: str = ""  # named when a workbook's data spans several sheets
 
 
 class Assignment(SQLModel, table=True):

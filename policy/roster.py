@@ -36,11 +36,17 @@ class Kept:
     column: str
     reason: str
     kept_from: str  # "this quarter's earlier roster" or the quarter it came from
+    sheet: str = ""
+
+    @property
+    def at(self) -> tuple[str, int]:
+        return self.sheet, self.row
 
     @property
     def note(self) -> str:
         reason = shown_reason(self.column, self.reason)  # it is logged and shown to many
-        return f"kept from {self.kept_from}: row {self.row} rejected ({reason})"
+        where = f"sheet {self.sheet}, row {self.row}" if self.sheet else f"row {self.row}"
+        return f"kept from {self.kept_from}: {where} rejected ({reason})"
 
 
 @dataclass(frozen=True)
@@ -92,7 +98,7 @@ def decide_roster(
             continue  # a newcomer whose only row is bad: there is nothing to keep
         listed.add(who)
         kept_records.append(record)
-        kept.append(Kept(who, reject.row, reject.column, reject.reason, source))
+        kept.append(Kept(who, reject.row, reject.column, reject.reason, source, reject.sheet))
 
     cadres = accepted + kept_records
     baseline, label = (current, quarter) if current else (previous, previous_quarter)

@@ -67,7 +67,8 @@ def read_bounded(path: Path, seconds: int = 30, memory_gib: int = 1) -> str:
         "from lianjie.exceptions import UnreadableFileError\n"
         "try:\n"
         "    table = read_table(Path(sys.argv[1]))\n"
-        "    print('rows', len(table.rows), 'columns', len(table.header))\n"
+        "    header, *rows = table.sheets[0].rows\n"
+        "    print('rows', len(rows), 'columns', len([c for c in header[1] if c]))\n"
         "except UnreadableFileError as error:\n"
         "    print('refused', error)\n"
     )

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from intake.database import read_source
+from intake.roster import parse_roster
 from lianjie.exceptions import UnreadableFileError
 from tests.conftest import POSTGRES
 from tests.factories import ROSTER_HEADER, roster_row
@@ -66,7 +67,7 @@ class TestOneSelectReadOnly:
         table = read_source(
             "hr:query=SELECT * FROM cadres", hr_url=f"sqlite:///{hr}", own_url="sqlite://"
         )
-        assert 2 == len(table.rows)
+        assert 2 == len(parse_roster(table).accepted)
         assert "hr:query=SELECT * FROM cadres" == table.source
 
     def test_lianjies_own_database_is_refused(self, tmp_path: Path) -> None:
@@ -127,7 +128,7 @@ def test_read_only_on_postgresql(postgres: object) -> None:
     with pytest.raises(UnreadableFileError, match="read-only transaction"):
         read_source("hr:query=SELECT sneaky()", hr_url=url, own_url="sqlite://")
     assert 2 == cadres_in(url)
-    assert 2 == len(read_source("hr:table=cadres", hr_url=url, own_url="sqlite://").rows)
+    assert 2 == parse_roster(read_source("hr:table=cadres", hr_url=url, own_url="sqlite://")).read
 
 
 def test_drop_table_through_lianjies_own_database_changes_nothing(

@@ -31,7 +31,7 @@ def test_upgrade_twice_changes_nothing(db_url: str) -> None:
     engine_for(db_url)
     upgrade(create_engine(db_url))
     with create_engine(db_url).connect() as connection:
-        assert "0003" == MigrationContext.configure(connection).get_current_revision()
+        assert "0004" == MigrationContext.configure(connection).get_current_revision()
 
 
 def _migrate_together(url: str, start: Barrier, outcomes: Queue[str]) -> None:
@@ -61,4 +61,4 @@ def test_runs_started_together_on_an_empty_database_take_turns_migrating(db_url:
         worker.join(timeout=120)
     assert ["ok"] * 3 == [outcomes.get(timeout=5) for _ in workers]
     with create_engine(db_url).connect() as connection:
-        assert "0003" == MigrationContext.configure(connection).get_current_revision()
+        assert "0004" == MigrationContext.configure(connection).get_current_revision()

@@ -172,9 +172,10 @@ class TestProperties:
     def test_rows_read_equal_accepted_plus_rejected(self, rows: list[list[str]]) -> None:
         """For any rows at all: nothing escapes as an exception and nothing is lost."""
         numbered = [(n, list(r)) for n, r in enumerate(rows, start=2) if any(c.strip() for c in r)]
-        table = Table("generated.csv", "0" * 64, ROSTER_HEADER, numbered)  # type: ignore[arg-type]
+        table = Table.under_header("generated.csv", "0" * 64, ROSTER_HEADER, numbered)  # type: ignore[arg-type]
         result = parse_roster(table)
         assert result.read == len(result.accepted) + len(result.rejects)
+        assert len(numbered) == result.read + len(result.ignored_lines)
         assert len({c.employee_id for c in result.accepted}) == len(result.accepted)
 
 
