@@ -559,6 +559,8 @@ def publish_cycle(summary: CycleSummary) -> None:
         {"what": "roster rows read", "count": summary.roster.read},
         {"what": "roster rows accepted", "count": summary.roster.accepted},
         {"what": "roster rows rejected", "count": summary.roster.rejected},
+        # titles, totals and footers: not data, not rejects (their text stays off the server)
+        {"what": "roster lines ignored (not data)", "count": len(summary.roster.ignored_lines)},
     ]
     if summary.roster.changes is not None:
         changes = summary.roster.changes
