@@ -653,8 +653,10 @@ def serve(
 @app.command()
 def doctor() -> None:
     """Check the database, Prefect API, fonts (CJK included), output folder and mail settings."""
-    from lianjie.doctor import checks
+    from lianjie.doctor import checks, warnings
 
+    for warning in warnings():
+        typer.echo(f"WARN prefect: {warning}")
     results = run(checks)
     for ok, name, detail in results:
         typer.echo(f"{'ok  ' if ok else 'FAIL'} {name}: {detail}")

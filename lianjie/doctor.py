@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import ipaddress
 import shutil
 import subprocess
 import tempfile
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from sqlalchemy import text
 
@@ -22,6 +24,48 @@ def checks() -> list[Check]:
     return [_database(config), _prefect(), _fonts(), _output(config), _mail(config)]
 
 
+def warnings() -> list[str]:
+    """What is unsafe in how this machine reaches its Prefect server, from the settings alone."""
+    from prefect.settings import PREFECT_API_AUTH_STRING, PREFECT_API_URL
+
+    return server_warnings(PREFECT_API_URL.value(), PREFECT_API_AUTH_STRING.value() is not None)
+
+
+def server_warnings(api_url: str | None, with_auth_string: bool) -> list[str]:
+    """A Prefect server on another host shows every run's parameters, logs and artifacts, and
+    starts runs, for whoever reaches its port: it needs the auth string, and TLS on the way.
+    Said without contacting the server: the settings are enough to know."""
+    if not api_url:
+        return []
+    parts = urlsplit(api_url)
+    host = parts.hostname or ""
+    if _loopback(host):
+        return []
+    found = []
+    if not with_auth_string:
+        found.append(
+            f"PREFECT_API_URL names {host}, another machine, and PREFECT_API_AUTH_STRING is not "
+            "set: a server others can reach must be locked with an auth string (README, "
+            "Running on a server)"
+        )
+    if parts.scheme == "http":
+        found.append(
+            f"PREFECT_API_URL is plain http:// to {host}: the auth string and the cadres' data "
+            "would cross the network unencrypted; reach the server over https:// through a "
+            "reverse proxy (README, Running on a server)"
+        )
+    return found
+
+
+def _loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
 def _database(config: Settings) -> Check:
     try:
         with engine_for(config.db_url).connect() as connection:
@@ -32,6 +76,7 @@ def _database(config: Settings) -> Check:
 
 
 def _prefect() -> Check:
+    from prefect.exceptions import PrefectHTTPStatusError
     from prefect.settings import PREFECT_API_URL
 
     url = PREFECT_API_URL.value()
@@ -41,9 +86,18 @@ def _prefect() -> Check:
         from prefect.client.orchestration import get_client
 
         with get_client(sync_client=True) as client:
-            client.api_healthcheck()
+            # it returns the exception instead of raising it
+            problem = client.api_healthcheck()
+            if problem is None:  # the health check needs no credentials; hello does
+                client.hello()
+    except PrefectHTTPStatusError as refused:
+        if refused.response.status_code == 401:
+            return False, "prefect", f"{url} refused this machine: set PREFECT_API_AUTH_STRING"
+        problem = refused
     except Exception as error:
-        return False, "prefect", f"{url} did not answer ({type(error).__name__})"
+        problem = error
+    if problem is not None:
+        return False, "prefect", f"{url} did not answer ({type(problem).__name__})"
     return True, "prefect", f"{url} answers"
 
 

@@ -1,11 +1,14 @@
-"""The path users take: a real Prefect server, a process work pool, `prefect deploy --all`, a
-worker; a quarterly cycle started through the API with parameters, and the same started in a
-real browser (Debian's chromium driven by playwright) from the deployment's Run form."""
+"""The path users take: a real Prefect server, locked as the README says (basic auth and CSRF
+protection on), a process work pool, `prefect deploy --all`, a worker; a quarterly cycle started
+through the API with parameters, and the same started in a real browser (Debian's chromium
+driven by playwright) from the deployment's Run form, after signing in."""
 
 from __future__ import annotations
 
+import base64
 import json
 import re
+import sqlite3
 import subprocess
 import sys
 import time
@@ -26,6 +29,12 @@ ROOT = Path(__file__).resolve().parents[1]
 PREFECT = str(Path(sys.executable).with_name("prefect"))
 CHROMIUM = "/usr/bin/chromium"  # Debian's, from scripts/system-packages.sh: no browser download
 SCREENSHOTS = ROOT / "test-screenshots"  # kept when the browser test fails (CI's log names it)
+AUTH = "lianjie-operator:Door#Locked-2026"  # user:password, as PREFECT_SERVER_API_AUTH_STRING
+LOCKED = {
+    "PREFECT_SERVER_API_AUTH_STRING": AUTH,
+    "PREFECT_SERVER_CSRF_PROTECTION_ENABLED": "true",
+    "PREFECT_API_AUTH_STRING": AUTH,  # every client: prefect deploy, the worker, its flow runs
+}
 
 
 def run(env: dict[str, str], *command: str) -> str:
@@ -36,12 +45,31 @@ def run(env: dict[str, str], *command: str) -> str:
     return result.stdout
 
 
-def api(env: dict[str, str], path: str, body: dict[str, Any] | None = None) -> Any:
-    """A call to the server's REST API, as the UI makes it."""
+def signed_in(env: dict[str, str]) -> dict[str, str]:
+    """The headers the UI sends once an operator has signed in: the auth string, and a CSRF
+    token it asked the server for (a change request without one is refused)."""
+    authorization = {"Authorization": "Basic " + base64.b64encode(AUTH.encode()).decode()}
+    client = "lianjie-tests"
+    request = urllib.request.Request(
+        env["PREFECT_API_URL"] + f"/csrf-token?client={client}", headers=authorization
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:
+        token = json.loads(response.read())["token"]
+    return authorization | {"Prefect-Csrf-Token": token, "Prefect-Csrf-Client": client}
+
+
+def api(
+    env: dict[str, str],
+    path: str,
+    body: dict[str, Any] | None = None,
+    headers: dict[str, str] | None = None,
+) -> Any:
+    """A call to the server's REST API, as the UI makes it (signed in unless `headers`)."""
     request = urllib.request.Request(
         env["PREFECT_API_URL"] + path,
         data=json.dumps(body or {}).encode(),
-        headers={"Content-Type": "application/json"},
+        headers={"Content-Type": "application/json"}
+        | (signed_in(env) if headers is None else headers),
     )
     for attempt in range(20):
         try:
@@ -60,7 +88,10 @@ def deployed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any
     """A Prefect server with the five deployments and a process worker, and a roster."""
     folder = tmp_path_factory.mktemp("deployed")
     with running_prefect_server(
-        folder / "prefect", PREFECT_WORKER_QUERY_SECONDS="1", PREFECT_WORKER_PREFETCH_SECONDS="5"
+        folder / "prefect",
+        PREFECT_WORKER_QUERY_SECONDS="1",
+        PREFECT_WORKER_PREFETCH_SECONDS="5",
+        **LOCKED,
     ) as server_env:
         env = server_env | {
             "LIANJIE_DATA_DIR": str(folder / "data"),
@@ -80,7 +111,13 @@ def deployed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any
             folder / "roster.csv", HEADER, with_mistakes(roster_rows(2, 20, date(2026, 10, 1)))
         )
         try:
-            yield {"env": env, "roster": roster, "deployed": deployed_names, "folder": folder}
+            yield {
+                "env": env,
+                "roster": roster,
+                "deployed": deployed_names,
+                "folder": folder,
+                "home": folder / "prefect",
+            }
         finally:
             worker.terminate()
             worker.wait(timeout=30)
@@ -98,9 +135,11 @@ def flow_runs(env: dict[str, str]) -> list[dict[str, Any]]:
 def wait_for_end(env: dict[str, str], run_id: str, limit: float = 300) -> dict[str, Any]:
     deadline = time.monotonic() + limit
     while time.monotonic() < deadline:
-        with urllib.request.urlopen(
-            env["PREFECT_API_URL"] + f"/flow_runs/{run_id}", timeout=30
-        ) as response:
+        request = urllib.request.Request(
+            env["PREFECT_API_URL"] + f"/flow_runs/{run_id}",
+            headers={"Authorization": "Basic " + base64.b64encode(AUTH.encode()).decode()},
+        )
+        with urllib.request.urlopen(request, timeout=30) as response:
             flow_run = json.loads(response.read())
         if flow_run["state"] and flow_run["state"]["type"] in {"COMPLETED", "FAILED", "CRASHED"}:
             return flow_run
@@ -171,8 +210,6 @@ def test_deploy_and_run_through_the_api_on_a_worker(deployed: dict[str, Any]) ->
     assert before == len(flow_runs(env))
     assert "s3cr3t" not in json.dumps(flow_runs(env))
 
-    import sqlite3
-
     with sqlite3.connect(deployed["folder"] / "data" / "lianjie.db") as connection:
         cadres = connection.execute("SELECT count(*) FROM cadre").fetchone()[0]
         messages = connection.execute("SELECT count(*) FROM message").fetchone()[0]
@@ -221,9 +258,15 @@ def test_the_run_form_in_a_real_browser(deployed: dict[str, Any]) -> None:
         page = browser.new_page(
             viewport={"width": 1400, "height": 1800}, timezone_id="Asia/Shanghai"
         )
-        step = "open the form"
+        step = "sign in"
         try:
             page.goto(f"{ui}/deployments/deployment/{cycle}/run")
+            password = page.locator("input[type=password]")
+            password.wait_for(timeout=60_000)  # the locked server's UI asks first
+            password.fill(AUTH)
+            password.press("Enter")
+
+            step = "open the form"
             page.get_by_text("Quarter 季度").first.wait_for(timeout=60_000)
             text = " ".join(page.inner_text("body").split())
             for name, field in schema.items():
@@ -274,3 +317,71 @@ def test_the_run_form_in_a_real_browser(deployed: dict[str, Any]) -> None:
             raise
         finally:
             browser.close()
+
+
+@pytest.mark.slow
+def test_the_door_is_locked_and_the_server_keeps_no_contact_details(
+    deployed: dict[str, Any],
+) -> None:
+    """Without the auth string the API answers 401; a change without a CSRF token 403. With
+    both, a cycle, a dispatch and the reports run on the worker; then no accepted cadre's phone
+    number or e-mail address is anywhere in the server's database: artifacts, logs, parameters.
+    `lianjie doctor` without the auth string says the server refused it."""
+    env, roster = deployed["env"], deployed["roster"]
+    guess = {"Authorization": "Basic " + base64.b64encode(b"lianjie-operator:guess").decode()}
+    for headers in ({}, guess):
+        request = urllib.request.Request(env["PREFECT_API_URL"] + "/hello", headers=headers)
+        with pytest.raises(urllib.error.HTTPError) as answer:
+            urllib.request.urlopen(request, timeout=30)
+        assert 401 == answer.value.code
+    query = {"deployments": {"name": {"any_": ["quarterly-cycle"]}}}
+    authorization = {"Authorization": "Basic " + base64.b64encode(AUTH.encode()).decode()}
+    for headers in ({}, guess, authorization):  # no CSRF token: refused before anything else
+        with pytest.raises(urllib.error.HTTPError) as answer:
+            api(env, "/deployments/filter", query, headers=headers)
+        assert 403 == answer.value.code
+
+    without = {k: v for k, v in env.items() if k != "PREFECT_API_AUTH_STRING"}
+    doctor = subprocess.run(
+        [sys.executable, "-m", "lianjie.cli", "doctor"],
+        env=without,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert "refused this machine: set PREFECT_API_AUTH_STRING" in doctor.stdout, doctor.stdout
+    assert "ok   prefect" in run(env, sys.executable, "-m", "lianjie.cli", "doctor")
+
+    runs = [
+        ("quarterly-cycle", {"quarter": "2026Q4", "roster": str(roster), "as_of": "2026-10-01"}),
+        ("daily-dispatch", {}),
+        ("accountability-reports", {"quarter": "2026Q4"}),
+    ]
+    for name, parameters in runs:
+        started = api(
+            env,
+            f"/deployments/{deployment_id(env, name)}/create_flow_run",
+            {"parameters": parameters},
+        )
+        ended = wait_for_end(env, started["id"])
+        assert "COMPLETED" == ended["state"]["type"], (name, ended["state"])
+    artifacts = api(env, "/artifacts/filter", {})
+    assert {"cycle-2026q4", "reports-2026q4"} <= {a["key"] for a in artifacts}
+
+    with sqlite3.connect(deployed["folder"] / "data" / "lianjie.db") as connection:
+        contacts = {
+            value
+            for row in connection.execute(
+                "SELECT phone, email FROM cadre WHERE quarter = '2026Q4' AND on_roster"
+            )
+            for value in row
+            if value
+        }
+    assert len(contacts) > 60, "the roster's cadres have phones and e-mail addresses"
+    time.sleep(3)  # logs reach the server in batches
+    stored = b"".join(p.read_bytes() for p in deployed["home"].glob("prefect.db*"))
+    # what was searched holds the runs' artifacts, logs and parameters
+    assert b"cycle-2026q4" in stored and b"rows read" in stored and str(roster).encode() in stored
+    assert b"Door#Locked" not in stored, "the auth string is not kept by the server"
+    assert [] == sorted(c for c in contacts if c.encode() in stored)
