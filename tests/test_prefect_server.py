@@ -21,7 +21,7 @@ from typing import Any
 
 import pytest
 
-from lianjie.synthetic import HEADER, roster_rows, with_mistakes, write_csv
+from lianjie.synthetic import COMPLETION_HEADER, HEADER, roster_rows, with_mistakes, write_csv
 from models.domain import Quarter
 from tests.servers import prefect_server as running_prefect_server
 
@@ -366,8 +366,17 @@ def test_the_door_is_locked_and_the_server_keeps_no_contact_details(
         )
         ended = wait_for_end(env, started["id"])
         assert "COMPLETED" == ended["state"]["type"], (name, ended["state"])
+    # lianjie's own command, pointed at the locked server, runs its flow there
+    sheet = write_csv(
+        deployed["folder"] / "online.csv",
+        COMPLETION_HEADER,
+        [["E000001", "", "IO", "2026-10-20", "线上完成", "", "2"]],
+    )
+    before = len(flow_runs(env))
+    run(env, sys.executable, "-m", "lianjie.cli", "collect", "--quarter", "2026Q4", str(sheet))
+    assert before + 1 == len(flow_runs(env))
     artifacts = api(env, "/artifacts/filter", {})
-    assert {"cycle-2026q4", "reports-2026q4"} <= {a["key"] for a in artifacts}
+    assert {"cycle-2026q4", "reports-2026q4", "collect-2026q4"} <= {a["key"] for a in artifacts}
 
     with sqlite3.connect(deployed["folder"] / "data" / "lianjie.db") as connection:
         contacts = {
