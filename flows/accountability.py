@@ -38,6 +38,7 @@ from flows.common import (
     waits_for_first_working_day,
     working_calendar,
 )
+from flows.progress import stage
 from lianjie.exceptions import LianjieInputError
 from lianjie.settings import Settings
 from models.db import session_for, upsert, utcnow
@@ -267,8 +268,12 @@ def accountability_reports(
         calendar.is_estimated(period.year),
     )
     chunks = [planned[i : i + CHUNK_UNITS] for i in range(0, len(planned), CHUNK_UNITS)]
-    futures = [render_chunk.submit([job for _, job in chunk]) for chunk in chunks]
-    rendered = [r for future in futures for r in future.result()]
+    rendered: list[Rendered] = []
+    with stage("rendering reports", len(planned), key=f"reports-{period.label}") as rendering:
+        futures = [render_chunk.submit([job for _, job in chunk]) for chunk in chunks]
+        for chunk, future in zip(chunks, futures, strict=True):
+            rendered += future.result()
+            rendering.advance(len(chunk))
     if config.confidential_password is not None:
         rendered = [
             replace(
@@ -416,10 +421,13 @@ def annual_report(
     holidays = working_calendar(config, dt.date(year, 1, 1), dt.date(year, 12, 31)).breaks(
         dt.date(year, 1, 1), dt.date(year + 1, 1, 7)
     )
-    job, quarters = prepare_annual(
-        config.db_url, year, language, str(folder), config.organisation, moment, holidays
-    )
-    [done] = render_chunk([job])
+    with stage("reading the year's quarters", 2, key=f"annual-report-{year}") as steps:
+        job, quarters = prepare_annual(
+            config.db_url, year, language, str(folder), config.organisation, moment, holidays
+        )
+        steps.advance(doing="rendering the year report")
+        [done] = render_chunk([job])
+        steps.advance(doing="year report rendered")
     report = ReportOut(
         kind="annual",
         unit_code="",

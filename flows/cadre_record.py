@@ -6,11 +6,15 @@ import getpass
 from pathlib import Path
 
 from flows.common import now, settings
+from flows.progress import stage
 from lianjie.exceptions import LianjieInputError
+from lianjie.settings import Settings
 from models.db import session_for
+from models.facts import QuarterData
 from models.records import log_access, record_data
+from models.tables import Message
 from reports.record import cadre_record
-from reports.render import RenderJob, encrypt_pdf, labels, render_pdf, safe_file_name
+from reports.render import Rendered, RenderJob, encrypt_pdf, labels, render_pdf, safe_file_name
 
 
 def produce_record(
@@ -23,10 +27,33 @@ def produce_record(
     """
     config = settings()
     language = lang or config.lang.value
+    with stage("reading the record", 2) as steps:
+        with session_for(config.db_url) as session:
+            quarters = record_data(session=session, employee_id=employee_id)
+        if not quarters:
+            raise LianjieInputError(f"no cadre {employee_id} on any quarter's roster")
+        steps.advance(doing="rendering the record")
+        done = _rendered(employee_id, quarters, out, language, confidential, config)
+        steps.advance(doing="record rendered")
     with session_for(config.db_url) as session:
-        quarters = record_data(session=session, employee_id=employee_id)
-    if not quarters:
-        raise LianjieInputError(f"no cadre {employee_id} on any quarter's roster")
+        log_access(
+            session=session,
+            employee_id=employee_id,
+            os_user=getpass.getuser(),
+            confidential=confidential,
+            path=str(done.path),
+        )
+    return done.path
+
+
+def _rendered(
+    employee_id: str,
+    quarters: list[tuple[QuarterData, list[Message]]],
+    out: Path | None,
+    language: str,
+    confidential: bool,
+    config: Settings,
+) -> Rendered:
     context = cadre_record(
         employee_id,
         quarters,
@@ -42,12 +69,4 @@ def produce_record(
     done = render_pdf(RenderJob("record.html.j2", context, path))
     if confidential and config.confidential_password is not None:
         encrypt_pdf(done.path, config.confidential_password.get_secret_value())
-    with session_for(config.db_url) as session:
-        log_access(
-            session=session,
-            employee_id=employee_id,
-            os_user=getpass.getuser(),
-            confidential=confidential,
-            path=str(done.path),
-        )
-    return done.path
+    return done

@@ -38,6 +38,7 @@ from flows.common import (
 )
 from flows.cycle import ImportSummary
 from flows.messages import plan_messages
+from flows.progress import stage
 from intake.completions import parse_completions
 from intake.read import read_table
 from lianjie.exceptions import LianjieInputError
@@ -217,10 +218,15 @@ def collect_completions(
         log().info("nothing to collect")
         return CollectSummary(quarter=period.label, read=0, accepted=0, rejected=0, files=[])
     on = given_day(as_of) or today(config)
-    with one_at_a_time(config.db_url, period.label):
+    with (
+        one_at_a_time(config.db_url, period.label),
+        stage("reading completion files", len(paths) + 1, key=f"collect-{period.label}") as steps,
+    ):
         imported = [
-            import_completions(config.db_url, period.label, str(p), sheet.strip()) for p in paths
+            import_completions(config.db_url, period.label, str(p), sheet.strip())
+            for p in steps.each(paths)
         ]
+        steps.advance(0, doing="booking make-ups")
         makeups = offer_makeups(config.db_url, period.label, on)
         plan_messages(
             config.db_url,
@@ -231,6 +237,7 @@ def collect_completions(
             str(config.data_dir / "cards"),
             sms_signature=config.signature,
         )
+        steps.advance(doing="completion data in")
     summary = CollectSummary(
         quarter=period.label,
         files=imported,

@@ -41,6 +41,7 @@ from flows.common import (
     working_calendar,
 )
 from flows.messages import plan_messages
+from flows.progress import stage
 from intake.columns import ImportResult
 from intake.database import is_database_source, read_source
 from intake.roster import RosterResult, parse_roster
@@ -515,7 +516,7 @@ def quarterly_cycle(
     policy_sha = load_policy(Path(policy_file) if policy_file else None).sha256
     # A dry run rehearses every stage in one transaction that is rolled back at the end.
     guard = rehearsal(config.db_url) if dry_run else one_at_a_time(config.db_url, period.label)
-    with guard:
+    with guard, stage("importing the roster", 4, key=f"cycle-{period.label}") as steps:
         imported = import_roster(
             config.db_url,
             period.label,
@@ -525,8 +526,11 @@ def quarterly_cycle(
             accept_leavers,
             sheet.strip(),
         )
+        steps.advance(doing="classifying cadres")
         tracks = classify_cadres(config.db_url, period.label, as_of_day)
+        steps.advance(doing="scheduling sessions")
         sessions = schedule_sessions(config.db_url, period.label, as_of_day)
+        steps.advance(doing="planning messages")
         messages = plan_messages(
             config.db_url,
             period.label,
@@ -536,6 +540,7 @@ def quarterly_cycle(
             str(config.data_dir / "cards"),
             sms_signature=config.signature,
         )
+        steps.advance(doing="quarter planned")
     summary = CycleSummary(
         quarter=period.label,
         as_of=as_of_day,

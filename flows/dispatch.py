@@ -28,6 +28,7 @@ from flows.common import (
 )
 from flows.escalation import plan_escalations
 from flows.messages import render_cards
+from flows.progress import stage
 from lianjie.exceptions import LianjieInputError
 from lianjie.settings import Settings
 from models.db import session_for, utcnow
@@ -101,37 +102,41 @@ def send_due(
                 occasion_before=occasion_before,
             )
             logger.info("%d %s messages due on or before %s", len(due), kind, on)
-            for position, message_id in enumerate(due, start=1):
-                message = claim(session=session, message_id=message_id, now=utcnow())
-                if message is None:
-                    counts["skipped"] += 1  # another dispatch took it, or it was sent meanwhile
-                    continue
-                try:
-                    outgoing = Outgoing(
-                        message.send_key,
-                        message.recipient,
-                        message.subject,
-                        message.body,
-                        attachment_of(message, config),
-                        entries.of(message.send_key) if kind == "email" else None,
-                    )
-                    channel.send(outgoing)
-                except DeliveryError as error:
-                    mark_failed(session=session, message=message, error=str(error), now=utcnow())
-                    counts["failed"] += 1
-                    continue
-                except Exception as error:
-                    # A message that cannot be composed (a card gone, a broken template) is kept
-                    # with its error and retried; the others, and the other channel, go on.
-                    problem = f"could not be composed: {type(error).__name__}: {error}"
-                    mark_failed(session=session, message=message, error=problem, now=utcnow())
-                    counts["failed"] += 1
-                    logger.warning("%s %s", message.send_key, problem)
-                    continue
-                mark_sent(session=session, message=message, now=utcnow())
-                counts["sent"] += 1
-                if position % 1000 == 0:
-                    logger.info("%s: %d of %d done", kind, position, len(due))
+            words = {"email": "sending e-mail", "sms": "sending text messages"}
+            with stage(
+                words.get(kind, f"sending {kind}"), len(due), key=f"dispatch-{kind}-{on}"
+            ) as sending:
+                for message_id in sending.each(due):
+                    message = claim(session=session, message_id=message_id, now=utcnow())
+                    if message is None:
+                        counts["skipped"] += 1  # another dispatch took it, or it was sent meanwhile
+                        continue
+                    try:
+                        outgoing = Outgoing(
+                            message.send_key,
+                            message.recipient,
+                            message.subject,
+                            message.body,
+                            attachment_of(message, config),
+                            entries.of(message.send_key) if kind == "email" else None,
+                        )
+                        channel.send(outgoing)
+                    except DeliveryError as error:
+                        mark_failed(
+                            session=session, message=message, error=str(error), now=utcnow()
+                        )
+                        counts["failed"] += 1
+                        continue
+                    except Exception as error:
+                        # A message that cannot be composed (a card gone, a broken template) is kept
+                        # with its error and retried; the others, and the other channel, go on.
+                        problem = f"could not be composed: {type(error).__name__}: {error}"
+                        mark_failed(session=session, message=message, error=problem, now=utcnow())
+                        counts["failed"] += 1
+                        logger.warning("%s %s", message.send_key, problem)
+                        continue
+                    mark_sent(session=session, message=message, now=utcnow())
+                    counts["sent"] += 1
     finally:
         channel.close()
     if counts["failed"]:

@@ -35,6 +35,9 @@ app.add_typer(db_app, name="db")
 
 Quarter = Annotated[str, typer.Option("--quarter", "-q", help="Quarter, written YYYYQn (2026Q4).")]
 Json = Annotated[bool, typer.Option("--json", help="Print one JSON object instead of a summary.")]
+Quiet = Annotated[
+    bool, typer.Option("--quiet", help="Show only the final summary: no bars, no log lines.")
+]
 Day = Annotated[datetime | None, typer.Option(formats=["%Y-%m-%d"], help="Date, YYYY-MM-DD.")]
 Sheet = Annotated[
     str,
@@ -115,20 +118,26 @@ def check_files(*paths: Path) -> None:
             raise fail(f"{path} does not exist or is not a file")
 
 
-def run(action: Callable[[], T]) -> T:
-    """Run a command: bad input exits 2 with one message; anything else unexpected exits 1."""
+def run(action: Callable[[], T], *, json_: bool = False, quiet: bool = False) -> T:
+    """Run a command: bad input exits 2 with one message; anything else unexpected exits 1.
+
+    While it runs, a terminal shows a bar per long stage; see lianjie/terminal.py."""
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")  # no calls home
+    os.environ.setdefault("DO_NOT_TRACK", "1")  # nor from the client (it says so on stderr)
     os.environ.setdefault(
         "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", orphans.STARTUP_TIMEOUT_SECONDS
     )
     try:
         import prefect.logging  # noqa: F401  (configures Prefect's handlers before we add a filter)
 
+        from lianjie.terminal import showing, shown
+
         orphans.temporary_server_dies_with_us()
 
         for handler in logging.getLogger("prefect").handlers + logging.getLogger().handlers:
             handler.addFilter(_HideInputTracebacks())
-        return action()
+        with showing(shown(json_=json_, quiet=quiet, verbose=VERBOSE)):
+            return action()
     except LianjieInputError as error:
         raise fail(str(error)) from None
     except ValidationError as error:  # settings from the environment
@@ -263,6 +272,7 @@ def cycle(
     ] = False,
     sheet: Sheet = "",
     json_: Json = False,
+    quiet: Quiet = False,
 ) -> None:
     """Start a quarter: import, classify, schedule, plan reminders, queue invitations."""
     from flows.cycle import quarterly_cycle
@@ -286,7 +296,9 @@ def cycle(
             dry_run=dry_run,
             accept_leavers=accept_leavers,
             sheet=sheet,
-        )
+        ),
+        json_=json_,
+        quiet=quiet,
     )
     emit(result, json_, _cycle_lines)
 
@@ -335,6 +347,7 @@ def dispatch(
         bool, typer.Option(help="Allow a --date later than tomorrow (sends early).")
     ] = False,
     json_: Json = False,
+    quiet: Quiet = False,
 ) -> None:
     """Send the messages due on or before DATE (default today, Asia/Shanghai)."""
     from flows.dispatch import daily_dispatch
@@ -345,7 +358,9 @@ def dispatch(
             dry_run=dry_run,
             allow_future=allow_future,
             show=show,
-        )
+        ),
+        json_=json_,
+        quiet=quiet,
     )
     emit(result, json_, _dispatch_lines)
 
@@ -357,6 +372,7 @@ def collect(
     as_of: Day = None,
     sheet: Sheet = "",
     json_: Json = False,
+    quiet: Quiet = False,
 ) -> None:
     """Import completion data (sign-in sheets, online learning, exams); book make-ups."""
     from flows.collect import collect_completions
@@ -369,7 +385,9 @@ def collect(
             files=tuple(str(f) for f in files),
             as_of=as_of.date() if as_of else None,
             sheet=sheet,
-        )
+        ),
+        json_=json_,
+        quiet=quiet,
     )
     emit(
         result,
@@ -404,6 +422,7 @@ def report(
         ),
     ] = False,
     json_: Json = False,
+    quiet: Quiet = False,
 ) -> None:
     """Render the accountability reports (PDF) of a quarter, or of a year with --year."""
     from flows.accountability import accountability_reports, annual_report
@@ -426,7 +445,9 @@ def report(
                 lang=RunLanguage(lang) if lang else None,
                 out=str(out) if out else "",
                 as_of=as_of.date() if as_of else None,
-            )
+            ),
+            json_=json_,
+            quiet=quiet,
         )
         emit(
             annual,
@@ -448,7 +469,9 @@ def report(
             out=str(out) if out else "",
             deliver=deliver,
             as_of=as_of.date() if as_of else None,
-        )
+        ),
+        json_=json_,
+        quiet=quiet,
     )
     emit(
         result,
@@ -476,6 +499,7 @@ def record(
             "to a confidential folder, encrypted with LIANJIE_CONFIDENTIAL_PASSWORD when set."
         ),
     ] = False,
+    quiet: Quiet = False,
 ) -> None:
     """Render one cadre's integrity education record (廉政教育档案) across every quarter on file.
 
@@ -488,7 +512,7 @@ def record(
         raise fail(f"--lang must be zh or en, not {lang!r}")
     if out is not None:
         checked_output(check_output_folder, out)
-    path = run(lambda: produce_record(employee_id, out, lang, confidential))
+    path = run(lambda: produce_record(employee_id, out, lang, confidential), quiet=quiet)
     typer.echo(f"Record of {employee_id}{' (confidential)' if confidential else ''}: {path}")
 
 
@@ -520,6 +544,7 @@ def export(
             "the file is then marked confidential and readable by its owner only."
         ),
     ] = False,
+    quiet: Quiet = False,
 ) -> None:
     """Export a list for the quarter, with the contract's column names."""
     from lianjie.exports import Export, Format, build_rows, serialise, write
@@ -542,6 +567,7 @@ def export(
 
     def build() -> bytes:
         from flows.common import as_of_moment, now, parse_quarter, settings
+        from flows.progress import stage
         from models.db import session_for
         from models.facts import load_quarter
         from models.outbox import quarter_messages
@@ -553,17 +579,20 @@ def export(
                 return serialise(kind, access_log(session=session), fmt)
         label = parse_quarter(quarter).label
         day = as_of_moment(as_of.date() if as_of else None, now(config)).date()
-        with session_for(config.db_url) as session:
+        with stage(f"reading {label}", 2) as steps, session_for(config.db_url) as session:
             data = load_quarter(session=session, quarter=label)
             if data is None:
                 raise LianjieInputError(f"quarter {label} has not been started")
             outbox = (
                 quarter_messages(session=session, quarter=label) if kind is Export.messages else []
             )
-        rows = build_rows(kind, data, outbox, confidential=confidential, as_of=day)
-        return serialise(kind, rows, fmt, confidential=confidential)
+            steps.advance(doing=f"writing {kind.value}")
+            rows = build_rows(kind, data, outbox, confidential=confidential, as_of=day)
+            written = serialise(kind, rows, fmt, confidential=confidential)
+            steps.advance(doing=f"{len(rows):,} rows of {kind.value}")
+        return written
 
-    write(run(build), fmt, out)
+    write(run(build, quiet=quiet), fmt, out)
 
 
 @app.command()
@@ -573,6 +602,7 @@ def demo(
         str | None, typer.Option(help="Quarter to simulate (default: this one).")
     ] = None,
     json_: Json = False,
+    quiet: Quiet = False,
 ) -> None:
     """Run a synthetic city's whole quarter end to end and print where the PDFs are."""
     out = checked_output(check_output_folder, out).resolve()
@@ -595,7 +625,7 @@ def demo(
         label = quarter or Period.containing(today(settings())).label
         return demo_quarter(quarter=label)
 
-    result = run(go)
+    result = run(go, json_=json_, quiet=quiet)
     emit(
         result,
         json_,
