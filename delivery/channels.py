@@ -45,6 +45,7 @@ class Outgoing:
     body: str
     attachment: Path | None = None
     calendar: str | None = None  # an .ics for the recipient's calendar (REQUEST or CANCEL)
+    also: tuple[Path, ...] = ()  # more files: a sign-in sheet's workbook beside its PDF
 
 
 class Channel(Protocol):
@@ -57,6 +58,9 @@ def message_id(send_key: str) -> str:
     return f"<{hashlib.sha256(send_key.encode()).hexdigest()[:32]}@lianjie>"
 
 
+SUBTYPES = {".pdf": "pdf", ".xlsx": "vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+
+
 def compose_email(message: Outgoing, sender: str, zone: ZoneInfo = SHANGHAI) -> Message:
     """A UTF-8 e-mail with its PDF attached, if any.
 
@@ -65,12 +69,14 @@ def compose_email(message: Outgoing, sender: str, zone: ZoneInfo = SHANGHAI) -> 
     """
     text = MIMEText(message.body, "plain", "utf-8")
     email: Message = text
-    if message.attachment is not None or message.calendar is not None:
+    if message.attachment is not None or message.calendar is not None or message.also:
         email = MIMEMultipart()
         email.attach(text)
-    if message.attachment is not None:
-        attachment = MIMEApplication(message.attachment.read_bytes(), "pdf")
-        attachment.add_header("Content-Disposition", "attachment", filename=message.attachment.name)
+    for path in ([message.attachment] if message.attachment is not None else []) + list(
+        message.also
+    ):
+        attachment = MIMEApplication(path.read_bytes(), SUBTYPES.get(path.suffix, "octet-stream"))
+        attachment.add_header("Content-Disposition", "attachment", filename=path.name)
         email.attach(attachment)
     if message.calendar is not None:
         entry = MIMEText(message.calendar, "calendar", "utf-8")

@@ -114,6 +114,7 @@ class ImportSummary(BaseModel):
     description: list[str] = []  # the title lines above the header
     ignored_lines: list[str] = []  # totals, footers, repeated headers: not data, not rejects
     skipped_sheets: list[str] = []  # sheets with no table of this kind
+    not_filled_in: list[str] = []  # sign-in sheet rows left without a status ("row 7: E0012")
     warnings: list[str] = []
     rejects: list[RejectOut] = []
     changes: RosterChanges | None = None
@@ -139,6 +140,7 @@ class ImportSummary(BaseModel):
             description=[line.text for line in result.description],
             ignored_lines=[str(line) for line in result.ignored_lines],
             skipped_sheets=result.skipped_sheets,
+            not_filled_in=result.not_filled_in,
             warnings=warnings or [],
             rejects=[RejectOut.of(result.source, r, kept.get(r.at)) for r in result.rejects],
             changes=changes,

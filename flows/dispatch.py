@@ -112,13 +112,15 @@ def send_due(
                         counts["skipped"] += 1  # another dispatch took it, or it was sent meanwhile
                         continue
                     try:
+                        attachment = attachment_of(message, config)
                         outgoing = Outgoing(
                             message.send_key,
                             message.recipient,
                             message.subject,
                             message.body,
-                            attachment_of(message, config),
+                            attachment,
                             entries.of(message.send_key) if kind == "email" else None,
+                            also=workbook_beside(message, attachment),
                         )
                         channel.send(outgoing)
                     except DeliveryError as error:
@@ -172,6 +174,14 @@ def attachment_of(message: Message, config: Settings) -> Path | None:
     if not path.is_file() and message.kind == "holiday_reminder":
         render_card_again(message, path, config)
     return path
+
+
+def workbook_beside(message: Message, attachment: Path | None) -> tuple[Path, ...]:
+    """A sign-in sheet goes with its workbook, the file the organiser fills in afterwards."""
+    if message.kind != "sign_in_sheet" or attachment is None:
+        return ()
+    workbook = attachment.with_suffix(".xlsx")
+    return (workbook,) if workbook.is_file() else ()
 
 
 def render_card_again(message: Message, path: Path, config: Settings) -> None:

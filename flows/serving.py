@@ -12,6 +12,7 @@ from flows.accountability import accountability_reports, annual_report
 from flows.collect import collect_completions
 from flows.cycle import quarterly_cycle
 from flows.dispatch import daily_dispatch
+from flows.sheets import sign_in_sheets
 
 ZONE = "Asia/Shanghai"
 # The schedules fire on each of a month's first ten days; the run works on the first working one.
@@ -19,7 +20,7 @@ FIRST_WORKING_DAY = {"only_on_first_working_day": True}
 
 
 def serve_all() -> None:
-    """The same five deployments as prefect.yaml, served by this process until it is stopped."""
+    """The same six deployments as prefect.yaml, served by this process until it is stopped."""
     # to_deployment may return a coroutine when called from async code; here it never does.
     deployments = [
         quarterly_cycle.to_deployment(
@@ -59,6 +60,18 @@ def serve_all() -> None:
                     "0 9 1-10 1 *",
                     timezone=ZONE,
                     parameters=FIRST_WORKING_DAY,
+                )
+            ],
+            concurrency_limit=1,
+            enforce_parameter_schema=True,
+        ),
+        sign_in_sheets.to_deployment(
+            name="sign-in-sheets",
+            schedules=[
+                Cron(
+                    "0 8 * * *",
+                    timezone=ZONE,
+                    parameters={"deliver": True, "only_on_working_days": True},
                 )
             ],
             concurrency_limit=1,

@@ -66,6 +66,10 @@ class Row:
     number: int
     values: dict[str, Cell]
 
+    @property
+    def where(self) -> str:
+        return f"sheet {self.sheet}, row {self.number}" if self.sheet else f"row {self.number}"
+
 
 @dataclass
 class ImportResult(Generic[R]):
@@ -87,6 +91,8 @@ class ImportResult(Generic[R]):
     description: list[Line] = field(default_factory=list)  # the lines above the header
     ignored_lines: list[Line] = field(default_factory=list)
     skipped_sheets: list[str] = field(default_factory=list)
+    # sign-in sheet rows whose status nobody filled in: neither done nor missed, not counted
+    not_filled_in: list[str] = field(default_factory=list)
 
 
 def located(table: Table, contract: Contract) -> tuple[ImportResult[Any], list[Row]]:

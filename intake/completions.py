@@ -58,12 +58,30 @@ def parse_completions(
     maps a programme's code or name (either language) to its code.
     """
     result, rows = located(table, CONTRACT)
+    blank = [row for row in rows if not_filled_in(row.values)]
+    if blank:
+        rows = [row for row in rows if not not_filled_in(row.values)]
+        result.read = len(rows)
+        result.not_filled_in = [
+            f"{row.where}: {text(row.values.get('employee_id'))}" for row in blank
+        ]
     for row in rows:
         try:
             result.accepted.append(_record(row.number, row.values, cadres, sessions, programmes))
         except BadValue as bad:
             result.rejects.append(bad.reject(row))
     return result
+
+
+def not_filled_in(values: dict[str, Cell]) -> bool:
+    """A row of a sign-in sheet's workbook that the clerk left as it came: the file has a
+    status column, and this row has no status, no score, no hours and no date. Without a
+    status column a row means attended, as the contract says."""
+    return (
+        "status" in values
+        and bool(text(values.get("employee_id")))
+        and not any(text(values.get(c)) for c in ("status", "score", "hours", "attended_on"))
+    )
 
 
 def _record(

@@ -198,6 +198,11 @@ def _import_lines(summary: Any) -> list[str]:
     lines += [f"  file says: {line}" for line in getattr(summary, "description", [])]
     if summary.unknown_columns:
         lines.append(f"  columns ignored: {', '.join(summary.unknown_columns)}")
+    if blank := getattr(summary, "not_filled_in", []):
+        lines.append(
+            f"  not filled in: {len(blank)} rows without a status (neither done nor missed; "
+            "listed in --json)"
+        )
     if getattr(summary, "skipped_sheets", []):
         lines.append(
             f"  sheets skipped (no table of this kind): {', '.join(summary.skipped_sheets)}"
@@ -485,6 +490,73 @@ def report(
 
 
 @app.command()
+def sheets(
+    quarter: Annotated[
+        str, typer.Option("--quarter", "-q", help="Quarter, written YYYYQn (2026Q4).")
+    ] = "",
+    session: Annotated[
+        str, typer.Option(help="One session's code (default: the sessions of --date).")
+    ] = "",
+    date: Annotated[
+        datetime | None,
+        typer.Option(
+            formats=["%Y-%m-%d"],
+            help="The sessions held on this day (default: those of the next working days).",
+        ),
+    ] = None,
+    out: Annotated[Path | None, typer.Option(help="Folder for the sheets.")] = None,
+    lang: Annotated[str | None, typer.Option(help="Language: zh or en.")] = None,
+    deliver: Annotated[
+        bool,
+        typer.Option(
+            help="Queue each sheet for its programme's organiser (admonition sheets for "
+            "LIANJIE_DISCIPLINE_EMAIL only), sent by the next dispatch."
+        ),
+    ] = False,
+    json_: Json = False,
+    quiet: Quiet = False,
+) -> None:
+    """Make sign-in sheets (签到表): a PDF to sign and a workbook to fill in, per session."""
+    from flows.common import RunLanguage
+    from flows.sheets import sign_in_sheets
+
+    if lang is not None and lang not in {"zh", "en"}:
+        raise fail(f"--lang must be zh or en, not {lang!r}")
+    if quarter:
+        quarter = check_quarter(quarter)
+    if out is not None:
+        checked_output(check_output_folder, out)
+    result = run(
+        lambda: sign_in_sheets(
+            quarter=quarter,
+            session=session,
+            day=date.date() if date else None,
+            out=str(out) if out else "",
+            lang=RunLanguage(lang) if lang else None,
+            deliver=deliver,
+        ),
+        json_=json_,
+        quiet=quiet,
+    )
+    emit(
+        result,
+        json_,
+        lambda s: [
+            f"Quarter {s.quarter}: {s.rendered} sign-in sheets"
+            + (f", {s.queued_for_organisers} queued for their organisers" if deliver else ""),
+            *(
+                f"  {x.session_code:<14} {x.held_on}  {x.people:>4} people"
+                + (f"  version {x.version}" if x.version > 1 else "")
+                + ("  (confidential)" if x.confidential else "")
+                + f"  {x.pdf}"
+                for x in s.sheets
+            ),
+            *(f"  not delivered (nobody to send it to): {c}" for c in s.not_delivered),
+        ],
+    )
+
+
+@app.command()
 def record(
     employee_id: Annotated[str, typer.Argument(help="The cadre's employee id (工号).")],
     out: Annotated[
@@ -522,7 +594,8 @@ def export(
         str,
         typer.Argument(
             help="tracks, sessions, enrolments, messages, completions, outstanding, rejects, "
-            "changes, or access (who produced which cadre's record; needs no quarter)."
+            "changes, attendance (per session: enrolled, present, absent, excused, not filled "
+            "in), or access (who produced which cadre's record; needs no quarter)."
         ),
     ],
     quarter: Annotated[

@@ -16,6 +16,7 @@ from typing import Any
 
 from openpyxl import Workbook
 
+from models.domain import CompletionStatus
 from models.facts import QuarterData
 from models.tables import Message
 from policy.confidentiality import visible_messages, without_confidential
@@ -31,6 +32,7 @@ class Export(StrEnum):
     outstanding = "outstanding"
     rejects = "rejects"
     changes = "changes"
+    attendance = "attendance"  # per session: enrolled, present, absent, excused, not filled in
     access = "access"  # who produced which cadre's record: not a quarter's list
 
 
@@ -91,6 +93,41 @@ def sessions(data: QuarterData, asked: Asked) -> Rows:
         }
         for s in data.sessions
     ]
+
+
+def attendance(data: QuarterData, asked: Asked) -> Rows:
+    """Per session, what its sign-in sheet came back with: who was there, who was not, who
+    was excused, and the enrolled people nobody has said anything of yet."""
+    enrolled: dict[str, set[str]] = {}
+    for code, who, status in data.enrolments:
+        if status == "enrolled":
+            enrolled.setdefault(code, set()).add(who)
+    said: dict[str, dict[str, CompletionStatus]] = {}
+    for row in data.completions:  # current rows only: a later row has replaced an earlier one
+        if row.session_code is not None:
+            said.setdefault(row.session_code, {})[row.employee_id] = row.status
+    rows = []
+    for s in sorted(data.sessions, key=lambda s: (s.held_on, s.code)):
+        people, answers = enrolled.get(s.code, set()), said.get(s.code, {})
+        states = [answers.get(who) for who in people]
+        rows.append(
+            {
+                "session_code": s.code,
+                "programme": s.programme_code,
+                "date": s.held_on,
+                "makeup": s.makeup,
+                "enrolled": len(people),
+                "present": sum(
+                    1 for x in states if x in {CompletionStatus.attended, CompletionStatus.online}
+                ),
+                "absent": states.count(CompletionStatus.absent),
+                "excused": states.count(CompletionStatus.excused),
+                "not_filled_in": states.count(None),
+                # walk-ins: came without being enrolled
+                "walk_ins": sum(1 for who in answers if who not in people),
+            }
+        )
+    return rows
 
 
 def enrolments(data: QuarterData, asked: Asked) -> Rows:
@@ -213,6 +250,7 @@ BUILDERS: dict[Export, Callable[[QuarterData, Asked], Rows]] = {
     Export.outstanding: outstanding,
     Export.rejects: rejects,
     Export.changes: changes,
+    Export.attendance: attendance,
 }
 COLUMNS: dict[Export, list[str]] = {
     Export.access: ["produced_at", "os_user", "employee_id", "confidential", "path"],
@@ -229,6 +267,18 @@ COLUMNS: dict[Export, list[str]] = {
         "makeup",
     ],
     Export.enrolments: ["session_code", "employee_id", "name", "unit_code", "programme", "status"],
+    Export.attendance: [
+        "session_code",
+        "programme",
+        "date",
+        "makeup",
+        "enrolled",
+        "present",
+        "absent",
+        "excused",
+        "not_filled_in",
+        "walk_ins",
+    ],
     Export.messages: [
         "send_key",
         "kind",

@@ -32,6 +32,7 @@ class Settings(BaseSettings):
     sms_signature: str | None = None  # opens every text; empty means 【<organisation>】
     smtp_from_name: str | None = None  # the e-mails' sender name; empty means the organisation
     discipline_email: str | None = None  # the discipline inspection body: the admonition list
+    organiser_email: str | None = None  # gets sign-in sheets of programmes without an organiser
     confidential_password: SecretStr | None = None  # encrypts the admonition list's PDF
     # Where the output folder is served over HTTP (e.g. https://intranet/lianjie-reports):
     # artifacts in the Prefect UI then link the PDFs there.

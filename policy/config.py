@@ -76,6 +76,15 @@ class Reminders(_Strict):
     sms_max_chars: int = Field(default=140, ge=40)  # a longer text is shortened
 
 
+class SignInSheets(_Strict):
+    """The paper a session runs on: printed ahead, with room for people who just turn up."""
+
+    days_ahead: int = Field(default=2, ge=1)  # sheets for sessions in the next N working days
+    walk_in_rows: int = Field(default=5, ge=0)
+    # whoever organises a programme's sessions gets its sheets (else LIANJIE_ORGANISER_EMAIL)
+    organisers: dict[str, str] = {}
+
+
 class RosterRules(_Strict):
     # A roster that would make more than this share of the quarter's cadres leave is more
     # likely a partial or wrong file than a reorganisation: it needs confirming.
@@ -112,6 +121,7 @@ class Policy(_Strict):
     reminders: Reminders
     programmes: list[ProgrammeRule] = Field(min_length=1)
     roster: RosterRules = RosterRules()  # optional: policies stored before it existed still load
+    sign_in_sheets: SignInSheets = SignInSheets()
 
     @model_validator(mode="after")
     def _one_programme_per_track(self) -> Policy:

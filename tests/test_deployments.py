@@ -47,6 +47,11 @@ def test_schedules_are_in_shanghai_time_and_say_so() -> None:
     for name in ("quarterly-cycle", "accountability-reports", "annual-report"):
         assert schedules[name][0]["parameters"]["only_on_first_working_day"] is True
     assert "0 8 * * *" == schedules["daily-dispatch"][0]["cron"]
+    sheets = schedules["sign-in-sheets"][0]
+    assert ("0 8 * * *", {"deliver": True, "only_on_working_days": True}) == (
+        sheets["cron"],
+        sheets["parameters"],
+    )
     for deployment in DEPLOYMENTS:
         assert "Beijing time (Asia/Shanghai)" in deployment["description"], deployment["name"]
     assert all(s["timezone"] == "Asia/Shanghai" for group in schedules.values() for s in group)

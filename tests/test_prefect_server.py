@@ -85,7 +85,7 @@ def api(
 
 @pytest.fixture(scope="module")
 def deployed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
-    """A Prefect server with the five deployments and a process worker, and a roster."""
+    """A Prefect server with the six deployments and a process worker, and a roster."""
     folder = tmp_path_factory.mktemp("deployed")
     with running_prefect_server(
         folder / "prefect",
@@ -158,6 +158,7 @@ def test_deploy_and_run_through_the_api_on_a_worker(deployed: dict[str, Any]) ->
         "collect-completions",
         "accountability-reports",
         "annual-report",
+        "sign-in-sheets",
     ):
         assert name in deployed["deployed"]
     cycle = deployment_id(env, "quarterly-cycle")

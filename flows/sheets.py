@@ -1,0 +1,319 @@
+"""sign-in-sheets: the paper each session runs on, made ahead and sent to whoever organises it.
+
+Each working day at 08:00 the sessions of the next working days get their sign-in sheet: a PDF
+to print and sign, and a workbook to fill in afterwards, which `collect-completions` reads back.
+A sheet goes out once per list of people; when the enrolment changes, a new version goes out,
+marked as such. Admonition sessions' sheets stay in the confidential folder and go to the
+discipline inspection body alone.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any
+
+from prefect import flow, task
+from prefect.cache_policies import NONE
+from pydantic import BaseModel
+from sqlmodel import col, select
+
+from flows.common import (
+    UNSET,
+    Day,
+    FormLanguage,
+    QuarterLabel,
+    artifact_key,
+    expected_failures,
+    given_day,
+    lang_code,
+    log,
+    parse_quarter,
+    publish_table,
+    quarter_policy,
+    settings,
+    this_quarter,
+    titled,
+    today,
+    working_calendar,
+)
+from flows.progress import stage
+from lianjie.exceptions import LianjieInputError
+from lianjie.settings import Settings
+from models.db import session_for
+from models.facts import QuarterData, load_quarter
+from models.outbox import add_messages
+from models.tables import Message
+from policy.config import Policy
+from reports.render import RenderJob, labels, render_many, safe_file_name
+from reports.sheets import (
+    chosen_sessions,
+    people_key,
+    sheet_context,
+    sheet_lines,
+    sheet_message,
+    sheet_version,
+    write_sheet_workbook,
+)
+
+
+class SheetOut(BaseModel):
+    """A session's sheet as made: what the summary, the JSON output and the artifact show."""
+
+    session_code: str
+    programme: str
+    held_on: date
+    people: int
+    version: int
+    confidential: bool
+    pdf: str
+    workbook: str
+    sent_to: str = ""  # "organiser", "discipline", or "" (not delivered)
+
+
+class SheetsSummary(BaseModel):
+    quarter: str
+    rendered: int
+    sheets: list[SheetOut]
+    queued_for_organisers: int = 0
+    not_delivered: list[str] = []  # sessions nobody could be sent the sheet for
+
+
+@task(cache_policy=NONE)
+def make_sheets(
+    db_url: str,
+    quarter: str,
+    chosen: list[str],
+    lang: str,
+    folder: str,
+    organisation: str,
+) -> list[SheetOut]:
+    """Render each chosen session's PDF and write its workbook."""
+    with session_for(db_url) as session:
+        data = load_quarter(session=session, quarter=quarter)
+        _, loaded = quarter_policy(session=session, quarter=quarter)
+        assert data is not None
+        sent = sent_versions(session=session, codes=chosen)
+    words = labels(lang)
+    jobs, made = [], []
+    for info in (s for s in data.sessions if s.code in chosen):
+        programme = next(p for p in data.programmes if p.code == info.programme_code)
+        rule = next(r for r in loaded.policy.programmes if r.code == info.programme_code)
+        people = enrolled(data, info.code)
+        lines = sheet_lines(people, data.units)
+        version = sheet_version(people_key(c.employee_id for c in people), sent.get(info.code, {}))
+        where = Path(folder) / ("confidential" if programme.confidential else "") / "sheets"
+        name = safe_file_name("sign-in", info.code, lang)
+        pdf = where / name
+        programme_name = programme.name_zh if lang == "zh" else programme.name_en
+        context = sheet_context(
+            info,
+            programme,
+            lines,
+            lang=lang,
+            labels=words,
+            organisation=organisation,
+            walk_in_rows=loaded.policy.sign_in_sheets.walk_in_rows,
+            version=version,
+            minutes=rule.duration_minutes,
+        )
+        jobs.append(RenderJob("sign_in.html.j2", context, pdf))
+        workbook = write_sheet_workbook(
+            pdf.with_suffix(".xlsx"), info, programme_name, lines, lang=lang, labels=words
+        )
+        made.append(
+            SheetOut(
+                session_code=info.code,
+                programme=info.programme_code,
+                held_on=info.held_on,
+                people=len(lines),
+                version=version,
+                confidential=programme.confidential,
+                pdf=str(pdf),
+                workbook=str(workbook),
+            )
+        )
+    render_many(jobs)
+    return made
+
+
+def enrolled(data: QuarterData, code: str) -> list[Any]:
+    """The cadres enrolled in a session (withdrawn people are off the sheet)."""
+    people = {e for s, e, status in data.enrolments if s == code and status == "enrolled"}
+    return [c for c in data.cadres if c.employee_id in people]
+
+
+def sent_versions(*, session: Any, codes: list[str]) -> dict[str, dict[str, int]]:
+    """Per session, the sheet versions already queued: people key → version."""
+    found: dict[str, dict[str, int]] = {}
+    keys = session.exec(select(Message.send_key).where(col(Message.kind) == "sign_in_sheet"))
+    for key in keys:  # sign_in_sheet:<code>:v<version>:<people key>:<role>:email
+        _, code, version, people, *_ = key.split(":")
+        if code in codes:
+            found.setdefault(code, {})[people] = int(version.removeprefix("v"))
+    return found
+
+
+@task(cache_policy=NONE)
+def queue_sheets(
+    db_url: str,
+    quarter: str,
+    sheets: list[SheetOut],
+    lang: str,
+    organisation: str,
+    config_organiser: str | None,
+    discipline_email: str | None,
+    on: date,
+) -> tuple[int, dict[str, str]]:
+    """Queue each sheet for its organiser (or, confidential, the discipline inspection body);
+    the same version is queued once."""
+    with session_for(db_url) as session:
+        data = load_quarter(session=session, quarter=quarter)
+        _, loaded = quarter_policy(session=session, quarter=quarter)
+        assert data is not None
+        rows, sent_to = [], dict[str, str]()
+        for sheet in sheets:
+            to = recipient(sheet, loaded.policy, config_organiser, discipline_email)
+            if to is None:
+                log().warning(
+                    "%s: nobody to send the sign-in sheet to (%s)",
+                    sheet.session_code,
+                    "LIANJIE_DISCIPLINE_EMAIL"
+                    if sheet.confidential
+                    else "policy sign_in_sheets.organisers, or LIANJIE_ORGANISER_EMAIL",
+                )
+                continue
+            info = next(s for s in data.sessions if s.code == sheet.session_code)
+            programme = next(p for p in data.programmes if p.code == sheet.programme)
+            rule = next(r for r in loaded.policy.programmes if r.code == sheet.programme)
+            people = enrolled(data, sheet.session_code)
+            rows.append(
+                sheet_message(
+                    info,
+                    programme,
+                    role=to[0],
+                    address=to[1],
+                    people=people_key(c.employee_id for c in people),
+                    count=sheet.people,
+                    version=sheet.version,
+                    pdf=sheet.pdf,
+                    quarter=quarter,
+                    lang=lang,
+                    organisation=organisation,
+                    minutes=rule.duration_minutes,
+                    on=on,
+                )
+            )
+            sent_to[sheet.session_code] = to[0]
+        queued = add_messages(session=session, rows=rows)
+    return queued, sent_to
+
+
+def recipient(
+    sheet: SheetOut, policy: Policy, organiser: str | None, discipline_email: str | None
+) -> tuple[str, str] | None:
+    """Who gets a sheet: a confidential one the discipline inspection body and nobody else."""
+    if sheet.confidential:
+        return ("discipline", discipline_email) if discipline_email else None
+    address = policy.sign_in_sheets.organisers.get(sheet.programme) or organiser
+    return ("organiser", address) if address else None
+
+
+@flow(name="sign-in-sheets", log_prints=True)
+@expected_failures
+def sign_in_sheets(
+    quarter: Annotated[QuarterLabel, titled("Quarter 季度")] = UNSET,
+    session: Annotated[str, titled("Session code (empty: by date) 场次编号")] = "",
+    day: Annotated[Day, titled("Sessions on this day 会议日期")] = UNSET,
+    out: Annotated[str, titled("Output folder 输出目录")] = "",
+    lang: Annotated[FormLanguage, titled("Language 语言")] = UNSET,
+    deliver: Annotated[bool, titled("E-mail the sheets to the organisers 发送签到表")] = False,
+    only_on_working_days: Annotated[bool, titled("Only on working days 仅在工作日运行")] = False,
+) -> SheetsSummary:
+    """Make the sign-in sheets (签到表) of sessions: a PDF to sign and a workbook to fill in.
+
+    Args:
+        quarter: The quarter, written YYYYQn; empty means the current one.
+        session: One session's code, e.g. 26Q4-IO-01; empty means the sessions of `day`, or
+            those of the next working days (policy sign_in_sheets.days_ahead, 2 by default).
+        day: The sessions held on this day; empty means the next working days.
+        out: Folder for the sheets; empty means the quarter's folder under LIANJIE_OUTPUT_DIR
+            (…/2026Q4/sheets, admonition sessions' in …/2026Q4/confidential/sheets).
+        lang: Language of the sheets (zh or en); empty means LIANJIE_LANG.
+        deliver: Queue each sheet for its programme's organiser (policy, else
+            LIANJIE_ORGANISER_EMAIL), once per list of people; confidential ones for
+            LIANJIE_DISCIPLINE_EMAIL only. The next dispatch sends them.
+        only_on_working_days: Do nothing on a day off (the schedule fires every day and sets it).
+    """
+    config = settings()
+    on = today(config)
+    calendar = working_calendar(config, on, date(on.year + 1, 12, 31))
+    if only_on_working_days and not calendar.is_working_day(on):
+        log().info("%s is not a working day: no sign-in sheets today", on)
+        return SheetsSummary(quarter="", rendered=0, sheets=[])
+    period = parse_quarter(quarter, default=this_quarter(config))
+    language = lang_code(lang, config)
+    with session_for(config.db_url) as db:
+        data = load_quarter(session=db, quarter=period.label)
+        _, loaded = quarter_policy(session=db, quarter=period.label)
+    assert data is not None
+    ahead = loaded.policy.sign_in_sheets.days_ahead
+    picked = chosen_sessions(
+        data.sessions,
+        code=session,
+        day=given_day(day),
+        upcoming=(calendar.shift_working_days(on, 1), calendar.shift_working_days(on, ahead)),
+    )
+    if session and not picked:
+        raise LianjieInputError(f"no session {session.strip().upper()} in {period.label}")
+    folder = out or str(config.reports_dir / period.label)
+    with stage("making sign-in sheets", len(picked), key=f"sheets-{period.label}") as steps:
+        sheets = make_sheets(
+            config.db_url,
+            period.label,
+            [s.code for s in picked],
+            language,
+            folder,
+            config.organisation,
+        )
+        steps.advance(len(picked))
+    queued, sent_to = 0, dict[str, str]()
+    if deliver:
+        queued, sent_to = queue_sheets(
+            config.db_url,
+            period.label,
+            sheets,
+            language,
+            config.organisation,
+            config.organiser_email,
+            config.discipline_email,
+            on,
+        )
+    summary = SheetsSummary(
+        quarter=period.label,
+        rendered=len(sheets),
+        sheets=[s.model_copy(update={"sent_to": sent_to.get(s.session_code, "")}) for s in sheets],
+        queued_for_organisers=queued,
+        not_delivered=[s.session_code for s in sheets if deliver and s.session_code not in sent_to],
+    )
+    publish_sheets(summary, config)
+    return summary
+
+
+def publish_sheets(summary: SheetsSummary, config: Settings) -> None:
+    """The sheets made, as a table in the Prefect UI: codes and counts, no names."""
+    publish_table(
+        artifact_key("sheets", summary.quarter or "none"),
+        [
+            {
+                "session": s.session_code,
+                "held_on": s.held_on.isoformat(),
+                "people": s.people,
+                "version": s.version,
+                "sent_to": s.sent_to,
+                "pdf": Path(s.pdf).name,
+            }
+            for s in summary.sheets
+        ],
+        f"Sign-in sheets for {summary.quarter}",
+    )

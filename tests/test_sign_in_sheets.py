@@ -1,0 +1,302 @@
+"""The attendance loop: sign-in sheets go out, completion data comes back.
+
+On the small synthetic city (4 units × 12 cadres) whose quarter opened on 2026-10-01: a
+session's sheet names its people and nobody else; its workbook, filled in as a clerk would and
+collected, gives exactly the standings written in it; its QR code reads back as the session
+code; a long session's sheet repeats its header on every page; an admonition session's sheet
+stays confidential; a sheet goes out once per list of people, a new version when it changes.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from datetime import date, time
+from pathlib import Path
+from typing import ClassVar
+
+import pytest
+from openpyxl import load_workbook
+from pypdf import PdfReader
+from sqlmodel import col, select, update
+
+from flows.collect import import_completions
+from flows.sheets import SheetOut, make_sheets, queue_sheets
+from lianjie.exports import Export, build_rows
+from models.db import session_for
+from models.domain import CadreRecord, Rank, Track
+from models.facts import ProgrammeInfo, SessionInfo, load_quarter
+from models.tables import Cadre, EducationSession, Enrolment, Message
+from reports.render import RenderJob, labels, render_pdf
+from reports.sheets import chosen_sessions, sheet_context, sheet_lines
+from tests.pipeline import run_cycle, write_city
+
+ORGANISER = "peixun@gov.example.cn"
+DISCIPLINE = "jiwei@gov.example.cn"
+
+
+@pytest.fixture
+def city(db_url: str, tmp_path: Path) -> str:
+    run_cycle(db_url, write_city(tmp_path), tmp_path / "cards")
+    return db_url
+
+
+def first_session(db_url: str, *, confidential: bool = False) -> EducationSession:
+    with session_for(db_url) as session:
+        found = session.exec(
+            select(EducationSession)
+            .where(
+                (col(EducationSession.programme_code) == "AD")
+                if confidential
+                else (col(EducationSession.programme_code) != "AD"),
+                col(EducationSession.makeup).is_(False),
+            )
+            .order_by(col(EducationSession.held_on), col(EducationSession.code))
+        ).first()
+        assert found is not None
+        session.expunge(found)
+        return found
+
+
+def people(db_url: str, code: str) -> tuple[set[str], set[str]]:
+    """The employee ids of the people enrolled in a session, and of everyone else."""
+    with session_for(db_url) as session:
+        enrolled = set(
+            session.exec(
+                select(Enrolment.employee_id).where(
+                    Enrolment.session_code == code, Enrolment.status == "enrolled"
+                )
+            )
+        )
+        everyone = set(session.exec(select(Cadre.employee_id)))
+    return enrolled, everyone - enrolled
+
+
+def pdf_text(path: Path) -> list[str]:
+    return [page.extract_text() for page in PdfReader(path).pages]
+
+
+class TestTheSheet:
+    def test_names_every_enrolled_person_and_nobody_else(self, city: str, tmp_path: Path) -> None:
+        held = first_session(city)
+        [sheet] = make_sheets.fn(city, "2026Q4", [held.code], "zh", str(tmp_path / "out"), "示范市")
+        text = "\n".join(pdf_text(Path(sheet.pdf)))
+        enrolled, others = people(city, held.code)  # names repeat in a city: ids do not
+        assert enrolled and [] == sorted(e for e in enrolled if e not in text)
+        assert [] == sorted(e for e in others if e in text)
+        assert held.code in text and "签名" in text and "应到人数" in text
+        assert sheet.people == len(enrolled)
+        assert Path(sheet.pdf).parent == tmp_path / "out" / "sheets"
+
+    def test_the_qr_code_reads_back_as_the_session_code(self, city: str, tmp_path: Path) -> None:
+        import zxingcpp
+        from PIL import Image
+
+        held = first_session(city)
+        [sheet] = make_sheets.fn(city, "2026Q4", [held.code], "zh", str(tmp_path), "示范市")
+        subprocess.run(
+            ["pdftoppm", "-png", "-r", "150", "-f", "1", "-l", "1", sheet.pdf, str(tmp_path / "p")],
+            check=True,
+        )
+        [png] = list(tmp_path.glob("p*.png"))
+        found = zxingcpp.read_barcodes(Image.open(png))
+        assert [held.code] == [b.text for b in found]
+
+    def test_two_hundred_people_paginate_with_the_header_on_every_page(
+        self, tmp_path: Path
+    ) -> None:
+        people = [
+            CadreRecord(
+                employee_id=f"E{n:05d}",
+                name=f"干部{n:03d}",
+                unit_code=f"U{n % 7}",
+                unit_name=f"第{n % 7}单位",
+                post="科长",
+                rank=Rank.section,
+            )
+            for n in range(200)
+        ]
+        info = SessionInfo(
+            "26Q4-IO-09", "IO", date(2026, 11, 10), time(9), "市委党校报告厅", 300, False
+        )
+        programme = ProgrammeInfo(
+            "IO", Track.in_office, "在职领导干部经常性专题教育", "x", 1, None, False
+        )
+        lines = sheet_lines(people, {})
+        context = sheet_context(
+            info,
+            programme,
+            lines,
+            lang="zh",
+            labels=labels("zh"),
+            organisation="示范市",
+            walk_in_rows=5,
+            version=1,
+            minutes=90,
+        )
+        done = render_pdf(RenderJob("sign_in.html.j2", context, tmp_path / "long.pdf"))
+        pages = pdf_text(done.path)
+        assert done.pages >= 4
+        assert all("签名" in page and "序号" in page for page in pages)
+        assert all(f"干部{n:03d}" in "".join(pages) for n in range(200))
+
+    def test_people_are_in_unit_order_then_the_most_senior_first(self) -> None:
+        def cadre(who: str, unit: str, rank: Rank | None) -> CadreRecord:
+            return CadreRecord(
+                employee_id=who, name=who, unit_code=unit, unit_name=unit, post="x", rank=rank
+            )
+
+        lines = sheet_lines(
+            [
+                cadre("b-staff", "B", Rank.staff),
+                cadre("a-section", "A", Rank.section),
+                cadre("b-bureau", "B", Rank.bureau),
+                cadre("a-division", "A", Rank.division),
+            ],
+            {},
+        )
+        assert ["a-division", "a-section", "b-bureau", "b-staff"] == [x.name for x in lines]
+        assert [1, 2, 3, 4] == [x.number for x in lines]
+
+
+class TestTheWorkbookComesBack:
+    def test_filled_in_rows_give_their_standings_and_blank_ones_are_not_filled_in(
+        self, city: str, tmp_path: Path
+    ) -> None:
+        held = first_session(city)
+        [sheet] = make_sheets.fn(city, "2026Q4", [held.code], "zh", str(tmp_path), "示范市")
+        book = load_workbook(sheet.workbook)
+        rows = book.active
+        assert rows is not None
+        marks = ["已参加", "缺席", "请假", None]
+        written: dict[str, str | None] = {}
+        for number, row in enumerate(rows.iter_rows(min_row=3), start=0):
+            mark = marks[number % 4]
+            row[4].value = mark
+            if mark == "已参加":
+                row[5].value = 92
+            written[str(row[0].value)] = mark
+        assert rows.data_validations.dataValidation  # the list to pick a status from
+        filled = tmp_path / "filled.xlsx"
+        book.save(filled)
+
+        summary = import_completions.fn(city, "2026Q4", str(filled))
+        expected = [w for w in written.values() if w]
+        assert (len(expected), len(expected), 0) == (
+            summary.read,
+            summary.accepted,
+            summary.rejected,
+        )
+        blank = sorted(e for e, w in written.items() if w is None)
+        assert blank == sorted(x.split(": ")[1] for x in summary.not_filled_in)
+
+        with session_for(city) as session:
+            data = load_quarter(session=session, quarter="2026Q4")
+        assert data is not None
+        [row] = [
+            r
+            for r in build_rows(
+                Export.attendance, data, [], confidential=False, as_of=date(2026, 12, 1)
+            )
+            if r["session_code"] == held.code
+        ]
+        assert (
+            len(written),
+            expected.count("已参加"),
+            expected.count("缺席"),
+            expected.count("请假"),
+            len(blank),
+        ) == (row["enrolled"], row["present"], row["absent"], row["excused"], row["not_filled_in"])
+
+
+class TestWhereSheetsGo:
+    def test_an_admonition_sheet_stays_confidential_and_goes_to_the_discipline_body_only(
+        self, city: str, tmp_path: Path
+    ) -> None:
+        held = first_session(city, confidential=True)
+        [sheet] = make_sheets.fn(city, "2026Q4", [held.code], "zh", str(tmp_path), "示范市")
+        assert Path(sheet.pdf).parent == tmp_path / "confidential" / "sheets"
+        assert not (tmp_path / "sheets").exists()
+        assert "机密" in pdf_text(Path(sheet.pdf))[0]
+        queued, sent_to = queue_sheets.fn(
+            city, "2026Q4", [sheet], "zh", "示范市", ORGANISER, None, date(2026, 10, 9)
+        )
+        assert (0, {}) == (queued, sent_to), "without a discipline address it goes nowhere"
+        queued, sent_to = queue_sheets.fn(
+            city, "2026Q4", [sheet], "zh", "示范市", ORGANISER, DISCIPLINE, date(2026, 10, 9)
+        )
+        assert (1, {held.code: "discipline"}) == (queued, sent_to)
+        with session_for(city) as session:
+            recipients = set(
+                session.exec(select(Message.recipient).where(Message.kind == "sign_in_sheet"))
+            )
+        assert {DISCIPLINE} == recipients
+        # and the attendance export names no admonition session without --confidential
+        with session_for(city) as session:
+            data = load_quarter(session=session, quarter="2026Q4")
+        assert data is not None
+        shown = build_rows(Export.attendance, data, [], confidential=False, as_of=date(2026, 12, 1))
+        assert held.code not in {r["session_code"] for r in shown}
+
+    def test_once_per_list_of_people_and_a_new_version_when_it_changes(
+        self, city: str, tmp_path: Path
+    ) -> None:
+        held = first_session(city)
+        on = date(2026, 10, 9)
+
+        def send() -> tuple[int, SheetOut]:
+            [sheet] = make_sheets.fn(city, "2026Q4", [held.code], "zh", str(tmp_path), "示范市")
+            queued, _ = queue_sheets.fn(
+                city, "2026Q4", [sheet], "zh", "示范市", ORGANISER, None, on
+            )
+            return queued, sheet
+
+        queued, sheet = send()
+        assert (1, 1) == (queued, sheet.version)
+        queued, sheet = send()
+        assert (0, 1) == (queued, sheet.version), "the same people: nothing new goes out"
+        with session_for(city) as session:
+            session.execute(
+                update(Enrolment)
+                .where(
+                    col(Enrolment.id)
+                    == select(Enrolment.id)
+                    .where(Enrolment.session_code == held.code)
+                    .limit(1)
+                    .scalar_subquery()
+                )
+                .values(status="withdrawn")
+            )
+        queued, sheet = send()
+        assert (1, 2) == (queued, sheet.version)
+        assert "第 2 版" in pdf_text(Path(sheet.pdf))[0]
+        with session_for(city) as session:
+            subjects = list(
+                session.exec(
+                    select(Message.subject)
+                    .where(Message.kind == "sign_in_sheet")
+                    .order_by(col(Message.id))
+                )
+            )
+        assert 2 == len(subjects) and "第2版" in subjects[1] and "版" not in subjects[0]
+
+
+class TestWhichSessions:
+    SESSIONS: ClassVar = [
+        SessionInfo(code, "IO", day, time(9), "x", 10, False)
+        for code, day in [
+            ("26Q4-IO-01", date(2026, 10, 12)),
+            ("26Q4-IO-02", date(2026, 10, 13)),
+            ("26Q4-IO-03", date(2026, 10, 14)),
+            ("26Q4-IO-04", date(2026, 10, 16)),
+        ]
+    ]
+
+    def test_one_by_code_those_of_a_day_or_the_next_working_days(self) -> None:
+        assert ["26Q4-IO-02"] == [s.code for s in chosen_sessions(self.SESSIONS, code="26q4-io-02")]
+        assert ["26Q4-IO-03"] == [
+            s.code for s in chosen_sessions(self.SESSIONS, day=date(2026, 10, 14))
+        ]
+        upcoming = (date(2026, 10, 13), date(2026, 10, 14))
+        assert ["26Q4-IO-02", "26Q4-IO-03"] == [
+            s.code for s in chosen_sessions(self.SESSIONS, upcoming=upcoming)
+        ]
