@@ -300,3 +300,73 @@ class TestWhichSessions:
         assert ["26Q4-IO-02", "26Q4-IO-03"] == [
             s.code for s in chosen_sessions(self.SESSIONS, upcoming=upcoming)
         ]
+
+
+@pytest.mark.slow
+class TestOnTheCommandLine:
+    def test_sheets_of_a_day_delivered_collected_and_exported(
+        self, tmp_path: Path, prefect_harness: str, isolated_settings: Path
+    ) -> None:
+        """`lianjie sheets --date D --deliver` makes the day's sheets and queues them for the
+        organiser; a filled workbook goes through `lianjie collect`; `export attendance` counts
+        it; an unknown session is exit 2 with one line."""
+        import json
+        import os
+        import sys
+
+        from tests.pipeline import write_city
+
+        env = os.environ | {
+            "PREFECT_API_URL": prefect_harness,
+            "LIANJIE_ORGANISER_EMAIL": ORGANISER,
+            "LIANJIE_OUTPUT_DIR": str(tmp_path / "out"),
+        }
+
+        def lianjie(*args: str) -> subprocess.CompletedProcess[str]:
+            return subprocess.run(
+                [sys.executable, "-m", "lianjie.cli", *args],
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=300,
+                check=False,
+            )
+
+        roster = write_city(tmp_path)
+        cycle = lianjie("cycle", "-q", "2026Q4", "--roster", str(roster), "--as-of", "2026-10-01")
+        assert 0 == cycle.returncode, cycle.stderr[-2000:]
+        held = first_session(f"sqlite:///{isolated_settings / 'lianjie.db'}")
+        made = lianjie(
+            "sheets", "-q", "2026Q4", "--date", held.held_on.isoformat(), "--deliver", "--json"
+        )
+        assert 0 == made.returncode, made.stderr[-2000:]
+        summary = json.loads(made.stdout)
+        mine = [s for s in summary["sheets"] if s["session_code"] == held.code]
+        assert 1 == len(mine) and "organiser" == mine[0]["sent_to"]
+        assert summary["queued_for_organisers"] == len(
+            [s for s in summary["sheets"] if s["sent_to"]]
+        )
+        workbook = Path(mine[0]["workbook"])
+        assert workbook.is_file() and Path(mine[0]["pdf"]).is_file()
+
+        collected = lianjie("collect", "-q", "2026Q4", str(workbook), "--json")
+        assert 0 == collected.returncode, collected.stderr[-2000:]
+        files = json.loads(collected.stdout)["files"]
+        assert (0, 0, mine[0]["people"]) == (
+            files[0]["read"],
+            files[0]["rejected"],
+            len(files[0]["not_filled_in"]),
+        ), "a workbook nobody filled in: every row is 'not filled in', none is a reject"
+
+        exported = lianjie("export", "-q", "2026Q4", "attendance", "--format", "json")
+        assert 0 == exported.returncode, exported.stderr[-2000:]
+        [row] = [r for r in json.loads(exported.stdout) if r["session_code"] == held.code]
+        assert (mine[0]["people"], 0, mine[0]["people"]) == (
+            row["enrolled"],
+            row["present"],
+            row["not_filled_in"],
+        )
+
+        unknown = lianjie("sheets", "-q", "2026Q4", "--session", "26Q4-XX-99")
+        assert 2 == unknown.returncode and "no session 26Q4-XX-99" in unknown.stderr
+        assert "Traceback" not in unknown.stderr
