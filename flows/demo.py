@@ -14,6 +14,7 @@ from flows.collect import CollectSummary, collect_completions
 from flows.common import expected_failures, log, parse_quarter, settings
 from flows.cycle import CycleSummary, quarterly_cycle
 from flows.dispatch import DispatchSummary, daily_dispatch
+from flows.sheets import SheetsSummary, sign_in_sheets
 from lianjie.synthetic import (
     COMPLETION_HEADER,
     HEADER,
@@ -32,6 +33,7 @@ class DemoSummary(BaseModel):
     dispatches: list[DispatchSummary]
     collected: list[CollectSummary]
     reports: ReportsSummary
+    sheets: SheetsSummary | None = None
 
 
 @task
@@ -66,6 +68,18 @@ def write_demo_completions(db_url: str, folder: str, quarter: str, since: date, 
 
 
 @task
+def first_session_day(db_url: str, quarter: str) -> date:
+    with session_for(db_url) as session:
+        day = session.exec(
+            select(col(EducationSession.held_on))
+            .where(EducationSession.quarter == quarter)
+            .order_by(col(EducationSession.held_on))
+        ).first()
+    assert day is not None, "the cycle scheduled sessions"
+    return day
+
+
+@task
 def dispatch_dates(db_url: str, quarter: str) -> list[date]:
     """The days invitations and holiday reminders fall due: the demo dispatches on each."""
     with session_for(db_url) as session:
@@ -96,6 +110,10 @@ def demo_quarter(quarter: str, units: int = 40, per_unit: int = 30) -> DemoSumma
     logger = log()
     roster = write_demo_roster(inputs, period.label, period.starts_on, units, per_unit)
     cycle = quarterly_cycle(quarter=period.label, roster=roster, as_of=period.starts_on)
+    # The sign-in sheets of the first day with sessions, as the daily run would make them.
+    sheets = sign_in_sheets(
+        quarter=period.label, day=first_session_day(config.db_url, period.label)
+    )
     # The quarter's rhythm: invitations go out; sign-in sheets come back at mid-quarter and are
     # collected (absentees get make-ups); dispatch sends make-up invitations and chases what is
     # overdue; the rest of the sheets come in before the holiday reminders go out.
@@ -123,4 +141,5 @@ def demo_quarter(quarter: str, units: int = 40, per_unit: int = 30) -> DemoSumma
         dispatches=dispatches,
         collected=collected,
         reports=reports,
+        sheets=sheets,
     )

@@ -715,6 +715,14 @@ def demo(
                 f"make-ups booked {c.makeups.get('booked', 0)}"
                 for c in s.collected
             ),
+            *(
+                [
+                    f"Sign-in sheets: {s.sheets.rendered} for the sessions of "
+                    f"{s.sheets.sheets[0].held_on} in {out / 'reports' / s.quarter / 'sheets'}"
+                ]
+                if s.sheets and s.sheets.sheets
+                else []
+            ),
             f"Reports: {s.reports.rendered} PDFs in {out / 'reports' / s.quarter}",
             f"  summary: {next(r.path for r in s.reports.reports if r.kind == 'summary')}",
             f"Messages written to {out / 'outbox'}",
