@@ -38,11 +38,11 @@ class SheetLine:
 
 
 def sheet_lines(people: Iterable[CadreRecord], units: Mapping[str, str]) -> list[SheetLine]:
-    """Everyone enrolled, by unit, then rank (the most senior first), then name."""
+    """Everyone enrolled, by unit (in the order of their codes, as the organisation numbers
+    them), then rank (the most senior first), then name."""
     ordered = sorted(
         people,
         key=lambda c: (
-            units.get(c.unit_code, c.unit_name),
             c.unit_code,
             RANK_ORDER.get(c.rank, 4),
             c.name,
