@@ -524,6 +524,7 @@ def summary_report(view: QuarterView) -> dict[str, Any]:
         "rejects": [
             {
                 "source": Path(r.source).name,
+                "sheet": r.sheet,
                 "row": r.row,
                 "column": column_label(r.column, view.lang),
                 "reason": reject_reason(r, view.labels),

@@ -15,7 +15,7 @@ from models.facts import CompletionInfo, ProgrammeInfo, RejectInfo, ReminderInfo
 from policy.progress import Standing, quarter_standings
 from reports.annual import QuarterStanding, year_report
 from reports.context import ACTION_LINES, QuarterView, reject_reason, summary_report, unit_report
-from reports.render import labels
+from reports.render import labels, render_text
 from reports.wording import moment_text
 from tests.factories import cadre, quarter_data
 
@@ -264,13 +264,18 @@ class TestSummaryLists:
 
     def test_only_fifty_rejects_and_where_the_rest_are(self) -> None:
         data = city()
-        rejects = [RejectInfo("r.csv", n, "phone", "bad", {}) for n in range(2, 82)]
+        rejects = [
+            RejectInfo("r.xlsx", n, "phone", "bad", {}, sheet="市财政局") for n in range(2, 82)
+        ]
         data = type(data)(
             **{**{f: getattr(data, f) for f in data.__dataclass_fields__}, "rejects": rejects}
         )
         context = summary_report(view_at(at(date(2026, 12, 15)), data))
         assert (50, 30) == (len(context["rejects"]), context["more_rejects"])
         assert "手机" == context["rejects"][0]["column"]
+        # a workbook with a sheet per unit: each reject says on which sheet its row is
+        html = render_text("summary.html.j2", context)
+        assert "r.xlsx · 市财政局" in html
 
 
 class TestYear:
