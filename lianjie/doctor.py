@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import ipaddress
+import os
 import shutil
 import subprocess
-import tempfile
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from sqlalchemy import text
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import make_url, text
 
 from delivery.channels import redact
 from lianjie.settings import Settings
-from models.db import engine_for, redacted_url
+from models.db import MIGRATIONS, new_engine, redacted_url
 
 Check = tuple[bool, str, str]
 
@@ -67,12 +69,33 @@ def _loopback(host: str) -> bool:
 
 
 def _database(config: Settings) -> Check:
+    """Can the database be reached, and at which schema: asked without changing anything (a
+    doctor that created or migrated the database it examines would hide what it found)."""
+    shown = redacted_url(config.db_url)
+    url = make_url(config.db_url)
+    local = url.get_backend_name() == "sqlite" and url.database not in {None, "", ":memory:"}
+    if local and not Path(str(url.database)).is_file():
+        return True, "database", f"{shown}: not created yet (the first run creates it)"
+    engine = new_engine(config.db_url)
     try:
-        with engine_for(config.db_url).connect() as connection:
+        with engine.connect() as connection:
             connection.execute(text("SELECT 1"))
+            revision = MigrationContext.configure(connection).get_current_revision()
     except Exception as error:
-        return False, "database", f"{redacted_url(config.db_url)}: {type(error).__name__}"
-    return True, "database", redacted_url(config.db_url)
+        return False, "database", f"{shown}: {type(error).__name__}"
+    finally:
+        engine.dispose()
+    head = ScriptDirectory(str(MIGRATIONS)).get_current_head()
+    if revision != head:
+        return (
+            True,
+            "database",
+            (
+                f"{shown}: schema at {revision or 'none'}, the next run (or `lianjie db upgrade`) "
+                f"brings it to {head}"
+            ),
+        )
+    return True, "database", f"{shown}: schema at {head}"
 
 
 def _prefect() -> Check:
@@ -117,14 +140,20 @@ def _fonts() -> Check:
 
 
 def _output(config: Settings) -> Check:
-    folder = config.reports_dir
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=folder):
-            pass
-    except OSError as error:
-        return False, "output folder", f"{folder}: {error.strerror}"
-    return True, "output folder", str(Path(folder).resolve())
+    """Whether reports can be written there; the folder is not made (the first run makes it)."""
+    folder = Path(config.reports_dir).resolve()
+    existing = next(p for p in (folder, *folder.parents) if p.exists())
+    if not existing.is_dir() or not os.access(existing, os.W_OK | os.X_OK):
+        return (
+            False,
+            "output folder",
+            f"{folder}: {existing} is not a folder this user may write in",
+        )
+    return (
+        True,
+        "output folder",
+        str(folder) + ("" if folder.exists() else " (the first run makes it)"),
+    )
 
 
 def _mail(config: Settings) -> Check:

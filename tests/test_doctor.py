@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -57,3 +58,35 @@ def test_doctor_prints_the_warnings_without_needing_the_server() -> None:
     assert 2 == len(warned), done.stdout + done.stderr
     assert "Traceback" not in done.stdout + done.stderr
     assert any(line.startswith("FAIL prefect:") for line in lines)  # it did not answer
+
+
+def test_doctor_changes_nothing_on_disk(tmp_path: Path) -> None:
+    """On a machine never used: it says what the first run will create, and creates nothing
+    (a doctor that made the database it examines would hide what it found). On a database
+    in use it says the schema's revision."""
+    from models.db import engine_for
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "LIANJIE_"))}
+    fresh = tmp_path / "fresh"
+    done = subprocess.run(
+        [sys.executable, "-m", "lianjie.cli", "doctor"],
+        env=env | {"LIANJIE_DATA_DIR": str(fresh)},
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    assert "not created yet" in done.stdout and "(the first run makes it)" in done.stdout
+    assert not fresh.exists(), "doctor created the data folder"
+
+    used = tmp_path / "used"
+    engine_for(f"sqlite:///{used / 'lianjie.db'}")  # a database a run made
+    done = subprocess.run(
+        [sys.executable, "-m", "lianjie.cli", "doctor"],
+        env=env | {"LIANJIE_DATA_DIR": str(used)},
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    assert "schema at 0004" in done.stdout, done.stdout + done.stderr

@@ -326,7 +326,8 @@ def test_the_door_is_locked_and_the_server_keeps_no_contact_details(
 ) -> None:
     """Without the auth string the API answers 401; a change without a CSRF token 403. With
     both, a cycle, a dispatch and the reports run on the worker; then no accepted cadre's phone
-    number or e-mail address is anywhere in the server's database: artifacts, logs, parameters.
+    number, e-mail address or discipline status is anywhere in the server's database:
+    artifacts, logs, parameters.
     `lianjie doctor` without the auth string says the server refused it."""
     env, roster = deployed["env"], deployed["roster"]
     guess = {"Authorization": "Basic " + base64.b64encode(b"lianjie-operator:guess").decode()}
@@ -388,10 +389,19 @@ def test_the_door_is_locked_and_the_server_keeps_no_contact_details(
             for value in row
             if value
         }
+        discipline = {
+            kind
+            for (kind,) in connection.execute(
+                "SELECT discipline_kind FROM cadre WHERE quarter = '2026Q4' AND on_roster"
+            )
+            if kind
+        }
     assert len(contacts) > 60, "the roster's cadres have phones and e-mail addresses"
+    assert discipline, "some of the roster's cadres have a discipline status"
     time.sleep(3)  # logs reach the server in batches
     stored = b"".join(p.read_bytes() for p in deployed["home"].glob("prefect.db*"))
     # what was searched holds the runs' artifacts, logs and parameters
     assert b"cycle-2026q4" in stored and b"rows read" in stored and str(roster).encode() in stored
     assert b"Door#Locked" not in stored, "the auth string is not kept by the server"
     assert [] == sorted(c for c in contacts if c.encode() in stored)
+    assert [] == sorted(k for k in discipline if k.encode() in stored)
