@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -159,16 +160,34 @@ def _csv_records(path: Path, data: bytes) -> Iterator[list[Cell]]:
         ) from None
 
 
+# Letters a Chinese roster does not hold: kana, Greek, Cyrillic, box drawing, private use.
+# Big5 bytes read as GB18030 turn into them (中華民國 becomes い地チ瓣); GBK text does not.
+NOT_IN_A_ROSTER = re.compile(r"[\u0370-\u04ff\u2500-\u257f\u3040-\u30ff\ue000-\uf8ff]")
+
+
 def _decode(path: Path, data: bytes) -> str:
-    """UTF-8 (with or without BOM) or GB18030, as Excel on a Chinese desktop writes; detected."""
-    for encoding in ("utf-8-sig", "gb18030"):
+    """UTF-8 (with or without BOM), GB18030/GBK as Excel on a mainland desktop writes, or Big5
+    as it writes in Hong Kong and Taiwan: detected, never asked for."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    readings = {}
+    for encoding in ("gb18030", "big5"):
         try:
-            return data.decode(encoding)
+            readings[encoding] = data.decode(encoding)
         except UnicodeDecodeError:
             continue
+    if readings:
+        # GB18030 decodes nearly any bytes: Big5 wins only where GB18030 reads as nonsense.
+        return min(
+            readings.values(), key=lambda text: len(NOT_IN_A_ROSTER.findall(text[:200_000]))
+        )
     best = charset_normalizer.from_bytes(data).best()
     if best is None:
-        raise UnreadableFileError(f"{path}: not a text file in a known encoding")
+        raise UnreadableFileError(
+            f"{path}: not a text file in a known encoding (tried UTF-8, GB18030 and Big5)"
+        )
     return str(best)
 
 

@@ -27,6 +27,28 @@ class TestContainers:
         assert ["欧阳娜娜"] == [c.name for c in result.accepted]
         assert [] == result.rejects
 
+    def test_big5_is_detected_and_a_whole_gbk_city_still_reads_as_gbk(
+        self, tmp_path: Path
+    ) -> None:
+        """GB18030 decodes Big5 bytes too, as nonsense (中華民國 as い地チ瓣): Big5 is chosen
+        when it reads as Chinese and GB18030 does not; a mainland file never changes."""
+        from lianjie.synthetic import HEADER, roster_rows
+
+        big5 = tmp_path / "hk.csv"
+        big5.write_bytes(
+            "employee_id,name,unit_code,unit_name,post\n"
+            "E1,陳建國,U1,臺北市政府,局長\nE2,林美華,U2,中華民國財政部,處長\n".encode("big5")
+        )
+        result = parse_roster(read_table(big5))
+        assert ["陳建國", "林美華"] == [c.name for c in result.accepted]
+        assert "中華民國財政部" == result.accepted[1].unit_name
+
+        rows = roster_rows(8, 30, date(2026, 10, 1))
+        text = "\n".join(",".join(r) for r in [HEADER, *rows]) + "\n"
+        gbk = tmp_path / "city.csv"
+        gbk.write_bytes(text.encode("gbk"))
+        assert [r[1] for r in rows] == [c.name for c in parse_roster(read_table(gbk)).accepted]
+
     def test_tab_separated(self, tmp_path: Path) -> None:
         """Tab-separated exports work like comma-separated ones."""
         path = write_roster(tmp_path / "r.tsv", [roster_row(1), roster_row(2)], delimiter="\t")
