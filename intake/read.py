@@ -180,9 +180,7 @@ def _decode(path: Path, data: bytes) -> str:
             continue
     if readings:
         # GB18030 decodes nearly any bytes: Big5 wins only where GB18030 reads as nonsense.
-        return min(
-            readings.values(), key=lambda text: len(NOT_IN_A_ROSTER.findall(text[:200_000]))
-        )
+        return min(readings.values(), key=lambda text: len(NOT_IN_A_ROSTER.findall(text[:200_000])))
     best = charset_normalizer.from_bytes(data).best()
     if best is None:
         raise UnreadableFileError(

@@ -27,9 +27,7 @@ class TestContainers:
         assert ["欧阳娜娜"] == [c.name for c in result.accepted]
         assert [] == result.rejects
 
-    def test_big5_is_detected_and_a_whole_gbk_city_still_reads_as_gbk(
-        self, tmp_path: Path
-    ) -> None:
+    def test_big5_is_detected_and_a_whole_gbk_city_still_reads_as_gbk(self, tmp_path: Path) -> None:
         """GB18030 decodes Big5 bytes too, as nonsense (中華民國 as い地チ瓣): Big5 is chosen
         when it reads as Chinese and GB18030 does not; a mainland file never changes."""
         from lianjie.synthetic import HEADER, roster_rows
