@@ -39,6 +39,7 @@ Quiet = Annotated[
     bool, typer.Option("--quiet", help="Show only the final summary: no bars, no log lines.")
 ]
 Day = Annotated[datetime | None, typer.Option(formats=["%Y-%m-%d"], help="Date, YYYY-MM-DD.")]
+Lang = Annotated[str | None, typer.Option(help="Language: zh or en.")]
 Sheet = Annotated[
     str,
     typer.Option(
@@ -92,6 +93,11 @@ def options(
 ) -> None:
     global VERBOSE  # noqa: PLW0603  (set once per process, before any command runs)
     VERBOSE = verbose
+
+
+def check_lang(lang: str | None) -> None:
+    if lang is not None and lang not in {"zh", "en"}:
+        raise fail(f"--lang must be zh or en, not {lang!r}")
 
 
 def check_quarter(label: str) -> str:
@@ -418,7 +424,7 @@ def report(
     as_of: Day = None,
     unit: Annotated[list[str] | None, typer.Option(help="Unit code (repeat for several).")] = None,
     out: Annotated[Path | None, typer.Option(help="Folder for the PDFs.")] = None,
-    lang: Annotated[str | None, typer.Option(help="Language: zh or en.")] = None,
+    lang: Lang = None,
     deliver: Annotated[
         bool,
         typer.Option(
@@ -433,8 +439,7 @@ def report(
     from flows.accountability import accountability_reports, annual_report
     from flows.common import RunLanguage
 
-    if lang is not None and lang not in {"zh", "en"}:
-        raise fail(f"--lang must be zh or en, not {lang!r}")
+    check_lang(lang)
     if out is not None:
         checked_output(check_output_folder, out)
     if year is not None:
@@ -505,7 +510,7 @@ def sheets(
         ),
     ] = None,
     out: Annotated[Path | None, typer.Option(help="Folder for the sheets.")] = None,
-    lang: Annotated[str | None, typer.Option(help="Language: zh or en.")] = None,
+    lang: Lang = None,
     deliver: Annotated[
         bool,
         typer.Option(
@@ -520,8 +525,7 @@ def sheets(
     from flows.common import RunLanguage
     from flows.sheets import sign_in_sheets
 
-    if lang is not None and lang not in {"zh", "en"}:
-        raise fail(f"--lang must be zh or en, not {lang!r}")
+    check_lang(lang)
     if quarter:
         quarter = check_quarter(quarter)
     if out is not None:
@@ -563,7 +567,7 @@ def record(
         Path | None,
         typer.Option(help="Folder for the PDF (default: the reports folder's records)."),
     ] = None,
-    lang: Annotated[str | None, typer.Option(help="Language: zh or en.")] = None,
+    lang: Lang = None,
     confidential: Annotated[
         bool,
         typer.Option(
@@ -580,8 +584,7 @@ def record(
     """
     from flows.cadre_record import produce_record
 
-    if lang is not None and lang not in {"zh", "en"}:
-        raise fail(f"--lang must be zh or en, not {lang!r}")
+    check_lang(lang)
     if out is not None:
         checked_output(check_output_folder, out)
     path = run(lambda: produce_record(employee_id, out, lang, confidential), quiet=quiet)
