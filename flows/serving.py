@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Callable
+from contextlib import suppress
 from typing import cast
 
-from prefect import serve
 from prefect.deployments.runner import RunnerDeployment
+from prefect.exceptions import TerminationSignal
+from prefect.runner import Runner
 from prefect.schedules import Cron
 
 from flows.accountability import accountability_reports, annual_report
@@ -19,8 +23,9 @@ ZONE = "Asia/Shanghai"
 FIRST_WORKING_DAY = {"only_on_first_working_day": True}
 
 
-def serve_all() -> None:
-    """The same six deployments as prefect.yaml, served by this process until it is stopped."""
+def serve_all(ready: Callable[[], None] = lambda: None) -> None:
+    """The same six deployments as prefect.yaml, served by this process until it is stopped;
+    `ready` is called once they are all registered (so that what it prints already works)."""
     # to_deployment may return a coroutine when called from async code; here it never does.
     deployments = [
         quarterly_cycle.to_deployment(
@@ -78,7 +83,13 @@ def serve_all() -> None:
             enforce_parameter_schema=True,
         ),
     ]
-    serve(*(cast(RunnerDeployment, d) for d in deployments), print_starting_message=False)
+    # prefect.serve, with `ready` between registering the deployments and starting to serve.
+    runner = Runner(pause_on_shutdown=True)
+    for deployment in deployments:
+        runner.add_deployment(cast(RunnerDeployment, deployment))
+    ready()
+    with suppress(KeyboardInterrupt, TerminationSignal):
+        asyncio.run(runner.start())
 
 
 NAMES = [
@@ -87,6 +98,7 @@ NAMES = [
     "collect-completions/collect-completions",
     "accountability-reports/accountability-reports",
     "annual-report/annual-report",
+    "sign-in-sheets/sign-in-sheets",
 ]
 
 

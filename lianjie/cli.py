@@ -752,9 +752,11 @@ def serve(
         def serve_until_stopped() -> None:
             from flows.serving import banner, serve_all
 
-            for line in banner(api_url):
-                typer.echo(line)
-            serve_all()
+            def ready() -> None:  # every deployment registered: the banner's commands work
+                for line in banner(api_url):
+                    typer.echo(line)
+
+            serve_all(ready)
 
         try:
             run(serve_until_stopped)

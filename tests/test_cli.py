@@ -114,7 +114,9 @@ class TestWholeQuarter:
         assert sent > 1000
         files = list((out / "outbox").rglob("*.eml")) + list((out / "outbox").rglob("*.json"))
         assert sent == len(files)
-        assert 42 == len(list((out / "reports" / "2026Q4").rglob("*.pdf")))
+        pdfs = list((out / "reports" / "2026Q4").rglob("*.pdf"))
+        assert 42 == len([p for p in pdfs if "sheets" not in p.parts])
+        assert [p for p in pdfs if "sheets" in p.parts], "the first session day's sign-in sheets"
 
         again = lianjie(
             "demo", "--out", str(out), "--quarter", "2026Q4", "--json", api=prefect_harness

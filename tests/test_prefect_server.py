@@ -295,9 +295,9 @@ def test_the_run_form_in_a_real_browser(deployed: dict[str, Any]) -> None:
             step = "open the artifacts"
             page.goto(f"{ui}/runs/flow-run/{run_id}")
             page.get_by_text("Artifacts", exact=True).first.click()
-            key = f"cycle-{quarter.lower()}"
-            page.get_by_text(key).first.wait_for(timeout=60_000)
-            page.get_by_text(key).first.click()
+            key = f"cycle-{quarter.lower()}"  # not progress-cycle-…, the run's progress
+            page.get_by_text(key, exact=True).first.wait_for(timeout=60_000)
+            page.get_by_text(key, exact=True).first.click()
             page.get_by_text("roster: joined").first.wait_for(timeout=60_000)
 
             step = "refuse 2026Q5"
