@@ -270,14 +270,19 @@ class TestWhereSheetsGo:
         assert (1, 2) == (queued, sheet.version)
         assert "第 2 版" in pdf_text(Path(sheet.pdf))[0]
         with session_for(city) as session:
-            subjects = list(
+            sent = list(
                 session.exec(
-                    select(Message.subject)
+                    select(Message.subject, Message.body)
                     .where(Message.kind == "sign_in_sheet")
                     .order_by(col(Message.id))
                 )
             )
+        subjects = [subject for subject, _ in sent]
         assert 2 == len(subjects) and "第2版" in subjects[1] and "版" not in subjects[0]
+        # as an organiser reads it: the replaced versions said void, the sender on its own line
+        first, second = (body.splitlines() for _, body in sent)
+        assert "此前各版作废" in "".join(second) and "作废" not in "".join(first)
+        assert ["示范市", "示范市"] == [first[-1], second[-1]]
 
 
 class TestWhichSessions:
