@@ -32,7 +32,7 @@ from intake.read import Limits
 from lianjie.exceptions import EXPECTED, LianjieInputError
 from lianjie.settings import Settings
 from models.db import exclusive
-from models.domain import Quarter, Reject
+from models.domain import Quarter, Reject, row_place
 from models.education import StoredSession
 from models.tables import QuarterCycle
 from policy.calendar import WorkingCalendar, calendar_for
@@ -53,7 +53,7 @@ class RejectOut(BaseModel):
 
     @property
     def where(self) -> str:
-        return f"sheet {self.sheet}, row {self.row}" if self.sheet else f"row {self.row}"
+        return row_place(self.sheet, self.row)
 
     @classmethod
     def of(cls, source: str, reject: Reject, kept_from: str | None = None) -> RejectOut:

@@ -41,6 +41,7 @@ from flows.progress import stage
 from lianjie.exceptions import LianjieInputError
 from lianjie.settings import Settings
 from models.db import session_for
+from models.domain import CadreRecord
 from models.facts import QuarterData, load_quarter
 from models.outbox import add_messages
 from models.tables import Message
@@ -95,11 +96,12 @@ def make_sheets(
         assert data is not None
         sent = sent_versions(session=session, codes=chosen)
     words = labels(lang)
+    seated = enrolled_by_session(data)
     jobs, made = [], []
     for info in (s for s in data.sessions if s.code in chosen):
         programme = next(p for p in data.programmes if p.code == info.programme_code)
         rule = next(r for r in loaded.policy.programmes if r.code == info.programme_code)
-        people = enrolled(data, info.code)
+        people = seated.get(info.code, [])
         lines = sheet_lines(people, data.units)
         version = sheet_version(people_key(c.employee_id for c in people), sent.get(info.code, {}))
         where = Path(folder) / ("confidential" if programme.confidential else "") / "sheets"
@@ -137,10 +139,15 @@ def make_sheets(
     return made
 
 
-def enrolled(data: QuarterData, code: str) -> list[Any]:
-    """The cadres enrolled in a session (withdrawn people are off the sheet)."""
-    people = {e for s, e, status in data.enrolments if s == code and status == "enrolled"}
-    return [c for c in data.cadres if c.employee_id in people]
+def enrolled_by_session(data: QuarterData) -> dict[str, list[CadreRecord]]:
+    """The cadres enrolled in each session (withdrawn people are off the sheet): one pass
+    over the quarter's enrolments, not one per session."""
+    cadres = {c.employee_id: c for c in data.cadres}
+    seated: dict[str, list[CadreRecord]] = {}
+    for code, who, status in data.enrolments:
+        if status == "enrolled" and who in cadres:
+            seated.setdefault(code, []).append(cadres[who])
+    return seated
 
 
 def sent_versions(*, session: Any, codes: list[str]) -> dict[str, dict[str, int]]:
@@ -171,6 +178,7 @@ def queue_sheets(
         data = load_quarter(session=session, quarter=quarter)
         _, loaded = quarter_policy(session=session, quarter=quarter)
         assert data is not None
+        seated = enrolled_by_session(data)
         rows, sent_to = [], dict[str, str]()
         for sheet in sheets:
             to = recipient(sheet, loaded.policy, config_organiser, discipline_email)
@@ -186,7 +194,7 @@ def queue_sheets(
             info = next(s for s in data.sessions if s.code == sheet.session_code)
             programme = next(p for p in data.programmes if p.code == sheet.programme)
             rule = next(r for r in loaded.policy.programmes if r.code == sheet.programme)
-            people = enrolled(data, sheet.session_code)
+            people = seated.get(sheet.session_code, [])
             rows.append(
                 sheet_message(
                     info,

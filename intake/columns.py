@@ -13,7 +13,7 @@ from intake.read import Table
 from intake.reasons import Broken
 from intake.values import Cell, text
 from lianjie.exceptions import UnreadableFileError
-from models.domain import Reject
+from models.domain import Reject, row_place
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -68,7 +68,7 @@ class Row:
 
     @property
     def where(self) -> str:
-        return f"sheet {self.sheet}, row {self.number}" if self.sheet else f"row {self.number}"
+        return row_place(self.sheet, self.number)
 
 
 @dataclass

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from intake.read import HEADER_SEARCH_ROWS, Sheet, Table
 from intake.values import Cell, text
 from lianjie.exceptions import UnreadableFileError
+from models.domain import row_place
 
 # A header row names at least this many of the contract's columns; a title never does.
 LEAST_NAMED = 2
@@ -101,7 +102,7 @@ class Line:
 
     @property
     def where(self) -> str:
-        return f"sheet {self.sheet}, row {self.row}" if self.sheet else f"row {self.row}"
+        return row_place(self.sheet, self.row)
 
     def __str__(self) -> str:
         return f"{self.where} ({self.kind}): {self.text}"

@@ -105,7 +105,7 @@ class _Bar:
         self.bars.stop_task(self.task)
 
 
-class _Below(logging.Filter):
+class _AtLeast(logging.Filter):
     """Lets through only records at `level` or above."""
 
     def __init__(self, level: int) -> None:
@@ -128,7 +128,7 @@ def showing(mode: Shown) -> Iterator[None]:
         yield
         return
     handlers = _console_handlers()
-    hidden = _Below(logging.ERROR if mode is Shown.summary else logging.WARNING)
+    hidden = _AtLeast(logging.ERROR if mode is Shown.summary else logging.WARNING)
     for handler in handlers:
         handler.addFilter(hidden)
     if mode is Shown.summary:

@@ -150,6 +150,11 @@ class TrackAssignment:
     reason: str
 
 
+def row_place(sheet: str, row: int) -> str:
+    """Where a row is, as a clerk finds it: its sheet only when the data spans several."""
+    return f"sheet {sheet}, row {row}" if sheet else f"row {row}"
+
+
 @dataclass(frozen=True, slots=True)
 class Reject:
     """A row that was not imported: where it is, what is wrong, and what it said."""
@@ -169,7 +174,7 @@ class Reject:
 
     @property
     def where(self) -> str:
-        return f"sheet {self.sheet}, row {self.row}" if self.sheet else f"row {self.row}"
+        return row_place(self.sheet, self.row)
 
 
 class ChangeKind(StrEnum):

@@ -10,7 +10,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from models.domain import CadreRecord, Change, ChangeKind, LeadershipRole, Reject, Track
+from models.domain import CadreRecord, Change, ChangeKind, LeadershipRole, Reject, Track, row_place
 from policy.confidentiality import shown_reason
 
 # The roster fields whose change is recorded and shown (post, rank, unit, role, discipline).
@@ -45,8 +45,7 @@ class Kept:
     @property
     def note(self) -> str:
         reason = shown_reason(self.column, self.reason)  # it is logged and shown to many
-        where = f"sheet {self.sheet}, row {self.row}" if self.sheet else f"row {self.row}"
-        return f"kept from {self.kept_from}: {where} rejected ({reason})"
+        return f"kept from {self.kept_from}: {row_place(self.sheet, self.row)} rejected ({reason})"
 
 
 @dataclass(frozen=True)

@@ -73,9 +73,6 @@ def sheet_context(
     minutes: int,
 ) -> dict[str, Any]:
     """What the sign-in sheet template prints."""
-    ends = (
-        datetime.combine(session.held_on, session.starts_at) + timedelta(minutes=minutes)
-    ).time()
     return {
         "t": labels,
         "w": labels["sheet"],
@@ -83,13 +80,19 @@ def sheet_context(
         "session": session,
         "programme_name": programme.name_zh if lang == "zh" else programme.name_en,
         "day": day_text(session.held_on, lang),
-        "hours": time_range(session.starts_at, ends, lang),
+        "hours": session_hours(session, minutes, lang),
         "lines": lines,
         "walk_ins": range(len(lines) + 1, len(lines) + 1 + walk_in_rows),
         "version": version,
         "confidential": programme.confidential,
         "qr": session_qr(session.code),
     }
+
+
+def session_hours(session: SessionInfo, minutes: int, lang: str) -> str:
+    """9:00—10:30: from the session's start and its programme's length."""
+    ends = datetime.combine(session.held_on, session.starts_at) + timedelta(minutes=minutes)
+    return time_range(session.starts_at, ends.time(), lang)
 
 
 def write_sheet_workbook(
@@ -193,7 +196,6 @@ def sheet_message(
 ) -> dict[str, Any]:
     """The e-mail that takes a sheet (its PDF and workbook) to whoever organises the session:
     one per version, that is per list of people."""
-    ends = (datetime.combine(info.held_on, info.starts_at) + timedelta(minutes=minutes)).time()
     subject, body = render_message(
         "sign_in_sheet",
         lang,
@@ -201,7 +203,7 @@ def sheet_message(
             "programme": programme.name_zh if lang == "zh" else programme.name_en,
             "session": info.code,
             "day": day_text(info.held_on, lang),
-            "hours": time_range(info.starts_at, ends, lang),
+            "hours": session_hours(info, minutes, lang),
             "venue": info.venue,
             "people": count,
             "version": version,
