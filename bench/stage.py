@@ -66,9 +66,9 @@ def run(stage: str, work: Path) -> dict[str, object]:
 
 def pure(work: Path) -> dict[str, object]:
     """The domain logic alone, no database: parsing, classification, seating and planning."""
+    from core.domain import Quarter
     from intake.read import read_table
     from intake.roster import parse_roster
-    from models.domain import Quarter
     from policy.calendar import calendar_for
     from policy.classify import classify_all
     from policy.config import load_policy

@@ -14,6 +14,9 @@ from prefect.artifacts import create_link_artifact, create_markdown_artifact
 from prefect.cache_policies import NONE
 from pydantic import BaseModel, computed_field
 
+from core.domain import Quarter
+from core.exceptions import LianjieInputError
+from core.settings import Settings
 from flows.common import (
     UNSET,
     Day,
@@ -39,10 +42,7 @@ from flows.common import (
     working_calendar,
 )
 from flows.progress import stage
-from lianjie.exceptions import LianjieInputError
-from lianjie.settings import Settings
 from models.db import session_for, upsert, utcnow
-from models.domain import Quarter
 from models.facts import load_quarter
 from models.outbox import add_messages
 from models.tables import Report

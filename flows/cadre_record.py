@@ -5,10 +5,10 @@ from __future__ import annotations
 import getpass
 from pathlib import Path
 
+from core.exceptions import LianjieInputError
+from core.settings import Settings
 from flows.common import now, settings
 from flows.progress import stage
-from lianjie.exceptions import LianjieInputError
-from lianjie.settings import Settings
 from models.db import session_for
 from models.facts import QuarterData
 from models.records import log_access, record_data

@@ -10,6 +10,9 @@ from typing import Annotated
 from prefect import flow, task
 from pydantic import BaseModel, computed_field
 
+from core.domain import Quarter
+from core.exceptions import LianjieInputError
+from core.settings import Settings
 from flows.common import (
     UNSET,
     Day,
@@ -41,11 +44,8 @@ from flows.messages import plan_messages
 from flows.progress import stage
 from intake.completions import parse_completions
 from intake.read import read_table
-from lianjie.exceptions import LianjieInputError
-from lianjie.settings import Settings
 from models.completions import completion_lookups, store_completions
 from models.db import session_for
-from models.domain import Quarter
 from models.education import store_schedule, stored_sessions
 from models.facts import load_quarter
 from models.roster import find_import, record_import

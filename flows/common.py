@@ -27,12 +27,12 @@ from pydantic.fields import FieldInfo
 from pydantic_core import core_schema
 from sqlmodel import Session
 
+from core.domain import Quarter, Reject, row_place
+from core.exceptions import EXPECTED, LianjieInputError
+from core.settings import Settings
 from intake.columns import ImportResult
 from intake.read import Limits
-from lianjie.exceptions import EXPECTED, LianjieInputError
-from lianjie.settings import Settings
 from models.db import exclusive
-from models.domain import Quarter, Reject, row_place
 from models.education import StoredSession
 from models.tables import QuarterCycle
 from policy.calendar import WorkingCalendar, calendar_for

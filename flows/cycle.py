@@ -11,6 +11,8 @@ from prefect import flow, task
 from pydantic import BaseModel, computed_field
 from sqlmodel import Session
 
+from core.domain import CadreRecord, Change, ChangeKind, Quarter, Track
+from core.exceptions import LianjieInputError
 from flows.common import (
     UNSET,
     Day,
@@ -45,9 +47,7 @@ from flows.progress import stage
 from intake.columns import ImportResult
 from intake.database import is_database_source, read_source
 from intake.roster import RosterResult, parse_roster
-from lianjie.exceptions import LianjieInputError
 from models.db import rehearsal, rehearsing, session_for, utcnow
-from models.domain import CadreRecord, Change, ChangeKind, Quarter, Track
 from models.education import (
     quarter_tracks,
     replace_assignments,

@@ -11,6 +11,8 @@ from prefect import flow, task
 from pydantic import BaseModel
 from sqlmodel import Session, col, select
 
+from core.exceptions import LianjieInputError
+from core.settings import Settings
 from delivery.channels import Channel, DeliveryError, FileOutbox, Outgoing, SmsGateway, SmtpChannel
 from flows.common import (
     UNSET,
@@ -29,8 +31,6 @@ from flows.common import (
 from flows.escalation import plan_escalations
 from flows.messages import render_cards
 from flows.progress import stage
-from lianjie.exceptions import LianjieInputError
-from lianjie.settings import Settings
 from models.db import session_for, utcnow
 from models.education import session_details
 from models.outbox import (

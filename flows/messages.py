@@ -10,6 +10,7 @@ from pathlib import Path
 
 from prefect import task
 
+from core.domain import CadreRecord, Channel, MessageKind, Quarter, Track
 from flows.common import (
     as_plan,
     log,
@@ -18,7 +19,6 @@ from flows.common import (
     working_calendar,
 )
 from models.db import rehearsing, session_for
-from models.domain import CadreRecord, Channel, MessageKind, Quarter, Track
 from models.education import StoredSession, quarter_tracks, stored_sessions
 from models.outbox import (
     add_messages,

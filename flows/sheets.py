@@ -18,6 +18,9 @@ from prefect.cache_policies import NONE
 from pydantic import BaseModel
 from sqlmodel import col, select
 
+from core.domain import CadreRecord
+from core.exceptions import LianjieInputError
+from core.settings import Settings
 from flows.common import (
     UNSET,
     Day,
@@ -38,10 +41,7 @@ from flows.common import (
     working_calendar,
 )
 from flows.progress import stage
-from lianjie.exceptions import LianjieInputError
-from lianjie.settings import Settings
 from models.db import session_for
-from models.domain import CadreRecord
 from models.facts import QuarterData, load_quarter
 from models.outbox import add_messages
 from models.tables import Message

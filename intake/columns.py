@@ -8,12 +8,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any, Generic, TypeVar
 
+from core.domain import Reject, row_place
+from core.exceptions import UnreadableFileError
 from intake.layout import Block, Contract, Line, lay_out
 from intake.read import Table
 from intake.reasons import Broken
 from intake.values import Cell, text
-from lianjie.exceptions import UnreadableFileError
-from models.domain import Reject, row_place
 
 T = TypeVar("T")
 R = TypeVar("R")

@@ -6,11 +6,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from core.domain import CompletionStatus
 from intake.columns import BadValue, ImportResult, bounded, checked, located, required_text
 from intake.layout import Contract
 from intake.read import Table
 from intake.values import COMPLETION_STATUSES, Cell, parse_choice, parse_date, parse_number, text
-from models.domain import CompletionStatus
 
 ALIASES: dict[str, tuple[str, ...]] = {
     "employee_id": ("工号",),

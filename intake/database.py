@@ -25,8 +25,8 @@ from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 from sqlalchemy.sql import Executable
 from sqlparse import tokens
 
+from core.exceptions import UnreadableFileError
 from intake.read import DEFAULT_LIMITS, Limits, Table, read_table
-from lianjie.exceptions import UnreadableFileError
 from models.db import missing_driver
 
 HR_PREFIX = "hr:"

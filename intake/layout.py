@@ -13,10 +13,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from core.domain import row_place
+from core.exceptions import UnreadableFileError
 from intake.read import HEADER_SEARCH_ROWS, Sheet, Table
 from intake.values import Cell, text
-from lianjie.exceptions import UnreadableFileError
-from models.domain import row_place
 
 # A header row names at least this many of the contract's columns; a title never does.
 LEAST_NAMED = 2

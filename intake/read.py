@@ -17,8 +17,8 @@ import charset_normalizer
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
+from core.exceptions import UnreadableFileError
 from intake.values import Cell, text
-from lianjie.exceptions import UnreadableFileError
 
 MAX_CELL_CHARS = 10_000  # a cell longer than this is a broken export, not a name or a post
 EMPTY_ROWS_TO_STOP = 1_000  # a run of this many empty rows ends a sheet, whatever it declares

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from core.domain import CadreRecord, DisciplineStatus, LeadershipRole
 from intake.columns import BadValue, ImportResult, Row, bounded, checked, located, required_text
 from intake.layout import Contract
 from intake.read import Table
@@ -20,7 +21,6 @@ from intake.values import (
     parse_yes_no,
     text,
 )
-from models.domain import CadreRecord, DisciplineStatus, LeadershipRole
 
 ALIASES: dict[str, tuple[str, ...]] = {
     "employee_id": ("工号", "人员编号"),

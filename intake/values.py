@@ -9,8 +9,8 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import TypeVar
 
+from core.domain import CompletionStatus, DisciplineStatus, LeadershipRole, Rank
 from intake.reasons import Broken
-from models.domain import CompletionStatus, DisciplineStatus, LeadershipRole, Rank
 
 Cell = str | int | float | date | datetime | None
 E = TypeVar("E", bound=StrEnum)

@@ -14,9 +14,9 @@ import typer
 from pydantic import BaseModel, ValidationError
 from sqlalchemy.exc import OperationalError
 
+from core.exceptions import EXPECTED, LianjieInputError
+from core.paths import check_output_file, check_output_folder
 from lianjie import orphans
-from lianjie.exceptions import EXPECTED, LianjieInputError
-from lianjie.paths import check_output_file, check_output_folder
 
 T = TypeVar("T")
 EXIT_BAD_INPUT, EXIT_FAILURE = 2, 1
@@ -102,7 +102,7 @@ def check_lang(lang: str | None) -> None:
 
 def check_quarter(label: str) -> str:
     """Refuse a malformed quarter before Prefect starts (a second or more of waiting)."""
-    from models.domain import Quarter as Period
+    from core.domain import Quarter as Period
 
     try:
         return Period.parse(label).label
@@ -694,9 +694,9 @@ def demo(
         quarter = check_quarter(quarter)
 
     def go() -> Any:
+        from core.domain import Quarter as Period
         from flows.common import settings, today
-        from flows.demo import demo_quarter
-        from models.domain import Quarter as Period
+        from lianjie.demo import demo_quarter
 
         label = quarter or Period.containing(today(settings())).label
         return demo_quarter(quarter=label)

@@ -13,8 +13,8 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import make_url, text
 
+from core.settings import Settings
 from delivery.channels import redact
-from lianjie.settings import Settings
 from models.db import MIGRATIONS, new_engine, redacted_url
 
 Check = tuple[bool, str, str]

@@ -16,7 +16,7 @@ from typing import Any
 
 from openpyxl import Workbook
 
-from models.domain import CompletionStatus
+from core.domain import CompletionStatus
 from models.facts import QuarterData
 from models.tables import Message
 from policy.confidentiality import visible_messages, without_confidential

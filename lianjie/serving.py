@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType
 
-from lianjie.exceptions import LianjieInputError
+from core.exceptions import LianjieInputError
 
 START_TIMEOUT = 120  # s: a first start on a loaded 2-core machine sets up its database
 

@@ -21,7 +21,7 @@ from sqlalchemy.exc import NoSuchModuleError
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, SQLModel, create_engine
 
-from lianjie.exceptions import LianjieInputError
+from core.exceptions import LianjieInputError
 from models import tables  # noqa: F401  (registers the tables on SQLModel.metadata)
 
 BATCH_ROWS = 10_000  # rows per executemany: bounds memory without costing round trips

@@ -10,8 +10,8 @@ from typing import Any
 from sqlalchemy import bindparam, delete, update
 from sqlmodel import Session, col, select
 
+from core.domain import TrackAssignment
 from models.db import insert_new, upsert
-from models.domain import TrackAssignment
 from models.tables import Assignment, EducationSession, Enrolment, Programme
 
 

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, time
 
 from sqlmodel import Session, col, select
 
-from models.domain import CadreRecord, Change, ChangeKind, CompletionStatus, Track
+from core.domain import CadreRecord, Change, ChangeKind, CompletionStatus, Track
 from models.roster import quarter_roster, roster_changes, unit_names
 from models.tables import (
     Assignment,

@@ -7,8 +7,7 @@ from typing import Any
 from sqlalchemy import RowMapping, Table, delete, func, update
 from sqlmodel import Session, SQLModel, col, select
 
-from models.db import insert_new, upsert, utcnow
-from models.domain import (
+from core.domain import (
     CadreRecord,
     Change,
     DisciplineStatus,
@@ -16,6 +15,7 @@ from models.domain import (
     Rank,
     Reject,
 )
+from models.db import insert_new, upsert, utcnow
 from models.tables import Cadre, FileImport, RejectedRow, RosterChange, Unit
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from holidays import country_holidays
 
-from lianjie.exceptions import LianjieInputError
+from core.exceptions import LianjieInputError
 
 # The holidays package names festivals in English; the policy and the cards use these keys.
 FESTIVALS: dict[str, tuple[str, str, str]] = {

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from datetime import date
 from functools import lru_cache
 
-from models.domain import (
+from core.domain import (
     CadreRecord,
     DisciplineStatus,
     LeadershipRole,

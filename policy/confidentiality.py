@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import replace
 
-from models.domain import CadreRecord
+from core.domain import CadreRecord
 from models.facts import ProgrammeInfo, QuarterData, RejectInfo
 from models.tables import Message
 

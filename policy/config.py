@@ -10,8 +10,8 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from lianjie.exceptions import PolicyError
-from models.domain import Channel, LeadershipRole, Rank, Track
+from core.domain import Channel, LeadershipRole, Rank, Track
+from core.exceptions import PolicyError
 
 DEFAULT_POLICY = Path(__file__).with_name("default.toml")
 

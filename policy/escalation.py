@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
-from models.domain import LeadershipRole
+from core.domain import LeadershipRole
 from models.facts import QuarterData
 from policy.config import Escalation
 from policy.progress import Standing, quarter_standings

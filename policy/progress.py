@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from models.domain import CompletionStatus, Quarter, Track
+from core.domain import CompletionStatus, Quarter, Track
 from models.facts import CompletionInfo, ProgrammeInfo, QuarterData, SessionInfo
 
 DONE = {CompletionStatus.attended, CompletionStatus.online}

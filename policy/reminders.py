@@ -6,7 +6,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from models.domain import Channel, MessageKind
+from core.domain import Channel, MessageKind
 from policy.calendar import HolidayBreak, WorkingCalendar
 from policy.config import Reminders
 from policy.schedule import SessionPlan

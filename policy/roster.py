@@ -10,7 +10,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from models.domain import CadreRecord, Change, ChangeKind, LeadershipRole, Reject, Track, row_place
+from core.domain import CadreRecord, Change, ChangeKind, LeadershipRole, Reject, Track, row_place
 from policy.confidentiality import shown_reason
 
 # The roster fields whose change is recorded and shown (post, rank, unit, role, discipline).

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from models.domain import Quarter, Track
+from core.domain import Quarter, Track
 from policy.config import Policy, ProgrammeRule, Sessions
 
 AFTERNOON = time(14, 30)

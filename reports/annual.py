@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from models.domain import Quarter, Track
+from core.domain import Quarter, Track
 from models.facts import QuarterData
 from policy.calendar import HolidayBreak
 from policy.progress import Requirement, Standing

@@ -9,9 +9,9 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+from core.domain import CadreRecord, LeadershipRole, Quarter, Track
 from intake.completions import ALIASES as COMPLETION_ALIASES
 from intake.roster import ALIASES as ROSTER_ALIASES
-from models.domain import CadreRecord, LeadershipRole, Quarter, Track
 from models.facts import QuarterData, RejectInfo
 from policy.classify import own_key_areas
 from policy.confidentiality import shown_reject

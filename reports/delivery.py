@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from models.domain import CadreRecord, LeadershipRole
+from core.domain import CadreRecord, LeadershipRole
 from reports.messages import render_message
 
 

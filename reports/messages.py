@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from models.domain import Channel
+from core.domain import Channel
 from policy.escalation import Step
 from policy.reminders import PlannedMessage
 from policy.schedule import ends_at

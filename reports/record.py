@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
-from models.domain import Quarter
+from core.domain import Quarter
 from models.facts import QuarterData
 from models.tables import Message
 from policy.confidentiality import visible_messages, without_confidential

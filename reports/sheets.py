@@ -18,7 +18,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from models.domain import CadreRecord, Rank
+from core.domain import CadreRecord, Rank
 from models.facts import ProgrammeInfo, SessionInfo
 from reports.messages import render_message
 from reports.wording import day_text, time_range

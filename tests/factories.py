@@ -7,8 +7,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from core.domain import CadreRecord, DisciplineStatus, LeadershipRole, Rank
 from lianjie.synthetic import HEADER
-from models.domain import CadreRecord, DisciplineStatus, LeadershipRole, Rank
 
 ROSTER_HEADER = [h for h in HEADER if h != "上级单位编码"]  # a roster without the unit tree
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from lianjie.exceptions import LianjieInputError
+from core.exceptions import LianjieInputError
 from policy.calendar import calendar_for
 from policy.config import Policy
 from policy.reminders import reminder_due_on
@@ -164,8 +164,8 @@ def test_every_flow_builds_the_calendar_through_the_one_helper(tmp_path: Path) -
     calendar_for directly (accountability-reports once did, and printed "estimated")."""
     import ast
 
+    from core.settings import Settings
     from flows.common import working_calendar
-    from lianjie.settings import Settings
 
     for module in Path("flows").glob("*.py"):
         calls = {

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from models.domain import DisciplineStatus, LeadershipRole, Rank, Track
+from core.domain import DisciplineStatus, LeadershipRole, Rank, Track
 from policy.classify import classify, classify_all, months_before
 from policy.config import Policy
 from tests.factories import cadre

@@ -6,7 +6,7 @@ from datetime import date, time, timedelta
 
 import pytest
 
-from models.domain import CompletionStatus, LeadershipRole, Track
+from core.domain import CompletionStatus, LeadershipRole, Track
 from models.facts import CompletionInfo, ProgrammeInfo, SessionInfo
 from policy.config import Policy
 from policy.escalation import (

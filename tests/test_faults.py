@@ -102,8 +102,8 @@ def test_two_cycles_of_one_quarter_at_once(
 
 def test_huge_cell_is_refused_with_one_message(tmp_path: Path) -> None:
     """A CSV with a megabyte in one cell is a broken export: refused, naming the file."""
+    from core.exceptions import UnreadableFileError
     from intake.read import read_table
-    from lianjie.exceptions import UnreadableFileError
     from tests.factories import roster_row, write_roster
 
     path = write_roster(tmp_path / "huge.csv", [roster_row(1, 姓名="王" * 1_000_000)])

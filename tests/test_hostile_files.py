@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
+from core.exceptions import UnreadableFileError
 from intake.read import Limits, read_table
-from lianjie.exceptions import UnreadableFileError
 
 HEADER = ["工号", "姓名", "单位编码", "单位名称", "职务"]
 
@@ -64,7 +64,7 @@ def read_bounded(path: Path, seconds: int = 30, memory_gib: int = 1) -> str:
         "import resource, sys; from pathlib import Path\n"
         f"resource.setrlimit(resource.RLIMIT_AS, ({memory_gib << 30}, {memory_gib << 30}))\n"
         "from intake.read import read_table\n"
-        "from lianjie.exceptions import UnreadableFileError\n"
+        "from core.exceptions import UnreadableFileError\n"
         "try:\n"
         "    table = read_table(Path(sys.argv[1]))\n"
         "    header, *rows = table.sheets[0].rows\n"

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
+from core.exceptions import UnreadableFileError
 from intake.database import read_source
 from intake.roster import parse_roster
-from lianjie.exceptions import UnreadableFileError
 from tests.conftest import POSTGRES
 from tests.factories import ROSTER_HEADER, roster_row
 

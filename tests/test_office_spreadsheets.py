@@ -20,6 +20,7 @@ from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from core.exceptions import UnreadableFileError
 from flows.cycle import ImportSummary, classify_cadres, import_roster, schedule_sessions
 from intake.completions import parse_completions
 from intake.layout import FOOTERS, Contract, combined
@@ -27,7 +28,6 @@ from intake.read import read_table
 from intake.roster import ALIASES, parse_roster
 from intake.roster import CONTRACT as ROSTER
 from lianjie.cli import _import_lines
-from lianjie.exceptions import UnreadableFileError
 from lianjie.synthetic import HEADER, roster_rows, with_mistakes, write_csv
 from policy.classify import classify_all
 from policy.config import Policy

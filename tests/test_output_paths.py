@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from lianjie.exceptions import LianjieInputError
-from lianjie.paths import check_output_file, check_output_folder
+from core.exceptions import LianjieInputError
+from core.paths import check_output_file, check_output_folder
 from tests.test_cli import lianjie
 
 

@@ -181,8 +181,8 @@ class TestDropFolder:
         """The scheduled collection takes the drop folder's .csv and .xlsx files, oldest first."""
         import os
 
+        from core.settings import Settings
         from flows.collect import dropped_files
-        from lianjie.settings import Settings
 
         folder = tmp_path / "drop"
         folder.mkdir()

@@ -21,8 +21,8 @@ from typing import Any
 
 import pytest
 
+from core.domain import Quarter
 from lianjie.synthetic import COMPLETION_HEADER, HEADER, roster_rows, with_mistakes, write_csv
-from models.domain import Quarter
 from tests.servers import prefect_server as running_prefect_server
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -9,7 +9,7 @@ from pathlib import Path
 import pdfplumber
 import pytest
 
-from models.domain import Track
+from core.domain import Track
 from reports.context import unit_report
 from reports.render import RenderJob, render_pdf
 from tests.factories import cadre, quarter_data

@@ -8,9 +8,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from core.domain import CompletionStatus, LeadershipRole, Track
+from core.exceptions import LianjieInputError
 from flows.common import as_of_moment
-from lianjie.exceptions import LianjieInputError
-from models.domain import CompletionStatus, LeadershipRole, Track
 from models.facts import CompletionInfo, ProgrammeInfo, RejectInfo, ReminderInfo, SessionInfo
 from policy.progress import Standing, quarter_standings
 from reports.annual import QuarterStanding, year_report

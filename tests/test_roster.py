@@ -10,11 +10,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
 
+from core.domain import LeadershipRole, Rank
+from core.exceptions import UnreadableFileError
 from intake.read import Table, read_table
 from intake.roster import parse_roster
-from lianjie.exceptions import UnreadableFileError
 from lianjie.exports import Export, build_rows
-from models.domain import LeadershipRole, Rank
 from tests.factories import ROSTER_HEADER, roster_row, write_roster
 
 

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from core.domain import ChangeKind, CompletionStatus, LeadershipRole, Reject
+from core.exceptions import LianjieInputError
 from flows.dispatch import check_dispatch_date
 from intake.read import read_table
 from intake.roster import parse_roster
-from lianjie.exceptions import LianjieInputError
-from models.domain import ChangeKind, CompletionStatus, LeadershipRole, Reject
 from models.facts import CompletionInfo, SessionInfo
 from policy.progress import pending_makeups
 from policy.roster import (

@@ -15,11 +15,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlmodel import col, select
 
+from core.exceptions import LianjieInputError
 from flows.collect import import_completions, offer_makeups
 from flows.cycle import import_roster
 from flows.dispatch import send_due
 from flows.messages import plan_messages
-from lianjie.exceptions import LianjieInputError
 from lianjie.synthetic import COMPLETION_HEADER, HEADER, write_csv
 from models.db import session_for
 from models.tables import Cadre, EducationSession, Enrolment, Message, QuarterCycle

@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from models.domain import Quarter
+from core.domain import Quarter
 from policy.calendar import calendar_for
 from policy.config import Policy
 from policy.schedule import SessionPlan, plan_sessions

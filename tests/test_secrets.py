@@ -15,8 +15,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from core.domain import Quarter
 from lianjie.synthetic import COMPLETION_HEADER, HEADER, roster_rows, write_csv
-from models.domain import Quarter
 from tests.conftest import POSTGRES
 from tests.servers import prefect_server, sms_gateway, smtp_server
 

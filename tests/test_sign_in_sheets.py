@@ -19,11 +19,11 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 from sqlmodel import col, select, update
 
+from core.domain import CadreRecord, Rank, Track
 from flows.collect import import_completions
 from flows.sheets import SheetOut, make_sheets, queue_sheets
 from lianjie.exports import Export, build_rows
 from models.db import session_for
-from models.domain import CadreRecord, Rank, Track
 from models.facts import ProgrammeInfo, SessionInfo, load_quarter
 from models.tables import Cadre, EducationSession, Enrolment, Message
 from reports.render import RenderJob, labels, render_pdf

@@ -6,6 +6,7 @@ from datetime import date, datetime
 
 import pytest
 
+from core.domain import DisciplineStatus, LeadershipRole, Rank
 from intake.values import (
     DISCIPLINE_STATUSES,
     LEADERSHIP_ROLES,
@@ -20,7 +21,6 @@ from intake.values import (
     parse_unit_codes,
     parse_yes_no,
 )
-from models.domain import DisciplineStatus, LeadershipRole, Rank
 
 
 class TestDates:

@@ -7,7 +7,7 @@ from datetime import date, time
 
 import pytest
 
-from models.domain import Channel, MessageKind
+from core.domain import Channel, MessageKind
 from policy.calendar import HolidayBreak
 from policy.escalation import Overdue, Step
 from policy.reminders import PlannedMessage, Recipient

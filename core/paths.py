@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from lianjie.exceptions import LianjieInputError
+from core.exceptions import LianjieInputError
 
 
 def check_output_file(path: Path) -> Path:
