@@ -59,6 +59,24 @@ class Channel(StrEnum):
     sms = "sms"
 
 
+class MessageStatus(StrEnum):
+    """Where a message in the outbox stands; the outbox's status column holds these words."""
+
+    queued = "queued"
+    retrying = "retrying"  # a channel failed for now: tried again at next_attempt_at
+    sending = "sending"  # claimed by a dispatch; a crash leaves it to be reclaimed
+    sent = "sent"
+    failed = "failed"  # gave up: attempts used, or a permanent refusal
+    expired = "expired"  # its day passed before it could go
+    cancelled = "cancelled"  # no longer wanted (a leaver, a withdrawn place); may be queued again
+    held = "held"  # never sent: confidential wording to a shared address (see last_error)
+
+
+class EnrolmentStatus(StrEnum):
+    enrolled = "enrolled"
+    withdrawn = "withdrawn"  # the place was taken away; the row stays so it can come back
+
+
 class CompletionStatus(StrEnum):
     attended = "attended"
     online = "online"

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from prefect import task
 from sqlmodel import Session, col, select
 
+from core.domain import MessageStatus
 from flows.common import log, quarter_policy
 from models.db import insert_new, session_for
 from models.facts import load_quarter
@@ -64,7 +65,10 @@ def plan_escalations(
                 for row in rows:
                     held = hold_reason(str(row["recipient"]), shared) if secret else None
                     # Every row names the same columns: they are inserted many at a time.
-                    row |= {"status": "held" if held else "queued", "last_error": held}
+                    row |= {
+                        "status": MessageStatus.held if held else MessageStatus.queued,
+                        "last_error": held,
+                    }
                 messages += rows
                 key = (
                     rows[0]["send_key"] if rows else f"escalation:{quarter}:L{step.level}:{on}:none"

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from prefect import task
 
-from core.domain import CadreRecord, Channel, MessageKind, Quarter, Track
+from core.domain import CadreRecord, Channel, MessageKind, MessageStatus, Quarter, Track
 from flows.common import (
     as_plan,
     log,
@@ -96,7 +96,7 @@ def plan_messages(
             as_of=as_of,
         )
         known = message_statuses(session=session, quarter=quarter)
-        cancelled = {key for key, status in known.items() if status == "cancelled"}
+        cancelled = {key for key, status in known.items() if status == MessageStatus.cancelled}
         planned_again: list[str] = []
         holidays = {
             card_key(m.holiday.key, m.holiday.first_day.isoformat()): m.holiday
@@ -131,7 +131,10 @@ def plan_messages(
                     )
                     counts["held"] += bool(held)
                     # Every row names the same columns: they are inserted many at a time.
-                    yield row | {"status": "held" if held else "queued", "last_error": held}
+                    yield row | {
+                        "status": MessageStatus.held if held else MessageStatus.queued,
+                        "last_error": held,
+                    }
                 elif message.send_key in cancelled:
                     planned_again.append(message.send_key)  # a cadre back on the roster
 
@@ -148,7 +151,7 @@ def plan_messages(
         told = add_messages(
             session=session,
             rows=(
-                row | {"status": "queued", "last_error": None}
+                row | {"status": MessageStatus.queued, "last_error": None}
                 for notice in notices
                 if notice.employee_id in reached
                 for row in notice_rows(

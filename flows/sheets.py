@@ -18,7 +18,7 @@ from prefect.cache_policies import NONE
 from pydantic import BaseModel
 from sqlmodel import col, select
 
-from core.domain import CadreRecord
+from core.domain import CadreRecord, EnrolmentStatus
 from core.exceptions import LianjieInputError
 from core.settings import Settings
 from flows.common import (
@@ -145,7 +145,7 @@ def enrolled_by_session(data: QuarterData) -> dict[str, list[CadreRecord]]:
     cadres = {c.employee_id: c for c in data.cadres}
     seated: dict[str, list[CadreRecord]] = {}
     for code, who, status in data.enrolments:
-        if status == "enrolled" and who in cadres:
+        if status == EnrolmentStatus.enrolled and who in cadres:
             seated.setdefault(code, []).append(cadres[who])
     return seated
 

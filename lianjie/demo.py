@@ -9,6 +9,7 @@ from prefect import flow, task
 from pydantic import BaseModel
 from sqlmodel import col, select
 
+from core.domain import EnrolmentStatus
 from flows.accountability import ReportsSummary, accountability_reports
 from flows.collect import CollectSummary, collect_completions
 from flows.common import expected_failures, log, parse_quarter, settings
@@ -55,7 +56,9 @@ def write_demo_completions(db_url: str, folder: str, quarter: str, since: date, 
                 col(EducationSession.held_on),
             )
             .join(EducationSession, col(EducationSession.code) == col(Enrolment.session_code))
-            .where(EducationSession.quarter == quarter, Enrolment.status == "enrolled")
+            .where(
+                EducationSession.quarter == quarter, Enrolment.status == EnrolmentStatus.enrolled
+            )
             .order_by(
                 col(EducationSession.held_on),
                 col(Enrolment.session_code),

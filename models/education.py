@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import bindparam, delete, update
 from sqlmodel import Session, col, select
 
-from core.domain import TrackAssignment
+from core.domain import EnrolmentStatus, TrackAssignment
 from models.db import insert_new, upsert
 from models.tables import Assignment, EducationSession, Enrolment, Programme
 
@@ -70,7 +70,7 @@ def stored_sessions(*, session: Session, quarter: str) -> list[StoredSession]:
     for code, employee_id in session.exec(
         select(Enrolment.session_code, Enrolment.employee_id)
         .join(EducationSession, col(EducationSession.code) == col(Enrolment.session_code))
-        .where(EducationSession.quarter == quarter, Enrolment.status == "enrolled")
+        .where(EducationSession.quarter == quarter, Enrolment.status == EnrolmentStatus.enrolled)
     ):
         enrolled.setdefault(code, set()).add(employee_id)
     return [
@@ -103,17 +103,22 @@ def store_schedule(
         session.exec(
             select(Enrolment.session_code, Enrolment.employee_id)
             .join(EducationSession, col(EducationSession.code) == col(Enrolment.session_code))
-            .where(EducationSession.quarter == quarter, Enrolment.status == "withdrawn")
+            .where(
+                EducationSession.quarter == quarter, Enrolment.status == EnrolmentStatus.withdrawn
+            )
         )
     )
     # A person withdrawn earlier and needed again gets their old row back, not a second one.
     insert_new(
         session,
         Enrolment,
-        ({"session_code": c, "employee_id": e, "status": "enrolled"} for c, e in enrolments),
+        (
+            {"session_code": c, "employee_id": e, "status": EnrolmentStatus.enrolled}
+            for c, e in enrolments
+        ),
     )
-    changes = [(c, e, "enrolled") for c, e in enrolments if (c, e) in withdrawn]
-    changes += [(c, e, "withdrawn") for c, e in withdrawals]
+    changes = [(c, e, EnrolmentStatus.enrolled) for c, e in enrolments if (c, e) in withdrawn]
+    changes += [(c, e, EnrolmentStatus.withdrawn) for c, e in withdrawals]
     if changes:
         table = Enrolment.__table__  # type: ignore[attr-defined]
         session.execute(

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import Table, Update, bindparam, or_, update
 from sqlmodel import Session, col, select
 
+from core.domain import MessageStatus
 from models.db import insert_new
 from models.tables import Message
 
@@ -17,7 +18,7 @@ MAX_ATTEMPTS = 5
 FIRST_RETRY = timedelta(minutes=10)
 # A claim older than this belongs to a dispatch that crashed: its one message may go again.
 CLAIM_TIMEOUT = timedelta(minutes=15)
-PENDING = ("queued", "retrying")
+PENDING = (MessageStatus.queued, MessageStatus.retrying)
 
 
 def add_messages(*, session: Session, rows: Iterable[dict[str, Any]]) -> int:
@@ -32,7 +33,7 @@ def cancel_messages(*, session: Session, prefixes: list[str]) -> int:
         result = session.execute(
             update(Message)
             .where(col(Message.send_key).startswith(prefix), col(Message.status).in_(PENDING))
-            .values(status="cancelled")
+            .values(status=MessageStatus.cancelled)
         )
         cancelled += result.rowcount or 0  # type: ignore[attr-defined]
     return cancelled
@@ -47,9 +48,9 @@ def cancel_messages_to(*, session: Session, quarter: str, employee_ids: Iterable
             .where(
                 col(Message.quarter) == quarter,
                 col(Message.employee_id).in_(chunk),
-                col(Message.status).in_([*PENDING, "held"]),
+                col(Message.status).in_([*PENDING, MessageStatus.held]),
             )
-            .values(status="cancelled")
+            .values(status=MessageStatus.cancelled)
         )
         cancelled += result.rowcount or 0  # type: ignore[attr-defined]
     return cancelled
@@ -64,10 +65,10 @@ def requeue_cancelled(*, session: Session, send_keys: Iterable[str], on: date) -
             update(Message)
             .where(
                 col(Message.send_key).in_(chunk),
-                col(Message.status) == "cancelled",
+                col(Message.status) == MessageStatus.cancelled,
                 or_(col(Message.expires_on).is_(None), col(Message.expires_on) >= on),
             )
-            .values(status="queued", attempts=0, last_error=None, next_attempt_at=None)
+            .values(status=MessageStatus.queued, attempts=0, last_error=None, next_attempt_at=None)
         )
         requeued += result.rowcount or 0  # type: ignore[attr-defined]
     return requeued
@@ -103,7 +104,7 @@ def expire_messages(*, session: Session, on: date) -> int:
     result = session.execute(
         update(Message)
         .where(col(Message.status).in_(PENDING), col(Message.expires_on) < on)
-        .values(status="expired")
+        .values(status=MessageStatus.expired)
     )
     return result.rowcount or 0  # type: ignore[attr-defined]
 
@@ -127,7 +128,8 @@ def due_message_ids(
             or_(
                 col(Message.status).in_(PENDING)
                 & or_(col(Message.next_attempt_at).is_(None), col(Message.next_attempt_at) <= now),
-                (col(Message.status) == "sending") & (col(Message.next_attempt_at) <= stale),
+                (col(Message.status) == MessageStatus.sending)
+                & (col(Message.next_attempt_at) <= stale),
             )
         ).order_by(col(Message.due_on), col(Message.id))
     )
@@ -154,16 +156,22 @@ def claim(*, session: Session, message_id: int, now: datetime) -> Message | None
 
 def mark_sent(*, session: Session, message: Message, now: datetime) -> None:
     """Record that the channel accepted the message; committed at once."""
-    _set(session, message, status="sent", sent_at=now, last_error=None)
+    _set(session, message, status=MessageStatus.sent, sent_at=now, last_error=None)
 
 
 def mark_failed(*, session: Session, message: Message, error: str, now: datetime) -> None:
     """Keep the error; retry later with back-off, or give up after MAX_ATTEMPTS."""
     if message.attempts >= MAX_ATTEMPTS:
-        _set(session, message, status="failed", next_attempt_at=None, last_error=error)
+        _set(session, message, status=MessageStatus.failed, next_attempt_at=None, last_error=error)
     else:
         retry_at = now + FIRST_RETRY * 2 ** (message.attempts - 1)
-        _set(session, message, status="retrying", next_attempt_at=retry_at, last_error=error)
+        _set(
+            session,
+            message,
+            status=MessageStatus.retrying,
+            next_attempt_at=retry_at,
+            last_error=error,
+        )
 
 
 def _set(session: Session, message: Message, **values: object) -> None:
@@ -184,10 +192,15 @@ def _claim_statement() -> Update:
         .where(
             or_(
                 table.c.status.in_(PENDING),
-                (table.c.status == "sending") & (table.c.next_attempt_at <= bindparam("stale")),
+                (table.c.status == MessageStatus.sending)
+                & (table.c.next_attempt_at <= bindparam("stale")),
             )
         )
-        .values(status="sending", next_attempt_at=bindparam("now"), attempts=table.c.attempts + 1)
+        .values(
+            status=MessageStatus.sending,
+            next_attempt_at=bindparam("now"),
+            attempts=table.c.attempts + 1,
+        )
         .returning(*table.c)
     )
 

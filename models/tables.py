@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import date, datetime, time
 
 from sqlalchemy import JSON, Column, Index, UniqueConstraint
-from sqlmodel import Field, SQLModel
+from sqlmodel import AutoString, Field, SQLModel
+
+from core.domain import Channel, CompletionStatus, EnrolmentStatus, MessageKind, MessageStatus
 
 
 class Unit(SQLModel, table=True):
@@ -171,7 +173,7 @@ class Enrolment(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     session_code: str = Field(foreign_key="session.code", index=True)
     employee_id: str = Field(index=True)
-    status: str = "enrolled"  # enrolled, withdrawn
+    status: EnrolmentStatus = Field(default=EnrolmentStatus.enrolled, sa_type=AutoString)
 
 
 class Completion(SQLModel, table=True):
@@ -187,7 +189,7 @@ class Completion(SQLModel, table=True):
     employee_id: str
     programme_code: str
     session_code: str | None = None
-    status: str
+    status: CompletionStatus = Field(sa_type=AutoString)
     attended_on: date | None = None
     score: float | None = None
     hours: float | None = None
@@ -205,8 +207,8 @@ class Message(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     send_key: str = Field(unique=True)
     quarter: str = Field(index=True)
-    kind: str
-    channel: str
+    kind: MessageKind = Field(sa_type=AutoString)
+    channel: Channel = Field(sa_type=AutoString)
     recipient: str
     employee_id: str | None = None
     subject: str
@@ -214,8 +216,7 @@ class Message(SQLModel, table=True):
     attachment: str | None = None
     due_on: date
     expires_on: date | None = None  # a holiday reminder is pointless after the holiday
-    # queued, retrying, sending, sent, failed, expired, cancelled, held (never sent: see last_error)
-    status: str = "queued"
+    status: MessageStatus = Field(default=MessageStatus.queued, sa_type=AutoString)
     attempts: int = 0
     last_error: str | None = None
     next_attempt_at: datetime | None = None

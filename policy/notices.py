@@ -12,8 +12,10 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-LIVE = frozenset({"queued", "retrying", "sending", "sent", "failed", "held"})
-PENDING = frozenset({"queued", "retrying"})
+from core.domain import MessageStatus
+
+LIVE = frozenset(set(MessageStatus) - {MessageStatus.expired, MessageStatus.cancelled})
+PENDING = frozenset({MessageStatus.queued, MessageStatus.retrying})
 
 
 @dataclass(frozen=True, slots=True)

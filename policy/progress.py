@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from core.domain import CompletionStatus, Quarter, Track
+from core.domain import CompletionStatus, EnrolmentStatus, Quarter, Track
 from models.facts import CompletionInfo, ProgrammeInfo, QuarterData, SessionInfo
 
 DONE = {CompletionStatus.attended, CompletionStatus.online}
@@ -132,7 +132,7 @@ def due_dates(data: QuarterData) -> dict[tuple[str, str], date]:
     held = {s.code: (s.programme_code, s.held_on) for s in data.sessions}
     due: dict[tuple[str, str], date] = {}
     for code, who, status in data.enrolments:
-        if status != "enrolled" or code not in held:
+        if status != EnrolmentStatus.enrolled or code not in held:
             continue
         programme, day = held[code]
         key = (who, programme)
@@ -206,5 +206,5 @@ def pending_makeups(
     return {
         (who, makeups[code])
         for code, who, status in enrolments
-        if status == "enrolled" and code in makeups and (who, code) not in reported
+        if status == EnrolmentStatus.enrolled and code in makeups and (who, code) not in reported
     }
