@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 from enum import StrEnum
 
 QUARTER_PATTERN = re.compile(r"^(\d{4})Q([1-4])$")
@@ -131,6 +131,26 @@ class Quarter:
 
     def __str__(self) -> str:
         return self.label
+
+
+@dataclass(slots=True)
+class SessionPlan:
+    """A session, stored or planned, with the people enrolled in it: the one record of a session
+    that planners, messages and sheets share (the table row is models.tables.EducationSession)."""
+
+    code: str
+    programme_code: str
+    round_no: int
+    held_on: date
+    starts_at: time
+    venue: str
+    capacity: int
+    enrolled: set[str] = field(default_factory=set)
+    makeup: bool = False
+
+    @property
+    def free(self) -> int:
+        return self.capacity - len(self.enrolled)
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,7 +20,6 @@ from flows.common import (
     QuarterLabel,
     RejectOut,
     artifact_key,
-    as_plan,
     existing_file,
     expected_failures,
     given_day,
@@ -32,7 +31,6 @@ from flows.common import (
     quarter_policy,
     read_limits,
     reject_rows,
-    session_row,
     settings,
     this_quarter,
     titled,
@@ -154,14 +152,14 @@ def offer_makeups(db_url: str, quarter: str, as_of: date) -> dict[str, int]:
             quarter=period,
             programmes=[p for p in rules.programmes if not p.joint_with],
             absentees=absentees,
-            existing=[as_plan(s) for s in stored_sessions(session=session, quarter=quarter)],
+            existing=stored_sessions(session=session, quarter=quarter),
             days=calendar.working_days(max(first, period.starts_on), period.ends_on),
             rules=rules.sessions,
         )
         store_schedule(
             session=session,
             quarter=quarter,
-            new_sessions=[session_row(s) for s in plan.new_sessions],
+            new_sessions=plan.new_sessions,
             enrolments=plan.enrolments,
             withdrawals=[],
         )

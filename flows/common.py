@@ -33,12 +33,10 @@ from core.settings import Settings
 from intake.columns import ImportResult
 from intake.read import Limits
 from models.db import exclusive
-from models.education import StoredSession
 from models.tables import QuarterCycle
 from policy.calendar import WorkingCalendar, calendar_for
 from policy.confidentiality import shown_reason
 from policy.config import LoadedPolicy, parse_policy
-from policy.schedule import SessionPlan
 
 
 class RejectOut(BaseModel):
@@ -305,35 +303,6 @@ def quarter_policy(*, session: Session, quarter: str) -> tuple[QuarterCycle, Loa
             "--roster FILE` first"
         )
     return cycle, parse_policy(cycle.policy_text, source=f"policy of {quarter}")
-
-
-def as_plan(stored: StoredSession) -> SessionPlan:
-    """A stored session as the planner sees it (enrolled people included)."""
-    return SessionPlan(
-        stored.code,
-        stored.programme_code,
-        stored.round_no,
-        stored.held_on,
-        stored.starts_at,
-        stored.venue,
-        stored.capacity,
-        set(stored.enrolled),
-        stored.makeup,
-    )
-
-
-def session_row(plan: SessionPlan) -> dict[str, object]:
-    """A planned session as a row of the session table."""
-    return {
-        "code": plan.code,
-        "programme_code": plan.programme_code,
-        "round_no": plan.round_no,
-        "held_on": plan.held_on,
-        "starts_at": plan.starts_at,
-        "venue": plan.venue,
-        "capacity": plan.capacity,
-        "makeup": plan.makeup,
-    }
 
 
 def one_at_a_time(db_url: str, quarter: str) -> AbstractContextManager[None]:

@@ -21,7 +21,6 @@ from flows.common import (
     RejectOut,
     RosterSource,
     artifact_key,
-    as_plan,
     existing_file,
     expected_failures,
     given_day,
@@ -34,7 +33,6 @@ from flows.common import (
     quarter_policy,
     read_limits,
     reject_rows,
-    session_row,
     settings,
     this_quarter,
     titled,
@@ -409,7 +407,7 @@ def schedule_sessions(db_url: str, quarter: str, as_of: date) -> dict[str, int]:
             rules,
             completed_before(session=session, quarter=quarter, programmes=once),
         )
-        existing = [as_plan(s) for s in stored_sessions(session=session, quarter=quarter)]
+        existing = stored_sessions(session=session, quarter=quarter)
         plan = plan_sessions(
             quarter=period,
             programmes=[p for p in rules.programmes if not p.joint_with],
@@ -422,7 +420,7 @@ def schedule_sessions(db_url: str, quarter: str, as_of: date) -> dict[str, int]:
         store_schedule(
             session=session,
             quarter=quarter,
-            new_sessions=[session_row(s) for s in plan.new_sessions],
+            new_sessions=plan.new_sessions,
             enrolments=plan.enrolments,
             withdrawals=plan.withdrawals,
         )

@@ -10,16 +10,23 @@ from pathlib import Path
 
 from prefect import task
 
-from core.domain import CadreRecord, Channel, MessageKind, MessageStatus, Quarter, Track
+from core.domain import (
+    CadreRecord,
+    Channel,
+    MessageKind,
+    MessageStatus,
+    Quarter,
+    SessionPlan,
+    Track,
+)
 from flows.common import (
-    as_plan,
     log,
     quarter_policy,
     settings,
     working_calendar,
 )
 from models.db import rehearsing, session_for
-from models.education import StoredSession, quarter_tracks, stored_sessions
+from models.education import quarter_tracks, stored_sessions
 from models.outbox import (
     add_messages,
     cancel_messages,
@@ -41,7 +48,6 @@ from policy.reminders import (
     plan_session_messages,
     reminder_due_on,
 )
-from policy.schedule import SessionPlan
 from reports.messages import Composer, SmsStyle, card_key
 from reports.render import RenderJob, labels, render_many, safe_file_name
 
@@ -147,7 +153,7 @@ def plan_messages(
             ahead={s.code for s in stored if s.held_on > as_of},
             statuses=place_statuses(session=session, quarter=quarter),
         )
-        plans = {s.code: as_plan(s) for s in stored}
+        plans = {s.code: s for s in stored}
         told = add_messages(
             session=session,
             rows=(
@@ -240,12 +246,11 @@ def notice_rows(
 
 
 def enrolments_of(
-    stored: list[StoredSession], people: dict[str, Recipient]
+    stored: list[SessionPlan], people: dict[str, Recipient]
 ) -> Iterator[tuple[SessionPlan, Recipient]]:
     """Each person enrolled in each session, with the session planned once, not per person."""
-    for stored_session in stored:
-        plan = as_plan(stored_session)
-        for who in sorted(stored_session.enrolled):
+    for plan in stored:
+        for who in sorted(plan.enrolled):
             if who in people:
                 yield plan, people[who]
 

@@ -3,31 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import date, time
 from typing import Any
 
 from sqlalchemy import bindparam, delete, update
 from sqlmodel import Session, col, select
 
-from core.domain import EnrolmentStatus, TrackAssignment
+from core.domain import EnrolmentStatus, SessionPlan, TrackAssignment
 from models.db import insert_new, upsert
 from models.tables import Assignment, EducationSession, Enrolment, Programme
-
-
-@dataclass(frozen=True, slots=True)
-class StoredSession:
-    """A session as stored, with who is enrolled: what the planner needs to leave it in place."""
-
-    code: str
-    programme_code: str
-    round_no: int
-    held_on: date
-    starts_at: time
-    venue: str
-    capacity: int
-    makeup: bool
-    enrolled: frozenset[str]
 
 
 def replace_assignments(
@@ -64,7 +47,7 @@ def store_programmes(*, session: Session, rows: list[dict[str, Any]]) -> None:
     upsert(session, Programme, rows)
 
 
-def stored_sessions(*, session: Session, quarter: str) -> list[StoredSession]:
+def stored_sessions(*, session: Session, quarter: str) -> list[SessionPlan]:
     """The quarter's sessions with the people currently enrolled in each."""
     enrolled: dict[str, set[str]] = {}
     for code, employee_id in session.exec(
@@ -74,7 +57,7 @@ def stored_sessions(*, session: Session, quarter: str) -> list[StoredSession]:
     ):
         enrolled.setdefault(code, set()).add(employee_id)
     return [
-        StoredSession(
+        SessionPlan(
             s.code,
             s.programme_code,
             s.round_no,
@@ -82,8 +65,8 @@ def stored_sessions(*, session: Session, quarter: str) -> list[StoredSession]:
             s.starts_at,
             s.venue,
             s.capacity,
+            enrolled.get(s.code, set()),
             s.makeup,
-            frozenset(enrolled.get(s.code, ())),
         )
         for s in session.exec(select(EducationSession).where(EducationSession.quarter == quarter))
     ]
@@ -93,12 +76,12 @@ def store_schedule(
     *,
     session: Session,
     quarter: str,
-    new_sessions: list[dict[str, Any]],
+    new_sessions: list[SessionPlan],
     enrolments: list[tuple[str, str]],
     withdrawals: list[tuple[str, str]],
 ) -> None:
     """Add sessions and enrolments, and withdraw people who no longer need a session."""
-    insert_new(session, EducationSession, ({"quarter": quarter, **s} for s in new_sessions))
+    insert_new(session, EducationSession, (session_row(quarter, s) for s in new_sessions))
     withdrawn = set(
         session.exec(
             select(Enrolment.session_code, Enrolment.employee_id)
@@ -129,6 +112,21 @@ def store_schedule(
             .values(status=bindparam("new_status")),
             [{"code": c, "who": e, "new_status": s} for c, e, s in changes],
         )
+
+
+def session_row(quarter: str, plan: SessionPlan) -> dict[str, object]:
+    """A planned session as a row of the session table."""
+    return {
+        "quarter": quarter,
+        "code": plan.code,
+        "programme_code": plan.programme_code,
+        "round_no": plan.round_no,
+        "held_on": plan.held_on,
+        "starts_at": plan.starts_at,
+        "venue": plan.venue,
+        "capacity": plan.capacity,
+        "makeup": plan.makeup,
+    }
 
 
 def session_details(*, session: Session, code: str) -> tuple[EducationSession, Programme] | None:

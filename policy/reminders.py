@@ -6,10 +6,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from core.domain import Channel, MessageKind
+from core.domain import Channel, MessageKind, SessionPlan
 from policy.calendar import HolidayBreak, WorkingCalendar
 from policy.config import Reminders
-from policy.schedule import SessionPlan
 
 
 @dataclass(frozen=True, slots=True)

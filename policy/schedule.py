@@ -7,29 +7,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from core.domain import Quarter, Track
+from core.domain import Quarter, SessionPlan, Track
 from policy.config import Policy, ProgrammeRule, Sessions
 
 AFTERNOON = time(14, 30)
-
-
-@dataclass(slots=True)
-class SessionPlan:
-    """A session, existing or new, with the people enrolled in it."""
-
-    code: str
-    programme_code: str
-    round_no: int
-    held_on: date
-    starts_at: time
-    venue: str
-    capacity: int
-    enrolled: set[str] = field(default_factory=set)
-    makeup: bool = False
-
-    @property
-    def free(self) -> int:
-        return self.capacity - len(self.enrolled)
 
 
 @dataclass(slots=True)

@@ -7,10 +7,10 @@ from datetime import date
 
 import pytest
 
-from core.domain import Quarter
+from core.domain import Quarter, SessionPlan
 from policy.calendar import calendar_for
 from policy.config import Policy
-from policy.schedule import SessionPlan, plan_sessions
+from policy.schedule import plan_sessions
 
 Q4 = Quarter(2026, 4)
 

@@ -7,11 +7,10 @@ from datetime import date, time
 
 import pytest
 
-from core.domain import Channel, MessageKind
+from core.domain import Channel, MessageKind, SessionPlan
 from policy.calendar import HolidayBreak
 from policy.escalation import Overdue, Step
 from policy.reminders import PlannedMessage, Recipient
-from policy.schedule import SessionPlan
 from reports.messages import Composer, SmsStyle, escalation_rows
 from reports.wording import day_text, shortened, time_range
 
