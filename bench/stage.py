@@ -11,40 +11,62 @@ import time
 from datetime import date
 from pathlib import Path
 
+from core.settings import Settings
+from flows.common import RunSettings
+
 AS_OF = date(2026, 10, 1)
 QUARTER = "2026Q4"
+
+
+def run_settings(db: str, **changes: object) -> RunSettings:
+    """What the flow would hand its tasks, on the bench's own database."""
+    return RunSettings.of(Settings()).model_copy(update={"db_url": db, **changes})
 
 
 def run(stage: str, work: Path) -> dict[str, object]:
     db = f"sqlite:///{work / 'lianjie.db'}"
     if stage == "import":
-        from flows.cycle import import_roster
+        from flows.roster import import_roster
 
-        result = import_roster.fn(db, QUARTER, str(work / "roster.csv"), None, AS_OF)
+        result = import_roster.fn(
+            run=run_settings(db),
+            quarter=QUARTER,
+            roster=str(work / "roster.csv"),
+            policy_file=None,
+            as_of=AS_OF,
+        )
         return {"rows": result.read}
     if stage == "classify":
         from flows.cycle import classify_cadres
 
-        return {"assignments": sum(classify_cadres.fn(db, QUARTER, AS_OF).values())}
+        return {
+            "assignments": sum(
+                classify_cadres.fn(run=run_settings(db), quarter=QUARTER, as_of=AS_OF).values()
+            )
+        }
     if stage == "schedule":
         from flows.cycle import schedule_sessions
 
-        return schedule_sessions.fn(db, QUARTER, AS_OF)
+        return schedule_sessions.fn(run=run_settings(db), quarter=QUARTER, as_of=AS_OF)
     if stage == "messages":
         from flows.messages import plan_messages
 
-        result = plan_messages.fn(db, QUARTER, AS_OF, "zh", "示范市", str(work / "cards"))
+        result = plan_messages.fn(run=run_settings(db, data_dir=work), quarter=QUARTER, as_of=AS_OF)
         return {"messages": result["total_new"]}
     if stage == "dispatch":
         from flows.dispatch import send_due
 
         # E-mail only: text messages cost the same per message and would double the wait.
         # On the first working day after the cycle's National Day: the invitations are due.
-        return {"email": send_due.fn(db, "email", date(2026, 10, 8))["sent"]}
+        return {
+            "email": send_due.fn(run=run_settings(db), kind="email", on=date(2026, 10, 8))["sent"]
+        }
     if stage == "completions":
         from flows.collect import import_completions
 
-        result = import_completions.fn(db, QUARTER, str(work / "completions.csv"))
+        result = import_completions.fn(
+            run=run_settings(db), quarter=QUARTER, file=str(work / "completions.csv")
+        )
         return {"rows": result.read}
     if stage == "reports":
         from flows.accountability import prepare_reports, render_chunk

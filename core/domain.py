@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 from enum import StrEnum
+from typing import Protocol
 
 QUARTER_PATTERN = re.compile(r"^(\d{4})Q([1-4])$")
 
@@ -13,6 +14,20 @@ QUARTER_PATTERN = re.compile(r"^(\d{4})Q([1-4])$")
 class Language(StrEnum):
     zh = "zh"
     en = "en"
+
+
+class Bilingual(Protocol):
+    """A thing named in both languages: a programme, a holiday."""
+
+    @property
+    def name_zh(self) -> str: ...
+    @property
+    def name_en(self) -> str: ...
+
+
+def name_in(thing: Bilingual, lang: str) -> str:
+    """The name a reader of `lang` reads."""
+    return thing.name_zh if lang == Language.zh else thing.name_en
 
 
 class Rank(StrEnum):

@@ -17,29 +17,29 @@ from pydantic import BaseModel, computed_field
 from core.domain import Quarter
 from core.exceptions import LianjieInputError
 from core.settings import Settings
+from flows.artifacts import artifact_key, pdf_links, publish_table
 from flows.common import (
+    as_of_moment,
+    expected_failures,
+    log,
+    now,
+    quarter_policy,
+    settings,
+    this_quarter,
+    today,
+    waits_for_first_working_day,
+    working_calendar,
+)
+from flows.parameters import (
     UNSET,
     Day,
     FormLanguage,
     Names,
     QuarterLabel,
-    artifact_key,
-    as_of_moment,
-    expected_failures,
     given_day,
     lang_code,
-    log,
-    now,
     parse_quarter,
-    pdf_links,
-    publish_table,
-    quarter_policy,
-    settings,
-    this_quarter,
     titled,
-    today,
-    waits_for_first_working_day,
-    working_calendar,
 )
 from flows.progress import stage
 from models.db import session_for, upsert, utcnow

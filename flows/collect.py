@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import date
 from pathlib import Path
 from typing import Annotated
@@ -13,41 +12,44 @@ from pydantic import BaseModel, computed_field
 from core.domain import Quarter
 from core.exceptions import LianjieInputError
 from core.settings import Settings
+from flows.artifacts import (
+    ImportSummary,
+    RejectOut,
+    artifact_key,
+    log_layout,
+    publish_table,
+    reject_rows,
+)
 from flows.common import (
+    RunSettings,
+    expected_failures,
+    log,
+    one_at_a_time,
+    quarter_policy,
+    settings,
+    this_quarter,
+    today,
+)
+from flows.messages import plan_messages
+from flows.parameters import (
     UNSET,
     Day,
     Names,
     QuarterLabel,
-    RejectOut,
-    artifact_key,
     existing_file,
-    expected_failures,
     given_day,
-    log,
-    log_layout,
-    one_at_a_time,
     parse_quarter,
-    publish_table,
-    quarter_policy,
-    read_limits,
-    reject_rows,
-    settings,
-    this_quarter,
     titled,
-    today,
-    working_calendar,
 )
-from flows.cycle import ImportSummary
-from flows.messages import plan_messages
 from flows.progress import stage
-from intake.completions import parse_completions
+from intake.completions import CompletionRecord, parse_completions
 from intake.read import read_table
 from models.completions import completion_lookups, store_completions
 from models.db import session_for
 from models.education import store_schedule, stored_sessions
 from models.facts import load_quarter
 from models.roster import find_import, record_import
-from policy.progress import makeup_candidates, pending_makeups, quarter_standings
+from policy.progress import makeup_absentees
 from policy.schedule import plan_makeups
 
 
@@ -67,17 +69,18 @@ class CollectSummary(BaseModel):
 
 
 @task
-def import_completions(db_url: str, quarter: str, file: str, sheet: str = "") -> ImportSummary:
+def import_completions(
+    *, run: RunSettings, quarter: str, file: str, sheet: str = ""
+) -> ImportSummary:
     """Read one completion file into the quarter; the same file twice changes nothing."""
-    logger = log()
-    table = read_table(Path(file), sheet=sheet or None, limits=read_limits(settings()))
-    with session_for(db_url) as session:
+    table = read_table(Path(file), sheet=sheet or None, limits=run.read_limits)
+    with session_for(run.db_url) as session:
         quarter_policy(session=session, quarter=quarter)
         earlier = find_import(
             session=session, quarter=quarter, kind="completions", sha256=table.sha256
         )
         if earlier is not None:
-            logger.info("%s was already imported into %s; nothing changes", file, quarter)
+            log().info("%s was already imported into %s; nothing changes", file, quarter)
             return ImportSummary(
                 source=table.source,
                 read=earlier.rows_read,
@@ -89,7 +92,7 @@ def import_completions(db_url: str, quarter: str, file: str, sheet: str = "") ->
         result = parse_completions(
             table, cadres=found.cadres, sessions=found.sessions, programmes=found.programmes
         )
-        log_layout(logger, result)
+        log_layout(log(), result)
         entry = record_import(
             session=session,
             quarter=quarter,
@@ -103,23 +106,9 @@ def import_completions(db_url: str, quarter: str, file: str, sheet: str = "") ->
         store_completions(
             session=session,
             quarter=quarter,
-            rows=[
-                {
-                    "employee_id": r.employee_id,
-                    "programme_code": r.programme_code,
-                    "session_code": r.session_code,
-                    "status": r.status.value,
-                    "attended_on": r.attended_on,
-                    "score": r.score,
-                    "hours": r.hours,
-                    "import_id": entry.id,
-                    "source": Path(table.source).name,
-                    "source_row": r.row,
-                }
-                for r in result.accepted
-            ],
+            rows=completion_rows(result.accepted, import_id=entry.id, source=table.source),
         )
-    logger.info(
+    log().info(
         "%s: %d rows read, %d accepted, %d rejected",
         table.source,
         result.read,
@@ -129,29 +118,42 @@ def import_completions(db_url: str, quarter: str, file: str, sheet: str = "") ->
     return ImportSummary.of(result)
 
 
+def completion_rows(
+    accepted: list[CompletionRecord], *, import_id: int | None, source: str
+) -> list[dict[str, object]]:
+    """The accepted rows as rows of the completion table, each naming its file and row."""
+    return [
+        {
+            "employee_id": r.employee_id,
+            "programme_code": r.programme_code,
+            "session_code": r.session_code,
+            "status": r.status,
+            "attended_on": r.attended_on,
+            "score": r.score,
+            "hours": r.hours,
+            "import_id": import_id,
+            "source": Path(source).name,
+            "source_row": r.row,
+        }
+        for r in accepted
+    ]
+
+
 @task
-def offer_makeups(db_url: str, quarter: str, as_of: date) -> dict[str, int]:
+def offer_makeups(*, run: RunSettings, quarter: str, as_of: date) -> dict[str, int]:
     """Book absent and excused people on the next make-up session of what they missed."""
     period = Quarter.parse(quarter)
-    with session_for(db_url) as session:
+    with session_for(run.db_url) as session:
         _, loaded = quarter_policy(session=session, quarter=quarter)
         rules = loaded.policy
         data = load_quarter(session=session, quarter=quarter)
         assert data is not None  # quarter_policy has checked that the quarter exists
-        requirements, standing = quarter_standings(data, as_of=as_of)
-        absentees: dict[str, set[str]] = defaultdict(set)
-        held_on = {s.code: s.held_on for s in data.sessions}
-        missed = makeup_candidates(requirements, standing, data.completions, held_on, as_of)
-        pending = pending_makeups(data.sessions, data.enrolments, data.completions)
-        for code, people in missed.items():
-            seat = rules.seating(code)
-            absentees[seat] |= {who for who in people if (who, seat) not in pending}
-        calendar = working_calendar(settings(), period.starts_on, period.ends_on)
+        calendar = run.calendar(period.starts_on, period.ends_on)
         first = calendar.shift_working_days(as_of, rules.sessions.makeup_lead_working_days)
         plan = plan_makeups(
             quarter=period,
             programmes=[p for p in rules.programmes if not p.joint_with],
-            absentees=absentees,
+            absentees=makeup_absentees(data, seating=rules.seating, as_of=as_of),
             existing=stored_sessions(session=session, quarter=quarter),
             days=calendar.working_days(max(first, period.starts_on), period.ends_on),
             rules=rules.sessions,
@@ -216,25 +218,18 @@ def collect_completions(
         log().info("nothing to collect")
         return CollectSummary(quarter=period.label, read=0, accepted=0, rejected=0, files=[])
     on = given_day(as_of) or today(config)
+    run = RunSettings.of(config)
     with (
         one_at_a_time(config.db_url, period.label),
         stage("reading completion files", len(paths) + 1, key=f"collect-{period.label}") as steps,
     ):
         imported = [
-            import_completions(config.db_url, period.label, str(p), sheet.strip())
+            import_completions(run=run, quarter=period.label, file=str(p), sheet=sheet.strip())
             for p in steps.each(paths)
         ]
         steps.advance(0, doing="booking make-ups")
-        makeups = offer_makeups(config.db_url, period.label, on)
-        plan_messages(
-            config.db_url,
-            period.label,
-            on,
-            config.lang.value,
-            config.organisation,
-            str(config.data_dir / "cards"),
-            sms_signature=config.signature,
-        )
+        makeups = offer_makeups(run=run, quarter=period.label, as_of=on)
+        plan_messages(run=run, quarter=period.label, as_of=on)
         steps.advance(doing="completion data in")
     summary = CollectSummary(
         quarter=period.label,

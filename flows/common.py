@@ -1,4 +1,4 @@
-"""What every flow needs: settings, parameter checks, the quarter's policy, artifacts."""
+"""What every flow run needs: its settings resolved once, its clock, its log, its quarter."""
 
 from __future__ import annotations
 
@@ -7,150 +7,31 @@ import inspect
 import logging
 import os
 import typing
-import warnings
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from datetime import date, datetime, time
-from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, ParamSpec, TypeVar, cast
-from urllib.parse import quote
+from typing import ParamSpec, TypeVar, cast
 
 from prefect import get_run_logger
-from prefect.artifacts import create_table_artifact
 from prefect.client.schemas.objects import State
 from prefect.context import FlowRunContext
 from prefect.exceptions import MissingContextError
 from prefect.states import Completed, Failed
-from pydantic import BaseModel, Field, WithJsonSchema
-from pydantic.fields import FieldInfo
-from pydantic_core import core_schema
+from pydantic import BaseModel, ConfigDict
 from sqlmodel import Session
 
-from core.domain import Quarter, Reject, row_place
+from core.domain import Language, Quarter
 from core.exceptions import EXPECTED, LianjieInputError
 from core.settings import Settings
-from intake.columns import ImportResult
 from intake.read import Limits
 from models.db import exclusive
 from models.tables import QuarterCycle
 from policy.calendar import WorkingCalendar, calendar_for
-from policy.confidentiality import shown_reason
 from policy.config import LoadedPolicy, parse_policy
-
-
-class RejectOut(BaseModel):
-    """A rejected row as summaries and JSON output show it."""
-
-    source: str
-    row: int
-    column: str
-    reason: str
-    kept_from: str | None = None  # the cadre's earlier record stays in force
-    sheet: str = ""  # named when a workbook's data spans several sheets
-
-    @property
-    def where(self) -> str:
-        return row_place(self.sheet, self.row)
-
-    @classmethod
-    def of(cls, source: str, reject: Reject, kept_from: str | None = None) -> RejectOut:
-        return cls(
-            source=source,
-            row=reject.row,
-            column=reject.column,
-            # Shown on the command line, in artifacts and logs: no discipline cell in it.
-            reason=shown_reason(reject.column, reject.reason),
-            kept_from=kept_from,
-            sheet=reject.sheet,
-        )
-
 
 P = ParamSpec("P")
 R = TypeVar("R")
-
-
-# The Run form in the Prefect UI shows a `X | None` parameter as a type switch ("Property is
-# type None"); these say what the form shows instead, while Python keeps None for "the setting".
-QUARTER_PATTERN = r"^\d{4}Q[1-4]$"
-
-
-class Unset:
-    """A parameter left empty in the Run form: its description says what that means (today,
-    the setting). The default is not JSON, so the form's schema has none and the field starts
-    empty; a null default would be checked against the field's type and refused."""
-
-    def __bool__(self) -> bool:
-        return False
-
-    def __repr__(self) -> str:
-        return "(empty)"
-
-    @classmethod
-    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> core_schema.CoreSchema:
-        return core_schema.is_instance_schema(cls)
-
-
-UNSET: Any = Unset()
-warnings.filterwarnings(
-    "ignore", message=r"Default value \(empty\) is not JSON serializable", category=UserWarning
-)
-Day = Annotated[date | Unset | None, WithJsonSchema({"type": "string", "format": "date"})]
-
-
-def given_day(value: date | Unset | None) -> date | None:
-    """The day a Day parameter names, or None when it was left empty."""
-    return value if isinstance(value, date) else None
-
-
-Names = Annotated[tuple[str, ...], WithJsonSchema({"type": "array", "items": {"type": "string"}})]
-
-
-class RunLanguage(StrEnum):
-    """A run's language as the Run form offers it; the codes zh and en are accepted too."""
-
-    zh = "中文"
-    en = "English"
-
-    @classmethod
-    def _missing_(cls, value: object) -> RunLanguage | None:
-        return {"zh": cls.zh, "en": cls.en}.get(str(value).strip().lower())
-
-
-FormLanguage = Annotated[
-    RunLanguage | Unset | None,
-    WithJsonSchema({"type": "string", "enum": [m.value for m in RunLanguage]}),
-]
-
-
-def lang_code(chosen: RunLanguage | Unset | None, config: Settings) -> str:
-    """The run's language code: the one chosen, else LIANJIE_LANG."""
-    return chosen.name if isinstance(chosen, RunLanguage) else config.lang.value
-
-
-# A roster source: a file, or hr:table=… / hr:query=…. The server refuses a URL that carries a
-# password (user:password@) before the run exists, so that Prefect never stores it.
-RosterSource = Annotated[
-    str, WithJsonSchema({"type": "string", "pattern": r"^(?![a-z+]+://[^/@\s]*:[^/@\s]*@)"})
-]
-
-
-# A quarter, written YYYYQn: the form and the server refuse anything else (2026Q5 included)
-# before a run exists; left empty, the flow's default quarter.
-QuarterLabel = Annotated[
-    str | Unset, WithJsonSchema({"type": "string", "pattern": QUARTER_PATTERN})
-]
-
-
-def titled(title: str) -> FieldInfo:
-    """The label of a flow parameter in the Prefect UI's Run form, for use in `Annotated`.
-
-    Prefect titles every parameter with its Python name and keeps only the extra schema keys of
-    its metadata, so the title travels there.
-    """
-
-    field: FieldInfo = Field(json_schema_extra={"title": title})
-    return field
 
 
 def log() -> logging.Logger | logging.LoggerAdapter[logging.Logger]:
@@ -161,6 +42,56 @@ def log() -> logging.Logger | logging.LoggerAdapter[logging.Logger]:
         return logging.getLogger("lianjie")
 
 
+class RunSettings(BaseModel):
+    """What one flow run works with, resolved from the settings once when it starts and handed
+    to each of its tasks, so that no two tasks can read them differently. Secrets (the HR
+    database, SMTP, SMS) stay out: the task that needs one reads it where it is used."""
+
+    model_config = ConfigDict(frozen=True)
+
+    db_url: str
+    lang: Language
+    organisation: str
+    signature: str  # opens every text message
+    data_dir: Path
+    reports_dir: Path
+    calendar_overrides: Path | None = None
+    timezone: str
+    limits: tuple[int, int, int]  # the largest file read: MB, rows, columns
+    organiser_email: str | None = None  # sign-in sheets of programmes without an organiser
+    discipline_email: str | None = None  # the only reader of anything about admonition
+
+    @classmethod
+    def of(cls, config: Settings, *, lang: str | None = None) -> RunSettings:
+        """The run's settings; `lang`, when the run chose one, wins over LIANJIE_LANG."""
+        return cls(
+            db_url=config.db_url,
+            lang=Language(lang) if lang else config.lang,
+            organisation=config.organisation,
+            signature=config.signature,
+            data_dir=config.data_dir,
+            reports_dir=config.reports_dir,
+            calendar_overrides=config.calendar_overrides,
+            timezone=config.timezone,
+            limits=(config.max_file_mb, config.max_rows, config.max_columns),
+            organiser_email=config.organiser_email,
+            discipline_email=config.discipline_email,
+        )
+
+    @property
+    def cards_dir(self) -> Path:
+        """Where greeting cards are rendered, under the data folder every sender reaches."""
+        return self.data_dir / "cards"
+
+    @property
+    def read_limits(self) -> Limits:
+        return Limits(*self.limits)
+
+    def calendar(self, first: date, last: date) -> WorkingCalendar:
+        """The one resolved calendar: the official one, with the local overrides."""
+        return calendar_for(first, last, self.calendar_overrides)
+
+
 def settings() -> Settings:
     """The settings in force, read when a flow starts (never at import time).
 
@@ -169,18 +100,6 @@ def settings() -> Settings:
     """
     os.umask(0o077)
     return Settings()
-
-
-def parse_quarter(label: str | Unset, *, default: Quarter | None = None) -> Quarter:
-    """The quarter parameter (empty means `default`), or one clear message before any work."""
-    if isinstance(label, Unset) or not label.strip():
-        if default is not None:
-            return default
-        raise LianjieInputError("no quarter: give one, written YYYYQn (e.g. 2026Q4)")
-    try:
-        return Quarter.parse(label)
-    except ValueError as error:
-        raise LianjieInputError(str(error)) from None
 
 
 def read_limits(config: Settings) -> Limits:
@@ -211,7 +130,7 @@ def as_of_moment(day: date | None, now: datetime, *, allow_future: bool = False)
     return datetime.combine(day, time(23, 59), now.tzinfo)
 
 
-def working_calendar(config: Settings, first: date, last: date) -> WorkingCalendar:
+def working_calendar(config: Settings | RunSettings, first: date, last: date) -> WorkingCalendar:
     """The one resolved calendar every flow uses: the official one, with the local overrides."""
     return calendar_for(first, last, config.calendar_overrides)
 
@@ -285,15 +204,6 @@ for _engine in ("prefect.task_runs", "prefect.flow_runs", "prefect.engine"):
     logging.getLogger(_engine).addFilter(_RefusalsToldOnce())
 
 
-def existing_file(value: str | Path, what: str) -> Path:
-    if not str(value).strip():
-        raise LianjieInputError(f"no {what} given: name one, or set its setting")
-    path = Path(value).expanduser()
-    if not path.is_file():
-        raise LianjieInputError(f"{what} {path} does not exist or is not a file")
-    return path
-
-
 def quarter_policy(*, session: Session, quarter: str) -> tuple[QuarterCycle, LoadedPolicy]:
     """The stored quarter and the policy it was opened with."""
     cycle = session.get(QuarterCycle, quarter)
@@ -312,68 +222,3 @@ def one_at_a_time(db_url: str, quarter: str) -> AbstractContextManager[None]:
         log().info("another run is working on %s: waiting for it to finish", quarter)
 
     return exclusive(db_url, f"quarter-{quarter}", waiting)
-
-
-def artifact_key(*parts: str) -> str:
-    """Artifact keys may hold only lowercase letters, digits and dashes."""
-    return "-".join(parts).lower().replace("_", "-")
-
-
-def log_layout(logger: Any, result: ImportResult[Any]) -> None:
-    """What of the file was not data, for whoever reads the run's log: the titles above its
-    header, the sheets without a table, and where the totals and footers were (their text,
-    which may name whoever filled the sheet in, stays in the summary)."""
-    for line in result.description:
-        logger.info("%s: the file says: %s", result.source, line.text)
-    if result.skipped_sheets:
-        logger.info(
-            "%s: sheets skipped (no table of this kind): %s",
-            result.source,
-            ", ".join(result.skipped_sheets),
-        )
-    if result.ignored_lines:
-        logger.info(
-            "%s: %d lines ignored as not data: %s",
-            result.source,
-            len(result.ignored_lines),
-            ", ".join(f"{line.where} ({line.kind})" for line in result.ignored_lines[:20]),
-        )
-
-
-def reject_rows(rejects: list[RejectOut]) -> list[dict[str, Any]]:
-    """Rejected rows for a table artifact: file name, row, column and reason first, so that
-    the reason is on screen without scrolling."""
-    return [
-        {
-            "file": Path(r.source).name,
-            **({"sheet": r.sheet} if any(r.sheet for r in rejects) else {}),
-            "row": r.row,
-            "column": r.column,
-            "reason": r.reason,
-            "kept_from": Path(r.kept_from).name if r.kept_from else "",
-        }
-        for r in rejects
-    ]
-
-
-def pdf_links(paths: list[str], folder: Path, reports_url: str | None) -> list[str]:
-    """Where a reader opens each PDF: under LIANJIE_REPORTS_URL when the output folder is
-    served, else "" (a file:// link to the worker's disk opens nothing in a browser)."""
-    if not reports_url:
-        return ["" for _ in paths]
-    base = reports_url.rstrip("/")
-    links = []
-    for path in paths:
-        try:
-            relative = Path(path).resolve().relative_to(folder.resolve())
-        except ValueError:  # written outside the served folder (an explicit --out)
-            links.append("")
-            continue
-        links.append(f"{base}/{quote(relative.as_posix())}")
-    return links
-
-
-def publish_table(key: str, rows: list[dict[str, Any]], description: str) -> None:
-    """A table in the Prefect UI's Artifacts page (nothing when there is no row to show)."""
-    if rows:
-        create_table_artifact(key=key, table=rows, description=description)

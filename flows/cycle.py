@@ -5,144 +5,54 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Annotated, Any, cast
+from typing import Annotated, cast
 
 from prefect import flow, task
 from pydantic import BaseModel, computed_field
-from sqlmodel import Session
 
-from core.domain import CadreRecord, Change, ChangeKind, Quarter, Track
+from core.domain import Quarter, Track
 from core.exceptions import LianjieInputError
+from flows.artifacts import ImportSummary, RejectOut, artifact_key, publish_table, reject_rows
 from flows.common import (
+    RunSettings,
+    expected_failures,
+    log,
+    one_at_a_time,
+    quarter_policy,
+    settings,
+    this_quarter,
+    today,
+    waits_for_first_working_day,
+)
+from flows.messages import plan_messages
+from flows.parameters import (
     UNSET,
     Day,
     FormLanguage,
     QuarterLabel,
-    RejectOut,
     RosterSource,
-    artifact_key,
     existing_file,
-    expected_failures,
     given_day,
     lang_code,
-    log,
-    log_layout,
-    one_at_a_time,
     parse_quarter,
-    publish_table,
-    quarter_policy,
-    read_limits,
-    reject_rows,
-    settings,
-    this_quarter,
     titled,
-    today,
-    waits_for_first_working_day,
-    working_calendar,
 )
-from flows.messages import plan_messages
 from flows.progress import stage
-from intake.columns import ImportResult
-from intake.database import is_database_source, read_source
-from intake.roster import RosterResult, parse_roster
-from models.db import rehearsal, rehearsing, session_for, utcnow
+from flows.roster import import_roster
+from intake.database import is_database_source
+from models.db import rehearsal, session_for
 from models.education import (
     quarter_tracks,
     replace_assignments,
-    store_programmes,
     store_schedule,
     stored_sessions,
 )
 from models.facts import completed_before
-from models.outbox import cancel_messages, cancel_messages_to
-from models.roster import quarter_roster, record_import, roster_records, store_roster
-from models.tables import QuarterCycle
-from policy.classify import classify_all, key_areas_of
-from policy.confidentiality import shared_contact_warnings, shared_contacts
-from policy.config import LoadedPolicy, Policy, load_policy
-from policy.roster import (
-    RosterDecision,
-    decide_roster,
-    missing_column_warnings,
-    structure_warnings,
-    too_many_leavers,
-)
+from models.outbox import cancel_messages
+from models.roster import quarter_roster
+from policy.classify import classify_all
+from policy.config import Policy, load_policy
 from policy.schedule import plan_sessions, seat_demand
-
-
-class RosterChanges(BaseModel):
-    """What a roster import changed, in words an operator reads: one line per person."""
-
-    compared_with: str = ""  # "2026Q4's earlier roster", "2026Q3", or "" on the first roster
-    joined: list[str] = []
-    left: list[str] = []
-    changed: list[str] = []
-    kept: list[str] = []
-    messages_cancelled: int = 0
-
-    @classmethod
-    def of(cls, decision: RosterDecision, *, quarter: str, cancelled: int) -> RosterChanges:
-        def who(c: CadreRecord | Change) -> str:
-            return f"{c.employee_id} {c.name} ({c.unit_code})"
-
-        compared = decision.baseline
-        return cls(
-            compared_with=f"{quarter}'s earlier roster" if compared == quarter else compared,
-            joined=[who(c) for c in decision.joined],
-            left=[who(c) for c in decision.left],
-            changed=[
-                f"{who(c)}: {c.field} {c.before or '-'} → {c.after or '-'}"
-                for c in decision.changes
-                if c.change is ChangeKind.changed
-            ],
-            kept=[f"{k.employee_id}: {k.note}" for k in decision.kept],
-            messages_cancelled=cancelled,
-        )
-
-
-class ImportSummary(BaseModel):
-    """What a file import did, for the CLI, JSON output and artifacts."""
-
-    source: str
-    read: int
-    accepted: int
-    rejected: int
-    already_imported: bool = False
-    unknown_columns: list[str] = []
-    description: list[str] = []  # the title lines above the header
-    ignored_lines: list[str] = []  # totals, footers, repeated headers: not data, not rejects
-    skipped_sheets: list[str] = []  # sheets with no table of this kind
-    not_filled_in: list[str] = []  # sign-in sheet rows left without a status ("row 7: E0012")
-    warnings: list[str] = []
-    rejects: list[RejectOut] = []
-    changes: RosterChanges | None = None
-
-    @classmethod
-    def of(
-        cls,
-        result: ImportResult[Any],
-        *,
-        already_imported: bool = False,
-        warnings: list[str] | None = None,
-        kept_from: dict[tuple[str, int], str] | None = None,
-        changes: RosterChanges | None = None,
-    ) -> ImportSummary:
-        kept = kept_from or {}
-        return cls(
-            source=result.source,
-            read=result.read,
-            accepted=len(result.accepted),
-            rejected=len(result.rejects),
-            already_imported=already_imported,
-            unknown_columns=result.unknown_columns,
-            description=[line.text for line in result.description],
-            ignored_lines=[str(line) for line in result.ignored_lines],
-            skipped_sheets=result.skipped_sheets,
-            not_filled_in=result.not_filled_in,
-            warnings=warnings or [],
-            rejects=[RejectOut.of(result.source, r, kept.get(r.at)) for r in result.rejects],
-            changes=changes,
-        )
 
 
 class CycleSummary(BaseModel):
@@ -184,197 +94,10 @@ class CycleSummary(BaseModel):
         return self.roster.warnings
 
 
-def open_quarter(*, session: Session, quarter: str, as_of: date, loaded: LoadedPolicy) -> None:
-    """Record the quarter with the policy in force (text and hash) and its programmes."""
-    period = Quarter.parse(quarter)
-    cycle = session.get(QuarterCycle, quarter) or QuarterCycle(
-        label=quarter,
-        starts_on=period.starts_on,
-        ends_on=period.ends_on,
-        as_of=as_of,
-        policy_name="",
-        policy_text="",
-        policy_sha256="",
-        created_at=utcnow(),
-    )
-    cycle.as_of, cycle.policy_name = as_of, f"{loaded.policy.name} v{loaded.policy.version}"
-    cycle.policy_text, cycle.policy_sha256 = loaded.text, loaded.sha256
-    session.add(cycle)
-    store_programmes(
-        session=session,
-        rows=[
-            {
-                "quarter": quarter,
-                "code": p.code,
-                "track": p.track.value,
-                "name_zh": p.name_zh,
-                "name_en": p.name_en,
-                "sessions_required": p.sessions_per_quarter,
-                "duration_minutes": p.duration_minutes,
-                "pass_mark": p.pass_mark,
-                "confidential": p.confidential,
-                "once": p.once,
-                "joint_with": p.joint_with,
-                "attendance_counts": p.attendance_counts,
-            }
-            for p in loaded.policy.programmes
-        ],
-    )
-
-
 @task
-def import_roster(
-    db_url: str,
-    quarter: str,
-    roster: str,
-    policy_file: str | None,
-    as_of: date,
-    accept_leavers: bool = False,
-    sheet: str = "",
-) -> ImportSummary:
-    """Read and validate the roster, then open the quarter and store cadres, units, changes and
-    rejects in one transaction: a file that cannot be read, or looks partial, changes nothing."""
-    logger = log()
-    loaded = load_policy(Path(policy_file) if policy_file else None)
-    config = settings()  # the HR database's URL is a secret: read here, never a parameter
-    hr_url = config.hr_database_url.get_secret_value() if config.hr_database_url else None
-    table = read_source(
-        roster, hr_url=hr_url, own_url=db_url, sheet=sheet or None, limits=read_limits(config)
-    )
-    result = parse_roster(table)
-    log_layout(logger, result)
-    if not result.accepted:
-        raise LianjieInputError(nothing_accepted(result))
-    period = Quarter.parse(quarter)
-    with session_for(db_url) as session:
-        open_quarter(session=session, quarter=quarter, as_of=as_of, loaded=loaded)
-        session.flush()
-        cycle = session.get(QuarterCycle, quarter)
-        assert cycle is not None
-        # Only the roster in force is "already imported": going back to an earlier file is a change.
-        already = cycle.roster_sha256 == table.sha256
-        decision = decide_roster(
-            accepted=result.accepted,
-            rejects=result.rejects,
-            rows=dict(
-                zip((c.employee_id for c in result.accepted), result.accepted_rows, strict=True)
-            ),
-            current=(current := roster_records(session=session, quarter=quarter)),
-            # Needed on a quarter's first roster, or to keep a rejected row's earlier record.
-            previous=(
-                roster_records(session=session, quarter=period.previous.label)
-                if not current
-                or any(
-                    r.values.get("employee_id", "").strip() not in current for r in result.rejects
-                )
-                else {}
-            ),
-            quarter=quarter,
-            previous_quarter=period.previous.label,
-        )
-        refusal = too_many_leavers(decision, max_share=loaded.policy.roster.max_leavers_share)
-        # A dry run shows the leavers of a roster that would be refused, and says so.
-        if refusal and not accept_leavers and not already and not rehearsing():
-            raise LianjieInputError(f"{table.source}: {refusal}")
-        warnings = [
-            *([leavers_confirmed(refusal, accept_leavers)] if refusal else []),
-            *result.header_hints,
-            *missing_column_warnings(result.missing_columns, decision.cadres),
-            *structure_warnings(decision.cadres),
-            *shared_contact_warnings(shared_contacts(decision.cadres)),
-        ]
-        kept_from = {k.at: k.kept_from for k in decision.kept}
-        cancelled = 0
-        if already:
-            logger.info("%s is the roster in force for %s; nothing changes", table.source, quarter)
-        else:
-            stored = store_roster(
-                session=session,
-                quarter=quarter,
-                cadres=decision.cadres,
-                changes=decision.changes,
-                unit_key_areas=unit_key_areas(decision.cadres, loaded.policy),
-                source=Path(table.source).name,
-            )
-            cancelled = cancel_messages_to(
-                session=session,
-                quarter=quarter,
-                employee_ids=[c.employee_id for c in decision.left],
-            )
-            record_import(
-                session=session,
-                quarter=quarter,
-                kind="roster",
-                source=table.source,
-                sha256=table.sha256,
-                read=result.read,
-                accepted=len(result.accepted),
-                rejects=result.rejects,
-                kept_from=kept_from,
-                warnings=warnings,
-            )
-            cycle.roster_sha256 = table.sha256
-            session.add(cycle)
-            logger.info(
-                "roster stored: %s; %d unsent messages to leavers cancelled", stored, cancelled
-            )
-    for warning in [*warnings, *(k.note for k in decision.kept)]:
-        logger.warning("%s", warning)
-    if result.unknown_columns:
-        logger.warning(
-            "columns ignored (not in the roster contract): %s", ", ".join(result.unknown_columns)
-        )
-    logger.info(
-        "roster %s: %d rows read, %d accepted, %d rejected (%d of them kept from an earlier "
-        "record); %d joined, %d left",
-        table.source,
-        result.read,
-        len(result.accepted),
-        len(result.rejects),
-        len(decision.kept),
-        len(decision.joined),
-        len(decision.left),
-    )
-    return ImportSummary.of(
-        result,
-        already_imported=already,
-        warnings=warnings,
-        kept_from=kept_from,
-        changes=RosterChanges.of(decision, quarter=quarter, cancelled=cancelled),
-    )
-
-
-def leavers_confirmed(refusal: str, accept_leavers: bool) -> str:
-    """The refusal as a warning: confirmed by the operator, or shown by a dry run."""
-    facts = refusal.split(". Nothing was changed", maxsplit=1)[0]
-    if rehearsing() and not accept_leavers:
-        return f"a real run would refuse this roster without --accept-leavers: {facts}"
-    return f"confirmed with --accept-leavers: {facts}"
-
-
-def nothing_accepted(result: RosterResult) -> str:
-    """Why a roster with no usable row is refused, with the first reasons to fix."""
-    if not result.read:
-        return f"{result.source} has a header but no rows: nothing was changed"
-    first = "; ".join(f"{r.where}, {r.column}: {r.reason}" for r in result.rejects[:3])
-    return (
-        f"{result.source}: none of its {result.read} rows could be imported, so nothing was "
-        f"changed. First problems: {first}"
-    )
-
-
-def unit_key_areas(cadres: list[CadreRecord], policy: Policy) -> dict[str, str]:
-    """Key areas per unit, not per cadre: 400 units, not 100,000 pattern matches."""
-    unit_names: dict[str, str] = {}
-    for cadre in cadres:  # the first name given for a unit, as store_roster
-        unit_names.setdefault(cadre.unit_code, cadre.unit_name)
-    return {code: ",".join(key_areas_of(name, policy)) for code, name in unit_names.items()}
-
-
-@task
-def classify_cadres(db_url: str, quarter: str, as_of: date) -> dict[str, int]:
+def classify_cadres(*, run: RunSettings, quarter: str, as_of: date) -> dict[str, int]:
     """Put every cadre on the roster on their tracks, with reasons."""
-    with session_for(db_url) as session:
+    with session_for(run.db_url) as session:
         _, loaded = quarter_policy(session=session, quarter=quarter)
         cadres = quarter_roster(session=session, quarter=quarter)
         assignments = classify_all(cadres, loaded.policy, as_of)
@@ -391,13 +114,13 @@ def deadlines(policy: Policy, as_of: date) -> dict[str, date]:
 
 
 @task
-def schedule_sessions(db_url: str, quarter: str, as_of: date) -> dict[str, int]:
+def schedule_sessions(*, run: RunSettings, quarter: str, as_of: date) -> dict[str, int]:
     """Enrol everyone each track requires in sessions on working days, within capacity."""
     period = Quarter.parse(quarter)
-    with session_for(db_url) as session:
+    with session_for(run.db_url) as session:
         _, loaded = quarter_policy(session=session, quarter=quarter)
         rules = loaded.policy
-        calendar = working_calendar(settings(), period.starts_on, period.ends_on)
+        calendar = run.calendar(period.starts_on, period.ends_on)
         first = max(
             period.starts_on, calendar.shift_working_days(as_of, rules.sessions.lead_working_days)
         )
@@ -511,35 +234,27 @@ def quarterly_cycle(
             f"as-of date {as_of_day} is after {period.label} ended on {period.ends_on}: "
             f"run the quarter that contains it, or give a date within {period.label}"
         )
-    language = lang_code(lang, config)
+    run = RunSettings.of(config, lang=lang_code(lang, config))
 
     policy_sha = load_policy(Path(policy_file) if policy_file else None).sha256
     # A dry run rehearses every stage in one transaction that is rolled back at the end.
     guard = rehearsal(config.db_url) if dry_run else one_at_a_time(config.db_url, period.label)
     with guard, stage("importing the roster", 4, key=f"cycle-{period.label}") as steps:
         imported = import_roster(
-            config.db_url,
-            period.label,
-            roster_source,
-            policy_file,
-            as_of_day,
-            accept_leavers,
-            sheet.strip(),
+            run=run,
+            quarter=period.label,
+            roster=roster_source,
+            policy_file=policy_file,
+            as_of=as_of_day,
+            accept_leavers=accept_leavers,
+            sheet=sheet.strip(),
         )
         steps.advance(doing="classifying cadres")
-        tracks = classify_cadres(config.db_url, period.label, as_of_day)
+        tracks = classify_cadres(run=run, quarter=period.label, as_of=as_of_day)
         steps.advance(doing="scheduling sessions")
-        sessions = schedule_sessions(config.db_url, period.label, as_of_day)
+        sessions = schedule_sessions(run=run, quarter=period.label, as_of=as_of_day)
         steps.advance(doing="planning messages")
-        messages = plan_messages(
-            config.db_url,
-            period.label,
-            as_of_day,
-            language,
-            config.organisation,
-            str(config.data_dir / "cards"),
-            sms_signature=config.signature,
-        )
+        messages = plan_messages(run=run, quarter=period.label, as_of=as_of_day)
         steps.advance(doing="quarter planned")
     summary = CycleSummary(
         quarter=period.label,

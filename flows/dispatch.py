@@ -11,25 +11,23 @@ from prefect import flow, task
 from pydantic import BaseModel
 from sqlmodel import Session, col, select
 
+from core.domain import name_in
 from core.exceptions import LianjieInputError
 from core.settings import Settings
 from delivery.channels import Channel, DeliveryError, FileOutbox, Outgoing, SmsGateway, SmtpChannel
+from flows.artifacts import artifact_key, publish_table
 from flows.common import (
-    UNSET,
-    Day,
-    artifact_key,
+    RunSettings,
     expected_failures,
-    given_day,
     log,
-    publish_table,
     quarter_policy,
     settings,
-    titled,
     today,
     working_calendar,
 )
 from flows.escalation import plan_escalations
 from flows.messages import render_cards
+from flows.parameters import UNSET, Day, given_day, titled
 from flows.progress import stage
 from models.db import session_for, utcnow
 from models.education import session_details
@@ -79,21 +77,21 @@ def open_channel(kind: str, config: Settings) -> Channel:
     return FileOutbox(config.outbox_dir, kind, config.sender, config.zone)
 
 
-@task
+# Safe to repeat: every message is claimed before it goes and committed as sent the moment
+# its channel accepts it, so a second attempt (after a dropped database connection or a
+# gateway that closed) sends only what is still due, and nothing twice.
+@task(retries=2, retry_delay_seconds=30)
 def send_due(
-    db_url: str,
-    kind: str,
-    on: dt.date,
-    occasion_before: dt.date | None = None,
+    *, run: RunSettings, kind: str, on: dt.date, occasion_before: dt.date | None = None
 ) -> dict[str, int]:
     """Send one channel's due messages, committing each as sent the moment it is accepted."""
     logger = log()
     counts: Counter[str] = Counter()
-    config = settings()
-    channel = open_channel(kind, config)
-    entries = CalendarEntries(lambda code: occasion(db_url, code, config.lang.value))
+    # The gateways' URLs carry passwords: read here from the settings, never a parameter.
+    channel = open_channel(kind, settings())
+    entries = CalendarEntries(lambda code: occasion(run.db_url, code, run.lang))
     try:
-        with session_for(db_url) as session:
+        with session_for(run.db_url) as session:
             due = due_message_ids(
                 session=session,
                 on=on,
@@ -112,7 +110,7 @@ def send_due(
                         counts["skipped"] += 1  # another dispatch took it, or it was sent meanwhile
                         continue
                     try:
-                        attachment = attachment_of(message, config)
+                        attachment = attachment_of(message, run)
                         outgoing = Outgoing(
                             message.send_key,
                             message.recipient,
@@ -159,20 +157,20 @@ def occasion(db_url: str, code: str, lang: str) -> Occasion | None:
         stored.held_on,
         stored.starts_at,
         ends_at(stored.starts_at, programme.duration_minutes),
-        programme.name_zh if lang == "zh" else programme.name_en,
+        name_in(programme, lang),
         stored.venue,
     )
 
 
-def attachment_of(message: Message, config: Settings) -> Path | None:
+def attachment_of(message: Message, run: RunSettings) -> Path | None:
     """The message's attachment, found under the data folder; a greeting card that has gone
     missing (another machine, a cleaned folder) is rendered again."""
     if not message.attachment:
         return None
     path = Path(message.attachment)
-    path = path if path.is_absolute() else config.data_dir / path
+    path = path if path.is_absolute() else run.data_dir / path
     if not path.is_file() and message.kind == "holiday_reminder":
-        render_card_again(message, path, config)
+        render_card_again(message, path, run)
     return path
 
 
@@ -184,21 +182,21 @@ def workbook_beside(message: Message, attachment: Path | None) -> tuple[Path, ..
     return (workbook,) if workbook.is_file() else ()
 
 
-def render_card_again(message: Message, path: Path, config: Settings) -> None:
+def render_card_again(message: Message, path: Path, run: RunSettings) -> None:
     """The card of a holiday reminder, from its send key: holiday_reminder:<day>:<key>:…"""
     parts = message.send_key.split(":")
     first_day, key = dt.date.fromisoformat(parts[1]), ":".join(parts[2:-2])
-    with session_for(config.db_url) as session:
+    with session_for(run.db_url) as session:
         _, loaded = quarter_policy(session=session, quarter=message.quarter)
     found = [
         h
-        for h in working_calendar(config, first_day, first_day).breaks(first_day, first_day)
+        for h in run.calendar(first_day, first_day).breaks(first_day, first_day)
         + extra_breaks(loaded.policy.reminders)
         if h.key == key and h.first_day == first_day
     ]
     if not found:
         raise FileNotFoundError(f"greeting card {path.name} is missing and {key} is unknown")
-    render_cards(found, config.lang.value, config.organisation, path.parent)
+    render_cards(found, run.lang, run.organisation, path.parent)
 
 
 def check_dispatch_date(on: dt.date, *, today: dt.date, allow_future: bool) -> None:
@@ -217,12 +215,12 @@ def confidential_programmes(*, session: Session) -> set[str]:
 
 @task
 def preview_due(
-    db_url: str, on: dt.date, occasion_before: dt.date | None, show: int
+    *, run: RunSettings, on: dt.date, occasion_before: dt.date | None, show: int
 ) -> tuple[dict[str, dict[str, int]], list[Preview]]:
     """What a dispatch would send: counts per kind and channel, and the first `show` messages."""
     counts: dict[str, Counter[str]] = {}
     shown: list[Preview] = []
-    with session_for(db_url) as session:
+    with session_for(run.db_url) as session:
         # The preview is read by an operator: the confidential programme is counted, not shown.
         secret = {f"-{code}-" for code in confidential_programmes(session=session)}
         for kind in ("email", "sms"):
@@ -249,9 +247,9 @@ def preview_due(
 
 
 @task
-def expire_stale(db_url: str, on: dt.date) -> int:
+def expire_stale(*, run: RunSettings, on: dt.date) -> int:
     """Stop messages whose occasion has begun (a holiday reminder after the holiday)."""
-    with session_for(db_url) as session:
+    with session_for(run.db_url) as session:
         return expire_messages(session=session, on=on)
 
 
@@ -287,13 +285,12 @@ def daily_dispatch(
             on,
             next_working,
         )
-    expired = 0 if dry_run else expire_stale(config.db_url, on)
+    run = RunSettings.of(config)
+    expired = 0 if dry_run else expire_stale(run=run, on=on)
     if not dry_run and next_working is None:
-        plan_escalations(
-            config.db_url, on, config.lang.value, config.organisation, config.signature
-        )
+        plan_escalations(run=run, on=on)
     if dry_run:
-        would_send, preview = preview_due(config.db_url, on, next_working, show)
+        would_send, preview = preview_due(run=run, on=on, occasion_before=next_working, show=show)
         return DispatchSummary(
             date=on,
             sent=0,
@@ -306,7 +303,8 @@ def daily_dispatch(
             preview=preview,
         )
     by_channel = {
-        kind: send_due(config.db_url, kind, on, next_working) for kind in ("email", "sms")
+        kind: send_due(run=run, kind=kind, on=on, occasion_before=next_working)
+        for kind in ("email", "sms")
     }
     summary = DispatchSummary(
         date=on,

@@ -19,12 +19,7 @@ from core.domain import (
     SessionPlan,
     Track,
 )
-from flows.common import (
-    log,
-    quarter_policy,
-    settings,
-    working_calendar,
-)
+from flows.common import RunSettings, log, quarter_policy
 from models.db import rehearsing, session_for
 from models.education import quarter_tracks, stored_sessions
 from models.outbox import (
@@ -56,21 +51,14 @@ HORIZON = timedelta(days=45)
 
 
 @task
-def plan_messages(
-    db_url: str,
-    quarter: str,
-    as_of: date,
-    lang: str,
-    organisation: str,
-    cards_dir: str,
-    sms_signature: str | None = None,
-) -> dict[str, int]:
+def plan_messages(*, run: RunSettings, quarter: str, as_of: date) -> dict[str, int]:
     """Queue session invitations, day-before reminders and holiday reminders, each once."""
     period = Quarter.parse(quarter)
-    with session_for(db_url) as session:
+    lang, organisation = run.lang.value, run.organisation
+    with session_for(run.db_url) as session:
         _, loaded = quarter_policy(session=session, quarter=quarter)
         policy = loaded.policy
-        calendar = working_calendar(settings(), period.starts_on, period.ends_on + HORIZON)
+        calendar = run.calendar(period.starts_on, period.ends_on + HORIZON)
         tracks = quarter_tracks(session=session, quarter=quarter)
         # Leavers too, read once: a place taken from them after their invitation is told.
         on_roster = quarter_people(session=session, quarter=quarter)
@@ -117,8 +105,8 @@ def plan_messages(
                 p.code: (p.name_zh if lang == "zh" else p.name_en, p.duration_minutes)
                 for p in policy.programmes
             },
-            cards=render_cards(list(holidays.values()), lang, organisation, Path(cards_dir)),
-            sms=SmsStyle(sms_signature or f"【{organisation}】", policy.reminders.sms_max_chars),
+            cards=render_cards(list(holidays.values()), lang, organisation, run.cards_dir),
+            sms=SmsStyle(run.signature, policy.reminders.sms_max_chars),
         )
         counts: Counter[str] = Counter()
 

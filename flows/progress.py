@@ -20,7 +20,8 @@ from uuid import UUID
 from prefect.artifacts import create_progress_artifact, update_progress_artifact
 from prefect.context import FlowRunContext, TaskRunContext
 
-from flows.common import artifact_key, log
+from flows.artifacts import artifact_key
+from flows.common import log
 
 T = TypeVar("T")
 

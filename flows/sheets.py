@@ -18,27 +18,29 @@ from prefect.cache_policies import NONE
 from pydantic import BaseModel
 from sqlmodel import col, select
 
-from core.domain import CadreRecord, EnrolmentStatus
+from core.domain import CadreRecord, EnrolmentStatus, name_in
 from core.exceptions import LianjieInputError
 from core.settings import Settings
+from flows.artifacts import artifact_key, publish_table
 from flows.common import (
+    RunSettings,
+    expected_failures,
+    log,
+    quarter_policy,
+    settings,
+    this_quarter,
+    today,
+    working_calendar,
+)
+from flows.parameters import (
     UNSET,
     Day,
     FormLanguage,
     QuarterLabel,
-    artifact_key,
-    expected_failures,
     given_day,
     lang_code,
-    log,
     parse_quarter,
-    publish_table,
-    quarter_policy,
-    settings,
-    this_quarter,
     titled,
-    today,
-    working_calendar,
 )
 from flows.progress import stage
 from models.db import session_for
@@ -82,15 +84,11 @@ class SheetsSummary(BaseModel):
 
 @task(cache_policy=NONE)
 def make_sheets(
-    db_url: str,
-    quarter: str,
-    chosen: list[str],
-    lang: str,
-    folder: str,
-    organisation: str,
+    *, run: RunSettings, quarter: str, chosen: list[str], folder: str
 ) -> list[SheetOut]:
     """Render each chosen session's PDF and write its workbook."""
-    with session_for(db_url) as session:
+    lang, organisation = run.lang, run.organisation
+    with session_for(run.db_url) as session:
         data = load_quarter(session=session, quarter=quarter)
         _, loaded = quarter_policy(session=session, quarter=quarter)
         assert data is not None
@@ -107,7 +105,7 @@ def make_sheets(
         where = Path(folder) / ("confidential" if programme.confidential else "") / "sheets"
         name = safe_file_name("sign-in", info.code, lang)
         pdf = where / name
-        programme_name = programme.name_zh if lang == "zh" else programme.name_en
+        programme_name = name_in(programme, lang)
         context = sheet_context(
             info,
             programme,
@@ -163,25 +161,18 @@ def sent_versions(*, session: Any, codes: list[str]) -> dict[str, dict[str, int]
 
 @task(cache_policy=NONE)
 def queue_sheets(
-    db_url: str,
-    quarter: str,
-    sheets: list[SheetOut],
-    lang: str,
-    organisation: str,
-    config_organiser: str | None,
-    discipline_email: str | None,
-    on: date,
+    *, run: RunSettings, quarter: str, sheets: list[SheetOut], on: date
 ) -> tuple[int, dict[str, str]]:
     """Queue each sheet for its organiser (or, confidential, the discipline inspection body);
     the same version is queued once."""
-    with session_for(db_url) as session:
+    with session_for(run.db_url) as session:
         data = load_quarter(session=session, quarter=quarter)
         _, loaded = quarter_policy(session=session, quarter=quarter)
         assert data is not None
         seated = enrolled_by_session(data)
         rows, sent_to = [], dict[str, str]()
         for sheet in sheets:
-            to = recipient(sheet, loaded.policy, config_organiser, discipline_email)
+            to = recipient(sheet, loaded.policy, run.organiser_email, run.discipline_email)
             if to is None:
                 log().warning(
                     "%s: nobody to send the sign-in sheet to (%s)",
@@ -206,8 +197,8 @@ def queue_sheets(
                     version=sheet.version,
                     pdf=sheet.pdf,
                     quarter=quarter,
-                    lang=lang,
-                    organisation=organisation,
+                    lang=run.lang,
+                    organisation=run.organisation,
                     minutes=rule.duration_minutes,
                     on=on,
                 )
@@ -260,7 +251,7 @@ def sign_in_sheets(
         log().info("%s is not a working day: no sign-in sheets today", on)
         return SheetsSummary(quarter="", rendered=0, sheets=[])
     period = parse_quarter(quarter, default=this_quarter(config))
-    language = lang_code(lang, config)
+    run = RunSettings.of(config, lang=lang_code(lang, config))
     with session_for(config.db_url) as db:
         data = load_quarter(session=db, quarter=period.label)
         _, loaded = quarter_policy(session=db, quarter=period.label)
@@ -277,26 +268,12 @@ def sign_in_sheets(
     folder = out or str(config.reports_dir / period.label)
     with stage("making sign-in sheets", len(picked), key=f"sheets-{period.label}") as steps:
         sheets = make_sheets(
-            config.db_url,
-            period.label,
-            [s.code for s in picked],
-            language,
-            folder,
-            config.organisation,
+            run=run, quarter=period.label, chosen=[s.code for s in picked], folder=folder
         )
         steps.advance(len(picked))
     queued, sent_to = 0, dict[str, str]()
     if deliver:
-        queued, sent_to = queue_sheets(
-            config.db_url,
-            period.label,
-            sheets,
-            language,
-            config.organisation,
-            config.organiser_email,
-            config.discipline_email,
-            on,
-        )
+        queued, sent_to = queue_sheets(run=run, quarter=period.label, sheets=sheets, on=on)
     summary = SheetsSummary(
         quarter=period.label,
         rendered=len(sheets),

@@ -312,7 +312,7 @@ def _texts(cells: list[Cell]) -> list[str]:
 
 
 # A footer is shown in summaries and logs: the phone number or address of whoever filled the
-# sheet in is not (see also flows.common.shown_reason).
+# sheet in is not (see also policy.confidentiality.shown_reason).
 PERSONAL = re.compile(r"\+?\d(?:[\- ]?\d){8,}|[\w.+-]+@[\w-]+(?:\.[\w-]+)+")  # 9+ digits: no date
 
 

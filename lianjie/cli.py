@@ -437,7 +437,7 @@ def report(
 ) -> None:
     """Render the accountability reports (PDF) of a quarter, or of a year with --year."""
     from flows.accountability import accountability_reports, annual_report
-    from flows.common import RunLanguage
+    from flows.parameters import RunLanguage
 
     check_lang(lang)
     if out is not None:
@@ -522,7 +522,7 @@ def sheets(
     quiet: Quiet = False,
 ) -> None:
     """Make sign-in sheets (签到表): a PDF to sign and a workbook to fill in, per session."""
-    from flows.common import RunLanguage
+    from flows.parameters import RunLanguage
     from flows.sheets import sign_in_sheets
 
     check_lang(lang)
@@ -642,7 +642,8 @@ def export(
         checked_output(check_output_file, out)
 
     def build() -> bytes:
-        from flows.common import as_of_moment, now, parse_quarter, settings
+        from flows.common import as_of_moment, now, settings
+        from flows.parameters import parse_quarter
         from flows.progress import stage
         from models.db import session_for
         from models.facts import load_quarter

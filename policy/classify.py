@@ -114,6 +114,14 @@ def own_key_areas(cadre: CadreRecord, policy: Policy, lang: str) -> str:
     )
 
 
+def unit_key_areas(cadres: Iterable[CadreRecord], policy: Policy) -> dict[str, str]:
+    """Key areas per unit, not per cadre: 400 units, not 100,000 pattern matches."""
+    unit_names: dict[str, str] = {}
+    for cadre in cadres:  # the first name given for a unit, as store_roster keeps it
+        unit_names.setdefault(cadre.unit_code, cadre.unit_name)
+    return {code: ",".join(key_areas_of(name, policy)) for code, name in unit_names.items()}
+
+
 def key_areas_of(name: str, policy: Policy) -> list[str]:
     """The key areas (money, affairs, people) whose patterns occur in a unit or post name."""
     folded = name.casefold()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -208,3 +208,19 @@ def pending_makeups(
         for code, who, status in enrolments
         if status == EnrolmentStatus.enrolled and code in makeups and (who, code) not in reported
     }
+
+
+def makeup_absentees(
+    data: QuarterData, *, seating: Callable[[str], str], as_of: date
+) -> dict[str, set[str]]:
+    """Who needs a make-up seat, per programme whose sessions they sit in: absent or excused
+    from a session held by `as_of`, and not already booked on a make-up of it."""
+    requirements, standing = quarter_standings(data, as_of=as_of)
+    held_on = {s.code: s.held_on for s in data.sessions}
+    missed = makeup_candidates(requirements, standing, data.completions, held_on, as_of)
+    pending = pending_makeups(data.sessions, data.enrolments, data.completions)
+    absentees: dict[str, set[str]] = defaultdict(set)
+    for code, people in missed.items():
+        seat = seating(code)
+        absentees[seat] |= {who for who in people if (who, seat) not in pending}
+    return absentees

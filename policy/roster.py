@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from core.domain import CadreRecord, Change, ChangeKind, LeadershipRole, Reject, Track, row_place
-from policy.confidentiality import shown_reason
+from policy.confidentiality import shared_contact_warnings, shared_contacts, shown_reason
 
 # The roster fields whose change is recorded and shown (post, rank, unit, role, discipline).
 TRACKED_FIELDS = ("post", "rank", "unit_code", "leadership_role", "discipline_status")
@@ -214,3 +214,50 @@ def missing_column_warnings(missing: Iterable[str], cadres: Iterable[CadreRecord
                 f"track{'s' if len(tracks) > 1 else ''} could not be decided for {count} cadres"
             )
     return warnings
+
+
+@dataclass(frozen=True, slots=True)
+class RosterVerdict:
+    """Whether a roster may be stored, and what its reader is warned of."""
+
+    refusal: str | None  # the roster is refused with these words; nothing is stored
+    warnings: list[str]
+
+
+def judge_roster(
+    decision: RosterDecision,
+    *,
+    max_leavers_share: float,
+    accept_leavers: bool,
+    rehearsal: bool,
+    already_in_force: bool,
+    header_hints: Iterable[str] = (),
+    missing_columns: Iterable[str] = (),
+) -> RosterVerdict:
+    """Refuse a roster that looks partial unless the operator confirmed it; warn of the rest.
+
+    The roster already in force is never refused (it changes nothing), and a dry run shows the
+    leavers of a roster a real run would refuse, saying so.
+    """
+    too_many = too_many_leavers(decision, max_share=max_leavers_share)
+    refused = too_many and not accept_leavers and not already_in_force and not rehearsal
+    warnings = [
+        *(
+            [_leavers_confirmed(too_many, dry_run=rehearsal and not accept_leavers)]
+            if too_many
+            else []
+        ),
+        *header_hints,
+        *missing_column_warnings(missing_columns, decision.cadres),
+        *structure_warnings(decision.cadres),
+        *shared_contact_warnings(shared_contacts(decision.cadres)),
+    ]
+    return RosterVerdict(too_many if refused else None, warnings)
+
+
+def _leavers_confirmed(refusal: str, *, dry_run: bool) -> str:
+    """The refusal as a warning: confirmed by the operator, or shown by a dry run."""
+    facts = refusal.split(". Nothing was changed", maxsplit=1)[0]
+    if dry_run:
+        return f"a real run would refuse this roster without --accept-leavers: {facts}"
+    return f"confirmed with --accept-leavers: {facts}"

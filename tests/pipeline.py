@@ -6,8 +6,12 @@ from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from flows.cycle import classify_cadres, import_roster, schedule_sessions
+from core.domain import Language
+from core.settings import Settings
+from flows.common import RunSettings
+from flows.cycle import classify_cadres, schedule_sessions
 from flows.messages import plan_messages
+from flows.roster import import_roster
 from lianjie.synthetic import HEADER, roster_rows, with_mistakes, write_csv
 
 AS_OF = date(2026, 10, 1)
@@ -33,8 +37,24 @@ def run_cycle(
     accept_leavers: bool = False,
 ) -> dict[str, object]:
     """The cycle's stages in order, as the flow runs them."""
-    imported = import_roster.fn(db_url, quarter, str(roster), None, as_of, accept_leavers)
-    tracks = classify_cadres.fn(db_url, quarter, as_of)
-    sessions = schedule_sessions.fn(db_url, quarter, as_of)
-    messages = plan_messages.fn(db_url, quarter, as_of, "zh", "示范市", str(cards))
+    # Greeting cards go to the run's data folder: `cards` is that folder's cards/.
+    run = run_settings(db_url, data_dir=cards.parent)
+    imported = import_roster.fn(
+        run=run,
+        quarter=quarter,
+        roster=str(roster),
+        policy_file=None,
+        as_of=as_of,
+        accept_leavers=accept_leavers,
+    )
+    tracks = classify_cadres.fn(run=run, quarter=quarter, as_of=as_of)
+    sessions = schedule_sessions.fn(run=run, quarter=quarter, as_of=as_of)
+    messages = plan_messages.fn(run=run, quarter=quarter, as_of=as_of)
     return {"imported": imported, "tracks": tracks, "sessions": sessions, "messages": messages}
+
+
+def run_settings(db_url: str, **changes: object) -> RunSettings:
+    """The settings a flow run would hand its tasks, on this test's database."""
+    if "lang" in changes:
+        changes["lang"] = Language(str(changes["lang"]))
+    return RunSettings.of(Settings()).model_copy(update={"db_url": db_url, **changes})

@@ -13,7 +13,7 @@ from flows.escalation import plan_escalations
 from models.db import session_for
 from models.facts import load_quarter
 from models.tables import Message
-from tests.pipeline import run_cycle, write_city
+from tests.pipeline import run_cycle, run_settings, write_city
 
 
 def test_no_log_line_or_message_to_others_names_an_admonition_cadre(
@@ -22,7 +22,7 @@ def test_no_log_line_or_message_to_others_names_an_admonition_cadre(
     """Across a cycle and a late escalation, admonition cadres are never named to others."""
     caplog.set_level(logging.DEBUG)
     run_cycle(db_url, write_city(tmp_path, units=4, per_unit=30), tmp_path / "cards")
-    plan_escalations.fn(db_url, date(2027, 1, 31), "zh", "示范市")
+    plan_escalations.fn(run=run_settings(db_url), on=date(2027, 1, 31))
     with session_for(db_url) as session:
         data = load_quarter(session=session, quarter="2026Q4")
         messages = session.exec(select(Message)).all()

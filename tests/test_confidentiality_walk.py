@@ -29,7 +29,7 @@ from models.facts import load_quarter
 from models.outbox import quarter_messages
 from models.tables import Message
 from tests.factories import ROSTER_HEADER, roster_row, write_roster
-from tests.pipeline import AS_OF, REPORTED_AT, run_cycle
+from tests.pipeline import AS_OF, REPORTED_AT, run_cycle, run_settings
 
 KINDS = ["谈话函询", "提醒谈话", "诫勉谈话", "苗头性倾向性问题", "党纪处分", "政务处分", "受处分"]
 SHARED_PHONE = "13911112222"
@@ -81,9 +81,14 @@ def quarter(db_url: str, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> st
     # And a row about the programme that is rejected (a score out of range), cells and all.
     rows.append(["E0005", rows[0][1], "", rows[0][3], "已参加", "120", "2"])
     sheet = write_csv(tmp_path / "sheet.csv", COMPLETION_HEADER, rows)
-    assert 1 == import_completions.fn(db_url, "2026Q4", str(sheet)).rejected
+    assert (
+        1
+        == import_completions.fn(
+            run=run_settings(db_url), quarter="2026Q4", file=str(sheet)
+        ).rejected
+    )
     last = max(held_on.values())
-    plan_escalations.fn(db_url, last + timedelta(days=30), "zh", "示范市")
+    plan_escalations.fn(run=run_settings(db_url), on=last + timedelta(days=30))
     return db_url
 
 
@@ -224,7 +229,7 @@ def test_files_are_for_their_owner(db_url: str, tmp_path: Path) -> None:
     settings()  # what every flow does first
     try:
         run_cycle(db_url, roster(tmp_path), tmp_path / "cards")
-        send_due.fn(db_url, "email", AS_OF + timedelta(days=1))
+        send_due.fn(run=run_settings(db_url), kind="email", on=AS_OF + timedelta(days=1))
         data = Path(os.environ["LIANJIE_DATA_DIR"])
         written = [*data.rglob("*"), *(tmp_path / "cards").rglob("*")]
         assert written

@@ -18,12 +18,13 @@ from sqlmodel import select
 from flows import dispatch
 from models.db import session_for, utcnow
 from models.tables import Message
-from tests.pipeline import SEND_ON, run_cycle, write_city
+from tests.pipeline import SEND_ON, run_cycle, run_settings, write_city
 from tests.servers import smtp_server
 
 DISPATCH = (
     "import sys; from datetime import date; from flows.dispatch import send_due; "
-    "send_due.fn(sys.argv[1], 'email', date.fromisoformat(sys.argv[2]))"
+    "from tests.pipeline import run_settings; "
+    "send_due.fn(run=run_settings(sys.argv[1]), kind='email', on=date.fromisoformat(sys.argv[2]))"
 )
 
 
@@ -58,7 +59,7 @@ def test_killed_dispatch_delivers_everything_once(
         monkeypatch.setenv("LIANJIE_SMTP_URL", url)
         later = utcnow() + timedelta(minutes=20)
         monkeypatch.setattr(dispatch, "utcnow", lambda: later)
-        dispatch.send_due.fn(db_url, "email", SEND_ON)
+        dispatch.send_due.fn(run=run_settings(db_url), kind="email", on=SEND_ON)
         ids = Counter(message["Message-ID"] for message in inbox)
 
     with session_for(db_url) as session:
@@ -106,7 +107,7 @@ def test_smtp_rejection_keeps_the_message_for_later(
     run_cycle(db_url, write_city(tmp_path), tmp_path / "cards")
     with server(reply="554 5.7.1 rejected") as (url, inbox):
         monkeypatch.setenv("LIANJIE_SMTP_URL", url)
-        result = dispatch.send_due.fn(db_url, "email", SEND_ON)
+        result = dispatch.send_due.fn(run=run_settings(db_url), kind="email", on=SEND_ON)
     assert 0 == result["sent"] and result["failed"] > 0
     with session_for(db_url) as session:
         kept = session.exec(

@@ -16,6 +16,7 @@ from delivery.channels import (
     message_id,
     redact,
 )
+from tests.pipeline import run_settings
 from tests.servers import sms_gateway, smtp_server
 
 
@@ -108,7 +109,7 @@ class TestSms:
         run_cycle(db_url, write_city(tmp_path), tmp_path / "cards")
         with sms_gateway([302] * 1000) as (url, received):
             monkeypatch.setenv("LIANJIE_SMS_URL", url)
-            counts = send_due.fn(db_url, "sms", SEND_ON)
+            counts = send_due.fn(run=run_settings(db_url), kind="sms", on=SEND_ON)
         assert 0 == counts["sent"] and counts["failed"] > 0
         assert [] == received
 

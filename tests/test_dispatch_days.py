@@ -12,7 +12,7 @@ from flows.dispatch import send_due
 from models.db import session_for
 from models.tables import Message
 from policy.calendar import calendar_for
-from tests.pipeline import SEND_ON, run_cycle, write_city
+from tests.pipeline import SEND_ON, run_cycle, run_settings, write_city
 
 
 def outbox(db_url: str) -> list[Message]:
@@ -43,7 +43,9 @@ class TestWorkingDays:
             session.execute(
                 update(Message).where(Message.id == urgent.id).values(expires_on=sunday)
             )
-        sent = send_due.fn(db_url, "email", sunday, date(2026, 10, 12))
+        sent = send_due.fn(
+            run=run_settings(db_url), kind="email", on=sunday, occasion_before=date(2026, 10, 12)
+        )
         assert 1 == sent["sent"]
 
 
@@ -64,8 +66,8 @@ class TestOneBadMessage:
             session.execute(
                 update(Message).where(Message.id == broken.id).values(attachment="nowhere/lost.pdf")
             )
-        email = send_due.fn(db_url, "email", SEND_ON)
-        sms = send_due.fn(db_url, "sms", SEND_ON)
+        email = send_due.fn(run=run_settings(db_url), kind="email", on=SEND_ON)
+        sms = send_due.fn(run=run_settings(db_url), kind="sms", on=SEND_ON)
         states = {m.send_key: m for m in outbox(db_url)}
         assert 1 == email["failed"] and email["sent"] > 0 and sms["sent"] > 0
         assert "could not be composed: FileNotFoundError" in (
@@ -87,7 +89,9 @@ class TestPreview:
         from lianjie.cli import _dispatch_lines
 
         run_cycle(db_url, write_city(tmp_path), tmp_path / "cards")
-        would, shown = preview_due.fn(db_url, SEND_ON, None, 200)
+        would, shown = preview_due.fn(
+            run=run_settings(db_url), on=SEND_ON, occasion_before=None, show=200
+        )
         assert would["invitation"]["email"] > 0 and would["invitation"]["sms"] > 0
         assert shown and not [p for p in shown if "-AD-" in p.subject]
         lines = _dispatch_lines(

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from policy.config import Policy
 from policy.escalation import CADRE, TEAM_MEMBER, TOP_LEADER, Chain, Overdue, ladder
 from policy.reminders import Recipient
+from tests.pipeline import run_settings
 
 DUE = date(2026, 11, 2)
 
@@ -89,8 +90,8 @@ class TestDispatchLadder:
 
         run_cycle(db_url, write_city(tmp_path), tmp_path / "cards")
         late = date(2027, 1, 31)
-        first = plan_escalations.fn(db_url, late, "zh", "示范市")
-        again = plan_escalations.fn(db_url, late, "zh", "示范市")
+        first = plan_escalations.fn(run=run_settings(db_url), on=late)
+        again = plan_escalations.fn(run=run_settings(db_url), on=late)
         assert first["reminders"] > 0 and first["digests"] > 0
         assert {"reminders": 0, "digests": 0, "messages": 0} == again
         with session_for(db_url) as session:

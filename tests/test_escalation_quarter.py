@@ -18,7 +18,7 @@ from models.facts import load_quarter
 from models.tables import EscalationLog, Message
 from policy.config import Policy
 from reports.wording import day_text
-from tests.pipeline import run_cycle, write_city
+from tests.pipeline import run_cycle, run_settings, write_city
 
 
 @pytest.mark.slow
@@ -46,11 +46,11 @@ def test_every_chased_person_is_chased_from_their_own_session(
             COMPLETION_HEADER,
             completion_rows(enrolled, until, since=since),
         )
-        import_completions.fn(db_url, "2026Q4", str(sheet))
-        offer_makeups.fn(db_url, "2026Q4", until)
-        plan_messages.fn(db_url, "2026Q4", until, "zh", "示范市", str(tmp_path / "cards"))
+        import_completions.fn(run=run_settings(db_url), quarter="2026Q4", file=str(sheet))
+        offer_makeups.fn(run=run_settings(db_url), quarter="2026Q4", as_of=until)
+        plan_messages.fn(run=run_settings(db_url, data_dir=tmp_path), quarter="2026Q4", as_of=until)
         on = until + timedelta(days=1)
-        plan_escalations.fn(db_url, on, "zh", "示范市")
+        plan_escalations.fn(run=run_settings(db_url), on=on)
         since = until
 
         with session_for(db_url) as session:

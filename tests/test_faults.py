@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
-from tests.pipeline import run_cycle, write_city
+from tests.pipeline import run_cycle, run_settings, write_city
 
 CYCLE = (
     "import sys; from pathlib import Path; from tests.pipeline import run_cycle; "
@@ -155,7 +155,7 @@ def test_secrets_stay_out_of_logs_and_exports(
     caplog.set_level(logging.DEBUG)
     run_cycle(db_url, write_city(tmp_path), tmp_path / "cards")
     monkeypatch.setenv("LIANJIE_SMTP_URL", "smtp://clerk:s3cr3t-pw@127.0.0.1:1")
-    assert send_due.fn(db_url, "email", SEND_ON)["failed"] > 0
+    assert send_due.fn(run=run_settings(db_url), kind="email", on=SEND_ON)["failed"] > 0
     with session_for(db_url) as session:
         data = load_quarter(session=session, quarter="2026Q4")
         outbox = quarter_messages(session=session, quarter="2026Q4")

@@ -13,6 +13,7 @@ from intake.database import read_source
 from intake.roster import parse_roster
 from tests.conftest import POSTGRES
 from tests.factories import ROSTER_HEADER, roster_row
+from tests.pipeline import run_settings
 
 HOSTILE = [
     "DROP TABLE cadres",
@@ -138,7 +139,7 @@ def test_drop_table_through_lianjies_own_database_changes_nothing(
     """`--roster "<own db>#query=DROP TABLE message"`: refused, the outbox still there."""
     from sqlmodel import select
 
-    from flows.cycle import import_roster
+    from flows.roster import import_roster
     from models.db import session_for
     from models.tables import Message
     from tests.pipeline import AS_OF, run_cycle, write_city
@@ -146,6 +147,12 @@ def test_drop_table_through_lianjies_own_database_changes_nothing(
     run_cycle(db_url, write_city(tmp_path), tmp_path / "cards")
     for query in ("DROP TABLE message", "SELECT * FROM cadre"):
         with pytest.raises(UnreadableFileError):
-            import_roster.fn(db_url, "2026Q4", f"{db_url}#query={query}", None, AS_OF)
+            import_roster.fn(
+                run=run_settings(db_url),
+                quarter="2026Q4",
+                roster=f"{db_url}#query={query}",
+                policy_file=None,
+                as_of=AS_OF,
+            )
     with session_for(db_url) as session:
         assert session.exec(select(Message)).first() is not None

@@ -21,7 +21,9 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from core.exceptions import UnreadableFileError
-from flows.cycle import ImportSummary, classify_cadres, import_roster, schedule_sessions
+from flows.artifacts import ImportSummary
+from flows.cycle import classify_cadres, schedule_sessions
+from flows.roster import import_roster
 from intake.completions import parse_completions
 from intake.layout import FOOTERS, Contract, combined
 from intake.read import read_table
@@ -31,6 +33,7 @@ from lianjie.cli import _import_lines
 from lianjie.synthetic import HEADER, roster_rows, with_mistakes, write_csv
 from policy.classify import classify_all
 from policy.config import Policy
+from tests.pipeline import run_settings
 
 AS_OF = date(2026, 9, 28)
 AS_OF_CYCLE = date(2026, 10, 1)
@@ -399,10 +402,16 @@ class TestThroughTheQuarter:
         from models.tables import EducationSession, Enrolment
 
         book = per_unit(tmp_path / "units.xlsx", rows)
-        summary = import_roster.fn(db_url, "2026Q4", str(book), None, AS_OF_CYCLE)
+        summary = import_roster.fn(
+            run=run_settings(db_url),
+            quarter="2026Q4",
+            roster=str(book),
+            policy_file=None,
+            as_of=AS_OF_CYCLE,
+        )
         assert (93, 90, 3) == (summary.read, summary.accepted, summary.rejected)
-        classify_cadres.fn(db_url, "2026Q4", AS_OF_CYCLE)
-        schedule_sessions.fn(db_url, "2026Q4", AS_OF_CYCLE)
+        classify_cadres.fn(run=run_settings(db_url), quarter="2026Q4", as_of=AS_OF_CYCLE)
+        schedule_sessions.fn(run=run_settings(db_url), quarter="2026Q4", as_of=AS_OF_CYCLE)
         with session_for(db_url) as session:
             data = load_quarter(session=session, quarter="2026Q4")
             held = session.exec(select(EducationSession).order_by(EducationSession.code)).first()
@@ -426,7 +435,9 @@ class TestThroughTheQuarter:
         other.append(["工号", "场次编号", "参训情况"])
         other.append([people[0], held.code, "缺席"])
         signed = save(workbook, tmp_path / "signed.xlsx")
-        collected = import_completions.fn(db_url, "2026Q4", str(signed), "签到表")
+        collected = import_completions.fn(
+            run=run_settings(db_url), quarter="2026Q4", file=str(signed), sheet="签到表"
+        )
         assert (len(people), len(people), 0) == (
             collected.read,
             collected.accepted,

@@ -23,7 +23,7 @@ from models.tables import (
     RejectedRow,
     RosterChange,
 )
-from tests.pipeline import SEND_ON, run_cycle, write_city
+from tests.pipeline import SEND_ON, run_cycle, run_settings, write_city
 
 TABLES = (Cadre, Assignment, EducationSession, Enrolment, Message, RejectedRow)
 
@@ -102,8 +102,8 @@ class TestDispatch:
     def test_each_message_goes_once(self, db_url: str, tmp_path: Path) -> None:
         """Dispatching twice sends everything due once; the file outbox holds one file each."""
         run_cycle(db_url, write_city(tmp_path), tmp_path / "cards")
-        first = send_due.fn(db_url, "email", SEND_ON)
-        second = send_due.fn(db_url, "email", SEND_ON)
+        first = send_due.fn(run=run_settings(db_url), kind="email", on=SEND_ON)
+        second = send_due.fn(run=run_settings(db_url), kind="email", on=SEND_ON)
         assert first["sent"] > 0
         assert 0 == second["sent"]
         files = list((tmp_path / "data" / "outbox" / "email").glob("*.eml"))
@@ -118,7 +118,7 @@ class TestDispatch:
         run_cycle(db_url, write_city(tmp_path), tmp_path / "cards")
         with sms_gateway([500] * 1000) as (url, received):
             monkeypatch.setenv("LIANJIE_SMS_URL", url)
-            failed = send_due.fn(db_url, "sms", SEND_ON)
+            failed = send_due.fn(run=run_settings(db_url), kind="sms", on=SEND_ON)
         assert 0 == failed["sent"] and failed["failed"] > 0
         with session_for(db_url) as session:
             kept = session.exec(
@@ -132,7 +132,7 @@ class TestDispatch:
         )
         with sms_gateway() as (url, received):
             monkeypatch.setenv("LIANJIE_SMS_URL", url)
-            recovered = send_due.fn(db_url, "sms", SEND_ON)
+            recovered = send_due.fn(run=run_settings(db_url), kind="sms", on=SEND_ON)
         assert failed["failed"] == recovered["sent"] == len(received)
 
 
@@ -152,13 +152,17 @@ class TestMakeups:
         sheet = write_csv(
             tmp_path / "absent.csv", COMPLETION_HEADER, [[who, code, "", "", "缺席", "", ""]]
         )
-        import_completions.fn(db_url, "2026Q4", str(sheet))
-        offered = offer_makeups.fn(db_url, "2026Q4", date(2026, 11, 16))
-        again = offer_makeups.fn(db_url, "2026Q4", date(2026, 11, 16))
+        import_completions.fn(run=run_settings(db_url), quarter="2026Q4", file=str(sheet))
+        offered = offer_makeups.fn(
+            run=run_settings(db_url), quarter="2026Q4", as_of=date(2026, 11, 16)
+        )
+        again = offer_makeups.fn(
+            run=run_settings(db_url), quarter="2026Q4", as_of=date(2026, 11, 16)
+        )
         assert (1, 1) == (offered["new_sessions"], offered["booked"])
         assert (0, 0) == (again["new_sessions"], again["booked"])
         plan_messages.fn(
-            db_url, "2026Q4", date(2026, 11, 16), "zh", "示范市", str(tmp_path / "cards")
+            run=run_settings(db_url, data_dir=tmp_path), quarter="2026Q4", as_of=date(2026, 11, 16)
         )
         with session_for(db_url) as session:
             makeup = session.exec(
@@ -216,7 +220,7 @@ class TestCollect:
             COMPLETION_HEADER,
             [[leader.employee_id, code, "", "", "已参加", "90", "2"]],
         )
-        import_completions.fn(db_url, "2026Q4", str(sheet))
+        import_completions.fn(run=run_settings(db_url), quarter="2026Q4", file=str(sheet))
         with session_for(db_url) as session:
             data = load_quarter(session=session, quarter="2026Q4")
         _, standing = quarter_standings(data, as_of=date(2026, 12, 31))  # type: ignore[arg-type]
@@ -237,8 +241,8 @@ class TestCollect:
             [who, code, "", "", "已参加", "120", ""],
         ]
         path = write_csv(tmp_path / "sheet.csv", COMPLETION_HEADER, rows)
-        first = import_completions.fn(db_url, "2026Q4", str(path))
-        again = import_completions.fn(db_url, "2026Q4", str(path))
+        first = import_completions.fn(run=run_settings(db_url), quarter="2026Q4", file=str(path))
+        again = import_completions.fn(run=run_settings(db_url), quarter="2026Q4", file=str(path))
         assert (5, 2, 3) == (first.read, first.accepted, first.rejected)
         assert [(4, "employee_id"), (5, "programme"), (6, "score")] == [
             (r.row, r.column) for r in first.rejects

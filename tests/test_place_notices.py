@@ -12,7 +12,7 @@ from models.db import session_for
 from models.tables import Message
 from policy.notices import place_notices
 from reports.invites import place_uid
-from tests.pipeline import SEND_ON, run_cycle, write_city
+from tests.pipeline import SEND_ON, run_cycle, run_settings, write_city
 from tests.test_roster_sequences import roster_with, rows_of
 
 
@@ -62,8 +62,8 @@ def test_a_then_b_then_a_tells_the_person_each_time(db_url: str, tmp_path: Path)
     given the place back (an invitation again, a new revision): each message once."""
     city = write_city(tmp_path)
     run_cycle(db_url, city, tmp_path / "cards")
-    send_due.fn(db_url, "email", SEND_ON)
-    send_due.fn(db_url, "sms", SEND_ON)
+    send_due.fn(run=run_settings(db_url), kind="email", on=SEND_ON)
+    send_due.fn(run=run_settings(db_url), kind="sms", on=SEND_ON)
     key = next(
         k for k in outbox(db_url, "E000005") if k.startswith("invitation:") and k.endswith(":email")
     )
@@ -80,14 +80,14 @@ def test_a_then_b_then_a_tells_the_person_each_time(db_url: str, tmp_path: Path)
     assert {cancel_key, f"withdrawal:{code}:E000005:sms:1"} <= set(notices)
     assert all(k.endswith(":1") for k in notices), "each place told once"
     assert "已取消" in notices[f"withdrawal:{code}:E000005:sms:1"].body
-    send_due.fn(db_url, "email", SEND_ON)
+    send_due.fn(run=run_settings(db_url), kind="email", on=SEND_ON)
     cancel = calendar_sent(tmp_path, cancel_key)
     assert "METHOD:CANCEL" in cancel and f"UID:{uid}" in cancel and "SEQUENCE:1" in cancel
 
     run_cycle(db_url, city, tmp_path / "cards", as_of=SEND_ON)
     again_key = f"invitation:{code}:E000005:email:again1"
     assert again_key in outbox(db_url, "E000005")
-    sent = send_due.fn(db_url, "email", SEND_ON)
+    sent = send_due.fn(run=run_settings(db_url), kind="email", on=SEND_ON)
     assert sent["failed"] == 0
     again = calendar_sent(tmp_path, again_key)
     assert f"UID:{uid}" in again and "SEQUENCE:2" in again and "METHOD:REQUEST" in again

@@ -13,7 +13,7 @@ from models.db import session_for
 from models.tables import Message
 from reports.delivery import RenderedReport
 from reports.render import render_pdf
-from tests.pipeline import REPORTED_AT, SEND_ON, run_cycle, write_city
+from tests.pipeline import REPORTED_AT, SEND_ON, run_cycle, run_settings, write_city
 
 DISCIPLINE = "jiwei@gov.example.cn"
 
@@ -47,7 +47,7 @@ def test_each_team_gets_its_unit_and_the_list_goes_to_the_discipline_body_once(
     assert "confidential" in str(confidential[0].attachment)
     assert not [m for m in queued if ":summary:" in m.send_key]
 
-    sent = send_due.fn(db_url, "email", SEND_ON)
+    sent = send_due.fn(run=run_settings(db_url), kind="email", on=SEND_ON)
     assert sent["failed"] == 0
     mails = [
         email.message_from_bytes(p.read_bytes())

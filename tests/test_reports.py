@@ -19,7 +19,7 @@ from models.facts import load_quarter
 from policy.progress import Standing
 from reports.render import RenderJob, render_many, render_pdf, safe_file_name
 from tests.factories import roster_row, write_roster
-from tests.pipeline import REPORTED_AT, run_cycle, write_city
+from tests.pipeline import REPORTED_AT, run_cycle, run_settings, write_city
 from tests.servers import sms_gateway
 
 
@@ -53,7 +53,7 @@ def city(db_url: str, tmp_path: Path) -> str:
         COMPLETION_HEADER,
         completion_rows(sorted(enrolled), data.sessions[-1].held_on),
     )
-    import_completions.fn(db_url, "2026Q4", str(sheet))
+    import_completions.fn(run=run_settings(db_url), quarter="2026Q4", file=str(sheet))
     return db_url
 
 
@@ -160,7 +160,7 @@ class TestTrend:
             COMPLETION_HEADER,
             [[who, code, "", "", "已参加", "", ""] for code, who in attended],
         )
-        import_completions.fn(db_url, "2026Q4", str(sheet))
+        import_completions.fn(run=run_settings(db_url), quarter="2026Q4", file=str(sheet))
         [(_, job)] = prepared(db_url, tmp_path / "out", ["U0001"])
         trend = job.context["trend"]
         assert ["2026Q3", "2026Q4"] == [bar["label"] for bar in trend["bars"]]

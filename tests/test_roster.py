@@ -16,6 +16,7 @@ from intake.read import Table, read_table
 from intake.roster import parse_roster
 from lianjie.exports import Export, build_rows
 from tests.factories import ROSTER_HEADER, roster_row, write_roster
+from tests.pipeline import run_settings
 
 
 class TestContainers:
@@ -259,7 +260,8 @@ class TestDatabaseSource:
 class TestRoundTrip:
     def test_xlsx_to_database_to_export(self, db_url: str, tmp_path: Path) -> None:
         """An XLSX roster goes in and comes back out of `export tracks` with the same people."""
-        from flows.cycle import classify_cadres, import_roster
+        from flows.cycle import classify_cadres
+        from flows.roster import import_roster
         from lianjie.exports import Format, serialise
         from models.db import session_for
         from models.facts import load_quarter
@@ -270,8 +272,14 @@ class TestRoundTrip:
         for number in range(1, 6):
             sheet.append(roster_row(number, 姓名=f"{'+-@'[number % 3]}cmd|' /C calc'!A{number}"))
         workbook.save(tmp_path / "r.xlsx")
-        import_roster.fn(db_url, "2026Q4", str(tmp_path / "r.xlsx"), None, date(2026, 10, 1))
-        classify_cadres.fn(db_url, "2026Q4", date(2026, 10, 1))
+        import_roster.fn(
+            run=run_settings(db_url),
+            quarter="2026Q4",
+            roster=str(tmp_path / "r.xlsx"),
+            policy_file=None,
+            as_of=date(2026, 10, 1),
+        )
+        classify_cadres.fn(run=run_settings(db_url), quarter="2026Q4", as_of=date(2026, 10, 1))
         with session_for(db_url) as session:
             data = load_quarter(session=session, quarter="2026Q4")
         assert data is not None

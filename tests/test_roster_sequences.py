@@ -17,13 +17,13 @@ from sqlmodel import col, select
 
 from core.exceptions import LianjieInputError
 from flows.collect import import_completions, offer_makeups
-from flows.cycle import import_roster
 from flows.dispatch import send_due
 from flows.messages import plan_messages
+from flows.roster import import_roster
 from lianjie.synthetic import COMPLETION_HEADER, HEADER, write_csv
 from models.db import session_for
 from models.tables import Cadre, EducationSession, Enrolment, Message, QuarterCycle
-from tests.pipeline import AS_OF, REPORTED_AT, run_cycle, write_city
+from tests.pipeline import AS_OF, REPORTED_AT, run_cycle, run_settings, write_city
 from tests.test_pipeline import counts
 
 PHONE = HEADER.index("手机")
@@ -117,7 +117,13 @@ class TestPartialRosters:
             row[PHONE] = "138001380"
         broken = roster_with(tmp_path, "broken.csv", rows)
         with pytest.raises(LianjieInputError, match="none of its 48 rows could be imported"):
-            import_roster.fn(db_url, "2026Q4", str(broken), None, AS_OF)
+            import_roster.fn(
+                run=run_settings(db_url),
+                quarter="2026Q4",
+                roster=str(broken),
+                policy_file=None,
+                as_of=AS_OF,
+            )
         with session_for(db_url) as session:
             assert session.get(QuarterCycle, "2026Q4") is None
 
@@ -169,8 +175,8 @@ class TestLeaversAndReturners:
         statuses = messages_to(db_url, "E000001")
         assert {"cancelled"} == set(statuses.values())
         assert any(k.startswith("holiday_reminder") for k in statuses)
-        send_due.fn(db_url, "email", date(2026, 12, 29))
-        send_due.fn(db_url, "sms", date(2026, 12, 29))
+        send_due.fn(run=run_settings(db_url), kind="email", on=date(2026, 12, 29))
+        send_due.fn(run=run_settings(db_url), kind="sms", on=date(2026, 12, 29))
         assert {"cancelled"} == set(messages_to(db_url, "E000001").values())
 
     def test_roster_a_then_b_then_a_ends_in_as_state(
@@ -214,9 +220,11 @@ class TestMakeups:
         )
         for days in (1, 6, 13):
             on = date.fromordinal(first.held_on.toordinal() + days)
-            import_completions.fn(db_url, "2026Q4", str(sheet))
-            offer_makeups.fn(db_url, "2026Q4", on)
-            plan_messages.fn(db_url, "2026Q4", on, "zh", "示范市", str(tmp_path / "cards"))
+            import_completions.fn(run=run_settings(db_url), quarter="2026Q4", file=str(sheet))
+            offer_makeups.fn(run=run_settings(db_url), quarter="2026Q4", as_of=on)
+            plan_messages.fn(
+                run=run_settings(db_url, data_dir=tmp_path), quarter="2026Q4", as_of=on
+            )
         makeups = {code for code in enrolled(db_url, who) if "-M" in code}
         assert 1 == len(makeups)
         invitations = [k for k in messages_to(db_url, who) if k.startswith("invitation:26Q4-")]

@@ -28,7 +28,7 @@ from models.facts import ProgrammeInfo, SessionInfo, load_quarter
 from models.tables import Cadre, EducationSession, Enrolment, Message
 from reports.render import RenderJob, labels, render_pdf
 from reports.sheets import chosen_sessions, sheet_context, sheet_lines
-from tests.pipeline import run_cycle, write_city
+from tests.pipeline import run_cycle, run_settings, write_city
 
 ORGANISER = "peixun@gov.example.cn"
 DISCIPLINE = "jiwei@gov.example.cn"
@@ -78,7 +78,12 @@ def pdf_text(path: Path) -> list[str]:
 class TestTheSheet:
     def test_names_every_enrolled_person_and_nobody_else(self, city: str, tmp_path: Path) -> None:
         held = first_session(city)
-        [sheet] = make_sheets.fn(city, "2026Q4", [held.code], "zh", str(tmp_path / "out"), "示范市")
+        [sheet] = make_sheets.fn(
+            run=run_settings(city),
+            quarter="2026Q4",
+            chosen=[held.code],
+            folder=str(tmp_path / "out"),
+        )
         text = "\n".join(pdf_text(Path(sheet.pdf)))
         enrolled, others = people(city, held.code)  # names repeat in a city: ids do not
         assert enrolled and [] == sorted(e for e in enrolled if e not in text)
@@ -92,7 +97,9 @@ class TestTheSheet:
         from PIL import Image
 
         held = first_session(city)
-        [sheet] = make_sheets.fn(city, "2026Q4", [held.code], "zh", str(tmp_path), "示范市")
+        [sheet] = make_sheets.fn(
+            run=run_settings(city), quarter="2026Q4", chosen=[held.code], folder=str(tmp_path)
+        )
         subprocess.run(
             ["pdftoppm", "-png", "-r", "150", "-f", "1", "-l", "1", sheet.pdf, str(tmp_path / "p")],
             check=True,
@@ -163,7 +170,9 @@ class TestTheWorkbookComesBack:
         self, city: str, tmp_path: Path
     ) -> None:
         held = first_session(city)
-        [sheet] = make_sheets.fn(city, "2026Q4", [held.code], "zh", str(tmp_path), "示范市")
+        [sheet] = make_sheets.fn(
+            run=run_settings(city), quarter="2026Q4", chosen=[held.code], folder=str(tmp_path)
+        )
         book = load_workbook(sheet.workbook)
         rows = book.active
         assert rows is not None
@@ -179,7 +188,7 @@ class TestTheWorkbookComesBack:
         filled = tmp_path / "filled.xlsx"
         book.save(filled)
 
-        summary = import_completions.fn(city, "2026Q4", str(filled))
+        summary = import_completions.fn(run=run_settings(city), quarter="2026Q4", file=str(filled))
         expected = [w for w in written.values() if w]
         assert (len(expected), len(expected), 0) == (
             summary.read,
@@ -213,16 +222,24 @@ class TestWhereSheetsGo:
         self, city: str, tmp_path: Path
     ) -> None:
         held = first_session(city, confidential=True)
-        [sheet] = make_sheets.fn(city, "2026Q4", [held.code], "zh", str(tmp_path), "示范市")
+        [sheet] = make_sheets.fn(
+            run=run_settings(city), quarter="2026Q4", chosen=[held.code], folder=str(tmp_path)
+        )
         assert Path(sheet.pdf).parent == tmp_path / "confidential" / "sheets"
         assert not (tmp_path / "sheets").exists()
         assert "机密" in pdf_text(Path(sheet.pdf))[0]
         queued, sent_to = queue_sheets.fn(
-            city, "2026Q4", [sheet], "zh", "示范市", ORGANISER, None, date(2026, 10, 9)
+            run=run_settings(city, organiser_email=ORGANISER, discipline_email=None),
+            quarter="2026Q4",
+            sheets=[sheet],
+            on=date(2026, 10, 9),
         )
         assert (0, {}) == (queued, sent_to), "without a discipline address it goes nowhere"
         queued, sent_to = queue_sheets.fn(
-            city, "2026Q4", [sheet], "zh", "示范市", ORGANISER, DISCIPLINE, date(2026, 10, 9)
+            run=run_settings(city, organiser_email=ORGANISER, discipline_email=DISCIPLINE),
+            quarter="2026Q4",
+            sheets=[sheet],
+            on=date(2026, 10, 9),
         )
         assert (1, {held.code: "discipline"}) == (queued, sent_to)
         with session_for(city) as session:
@@ -244,9 +261,14 @@ class TestWhereSheetsGo:
         on = date(2026, 10, 9)
 
         def send() -> tuple[int, SheetOut]:
-            [sheet] = make_sheets.fn(city, "2026Q4", [held.code], "zh", str(tmp_path), "示范市")
+            [sheet] = make_sheets.fn(
+                run=run_settings(city), quarter="2026Q4", chosen=[held.code], folder=str(tmp_path)
+            )
             queued, _ = queue_sheets.fn(
-                city, "2026Q4", [sheet], "zh", "示范市", ORGANISER, None, on
+                run=run_settings(city, organiser_email=ORGANISER, discipline_email=None),
+                quarter="2026Q4",
+                sheets=[sheet],
+                on=on,
             )
             return queued, sheet
 

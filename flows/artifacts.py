@@ -1,0 +1,182 @@
+"""What a run leaves for its reader: rejected rows, layout notes, tables and links in the UI."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from prefect.artifacts import create_table_artifact
+from pydantic import BaseModel
+
+from core.domain import CadreRecord, Change, ChangeKind, Reject, row_place
+from intake.columns import ImportResult
+from policy.confidentiality import shown_reason
+from policy.roster import RosterDecision
+
+
+class RejectOut(BaseModel):
+    """A rejected row as summaries and JSON output show it."""
+
+    source: str
+    row: int
+    column: str
+    reason: str
+    kept_from: str | None = None  # the cadre's earlier record stays in force
+    sheet: str = ""  # named when a workbook's data spans several sheets
+
+    @property
+    def where(self) -> str:
+        return row_place(self.sheet, self.row)
+
+    @classmethod
+    def of(cls, source: str, reject: Reject, kept_from: str | None = None) -> RejectOut:
+        return cls(
+            source=source,
+            row=reject.row,
+            column=reject.column,
+            # Shown on the command line, in artifacts and logs: no discipline cell in it.
+            reason=shown_reason(reject.column, reject.reason),
+            kept_from=kept_from,
+            sheet=reject.sheet,
+        )
+
+
+class RosterChanges(BaseModel):
+    """What a roster import changed, in words an operator reads: one line per person."""
+
+    compared_with: str = ""  # "2026Q4's earlier roster", "2026Q3", or "" on the first roster
+    joined: list[str] = []
+    left: list[str] = []
+    changed: list[str] = []
+    kept: list[str] = []
+    messages_cancelled: int = 0
+
+    @classmethod
+    def of(cls, decision: RosterDecision, *, quarter: str, cancelled: int) -> RosterChanges:
+        def who(c: CadreRecord | Change) -> str:
+            return f"{c.employee_id} {c.name} ({c.unit_code})"
+
+        compared = decision.baseline
+        return cls(
+            compared_with=f"{quarter}'s earlier roster" if compared == quarter else compared,
+            joined=[who(c) for c in decision.joined],
+            left=[who(c) for c in decision.left],
+            changed=[
+                f"{who(c)}: {c.field} {c.before or '-'} → {c.after or '-'}"
+                for c in decision.changes
+                if c.change is ChangeKind.changed
+            ],
+            kept=[f"{k.employee_id}: {k.note}" for k in decision.kept],
+            messages_cancelled=cancelled,
+        )
+
+
+class ImportSummary(BaseModel):
+    """What a file import did, for the CLI, JSON output and artifacts."""
+
+    source: str
+    read: int
+    accepted: int
+    rejected: int
+    already_imported: bool = False
+    unknown_columns: list[str] = []
+    description: list[str] = []  # the title lines above the header
+    ignored_lines: list[str] = []  # totals, footers, repeated headers: not data, not rejects
+    skipped_sheets: list[str] = []  # sheets with no table of this kind
+    not_filled_in: list[str] = []  # sign-in sheet rows left without a status ("row 7: E0012")
+    warnings: list[str] = []
+    rejects: list[RejectOut] = []
+    changes: RosterChanges | None = None
+
+    @classmethod
+    def of(
+        cls,
+        result: ImportResult[Any],
+        *,
+        already_imported: bool = False,
+        warnings: list[str] | None = None,
+        kept_from: dict[tuple[str, int], str] | None = None,
+        changes: RosterChanges | None = None,
+    ) -> ImportSummary:
+        kept = kept_from or {}
+        return cls(
+            source=result.source,
+            read=result.read,
+            accepted=len(result.accepted),
+            rejected=len(result.rejects),
+            already_imported=already_imported,
+            unknown_columns=result.unknown_columns,
+            description=[line.text for line in result.description],
+            ignored_lines=[str(line) for line in result.ignored_lines],
+            skipped_sheets=result.skipped_sheets,
+            not_filled_in=result.not_filled_in,
+            warnings=warnings or [],
+            rejects=[RejectOut.of(result.source, r, kept.get(r.at)) for r in result.rejects],
+            changes=changes,
+        )
+
+
+def artifact_key(*parts: str) -> str:
+    """Artifact keys may hold only lowercase letters, digits and dashes."""
+    return "-".join(parts).lower().replace("_", "-")
+
+
+def log_layout(logger: Any, result: ImportResult[Any]) -> None:
+    """What of the file was not data, for whoever reads the run's log: the titles above its
+    header, the sheets without a table, and where the totals and footers were (their text,
+    which may name whoever filled the sheet in, stays in the summary)."""
+    for line in result.description:
+        logger.info("%s: the file says: %s", result.source, line.text)
+    if result.skipped_sheets:
+        logger.info(
+            "%s: sheets skipped (no table of this kind): %s",
+            result.source,
+            ", ".join(result.skipped_sheets),
+        )
+    if result.ignored_lines:
+        logger.info(
+            "%s: %d lines ignored as not data: %s",
+            result.source,
+            len(result.ignored_lines),
+            ", ".join(f"{line.where} ({line.kind})" for line in result.ignored_lines[:20]),
+        )
+
+
+def reject_rows(rejects: list[RejectOut]) -> list[dict[str, Any]]:
+    """Rejected rows for a table artifact: file name, row, column and reason first, so that
+    the reason is on screen without scrolling."""
+    return [
+        {
+            "file": Path(r.source).name,
+            **({"sheet": r.sheet} if any(r.sheet for r in rejects) else {}),
+            "row": r.row,
+            "column": r.column,
+            "reason": r.reason,
+            "kept_from": Path(r.kept_from).name if r.kept_from else "",
+        }
+        for r in rejects
+    ]
+
+
+def pdf_links(paths: list[str], folder: Path, reports_url: str | None) -> list[str]:
+    """Where a reader opens each PDF: under LIANJIE_REPORTS_URL when the output folder is
+    served, else "" (a file:// link to the worker's disk opens nothing in a browser)."""
+    if not reports_url:
+        return ["" for _ in paths]
+    base = reports_url.rstrip("/")
+    links = []
+    for path in paths:
+        try:
+            relative = Path(path).resolve().relative_to(folder.resolve())
+        except ValueError:  # written outside the served folder (an explicit --out)
+            links.append("")
+            continue
+        links.append(f"{base}/{quote(relative.as_posix())}")
+    return links
+
+
+def publish_table(key: str, rows: list[dict[str, Any]], description: str) -> None:
+    """A table in the Prefect UI's Artifacts page (nothing when there is no row to show)."""
+    if rows:
+        create_table_artifact(key=key, table=rows, description=description)
