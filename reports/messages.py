@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from core.domain import Channel
+from core.domain import Channel, MessageStatus
+from policy.confidentiality import hold_reason
 from policy.escalation import Step
 from policy.reminders import PlannedMessage
 from policy.schedule import ends_at
@@ -190,3 +192,40 @@ def escalation_rows(
         }
         for channel, address in step.recipient.addresses(channels)
     ]
+
+
+@dataclass(slots=True)
+class Queueing:
+    """Outbox rows for the planned messages the outbox does not know yet, counted as they
+    stream past; a cancelled one planned again (a cadre back on the roster) is noted apart.
+    A confidential programme's message to an address others share is held, never sent."""
+
+    composer: Composer
+    known: Mapping[str, str]  # send key → status of every message of the quarter
+    shared: dict[str, list[str]]
+    secret: set[str]  # the confidential programmes
+    counts: Counter[str] = field(default_factory=Counter)
+    planned_again: list[str] = field(default_factory=list)
+
+    def rows(self, planned: Iterable[PlannedMessage]) -> Iterator[dict[str, Any]]:
+        for message in planned:
+            status = self.known.get(message.send_key)
+            if status is None:
+                self.counts[message.kind.value] += 1
+                session = message.session
+                held = (
+                    hold_reason(message.address, self.shared)
+                    if session and session.programme_code in self.secret
+                    else None
+                )
+                self.counts["held"] += bool(held)
+                # Every row names the same columns: they are inserted many at a time.
+                status = MessageStatus.held if held else MessageStatus.queued
+                yield self.composer.row(message) | {"status": status, "last_error": held}
+            elif status == MessageStatus.cancelled:
+                self.planned_again.append(message.send_key)
+
+    def notice_rows(self, notices: Iterable[PlannedMessage]) -> Iterator[dict[str, Any]]:
+        """Notices of changed places: queued, whatever they say."""
+        for notice in notices:
+            yield self.composer.row(notice) | {"status": MessageStatus.queued, "last_error": None}

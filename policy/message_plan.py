@@ -1,0 +1,174 @@
+"""The quarter's messages, planned: who is reached how, holiday reminders, session messages,
+and notices of places that changed. Pure: the flow loads the quarter and stores the result."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from datetime import date
+
+from core.domain import CadreRecord, Channel, MessageKind, SessionPlan, Track
+from policy.calendar import HolidayBreak, WorkingCalendar
+from policy.classify import leading_reason, own_key_areas
+from policy.confidentiality import hold_reason, shared_contacts
+from policy.config import Policy
+from policy.notices import Notice, place_notices
+from policy.reminders import (
+    PlannedMessage,
+    Recipient,
+    extra_breaks,
+    plan_holiday_reminders,
+    plan_session_messages,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class QuarterMessages:
+    """The quarter's reminders and invitations, and everyone as messages reach them."""
+
+    holiday_reminders: list[PlannedMessage]
+    # Streamed: a province's half a million session messages are never all in memory at once.
+    session_messages: Iterator[PlannedMessage]
+    reached: dict[str, Recipient]  # leavers too: a place taken from them is still told
+    shared: dict[str, list[str]]  # addresses more than one cadre gives
+
+    @property
+    def holidays(self) -> list[HolidayBreak]:
+        """The holidays reminded of, each once, in the order they come."""
+        found = {m.holiday for m in self.holiday_reminders if m.holiday is not None}
+        return sorted(found, key=lambda h: h.first_day)
+
+    def planned(self) -> Iterator[PlannedMessage]:
+        yield from self.holiday_reminders
+        yield from self.session_messages
+
+
+def plan_quarter_messages(
+    *,
+    policy: Policy,
+    lang: str,
+    window: tuple[date, date],
+    horizon: date,
+    as_of: date,
+    calendar: WorkingCalendar,
+    everyone: list[CadreRecord],
+    on_roster: set[str],
+    tracks: Mapping[str, list[str]],
+    sessions: list[SessionPlan],
+) -> QuarterMessages:
+    """Holiday reminders for leading cadres, and an invitation and a reminder per enrolment.
+
+    `everyone` includes leavers, with the contacts the roster last gave; `window` is the
+    quarter, `horizon` how far past its end holidays are looked for (a reminder belongs to the
+    quarter its due date falls in).
+    """
+    cadres = [c for c in everyone if c.employee_id in on_roster]
+    shared = shared_contacts(cadres)
+    words: dict[tuple[str, str], str] = {}  # per unit and post: a province has a few thousand
+    reached = {c.employee_id: recipient(c, tracks, policy, lang, shared, words) for c in everyone}
+    people = {who: reached[who] for who in on_roster}
+    leading = [people[c.employee_id] for c in cadres if leading_reason(c, policy)]
+    holiday_reminders = plan_holiday_reminders(
+        audience=leading,
+        holidays=calendar.breaks(window[0], horizon) + extra_breaks(policy.reminders),
+        calendar=calendar,
+        rules=policy.reminders,
+        window=window,
+        as_of=as_of,
+    )
+    session_messages = plan_session_messages(
+        enrolments=enrolments_of(sessions, people),
+        calendar=calendar,
+        rules=policy.reminders,
+        as_of=as_of,
+    )
+    return QuarterMessages(list(holiday_reminders), session_messages, reached, shared)
+
+
+def changed_places(
+    *,
+    sessions: list[SessionPlan],
+    reached: Mapping[str, Recipient],
+    statuses: Mapping[str, str],
+    calendar: WorkingCalendar,
+    as_of: date,
+) -> tuple[list[PlannedMessage], list[str]]:
+    """Notices for people whose place changed after they were told (a withdrawal, or an
+    invitation again), and the send keys of unsent notices that a change back makes moot.
+    `statuses` are the outbox's, once this run's invitations are in it."""
+    notices, moot = place_notices(
+        enrolled=[(s.code, who) for s in sessions for who in s.enrolled],
+        ahead={s.code for s in sessions if s.held_on > as_of},
+        statuses=statuses,
+    )
+    by_code = {s.code: s for s in sessions}
+    told = [
+        message
+        for notice in notices
+        if notice.employee_id in reached
+        for message in notice_messages(
+            notice, reached[notice.employee_id], by_code, calendar, as_of
+        )
+    ]
+    return told, moot
+
+
+def recipient(
+    cadre: CadreRecord,
+    tracks: Mapping[str, list[str]],
+    policy: Policy,
+    lang: str,
+    shared: dict[str, list[str]],
+    words: dict[tuple[str, str], str],
+) -> Recipient:
+    """A cadre as messages reach them: the pointed wording names only their own key areas."""
+    held = set(tracks.get(cadre.employee_id, []))
+    pointed = {t.value for t in policy.reminders.pointed_tracks} & held
+    areas = ""
+    if Track.key_area.value in pointed:
+        post = (cadre.unit_name, cadre.post)
+        if post not in words:
+            words[post] = own_key_areas(cadre, policy, lang)
+        areas = words[post]
+    # The admonition wording would tell whoever else reads a shared phone or mailbox.
+    private = not any(hold_reason(a, shared) for a in (cadre.phone, cadre.email) if a)
+    return Recipient(
+        cadre.employee_id,
+        cadre.name,
+        cadre.phone,
+        cadre.email,
+        key_areas=areas if Track.key_area.value in pointed else "",
+        admonition=Track.admonition.value in pointed and private,
+    )
+
+
+def notice_messages(
+    notice: Notice,
+    who: Recipient,
+    sessions: Mapping[str, SessionPlan],
+    calendar: WorkingCalendar,
+    as_of: date,
+) -> Iterator[PlannedMessage]:
+    """A place notice, on the channel its earlier message went by."""
+    session = sessions[notice.session_code]
+    for channel, address in who.addresses([Channel(notice.channel)]):
+        yield PlannedMessage(
+            send_key=notice.send_key,
+            kind=MessageKind(notice.kind),
+            channel=channel,
+            recipient=who,
+            address=address,
+            due_on=calendar.send_day(as_of, session.held_on),
+            expires_on=session.held_on,
+            session=session,
+        )
+
+
+def enrolments_of(
+    sessions: Iterable[SessionPlan], people: Mapping[str, Recipient]
+) -> Iterator[tuple[SessionPlan, Recipient]]:
+    """Each person enrolled in each session, with the session planned once, not per person."""
+    for session in sessions:
+        for who in sorted(session.enrolled):
+            if who in people:
+                yield session, people[who]
