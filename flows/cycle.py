@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 from typing import Annotated, cast
 
@@ -51,8 +51,8 @@ from models.facts import completed_before
 from models.outbox import cancel_messages
 from models.roster import quarter_roster
 from policy.classify import classify_all
-from policy.config import Policy, load_policy
-from policy.schedule import plan_sessions, seat_demand
+from policy.config import load_policy
+from policy.schedule import schedule_quarter, withdrawn_messages
 
 
 class CycleSummary(BaseModel):
@@ -107,38 +107,27 @@ def classify_cadres(*, run: RunSettings, quarter: str, as_of: date) -> dict[str,
     return {track.value: counts[track.value] for track in Track}
 
 
-def deadlines(policy: Policy, as_of: date) -> dict[str, date]:
-    """Pre-appointment education is due within the policy's days of appearing on the track."""
-    due = as_of + timedelta(days=policy.windows.newly_promoted_due_days)
-    return {p.code: due for p in policy.programmes_for(Track.newly_promoted)}
-
-
 @task
 def schedule_sessions(*, run: RunSettings, quarter: str, as_of: date) -> dict[str, int]:
     """Enrol everyone each track requires in sessions on working days, within capacity."""
     period = Quarter.parse(quarter)
+    calendar = run.calendar(period.starts_on, period.ends_on)
     with session_for(run.db_url) as session:
         _, loaded = quarter_policy(session=session, quarter=quarter)
         rules = loaded.policy
-        calendar = run.calendar(period.starts_on, period.ends_on)
-        first = max(
-            period.starts_on, calendar.shift_working_days(as_of, rules.sessions.lead_working_days)
-        )
-        once = [p.code for p in rules.programmes if p.once]
-        demand = seat_demand(
-            quarter_tracks(session=session, quarter=quarter),
-            rules,
-            completed_before(session=session, quarter=quarter, programmes=once),
-        )
-        existing = stored_sessions(session=session, quarter=quarter)
-        plan = plan_sessions(
+        plan = schedule_quarter(
             quarter=period,
-            programmes=[p for p in rules.programmes if not p.joint_with],
-            demand=demand,
-            existing=existing,
-            days=calendar.working_days(first, period.ends_on),
-            rules=rules.sessions,
-            deadlines=deadlines(rules, as_of),
+            policy=rules,
+            tracks=quarter_tracks(session=session, quarter=quarter),
+            done_before=completed_before(
+                session=session,
+                quarter=quarter,
+                programmes=[p.code for p in rules.programmes if p.once],
+            ),
+            existing=stored_sessions(session=session, quarter=quarter),
+            working_days=calendar.working_days,
+            lead_day=calendar.shift_working_days(as_of, rules.sessions.lead_working_days),
+            as_of=as_of,
         )
         store_schedule(
             session=session,
@@ -147,14 +136,7 @@ def schedule_sessions(*, run: RunSettings, quarter: str, as_of: date) -> dict[st
             enrolments=plan.enrolments,
             withdrawals=plan.withdrawals,
         )
-        cancelled = cancel_messages(
-            session=session,
-            prefixes=[
-                f"{kind}:{code}:{who}:"
-                for code, who in plan.withdrawals
-                for kind in ("invitation", "session_reminder")
-            ],
-        )
+        cancelled = cancel_messages(session=session, prefixes=withdrawn_messages(plan.withdrawals))
     logger = log()
     if calendar.is_estimated(period.year):
         logger.warning(

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from core.domain import Quarter, SessionPlan, Track
+from core.domain import MessageKind, Quarter, SessionPlan, Track
 from policy.config import Policy, ProgrammeRule, Sessions
 
 AFTERNOON = time(14, 30)
@@ -221,3 +221,38 @@ def seat_demand(
                 if (employee_id, programme.code) not in done_before:
                     demand[policy.seating(programme.code)].add(employee_id)
     return demand
+
+
+def schedule_quarter(
+    *,
+    quarter: Quarter,
+    policy: Policy,
+    tracks: Mapping[str, Iterable[str]],
+    done_before: set[tuple[str, str]],
+    existing: Iterable[SessionPlan],
+    working_days: Callable[[date, date], list[date]],
+    lead_day: date,
+    as_of: date,
+) -> SchedulePlan:
+    """The quarter's sessions and enrolments as tracks require them on `as_of`: new sessions
+    from `lead_day` (the policy's lead time after `as_of`, within the quarter), pre-appointment
+    education within its deadline, nobody asked again for a once-only programme done before."""
+    due = as_of + timedelta(days=policy.windows.newly_promoted_due_days)
+    return plan_sessions(
+        quarter=quarter,
+        programmes=[p for p in policy.programmes if not p.joint_with],
+        demand=seat_demand(tracks, policy, done_before),
+        existing=existing,
+        days=working_days(max(quarter.starts_on, lead_day), quarter.ends_on),
+        rules=policy.sessions,
+        deadlines={p.code: due for p in policy.programmes_for(Track.newly_promoted)},
+    )
+
+
+def withdrawn_messages(withdrawals: Iterable[tuple[str, str]]) -> list[str]:
+    """Send-key prefixes of the invitations and reminders of places taken away."""
+    return [
+        f"{kind}:{code}:{who}:"
+        for code, who in withdrawals
+        for kind in (MessageKind.invitation, MessageKind.session_reminder)
+    ]
