@@ -4,33 +4,28 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from pathlib import Path
 from typing import Annotated
 
 from prefect import flow, task
 from pydantic import BaseModel
 from sqlmodel import Session, col, select
 
-from core.domain import name_in
 from core.exceptions import LianjieInputError
-from core.settings import Settings
-from delivery.channels import Channel, DeliveryError, FileOutbox, Outgoing, SmsGateway, SmtpChannel
+from delivery.channels import DeliveryError, Outgoing
 from flows.artifacts import artifact_key, publish_table
 from flows.common import (
     RunSettings,
     expected_failures,
     log,
-    quarter_policy,
     settings,
     today,
     working_calendar,
 )
 from flows.escalation import plan_escalations
-from flows.messages import render_cards
+from flows.outgoing import attachment_of, occasion, open_channel, workbook_beside
 from flows.parameters import UNSET, Day, given_day, titled
 from flows.progress import stage
 from models.db import session_for, utcnow
-from models.education import session_details
 from models.outbox import (
     claim,
     due_message_ids,
@@ -39,10 +34,8 @@ from models.outbox import (
     mark_failed,
     mark_sent,
 )
-from models.tables import Message, Programme
-from policy.reminders import extra_breaks
-from policy.schedule import ends_at
-from reports.invites import CalendarEntries, Occasion
+from models.tables import Programme
+from reports.invites import CalendarEntries
 
 
 class Preview(BaseModel):
@@ -66,15 +59,6 @@ class DispatchSummary(BaseModel):
     dry_run: bool = False
     would_send: dict[str, dict[str, int]] = {}
     preview: list[Preview] = []
-
-
-def open_channel(kind: str, config: Settings) -> Channel:
-    """The configured gateway for a kind of message, or the file outbox when none is set."""
-    if kind == "email" and config.smtp_url is not None:
-        return SmtpChannel(config.smtp_url.get_secret_value(), config.sender, zone=config.zone)
-    if kind == "sms" and config.sms_url is not None:
-        return SmsGateway(config.sms_url.get_secret_value())
-    return FileOutbox(config.outbox_dir, kind, config.sender, config.zone)
 
 
 # Safe to repeat: every message is claimed before it goes and committed as sent the moment
@@ -144,59 +128,6 @@ def send_due(
             "%d %s messages failed; they stay queued and are retried later", counts["failed"], kind
         )
     return {"sent": counts["sent"], "failed": counts["failed"], "skipped": counts["skipped"]}
-
-
-def occasion(db_url: str, code: str, lang: str) -> Occasion | None:
-    """What a calendar entry shows of a session: its day, hours, programme and venue."""
-    with session_for(db_url) as session:
-        found = session_details(session=session, code=code)
-    if found is None:
-        return None
-    stored, programme = found
-    return Occasion(
-        stored.held_on,
-        stored.starts_at,
-        ends_at(stored.starts_at, programme.duration_minutes),
-        name_in(programme, lang),
-        stored.venue,
-    )
-
-
-def attachment_of(message: Message, run: RunSettings) -> Path | None:
-    """The message's attachment, found under the data folder; a greeting card that has gone
-    missing (another machine, a cleaned folder) is rendered again."""
-    if not message.attachment:
-        return None
-    path = Path(message.attachment)
-    path = path if path.is_absolute() else run.data_dir / path
-    if not path.is_file() and message.kind == "holiday_reminder":
-        render_card_again(message, path, run)
-    return path
-
-
-def workbook_beside(message: Message, attachment: Path | None) -> tuple[Path, ...]:
-    """A sign-in sheet goes with its workbook, the file the organiser fills in afterwards."""
-    if message.kind != "sign_in_sheet" or attachment is None:
-        return ()
-    workbook = attachment.with_suffix(".xlsx")
-    return (workbook,) if workbook.is_file() else ()
-
-
-def render_card_again(message: Message, path: Path, run: RunSettings) -> None:
-    """The card of a holiday reminder, from its send key: holiday_reminder:<day>:<key>:…"""
-    parts = message.send_key.split(":")
-    first_day, key = dt.date.fromisoformat(parts[1]), ":".join(parts[2:-2])
-    with session_for(run.db_url) as session:
-        _, loaded = quarter_policy(session=session, quarter=message.quarter)
-    found = [
-        h
-        for h in run.calendar(first_day, first_day).breaks(first_day, first_day)
-        + extra_breaks(loaded.policy.reminders)
-        if h.key == key and h.first_day == first_day
-    ]
-    if not found:
-        raise FileNotFoundError(f"greeting card {path.name} is missing and {key} is unknown")
-    render_cards(found, run.lang, run.organisation, path.parent)
 
 
 def check_dispatch_date(on: dt.date, *, today: dt.date, allow_future: bool) -> None:

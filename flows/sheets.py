@@ -11,14 +11,13 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 from prefect import flow, task
 from prefect.cache_policies import NONE
 from pydantic import BaseModel
-from sqlmodel import col, select
 
-from core.domain import CadreRecord, EnrolmentStatus, name_in
+from core.domain import name_in
 from core.exceptions import LianjieInputError
 from core.settings import Settings
 from flows.artifacts import artifact_key, publish_table
@@ -44,17 +43,17 @@ from flows.parameters import (
 )
 from flows.progress import stage
 from models.db import session_for
-from models.facts import QuarterData, load_quarter
-from models.outbox import add_messages
-from models.tables import Message
-from policy.config import Policy
+from models.facts import load_quarter
+from models.outbox import add_messages, sheet_versions_sent
 from reports.render import RenderJob, labels, render_many, safe_file_name
 from reports.sheets import (
     chosen_sessions,
+    enrolled_by_session,
     people_key,
     sheet_context,
     sheet_lines,
     sheet_message,
+    sheet_recipient,
     sheet_version,
     write_sheet_workbook,
 )
@@ -92,7 +91,7 @@ def make_sheets(
         data = load_quarter(session=session, quarter=quarter)
         _, loaded = quarter_policy(session=session, quarter=quarter)
         assert data is not None
-        sent = sent_versions(session=session, codes=chosen)
+        sent = sheet_versions_sent(session=session, codes=chosen)
     words = labels(lang)
     seated = enrolled_by_session(data)
     jobs, made = [], []
@@ -137,28 +136,6 @@ def make_sheets(
     return made
 
 
-def enrolled_by_session(data: QuarterData) -> dict[str, list[CadreRecord]]:
-    """The cadres enrolled in each session (withdrawn people are off the sheet): one pass
-    over the quarter's enrolments, not one per session."""
-    cadres = {c.employee_id: c for c in data.cadres}
-    seated: dict[str, list[CadreRecord]] = {}
-    for code, who, status in data.enrolments:
-        if status == EnrolmentStatus.enrolled and who in cadres:
-            seated.setdefault(code, []).append(cadres[who])
-    return seated
-
-
-def sent_versions(*, session: Any, codes: list[str]) -> dict[str, dict[str, int]]:
-    """Per session, the sheet versions already queued: people key → version."""
-    found: dict[str, dict[str, int]] = {}
-    keys = session.exec(select(Message.send_key).where(col(Message.kind) == "sign_in_sheet"))
-    for key in keys:  # sign_in_sheet:<code>:v<version>:<people key>:<role>:email
-        _, code, version, people, *_ = key.split(":")
-        if code in codes:
-            found.setdefault(code, {})[people] = int(version.removeprefix("v"))
-    return found
-
-
 @task(cache_policy=NONE)
 def queue_sheets(
     *, run: RunSettings, quarter: str, sheets: list[SheetOut], on: date
@@ -172,7 +149,13 @@ def queue_sheets(
         seated = enrolled_by_session(data)
         rows, sent_to = [], dict[str, str]()
         for sheet in sheets:
-            to = recipient(sheet, loaded.policy, run.organiser_email, run.discipline_email)
+            to = sheet_recipient(
+                sheet.programme,
+                confidential=sheet.confidential,
+                organisers=loaded.policy.sign_in_sheets.organisers,
+                organiser=run.organiser_email,
+                discipline_email=run.discipline_email,
+            )
             if to is None:
                 log().warning(
                     "%s: nobody to send the sign-in sheet to (%s)",
@@ -206,16 +189,6 @@ def queue_sheets(
             sent_to[sheet.session_code] = to[0]
         queued = add_messages(session=session, rows=rows)
     return queued, sent_to
-
-
-def recipient(
-    sheet: SheetOut, policy: Policy, organiser: str | None, discipline_email: str | None
-) -> tuple[str, str] | None:
-    """Who gets a sheet: a confidential one the discipline inspection body and nobody else."""
-    if sheet.confidential:
-        return ("discipline", discipline_email) if discipline_email else None
-    address = policy.sign_in_sheets.organisers.get(sheet.programme) or organiser
-    return ("organiser", address) if address else None
 
 
 @flow(name="sign-in-sheets", log_prints=True)

@@ -233,3 +233,14 @@ def quarter_messages(*, session: Session, quarter: str) -> list[Message]:
             .order_by(col(Message.due_on), col(Message.send_key))
         )
     )
+
+
+def sheet_versions_sent(*, session: Session, codes: list[str]) -> dict[str, dict[str, int]]:
+    """Per session, the sheet versions already queued: people key → version."""
+    found: dict[str, dict[str, int]] = {}
+    keys = session.exec(select(Message.send_key).where(col(Message.kind) == "sign_in_sheet"))
+    for key in keys:  # sign_in_sheet:<code>:v<version>:<people key>:<role>:email
+        _, code, version, people, *_ = key.split(":")
+        if code in codes:
+            found.setdefault(code, {})[people] = int(version.removeprefix("v"))
+    return found

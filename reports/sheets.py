@@ -18,8 +18,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from core.domain import CadreRecord, Rank
-from models.facts import ProgrammeInfo, SessionInfo
+from core.domain import CadreRecord, EnrolmentStatus, Rank
+from models.facts import ProgrammeInfo, QuarterData, SessionInfo
 from reports.messages import render_message
 from reports.wording import day_text, time_range
 
@@ -226,3 +226,29 @@ def sheet_message(
         "status": "queued",
         "last_error": None,
     }
+
+
+def enrolled_by_session(data: QuarterData) -> dict[str, list[CadreRecord]]:
+    """The cadres enrolled in each session (withdrawn people are off the sheet): one pass
+    over the quarter's enrolments, not one per session."""
+    cadres = {c.employee_id: c for c in data.cadres}
+    seated: dict[str, list[CadreRecord]] = {}
+    for code, who, status in data.enrolments:
+        if status == EnrolmentStatus.enrolled and who in cadres:
+            seated.setdefault(code, []).append(cadres[who])
+    return seated
+
+
+def sheet_recipient(
+    programme: str,
+    *,
+    confidential: bool,
+    organisers: Mapping[str, str],
+    organiser: str | None,
+    discipline_email: str | None,
+) -> tuple[str, str] | None:
+    """Who gets a sheet: a confidential one the discipline inspection body and nobody else."""
+    if confidential:
+        return ("discipline", discipline_email) if discipline_email else None
+    address = organisers.get(programme) or organiser
+    return ("organiser", address) if address else None

@@ -1,0 +1,80 @@
+"""What goes with a message: the channel it leaves by, its attachments, its calendar entry."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from core.domain import name_in
+from core.settings import Settings
+from delivery.channels import Channel, FileOutbox, SmsGateway, SmtpChannel
+from flows.common import RunSettings, quarter_policy
+from flows.messages import render_cards
+from models.db import session_for
+from models.education import session_details
+from models.tables import Message
+from policy.reminders import extra_breaks
+from policy.schedule import ends_at
+from reports.invites import Occasion
+
+
+def open_channel(kind: str, config: Settings) -> Channel:
+    """The configured gateway for a kind of message, or the file outbox when none is set."""
+    if kind == "email" and config.smtp_url is not None:
+        return SmtpChannel(config.smtp_url.get_secret_value(), config.sender, zone=config.zone)
+    if kind == "sms" and config.sms_url is not None:
+        return SmsGateway(config.sms_url.get_secret_value())
+    return FileOutbox(config.outbox_dir, kind, config.sender, config.zone)
+
+
+def occasion(db_url: str, code: str, lang: str) -> Occasion | None:
+    """What a calendar entry shows of a session: its day, hours, programme and venue."""
+    with session_for(db_url) as session:
+        found = session_details(session=session, code=code)
+    if found is None:
+        return None
+    stored, programme = found
+    return Occasion(
+        stored.held_on,
+        stored.starts_at,
+        ends_at(stored.starts_at, programme.duration_minutes),
+        name_in(programme, lang),
+        stored.venue,
+    )
+
+
+def attachment_of(message: Message, run: RunSettings) -> Path | None:
+    """The message's attachment, found under the data folder; a greeting card that has gone
+    missing (another machine, a cleaned folder) is rendered again."""
+    if not message.attachment:
+        return None
+    path = Path(message.attachment)
+    path = path if path.is_absolute() else run.data_dir / path
+    if not path.is_file() and message.kind == "holiday_reminder":
+        render_card_again(message, path, run)
+    return path
+
+
+def workbook_beside(message: Message, attachment: Path | None) -> tuple[Path, ...]:
+    """A sign-in sheet goes with its workbook, the file the organiser fills in afterwards."""
+    if message.kind != "sign_in_sheet" or attachment is None:
+        return ()
+    workbook = attachment.with_suffix(".xlsx")
+    return (workbook,) if workbook.is_file() else ()
+
+
+def render_card_again(message: Message, path: Path, run: RunSettings) -> None:
+    """The card of a holiday reminder, from its send key: holiday_reminder:<day>:<key>:…"""
+    parts = message.send_key.split(":")
+    first_day, key = dt.date.fromisoformat(parts[1]), ":".join(parts[2:-2])
+    with session_for(run.db_url) as session:
+        _, loaded = quarter_policy(session=session, quarter=message.quarter)
+    found = [
+        h
+        for h in run.calendar(first_day, first_day).breaks(first_day, first_day)
+        + extra_breaks(loaded.policy.reminders)
+        if h.key == key and h.first_day == first_day
+    ]
+    if not found:
+        raise FileNotFoundError(f"greeting card {path.name} is missing and {key} is unknown")
+    render_cards(found, run.lang, run.organisation, path.parent)
