@@ -11,7 +11,7 @@ from sqlalchemy import bindparam, delete, update
 from sqlmodel import Session, col, select
 
 from core.domain import TrackAssignment
-from models.db import insert_new, upsert
+from models.bulk import insert_new, upsert
 from models.tables import Assignment, EducationSession, Enrolment, Programme
 
 

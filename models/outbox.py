@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import Table, Update, bindparam, or_, update
 from sqlmodel import Session, col, select
 
-from models.db import insert_new
+from models.bulk import insert_new
 from models.tables import Message
 
 MAX_ATTEMPTS = 5
