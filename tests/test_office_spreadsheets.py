@@ -23,7 +23,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 from core.exceptions import UnreadableFileError
 from flows.cycle import ImportSummary, classify_cadres, import_roster, schedule_sessions
 from intake.completions import parse_completions
-from intake.layout import FOOTERS, Contract, combined
+from intake.layout import Contract, combined
+from intake.lines import FOOTERS
 from intake.read import read_table
 from intake.roster import ALIASES, parse_roster
 from intake.roster import CONTRACT as ROSTER
