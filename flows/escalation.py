@@ -9,7 +9,8 @@ from prefect import task
 from sqlmodel import Session, col, select
 
 from flows.common import RunSettings, log, quarter_policy
-from models.db import insert_new, session_for
+from models.bulk import insert_new
+from models.db import session_for
 from models.facts import load_quarter
 from models.outbox import add_messages
 from models.tables import EscalationLog, QuarterCycle

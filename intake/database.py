@@ -27,7 +27,7 @@ from sqlparse import tokens
 
 from core.exceptions import UnreadableFileError
 from intake.read import DEFAULT_LIMITS, Limits, Table, read_table
-from models.db import missing_driver
+from models.engine import missing_driver
 
 HR_PREFIX = "hr:"
 _OPTION = re.compile(r"#(table|query)=")

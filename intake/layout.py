@@ -15,47 +15,12 @@ from dataclasses import dataclass, field
 
 from core.domain import row_place
 from core.exceptions import UnreadableFileError
+from intake.lines import footer, shown, total
 from intake.read import HEADER_SEARCH_ROWS, Sheet, Table
 from intake.values import Cell, text
 
 # A header row names at least this many of the contract's columns; a title never does.
 LEAST_NAMED = 2
-
-# A totals row starts with one of these (合计, 小计 per unit, …), wherever it stands.
-TOTALS = ("合计", "小计", "总计", "共计", "总数", "total", "subtotal", "grand total")
-
-# After the data, the lines of whoever filled the sheet in, checked it or wants to explain it.
-FOOTERS = (
-    "填表人",
-    "填报人",
-    "制表人",
-    "审核人",
-    "审批人",
-    "经办人",
-    "负责人",
-    "联系人",
-    "联系电话",
-    "签字",
-    "签名",
-    "盖章",
-    "单位盖章",
-    "填表日期",
-    "填报日期",
-    "日期",
-    "备注",
-    "说明",
-    "注：",
-    "注:",
-    "prepared by",
-    "checked by",
-    "approved by",
-    "signed",
-    "signature",
-    "contact",
-    "date:",
-    "note",
-    "remark",
-)
 
 # A group cell's word that its children do not repeat: "纪律情况" over "状况" is 纪律状况.
 GROUP_ENDINGS = ("情况", "信息", "方式", "情形")
@@ -258,50 +223,31 @@ def _block(
 ) -> tuple[Block, list[Line], list[Line]]:
     """The sheet's rows of data under its header, the lines above it, and the lines that are
     neither: totals and repeated headers anywhere, footers after the last row of data."""
-    description = [Line(sheet.name, n, "title", _joined(c)) for n, c in sheet.rows[:position]]
+    description = [Line(sheet.name, n, "title", shown(c)) for n, c in sheet.rows[:position]]
     header_rows = tuple(n for n, _ in sheet.rows[position : position + used])
     rows: list[tuple[int, list[Cell]]] = []
     ignored: list[Line] = []
     below = sheet.rows[position + used :]
     data_ends = len(below)
-    while data_ends and _footer(below[data_ends - 1][1]):
+    while data_ends and footer(below[data_ends - 1][1]):
         data_ends -= 1
     for index, (number, cells) in enumerate(below):
         kind = _not_data(cells, contract) or ("footer" if index >= data_ends else None)
         if kind is None:
             rows.append((number, cells))
         else:
-            ignored.append(Line(sheet.name, number, kind, _joined(cells)))
+            ignored.append(Line(sheet.name, number, kind, shown(cells)))
     return Block(sheet.name, header, header_rows, rows), description, ignored
-
-
-def _squeezed(words: tuple[str, ...]) -> tuple[str, ...]:
-    return tuple(re.sub(r"\s+", "", w.casefold()) for w in words)
-
-
-_TOTALS, _FOOTERS = _squeezed(TOTALS), _squeezed(FOOTERS)
 
 
 def _not_data(cells: list[Cell], contract: Contract) -> str | None:
     """What a line among the data is when it is not data: a total, or the header repeated
     (a sheet printed page by page repeats it)."""
-    first = _first(cells)
-    if first.startswith(_TOTALS):
+    if total(cells):
         return "total"
     if len(_named(_texts(cells), contract)) >= LEAST_NAMED:
         return "header"
     return None
-
-
-def _footer(cells: list[Cell]) -> bool:
-    return _first(cells).startswith(_FOOTERS + _TOTALS)
-
-
-def _first(cells: list[Cell]) -> str:
-    """A line's first words without spaces or case, as TOTALS and FOOTERS are compared:
-    "合  计" is 合计, "Prepared By" is "prepared by"."""
-    first = next((t for c in cells if (t := text(c))), "")
-    return re.sub(r"\s+", "", first.casefold())
 
 
 def _texts(cells: list[Cell]) -> list[str]:
@@ -309,15 +255,3 @@ def _texts(cells: list[Cell]) -> list[str]:
     while names and not names[-1]:
         names.pop()
     return names
-
-
-# A footer is shown in summaries and logs: the phone number or address of whoever filled the
-# sheet in is not (see also policy.confidentiality.shown_reason).
-PERSONAL = re.compile(r"\+?\d(?:[\- ]?\d){8,}|[\w.+-]+@[\w-]+(?:\.[\w-]+)+")  # 9+ digits: no date
-
-
-def _joined(cells: list[Cell]) -> str:
-    """A line as one text, cut short, with its phone numbers and addresses left out."""
-    joined = "  ".join(t for c in cells if (t := text(c)))
-    shown = PERSONAL.sub("…", joined)
-    return shown if len(shown) <= 120 else shown[:119] + "…"

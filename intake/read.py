@@ -165,28 +165,49 @@ def _csv_records(path: Path, data: bytes) -> Iterator[list[Cell]]:
 NOT_IN_A_ROSTER = re.compile(r"[\u0370-\u04ff\u2500-\u257f\u3040-\u30ff\ue000-\uf8ff]")
 
 
+# charset-normalizer's own bound: a reading messier than this is more noise than text.
+MAX_MESS = 0.2
+ENCODINGS_TRIED = "UTF-8, GB18030 and Big5"
+
+
 def _decode(path: Path, data: bytes) -> str:
     """UTF-8 (with or without BOM), GB18030/GBK as Excel on a mainland desktop writes, or Big5
-    as it writes in Hong Kong and Taiwan: detected, never asked for."""
+    as it writes in Hong Kong and Taiwan: detected, never asked for; anything else refused."""
     try:
-        return data.decode("utf-8-sig")
+        return data.decode("utf-8-sig")  # valid UTF-8 beyond ASCII is UTF-8 with near certainty
     except UnicodeDecodeError:
         pass
+    # A reading counts only if charset-normalizer finds it confident (little mess in it).
+    confident = charset_normalizer.from_bytes(
+        data,
+        threshold=MAX_MESS,
+        cp_isolation=["gb18030", "big5"],
+        preemptive_behaviour=False,  # a charset the file declares about itself is not trusted
+        enable_fallback=False,
+    )
     readings = {}
-    for encoding in ("gb18030", "big5"):
+    for match in confident:
         try:
-            readings[encoding] = data.decode(encoding)
-        except UnicodeDecodeError:
+            readings[match.encoding] = data.decode(match.encoding)
+        except UnicodeDecodeError:  # it samples a large file: a bad byte further on rules it out
             continue
-    if readings:
-        # GB18030 decodes nearly any bytes: Big5 wins only where GB18030 reads as nonsense.
-        return min(readings.values(), key=lambda text: len(NOT_IN_A_ROSTER.findall(text[:200_000])))
-    best = charset_normalizer.from_bytes(data).best()
-    if best is None:
+    if not readings:
         raise UnreadableFileError(
-            f"{path}: not a text file in a known encoding (tried UTF-8, GB18030 and Big5)"
+            f"{path}: not a text file in a known encoding (tried {ENCODINGS_TRIED}); "
+            "save it as CSV UTF-8 or as .xlsx"
         )
-    return str(best)
+    # GB18030 decodes nearly any bytes: Big5 wins only where GB18030 reads as nonsense; on a
+    # tie the mainland's encoding.
+    order = ["gb18030", "big5"]
+    return readings[
+        min(
+            readings,
+            key=lambda name: (
+                len(NOT_IN_A_ROSTER.findall(readings[name][:200_000])),
+                order.index(name),
+            ),
+        )
+    ]
 
 
 # What a broken or hostile workbook raises: a bad zip, bad XML, XML that asks for entities or a

@@ -15,7 +15,8 @@ from sqlalchemy import make_url, text
 
 from core.settings import Settings
 from delivery.channels import redact
-from models.db import MIGRATIONS, new_engine, redacted_url
+from models.engine import new_engine, redacted_url
+from models.migrate import MIGRATIONS
 
 Check = tuple[bool, str, str]
 

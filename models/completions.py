@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import bindparam, update
 from sqlmodel import Session, col, select
 
-from models.db import insert_new
+from models.bulk import insert_new
 from models.roster import quarter_people
 from models.tables import Assignment, Completion, EducationSession, Programme
 

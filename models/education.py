@@ -9,7 +9,7 @@ from sqlalchemy import bindparam, delete, update
 from sqlmodel import Session, col, select
 
 from core.domain import EnrolmentStatus, SessionPlan, TrackAssignment
-from models.db import insert_new, upsert
+from models.bulk import insert_new, upsert
 from models.tables import Assignment, EducationSession, Enrolment, Programme
 
 

@@ -11,7 +11,7 @@ from sqlalchemy import Table, Update, bindparam, or_, update
 from sqlmodel import Session, col, select
 
 from core.domain import MessageStatus
-from models.db import insert_new
+from models.bulk import insert_new
 from models.tables import Message
 
 MAX_ATTEMPTS = 5

@@ -15,7 +15,8 @@ from core.domain import (
     Rank,
     Reject,
 )
-from models.db import insert_new, upsert, utcnow
+from models.bulk import insert_new, upsert
+from models.db import utcnow
 from models.tables import Cadre, FileImport, RejectedRow, RosterChange, Unit
 
 

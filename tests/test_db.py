@@ -10,7 +10,8 @@ from typing import Any
 from sqlalchemy.dialects import sqlite
 from sqlmodel import SQLModel
 
-from models.db import insert_new, session_for
+from models.bulk import insert_new
+from models.db import session_for
 from models.tables import Cadre, EducationSession, Message, Report
 
 ROWS: list[tuple[type[SQLModel], list[dict[str, Any]]]] = [

@@ -64,7 +64,7 @@ def test_doctor_changes_nothing_on_disk(tmp_path: Path) -> None:
     """On a machine never used: it says what the first run will create, and creates nothing
     (a doctor that made the database it examines would hide what it found). On a database
     in use it says the schema's revision."""
-    from models.db import engine_for
+    from models.engine import engine_for
 
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "LIANJIE_"))}
     fresh = tmp_path / "fresh"

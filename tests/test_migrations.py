@@ -11,7 +11,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, inspect
 from sqlmodel import SQLModel
 
-from models.db import engine_for
+from models.engine import engine_for
 
 
 def test_upgrade_from_empty_matches_the_models(db_url: str) -> None:
@@ -26,7 +26,7 @@ def test_upgrade_from_empty_matches_the_models(db_url: str) -> None:
 
 def test_upgrade_twice_changes_nothing(db_url: str) -> None:
     """`lianjie db upgrade` on an up-to-date database is a no-op."""
-    from models.db import upgrade
+    from models.migrate import upgrade
 
     engine_for(db_url)
     upgrade(create_engine(db_url))
@@ -35,7 +35,7 @@ def test_upgrade_twice_changes_nothing(db_url: str) -> None:
 
 
 def _migrate_together(url: str, start: Barrier, outcomes: Queue[str]) -> None:
-    from models.db import upgrade
+    from models.migrate import upgrade
 
     engine = create_engine(url)
     start.wait()  # everyone imported and connected-to-be: now all migrate at once
