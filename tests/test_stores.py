@@ -10,7 +10,15 @@ import pytest
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, SQLModel, col, create_engine, select
 
-from core.domain import Change, ChangeKind, CompletionStatus, Reject, Track, TrackAssignment
+from core.domain import (
+    Change,
+    ChangeKind,
+    CompletionStatus,
+    Reject,
+    SessionPlan,
+    Track,
+    TrackAssignment,
+)
 from intake.completions import not_filled_in, parse_completions
 from intake.read import Table
 from models.completions import completion_lookups, store_completions
@@ -52,15 +60,8 @@ def programme(code: str, track: Track, joint_with: str | None = None) -> dict[st
     }
 
 
-def sitting(code: str, programme_code: str) -> dict[str, Any]:
-    return {
-        "code": code,
-        "programme_code": programme_code,
-        "held_on": date(2026, 10, 14),
-        "starts_at": time(9, 0),
-        "venue": "一号会议室",
-        "capacity": 60,
-    }
+def sitting(code: str, programme_code: str) -> SessionPlan:
+    return SessionPlan(code, programme_code, 1, date(2026, 10, 14), time(9, 0), "一号会议室", 60)
 
 
 class TestRoster:
@@ -166,7 +167,7 @@ class TestEducation:
             withdrawals=[("26Q4-IO-01", "E002")],
         )
         [stored] = stored_sessions(session=session, quarter=Q)
-        assert frozenset({"E001"}) == stored.enrolled
+        assert {"E001"} == stored.enrolled
         store_schedule(
             session=session,
             quarter=Q,
@@ -175,7 +176,7 @@ class TestEducation:
             withdrawals=[],
         )
         [stored] = stored_sessions(session=session, quarter=Q)
-        assert frozenset({"E001", "E002"}) == stored.enrolled
+        assert {"E001", "E002"} == stored.enrolled
 
 
 class TestCompletions:
