@@ -1,0 +1,39 @@
+"""One value of settings per run: what its tasks are handed, and what they are not."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from core.domain import Language
+from core.settings import Settings
+from flows.common import RunSettings
+
+
+class TestRunSettings:
+    def test_the_run_language_wins_over_the_setting(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        """LIANJIE_LANG=zh, the run chose English: the tasks write English."""
+        monkeypatch.setenv("LIANJIE_LANG", "zh")
+        assert Language.en == RunSettings.of(Settings(), lang="en").lang
+        assert Language.zh == RunSettings.of(Settings()).lang
+
+    def test_the_calendar_carries_the_local_overrides(
+        self, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    ) -> None:
+        """An override file making 2026-12-31 a day off is in every task's calendar."""
+        overrides = tmp_path / "calendar.toml"
+        overrides.write_text('[years.2026]\ndays_off = ["2026-12-31"]\n', encoding="utf-8")
+        monkeypatch.setenv("LIANJIE_CALENDAR_OVERRIDES", str(overrides))
+        run = RunSettings.of(Settings())
+        calendar = run.calendar(date(2026, 12, 1), date(2026, 12, 31))
+        assert not calendar.is_working_day(date(2026, 12, 31))
+
+    def test_no_secret_travels_with_the_run(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        """The HR database, SMTP and SMS passwords stay in the settings, out of task inputs."""
+        monkeypatch.setenv("LIANJIE_HR_DATABASE_URL", "postgresql://hr:hr-secret@hr/db")
+        monkeypatch.setenv("LIANJIE_SMTP_URL", "smtp://mail:smtp-secret@mail:587")
+        monkeypatch.setenv("LIANJIE_SMS_URL", "https://sms:sms-secret@sms/send")
+        dumped = RunSettings.of(Settings()).model_dump_json()
+        assert [] == [s for s in ("hr-secret", "smtp-secret", "sms-secret") if s in dumped]
