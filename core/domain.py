@@ -219,6 +219,8 @@ class Reject:
     code: str = ""  # the reason's code (intake/reasons.py), for tools and translations
     params: dict[str, str] = field(default_factory=dict)  # the values the reason names
     sheet: str = ""  # named when a workbook's data spans several sheets
+    source: str = ""  # the file, once stored (a reject read back from the quarter)
+    kept_from: str | None = None  # the cadre's earlier record stays in force
 
     @property
     def at(self) -> tuple[str, int]:

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, time
 
 from sqlmodel import Session, col, select
 
-from core.domain import CadreRecord, Change, ChangeKind, CompletionStatus, Track
+from core.domain import CadreRecord, Change, ChangeKind, CompletionStatus, Reject, Track
 from models.roster import quarter_roster, roster_changes, unit_names
 from models.tables import (
     Assignment,
@@ -62,19 +62,6 @@ class CompletionInfo:
 
 
 @dataclass(frozen=True, slots=True)
-class RejectInfo:
-    source: str
-    row: int
-    column: str
-    reason: str
-    values: dict[str, str]
-    kept_from: str | None = None
-    code: str = ""
-    params: dict[str, str] = field(default_factory=dict)
-    sheet: str = ""
-
-
-@dataclass(frozen=True, slots=True)
 class ReminderInfo:
     """A holiday reminder in the outbox: to whom, how it went, for which holiday, and when."""
 
@@ -102,7 +89,7 @@ class QuarterData:
     enrolments: list[tuple[str, str, str]]  # session code, employee id, status
     completions: list[CompletionInfo]  # current rows only, in import order
     messages: Counter[tuple[str | None, str, str]]  # (employee id, kind, status) → count
-    rejects: list[RejectInfo]  # the roster in force's and every completion file's
+    rejects: list[Reject]  # the roster in force's and every completion file's
     done_before: set[tuple[str, str]] = field(default_factory=set)  # once-only programmes done
     roster_warnings: list[str] = field(default_factory=list)  # of the roster in force
     changes: list[Change] = field(default_factory=list)  # every roster import's, in order
@@ -197,16 +184,16 @@ def load_quarter(*, session: Session, quarter: str) -> QuarterData | None:
     # Rosters replaced by a later one keep their rejects in the database, out of the way.
     in_force = (FileImport.kind != "roster") | (FileImport.sha256 == cycle.roster_sha256)
     rejects = [
-        RejectInfo(
-            source,
+        Reject(
             r.row,
             r.column,
             r.reason,
             r.values,
-            r.kept_from,
-            r.reason_code,
-            r.reason_params,
-            r.sheet,
+            code=r.reason_code,
+            params=r.reason_params,
+            sheet=r.sheet,
+            source=source,
+            kept_from=r.kept_from,
         )
         for r, source in session.exec(
             select(RejectedRow, FileImport.source)

@@ -13,8 +13,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import replace
 
-from core.domain import CadreRecord
-from models.facts import ProgrammeInfo, QuarterData, RejectInfo
+from core.domain import CadreRecord, Reject
+from models.facts import ProgrammeInfo, QuarterData
 from models.tables import Message
 
 # Roster columns whose cells tell who is on the admonition track.
@@ -57,7 +57,7 @@ def without_confidential(data: QuarterData) -> QuarterData:
     )
 
 
-def shown_reject(reject: RejectInfo) -> RejectInfo:
+def shown_reject(reject: Reject) -> Reject:
     """A rejected row without its discipline cells; a reason about them says only where."""
     values = {k: (HIDDEN if k in DISCIPLINE_COLUMNS and v else v) for k, v in reject.values.items()}
     if reject.column not in DISCIPLINE_COLUMNS:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from core.domain import Quarter, Track
+from core.domain import Quarter, Track, name_in
 from models.facts import QuarterData
 from policy.calendar import HolidayBreak
 from policy.progress import Requirement, Standing
@@ -167,7 +167,7 @@ def _reminders_by_holiday(
     rows = []
     for start, states in sorted(counts.items()):
         holiday = by_start.get(start)
-        name = (holiday.name_zh if lang == "zh" else holiday.name_en) if holiday else ""
+        name = name_in(holiday, lang) if holiday else ""
         rows.append(
             {
                 "holiday": name or start.isoformat(),

@@ -9,10 +9,10 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from core.domain import CadreRecord, LeadershipRole, Quarter, Track
+from core.domain import CadreRecord, LeadershipRole, Quarter, Reject, Track
 from intake.completions import ALIASES as COMPLETION_ALIASES
 from intake.roster import ALIASES as ROSTER_ALIASES
-from models.facts import QuarterData, RejectInfo
+from models.facts import QuarterData
 from policy.classify import own_key_areas
 from policy.confidentiality import shown_reject
 from policy.config import Policy
@@ -552,7 +552,7 @@ def column_label(column: str, lang: str) -> str:
     return CHINESE_HEADERS.get(column, column) if lang == "zh" else column
 
 
-def reject_reason(reject: RejectInfo, labels: dict[str, Any]) -> str:
+def reject_reason(reject: Reject, labels: dict[str, Any]) -> str:
     """A rejected row's reason in the report's language (the stored text when it has no code)."""
     words = labels["reasons"].get(reject.code)
     if words is None:

@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from core.domain import Channel, MessageStatus
+from core.domain import Channel, MessageStatus, name_in
 from policy.confidentiality import hold_reason
 from policy.escalation import Step
 from policy.reminders import PlannedMessage
@@ -116,7 +116,7 @@ class Composer:
         if planned.holiday is not None:
             holiday = planned.holiday
             context |= {
-                "holiday": holiday.name_zh if self.lang == "zh" else holiday.name_en,
+                "holiday": name_in(holiday, self.lang),
                 "start": holiday.first_day,
             }
         if planned.session is not None:

@@ -18,7 +18,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from core.domain import CadreRecord, EnrolmentStatus, Rank
+from core.domain import CadreRecord, EnrolmentStatus, Rank, name_in
 from models.facts import ProgrammeInfo, QuarterData, SessionInfo
 from reports.messages import render_message
 from reports.wording import day_text, time_range
@@ -78,7 +78,7 @@ def sheet_context(
         "w": labels["sheet"],
         "organisation": organisation,
         "session": session,
-        "programme_name": programme.name_zh if lang == "zh" else programme.name_en,
+        "programme_name": name_in(programme, lang),
         "day": day_text(session.held_on, lang),
         "hours": session_hours(session, minutes, lang),
         "lines": lines,
@@ -200,7 +200,7 @@ def sheet_message(
         "sign_in_sheet",
         lang,
         {
-            "programme": programme.name_zh if lang == "zh" else programme.name_en,
+            "programme": name_in(programme, lang),
             "session": info.code,
             "day": day_text(info.held_on, lang),
             "hours": session_hours(info, minutes, lang),

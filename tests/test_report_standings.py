@@ -8,10 +8,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from core.domain import CompletionStatus, LeadershipRole, Track
+from core.domain import CompletionStatus, LeadershipRole, Reject, Track
 from core.exceptions import LianjieInputError
 from flows.common import as_of_moment
-from models.facts import CompletionInfo, ProgrammeInfo, RejectInfo, ReminderInfo, SessionInfo
+from models.facts import CompletionInfo, ProgrammeInfo, ReminderInfo, SessionInfo
 from policy.progress import Standing, quarter_standings
 from reports.annual import QuarterStanding, year_report
 from reports.context import ACTION_LINES, QuarterView, reject_reason, summary_report, unit_report
@@ -244,28 +244,28 @@ class TestSummaryLists:
         assert (0, 2, 3, 0, 0) == tuple(total.of(s) for s in Standing)
 
     def test_rejects_in_the_reports_language_with_a_code_for_tools(self) -> None:
-        reject = RejectInfo(
-            "roster.csv",
+        reject = Reject(
             7,
             "phone",
             "'138001380' is not a mainland mobile number (11 digits starting 13–19)",
             {},
             code="not_mobile",
             params={"value": "138001380"},
+            source="roster.csv",
         )
         assert "“138001380”不是有效的手机号码（11 位，以 13–19 开头）" == reject_reason(
             reject, labels("zh")
         )
         assert reject.reason == reject_reason(reject, labels("en"))
-        required = RejectInfo(
-            "r.csv", 3, "name", "name is required", {}, code="required", params={"column": "name"}
+        required = Reject(
+            3, "name", "name is required", {}, code="required", params={"column": "name"}
         )
         assert "“姓名”为必填项，此处为空" == reject_reason(required, labels("zh"))
 
     def test_only_fifty_rejects_and_where_the_rest_are(self) -> None:
         data = city()
         rejects = [
-            RejectInfo("r.xlsx", n, "phone", "bad", {}, sheet="市财政局") for n in range(2, 82)
+            Reject(n, "phone", "bad", {}, sheet="市财政局", source="r.xlsx") for n in range(2, 82)
         ]
         data = type(data)(
             **{**{f: getattr(data, f) for f in data.__dataclass_fields__}, "rejects": rejects}
