@@ -49,14 +49,8 @@ from models.tables import Report
 from policy.calendar import HolidayBreak
 from policy.progress import quarter_standings
 from reports.annual import QuarterStanding, quarters_of_year, year_report
-from reports.context import (
-    QuarterView,
-    confidential_report,
-    key_area_words,
-    past_quarter,
-    summary_report,
-    unit_report,
-)
+from reports.confidential import confidential_report
+from reports.context import unit_report
 from reports.delivery import RenderedReport, report_messages
 from reports.render import (
     Rendered,
@@ -67,6 +61,8 @@ from reports.render import (
     safe_file_name,
     unit_file_names,
 )
+from reports.summary import summary_report
+from reports.view import QuarterView, key_area_words, past_quarter
 
 CHUNK_UNITS = 25  # a Prefect task renders this many units: tens of task runs, never hundreds
 
