@@ -49,9 +49,8 @@ from models.tables import Report
 from policy.calendar import HolidayBreak
 from policy.progress import quarter_standings
 from reports.annual import QuarterStanding, quarters_of_year, year_report
-from reports.confidential import confidential_report
-from reports.context import unit_report
 from reports.delivery import RenderedReport, report_messages
+from reports.jobs import quarter_jobs, trend_quarters
 from reports.render import (
     Rendered,
     RenderJob,
@@ -59,10 +58,7 @@ from reports.render import (
     labels,
     render_many,
     safe_file_name,
-    unit_file_names,
 )
-from reports.summary import summary_report
-from reports.view import QuarterView, key_area_words, past_quarter
 
 CHUNK_UNITS = 25  # a Prefect task renders this many units: tens of task runs, never hundreds
 
@@ -90,6 +86,7 @@ class ReportsSummary(BaseModel):
 
 @task(cache_policy=NONE)
 def prepare_reports(
+    *,
     db_url: str,
     quarter: str,
     units: list[str] | None,
@@ -101,82 +98,35 @@ def prepare_reports(
 ) -> list[tuple[ReportOut, RenderJob]]:
     """Load the quarter once and compute every report's numbers at `as_of` (nothing is
     rendered yet)."""
-    period = Quarter.parse(quarter)
-    day = as_of.date()
     with session_for(db_url) as session:
         _, loaded = quarter_policy(session=session, quarter=quarter)
         data = load_quarter(session=session, quarter=quarter)
-        earlier = [load_quarter(session=session, quarter=q.label) for q in _before(period, 3)]
+        earlier = [
+            load_quarter(session=session, quarter=q.label)
+            for q in trend_quarters(Quarter.parse(quarter))
+        ]
     assert data is not None  # quarter_policy has checked that the quarter exists
-    requirements, standing = quarter_standings(data, as_of=day)
-    view = QuarterView(
+    planned = quarter_jobs(
         data,
-        requirements,
-        standing,
-        labels(lang),
-        organisation,
-        as_of,
-        datetime.now(as_of.tzinfo),
-        key_area_words(data, loaded.policy, lang),
-        history=[
-            past_quarter(q, *quarter_standings(q, as_of=day)) for q in earlier if q is not None
-        ],
+        earlier=earlier,
+        policy=loaded.policy,
+        as_of=as_of,
+        lang=lang,
+        units=units,
+        folder=Path(out),
+        organisation=organisation,
+        generated_at=datetime.now(as_of.tzinfo),
         estimated_calendar=estimated_calendar,
     )
-    known = sorted(view.by_unit)
-    unknown = sorted(set(units or ()) - set(known))
-    if unknown:
-        raise LianjieInputError(f"no unit {', '.join(unknown)} on the {quarter} roster")
-    folder = Path(out)
-    jobs = []
-    file_names = unit_file_names(quarter, list(units or known), lang)
-    for code in units or known:
-        context = unit_report(view, code)
-        path = folder / file_names[code]
-        jobs.append(
-            (
-                ReportOut(
-                    kind="unit",
-                    unit_code=code,
-                    path=str(path),
-                    pages=0,
-                    rate=context["overall"].percent,
-                ),
-                RenderJob("unit_report.html.j2", context, path),
-            )
+    return [
+        (
+            ReportOut(
+                kind=p.kind, unit_code=p.unit_code, path=str(p.job.path), pages=0, rate=p.rate
+            ),
+            p.job,
         )
-    if not units:
-        summary = summary_report(view)
-        jobs.append(
-            (
-                ReportOut(
-                    kind="summary",
-                    unit_code="",
-                    pages=0,
-                    rate=summary["overall"].percent,
-                    path=str(folder / safe_file_name(quarter, "summary", lang)),
-                ),
-                RenderJob(
-                    "summary.html.j2", summary, folder / safe_file_name(quarter, "summary", lang)
-                ),
-            )
-        )
-        secret = folder / "confidential" / safe_file_name(quarter, "admonition", lang)
-        jobs.append(
-            (
-                ReportOut(kind="confidential", unit_code="", pages=0, rate="", path=str(secret)),
-                RenderJob("confidential.html.j2", confidential_report(view), secret),
-            )
-        )
-    return jobs
-
-
-def _before(period: Quarter, count: int) -> list[Quarter]:
-    """The `count` quarters before `period`, oldest first."""
-    quarters = [period]
-    for _ in range(count):
-        quarters.insert(0, quarters[0].previous)
-    return quarters[:-1]
+        for p in planned
+    ]
 
 
 @task(cache_policy=NONE)
@@ -254,14 +204,14 @@ def accountability_reports(
     folder = out or str(config.reports_dir / period.label)
     calendar = working_calendar(config, period.starts_on, period.ends_on)
     planned = prepare_reports(
-        config.db_url,
-        period.label,
-        list(units) or None,
-        language,
-        folder,
-        config.organisation,
-        moment,
-        calendar.is_estimated(period.year),
+        db_url=config.db_url,
+        quarter=period.label,
+        units=list(units) or None,
+        lang=language,
+        out=folder,
+        organisation=config.organisation,
+        as_of=moment,
+        estimated_calendar=calendar.is_estimated(period.year),
     )
     chunks = [planned[i : i + CHUNK_UNITS] for i in range(0, len(planned), CHUNK_UNITS)]
     rendered: list[Rendered] = []
