@@ -12,7 +12,8 @@ from prefect.exceptions import TerminationSignal
 from prefect.runner import Runner
 from prefect.schedules import Cron
 
-from flows.accountability import accountability_reports, annual_report
+from flows.accountability import accountability_reports
+from flows.annual import annual_report
 from flows.collect import collect_completions
 from flows.cycle import quarterly_cycle
 from flows.dispatch import daily_dispatch
