@@ -17,12 +17,19 @@ BAR_HEIGHT = 14
 BAR_PITCH = 22  # px from one bar to the next
 BAR_TOP = 3  # a bar's top below its row's top
 TEXT_BASELINE = 14  # a row's texts sit on this line, level with the bar's lower part
+CHART_BOTTOM = 6  # room below the last bar for the descenders of its texts
 
 # The trend chart: one column per quarter, the current one last.
 TREND_HEIGHT = 80  # px of a 100 % column
 TREND_PITCH = 90  # px from one quarter's column to the next
 TREND_COLUMN = 40  # px of a column's width
 TREND_TOP = 14  # room above a full column for its percentage
+TREND_COLUMN_X = 20  # a column's left edge in its quarter's slot
+TREND_VALUE_X = 22  # its percentage, just inside the column's left edge
+TREND_VALUE_GAP = 3  # its percentage's baseline above the column
+TREND_LABEL_X = 18  # the quarter's label, under the column
+TREND_LABEL_Y = 14  # the label's baseline below the axis
+TREND_BOTTOM = 20  # room below the axis for the labels
 
 
 def bar_chart(rows: list[tuple[str, Tally]]) -> dict[str, Any]:
@@ -40,10 +47,9 @@ def bar_chart(rows: list[tuple[str, Tally]]) -> dict[str, Any]:
                 "bar_y": top + BAR_TOP,
             }
         )
-    height = len(bars) * BAR_PITCH + 6
     return {
         "bars": bars,
-        "height": height,
+        "height": len(bars) * BAR_PITCH + CHART_BOTTOM,
         "width": CHART_WIDTH,
         "track_width": CHART_TRACK,
         "label_x": CHART_LABEL_X,
@@ -69,11 +75,11 @@ def trend_chart(points: list[tuple[str, Tally]]) -> dict[str, Any]:
                 "label": label,
                 "percent": counts.percent,
                 "height": height,
-                "rect_x": x + 20,
+                "rect_x": x + TREND_COLUMN_X,
                 "y": y,
-                "value_x": x + 22,
-                "value_y": y - 3,
-                "label_x": x + 18,
+                "value_x": x + TREND_VALUE_X,
+                "value_y": y - TREND_VALUE_GAP,
+                "label_x": x + TREND_LABEL_X,
                 "current": index == len(points) - 1,
             }
         )
@@ -81,10 +87,10 @@ def trend_chart(points: list[tuple[str, Tally]]) -> dict[str, Any]:
         "bars": bars,
         "change": _change(points),
         "width": len(points) * TREND_PITCH,
-        "height": TREND_HEIGHT + 34,
+        "height": TREND_HEIGHT + TREND_TOP + TREND_BOTTOM,
         "axis_x": 0,
         "axis_y": TREND_HEIGHT + TREND_TOP,
-        "label_y": TREND_HEIGHT + 28,
+        "label_y": TREND_HEIGHT + TREND_TOP + TREND_LABEL_Y,
         "column_width": TREND_COLUMN,
     }
 
