@@ -9,14 +9,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from core.domain import CompletionStatus, Quarter, Track
+from core.domain import CompletionStatus, LeadershipRole, Quarter, Track
 from core.exceptions import LianjieInputError
 from models.facts import CompletionInfo, ProgrammeInfo, SessionInfo
 from policy.config import load_policy
 from policy.progress import Standing, quarter_standings
 from reports.context import unit_report
 from reports.jobs import quarter_jobs, trend_quarters
-from reports.render import labels
+from reports.render import labels, render_text
 from reports.summary import summary_report
 from reports.tally import Tally, tally
 from reports.view import QuarterView, past_quarter
@@ -128,6 +128,19 @@ class TestSummaryReport:
         """U1 (50 %) ranks above U2 (0 %)."""
         ranking = summary_report(view_of(city()))["ranking"]
         assert [("U1", 1), ("U2", 2)] == [(row["code"], row["rank"]) for row in ranking]
+
+    def test_top_leaders_not_finished_are_listed_with_what_is_left(self) -> None:
+        """The summary names a top leader's own programme left (a row's "items" is text, not
+        the row's dict method: the PDF once printed "<built-in method items ...>")."""
+        data = city()
+        data.cadres[2] = cadre(
+            employee_id="E3", name="钱三", unit_code="U2", leadership_role=LeadershipRole.top_leader
+        )
+        context = summary_report(view_of(data))
+        [row] = context["unfinished_leaders"]
+        assert row["items"].startswith("在职干部廉洁教育 逾期")
+        html = render_text("summary.html.j2", context)
+        assert row["items"] in html and "built-in method" not in html
 
 
 def jobs(units: list[str] | None) -> list[Any]:
