@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import socket
 from dataclasses import replace
 from datetime import date, datetime
@@ -15,7 +14,6 @@ from prefect.cache_policies import NONE
 from pydantic import BaseModel, computed_field
 
 from core.domain import Quarter
-from core.exceptions import LianjieInputError
 from core.settings import Settings
 from flows.artifacts import artifact_key, pdf_links, publish_table
 from flows.common import (
@@ -42,41 +40,13 @@ from flows.parameters import (
     titled,
 )
 from flows.progress import stage
-from models.db import session_for, upsert, utcnow
+from flows.rendering import CHUNK_UNITS, ReportOut, record_reports, render_chunk
+from models.db import session_for
 from models.facts import load_quarter
 from models.outbox import add_messages
-from models.tables import Report
-from policy.calendar import HolidayBreak
-from policy.progress import quarter_standings
-from reports.annual import QuarterStanding, quarters_of_year, year_report
-from reports.context import (
-    QuarterView,
-    confidential_report,
-    key_area_words,
-    past_quarter,
-    summary_report,
-    unit_report,
-)
 from reports.delivery import RenderedReport, report_messages
-from reports.render import (
-    Rendered,
-    RenderJob,
-    encrypt_pdf,
-    labels,
-    render_many,
-    safe_file_name,
-    unit_file_names,
-)
-
-CHUNK_UNITS = 25  # a Prefect task renders this many units: tens of task runs, never hundreds
-
-
-class ReportOut(BaseModel):
-    kind: str
-    unit_code: str
-    path: str
-    pages: int
-    rate: str
+from reports.jobs import quarter_jobs, trend_quarters
+from reports.render import Rendered, RenderJob, encrypt_pdf
 
 
 class ReportsSummary(BaseModel):
@@ -94,6 +64,7 @@ class ReportsSummary(BaseModel):
 
 @task(cache_policy=NONE)
 def prepare_reports(
+    *,
     db_url: str,
     quarter: str,
     units: list[str] | None,
@@ -105,114 +76,35 @@ def prepare_reports(
 ) -> list[tuple[ReportOut, RenderJob]]:
     """Load the quarter once and compute every report's numbers at `as_of` (nothing is
     rendered yet)."""
-    period = Quarter.parse(quarter)
-    day = as_of.date()
     with session_for(db_url) as session:
         _, loaded = quarter_policy(session=session, quarter=quarter)
         data = load_quarter(session=session, quarter=quarter)
-        earlier = [load_quarter(session=session, quarter=q.label) for q in _before(period, 3)]
+        earlier = [
+            load_quarter(session=session, quarter=q.label)
+            for q in trend_quarters(Quarter.parse(quarter))
+        ]
     assert data is not None  # quarter_policy has checked that the quarter exists
-    requirements, standing = quarter_standings(data, as_of=day)
-    view = QuarterView(
+    planned = quarter_jobs(
         data,
-        requirements,
-        standing,
-        labels(lang),
-        organisation,
-        as_of,
-        datetime.now(as_of.tzinfo),
-        key_area_words(data, loaded.policy, lang),
-        history=[
-            past_quarter(q, *quarter_standings(q, as_of=day)) for q in earlier if q is not None
-        ],
+        earlier=earlier,
+        policy=loaded.policy,
+        as_of=as_of,
+        lang=lang,
+        units=units,
+        folder=Path(out),
+        organisation=organisation,
+        generated_at=datetime.now(as_of.tzinfo),
         estimated_calendar=estimated_calendar,
     )
-    known = sorted(view.by_unit)
-    unknown = sorted(set(units or ()) - set(known))
-    if unknown:
-        raise LianjieInputError(f"no unit {', '.join(unknown)} on the {quarter} roster")
-    folder = Path(out)
-    jobs = []
-    file_names = unit_file_names(quarter, list(units or known), lang)
-    for code in units or known:
-        context = unit_report(view, code)
-        path = folder / file_names[code]
-        jobs.append(
-            (
-                ReportOut(
-                    kind="unit",
-                    unit_code=code,
-                    path=str(path),
-                    pages=0,
-                    rate=context["overall"].percent,
-                ),
-                RenderJob("unit_report.html.j2", context, path),
-            )
+    return [
+        (
+            ReportOut(
+                kind=p.kind, unit_code=p.unit_code, path=str(p.job.path), pages=0, rate=p.rate
+            ),
+            p.job,
         )
-    if not units:
-        summary = summary_report(view)
-        jobs.append(
-            (
-                ReportOut(
-                    kind="summary",
-                    unit_code="",
-                    pages=0,
-                    rate=summary["overall"].percent,
-                    path=str(folder / safe_file_name(quarter, "summary", lang)),
-                ),
-                RenderJob(
-                    "summary.html.j2", summary, folder / safe_file_name(quarter, "summary", lang)
-                ),
-            )
-        )
-        secret = folder / "confidential" / safe_file_name(quarter, "admonition", lang)
-        jobs.append(
-            (
-                ReportOut(kind="confidential", unit_code="", pages=0, rate="", path=str(secret)),
-                RenderJob("confidential.html.j2", confidential_report(view), secret),
-            )
-        )
-    return jobs
-
-
-def _before(period: Quarter, count: int) -> list[Quarter]:
-    """The `count` quarters before `period`, oldest first."""
-    quarters = [period]
-    for _ in range(count):
-        quarters.insert(0, quarters[0].previous)
-    return quarters[:-1]
-
-
-@task(cache_policy=NONE)
-def render_chunk(jobs: list[RenderJob]) -> list[Rendered]:
-    """Render a chunk of reports across the worker processes."""
-    rendered = render_many(jobs)
-    log().info("rendered %d PDFs (%d pages)", len(rendered), sum(r.pages for r in rendered))
-    return rendered
-
-
-@task(cache_policy=NONE)
-def record_reports(
-    db_url: str, quarter: str, lang: str, reports: list[ReportOut], rendered: list[Rendered]
-) -> None:
-    """Remember where each PDF is and its hash (re-rendering replaces the row)."""
-    with session_for(db_url) as session:
-        upsert(
-            session,
-            Report,
-            [
-                {
-                    "quarter": quarter,
-                    "unit_code": r.unit_code,
-                    "kind": r.kind,
-                    "lang": lang,
-                    "path": str(done.path),
-                    "sha256": done.sha256,
-                    "generated_at": utcnow(),
-                }
-                for r, done in zip(reports, rendered, strict=True)
-            ],
-        )
+        for p in planned
+    ]
 
 
 @flow(name="accountability-reports", log_prints=True)
@@ -258,14 +150,14 @@ def accountability_reports(
     folder = out or str(config.reports_dir / period.label)
     calendar = working_calendar(config, period.starts_on, period.ends_on)
     planned = prepare_reports(
-        config.db_url,
-        period.label,
-        list(units) or None,
-        language,
-        folder,
-        config.organisation,
-        moment,
-        calendar.is_estimated(period.year),
+        db_url=config.db_url,
+        quarter=period.label,
+        units=list(units) or None,
+        lang=language,
+        out=folder,
+        organisation=config.organisation,
+        as_of=moment,
+        estimated_calendar=calendar.is_estimated(period.year),
     )
     chunks = [planned[i : i + CHUNK_UNITS] for i in range(0, len(planned), CHUNK_UNITS)]
     rendered: list[Rendered] = []
@@ -381,97 +273,3 @@ def publish_reports(quarter: str, reports: list[ReportOut], config: Settings) ->
         ),
         description=f"Where the reports of {quarter} are",
     )
-
-
-class AnnualSummary(BaseModel):
-    year: int
-    quarters: list[str]
-    rendered: int
-    reports: list[ReportOut]
-
-
-@flow(name="annual-report", log_prints=True)
-@expected_failures
-def annual_report(
-    year: Annotated[int, titled("Year 年度")] = 0,
-    lang: Annotated[FormLanguage, titled("Language 语言")] = UNSET,
-    out: Annotated[str, titled("Output folder 输出目录")] = "",
-    as_of: Annotated[Day, titled("As of 统计截至日期")] = UNSET,
-    only_on_first_working_day: Annotated[
-        bool, titled("Only on January's first working day 仅在1月首个工作日运行")
-    ] = False,
-) -> AnnualSummary:
-    """The year across its four quarters, for the annual report on duties and integrity.
-
-    Args:
-        year: The year, e.g. 2026; 0 means last year (what the run scheduled in January does).
-        lang: Language of the report (zh or en); empty means LIANJIE_LANG.
-        out: Folder for the PDF; empty means the year's folder under LIANJIE_OUTPUT_DIR (…/2026).
-        as_of: The day the quarter still running stands at; empty means now.
-        only_on_first_working_day: Do nothing unless today is the first working day of
-            January (the schedule fires on each of 1–10 January and sets this).
-    """
-    config = settings()
-    moment = as_of_moment(given_day(as_of), now(config))
-    year = year or moment.year - 1
-    if only_on_first_working_day and (idle := waits_for_first_working_day(config, moment.date())):
-        return cast(AnnualSummary, idle)
-    language = lang_code(lang, config)
-    folder = Path(out or config.reports_dir / str(year))
-    holidays = working_calendar(config, dt.date(year, 1, 1), dt.date(year, 12, 31)).breaks(
-        dt.date(year, 1, 1), dt.date(year + 1, 1, 7)
-    )
-    with stage("reading the year's quarters", 2, key=f"annual-report-{year}") as steps:
-        job, quarters = prepare_annual(
-            config.db_url, year, language, str(folder), config.organisation, moment, holidays
-        )
-        steps.advance(doing="rendering the year report")
-        [done] = render_chunk([job])
-        steps.advance(doing="year report rendered")
-    report = ReportOut(
-        kind="annual",
-        unit_code="",
-        path=str(done.path),
-        pages=done.pages,
-        rate=job.context["year_total"].percent,
-    )
-    record_reports(config.db_url, str(year), language, [report], [done])
-    publish_table(
-        artifact_key("annual-report", str(year)),
-        [{"year": year, "quarters": ", ".join(quarters), "rate": report.rate, "pdf": report.path}],
-        f"Annual report for {year}",
-    )
-    return AnnualSummary(year=year, quarters=quarters, rendered=1, reports=[report])
-
-
-@task(cache_policy=NONE)
-def prepare_annual(
-    db_url: str,
-    year: int,
-    lang: str,
-    out: str,
-    organisation: str,
-    as_of: datetime,
-    holidays: list[HolidayBreak],
-) -> tuple[RenderJob, list[str]]:
-    """Load the year's quarters, each as it stood at its end, and compute the report."""
-    with session_for(db_url) as session:
-        loaded = [load_quarter(session=session, quarter=q.label) for q in quarters_of_year(year)]
-    quarters = []
-    for data in loaded:
-        if data is None or Quarter.parse(data.label).starts_on > as_of.date():
-            continue
-        day = min(as_of.date(), Quarter.parse(data.label).ends_on)
-        quarters.append(QuarterStanding(data, *quarter_standings(data, as_of=day), day))
-    if not quarters:
-        raise LianjieInputError(f"no quarter of {year} has been started: nothing to report")
-    context = year_report(
-        year,
-        quarters,
-        labels=labels(lang),
-        organisation=organisation,
-        as_of=as_of,
-        holidays=holidays,
-    )
-    path = Path(out) / safe_file_name(str(year), "annual", lang)
-    return RenderJob("annual.html.j2", context, path), [q.data.label for q in quarters]

@@ -13,14 +13,7 @@ from sqlmodel import Session, col, select
 from core.exceptions import LianjieInputError
 from delivery.channels import DeliveryError, Outgoing
 from flows.artifacts import artifact_key, publish_table
-from flows.common import (
-    RunSettings,
-    expected_failures,
-    log,
-    settings,
-    today,
-    working_calendar,
-)
+from flows.common import RunSettings, expected_failures, log, settings, today, working_calendar
 from flows.escalation import plan_escalations
 from flows.outgoing import attachment_of, occasion, open_channel, workbook_beside
 from flows.parameters import UNSET, Day, given_day, titled

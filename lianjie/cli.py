@@ -436,7 +436,8 @@ def report(
     quiet: Quiet = False,
 ) -> None:
     """Render the accountability reports (PDF) of a quarter, or of a year with --year."""
-    from flows.accountability import accountability_reports, annual_report
+    from flows.accountability import accountability_reports
+    from flows.annual import annual_report
     from flows.parameters import RunLanguage
 
     check_lang(lang)

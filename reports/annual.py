@@ -12,7 +12,9 @@ from core.domain import Quarter, Track, name_in
 from models.facts import QuarterData
 from policy.calendar import HolidayBreak
 from policy.progress import Requirement, Standing
-from reports.context import CONFIDENTIAL_TRACKS, Tally, tally, trend_bars
+from reports.charts import trend_chart
+from reports.tally import Tally, tally
+from reports.view import CONFIDENTIAL_TRACKS
 from reports.wording import moment_text
 
 
@@ -90,7 +92,7 @@ def year_report(
         "standings": [(s.value, labels["standing_names"][s.value]) for s in Standing],
         "overall": [overall[label] for label in labels_of],
         "year_total": year_total,
-        "trend": trend_bars([(label, overall[label]) for label in labels_of]),
+        "trend": trend_chart([(label, overall[label]) for label in labels_of]),
         "track_rows": track_rows,
         "unit_rows": unit_rows,
         "key_rows": key_rows,

@@ -10,7 +10,7 @@ from models.facts import QuarterData
 from models.tables import Message
 from policy.confidentiality import visible_messages, without_confidential
 from policy.progress import Standing, quarter_standings
-from reports.context import QuarterView
+from reports.view import QuarterView
 from reports.wording import moment_text
 
 

@@ -145,7 +145,13 @@ class TestReportsLogsAndMessages:
         from tests.test_reports import text_of
 
         jobs = prepare_reports.fn(
-            quarter, "2026Q4", None, "zh", str(tmp_path / "out"), "示范市", REPORTED_AT
+            db_url=quarter,
+            quarter="2026Q4",
+            units=None,
+            lang="zh",
+            out=str(tmp_path / "out"),
+            organisation="示范市",
+            as_of=REPORTED_AT,
         )
         for summary, job in jobs:
             render_pdf(job)
@@ -205,7 +211,13 @@ class TestConfidentialList:
         from tests.test_reports import text_of
 
         jobs = prepare_reports.fn(
-            quarter, "2026Q4", None, "zh", str(tmp_path / "out"), "示范市", REPORTED_AT
+            db_url=quarter,
+            quarter="2026Q4",
+            units=None,
+            lang="zh",
+            out=str(tmp_path / "out"),
+            organisation="示范市",
+            as_of=REPORTED_AT,
         )
         [job] = [job for summary, job in jobs if summary.kind == "confidential"]
         render_pdf(job)
@@ -252,7 +264,13 @@ def test_the_list_is_encrypted_with_the_password(quarter: str, tmp_path: Path) -
     from reports.render import encrypt_pdf, render_pdf
 
     jobs = prepare_reports.fn(
-        quarter, "2026Q4", None, "zh", str(tmp_path / "out"), "示范市", REPORTED_AT
+        db_url=quarter,
+        quarter="2026Q4",
+        units=None,
+        lang="zh",
+        out=str(tmp_path / "out"),
+        organisation="示范市",
+        as_of=REPORTED_AT,
     )
     [job] = [job for summary, job in jobs if summary.kind == "confidential"]
     render_pdf(job)

@@ -21,7 +21,13 @@ DISCIPLINE = "jiwei@gov.example.cn"
 def rendered(db_url: str, out: Path) -> list[RenderedReport]:
     reports = []
     for summary, job in prepare_reports.fn(
-        db_url, "2026Q4", None, "zh", str(out), "示范市", REPORTED_AT
+        db_url=db_url,
+        quarter="2026Q4",
+        units=None,
+        lang="zh",
+        out=str(out),
+        organisation="示范市",
+        as_of=REPORTED_AT,
     ):
         done = render_pdf(job)
         reports.append(RenderedReport(summary.kind, summary.unit_code, str(done.path), done.sha256))

@@ -14,8 +14,10 @@ from flows.common import as_of_moment
 from models.facts import CompletionInfo, ProgrammeInfo, ReminderInfo, SessionInfo
 from policy.progress import Standing, quarter_standings
 from reports.annual import QuarterStanding, year_report
-from reports.context import ACTION_LINES, QuarterView, reject_reason, summary_report, unit_report
+from reports.context import ACTION_LINES, unit_report
 from reports.render import labels, render_text
+from reports.summary import reject_reason, summary_report
+from reports.view import QuarterView
 from reports.wording import moment_text
 from tests.factories import cadre, quarter_data
 

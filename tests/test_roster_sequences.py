@@ -269,7 +269,13 @@ class TestSummaryReport:
         rows[8][HEADER.index("职务")] = "办公室主任"  # E000010
         run_cycle(db_url, roster_with(tmp_path, "next.csv", rows), tmp_path / "cards")
         jobs = prepare_reports.fn(
-            db_url, "2026Q4", None, "zh", str(tmp_path / "out"), "示范市", REPORTED_AT
+            db_url=db_url,
+            quarter="2026Q4",
+            units=None,
+            lang="zh",
+            out=str(tmp_path / "out"),
+            organisation="示范市",
+            as_of=REPORTED_AT,
         )
         [job] = [job for summary, job in jobs if summary.kind == "summary"]
         render_pdf(job)

@@ -1,0 +1,134 @@
+"""annual-report: the year across its four quarters, in one PDF."""
+
+from __future__ import annotations
+
+import datetime as dt
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated, cast
+
+from prefect import flow, task
+from prefect.cache_policies import NONE
+from pydantic import BaseModel
+
+from core.domain import Quarter
+from core.exceptions import LianjieInputError
+from flows.artifacts import artifact_key, publish_table
+from flows.common import (
+    as_of_moment,
+    expected_failures,
+    now,
+    settings,
+    waits_for_first_working_day,
+    working_calendar,
+)
+from flows.parameters import UNSET, Day, FormLanguage, given_day, lang_code, titled
+from flows.progress import stage
+from flows.rendering import ReportOut, record_reports, render_chunk
+from models.db import session_for
+from models.facts import load_quarter
+from policy.calendar import HolidayBreak
+from policy.progress import quarter_standings
+from reports.annual import QuarterStanding, quarters_of_year, year_report
+from reports.render import RenderJob, labels, safe_file_name
+
+
+class AnnualSummary(BaseModel):
+    year: int
+    quarters: list[str]
+    rendered: int
+    reports: list[ReportOut]
+
+
+@flow(name="annual-report", log_prints=True)
+@expected_failures
+def annual_report(
+    year: Annotated[int, titled("Year 年度")] = 0,
+    lang: Annotated[FormLanguage, titled("Language 语言")] = UNSET,
+    out: Annotated[str, titled("Output folder 输出目录")] = "",
+    as_of: Annotated[Day, titled("As of 统计截至日期")] = UNSET,
+    only_on_first_working_day: Annotated[
+        bool, titled("Only on January's first working day 仅在1月首个工作日运行")
+    ] = False,
+) -> AnnualSummary:
+    """The year across its four quarters, for the annual report on duties and integrity.
+
+    Args:
+        year: The year, e.g. 2026; 0 means last year (what the run scheduled in January does).
+        lang: Language of the report (zh or en); empty means LIANJIE_LANG.
+        out: Folder for the PDF; empty means the year's folder under LIANJIE_OUTPUT_DIR (…/2026).
+        as_of: The day the quarter still running stands at; empty means now.
+        only_on_first_working_day: Do nothing unless today is the first working day of
+            January (the schedule fires on each of 1–10 January and sets this).
+    """
+    config = settings()
+    moment = as_of_moment(given_day(as_of), now(config))
+    year = year or moment.year - 1
+    if only_on_first_working_day and (idle := waits_for_first_working_day(config, moment.date())):
+        return cast(AnnualSummary, idle)
+    language = lang_code(lang, config)
+    folder = Path(out or config.reports_dir / str(year))
+    holidays = working_calendar(config, dt.date(year, 1, 1), dt.date(year, 12, 31)).breaks(
+        dt.date(year, 1, 1), dt.date(year + 1, 1, 7)
+    )
+    with stage("reading the year's quarters", 2, key=f"annual-report-{year}") as steps:
+        job, quarters = prepare_annual(
+            db_url=config.db_url,
+            year=year,
+            lang=language,
+            out=str(folder),
+            organisation=config.organisation,
+            as_of=moment,
+            holidays=holidays,
+        )
+        steps.advance(doing="rendering the year report")
+        [done] = render_chunk([job])
+        steps.advance(doing="year report rendered")
+    report = ReportOut(
+        kind="annual",
+        unit_code="",
+        path=str(done.path),
+        pages=done.pages,
+        rate=job.context["year_total"].percent,
+    )
+    record_reports(config.db_url, str(year), language, [report], [done])
+    publish_table(
+        artifact_key("annual-report", str(year)),
+        [{"year": year, "quarters": ", ".join(quarters), "rate": report.rate, "pdf": report.path}],
+        f"Annual report for {year}",
+    )
+    return AnnualSummary(year=year, quarters=quarters, rendered=1, reports=[report])
+
+
+@task(cache_policy=NONE)
+def prepare_annual(
+    *,
+    db_url: str,
+    year: int,
+    lang: str,
+    out: str,
+    organisation: str,
+    as_of: datetime,
+    holidays: list[HolidayBreak],
+) -> tuple[RenderJob, list[str]]:
+    """Load the year's quarters, each as it stood at its end, and compute the report."""
+    with session_for(db_url) as session:
+        loaded = [load_quarter(session=session, quarter=q.label) for q in quarters_of_year(year)]
+    quarters = []
+    for data in loaded:
+        if data is None or Quarter.parse(data.label).starts_on > as_of.date():
+            continue
+        day = min(as_of.date(), Quarter.parse(data.label).ends_on)
+        quarters.append(QuarterStanding(data, *quarter_standings(data, as_of=day), day))
+    if not quarters:
+        raise LianjieInputError(f"no quarter of {year} has been started: nothing to report")
+    context = year_report(
+        year,
+        quarters,
+        labels=labels(lang),
+        organisation=organisation,
+        as_of=as_of,
+        holidays=holidays,
+    )
+    path = Path(out) / safe_file_name(str(year), "annual", lang)
+    return RenderJob("annual.html.j2", context, path), [q.data.label for q in quarters]

@@ -1,0 +1,55 @@
+"""Rendering reports in Prefect tasks and remembering each PDF: shared by the quarter's and
+the year's reports."""
+
+from __future__ import annotations
+
+from prefect import task
+from prefect.cache_policies import NONE
+from pydantic import BaseModel
+
+from flows.common import log
+from models.db import session_for, upsert, utcnow
+from models.tables import Report
+from reports.render import Rendered, RenderJob, render_many
+
+CHUNK_UNITS = 25  # a Prefect task renders this many units: tens of task runs, never hundreds
+
+
+class ReportOut(BaseModel):
+    kind: str
+    unit_code: str
+    path: str
+    pages: int
+    rate: str
+
+
+@task(cache_policy=NONE)
+def render_chunk(jobs: list[RenderJob]) -> list[Rendered]:
+    """Render a chunk of reports across the worker processes."""
+    rendered = render_many(jobs)
+    log().info("rendered %d PDFs (%d pages)", len(rendered), sum(r.pages for r in rendered))
+    return rendered
+
+
+@task(cache_policy=NONE)
+def record_reports(
+    db_url: str, quarter: str, lang: str, reports: list[ReportOut], rendered: list[Rendered]
+) -> None:
+    """Remember where each PDF is and its hash (re-rendering replaces the row)."""
+    with session_for(db_url) as session:
+        upsert(
+            session,
+            Report,
+            [
+                {
+                    "quarter": quarter,
+                    "unit_code": r.unit_code,
+                    "kind": r.kind,
+                    "lang": lang,
+                    "path": str(done.path),
+                    "sha256": done.sha256,
+                    "generated_at": utcnow(),
+                }
+                for r, done in zip(reports, rendered, strict=True)
+            ],
+        )

@@ -1,0 +1,84 @@
+"""What the confidential admonition list shows: who, why, and where each one stands."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date
+from typing import Any
+
+from core.domain import Track
+from policy.progress import Standing
+from reports.view import QuarterView
+
+
+def confidential_report(view: QuarterView) -> dict[str, Any]:
+    """The admonition list for the discipline inspection body: who, why, where each stands."""
+    t = view.labels
+    today = view.today
+    secret = {p.code for p in view.data.programmes if p.confidential}
+    rows = []
+    kinds: Counter[str] = Counter()
+    standings: Counter[str] = Counter()
+    for cadre in sorted(view.data.cadres, key=lambda c: (c.unit_code, c.employee_id)):
+        reason = view.data.tracks.get(cadre.employee_id, {}).get(Track.admonition)
+        if reason is None:
+            continue
+        kind = cadre.discipline_kind or t["discipline_names"][cadre.discipline_status.value]
+        state, on = _admonition_standing(view, cadre.employee_id, secret, today)
+        held = sum(
+            n
+            for (who, _, status), n in view.data.messages.items()
+            if who == cadre.employee_id and status == "held"
+        )
+        kinds[kind] += 1
+        standings[state] += 1
+        rows.append(
+            {
+                "employee_id": cadre.employee_id,
+                "name": cadre.name,
+                "post": cadre.post,
+                "unit": view.data.units.get(cadre.unit_code, cadre.unit_code),
+                "discipline": kind,
+                "since": cadre.discipline_on.isoformat() if cadre.discipline_on else "",
+                "reason": reason,
+                "standing": t["admonition_standings"][state].format(date=on or ""),
+                "held": t["held_messages"].format(count=held) if held else "",
+            }
+        )
+    return {
+        **view.header(),
+        "t": t,
+        "rows": rows,
+        "total": len(rows),
+        "by_kind": t["list_separator"].join(
+            f"{kind} {count}" for kind, count in sorted(kinds.items(), key=lambda i: (-i[1], i[0]))
+        ),
+        "by_standing": [
+            (t["admonition_totals"][state], standings[state])
+            for state in ("complete", "scheduled", "overdue", "excused", "unplaced")
+            if standings[state]
+        ],
+    }
+
+
+def _admonition_standing(
+    view: QuarterView, who: str, secret: set[str], today: date
+) -> tuple[str, str | None]:
+    """complete, excused, scheduled (its day), overdue (since its day) or unplaced."""
+    required = [r for r in view.required_of[who] if r.track is Track.admonition]
+    states = {view.standing_of(r) for r in required}
+    if required and states == {Standing.complete}:
+        return "complete", None
+    if Standing.excused in states:
+        return "excused", None
+    days = sorted(
+        view.held_on[code]
+        for code in view.sessions_of[who]
+        if code in view.held_on and view.session_programme[code] in secret
+    )
+    if not days:
+        return "unplaced", None
+    ahead = [d for d in days if d >= today]
+    if ahead:
+        return "scheduled", ahead[0].isoformat()
+    return "overdue", days[-1].isoformat()

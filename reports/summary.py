@@ -1,0 +1,182 @@
+"""What the organisation summary shows: units ranked, totals per track, key-area units, the
+top leaders not finished, the rows rejected and the roster's changes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from core.domain import LeadershipRole, Reject, Track
+from intake.completions import ALIASES as COMPLETION_ALIASES
+from intake.roster import ALIASES as ROSTER_ALIASES
+from policy.confidentiality import shown_reject
+from policy.progress import Standing
+from reports.charts import completion_chart, trend_chart
+from reports.tally import Tally
+from reports.view import CONFIDENTIAL_TRACKS, QuarterView
+
+
+def summary_report(view: QuarterView) -> dict[str, Any]:
+    """The organisation summary: units ranked by completion, totals per track, what is left."""
+    ranking = []
+    for code, members in view.by_unit.items():
+        ranking.append(
+            {
+                "code": code,
+                "name": view.data.units.get(code, code),
+                "cadres": view.in_scope(c.employee_id for c in members),
+                "tally": view.unit_tally(code),
+            }
+        )
+    ranking.sort(key=lambda r: (-(r["tally"].rate or 0), r["code"]))  # type: ignore[attr-defined]
+    for position, row in enumerate(ranking, start=1):
+        row["rank"] = position
+    everyone = list(view.cadres)
+    overall = view.tally_people(everyone)
+    track_rows = view.track_rows(everyone)
+    rejects = [shown_reject(r) for r in view.data.rejects]
+    return {
+        **view.header(),
+        "t": view.labels,
+        "ranking": ranking,
+        "overall": overall,
+        "in_scope": view.in_scope(everyone),
+        "on_roster": len(everyone),
+        "track_rows": track_rows,
+        "track_total": {"people": view.in_scope(everyone), "tally": overall},
+        "chart": completion_chart(track_rows),
+        "trend": trend_chart(view.trend_points(overall)),
+        "sessions": view.held(view.held_on),
+        "sessions_planned": len(view.held_on),
+        **_key_area_units(view),
+        "unfinished_leaders": _unfinished_leaders(view),
+        "rejects": [
+            {
+                "source": Path(r.source).name,
+                "sheet": r.sheet,
+                "row": r.row,
+                "column": column_label(r.column, view.lang),
+                "reason": reject_reason(r, view.labels),
+                "kept": bool(r.kept_from),
+            }
+            for r in rejects[:REJECTS_SHOWN]
+        ],
+        "more_rejects": max(0, len(rejects) - REJECTS_SHOWN),
+        **_roster_changes(view),
+    }
+
+
+REJECTS_SHOWN = 50  # the rest are in `lianjie export … rejects`
+
+
+# A file's column as its clerk wrote it: the first Chinese header of the contract.
+CHINESE_HEADERS = {
+    column: names[0]
+    for aliases in (COMPLETION_ALIASES, ROSTER_ALIASES)
+    for column, names in aliases.items()
+}
+
+
+def column_label(column: str, lang: str) -> str:
+    return CHINESE_HEADERS.get(column, column) if lang == "zh" else column
+
+
+def reject_reason(reject: Reject, labels: dict[str, Any]) -> str:
+    """A rejected row's reason in the report's language (the stored text when it has no code)."""
+    words = labels["reasons"].get(reject.code)
+    if words is None:
+        return reject.reason
+    lang = "zh" if labels["lang_tag"].startswith("zh") else "en"
+    params = dict(reject.params)
+    if "column" in params:
+        params["column"] = column_label(params["column"], lang)
+    try:
+        return str(words.format(**params))
+    except (KeyError, IndexError):
+        return reject.reason
+
+
+def _unfinished_leaders(view: QuarterView) -> list[dict[str, Any]]:
+    """Top leaders (一把手) with their own education not complete, and what is left."""
+    rows = []
+    for cadre in view.data.cadres:
+        if cadre.leadership_role is not LeadershipRole.top_leader:
+            continue
+        left = [
+            r
+            for r in view.required_of[cadre.employee_id]
+            if r.track not in CONFIDENTIAL_TRACKS and view.standing_of(r) is not Standing.complete
+        ]
+        if left:
+            rows.append(
+                {
+                    "unit": view.data.units.get(cadre.unit_code, cadre.unit_code),
+                    "unit_code": cadre.unit_code,
+                    "name": cadre.name,
+                    "post": cadre.post,
+                    "items": view.items(left),
+                    "overdue": any(view.standing_of(r) is Standing.overdue for r in left),
+                }
+            )
+    return sorted(rows, key=lambda r: (not r["overdue"], r["unit_code"], r["name"]))
+
+
+# The summary names moves of post, unit and role; discipline changes stay with the
+# confidential list, and the export has every field.
+SHOWN_CHANGES = {"", "post", "unit_code", "leadership_role"}
+CHANGES_SHOWN = 50
+
+
+def _roster_changes(view: QuarterView) -> dict[str, Any]:
+    """The quarter's joiners, leavers and moves, and the roster's warnings."""
+    shown = [c for c in view.data.changes if c.field in SHOWN_CHANGES and c.change.value != "kept"]
+    return {
+        "roster_changes": [
+            {
+                "employee_id": c.employee_id,
+                "name": c.name,
+                "unit_code": c.unit_code,
+                "change": view.labels.get(f"change_{c.change.value}", c.change.value),
+                "field": view.labels.get(f"field_{c.field}", c.field) if c.field else "",
+                "before": c.before or "",
+                "after": c.after or "",
+            }
+            for c in shown[:CHANGES_SHOWN]
+        ],
+        "more_changes": max(0, len(shown) - CHANGES_SHOWN),
+        "roster_warnings": view.data.roster_warnings,
+    }
+
+
+@dataclass(frozen=True)
+class KeyAreaUnit:
+    """A unit's key-post holders and how their key-post education stands."""
+
+    code: str
+    name: str
+    people: int
+    tally: Tally
+
+
+def _key_area_units(view: QuarterView) -> dict[str, Any]:
+    """The units whose key-post holders still have education to do, most overdue first."""
+    unfinished: list[KeyAreaUnit] = []
+    complete = 0
+    for code, members in sorted(view.by_unit.items()):
+        holders = [
+            c.employee_id
+            for c in members
+            if Track.key_area in view.data.tracks.get(c.employee_id, {})
+        ]
+        if not holders:
+            continue
+        counts = view.tally_people(holders, Track.key_area)
+        if counts.left == 0:
+            complete += 1
+        else:
+            unfinished.append(
+                KeyAreaUnit(code, view.data.units.get(code, code), len(holders), counts)
+            )
+    unfinished.sort(key=lambda u: (-u.tally.overdue, -u.tally.left, u.code))
+    return {"key_area_units": unfinished, "key_area_units_complete": complete}

@@ -1,0 +1,189 @@
+"""The reports' numbers from a quarter's data alone: no database, no Prefect, no PDF."""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from core.domain import CompletionStatus, LeadershipRole, Quarter, Track
+from core.exceptions import LianjieInputError
+from models.facts import CompletionInfo, ProgrammeInfo, SessionInfo
+from policy.config import load_policy
+from policy.progress import Standing, quarter_standings
+from reports.context import unit_report
+from reports.jobs import quarter_jobs, trend_quarters
+from reports.render import labels, render_text
+from reports.summary import summary_report
+from reports.tally import Tally, tally
+from reports.view import QuarterView, past_quarter
+from tests.factories import cadre, quarter_data
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+AS_OF = datetime(2026, 12, 31, 18, 0, tzinfo=SHANGHAI)  # after every session of the quarter
+IO = ProgrammeInfo("IO", Track.in_office, "在职干部廉洁教育", "In post", 1, None, False)
+
+
+def city(label: str = "2026Q4", attended: tuple[str, ...] = ("E1",)) -> Any:
+    """Two units: U1 with E1 and E2, U2 with E3; all in office, one session on 12-01."""
+    day = Quarter.parse(label).starts_on.replace(day=1)
+    return quarter_data(
+        label=label,
+        units={"U1": "市财政局", "U2": "市教育局"},
+        cadres=[
+            cadre(employee_id="E1", name="王一", unit_code="U1"),
+            cadre(employee_id="E2", name="赵二", unit_code="U1"),
+            cadre(employee_id="E3", name="钱三", unit_code="U2"),
+        ],
+        tracks={who: {Track.in_office: "在职"} for who in ("E1", "E2", "E3")},
+        programmes=[IO],
+        sessions=[SessionInfo("S1", "IO", day, time(9), "第一会议室", 40, False)],
+        enrolments=[("S1", who, "enrolled") for who in ("E1", "E2", "E3")],
+        completions=[
+            CompletionInfo(who, "IO", "S1", CompletionStatus.attended, None, 2, "s.csv", 2, day)
+            for who in attended
+        ],
+    )
+
+
+def view_of(data: Any, history: list[Any] | None = None) -> QuarterView:
+    requirements, standing = quarter_standings(data, as_of=AS_OF.date())
+    return QuarterView(
+        data,
+        requirements,
+        standing,
+        labels("zh"),
+        "示范市",
+        AS_OF,
+        AS_OF,
+        {},
+        history=history or [],
+    )
+
+
+class TestTally:
+    def test_counts_each_standing_and_the_rate(self) -> None:
+        """Two complete and two overdue places are four required, two left, 50.0 %."""
+        counts = tally([Standing.complete, Standing.overdue, Standing.complete, Standing.overdue])
+        assert (4, 2, 0.5, "50.0%") == (counts.required, counts.left, counts.rate, counts.percent)
+
+    def test_nothing_required_has_no_rate(self) -> None:
+        """A tally of no places shows a dash, not 0 %."""
+        assert (None, "—") == (Tally().rate, Tally().percent)
+
+    def test_tallies_add_standing_by_standing(self) -> None:
+        """Adding two tallies adds each standing's count."""
+        assert Tally(complete=3, failed=1) == Tally(complete=1) + Tally(complete=2, failed=1)
+
+
+class TestQuarterView:
+    def test_track_rows_count_the_people_on_each_track(self) -> None:
+        """Everyone is on the in-office track; the other tracks have nobody."""
+        rows = view_of(city()).track_rows(["E1", "E2", "E3"])
+        assert {"in_office": 3} == {r["track"]: r["people"] for r in rows if r["people"]}
+        [in_office] = [r for r in rows if r["people"]]
+        assert Tally(complete=1, overdue=2) == in_office["tally"]
+
+    def test_trend_points_end_with_the_current_quarter(self) -> None:
+        """An earlier quarter's unit tally comes first, then the current one's."""
+        earlier = city("2026Q3", attended=("E1", "E2"))
+        history = [past_quarter(earlier, *quarter_standings(earlier, as_of=AS_OF.date()))]
+        view = view_of(city(), history)
+        current = view.unit_tally("U1")
+        expected = [("2026Q3", Tally(complete=2)), ("2026Q4", current)]
+        assert expected == view.trend_points(current, "U1")
+
+    def test_items_name_each_programme_with_its_standing(self) -> None:
+        """E2's one place reads as the programme's name and its overdue standing."""
+        view = view_of(city())
+        assert view.items(view.required_of["E2"]).startswith("在职干部廉洁教育 逾期")
+
+
+class TestUnitReport:
+    def test_the_unit_report_counts_only_its_own_people(self) -> None:
+        """U1 has two people in scope, one place complete of two, at 50.0 %."""
+        context = unit_report(view_of(city()), "U1")
+        assert (2, 2, "50.0%") == (
+            context["in_scope"],
+            context["on_roster"],
+            context["overall"].percent,
+        )
+        assert ["赵二"] == [row["name"] for row in context["outstanding"]]
+
+    def test_its_charts_show_the_tracks_with_people_and_the_quarter(self) -> None:
+        """One bar for the in-office track at 50 %, one trend column for the quarter itself."""
+        context = unit_report(view_of(city()), "U1")
+        in_office = labels("zh")["track_names"]["in_office"]
+        assert [(in_office, "50.0%")] == [
+            (bar["label"], bar["percent"]) for bar in context["chart"]["bars"]
+        ]
+        assert ["2026Q4"] == [bar["label"] for bar in context["trend"]["bars"]]
+
+
+class TestSummaryReport:
+    def test_the_summary_ranks_units_by_completion(self) -> None:
+        """U1 (50 %) ranks above U2 (0 %)."""
+        ranking = summary_report(view_of(city()))["ranking"]
+        assert [("U1", 1), ("U2", 2)] == [(row["code"], row["rank"]) for row in ranking]
+
+    def test_top_leaders_not_finished_are_listed_with_what_is_left(self) -> None:
+        """The summary names a top leader's own programme left (a row's "items" is text, not
+        the row's dict method: the PDF once printed "<built-in method items ...>")."""
+        data = city()
+        data.cadres[2] = cadre(
+            employee_id="E3", name="钱三", unit_code="U2", leadership_role=LeadershipRole.top_leader
+        )
+        context = summary_report(view_of(data))
+        [row] = context["unfinished_leaders"]
+        assert row["items"].startswith("在职干部廉洁教育 逾期")
+        html = render_text("summary.html.j2", context)
+        assert row["items"] in html and "built-in method" not in html
+
+
+def jobs(units: list[str] | None) -> list[Any]:
+    return quarter_jobs(
+        city(),
+        earlier=[None, city("2026Q3"), None],
+        policy=load_policy().policy,
+        as_of=AS_OF,
+        lang="zh",
+        units=units,
+        folder=Path("/out"),
+        organisation="示范市",
+        generated_at=AS_OF,
+    )
+
+
+class TestQuarterJobs:
+    def test_all_units_come_with_the_summary_and_the_confidential_list(self) -> None:
+        """With no units asked for: every unit in code order, then the summary and the list."""
+        planned = jobs(None)
+        expected = [
+            ("unit", "U1", "50.0%", "/out/2026Q4-U1-zh.pdf"),
+            ("unit", "U2", "0.0%", "/out/2026Q4-U2-zh.pdf"),
+            ("summary", "", "33.3%", "/out/2026Q4-summary-zh.pdf"),
+            ("confidential", "", "", "/out/confidential/2026Q4-admonition-zh.pdf"),
+        ]
+        assert expected == [(p.kind, p.unit_code, p.rate, str(p.job.path)) for p in planned]
+
+    def test_units_asked_for_come_alone(self) -> None:
+        """Asking for U2 renders U2's report only: no summary, no confidential list."""
+        assert [("unit", "U2")] == [(p.kind, p.unit_code) for p in jobs(["U2"])]
+
+    def test_an_unknown_unit_is_an_input_error(self) -> None:
+        """A unit not on the roster is named in the error, before anything is rendered."""
+        with pytest.raises(LianjieInputError, match="no unit U9 on the 2026Q4 roster"):
+            jobs(["U1", "U9"])
+
+    def test_the_trend_shows_the_earlier_quarters_that_exist(self) -> None:
+        """A missing earlier quarter is left out of the trend; 2026Q3 comes before 2026Q4."""
+        [u1, *_] = jobs(["U1"])
+        assert ["2026Q3", "2026Q4"] == [bar["label"] for bar in u1.job.context["trend"]["bars"]]
+
+    def test_the_trend_looks_three_quarters_back(self) -> None:
+        """2026Q4's trend quarters are 2026Q1 to 2026Q3, oldest first."""
+        expected = ["2026Q1", "2026Q2", "2026Q3"]
+        assert expected == [q.label for q in trend_quarters(Quarter.parse("2026Q4"))]
