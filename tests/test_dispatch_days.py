@@ -84,13 +84,13 @@ class TestPreview:
         """Counts in words and the first messages as they would go; nothing sent; the
         confidential programme counted but never shown."""
         from flows.dispatch import DispatchSummary, preview_due
-        from lianjie.cli import _dispatch_lines
+        from lianjie.cli.summaries import dispatch_lines
 
         run_cycle(db_url, write_city(tmp_path), tmp_path / "cards")
         would, shown = preview_due.fn(db_url, SEND_ON, None, 200)
         assert would["invitation"]["email"] > 0 and would["invitation"]["sms"] > 0
         assert shown and not [p for p in shown if "-AD-" in p.subject]
-        lines = _dispatch_lines(
+        lines = dispatch_lines(
             DispatchSummary(
                 date=SEND_ON,
                 sent=0,
