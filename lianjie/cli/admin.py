@@ -9,7 +9,6 @@ from typing import Annotated, Any
 
 import typer
 
-from core.exceptions import LianjieInputError
 from core.paths import check_output_file, check_output_folder
 from lianjie.cli.options import Json, Quiet
 from lianjie.cli.runner import EXIT_FAILURE, check_quarter, checked_output, emit, fail, run
@@ -47,7 +46,7 @@ def export(
     quiet: Quiet = False,
 ) -> None:
     """Export a list for the quarter, with the contract's column names."""
-    from lianjie.exports import Export, Format, build_rows, serialise, write
+    from lianjie.exports import Export, Format, write
 
     try:
         kind, fmt = Export(what), Format(format_)
@@ -67,30 +66,19 @@ def export(
 
     def build() -> bytes:
         from flows.common import as_of_moment, now, parse_quarter, settings
-        from flows.progress import stage
-        from models.db import session_for
-        from models.facts import load_quarter
-        from models.outbox import quarter_messages
-        from models.records import access_log
+        from lianjie.exports.database import access_file, quarter_file
 
         config = settings()
         if kind is Export.access:
-            with session_for(config.db_url) as session:
-                return serialise(kind, access_log(session=session), fmt)
-        label = parse_quarter(quarter).label
-        day = as_of_moment(as_of.date() if as_of else None, now(config)).date()
-        with stage(f"reading {label}", 2) as steps, session_for(config.db_url) as session:
-            data = load_quarter(session=session, quarter=label)
-            if data is None:
-                raise LianjieInputError(f"quarter {label} has not been started")
-            outbox = (
-                quarter_messages(session=session, quarter=label) if kind is Export.messages else []
-            )
-            steps.advance(doing=f"writing {kind.value}")
-            rows = build_rows(kind, data, outbox, confidential=confidential, as_of=day)
-            written = serialise(kind, rows, fmt, confidential=confidential)
-            steps.advance(doing=f"{len(rows):,} rows of {kind.value}")
-        return written
+            return access_file(db_url=config.db_url, fmt=fmt)
+        return quarter_file(
+            db_url=config.db_url,
+            kind=kind,
+            quarter=parse_quarter(quarter).label,
+            as_of=as_of_moment(as_of.date() if as_of else None, now(config)).date(),
+            fmt=fmt,
+            confidential=confidential,
+        )
 
     write(run(build, quiet=quiet), fmt, out)
 

@@ -21,6 +21,7 @@ EXIT_BAD_INPUT, EXIT_FAILURE = 2, 1
 
 
 def fail(message: str, code: int = EXIT_BAD_INPUT) -> typer.Exit:
+    """Say what went wrong on stderr, in one line; the caller raises the exit returned."""
     typer.echo(f"lianjie: {message}", err=True)
     return typer.Exit(code)
 
@@ -137,6 +138,7 @@ def run(action: Callable[[], T], *, json_: bool = False, quiet: bool = False) ->
 
 
 def emit(result: BaseModel, as_json: bool, human: Callable[[Any], list[str]]) -> None:
+    """Print a result as JSON, or as the lines a person reads."""
     if as_json:
         typer.echo(result.model_dump_json(indent=1))
     else:

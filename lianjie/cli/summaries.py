@@ -9,6 +9,7 @@ PASSED = " (not sent: their session or holiday had passed)"
 
 
 def import_lines(summary: Any) -> list[str]:
+    """What one file's import read, accepted and rejected, and why."""
     lines = [
         f"  {summary.source}: {summary.read} rows read, {summary.accepted} accepted, "
         f"{summary.rejected} rejected"
@@ -69,6 +70,7 @@ def change_lines(changes: Any, shown: int = 20) -> list[str]:
 
 
 def cycle_lines(s: Any) -> list[str]:
+    """The quarter a cycle started: its roster, tracks, sessions and messages."""
     would = "would be " if s.dry_run else ""
     return [
         *(["DRY RUN: nothing below was stored, queued, cancelled or written"] if s.dry_run else []),
@@ -93,6 +95,7 @@ CHANNEL_WORDS = {"email": "by e-mail", "sms": "by text message"}
 
 
 def dispatch_lines(s: Any) -> list[str]:
+    """What a dispatch sent; with --dry-run, what it would send and its first messages."""
     if s.dry_run:
         lines = [f"Dry run for {s.date}: nothing was sent. It would send:"]
         lines += [
