@@ -8,7 +8,8 @@ from prefect.cache_policies import NONE
 from pydantic import BaseModel
 
 from flows.common import log
-from models.db import session_for, upsert, utcnow
+from models.bulk import upsert
+from models.db import session_for, utcnow
 from models.tables import Report
 from reports.render import Rendered, RenderJob, render_many
 

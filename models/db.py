@@ -12,24 +12,9 @@ from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, create_engine
 
-# Kept importable from here for the flows and the CLI, which are being reworked at the same
-# time; new code imports them from models.bulk and models.engine.
-from models.bulk import insert_new, upsert
-from models.engine import engine_for, redacted_url
+from models.engine import engine_for
 from models.locks import advisory_lock, file_lock, lock_path
 from models.migrate import upgrade
-
-__all__ = [
-    "engine_for",
-    "exclusive",
-    "insert_new",
-    "redacted_url",
-    "rehearsal",
-    "rehearsing",
-    "session_for",
-    "upsert",
-    "utcnow",
-]
 
 
 def utcnow() -> datetime:

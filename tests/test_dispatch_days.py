@@ -86,7 +86,7 @@ class TestPreview:
         """Counts in words and the first messages as they would go; nothing sent; the
         confidential programme counted but never shown."""
         from flows.dispatch import DispatchSummary, preview_due
-        from lianjie.cli import _dispatch_lines
+        from lianjie.cli.summaries import dispatch_lines
 
         run_cycle(db_url, write_city(tmp_path), tmp_path / "cards")
         would, shown = preview_due.fn(
@@ -94,7 +94,7 @@ class TestPreview:
         )
         assert would["invitation"]["email"] > 0 and would["invitation"]["sms"] > 0
         assert shown and not [p for p in shown if "-AD-" in p.subject]
-        lines = _dispatch_lines(
+        lines = dispatch_lines(
             DispatchSummary(
                 date=SEND_ON,
                 sent=0,

@@ -30,7 +30,7 @@ from intake.lines import FOOTERS
 from intake.read import read_table
 from intake.roster import ALIASES, parse_roster
 from intake.roster import CONTRACT as ROSTER
-from lianjie.cli import _import_lines
+from lianjie.cli.summaries import import_lines
 from lianjie.synthetic import HEADER, roster_rows, with_mistakes, write_csv
 from policy.classify import classify_all
 from policy.config import Policy
@@ -337,7 +337,7 @@ class TestSummary:
 
         result = parse_roster(read_table(per_unit(tmp_path / "u.xlsx", rows, instructions)))
         summary = ImportSummary.of(result)
-        text = "\n".join(_import_lines(summary))
+        text = "\n".join(import_lines(summary))
         assert "file says: 市财政局领导干部花名册" in text
         assert "sheets skipped (no table of this kind): 填表说明" in text
         assert "ignored lines (9, not data)" in text

@@ -1,52 +1,18 @@
-"""The lists people ask for, with the contract's column names, as CSV, XLSX or JSON."""
+"""The rows of each list, built from a quarter's data; the admonition track only when asked."""
 
 from __future__ import annotations
 
-import csv
-import io
 import json
-import os
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, time
-from enum import StrEnum
-from pathlib import Path
-from typing import Any
-
-from openpyxl import Workbook
+from datetime import date
 
 from core.domain import CompletionStatus
+from lianjie.exports.columns import Export, Rows
 from models.facts import QuarterData
 from models.tables import Message
 from policy.confidentiality import visible_messages, without_confidential
 from policy.progress import Standing, quarter_standings
-
-
-class Export(StrEnum):
-    tracks = "tracks"
-    sessions = "sessions"
-    enrolments = "enrolments"
-    messages = "messages"
-    completions = "completions"
-    outstanding = "outstanding"
-    rejects = "rejects"
-    changes = "changes"
-    attendance = "attendance"  # per session: enrolled, present, absent, excused, not filled in
-    access = "access"  # who produced which cadre's record: not a quarter's list
-
-
-# The lists of a quarter (the access log is the database's, not a quarter's).
-QUARTER_LISTS = [e for e in Export if e is not Export.access]
-
-
-class Format(StrEnum):
-    csv = "csv"
-    xlsx = "xlsx"
-    json = "json"
-
-
-Rows = list[dict[str, Any]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -252,105 +218,6 @@ BUILDERS: dict[Export, Callable[[QuarterData, Asked], Rows]] = {
     Export.changes: changes,
     Export.attendance: attendance,
 }
-COLUMNS: dict[Export, list[str]] = {
-    Export.access: ["produced_at", "os_user", "employee_id", "confidential", "path"],
-    Export.tracks: ["employee_id", "name", "unit_code", "track", "reason"],
-    Export.sessions: [
-        "session_code",
-        "programme",
-        "track",
-        "date",
-        "start_time",
-        "venue",
-        "capacity",
-        "enrolled",
-        "makeup",
-    ],
-    Export.enrolments: ["session_code", "employee_id", "name", "unit_code", "programme", "status"],
-    Export.attendance: [
-        "session_code",
-        "programme",
-        "date",
-        "makeup",
-        "enrolled",
-        "present",
-        "absent",
-        "excused",
-        "not_filled_in",
-        "walk_ins",
-    ],
-    Export.messages: [
-        "send_key",
-        "kind",
-        "channel",
-        "recipient",
-        "employee_id",
-        "due_on",
-        "status",
-        "attempts",
-        "last_error",
-        "sent_at",
-    ],
-    Export.completions: [
-        "employee_id",
-        "programme",
-        "session_code",
-        "status",
-        "score",
-        "hours",
-        "source",
-        "row",
-    ],
-    Export.outstanding: [
-        "employee_id",
-        "name",
-        "unit_code",
-        "track",
-        "programme",
-        "standing",
-        "due_on",
-        "placed",
-    ],
-    Export.rejects: [
-        "source",
-        "sheet",
-        "row",
-        "column",
-        "reason",
-        "reason_code",
-        "values",
-        "kept_from",
-    ],
-    Export.changes: [
-        "employee_id",
-        "name",
-        "unit_code",
-        "change",
-        "field",
-        "before",
-        "after",
-        "source_row",
-    ],
-}
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, date | time):
-        return value.isoformat()
-    return value
-
-
-def _neutralised(value: Any) -> Any:
-    """Text a spreadsheet would run as a formula gets a leading apostrophe."""
-    if isinstance(value, str) and value[:1] in {"=", "+", "-", "@", "\t", "\r"}:
-        return "'" + value
-    return value
-
-
-# Said at the top of a confidential export, so that a clerk who opens it knows at once.
-CONFIDENTIAL_MARK = (
-    "机密 CONFIDENTIAL: includes the admonition track; for the discipline inspection body only"
-)
 
 
 def build_rows(
@@ -360,48 +227,3 @@ def build_rows(
     if not confidential:
         data, outbox = without_confidential(data), visible_messages(outbox, data)
     return BUILDERS[what](data, Asked(outbox, confidential, as_of))
-
-
-def serialise(what: Export, rows: Rows, fmt: Format, *, confidential: bool = False) -> bytes:
-    """The rows as a file's bytes; CSV and XLSX neutralise formula-like text."""
-    columns = COLUMNS[what]
-    if fmt is Format.json:
-        records = [{c: _plain(r.get(c)) for c in columns} for r in rows]
-        shaped: object = (
-            {"confidential": CONFIDENTIAL_MARK, "rows": records} if confidential else records
-        )
-        return json.dumps(shaped, ensure_ascii=False, indent=1).encode()
-    cells = [[_neutralised(_plain(r.get(c))) for c in columns] for r in rows]
-    if fmt is Format.csv:
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        if confidential:
-            writer.writerow([CONFIDENTIAL_MARK])
-        writer.writerow(columns)
-        writer.writerows([["" if v is None else v for v in row] for row in cells])
-        return buffer.getvalue().encode()
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(f"机密 {what.value}" if confidential else what.value)
-    if confidential:
-        sheet.append([CONFIDENTIAL_MARK])
-    sheet.append(columns)
-    for row in cells:
-        sheet.append(row)
-    buffer_bytes = io.BytesIO()
-    workbook.save(buffer_bytes)
-    return buffer_bytes.getvalue()
-
-
-def write(data: bytes, fmt: Format, out: Path | None) -> None:
-    """To the file (readable by its owner only), or to stdout when no file is named."""
-    if out is None:
-        sys.stdout.buffer.write(data)
-        sys.stdout.buffer.flush()
-        return
-    out.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    # Excel on a Chinese desktop reads a CSV as GBK unless it starts with a UTF-8 BOM.
-    content = (b"\xef\xbb\xbf" if fmt is Format.csv else b"") + data
-    descriptor = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    os.fchmod(descriptor, 0o600)  # an existing file keeps its mode otherwise
-    with os.fdopen(descriptor, "wb") as handle:
-        handle.write(content)

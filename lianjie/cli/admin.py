@@ -1,0 +1,204 @@
+"""The commands around the quarter: export lists, a demo city, serving, checks, the schema."""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from core.paths import check_output_file, check_output_folder
+from lianjie.cli.options import Json, Quiet
+from lianjie.cli.runner import EXIT_FAILURE, check_quarter, checked_output, emit, fail, run
+from lianjie.cli.summaries import PASSED, cycle_lines
+
+
+def export(
+    what: Annotated[
+        str,
+        typer.Argument(
+            help="tracks, sessions, enrolments, messages, completions, outstanding, rejects, "
+            "changes, attendance (per session: enrolled, present, absent, excused, not filled "
+            "in), or access (who produced which cadre's record; needs no quarter)."
+        ),
+    ],
+    quarter: Annotated[
+        str, typer.Option("--quarter", "-q", help="Quarter, written YYYYQn (2026Q4).")
+    ] = "",
+    as_of: Annotated[
+        datetime | None,
+        typer.Option(
+            formats=["%Y-%m-%d"],
+            help="Day the standings of `outstanding` are taken on (default: today).",
+        ),
+    ] = None,
+    format_: Annotated[str, typer.Option("--format", help="csv, xlsx or json.")] = "csv",
+    out: Annotated[Path | None, typer.Option(help="File to write (stdout when omitted).")] = None,
+    confidential: Annotated[
+        bool,
+        typer.Option(
+            help="Include the admonition track (for the discipline inspection body); "
+            "the file is then marked confidential and readable by its owner only."
+        ),
+    ] = False,
+    quiet: Quiet = False,
+) -> None:
+    """Export a list for the quarter, with the contract's column names."""
+    from lianjie.exports import Export, Format, write
+
+    try:
+        kind, fmt = Export(what), Format(format_)
+    except ValueError:
+        raise fail(
+            f"cannot export {what!r} as {format_!r}: choose one of "
+            f"{', '.join(Export)} and a format of {', '.join(Format)}"
+        ) from None
+    if kind is not Export.access:
+        if not quarter:
+            raise fail(f"exporting {kind.value} needs --quarter YYYYQn")
+        quarter = check_quarter(quarter)
+    if fmt is Format.xlsx and out is None:
+        raise fail("an .xlsx export needs --out FILE")
+    if out is not None:
+        checked_output(check_output_file, out)
+
+    def build() -> bytes:
+        from flows.common import as_of_moment, now, settings
+        from flows.parameters import parse_quarter
+        from lianjie.exports.database import access_file, quarter_file
+
+        config = settings()
+        if kind is Export.access:
+            return access_file(db_url=config.db_url, fmt=fmt)
+        return quarter_file(
+            db_url=config.db_url,
+            kind=kind,
+            quarter=parse_quarter(quarter).label,
+            as_of=as_of_moment(as_of.date() if as_of else None, now(config)).date(),
+            fmt=fmt,
+            confidential=confidential,
+        )
+
+    write(run(build, quiet=quiet), fmt, out)
+
+
+def demo(
+    out: Annotated[Path, typer.Option(help="Folder for everything the demo makes.")] = Path("demo"),
+    quarter: Annotated[
+        str | None, typer.Option(help="Quarter to simulate (default: this one).")
+    ] = None,
+    json_: Json = False,
+    quiet: Quiet = False,
+) -> None:
+    """Run a synthetic city's whole quarter end to end and print where the PDFs are."""
+    out = checked_output(check_output_folder, out).resolve()
+    os.environ |= {
+        "LIANJIE_DATA_DIR": str(out),
+        "LIANJIE_OUTPUT_DIR": str(out / "reports"),
+        "LIANJIE_DATABASE_URL": f"sqlite:///{out / 'lianjie.db'}",
+    }
+    for name in ("LIANJIE_SMTP_URL", "LIANJIE_SMS_URL"):
+        os.environ.pop(name, None)  # the demo writes its messages to the file outbox only
+
+    if quarter is not None:
+        quarter = check_quarter(quarter)
+
+    def go() -> Any:
+        from core.domain import Quarter as Period
+        from flows.common import settings, today
+        from lianjie.demo import demo_quarter
+
+        label = quarter or Period.containing(today(settings())).label
+        return demo_quarter(quarter=label)
+
+    result = run(go, json_=json_, quiet=quiet)
+    emit(
+        result,
+        json_,
+        lambda s: [
+            *cycle_lines(s.cycle),
+            *(
+                f"Dispatch {d.date}: {d.sent} sent, {d.failed} failed, "
+                f"{d.expired} expired{PASSED if d.expired else ''}"
+                for d in s.dispatches
+            ),
+            *(
+                f"Completions {Path(c.files[0].source).name}: {c.read} rows read, "
+                f"{c.accepted} accepted, {c.rejected} rejected; "
+                f"make-ups booked {c.makeups.get('booked', 0)}"
+                for c in s.collected
+            ),
+            *(
+                [
+                    f"Sign-in sheets: {s.sheets.rendered} for the sessions of "
+                    f"{s.sheets.sheets[0].held_on} in {out / 'reports' / s.quarter / 'sheets'}"
+                ]
+                if s.sheets and s.sheets.sheets
+                else []
+            ),
+            f"Reports: {s.reports.rendered} PDFs in {out / 'reports' / s.quarter}",
+            f"  summary: {next(r.path for r in s.reports.reports if r.kind == 'summary')}",
+            f"Messages written to {out / 'outbox'}",
+        ],
+    )
+
+
+def serve(
+    port: Annotated[
+        int, typer.Option(help="Port of the Prefect server started when PREFECT_API_URL is unset.")
+    ] = 4200,
+) -> None:
+    """Serve every deployment with its schedule from this process (no work pool needed).
+
+    With PREFECT_API_URL set, the deployments go to that server; without it, a Prefect server is
+    started on 127.0.0.1:PORT for as long as this runs (its UI included). Ctrl-C or SIGTERM stops
+    both within seconds.
+    """
+    from lianjie.serving import serving
+
+    with serving(port) as api_url:
+
+        def serve_until_stopped() -> None:
+            from flows.serving import banner, serve_all
+
+            def ready() -> None:  # every deployment registered: the banner's commands work
+                for line in banner(api_url):
+                    typer.echo(line)
+
+            serve_all(ready)
+
+        try:
+            run(serve_until_stopped)
+        except typer.Exit as stop:
+            if stop.exit_code != 130:  # 130: interrupted, as asked
+                raise
+    typer.echo("lianjie serve: stopped")
+
+
+def doctor() -> None:
+    """Check the database, Prefect API, fonts (CJK included), output folder and mail settings."""
+    from lianjie.doctor import checks, warnings
+
+    for warning in warnings():
+        typer.echo(f"WARN prefect: {warning}")
+    results = run(checks)
+    for ok, name, detail in results:
+        typer.echo(f"{'ok  ' if ok else 'FAIL'} {name}: {detail}")
+    if not all(ok for ok, _, _ in results):
+        raise typer.Exit(EXIT_FAILURE)
+
+
+def db_upgrade() -> None:
+    """Create or upgrade the database schema (Alembic migrations to the newest)."""
+
+    def upgrade() -> str:
+        from flows.common import settings
+        from models.engine import engine_for, redacted_url
+
+        url = settings().db_url
+        engine_for(url)
+        return redacted_url(url)
+
+    typer.echo(f"database ready: {run(upgrade)}")

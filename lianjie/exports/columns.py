@@ -1,0 +1,107 @@
+"""Which lists can be exported, and the contract's column names of each."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+
+class Export(StrEnum):
+    tracks = "tracks"
+    sessions = "sessions"
+    enrolments = "enrolments"
+    messages = "messages"
+    completions = "completions"
+    outstanding = "outstanding"
+    rejects = "rejects"
+    changes = "changes"
+    attendance = "attendance"  # per session: enrolled, present, absent, excused, not filled in
+    access = "access"  # who produced which cadre's record: not a quarter's list
+
+
+# The lists of a quarter (the access log is the database's, not a quarter's).
+QUARTER_LISTS = [e for e in Export if e is not Export.access]
+
+Rows = list[dict[str, Any]]
+
+# The contract's column names, in the order they are written.
+COLUMNS: dict[Export, list[str]] = {
+    Export.access: ["produced_at", "os_user", "employee_id", "confidential", "path"],
+    Export.tracks: ["employee_id", "name", "unit_code", "track", "reason"],
+    Export.sessions: [
+        "session_code",
+        "programme",
+        "track",
+        "date",
+        "start_time",
+        "venue",
+        "capacity",
+        "enrolled",
+        "makeup",
+    ],
+    Export.enrolments: ["session_code", "employee_id", "name", "unit_code", "programme", "status"],
+    Export.attendance: [
+        "session_code",
+        "programme",
+        "date",
+        "makeup",
+        "enrolled",
+        "present",
+        "absent",
+        "excused",
+        "not_filled_in",
+        "walk_ins",
+    ],
+    Export.messages: [
+        "send_key",
+        "kind",
+        "channel",
+        "recipient",
+        "employee_id",
+        "due_on",
+        "status",
+        "attempts",
+        "last_error",
+        "sent_at",
+    ],
+    Export.completions: [
+        "employee_id",
+        "programme",
+        "session_code",
+        "status",
+        "score",
+        "hours",
+        "source",
+        "row",
+    ],
+    Export.outstanding: [
+        "employee_id",
+        "name",
+        "unit_code",
+        "track",
+        "programme",
+        "standing",
+        "due_on",
+        "placed",
+    ],
+    Export.rejects: [
+        "source",
+        "sheet",
+        "row",
+        "column",
+        "reason",
+        "reason_code",
+        "values",
+        "kept_from",
+    ],
+    Export.changes: [
+        "employee_id",
+        "name",
+        "unit_code",
+        "change",
+        "field",
+        "before",
+        "after",
+        "source_row",
+    ],
+}

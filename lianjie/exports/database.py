@@ -1,0 +1,40 @@
+"""Exports read from the database: the access log, or one of a quarter's lists."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from core.exceptions import LianjieInputError
+from flows.progress import stage
+from lianjie.exports.columns import Export
+from lianjie.exports.files import Format, serialise
+from lianjie.exports.rows import build_rows
+from models.db import session_for
+from models.facts import load_quarter
+from models.outbox import quarter_messages
+from models.records import access_log
+
+
+def access_file(*, db_url: str, fmt: Format) -> bytes:
+    """Who produced which cadre's record, as a file's bytes."""
+    with session_for(db_url) as session:
+        return serialise(Export.access, access_log(session=session), fmt)
+
+
+def quarter_file(
+    *, db_url: str, kind: Export, quarter: str, as_of: date, fmt: Format, confidential: bool
+) -> bytes:
+    """One of a quarter's lists as a file's bytes; reading and writing it are a stage's steps."""
+    with stage(f"reading {quarter}", 2) as steps, session_for(db_url) as session:
+        data = load_quarter(session=session, quarter=quarter)
+        if data is None:
+            raise LianjieInputError(f"quarter {quarter} has not been started")
+        # Only the messages list needs the outbox, the largest table of a quarter.
+        outbox = (
+            quarter_messages(session=session, quarter=quarter) if kind is Export.messages else []
+        )
+        steps.advance(doing=f"writing {kind.value}")
+        rows = build_rows(kind, data, outbox, confidential=confidential, as_of=as_of)
+        written = serialise(kind, rows, fmt, confidential=confidential)
+        steps.advance(doing=f"{len(rows):,} rows of {kind.value}")
+    return written

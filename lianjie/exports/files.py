@@ -1,0 +1,87 @@
+"""An export's rows as a CSV, XLSX or JSON file, safe to open in a spreadsheet."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import sys
+from datetime import date, time
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+
+from lianjie.exports.columns import COLUMNS, Export, Rows
+
+
+class Format(StrEnum):
+    csv = "csv"
+    xlsx = "xlsx"
+    json = "json"
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, date | time):
+        return value.isoformat()
+    return value
+
+
+def _neutralised(value: Any) -> Any:
+    """Text a spreadsheet would run as a formula gets a leading apostrophe."""
+    if isinstance(value, str) and value[:1] in {"=", "+", "-", "@", "\t", "\r"}:
+        return "'" + value
+    return value
+
+
+# Said at the top of a confidential export, so that a clerk who opens it knows at once.
+CONFIDENTIAL_MARK = (
+    "机密 CONFIDENTIAL: includes the admonition track; for the discipline inspection body only"
+)
+
+
+def serialise(what: Export, rows: Rows, fmt: Format, *, confidential: bool = False) -> bytes:
+    """The rows as a file's bytes; CSV and XLSX neutralise formula-like text."""
+    columns = COLUMNS[what]
+    if fmt is Format.json:
+        records = [{c: _plain(r.get(c)) for c in columns} for r in rows]
+        shaped: object = (
+            {"confidential": CONFIDENTIAL_MARK, "rows": records} if confidential else records
+        )
+        return json.dumps(shaped, ensure_ascii=False, indent=1).encode()
+    cells = [[_neutralised(_plain(r.get(c))) for c in columns] for r in rows]
+    if fmt is Format.csv:
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        if confidential:
+            writer.writerow([CONFIDENTIAL_MARK])
+        writer.writerow(columns)
+        writer.writerows([["" if v is None else v for v in row] for row in cells])
+        return buffer.getvalue().encode()
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(f"机密 {what.value}" if confidential else what.value)
+    if confidential:
+        sheet.append([CONFIDENTIAL_MARK])
+    sheet.append(columns)
+    for row in cells:
+        sheet.append(row)
+    buffer_bytes = io.BytesIO()
+    workbook.save(buffer_bytes)
+    return buffer_bytes.getvalue()
+
+
+def write(data: bytes, fmt: Format, out: Path | None) -> None:
+    """To the file (readable by its owner only), or to stdout when no file is named."""
+    if out is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+        return
+    out.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    # Excel on a Chinese desktop reads a CSV as GBK unless it starts with a UTF-8 BOM.
+    content = (b"\xef\xbb\xbf" if fmt is Format.csv else b"") + data
+    descriptor = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(descriptor, 0o600)  # an existing file keeps its mode otherwise
+    with os.fdopen(descriptor, "wb") as handle:
+        handle.write(content)
