@@ -76,12 +76,10 @@ def run(stage: str, work: Path) -> dict[str, object]:
 
         started = time.perf_counter()
         jobs = prepare_reports.fn(
-            db_url=db,
+            run=run_settings(db),
             quarter=QUARTER,
             units=None,
-            lang="zh",
             out=str(work / "reports"),
-            organisation="示范市",
             # the quarter's last evening: every deadline has passed
             as_of=datetime(2026, 12, 31, 18, tzinfo=ZoneInfo("Asia/Shanghai")),
         )

@@ -17,6 +17,7 @@ from core.domain import Quarter
 from core.settings import Settings
 from flows.artifacts import artifact_key, pdf_links, publish_table
 from flows.common import (
+    RunSettings,
     as_of_moment,
     expected_failures,
     log,
@@ -26,7 +27,6 @@ from flows.common import (
     this_quarter,
     today,
     waits_for_first_working_day,
-    working_calendar,
 )
 from flows.parameters import (
     UNSET,
@@ -65,36 +65,31 @@ class ReportsSummary(BaseModel):
 @task(cache_policy=NONE)
 def prepare_reports(
     *,
-    db_url: str,
+    run: RunSettings,
     quarter: str,
     units: list[str] | None,
-    lang: str,
     out: str,
-    organisation: str,
     as_of: datetime,
-    estimated_calendar: bool = False,
 ) -> list[tuple[ReportOut, RenderJob]]:
     """Load the quarter once and compute every report's numbers at `as_of` (nothing is
     rendered yet)."""
-    with session_for(db_url) as session:
+    period = Quarter.parse(quarter)
+    with session_for(run.db_url) as session:
         _, loaded = quarter_policy(session=session, quarter=quarter)
         data = load_quarter(session=session, quarter=quarter)
-        earlier = [
-            load_quarter(session=session, quarter=q.label)
-            for q in trend_quarters(Quarter.parse(quarter))
-        ]
+        earlier = [load_quarter(session=session, quarter=q.label) for q in trend_quarters(period)]
     assert data is not None  # quarter_policy has checked that the quarter exists
     planned = quarter_jobs(
         data,
         earlier=earlier,
         policy=loaded.policy,
         as_of=as_of,
-        lang=lang,
+        lang=run.lang,
         units=units,
         folder=Path(out),
-        organisation=organisation,
+        organisation=run.organisation,
         generated_at=datetime.now(as_of.tzinfo),
-        estimated_calendar=estimated_calendar,
+        estimated_calendar=run.calendar(period.starts_on, period.ends_on).is_estimated(period.year),
     )
     return [
         (
@@ -146,18 +141,10 @@ def accountability_reports(
         return cast(ReportsSummary, idle)
     period = parse_quarter(quarter, default=this_quarter(config).previous)
     moment = as_of_moment(given_day(as_of), now(config), allow_future=allow_future)
-    language = lang_code(lang, config)
+    run = RunSettings.of(config, lang=lang_code(lang, config))
     folder = out or str(config.reports_dir / period.label)
-    calendar = working_calendar(config, period.starts_on, period.ends_on)
     planned = prepare_reports(
-        db_url=config.db_url,
-        quarter=period.label,
-        units=list(units) or None,
-        lang=language,
-        out=folder,
-        organisation=config.organisation,
-        as_of=moment,
-        estimated_calendar=calendar.is_estimated(period.year),
+        run=run, quarter=period.label, units=list(units) or None, out=folder, as_of=moment
     )
     chunks = [planned[i : i + CHUNK_UNITS] for i in range(0, len(planned), CHUNK_UNITS)]
     rendered: list[Rendered] = []
@@ -179,20 +166,17 @@ def accountability_reports(
         out_.model_copy(update={"pages": done.pages})
         for (out_, _), done in zip(planned, rendered, strict=True)
     ]
-    record_reports(config.db_url, period.label, language, reports, rendered)
+    record_reports(run=run, quarter=period.label, reports=reports, rendered=rendered)
     queued = 0
     if deliver:
         queued = queue_reports(
-            config.db_url,
-            period.label,
-            [
+            run=run,
+            quarter=period.label,
+            reports=[
                 RenderedReport(r.kind, r.unit_code, str(done.path), done.sha256)
                 for r, done in zip(reports, rendered, strict=True)
             ],
-            language,
-            config.organisation,
-            config.discipline_email,
-            today(config),
+            on=today(config),
         )
     publish_reports(period.label, reports, config)
     return ReportsSummary(
@@ -202,16 +186,11 @@ def accountability_reports(
 
 @task(cache_policy=NONE)
 def queue_reports(
-    db_url: str,
-    quarter: str,
-    reports: list[RenderedReport],
-    lang: str,
-    organisation: str,
-    discipline_email: str | None,
-    on: date,
+    *, run: RunSettings, quarter: str, reports: list[RenderedReport], on: date
 ) -> int:
     """Queue the reports as e-mails to their readers; a version already queued is left alone."""
-    with session_for(db_url) as session:
+    discipline_email = run.discipline_email
+    with session_for(run.db_url) as session:
         data = load_quarter(session=session, quarter=quarter)
         assert data is not None
         rows = report_messages(
@@ -220,8 +199,8 @@ def queue_reports(
             units=data.units,
             quarter=quarter,
             on=on,
-            lang=lang,
-            organisation=organisation,
+            lang=run.lang,
+            organisation=run.organisation,
             discipline_email=discipline_email,
         )
         queued = add_messages(session=session, rows=rows)

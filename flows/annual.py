@@ -15,19 +15,18 @@ from core.domain import Quarter
 from core.exceptions import LianjieInputError
 from flows.artifacts import artifact_key, publish_table
 from flows.common import (
+    RunSettings,
     as_of_moment,
     expected_failures,
     now,
     settings,
     waits_for_first_working_day,
-    working_calendar,
 )
 from flows.parameters import UNSET, Day, FormLanguage, given_day, lang_code, titled
 from flows.progress import stage
 from flows.rendering import ReportOut, record_reports, render_chunk
 from models.db import session_for
 from models.facts import load_quarter
-from policy.calendar import HolidayBreak
 from policy.progress import quarter_standings
 from reports.annual import QuarterStanding, quarters_of_year, year_report
 from reports.render import RenderJob, labels, safe_file_name
@@ -66,21 +65,10 @@ def annual_report(
     year = year or moment.year - 1
     if only_on_first_working_day and (idle := waits_for_first_working_day(config, moment.date())):
         return cast(AnnualSummary, idle)
-    language = lang_code(lang, config)
+    run = RunSettings.of(config, lang=lang_code(lang, config))
     folder = Path(out or config.reports_dir / str(year))
-    holidays = working_calendar(config, dt.date(year, 1, 1), dt.date(year, 12, 31)).breaks(
-        dt.date(year, 1, 1), dt.date(year + 1, 1, 7)
-    )
     with stage("reading the year's quarters", 2, key=f"annual-report-{year}") as steps:
-        job, quarters = prepare_annual(
-            db_url=config.db_url,
-            year=year,
-            lang=language,
-            out=str(folder),
-            organisation=config.organisation,
-            as_of=moment,
-            holidays=holidays,
-        )
+        job, quarters = prepare_annual(run=run, year=year, out=str(folder), as_of=moment)
         steps.advance(doing="rendering the year report")
         [done] = render_chunk([job])
         steps.advance(doing="year report rendered")
@@ -91,7 +79,7 @@ def annual_report(
         pages=done.pages,
         rate=job.context["year_total"].percent,
     )
-    record_reports(config.db_url, str(year), language, [report], [done])
+    record_reports(run=run, quarter=str(year), reports=[report], rendered=[done])
     publish_table(
         artifact_key("annual-report", str(year)),
         [{"year": year, "quarters": ", ".join(quarters), "rate": report.rate, "pdf": report.path}],
@@ -102,17 +90,12 @@ def annual_report(
 
 @task(cache_policy=NONE)
 def prepare_annual(
-    *,
-    db_url: str,
-    year: int,
-    lang: str,
-    out: str,
-    organisation: str,
-    as_of: datetime,
-    holidays: list[HolidayBreak],
+    *, run: RunSettings, year: int, out: str, as_of: datetime
 ) -> tuple[RenderJob, list[str]]:
     """Load the year's quarters, each as it stood at its end, and compute the report."""
-    with session_for(db_url) as session:
+    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    holidays = run.calendar(first, last).breaks(first, dt.date(year + 1, 1, 7))
+    with session_for(run.db_url) as session:
         loaded = [load_quarter(session=session, quarter=q.label) for q in quarters_of_year(year)]
     quarters = []
     for data in loaded:
@@ -125,10 +108,10 @@ def prepare_annual(
     context = year_report(
         year,
         quarters,
-        labels=labels(lang),
-        organisation=organisation,
+        labels=labels(run.lang),
+        organisation=run.organisation,
         as_of=as_of,
         holidays=holidays,
     )
-    path = Path(out) / safe_file_name(str(year), "annual", lang)
+    path = Path(out) / safe_file_name(str(year), "annual", run.lang)
     return RenderJob("annual.html.j2", context, path), [q.data.label for q in quarters]

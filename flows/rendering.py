@@ -7,7 +7,7 @@ from prefect import task
 from prefect.cache_policies import NONE
 from pydantic import BaseModel
 
-from flows.common import log
+from flows.common import RunSettings, log
 from models.bulk import upsert
 from models.db import session_for, utcnow
 from models.tables import Report
@@ -34,10 +34,10 @@ def render_chunk(jobs: list[RenderJob]) -> list[Rendered]:
 
 @task(cache_policy=NONE)
 def record_reports(
-    db_url: str, quarter: str, lang: str, reports: list[ReportOut], rendered: list[Rendered]
+    *, run: RunSettings, quarter: str, reports: list[ReportOut], rendered: list[Rendered]
 ) -> None:
     """Remember where each PDF is and its hash (re-rendering replaces the row)."""
-    with session_for(db_url) as session:
+    with session_for(run.db_url) as session:
         upsert(
             session,
             Report,
@@ -46,7 +46,7 @@ def record_reports(
                     "quarter": quarter,
                     "unit_code": r.unit_code,
                     "kind": r.kind,
-                    "lang": lang,
+                    "lang": run.lang,
                     "path": str(done.path),
                     "sha256": done.sha256,
                     "generated_at": utcnow(),

@@ -145,12 +145,10 @@ class TestReportsLogsAndMessages:
         from tests.test_reports import text_of
 
         jobs = prepare_reports.fn(
-            db_url=quarter,
+            run=run_settings(quarter),
             quarter="2026Q4",
             units=None,
-            lang="zh",
             out=str(tmp_path / "out"),
-            organisation="示范市",
             as_of=REPORTED_AT,
         )
         for summary, job in jobs:
@@ -211,12 +209,10 @@ class TestConfidentialList:
         from tests.test_reports import text_of
 
         jobs = prepare_reports.fn(
-            db_url=quarter,
+            run=run_settings(quarter),
             quarter="2026Q4",
             units=None,
-            lang="zh",
             out=str(tmp_path / "out"),
-            organisation="示范市",
             as_of=REPORTED_AT,
         )
         [job] = [job for summary, job in jobs if summary.kind == "confidential"]
@@ -264,12 +260,10 @@ def test_the_list_is_encrypted_with_the_password(quarter: str, tmp_path: Path) -
     from reports.render import encrypt_pdf, render_pdf
 
     jobs = prepare_reports.fn(
-        db_url=quarter,
+        run=run_settings(quarter),
         quarter="2026Q4",
         units=None,
-        lang="zh",
         out=str(tmp_path / "out"),
-        organisation="示范市",
         as_of=REPORTED_AT,
     )
     [job] = [job for summary, job in jobs if summary.kind == "confidential"]

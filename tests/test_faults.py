@@ -121,8 +121,9 @@ def test_render_killed_leaves_no_half_written_pdf(db_url: str, tmp_path: Path) -
     render = (
         "import sys; from flows.accountability import prepare_reports; "
         "from reports.render import render_many; from tests.pipeline import REPORTED_AT; "
-        "jobs = prepare_reports.fn(db_url=sys.argv[1], quarter='2026Q4', units=None, "
-        "lang='zh', out=sys.argv[2], organisation='x', as_of=REPORTED_AT); "
+        "from tests.pipeline import run_settings; "
+        "jobs = prepare_reports.fn(run=run_settings(sys.argv[1]), quarter='2026Q4', units=None, "
+        "out=sys.argv[2], as_of=REPORTED_AT); "
         "render_many([job for _, job in jobs], processes=1)"
     )
     worker = subprocess.Popen([sys.executable, "-c", render, db_url, str(out)])

@@ -21,12 +21,10 @@ DISCIPLINE = "jiwei@gov.example.cn"
 def rendered(db_url: str, out: Path) -> list[RenderedReport]:
     reports = []
     for summary, job in prepare_reports.fn(
-        db_url=db_url,
+        run=run_settings(db_url),
         quarter="2026Q4",
         units=None,
-        lang="zh",
         out=str(out),
-        organisation="示范市",
         as_of=REPORTED_AT,
     ):
         done = render_pdf(job)
@@ -40,8 +38,18 @@ def test_each_team_gets_its_unit_and_the_list_goes_to_the_discipline_body_once(
     """U0001's top leader and team members get U0001's PDF; nobody else; queued once."""
     run_cycle(db_url, write_city(tmp_path), tmp_path / "cards")
     reports = rendered(db_url, tmp_path / "out")
-    first = queue_reports.fn(db_url, "2026Q4", reports, "zh", "示范市", DISCIPLINE, SEND_ON)
-    again = queue_reports.fn(db_url, "2026Q4", reports, "zh", "示范市", DISCIPLINE, SEND_ON)
+    first = queue_reports.fn(
+        run=run_settings(db_url, discipline_email=DISCIPLINE),
+        quarter="2026Q4",
+        reports=reports,
+        on=SEND_ON,
+    )
+    again = queue_reports.fn(
+        run=run_settings(db_url, discipline_email=DISCIPLINE),
+        quarter="2026Q4",
+        reports=reports,
+        on=SEND_ON,
+    )
     assert first > 0 and 0 == again
     with session_for(db_url) as session:
         queued = session.exec(select(Message).where(Message.kind == "report")).all()
@@ -68,6 +76,8 @@ def test_a_new_version_of_a_report_goes_again(db_url: str, tmp_path: Path) -> No
     run_cycle(db_url, write_city(tmp_path), tmp_path / "cards")
     [unit] = [r for r in rendered(db_url, tmp_path / "out") if r.unit_code == "U0001"]
     newer = RenderedReport(unit.kind, unit.unit_code, unit.path, "f" * 64)
-    first = queue_reports.fn(db_url, "2026Q4", [unit], "zh", "示范市", None, SEND_ON)
-    second = queue_reports.fn(db_url, "2026Q4", [newer], "zh", "示范市", None, SEND_ON)
+    first = queue_reports.fn(run=run_settings(db_url), quarter="2026Q4", reports=[unit], on=SEND_ON)
+    second = queue_reports.fn(
+        run=run_settings(db_url), quarter="2026Q4", reports=[newer], on=SEND_ON
+    )
     assert first == second > 0

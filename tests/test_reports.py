@@ -59,12 +59,10 @@ def city(db_url: str, tmp_path: Path) -> str:
 
 def prepared(db_url: str, out: Path, units: list[str] | None = None, lang: str = "zh"):  # type: ignore[no-untyped-def]
     return prepare_reports.fn(
-        db_url=db_url,
+        run=run_settings(db_url, lang=lang),
         quarter="2026Q4",
         units=units,
-        lang=lang,
         out=str(out),
-        organisation="示范市",
         as_of=REPORTED_AT,
     )
 

@@ -269,12 +269,10 @@ class TestSummaryReport:
         rows[8][HEADER.index("职务")] = "办公室主任"  # E000010
         run_cycle(db_url, roster_with(tmp_path, "next.csv", rows), tmp_path / "cards")
         jobs = prepare_reports.fn(
-            db_url=db_url,
+            run=run_settings(db_url),
             quarter="2026Q4",
             units=None,
-            lang="zh",
             out=str(tmp_path / "out"),
-            organisation="示范市",
             as_of=REPORTED_AT,
         )
         [job] = [job for summary, job in jobs if summary.kind == "summary"]
