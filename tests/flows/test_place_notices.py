@@ -12,8 +12,8 @@ from models.db import session_for
 from models.tables import Message
 from policy.notices import place_notices
 from reports.invites import place_uid
+from tests.flows.test_roster_sequences import roster_with, rows_of
 from tests.pipeline import SEND_ON, run_cycle, run_settings, write_city
-from tests.test_roster_sequences import roster_with, rows_of
 
 
 class TestDecisions:

@@ -11,7 +11,7 @@ from prefect.deployments.runner import RunnerDeployment
 
 from flows.serving import PREFECT_YAML, banner, deployments
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def served(found: list[RunnerDeployment]) -> list[dict[str, Any]]:

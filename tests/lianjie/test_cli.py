@@ -284,7 +284,7 @@ class TestReportsOverTime:
         from models.db import session_for
         from models.facts import load_quarter
         from tests.pipeline import run_cycle, write_city
-        from tests.test_reports import text_of
+        from tests.reports.test_reports import text_of
 
         run_cycle(db_url, write_city(tmp_path), tmp_path / "cards")
         out = tmp_path / "reports"

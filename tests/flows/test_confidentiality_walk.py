@@ -142,7 +142,7 @@ class TestReportsLogsAndMessages:
         """Unit reports and the summary count the track at most; the list goes apart, 0600."""
         from flows.accountability import prepare_reports
         from reports.render import render_pdf
-        from tests.test_reports import text_of
+        from tests.reports.test_reports import text_of
 
         jobs = prepare_reports.fn(
             run=run_settings(quarter),
@@ -206,7 +206,7 @@ class TestConfidentialList:
         """谈话函询 and 提醒谈话 stay apart; the excused person is marked; totals; sign-off."""
         from flows.accountability import prepare_reports
         from reports.render import render_pdf
-        from tests.test_reports import text_of
+        from tests.reports.test_reports import text_of
 
         jobs = prepare_reports.fn(
             run=run_settings(quarter),

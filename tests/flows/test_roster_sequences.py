@@ -23,8 +23,8 @@ from flows.roster import import_roster
 from lianjie.synthetic import COMPLETION_HEADER, HEADER, write_csv
 from models.db import session_for
 from models.tables import Cadre, EducationSession, Enrolment, Message, QuarterCycle
+from tests.flows.test_pipeline import counts
 from tests.pipeline import AS_OF, REPORTED_AT, run_cycle, run_settings, write_city
-from tests.test_pipeline import counts
 
 PHONE = HEADER.index("手机")
 
@@ -262,7 +262,7 @@ class TestSummaryReport:
         """E000001 left, E000010 promoted, E000002's row kept: the summary PDF says all three."""
         from flows.accountability import prepare_reports
         from reports.render import render_pdf
-        from tests.test_reports import text_of
+        from tests.reports.test_reports import text_of
 
         rows = rows_of(city)[1:]
         rows[0][PHONE] = rows[0][PHONE][:-1]  # E000002, now the first row

@@ -25,7 +25,7 @@ from core.domain import Quarter
 from lianjie.synthetic import COMPLETION_HEADER, HEADER, roster_rows, with_mistakes, write_csv
 from tests.servers import prefect_server as running_prefect_server
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 PREFECT = str(Path(sys.executable).with_name("prefect"))
 CHROMIUM = "/usr/bin/chromium"  # Debian's, from scripts/system-packages.sh: no browser download
 SCREENSHOTS = ROOT / "test-screenshots"  # kept when the browser test fails (CI's log names it)

@@ -13,7 +13,7 @@ from core.domain import Track
 from reports.context import unit_report
 from reports.render import RenderJob, render_pdf
 from tests.factories import cadre, quarter_data
-from tests.test_report_standings import IO, at, session, view_at
+from tests.reports.test_report_standings import IO, at, session, view_at
 
 SIGN_OFF = "主要负责人签字"
 OVERDUE = "逾期未完成（应于12-01完成）"
