@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from core.domain import Quarter, Track, name_in
+from core.domain import MessageStatus, Quarter, Track, name_in
 from models.facts import QuarterData
 from policy.calendar import HolidayBreak
 from policy.progress import Requirement, Standing
@@ -16,6 +16,9 @@ from reports.charts import trend_chart
 from reports.tally import Tally, tally
 from reports.view import CONFIDENTIAL_TRACKS
 from reports.wording import moment_text
+
+# The holiday table counts these apart; every other state is "other" (queued, held, …).
+SHOWN = (MessageStatus.sent, MessageStatus.failed, MessageStatus.expired)
 
 
 @dataclass(frozen=True)
@@ -174,13 +177,10 @@ def _reminders_by_holiday(
             {
                 "holiday": name or start.isoformat(),
                 "starts": start.isoformat(),
-                "sent": states["sent"],
-                "failed": states["failed"],
-                "expired": states["expired"],
-                "other": sum(states.values())
-                - states["sent"]
-                - states["failed"]
-                - states["expired"],
+                "sent": states[MessageStatus.sent],
+                "failed": states[MessageStatus.failed],
+                "expired": states[MessageStatus.expired],
+                "other": sum(n for status, n in states.items() if status not in SHOWN),
             }
         )
     return rows

@@ -6,7 +6,7 @@ from collections import Counter
 from datetime import date
 from typing import Any
 
-from core.domain import Track
+from core.domain import MessageStatus, Track
 from policy.progress import Standing
 from reports.view import QuarterView
 
@@ -28,7 +28,7 @@ def confidential_report(view: QuarterView) -> dict[str, Any]:
         held = sum(
             n
             for (who, _, status), n in view.data.messages.items()
-            if who == cadre.employee_id and status == "held"
+            if who == cadre.employee_id and status == MessageStatus.held
         )
         kinds[kind] += 1
         standings[state] += 1

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from core.domain import CadreRecord, LeadershipRole
+from core.domain import CadreRecord, LeadershipRole, MessageStatus
 from reports.messages import render_message
 
 
@@ -73,7 +73,7 @@ def report_messages(
                     "attachment": report.path,
                     "due_on": on,
                     "expires_on": None,
-                    "status": "queued",
+                    "status": MessageStatus.queued,
                     "last_error": None,
                 }
             )

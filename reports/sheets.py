@@ -18,7 +18,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from core.domain import CadreRecord, EnrolmentStatus, Rank, name_in
+from core.domain import CadreRecord, EnrolmentStatus, MessageStatus, Rank, name_in
 from models.facts import ProgrammeInfo, QuarterData, SessionInfo
 from reports.messages import render_message
 from reports.wording import day_text, time_range
@@ -223,7 +223,7 @@ def sheet_message(
         "due_on": on,
         # a sheet after its session is of no use: it expires with the day
         "expires_on": info.held_on,
-        "status": "queued",
+        "status": MessageStatus.queued,
         "last_error": None,
     }
 

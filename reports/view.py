@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from core.domain import CadreRecord, Track
+from core.domain import CadreRecord, EnrolmentStatus, MessageStatus, Track
 from models.facts import QuarterData
 from policy.classify import own_key_areas
 from policy.config import Policy
@@ -79,16 +79,20 @@ class QuarterView:
         self.programmes = {p.code: p for p in self.data.programmes}
         self.sessions_of: dict[str, set[str]] = defaultdict(set)
         for code, who, status in self.data.enrolments:
-            if status == "enrolled":
+            if status == EnrolmentStatus.enrolled:
                 self.sessions_of[who].add(code)
         sent_by = self.as_of.astimezone(UTC)
         self.reminders_of: dict[str, Counter[str]] = defaultdict(Counter)
         for reminder in self.data.reminders:
             if reminder.employee_id is None:
                 continue
-            if reminder.status == "sent" and reminder.sent_at and reminder.sent_at <= sent_by:
+            if (
+                reminder.status == MessageStatus.sent
+                and reminder.sent_at
+                and reminder.sent_at <= sent_by
+            ):
                 self.reminders_of[reminder.employee_id]["sent"] += 1
-            elif reminder.status == "failed":
+            elif reminder.status == MessageStatus.failed:
                 self.reminders_of[reminder.employee_id]["failed"] += 1
         self.held_on = {s.code: s.held_on for s in self.data.sessions}
         self.session_programme = {s.code: s.programme_code for s in self.data.sessions}

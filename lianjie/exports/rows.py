@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from core.domain import CompletionStatus
+from core.domain import CompletionStatus, EnrolmentStatus
 from lianjie.exports.columns import Export, Rows
 from models.facts import QuarterData
 from models.tables import Message
@@ -43,7 +43,7 @@ def sessions(data: QuarterData, asked: Asked) -> Rows:
     tracks_of = {p.code: p.track.value for p in data.programmes}
     enrolled: dict[str, int] = {}
     for code, _who, status in data.enrolments:
-        if status == "enrolled":
+        if status == EnrolmentStatus.enrolled:
             enrolled[code] = enrolled.get(code, 0) + 1
     return [
         {
@@ -66,7 +66,7 @@ def attendance(data: QuarterData, asked: Asked) -> Rows:
     was excused, and the enrolled people nobody has said anything of yet."""
     enrolled: dict[str, set[str]] = {}
     for code, who, status in data.enrolments:
-        if status == "enrolled":
+        if status == EnrolmentStatus.enrolled:
             enrolled.setdefault(code, set()).add(who)
     said: dict[str, dict[str, CompletionStatus]] = {}
     for row in data.completions:  # current rows only: a later row has replaced an earlier one
