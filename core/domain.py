@@ -67,6 +67,7 @@ class MessageKind(StrEnum):
     escalation = "escalation"
     withdrawal = "withdrawal"  # a place taken away after its invitation went out
     report = "report"
+    sign_in_sheet = "sign_in_sheet"  # to whoever organises a session
 
 
 class Channel(StrEnum):

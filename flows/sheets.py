@@ -45,16 +45,10 @@ from flows.progress import stage
 from models.db import session_for
 from models.facts import load_quarter
 from models.outbox import add_messages, sheet_versions_sent
-from reports.render import RenderJob, labels, render_many, safe_file_name
+from reports.render import labels, render_many
+from reports.sheet_plan import PlannedSheet, planned_sheets, sheet_mail
 from reports.sheets import (
     chosen_sessions,
-    enrolled_by_session,
-    people_key,
-    sheet_context,
-    sheet_lines,
-    sheet_message,
-    sheet_recipient,
-    sheet_version,
     write_sheet_workbook,
 )
 
@@ -72,6 +66,19 @@ class SheetOut(BaseModel):
     workbook: str
     sent_to: str = ""  # "organiser", "discipline", or "" (not delivered)
 
+    @classmethod
+    def of(cls, sheet: PlannedSheet) -> SheetOut:
+        return cls(
+            session_code=sheet.session.code,
+            programme=sheet.session.programme_code,
+            held_on=sheet.session.held_on,
+            people=len(sheet.lines),
+            version=sheet.version,
+            confidential=sheet.programme.confidential,
+            pdf=str(sheet.job.path),
+            workbook=str(sheet.workbook),
+        )
+
 
 class SheetsSummary(BaseModel):
     quarter: str
@@ -86,54 +93,31 @@ def make_sheets(
     *, run: RunSettings, quarter: str, chosen: list[str], folder: str
 ) -> list[SheetOut]:
     """Render each chosen session's PDF and write its workbook."""
-    lang, organisation = run.lang, run.organisation
     with session_for(run.db_url) as session:
         data = load_quarter(session=session, quarter=quarter)
         _, loaded = quarter_policy(session=session, quarter=quarter)
         assert data is not None
         sent = sheet_versions_sent(session=session, codes=chosen)
-    words = labels(lang)
-    seated = enrolled_by_session(data)
-    jobs, made = [], []
-    for info in (s for s in data.sessions if s.code in chosen):
-        programme = next(p for p in data.programmes if p.code == info.programme_code)
-        rule = next(r for r in loaded.policy.programmes if r.code == info.programme_code)
-        people = seated.get(info.code, [])
-        lines = sheet_lines(people, data.units)
-        version = sheet_version(people_key(c.employee_id for c in people), sent.get(info.code, {}))
-        where = Path(folder) / ("confidential" if programme.confidential else "") / "sheets"
-        name = safe_file_name("sign-in", info.code, lang)
-        pdf = where / name
-        programme_name = name_in(programme, lang)
-        context = sheet_context(
-            info,
-            programme,
-            lines,
-            lang=lang,
-            labels=words,
-            organisation=organisation,
-            walk_in_rows=loaded.policy.sign_in_sheets.walk_in_rows,
-            version=version,
-            minutes=rule.duration_minutes,
+    planned = planned_sheets(
+        data,
+        loaded.policy,
+        chosen=chosen,
+        sent=sent,
+        lang=run.lang,
+        organisation=run.organisation,
+        folder=Path(folder),
+    )
+    for sheet in planned:
+        write_sheet_workbook(
+            sheet.workbook,
+            sheet.session,
+            name_in(sheet.programme, run.lang),
+            sheet.lines,
+            lang=run.lang,
+            labels=labels(run.lang),
         )
-        jobs.append(RenderJob("sign_in.html.j2", context, pdf))
-        workbook = write_sheet_workbook(
-            pdf.with_suffix(".xlsx"), info, programme_name, lines, lang=lang, labels=words
-        )
-        made.append(
-            SheetOut(
-                session_code=info.code,
-                programme=info.programme_code,
-                held_on=info.held_on,
-                people=len(lines),
-                version=version,
-                confidential=programme.confidential,
-                pdf=str(pdf),
-                workbook=str(workbook),
-            )
-        )
-    render_many(jobs)
-    return made
+    render_many([sheet.job for sheet in planned])
+    return [SheetOut.of(sheet) for sheet in planned]
 
 
 @task(cache_policy=NONE)
@@ -146,49 +130,27 @@ def queue_sheets(
         data = load_quarter(session=session, quarter=quarter)
         _, loaded = quarter_policy(session=session, quarter=quarter)
         assert data is not None
-        seated = enrolled_by_session(data)
-        rows, sent_to = [], dict[str, str]()
-        for sheet in sheets:
-            to = sheet_recipient(
-                sheet.programme,
-                confidential=sheet.confidential,
-                organisers=loaded.policy.sign_in_sheets.organisers,
-                organiser=run.organiser_email,
-                discipline_email=run.discipline_email,
-            )
-            if to is None:
-                log().warning(
-                    "%s: nobody to send the sign-in sheet to (%s)",
-                    sheet.session_code,
-                    "LIANJIE_DISCIPLINE_EMAIL"
-                    if sheet.confidential
-                    else "policy sign_in_sheets.organisers, or LIANJIE_ORGANISER_EMAIL",
-                )
-                continue
-            info = next(s for s in data.sessions if s.code == sheet.session_code)
-            programme = next(p for p in data.programmes if p.code == sheet.programme)
-            rule = next(r for r in loaded.policy.programmes if r.code == sheet.programme)
-            people = seated.get(sheet.session_code, [])
-            rows.append(
-                sheet_message(
-                    info,
-                    programme,
-                    role=to[0],
-                    address=to[1],
-                    people=people_key(c.employee_id for c in people),
-                    count=sheet.people,
-                    version=sheet.version,
-                    pdf=sheet.pdf,
-                    quarter=quarter,
-                    lang=run.lang,
-                    organisation=run.organisation,
-                    minutes=rule.duration_minutes,
-                    on=on,
-                )
-            )
-            sent_to[sheet.session_code] = to[0]
-        queued = add_messages(session=session, rows=rows)
-    return queued, sent_to
+        mail = sheet_mail(
+            data,
+            loaded.policy,
+            sheets,
+            organiser=run.organiser_email,
+            discipline_email=run.discipline_email,
+            quarter=quarter,
+            lang=run.lang,
+            organisation=run.organisation,
+            on=on,
+        )
+        queued = add_messages(session=session, rows=mail.rows)
+    for sheet in mail.nobody:
+        log().warning(
+            "%s: nobody to send the sign-in sheet to (%s)",
+            sheet.session_code,
+            "LIANJIE_DISCIPLINE_EMAIL"
+            if sheet.confidential
+            else "policy sign_in_sheets.organisers, or LIANJIE_ORGANISER_EMAIL",
+        )
+    return queued, mail.sent_to
 
 
 @flow(name="sign-in-sheets", log_prints=True)

@@ -18,7 +18,15 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from core.domain import CadreRecord, EnrolmentStatus, MessageStatus, Rank, name_in
+from core.domain import (
+    CadreRecord,
+    Channel,
+    EnrolmentStatus,
+    MessageKind,
+    MessageStatus,
+    Rank,
+    name_in,
+)
 from models.facts import ProgrammeInfo, QuarterData, SessionInfo
 from reports.messages import render_message
 from reports.wording import day_text, time_range
@@ -213,8 +221,8 @@ def sheet_message(
     return {
         "send_key": f"sign_in_sheet:{info.code}:v{version}:{people}:{role}:email",
         "quarter": quarter,
-        "kind": "sign_in_sheet",
-        "channel": "email",
+        "kind": MessageKind.sign_in_sheet,
+        "channel": Channel.email,
         "recipient": address,
         "employee_id": None,
         "subject": subject,
