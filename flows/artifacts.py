@@ -11,6 +11,7 @@ from pydantic import BaseModel
 
 from core.domain import CadreRecord, Change, ChangeKind, Reject, row_place
 from intake.columns import ImportResult
+from models.tables import FileImport
 from policy.confidentiality import shown_reason
 from policy.roster import RosterDecision
 
@@ -88,6 +89,17 @@ class ImportSummary(BaseModel):
     warnings: list[str] = []
     rejects: list[RejectOut] = []
     changes: RosterChanges | None = None
+
+    @classmethod
+    def already(cls, source: str, earlier: FileImport) -> ImportSummary:
+        """The same file imported before: its counts then, nothing changed now."""
+        return cls(
+            source=source,
+            read=earlier.rows_read,
+            accepted=earlier.rows_accepted,
+            rejected=earlier.rows_rejected,
+            already_imported=True,
+        )
 
     @classmethod
     def of(

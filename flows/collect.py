@@ -50,7 +50,7 @@ from models.education import store_schedule, stored_sessions
 from models.facts import load_quarter
 from models.roster import find_import, record_import
 from policy.progress import makeup_absentees
-from policy.schedule import plan_makeups
+from policy.schedule import SchedulePlan, plan_makeups
 
 
 class CollectSummary(BaseModel):
@@ -81,13 +81,7 @@ def import_completions(
         )
         if earlier is not None:
             log().info("%s was already imported into %s; nothing changes", file, quarter)
-            return ImportSummary(
-                source=table.source,
-                read=earlier.rows_read,
-                accepted=earlier.rows_accepted,
-                rejected=earlier.rows_rejected,
-                already_imported=True,
-            )
+            return ImportSummary.already(table.source, earlier)
         found = completion_lookups(session=session, quarter=quarter)
         result = parse_completions(
             table, cadres=found.cadres, sessions=found.sessions, programmes=found.programmes
@@ -116,6 +110,19 @@ def import_completions(
         len(result.rejects),
     )
     return ImportSummary.of(result)
+
+
+def log_makeups(plan: SchedulePlan, *, quarter: str) -> None:
+    log().info(
+        "make-ups: %d new sessions, %d people booked", len(plan.new_sessions), len(plan.enrolments)
+    )
+    if plan.unplaced:
+        log().warning(
+            "%d people missed a session and no working day is left in %s for a "
+            "make-up; they stay outstanding",
+            len(plan.unplaced),
+            quarter,
+        )
 
 
 def completion_rows(
@@ -165,17 +172,7 @@ def offer_makeups(*, run: RunSettings, quarter: str, as_of: date) -> dict[str, i
             enrolments=plan.enrolments,
             withdrawals=[],
         )
-    logger = log()
-    logger.info(
-        "make-ups: %d new sessions, %d people booked", len(plan.new_sessions), len(plan.enrolments)
-    )
-    if plan.unplaced:
-        logger.warning(
-            "%d people missed a session and no working day is left in %s for a "
-            "make-up; they stay outstanding",
-            len(plan.unplaced),
-            quarter,
-        )
+    log_makeups(plan, quarter=quarter)
     return {
         "new_sessions": len(plan.new_sessions),
         "booked": len(plan.enrolments),

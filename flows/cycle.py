@@ -52,7 +52,7 @@ from models.outbox import cancel_messages
 from models.roster import quarter_roster
 from policy.classify import classify_all
 from policy.config import load_policy
-from policy.schedule import schedule_quarter, withdrawn_messages
+from policy.schedule import SchedulePlan, schedule_quarter, withdrawn_messages
 
 
 class CycleSummary(BaseModel):
@@ -137,12 +137,23 @@ def schedule_sessions(*, run: RunSettings, quarter: str, as_of: date) -> dict[st
             withdrawals=plan.withdrawals,
         )
         cancelled = cancel_messages(session=session, prefixes=withdrawn_messages(plan.withdrawals))
+    log_schedule(plan, estimated=calendar.is_estimated(period.year), year=period.year)
+    return {
+        "new_sessions": len(plan.new_sessions),
+        "enrolments": len(plan.enrolments),
+        "withdrawals": len(plan.withdrawals),
+        "unplaced": len(plan.unplaced),
+        "messages_cancelled": cancelled,
+    }
+
+
+def log_schedule(plan: SchedulePlan, *, estimated: bool, year: int) -> None:
     logger = log()
-    if calendar.is_estimated(period.year):
+    if estimated:
         logger.warning(
             "no official holiday notice for %d yet: working days are estimated; "
             "add the notice to the calendar override file",
-            period.year,
+            year,
         )
     if plan.unplaced:
         logger.warning(
@@ -154,13 +165,6 @@ def schedule_sessions(*, run: RunSettings, quarter: str, as_of: date) -> dict[st
         len(plan.enrolments),
         len(plan.withdrawals),
     )
-    return {
-        "new_sessions": len(plan.new_sessions),
-        "enrolments": len(plan.enrolments),
-        "withdrawals": len(plan.withdrawals),
-        "unplaced": len(plan.unplaced),
-        "messages_cancelled": cancelled,
-    }
 
 
 @flow(name="quarterly-cycle", log_prints=True)

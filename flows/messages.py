@@ -19,7 +19,7 @@ from models.outbox import (
     requeue_cancelled,
 )
 from models.roster import quarter_people, quarter_roster
-from policy.calendar import HolidayBreak
+from policy.calendar import HolidayBreak, WorkingCalendar
 from policy.config import Policy
 from policy.message_plan import QuarterMessages, changed_places, plan_quarter_messages
 from policy.reminders import reminder_due_on
@@ -70,14 +70,7 @@ def plan_messages(*, run: RunSettings, quarter: str, as_of: date) -> dict[str, i
         told = add_messages(session=session, rows=queueing.notice_rows(notices))
         cancel_messages(session=session, prefixes=moot)
     counts = queueing.counts
-    for holiday in planned.holidays:
-        log().info(
-            "holiday reminder for %s (break from %s) due %s%s",
-            holiday.name_en,
-            holiday.first_day,
-            reminder_due_on(holiday, calendar, policy.reminders),
-            " (estimated calendar)" if holiday.estimated else "",
-        )
+    log_planned(planned, calendar=calendar, policy=policy)
     log().info(
         "queued %d new messages (%s); %d were already planned; %d cancelled ones queued again; "
         "%d notices of changed places",
@@ -90,6 +83,18 @@ def plan_messages(*, run: RunSettings, quarter: str, as_of: date) -> dict[str, i
     return {
         kind: counts[kind] for kind in ("invitation", "session_reminder", "holiday_reminder")
     } | {"total_new": added, "requeued": requeued, "held": counts["held"], "place_notices": told}
+
+
+def log_planned(planned: QuarterMessages, *, calendar: WorkingCalendar, policy: Policy) -> None:
+    """When each holiday's reminder goes, for whoever checks the quarter's plan."""
+    for holiday in planned.holidays:
+        log().info(
+            "holiday reminder for %s (break from %s) due %s%s",
+            holiday.name_en,
+            holiday.first_day,
+            reminder_due_on(holiday, calendar, policy.reminders),
+            " (estimated calendar)" if holiday.estimated else "",
+        )
 
 
 def composer_for(
