@@ -4,11 +4,20 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime
 
 from sqlmodel import Session, col, select
 
-from core.domain import CadreRecord, Change, ChangeKind, CompletionStatus, Reject, Track
+from core.domain import (
+    CadreRecord,
+    Change,
+    ChangeKind,
+    CompletionStatus,
+    EnrolmentStatus,
+    Reject,
+    SessionPlan,
+    Track,
+)
 from models.roster import quarter_roster, roster_changes, unit_names
 from models.tables import (
     Assignment,
@@ -35,17 +44,6 @@ class ProgrammeInfo:
     once: bool = False
     joint_with: str | None = None
     attendance_counts: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class SessionInfo:
-    code: str
-    programme_code: str
-    held_on: date
-    starts_at: time
-    venue: str
-    capacity: int
-    makeup: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +83,7 @@ class QuarterData:
     cadres: list[CadreRecord]
     tracks: dict[str, dict[Track, str]]  # employee id → track → reason
     programmes: list[ProgrammeInfo]
-    sessions: list[SessionInfo]
+    sessions: list[SessionPlan]
     enrolments: list[tuple[str, str, str]]  # session code, employee id, status
     completions: list[CompletionInfo]  # current rows only, in import order
     messages: Counter[tuple[str | None, str, str]]  # (employee id, kind, status) → count
@@ -143,14 +141,6 @@ def load_quarter(*, session: Session, quarter: str) -> QuarterData | None:
         )
         for p in session.exec(select(Programme).where(Programme.quarter == quarter))
     ]
-    sessions = [
-        SessionInfo(s.code, s.programme_code, s.held_on, s.starts_at, s.venue, s.capacity, s.makeup)
-        for s in session.exec(
-            select(EducationSession)
-            .where(EducationSession.quarter == quarter)
-            .order_by(col(EducationSession.held_on), col(EducationSession.code))
-        )
-    ]
     enrolments = list(
         session.exec(
             select(Enrolment.session_code, Enrolment.employee_id, Enrolment.status)
@@ -158,6 +148,28 @@ def load_quarter(*, session: Session, quarter: str) -> QuarterData | None:
             .where(EducationSession.quarter == quarter)
         )
     )
+    enrolled: dict[str, set[str]] = {}
+    for code, who, status in enrolments:
+        if status == EnrolmentStatus.enrolled:
+            enrolled.setdefault(code, set()).add(who)
+    sessions = [
+        SessionPlan(
+            s.code,
+            s.programme_code,
+            s.round_no,
+            s.held_on,
+            s.starts_at,
+            s.venue,
+            s.capacity,
+            enrolled.get(s.code, set()),
+            s.makeup,
+        )
+        for s in session.exec(
+            select(EducationSession)
+            .where(EducationSession.quarter == quarter)
+            .order_by(col(EducationSession.held_on), col(EducationSession.code))
+        )
+    ]
     completions = [
         CompletionInfo(who, programme, session_code, CompletionStatus(status), *rest)
         for who, programme, session_code, status, *rest in session.exec(

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from core.domain import CompletionStatus, EnrolmentStatus, Quarter, Track
-from models.facts import CompletionInfo, ProgrammeInfo, QuarterData, SessionInfo
+from core.domain import CompletionStatus, EnrolmentStatus, Quarter, SessionPlan, Track
+from models.facts import CompletionInfo, ProgrammeInfo, QuarterData
 
 DONE = {CompletionStatus.attended, CompletionStatus.online}
 MISSED = {CompletionStatus.absent, CompletionStatus.excused}
@@ -192,7 +192,7 @@ def makeup_candidates(
 
 
 def pending_makeups(
-    sessions: Iterable[SessionInfo],
+    sessions: Iterable[SessionPlan],
     enrolments: Iterable[tuple[str, str, str]],
     completions: Iterable[CompletionInfo],
 ) -> set[tuple[str, str]]:

@@ -8,7 +8,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Protocol
 
-from models.facts import ProgrammeInfo, QuarterData, SessionInfo
+from core.domain import SessionPlan
+from models.facts import ProgrammeInfo, QuarterData
 from policy.config import Policy
 from reports.render import RenderJob, labels, safe_file_name
 from reports.sheets import (
@@ -27,7 +28,7 @@ from reports.sheets import (
 class PlannedSheet:
     """A session's sheet to make: its PDF's render job and the workbook's lines."""
 
-    session: SessionInfo
+    session: SessionPlan
     programme: ProgrammeInfo
     lines: list[SheetLine]
     version: int

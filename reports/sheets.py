@@ -25,9 +25,10 @@ from core.domain import (
     MessageKind,
     MessageStatus,
     Rank,
+    SessionPlan,
     name_in,
 )
-from models.facts import ProgrammeInfo, QuarterData, SessionInfo
+from models.facts import ProgrammeInfo, QuarterData
 from reports.messages import render_message
 from reports.wording import day_text, time_range
 
@@ -69,7 +70,7 @@ def session_qr(code: str) -> str:
 
 
 def sheet_context(
-    session: SessionInfo,
+    session: SessionPlan,
     programme: ProgrammeInfo,
     lines: list[SheetLine],
     *,
@@ -97,7 +98,7 @@ def sheet_context(
     }
 
 
-def session_hours(session: SessionInfo, minutes: int, lang: str) -> str:
+def session_hours(session: SessionPlan, minutes: int, lang: str) -> str:
     """9:00—10:30: from the session's start and its programme's length."""
     ends = datetime.combine(session.held_on, session.starts_at) + timedelta(minutes=minutes)
     return time_range(session.starts_at, ends.time(), lang)
@@ -105,7 +106,7 @@ def session_hours(session: SessionInfo, minutes: int, lang: str) -> str:
 
 def write_sheet_workbook(
     path: Path,
-    session: SessionInfo,
+    session: SessionPlan,
     programme_name: str,
     lines: list[SheetLine],
     *,
@@ -156,12 +157,12 @@ def write_sheet_workbook(
 
 
 def chosen_sessions(
-    sessions: Iterable[SessionInfo],
+    sessions: Iterable[SessionPlan],
     *,
     code: str = "",
     day: date | None = None,
     upcoming: tuple[date, date] | None = None,
-) -> list[SessionInfo]:
+) -> list[SessionPlan]:
     """The sessions to make sheets for: the one named, those on a day, or those from the
     first to the last day of `upcoming` (the next working days, for the daily run)."""
     if code:
@@ -187,7 +188,7 @@ def sheet_version(key: str, sent: Mapping[str, int]) -> int:
 
 
 def sheet_message(
-    info: SessionInfo,
+    info: SessionPlan,
     programme: ProgrammeInfo,
     *,
     role: str,

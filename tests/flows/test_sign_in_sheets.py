@@ -19,12 +19,12 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 from sqlmodel import col, select, update
 
-from core.domain import CadreRecord, Rank, Track
+from core.domain import CadreRecord, Rank, SessionPlan, Track
 from flows.collect import import_completions
 from flows.sheets import SheetOut, make_sheets, queue_sheets
 from lianjie.exports import Export, build_rows
 from models.db import session_for
-from models.facts import ProgrammeInfo, SessionInfo, load_quarter
+from models.facts import ProgrammeInfo, load_quarter
 from models.tables import Cadre, EducationSession, Enrolment, Message
 from reports.render import RenderJob, labels, render_pdf
 from reports.sheets import chosen_sessions, sheet_context, sheet_lines
@@ -122,8 +122,8 @@ class TestTheSheet:
             )
             for n in range(200)
         ]
-        info = SessionInfo(
-            "26Q4-IO-09", "IO", date(2026, 11, 10), time(9), "市委党校报告厅", 300, False
+        info = SessionPlan(
+            "26Q4-IO-09", "IO", 1, date(2026, 11, 10), time(9), "市委党校报告厅", 300, makeup=False
         )
         programme = ProgrammeInfo(
             "IO", Track.in_office, "在职领导干部经常性专题教育", "x", 1, None, False
@@ -309,7 +309,7 @@ class TestWhereSheetsGo:
 
 class TestWhichSessions:
     SESSIONS: ClassVar = [
-        SessionInfo(code, "IO", day, time(9), "x", 10, False)
+        SessionPlan(code, "IO", 1, day, time(9), "x", 10, makeup=False)
         for code, day in [
             ("26Q4-IO-01", date(2026, 10, 12)),
             ("26Q4-IO-02", date(2026, 10, 13)),

@@ -6,8 +6,8 @@ from datetime import date, time, timedelta
 
 import pytest
 
-from core.domain import CompletionStatus, LeadershipRole, Track
-from models.facts import CompletionInfo, ProgrammeInfo, SessionInfo
+from core.domain import CompletionStatus, LeadershipRole, SessionPlan, Track
+from models.facts import CompletionInfo, ProgrammeInfo
 from policy.config import Policy
 from policy.escalation import (
     CADRE,
@@ -24,8 +24,8 @@ IO = ProgrammeInfo("IO", Track.in_office, "在职干部", "In office", 1, 80, Fa
 AT = time(9)
 EARLY, LATE = date(2026, 11, 2), date(2026, 12, 30)
 SESSIONS = [
-    SessionInfo("26Q4-IO-01", "IO", EARLY, AT, "A", 50, False),
-    SessionInfo("26Q4-IO-02", "IO", LATE, AT, "A", 50, False),
+    SessionPlan("26Q4-IO-01", "IO", 1, EARLY, AT, "A", 50, makeup=False),
+    SessionPlan("26Q4-IO-02", "IO", 1, LATE, AT, "A", 50, makeup=False),
 ]
 
 
@@ -101,7 +101,7 @@ class TestOwnDueDates:
     def test_a_makeup_moves_the_day(self, policy: Policy) -> None:
         """E1 booked on a make-up on 11-20 is due on 11-20."""
         data = city()
-        makeup = SessionInfo("26Q4-IO-M01", "IO", date(2026, 11, 20), AT, "A", 50, True)
+        makeup = SessionPlan("26Q4-IO-M01", "IO", 1, date(2026, 11, 20), AT, "A", 50, makeup=True)
         data = type(data)(
             **{
                 **{f: getattr(data, f) for f in data.__dataclass_fields__},

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from core.domain import ChangeKind, CompletionStatus, LeadershipRole, Reject
+from core.domain import ChangeKind, CompletionStatus, LeadershipRole, Reject, SessionPlan
 from core.exceptions import LianjieInputError
 from flows.dispatch import check_dispatch_date
 from intake.read import read_table
 from intake.roster import parse_roster
-from models.facts import CompletionInfo, SessionInfo
+from models.facts import CompletionInfo
 from policy.progress import pending_makeups
 from policy.roster import (
     decide_roster,
@@ -168,8 +168,8 @@ class TestPendingMakeups:
         """E1 is booked on M01 with no row back: pending. E2 was absent at M01: not pending."""
         day, at = dt.date(2026, 10, 24), dt.time(9)
         sessions = [
-            SessionInfo("26Q4-IO-01", "IO", dt.date(2026, 10, 13), at, "A", 50, False),
-            SessionInfo("26Q4-IO-M01", "IO", day, at, "A", 50, True),
+            SessionPlan("26Q4-IO-01", "IO", 1, dt.date(2026, 10, 13), at, "A", 50, makeup=False),
+            SessionPlan("26Q4-IO-M01", "IO", 1, day, at, "A", 50, makeup=True),
         ]
         enrolments = [("26Q4-IO-M01", "E1", "enrolled"), ("26Q4-IO-M01", "E2", "enrolled")]
         absent = CompletionInfo(

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, time
 
 from core.domain import CompletionStatus, Quarter, SessionPlan, Track
-from models.facts import CompletionInfo, ProgrammeInfo, SessionInfo
+from models.facts import CompletionInfo, ProgrammeInfo
 from policy.calendar import calendar_for
 from policy.config import Policy
 from policy.progress import makeup_absentees
@@ -73,8 +73,8 @@ def completion(who: str, code: str, status: CompletionStatus) -> CompletionInfo:
 class TestMakeupAbsentees:
     def test_absent_and_excused_people_need_a_seat_unless_already_booked(self) -> None:
         """E1 absent, E2 excused, E3 absent but booked on a make-up still to come, E4 there."""
-        held = SessionInfo("26Q4-IO-01", "IO", date(2026, 11, 2), AT, "A", 50, False)
-        makeup = SessionInfo("26Q4-IO-M01", "IO", date(2026, 11, 20), AT, "A", 50, True)
+        held = SessionPlan("26Q4-IO-01", "IO", 1, date(2026, 11, 2), AT, "A", 50, makeup=False)
+        makeup = SessionPlan("26Q4-IO-M01", "IO", 1, date(2026, 11, 20), AT, "A", 50, makeup=True)
         people = ["E1", "E2", "E3", "E4"]
         data = quarter_data(
             cadres=[cadre(employee_id=who) for who in people],
@@ -95,7 +95,7 @@ class TestMakeupAbsentees:
 
     def test_an_absence_after_the_day_waits_for_a_later_offer(self) -> None:
         """Asked on 11-01 about a session of 11-02: nobody is offered a seat yet."""
-        held = SessionInfo("26Q4-IO-01", "IO", date(2026, 11, 2), AT, "A", 50, False)
+        held = SessionPlan("26Q4-IO-01", "IO", 1, date(2026, 11, 2), AT, "A", 50, makeup=False)
         data = quarter_data(
             cadres=[cadre(employee_id="E1")],
             tracks={"E1": {Track.in_office: "r"}},

@@ -9,9 +9,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from core.domain import CompletionStatus, LeadershipRole, Quarter, Track
+from core.domain import CompletionStatus, LeadershipRole, Quarter, SessionPlan, Track
 from core.exceptions import LianjieInputError
-from models.facts import CompletionInfo, ProgrammeInfo, SessionInfo
+from models.facts import CompletionInfo, ProgrammeInfo
 from policy.config import load_policy
 from policy.progress import Standing, quarter_standings
 from reports.context import unit_report
@@ -40,7 +40,7 @@ def city(label: str = "2026Q4", attended: tuple[str, ...] = ("E1",)) -> Any:
         ],
         tracks={who: {Track.in_office: "在职"} for who in ("E1", "E2", "E3")},
         programmes=[IO],
-        sessions=[SessionInfo("S1", "IO", day, time(9), "第一会议室", 40, False)],
+        sessions=[SessionPlan("S1", "IO", 1, day, time(9), "第一会议室", 40, makeup=False)],
         enrolments=[("S1", who, "enrolled") for who in ("E1", "E2", "E3")],
         completions=[
             CompletionInfo(who, "IO", "S1", CompletionStatus.attended, None, 2, "s.csv", 2, day)

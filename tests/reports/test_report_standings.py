@@ -8,10 +8,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from core.domain import CompletionStatus, LeadershipRole, Reject, Track
+from core.domain import CompletionStatus, LeadershipRole, Reject, SessionPlan, Track
 from core.exceptions import LianjieInputError
 from flows.common import as_of_moment
-from models.facts import CompletionInfo, ProgrammeInfo, ReminderInfo, SessionInfo
+from models.facts import CompletionInfo, ProgrammeInfo, ReminderInfo
 from policy.progress import Standing, quarter_standings
 from reports.annual import QuarterStanding, year_report
 from reports.context import ACTION_LINES, unit_report
@@ -26,8 +26,8 @@ IO = ProgrammeInfo("IO", Track.in_office, "在职干部廉洁教育", "In post",
 TL = ProgrammeInfo("TL", Track.top_leader, "主要负责人专题", "Top leaders", 1, None, False)
 
 
-def session(code: str, day: date, *, makeup: bool = False, programme: str = "IO") -> SessionInfo:
-    return SessionInfo(code, programme, day, time(9), "第一会议室", 40, makeup)
+def session(code: str, day: date, *, makeup: bool = False, programme: str = "IO") -> SessionPlan:
+    return SessionPlan(code, programme, 1, day, time(9), "第一会议室", 40, makeup=makeup)
 
 
 def at(day: date, hour: int = 18, minute: int = 36) -> datetime:
