@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import UTC, datetime
+from functools import cache
 from pathlib import Path
 
 from sqlalchemy.engine import Connection, Engine, make_url
@@ -15,6 +16,15 @@ from sqlmodel import Session, create_engine
 from models.engine import engine_for
 from models.locks import advisory_lock, file_lock, lock_path
 from models.migrate import upgrade
+
+
+@cache
+def ready_engine(url: str) -> Engine:
+    """The engine of a database whose schema is at head: migrated on first use in a process
+    (several processes take turns under a lock), so every session finds its tables."""
+    engine = engine_for(url)
+    upgrade(engine)
+    return engine
 
 
 def utcnow() -> datetime:
@@ -56,7 +66,7 @@ def _rehearsal_engine(url: str) -> Engine:
         )
         upgrade(engine)
         return engine
-    return engine_for(url)
+    return ready_engine(url)
 
 
 @contextmanager
@@ -71,7 +81,7 @@ def session_for(url: str) -> Iterator[Session]:
             yield session
             session.flush()
         return
-    with Session(engine_for(url), expire_on_commit=False) as session:
+    with Session(ready_engine(url), expire_on_commit=False) as session:
         try:
             yield session
             session.commit()
@@ -90,7 +100,7 @@ def exclusive(url: str, name: str, on_wait: Callable[[], None] = lambda: None) -
     """
     parsed = make_url(url)
     if parsed.get_backend_name() == "postgresql":
-        with engine_for(url).connect() as connection, advisory_lock(connection, name, on_wait):
+        with ready_engine(url).connect() as connection, advisory_lock(connection, name, on_wait):
             yield
         return
     with file_lock(lock_path(parsed, name), on_wait):

@@ -12,7 +12,6 @@ from sqlalchemy.exc import NoSuchModuleError
 from sqlmodel import create_engine
 
 from core.exceptions import LianjieInputError
-from models.migrate import upgrade
 
 # The Python package that brings each database driver module SQLAlchemy may ask for.
 DRIVER_PACKAGES = {
@@ -54,7 +53,8 @@ def new_engine(url: str | URL, **options: Any) -> Engine:
 
 @cache
 def engine_for(url: str) -> Engine:
-    """One engine per database URL per process; the schema is migrated to head on first use."""
+    """One engine per database URL per process; nothing is created or migrated by it (a
+    SQLite file's folder aside): `models.db.ready_engine` is the one that migrates."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
@@ -63,7 +63,6 @@ def engine_for(url: str) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
     else:
         engine = new_engine(url, pool_pre_ping=True)
-    upgrade(engine)
     return engine
 
 

@@ -195,10 +195,11 @@ def db_upgrade() -> None:
 
     def upgrade() -> str:
         from flows.common import settings
-        from models.engine import engine_for, redacted_url
+        from models.db import ready_engine
+        from models.engine import redacted_url
 
         url = settings().db_url
-        engine_for(url)
+        ready_engine(url)
         return redacted_url(url)
 
     typer.echo(f"database ready: {run(upgrade)}")

@@ -64,7 +64,7 @@ def test_doctor_changes_nothing_on_disk(tmp_path: Path) -> None:
     """On a machine never used: it says what the first run will create, and creates nothing
     (a doctor that made the database it examines would hide what it found). On a database
     in use it says the schema's revision."""
-    from models.engine import engine_for
+    from models.db import ready_engine
 
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "LIANJIE_"))}
     fresh = tmp_path / "fresh"
@@ -80,7 +80,7 @@ def test_doctor_changes_nothing_on_disk(tmp_path: Path) -> None:
     assert not fresh.exists(), "doctor created the data folder"
 
     used = tmp_path / "used"
-    engine_for(f"sqlite:///{used / 'lianjie.db'}")  # a database a run made
+    ready_engine(f"sqlite:///{used / 'lianjie.db'}")  # a database a run made
     done = subprocess.run(
         [sys.executable, "-m", "lianjie.cli", "doctor"],
         env=env | {"LIANJIE_DATA_DIR": str(used)},

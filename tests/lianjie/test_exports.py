@@ -9,19 +9,19 @@ import pytest
 from core.exceptions import LianjieInputError
 from lianjie.exports import Export, Format
 from lianjie.exports.database import access_file, quarter_file
-from models.engine import engine_for
+from models.db import ready_engine
 
 
 class TestDatabaseExports:
     def test_an_empty_access_log_is_its_header(self, db_url: str) -> None:
         """Before any record is produced, the access log is its column names and nothing else."""
-        engine_for(db_url)
+        ready_engine(db_url)
         expected = b"produced_at,os_user,employee_id,confidential,path\r\n"
         assert expected == access_file(db_url=db_url, fmt=Format.csv)
 
     def test_a_quarter_never_started_is_named(self, db_url: str) -> None:
         """A list of a quarter no cycle has run for is refused with the quarter's name."""
-        engine_for(db_url)
+        ready_engine(db_url)
         with pytest.raises(LianjieInputError, match="quarter 2026Q4 has not been started"):
             quarter_file(
                 db_url=db_url,

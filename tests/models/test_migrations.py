@@ -11,12 +11,12 @@ from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, inspect
 from sqlmodel import SQLModel
 
-from models.engine import engine_for
+from models.db import ready_engine
 
 
 def test_upgrade_from_empty_matches_the_models(db_url: str) -> None:
     """Migrating an empty database to head gives exactly the tables the models describe."""
-    engine = engine_for(db_url)
+    engine = ready_engine(db_url)
     with engine.connect() as connection:
         differences = compare_metadata(MigrationContext.configure(connection), SQLModel.metadata)
         tables = set(inspect(connection).get_table_names())
@@ -28,7 +28,7 @@ def test_upgrade_twice_changes_nothing(db_url: str) -> None:
     """`lianjie db upgrade` on an up-to-date database is a no-op."""
     from models.migrate import upgrade
 
-    engine_for(db_url)
+    ready_engine(db_url)
     upgrade(create_engine(db_url))
     with create_engine(db_url).connect() as connection:
         assert "0004" == MigrationContext.configure(connection).get_current_revision()
