@@ -114,7 +114,7 @@ def composer_for(
         quarter=quarter,
         lang=run.lang,
         organisation=run.organisation,
-        programmes={p.code: (name_in(p, run.lang), p.duration_minutes) for p in policy.programmes},
+        programmes={p.code: p for p in policy.programmes},
         cards=render_cards(list(holidays.values()), run.lang, run.organisation, run.cards_dir),
         sms=SmsStyle(run.signature, policy.reminders.sms_max_chars),
     )

@@ -11,6 +11,7 @@ from typing import Any
 
 from core.domain import Channel, MessageStatus, name_in
 from policy.confidentiality import hold_reason
+from policy.config import ProgrammeRule
 from policy.escalation import Step
 from policy.reminders import PlannedMessage
 from policy.schedule import ends_at
@@ -63,7 +64,7 @@ class Composer:
         quarter: str,
         lang: str,
         organisation: str,
-        programmes: Mapping[str, tuple[str, int]],  # code → (name, minutes)
+        programmes: Mapping[str, ProgrammeRule],
         cards: Mapping[str, Path],  # holiday → its greeting card
         sms: SmsStyle,
     ) -> None:
@@ -121,7 +122,8 @@ class Composer:
             }
         if planned.session is not None:
             session = planned.session
-            name, minutes = self.programmes[session.programme_code]
+            programme = self.programmes[session.programme_code]
+            name, minutes = name_in(programme, self.lang), programme.duration_minutes
             context |= {
                 "programme": name,
                 "session_code": session.code,

@@ -7,8 +7,9 @@ from datetime import date, time
 
 import pytest
 
-from core.domain import Channel, MessageKind, SessionPlan
+from core.domain import Channel, MessageKind, SessionPlan, Track
 from policy.calendar import HolidayBreak
+from policy.config import ProgrammeRule
 from policy.escalation import Overdue, Step
 from policy.reminders import PlannedMessage, Recipient
 from reports.messages import Composer, SmsStyle, escalation_rows
@@ -23,6 +24,15 @@ PEOPLE = {
     "money": Recipient("E2", "李娜", "13800138001", "e2@example.cn", key_areas="管钱"),
     "admonition": Recipient("E3", "王强", "13800138002", "e3@example.cn", admonition=True),
 }
+PROGRAMME = ProgrammeRule(
+    code="IO",
+    track=Track.in_office,
+    name_zh="在职领导干部廉洁教育",
+    name_en="Education in office",
+    sessions_per_quarter=1,
+    duration_minutes=90,
+    capacity=40,
+)
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 SPACED = re.compile(r"[\u4e00-\u9fff] [0-9A-Za-z]|[0-9A-Za-z] [\u4e00-\u9fff]")
 
@@ -32,7 +42,7 @@ def compose(kind: MessageKind, who: Recipient, channel: Channel, lang: str) -> d
         quarter="2026Q4",
         lang=lang,
         organisation="示范市",
-        programmes={"IO": ("在职领导干部廉洁教育" if lang == "zh" else "Education in office", 90)},
+        programmes={"IO": PROGRAMME},
         cards={},
         sms=SmsStyle("【示范市】", 140),
     )
