@@ -57,19 +57,24 @@ def stored_sessions(*, session: Session, quarter: str) -> list[SessionPlan]:
     ):
         enrolled.setdefault(code, set()).add(employee_id)
     return [
-        SessionPlan(
-            s.code,
-            s.programme_code,
-            s.round_no,
-            s.held_on,
-            s.starts_at,
-            s.venue,
-            s.capacity,
-            enrolled.get(s.code, set()),
-            s.makeup,
-        )
+        as_plan(s, enrolled.get(s.code, set()))
         for s in session.exec(select(EducationSession).where(EducationSession.quarter == quarter))
     ]
+
+
+def as_plan(row: EducationSession, enrolled: set[str]) -> SessionPlan:
+    """A stored session as the one record of a session, with the people enrolled in it."""
+    return SessionPlan(
+        row.code,
+        row.programme_code,
+        row.round_no,
+        row.held_on,
+        row.starts_at,
+        row.venue,
+        row.capacity,
+        enrolled,
+        row.makeup,
+    )
 
 
 def store_schedule(

@@ -18,6 +18,7 @@ from core.domain import (
     SessionPlan,
     Track,
 )
+from models.education import as_plan
 from models.roster import quarter_roster, roster_changes, unit_names
 from models.tables import (
     Assignment,
@@ -153,17 +154,7 @@ def load_quarter(*, session: Session, quarter: str) -> QuarterData | None:
         if status == EnrolmentStatus.enrolled:
             enrolled.setdefault(code, set()).add(who)
     sessions = [
-        SessionPlan(
-            s.code,
-            s.programme_code,
-            s.round_no,
-            s.held_on,
-            s.starts_at,
-            s.venue,
-            s.capacity,
-            enrolled.get(s.code, set()),
-            s.makeup,
-        )
+        as_plan(s, enrolled.get(s.code, set()))
         for s in session.exec(
             select(EducationSession)
             .where(EducationSession.quarter == quarter)

@@ -21,7 +21,6 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from core.domain import (
     CadreRecord,
     Channel,
-    EnrolmentStatus,
     MessageKind,
     MessageStatus,
     Rank,
@@ -238,14 +237,10 @@ def sheet_message(
 
 
 def enrolled_by_session(data: QuarterData) -> dict[str, list[CadreRecord]]:
-    """The cadres enrolled in each session (withdrawn people are off the sheet): one pass
-    over the quarter's enrolments, not one per session."""
+    """The cadres enrolled in each session: withdrawn people are off the sheet, and so are
+    people no longer on the roster."""
     cadres = {c.employee_id: c for c in data.cadres}
-    seated: dict[str, list[CadreRecord]] = {}
-    for code, who, status in data.enrolments:
-        if status == EnrolmentStatus.enrolled and who in cadres:
-            seated.setdefault(code, []).append(cadres[who])
-    return seated
+    return {s.code: [cadres[who] for who in s.enrolled if who in cadres] for s in data.sessions}
 
 
 def sheet_recipient(

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from core.domain import CompletionStatus, EnrolmentStatus
+from core.domain import CompletionStatus
 from lianjie.exports.columns import Export, Rows
 from models.facts import QuarterData
 from models.tables import Message
@@ -41,10 +41,6 @@ def tracks(data: QuarterData, asked: Asked) -> Rows:
 
 def sessions(data: QuarterData, asked: Asked) -> Rows:
     tracks_of = {p.code: p.track.value for p in data.programmes}
-    enrolled: dict[str, int] = {}
-    for code, _who, status in data.enrolments:
-        if status == EnrolmentStatus.enrolled:
-            enrolled[code] = enrolled.get(code, 0) + 1
     return [
         {
             "session_code": s.code,
@@ -54,7 +50,7 @@ def sessions(data: QuarterData, asked: Asked) -> Rows:
             "start_time": s.starts_at,
             "venue": s.venue,
             "capacity": s.capacity,
-            "enrolled": enrolled.get(s.code, 0),
+            "enrolled": len(s.enrolled),
             "makeup": s.makeup,
         }
         for s in data.sessions
@@ -64,10 +60,7 @@ def sessions(data: QuarterData, asked: Asked) -> Rows:
 def attendance(data: QuarterData, asked: Asked) -> Rows:
     """Per session, what its sign-in sheet came back with: who was there, who was not, who
     was excused, and the enrolled people nobody has said anything of yet."""
-    enrolled: dict[str, set[str]] = {}
-    for code, who, status in data.enrolments:
-        if status == EnrolmentStatus.enrolled:
-            enrolled.setdefault(code, set()).add(who)
+    enrolled = {s.code: s.enrolled for s in data.sessions}
     said: dict[str, dict[str, CompletionStatus]] = {}
     for row in data.completions:  # current rows only: a later row has replaced an earlier one
         if row.session_code is not None:
