@@ -20,7 +20,7 @@ from email.message import Message
 from email.mime.application import MIMEApplication
 from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
-from email.utils import format_datetime
+from email.utils import format_datetime, parseaddr
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Protocol, Self
@@ -133,6 +133,10 @@ class FileOutbox:
         return None
 
 
+class _HungUp(Exception):
+    """Raised when an SMTP server closed the connection before a message's content went."""
+
+
 class SmtpChannel:
     """E-mail over SMTP (`smtp://user:pass@host:587?starttls=1` or `smtps://…`); one connection."""
 
@@ -167,16 +171,48 @@ class SmtpChannel:
         return connection
 
     def send(self, message: Outgoing) -> None:
-        if self._connection is None:
-            self._connection = self._connect()
-        email = compose_email(message, self.sender, self.zone)
+        email = compose_email(message, self.sender, self.zone).as_bytes()
         try:
-            refused = self._connection.send_message(email)
+            self._transmit(email, message.address)
+        except _HungUp:
+            # The server hung up before this message's content went (an idle connection it
+            # closed, or its limit of messages a connection): nothing of it was received,
+            # so it goes again on a new connection, once.
+            self.close()
+            try:
+                self._transmit(email, message.address)
+            except _HungUp as error:
+                self.close()
+                raise DeliveryError(f"SMTP {redact(self.url)}: {error}") from None
         except (OSError, smtplib.SMTPException) as error:
             self.close()
             raise DeliveryError(f"SMTP {redact(self.url)}: {_describe(error)}") from None
-        if refused:
-            raise DeliveryError(f"SMTP refused {message.address}: {refused}")
+
+    def _transmit(self, email: bytes, address: str) -> None:
+        """MAIL, RCPT and DATA on the open connection (one is opened when there is none)."""
+        if self._connection is None:
+            self._connection = self._connect()
+        connection = self._connection
+        sender = parseaddr(self.sender)[1]
+        try:
+            connection.ehlo_or_helo_if_needed()
+            code, reply = connection.mail(sender)
+        except (smtplib.SMTPServerDisconnected, ConnectionError) as error:
+            raise _HungUp(_describe(error)) from None
+        if code == 421:  # "closing": the server hangs up with this answer
+            raise _HungUp(f"{code} {reply.decode(errors='replace')}")
+        if code != 250:
+            connection.rset()
+            raise smtplib.SMTPSenderRefused(code, reply, sender)
+        code, reply = connection.rcpt(address)
+        if code not in (250, 251):
+            connection.rset()
+            raise DeliveryError(f"SMTP refused {address}: {code} {reply.decode(errors='replace')}")
+        # From here a hang-up may come after the server took the message: it is not sent
+        # again now; the next dispatch retries it with the same Message-ID.
+        code, reply = connection.data(email)
+        if code != 250:
+            raise smtplib.SMTPDataError(code, reply)
 
     def close(self) -> None:
         if self._connection is not None:

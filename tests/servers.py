@@ -25,15 +25,39 @@ from aiosmtpd.controller import Controller
 
 
 class _Inbox:
-    def __init__(self, delay: float, reply: str) -> None:
+    def __init__(self, delay: float, reply: str, per_connection: int = 0) -> None:
         self.messages: list[Message] = []
         self.delay, self.reply = delay, reply
+        # Like a server that limits the messages of one connection: after this many it
+        # answers 421 to the next MAIL FROM and hangs up (0: no limit).
+        self.per_connection = per_connection
+        self.connections = 0
+        self._sent: dict[int, int] = {}
+
+    async def handle_EHLO(
+        self, server: Any, session: Any, envelope: Any, hostname: str, responses: list[str]
+    ) -> list[str]:
+        self.connections += 1
+        session.host_name = hostname
+        return responses
+
+    async def handle_MAIL(
+        self, server: Any, session: Any, envelope: Any, address: str, options: list[str]
+    ) -> str:
+        sent = self._sent.get(id(session), 0)
+        if self.per_connection and sent >= self.per_connection:
+            asyncio.get_running_loop().call_later(0.01, server.transport.close)
+            return "421 4.7.0 Too many messages on this connection, closing"
+        envelope.mail_from = address
+        envelope.mail_options.extend(options)
+        return "250 OK"
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         if self.delay:  # a slow server, so that a test can kill a sender between two messages
             await asyncio.sleep(self.delay)
         if self.reply.startswith("250"):
             self.messages.append(message_from_bytes(envelope.content, policy=default))
+            self._sent[id(session)] = self._sent.get(id(session), 0) + 1
         return self.reply
 
 
@@ -58,14 +82,18 @@ def free_port() -> int:
 
 @contextmanager
 def smtp_server(
-    delay: float = 0.0, login: tuple[str, str] | None = None, reply: str = "250 OK"
+    delay: float = 0.0,
+    login: tuple[str, str] | None = None,
+    reply: str = "250 OK",
+    per_connection: int = 0,
 ) -> Iterator[tuple[str, list[Message]]]:
     """An SMTP server on a free loopback port; yields its URL and the messages it accepted.
 
     With `login`, the server requires AUTH LOGIN/PLAIN with that user and password; `reply` is
-    what it answers to each message (a 4xx or 5xx refuses them all).
+    what it answers to each message (a 4xx or 5xx refuses them all); with `per_connection`, it
+    hangs up on a connection after that many messages.
     """
-    inbox = _Inbox(delay, reply)
+    inbox = _Inbox(delay, reply, per_connection)
     port = free_port()
     options: dict[str, Any] = {}
     if login:

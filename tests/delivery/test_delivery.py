@@ -20,9 +20,12 @@ from tests.pipeline import run_settings
 from tests.servers import sms_gateway, smtp_server
 
 
-def outgoing(attachment: Path | None = None) -> Outgoing:
+def outgoing(
+    attachment: Path | None = None,
+    key: str = "holiday_reminder:2026-02-15:spring_festival:E1:email",
+) -> Outgoing:
     return Outgoing(
-        "holiday_reminder:2026-02-15:spring_festival:E1:email",
+        key,
         "e1@example.cn",
         "【廉洁提醒】春节将至",
         "张伟同志：春节将至，请廉洁过节。",
@@ -46,6 +49,24 @@ class TestSmtp:
         parts = [p for p in email.walk() if p.get_filename()]
         assert ["card.pdf"] == [p.get_filename() for p in parts]
         assert b"%PDF-1.7 card" == parts[0].get_payload(decode=True)
+
+    def test_one_connection_for_many_messages(self) -> None:
+        """Twenty e-mails go over one connection, not twenty."""
+        with smtp_server() as (url, inbox), SmtpChannel(url, "lianjie@example.cn") as channel:
+            for n in range(20):
+                channel.send(outgoing(key=f"invitation:S:E{n}:email"))
+        assert 20 == len(inbox)
+
+    def test_a_server_that_hangs_up_gets_a_new_connection_and_nothing_twice(self) -> None:
+        """The server takes three e-mails a connection, then answers 421 and hangs up: the
+        channel connects again and sends the e-mail it refused; every one arrives once."""
+        keys = [f"invitation:S:E{n}:email" for n in range(10)]
+        with smtp_server(per_connection=3) as (url, inbox):
+            with SmtpChannel(url, "lianjie@example.cn") as channel:
+                for key in keys:
+                    channel.send(outgoing(key=key))
+            arrived = sorted(email["Message-ID"] for email in inbox)
+        assert sorted(message_id(key) for key in keys) == arrived
 
     def test_login(self) -> None:
         """With a user and password in the URL, lianjie logs in before sending."""
