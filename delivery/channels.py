@@ -20,6 +20,7 @@ from email.message import Message
 from email.mime.application import MIMEApplication
 from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
+from email.policy import compat32
 from email.utils import format_datetime, parseaddr
 from pathlib import Path
 from types import TracebackType
@@ -28,6 +29,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from zoneinfo import ZoneInfo
 
 TIMEOUT_SECONDS = 30
+SMTP_LINES = compat32.clone(linesep="\r\n")
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
@@ -171,7 +173,8 @@ class SmtpChannel:
         return connection
 
     def send(self, message: Outgoing) -> None:
-        email = compose_email(message, self.sender, self.zone).as_bytes()
+        # SMTP lines end in CRLF; smtplib leaves bytes as they are given.
+        email = compose_email(message, self.sender, self.zone).as_bytes(policy=SMTP_LINES)
         try:
             self._transmit(email, message.address)
         except _HungUp:

@@ -50,6 +50,16 @@ class TestSmtp:
         assert ["card.pdf"] == [p.get_filename() for p in parts]
         assert b"%PDF-1.7 card" == parts[0].get_payload(decode=True)
 
+    def test_a_large_attachment_arrives_whole(self, tmp_path: Path) -> None:
+        """A 200 KB greeting card goes in lines SMTP accepts and arrives byte for byte."""
+        card = tmp_path / "card.pdf"
+        card.write_bytes(bytes(range(256)) * 800)
+        with smtp_server() as (url, inbox), SmtpChannel(url, "lianjie@example.cn") as channel:
+            channel.send(outgoing(card))
+        [email] = inbox
+        [part] = [p for p in email.walk() if p.get_filename()]
+        assert card.read_bytes() == part.get_payload(decode=True)
+
     def test_one_connection_for_many_messages(self) -> None:
         """Twenty e-mails go over one connection, not twenty."""
         with smtp_server() as (url, inbox), SmtpChannel(url, "lianjie@example.cn") as channel:
