@@ -6,6 +6,9 @@ python -m bench.stage STAGE WORKDIR
 from __future__ import annotations
 
 import json
+import os
+import signal
+import subprocess
 import sys
 import time
 from datetime import date, datetime
@@ -61,6 +64,8 @@ def run(stage: str, work: Path) -> dict[str, object]:
         return {
             "email": send_due.fn(run=run_settings(db), kind="email", on=date(2026, 10, 8))["sent"]
         }
+    if stage == "dispatch-smtp":
+        return smtp_dispatch(work)
     if stage == "completions":
         from flows.collect import import_completions
 
@@ -133,9 +138,33 @@ def pure(work: Path) -> dict[str, object]:
     return {"cadres": len(cadres), "assignments": len(assignments), **timings}
 
 
-if __name__ == "__main__":
-    import os
+def smtp_dispatch(work: Path) -> dict[str, object]:
+    """The file-outbox stage's e-mails again, to a local SMTP server in its own process, on
+    the copy of the database made before that stage; the server hangs up every 1,000 e-mails."""
+    from flows.dispatch import send_due
+    from tests.servers import free_port
 
+    port, counts = free_port(), work / "smtp-counts.json"
+    sink = subprocess.Popen(
+        [sys.executable, "-m", "bench.smtp_sink", str(port), str(counts), "1000"]
+    )
+    try:
+        time.sleep(1.0)  # the server listens
+        os.environ["LIANJIE_SMTP_URL"] = f"smtp://127.0.0.1:{port}"
+        started = time.perf_counter()
+        result = send_due.fn(
+            run=run_settings(f"sqlite:///{work / 'smtp.db'}"), kind="email", on=date(2026, 10, 8)
+        )
+        work_s = time.perf_counter() - started
+    finally:
+        sink.send_signal(signal.SIGTERM)
+        sink.wait(timeout=60)
+    return {"email": result["sent"], "failed": result["failed"], "work": work_s} | json.loads(
+        counts.read_text()
+    )
+
+
+if __name__ == "__main__":
     os.environ["LIANJIE_DATA_DIR"] = sys.argv[2]
     # Imports (Prefect alone takes a second or two) are start-up, not the stage's work.
     import flows.accountability
