@@ -38,6 +38,7 @@ from flows.parameters import (
     FormLanguage,
     Names,
     QuarterLabel,
+    RunLanguage,
     given_day,
     lang_code,
     parse_quarter,
@@ -165,7 +166,7 @@ def accountability_reports(
                 parameters={
                     "quarter": period.label,
                     "as_of": moment.isoformat(),
-                    "lang": run.lang.value,
+                    "lang": RunLanguage[run.lang.value].value,  # as the Run form has it
                     "out": folder,
                 },
                 key=_run_key(period.label),

@@ -48,19 +48,21 @@ class ChunkSeen:
     working_since: datetime | None = None
 
 
-def next_step(seen: ChunkSeen, *, now: datetime, deadline: timedelta) -> Next:
+def next_step(
+    seen: ChunkSeen, *, now: datetime, deadline: timedelta, pending_deadline: timedelta
+) -> Next:
     """What to do about a chunk's run. A run waiting for a worker is never stuck: it waits for
-    one as long as any deployment run would. A run taken by a worker that has not ended after
-    `deadline` is stuck: its worker died without Prefect noticing (the heartbeat automation
-    normally marks it crashed first; this is the parent's own bound)."""
+    one as long as any deployment run would. A run a worker took (Pending) and did not start
+    within `pending_deadline` is stuck: its worker died in between, before the run sent any
+    heartbeat, so Prefect's heartbeat automation never sees it. A run that has not ended
+    after `deadline` is stuck too: its worker died without Prefect noticing (the heartbeat
+    automation normally marks such a run crashed first; this is the parent's own bound)."""
     if seen.state == "COMPLETED":
         return Next.done
     if seen.state in _ENDED_BADLY:
         return Next.again
-    if (
-        seen.state in _WORKING
-        and seen.working_since is not None
-        and now - seen.working_since > deadline
-    ):
-        return Next.stuck
+    if seen.state in _WORKING and seen.working_since is not None:
+        waited = now - seen.working_since
+        if waited > deadline or (seen.state == "PENDING" and waited > pending_deadline):
+            return Next.stuck
     return Next.wait

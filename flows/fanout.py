@@ -117,7 +117,12 @@ def _wait(
             time.sleep(POLL_SECONDS)
             for chunk in list(waiting):
                 flow_run = client.read_flow_run(chunk.run_id)
-                step = next_step(seen(flow_run), now=datetime.now(UTC), deadline=deadline)
+                step = next_step(
+                    seen(flow_run),
+                    now=datetime.now(UTC),
+                    deadline=deadline,
+                    pending_deadline=min(deadline, silence()),
+                )
                 if step is Next.wait:
                     continue
                 if step is Next.done:
@@ -147,12 +152,22 @@ def _wait(
                 waiting[waiting.index(chunk)] = again
 
 
+def silence() -> timedelta:
+    """How long a run may go without a sign of life: MISSED_HEARTBEATS heartbeats."""
+    frequency = PREFECT_FLOWS_HEARTBEAT_FREQUENCY.value()
+    if frequency is None:  # no heartbeats: only LIANJIE_CHUNK_DEADLINE_SECONDS bounds a run
+        return timedelta.max
+    return MISSED_HEARTBEATS * timedelta(seconds=frequency)
+
+
 def seen(flow_run: FlowRun) -> ChunkSeen:
     """A chunk's run as the parent judges it: its state, and since when a worker has it."""
     state = flow_run.state
     if state is None:
         return ChunkSeen("SCHEDULED")
-    since = flow_run.start_time or (state.timestamp if state.type is StateType.PENDING else None)
+    if state.type is StateType.PENDING:
+        return ChunkSeen(state.type.value, state.timestamp)
+    since = flow_run.start_time or (state.timestamp if state.type is StateType.RUNNING else None)
     return ChunkSeen(state.type.value, since)
 
 

@@ -13,6 +13,7 @@ from flows.chunks import ChunkSeen, Next, next_step, split_units
 
 NOW = datetime(2027, 1, 4, 9, 30, tzinfo=UTC)
 HOUR = timedelta(hours=1)
+MINUTES_5 = timedelta(minutes=5)
 
 
 class TestSplitUnits:
@@ -55,25 +56,37 @@ class TestNextStep:
     def test_completed_is_done(self) -> None:
         """A completed chunk is done, however long it took."""
         seen = ChunkSeen("COMPLETED", NOW - 5 * HOUR)
-        assert Next.done == next_step(seen, now=NOW, deadline=HOUR)
+        assert Next.done == next_step(seen, now=NOW, deadline=HOUR, pending_deadline=MINUTES_5)
 
     @pytest.mark.parametrize("state", ["CRASHED", "FAILED", "CANCELLED"])
     def test_ended_badly_runs_again(self, state: str) -> None:
         """A crashed, failed or cancelled chunk is run again."""
         seen = ChunkSeen(state, NOW - timedelta(minutes=1))
-        assert Next.again == next_step(seen, now=NOW, deadline=HOUR)
+        assert Next.again == next_step(seen, now=NOW, deadline=HOUR, pending_deadline=MINUTES_5)
 
     def test_running_within_deadline_waits(self) -> None:
         """A chunk running for less than its deadline is waited for."""
         seen = ChunkSeen("RUNNING", NOW - timedelta(minutes=59))
-        assert Next.wait == next_step(seen, now=NOW, deadline=HOUR)
+        assert Next.wait == next_step(seen, now=NOW, deadline=HOUR, pending_deadline=MINUTES_5)
 
     @pytest.mark.parametrize("state", ["RUNNING", "PENDING"])
     def test_taken_and_silent_past_deadline_is_stuck(self, state: str) -> None:
         """A chunk taken by a worker and not ended after its deadline is stuck."""
         seen = ChunkSeen(state, NOW - timedelta(minutes=61))
-        assert Next.stuck == next_step(seen, now=NOW, deadline=HOUR)
+        assert Next.stuck == next_step(seen, now=NOW, deadline=HOUR, pending_deadline=MINUTES_5)
+
+    def test_taken_but_not_started_past_its_bound_is_stuck(self) -> None:
+        """A chunk a worker took and did not start within its bound is stuck (no heartbeat
+        ever came: Prefect's automation cannot see it)."""
+        seen = ChunkSeen("PENDING", NOW - timedelta(minutes=6))
+        assert Next.stuck == next_step(seen, now=NOW, deadline=HOUR, pending_deadline=MINUTES_5)
+
+    def test_running_past_the_pending_bound_waits(self) -> None:
+        """The start bound is not the run's: a chunk running for 6 minutes is waited for."""
+        seen = ChunkSeen("RUNNING", NOW - timedelta(minutes=6))
+        assert Next.wait == next_step(seen, now=NOW, deadline=HOUR, pending_deadline=MINUTES_5)
 
     def test_waiting_for_a_worker_is_never_stuck(self) -> None:
         """A scheduled chunk waits for a worker as long as it takes."""
-        assert Next.wait == next_step(ChunkSeen("SCHEDULED"), now=NOW, deadline=HOUR)
+        seen = ChunkSeen("SCHEDULED")
+        assert Next.wait == next_step(seen, now=NOW, deadline=HOUR, pending_deadline=MINUTES_5)
