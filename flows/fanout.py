@@ -192,7 +192,10 @@ def ensure_crash_detection() -> None:
         name=CRASH_DETECTION,
         description="A flow run silent for three heartbeats is marked Crashed (lianjie).",
         trigger=EventTrigger(
-            after={"prefect.flow-run.heartbeat"},
+            # Prefect's documented trigger starts the clock at a heartbeat only; from the
+            # Running state too here, so that a run killed before its first heartbeat reached
+            # the server (it is sent in the background) is crashed as well.
+            after={"prefect.flow-run.heartbeat", "prefect.flow-run.Running"},
             expect={"prefect.flow-run.*"},
             match=ResourceSpecification({"prefect.resource.id": ["prefect.flow-run.*"]}),
             for_each={"prefect.resource.id"},

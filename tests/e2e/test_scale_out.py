@@ -93,8 +93,9 @@ def pool(tmp_path: Path) -> Iterator[dict[str, Any]]:
             "LIANJIE_DATA_DIR": str(data),
             "LIANJIE_DATABASE_URL": os.environ["LIANJIE_DATABASE_URL"],
             "LIANJIE_CONFIDENTIAL_PASSWORD": PASSWORD,
-            # the parent's own bound, far above the heartbeat automation's 90 s
-            "LIANJIE_CHUNK_DEADLINE_SECONDS": "600",
+            # the parent's own bound, far above the heartbeat automation's 90 s and a chunk's
+            # 30-60 s here
+            "LIANJIE_CHUNK_DEADLINE_SECONDS": "300",
         }
         run_cycle(env["LIANJIE_DATABASE_URL"], write_city(tmp_path, units=40, per_unit=20), data)
         run(env, PREFECT, "work-pool", "create", "lianjie", "--type", "process")
