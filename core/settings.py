@@ -41,6 +41,9 @@ class Settings(BaseSettings):
     max_file_mb: int = Field(default=100, gt=0)
     max_rows: int = Field(default=500_000, gt=0)
     max_columns: int = Field(default=200, gt=0)
+    # Reports fanned out over workers: a chunk's run taken by a worker and not ended after this
+    # long is taken for dead (its worker killed without Prefect noticing) and run again.
+    chunk_deadline_seconds: int = Field(default=3600, gt=0)
     timezone: str = "Asia/Shanghai"
     organisation: str = "示范市"
     lang: Language = Language.zh

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import socket
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Annotated, cast
+from uuid import uuid4
 
 from prefect import flow, task
 from prefect.artifacts import create_link_artifact, create_markdown_artifact
 from prefect.cache_policies import NONE
+from prefect.context import FlowRunContext
 from pydantic import BaseModel, computed_field
 
 from core.domain import Quarter
+from core.exceptions import LianjieInputError
 from core.settings import Settings
 from flows.artifacts import artifact_key, pdf_links, publish_table
 from flows.common import (
@@ -28,12 +31,14 @@ from flows.common import (
     today,
     waits_for_first_working_day,
 )
+from flows.fanout import render_on_pool
 from flows.parameters import (
     UNSET,
     Day,
     FormLanguage,
     Names,
     QuarterLabel,
+    RunLanguage,
     given_day,
     lang_code,
     parse_quarter,
@@ -117,6 +122,7 @@ def accountability_reports(
     only_on_first_working_day: Annotated[
         bool, titled("Only on the month's first working day 仅在当月首个工作日运行")
     ] = False,
+    chunks: Annotated[int, titled("Chunks on the work pool (0: render here) 分块数")] = 0,
 ) -> ReportsSummary:
     """Render the accountability PDFs: per unit, the organisation summary, the confidential list.
 
@@ -135,8 +141,13 @@ def accountability_reports(
             clock (the demo); a real report of the future would call everyone scheduled.
         only_on_first_working_day: Do nothing unless today is the first working day of the
             month (the schedule fires on each of the quarter's first ten days and sets this).
+        chunks: 0 renders every PDF in this run's own processes. More fans the units out
+            over the work pool's workers: that many render-reports runs, each retried alone
+            when it crashes; the output folder must then be one every worker reaches.
     """
     config = settings()
+    if chunks < 0:
+        raise LianjieInputError(f"chunks is {chunks}: give 0 (render here) or more")
     if only_on_first_working_day and (idle := waits_for_first_working_day(config, today(config))):
         return cast(ReportsSummary, idle)
     period = parse_quarter(quarter, default=this_quarter(config).previous)
@@ -146,13 +157,28 @@ def accountability_reports(
     planned = prepare_reports(
         run=run, quarter=period.label, units=list(units) or None, out=folder, as_of=moment
     )
-    chunks = [planned[i : i + CHUNK_UNITS] for i in range(0, len(planned), CHUNK_UNITS)]
     rendered: list[Rendered] = []
     with stage("rendering reports", len(planned), key=f"reports-{period.label}") as rendering:
-        futures = [render_chunk.submit([job for _, job in chunk]) for chunk in chunks]
-        for chunk, future in zip(chunks, futures, strict=True):
-            rendered += future.result()
-            rendering.advance(len(chunk))
+        if chunks:
+            rendered = render_on_pool(
+                planned,
+                chunks=chunks,
+                parameters={
+                    "quarter": period.label,
+                    "as_of": moment.isoformat(),
+                    "lang": RunLanguage[run.lang.value].value,  # as the Run form has it
+                    "out": folder,
+                },
+                key=_run_key(period.label),
+                deadline=timedelta(seconds=config.chunk_deadline_seconds),
+                progress=rendering,
+            )
+        else:
+            parts = [planned[i : i + CHUNK_UNITS] for i in range(0, len(planned), CHUNK_UNITS)]
+            futures = [render_chunk.submit([job for _, job in part]) for part in parts]
+            for part, future in zip(parts, futures, strict=True):
+                rendered += future.result()
+                rendering.advance(len(part))
     if config.confidential_password is not None:
         rendered = [
             replace(
@@ -208,6 +234,13 @@ def queue_reports(
         log().warning("LIANJIE_DISCIPLINE_EMAIL is not set: the confidential list was not sent")
     log().info("%d report e-mails queued for the next dispatch", queued)
     return queued
+
+
+def _run_key(quarter: str) -> str:
+    """What makes this run's chunks its own: the flow run's id (a new one outside a run)."""
+    context = FlowRunContext.get()
+    flow_run = context.flow_run if context else None
+    return f"{quarter}-{flow_run.id if flow_run else uuid4()}"
 
 
 def publish_reports(quarter: str, reports: list[ReportOut], config: Settings) -> None:

@@ -74,7 +74,9 @@ def quarter_jobs(
     unknown = sorted(set(units or ()) - set(known))
     if unknown:
         raise LianjieInputError(f"no unit {', '.join(unknown)} on the {data.label} roster")
-    file_names = unit_file_names(data.label, list(units or known), lang)
+    # Named over every unit, not only those asked for: a unit's file is the same whether it is
+    # rendered alone, in a chunk on another worker, or with all the others.
+    file_names = unit_file_names(data.label, known, lang)
     planned = []
     for code in units or known:
         context = unit_report(view, code)

@@ -151,6 +151,14 @@ def render_pdf(job: RenderJob) -> Rendered:
     return Rendered(job.path, hashlib.sha256(data).hexdigest(), len(document.pages))
 
 
+def rendered_file(path: Path) -> Rendered:
+    """A PDF rendered elsewhere (by another worker, into the shared folder), as rendered."""
+    from pypdf import PdfReader
+
+    data = path.read_bytes()
+    return Rendered(path, hashlib.sha256(data).hexdigest(), len(PdfReader(path).pages))
+
+
 def encrypt_pdf(path: Path, password: str) -> str:
     """Encrypt a rendered PDF in place (AES-256, the same password to open and to change it);
     returns the new file's sha256."""

@@ -59,10 +59,10 @@ def test_serve_reads_the_checkouts_prefect_yaml() -> None:
 
 
 def test_serve_registers_what_prefect_yaml_says(from_the_checkout: list[RunnerDeployment]) -> None:
-    """Names, flows, cron, zone, schedule parameters and limits are prefect.yaml's, all six."""
+    """Names, flows, cron, zone, schedule parameters and limits are prefect.yaml's, all seven."""
     assert written(PREFECT_YAML) == served(from_the_checkout)
-    assert 6 == len(from_the_checkout)
-    assert banner("http://127.0.0.1:4200/api")[0].startswith("Serving 6 deployments")
+    assert 7 == len(from_the_checkout)
+    assert banner("http://127.0.0.1:4200/api")[0].startswith("Serving 7 deployments")
 
 
 def test_a_change_in_prefect_yaml_shows_in_what_serve_registers(tmp_path: Path) -> None:

@@ -1,0 +1,217 @@
+"""Reports fanned out over workers: each chunk of units a `render-reports` flow run on the work
+pool, watched until every chunk has completed. A chunk whose run crashed, failed, was cancelled
+or is stuck is run again alone; the PDFs land in the one output folder every worker reaches."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any, cast
+from uuid import UUID
+
+from prefect import get_client
+from prefect.automations import Automation
+from prefect.client.schemas.objects import FlowRun, StateType
+from prefect.deployments import run_deployment
+from prefect.events.actions import ChangeFlowRunState
+from prefect.events.schemas.automations import EventTrigger, Posture
+from prefect.events.schemas.events import ResourceSpecification
+from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY
+from prefect.states import Crashed
+
+from flows.chunks import ATTEMPTS, ChunkSeen, Next, next_step, split_units
+from flows.common import log
+from flows.progress import Stage
+from flows.rendering import ReportOut, render_chunk
+from reports.render import Rendered, RenderJob, rendered_file
+
+DEPLOYMENT = "render-reports/render-reports"
+POLL_SECONDS = 2.0
+CRASH_DETECTION = "lianjie-crash-silent-flow-runs"
+MISSED_HEARTBEATS = 3  # a run silent for this many heartbeats is marked crashed
+
+
+class ChunkFailed(RuntimeError):
+    """Raised when a chunk of reports did not complete in ATTEMPTS runs."""
+
+
+@dataclass(slots=True)
+class Chunk:
+    """A chunk of units and its latest flow run."""
+
+    number: int
+    units: list[str]
+    run_id: UUID
+    attempt: int = 1
+
+
+def render_on_pool(
+    planned: list[tuple[ReportOut, RenderJob]],
+    *,
+    chunks: int,
+    parameters: dict[str, Any],
+    key: str,
+    deadline: timedelta,
+    progress: Stage,
+) -> list[Rendered]:
+    """Render the planned reports: the units' in `chunks` render-reports runs on the work pool,
+    the others here; `parameters` are the chunks' (quarter, as_of, lang, out), nothing secret."""
+    ensure_crash_detection()
+    groups = split_units([out.unit_code for out, _ in planned if out.kind == "unit"], chunks)
+    started = [
+        _start(number, group, 1, len(groups), parameters, key)
+        for number, group in enumerate(groups, 1)
+    ]
+    # The summary and the confidential list are rendered here, in the parent, while the chunks
+    # run: they need the whole quarter, which this run has loaded already, and the confidential
+    # list is encrypted where it is rendered, with the password of this worker's settings. It
+    # never becomes a chunk: no run's parameters name it and no chunk's log or artifact shows it.
+    own = [job for out, job in planned if out.kind != "unit"]
+    here = {done.path: done for done in render_chunk(own)} if own else {}
+    progress.advance(len(own))
+    _wait(started, len(groups), parameters, key, deadline, progress)
+    # Each chunk's PDFs, read back from the shared folder: their pages and hashes, and proof
+    # that they are there.
+    return [here.get(job.path) or rendered_file(job.path) for _, job in planned]
+
+
+def _start(
+    number: int, units: list[str], attempt: int, of: int, parameters: dict[str, Any], key: str
+) -> Chunk:
+    # One key per parent run, chunk and attempt: a parent run retried by Prefect finds the runs
+    # it started before instead of starting them again.
+    # run_deployment answers a coroutine only when called from async code; here it never is.
+    flow_run = cast(
+        FlowRun,
+        run_deployment(
+            DEPLOYMENT,
+            parameters=parameters | {"units": units},
+            timeout=0,
+            flow_run_name=f"{parameters['quarter']}-chunk-{number}-of-{of}-try-{attempt}",
+            idempotency_key=f"{key}-chunk-{number}-try-{attempt}",
+        ),
+    )
+    log().info(
+        "chunk %d of %d (%d units, try %d): flow run %s",
+        number,
+        of,
+        len(units),
+        attempt,
+        flow_run.name,
+    )
+    return Chunk(number, units, flow_run.id, attempt)
+
+
+def _wait(
+    chunks: list[Chunk],
+    of: int,
+    parameters: dict[str, Any],
+    key: str,
+    deadline: timedelta,
+    progress: Stage,
+) -> None:
+    waiting = list(chunks)
+    with get_client(sync_client=True) as client:
+        while waiting:
+            time.sleep(POLL_SECONDS)
+            for chunk in list(waiting):
+                flow_run = client.read_flow_run(chunk.run_id)
+                step = next_step(
+                    seen(flow_run),
+                    now=datetime.now(UTC),
+                    deadline=deadline,
+                    pending_deadline=min(deadline, silence()),
+                )
+                if step is Next.wait:
+                    continue
+                if step is Next.done:
+                    waiting.remove(chunk)
+                    progress.advance(len(chunk.units))
+                    continue
+                if step is Next.stuck:
+                    client.set_flow_run_state(
+                        chunk.run_id,
+                        Crashed(message=f"no end after {deadline}: taken for dead, run again"),
+                        force=True,
+                    )
+                state = flow_run.state.name if flow_run.state else "no state"
+                if chunk.attempt >= ATTEMPTS:
+                    raise ChunkFailed(
+                        f"chunk {chunk.number} of {of} ({', '.join(chunk.units[:3])}…) did not "
+                        f"complete in {ATTEMPTS} runs; the last, {flow_run.name}, is {state}"
+                    )
+                log().warning(
+                    "chunk %d of %d: flow run %s is %s; running the chunk again",
+                    chunk.number,
+                    of,
+                    flow_run.name,
+                    "stuck" if step is Next.stuck else state,
+                )
+                again = _start(chunk.number, chunk.units, chunk.attempt + 1, of, parameters, key)
+                waiting[waiting.index(chunk)] = again
+
+
+def silence() -> timedelta:
+    """How long a run may go without a sign of life: MISSED_HEARTBEATS heartbeats."""
+    frequency = PREFECT_FLOWS_HEARTBEAT_FREQUENCY.value()
+    if frequency is None:  # no heartbeats: only LIANJIE_CHUNK_DEADLINE_SECONDS bounds a run
+        return timedelta.max
+    return MISSED_HEARTBEATS * timedelta(seconds=frequency)
+
+
+def seen(flow_run: FlowRun) -> ChunkSeen:
+    """A chunk's run as the parent judges it: its state, and since when a worker has it."""
+    state = flow_run.state
+    if state is None:
+        return ChunkSeen("SCHEDULED")
+    if state.type is StateType.PENDING:
+        return ChunkSeen(state.type.value, state.timestamp)
+    since = flow_run.start_time or (state.timestamp if state.type is StateType.RUNNING else None)
+    return ChunkSeen(state.type.value, since)
+
+
+def ensure_crash_detection() -> None:
+    """Prefect's own zombie detection, created once on the server: a flow run that sends no
+    heartbeat (PREFECT_FLOWS_HEARTBEAT_FREQUENCY) for MISSED_HEARTBEATS of them is marked
+    Crashed, which the parent sees and answers by running the chunk again."""
+    frequency = PREFECT_FLOWS_HEARTBEAT_FREQUENCY.value()
+    if frequency is None:
+        log().warning(
+            "flow-run heartbeats are off (PREFECT_FLOWS_HEARTBEAT_FREQUENCY): a chunk whose "
+            "worker dies is noticed only after LIANJIE_CHUNK_DEADLINE_SECONDS"
+        )
+        return
+    # read and create answer coroutines only when called from async code; here they never do.
+    try:
+        cast(Automation, Automation.read(name=CRASH_DETECTION))
+        return
+    except ValueError:  # not there yet
+        pass
+    created = Automation(
+        name=CRASH_DETECTION,
+        description="A flow run silent for three heartbeats is marked Crashed (lianjie).",
+        trigger=EventTrigger(
+            # Prefect's documented trigger starts the clock at a heartbeat only; from the
+            # Running state too here, so that a run killed before its first heartbeat reached
+            # the server (it is sent in the background) is crashed as well.
+            after={"prefect.flow-run.heartbeat", "prefect.flow-run.Running"},
+            expect={"prefect.flow-run.*"},
+            match=ResourceSpecification({"prefect.resource.id": ["prefect.flow-run.*"]}),
+            for_each={"prefect.resource.id"},
+            posture=Posture.Proactive,
+            threshold=1,
+            within=timedelta(seconds=MISSED_HEARTBEATS * frequency),
+        ),
+        actions=[
+            ChangeFlowRunState(
+                state=StateType.CRASHED,
+                message="no heartbeat: its worker or machine stopped",
+            )
+        ],
+    ).create()
+    log().info(
+        "created the automation %s (silent for %d s: crashed)",
+        cast(Automation, created).name,
+        MISSED_HEARTBEATS * frequency,
+    )

@@ -1,0 +1,65 @@
+"""render-reports: one chunk of a quarter's unit reports, as its own flow run on the work pool."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from prefect import flow
+
+from core.exceptions import LianjieInputError
+from flows.accountability import prepare_reports
+from flows.common import RunSettings, expected_failures, log, settings
+from flows.parameters import (
+    UNSET,
+    FormLanguage,
+    Names,
+    QuarterLabel,
+    lang_code,
+    parse_quarter,
+    titled,
+)
+from flows.rendering import record_reports, render_chunk
+
+
+@flow(name="render-reports", log_prints=True)
+@expected_failures
+def render_reports(
+    quarter: Annotated[QuarterLabel, titled("Quarter 季度")],
+    units: Annotated[Names, titled("Units 单位编码")],
+    as_of: Annotated[datetime, titled("As of (moment) 统计时刻")],
+    lang: Annotated[FormLanguage, titled("Language 语言")] = UNSET,
+    out: Annotated[str, titled("Output folder 输出目录")] = "",
+) -> int:
+    """Render and record the PDF reports of the given units of a quarter: a chunk of an
+    accountability-reports run, started by it on the work pool (and retried alone).
+
+    Args:
+        quarter: The quarter, written YYYYQn, e.g. 2026Q4.
+        units: The unit codes to render: never the summary or the confidential list, which
+            the accountability-reports run renders itself.
+        as_of: The moment the numbers stand at, with its time zone (the parent run's, so that
+            every chunk stands at the same moment).
+        lang: Language of the reports (zh or en); empty means LIANJIE_LANG.
+        out: Folder for the PDFs, one every worker reaches; empty means the quarter's folder
+            in LIANJIE_OUTPUT_DIR.
+    """
+    config = settings()
+    period = parse_quarter(quarter)
+    if not units:
+        raise LianjieInputError("no units: give the unit codes this chunk renders")
+    run = RunSettings.of(config, lang=lang_code(lang, config))
+    folder = out or str(config.reports_dir / period.label)
+    planned = prepare_reports(
+        run=run, quarter=period.label, units=list(units), out=folder, as_of=as_of
+    )
+    rendered = render_chunk([job for _, job in planned])
+    reports = [
+        out_.model_copy(update={"pages": done.pages})
+        for (out_, _), done in zip(planned, rendered, strict=True)
+    ]
+    # Recorded here too, so that a chunk run again alone leaves its rows right; upserted, a
+    # chunk run twice leaves one row per PDF.
+    record_reports(run=run, quarter=period.label, reports=reports, rendered=rendered)
+    log().info("chunk of %d units of %s rendered in %s", len(reports), period.label, folder)
+    return len(reports)
