@@ -102,11 +102,6 @@ def settings() -> Settings:
     return Settings()
 
 
-def read_limits(config: Settings) -> Limits:
-    """How large a file the flows read, from the settings."""
-    return Limits(config.max_file_mb, config.max_rows, config.max_columns)
-
-
 def today(config: Settings) -> date:
     """Today in the organisation's time zone."""
     return datetime.now(config.zone).date()
