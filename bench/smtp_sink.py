@@ -27,19 +27,20 @@ class Counting:
         self.ids: Counter[bytes] = Counter()
         self.connections = 0
         self.per_connection = per_connection
-        self.sent: dict[int, int] = {}
 
     async def handle_EHLO(
         self, server: Any, session: Any, envelope: Any, hostname: str, responses: list[str]
     ) -> list[str]:
         self.connections += 1
+        # Counted on the session itself: id() of a closed connection's session is reused.
+        session.delivered = 0
         session.host_name = hostname
         return responses
 
     async def handle_MAIL(
         self, server: Any, session: Any, envelope: Any, address: str, options: list[str]
     ) -> str:
-        if self.per_connection and self.sent.get(id(session), 0) >= self.per_connection:
+        if self.per_connection and getattr(session, "delivered", 0) >= self.per_connection:
             asyncio.get_running_loop().call_later(0.01, server.transport.close)
             return "421 4.7.0 Too many messages on this connection, closing"
         envelope.mail_from = address
@@ -50,7 +51,7 @@ class Counting:
         start = content.find(ID)
         end = content.find(b"\r\n", start)
         self.ids[content[start + len(ID) : end].strip()] += 1
-        self.sent[id(session)] = self.sent.get(id(session), 0) + 1
+        session.delivered = getattr(session, "delivered", 0) + 1
         return "250 OK"
 
 

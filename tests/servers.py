@@ -32,20 +32,20 @@ class _Inbox:
         # answers 421 to the next MAIL FROM and hangs up (0: no limit).
         self.per_connection = per_connection
         self.connections = 0
-        self._sent: dict[int, int] = {}
 
     async def handle_EHLO(
         self, server: Any, session: Any, envelope: Any, hostname: str, responses: list[str]
     ) -> list[str]:
         self.connections += 1
+        # Counted on the session itself: id() of a closed connection's session is reused.
+        session.delivered = 0
         session.host_name = hostname
         return responses
 
     async def handle_MAIL(
         self, server: Any, session: Any, envelope: Any, address: str, options: list[str]
     ) -> str:
-        sent = self._sent.get(id(session), 0)
-        if self.per_connection and sent >= self.per_connection:
+        if self.per_connection and getattr(session, "delivered", 0) >= self.per_connection:
             asyncio.get_running_loop().call_later(0.01, server.transport.close)
             return "421 4.7.0 Too many messages on this connection, closing"
         envelope.mail_from = address
@@ -57,7 +57,7 @@ class _Inbox:
             await asyncio.sleep(self.delay)
         if self.reply.startswith("250"):
             self.messages.append(message_from_bytes(envelope.content, policy=default))
-            self._sent[id(session)] = self._sent.get(id(session), 0) + 1
+            session.delivered = getattr(session, "delivered", 0) + 1
         return self.reply
 
 
