@@ -19,17 +19,18 @@ def confidential_report(view: QuarterView) -> dict[str, Any]:
     rows = []
     kinds: Counter[str] = Counter()
     standings: Counter[str] = Counter()
+    # Counted once for everyone: per cadre, a scan of the quarter's messages took minutes.
+    held_by: Counter[str] = Counter()
+    for (who, _, status), n in view.data.messages.items():
+        if status == MessageStatus.held and who is not None:
+            held_by[who] += n
     for cadre in sorted(view.data.cadres, key=lambda c: (c.unit_code, c.employee_id)):
         reason = view.data.tracks.get(cadre.employee_id, {}).get(Track.admonition)
         if reason is None:
             continue
         kind = cadre.discipline_kind or t["discipline_names"][cadre.discipline_status.value]
         state, on = _admonition_standing(view, cadre.employee_id, secret, today)
-        held = sum(
-            n
-            for (who, _, status), n in view.data.messages.items()
-            if who == cadre.employee_id and status == MessageStatus.held
-        )
+        held = held_by[cadre.employee_id]
         kinds[kind] += 1
         standings[state] += 1
         rows.append(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import datetime, time
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,7 @@ from core.exceptions import LianjieInputError
 from models.facts import CompletionInfo, ProgrammeInfo
 from policy.config import load_policy
 from policy.progress import Standing, quarter_standings
+from reports.confidential import confidential_report
 from reports.context import unit_report
 from reports.jobs import quarter_jobs, trend_quarters
 from reports.render import labels, render_text
@@ -187,3 +189,30 @@ class TestQuarterJobs:
         """2026Q4's trend quarters are 2026Q1 to 2026Q3, oldest first."""
         expected = ["2026Q1", "2026Q2", "2026Q3"]
         assert expected == [q.label for q in trend_quarters(Quarter.parse("2026Q4"))]
+
+
+class TestConfidentialList:
+    def test_each_admonition_cadre_shows_their_own_held_messages(self) -> None:
+        """E1 had two texts held, E3 one, E2 none: each row says its own count."""
+        data = city()
+        data = type(data)(
+            **{f: getattr(data, f) for f in data.__dataclass_fields__}
+            | {
+                "tracks": {who: {Track.admonition: "受处分"} for who in ("E1", "E2", "E3")},
+                "messages": Counter(
+                    {
+                        ("E1", "session_reminder", "held"): 1,
+                        ("E1", "invitation", "held"): 1,
+                        ("E1", "invitation", "sent"): 3,
+                        ("E3", "invitation", "held"): 1,
+                    }
+                ),
+            }
+        )
+        rows = {r["employee_id"]: r["held"] for r in confidential_report(view_of(data))["rows"]}
+        template = labels("zh")["held_messages"]
+        assert {
+            "E1": template.format(count=2),
+            "E2": "",
+            "E3": template.format(count=1),
+        } == rows
