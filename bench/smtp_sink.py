@@ -9,7 +9,6 @@ limit) to exercise the sender's reconnection. On SIGTERM it writes the counts as
 
 from __future__ import annotations
 
-import asyncio
 import json
 import signal
 import sys
@@ -19,32 +18,15 @@ from typing import Any
 
 from aiosmtpd.controller import Controller
 
+from tests.servers import HangingUp
+
 ID = b"Message-ID:"
 
 
-class Counting:
+class Counting(HangingUp):
     def __init__(self, per_connection: int) -> None:
+        super().__init__(per_connection)
         self.ids: Counter[bytes] = Counter()
-        self.connections = 0
-        self.per_connection = per_connection
-
-    async def handle_EHLO(
-        self, server: Any, session: Any, envelope: Any, hostname: str, responses: list[str]
-    ) -> list[str]:
-        self.connections += 1
-        # Counted on the session itself: id() of a closed connection's session is reused.
-        session.delivered = 0
-        session.host_name = hostname
-        return responses
-
-    async def handle_MAIL(
-        self, server: Any, session: Any, envelope: Any, address: str, options: list[str]
-    ) -> str:
-        if self.per_connection and getattr(session, "delivered", 0) >= self.per_connection:
-            asyncio.get_running_loop().call_later(0.01, server.transport.close)
-            return "421 4.7.0 Too many messages on this connection, closing"
-        envelope.mail_from = address
-        return "250 OK"
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         content: bytes = envelope.original_content or envelope.content

@@ -24,12 +24,11 @@ from typing import Any
 from aiosmtpd.controller import Controller
 
 
-class _Inbox:
-    def __init__(self, delay: float, reply: str, per_connection: int = 0) -> None:
-        self.messages: list[Message] = []
-        self.delay, self.reply = delay, reply
-        # Like a server that limits the messages of one connection: after this many it
-        # answers 421 to the next MAIL FROM and hangs up (0: no limit).
+class HangingUp:
+    """An SMTP handler that, like a server limiting the messages of one connection, answers 421
+    to the next MAIL FROM after `per_connection` messages and hangs up (0: no limit)."""
+
+    def __init__(self, per_connection: int = 0) -> None:
         self.per_connection = per_connection
         self.connections = 0
 
@@ -51,6 +50,13 @@ class _Inbox:
         envelope.mail_from = address
         envelope.mail_options.extend(options)
         return "250 OK"
+
+
+class _Inbox(HangingUp):
+    def __init__(self, delay: float, reply: str, per_connection: int = 0) -> None:
+        super().__init__(per_connection)
+        self.messages: list[Message] = []
+        self.delay, self.reply = delay, reply
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         if self.delay:  # a slow server, so that a test can kill a sender between two messages
