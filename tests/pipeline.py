@@ -58,3 +58,16 @@ def run_settings(db_url: str, **changes: object) -> RunSettings:
     if "lang" in changes:
         changes["lang"] = Language(str(changes["lang"]))
     return RunSettings.of(Settings()).model_copy(update={"db_url": db_url, **changes})
+
+
+def prepared(db_url: str, out: Path, units: list[str] | None = None, lang: str = "zh"):  # type: ignore[no-untyped-def]
+    """The quarter's reports as prepare_reports plans them at REPORTED_AT: (summary, job) pairs."""
+    from flows.accountability import prepare_reports
+
+    return prepare_reports.fn(
+        run=run_settings(db_url, lang=lang),
+        quarter="2026Q4",
+        units=units,
+        out=str(out),
+        as_of=REPORTED_AT,
+    )

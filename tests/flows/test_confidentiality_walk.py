@@ -29,7 +29,7 @@ from models.facts import load_quarter
 from models.outbox import quarter_messages
 from models.tables import Message
 from tests.factories import ROSTER_HEADER, roster_row, write_roster
-from tests.pipeline import AS_OF, REPORTED_AT, run_cycle, run_settings
+from tests.pipeline import AS_OF, prepared, run_cycle, run_settings
 
 KINDS = ["谈话函询", "提醒谈话", "诫勉谈话", "苗头性倾向性问题", "党纪处分", "政务处分", "受处分"]
 SHARED_PHONE = "13911112222"
@@ -140,17 +140,10 @@ class TestExports:
 class TestReportsLogsAndMessages:
     def test_team_reports_and_summary_show_no_telltale(self, quarter: str, tmp_path: Path) -> None:
         """Unit reports and the summary count the track at most; the list goes apart, 0600."""
-        from flows.accountability import prepare_reports
         from reports.render import render_pdf
         from tests.reports.test_reports import text_of
 
-        jobs = prepare_reports.fn(
-            run=run_settings(quarter),
-            quarter="2026Q4",
-            units=None,
-            out=str(tmp_path / "out"),
-            as_of=REPORTED_AT,
-        )
+        jobs = prepared(quarter, tmp_path / "out")
         for summary, job in jobs:
             render_pdf(job)
             assert 0o600 == stat.S_IMODE(job.path.stat().st_mode)
@@ -204,17 +197,10 @@ class TestConfidentialList:
         self, quarter: str, tmp_path: Path
     ) -> None:
         """谈话函询 and 提醒谈话 stay apart; the excused person is marked; totals; sign-off."""
-        from flows.accountability import prepare_reports
         from reports.render import render_pdf
         from tests.reports.test_reports import text_of
 
-        jobs = prepare_reports.fn(
-            run=run_settings(quarter),
-            quarter="2026Q4",
-            units=None,
-            out=str(tmp_path / "out"),
-            as_of=REPORTED_AT,
-        )
+        jobs = prepared(quarter, tmp_path / "out")
         [job] = [job for summary, job in jobs if summary.kind == "confidential"]
         render_pdf(job)
         text = "".join(text_of(job.path).split())
@@ -256,16 +242,9 @@ def test_the_list_is_encrypted_with_the_password(quarter: str, tmp_path: Path) -
     """AES-256: without the password the list does not open; with it, it reads."""
     from pypdf import PdfReader
 
-    from flows.accountability import prepare_reports
     from reports.render import encrypt_pdf, render_pdf
 
-    jobs = prepare_reports.fn(
-        run=run_settings(quarter),
-        quarter="2026Q4",
-        units=None,
-        out=str(tmp_path / "out"),
-        as_of=REPORTED_AT,
-    )
+    jobs = prepared(quarter, tmp_path / "out")
     [job] = [job for summary, job in jobs if summary.kind == "confidential"]
     render_pdf(job)
     encrypt_pdf(job.path, "Pdf#Marker@5%/")

@@ -24,7 +24,7 @@ from lianjie.synthetic import COMPLETION_HEADER, HEADER, write_csv
 from models.db import session_for
 from models.tables import Cadre, EducationSession, Enrolment, Message, QuarterCycle
 from tests.flows.test_pipeline import counts
-from tests.pipeline import AS_OF, REPORTED_AT, run_cycle, run_settings, write_city
+from tests.pipeline import AS_OF, prepared, run_cycle, run_settings, write_city
 
 PHONE = HEADER.index("手机")
 
@@ -260,7 +260,6 @@ class TestSummaryReport:
         self, db_url: str, tmp_path: Path, city: Path
     ) -> None:
         """E000001 left, E000010 promoted, E000002's row kept: the summary PDF says all three."""
-        from flows.accountability import prepare_reports
         from reports.render import render_pdf
         from tests.reports.test_reports import text_of
 
@@ -268,13 +267,7 @@ class TestSummaryReport:
         rows[0][PHONE] = rows[0][PHONE][:-1]  # E000002, now the first row
         rows[8][HEADER.index("职务")] = "办公室主任"  # E000010
         run_cycle(db_url, roster_with(tmp_path, "next.csv", rows), tmp_path / "cards")
-        jobs = prepare_reports.fn(
-            run=run_settings(db_url),
-            quarter="2026Q4",
-            units=None,
-            out=str(tmp_path / "out"),
-            as_of=REPORTED_AT,
-        )
+        jobs = prepared(db_url, tmp_path / "out")
         [job] = [job for summary, job in jobs if summary.kind == "summary"]
         render_pdf(job)
         text = "".join(text_of(job.path).split())

@@ -7,26 +7,20 @@ from pathlib import Path
 
 from sqlmodel import select
 
-from flows.accountability import prepare_reports, queue_reports
+from flows.accountability import queue_reports
 from flows.dispatch import send_due
 from models.db import session_for
 from models.tables import Message
 from reports.delivery import RenderedReport
 from reports.render import render_pdf
-from tests.pipeline import REPORTED_AT, SEND_ON, run_cycle, run_settings, write_city
+from tests.pipeline import SEND_ON, prepared, run_cycle, run_settings, write_city
 
 DISCIPLINE = "jiwei@gov.example.cn"
 
 
 def rendered(db_url: str, out: Path) -> list[RenderedReport]:
     reports = []
-    for summary, job in prepare_reports.fn(
-        run=run_settings(db_url),
-        quarter="2026Q4",
-        units=None,
-        out=str(out),
-        as_of=REPORTED_AT,
-    ):
+    for summary, job in prepared(db_url, out):
         done = render_pdf(job)
         reports.append(RenderedReport(summary.kind, summary.unit_code, str(done.path), done.sha256))
     return reports

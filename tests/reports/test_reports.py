@@ -10,7 +10,6 @@ import pdfplumber
 import pytest
 from pypdf import PdfReader
 
-from flows.accountability import prepare_reports
 from flows.collect import import_completions
 from lianjie.exports import Export, build_rows
 from lianjie.synthetic import COMPLETION_HEADER, completion_rows, write_csv
@@ -19,7 +18,7 @@ from models.facts import load_quarter
 from policy.progress import Standing
 from reports.render import RenderJob, render_many, render_pdf, safe_file_name
 from tests.factories import roster_row, write_roster
-from tests.pipeline import REPORTED_AT, run_cycle, run_settings, write_city
+from tests.pipeline import REPORTED_AT, prepared, run_cycle, run_settings, write_city
 from tests.servers import sms_gateway
 
 
@@ -55,16 +54,6 @@ def city(db_url: str, tmp_path: Path) -> str:
     )
     import_completions.fn(run=run_settings(db_url), quarter="2026Q4", file=str(sheet))
     return db_url
-
-
-def prepared(db_url: str, out: Path, units: list[str] | None = None, lang: str = "zh"):  # type: ignore[no-untyped-def]
-    return prepare_reports.fn(
-        run=run_settings(db_url, lang=lang),
-        quarter="2026Q4",
-        units=units,
-        out=str(out),
-        as_of=REPORTED_AT,
-    )
 
 
 class TestUnitReport:
