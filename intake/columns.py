@@ -6,7 +6,8 @@ import difflib
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
-from typing import Any, Generic, TypeVar
+from functools import partial
+from typing import Any, Generic, TypeVar, cast
 
 from core.domain import Reject, row_place
 from core.exceptions import UnreadableFileError
@@ -169,20 +170,29 @@ MAX_CHARS = {
 }
 MAX_OTHER_CHARS = 1_000
 UNIT_CODE = re.compile(r"^[\w.\-]+$")  # letters (any script), digits, '.', '_' and '-'
+UNIT_CODE_COLUMNS = ("unit_code", "parent_unit_code")
 
 
 def bounded(values: dict[str, Cell]) -> None:
     """Refuse a row with a cell longer than its column allows, or a unit code with spaces,
     slashes or other characters a code never has."""
+    _within_lengths(values)
+    for column in UNIT_CODE_COLUMNS:
+        coded(values, column)
+
+
+def _within_lengths(values: dict[str, Cell]) -> None:
     for column, cell in values.items():
         if type(cell) is str and len(cell) > MAX_CHARS.get(column, 64):
             length, limit = len(text(cell)), MAX_CHARS.get(column, MAX_OTHER_CHARS)
             if length > limit:
                 raise BadValue(column, "too_long", length=length, limit=limit)
-    for column in ("unit_code", "parent_unit_code"):
-        code = text(values.get(column))
-        if code and not UNIT_CODE.match(code):
-            raise BadValue(column, "bad_code", value=code)
+
+
+def coded(values: dict[str, Cell], column: str) -> None:
+    code = text(values.get(column))
+    if code and not UNIT_CODE.match(code):
+        raise BadValue(column, "bad_code", value=code)
 
 
 def checked(values: dict[str, Cell], column: str, parser: Callable[..., T], *args: Any) -> T:
@@ -200,6 +210,59 @@ def required_text(values: dict[str, Cell], column: str) -> str:
     if not value:
         raise BadValue(column, "required", column=column)
     return value
+
+
+_NOT_YET = object()
+
+
+@dataclass(frozen=True, slots=True)
+class _Refused:
+    code: str
+    params: dict[str, str]
+
+
+class FileRules:
+    """The value rules applied over one file, each distinct cell of a repeating column judged
+    once: a province's roster gives the same rank, role, yes/no, unit and date tens of thousands
+    of times. Columns that differ from person to person (name, phone, e-mail) are not listed as
+    repeating and are judged every time; there would be nothing to remember but memory."""
+
+    def __init__(self, repeating: Iterable[str]) -> None:
+        self._repeating = frozenset(repeating)
+        self._known: dict[tuple[str, object, Cell], object] = {}
+
+    def bounded(self, values: dict[str, Cell]) -> None:
+        """`bounded`, with the unit codes' check remembered."""
+        _within_lengths(values)
+        for column in UNIT_CODE_COLUMNS:
+            self._judged(values, column, coded, partial(coded, values, column))
+
+    def checked(
+        self, values: dict[str, Cell], column: str, parser: Callable[..., T], *args: Any
+    ) -> T:
+        """`checked`, remembered for a repeating column."""
+        return self._judged(values, column, parser, lambda: checked(values, column, parser, *args))
+
+    def required_text(self, values: dict[str, Cell], column: str) -> str:
+        """`required_text`, remembered for a repeating column."""
+        return self._judged(values, column, required_text, lambda: required_text(values, column))
+
+    def _judged(
+        self, values: dict[str, Cell], column: str, rule: object, judge: Callable[[], T]
+    ) -> T:
+        if column not in self._repeating:
+            return judge()
+        key = (column, rule, values.get(column))
+        known = self._known.get(key, _NOT_YET)
+        if known is _NOT_YET:
+            try:
+                known = judge()
+            except BadValue as bad:
+                known = _Refused(bad.code, bad.params)
+            self._known[key] = known
+        if isinstance(known, _Refused):  # raised anew each time: each row's reject is its own
+            raise BadValue(column, known.code, **known.params)
+        return cast(T, known)
 
 
 def as_written(values: dict[str, Cell]) -> dict[str, str]:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from core.domain import CompletionStatus
-from intake.columns import BadValue, ImportResult, bounded, checked, located, required_text
+from intake.columns import BadValue, FileRules, ImportResult, located, required_text
 from intake.layout import Contract
 from intake.read import Table
 from intake.values import COMPLETION_STATUSES, Cell, parse_choice, parse_date, parse_number, text
@@ -25,6 +25,8 @@ ALIASES: dict[str, tuple[str, ...]] = {
 CONTRACT = Contract(
     ALIASES, frozenset({"employee_id"}), one_of=(frozenset({"session_code", "programme"}),)
 )
+# Columns whose values recur from row to row, so that each distinct one is judged once.
+REPEATING = {"attended_on", "status", "score", "hours"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,9 +67,12 @@ def parse_completions(
         result.not_filled_in = [
             f"{row.where}: {text(row.values.get('employee_id'))}" for row in blank
         ]
+    rules = FileRules(REPEATING)
     for row in rows:
         try:
-            result.accepted.append(_record(row.number, row.values, cadres, sessions, programmes))
+            result.accepted.append(
+                _record(row.number, row.values, rules, cadres, sessions, programmes)
+            )
         except BadValue as bad:
             result.rejects.append(bad.reject(row))
     return result
@@ -87,11 +92,12 @@ def not_filled_in(values: dict[str, Cell]) -> bool:
 def _record(
     number: int,
     values: dict[str, Cell],
+    rules: FileRules,
     cadres: Mapping[str, set[str]],
     sessions: Mapping[str, Sequence[str]],
     programmes: Mapping[str, str],
 ) -> CompletionRecord:
-    bounded(values)
+    rules.bounded(values)
     employee_id = required_text(values, "employee_id")
     if employee_id not in cadres:
         raise BadValue("employee_id", "unknown_cadre", employee_id=employee_id)
@@ -111,14 +117,16 @@ def _record(
         programme_code = found
     else:
         raise BadValue("session_code", "session_or_programme")
-    status = checked(values, "status", parse_choice, COMPLETION_STATUSES, CompletionStatus.attended)
+    status = rules.checked(
+        values, "status", parse_choice, COMPLETION_STATUSES, CompletionStatus.attended
+    )
     return CompletionRecord(
         row=number,
         employee_id=employee_id,
         programme_code=programme_code,
         session_code=session_code,
         status=status,
-        attended_on=checked(values, "attended_on", parse_date),
-        score=checked(values, "score", parse_number, 0, 100),
-        hours=checked(values, "hours", parse_number, 0),
+        attended_on=rules.checked(values, "attended_on", parse_date),
+        score=rules.checked(values, "score", parse_number, 0, 100),
+        hours=rules.checked(values, "hours", parse_number, 0),
     )

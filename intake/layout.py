@@ -11,7 +11,9 @@ the footer lines below the data are not data, and are listed rather than rejecte
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from core.domain import row_place
 from core.exceptions import UnreadableFileError
@@ -34,14 +36,23 @@ class Contract:
     required: frozenset[str]
     one_of: tuple[frozenset[str], ...] = ()
     lookup: dict[str, str] = field(init=False, repr=False, compare=False)
+    # Every row of data is asked whether it repeats the header, and most of its cells (units,
+    # posts, ranks, dates) recur from row to row: each distinct cell is answered once, within
+    # a bound for the cells unique to a person.
+    named_by: Callable[[Cell], str | None] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         names = {n: c for c, aliases in self.aliases.items() for n in (c, *aliases)}
         object.__setattr__(self, "lookup", {header_key(n): c for n, c in names.items()})
+        named_by = lru_cache(maxsize=1 << 16, typed=True)(lambda cell: self.canonical(text(cell)))
+        object.__setattr__(self, "named_by", named_by)
 
     def canonical(self, name: str) -> str | None:
         """The contract's column a header names, if any."""
-        return self.lookup.get(header_key(name))
+        key = name.strip().casefold()
+        if key.isalnum():  # nothing for header_key to take out: every cell of data is asked
+            return self.lookup.get(key)
+        return self.lookup.get(header_key(key))
 
     def describe(self, columns: list[str]) -> str:
         return ", ".join(f"{c} ({'/'.join(self.aliases[c])})" for c in columns)
@@ -245,8 +256,13 @@ def _not_data(cells: list[Cell], contract: Contract) -> str | None:
     (a sheet printed page by page repeats it)."""
     if total(cells):
         return "total"
-    if len(_named(_texts(cells), contract)) >= LEAST_NAMED:
-        return "header"
+    named: set[str] = set()
+    for cell in cells:
+        column = contract.named_by(cell)
+        if column is not None:
+            named.add(column)
+            if len(named) >= LEAST_NAMED:
+                return "header"
     return None
 
 

@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 from core.domain import CadreRecord, DisciplineStatus, LeadershipRole
-from intake.columns import BadValue, ImportResult, Row, bounded, checked, located, required_text
+from intake.columns import (
+    BadValue,
+    FileRules,
+    ImportResult,
+    Row,
+    checked,
+    located,
+    required_text,
+)
 from intake.layout import Contract
 from intake.read import Table
 from intake.values import (
@@ -42,6 +50,8 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "email": ("邮箱", "电子邮箱"),
 }
 REQUIRED = {"employee_id", "name", "unit_code", "unit_name", "post"}
+# Columns whose values recur from cadre to cadre, so that each distinct one is judged once.
+REPEATING = set(ALIASES) - {"employee_id", "name", "phone", "email"}
 CONTRACT = Contract(ALIASES, frozenset(REQUIRED))
 
 
@@ -51,10 +61,11 @@ RosterResult = ImportResult[CadreRecord]
 def parse_roster(table: Table) -> RosterResult:
     """Validate every row; a bad row is rejected with its row number, column and reason."""
     result, rows = located(table, CONTRACT)
+    rules = FileRules(REPEATING)
     first_seen: dict[str, Row] = {}
     for row in rows:
         try:
-            cadre = _cadre(row.values)
+            cadre = _cadre(row.values, rules)
         except BadValue as bad:
             result.rejects.append(bad.reject(row))
             continue
@@ -76,34 +87,34 @@ def parse_roster(table: Table) -> RosterResult:
     return result
 
 
-def _cadre(values: dict[str, Cell]) -> CadreRecord:
-    bounded(values)
-    discipline = checked(
+def _cadre(values: dict[str, Cell], rules: FileRules) -> CadreRecord:
+    rules.bounded(values)
+    discipline = rules.checked(
         values, "discipline_status", parse_choice, DISCIPLINE_STATUSES, DisciplineStatus.none
     )
     return CadreRecord(
         employee_id=required_text(values, "employee_id"),
         name=required_text(values, "name"),
-        unit_code=required_text(values, "unit_code"),
-        unit_name=required_text(values, "unit_name"),
-        post=required_text(values, "post"),
+        unit_code=rules.required_text(values, "unit_code"),
+        unit_name=rules.required_text(values, "unit_name"),
+        post=rules.required_text(values, "post"),
         parent_unit_code=text(values.get("parent_unit_code")) or None,
-        rank=checked(values, "rank", parse_optional_choice, RANKS),
-        leadership_role=checked(
+        rank=rules.checked(values, "rank", parse_optional_choice, RANKS),
+        leadership_role=rules.checked(
             values, "leadership_role", parse_choice, LEADERSHIP_ROLES, LeadershipRole.none
         ),
-        in_charge_of=parse_unit_codes(values.get("in_charge_of")),
-        party_member=parse_party_member(values.get("party_member")),
-        appointed_on=checked(values, "appointed_on", parse_date),
-        reserve_cadre=bool(checked(values, "reserve_cadre", parse_yes_no)),
+        in_charge_of=rules.checked(values, "in_charge_of", parse_unit_codes),
+        party_member=rules.checked(values, "party_member", parse_party_member),
+        appointed_on=rules.checked(values, "appointed_on", parse_date),
+        reserve_cadre=bool(rules.checked(values, "reserve_cadre", parse_yes_no)),
         discipline_status=discipline,
         discipline_kind=(
             text(values.get("discipline_status")) or None
             if discipline is not DisciplineStatus.none
             else None
         ),
-        discipline_on=checked(values, "discipline_on", parse_date),
-        key_post=checked(values, "key_post", parse_yes_no),
+        discipline_on=rules.checked(values, "discipline_on", parse_date),
+        key_post=rules.checked(values, "key_post", parse_yes_no),
         phone=checked(values, "phone", parse_phone),
         email=checked(values, "email", parse_email),
     )

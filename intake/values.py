@@ -75,9 +75,11 @@ def text(cell: Cell) -> str:
     whole numbers from Excel lose their '.0'."""
     if type(cell) is str:  # nearly every cell: answered first, since a province has millions
         value = cell.strip()
-        if value.isascii() and value.isprintable():
+        if not value.isprintable():  # every UNSEEN character is unprintable: most cells skip this
+            value = UNSEEN.sub("", value).strip()
+        if value.isascii() or unicodedata.is_normalized("NFC", value):
             return value
-        return unicodedata.normalize("NFC", UNSEEN.sub("", value)).strip()
+        return unicodedata.normalize("NFC", value).strip()
     if cell is None:
         return ""
     if isinstance(cell, float) and cell.is_integer():

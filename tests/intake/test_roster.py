@@ -148,6 +148,39 @@ class TestRows:
         assert "first on row 2" in result.rejects[-1].reason
         assert "12345" == result.rejects[0].values["phone"]
 
+    def test_a_value_on_many_rows_is_judged_for_each_row(self, tmp_path: Path) -> None:
+        """A file's repeating columns (职级, 单位编码, dates) are judged once per distinct cell:
+        each row sharing a bad value is still rejected on its own row, each sharing a good one
+        gets it, and a column with two rules (a unit code must be given, and be a code) never
+        takes one rule's answer for the other's."""
+        rows = [
+            roster_row(1, 职级="副部级"),
+            roster_row(2),
+            roster_row(3, 职级="副部级"),
+            roster_row(4, 单位编码=""),
+            roster_row(5, 单位编码=""),
+            roster_row(6, 单位编码="U 01"),
+            roster_row(7, 单位编码="U 01"),
+            roster_row(8, 任现职时间="2021-2-3"),
+            roster_row(9, 任现职时间="2021-2-3", 职级="县处级"),
+        ]
+        result = parse_roster(read_table(write_roster(tmp_path / "r.csv", rows)))
+        assert [
+            (2, "rank", "not_one_of"),
+            (4, "rank", "not_one_of"),
+            (5, "unit_code", "required"),
+            (6, "unit_code", "required"),
+            (7, "unit_code", "bad_code"),
+            (8, "unit_code", "bad_code"),
+        ] == [(r.row, r.column, r.code) for r in result.rejects]
+        assert result.rejects[0].reason == result.rejects[1].reason
+        assert "副部级" == result.rejects[1].values["rank"]
+        assert [
+            ("E0002", date(2020, 1, 1), Rank.section),
+            ("E0008", date(2021, 2, 3), Rank.section),
+            ("E0009", date(2021, 2, 3), Rank.division),
+        ] == [(c.employee_id, c.appointed_on, c.rank) for c in result.accepted]
+
     def test_text_is_kept_exactly(self, tmp_path: Path) -> None:
         """Names may hold any Unicode, markup characters included; nothing is altered."""
         name = "<b>王&amp;</b> 𠮷"
