@@ -6,7 +6,7 @@ import difflib
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
-from functools import partial
+from operator import itemgetter
 from typing import Any, Generic, TypeVar, cast
 
 from core.domain import Reject, row_place
@@ -109,11 +109,21 @@ def located(table: Table, contract: Contract) -> tuple[ImportResult[Any], list[R
         unknown |= dict.fromkeys(columns.unknown)
         found |= columns.index.keys()
         sheet = block.sheet if several else ""
+        # a tuple of cells, as a header names at least two columns (LEAST_NAMED)
+        names, picked = list(columns.index), itemgetter(*columns.index.values())
+        width = max(columns.index.values()) + 1
         rows += [
             Row(
                 sheet,
                 n,
-                {c: cells[i] if i < len(cells) else None for c, i in columns.index.items()},
+                # a short row (its last cells empty) padded: the cells it lacks are None
+                dict(
+                    zip(
+                        names,
+                        picked(cells if len(cells) >= width else _padded(cells, width)),
+                        strict=True,
+                    )
+                ),
             )
             for n, cells in block.rows
         ]
@@ -130,6 +140,10 @@ def located(table: Table, contract: Contract) -> tuple[ImportResult[Any], list[R
         skipped_sheets=layout.skipped_sheets,
     )
     return result, rows
+
+
+def _padded(cells: list[Cell], width: int) -> list[Cell]:
+    return [*cells, *([None] * (width - len(cells)))]
 
 
 def _once(lines: list[Line]) -> list[Line]:
@@ -169,6 +183,7 @@ MAX_CHARS = {
     "post": 128,
 }
 MAX_OTHER_CHARS = 1_000
+SHORTEST_LIMIT = min(*MAX_CHARS.values(), MAX_OTHER_CHARS)
 UNIT_CODE = re.compile(r"^[\w.\-]+$")  # letters (any script), digits, '.', '_' and '-'
 UNIT_CODE_COLUMNS = ("unit_code", "parent_unit_code")
 
@@ -183,7 +198,7 @@ def bounded(values: dict[str, Cell]) -> None:
 
 def _within_lengths(values: dict[str, Cell]) -> None:
     for column, cell in values.items():
-        if type(cell) is str and len(cell) > MAX_CHARS.get(column, 64):
+        if type(cell) is str and len(cell) > SHORTEST_LIMIT:  # nearly no cell: then exactly
             length, limit = len(text(cell)), MAX_CHARS.get(column, MAX_OTHER_CHARS)
             if length > limit:
                 raise BadValue(column, "too_long", length=length, limit=limit)
@@ -235,34 +250,41 @@ class FileRules:
         """`bounded`, with the unit codes' check remembered."""
         _within_lengths(values)
         for column in UNIT_CODE_COLUMNS:
-            self._judged(values, column, coded, partial(coded, values, column))
+            self._judged(values, column, coded, coded)
 
     def checked(
         self, values: dict[str, Cell], column: str, parser: Callable[..., T], *args: Any
     ) -> T:
         """`checked`, remembered for a repeating column."""
-        return self._judged(values, column, parser, lambda: checked(values, column, parser, *args))
+        return cast(T, self._judged(values, column, parser, checked, parser, *args))
 
     def required_text(self, values: dict[str, Cell], column: str) -> str:
         """`required_text`, remembered for a repeating column."""
-        return self._judged(values, column, required_text, lambda: required_text(values, column))
+        return cast(str, self._judged(values, column, required_text, required_text))
 
     def _judged(
-        self, values: dict[str, Cell], column: str, rule: object, judge: Callable[[], T]
-    ) -> T:
+        self,
+        values: dict[str, Cell],
+        column: str,
+        rule: object,
+        judge: Callable[..., object],
+        *args: Any,
+    ) -> object:
+        """`judge(values, column, *args)`, or what it answered before for the same rule and
+        cell; a rule's refusal is raised anew, so that each row's reject is its own."""
         if column not in self._repeating:
-            return judge()
+            return judge(values, column, *args)
         key = (column, rule, values.get(column))
         known = self._known.get(key, _NOT_YET)
         if known is _NOT_YET:
             try:
-                known = judge()
+                known = judge(values, column, *args)
             except BadValue as bad:
                 known = _Refused(bad.code, bad.params)
             self._known[key] = known
-        if isinstance(known, _Refused):  # raised anew each time: each row's reject is its own
+        if type(known) is _Refused:
             raise BadValue(column, known.code, **known.params)
-        return cast(T, known)
+        return known
 
 
 def as_written(values: dict[str, Cell]) -> dict[str, str]:

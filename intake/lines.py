@@ -64,7 +64,7 @@ def _first(cells: list[Cell]) -> str:
     """A line's first words without spaces or case, as TOTALS and FOOTERS are compared:
     "合  计" is 合计, "Prepared By" is "prepared by"."""
     first = next((t for c in cells if (t := text(c))), "")
-    return re.sub(r"\s+", "", first.casefold())
+    return "".join(first.casefold().split())  # str.split's whitespace is re's \s
 
 
 # A footer is shown in summaries and logs: the phone number or address of whoever filled the
