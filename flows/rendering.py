@@ -25,9 +25,9 @@ class ReportOut(BaseModel):
 
 
 @task(cache_policy=NONE)
-def render_chunk(jobs: list[RenderJob]) -> list[Rendered]:
-    """Render a chunk of reports across the worker processes."""
-    rendered = render_many(jobs)
+def render_chunk(jobs: list[RenderJob], *, processes: int | None = None) -> list[Rendered]:
+    """Render a chunk of reports across the worker processes (one per core unless told)."""
+    rendered = render_many(jobs, processes=processes)
     log().info("rendered %d PDFs (%d pages)", len(rendered), sum(r.pages for r in rendered))
     return rendered
 
