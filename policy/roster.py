@@ -6,7 +6,7 @@ functions and stores what they return. Nothing here knows of files, databases or
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -178,19 +178,32 @@ def too_many_leavers(decision: RosterDecision, *, max_share: float) -> str | Non
     )
 
 
+NAMED_IN_A_WARNING = 5
+
+
 def structure_warnings(cadres: Iterable[CadreRecord]) -> list[str]:
     """Units left without a top leader, and team members in charge of units that are gone."""
     cadres = list(cadres)
     units = {c.unit_code for c in cadres}
     led = {c.unit_code for c in cadres if c.leadership_role is LeadershipRole.top_leader}
     warnings = [f"unit {u} has no top leader on the roster" for u in sorted(units - led)]
+    in_charge: dict[str, list[str]] = defaultdict(list)
     for cadre in sorted(cadres, key=lambda c: c.employee_id):
-        gone = [u for u in cadre.in_charge_of if u not in units]
-        if gone:
-            warnings.append(
-                f"{cadre.employee_id} is in charge of {', '.join(gone)}, "
-                "which no cadre on the roster belongs to"
-            )
+        for unit in cadre.in_charge_of:
+            if unit not in units:
+                in_charge[unit].append(cadre.employee_id)
+    for unit, members in sorted(in_charge.items()):
+        gone = f"{unit}, which no cadre on the roster belongs to"
+        if len(members) == 1:
+            warnings.append(f"{members[0]} is in charge of {gone}")
+            continue
+        # one line per unit: a roster missing units would otherwise log each of their members
+        named = ", ".join(members[:NAMED_IN_A_WARNING])
+        more = len(members) - NAMED_IN_A_WARNING
+        warnings.append(
+            f"{len(members)} team members are in charge of {gone}: {named}"
+            + (f" and {more} more" if more > 0 else "")
+        )
     return warnings
 
 

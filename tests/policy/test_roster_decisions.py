@@ -127,6 +127,27 @@ class TestWarnings:
             "E2 is in charge of U09, which no cadre on the roster belongs to",
         ] == structure_warnings([E1, member])
 
+    def test_a_gone_unit_in_the_charge_of_many_is_one_warning(self) -> None:
+        """A roster missing U09 and U10, each in the charge of many team members: a warning per
+        unit naming the first five, not one per member (a partial province would log
+        thousands)."""
+        members = [
+            cadre(
+                employee_id=f"E{n:02d}",
+                unit_code="U01",
+                leadership_role=LeadershipRole.team_member,
+                in_charge_of=("U09", "U10") if n < 8 else ("U10",),
+            )
+            for n in range(12, 0, -1)
+        ]
+        assert [
+            "unit U01 has no top leader on the roster",
+            "7 team members are in charge of U09, which no cadre on the roster belongs to: "
+            "E01, E02, E03, E04, E05 and 2 more",
+            "12 team members are in charge of U10, which no cadre on the roster belongs to: "
+            "E01, E02, E03, E04, E05 and 7 more",
+        ] == structure_warnings(members)
+
     def test_missing_deciding_columns_name_tracks_and_counts(self) -> None:
         """No discipline status and no reserve column: both tracks undecided for everyone."""
         warnings = missing_column_warnings(
