@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from functools import lru_cache
+from operator import itemgetter
 from typing import Any
 
+from sqlalchemy import Date
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlmodel import Session, SQLModel
@@ -53,16 +56,36 @@ def _executemany(connection: Connection, statement: Any, rows: list[dict[str, An
     dialect = connection.dialect
     compiled = statement.compile(dialect=dialect, column_keys=[*rows[0], *defaults])
     order = list(compiled.positiontup or ())
-    converters = [
-        (key, target.c[key].type.dialect_impl(dialect).bind_processor(dialect)) for key in order
+    # Each row's values in the statement's order, taken in one C call; only the columns whose
+    # type converts (dates, booleans, JSON: a few of a table's) are then touched in Python.
+    values = itemgetter(*order) if len(order) > 1 else lambda row: (row[order[0]],)
+    converted = [
+        # A day recurs on thousands of rows (due dates): each is converted once.
+        (position, lru_cache(maxsize=4096)(convert) if _is_day(target.c[key]) else convert)
+        for position, key in enumerate(order)
+        if (convert := target.c[key].type.dialect_impl(dialect).bind_processor(dialect))
     ]
     complete = [defaults | row for row in rows] if defaults else rows
-    params = [
-        tuple(convert(row[key]) if convert else row[key] for key, convert in converters)
-        for row in complete
-    ]
+    params: list[tuple[Any, ...]] = (
+        [_converted(values(row), converted) for row in complete]
+        if converted
+        else [values(row) for row in complete]
+    )
     result = connection.exec_driver_sql(compiled.string, params)
     return result.rowcount or 0
+
+
+def _is_day(column: Any) -> bool:
+    return type(column.type) is Date
+
+
+def _converted(
+    row: tuple[Any, ...], converters: list[tuple[int, Callable[[Any], Any]]]
+) -> tuple[Any, ...]:
+    values = list(row)
+    for position, convert in converters:
+        values[position] = convert(values[position])
+    return tuple(values)  # the driver takes tuples, not lists
 
 
 def upsert(session: Session, table: type[SQLModel], rows: Iterable[dict[str, Any]]) -> None:

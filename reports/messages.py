@@ -72,8 +72,14 @@ class Composer:
         self.programmes, self.cards, self.sms = programmes, cards, sms
         self._texts: dict[tuple[str, str, str, bool, str], tuple[str, str]] = {}
 
-    def row(self, planned: PlannedMessage) -> dict[str, Any]:
-        """A planned message as an outbox row."""
+    def row(
+        self,
+        planned: PlannedMessage,
+        status: MessageStatus = MessageStatus.queued,
+        last_error: str | None = None,
+    ) -> dict[str, Any]:
+        """A planned message as an outbox row; every row names the same columns, as they are
+        inserted many at a time."""
         holiday, session = planned.holiday, planned.session
         occasion = ""
         if session is not None:
@@ -81,23 +87,22 @@ class Composer:
         elif holiday is not None:
             occasion = card_key(holiday.key, holiday.first_day.isoformat())
         who = planned.recipient
-        key = (planned.kind.value, occasion, who.key_areas, who.admonition, planned.channel.value)
+        kind, channel = planned.kind.value, planned.channel.value  # read once: half a million rows
+        key = (kind, occasion, who.key_areas, who.admonition, channel)
         if key not in self._texts:
             self._texts[key] = render_message(
-                planned.kind.value,
-                self.lang,
-                self._context(planned),
-                channel=planned.channel.value,
+                kind, self.lang, self._context(planned), channel=channel
             )
-        subject, body = (text.replace(NAME_SLOT, who.name) for text in self._texts[key])
-        if planned.channel == "sms":
+        subject, body = self._texts[key]
+        subject, body = subject.replace(NAME_SLOT, who.name), body.replace(NAME_SLOT, who.name)
+        if channel == "sms":
             body = self.sms.text(body)
-        attachment = self.cards.get(occasion) if holiday and planned.channel == "email" else None
+        attachment = self.cards.get(occasion) if holiday and channel == "email" else None
         return {
             "send_key": planned.send_key,
             "quarter": self.quarter,
-            "kind": planned.kind.value,
-            "channel": planned.channel.value,
+            "kind": kind,
+            "channel": channel,
             "recipient": planned.address,
             "employee_id": planned.recipient.employee_id,
             "subject": subject,
@@ -105,6 +110,8 @@ class Composer:
             "attachment": str(attachment) if attachment else None,
             "due_on": planned.due_on,
             "expires_on": planned.expires_on,
+            "status": status,
+            "last_error": last_error,
         }
 
     def _context(self, planned: PlannedMessage) -> dict[str, Any]:
@@ -221,13 +228,12 @@ class Queueing:
                     else None
                 )
                 self.counts["held"] += bool(held)
-                # Every row names the same columns: they are inserted many at a time.
                 status = MessageStatus.held if held else MessageStatus.queued
-                yield self.composer.row(message) | {"status": status, "last_error": held}
+                yield self.composer.row(message, status, held)
             elif status == MessageStatus.cancelled:
                 self.planned_again.append(message.send_key)
 
     def notice_rows(self, notices: Iterable[PlannedMessage]) -> Iterator[dict[str, Any]]:
         """Notices of changed places: queued, whatever they say."""
         for notice in notices:
-            yield self.composer.row(notice) | {"status": MessageStatus.queued, "last_error": None}
+            yield self.composer.row(notice)  # queued, whatever it says
