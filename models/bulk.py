@@ -65,11 +65,13 @@ def _executemany(connection: Connection, statement: Any, rows: list[dict[str, An
         for position, key in enumerate(order)
         if (convert := target.c[key].type.dialect_impl(dialect).bind_processor(dialect))
     ]
-    complete = [defaults | row for row in rows] if defaults else rows
+    for row in rows:  # built for this insert: the defaults go in place, not in a copy of each
+        for key, value in defaults.items():
+            row.setdefault(key, value)
     params: list[tuple[Any, ...]] = (
-        [_converted(values(row), converted) for row in complete]
+        [_converted(values(row), converted) for row in rows]
         if converted
-        else [values(row) for row in complete]
+        else [values(row) for row in rows]
     )
     result = connection.exec_driver_sql(compiled.string, params)
     return result.rowcount or 0
