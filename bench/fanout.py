@@ -1,13 +1,14 @@
 """The reports fanned out against the in-process pool, one worker on this machine: the same
 40-unit quarter rendered by an accountability-reports run with chunks=0 and with chunks=4,
 both started through a Prefect server and run by one process worker; the times are the flow
-runs' own (start to end, from the API). `python -m bench.fanout` (a few minutes)."""
+runs' own (start to end, from the API). `python -m bench.fanout` (a few minutes);
+`python -m bench.fanout --units 400 --per-unit 250 --rounds 1` for a province (about 20)."""
 
 from __future__ import annotations
 
+import argparse
 import os
 import subprocess
-import sys
 import tempfile
 from datetime import datetime
 from pathlib import Path
@@ -27,11 +28,17 @@ from tests.servers import prefect_server
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--units", type=int, default=40)
+    parser.add_argument("--per-unit", type=int, default=20)
+    parser.add_argument("--rounds", type=int, default=2, help="runs of each, alternated")
+    asked = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="lianjie-fanout-"))
     data = folder / "data"
     os.environ["LIANJIE_DATA_DIR"] = str(data)
     os.environ["LIANJIE_DATABASE_URL"] = f"sqlite:///{data / 'lianjie.db'}"
-    run_cycle(os.environ["LIANJIE_DATABASE_URL"], write_city(folder, units=40, per_unit=20), data)
+    city = write_city(folder, units=asked.units, per_unit=asked.per_unit)
+    run_cycle(os.environ["LIANJIE_DATABASE_URL"], city, data)
     with prefect_server(folder / "prefect", PREFECT_WORKER_QUERY_SECONDS="1", **LOCKED) as env:
         env |= {k: v for k, v in os.environ.items() if k.startswith("LIANJIE_")}
         run(env, PREFECT, "work-pool", "create", "lianjie", "--type", "process")
@@ -46,7 +53,7 @@ def main() -> None:
         )
         try:
             reports = deployment_id(env, "accountability-reports")
-            for chunks in (0, 4, 0, 4):
+            for chunks in (0, 4) * asked.rounds:
                 started = api(
                     env,
                     f"/deployments/{reports}/create_flow_run",
@@ -70,4 +77,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()
