@@ -66,7 +66,8 @@ def main() -> None:
                         }
                     },
                 )
-                ended = wait_for_end(env, started["id"], limit=900)
+                # 2 s a PDF on 2 cores when mid-quarter reports run long, and room for 2x that
+                ended = wait_for_end(env, started["id"], limit=max(900, 4 * 2 * asked.units))
                 seconds = (
                     datetime.fromisoformat(ended["end_time"])
                     - datetime.fromisoformat(ended["start_time"])
