@@ -188,14 +188,6 @@ UNIT_CODE = re.compile(r"^[\w.\-]+$")  # letters (any script), digits, '.', '_' 
 UNIT_CODE_COLUMNS = ("unit_code", "parent_unit_code")
 
 
-def bounded(values: dict[str, Cell]) -> None:
-    """Refuse a row with a cell longer than its column allows, or a unit code with spaces,
-    slashes or other characters a code never has."""
-    _within_lengths(values)
-    for column in UNIT_CODE_COLUMNS:
-        coded(values, column)
-
-
 def _within_lengths(values: dict[str, Cell]) -> None:
     for column, cell in values.items():
         if type(cell) is str and len(cell) > SHORTEST_LIMIT:  # nearly no cell: then exactly
@@ -247,7 +239,8 @@ class FileRules:
         self._known: dict[tuple[str, object, Cell], object] = {}
 
     def bounded(self, values: dict[str, Cell]) -> None:
-        """`bounded`, with the unit codes' check remembered."""
+        """Refuse a row with a cell longer than its column allows, or a unit code with spaces,
+        slashes or other characters a code never has."""
         _within_lengths(values)
         for column in UNIT_CODE_COLUMNS:
             self._judged(values, column, coded, coded)

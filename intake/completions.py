@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from core.domain import CompletionStatus
-from intake.columns import BadValue, FileRules, ImportResult, located, required_text
+from intake.columns import BadValue, FileRules, ImportResult, located
 from intake.layout import Contract
 from intake.read import Table
 from intake.values import COMPLETION_STATUSES, Cell, parse_choice, parse_date, parse_number, text
@@ -98,7 +98,7 @@ def _record(
     programmes: Mapping[str, str],
 ) -> CompletionRecord:
     rules.bounded(values)
-    employee_id = required_text(values, "employee_id")
+    employee_id = rules.required_text(values, "employee_id")
     if employee_id not in cadres:
         raise BadValue("employee_id", "unknown_cadre", employee_id=employee_id)
     session_code = text(values.get("session_code")).upper() or None

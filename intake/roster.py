@@ -8,9 +8,7 @@ from intake.columns import (
     FileRules,
     ImportResult,
     Row,
-    checked,
     located,
-    required_text,
 )
 from intake.layout import Contract
 from intake.read import Table
@@ -93,8 +91,8 @@ def _cadre(values: dict[str, Cell], rules: FileRules) -> CadreRecord:
         values, "discipline_status", parse_choice, DISCIPLINE_STATUSES, DisciplineStatus.none
     )
     return CadreRecord(
-        employee_id=required_text(values, "employee_id"),
-        name=required_text(values, "name"),
+        employee_id=rules.required_text(values, "employee_id"),
+        name=rules.required_text(values, "name"),
         unit_code=rules.required_text(values, "unit_code"),
         unit_name=rules.required_text(values, "unit_name"),
         post=rules.required_text(values, "post"),
@@ -115,6 +113,6 @@ def _cadre(values: dict[str, Cell], rules: FileRules) -> CadreRecord:
         ),
         discipline_on=rules.checked(values, "discipline_on", parse_date),
         key_post=rules.checked(values, "key_post", parse_yes_no),
-        phone=checked(values, "phone", parse_phone),
-        email=checked(values, "email", parse_email),
+        phone=rules.checked(values, "phone", parse_phone),
+        email=rules.checked(values, "email", parse_email),
     )
