@@ -132,8 +132,10 @@ def quarter(size: int, *, full: bool, cycle_only: bool = False) -> dict[str, obj
 
 
 def reread(size: int) -> dict[str, Any]:
-    """A size's stages as measured last time, with "work" taken from each stage's own report."""
-    stages = json.loads((OUT / f"progress-{size}.json").read_text())
+    """A size's stages as measured last time, with "work" taken from each stage's own report
+    (none when the size was never measured)."""
+    progress = OUT / f"progress-{size}.json"
+    stages = json.loads(progress.read_text()) if progress.exists() else {}
     for stage_ in stages.values():
         stage_["work"] = stage_["output"].get("work", stage_["wall"])
     return stages  # type: ignore[no-any-return]

@@ -17,6 +17,9 @@ from pathlib import Path
 from core.settings import Settings
 from flows.common import RunSettings
 
+# A million cadres' roster is 161 MB, over the 100 MB an operator's upload may be.
+os.environ.setdefault("LIANJIE_MAX_FILE_MB", "2048")
+
 AS_OF = date(2026, 10, 1)
 QUARTER = "2026Q4"
 
