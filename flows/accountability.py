@@ -4,18 +4,15 @@ from __future__ import annotations
 
 import socket
 from dataclasses import replace
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Annotated, cast
-from uuid import uuid4
 
 from prefect import flow, task
 from prefect.artifacts import create_link_artifact, create_markdown_artifact
 from prefect.cache_policies import NONE
-from prefect.context import FlowRunContext
 from pydantic import BaseModel, computed_field
 
-from core.domain import Quarter
 from core.exceptions import LianjieInputError
 from core.settings import Settings
 from flows.artifacts import artifact_key, pdf_links, publish_table
@@ -25,7 +22,6 @@ from flows.common import (
     expected_failures,
     log,
     now,
-    quarter_policy,
     settings,
     this_quarter,
     today,
@@ -45,13 +41,13 @@ from flows.parameters import (
     titled,
 )
 from flows.progress import stage
-from flows.rendering import CHUNK_UNITS, ReportOut, record_reports, render_chunk
+from flows.rendering import ReportOut, record_reports
+from flows.report_parts import plan_reports, render_here
 from models.db import session_for
 from models.facts import load_quarter
 from models.outbox import add_messages
 from reports.delivery import RenderedReport, report_messages
-from reports.jobs import quarter_jobs, trend_quarters
-from reports.render import Rendered, RenderJob, encrypt_pdf
+from reports.render import encrypt_pdf
 
 
 class ReportsSummary(BaseModel):
@@ -65,46 +61,6 @@ class ReportsSummary(BaseModel):
     def pdfs(self) -> list[str]:
         """The paths of the PDFs rendered."""
         return [r.path for r in self.reports]
-
-
-@task(cache_policy=NONE)
-def prepare_reports(
-    *,
-    run: RunSettings,
-    quarter: str,
-    units: list[str] | None,
-    out: str,
-    as_of: datetime,
-) -> list[tuple[ReportOut, RenderJob]]:
-    """Load the quarter once and compute every report's numbers at `as_of` (nothing is
-    rendered yet)."""
-    period = Quarter.parse(quarter)
-    with session_for(run.db_url) as session:
-        _, loaded = quarter_policy(session=session, quarter=quarter)
-        data = load_quarter(session=session, quarter=quarter)
-        earlier = [load_quarter(session=session, quarter=q.label) for q in trend_quarters(period)]
-    assert data is not None  # quarter_policy has checked that the quarter exists
-    planned = quarter_jobs(
-        data,
-        earlier=earlier,
-        policy=loaded.policy,
-        as_of=as_of,
-        lang=run.lang,
-        units=units,
-        folder=Path(out),
-        organisation=run.organisation,
-        generated_at=datetime.now(as_of.tzinfo),
-        estimated_calendar=run.calendar(period.starts_on, period.ends_on).is_estimated(period.year),
-    )
-    return [
-        (
-            ReportOut(
-                kind=p.kind, unit_code=p.unit_code, path=str(p.job.path), pages=0, rate=p.rate
-            ),
-            p.job,
-        )
-        for p in planned
-    ]
 
 
 @flow(name="accountability-reports", log_prints=True)
@@ -154,31 +110,40 @@ def accountability_reports(
     moment = as_of_moment(given_day(as_of), now(config), allow_future=allow_future)
     run = RunSettings.of(config, lang=lang_code(lang, config))
     folder = out or str(config.reports_dir / period.label)
-    planned = prepare_reports(
+    setting, parts = plan_reports(
         run=run, quarter=period.label, units=list(units) or None, out=folder, as_of=moment
     )
-    rendered: list[Rendered] = []
-    with stage("rendering reports", len(planned), key=f"reports-{period.label}") as rendering:
+    count = len(units) if units else len(setting.file_names) + 2  # with summary and list
+    with stage("rendering reports", count, key=f"reports-{period.label}") as rendering:
         if chunks:
-            rendered = render_on_pool(
-                planned,
+            outcome = render_on_pool(
+                run=run,
+                quarter=period.label,
+                setting=setting,
+                parts=parts,
+                whole=not units,
                 chunks=chunks,
+                # the chunks' own: as the Run form has them, nothing secret
                 parameters={
                     "quarter": period.label,
                     "as_of": moment.isoformat(),
-                    "lang": RunLanguage[run.lang.value].value,  # as the Run form has it
+                    "lang": RunLanguage[run.lang.value].value,
                     "out": folder,
                 },
-                key=_run_key(period.label),
                 deadline=timedelta(seconds=config.chunk_deadline_seconds),
                 progress=rendering,
             )
         else:
-            parts = [planned[i : i + CHUNK_UNITS] for i in range(0, len(planned), CHUNK_UNITS)]
-            futures = [render_chunk.submit([job for _, job in part]) for part in parts]
-            for part, future in zip(parts, futures, strict=True):
-                rendered += future.result()
-                rendering.advance(len(part))
+            outcome = render_here(
+                run=run,
+                quarter=period.label,
+                setting=setting,
+                parts=parts,
+                whole=not units,
+                progress=rendering,
+            )
+    planned = [out_ for out_, _ in outcome]
+    rendered = [pdf for _, pdf in outcome]
     if config.confidential_password is not None:
         rendered = [
             replace(
@@ -186,11 +151,11 @@ def accountability_reports(
             )
             if out_.kind == "confidential"
             else done
-            for (out_, _), done in zip(planned, rendered, strict=True)
+            for out_, done in zip(planned, rendered, strict=True)
         ]
     reports = [
         out_.model_copy(update={"pages": done.pages})
-        for (out_, _), done in zip(planned, rendered, strict=True)
+        for out_, done in zip(planned, rendered, strict=True)
     ]
     record_reports(run=run, quarter=period.label, reports=reports, rendered=rendered)
     queued = 0
@@ -234,13 +199,6 @@ def queue_reports(
         log().warning("LIANJIE_DISCIPLINE_EMAIL is not set: the confidential list was not sent")
     log().info("%d report e-mails queued for the next dispatch", queued)
     return queued
-
-
-def _run_key(quarter: str) -> str:
-    """What makes this run's chunks its own: the flow run's id (a new one outside a run)."""
-    context = FlowRunContext.get()
-    flow_run = context.flow_run if context else None
-    return f"{quarter}-{flow_run.id if flow_run else uuid4()}"
 
 
 def publish_reports(quarter: str, reports: list[ReportOut], config: Settings) -> None:

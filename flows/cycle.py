@@ -40,6 +40,7 @@ from flows.parameters import (
 from flows.progress import stage
 from flows.roster import import_roster
 from intake.database import is_database_source
+from models.completions import completed_before
 from models.db import rehearsal, session_for
 from models.education import (
     quarter_tracks,
@@ -47,7 +48,6 @@ from models.education import (
     store_schedule,
     stored_sessions,
 )
-from models.facts import completed_before
 from models.outbox import cancel_messages
 from models.roster import quarter_roster
 from policy.classify import classify_all

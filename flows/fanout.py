@@ -8,11 +8,12 @@ import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, cast
-from uuid import UUID
+from uuid import UUID, uuid4
 
 from prefect import get_client
 from prefect.automations import Automation
 from prefect.client.schemas.objects import FlowRun, StateType
+from prefect.context import FlowRunContext
 from prefect.deployments import run_deployment
 from prefect.events.actions import ChangeFlowRunState
 from prefect.events.schemas.automations import EventTrigger, Posture
@@ -21,10 +22,12 @@ from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY
 from prefect.states import Crashed
 
 from flows.chunks import ATTEMPTS, ChunkSeen, Next, next_step, split_units
-from flows.common import log
+from flows.common import RunSettings, log
 from flows.progress import Stage
 from flows.rendering import ReportOut, render_chunk
-from reports.render import Rendered, RenderJob, rendered_file
+from flows.report_parts import prepare_organisation, prepare_part, report_out
+from reports.jobs import ReportSetting
+from reports.render import Rendered, rendered_file
 
 DEPLOYMENT = "render-reports/render-reports"
 POLL_SECONDS = 2.0
@@ -47,33 +50,79 @@ class Chunk:
 
 
 def render_on_pool(
-    planned: list[tuple[ReportOut, RenderJob]],
     *,
+    run: RunSettings,
+    quarter: str,
+    setting: ReportSetting,
+    parts: list[list[str]],
+    whole: bool,
     chunks: int,
+    parameters: dict[str, Any],
+    deadline: timedelta,
+    progress: Stage,
+) -> list[tuple[ReportOut, Rendered]]:
+    """The units' reports in `chunks` render-reports runs on the work pool; with `whole`, the
+    summary and the confidential list here, from every part's share, while the chunks run."""
+    units = [code for part in parts for code in part if code in setting.file_names]
+    key = _run_key(quarter)
+    started = start_chunks(units, chunks=chunks, parameters=parameters, key=key)
+    # The summary and the confidential list are rendered here, in the parent: the list is
+    # encrypted where it is rendered, with the password of this worker's settings. It never
+    # becomes a chunk: no run's parameters name it and no chunk's log or artifact shows it.
+    shares = [
+        prepare_part(run=run, quarter=quarter, setting=setting, units=part, unit_reports=False)
+        for part in parts
+    ]
+    here: list[tuple[ReportOut, Rendered]] = []
+    if whole:
+        own = prepare_organisation(run=run, quarter=quarter, setting=setting, parts=shares)
+        here = list(zip(map(report_out, own), render_chunk([p.job for p in own]), strict=True))
+        progress.advance(len(own))
+    wait_for_chunks(started, parameters=parameters, key=key, deadline=deadline, progress=progress)
+    # Each chunk's PDFs, read back from the shared folder: their pages and hashes, and proof
+    # that they are there.
+    rate = {row["code"]: row["tally"].percent for s in shares for row in s.summary.ranking}
+    path = {code: setting.folder / setting.file_names[code] for code in units}
+    return [
+        (
+            ReportOut(kind="unit", unit_code=code, path=str(path[code]), pages=0, rate=rate[code]),
+            rendered_file(path[code]),
+        )
+        for code in units
+    ] + here
+
+
+def _run_key(quarter: str) -> str:
+    """What makes this run's chunks its own: the flow run's id (a new one outside a run)."""
+    context = FlowRunContext.get()
+    flow_run = context.flow_run if context else None
+    return f"{quarter}-{flow_run.id if flow_run else uuid4()}"
+
+
+def start_chunks(
+    units: list[str], *, chunks: int, parameters: dict[str, Any], key: str
+) -> list[Chunk]:
+    """Start the units' reports as `chunks` render-reports runs on the work pool; `parameters`
+    are the chunks' (quarter, as_of, lang, out), nothing secret."""
+    ensure_crash_detection()
+    groups = split_units(units, chunks)
+    return [
+        _start(number, group, 1, len(groups), parameters, key)
+        for number, group in enumerate(groups, 1)
+    ]
+
+
+def wait_for_chunks(
+    started: list[Chunk],
+    *,
     parameters: dict[str, Any],
     key: str,
     deadline: timedelta,
     progress: Stage,
-) -> list[Rendered]:
-    """Render the planned reports: the units' in `chunks` render-reports runs on the work pool,
-    the others here; `parameters` are the chunks' (quarter, as_of, lang, out), nothing secret."""
-    ensure_crash_detection()
-    groups = split_units([out.unit_code for out, _ in planned if out.kind == "unit"], chunks)
-    started = [
-        _start(number, group, 1, len(groups), parameters, key)
-        for number, group in enumerate(groups, 1)
-    ]
-    # The summary and the confidential list are rendered here, in the parent, while the chunks
-    # run: they need the whole quarter, which this run has loaded already, and the confidential
-    # list is encrypted where it is rendered, with the password of this worker's settings. It
-    # never becomes a chunk: no run's parameters name it and no chunk's log or artifact shows it.
-    own = [job for out, job in planned if out.kind != "unit"]
-    here = {done.path: done for done in render_chunk(own)} if own else {}
-    progress.advance(len(own))
-    _wait(started, len(groups), parameters, key, deadline, progress)
-    # Each chunk's PDFs, read back from the shared folder: their pages and hashes, and proof
-    # that they are there.
-    return [here.get(job.path) or rendered_file(job.path) for _, job in planned]
+) -> None:
+    """Watch the chunks until every one has completed, running again a chunk whose run
+    crashed, failed, was cancelled or is stuck (ChunkFailed after ATTEMPTS runs)."""
+    _wait(started, len(started), parameters, key, deadline, progress)
 
 
 def _start(

@@ -8,7 +8,6 @@ from typing import Annotated
 from prefect import flow
 
 from core.exceptions import LianjieInputError
-from flows.accountability import prepare_reports
 from flows.common import RunSettings, expected_failures, log, settings
 from flows.parameters import (
     UNSET,
@@ -19,7 +18,9 @@ from flows.parameters import (
     parse_quarter,
     titled,
 )
-from flows.rendering import record_reports, render_chunk
+from flows.progress import stage
+from flows.rendering import record_reports
+from flows.report_parts import plan_reports, render_here
 
 
 @flow(name="render-reports", log_prints=True)
@@ -50,17 +51,24 @@ def render_reports(
         raise LianjieInputError("no units: give the unit codes this chunk renders")
     run = RunSettings.of(config, lang=lang_code(lang, config))
     folder = out or str(config.reports_dir / period.label)
-    planned = prepare_reports(
+    setting, parts = plan_reports(
         run=run, quarter=period.label, units=list(units), out=folder, as_of=as_of
     )
     # Here, in this run's own process: the work pool runs chunks side by side, one process
     # each, so a pool of render processes per chunk would only add processes to start and
     # fonts to warm (4 chunks of a 40-unit quarter: 44-48 s with a pool each, 37-42 s without).
-    rendered = render_chunk([job for _, job in planned], processes=1)
-    reports = [
-        out_.model_copy(update={"pages": done.pages})
-        for (out_, _), done in zip(planned, rendered, strict=True)
-    ]
+    with stage("rendering reports", len(units)) as rendering:
+        done = render_here(
+            run=run,
+            quarter=period.label,
+            setting=setting,
+            parts=parts,
+            whole=False,
+            progress=rendering,
+            processes=1,
+        )
+    rendered = [pdf for _, pdf in done]
+    reports = [out_.model_copy(update={"pages": pdf.pages}) for out_, pdf in done]
     # Recorded here too, so that a chunk run again alone leaves its rows right; upserted, a
     # chunk run twice leaves one row per PDF.
     record_reports(run=run, quarter=period.label, reports=reports, rendered=rendered)

@@ -98,3 +98,21 @@ def completion_lookups(*, session: Session, quarter: str) -> Lookups:
         )
     }
     return Lookups(cadres, sessions, names)
+
+
+def completed_before(
+    *, session: Session, quarter: str, programmes: list[str], people: set[str] | None = None
+) -> set[tuple[str, str]]:
+    """(employee id, programme) of once-only programmes attended in an earlier quarter (by
+    `people` only, when given)."""
+    if not programmes or people == set():
+        return set()
+    rows = session.exec(
+        select(col(Completion.employee_id), col(Completion.programme_code)).where(
+            col(Completion.quarter) < quarter,
+            col(Completion.programme_code).in_(programmes),
+            col(Completion.status).in_(["attended", "online"]),
+            col(Completion.superseded).is_(False),
+        )
+    )
+    return {(who, code) for who, code in rows if people is None or who in people}

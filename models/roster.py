@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from sqlalchemy import RowMapping, Table, delete, func, update
@@ -189,9 +190,15 @@ def roster_changes(*, session: Session, quarter: str) -> list[RosterChange]:
     )
 
 
-def quarter_roster(*, session: Session, quarter: str, leavers: bool = False) -> list[CadreRecord]:
+def quarter_roster(
+    *,
+    session: Session,
+    quarter: str,
+    leavers: bool = False,
+    units: Collection[str] | None = None,
+) -> list[CadreRecord]:
     """The cadres on the quarter's roster (with `leavers`, also those who left it during the
-    quarter), as the domain records the policy reads.
+    quarter; with `units`, only those of these units), as the domain records the policy reads.
 
     Read as plain rows, not ORM objects: for a province's 100,000 cadres, building entities and
     then converting them was most of the classification stage's time.
@@ -205,6 +212,8 @@ def quarter_roster(*, session: Session, quarter: str, leavers: bool = False) -> 
     )
     if not leavers:
         query = query.where(cadre.c.on_roster.is_(True))
+    if units is not None:
+        query = query.where(cadre.c.unit_code.in_(list(units)))
     rows = session.execute(query)
     return [as_record(row) for row in rows.mappings()]
 
@@ -216,6 +225,18 @@ def quarter_people(*, session: Session, quarter: str) -> set[str]:
             select(col(Cadre.employee_id)).where(
                 Cadre.quarter == quarter, col(Cadre.on_roster).is_(True)
             )
+        )
+    )
+
+
+def roster_units(*, session: Session, quarter: str) -> list[str]:
+    """The codes of the units with someone on the quarter's roster, in order."""
+    return list(
+        session.exec(
+            select(col(Cadre.unit_code))
+            .where(Cadre.quarter == quarter, col(Cadre.on_roster).is_(True))
+            .distinct()
+            .order_by(col(Cadre.unit_code))
         )
     )
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -11,8 +12,46 @@ from policy.progress import Standing
 from reports.view import QuarterView
 
 
-def confidential_report(view: QuarterView) -> dict[str, Any]:
-    """The admonition list for the discipline inspection body: who, why, where each stands."""
+@dataclass
+class ConfidentialPart:
+    """The admonition list over some of the units: its rows, in unit order, and their counts."""
+
+    rows: list[dict[str, Any]]
+    kinds: Counter[str]
+    standings: Counter[str]
+
+
+def confidential_report(
+    view: QuarterView, parts: list[ConfidentialPart] | None = None
+) -> dict[str, Any]:
+    """The admonition list for the discipline inspection body: who, why, where each stands.
+
+    `parts` are the list over every unit, a part at a time, in unit order; without them, the
+    view's own.
+    """
+    t = view.labels
+    parts = [confidential_part(view)] if parts is None else parts
+    kinds = sum((part.kinds for part in parts), Counter[str]())
+    standings = sum((part.standings for part in parts), Counter[str]())
+    rows = [row for part in parts for row in part.rows]
+    return {
+        **view.header(),
+        "t": t,
+        "rows": rows,
+        "total": len(rows),
+        "by_kind": t["list_separator"].join(
+            f"{kind} {count}" for kind, count in sorted(kinds.items(), key=lambda i: (-i[1], i[0]))
+        ),
+        "by_standing": [
+            (t["admonition_totals"][state], standings[state])
+            for state in ("complete", "scheduled", "overdue", "excused", "unplaced")
+            if standings[state]
+        ],
+    }
+
+
+def confidential_part(view: QuarterView) -> ConfidentialPart:
+    """The admonition list over the units of the view."""
     t = view.labels
     today = view.today
     secret = {p.code for p in view.data.programmes if p.confidential}
@@ -46,20 +85,7 @@ def confidential_report(view: QuarterView) -> dict[str, Any]:
                 "held": t["held_messages"].format(count=held) if held else "",
             }
         )
-    return {
-        **view.header(),
-        "t": t,
-        "rows": rows,
-        "total": len(rows),
-        "by_kind": t["list_separator"].join(
-            f"{kind} {count}" for kind, count in sorted(kinds.items(), key=lambda i: (-i[1], i[0]))
-        ),
-        "by_standing": [
-            (t["admonition_totals"][state], standings[state])
-            for state in ("complete", "scheduled", "overdue", "excused", "unplaced")
-            if standings[state]
-        ],
-    }
+    return ConfidentialPart(rows, kinds, standings)
 
 
 def _admonition_standing(

@@ -17,40 +17,94 @@ from reports.tally import Tally
 from reports.view import CONFIDENTIAL_TRACKS, QuarterView
 
 
-def summary_report(view: QuarterView) -> dict[str, Any]:
-    """The organisation summary: units ranked by completion, totals per track, what is left."""
-    ranking = []
-    for code, members in view.by_unit.items():
-        ranking.append(
+@dataclass
+class SummaryPart:
+    """The summary's figures over some of the units, which add up across parts: a province's
+    quarter is read a part at a time."""
+
+    ranking: list[dict[str, Any]]
+    on_roster: int
+    in_scope: int
+    overall: Tally
+    track_rows: list[dict[str, Any]]
+    key_area_units: list[KeyAreaUnit]
+    key_area_units_complete: int
+    unfinished_leaders: list[dict[str, Any]]
+    history: list[tuple[str, Tally]]  # the earlier quarters' completion, oldest first
+
+
+def summary_part(view: QuarterView) -> SummaryPart:
+    """The summary's figures over the units of the view."""
+    everyone = list(view.cadres)
+    return SummaryPart(
+        ranking=[
             {
                 "code": code,
                 "name": view.data.units.get(code, code),
                 "cadres": view.in_scope(c.employee_id for c in members),
                 "tally": view.unit_tally(code),
             }
-        )
-    ranking.sort(key=lambda r: (-(r["tally"].rate or 0), r["code"]))  # type: ignore[attr-defined]
+            for code, members in view.by_unit.items()
+        ],
+        on_roster=len(everyone),
+        in_scope=view.in_scope(everyone),
+        overall=view.tally_people(everyone),
+        track_rows=view.track_rows(everyone),
+        **_key_area_units(view),
+        unfinished_leaders=_unfinished_leaders(view),
+        history=[(past.label, past.overall) for past in view.history],
+    )
+
+
+def summary_report(view: QuarterView, parts: list[SummaryPart] | None = None) -> dict[str, Any]:
+    """The organisation summary: units ranked by completion, totals per track, what is left.
+
+    `parts` are the figures over every unit, a part at a time; without them, the view's own.
+    """
+    parts = [summary_part(view)] if parts is None else parts
+    ranking = [row for part in parts for row in part.ranking]
+    ranking.sort(key=lambda r: (-(r["tally"].rate or 0), r["code"]))
     for position, row in enumerate(ranking, start=1):
         row["rank"] = position
-    everyone = list(view.cadres)
-    overall = view.tally_people(everyone)
-    track_rows = view.track_rows(everyone)
+    overall = sum((part.overall for part in parts), Tally())
+    in_scope = sum(part.in_scope for part in parts)
+    track_rows = (
+        [
+            rows[0]
+            | {
+                "people": sum(r["people"] for r in rows),
+                "tally": sum((r["tally"] for r in rows), Tally()),
+            }
+            for rows in zip(*(part.track_rows for part in parts), strict=True)
+        ]
+        if parts
+        else view.track_rows([])
+    )
+    history: dict[str, Tally] = {}
+    for part in parts:
+        for label, past in part.history:
+            history[label] = history.get(label, Tally()) + past
+    key_area_units = [unit for part in parts for unit in part.key_area_units]
+    key_area_units.sort(key=lambda u: (-u.tally.overdue, -u.tally.left, u.code))
+    leaders = [row for part in parts for row in part.unfinished_leaders]
+    leaders.sort(key=lambda r: (not r["overdue"], r["unit_code"], r["name"]))
     rejects = [shown_reject(r) for r in view.data.rejects]
     return {
         **view.header(),
         "t": view.labels,
         "ranking": ranking,
         "overall": overall,
-        "in_scope": view.in_scope(everyone),
-        "on_roster": len(everyone),
+        "in_scope": in_scope,
+        "on_roster": sum(part.on_roster for part in parts),
         "track_rows": track_rows,
-        "track_total": {"people": view.in_scope(everyone), "tally": overall},
+        "track_total": {"people": in_scope, "tally": overall},
         "chart": completion_chart(track_rows),
-        "trend": trend_chart(view.trend_points(overall)),
+        "trend": trend_chart([*history.items(), (view.data.label, overall)]),
         "sessions": view.held(view.held_on),
         "sessions_planned": len(view.held_on),
-        **_key_area_units(view),
-        "unfinished_leaders": _unfinished_leaders(view),
+        "key_area_units": key_area_units,
+        "key_area_units_complete": sum(part.key_area_units_complete for part in parts),
+        "unfinished_leaders": leaders,
         "rejects": [
             {
                 "source": Path(r.source).name,
@@ -119,7 +173,7 @@ def _unfinished_leaders(view: QuarterView) -> list[dict[str, Any]]:
                     "overdue": any(view.standing_of(r) is Standing.overdue for r in left),
                 }
             )
-    return sorted(rows, key=lambda r: (not r["overdue"], r["unit_code"], r["name"]))
+    return rows  # sorted with every part's
 
 
 # The summary names moves of post, unit and role; discipline changes stay with the
@@ -178,5 +232,4 @@ def _key_area_units(view: QuarterView) -> dict[str, Any]:
             unfinished.append(
                 KeyAreaUnit(code, view.data.units.get(code, code), len(holders), counts)
             )
-    unfinished.sort(key=lambda u: (-u.tally.overdue, -u.tally.left, u.code))
     return {"key_area_units": unfinished, "key_area_units_complete": complete}

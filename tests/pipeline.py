@@ -62,7 +62,7 @@ def run_settings(db_url: str, **changes: object) -> RunSettings:
 
 def prepared(db_url: str, out: Path, units: list[str] | None = None, lang: str = "zh"):  # type: ignore[no-untyped-def]
     """The quarter's reports as prepare_reports plans them at REPORTED_AT: (summary, job) pairs."""
-    from flows.accountability import prepare_reports
+    from flows.report_parts import prepare_reports
 
     return prepare_reports.fn(
         run=run_settings(db_url, lang=lang),

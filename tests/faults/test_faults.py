@@ -119,7 +119,7 @@ def test_render_killed_leaves_no_half_written_pdf(db_url: str, tmp_path: Path) -
     run_cycle(db_url, write_city(tmp_path, units=6, per_unit=30), tmp_path / "cards")
     out = tmp_path / "out"
     render = (
-        "import sys; from flows.accountability import prepare_reports; "
+        "import sys; from flows.report_parts import prepare_reports; "
         "from reports.render import render_many; from tests.pipeline import REPORTED_AT; "
         "from tests.pipeline import run_settings; "
         "jobs = prepare_reports.fn(run=run_settings(sys.argv[1]), quarter='2026Q4', units=None, "

@@ -1,0 +1,84 @@
+"""A quarter's reports prepared a part (some units) at a time say exactly what they say when the
+quarter is prepared whole: the same PDFs, the same numbers, the same summary and secret list."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlmodel import col, select
+
+from flows.collect import import_completions
+from lianjie.synthetic import COMPLETION_HEADER, write_csv
+from models.db import session_for
+from models.tables import Cadre, Enrolment
+from tests.pipeline import prepared, run_cycle, run_settings, write_city
+
+
+def what_they_say(jobs: list[Any]) -> list[tuple[str, str, str, str, dict[str, Any]]]:
+    """Each report's kind, unit, rate, file and numbers (the moment it was made aside)."""
+    return [
+        (
+            out.kind,
+            out.unit_code,
+            out.rate,
+            str(job.path),
+            {k: v for k, v in job.context.items() if k != "generated_at"},
+        )
+        for out, job in jobs
+    ]
+
+
+@pytest.fixture
+def two_quarters(db_url: str, tmp_path: Path) -> str:
+    """Q3 with five units, Q4 with four of them: U0005, in the trend only, completed all its
+    Q3 sessions, which lifts Q3's rate in the summary's trend."""
+    run_cycle(
+        db_url,
+        write_city(tmp_path, units=5, per_unit=10, seed=7),
+        tmp_path / "cards",
+        quarter="2026Q3",
+        as_of=date(2026, 7, 1),
+    )
+    with session_for(db_url) as session:
+        attended = session.exec(
+            select(Enrolment.employee_id, Enrolment.session_code)
+            .join(Cadre, col(Cadre.employee_id) == col(Enrolment.employee_id))
+            .where(Cadre.quarter == "2026Q3", Cadre.unit_code == "U0005")
+        ).all()
+    sheet = write_csv(
+        tmp_path / "q3.csv",
+        COMPLETION_HEADER,
+        [[who, code, "", "", "已参加", "95", ""] for who, code in attended],
+    )
+    import_completions.fn(run=run_settings(db_url), quarter="2026Q3", file=str(sheet))
+    run_cycle(
+        db_url, write_city(tmp_path, units=4, per_unit=10), tmp_path / "cards", accept_leavers=True
+    )
+    return db_url
+
+
+@pytest.mark.parametrize("units_a_part", [1, 3])
+def test_parts_say_what_the_whole_quarter_says(
+    two_quarters: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, units_a_part: int
+) -> None:
+    monkeypatch.setattr("flows.report_parts.PART_UNITS", 100)
+    whole = what_they_say(prepared(two_quarters, tmp_path / "out"))
+    monkeypatch.setattr("flows.report_parts.PART_UNITS", units_a_part)
+    in_parts = what_they_say(prepared(two_quarters, tmp_path / "out"))
+    assert ["unit"] * 4 + ["summary", "confidential"] == [kind for kind, *_ in in_parts]
+    assert whole == in_parts
+    summary = in_parts[4][4]
+    assert 40 == summary["on_roster"]
+    # the trend's Q3 counts U0005's people, who have no report this quarter
+    trend = [(bar["label"], bar["percent"]) for bar in summary["trend"]["bars"]]
+    assert "2026Q3" == trend[0][0] and "0.0%" != trend[0][1]
+
+
+def test_units_asked_for_are_loaded_alone(two_quarters: str, tmp_path: Path) -> None:
+    """A chunk's units, prepared alone, say what they say among all the others."""
+    everything = {r[1]: r for r in what_they_say(prepared(two_quarters, tmp_path / "out"))}
+    alone = what_they_say(prepared(two_quarters, tmp_path / "out", ["U0003", "U0001"]))
+    assert [everything["U0003"], everything["U0001"]] == alone
