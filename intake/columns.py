@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from operator import itemgetter
 from typing import Any, Generic, TypeVar, cast
@@ -96,41 +96,36 @@ class ImportResult(Generic[R]):
     not_filled_in: list[str] = field(default_factory=list)
 
 
-def located(table: Table, contract: Contract) -> tuple[ImportResult[Any], list[Row]]:
+def located(table: Table, contract: Contract) -> tuple[ImportResult[Any], Iterator[Row]]:
     """Find the data in the file (intake/layout.py) and name each row's cells; the result
-    starts with what the file's layout says, and no record yet."""
+    starts with what the file's layout says, and no record yet. The rows come one at a time:
+    a million of them named at once held as much again as the file."""
     layout = lay_out(table, contract)
     several = len(layout.blocks) > 1
-    rows: list[Row] = []
     unknown: dict[str, None] = {}  # each reported once, however many sheets have it
     found: set[str] = set()
+    named = []
     for block in layout.blocks:
         columns = match_columns(table.source, block, contract)
         unknown |= dict.fromkeys(columns.unknown)
         found |= columns.index.keys()
-        sheet = block.sheet if several else ""
-        # a tuple of cells, as a header names at least two columns (LEAST_NAMED)
-        names, picked = list(columns.index), itemgetter(*columns.index.values())
-        width = max(columns.index.values()) + 1
-        rows += [
-            Row(
-                sheet,
-                n,
+        named.append((block, columns.index))
+
+    def rows() -> Iterator[Row]:
+        for block, index in named:
+            sheet = block.sheet if several else ""
+            # a tuple of cells, as a header names at least two columns (LEAST_NAMED)
+            names, picked = list(index), itemgetter(*index.values())
+            width = max(index.values()) + 1
+            for n, cells in block.rows:
                 # a short row (its last cells empty) padded: the cells it lacks are None
-                dict(
-                    zip(
-                        names,
-                        picked(cells if len(cells) >= width else _padded(cells, width)),
-                        strict=True,
-                    )
-                ),
-            )
-            for n, cells in block.rows
-        ]
+                values = picked(cells if len(cells) >= width else _padded(cells, width))
+                yield Row(sheet, n, dict(zip(names, values, strict=True)))
+
     result: ImportResult[Any] = ImportResult(
         table.source,
         table.sha256,
-        len(rows),
+        sum(len(block.rows) for block, _ in named),
         unknown_columns=list(unknown),
         missing_columns=[c for c in contract.aliases if c not in found],
         header_hints=_hints(list(unknown), contract.aliases, found=found),
@@ -139,7 +134,7 @@ def located(table: Table, contract: Contract) -> tuple[ImportResult[Any], list[R
         ignored_lines=layout.ignored if several else [replace(i, sheet="") for i in layout.ignored],
         skipped_sheets=layout.skipped_sheets,
     )
-    return result, rows
+    return result, rows()
 
 
 def _padded(cells: list[Cell], width: int) -> list[Cell]:

@@ -59,7 +59,8 @@ def parse_completions(
     session code to the programmes seated in it (its own first, then joint ones); `programmes`
     maps a programme's code or name (either language) to its code.
     """
-    result, rows = located(table, CONTRACT)
+    result, named = located(table, CONTRACT)
+    rows = list(named)
     blank = [row for row in rows if not_filled_in(row.values)]
     if blank:
         rows = [row for row in rows if not not_filled_in(row.values)]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import itertools
 import re
 import zipfile
 from collections.abc import Iterator
@@ -20,6 +21,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from core.exceptions import UnreadableFileError
 from intake.values import Cell, text
 
+SHARED_VALUES = 5_000  # distinct values of a column kept once each (see _csv_records)
 MAX_CELL_CHARS = 10_000  # a cell longer than this is a broken export, not a name or a post
 EMPTY_ROWS_TO_STOP = 1_000  # a run of this many empty rows ends a sheet, whatever it declares
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # an encrypted .xlsx, or an old .xls, is an OLE container
@@ -144,16 +146,34 @@ def _filled(cells: list[Cell]) -> bool:
 
 
 def _csv_records(path: Path, data: bytes) -> Iterator[list[Cell]]:
-    content = _decode(path, data)
-    if "\x00" in content:
+    encoding = _encoding(path, data)
+    # A NUL byte is a NUL character in each encoding read: none uses it inside a character.
+    if b"\x00" in data:
         raise UnreadableFileError(f"{path}: binary data, not a CSV or XLSX file")
-    first_line = next((line for line in content.splitlines() if line.strip()), "")
+    # Decoded as it is read: a million cadres' roster decoded whole, and copied into a
+    # StringIO, held 600 MB beside its rows.
+    lines = io.TextIOWrapper(io.BytesIO(data), encoding=encoding, newline="")
+    ahead = []
+    for line in lines:
+        ahead.append(line)
+        if line.strip():
+            break
+    first_line = ahead[-1] if ahead else ""
     delimiter = "\t" if first_line.count("\t") > first_line.count(",") else ","
     csv.field_size_limit(MAX_CELL_CHARS * 10)
-    reader = csv.reader(io.StringIO(content, newline=""), delimiter=delimiter)
+    reader = csv.reader(itertools.chain(ahead, lines), delimiter=delimiter)
+    # A value met again in its column (a unit, a post, a rank, yes or no, a day) is kept once:
+    # a million rows hold a few thousand of them. A column of values each its own (names,
+    # phones) stops being looked up once it has shown SHARED_VALUES of them.
+    shared: list[dict[str, str]] = []
     try:
         for record in reader:
-            yield list(record)
+            if len(record) > len(shared):
+                shared += ({} for _ in range(len(record) - len(shared)))
+            yield [
+                value if len(seen) > SHARED_VALUES else seen.setdefault(value, value)
+                for seen, value in zip(shared, record, strict=False)  # a short row: fewer
+            ]
     except csv.Error as error:
         raise UnreadableFileError(
             f"{path}: broken CSV near line {reader.line_num}: {error}"
@@ -170,11 +190,13 @@ MAX_MESS = 0.2
 ENCODINGS_TRIED = "UTF-8, GB18030 and Big5"
 
 
-def _decode(path: Path, data: bytes) -> str:
+def _encoding(path: Path, data: bytes) -> str:
     """UTF-8 (with or without BOM), GB18030/GBK as Excel on a mainland desktop writes, or Big5
-    as it writes in Hong Kong and Taiwan: detected, never asked for; anything else refused."""
+    as it writes in Hong Kong and Taiwan: detected, never asked for; anything else refused.
+    The whole file decodes in the encoding answered."""
     try:
-        return data.decode("utf-8-sig")  # valid UTF-8 beyond ASCII is UTF-8 with near certainty
+        data.decode("utf-8-sig")  # valid UTF-8 beyond ASCII is UTF-8 with near certainty
+        return "utf-8-sig"
     except UnicodeDecodeError:
         pass
     # A reading counts only if charset-normalizer finds it confident (little mess in it).
@@ -199,7 +221,7 @@ def _decode(path: Path, data: bytes) -> str:
     # GB18030 decodes nearly any bytes: Big5 wins only where GB18030 reads as nonsense; on a
     # tie the mainland's encoding.
     order = ["gb18030", "big5"]
-    return readings[
+    return str(
         min(
             readings,
             key=lambda name: (
@@ -207,7 +229,7 @@ def _decode(path: Path, data: bytes) -> str:
                 order.index(name),
             ),
         )
-    ]
+    )
 
 
 # What a broken or hostile workbook raises: a bad zip, bad XML, XML that asks for entities or a

@@ -7,7 +7,6 @@ from intake.columns import (
     BadValue,
     FileRules,
     ImportResult,
-    Row,
     located,
 )
 from intake.layout import Contract
@@ -60,7 +59,9 @@ def parse_roster(table: Table) -> RosterResult:
     """Validate every row; a bad row is rejected with its row number, column and reason."""
     result, rows = located(table, CONTRACT)
     rules = FileRules(REPEATING)
-    first_seen: dict[str, Row] = {}
+    # Where each id was first seen, not its row: a million rows' values held to the end of the
+    # file took a gigabyte.
+    first_seen: dict[str, tuple[str, int]] = {}
     for row in rows:
         try:
             cadre = _cadre(row.values, rules)
@@ -68,18 +69,18 @@ def parse_roster(table: Table) -> RosterResult:
             result.rejects.append(bad.reject(row))
             continue
         if cadre.employee_id in first_seen:
-            first = first_seen[cadre.employee_id]
-            elsewhere = {"first_sheet": first.sheet} if first.sheet != row.sheet else {}
+            first_sheet, first_row = first_seen[cadre.employee_id]
+            elsewhere = {"first_sheet": first_sheet} if first_sheet != row.sheet else {}
             duplicate = BadValue(
                 "employee_id",
                 "duplicate_on_sheet" if elsewhere else "duplicate",
                 employee_id=cadre.employee_id,
-                first_row=first.number,
+                first_row=first_row,
                 **elsewhere,
             )
             result.rejects.append(duplicate.reject(row))
             continue
-        first_seen[cadre.employee_id] = row
+        first_seen[cadre.employee_id] = (row.sheet, row.number)
         result.accepted.append(cadre)
         result.accepted_rows.append(row.number)
     return result

@@ -68,6 +68,7 @@ def plan_sessions(
     for programme in sorted(programmes, key=lambda p: (-len(set(demand.get(p.code, ()))), p.code)):
         wanted = set(demand.get(programme.code, ()))
         sessions = sessions_by_programme[programme.code]
+        own_days = {s.held_on for s in sessions}
         for session in sessions:
             for person in sorted(session.enrolled - wanted):
                 plan.withdrawals.append((session.code, person))
@@ -84,12 +85,13 @@ def plan_sessions(
                 if target is None:
                     code = session_code(quarter, programme.code, len(sessions) + 1)
                     target = _new_session(
-                        code, programme, round_no, window, sessions, busy[person], load, rules
+                        code, programme, round_no, window, own_days, busy[person], load, rules
                     )
                     if target is None:
                         plan.unplaced.append((programme.code, person))
                         continue
                     sessions.append(target)
+                    own_days.add(target.held_on)
                     open_sessions.append(target)
                     plan.new_sessions.append(target)
                 _seat(plan, target, person, busy)
@@ -120,7 +122,7 @@ def _new_session(
     programme: ProgrammeRule,
     round_no: int,
     window: list[date],
-    sessions: list[SessionPlan],
+    own_days: set[date],  # the days this programme already has sessions on
     person_busy: set[date],
     load: Counter[date],
     rules: Sessions,
@@ -130,7 +132,6 @@ def _new_session(
     free_days = [d for d in window if d not in person_busy]
     if not free_days:
         return None
-    own_days = [s.held_on for s in sessions]
 
     def spread(day: date) -> tuple[int, int, int]:
         # Least-used day first, then the one farthest from this programme's other sessions, so
@@ -178,6 +179,7 @@ def plan_makeups(
     first = days[0] if days else date.max
     for programme in programmes:
         mine = [s for s in existing if s.programme_code == programme.code]
+        own_days = {s.held_on for s in mine}
         coming = [s for s in mine if s.makeup and s.held_on >= first]
         booked = set().union(*(s.enrolled for s in coming)) if coming else set()
         makeups = sum(1 for s in mine if s.makeup)
@@ -187,12 +189,13 @@ def plan_makeups(
                 makeups += 1
                 code = session_code(quarter, programme.code, makeups, makeup=True)
                 target = _new_session(
-                    code, programme, 1, days, mine, busy[person], load, rules, makeup=True
+                    code, programme, 1, days, own_days, busy[person], load, rules, makeup=True
                 )
                 if target is None:
                     plan.unplaced.append((programme.code, person))
                     continue
                 mine.append(target)
+                own_days.add(target.held_on)
                 coming.append(target)
                 plan.new_sessions.append(target)
             _seat(plan, target, person, busy)

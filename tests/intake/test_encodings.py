@@ -69,3 +69,17 @@ class TestRefused:
         path.write_bytes("employee_id,name\nE1,Müller\nE2,Renée Köhler\n".encode("latin-1"))
         with pytest.raises(UnreadableFileError, match="UTF-8, GB18030 and Big5"):
             read_table(path)
+
+
+class TestReadAsItGoes:
+    def test_a_value_repeated_in_its_column_is_held_once(self, tmp_path: Path) -> None:
+        """A unit on every row is one string in memory (a million rows fit), each row's own
+        values stay their own, and a short row keeps its cells."""
+        path = tmp_path / "roster.csv"
+        lines = ["employee_id,name,unit_code", *(f"E{i},张{i},U1" for i in range(50)), "E99"]
+        path.write_bytes(("\n".join(lines) + "\n").encode("gb18030"))
+        [sheet] = read_table(path).sheets
+        units = {id(cells[2]) for _, cells in sheet.rows[1:-1]}
+        assert 1 == len(units)
+        assert ["E1", "张1", "U1"] == sheet.rows[2][1]
+        assert (52, ["E99"]) == sheet.rows[-1]
