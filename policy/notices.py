@@ -9,13 +9,15 @@ when they were invited more often than they were withdrawn.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from core.domain import MessageStatus
 
 LIVE = frozenset(set(MessageStatus) - {MessageStatus.expired, MessageStatus.cancelled})
 PENDING = frozenset({MessageStatus.queued, MessageStatus.retrying})
+
+Place = tuple[str, str, str]  # session code, employee id, channel
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,14 +36,18 @@ class Notice:
         return f"{self.kind}:{self.session_code}:{self.employee_id}:{self.channel}:{suffix}"
 
 
-def told(statuses: Mapping[str, str]) -> Counter[tuple[str, str, str, str]]:
-    """(kind, session, person, channel) → how many live invitations or withdrawal notices."""
-    counts: Counter[tuple[str, str, str, str]] = Counter()
+def told(
+    statuses: Mapping[str, str], kind: str, ahead: set[str], keep: Callable[[Place], bool]
+) -> Counter[Place]:
+    """(session, person, channel) → how many live messages of `kind` (invitation or withdrawal)
+    about places in sessions still `ahead`, for the places `keep` answers for."""
+    counts: Counter[Place] = Counter()
+    prefix = f"{kind}:"
     for key, status in statuses.items():
-        kind, _, rest = key.partition(":")
-        if kind in {"invitation", "withdrawal"} and status in LIVE:
-            code, who, channel = rest.split(":")[:3]
-            counts[(kind, code, who, channel)] += 1
+        if key.startswith(prefix) and status in LIVE:
+            code, who, channel = key.split(":", 4)[1:4]
+            if code in ahead and keep(place := (code, who, channel)):
+                counts[place] += 1
     return counts
 
 
@@ -54,21 +60,27 @@ def place_notices(
     """The notices due now for sessions still `ahead` — withdrawals for places people believe
     they hold and no longer do, invitations again for places given back after a withdrawal —
     and the send keys of withdrawal notices not yet sent that a place given back makes moot."""
-    counts = told(statuses)
-    places = {(code, who) for code, who in enrolled}
+    places = {(code, who) for code, who in enrolled if code in ahead}
+    withdrawn = told(statuses, "withdrawal", ahead, lambda _: True)
+    # Only the invitations that can call for a notice are counted: to a place withdrawn once,
+    # or to one no longer held. A province's million places held and never withdrawn, counted
+    # and sorted, were most of planning's memory.
+    invited = told(
+        statuses,
+        "invitation",
+        ahead,
+        lambda place: place in withdrawn or (place[0], place[1]) not in places,
+    )
     notices, moot = [], []
-    channels = {(code, who, ch) for (_, code, who, ch) in counts}
-    for code, who, channel in sorted(channels):
-        if code not in ahead:
-            continue
-        invited = counts[("invitation", code, who, channel)]
-        withdrawn = counts[("withdrawal", code, who, channel)]
-        if (code, who) in places and withdrawn and invited == withdrawn:
-            last = Notice("withdrawal", code, who, channel, withdrawn).send_key
+    for code, who, channel in sorted(invited.keys() | withdrawn.keys()):
+        times_invited = invited[(code, who, channel)]
+        times_withdrawn = withdrawn[(code, who, channel)]
+        if (code, who) in places and times_withdrawn and times_invited == times_withdrawn:
+            last = Notice("withdrawal", code, who, channel, times_withdrawn).send_key
             if statuses.get(last) in PENDING:
                 moot.append(last)  # never seen: taking it back is the whole notice
             else:
-                notices.append(Notice("invitation", code, who, channel, withdrawn))
-        elif (code, who) not in places and invited > withdrawn:
-            notices.append(Notice("withdrawal", code, who, channel, withdrawn + 1))
+                notices.append(Notice("invitation", code, who, channel, times_withdrawn))
+        elif (code, who) not in places and times_invited > times_withdrawn:
+            notices.append(Notice("withdrawal", code, who, channel, times_withdrawn + 1))
     return notices, moot
