@@ -79,6 +79,8 @@ def run(stage: str, work: Path) -> dict[str, object]:
         return {"rows": result.read}
     if stage == "reports":
         return reports(work)
+    if stage == "reports-prepared":
+        return reports_prepared(work)
     if stage == "pure":
         return pure(work)
     raise SystemExit(f"unknown stage {stage}")
@@ -105,6 +107,39 @@ def reports(work: Path) -> dict[str, object]:
     }
 
 
+def reports_prepared(work: Path) -> dict[str, object]:
+    """The reports stage without the unit PDFs: every part of the quarter loaded and its unit
+    reports' numbers made (then dropped), the summary and confidential list rendered. For a
+    million cadres, where rendering 4,000 unit PDFs alone would take the best part of an hour:
+    what the parts change is the memory and time of preparing; each part's rendering is what
+    it is at any size."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from flows.rendering import render_chunk
+    from flows.report_parts import plan_reports, prepare_organisation, prepare_part
+
+    run = run_settings(f"sqlite:///{work / 'lianjie.db'}")
+    as_of = datetime(2026, 12, 31, 23, 59, tzinfo=ZoneInfo("Asia/Shanghai"))
+    setting, parts = plan_reports.fn(
+        run=run, quarter=QUARTER, units=None, out=str(work / "reports"), as_of=as_of
+    )
+    shares, unit_reports = [], 0
+    for units in parts:
+        part = prepare_part.fn(run=run, quarter=QUARTER, setting=setting, units=units)
+        unit_reports += len(part.reports)
+        part.reports.clear()
+        shares.append(part)
+    own = prepare_organisation.fn(run=run, quarter=QUARTER, setting=setting, parts=shares)
+    rendered = render_chunk.fn([p.job for p in own])
+    return {
+        "parts": len(parts),
+        "unit_reports_prepared": unit_reports,
+        "pdfs": len(rendered),
+        "pages": sum(r.pages for r in rendered),
+    }
+
+
 def pure(work: Path) -> dict[str, object]:
     """The domain logic alone, no database: parsing, classification, seating and planning."""
     from core.domain import Quarter
@@ -118,7 +153,8 @@ def pure(work: Path) -> dict[str, object]:
     policy = load_policy().policy
     timings: dict[str, object] = {}
     started = time.perf_counter()
-    cadres = parse_roster(read_table(work / "roster.csv")).accepted
+    limits = run_settings("sqlite://").read_limits
+    cadres = parse_roster(read_table(work / "roster.csv", limits=limits)).accepted
     timings["read_and_validate_roster"] = time.perf_counter() - started
     started = time.perf_counter()
     assignments = classify_all(cadres, policy, AS_OF)

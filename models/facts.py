@@ -148,13 +148,19 @@ def load_quarter(
         )
         for p in session.exec(select(Programme).where(Programme.quarter == quarter))
     ]
-    enrolments = list(
-        session.exec(
-            select(Enrolment.session_code, Enrolment.employee_id, Enrolment.status)
-            .join(EducationSession, col(EducationSession.code) == col(Enrolment.session_code))
-            .where(EducationSession.quarter == quarter, theirs(Enrolment.employee_id))
-        )
+    placed = (
+        select(Enrolment.session_code, Enrolment.employee_id, Enrolment.status)
+        .join(EducationSession, col(EducationSession.code) == col(Enrolment.session_code))
+        .where(EducationSession.quarter == quarter)
     )
+    if units is not None:
+        # From the units' people to their places: as an IN list SQLite went through every
+        # session's places instead (13 s for a part of a province, 0.06 s this way).
+        placed = placed.join(
+            Cadre,
+            (col(Cadre.employee_id) == col(Enrolment.employee_id)) & (Cadre.quarter == quarter),
+        ).where(col(Cadre.unit_code).in_(list(units)))
+    enrolments = list(session.exec(placed))
     enrolled: dict[str, set[str]] = {}
     for code, who, status in enrolments:
         if status == EnrolmentStatus.enrolled:
