@@ -90,7 +90,7 @@ def reports(work: Path) -> dict[str, object]:
     """The accountability-reports flow as an operator runs it, on the bench's database: a part
     of the quarter prepared while the part before renders. Against PREFECT_API_URL when set
     (`bench.run` starts a server), else Prefect's temporary one."""
-    os.environ["LIANJIE_DB_URL"] = f"sqlite:///{work / 'lianjie.db'}"
+    os.environ["LIANJIE_DATABASE_URL"] = f"sqlite:///{work / 'lianjie.db'}"
     from flows.accountability import accountability_reports
 
     started = time.perf_counter()
