@@ -112,19 +112,6 @@ def start_chunks(
     ]
 
 
-def wait_for_chunks(
-    started: list[Chunk],
-    *,
-    parameters: dict[str, Any],
-    key: str,
-    deadline: timedelta,
-    progress: Stage,
-) -> None:
-    """Watch the chunks until every one has completed, running again a chunk whose run
-    crashed, failed, was cancelled or is stuck (ChunkFailed after ATTEMPTS runs)."""
-    _wait(started, len(started), parameters, key, deadline, progress)
-
-
 def _start(
     number: int, units: list[str], attempt: int, of: int, parameters: dict[str, Any], key: str
 ) -> Chunk:
@@ -152,15 +139,18 @@ def _start(
     return Chunk(number, units, flow_run.id, attempt)
 
 
-def _wait(
-    chunks: list[Chunk],
-    of: int,
+def wait_for_chunks(
+    started: list[Chunk],
+    *,
     parameters: dict[str, Any],
     key: str,
     deadline: timedelta,
     progress: Stage,
 ) -> None:
-    waiting = list(chunks)
+    """Watch the chunks until every one has completed, running again a chunk whose run
+    crashed, failed, was cancelled or is stuck (ChunkFailed after ATTEMPTS runs)."""
+    of = len(started)
+    waiting = list(started)
     with get_client(sync_client=True) as client:
         while waiting:
             time.sleep(POLL_SECONDS)
