@@ -32,6 +32,11 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def stored_utc(moment: datetime) -> datetime:
+    """A stored time with its zone: SQLite gives UTC times back without it, PostgreSQL with."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
 # The connection of a rehearsal in progress: sessions share its transaction, which is rolled back.
 _REHEARSAL: ContextVar[Connection | None] = ContextVar("lianjie_rehearsal", default=None)
 

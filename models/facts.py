@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Collection
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import func, true
@@ -22,6 +22,7 @@ from core.domain import (
     Track,
 )
 from models.completions import completed_before
+from models.db import stored_utc
 from models.education import as_plan
 from models.roster import quarter_roster, roster_changes, unit_names
 from models.tables import (
@@ -100,6 +101,9 @@ class QuarterData:
     reminders: list[ReminderInfo] = field(default_factory=list)  # holiday reminders
 
 
+TRACK_ORDER = {track.value: n for n, track in enumerate(Track)}
+
+
 def load_quarter(
     *, session: Session, quarter: str, units: Collection[str] | None = None
 ) -> QuarterData | None:
@@ -127,11 +131,13 @@ def load_quarter(
     tracks: dict[str, dict[Track, str]] = {}
     # Plain columns rather than ORM objects here and for completions: a province's quarter
     # has over 100,000 of each, and building entities was most of loading it.
-    for who, track, reason in session.exec(
+    assigned = session.exec(
         select(Assignment.employee_id, Assignment.track, Assignment.reason).where(
             Assignment.quarter == quarter, theirs(Assignment.employee_id)
         )
-    ):
+    )
+    # Each person's tracks in the policy's order, whatever order the database gives them in.
+    for who, track, reason in sorted(assigned, key=lambda row: TRACK_ORDER[row[1]]):
         tracks.setdefault(who, {})[Track(track)] = reason
     programmes = [
         ProgrammeInfo(
@@ -146,7 +152,9 @@ def load_quarter(
             p.joint_with,
             p.attendance_counts,
         )
-        for p in session.exec(select(Programme).where(Programme.quarter == quarter))
+        for p in session.exec(
+            select(Programme).where(Programme.quarter == quarter).order_by(col(Programme.code))
+        )
     ]
     placed = (
         select(Enrolment.session_code, Enrolment.employee_id, Enrolment.status)
@@ -236,7 +244,7 @@ def load_quarter(
         )
     ).first()
     reminders = [
-        ReminderInfo(who, channel, status, occasion, _utc(sent_at))
+        ReminderInfo(who, channel, status, occasion, sent_at and stored_utc(sent_at))
         for who, channel, status, occasion, sent_at in session.exec(
             select(  # type: ignore[call-overload]  # typed up to four columns only
                 Message.employee_id,
@@ -288,10 +296,3 @@ def load_quarter(
         ],
         reminders=reminders,
     )
-
-
-def _utc(moment: datetime | None) -> datetime | None:
-    """SQLite gives back UTC times without their zone; PostgreSQL with it."""
-    if moment is None or moment.tzinfo is not None:
-        return moment
-    return moment.replace(tzinfo=UTC)

@@ -214,7 +214,8 @@ def quarter_roster(
         query = query.where(cadre.c.on_roster.is_(True))
     if units is not None:
         query = query.where(cadre.c.unit_code.in_(list(units)))
-    rows = session.execute(query)
+    # In a stated order: PostgreSQL returns unordered rows as they lie, which a vacuum changes.
+    rows = session.execute(query.order_by(cadre.c.employee_id))
     return [as_record(row) for row in rows.mappings()]
 
 

@@ -106,22 +106,26 @@ def requirements_of(data: QuarterData) -> list[Requirement]:
         by_track[programme.track].append(programme)
     due = due_dates(data)
     quarter_ends = Quarter.parse(data.label).ends_on
-    return [
-        Requirement(
-            cadre.employee_id,
-            track,
-            p.code,
-            p.sessions_required,
-            p.pass_mark,
-            p.attendance_counts,
-            due.get((cadre.employee_id, p.joint_with or p.code), quarter_ends),
-            (cadre.employee_id, p.joint_with or p.code) in due,
-        )
-        for cadre in data.cadres
-        for track in data.tracks.get(cadre.employee_id, {})
-        for p in by_track[track]
-        if (cadre.employee_id, p.code) not in data.done_before
-    ]
+    required = []
+    for cadre in data.cadres:
+        theirs = [
+            Requirement(
+                cadre.employee_id,
+                track,
+                p.code,
+                p.sessions_required,
+                p.pass_mark,
+                p.attendance_counts,
+                due.get((cadre.employee_id, p.joint_with or p.code), quarter_ends),
+                (cadre.employee_id, p.joint_with or p.code) in due,
+            )
+            for track in data.tracks.get(cadre.employee_id, {})
+            for p in by_track[track]
+            if (cadre.employee_id, p.code) not in data.done_before
+        ]
+        # A person's programmes in the order they fall due: how reports and records list them.
+        required += sorted(theirs, key=lambda r: (r.due_on, r.programme_code))
+    return required
 
 
 def due_dates(data: QuarterData) -> dict[tuple[str, str], date]:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
 from core.domain import Quarter
+from models.db import stored_utc
 from models.facts import QuarterData
 from models.tables import Message
 from policy.confidentiality import visible_messages, without_confidential
@@ -124,7 +125,5 @@ def _quarter(
 
 
 def _local(moment: datetime, like: datetime) -> datetime:
-    """A stored UTC time in the report's zone (SQLite hands it back without its zone)."""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(like.tzinfo)
+    """A stored UTC time in the report's zone."""
+    return stored_utc(moment).astimezone(like.tzinfo)
