@@ -13,13 +13,18 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from tempfile import TemporaryDirectory
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from reports.long_pdf import html_slices, write_in_slices
 from reports.wording import day_text, time_range
 
 TEMPLATES = Path(__file__).with_name("templates").resolve()
+# Table rows laid out at a time: WeasyPrint keeps a document's every page in memory until it is
+# written, ~0.1 MiB a row; a province's confidential list has 34,000 rows.
+SLICE_ROWS = 1500
 
 
 class RenderError(Exception):
@@ -104,7 +109,7 @@ def unit_file_names(quarter: str, codes: list[str], lang: str) -> dict[str, str]
 
 
 @cache
-def _weasy() -> tuple[Any, Any, list[Any]]:
+def _weasy() -> tuple[Any, Any, list[Any], Any]:
     """Per process: a fetcher, a font configuration and the parsed stylesheet, made once."""
     from weasyprint import CSS
     from weasyprint.text.fonts import FontConfiguration
@@ -125,30 +130,44 @@ def _weasy() -> tuple[Any, Any, list[Any]]:
     fetcher = AssetFetcher(allowed_protocols={"file"}, allow_redirects=False)
     fonts = FontConfiguration()
     stylesheet = CSS(filename=str(TEMPLATES / "report.css"), font_config=fonts, url_fetcher=fetcher)
-    return fetcher, fonts, [stylesheet]
+    unnumbered = CSS(string="@page { @bottom-center { content: none; } }", font_config=fonts)
+    return fetcher, fonts, [stylesheet], unnumbered
 
 
 def render_pdf(job: RenderJob) -> Rendered:
     """Render one PDF, writing to a temporary file and renaming it into place."""
-    from weasyprint import HTML
     from weasyprint.urls import FatalURLFetchingError
 
-    fetcher, fonts, stylesheets = _weasy()
     html = render_text(job.template, job.context)
     job.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     temporary = job.path.with_name(f".{job.path.name}.tmp")
     try:
-        document = HTML(string=html, base_url=TEMPLATES.as_uri() + "/", url_fetcher=fetcher).render(
-            stylesheets=stylesheets, font_config=fonts
-        )
-        document.write_pdf(temporary)
+        pieces = html_slices(html, SLICE_ROWS)
+        if len(pieces) == 1:
+            document = _lay_out(html)
+            document.write_pdf(temporary)
+            pages = len(document.pages)
+        else:
+            # beside the report, not in a shared /tmp: the slices name the same people
+            with TemporaryDirectory(dir=job.path.parent, prefix=f".{job.path.name}.") as scratch:
+                pages = write_in_slices(pieces, _lay_out, temporary, Path(scratch))
     except FatalURLFetchingError as error:  # a BaseException: catch it by name
         temporary.unlink(missing_ok=True)
         raise RenderError(f"{job.path.name}: {error}") from None
     os.chmod(temporary, 0o600)  # reports name people: for their readers only
     data = temporary.read_bytes()
     os.replace(temporary, job.path)
-    return Rendered(job.path, hashlib.sha256(data).hexdigest(), len(document.pages))
+    return Rendered(job.path, hashlib.sha256(data).hexdigest(), pages)
+
+
+def _lay_out(html: str, numbered: bool = True) -> Any:
+    """WeasyPrint's layout of one HTML document; without `numbered`, its footer left empty."""
+    from weasyprint import HTML
+
+    fetcher, fonts, stylesheets, unnumbered = _weasy()
+    return HTML(string=html, base_url=TEMPLATES.as_uri() + "/", url_fetcher=fetcher).render(
+        stylesheets=stylesheets if numbered else [*stylesheets, unnumbered], font_config=fonts
+    )
 
 
 def rendered_file(path: Path) -> Rendered:
