@@ -10,6 +10,7 @@ import argparse
 import os
 import subprocess
 import tempfile
+import time
 from datetime import datetime
 from pathlib import Path
 
@@ -25,6 +26,42 @@ from tests.e2e.test_prefect_server import (
 from tests.e2e.test_scale_out import kill_worker
 from tests.pipeline import run_cycle, write_city
 from tests.servers import prefect_server
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time of a process and its descendants, live or ended (ended ones once waited for)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    pending = [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rpartition(")")[2].split()
+            # a child started from any of the process's threads
+            children = [
+                child
+                for task in Path(f"/proc/{current}/task").iterdir()
+                for child in (task / "children").read_text().split()
+            ]
+        except OSError:
+            continue  # ended between the two reads: its time is in its parent's now
+        total += sum(int(f) for f in fields[11:15]) / tick  # utime stime cutime cstime
+        pending += [int(child) for child in children]
+    return total
+
+
+def server_pid(env: dict[str, str]) -> int:
+    """The `prefect server start` process serving this environment's API."""
+    port = env["PREFECT_API_URL"].rsplit(":", 1)[1].split("/")[0]
+    for proc in Path("/proc").iterdir():
+        if proc.name.isdigit():
+            try:
+                words = (proc / "cmdline").read_bytes().split(b"\0")
+            except OSError:
+                continue
+            if b"server" in words and port.encode() in words:
+                return int(proc.name)
+    raise RuntimeError("no Prefect server process found")
 
 
 def main() -> None:
@@ -53,7 +90,9 @@ def main() -> None:
         )
         try:
             reports = deployment_id(env, "accountability-reports")
+            server = server_pid(env)
             for chunks in (0, 4) * asked.rounds:
+                cpu_before = cpu_seconds(server), cpu_seconds(worker.pid)
                 started = api(
                     env,
                     f"/deployments/{reports}/create_flow_run",
@@ -72,7 +111,14 @@ def main() -> None:
                     datetime.fromisoformat(ended["end_time"])
                     - datetime.fromisoformat(ended["start_time"])
                 ).total_seconds()
-                print(f"chunks={chunks}: {ended['state']['type']} in {seconds:.1f} s", flush=True)
+                time.sleep(3)  # the worker waits for the ended flow run's process
+                server_cpu = cpu_seconds(server) - cpu_before[0]
+                worker_cpu = cpu_seconds(worker.pid) - cpu_before[1]
+                print(
+                    f"chunks={chunks}: {ended['state']['type']} in {seconds:.1f} s;"
+                    f" CPU: Prefect server {server_cpu:.1f} s, worker and runs {worker_cpu:.1f} s",
+                    flush=True,
+                )
         finally:
             kill_worker(worker)
 
