@@ -76,6 +76,7 @@ def write_in_slices(
     lay_out(numbering_html(pieces[0], pages), True).write_pdf(numbers)
     for page, number in zip(writer.pages, PdfReader(numbers).pages, strict=True):
         page.merge_page(number)
+        page.compress_content_streams()  # merging leaves them uncompressed: 3x the file
     with target.open("wb") as handle:
         writer.write(handle)
     return pages

@@ -211,4 +211,7 @@ def render_many(jobs: Iterable[RenderJob], *, processes: int | None = None) -> l
     workers = processes or min(len(jobs), os.cpu_count() or 1)
     if workers <= 1 or len(jobs) <= 1:
         return [render_pdf(job) for job in jobs]
-    return list(_pool(workers).map(render_pdf, jobs, chunksize=4))
+    # Jobs go to the workers four at a time, but never all to one: a summary and a
+    # confidential list of a thousand pages each are two jobs.
+    chunk = max(1, min(4, len(jobs) // (2 * workers)))
+    return list(_pool(workers).map(render_pdf, jobs, chunksize=chunk))

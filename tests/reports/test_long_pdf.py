@@ -82,6 +82,10 @@ def test_a_long_report_rendered_in_slices_reads_as_one(
         assert 1 == len(re.findall(r"第\d+页，共\d+页", text))
         assert f"第{number}页，共{total}页" in text
     assert PdfReader(whole_path).metadata == PdfReader(path).metadata
+    for joined in PdfReader(path).pages:  # merged pages left uncompressed made a file 3x larger
+        contents = joined["/Contents"].get_object()
+        for stream in contents if isinstance(contents, list) else [contents]:
+            assert "/FlateDecode" == stream.get_object().get("/Filter")
     assert not list(tmp_path.glob(".*")), "the slices are removed"
     _, path_again = rendered(tmp_path, "again.pdf")
     assert path.read_bytes() == path_again.read_bytes()
