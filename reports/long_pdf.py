@@ -125,8 +125,10 @@ def _is_running(element: ET.Element) -> bool:
 
 
 def _document(root: ET.Element, elements: list[ET.Element]) -> str:
+    """The root's document (its head, its body's attributes) with these elements in its body."""
     document = ET.Element(root.tag, root.attrib)
     document.extend(copy.deepcopy(part) for part in root if part.tag != "body")
-    body = ET.SubElement(document, "body")
+    original = root.find("body")
+    body = ET.SubElement(document, "body", {} if original is None else original.attrib)
     body.extend(elements)
     return "<!DOCTYPE html>\n" + ET.tostring(document, encoding="unicode", method="html")

@@ -28,7 +28,8 @@ def table(rows: int, start: int = 0) -> str:
 
 def page(*parts: str) -> str:
     head = "<head><title>名单</title></head>"
-    return f'<!DOCTYPE html><html lang="zh-CN">{head}<body>{RUNNING}{"".join(parts)}</body></html>'
+    body = f'<body class="list">{RUNNING}{"".join(parts)}</body>'
+    return f'<!DOCTYPE html><html lang="zh-CN">{head}{body}</html>'
 
 
 def ids(html: str) -> list[str]:
@@ -50,6 +51,7 @@ def test_a_long_table_is_cut_between_rows_and_keeps_its_head() -> None:
         assert 1 == piece.count("<thead><tr><th>工号</th></tr></thead>")
         assert 1 == piece.count('<col style="width:10%">')
         assert 'lang="zh-CN"' in piece and "<title>名单</title>" in piece
+        assert '<body class="list">' in piece
     assert "<h1>名单</h1>" in slices[0] and "合计 10 人" in slices[-1]
 
 
