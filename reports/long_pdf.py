@@ -88,10 +88,9 @@ def _cut(element: ET.Element, room: int, rows: int) -> list[ET.Element]:
     body = element.find("tbody")
     if element.tag != "table" or body is None or len(body) <= room:
         return [element]
-    pieces, rest = [], list(body)
+    pieces, rest, size = [], list(body), room or rows
     while rest:
-        take, rest = rest[: room or rows], rest[room or rows :]
-        room = 0
+        take, rest, size = rest[:size], rest[size:], rows  # the room left, then whole slices
         piece = ET.Element(element.tag, element.attrib)
         piece.extend(copy.deepcopy(part) for part in element if part is not body)
         cut = ET.SubElement(piece, body.tag, body.attrib)
