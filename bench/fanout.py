@@ -13,6 +13,7 @@ import tempfile
 import time
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from tests.e2e.test_prefect_server import (
     LOCKED,
@@ -62,6 +63,18 @@ def server_pid(env: dict[str, str]) -> int:
             if b"server" in words and port.encode() in words:
                 return int(proc.name)
     raise RuntimeError("no Prefect server process found")
+
+
+def pace(folder: Path, ended: dict[str, Any]) -> str:
+    """When the PDFs landed, in seconds from the run's start: the first, each quarter of them,
+    and the last. A slow start or a long tail shows as idle cores, a steady slower pace as
+    costlier PDFs."""
+    start = datetime.fromisoformat(ended["start_time"]).timestamp()
+    landed = sorted(p.stat().st_mtime - start for p in folder.rglob("*.pdf"))
+    if not landed:
+        return "no PDFs"
+    marks = [landed[0]] + [landed[len(landed) * q // 4 - 1] for q in (1, 2, 3, 4)]
+    return f"{len(landed)} PDFs landed at " + " / ".join(f"{m:.0f}" for m in marks) + " s"
 
 
 def main() -> None:
@@ -116,7 +129,8 @@ def main() -> None:
                 worker_cpu = cpu_seconds(worker.pid) - cpu_before[1]
                 print(
                     f"chunks={chunks}: {ended['state']['type']} in {seconds:.1f} s;"
-                    f" CPU: Prefect server {server_cpu:.1f} s, worker and runs {worker_cpu:.1f} s",
+                    f" CPU: Prefect server {server_cpu:.1f} s, worker and runs {worker_cpu:.1f} s;"
+                    f" {pace(folder / f'out-{chunks}', ended)}",
                     flush=True,
                 )
         finally:

@@ -135,6 +135,28 @@ def quarter(size: int, *, full: bool, cycle_only: bool = False) -> dict[str, obj
     return results
 
 
+def on_postgres(size: int) -> dict[str, object]:
+    """The cycle and the prepared reports (every part loaded, the summary and the confidential
+    list rendered) of `size` cadres on a PostgreSQL cluster of its own, started here with
+    PostgreSQL's default durability. No floors: they are SQLite's."""
+    from tests.postgres import cluster
+
+    work = OUT / f"{size}-postgresql"
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    write_csv(
+        work / "roster.csv", HEADER, roster_rows(size // UNIT_SIZE, UNIT_SIZE, date(2026, 10, 1))
+    )
+    results: dict[str, object] = {}
+    with cluster(durable=True) as postgres:
+        env = os.environ | {"LIANJIE_BENCH_DATABASE_URL": postgres.database()}
+        for name in (*CYCLE, "reports-prepared"):
+            results[name] = measured(sys.executable, "-m", "bench.stage", name, str(work), env=env)
+            print(f"{size:,} on PostgreSQL, {name}: {results[name]}", flush=True)
+            save_progress(size, results, kind="postgresql")
+    return results
+
+
 def reread(size: int) -> dict[str, Any]:
     """A size's stages as measured last time, with "work" taken from each stage's own report
     (none when the size was never measured)."""
@@ -145,9 +167,10 @@ def reread(size: int) -> dict[str, Any]:
     return stages  # type: ignore[no-any-return]
 
 
-def save_progress(size: int, results: dict[str, object]) -> None:
+def save_progress(size: int, results: dict[str, object], kind: str = "") -> None:
     """Keep what has been measured so far, so that a failure later loses nothing."""
-    (OUT / f"progress-{size}.json").write_text(json.dumps(results, indent=1, ensure_ascii=False))
+    name = f"progress-{size}-{kind}.json" if kind else f"progress-{size}.json"
+    (OUT / name).write_text(json.dumps(results, indent=1, ensure_ascii=False))
 
 
 def startup(size: int = UNIT_SIZE) -> dict[str, object]:
@@ -285,8 +308,17 @@ def main() -> None:
         action="store_true",
         help="write results from the stages measured last time (progress files)",
     )
+    parser.add_argument(
+        "--postgres",
+        action="store_true",
+        help="the cycle and the prepared reports on a PostgreSQL cluster started for the run",
+    )
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
+    if args.postgres:
+        for size in sizes:
+            on_postgres(size)
+        return
     if args.report_only:
         measured_sizes = {str(s): reread(s) for s in sizes}
     else:

@@ -30,8 +30,14 @@ def run_settings(db: str, **changes: object) -> RunSettings:
     return RunSettings.of(Settings()).model_copy(update={"db_url": db, **changes})
 
 
+def database(work: Path) -> str:
+    """The quarter's database: LIANJIE_BENCH_DATABASE_URL (`bench.run --postgres` sets it), or
+    the SQLite file in the work folder."""
+    return os.environ.get("LIANJIE_BENCH_DATABASE_URL") or f"sqlite:///{work / 'lianjie.db'}"
+
+
 def run(stage: str, work: Path) -> dict[str, object]:
-    db = f"sqlite:///{work / 'lianjie.db'}"
+    db = database(work)
     if stage == "import":
         from flows.roster import import_roster
 
@@ -90,7 +96,7 @@ def reports(work: Path) -> dict[str, object]:
     """The accountability-reports flow as an operator runs it, on the bench's database: a part
     of the quarter prepared while the part before renders. Against PREFECT_API_URL when set
     (`bench.run` starts a server), else Prefect's temporary one."""
-    os.environ["LIANJIE_DATABASE_URL"] = f"sqlite:///{work / 'lianjie.db'}"
+    os.environ["LIANJIE_DATABASE_URL"] = database(work)
     from flows.accountability import accountability_reports
 
     started = time.perf_counter()
@@ -119,7 +125,7 @@ def reports_prepared(work: Path) -> dict[str, object]:
     from flows.rendering import render_chunk
     from flows.report_parts import plan_reports, prepare_organisation, prepare_part
 
-    run = run_settings(f"sqlite:///{work / 'lianjie.db'}")
+    run = run_settings(database(work))
     as_of = datetime(2026, 12, 31, 23, 59, tzinfo=ZoneInfo("Asia/Shanghai"))
     setting, parts = plan_reports.fn(
         run=run, quarter=QUARTER, units=None, out=str(work / "reports"), as_of=as_of

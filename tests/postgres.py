@@ -48,7 +48,9 @@ class Cluster:
 
 
 @contextmanager
-def cluster() -> Iterator[Cluster]:
+def cluster(*, durable: bool = False) -> Iterator[Cluster]:
+    """A new cluster, stopped and removed on leaving. Tests run it without fsync (nothing
+    they write must outlive them); `durable` keeps PostgreSQL's own default, for benchmarks."""
     folder = Path(tempfile.mkdtemp(prefix="lianjie-pg-"))
     data = folder / "data"
     port = free_port()
@@ -71,9 +73,9 @@ def cluster() -> Iterator[Cluster]:
         check=True,
         capture_output=True,
     )
-    options = (
-        f"-p {port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={folder} -c fsync=off"
-    )
+    options = f"-p {port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={folder}"
+    if not durable:
+        options += " -c fsync=off"
     subprocess.run(
         _as_owner(
             [
