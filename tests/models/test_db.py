@@ -7,6 +7,8 @@ from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Any
 
+import pytest
+from sqlalchemy import insert, select
 from sqlalchemy.dialects import sqlite
 from sqlmodel import SQLModel
 
@@ -96,6 +98,32 @@ def test_bulk_insert_stores_what_sqlalchemy_would(tmp_path: Path) -> None:
             session.execute(sqlite.insert(table.__table__), rows)  # type: ignore[attr-defined]
     for table, _ in ROWS:
         assert _raw(theirs, table) == _raw(ours, table)
+
+
+def test_bulk_insert_reads_back_as_sqlalchemys_own(
+    db_url: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    # On either database: the rows read back through SQLAlchemy, ours against its own insert.
+    theirs = (
+        f"sqlite:///{tmp_path / 'theirs.db'}"
+        if db_url.startswith("sqlite")
+        else request.getfixturevalue("postgres").database()
+    )
+    for table, rows in ROWS:
+        with session_for(db_url) as session:
+            assert len(rows) == insert_new(session, table, [dict(row) for row in rows])
+        with session_for(theirs) as session:
+            session.execute(insert(table), rows)
+    for table, _ in ROWS:
+        read = [_read_back(url, table) for url in (db_url, theirs)]
+        assert read[0] == read[1]
+        assert read[0]
+
+
+def _read_back(url: str, table: type[SQLModel]) -> list[tuple[Any, ...]]:
+    with session_for(url) as session:
+        found = session.execute(select(table.__table__)).all()  # type: ignore[attr-defined]
+    return sorted(tuple(row) for row in found)
 
 
 def test_bulk_insert_skips_rows_that_exist(db_url: str) -> None:
