@@ -8,14 +8,31 @@ from contextvars import ContextVar
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy.engine import Connection, Engine, make_url
+from sqlalchemy.engine import Connection, Engine, Result, make_url
 from sqlalchemy.pool import StaticPool
+from sqlalchemy.sql import Executable
 from sqlmodel import Session, create_engine
 
 from models.engine import engine_for
 from models.locks import advisory_lock, file_lock, lock_path
 from models.migrate import upgrade
+
+# Rows a quarter-wide read (a province's million cadres, five million messages) fetches at a
+# time. On PostgreSQL the read then runs as a server-side cursor: psycopg would otherwise take the
+# whole result into the client's memory before the first row is read, beside the objects made
+# from it. SQLite reads rows one by one either way.
+STREAM_ROWS = 10_000
+
+
+def streamed(session: Session, query: Executable) -> Result[*tuple[Any, ...]]:
+    """A quarter-wide read's rows, plain tuples fetched STREAM_ROWS at a time.
+
+    Run on the session's connection, not through the ORM: the ORM reading in batches took twice
+    as long for the quarter's message statuses.
+    """
+    return session.connection().execute(query, execution_options={"yield_per": STREAM_ROWS})
 
 
 @cache

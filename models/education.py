@@ -10,6 +10,7 @@ from sqlmodel import Session, col, select
 
 from core.domain import EnrolmentStatus, SessionPlan, TrackAssignment
 from models.bulk import insert_new, upsert
+from models.db import streamed
 from models.tables import Assignment, EducationSession, Enrolment, Programme
 
 
@@ -36,9 +37,8 @@ def replace_assignments(
 def quarter_tracks(*, session: Session, quarter: str) -> dict[str, list[str]]:
     """Each cadre's tracks for the quarter."""
     tracks: dict[str, list[str]] = {}
-    for employee_id, track in session.exec(
-        select(Assignment.employee_id, Assignment.track).where(Assignment.quarter == quarter)
-    ):
+    assigned = select(Assignment.employee_id, Assignment.track).where(Assignment.quarter == quarter)
+    for employee_id, track in streamed(session, assigned):
         tracks.setdefault(employee_id, []).append(track)
     return tracks
 
@@ -50,11 +50,12 @@ def store_programmes(*, session: Session, rows: list[dict[str, Any]]) -> None:
 def stored_sessions(*, session: Session, quarter: str) -> list[SessionPlan]:
     """The quarter's sessions with the people currently enrolled in each."""
     enrolled: dict[str, set[str]] = {}
-    for code, employee_id in session.exec(
+    places = (
         select(Enrolment.session_code, Enrolment.employee_id)
         .join(EducationSession, col(EducationSession.code) == col(Enrolment.session_code))
         .where(EducationSession.quarter == quarter, Enrolment.status == EnrolmentStatus.enrolled)
-    ):
+    )
+    for code, employee_id in streamed(session, places):
         enrolled.setdefault(code, set()).add(employee_id)
     return [
         as_plan(s, enrolled.get(s.code, set()))

@@ -8,10 +8,12 @@ from functools import cache
 from typing import Any
 
 from sqlalchemy import Table, Update, bindparam, or_, update
+from sqlalchemy.sql import Executable
 from sqlmodel import Session, col, select
 
 from core.domain import MessageStatus
 from models.bulk import insert_new
+from models.db import streamed
 from models.tables import Message
 
 MAX_ATTEMPTS = 5
@@ -76,21 +78,22 @@ def requeue_cancelled(*, session: Session, send_keys: Iterable[str], on: date) -
 
 def place_statuses(*, session: Session, quarter: str) -> dict[str, str]:
     """Send key → status of the quarter's invitations and withdrawal notices."""
-    return dict(
-        session.exec(
-            select(Message.send_key, Message.status).where(
-                Message.quarter == quarter,
-                col(Message.kind).in_(["invitation", "withdrawal"]),
-            )
-        ).all()
+    places = select(Message.send_key, Message.status).where(
+        Message.quarter == quarter, col(Message.kind).in_(["invitation", "withdrawal"])
     )
+    return _by_send_key(session, places)
 
 
 def message_statuses(*, session: Session, quarter: str) -> dict[str, str]:
     """Send key → status of every message of the quarter: what is planned, and what was
     cancelled (planned again only for a returner)."""
-    rows = session.exec(select(Message.send_key, Message.status).where(Message.quarter == quarter))
-    return dict(rows.all())
+    everything = select(Message.send_key, Message.status).where(Message.quarter == quarter)
+    return _by_send_key(session, everything)
+
+
+def _by_send_key(session: Session, statuses: Executable) -> dict[str, str]:
+    # iter(): a Result has keys(), and dict() would take it for a mapping of its columns.
+    return dict(iter(streamed(session, statuses)))
 
 
 def _chunks(values: list[str], size: int = 500) -> Iterable[list[str]]:

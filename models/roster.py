@@ -18,7 +18,7 @@ from core.domain import (
     Reject,
 )
 from models.bulk import insert_new, upsert
-from models.db import utcnow
+from models.db import streamed, utcnow
 from models.tables import Cadre, FileImport, RejectedRow, RosterChange, Unit
 
 
@@ -215,7 +215,7 @@ def quarter_roster(
         query = query.where(cadre.c.on_roster.is_(True))
     if units is not None:
         query = query.where(cadre.c.unit_code.in_(list(units)))
-    rows = session.execute(query)
+    rows = streamed(session, query)
     # In a stated order: PostgreSQL returns unordered rows as they lie, which a vacuum changes.
     # Sorted here: asked to, SQLite walks the whole quarter in key order to pick a part's units.
     return sorted((as_record(row) for row in rows.mappings()), key=attrgetter("employee_id"))
@@ -223,13 +223,10 @@ def quarter_roster(
 
 def quarter_people(*, session: Session, quarter: str) -> set[str]:
     """The employee ids on the quarter's roster."""
-    return set(
-        session.exec(
-            select(col(Cadre.employee_id)).where(
-                Cadre.quarter == quarter, col(Cadre.on_roster).is_(True)
-            )
-        )
+    on_roster = select(col(Cadre.employee_id)).where(
+        Cadre.quarter == quarter, col(Cadre.on_roster).is_(True)
     )
+    return set(streamed(session, on_roster).scalars())
 
 
 def roster_units(*, session: Session, quarter: str) -> list[str]:

@@ -8,13 +8,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.dialects import sqlite
 from sqlmodel import SQLModel
 
 from models.bulk import insert_new
-from models.db import session_for
+from models.db import STREAM_ROWS, session_for, streamed
 from models.tables import Cadre, EducationSession, Message, Report
+from tests.conftest import POSTGRES
 
 ROWS: list[tuple[type[SQLModel], list[dict[str, Any]]]] = [
     (
@@ -133,3 +134,34 @@ def test_bulk_insert_skips_rows_that_exist(db_url: str) -> None:
     with session_for(db_url) as session:
         assert 1 == insert_new(session, Message, messages, conflict_columns=["send_key"])
         assert 0 == insert_new(session, Message, messages, conflict_columns=["send_key"])
+
+
+def test_a_quarter_wide_read_stays_on_the_postgresql_server_until_read(
+    request: pytest.FixtureRequest,
+) -> None:
+    """A province's read is fetched in batches from a server-side cursor, planned for reading
+    to the end: psycopg would otherwise hold the whole result in memory before the first row."""
+    if not POSTGRES:
+        pytest.skip("needs PostgreSQL (LIANJIE_TEST_POSTGRES=1)")
+    url = request.getfixturevalue("postgres").database()
+    numbers = select(func.generate_series(1, 3 * STREAM_ROWS + 7))
+    with session_for(url) as session:
+        rows = streamed(session, numbers)
+        first = next(rows)
+        connection = session.connection()
+        open_cursors = connection.exec_driver_sql("SELECT count(*) FROM pg_cursors").scalar()
+        planned_for = connection.exec_driver_sql("SHOW cursor_tuple_fraction").scalar()
+        rest = list(rows)
+    assert (open_cursors, planned_for) == (1, "1")
+    assert [first[0], *(n for (n,) in rest)] == list(range(1, 3 * STREAM_ROWS + 8))
+
+
+def test_a_quarter_wide_read_gives_every_row_past_a_batch(db_url: str) -> None:
+    with session_for(db_url) as session:
+        session.add_all(
+            Cadre(quarter="2026Q4", employee_id=f"E{n:05d}", name="甲", unit_code="U1", post="科员")
+            for n in range(STREAM_ROWS + 3)
+        )
+        session.flush()
+        ids = list(streamed(session, select(Cadre.employee_id).order_by(Cadre.employee_id)))
+    assert [i for (i,) in ids] == [f"E{n:05d}" for n in range(STREAM_ROWS + 3)]
