@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -53,7 +54,7 @@ def plan_messages(*, run: RunSettings, quarter: str, as_of: date) -> dict[str, i
         )
         known = message_statuses(session=session, quarter=quarter)
         queueing = Queueing(
-            composer=composer_for(run, quarter, policy, planned, known),
+            composer=composer_for(run, quarter, policy, planned.holidays),
             known=known,
             shared=planned.shared,
             secret={p.code for p in policy.programmes if p.confidential},
@@ -98,26 +99,41 @@ def log_planned(planned: QuarterMessages, *, calendar: WorkingCalendar, policy: 
 
 
 def composer_for(
-    run: RunSettings,
-    quarter: str,
-    policy: Policy,
-    planned: QuarterMessages,
-    known: dict[str, str],
+    run: RunSettings, quarter: str, policy: Policy, holidays: list[HolidayBreak]
 ) -> Composer:
-    """The quarter's composer, with a greeting card for each holiday newly reminded of."""
-    holidays = {
-        card_key(m.holiday.key, m.holiday.first_day.isoformat()): m.holiday
-        for m in planned.holiday_reminders
-        if m.holiday is not None and m.send_key not in known
-    }
+    """The quarter's composer, with a greeting card for each holiday it reminds of."""
     return Composer(
         quarter=quarter,
         lang=run.lang,
         organisation=run.organisation,
         programmes={p.code: p for p in policy.programmes},
-        cards=render_cards(list(holidays.values()), run.lang, run.organisation, run.cards_dir),
+        cards=GreetingCards(holidays, run),
         sms=SmsStyle(run.signature, policy.reminders.sms_max_chars),
     )
+
+
+class GreetingCards(Mapping[str, Path]):
+    """Each holiday's greeting card, rendered when the first new reminder of it is queued: a
+    run that plans nothing new for a holiday (the same quarter again) renders no card for it."""
+
+    def __init__(self, holidays: list[HolidayBreak], run: RunSettings) -> None:
+        self._holidays = {card_key(h.key, h.first_day.isoformat()): h for h in holidays}
+        self._rendered: dict[str, Path] = {}
+        self._run = run
+
+    def __getitem__(self, key: str) -> Path:
+        if key not in self._rendered:
+            run = self._run
+            self._rendered |= render_cards(
+                [self._holidays[key]], run.lang, run.organisation, run.cards_dir
+            )
+        return self._rendered[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._holidays)
+
+    def __len__(self) -> int:
+        return len(self._holidays)
 
 
 def render_cards(

@@ -17,6 +17,7 @@ from policy.reminders import (
     PlannedMessage,
     Recipient,
     extra_breaks,
+    owned_breaks,
     plan_holiday_reminders,
     plan_session_messages,
 )
@@ -26,17 +27,13 @@ from policy.reminders import (
 class QuarterMessages:
     """The quarter's reminders and invitations, and everyone as messages reach them."""
 
-    holiday_reminders: list[PlannedMessage]
-    # Streamed: a province's half a million session messages are never all in memory at once.
+    holidays: list[HolidayBreak]  # whose reminders the quarter owns, in the order they come
+    # Streamed: a province's million holiday reminders and five million session messages are
+    # never all in memory at once.
+    holiday_reminders: Iterator[PlannedMessage]
     session_messages: Iterator[PlannedMessage]
     reached: dict[str, Recipient]  # leavers too: a place taken from them is still told
     shared: dict[str, list[str]]  # addresses more than one cadre gives
-
-    @property
-    def holidays(self) -> list[HolidayBreak]:
-        """The holidays reminded of, each once, in the order they come."""
-        found = {m.holiday for m in self.holiday_reminders if m.holiday is not None}
-        return sorted(found, key=lambda h: h.first_day)
 
     def planned(self) -> Iterator[PlannedMessage]:
         yield from self.holiday_reminders
@@ -68,13 +65,12 @@ def plan_quarter_messages(
     reached = {c.employee_id: recipient(c, tracks, policy, lang, shared, words) for c in everyone}
     people = {who: reached[who] for who in on_roster}
     leading = [people[c.employee_id] for c in cadres if leading_reason(c, policy)]
+    breaks = calendar.breaks(window[0], horizon) + extra_breaks(policy.reminders)
+    owned = owned_breaks(
+        holidays=breaks, calendar=calendar, rules=policy.reminders, window=window, as_of=as_of
+    )
     holiday_reminders = plan_holiday_reminders(
-        audience=leading,
-        holidays=calendar.breaks(window[0], horizon) + extra_breaks(policy.reminders),
-        calendar=calendar,
-        rules=policy.reminders,
-        window=window,
-        as_of=as_of,
+        audience=leading, owned=owned, rules=policy.reminders
     )
     session_messages = plan_session_messages(
         enrolments=enrolments_of(sessions, people),
@@ -82,7 +78,9 @@ def plan_quarter_messages(
         rules=policy.reminders,
         as_of=as_of,
     )
-    return QuarterMessages(list(holiday_reminders), session_messages, reached, shared)
+    return QuarterMessages(
+        [h for h, _ in owned], holiday_reminders, session_messages, reached, shared
+    )
 
 
 def changed_places(

@@ -50,16 +50,16 @@ def reminder_due_on(holiday: HolidayBreak, calendar: WorkingCalendar, rules: Rem
     return calendar.shift_working_days(holiday.first_day, -rules.working_days_before)
 
 
-def plan_holiday_reminders(
+def owned_breaks(
     *,
-    audience: Iterable[Recipient],
     holidays: Iterable[HolidayBreak],
     calendar: WorkingCalendar,
     rules: Reminders,
     window: tuple[date, date],
     as_of: date,
-) -> list[PlannedMessage]:
-    """Reminders for the breaks whose reminder falls due inside `window` (the quarter).
+) -> list[tuple[HolidayBreak, date]]:
+    """The breaks whose reminder falls due inside `window` (the quarter), each with the day it
+    is sent, in the order they come.
 
     Owning a reminder by its due date, not by the holiday's date, lets Q4 remind of New Year's
     Day on 1 January and keeps Q1's cycle from planning it again.
@@ -75,22 +75,31 @@ def plan_holiday_reminders(
         for h, d in due
         if first <= d <= last and h.first_day > as_of
     ]
+    return sorted(owned, key=lambda owned_break: owned_break[0].first_day)
+
+
+def plan_holiday_reminders(
+    *,
+    audience: Iterable[Recipient],
+    owned: Iterable[tuple[HolidayBreak, date]],
+    rules: Reminders,
+) -> Iterator[PlannedMessage]:
+    """A reminder on each of their channels for everyone in `audience`, before each break the
+    quarter owns, on the day `owned_breaks` gives it."""
     audience = list(audience)
-    return [
-        PlannedMessage(
-            send_key=f"holiday_reminder:{h.first_day.isoformat()}:{h.key}:{person.employee_id}:{channel}",
-            kind=MessageKind.holiday_reminder,
-            channel=channel,
-            recipient=person,
-            address=address,
-            due_on=due_on,
-            expires_on=h.first_day - timedelta(days=1),
-            holiday=h,
-        )
-        for h, due_on in owned
-        for person in audience
-        for channel, address in person.addresses(rules.channels)
-    ]
+    for h, due_on in owned:
+        for person in audience:
+            for channel, address in person.addresses(rules.channels):
+                yield PlannedMessage(
+                    send_key=f"holiday_reminder:{h.first_day.isoformat()}:{h.key}:{person.employee_id}:{channel}",
+                    kind=MessageKind.holiday_reminder,
+                    channel=channel,
+                    recipient=person,
+                    address=address,
+                    due_on=due_on,
+                    expires_on=h.first_day - timedelta(days=1),
+                    holiday=h,
+                )
 
 
 def extra_breaks(rules: Reminders) -> list[HolidayBreak]:

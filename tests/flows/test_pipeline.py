@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import shutil
 from datetime import date
 from pathlib import Path
 
@@ -11,7 +13,7 @@ from sqlmodel import col, select
 
 from flows.collect import import_completions
 from flows.dispatch import send_due
-from lianjie.synthetic import COMPLETION_HEADER, write_csv
+from lianjie.synthetic import COMPLETION_HEADER, HEADER, write_csv
 from models.db import session_for
 from models.tables import (
     Assignment,
@@ -96,6 +98,36 @@ class TestCycle:
         assert {date(2026, 12, 29)} == {m.due_on for m in reminders}
         emails = [m for m in reminders if m.channel == "email"]
         assert emails and all(m.attachment and (tmp_path / m.attachment).is_file() for m in emails)
+
+    def test_a_card_is_rendered_only_for_a_holiday_with_new_reminders(
+        self, db_url: str, tmp_path: Path
+    ) -> None:
+        """The same quarter again queues no reminder, so it renders no card; a new leader on
+        the roster is reminded, with the card rendered again if it went missing."""
+        roster = write_city(tmp_path)
+        cards = tmp_path / "cards"
+        run_cycle(db_url, roster, cards)
+        first = sorted(p.name for p in cards.iterdir())
+        assert [n for n in first if "new_year" in n], first
+        shutil.rmtree(cards)
+        run_cycle(db_url, roster, cards)
+        assert not cards.exists() or not list(cards.iterdir())
+        with roster.open(encoding="utf-8") as file:
+            rows = list(csv.reader(file))
+        newcomer = [*next(r for r in rows[1:] if r[HEADER.index("班子职务")] == "主要负责人")]
+        newcomer[HEADER.index("工号")] = "E900001"
+        newcomer[HEADER.index("邮箱")] = "newcomer@example.cn"
+        newcomer[HEADER.index("手机")] = "13900000901"
+        again = write_csv(tmp_path / "roster-b.csv", HEADER, [*rows[1:], newcomer])
+        run_cycle(db_url, again, cards)
+        assert sorted(p.name for p in cards.iterdir()) == first
+        with session_for(db_url) as session:
+            told = session.exec(
+                select(Message).where(
+                    Message.kind == "holiday_reminder", Message.employee_id == "E900001"
+                )
+            ).all()
+        assert {m.channel for m in told} == {"sms", "email"}
 
 
 class TestDispatch:

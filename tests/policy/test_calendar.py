@@ -119,15 +119,17 @@ class TestHolidayReminderPlan:
         ]
 
     def plan(self, calendar, policy: Policy, first: date, last: date):  # type: ignore[no-untyped-def]
-        from policy.reminders import plan_holiday_reminders
+        from policy.reminders import owned_breaks, plan_holiday_reminders
 
-        return plan_holiday_reminders(
-            audience=self.audience(),
+        owned = owned_breaks(
             holidays=calendar.breaks(first, last + timedelta(days=45)),
             calendar=calendar,
             rules=policy.reminders,
             window=(first, last),
             as_of=first,
+        )
+        return list(
+            plan_holiday_reminders(audience=self.audience(), owned=owned, rules=policy.reminders)
         )
 
     def test_new_year_belongs_to_the_quarter_before(self, calendar, policy: Policy) -> None:  # type: ignore[no-untyped-def]
