@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from sys import intern
 from typing import Any
 
 from sqlalchemy import bindparam, delete, update
@@ -39,7 +40,7 @@ def quarter_tracks(*, session: Session, quarter: str) -> dict[str, list[str]]:
     tracks: dict[str, list[str]] = {}
     assigned = select(Assignment.employee_id, Assignment.track).where(Assignment.quarter == quarter)
     for employee_id, track in streamed(session, assigned):
-        tracks.setdefault(employee_id, []).append(track)
+        tracks.setdefault(employee_id, []).append(intern(track))  # a dozen words, each once
     return tracks
 
 

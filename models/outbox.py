@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime, timedelta
 from functools import cache
+from sys import intern
 from typing import Any
 
 from sqlalchemy import Table, Update, bindparam, or_, update
@@ -92,8 +93,9 @@ def message_statuses(*, session: Session, quarter: str) -> dict[str, str]:
 
 
 def _by_send_key(session: Session, statuses: Executable) -> dict[str, str]:
-    # iter(): a Result has keys(), and dict() would take it for a mapping of its columns.
-    return dict(iter(streamed(session, statuses)))
+    # A handful of status words, each held once: a province's five million messages would
+    # otherwise keep five million copies of "queued".
+    return {send_key: intern(status) for send_key, status in streamed(session, statuses)}
 
 
 def _chunks(values: list[str], size: int = 500) -> Iterable[list[str]]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from operator import attrgetter
+from sys import intern
 from typing import Any
 
 from sqlalchemy import RowMapping, Table, delete, func, update
@@ -247,12 +248,14 @@ def unit_names(*, session: Session) -> dict[str, str]:
 
 def as_record(row: RowMapping) -> CadreRecord:
     """A stored cadre row (with its unit's name) back as the domain record."""
+    # The unit and post, shared by many cadres, are held once each: a province reads a
+    # million rows, and each would otherwise keep strings of its own.
     return CadreRecord(
         employee_id=row["employee_id"],
         name=row["name"],
-        unit_code=row["unit_code"],
-        unit_name=row["unit_name"],
-        post=row["post"],
+        unit_code=intern(row["unit_code"]),
+        unit_name=intern(row["unit_name"]),
+        post=intern(row["post"]),
         rank=Rank(row["rank"]) if row["rank"] else None,
         leadership_role=LeadershipRole(row["leadership_role"]),
         in_charge_of=tuple(c for c in row["in_charge_of"].split(";") if c),

@@ -76,6 +76,17 @@ class TestRoster:
             quarter_roster(session=session, quarter=Q), key=lambda c: c.employee_id
         )
 
+    def test_a_quarter_read_holds_each_unit_and_post_once(self, session: Session) -> None:
+        """A province reads a million cadres: the words many of them share are not copied."""
+        given = [cadre(employee_id=f"E{n:03d}", name=f"干部{n}") for n in range(3)]
+        store_roster(
+            session=session, quarter=Q, cadres=given, changes=[], unit_key_areas={}, source="r.csv"
+        )
+        read = quarter_roster(session=session, quarter=Q)
+        for words in ("unit_code", "unit_name", "post"):
+            assert len({id(getattr(c, words)) for c in read}) == 1, words
+        assert len({id(c.name) for c in read}) == 3
+
     def test_a_later_roster_updates_withdraws_and_logs(self, session: Session) -> None:
         """Who is missing from the next roster leaves it (kept as a leaver); a change is logged."""
         store_roster(
