@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Annotated
@@ -127,9 +128,9 @@ def log_makeups(plan: SchedulePlan, *, quarter: str) -> None:
 
 def completion_rows(
     accepted: list[CompletionRecord], *, import_id: int | None, source: str
-) -> list[dict[str, object]]:
+) -> Iterator[dict[str, object]]:
     """The accepted rows as rows of the completion table, each naming its file and row."""
-    return [
+    return (
         {
             "employee_id": r.employee_id,
             "programme_code": r.programme_code,
@@ -143,7 +144,7 @@ def completion_rows(
             "source_row": r.row,
         }
         for r in accepted
-    ]
+    )
 
 
 @task

@@ -60,16 +60,13 @@ def parse_completions(
     maps a programme's code or name (either language) to its code.
     """
     result, named = located(table, CONTRACT)
-    rows = list(named)
-    blank = [row for row in rows if not_filled_in(row.values)]
-    if blank:
-        rows = [row for row in rows if not not_filled_in(row.values)]
-        result.read = len(rows)
-        result.not_filled_in = [
-            f"{row.where}: {text(row.values.get('employee_id'))}" for row in blank
-        ]
     rules = FileRules(REPEATING)
-    for row in rows:
+    for row in named:  # one at a time: a province's sheets are millions of rows
+        if not_filled_in(row.values):
+            # listed for the clerk, and not counted as a row read
+            result.not_filled_in.append(f"{row.where}: {text(row.values.get('employee_id'))}")
+            result.read -= 1
+            continue
         try:
             result.accepted.append(
                 _record(row.number, row.values, rules, cadres, sessions, programmes)

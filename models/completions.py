@@ -7,55 +7,42 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import bindparam, update
+from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 
 from models.bulk import insert_new
 from models.roster import quarter_people
 from models.tables import Assignment, Completion, EducationSession, Programme
 
-# A row names a session, or a programme done outside one (online): each is a separate slot.
-Slot = tuple[str, str, str]
-
-
-def _slot(row: dict[str, Any]) -> Slot:
-    return (row["employee_id"], row["programme_code"], row["session_code"] or "")
-
 
 def store_completions(*, session: Session, quarter: str, rows: Iterable[dict[str, Any]]) -> int:
-    """Insert a file's rows and mark every earlier row for the same person and slot superseded."""
-    rows = list(rows)
+    """Insert a file's rows and mark every earlier row for the same person and slot superseded.
+
+    The rows stream in and the superseding is one statement: a province's sheets are millions
+    of rows, none of which need to be in memory at once.
+    """
     inserted = insert_new(session, Completion, ({"quarter": quarter, **r} for r in rows))
-    keys = {_slot(r) for r in rows}
-    people = {k[0] for k in keys}
-    current: dict[Slot, list[tuple[int, int, int]]] = {}
-    # Plain columns, not ORM objects: a large organisation's quarter holds 300,000 rows.
     table = Completion.__table__  # type: ignore[attr-defined]
-    for who, programme, session_code, import_id, row, identity in session.execute(
-        table.select()
-        .with_only_columns(
-            table.c.employee_id,
-            table.c.programme_code,
-            table.c.session_code,
-            table.c.import_id,
-            table.c.source_row,
+    # Within a slot the latest file wins, and within a file the row further down.
+    newest_first = (
+        select(
             table.c.id,
+            func.row_number()
+            .over(
+                partition_by=(
+                    table.c.employee_id,
+                    table.c.programme_code,
+                    func.coalesce(table.c.session_code, ""),
+                ),
+                order_by=(table.c.import_id.desc(), table.c.source_row.desc(), table.c.id.desc()),
+            )
+            .label("place"),
         )
         .where(table.c.quarter == quarter, table.c.superseded.is_(False))
-    ):
-        slot = (who, programme, session_code or "")
-        if who in people and slot in keys:
-            current.setdefault(slot, []).append((import_id, row, identity or 0))
-    superseded = [
-        {"completion_id": identity}
-        for orders in current.values()
-        for *_, identity in sorted(orders)[:-1]
-    ]
-    if superseded:
-        session.execute(
-            update(table).where(table.c.id == bindparam("completion_id")).values(superseded=True),
-            superseded,
-        )
+        .subquery()
+    )
+    older = select(newest_first.c.id).where(newest_first.c.place > 1)
+    session.execute(update(table).where(table.c.id.in_(older)).values(superseded=True))
     return inserted
 
 

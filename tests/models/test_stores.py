@@ -22,6 +22,7 @@ from core.domain import (
 from intake.completions import not_filled_in, parse_completions
 from intake.read import Table
 from models.completions import completion_lookups, store_completions
+from models.db import session_for
 from models.education import (
     quarter_tracks,
     replace_assignments,
@@ -226,6 +227,54 @@ class TestCompletions:
             select(Completion).where(col(Completion.superseded).is_(False))
         ).all()
         assert ["attended"] == [c.status for c in current]
+
+    def test_the_latest_file_and_within_it_the_row_further_down_counts(self, db_url: str) -> None:
+        """Three files over the quarter, on either database: a slot given twice in one file
+        counts the row further down; a slot a later file leaves out keeps its row; an online course
+        (no session) is a slot apart from the session of the same programme."""
+        files = [
+            [("E001", "26Q4-IO-01", "absent"), ("E002", "26Q4-IO-01", "absent")],
+            [("E001", "26Q4-IO-01", "excused"), ("E001", "26Q4-IO-01", "attended")],
+            [("E001", None, "attended")],
+        ]
+        with session_for(db_url) as session:
+            for number, rows in enumerate(files):
+                entry = record_import(
+                    session=session,
+                    quarter=Q,
+                    kind="completions",
+                    source=f"{number}.csv",
+                    sha256=f"{number:064d}",
+                    read=len(rows),
+                    accepted=len(rows),
+                    rejects=[],
+                )
+                store_completions(
+                    session=session,
+                    quarter=Q,
+                    rows=(
+                        {
+                            "employee_id": who,
+                            "programme_code": "IO",
+                            "session_code": code,
+                            "status": status,
+                            "import_id": entry.id,
+                            "source": f"{number}.csv",
+                            "source_row": row,
+                        }
+                        for row, (who, code, status) in enumerate(rows, start=2)
+                    ),
+                )
+            current = session.exec(
+                select(Completion).where(col(Completion.superseded).is_(False))
+            ).all()
+            total = len(session.exec(select(Completion)).all())
+        assert sorted((c.employee_id, c.session_code or "", c.status) for c in current) == [
+            ("E001", "", "attended"),
+            ("E001", "26Q4-IO-01", "attended"),
+            ("E002", "26Q4-IO-01", "absent"),
+        ]
+        assert total == 5
 
     def test_lookups_and_parsing_seat_a_top_leader_for_their_own_programme(
         self, session: Session
