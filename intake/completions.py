@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from datetime import date
 
@@ -49,7 +50,7 @@ CompletionResult = ImportResult[CompletionRecord]
 def parse_completions(
     table: Table,
     *,
-    cadres: Mapping[str, set[str]],
+    cadres: Mapping[str, AbstractSet[str]],
     sessions: Mapping[str, Sequence[str]],
     programmes: Mapping[str, str],
 ) -> CompletionResult:
@@ -91,7 +92,7 @@ def _record(
     number: int,
     values: dict[str, Cell],
     rules: FileRules,
-    cadres: Mapping[str, set[str]],
+    cadres: Mapping[str, AbstractSet[str]],
     sessions: Mapping[str, Sequence[str]],
     programmes: Mapping[str, str],
 ) -> CompletionRecord:

@@ -11,8 +11,9 @@ from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 
 from models.bulk import insert_new
+from models.education import quarter_tracks
 from models.roster import quarter_people
-from models.tables import Assignment, Completion, EducationSession, Programme
+from models.tables import Completion, EducationSession, Programme
 
 
 def store_completions(*, session: Session, quarter: str, rows: Iterable[dict[str, Any]]) -> int:
@@ -50,7 +51,7 @@ def store_completions(*, session: Session, quarter: str, rows: Iterable[dict[str
 class Lookups:
     """What a completion row is matched against in a quarter."""
 
-    cadres: dict[str, set[str]]  # employee id → programme codes their tracks require
+    cadres: dict[str, frozenset[str]]  # employee id → programme codes their tracks require
     sessions: dict[str, list[str]]  # session code → programmes seated in it, its own first
     programmes: dict[str, str]  # code, Chinese or English name → code
 
@@ -66,16 +67,16 @@ def completion_lookups(*, session: Session, quarter: str) -> Lookups:
         if p.joint_with:
             guests[p.joint_with].append(p.code)
         names |= {p.code: p.code, p.name_zh: p.code, p.name_en: p.code}
-    cadres: dict[str, set[str]] = {
-        who: set() for who in quarter_people(session=session, quarter=quarter)
-    }
-    for who, track in session.exec(
-        select(col(Assignment.employee_id), col(Assignment.track)).where(
-            Assignment.quarter == quarter
-        )
-    ):
-        if who in cadres:
-            cadres[who].update(by_track[track])
+    held = quarter_tracks(session=session, quarter=quarter)
+    # A province's million cadres need one of a few dozen combinations of programmes: each
+    # combination is held once, not once per person.
+    combinations: dict[tuple[str, ...], frozenset[str]] = {}
+    cadres: dict[str, frozenset[str]] = {}
+    for who in quarter_people(session=session, quarter=quarter):
+        tracks = tuple(sorted(held.get(who, ())))
+        if tracks not in combinations:
+            combinations[tracks] = frozenset(code for t in tracks for code in by_track[t])
+        cadres[who] = combinations[tracks]
     sessions = {
         code: [host, *guests[host]]
         for code, host in session.exec(
