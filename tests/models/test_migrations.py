@@ -5,10 +5,12 @@ from __future__ import annotations
 import multiprocessing
 from multiprocessing.synchronize import Barrier
 from queue import Queue
+from typing import Any
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import create_engine, inspect
+from sqlalchemy import Table, create_engine, inspect
 from sqlmodel import SQLModel
 
 from models.db import ready_engine
@@ -61,4 +63,36 @@ def test_runs_started_together_on_an_empty_database_take_turns_migrating(db_url:
         worker.join(timeout=120)
     assert ["ok"] * 3 == [outcomes.get(timeout=5) for _ in workers]
     with create_engine(db_url).connect() as connection:
+        assert "0004" == MigrationContext.configure(connection).get_current_revision()
+
+
+def test_a_migration_cut_short_leaves_no_half_schema(
+    db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A run killed while creating the schema: the next run must find either no schema or
+    all of it. On SQLite, pysqlite commits each CREATE TABLE on its own unless the migration
+    opens the transaction itself, and the next run failed on "table assignment already exists"."""
+    from alembic.ddl.impl import DefaultImpl
+
+    from models.migrate import upgrade
+
+    create_table = DefaultImpl.create_table
+    created: list[str] = []
+
+    def create_then_die(impl: DefaultImpl, table: Table, **kw: Any) -> None:
+        if len(created) == 3:
+            raise KeyboardInterrupt("killed mid-migration")
+        create_table(impl, table, **kw)
+        created.append(table.name)
+
+    monkeypatch.setattr(DefaultImpl, "create_table", create_then_die)
+    engine = create_engine(db_url)
+    with pytest.raises(KeyboardInterrupt):
+        upgrade(engine)
+    assert 3 == len(created)
+    assert [] == inspect(engine).get_table_names()
+
+    monkeypatch.setattr(DefaultImpl, "create_table", create_table)
+    upgrade(engine)
+    with engine.connect() as connection:
         assert "0004" == MigrationContext.configure(connection).get_current_revision()
