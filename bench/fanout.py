@@ -1,7 +1,8 @@
 """The reports fanned out against the in-process pool, one worker on this machine: the same
-40-unit quarter rendered by an accountability-reports run with chunks=0 and with chunks=4,
-both started through a Prefect server and run by one process worker; the times are the flow
-runs' own (start to end, from the API). `python -m bench.fanout` (a few minutes);
+40-unit quarter rendered by an accountability-reports run with chunks=0 and with chunks=4 (or
+each count given by --chunks, e.g. 2,4), all started through a Prefect server and run by one
+process worker; the times are the flow runs' own (start to end, from the API).
+`python -m bench.fanout` (a few minutes);
 `python -m bench.fanout --units 400 --per-unit 250 --rounds 1` for a province (about 20)."""
 
 from __future__ import annotations
@@ -82,6 +83,9 @@ def main() -> None:
     parser.add_argument("--units", type=int, default=40)
     parser.add_argument("--per-unit", type=int, default=20)
     parser.add_argument("--rounds", type=int, default=2, help="runs of each, alternated")
+    parser.add_argument(
+        "--chunks", default="4", help="the chunk counts run against chunks=0, e.g. 2,4"
+    )
     asked = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="lianjie-fanout-"))
     data = folder / "data"
@@ -104,7 +108,8 @@ def main() -> None:
         try:
             reports = deployment_id(env, "accountability-reports")
             server = server_pid(env)
-            for chunks in (0, 4) * asked.rounds:
+            counts = [int(c) for c in asked.chunks.split(",")]
+            for chunks in [0, *counts] * asked.rounds:
                 cpu_before = cpu_seconds(server), cpu_seconds(worker.pid)
                 started = api(
                     env,

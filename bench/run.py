@@ -135,10 +135,11 @@ def quarter(size: int, *, full: bool, cycle_only: bool = False) -> dict[str, obj
     return results
 
 
-def on_postgres(size: int) -> dict[str, object]:
+def on_postgres(size: int, *, every_pdf: bool = False) -> dict[str, object]:
     """The cycle and the prepared reports (every part loaded, the summary and the confidential
-    list rendered) of `size` cadres on a PostgreSQL cluster of its own, started here with
-    PostgreSQL's default durability. No floors: they are SQLite's."""
+    list rendered; with `every_pdf`, the reports flow rendering every unit's PDF too) of `size`
+    cadres on a PostgreSQL cluster of its own, started here with PostgreSQL's default
+    durability. No floors: they are SQLite's."""
     from tests.postgres import cluster
 
     work = OUT / f"{size}-postgresql"
@@ -150,7 +151,7 @@ def on_postgres(size: int) -> dict[str, object]:
     results: dict[str, object] = {}
     with cluster(durable=True) as postgres:
         env = os.environ | {"LIANJIE_BENCH_DATABASE_URL": postgres.database()}
-        for name in (*CYCLE, "reports-prepared"):
+        for name in (*CYCLE, "reports" if every_pdf else "reports-prepared"):
             results[name] = measured(sys.executable, "-m", "bench.stage", name, str(work), env=env)
             print(f"{size:,} on PostgreSQL, {name}: {results[name]}", flush=True)
             save_progress(size, results, kind="postgresql")
@@ -313,11 +314,16 @@ def main() -> None:
         action="store_true",
         help="the cycle and the prepared reports on a PostgreSQL cluster started for the run",
     )
+    parser.add_argument(
+        "--every-pdf",
+        action="store_true",
+        help="with --postgres: the reports flow rendering every unit's PDF, not only prepared",
+    )
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     if args.postgres:
         for size in sizes:
-            on_postgres(size)
+            on_postgres(size, every_pdf=args.every_pdf)
         return
     if args.report_only:
         measured_sizes = {str(s): reread(s) for s in sizes}
