@@ -99,7 +99,8 @@ def accountability_reports(
             month (the schedule fires on each of the quarter's first ten days and sets this).
         chunks: 0 renders every PDF in this run's own processes. More fans the units out
             over the work pool's workers: that many render-reports runs, each retried alone
-            when it crashes; the output folder must then be one every worker reaches.
+            when it crashes; the output folder must then be one every worker reaches. A
+            chunk renders on one core: ask for about as many as the workers have cores.
     """
     config = settings()
     if chunks < 0:
