@@ -181,6 +181,16 @@ class TestSummary:
         assert "工号工号E000006重复，首次出现在第7行" in text
         assert "isnot" not in text and "duplicate" not in text
 
+    def test_a_row_number_of_a_big_sheet_stays_on_one_line(self, city: str, tmp_path: Path) -> None:
+        """A province's sign-in sheet runs to millions of rows: a rejected row's number is read
+        whole, not broken over two lines ("225426" above "2")."""
+        jobs = prepared(city, tmp_path / "out")
+        [job] = [job for summary, job in jobs if summary.kind == "summary"]
+        rejects = job.context["rejects"]
+        rejects[0] = rejects[0] | {"row": 2254262}
+        render_pdf(job)
+        assert "2254262" in text_of(job.path)
+
     def test_names_the_units_whose_key_posts_have_education_left(
         self, city: str, tmp_path: Path
     ) -> None:
