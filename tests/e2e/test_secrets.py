@@ -17,7 +17,7 @@ import pytest
 
 from core.domain import Quarter
 from lianjie.synthetic import COMPLETION_HEADER, HEADER, roster_rows, write_csv
-from policy.calendar import WorkingCalendar
+from policy.calendar import calendar_for
 from tests.conftest import POSTGRES
 from tests.servers import prefect_server, sms_gateway, smtp_server
 
@@ -102,7 +102,7 @@ def test_no_password_anywhere(tmp_path: Path, request: pytest.FixtureRequest) ->
         assert 0 == cycle.returncode, cycle.stderr[-2000:]
         # On an official day off (a Saturday in Beijing) dispatch sends only what cannot wait:
         # sent on the next working day, today's invitations go whatever day CI runs.
-        send_on = WorkingCalendar(range(today.year, today.year + 2)).next_working_day(today.date())
+        send_on = calendar_for(today.date(), today.date()).next_working_day(today.date())
         dispatch = lianjie(
             env, "dispatch", "--date", send_on.isoformat(), "--allow-future", "--json"
         )
