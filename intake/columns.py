@@ -11,7 +11,8 @@ from typing import Any, Generic, TypeVar, cast
 
 from core.domain import Reject, row_place
 from core.exceptions import UnreadableFileError
-from intake.layout import Block, Contract, Line, lay_out
+from intake.contract import Contract
+from intake.layout import Block, Line, lay_out
 from intake.read import Table
 from intake.reasons import Broken
 from intake.values import Cell, text
@@ -100,16 +101,8 @@ def located(table: Table, contract: Contract) -> tuple[ImportResult[Any], Iterat
     """Find the data in the file (intake/layout.py) and name each row's cells; the result
     starts with what the file's layout says, and no record yet. The rows come one at a time:
     a million of them named at once held as much again as the file."""
-    layout = lay_out(table, contract)
-    several = len(layout.blocks) > 1
-    unknown: dict[str, None] = {}  # each reported once, however many sheets have it
-    found: set[str] = set()
-    named = []
-    for block in layout.blocks:
-        columns = match_columns(table.source, block, contract)
-        unknown |= dict.fromkeys(columns.unknown)
-        found |= columns.index.keys()
-        named.append((block, columns.index))
+    result, named = laid_out(table, contract)
+    several = len(named) > 1
 
     def rows() -> Iterator[Row]:
         for block, index in named:
@@ -122,6 +115,22 @@ def located(table: Table, contract: Contract) -> tuple[ImportResult[Any], Iterat
                 values = picked(cells if len(cells) >= width else _padded(cells, width))
                 yield Row(sheet, n, dict(zip(names, values, strict=True)))
 
+    return result, rows()
+
+
+def laid_out(
+    table: Table, contract: Contract
+) -> tuple[ImportResult[Any], list[tuple[Block, dict[str, int]]]]:
+    layout = lay_out(table, contract)
+    several = len(layout.blocks) > 1
+    unknown: dict[str, None] = {}  # each reported once, however many sheets have it
+    found: set[str] = set()
+    named = []
+    for block in layout.blocks:
+        columns = match_columns(table.source, block, contract)
+        unknown |= dict.fromkeys(columns.unknown)
+        found |= columns.index.keys()
+        named.append((block, columns.index))
     result: ImportResult[Any] = ImportResult(
         table.source,
         table.sha256,
@@ -134,7 +143,7 @@ def located(table: Table, contract: Contract) -> tuple[ImportResult[Any], Iterat
         ignored_lines=layout.ignored if several else [replace(i, sheet="") for i in layout.ignored],
         skipped_sheets=layout.skipped_sheets,
     )
-    return result, rows()
+    return result, named
 
 
 def _padded(cells: list[Cell], width: int) -> list[Cell]:
@@ -199,8 +208,13 @@ def coded(values: dict[str, Cell], column: str) -> None:
 
 def checked(values: dict[str, Cell], column: str, parser: Callable[..., T], *args: Any) -> T:
     """Parse one cell, turning the parser's complaint into a BadValue naming the column."""
+    return judged(values.get(column), column, parser, *args)
+
+
+def judged(cell: Cell, column: str, parser: Callable[..., T], *args: Any) -> T:
+    """`checked`, of a cell on its own."""
     try:
-        return parser(values.get(column), *args)
+        return parser(cell, *args)
     except Broken as broken:
         raise BadValue(column, broken.code, **broken.params) from None
     except ValueError as error:  # a rule without a code of its own yet

@@ -9,7 +9,7 @@ from datetime import date
 
 from core.domain import CompletionStatus
 from intake.columns import BadValue, FileRules, ImportResult, located
-from intake.layout import Contract
+from intake.contract import Contract
 from intake.read import Table
 from intake.values import COMPLETION_STATUSES, Cell, parse_choice, parse_date, parse_number, text
 

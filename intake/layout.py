@@ -10,14 +10,16 @@ the footer lines below the data are not data, and are listed rather than rejecte
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from itertools import compress, count, zip_longest
+from operator import itemgetter
+from typing import cast
 
 from core.domain import row_place
 from core.exceptions import UnreadableFileError
-from intake.lines import footer, shown, total
+from intake.contract import Contract
+from intake.lines import MAY_START_A_TOTAL, footer, shown, total
 from intake.read import HEADER_SEARCH_ROWS, Sheet, Table
 from intake.values import Cell, text
 
@@ -26,45 +28,6 @@ LEAST_NAMED = 2
 
 # A group cell's word that its children do not repeat: "纪律情况" over "状况" is 纪律状况.
 GROUP_ENDINGS = ("情况", "信息", "方式", "情形")
-
-
-@dataclass(frozen=True)
-class Contract:
-    """The columns a kind of file has: their names in every language, and which it must have."""
-
-    aliases: dict[str, tuple[str, ...]]
-    required: frozenset[str]
-    one_of: tuple[frozenset[str], ...] = ()
-    lookup: dict[str, str] = field(init=False, repr=False, compare=False)
-    # Every row of data is asked whether it repeats the header, and most of its cells (units,
-    # posts, ranks, dates) recur from row to row: each distinct cell is answered once, within
-    # a bound for the cells unique to a person.
-    named_by: Callable[[Cell], str | None] = field(init=False, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        names = {n: c for c, aliases in self.aliases.items() for n in (c, *aliases)}
-        object.__setattr__(self, "lookup", {header_key(n): c for n, c in names.items()})
-        named_by = lru_cache(maxsize=1 << 16, typed=True)(lambda cell: self.canonical(text(cell)))
-        object.__setattr__(self, "named_by", named_by)
-
-    def canonical(self, name: str) -> str | None:
-        """The contract's column a header names, if any."""
-        key = name.strip().casefold()
-        if key.isalnum():  # nothing for header_key to take out: every cell of data is asked
-            return self.lookup.get(key)
-        return self.lookup.get(header_key(key))
-
-    def describe(self, columns: list[str]) -> str:
-        return ", ".join(f"{c} ({'/'.join(self.aliases[c])})" for c in columns)
-
-
-def header_key(name: str) -> str:
-    """A header as typed, reduced to what identifies it: case, padding ("工  号", as clerks
-    align them), line breaks inside a cell, and "unit code" for unit_code do not count."""
-    key = name.strip().casefold()
-    if key.isascii():
-        return re.sub(r"[\s_\-]+", "_", key)
-    return re.sub(r"\s+", "", key)
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +56,8 @@ class Block:
     header: list[str]
     header_rows: tuple[int, ...]
     rows: list[tuple[int, list[Cell]]]
+    # the rows' cells column by column, when laying out the sheet has turned them already
+    columns: list[Sequence[Cell]] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -242,13 +207,60 @@ def _block(
     data_ends = len(below)
     while data_ends and footer(below[data_ends - 1][1]):
         data_ends -= 1
+    columns = turned([cells for _, cells in below])
+    suspects = _maybe_not_data(columns, contract)
+    if not suspects and data_ends == len(below):  # a plain table: every row below is data
+        return Block(sheet.name, header, header_rows, below, columns), description, ignored
     for index, (number, cells) in enumerate(below):
-        kind = _not_data(cells, contract) or ("footer" if index >= data_ends else None)
+        kind = (_not_data(cells, contract) if index in suspects else None) or (
+            "footer" if index >= data_ends else None
+        )
         if kind is None:
             rows.append((number, cells))
         else:
             ignored.append(Line(sheet.name, number, kind, shown(cells)))
     return Block(sheet.name, header, header_rows, rows), description, ignored
+
+
+def turned(rows: Sequence[Sequence[Cell]]) -> list[Sequence[Cell]]:
+    """Rows as columns, a short row's missing cells None."""
+    widths = set(map(len, rows))
+    if len(widths) == 1:  # as a CSV file nearly always is: a column in one pass
+        return [list(map(itemgetter(at), rows)) for at in range(widths.pop())]
+    return list(zip_longest(*rows))
+
+
+def _maybe_not_data(columns: Sequence[Sequence[Cell]], contract: Contract) -> set[int]:
+    """The rows that may be a total or the header repeated, found column by column; only they
+    are asked `_not_data`. A province's roster has a million rows and nearly none of them.
+
+    A repeated header has a cell naming a column, and a total's first words start it (or its
+    first cell is empty and they stand further right); every other row is data.
+    """
+    suspects: set[int] = set()
+    for position, column in enumerate(columns):
+        suspects.update(
+            _where(column, contract.may_name, lambda c: contract.named_by(c) is not None)
+        )
+        if position == 0:
+            suspects.update(_where(column, MAY_START_A_TOTAL, lambda c: not text(c) or total([c])))
+    return suspects
+
+
+def _where(
+    column: Sequence[Cell], may: Callable[[str], object], holds: Callable[[Cell], bool]
+) -> Iterable[int]:
+    """The positions of the cells that `holds` for, asked once per distinct cell, and only of
+    those that `may` (a quick test of the casefolded cell, in one pass) lets through."""
+    distinct = list(set(column))
+    try:
+        folded = list(map(str.casefold, cast(list[str], distinct)))
+    except TypeError:  # a workbook's numbers, dates and empty cells
+        folded = [text(cell).casefold() for cell in distinct]
+    hits = set(filter(holds, compress(distinct, map(may, folded))))
+    if not hits:
+        return ()
+    return compress(count(), map(hits.__contains__, column))
 
 
 def _not_data(cells: list[Cell], contract: Contract) -> str | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from intake.values import Cell, text
+from intake.values import FOLDABLE_CHARS, Cell, text
 
 # A totals row starts with one of these (合计, 小计 per unit, …), wherever it stands.
 TOTALS = ("合计", "小计", "总计", "共计", "总数", "total", "subtotal", "grand total")
@@ -48,6 +48,21 @@ def _squeezed(words: tuple[str, ...]) -> tuple[str, ...]:
 
 
 _TOTALS, _FOOTERS = _squeezed(TOTALS), _squeezed(FOOTERS)
+
+
+def _loosely(word: str) -> str:
+    """A squeezed word as a pattern over a cell before `text` cleans it: spaces, unseen and
+    foldable characters may stand between its letters."""
+    gap = rf"[\s{FOLDABLE_CHARS}]*"
+    return gap.join(f"[{re.escape(c)}{FOLDABLE_CHARS}]" for c in word)
+
+
+# Whether a first cell, casefolded, may start a total: empty (the line's first words are further
+# right), or a total's word however spaced. Looser than `total`, never stricter: it only
+# spares the exact test the lines that cannot be totals.
+MAY_START_A_TOTAL = re.compile(
+    rf"[\s{FOLDABLE_CHARS}]*(?:$|{'|'.join(_loosely(w) for w in _TOTALS)})"
+).match
 
 
 def total(cells: list[Cell]) -> bool:

@@ -8,10 +8,11 @@ import io
 import itertools
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from operator import call
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from xml.etree.ElementTree import ParseError
 
 import charset_normalizer
@@ -25,6 +26,8 @@ SHARED_VALUES = 5_000  # distinct values of a column kept once each (see _csv_re
 MAX_CELL_CHARS = 10_000  # a cell longer than this is a broken export, not a name or a post
 EMPTY_ROWS_TO_STOP = 1_000  # a run of this many empty rows ends a sheet, whatever it declares
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # an encrypted .xlsx, or an old .xls, is an OLE container
+# A lookup that finds nothing, so gives the value as read (in C, as the lookups are).
+_AS_IS = cast(Callable[[str, str], str], {}.get)
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +115,7 @@ class _Counted:
 
     def rows(self, sheet: str, records: Iterator[list[Cell]]) -> list[tuple[int, list[Cell]]]:
         rows: list[tuple[int, list[Cell]]] = []
+        widest = self.limits.columns
         for number, cells in enumerate(records, start=1):
             if not _filled(cells):
                 continue  # blank rows between the data, or below it
@@ -123,7 +127,7 @@ class _Counted:
                     f"{self.source}: more than {self.limits.rows:,} rows, over the limit (setting "
                     "LIANJIE_MAX_ROWS); split the file"
                 )
-            rows.append((number, cells[: self.limits.columns]))
+            rows.append((number, cells if len(cells) <= widest else cells[:widest]))
         return rows
 
     def _narrow_enough(self, sheet: str, cells: list[Cell]) -> None:
@@ -141,8 +145,12 @@ class _Counted:
 
 def _filled(cells: list[Cell]) -> bool:
     """Whether a row has anything in it; blank rows between the data are skipped."""
-    # The first cell (the employee id, in a roster) nearly always answers it at once.
-    return (bool(cells) and bool(text(cells[0]))) or any(text(c) for c in cells)
+    # The first cell (the employee id, in a roster) nearly always answers it at once: text
+    # with something printable in it is not emptied by `text`.
+    first = cells[0] if cells else None
+    if type(first) is str and (kept := first.strip()) and kept.isprintable():
+        return True
+    return any(text(c) for c in cells)
 
 
 def _csv_records(path: Path, data: bytes) -> Iterator[list[Cell]]:
@@ -164,16 +172,16 @@ def _csv_records(path: Path, data: bytes) -> Iterator[list[Cell]]:
     reader = csv.reader(itertools.chain(ahead, lines), delimiter=delimiter)
     # A value met again in its column (a unit, a post, a rank, yes or no, a day) is kept once:
     # a million rows hold a few thousand of them. A column of values each its own (names,
-    # phones) stops being looked up once it has shown SHARED_VALUES of them.
+    # phones) stops being looked up once it has shown SHARED_VALUES of them. Each row is
+    # looked up in one call (`kept`), with the columns' lookups renewed every so many rows.
     shared: list[dict[str, str]] = []
+    keep: list[Callable[[str, str], str]] = []
     try:
-        for record in reader:
-            if len(record) > len(shared):
+        for number, record in enumerate(reader):
+            if len(record) > len(shared) or number % 1024 == 0:
                 shared += ({} for _ in range(len(record) - len(shared)))
-            yield [
-                value if len(seen) > SHARED_VALUES else seen.setdefault(value, value)
-                for seen, value in zip(shared, record, strict=False)  # a short row: fewer
-            ]
+                keep = [_AS_IS if len(seen) > SHARED_VALUES else seen.setdefault for seen in shared]
+            yield list(map(call, keep, record, record))  # a short row: fewer
     except csv.Error as error:
         raise UnreadableFileError(
             f"{path}: broken CSV near line {reader.line_num}: {error}"

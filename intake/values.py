@@ -64,9 +64,16 @@ SEPARATORS = re.compile(r"[;；,，、]")
 # Characters no cell needs and some abuse: C0/C1 controls (tab and line breaks aside; \x0b is
 # the line break Word pastes, which no XLSX may hold), bidi overrides that show "Wang" as
 # "gnaW", zero-width characters, and the byte-order mark.
-UNSEEN = re.compile(
-    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064"
-    "\u2066-\u2069\ufeff]"
+UNSEEN_CHARS = (
+    "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff"
+)
+UNSEEN = re.compile(f"[{UNSEEN_CHARS}]")
+# What else `text` may change: combining marks that NFC folds into the letter before them, and
+# the CJK compatibility ideographs it maps to the unified ones. A pass that rules cells out by
+# their characters (intake/layout.py) leaves a cell holding any of these to be read exactly.
+FOLDABLE_CHARS = (
+    UNSEEN_CHARS + "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
+    "\u3099\u309a\uf900-\ufaff\U0002f800-\U0002fa1f"
 )
 
 

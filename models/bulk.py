@@ -8,7 +8,7 @@ from functools import lru_cache
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import Date
+from sqlalchemy import Boolean, Date
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Dialect
 from sqlmodel import Session, SQLModel
@@ -63,7 +63,8 @@ def _executemany(connection: Connection, statement: Any, rows: list[dict[str, An
         # A day recurs on thousands of rows (due dates): each is converted once.
         (position, lru_cache(maxsize=4096)(convert) if _is_day(target.c[key]) else convert)
         for position, key in enumerate(order)
-        if (convert := target.c[key].type.dialect_impl(dialect).bind_processor(dialect))
+        if not _driver_binds(target.c[key])
+        and (convert := target.c[key].type.dialect_impl(dialect).bind_processor(dialect))
     ]
     for row in rows:  # built for this insert: the defaults go in place, not in a copy of each
         for key, value in defaults.items():
@@ -85,6 +86,13 @@ def _positional(dialect: Dialect) -> Dialect:
     positional = copy(dialect)  # the engine's own settings (JSON serialiser…) kept
     positional.paramstyle, positional.positional = "format", True
     return positional
+
+
+def _driver_binds(column: Any) -> bool:
+    """Whether the driver takes the column's values as they are: a yes/no column, which our
+    rows fill with True, False or None (sqlite3 stores them as 1 and 0, as SQLAlchemy's
+    conversion would; that conversion was a fifth of storing a province's roster)."""
+    return type(column.type) is Boolean
 
 
 def _is_day(column: Any) -> bool:

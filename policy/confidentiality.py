@@ -9,9 +9,10 @@ through `without_confidential`, and rejected rows through `shown_reject`.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import replace
+from itertools import chain
 
 from core.domain import CadreRecord, Reject
 from models.facts import ProgrammeInfo, QuarterData
@@ -89,10 +90,20 @@ def _about(send_key: str, sessions: set[str], programmes: set[str]) -> bool:
 
 def shared_contacts(cadres: Iterable[CadreRecord]) -> dict[str, list[str]]:
     """Phone numbers and e-mail addresses that more than one cadre gave: address → their ids."""
+    cadres = list(cadres)
+    # Counted first, in one pass without a list per address: a province has a million of them
+    # and nearly none is shared.
+    given = Counter(
+        map(str.casefold, filter(None, chain((c.phone for c in cadres), (c.email for c in cadres))))
+    )
+    twice = {address for address, times in given.items() if times > 1}
+    if not twice:
+        return {}
     users: dict[str, list[str]] = defaultdict(list)
     for cadre in cadres:
         for address in {cadre.phone, cadre.email} - {None, ""}:
-            users[str(address).casefold()].append(cadre.employee_id)
+            if (folded := str(address).casefold()) in twice:
+                users[folded].append(cadre.employee_id)
     return {address: sorted(ids) for address, ids in users.items() if len(ids) > 1}
 
 

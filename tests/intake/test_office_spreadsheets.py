@@ -25,7 +25,8 @@ from flows.artifacts import ImportSummary
 from flows.cycle import classify_cadres, schedule_sessions
 from flows.roster import import_roster
 from intake.completions import parse_completions
-from intake.layout import Contract, combined
+from intake.contract import Contract
+from intake.layout import combined
 from intake.lines import FOOTERS
 from intake.read import read_table
 from intake.roster import ALIASES, parse_roster
