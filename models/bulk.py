@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from copy import copy
 from functools import lru_cache
 from operator import itemgetter
@@ -56,9 +56,8 @@ def _executemany(connection: Connection, statement: Any, rows: list[dict[str, An
         dialect=dialect, column_keys=[*rows[0], *defaults], for_executemany=True
     )
     order = list(compiled.positiontup or ())
-    # Each row's values in the statement's order, taken in one C call; only the columns whose
-    # type converts (dates, booleans, JSON: a few of a table's) are then touched in Python.
-    values = itemgetter(*order) if len(order) > 1 else lambda row: (row[order[0]],)
+    # Column by column, each taken from the rows in one C pass; only the columns whose type
+    # converts (dates, JSON: a few of a table's) are converted, each in one pass too.
     converted = [
         # A day recurs on thousands of rows (due dates): each is converted once.
         (position, lru_cache(maxsize=4096)(convert) if _is_day(target.c[key]) else convert)
@@ -69,11 +68,10 @@ def _executemany(connection: Connection, statement: Any, rows: list[dict[str, An
     for row in rows:  # built for this insert: the defaults go in place, not in a copy of each
         for key, value in defaults.items():
             row.setdefault(key, value)
-    params: list[tuple[Any, ...]] = (
-        [_converted(values(row), converted) for row in rows]
-        if converted
-        else [values(row) for row in rows]
-    )
+    columns = [list(map(itemgetter(key), rows)) for key in order]
+    for position, convert in converted:
+        columns[position] = list(map(convert, columns[position]))
+    params = list(zip(*columns, strict=True))  # the driver takes a row as a tuple
     result = connection.exec_driver_sql(compiled.string, params)
     return result.rowcount or 0
 
@@ -97,15 +95,6 @@ def _driver_binds(column: Any) -> bool:
 
 def _is_day(column: Any) -> bool:
     return type(column.type) is Date
-
-
-def _converted(
-    row: tuple[Any, ...], converters: list[tuple[int, Callable[[Any], Any]]]
-) -> tuple[Any, ...]:
-    values = list(row)
-    for position, convert in converters:
-        values[position] = convert(values[position])
-    return tuple(values)  # the driver takes tuples, not lists
 
 
 def upsert(session: Session, table: type[SQLModel], rows: Iterable[dict[str, Any]]) -> None:

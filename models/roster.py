@@ -246,23 +246,30 @@ def unit_names(*, session: Session) -> dict[str, str]:
     return {u.code: u.name for u in session.exec(select(Unit))}
 
 
+# Each stored value's member, looked up: calling the enum costs more than the rest of a row.
+RANK = {rank.value: rank for rank in Rank} | {None: None, "": None}
+ROLE = {role.value: role for role in LeadershipRole}
+DISCIPLINE = {status.value: status for status in DisciplineStatus}
+
+
 def as_record(row: RowMapping) -> CadreRecord:
     """A stored cadre row (with its unit's name) back as the domain record."""
     # The unit and post, shared by many cadres, are held once each: a province reads a
     # million rows, and each would otherwise keep strings of its own.
+    charge = row["in_charge_of"]
     return CadreRecord(
         employee_id=row["employee_id"],
         name=row["name"],
         unit_code=intern(row["unit_code"]),
         unit_name=intern(row["unit_name"]),
         post=intern(row["post"]),
-        rank=Rank(row["rank"]) if row["rank"] else None,
-        leadership_role=LeadershipRole(row["leadership_role"]),
-        in_charge_of=tuple(c for c in row["in_charge_of"].split(";") if c),
+        rank=RANK[row["rank"]],
+        leadership_role=ROLE[row["leadership_role"]],
+        in_charge_of=tuple(c for c in charge.split(";") if c) if charge else (),
         party_member=row["party_member"],
         appointed_on=row["appointed_on"],
         reserve_cadre=row["reserve_cadre"],
-        discipline_status=DisciplineStatus(row["discipline_status"]),
+        discipline_status=DISCIPLINE[row["discipline_status"]],
         discipline_kind=row["discipline_kind"],
         discipline_on=row["discipline_on"],
         key_post=row["key_post"],
