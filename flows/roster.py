@@ -22,6 +22,7 @@ from models.tables import QuarterCycle
 from policy.classify import unit_key_areas
 from policy.config import LoadedPolicy, load_policy
 from policy.roster import RosterDecision, decide_roster, judge_roster
+from policy.roster_warnings import RosterWarning
 
 
 @task
@@ -72,7 +73,7 @@ def import_roster(
     return ImportSummary.of(
         result,
         already_imported=already,
-        warnings=verdict.warnings,
+        warnings=[str(w) for w in verdict.warnings],
         kept_from={k.at: k.kept_from for k in decision.kept},
         changes=RosterChanges.of(decision, quarter=quarter, cancelled=cancelled),
     )
@@ -124,7 +125,7 @@ def store_decision(
     decision: RosterDecision,
     loaded: LoadedPolicy,
     sha256: str,
-    warnings: list[str],
+    warnings: list[RosterWarning],
 ) -> int:
     """Store the roster's cadres, changes and rejects; cancel what was unsent to leavers.
     Returns how many messages were cancelled."""
@@ -149,7 +150,7 @@ def store_decision(
         accepted=len(result.accepted),
         rejects=result.rejects,
         kept_from={k.at: k.kept_from for k in decision.kept},
-        warnings=warnings,
+        warnings=[w.stored() for w in warnings],
     )
     cycle.roster_sha256 = sha256
     session.add(cycle)
@@ -157,9 +158,11 @@ def store_decision(
     return cancelled
 
 
-def log_outcome(*, result: RosterResult, decision: RosterDecision, warnings: list[str]) -> None:
+def log_outcome(
+    *, result: RosterResult, decision: RosterDecision, warnings: list[RosterWarning]
+) -> None:
     logger = log()
-    for warning in [*warnings, *(k.note for k in decision.kept)]:
+    for warning in [*map(str, warnings), *(k.note for k in decision.kept)]:
         logger.warning("%s", warning)
     if result.unknown_columns:
         logger.warning(

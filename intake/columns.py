@@ -48,14 +48,15 @@ def match_columns(source: str, block: Block, contract: Contract) -> Columns:
 
 def _hints(
     unknown: list[str], aliases: dict[str, tuple[str, ...]], *, found: Iterable[str]
-) -> list[str]:
-    """An ignored header close to a missing column's name is most likely that column mistyped."""
+) -> list[tuple[str, str]]:
+    """An ignored header close to a missing column's name is most likely that column mistyped:
+    (the header, the name it is close to)."""
     missing = {n: c for c, names in aliases.items() if c not in found for n in (c, *names)}
     hints = []
     for header in unknown:
         close = difflib.get_close_matches(header.casefold(), missing, n=1, cutoff=0.75)
         if close:
-            hints.append(f"{header}: did you mean {close[0]}?")
+            hints.append((header, close[0]))
     return hints
 
 
@@ -88,7 +89,7 @@ class ImportResult(Generic[R]):
     rejects: list[Reject] = field(default_factory=list)
     unknown_columns: list[str] = field(default_factory=list)
     missing_columns: list[str] = field(default_factory=list)  # optional ones the file lacks
-    header_hints: list[str] = field(default_factory=list)
+    header_hints: list[tuple[str, str]] = field(default_factory=list)  # (header, meant)
     accepted_rows: list[int] = field(default_factory=list)  # each accepted record's row
     description: list[Line] = field(default_factory=list)  # the lines above the header
     ignored_lines: list[Line] = field(default_factory=list)

@@ -96,7 +96,7 @@ class QuarterData:
     messages: Counter[tuple[str | None, str, str]]  # (employee id, kind, status) → count
     rejects: list[Reject]  # the roster in force's and every completion file's
     done_before: set[tuple[str, str]] = field(default_factory=set)  # once-only programmes done
-    roster_warnings: list[str] = field(default_factory=list)  # of the roster in force
+    roster_warnings: list[Any] = field(default_factory=list)  # of the roster in force, as stored
     changes: list[Change] = field(default_factory=list)  # every roster import's, in order
     reminders: list[ReminderInfo] = field(default_factory=list)  # holiday reminders
 

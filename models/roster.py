@@ -43,7 +43,7 @@ def record_import(
     accepted: int,
     rejects: list[Reject],
     kept_from: dict[tuple[str, int], str] | None = None,
-    warnings: list[str] | None = None,
+    warnings: list[dict[str, Any]] | None = None,
 ) -> FileImport:
     """Record a file's import and keep its rejected rows for review.
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time
+from typing import Any
 
 from sqlalchemy import JSON, Column, Index, UniqueConstraint
 from sqlmodel import AutoString, Field, SQLModel
@@ -99,7 +100,8 @@ class FileImport(SQLModel, table=True):
     imported_at: datetime
     # What the operator must know about the file: columns missing that decide tracks, a header
     # that looks mistyped, a unit left without a top leader.
-    warnings: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    # each {code, params, text} (policy/roster_warnings.py); a plain text if stored before 0.6.5
+    warnings: list[Any] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
 
 
 class RejectedRow(SQLModel, table=True):

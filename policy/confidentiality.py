@@ -17,6 +17,7 @@ from itertools import chain
 from core.domain import CadreRecord, Reject
 from models.facts import ProgrammeInfo, QuarterData
 from models.tables import Message
+from policy.roster_warnings import RosterWarning
 
 # Roster columns whose cells tell who is on the admonition track.
 DISCIPLINE_COLUMNS = frozenset({"discipline_status", "discipline_on"})
@@ -107,12 +108,15 @@ def shared_contacts(cadres: Iterable[CadreRecord]) -> dict[str, list[str]]:
     return {address: sorted(ids) for address, ids in users.items() if len(ids) > 1}
 
 
-def shared_contact_warnings(shared: dict[str, list[str]]) -> list[str]:
-    """One line per shared contact, naming the cadres but not the number or address."""
+def shared_contact_warnings(shared: dict[str, list[str]]) -> list[RosterWarning]:
+    """One warning per shared contact, naming the cadres but not the number or address."""
     return [
-        f"{len(ids)} cadres share one {'e-mail address' if '@' in address else 'phone number'}: "
-        f"{', '.join(ids[:10])}{' …' if len(ids) > 10 else ''}; confidential messages to it "
-        "are held"
+        RosterWarning.of(
+            "shared_email" if "@" in address else "shared_phone",
+            count=len(ids),
+            named=", ".join(ids[:10]),
+            more=" …" if len(ids) > 10 else "",
+        )
         for address, ids in sorted(shared.items(), key=lambda item: item[1])
     ]
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from core.domain import CadreRecord, Change, ChangeKind, LeadershipRole, Reject, Track, row_place
 from policy.confidentiality import shared_contact_warnings, shared_contacts, shown_reason
+from policy.roster_warnings import LEAVERS_FACTS, RosterWarning
 
 # The roster fields whose change is recorded and shown (post, rank, unit, role, discipline).
 TRACKED_FIELDS = ("post", "rank", "unit_code", "leadership_role", "discipline_status")
@@ -160,54 +161,72 @@ def _text(value: object) -> str | None:
     return str(getattr(value, "value", value))
 
 
-def too_many_leavers(decision: RosterDecision, *, max_share: float) -> str | None:
-    """Why the roster looks partial (the number and the units most affected), or None."""
+def leavers_facts(decision: RosterDecision, *, max_share: float) -> dict[str, str] | None:
+    """The numbers of a roster that would make more cadres leave than the policy allows (how
+    many, of how many, and the units most affected), or None."""
     if not decision.baseline_size or not decision.left:
         return None
     share = len(decision.left) / decision.baseline_size
     if share <= max_share:
         return None
     by_unit = Counter(c.unit_code for c in decision.left).most_common(5)
-    units = ", ".join(f"{unit} ({n})" for unit, n in by_unit)
+    return {
+        "left": str(len(decision.left)),
+        "size": str(decision.baseline_size),
+        "share": f"{share:.0%}",
+        "baseline": decision.baseline,
+        "max_share": f"{max_share:.0%}",
+        "units": ", ".join(f"{unit} ({n})" for unit, n in by_unit),
+    }
+
+
+def too_many_leavers(decision: RosterDecision, *, max_share: float) -> str | None:
+    """Why the roster looks partial (the number and the units most affected), or None."""
+    facts = leavers_facts(decision, max_share=max_share)
+    if facts is None:
+        return None
     return (
-        f"this roster would make {len(decision.left)} of {decision.baseline_size} cadres "
-        f"({share:.0%}) leave {decision.baseline}, more than the policy's "
-        f"roster.max_leavers_share ({max_share:.0%}); most from {units}. Nothing was changed. "
-        "If the file is complete and they really left, run again with --accept-leavers "
-        "(flow parameter accept_leavers)"
+        f"{LEAVERS_FACTS.format(**facts)}. Nothing was changed. If the file is complete and "
+        "they really left, run again with --accept-leavers (flow parameter accept_leavers)"
     )
 
 
 NAMED_IN_A_WARNING = 5
 
 
-def structure_warnings(cadres: Iterable[CadreRecord]) -> list[str]:
+def structure_warnings(cadres: Iterable[CadreRecord]) -> list[RosterWarning]:
     """Units left without a top leader, and team members in charge of units that are gone."""
     cadres = list(cadres)
     units = {c.unit_code for c in cadres}
     led = {c.unit_code for c in cadres if c.leadership_role is LeadershipRole.top_leader}
-    warnings = [f"unit {u} has no top leader on the roster" for u in sorted(units - led)]
+    warnings = [RosterWarning.of("no_top_leader", unit=u) for u in sorted(units - led)]
     in_charge: dict[str, list[str]] = defaultdict(list)
     for cadre in sorted(cadres, key=lambda c: c.employee_id):
         for unit in cadre.in_charge_of:
             if unit not in units:
                 in_charge[unit].append(cadre.employee_id)
     for unit, members in sorted(in_charge.items()):
-        gone = f"{unit}, which no cadre on the roster belongs to"
         if len(members) == 1:
-            warnings.append(f"{members[0]} is in charge of {gone}")
+            warnings.append(
+                RosterWarning.of("in_charge_of_gone", employee_id=members[0], unit=unit)
+            )
             continue
         # one line per unit: a roster missing units would otherwise log each of their members
-        named = ", ".join(members[:NAMED_IN_A_WARNING])
-        more = len(members) - NAMED_IN_A_WARNING
         warnings.append(
-            f"{len(members)} team members are in charge of {gone}: {named}"
-            + (f" and {more} more" if more > 0 else "")
+            RosterWarning.of(
+                "in_charge_of_gone_many",
+                count=len(members),
+                unit=unit,
+                named=", ".join(members[:NAMED_IN_A_WARNING]),
+                others=max(0, len(members) - NAMED_IN_A_WARNING),
+            )
         )
     return warnings
 
 
-def missing_column_warnings(missing: Iterable[str], cadres: Iterable[CadreRecord]) -> list[str]:
+def missing_column_warnings(
+    missing: Iterable[str], cadres: Iterable[CadreRecord]
+) -> list[RosterWarning]:
     """Which tracks could not be decided because a deciding column is absent, for how many."""
     cadres = list(cadres)
     affected = {
@@ -223,8 +242,12 @@ def missing_column_warnings(missing: Iterable[str], cadres: Iterable[CadreRecord
         count = affected.get(column, len(cadres))
         if count:
             warnings.append(
-                f"column {column} is missing: the {' and '.join(t.value for t in tracks)} "
-                f"track{'s' if len(tracks) > 1 else ''} could not be decided for {count} cadres"
+                RosterWarning.of(
+                    "missing_column",
+                    column=column,
+                    tracks=",".join(t.value for t in tracks),
+                    count=count,
+                )
             )
     return warnings
 
@@ -234,7 +257,7 @@ class RosterVerdict:
     """Whether a roster may be stored, and what its reader is warned of."""
 
     refusal: str | None  # the roster is refused with these words; nothing is stored
-    warnings: list[str]
+    warnings: list[RosterWarning]
 
 
 def judge_roster(
@@ -244,33 +267,24 @@ def judge_roster(
     accept_leavers: bool,
     rehearsal: bool,
     already_in_force: bool,
-    header_hints: Iterable[str] = (),
+    header_hints: Iterable[tuple[str, str]] = (),
     missing_columns: Iterable[str] = (),
 ) -> RosterVerdict:
     """Refuse a roster that looks partial unless the operator confirmed it; warn of the rest.
 
     The roster already in force is never refused (it changes nothing), and a dry run shows the
-    leavers of a roster a real run would refuse, saying so.
+    leavers of a roster a real run would refuse, saying so. `header_hints` are the headers
+    ignored that most likely mean a column the file lacks: (the header, the column).
     """
     too_many = too_many_leavers(decision, max_share=max_leavers_share)
+    facts = leavers_facts(decision, max_share=max_leavers_share)
     refused = too_many and not accept_leavers and not already_in_force and not rehearsal
+    shown = "leavers_dry_run" if rehearsal and not accept_leavers else "leavers_confirmed"
     warnings = [
-        *(
-            [_leavers_confirmed(too_many, dry_run=rehearsal and not accept_leavers)]
-            if too_many
-            else []
-        ),
-        *header_hints,
+        *([RosterWarning(shown, facts)] if facts else []),
+        *(RosterWarning.of("header_hint", header=h, column=c) for h, c in header_hints),
         *missing_column_warnings(missing_columns, decision.cadres),
         *structure_warnings(decision.cadres),
         *shared_contact_warnings(shared_contacts(decision.cadres)),
     ]
     return RosterVerdict(too_many if refused else None, warnings)
-
-
-def _leavers_confirmed(refusal: str, *, dry_run: bool) -> str:
-    """The refusal as a warning: confirmed by the operator, or shown by a dry run."""
-    facts = refusal.split(". Nothing was changed", maxsplit=1)[0]
-    if dry_run:
-        return f"a real run would refuse this roster without --accept-leavers: {facts}"
-    return f"confirmed with --accept-leavers: {facts}"

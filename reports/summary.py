@@ -12,6 +12,7 @@ from intake.completions import ALIASES as COMPLETION_ALIASES
 from intake.roster import ALIASES as ROSTER_ALIASES
 from policy.confidentiality import shown_reject
 from policy.progress import Standing
+from policy.roster_warnings import RosterWarning
 from reports.charts import completion_chart, trend_chart
 from reports.tally import Tally
 from reports.view import CONFIDENTIAL_TRACKS, QuarterView
@@ -199,8 +200,35 @@ def _roster_changes(view: QuarterView) -> dict[str, Any]:
             for c in shown[:CHANGES_SHOWN]
         ],
         "more_changes": max(0, len(shown) - CHANGES_SHOWN),
-        "roster_warnings": view.data.roster_warnings,
+        "roster_warnings": [
+            warning_text(RosterWarning.from_stored(w), view.labels)
+            for w in view.data.roster_warnings
+        ],
     }
+
+
+def warning_text(warning: RosterWarning, labels: dict[str, Any]) -> str:
+    """A roster warning in the report's language (its English text where the language has no
+    words for it, or it was stored before warnings had codes)."""
+    words = labels.get("roster_warning_texts", {}).get(warning.code)
+    if words is None:
+        return str(warning)
+    lang = "zh" if labels["lang_tag"].startswith("zh") else "en"
+    params = dict(warning.params)
+    if "column" in params:
+        params["column"] = column_label(params["column"], lang)
+    if "tracks" in params:
+        names = labels["track_names"]
+        params["tracks"] = "、".join(names.get(t, t) for t in params["tracks"].split(","))
+    if "named" in params and lang == "zh":
+        params["named"] = params["named"].replace(", ", "、")
+    if "others" in params:
+        others = int(params["others"])
+        params["and_more"] = labels["and_more"].format(others=others) if others > 0 else ""
+    try:
+        return str(words.format(**params))
+    except (KeyError, IndexError, ValueError):
+        return str(warning)
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,8 @@ from typing import Any
 import pytest
 
 from core.domain import Quarter
+from core.settings import Settings
+from flows.common import today
 from lianjie.synthetic import COMPLETION_HEADER, HEADER, roster_rows, with_mistakes, write_csv
 from tests.servers import prefect_server as running_prefect_server
 
@@ -250,8 +252,9 @@ def test_the_run_form_in_a_real_browser(deployed: dict[str, Any]) -> None:
     schema = api(env, "/deployments/filter", {"deployments": {"id": {"any_": [cycle]}}})[0][
         "parameter_openapi_schema"
     ]["properties"]
-    # The quarter this machine is in, so that today's as-of date is inside it.
-    quarter = Quarter.containing(date.today()).label
+    # The quarter the organisation is in (its zone, as the flow reckons today), so that
+    # today's as-of date is inside it, also in the last hours of a quarter in UTC.
+    quarter = Quarter.containing(today(Settings())).label
     SCREENSHOTS.mkdir(exist_ok=True)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])

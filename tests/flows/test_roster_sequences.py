@@ -274,7 +274,9 @@ class TestSummaryReport:
         assert "本季度名册变动" in text
         assert "E000001" in text and "离开" in text
         assert "办公室主任" in text and "变更" in text
-        assert "unitU0001hasnotopleaderontheroster" in text
+        # the roster's warnings in the report's language, not the log's English
+        assert "单位U0001在名册中没有主要负责人" in text
+        assert "topleader" not in text and "ontheroster" not in text
         assert "（已沿用其原有记录）" in text
 
 

@@ -43,19 +43,22 @@ class TestJudgeRoster:
     def test_one_leaver_in_ten_is_no_refusal(self) -> None:
         """Exactly the policy's share: stored without a word about leavers."""
         judged = verdict(9)
-        assert (None, []) == (judged.refusal, [w for w in judged.warnings if "leave" in w])
+        assert (None, []) == (
+            judged.refusal,
+            [w for w in map(str, judged.warnings) if "leave" in w],
+        )
 
     def test_the_operator_can_confirm_the_leavers(self) -> None:
         """--accept-leavers stores it and says what was confirmed."""
         judged = verdict(8, accept_leavers=True)
         assert judged.refusal is None
-        assert judged.warnings[0].startswith("confirmed with --accept-leavers: this roster")
+        assert str(judged.warnings[0]).startswith("confirmed with --accept-leavers: this roster")
 
     def test_a_dry_run_shows_what_a_real_run_would_refuse(self) -> None:
         """A rehearsal is never refused; it says a real run would be."""
         judged = verdict(8, rehearsal=True)
         assert judged.refusal is None
-        assert judged.warnings[0].startswith("a real run would refuse this roster")
+        assert str(judged.warnings[0]).startswith("a real run would refuse this roster")
 
     def test_the_roster_in_force_is_never_refused(self) -> None:
         """Importing the file in force again changes nothing, so it is not refused."""

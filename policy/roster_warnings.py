@@ -1,0 +1,81 @@
+"""What a roster's reader is warned of, as a code other tools can read and the values it names.
+
+The English text here is what logs, the command line and the run's artifacts show; the summary
+report prints the words of its own language from the code (reports/templates/labels.toml,
+`[zh.roster_warnings]`), as it does for a rejected row's reason.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+ENGLISH = {
+    "leavers_confirmed": "confirmed with --accept-leavers: {facts}",
+    "leavers_dry_run": "a real run would refuse this roster without --accept-leavers: {facts}",
+    "header_hint": "{header}: did you mean {column}?",
+    "missing_column": (
+        "column {column} is missing: the {tracks_text} track{plural} could not be decided for "
+        "{count} cadres"
+    ),
+    "no_top_leader": "unit {unit} has no top leader on the roster",
+    "in_charge_of_gone": (
+        "{employee_id} is in charge of {unit}, which no cadre on the roster belongs to"
+    ),
+    "in_charge_of_gone_many": (
+        "{count} team members are in charge of {unit}, which no cadre on the roster belongs "
+        "to: {named}{and_more}"
+    ),
+    "shared_phone": (
+        "{count} cadres share one phone number: {named}{more}; confidential messages to it are held"
+    ),
+    "shared_email": (
+        "{count} cadres share one e-mail address: {named}{more}; confidential messages to it "
+        "are held"
+    ),
+}
+
+# The facts of a roster that would make too many cadres leave, in English (the refusal's words).
+LEAVERS_FACTS = (
+    "this roster would make {left} of {size} cadres ({share}) leave {baseline}, more than the "
+    "policy's roster.max_leavers_share ({max_share}); most from {units}"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class RosterWarning:
+    """One thing the reader of an import should check; `str()` is its English text."""
+
+    code: str
+    params: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, code: str, **params: object) -> RosterWarning:
+        return cls(code, {name: str(value) for name, value in params.items()})
+
+    def __str__(self) -> str:
+        if self.code not in ENGLISH:  # stored before warnings had codes: the text as it was
+            return self.params.get("text", self.code)
+        params = self.params
+        if self.code.startswith("leavers_"):
+            params = {**params, "facts": LEAVERS_FACTS.format(**params)}
+        if self.code == "in_charge_of_gone_many":
+            others = int(params["others"])
+            params = {**params, "and_more": f" and {others} more" if others > 0 else ""}
+        if self.code == "missing_column":
+            tracks = params["tracks"].split(",")
+            params = {**params, "tracks_text": " and ".join(tracks)}
+            params["plural"] = "s" if len(tracks) > 1 else ""
+        return ENGLISH[self.code].format(**params)
+
+    def stored(self) -> dict[str, Any]:
+        """As the import's record keeps it: the code, the values, and the English text."""
+        return {"code": self.code, "params": self.params, "text": str(self)}
+
+    @classmethod
+    def from_stored(cls, stored: object) -> RosterWarning:
+        """A stored warning, also one stored as plain text before warnings had codes."""
+        if isinstance(stored, dict):
+            params = dict(stored.get("params") or {})
+            return cls(str(stored.get("code", "")), params | {"text": str(stored.get("text", ""))})
+        return cls("", {"text": str(stored)})
