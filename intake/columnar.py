@@ -103,7 +103,7 @@ class DataColumns:
 _is_nfc = partial(unicodedata.is_normalized, "NFC")
 
 
-def texts(cells: Sequence[Cell]) -> list[str]:
+def column_texts(cells: Sequence[Cell]) -> list[str]:
     """`text` of every cell; a column of clean text (nearly every one) is checked in one pass
     per property and kept as it is."""
     try:
@@ -133,7 +133,7 @@ class ColumnRules:
 
     def texts(self, column: str) -> list[str]:
         if column not in self._texts:
-            self._texts[column] = texts(self.columns.cells[column])
+            self._texts[column] = column_texts(self.columns.cells[column])
         return self._texts[column]
 
     def bounded(self) -> None:
@@ -225,10 +225,9 @@ def _coded(cell: Cell, column: str) -> None:
 def _longer_than(cells: Sequence[Cell], limit: int) -> Iterable[int]:
     """The positions of the text cells longer than `limit`, before they are cleaned."""
     try:
-        if (
-            max(map(len, cast(Sequence[str], cells)), default=0) <= limit
-        ):  # every cell is text, and short
-            return ()
-    except TypeError:
-        pass
+        longest = max(map(len, cast(Sequence[str], cells)), default=0)
+    except TypeError:  # a cell that is not text: a workbook's number or date, or empty
+        longest = limit + 1
+    if longest <= limit:
+        return ()
     return [at for at, cell in enumerate(cells) if type(cell) is str and len(cell) > limit]
