@@ -17,7 +17,7 @@ from policy.roster import judge_roster, missing_column_warnings, structure_warni
 from policy.roster_warnings import ENGLISH, RosterWarning
 from reports.render import labels
 from reports.summary import warning_text
-from tests.policy.test_stages import decision
+from tests.policy.test_stages import decision, verdict
 
 
 def every_kind() -> list[RosterWarning]:
@@ -34,24 +34,19 @@ def every_kind() -> list[RosterWarning]:
         )
         for n in range(1, 10)
     ]
-    judged = judge_roster(
-        decision(8),
+    confirmed, rehearsed = verdict(8, accept_leavers=True), verdict(8, rehearsal=True)
+    hinted = judge_roster(
+        decision(10),
         max_leavers_share=0.10,
-        accept_leavers=True,
+        accept_leavers=False,
         rehearsal=False,
         already_in_force=False,
         header_hints=[("任职时间", "任现职时间")],
     )
-    rehearsed = judge_roster(
-        decision(8),
-        max_leavers_share=0.10,
-        accept_leavers=False,
-        rehearsal=True,
-        already_in_force=False,
-    )
     return [
-        *judged.warnings,
+        *confirmed.warnings,
         rehearsed.warnings[0],
+        *(w for w in hinted.warnings if w.code == "header_hint"),
         *structure_warnings(members),
         *missing_column_warnings(["discipline_status", "leadership_role"], members),
         *shared_contact_warnings({"13800138000": ["E01", "E02"], "a@b.cn": ["E03", "E04"]}),
