@@ -102,7 +102,11 @@ def located(table: Table, contract: Contract) -> tuple[ImportResult[Any], Iterat
     """Find the data in the file (intake/layout.py) and name each row's cells; the result
     starts with what the file's layout says, and no record yet. The rows come one at a time:
     a million of them named at once held as much again as the file."""
-    result, named = laid_out(table, contract)
+    result, laid = laid_out(table, contract)
+    # Row by row, the columns that finding the table turned are of no use: let them go (three
+    # million sign-in rows' seven columns are 170 MB of pointers).
+    named = [(replace(block, columns=None), index) for block, index in laid]
+    del laid
     several = len(named) > 1
 
     def rows() -> Iterator[Row]:
