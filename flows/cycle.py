@@ -40,6 +40,7 @@ from flows.parameters import (
 from flows.progress import stage
 from flows.roster import import_roster
 from intake.database import is_database_source
+from models.cadres import quarter_roster
 from models.completions import completed_before
 from models.db import rehearsal, session_for
 from models.education import (
@@ -49,7 +50,6 @@ from models.education import (
     stored_sessions,
 )
 from models.outbox import cancel_messages
-from models.roster import quarter_roster
 from policy.classify import classify_all
 from policy.config import load_policy
 from policy.schedule import SchedulePlan, schedule_quarter, withdrawn_messages

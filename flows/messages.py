@@ -10,6 +10,7 @@ from prefect import task
 
 from core.domain import Quarter, name_in
 from flows.common import RunSettings, log, quarter_policy
+from models.cadres import quarter_people, quarter_roster
 from models.db import rehearsing, session_for
 from models.education import quarter_tracks, stored_sessions
 from models.outbox import (
@@ -19,7 +20,6 @@ from models.outbox import (
     place_statuses,
     requeue_cancelled,
 )
-from models.roster import quarter_people, quarter_roster
 from policy.calendar import HolidayBreak, WorkingCalendar
 from policy.config import Policy
 from policy.message_plan import QuarterMessages, changed_places, plan_quarter_messages

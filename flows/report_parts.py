@@ -14,9 +14,9 @@ from core.domain import Quarter
 from flows.common import RunSettings, quarter_policy
 from flows.progress import Stage
 from flows.rendering import CHUNK_UNITS, ReportOut, render_chunk
+from models.cadres import roster_units
 from models.db import session_for
 from models.facts import load_quarter
-from models.roster import roster_units
 from reports.jobs import (
     PlannedReport,
     QuarterPart,

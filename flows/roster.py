@@ -14,10 +14,11 @@ from flows.artifacts import ImportSummary, RosterChanges, log_layout
 from flows.common import RunSettings, log, settings
 from intake.database import read_source
 from intake.roster import RosterResult, parse_roster
+from models.cadres import roster_records
 from models.db import rehearsing, session_for, utcnow
 from models.education import store_programmes
 from models.outbox import cancel_messages_to
-from models.roster import record_import, roster_records, store_roster
+from models.roster import record_import, store_roster
 from models.tables import QuarterCycle
 from policy.classify import unit_key_areas
 from policy.config import LoadedPolicy, load_policy

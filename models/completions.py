@@ -11,8 +11,8 @@ from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 
 from models.bulk import insert_new
+from models.cadres import quarter_people
 from models.education import quarter_tracks
-from models.roster import quarter_people
 from models.tables import Completion, EducationSession, Programme
 
 

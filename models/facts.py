@@ -21,10 +21,11 @@ from core.domain import (
     SessionPlan,
     Track,
 )
+from models.cadres import quarter_roster, unit_names
 from models.completions import completed_before
 from models.db import stored_utc
 from models.education import as_plan
-from models.roster import quarter_roster, roster_changes, unit_names
+from models.roster import roster_changes
 from models.tables import (
     Assignment,
     Cadre,

@@ -2,25 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
-from operator import attrgetter
-from sys import intern
 from typing import Any
 
-from sqlalchemy import RowMapping, Table, delete, func, update
-from sqlmodel import Session, SQLModel, col, select
+from sqlalchemy import RowMapping, delete, update
+from sqlmodel import Session, col, select
 
 from core.domain import (
     CadreRecord,
     Change,
-    DisciplineStatus,
-    LeadershipRole,
-    Rank,
     Reject,
 )
 from models.bulk import insert_new, upsert
-from models.db import streamed, utcnow
-from models.tables import Cadre, FileImport, RejectedRow, RosterChange, Unit
+from models.db import utcnow
+from models.tables import Cadre, FileImport, RejectedRow, RosterChange, Unit, table_of
 
 
 def find_import(*, session: Session, quarter: str, kind: str, sha256: str) -> FileImport | None:
@@ -176,11 +170,6 @@ def _differs(current: RowMapping, row: dict[str, Any]) -> bool:
     return any(current[key] != value for key, value in row.items())
 
 
-def roster_records(*, session: Session, quarter: str) -> dict[str, CadreRecord]:
-    """The quarter's roster by employee id (empty before its first import)."""
-    return {c.employee_id: c for c in quarter_roster(session=session, quarter=quarter)}
-
-
 def roster_changes(*, session: Session, quarter: str) -> list[RosterChange]:
     """The quarter's roster changes in the order the imports made them."""
     return list(
@@ -192,100 +181,10 @@ def roster_changes(*, session: Session, quarter: str) -> list[RosterChange]:
     )
 
 
-def quarter_roster(
-    *,
-    session: Session,
-    quarter: str,
-    leavers: bool = False,
-    units: Collection[str] | None = None,
-) -> list[CadreRecord]:
-    """The cadres on the quarter's roster (with `leavers`, also those who left it during the
-    quarter; with `units`, only those of these units), as the domain records the policy reads.
-
-    Read as plain rows, not ORM objects: for a province's 100,000 cadres, building entities and
-    then converting them was most of the classification stage's time.
-    """
-    cadre, unit = _table(Cadre), _table(Unit)
-    query = (
-        cadre.select()
-        .add_columns(func.coalesce(unit.c.name, cadre.c.unit_code).label("unit_name"))
-        .outerjoin(unit, unit.c.code == cadre.c.unit_code)
-        .where(cadre.c.quarter == quarter)
-    )
-    if not leavers:
-        query = query.where(cadre.c.on_roster.is_(True))
-    if units is not None:
-        query = query.where(cadre.c.unit_code.in_(list(units)))
-    rows = streamed(session, query)
-    # In a stated order: PostgreSQL returns unordered rows as they lie, which a vacuum changes.
-    # Sorted here: asked to, SQLite walks the whole quarter in key order to pick a part's units.
-    return sorted((as_record(row) for row in rows.mappings()), key=attrgetter("employee_id"))
-
-
-def quarter_people(*, session: Session, quarter: str) -> set[str]:
-    """The employee ids on the quarter's roster."""
-    on_roster = select(col(Cadre.employee_id)).where(
-        Cadre.quarter == quarter, col(Cadre.on_roster).is_(True)
-    )
-    return set(streamed(session, on_roster).scalars())
-
-
-def roster_units(*, session: Session, quarter: str) -> list[str]:
-    """The codes of the units with someone on the quarter's roster, in order."""
-    return list(
-        session.exec(
-            select(col(Cadre.unit_code))
-            .where(Cadre.quarter == quarter, col(Cadre.on_roster).is_(True))
-            .distinct()
-            .order_by(col(Cadre.unit_code))
-        )
-    )
-
-
-def unit_names(*, session: Session) -> dict[str, str]:
-    return {u.code: u.name for u in session.exec(select(Unit))}
-
-
-# Each stored value's member, looked up: calling the enum costs more than the rest of a row.
-RANK = {rank.value: rank for rank in Rank} | {None: None, "": None}
-ROLE = {role.value: role for role in LeadershipRole}
-DISCIPLINE = {status.value: status for status in DisciplineStatus}
-
-
-def as_record(row: RowMapping) -> CadreRecord:
-    """A stored cadre row (with its unit's name) back as the domain record."""
-    # The unit and post, shared by many cadres, are held once each: a province reads a
-    # million rows, and each would otherwise keep strings of its own.
-    charge = row["in_charge_of"]
-    return CadreRecord(
-        employee_id=row["employee_id"],
-        name=row["name"],
-        unit_code=intern(row["unit_code"]),
-        unit_name=intern(row["unit_name"]),
-        post=intern(row["post"]),
-        rank=RANK[row["rank"]],
-        leadership_role=ROLE[row["leadership_role"]],
-        in_charge_of=tuple(c for c in charge.split(";") if c) if charge else (),
-        party_member=row["party_member"],
-        appointed_on=row["appointed_on"],
-        reserve_cadre=row["reserve_cadre"],
-        discipline_status=DISCIPLINE[row["discipline_status"]],
-        discipline_kind=row["discipline_kind"],
-        discipline_on=row["discipline_on"],
-        key_post=row["key_post"],
-        phone=row["phone"],
-        email=row["email"],
-    )
-
-
 def _stored(session: Session, quarter: str, *, on_roster: bool = False) -> dict[str, RowMapping]:
     """A quarter's stored cadre rows by employee id, as plain rows (a province has 100,000)."""
-    cadre = _table(Cadre)
+    cadre = table_of(Cadre)
     query = cadre.select().where(cadre.c.quarter == quarter)
     if on_roster:
         query = query.where(cadre.c.on_roster.is_(True))
     return {row["employee_id"]: row for row in session.execute(query).mappings()}
-
-
-def _table(model: type[SQLModel]) -> Table:
-    return model.__table__  # type: ignore[attr-defined,no-any-return]

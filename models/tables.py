@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, Table, UniqueConstraint
 from sqlmodel import AutoString, Field, SQLModel
 
 from core.domain import Channel, CompletionStatus, EnrolmentStatus, MessageKind, MessageStatus
@@ -263,3 +263,8 @@ class RecordAccess(SQLModel, table=True):
     produced_at: datetime
     confidential: bool
     path: str
+
+
+def table_of(model: type[SQLModel]) -> Table:
+    """A model's table, for reads and writes that go by columns, not entities."""
+    return model.__table__  # type: ignore[attr-defined,no-any-return]

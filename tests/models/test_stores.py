@@ -21,6 +21,7 @@ from core.domain import (
 )
 from intake.completions import not_filled_in, parse_completions
 from intake.read import Table
+from models.cadres import quarter_people, quarter_roster
 from models.completions import completion_lookups, store_completions
 from models.db import session_for
 from models.education import (
@@ -30,7 +31,7 @@ from models.education import (
     store_schedule,
     stored_sessions,
 )
-from models.roster import quarter_people, quarter_roster, record_import, store_roster
+from models.roster import record_import, store_roster
 from models.tables import Completion, FileImport, RejectedRow, RosterChange
 from tests.factories import cadre
 
