@@ -18,9 +18,9 @@ class Contract:
     required: frozenset[str]
     one_of: tuple[frozenset[str], ...] = ()
     lookup: dict[str, str] = field(init=False, repr=False, compare=False)
-    # Every row of data is asked whether it repeats the header, and most of its cells (units,
-    # posts, ranks, dates) recur from row to row: each distinct cell is answered once, within
-    # a bound for the cells unique to a person.
+    # Whether a cell names a column, for the rows that may repeat the header: most cells
+    # (units, posts, ranks, dates) recur from row to row, so each distinct cell is answered
+    # once, within a bound for the cells unique to a person.
     named_by: Callable[[Cell], str | None] = field(init=False, repr=False, compare=False)
     # Whether a casefolded cell is made only of characters a column's name may hold (and those
     # `text` may take out): a name, a phone number or an address nearly never is.

@@ -173,7 +173,7 @@ def _csv_records(path: Path, data: bytes) -> Iterator[list[Cell]]:
     # A value met again in its column (a unit, a post, a rank, yes or no, a day) is kept once:
     # a million rows hold a few thousand of them. A column of values each its own (names,
     # phones) stops being looked up once it has shown SHARED_VALUES of them. Each row is
-    # looked up in one call (`kept`), with the columns' lookups renewed every so many rows.
+    # looked up in one call (`keep`), with the columns' lookups renewed every so many rows.
     shared: list[dict[str, str]] = []
     keep: list[Callable[[str, str], str]] = []
     try:

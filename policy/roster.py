@@ -183,8 +183,10 @@ def leavers_facts(decision: RosterDecision, *, max_share: float) -> dict[str, st
 def too_many_leavers(decision: RosterDecision, *, max_share: float) -> str | None:
     """Why the roster looks partial (the number and the units most affected), or None."""
     facts = leavers_facts(decision, max_share=max_share)
-    if facts is None:
-        return None
+    return None if facts is None else _refusal(facts)
+
+
+def _refusal(facts: dict[str, str]) -> str:
     return (
         f"{LEAVERS_FACTS.format(**facts)}. Nothing was changed. If the file is complete and "
         "they really left, run again with --accept-leavers (flow parameter accept_leavers)"
@@ -276,9 +278,8 @@ def judge_roster(
     leavers of a roster a real run would refuse, saying so. `header_hints` are the headers
     ignored that most likely mean a column the file lacks: (the header, the column).
     """
-    too_many = too_many_leavers(decision, max_share=max_leavers_share)
     facts = leavers_facts(decision, max_share=max_leavers_share)
-    refused = too_many and not accept_leavers and not already_in_force and not rehearsal
+    may_refuse = not (accept_leavers or already_in_force or rehearsal)
     shown = "leavers_dry_run" if rehearsal and not accept_leavers else "leavers_confirmed"
     warnings = [
         *([RosterWarning(shown, facts)] if facts else []),
@@ -287,4 +288,4 @@ def judge_roster(
         *structure_warnings(decision.cadres),
         *shared_contact_warnings(shared_contacts(decision.cadres)),
     ]
-    return RosterVerdict(too_many if refused else None, warnings)
+    return RosterVerdict(_refusal(facts) if facts and may_refuse else None, warnings)

@@ -139,17 +139,22 @@ def column_label(column: str, lang: str) -> str:
 
 def reject_reason(reject: Reject, labels: dict[str, Any]) -> str:
     """A rejected row's reason in the report's language (the stored text when it has no code)."""
-    words = labels["reasons"].get(reject.code)
+    return _worded(labels["reasons"].get(reject.code), reject.params, labels, reject.reason)
+
+
+def _worded(words: str | None, params: dict[str, str], labels: dict[str, Any], said: str) -> str:
+    """A coded text in the report's language, its column named as a clerk names it; `said`
+    (the stored text) when the language has no words for the code or they do not fit."""
     if words is None:
-        return reject.reason
-    lang = "zh" if labels["lang_tag"].startswith("zh") else "en"
-    params = dict(reject.params)
-    if "column" in params:
-        params["column"] = column_label(params["column"], lang)
+        return said
+    named = dict(params)
+    if "column" in named:
+        lang = "zh" if labels["lang_tag"].startswith("zh") else "en"
+        named["column"] = column_label(named["column"], lang)
     try:
-        return str(words.format(**params))
-    except (KeyError, IndexError):
-        return reject.reason
+        return str(words.format(**named))
+    except (KeyError, IndexError, ValueError):
+        return said
 
 
 def _unfinished_leaders(view: QuarterView) -> list[dict[str, Any]]:
@@ -210,25 +215,17 @@ def _roster_changes(view: QuarterView) -> dict[str, Any]:
 def warning_text(warning: RosterWarning, labels: dict[str, Any]) -> str:
     """A roster warning in the report's language (its English text where the language has no
     words for it, or it was stored before warnings had codes)."""
-    words = labels.get("roster_warning_texts", {}).get(warning.code)
-    if words is None:
-        return str(warning)
-    lang = "zh" if labels["lang_tag"].startswith("zh") else "en"
     params = dict(warning.params)
-    if "column" in params:
-        params["column"] = column_label(params["column"], lang)
     if "tracks" in params:
         names = labels["track_names"]
         params["tracks"] = "、".join(names.get(t, t) for t in params["tracks"].split(","))
-    if "named" in params and lang == "zh":
+    if "named" in params and labels["lang_tag"].startswith("zh"):
         params["named"] = params["named"].replace(", ", "、")
     if "others" in params:
         others = int(params["others"])
         params["and_more"] = labels["and_more"].format(others=others) if others > 0 else ""
-    try:
-        return str(words.format(**params))
-    except (KeyError, IndexError, ValueError):
-        return str(warning)
+    words = labels.get("roster_warning_texts", {}).get(warning.code)
+    return _worded(words, params, labels, str(warning))
 
 
 @dataclass(frozen=True)
