@@ -120,23 +120,23 @@ def recipient(
     words: dict[tuple[str, str], str],
 ) -> Recipient:
     """A cadre as messages reach them: the pointed wording names only their own key areas."""
-    held = set(tracks.get(cadre.employee_id, []))
-    pointed = {t.value for t in policy.reminders.pointed_tracks} & held
+    held, pointed = tracks.get(cadre.employee_id, ()), policy.reminders.pointed_tracks
     areas = ""
-    if Track.key_area.value in pointed:
+    if Track.key_area in pointed and Track.key_area in held:
         post = (cadre.unit_name, cadre.post)
         if post not in words:
             words[post] = own_key_areas(cadre, policy, lang)
         areas = words[post]
-    # The admonition wording would tell whoever else reads a shared phone or mailbox.
-    private = not any(hold_reason(a, shared) for a in (cadre.phone, cadre.email) if a)
     return Recipient(
         cadre.employee_id,
         cadre.name,
         cadre.phone,
         cadre.email,
-        key_areas=areas if Track.key_area.value in pointed else "",
-        admonition=Track.admonition.value in pointed and private,
+        areas,
+        # The admonition wording would tell whoever else reads a shared phone or mailbox.
+        Track.admonition in pointed
+        and Track.admonition in held
+        and not any(hold_reason(a, shared) for a in (cadre.phone, cadre.email) if a),
     )
 
 

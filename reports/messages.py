@@ -87,7 +87,9 @@ class Composer:
         elif holiday is not None:
             occasion = card_key(holiday.key, holiday.first_day.isoformat())
         who = planned.recipient
-        kind, channel = planned.kind.value, planned.channel.value  # read once: half a million rows
+        # str() of a StrEnum is its word, read in C: `.value` is a Python property, and this
+        # runs for each of half a million messages
+        kind, channel = str(planned.kind), str(planned.channel)
         key = (kind, occasion, who.key_areas, who.admonition, channel)
         if key not in self._texts:
             self._texts[key] = render_message(
@@ -220,7 +222,7 @@ class Queueing:
         for message in planned:
             status = self.known.get(message.send_key)
             if status is None:
-                self.counts[message.kind.value] += 1
+                self.counts[str(message.kind)] += 1
                 session = message.session
                 held = (
                     hold_reason(message.address, self.shared)
