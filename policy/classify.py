@@ -20,8 +20,15 @@ from policy.config import Policy
 TRACK_ORDER = {track: position for position, track in enumerate(Track)}
 
 
-def classify(cadre: CadreRecord, policy: Policy, as_of: date) -> list[TrackAssignment]:
-    """Every track the cadre is on at `as_of`, each with the rule and the values that matched."""
+def classify(
+    cadre: CadreRecord,
+    policy: Policy,
+    as_of: date,
+    *,
+    posts: dict[tuple[str, str], str | None] | None = None,
+) -> list[TrackAssignment]:
+    """Every track the cadre is on at `as_of`, each with the rule and the values that matched.
+    `posts` keeps each unit and post's key-post reason for the next cadre in the same post."""
     found: list[tuple[Track, str]] = []
     leading = leading_reason(cadre, policy)
 
@@ -51,7 +58,7 @@ def classify(cadre: CadreRecord, policy: Policy, as_of: date) -> list[TrackAssig
     if cadre.party_member is False and leading:
         found.append((Track.non_party, f"not a party member and a leading cadre ({leading})"))
 
-    key = key_post_reason(cadre, policy)
+    key = key_post_reason(cadre, policy, posts)
     if key:
         found.append((Track.key_area, key))
     return [TrackAssignment(cadre.employee_id, track, reason) for track, reason in found]
@@ -61,7 +68,10 @@ def classify_all(
     cadres: Iterable[CadreRecord], policy: Policy, as_of: date
 ) -> list[TrackAssignment]:
     """Classify a whole roster; the result is sorted so that row order never matters."""
-    assignments = [a for cadre in cadres for a in classify(cadre, policy, as_of)]
+    # Matching a post against the key areas was half the work: a province has 100,000 cadres
+    # in a few thousand distinct posts.
+    posts: dict[tuple[str, str], str | None] = {}
+    assignments = [a for cadre in cadres for a in classify(cadre, policy, as_of, posts=posts)]
     return sorted(assignments, key=lambda a: (a.employee_id, TRACK_ORDER[a.track]))
 
 
@@ -91,17 +101,29 @@ def admonition_reason(cadre: CadreRecord, policy: Policy, as_of: date) -> str | 
     return None
 
 
-def key_post_reason(cadre: CadreRecord, policy: Policy) -> str | None:
+def key_post_reason(
+    cadre: CadreRecord, policy: Policy, posts: dict[tuple[str, str], str | None] | None = None
+) -> str | None:
     """Why the cadre holds a key post (money, affairs, people), or None."""
     if cadre.key_post is not None:
         return "key post per roster" if cadre.key_post else None
-    unit_areas = key_areas_of(cadre.unit_name, policy)
-    post_areas = key_areas_of(cadre.post, policy)
-    post = cadre.post.casefold()
-    if post_areas and _matches(post, policy.key_posts.patterns):
-        return f"post {cadre.post} handles {'/'.join(post_areas)}"
-    if unit_areas and _matches(post, policy.key_posts.patterns):
-        return f"post {cadre.post} in a {'/'.join(unit_areas)} key-area unit ({cadre.unit_name})"
+    if posts is None:
+        return post_reason(cadre.unit_name, cadre.post, policy)
+    place = (cadre.unit_name, cadre.post)
+    if place not in posts:
+        posts[place] = post_reason(*place, policy)
+    return posts[place]
+
+
+def post_reason(unit_name: str, post: str, policy: Policy) -> str | None:
+    """Why a post is a key post by its name or its unit's, or None: the policy's patterns."""
+    unit_areas = key_areas_of(unit_name, policy)
+    post_areas = key_areas_of(post, policy)
+    folded = post.casefold()
+    if post_areas and _matches(folded, policy.key_posts.patterns):
+        return f"post {post} handles {'/'.join(post_areas)}"
+    if unit_areas and _matches(folded, policy.key_posts.patterns):
+        return f"post {post} in a {'/'.join(unit_areas)} key-area unit ({unit_name})"
     return None
 
 
@@ -138,6 +160,7 @@ def _pattern(patterns: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile("|".join(re.escape(p.casefold()) for p in patterns) or "(?!)")
 
 
+@lru_cache(maxsize=64)  # asked for each cadre, of the same day
 def months_before(day: date, months: int) -> date:
     """The same day `months` earlier, clamped to the month's end (2026-03-31 → 2025-02-28...)."""
     index = day.year * 12 + day.month - 1 - months

@@ -167,3 +167,26 @@ class TestProperties:
         ]
         expected = classify_all(people, policy, AS_OF)
         assert expected == classify_all([people[i] for i in order], policy, AS_OF)
+
+    def test_a_post_judged_once_answers_as_each_cadre_alone(self, policy: Policy) -> None:
+        """classify_all keeps each unit and post's key-post reason for the next cadre in that
+        post; the roster's own yes or no still wins for the cadre who has one."""
+        people = [
+            cadre(employee_id=f"E{n}", unit_name=unit, post=post, key_post=key_post)
+            for n, (unit, post, key_post) in enumerate(
+                [
+                    ("市财政局", "预算科科长", None),
+                    ("市财政局", "预算科科长", False),
+                    ("市财政局", "预算科科长", None),
+                    ("市教育局", "预算科科长", None),
+                    ("市教育局", "综合科科长", True),
+                    ("市教育局", "综合科科长", None),
+                ]
+            )
+        ]
+        alone = sorted(
+            (a for person in people for a in classify(person, policy, AS_OF)),
+            key=lambda a: a.employee_id,
+        )
+        assert alone == classify_all(people, policy, AS_OF)
+        assert [a.employee_id for a in alone if a.track is Track.key_area] == ["E0", "E2", "E4"]
