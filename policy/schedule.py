@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -81,7 +82,7 @@ def plan_sessions(
             placed = set().union(*(s.enrolled for s in in_round)) if in_round else set()
             open_sessions = [s for s in in_round if s.free > 0 and not s.makeup]
             for person in sorted(wanted - placed):
-                target = next((s for s in open_sessions if s.held_on not in busy[person]), None)
+                target = _first_free(open_sessions, busy[person])
                 if target is None:
                     code = session_code(quarter, programme.code, len(sessions) + 1)
                     target = _new_session(
@@ -98,6 +99,14 @@ def plan_sessions(
                 if target.free == 0:
                     open_sessions.remove(target)
     return plan
+
+
+def _first_free(sessions: list[SessionPlan], person_busy: set[date]) -> SessionPlan | None:
+    """The first of the sessions on a day the person is free, or None."""
+    for session in sessions:  # a loop, not next() of a generator: asked 100,000 times
+        if session.held_on not in person_busy:
+            return session
+    return None
 
 
 def _seat(
@@ -133,10 +142,12 @@ def _new_session(
     if not free_days:
         return None
 
+    taken = sorted(d.toordinal() for d in own_days)
+
     def spread(day: date) -> tuple[int, int, int]:
         # Least-used day first, then the one farthest from this programme's other sessions, so
         # sessions spread over the quarter instead of piling up on its first days.
-        distance = min((abs((day - d).days) for d in own_days), default=len(window))
+        distance = _nearest(taken, day.toordinal()) if taken else len(window)
         return (load[day], -distance, window.index(day))
 
     def soonest(day: date) -> tuple[bool, int]:
@@ -157,6 +168,13 @@ def _new_session(
         capacity=programme.capacity,
         makeup=makeup,
     )
+
+
+def _nearest(taken: list[int], day: int) -> int:
+    """How many days lie between `day` and the nearest of the sorted days `taken`: found by
+    bisection, as a province's programme has some fifty sessions to keep apart."""
+    at = bisect_left(taken, day)
+    return min(abs(day - taken[i]) for i in (at - 1, at) if 0 <= i < len(taken))
 
 
 def plan_makeups(
@@ -218,11 +236,18 @@ def seat_demand(
     not asked for again.
     """
     demand: dict[str, set[str]] = {p.code: set() for p in policy.programmes if not p.joint_with}
+    # Each track's programmes and where they sit, found once, not for each of 100,000 people.
+    seats = {
+        track.value: [
+            (p.code, demand[policy.seating(p.code)]) for p in policy.programmes_for(track)
+        ]
+        for track in Track
+    }
     for employee_id, held in tracks.items():
         for track in held:
-            for programme in policy.programmes_for(Track(track)):
-                if (employee_id, programme.code) not in done_before:
-                    demand[policy.seating(programme.code)].add(employee_id)
+            for code, seated in seats[track]:
+                if (employee_id, code) not in done_before:
+                    seated.add(employee_id)
     return demand
 
 
