@@ -6,13 +6,14 @@ import re
 from datetime import date, time
 
 import pytest
+from jinja2 import Environment
 
 from core.domain import Channel, MessageKind, SessionPlan, Track
 from policy.calendar import HolidayBreak
 from policy.config import ProgrammeRule
 from policy.escalation import Overdue, Step
 from policy.reminders import PlannedMessage, Recipient
-from reports.messages import Composer, SmsStyle, escalation_rows
+from reports.messages import Composer, SmsStyle, escalation_rows, says_pointed_wording
 from reports.wording import day_text, shortened, time_range
 
 SESSION = SessionPlan("26Q4-IO-03", "IO", 1, date(2026, 10, 13), time(9), "市委党校报告厅", 60)
@@ -136,3 +137,60 @@ def test_the_words_of_dates_and_times() -> None:
     assert "Tuesday 13 October 2026" == day_text(date(2026, 10, 13), "en")
     assert "14:30—16:00" == time_range(time(14, 30), time(16), "zh")
     assert "abc…" == shortened("abcdef", 4)
+
+
+def shared_composer(lang: str) -> Composer:
+    return Composer(
+        quarter="2026Q4",
+        lang=lang,
+        organisation="示范市",
+        programmes={"IO": PROGRAMME},
+        cards={},
+        sms=SmsStyle("【示范市】", 140),
+    )
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("channel", list(Channel))
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_text_rendered_once_reads_as_each_persons_own(
+    kind: MessageKind, channel: Channel, lang: str
+) -> None:
+    """One composer for everyone: each person still gets the very text a composer of their own
+    would write (the pointed wording never passes to another), and a session's texts, which
+    carry none, are rendered once for all."""
+    composer = shared_composer(lang)
+    holiday = NEW_YEAR if kind is MessageKind.holiday_reminder else None
+    for who in PEOPLE.values():
+        address = who.phone if channel is Channel.sms else who.email
+        planned = PlannedMessage(
+            f"{kind}:x:{who.employee_id}:{channel}",
+            kind,
+            channel,
+            who,
+            str(address),
+            date(2026, 10, 8),
+            None,
+            holiday,
+            None if holiday else SESSION,
+        )
+        assert compose(kind, who, channel, lang) == composer.row(planned)
+    assert len(composer._texts) == (len(PEOPLE) if holiday else 1)
+
+
+class TestPointedWording:
+    ENV = Environment()
+
+    @pytest.mark.parametrize(
+        ("source", "says"),
+        [
+            ("{{ name }}同志：请于{{ held_on }}参加。", False),
+            ("{% if key_areas %}管好{{ key_areas }}{% endif %}", True),
+            ("{% if admonition %}以案为鉴{% endif %}", True),
+            ('{% include "messages/zh/common.j2" %}', True),
+            ('{% extends "messages/zh/base.j2" %}', True),
+        ],
+    )
+    def test_read_from_the_template(self, source: str, says: bool) -> None:
+        """A template that names the wording, or includes another unread, can say it."""
+        assert says == says_pointed_wording(self.ENV, source)
