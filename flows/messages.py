@@ -17,12 +17,12 @@ from models.outbox import (
     add_messages,
     cancel_messages,
     message_statuses,
-    place_statuses,
     requeue_cancelled,
 )
 from policy.calendar import HolidayBreak, WorkingCalendar
 from policy.config import Policy
 from policy.message_plan import QuarterMessages, changed_places, plan_quarter_messages
+from policy.notices import places_after
 from policy.reminders import reminder_due_on
 from reports.messages import Composer, Queueing, SmsStyle, card_key
 from reports.render import RenderJob, labels, render_many, safe_file_name
@@ -64,7 +64,7 @@ def plan_messages(*, run: RunSettings, quarter: str, as_of: date) -> dict[str, i
         notices, moot = changed_places(
             sessions=sessions,
             reached=planned.reached,
-            statuses=place_statuses(session=session, quarter=quarter),
+            statuses=places_after(known, requeued),
             calendar=calendar,
             as_of=as_of,
         )
@@ -78,12 +78,17 @@ def plan_messages(*, run: RunSettings, quarter: str, as_of: date) -> dict[str, i
         added,
         dict(counts),
         len(known),
-        requeued,
+        len(requeued),
         told,
     )
     return {
         kind: counts[kind] for kind in ("invitation", "session_reminder", "holiday_reminder")
-    } | {"total_new": added, "requeued": requeued, "held": counts["held"], "place_notices": told}
+    } | {
+        "total_new": added,
+        "requeued": len(requeued),
+        "held": counts["held"],
+        "place_notices": told,
+    }
 
 
 def log_planned(planned: QuarterMessages, *, calendar: WorkingCalendar, policy: Policy) -> None:

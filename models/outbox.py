@@ -59,10 +59,10 @@ def cancel_messages_to(*, session: Session, quarter: str, employee_ids: Iterable
     return cancelled
 
 
-def requeue_cancelled(*, session: Session, send_keys: Iterable[str], on: date) -> int:
+def requeue_cancelled(*, session: Session, send_keys: Iterable[str], on: date) -> list[str]:
     """Queue again the cancelled messages planned anew (a cadre back on the roster), unless
-    their occasion has passed."""
-    requeued = 0
+    their occasion has passed; the send keys queued again."""
+    requeued: list[str] = []
     for chunk in _chunks(sorted(set(send_keys))):
         result = session.execute(
             update(Message)
@@ -72,17 +72,10 @@ def requeue_cancelled(*, session: Session, send_keys: Iterable[str], on: date) -
                 or_(col(Message.expires_on).is_(None), col(Message.expires_on) >= on),
             )
             .values(status=MessageStatus.queued, attempts=0, last_error=None, next_attempt_at=None)
+            .returning(col(Message.send_key))
         )
-        requeued += result.rowcount or 0  # type: ignore[attr-defined]
+        requeued += result.scalars()
     return requeued
-
-
-def place_statuses(*, session: Session, quarter: str) -> dict[str, str]:
-    """Send key → status of the quarter's invitations and withdrawal notices."""
-    places = select(Message.send_key, Message.status).where(
-        Message.quarter == quarter, col(Message.kind).in_(["invitation", "withdrawal"])
-    )
-    return _by_send_key(session, places)
 
 
 def message_statuses(*, session: Session, quarter: str) -> dict[str, str]:

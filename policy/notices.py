@@ -18,6 +18,7 @@ LIVE = frozenset(set(MessageStatus) - {MessageStatus.expired, MessageStatus.canc
 PENDING = frozenset({MessageStatus.queued, MessageStatus.retrying})
 
 Place = tuple[str, str, str]  # session code, employee id, channel
+PLACE_KINDS = ("invitation:", "withdrawal:")  # the send keys that tell of a place
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +35,24 @@ class Notice:
     def send_key(self) -> str:
         suffix = f"again{self.number}" if self.kind == "invitation" else str(self.number)
         return f"{self.kind}:{self.session_code}:{self.employee_id}:{self.channel}:{suffix}"
+
+
+def places_after(known: Mapping[str, str], requeued: Iterable[str]) -> dict[str, str]:
+    """Send key → status of the invitations and withdrawal notices as a planning run leaves
+    them, for `place_notices`: those the outbox held before it (`known`, of every kind), with
+    the cancelled ones it queued again. Worked out, not read back (a province's 235,000
+    invitations were read again right after being written).
+
+    The invitations the run queued anew are left out: each is to a place held now, and no
+    withdrawal can stand against it (a withdrawal follows an invitation under the same key,
+    which the outbox then knew), so none of them can call for a notice; at a million cadres
+    they would be 2.3 million keys held for nothing.
+    """
+    places = {key: status for key, status in known.items() if key.startswith(PLACE_KINDS)}
+    places |= dict.fromkeys(
+        (key for key in requeued if key.startswith(PLACE_KINDS)), MessageStatus.queued
+    )
+    return places
 
 
 def told(

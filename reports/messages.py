@@ -251,7 +251,8 @@ class Queueing:
         for message in planned:
             status = self.known.get(message.send_key)
             if status is None:
-                self.counts[str(message.kind)] += 1
+                kind = str(message.kind)
+                self.counts[kind] += 1
                 session = message.session
                 held = (
                     hold_reason(message.address, self.shared)

@@ -10,7 +10,7 @@ from sqlmodel import select
 from flows.dispatch import send_due
 from models.db import session_for
 from models.tables import Message
-from policy.notices import place_notices
+from policy.notices import place_notices, places_after
 from reports.invites import place_uid
 from tests.flows.test_roster_sequences import roster_with, rows_of
 from tests.pipeline import SEND_ON, run_cycle, run_settings, write_city
@@ -35,6 +35,25 @@ class TestDecisions:
         queued = sent | {"withdrawal:S1:E1:email:1": "queued"}
         notices, moot = place_notices(enrolled=[("S1", "E1")], ahead={"S1"}, statuses=queued)
         assert ([], ["withdrawal:S1:E1:email:1"]) == (notices, moot)
+
+    def test_places_after_a_run_are_worked_out_from_what_it_did(self) -> None:
+        """The outbox's places after planning: what it held, with the cancelled ones queued
+        again; reminders and holiday messages are no places."""
+        known = {
+            "invitation:S1:E1:email": "sent",
+            "invitation:S1:E2:email": "cancelled",
+            "invitation:S1:E3:email": "cancelled",
+            "withdrawal:S1:E1:email:1": "queued",
+            "session_reminder:S1:E1:email": "queued",
+            "holiday_reminder:2027-01-01:new_year:E1:email": "cancelled",
+        }
+        requeued = ["invitation:S1:E2:email", "holiday_reminder:2027-01-01:new_year:E1:email"]
+        assert {
+            "invitation:S1:E1:email": "sent",
+            "invitation:S1:E2:email": "queued",
+            "invitation:S1:E3:email": "cancelled",
+            "withdrawal:S1:E1:email:1": "queued",
+        } == places_after(known, requeued)
 
     def test_sessions_past_are_left_alone(self) -> None:
         """Nothing is said about a session already held."""
