@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from concurrent.futures import Future
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -25,7 +26,15 @@ from policy.message_plan import QuarterMessages, changed_places, plan_quarter_me
 from policy.notices import places_after
 from policy.reminders import reminder_due_on
 from reports.messages import Composer, Queueing, SmsStyle, card_key
-from reports.render import RenderJob, labels, render_many, safe_file_name
+from reports.render import (
+    Rendered,
+    RenderJob,
+    labels,
+    render_aside,
+    render_many,
+    safe_file_name,
+    start_renderer,
+)
 
 # Reminders are owned by the quarter their due date falls in, so look a little past its end.
 HORIZON = timedelta(days=45)
@@ -36,6 +45,8 @@ def plan_messages(*, run: RunSettings, quarter: str, as_of: date) -> dict[str, i
     """Queue session invitations, day-before reminders and holiday reminders, each once."""
     period = Quarter.parse(quarter)
     calendar = run.calendar(period.starts_on, period.ends_on + HORIZON)
+    if not rehearsing():
+        start_renderer()  # for the greeting cards, forked before the quarter is loaded
     with session_for(run.db_url) as session:
         _, loaded = quarter_policy(session=session, quarter=quarter)
         policy = loaded.policy
@@ -53,8 +64,9 @@ def plan_messages(*, run: RunSettings, quarter: str, as_of: date) -> dict[str, i
             sessions=sessions,
         )
         known = message_statuses(session=session, quarter=quarter)
+        cards = GreetingCards(planned.holidays, run)
         queueing = Queueing(
-            composer=composer_for(run, quarter, policy, planned.holidays),
+            composer=composer_for(run, quarter, policy, cards),
             known=known,
             shared=planned.shared,
             secret={p.code for p in policy.programmes if p.confidential},
@@ -70,6 +82,7 @@ def plan_messages(*, run: RunSettings, quarter: str, as_of: date) -> dict[str, i
         )
         told = add_messages(session=session, rows=queueing.notice_rows(notices))
         cancel_messages(session=session, prefixes=moot)
+        cards.wait()
     counts = queueing.counts
     log_planned(planned, calendar=calendar, policy=policy)
     log().info(
@@ -103,36 +116,41 @@ def log_planned(planned: QuarterMessages, *, calendar: WorkingCalendar, policy: 
         )
 
 
-def composer_for(
-    run: RunSettings, quarter: str, policy: Policy, holidays: list[HolidayBreak]
-) -> Composer:
+def composer_for(run: RunSettings, quarter: str, policy: Policy, cards: GreetingCards) -> Composer:
     """The quarter's composer, with a greeting card for each holiday it reminds of."""
     return Composer(
         quarter=quarter,
         lang=run.lang,
         organisation=run.organisation,
         programmes={p.code: p for p in policy.programmes},
-        cards=GreetingCards(holidays, run),
+        cards=cards,
         sms=SmsStyle(run.signature, policy.reminders.sms_max_chars),
     )
 
 
 class GreetingCards(Mapping[str, Path]):
     """Each holiday's greeting card, rendered when the first new reminder of it is queued: a
-    run that plans nothing new for a holiday (the same quarter again) renders no card for it."""
+    run that plans nothing new for a holiday (the same quarter again) renders no card for it.
+
+    A card renders in a worker process while the messages go on being planned and stored (it
+    was the largest single step after the database's own work); `wait` before committing, so
+    that no stored reminder attaches a card that is not on disk.
+    """
 
     def __init__(self, holidays: list[HolidayBreak], run: RunSettings) -> None:
         self._holidays = {card_key(h.key, h.first_day.isoformat()): h for h in holidays}
-        self._rendered: dict[str, Path] = {}
+        self._cards: dict[str, Path] = {}
+        self._rendering: list[Future[Rendered]] = []
         self._run = run
 
     def __getitem__(self, key: str) -> Path:
-        if key not in self._rendered:
+        if key not in self._cards:
             run = self._run
-            self._rendered |= render_cards(
-                [self._holidays[key]], run.lang, run.organisation, run.cards_dir
-            )
-        return self._rendered[key]
+            job = card_job(self._holidays[key], run.lang, run.organisation, run.cards_dir)
+            if not rehearsing():  # a dry run writes no file
+                self._rendering.append(render_aside(job))
+            self._cards[key] = stored_card(job)
+        return self._cards[key]
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._holidays)
@@ -140,25 +158,42 @@ class GreetingCards(Mapping[str, Path]):
     def __len__(self) -> int:
         return len(self._holidays)
 
+    def wait(self) -> None:
+        """Every card asked for is on disk; a card that failed raises its error here."""
+        for rendering in self._rendering:
+            rendering.result()
+
+
+def card_job(holiday: HolidayBreak, lang: str, organisation: str, folder: Path) -> RenderJob:
+    """A holiday's greeting card, attached to every reminder e-mail for it."""
+    return RenderJob(
+        "greeting_card.html.j2",
+        {
+            "t": labels(lang),
+            "organisation": organisation,
+            "holiday": name_in(holiday, lang),
+            "start": holiday.first_day.isoformat(),
+        },
+        folder
+        / safe_file_name(
+            "card", holiday.first_day.isoformat(), holiday.key.replace(":", "-"), lang
+        ),
+    )
+
+
+def stored_card(job: RenderJob) -> Path:
+    # Stored as cards/<file>, found under the data folder of whichever machine sends it.
+    return Path(job.path.parent.name) / job.path.name
+
 
 def render_cards(
     holidays: list[HolidayBreak], lang: str, organisation: str, folder: Path
 ) -> dict[str, Path]:
-    """One greeting card PDF per holiday, attached to every reminder e-mail for it."""
+    """One greeting card PDF per holiday, rendered now (a card gone missing before sending)."""
     jobs = {
-        card_key(h.key, h.first_day.isoformat()): RenderJob(
-            "greeting_card.html.j2",
-            {
-                "t": labels(lang),
-                "organisation": organisation,
-                "holiday": name_in(h, lang),
-                "start": h.first_day.isoformat(),
-            },
-            folder / safe_file_name("card", h.first_day.isoformat(), h.key.replace(":", "-"), lang),
-        )
+        card_key(h.key, h.first_day.isoformat()): card_job(h, lang, organisation, folder)
         for h in holidays
     }
     if not rehearsing():  # a dry run writes no file
         render_many(jobs.values(), processes=1)
-    # Stored as cards/<file>, found under the data folder of whichever machine sends it.
-    return {key: Path(folder.name) / job.path.name for key, job in jobs.items()}
+    return {key: stored_card(job) for key, job in jobs.items()}

@@ -9,7 +9,7 @@ import re
 import tomllib
 from collections import Counter
 from collections.abc import Iterable
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -207,6 +207,18 @@ def _pool(processes: int) -> ProcessPoolExecutor:
 
 def _warm_up() -> None:
     _weasy()
+
+
+def start_renderer() -> None:
+    """Fork the worker `render_aside` uses, now: while the process is still small (before a
+    quarter is loaded into it), so that the fork copies little."""
+    _pool(1).submit(_warm_up)
+
+
+def render_aside(job: RenderJob) -> Future[Rendered]:
+    """Render a PDF in a worker process while the caller goes on (a holiday's greeting card
+    while the quarter's messages are planned and stored, on the machine's other core)."""
+    return _pool(1).submit(render_pdf, job)
 
 
 def render_many(jobs: Iterable[RenderJob], *, processes: int | None = None) -> list[Rendered]:

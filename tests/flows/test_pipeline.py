@@ -99,6 +99,33 @@ class TestCycle:
         emails = [m for m in reminders if m.channel == "email"]
         assert emails and all(m.attachment and (tmp_path / m.attachment).is_file() for m in emails)
 
+    def test_a_card_that_cannot_be_written_stores_no_message_and_a_rerun_does(
+        self, db_url: str, tmp_path: Path
+    ) -> None:
+        """The card renders in a worker beside the planning; if it cannot be written, the run
+        fails before committing (no reminder points at a missing card), and the run again,
+        the folder fixed, stores every message with its card."""
+        roster = write_city(tmp_path)
+        cards = tmp_path / "data" / "cards"
+        cards.parent.mkdir()
+        cards.write_text("a file where the cards folder should be")
+        with pytest.raises(OSError):
+            run_cycle(db_url, roster, cards)
+        with session_for(db_url) as session:
+            assert 0 == session.exec(select(func.count()).select_from(Message)).one()
+        cards.unlink()
+        planned = run_cycle(db_url, roster, cards)["messages"]
+        assert isinstance(planned, dict) and planned["holiday_reminder"] > 0
+        with session_for(db_url) as session:
+            attached = set(
+                session.exec(
+                    select(Message.attachment).where(
+                        Message.kind == "holiday_reminder", Message.channel == "email"
+                    )
+                )
+            )
+        assert attached and all((cards.parent / a).is_file() for a in attached if a)
+
     def test_a_card_is_rendered_only_for_a_holiday_with_new_reminders(
         self, db_url: str, tmp_path: Path
     ) -> None:
