@@ -39,18 +39,14 @@ SPACED = re.compile(r"[\u4e00-\u9fff] [0-9A-Za-z]|[0-9A-Za-z] [\u4e00-\u9fff]")
 
 
 def compose(kind: MessageKind, who: Recipient, channel: Channel, lang: str) -> dict[str, object]:
-    composer = Composer(
-        quarter="2026Q4",
-        lang=lang,
-        organisation="示范市",
-        programmes={"IO": PROGRAMME},
-        cards={},
-        sms=SmsStyle("【示范市】", 140),
-    )
+    """The outbox row a composer of this person's own writes."""
+    return shared_composer(lang).row(planned_message(kind, who, channel))
+
+
+def planned_message(kind: MessageKind, who: Recipient, channel: Channel) -> PlannedMessage:
     holiday = NEW_YEAR if kind is MessageKind.holiday_reminder else None
-    session = None if holiday else SESSION
     address = who.phone if channel is Channel.sms else who.email
-    planned = PlannedMessage(
+    return PlannedMessage(
         f"{kind}:x:{who.employee_id}:{channel}",
         kind,
         channel,
@@ -59,9 +55,8 @@ def compose(kind: MessageKind, who: Recipient, channel: Channel, lang: str) -> d
         date(2026, 10, 8),
         None,
         holiday,
-        session,
+        None if holiday else SESSION,
     )
-    return composer.row(planned)
 
 
 KINDS = [MessageKind.invitation, MessageKind.session_reminder, MessageKind.holiday_reminder]
@@ -160,21 +155,11 @@ def test_a_text_rendered_once_reads_as_each_persons_own(
     would write (the pointed wording never passes to another), and a session's texts, which
     carry none, are rendered once for all."""
     composer = shared_composer(lang)
-    holiday = NEW_YEAR if kind is MessageKind.holiday_reminder else None
     for who in PEOPLE.values():
-        address = who.phone if channel is Channel.sms else who.email
-        planned = PlannedMessage(
-            f"{kind}:x:{who.employee_id}:{channel}",
-            kind,
-            channel,
-            who,
-            str(address),
-            date(2026, 10, 8),
-            None,
-            holiday,
-            None if holiday else SESSION,
+        assert compose(kind, who, channel, lang) == composer.row(
+            planned_message(kind, who, channel)
         )
-        assert compose(kind, who, channel, lang) == composer.row(planned)
+    holiday = kind is MessageKind.holiday_reminder
     assert len(composer._texts) == (len(PEOPLE) if holiday else 1)
 
 
