@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import fields
 from typing import Any
 
 from core.domain import CadreRecord, DisciplineStatus, LeadershipRole, Reject
@@ -96,7 +95,7 @@ def parse_roster(table: Table) -> RosterResult:
     if len(accepted) < len(found):
         columns = {name: list(map(cells.__getitem__, accepted)) for name, cells in columns.items()}
     # positionally, in the record's own order: a million records built in one pass
-    result.accepted = list(map(CadreRecord, *(columns[f.name] for f in fields(CadreRecord))))
+    result.accepted = list(map(CadreRecord, *(columns[name] for name in CadreRecord._fields)))
     result.accepted_rows = [found.numbers[at] for at in accepted]
     result.rejects = [rejects[at] for at in sorted(rejects)]
     return result

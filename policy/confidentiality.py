@@ -37,8 +37,6 @@ def without_confidential(data: QuarterData) -> QuarterData:
     shown_sessions = {s.code for s in sessions}
     secret_words = hidden | {s.code for s in data.sessions if s.programme_code in hidden}
     secret_words |= {n for p in data.programmes if p.code in hidden for n in (p.name_zh, p.name_en)}
-    secret_words = hidden | {s.code for s in data.sessions if s.programme_code in hidden}
-    secret_words |= {n for p in data.programmes if p.code in hidden for n in (p.name_zh, p.name_en)}
     return replace(
         data,
         tracks={
