@@ -82,19 +82,20 @@ def record_import(
 
 
 def cadre_row(quarter: str, cadre: CadreRecord) -> dict[str, Any]:
+    # str() of a StrEnum is its word, read in C (`.value` is a Python property): 100,000 rows
     return {
         "quarter": quarter,
         "employee_id": cadre.employee_id,
         "name": cadre.name,
         "unit_code": cadre.unit_code,
         "post": cadre.post,
-        "rank": cadre.rank.value if cadre.rank else None,
-        "leadership_role": cadre.leadership_role.value,
+        "rank": str(cadre.rank) if cadre.rank else None,
+        "leadership_role": str(cadre.leadership_role),
         "in_charge_of": ";".join(cadre.in_charge_of),
         "party_member": cadre.party_member,
         "appointed_on": cadre.appointed_on,
         "reserve_cadre": cadre.reserve_cadre,
-        "discipline_status": cadre.discipline_status.value,
+        "discipline_status": str(cadre.discipline_status),
         "discipline_kind": cadre.discipline_kind,
         "discipline_on": cadre.discipline_on,
         "key_post": cadre.key_post,
