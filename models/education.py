@@ -27,7 +27,7 @@ def replace_assignments(
             {
                 "quarter": quarter,
                 "employee_id": a.employee_id,
-                "track": a.track.value,
+                "track": str(a.track),
                 "reason": a.reason,
             }
             for a in assignments

@@ -10,7 +10,16 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from core.domain import CadreRecord, Change, ChangeKind, LeadershipRole, Reject, Track, row_place
+from core.domain import (
+    CadreRecord,
+    Change,
+    ChangeKind,
+    DisciplineStatus,
+    LeadershipRole,
+    Reject,
+    Track,
+    row_place,
+)
 from policy.confidentiality import shared_contact_warnings, shared_contacts, shown_reason
 from policy.roster_warnings import LEAVERS_FACTS, RosterWarning
 
@@ -234,7 +243,7 @@ def missing_column_warnings(
     affected = {
         # Only the people the column could matter for are counted.
         "in_charge_of": sum(c.leadership_role is LeadershipRole.team_member for c in cadres),
-        "discipline_on": sum(c.discipline_status.value != "none" for c in cadres),
+        "discipline_on": sum(c.discipline_status != DisciplineStatus.none for c in cadres),
     }
     warnings = []
     for column in missing:
