@@ -138,7 +138,7 @@ class GreetingCards(Mapping[str, Path]):
     """
 
     def __init__(self, holidays: list[HolidayBreak], run: RunSettings) -> None:
-        self._holidays = {card_key(h.key, h.first_day.isoformat()): h for h in holidays}
+        self._holidays = {card_key(h): h for h in holidays}
         self._cards: dict[str, Path] = {}
         self._rendering: list[Future[Rendered]] = []
         self._run = run
@@ -190,10 +190,7 @@ def render_cards(
     holidays: list[HolidayBreak], lang: str, organisation: str, folder: Path
 ) -> dict[str, Path]:
     """One greeting card PDF per holiday, rendered now (a card gone missing before sending)."""
-    jobs = {
-        card_key(h.key, h.first_day.isoformat()): card_job(h, lang, organisation, folder)
-        for h in holidays
-    }
+    jobs = {card_key(h): card_job(h, lang, organisation, folder) for h in holidays}
     if not rehearsing():  # a dry run writes no file
         render_many(jobs.values(), processes=1)
     return {key: stored_card(job) for key, job in jobs.items()}

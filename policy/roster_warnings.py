@@ -2,7 +2,7 @@
 
 The English text here is what logs, the command line and the run's artifacts show; the summary
 report prints the words of its own language from the code (reports/templates/labels.toml,
-`[zh.roster_warnings]`), as it does for a rejected row's reason.
+`[zh.roster_warning_texts]`), as it does for a rejected row's reason.
 """
 
 from __future__ import annotations

@@ -13,6 +13,7 @@ from typing import Any
 from jinja2 import Environment, meta
 
 from core.domain import Channel, MessageStatus, name_in
+from policy.calendar import HolidayBreak
 from policy.confidentiality import hold_reason
 from policy.config import ProgrammeRule
 from policy.escalation import Step
@@ -112,7 +113,7 @@ class Composer:
         if session is not None:
             occasion = session.code
         elif holiday is not None:
-            occasion = card_key(holiday.key, holiday.first_day.isoformat())
+            occasion = card_key(holiday)
         who = planned.recipient
         # str() of a StrEnum is its word, read in C: `.value` is a Python property, and this
         # runs for each of half a million messages
@@ -173,8 +174,9 @@ class Composer:
         return context
 
 
-def card_key(holiday_key: str, first_day: str) -> str:
-    return holiday_key + first_day
+def card_key(holiday: HolidayBreak) -> str:
+    """Which greeting card a holiday's reminders attach: one per holiday and first day."""
+    return holiday.key + holiday.first_day.isoformat()
 
 
 def escalation_rows(
