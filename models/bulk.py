@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from copy import copy
 from functools import lru_cache
 from itertools import repeat
@@ -25,17 +25,52 @@ def insert_new(
     conflict_columns: Sequence[str] | None = None,
 ) -> int:
     """Insert rows in batches, skipping any that a unique constraint says exist already."""
-    target = table.__table__  # type: ignore[attr-defined]
-    statement = _insert(session)(target).on_conflict_do_nothing(
-        index_elements=list(conflict_columns) if conflict_columns else None
-    )
+    statement = _insert_skipping(session, table, conflict_columns)
     # One statement compiled once and executed for many rows: far cheaper than a VALUES list.
     return sum(
-        _executemany(session.connection(), statement, chunk) for chunk in chunked(rows, BATCH_ROWS)
+        _executemany(session.connection(), statement, _turned(chunk))
+        for chunk in chunked(rows, BATCH_ROWS)
     )
 
 
-def _executemany(connection: Connection, statement: Any, rows: list[dict[str, Any]]) -> int:
+def insert_columns(
+    session: Session, table: type[SQLModel], columns: Mapping[str, Sequence[Any]]
+) -> int:
+    """`insert_new` of rows given column by column, as a stage that built them so holds them:
+    no dictionary per row on the way in."""
+    if not columns:
+        return 0
+    statement = _insert_skipping(session, table, None)
+    count = len(next(iter(columns.values())))
+    return sum(
+        _executemany(
+            session.connection(),
+            statement,
+            {key: values[start : start + BATCH_ROWS] for key, values in columns.items()},
+        )
+        for start in range(0, count, BATCH_ROWS)
+    )
+
+
+def _insert_skipping(
+    session: Session, table: type[SQLModel], conflict_columns: Sequence[str] | None
+) -> Any:
+    target = table.__table__  # type: ignore[attr-defined]
+    return _insert(session)(target).on_conflict_do_nothing(
+        index_elements=list(conflict_columns) if conflict_columns else None
+    )
+
+
+def _turned(rows: list[dict[str, Any]]) -> dict[str, Sequence[Any]]:
+    """Rows as columns: the rows' values taken in one C pass and turned into columns in
+    another (a pass per column cost a C call per cell, eight million for a province's half a
+    million messages)."""
+    given = list(rows[0])
+    take = itemgetter(*given) if len(given) > 1 else lambda row: (row[given[0]],)
+    return dict(zip(given, zip(*map(take, rows), strict=True), strict=True))
+
+
+def _executemany(connection: Connection, statement: Any, given: dict[str, Sequence[Any]]) -> int:
     """Run `statement` once per row, compiled once, the rows handed to the driver as plain
     tuples; the rows that went in, counted by the driver.
 
@@ -46,25 +81,20 @@ def _executemany(connection: Connection, statement: Any, rows: list[dict[str, An
     sqlite3 runs them in C, psycopg in one pipeline.
     """
     target = statement.table
-    given = list(rows[0])
+    count = len(next(iter(given.values())))
     defaults = {
         column.key: column.default.arg
         for column in target.columns
-        if column.key not in rows[0] and column.default is not None and column.default.is_scalar
+        if column.key not in given and column.default is not None and column.default.is_scalar
     }
     dialect = _positional(connection.dialect)
     # for_executemany: no RETURNING of each row's new key, which nobody reads here
     compiled = statement.compile(
         dialect=dialect, column_keys=[*given, *defaults], for_executemany=True
     )
-    order = list(compiled.positiontup or ())
-    # The rows' values taken in one C pass and turned into columns in another: a pass per
-    # column cost a C call per cell, eight million for a province's half a million messages.
-    take = itemgetter(*given) if len(given) > 1 else lambda row: (row[given[0]],)
-    given_columns = dict(zip(given, zip(*map(take, rows), strict=True), strict=True))
     columns: list[Iterable[Any]] = []
-    for key in order:
-        column: Iterable[Any] = given_columns.get(key) or repeat(defaults[key], len(rows))
+    for key in compiled.positiontup or ():
+        column: Iterable[Any] = given[key] if key in given else repeat(defaults[key], count)
         if not _driver_binds(target.c[key]) and (
             convert := target.c[key].type.dialect_impl(dialect).bind_processor(dialect)
         ):

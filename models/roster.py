@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import RowMapping, delete, update
@@ -10,9 +11,12 @@ from sqlmodel import Session, col, select
 from core.domain import (
     CadreRecord,
     Change,
+    DisciplineStatus,
+    LeadershipRole,
+    Rank,
     Reject,
 )
-from models.bulk import insert_new, upsert
+from models.bulk import insert_columns, insert_new, upsert
 from models.db import utcnow
 from models.tables import Cadre, FileImport, RejectedRow, RosterChange, Unit, table_of
 
@@ -81,29 +85,49 @@ def record_import(
     return entry
 
 
-def cadre_row(quarter: str, cadre: CadreRecord) -> dict[str, Any]:
-    # `.value`, not str(): str() of a StrEnum copies its word, and a province's 100,000 rows
-    # are built at once (a million rows held 83 MiB of copies of "none" and "team_member")
+# Each enum's members to their stored words, looked up in C. The words are the members' own
+# `_value_`, not `str()` copies: a province's rows are built at once (a million rows held 83 MiB
+# of copies of "none" and "team_member").
+_WORDS: dict[object, str | None] = {
+    None: None,
+    **{word: word._value_ for kind in (Rank, LeadershipRole, DisciplineStatus) for word in kind},
+}
+
+
+def cadre_columns(quarter: str, cadres: Sequence[CadreRecord]) -> dict[str, list[Any]]:
+    """The cadres' stored rows, column by column: the records turned into columns in one C
+    pass, and each column converted in one more, not a dictionary built for each cadre."""
+    if not cadres:
+        return {}
+    given = dict(zip(CadreRecord._fields, map(list, zip(*cadres, strict=True)), strict=True))
+    words = _WORDS.__getitem__
     return {
-        "quarter": quarter,
-        "employee_id": cadre.employee_id,
-        "name": cadre.name,
-        "unit_code": cadre.unit_code,
-        "post": cadre.post,
-        "rank": cadre.rank.value if cadre.rank else None,
-        "leadership_role": cadre.leadership_role.value,
-        "in_charge_of": ";".join(cadre.in_charge_of),
-        "party_member": cadre.party_member,
-        "appointed_on": cadre.appointed_on,
-        "reserve_cadre": cadre.reserve_cadre,
-        "discipline_status": cadre.discipline_status.value,
-        "discipline_kind": cadre.discipline_kind,
-        "discipline_on": cadre.discipline_on,
-        "key_post": cadre.key_post,
-        "phone": cadre.phone,
-        "email": cadre.email,
-        "on_roster": True,
+        "quarter": [quarter] * len(cadres),
+        "employee_id": given["employee_id"],
+        "name": given["name"],
+        "unit_code": given["unit_code"],
+        "post": given["post"],
+        "rank": list(map(words, given["rank"])),
+        "leadership_role": list(map(words, given["leadership_role"])),
+        "in_charge_of": list(map(";".join, given["in_charge_of"])),
+        "party_member": given["party_member"],
+        "appointed_on": given["appointed_on"],
+        "reserve_cadre": given["reserve_cadre"],
+        "discipline_status": list(map(words, given["discipline_status"])),
+        "discipline_kind": given["discipline_kind"],
+        "discipline_on": given["discipline_on"],
+        "key_post": given["key_post"],
+        "phone": given["phone"],
+        "email": given["email"],
+        "on_roster": [True] * len(cadres),
     }
+
+
+def cadre_rows(quarter: str, cadres: Sequence[CadreRecord]) -> list[dict[str, Any]]:
+    """The cadres' stored rows, one dictionary each."""
+    columns = cadre_columns(quarter, cadres)
+    rows = zip(*columns.values(), strict=True)
+    return [dict(zip(columns, values, strict=True)) for values in rows]
 
 
 def store_roster(
@@ -129,16 +153,15 @@ def store_roster(
         )
     upsert(session, Unit, units.values())
 
-    rows = [cadre_row(quarter, c) for c in cadres]
     existing = _stored(session, quarter)
-    new = [r for r in rows if r["employee_id"] not in existing]
-    changed = [
-        r for r in rows if r["employee_id"] in existing and _differs(existing[r["employee_id"]], r)
-    ]
-    insert_new(session, Cadre, new)
+    new = insert_columns(
+        session, Cadre, cadre_columns(quarter, [c for c in cadres if c.employee_id not in existing])
+    )
+    kept = cadre_rows(quarter, [c for c in cadres if c.employee_id in existing])
+    changed = [r for r in kept if _differs(existing[r["employee_id"]], r)]
     if changed:
         session.execute(update(Cadre), changed)
-    listed = {r["employee_id"] for r in rows}
+    listed = {c.employee_id for c in cadres}
     gone = [e for e, c in existing.items() if e not in listed and c["on_roster"]]
     if gone:
         session.execute(
@@ -165,7 +188,7 @@ def store_roster(
             for c in changes
         ),
     )
-    return {"new": len(new), "updated": len(changed), "withdrawn": len(gone), "changes": logged}
+    return {"new": new, "updated": len(changed), "withdrawn": len(gone), "changes": logged}
 
 
 def _differs(current: RowMapping, row: dict[str, Any]) -> bool:

@@ -14,6 +14,8 @@ from core.domain import (
     Change,
     ChangeKind,
     CompletionStatus,
+    DisciplineStatus,
+    LeadershipRole,
     Reject,
     SessionPlan,
     Track,
@@ -77,6 +79,40 @@ class TestRoster:
         assert given == sorted(
             quarter_roster(session=session, quarter=Q), key=lambda c: c.employee_id
         )
+
+    def test_every_field_goes_in_column_by_column_and_the_same_roster_changes_nothing(
+        self, session: Session
+    ) -> None:
+        """The cadres are written column by column: each field lands in its own column, and
+        the same records stored again are found unchanged, field by field."""
+        given = [
+            cadre(),
+            cadre(
+                employee_id="E002",
+                rank=None,
+                leadership_role=LeadershipRole.top_leader,
+                in_charge_of=("U02", "U03"),
+                party_member=None,
+                appointed_on=None,
+                reserve_cadre=True,
+                discipline_status=DisciplineStatus.signs,
+                discipline_kind="谈话函询",
+                discipline_on=date(2026, 3, 1),
+                key_post=True,
+                email=None,
+            ),
+        ]
+
+        def stored() -> dict[str, int]:
+            return store_roster(
+                session=session, quarter=Q, cadres=given, changes=[], unit_key_areas={}, source="r"
+            )
+
+        assert {"new": 2, "updated": 0, "withdrawn": 0, "changes": 0} == stored()
+        assert given == sorted(
+            quarter_roster(session=session, quarter=Q), key=lambda c: c.employee_id
+        )
+        assert {"new": 0, "updated": 0, "withdrawn": 0, "changes": 0} == stored()
 
     def test_a_quarter_read_holds_each_unit_and_post_once(self, session: Session) -> None:
         """A province reads a million cadres: the words many of them share are not copied."""
