@@ -13,6 +13,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import replace
 from itertools import chain
+from operator import attrgetter
 
 from core.domain import CadreRecord, Reject
 from models.facts import ProgrammeInfo, QuarterData
@@ -92,9 +93,9 @@ def shared_contacts(cadres: Iterable[CadreRecord]) -> dict[str, list[str]]:
     cadres = list(cadres)
     # Counted first, in one pass without a list per address: a province has a million of them
     # and nearly none is shared.
-    given = Counter(
-        map(str.casefold, filter(None, chain((c.phone for c in cadres), (c.email for c in cadres))))
-    )
+    phones = filter(None, map(attrgetter("phone"), cadres))  # digits: nothing to casefold
+    emails = map(str.casefold, filter(None, map(attrgetter("email"), cadres)))
+    given = Counter(chain(phones, emails))
     twice = {address for address, times in given.items() if times > 1}
     if not twice:
         return {}

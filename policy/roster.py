@@ -212,7 +212,7 @@ def structure_warnings(cadres: Iterable[CadreRecord]) -> list[RosterWarning]:
     led = {c.unit_code for c in cadres if c.leadership_role is LeadershipRole.top_leader}
     warnings = [RosterWarning.of("no_top_leader", unit=u) for u in sorted(units - led)]
     in_charge: dict[str, list[str]] = defaultdict(list)
-    for cadre in sorted(cadres, key=lambda c: c.employee_id):
+    for cadre in sorted((c for c in cadres if c.in_charge_of), key=lambda c: c.employee_id):
         for unit in cadre.in_charge_of:
             if unit not in units:
                 in_charge[unit].append(cadre.employee_id)
