@@ -1,6 +1,7 @@
 """What the hardware allows: a bare csv + sqlite3 load, and a bare WeasyPrint render.
 
 python -m bench.floors data WORKDIR MESSAGES
+python -m bench.floors stored WORKDIR
 python -m bench.floors render WORKDIR
 """
 
@@ -78,6 +79,71 @@ def data_floor(work: Path, messages: int) -> dict[str, float]:
     return {"work": time.perf_counter() - started}
 
 
+def stored_floor(work: Path) -> dict[str, float]:
+    """Parse the roster and write each cadre's row as the import stores it: the cadre table's
+    eighteen columns, its keys and its index, made from the project's own model, with the
+    file's values as they are. The `data` floor writes six columns into a table with one key;
+    the import writes these."""
+    from sqlalchemy.dialects import sqlite as dialect
+    from sqlalchemy.schema import CreateIndex, CreateTable
+
+    from intake.roster import ALIASES
+    from models.tables import Cadre
+
+    table = Cadre.__table__  # type: ignore[attr-defined]
+    schema = [CreateTable(table), *map(CreateIndex, table.indexes)]
+    names = ", ".join(STORED)
+    started = time.perf_counter()
+    database = work / "stored-floor.db"
+    database.unlink(missing_ok=True)
+    connection = sqlite3.connect(database)
+    connection.execute("PRAGMA journal_mode=WAL")
+    connection.execute("PRAGMA synchronous=NORMAL")  # as lianjie's own connections
+    for statement in schema:
+        connection.execute(str(statement.compile(dialect=dialect.dialect())))
+    with (work / "roster.csv").open(encoding="utf-8-sig", newline="") as handle:
+        reader = csv.reader(handle)
+        positions = _positions(next(reader), ALIASES)
+        people = [
+            ("2026Q4", *(r[at] if at is not None else None for at in positions), 1) for r in reader
+        ]
+    connection.executemany(
+        f"INSERT INTO cadre (quarter, {names}, on_roster) VALUES ({', '.join('?' * 18)})", people
+    )
+    connection.commit()
+    connection.close()
+    return {"work": time.perf_counter() - started}
+
+
+# The cadre table's columns that a roster fills (the others are the quarter and on_roster).
+STORED = (
+    "employee_id",
+    "name",
+    "unit_code",
+    "post",
+    "rank",
+    "leadership_role",
+    "in_charge_of",
+    "party_member",
+    "appointed_on",
+    "reserve_cadre",
+    "discipline_status",
+    "discipline_kind",
+    "discipline_on",
+    "key_post",
+    "phone",
+    "email",
+)
+
+
+def _positions(header: list[str], aliases: dict[str, tuple[str, ...]]) -> list[int | None]:
+    """Where the file has each of STORED, by any of its names (discipline_kind is written in
+    the discipline column)."""
+    named = {name: column for column, names in aliases.items() for name in (column, *names)}
+    at = {named[h]: position for position, h in enumerate(header) if h in named}
+    return [at.get("discipline_status" if c == "discipline_kind" else c) for c in STORED]
+
+
 def render_floor(work: Path, count: int = 6) -> dict[str, float]:
     """A warm process rendering a 3-page report with two 50-row tables and an SVG chart."""
     from weasyprint import HTML
@@ -94,5 +160,7 @@ if __name__ == "__main__":
     folder = Path(sys.argv[2])
     if sys.argv[1] == "data":
         print(json.dumps(data_floor(folder, int(sys.argv[3]))))
+    elif sys.argv[1] == "stored":
+        print(json.dumps(stored_floor(folder)))
     else:
         print(json.dumps(render_floor(folder)))
