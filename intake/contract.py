@@ -25,6 +25,9 @@ class Contract:
     # Whether a casefolded cell is made only of characters a column's name may hold (and those
     # `text` may take out): a name, a phone number or an address nearly never is.
     may_name: Callable[[str], object] = field(init=False, repr=False, compare=False)
+    # Whether a cell, as it is, holds an ASCII character no name holds even casefolded (a digit,
+    # "@"): such a cell never names a column, and is ruled out without being casefolded.
+    never_names: Callable[[str], object] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         names = {n: c for c, aliases in self.aliases.items() for n in (c, *aliases)}
@@ -34,6 +37,8 @@ class Contract:
         letters = re.escape("".join(sorted(set("".join(self.lookup)))))
         may_name = re.compile(rf"[{letters}\s_\-{FOLDABLE_CHARS}]+").fullmatch
         object.__setattr__(self, "may_name", may_name)
+        never = "".join(re.escape(c) for c in map(chr, range(128)) if not may_name(c.casefold()))
+        object.__setattr__(self, "never_names", re.compile(f"[{never}]").search)
 
     def canonical(self, name: str) -> str | None:
         """The contract's column a header names, if any."""

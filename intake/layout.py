@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from itertools import compress, count, zip_longest
+from itertools import compress, count, filterfalse, zip_longest
 from operator import itemgetter
 from typing import cast
 
@@ -240,7 +240,12 @@ def _maybe_not_data(columns: Sequence[Sequence[Cell]], contract: Contract) -> se
     suspects: set[int] = set()
     for position, column in enumerate(columns):
         suspects.update(
-            _where(column, contract.may_name, lambda c: contract.named_by(c) is not None)
+            _where(
+                column,
+                contract.may_name,
+                lambda c: contract.named_by(c) is not None,
+                ruled_out=contract.never_names,
+            )
         )
         if position == 0:
             suspects.update(_where(column, MAY_START_A_TOTAL, lambda c: not text(c) or total([c])))
@@ -248,14 +253,22 @@ def _maybe_not_data(columns: Sequence[Sequence[Cell]], contract: Contract) -> se
 
 
 def _where(
-    column: Sequence[Cell], may: Callable[[str], object], holds: Callable[[Cell], bool]
+    column: Sequence[Cell],
+    may: Callable[[str], object],
+    holds: Callable[[Cell], bool],
+    *,
+    ruled_out: Callable[[str], object] | None = None,
 ) -> Iterable[int]:
     """The positions of the cells that `holds` for, asked once per distinct cell, and only of
-    those that `may` (a quick test of the casefolded cell, in one pass) lets through."""
+    those that `may` (a quick test of the casefolded cell, in one pass) lets through; cells
+    that `ruled_out` answers as they are (ids, phone numbers) are not casefolded at all."""
     distinct = list(set(column))
     try:
+        if ruled_out is not None:
+            distinct = list(filterfalse(ruled_out, cast(list[str], distinct)))
         folded = list(map(str.casefold, cast(list[str], distinct)))
     except TypeError:  # a workbook's numbers, dates and empty cells
+        distinct = list(set(column))
         folded = [text(cell).casefold() for cell in distinct]
     hits = set(filter(holds, compress(distinct, map(may, folded))))
     if not hits:

@@ -22,6 +22,8 @@ PIECES = [
     "Employee ID",
     "unit code",
     "UNIT-CODE",
+    "处分/函询时间",
+    "E-Mail",
     "合计",
     "合  计",
     "\u200e合计",
@@ -74,5 +76,16 @@ def test_the_exact_test_still_decides() -> None:
 def test_a_header_read_only_once_cleaned_is_a_suspect() -> None:
     """A zero-width space in each name (pasted from a web page) is taken out by `text`."""
     rows = [["E000123", "王伟"], ["工\u200b号", "姓\u200b名"]]
+    assert {1} == _maybe_not_data(turned(rows), ROSTER)  # type: ignore[arg-type]
+    assert "header" == _not_data(rows[1], ROSTER)  # type: ignore[arg-type]
+
+
+def test_a_header_repeated_in_english_capitals_is_a_suspect() -> None:
+    """Cells holding a character no name holds (a digit, "@") are ruled out before they are
+    casefolded; a name in capitals is not among them."""
+    rows = [
+        ["E000123", "王伟", "U001", "13800138000", "wang@example.cn"],
+        ["EMPLOYEE_ID", "NAME", "UNIT CODE", "PHONE", "EMAIL"],
+    ]
     assert {1} == _maybe_not_data(turned(rows), ROSTER)  # type: ignore[arg-type]
     assert "header" == _not_data(rows[1], ROSTER)  # type: ignore[arg-type]
