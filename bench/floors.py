@@ -1,7 +1,7 @@
 """What the hardware allows: a bare csv + sqlite3 load, and a bare WeasyPrint render.
 
 python -m bench.floors data WORKDIR MESSAGES
-python -m bench.floors stored WORKDIR
+python -m bench.floors stored WORKDIR MESSAGES
 python -m bench.floors render WORKDIR
 """
 
@@ -79,20 +79,19 @@ def data_floor(work: Path, messages: int) -> dict[str, float]:
     return {"work": time.perf_counter() - started}
 
 
-def stored_floor(work: Path) -> dict[str, float]:
-    """Parse the roster and write each cadre's row as the import stores it: the cadre table's
-    eighteen columns, its keys and its index, made from the project's own model, with the
-    file's values as they are. The `data` floor writes six columns into a table with one key;
-    the import writes these."""
+def stored_floor(work: Path, messages: int) -> dict[str, float]:
+    """`data_floor`, writing the rows as lianjie stores them: the cadre and message tables'
+    own columns (18 and 17), keys and indexes, made from the project's model, with the file's
+    values as they are. The `data` floor writes six and five columns into tables with one key
+    each; the import and the planning write these."""
     from sqlalchemy.dialects import sqlite as dialect
     from sqlalchemy.schema import CreateIndex, CreateTable
 
     from intake.roster import ALIASES
-    from models.tables import Cadre
+    from models.tables import Cadre, Message
 
-    table = Cadre.__table__  # type: ignore[attr-defined]
-    schema = [CreateTable(table), *map(CreateIndex, table.indexes)]
-    names = ", ".join(STORED)
+    tables = [Cadre.__table__, Message.__table__]  # type: ignore[attr-defined]
+    schema = [s for t in tables for s in (CreateTable(t), *map(CreateIndex, t.indexes))]
     started = time.perf_counter()
     database = work / "stored-floor.db"
     database.unlink(missing_ok=True)
@@ -108,11 +107,60 @@ def stored_floor(work: Path) -> dict[str, float]:
             ("2026Q4", *(r[at] if at is not None else None for at in positions), 1) for r in reader
         ]
     connection.executemany(
-        f"INSERT INTO cadre (quarter, {names}, on_roster) VALUES ({', '.join('?' * 18)})", people
+        f"INSERT INTO cadre (quarter, {', '.join(STORED)}, on_roster)"
+        f" VALUES ({', '.join('?' * 18)})",
+        people,
+    )
+    body = "同志：请于 2026-11-02 09:00–10:30 到 市委党校报告厅 参加“在职领导干部经常性专题教育”。"
+    connection.executemany(
+        f"INSERT INTO message ({', '.join(MESSAGE)}) VALUES ({', '.join('?' * len(MESSAGE))})",
+        (
+            (
+                f"invitation:26Q4-IO-{n % 900:03d}:{person[1]}:{n}",
+                "2026Q4",
+                "invitation",
+                "sms",
+                person[15],
+                person[1],
+                "【廉洁教育】参训通知",
+                person[2] + body,
+                None,
+                "2026-10-01",
+                "2026-11-02",
+                "queued",
+                0,
+                None,
+                None,
+                None,
+            )
+            for n in range(messages)
+            for person in (people[n % len(people)],)
+        ),
     )
     connection.commit()
     connection.close()
     return {"work": time.perf_counter() - started}
+
+
+# The message table's columns but its id, as `stored_floor` fills them.
+MESSAGE = (
+    "send_key",
+    "quarter",
+    "kind",
+    "channel",
+    "recipient",
+    "employee_id",
+    "subject",
+    "body",
+    "attachment",
+    "due_on",
+    "expires_on",
+    "status",
+    "attempts",
+    "last_error",
+    "next_attempt_at",
+    "sent_at",
+)
 
 
 # The cadre table's columns that a roster fills (the others are the quarter and on_roster).
@@ -161,6 +209,6 @@ if __name__ == "__main__":
     if sys.argv[1] == "data":
         print(json.dumps(data_floor(folder, int(sys.argv[3]))))
     elif sys.argv[1] == "stored":
-        print(json.dumps(stored_floor(folder)))
+        print(json.dumps(stored_floor(folder, int(sys.argv[3]))))
     else:
         print(json.dumps(render_floor(folder)))

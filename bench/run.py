@@ -110,7 +110,13 @@ def quarter(size: int, *, full: bool, cycle_only: bool = False) -> dict[str, obj
     # The roster import's own floor (issue 3): the same script writing the cadres only, six
     # columns of them; and the floor that writes each cadre's row as the import stores it.
     results["floor_roster"] = measured(sys.executable, "-m", "bench.floors", "data", str(work), "0")
-    results["floor_stored"] = measured(sys.executable, "-m", "bench.floors", "stored", str(work))
+    results["floor_stored"] = measured(
+        sys.executable, "-m", "bench.floors", "stored", str(work), "0"
+    )
+    # And the cycle's floor writing every row as lianjie stores it.
+    results["floor_data_stored"] = measured(
+        sys.executable, "-m", "bench.floors", "stored", str(work), str(messages)
+    )
     save_progress(size, results)
     if cycle_only:
         results |= {k: v for k, v in earlier.items() if k not in results}
@@ -245,6 +251,11 @@ def derived(results: dict[str, dict[str, dict]]) -> dict[str, str]:
         floor = stages["floor_data"]["work"]
         found[f"cycle {size}: import → messages planned"] = f"{cycle:.1f} s"
         found[f"cycle {size} / data floor"] = f"{cycle / floor:.1f}× (floor {floor:.1f} s)"
+        if "floor_data_stored" in stages:
+            bare = stages["floor_data_stored"]["work"]
+            found[f"cycle {size} / data floor writing the same rows"] = (
+                f"{cycle / bare:.1f}× (floor {bare:.1f} s)"
+            )
         if "floor_roster" in stages:
             imported, bare = stages["import"]["work"], stages["floor_roster"]["work"]
             found[f"roster import {size} / roster floor"] = (
