@@ -264,9 +264,11 @@ def _where(
     that `ruled_out` answers as they are (ids, phone numbers) are not casefolded at all."""
     distinct = list(set(column))
     try:
+        strings = cast(list[str], distinct)
         if ruled_out is not None:
-            distinct = list(filterfalse(ruled_out, cast(list[str], distinct)))
-        folded = list(map(str.casefold, cast(list[str], distinct)))
+            strings = list(filterfalse(ruled_out, strings))
+        folded = list(map(str.casefold, strings))
+        distinct = cast(list[Cell], strings)
     except TypeError:  # a workbook's numbers, dates and empty cells
         distinct = list(set(column))
         folded = [text(cell).casefold() for cell in distinct]
