@@ -111,7 +111,6 @@ def stored_floor(work: Path, messages: int) -> dict[str, float]:
         f" VALUES ({', '.join('?' * 18)})",
         people,
     )
-    body = "同志：请于 2026-11-02 09:00–10:30 到 市委党校报告厅 参加“在职领导干部经常性专题教育”。"
     connection.executemany(
         f"INSERT INTO message ({', '.join(MESSAGE)}) VALUES ({', '.join('?' * len(MESSAGE))})",
         (
@@ -122,8 +121,8 @@ def stored_floor(work: Path, messages: int) -> dict[str, float]:
                 "sms",
                 person[15],
                 person[1],
-                "【廉洁教育】参训通知",
-                person[2] + body,
+                STORED_SUBJECT,
+                person[2] + STORED_BODY,
                 None,
                 "2026-10-01",
                 "2026-11-02",
@@ -141,6 +140,13 @@ def stored_floor(work: Path, messages: int) -> dict[str, float]:
     connection.close()
     return {"work": time.perf_counter() - started}
 
+
+# As long as the planned messages' own, on average (33 and 93 characters at 100,000 cadres).
+STORED_SUBJECT = "【廉洁教育】参训通知：在职领导干部经常性专题教育第1期（市委党校）"
+STORED_BODY = (
+    "同志：请于2026年11月2日09:00–10:30到市委党校报告厅参加“在职领导干部经常性专题"
+    "教育”第1期。请提前10分钟签到，不得无故缺席；如需请假，请向本单位组织人事部门报备。"
+)
 
 # The message table's columns but its id, as `stored_floor` fills them.
 MESSAGE = (
