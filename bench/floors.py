@@ -12,7 +12,10 @@ import json
 import sqlite3
 import sys
 import time
+from collections.abc import Iterator
+from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 ROWS_50 = "".join(
     f"<tr><td>E{n:06d}</td><td>干部{n}</td><td>科长</td><td>重点领域关键岗位权力观教育</td><td>未完成</td></tr>"
@@ -113,33 +116,67 @@ def stored_floor(work: Path, messages: int) -> dict[str, float]:
     )
     connection.executemany(
         f"INSERT INTO message ({', '.join(MESSAGE)}) VALUES ({', '.join('?' * len(MESSAGE))})",
-        (
-            (
-                f"invitation:26Q4-IO-{n % 900:03d}:{person[1]}:{n}",
-                "2026Q4",
-                "invitation",
-                "sms",
-                person[15],
-                person[1],
-                STORED_SUBJECT,
-                person[2] + STORED_BODY,
-                None,
-                "2026-10-01",
-                "2026-11-02",
-                "queued",
-                0,
-                None,
-                None,
-                None,
-            )
-            for n in range(messages)
-            for person in (people[n % len(people)],)
-        ),
+        _planned(people, messages),
     )
     connection.commit()
     connection.close()
     return {"work": time.perf_counter() - started}
 
+
+def _planned(people: list[tuple[Any, ...]], messages: int) -> Iterator[tuple[Any, ...]]:
+    """`messages` outbox rows in the mix and order that planning writes them: first the holiday
+    reminders, person by person, by text message and by e-mail with the greeting card; then
+    each session's invitations and day-before reminders, person by person, by text message
+    and by e-mail. The send keys take the same shape, so the unique index on them grows as
+    planning's does, at a few places at once and not at random."""
+    holidays = messages * HOLIDAY_SHARE // 1000
+    for n in range(messages):
+        if n < holidays:
+            person, channel, kind = (
+                people[n // 2 % len(people)],
+                CHANNELS[n % 2],
+                "holiday_reminder",
+            )
+            key = f"holiday_reminder:2027-01-01:new_year:{person[1]}:{channel}"
+            due, expires, card = "2026-12-29", "2026-12-31", CARD if channel == "email" else None
+        else:
+            m = n - holidays
+            person, session = people[m // 4 % len(people)], m // 4 // SESSION_SIZE
+            kind, channel = KINDS[m % 2], CHANNELS[m // 2 % 2]
+            key = f"{kind}:26Q4-S-{session:04d}:{person[1]}:{channel}"
+            # invitations are due at once; a reminder the day before its session
+            due = INVITED_ON if kind == "invitation" else DAYS[session % len(DAYS)]
+            expires, card = DAYS[(session + 1) % len(DAYS)], None
+        address = (person[16] if channel == "email" else person[15]) or person[15] or person[16]
+        yield (
+            key,
+            "2026Q4",
+            kind,
+            channel,
+            address,
+            person[1],
+            STORED_SUBJECT,
+            person[2] + STORED_BODY,
+            card,
+            due,
+            expires,
+            "queued",
+            0,
+            None,
+            None,
+            None,
+        )
+
+
+# A province's quarter (100,000 cadres): 85,891 of 549,273 messages are holiday reminders, and
+# each of 1,147 sessions invites about a hundred people.
+HOLIDAY_SHARE = 156  # per thousand
+SESSION_SIZE = 100
+CHANNELS = ("sms", "email")
+KINDS = ("invitation", "session_reminder")
+CARD = "cards/card-2027-01-01-new_year-zh.pdf"
+INVITED_ON = "2026-10-08"
+DAYS = [(date(2026, 10, 8) + timedelta(days=d)).isoformat() for d in range(58)]
 
 # As long as the planned messages' own, on average (33 and 93 characters at 100,000 cadres).
 STORED_SUBJECT = "【廉洁教育】参训通知：在职领导干部经常性专题教育第1期（市委党校）"
