@@ -269,8 +269,7 @@ def _where(
             strings = list(filterfalse(ruled_out, strings))
         folded = list(map(str.casefold, strings))
         distinct = cast(list[Cell], strings)
-    except TypeError:  # a workbook's numbers, dates and empty cells
-        distinct = list(set(column))
+    except TypeError:  # a workbook's numbers, dates and empty cells (`distinct` as it was)
         folded = [text(cell).casefold() for cell in distinct]
     hits = set(filter(holds, compress(distinct, map(may, folded))))
     if not hits:
