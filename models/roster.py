@@ -94,12 +94,12 @@ _WORDS: dict[object, str | None] = {
 }
 
 
-def cadre_columns(quarter: str, cadres: Sequence[CadreRecord]) -> dict[str, list[Any]]:
+def cadre_columns(quarter: str, cadres: Sequence[CadreRecord]) -> dict[str, Sequence[Any]]:
     """The cadres' stored rows, column by column: the records turned into columns in one C
     pass, and each column converted in one more, not a dictionary built for each cadre."""
     if not cadres:
         return {}
-    given = dict(zip(CadreRecord._fields, map(list, zip(*cadres, strict=True)), strict=True))
+    given = dict(zip(CadreRecord._fields, zip(*cadres, strict=True), strict=True))
     words = _WORDS.__getitem__
     return {
         "quarter": [quarter] * len(cadres),
