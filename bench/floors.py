@@ -84,9 +84,10 @@ def data_floor(work: Path, messages: int) -> dict[str, float]:
 
 def stored_floor(work: Path, messages: int) -> dict[str, float]:
     """`data_floor`, writing the rows as lianjie stores them: the cadre and message tables'
-    own columns (18 and 17), keys and indexes, made from the project's model, with the file's
-    values as they are. The `data` floor writes six and five columns into tables with one key
-    each; the import and the planning write these."""
+    own columns (18 and 17), keys and indexes, made from the project's model; the cadres with
+    the file's values as they are, the messages in planning's mix and order (`_planned`). The
+    `data` floor writes six and five columns into tables with one key each; the import and
+    the planning write these."""
     from sqlalchemy.dialects import sqlite as dialect
     from sqlalchemy.schema import CreateIndex, CreateTable
 
