@@ -6,6 +6,8 @@ import atexit
 import hashlib
 import os
 import re
+import threading
+import time
 import tomllib
 from collections import Counter
 from collections.abc import Iterable
@@ -206,7 +208,22 @@ def _pool(processes: int) -> ProcessPoolExecutor:
 
 
 def _warm_up() -> None:
+    _dies_with_parent()
     _weasy()
+
+
+def _dies_with_parent() -> None:
+    """A renderer waits on its queue for ever once its parent is gone (a SIGKILL, the
+    out-of-memory killer), so it watches for that. Not PR_SET_PDEATHSIG: that fires when the
+    forking *thread* ends, and a Prefect task's thread may fork the pool and then end."""
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="dies-with-parent", daemon=True).start()
 
 
 def start_renderer() -> None:

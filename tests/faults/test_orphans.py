@@ -1,5 +1,5 @@
 """A command killed with SIGKILL at any moment leaves no process behind: Prefect's temporary
-API server (and any other child) dies with it."""
+API server and the PDF renderers die with it."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import os
 import signal
 import subprocess
 import sys
+import textwrap
 import time
 from pathlib import Path
 
@@ -71,3 +72,36 @@ def test_sigkill_of_a_command_leaves_no_child_alive(after: float, tmp_path: Path
     while time.monotonic() < deadline and any(alive(c) for c in children):
         time.sleep(0.2)
     assert not [c for c in children if alive(c)], f"left behind after {after} s: {children}"
+
+
+RENDERERS = textwrap.dedent(
+    """
+    import time
+    from reports.render import _pool, start_renderer
+
+    start_renderer()  # the greeting cards' worker, as the messages flow forks it
+    _pool(2).submit(time.sleep, 0).result()  # two report workers, forked and running
+    print("ready", flush=True)
+    time.sleep(120)
+    """
+)
+
+
+def test_sigkill_leaves_no_pdf_renderer_alive() -> None:
+    # Found by CI: the cycle above, killed while its messages stage rendered the greeting card,
+    # left the renderer blocked on its queue for ever, with PPID 1.
+    command = subprocess.Popen([sys.executable, "-c", RENDERERS], stdout=subprocess.PIPE, text=True)
+    try:
+        assert command.stdout is not None and command.stdout.readline() == "ready\n"
+        renderers = children_of(command.pid)
+        assert len(renderers) == 3
+    finally:
+        command.send_signal(signal.SIGKILL)
+        command.wait()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(alive(c) for c in renderers):
+        time.sleep(0.1)
+    left = [c for c in renderers if alive(c)]
+    for pid in left:
+        os.kill(pid, signal.SIGKILL)
+    assert not left, f"renderers left behind: {left} of {renderers}"
