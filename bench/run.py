@@ -1,6 +1,6 @@
 """Run the benchmarks and write bench/out/results.json and results.md.
 
-    python -m bench.run [--sizes 10000,100000] [--skip-startup]
+    python -m bench.run [--sizes 10000,100000] [--skip-startup] [--rounds 3]
 
 Each stage runs in its own process (`bench.stage`) on the same SQLite database, so its wall
 time, CPU time and peak memory are its own. The floors run in the same session on the same data.
@@ -86,10 +86,16 @@ def completions_file(work: Path, rows_wanted: int) -> int:
     return min(len(rows), rows_wanted)
 
 
-def quarter(size: int, *, full: bool, cycle_only: bool = False) -> dict[str, object]:
-    """A quarter of `size` cadres: the cycle's stages, then (full) the rest of the quarter.
+def quarter(
+    size: int, *, full: bool, cycle_only: bool = False, rounds: int = 1
+) -> tuple[dict[str, object], list[dict[str, float]]]:
+    """A quarter of `size` cadres: the cycle's stages, then (full) the rest of the quarter; and
+    each round's ratios to the floors.
 
-    With `cycle_only`, the later stages keep the figures measured last time.
+    With `rounds` above 1 the cycle and its floors are measured that many times, one after the
+    other, and the round in the middle (by the cycle's ratio to its same-rows floor) stands for
+    them: on a shared 2-core machine a floor alone moved by half between runs. With
+    `cycle_only`, the later stages keep the figures measured last time.
     """
     earlier = reread(size) if cycle_only else {}
     work = OUT / str(size)
@@ -98,25 +104,11 @@ def quarter(size: int, *, full: bool, cycle_only: bool = False) -> dict[str, obj
     write_csv(
         work / "roster.csv", HEADER, roster_rows(size // UNIT_SIZE, UNIT_SIZE, date(2026, 10, 1))
     )
-    results: dict[str, object] = {}
-    for name in CYCLE:
-        results[name] = stage(name, work)
-        save_progress(size, results)
-    results["pure"] = stage("pure", work)
-    messages = results["messages"]["output"]["counts"]["messages"]  # type: ignore[index]
-    results["floor_data"] = measured(
-        sys.executable, "-m", "bench.floors", "data", str(work), str(messages)
-    )
-    # The roster import's own floor (issue 3): the same script writing the cadres only, six
-    # columns of them; and the floor that writes each cadre's row as the import stores it.
-    results["floor_roster"] = measured(sys.executable, "-m", "bench.floors", "data", str(work), "0")
-    results["floor_stored"] = measured(
-        sys.executable, "-m", "bench.floors", "stored", str(work), "0"
-    )
-    # And the cycle's floor writing every row as lianjie stores it.
-    results["floor_data_stored"] = measured(
-        sys.executable, "-m", "bench.floors", "stored", str(work), str(messages)
-    )
+    measured_rounds = [cycle_round(size, work) for _ in range(rounds)]
+    ratios = [round_ratios(r) for r in measured_rounds]
+    (OUT / f"rounds-{size}.json").write_text(json.dumps(ratios, indent=1))
+    # The median round's stages; the database left on disk is the last round's, the same rows.
+    results = measured_rounds[median_round(ratios)]
     save_progress(size, results)
     if cycle_only:
         results |= {k: v for k, v in earlier.items() if k not in results}
@@ -140,7 +132,54 @@ def quarter(size: int, *, full: bool, cycle_only: bool = False) -> dict[str, obj
             sys.executable, "-m", "bench.floors", "render", str(work)
         )
         save_progress(size, results)
+    return results, ratios
+
+
+def cycle_round(size: int, work: Path) -> dict[str, Any]:
+    """The cycle's stages on an empty database, then the floors on the same roster."""
+    for stale in work.glob("lianjie.db*"):
+        stale.unlink()
+    shutil.rmtree(work / "cards", ignore_errors=True)
+    results: dict[str, Any] = {}
+    for name in CYCLE:
+        results[name] = stage(name, work)
+        save_progress(size, results)
+    results["pure"] = stage("pure", work)
+    messages = results["messages"]["output"]["counts"]["messages"]
+    results["floor_data"] = measured(
+        sys.executable, "-m", "bench.floors", "data", str(work), str(messages)
+    )
+    # The roster import's own floor (issue 3): the same script writing the cadres only, six
+    # columns of them; and the floor that writes each cadre's row as the import stores it.
+    results["floor_roster"] = measured(sys.executable, "-m", "bench.floors", "data", str(work), "0")
+    results["floor_stored"] = measured(
+        sys.executable, "-m", "bench.floors", "stored", str(work), "0"
+    )
+    # And the cycle's floor writing every row as lianjie stores it.
+    results["floor_data_stored"] = measured(
+        sys.executable, "-m", "bench.floors", "stored", str(work), str(messages)
+    )
+    save_progress(size, results)
     return results
+
+
+def median_round(ratios: list[dict[str, float]]) -> int:
+    """Which round stands for them all: the median by the cycle's ratio to its floor."""
+    return sorted(range(len(ratios)), key=lambda i: ratios[i]["cycle"])[len(ratios) // 2]
+
+
+def round_ratios(stages: dict[str, Any]) -> dict[str, float]:
+    """A round's cycle and import against their floors: the same-rows ones, and the narrow."""
+    cycle = sum(stages[name]["work"] for name in CYCLE)
+    imported = stages["import"]["work"]
+    return {
+        "cycle_s": cycle,
+        "cycle": cycle / stages["floor_data_stored"]["work"],
+        "cycle_narrow": cycle / stages["floor_data"]["work"],
+        "import_s": imported,
+        "import": imported / stages["floor_stored"]["work"],
+        "import_narrow": imported / stages["floor_roster"]["work"],
+    }
 
 
 def on_postgres(size: int, *, every_pdf: bool = False) -> dict[str, object]:
@@ -174,6 +213,12 @@ def reread(size: int) -> dict[str, Any]:
     for stage_ in stages.values():
         stage_["work"] = stage_["output"].get("work", stage_["wall"])
     return stages  # type: ignore[no-any-return]
+
+
+def reread_rounds(size: int) -> list[dict[str, float]]:
+    """Each round's ratios as measured last time (none when never measured)."""
+    path = OUT / f"rounds-{size}.json"
+    return json.loads(path.read_text()) if path.exists() else []  # type: ignore[no-any-return]
 
 
 def save_progress(size: int, results: dict[str, object], kind: str = "") -> None:
@@ -244,8 +289,18 @@ def markdown(results: dict[str, object]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def derived(results: dict[str, dict[str, dict]]) -> dict[str, str]:
+def derived(
+    results: dict[str, dict[str, dict]], rounds: dict[str, list[dict[str, float]]] | None = None
+) -> dict[str, str]:
     found: dict[str, str] = {}
+    for size, ratios in (rounds or {}).items():
+        if len(ratios) > 1:
+            for key, what in (("cycle", "cycle"), ("import", "roster import")):
+                each = sorted(r[key] for r in ratios)
+                found[f"{what} {size} / same-rows floor, {len(each)} rounds"] = (
+                    f"median {each[len(each) // 2]:.2f}×; each: "
+                    + ", ".join(f"{r[key]:.2f}×" for r in ratios)
+                )
     for size, stages in results.items():
         cycle = sum(stages[name]["work"] for name in CYCLE)
         floor = stages["floor_data"]["work"]
@@ -337,18 +392,28 @@ def main() -> None:
         action="store_true",
         help="with --postgres: the reports flow rendering every unit's PDF, not only prepared",
     )
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=1,
+        help="measure the cycle and its floors this many times; the median round stands",
+    )
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     if args.postgres:
         for size in sizes:
             on_postgres(size, every_pdf=args.every_pdf)
         return
+    rounds: dict[str, list[dict[str, float]]] = {}
     if args.report_only:
         measured_sizes = {str(s): reread(s) for s in sizes}
+        rounds = {str(s): reread_rounds(s) for s in sizes}
     else:
-        measured_sizes = {
-            str(s): quarter(s, full=s == max(sizes), cycle_only=args.cycle_only) for s in sizes
-        }
+        measured_sizes = {}
+        for s in sizes:
+            measured_sizes[str(s)], rounds[str(s)] = quarter(
+                s, full=s == max(sizes), cycle_only=args.cycle_only, rounds=args.rounds
+            )
     results: dict[str, object] = {
         "date": date.today().isoformat(),
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, "
@@ -357,7 +422,8 @@ def main() -> None:
     }
     if not args.skip_startup:
         results["startup"] = startup()
-    results["derived"] = derived(results["sizes"])  # type: ignore[arg-type]
+    results["rounds"] = rounds
+    results["derived"] = derived(results["sizes"], rounds)  # type: ignore[arg-type]
     (OUT / "results.json").write_text(json.dumps(results, indent=1, ensure_ascii=False))
     (OUT / "results.md").write_text(markdown(results))
     print(markdown(results))
