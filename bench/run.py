@@ -20,6 +20,7 @@ import tempfile
 import time
 from datetime import date
 from pathlib import Path
+from statistics import median
 from typing import Any
 
 from lianjie.synthetic import COMPLETION_HEADER, HEADER, completion_rows, roster_rows, write_csv
@@ -143,7 +144,7 @@ def cycle_round(size: int, work: Path) -> dict[str, Any]:
     results: dict[str, Any] = {}
     for name in CYCLE:
         results[name] = stage(name, work)
-        save_progress(size, results)
+        save_progress(size, results, kind="round")
     results["pure"] = stage("pure", work)
     messages = results["messages"]["output"]["counts"]["messages"]
     results["floor_data"] = measured(
@@ -159,27 +160,37 @@ def cycle_round(size: int, work: Path) -> dict[str, Any]:
     results["floor_data_stored"] = measured(
         sys.executable, "-m", "bench.floors", "stored", str(work), str(messages)
     )
-    save_progress(size, results)
+    save_progress(size, results, kind="round")
     return results
 
 
 def median_round(ratios: list[dict[str, float]]) -> int:
-    """Which round stands for them all: the median by the cycle's ratio to its floor."""
+    """Which round's stages the table shows: the median by the cycle's ratio to its floor (of
+    an even number, the higher of the two). The ratios are each their own median."""
     return sorted(range(len(ratios)), key=lambda i: ratios[i]["cycle"])[len(ratios) // 2]
 
 
 def round_ratios(stages: dict[str, Any]) -> dict[str, float]:
-    """A round's cycle and import against their floors: the same-rows ones, and the narrow."""
+    """A round's cycle and import against their floors: the same-rows ones, and the narrow
+    (the floors a round measured; results from before the same-rows floors have only these)."""
     cycle = sum(stages[name]["work"] for name in CYCLE)
-    imported = stages["import"]["work"]
-    return {
-        "cycle_s": cycle,
-        "cycle": cycle / stages["floor_data_stored"]["work"],
-        "cycle_narrow": cycle / stages["floor_data"]["work"],
-        "import_s": imported,
-        "import": imported / stages["floor_stored"]["work"],
-        "import_narrow": imported / stages["floor_roster"]["work"],
-    }
+    found = {"cycle_s": cycle, "import_s": stages["import"]["work"]}
+    for (ratio, floor, _), name in zip(RATIOS, FLOORS, strict=True):
+        if name in stages:
+            found[floor] = stages[name]["work"]
+            found[ratio] = found[ratio.split("_")[0] + "_s"] / found[floor]
+    return found
+
+
+def ratio_line(ratios: list[float], floors: list[float]) -> str:
+    """One ratio as the results say it: alone, or the median of several rounds and each."""
+    if len(ratios) == 1:
+        return f"{ratios[0]:.2f}× (floor {floors[0]:.2f} s)"
+    return (
+        f"median {median(ratios):.2f}× of {len(ratios)} rounds; each "
+        + ", ".join(f"{r:.2f}×" for r in ratios)
+        + f" (floors {min(floors):.2f}–{max(floors):.2f} s)"
+    )
 
 
 def on_postgres(size: int, *, every_pdf: bool = False) -> dict[str, object]:
@@ -266,6 +277,15 @@ def startup(size: int = UNIT_SIZE) -> dict[str, object]:
 def markdown(results: dict[str, object]) -> str:
     lines = [
         f"Measured {results['date']} on {results['machine']}.",
+    ]
+    for size, ratios in results.get("rounds", {}).items():  # type: ignore[attr-defined]
+        if len(ratios) > 1:
+            lines.append(
+                f"At {size} the table shows round {median_round(ratios) + 1} of {len(ratios)} (the "
+                "median by the cycle's ratio to its same-rows floor); each ratio under it is "
+                "the median of its own rounds."
+            )
+    lines += [
         "",
         "| size | stage | work s | process wall s | process CPU s | peak MiB | counts |",
         "|---|---|---|---|---|---|---|",
@@ -289,37 +309,29 @@ def markdown(results: dict[str, object]) -> str:
     return "\n".join(lines) + "\n"
 
 
+# Each ratio a round gives, the floor it is taken against, and how the results say it.
+RATIOS = (
+    ("cycle", "cycle_floor", "cycle {size} / same-rows floor"),
+    ("import", "import_floor", "roster import {size} / same-rows floor"),
+    ("cycle_narrow", "cycle_narrow_floor", "cycle {size} / data floor"),
+    ("import_narrow", "import_narrow_floor", "roster import {size} / roster floor"),
+)
+FLOORS = ("floor_data_stored", "floor_stored", "floor_data", "floor_roster")
+
+
 def derived(
     results: dict[str, dict[str, dict]], rounds: dict[str, list[dict[str, float]]] | None = None
 ) -> dict[str, str]:
     found: dict[str, str] = {}
-    for size, ratios in (rounds or {}).items():
-        if len(ratios) > 1:
-            for key, what in (("cycle", "cycle"), ("import", "roster import")):
-                each = sorted(r[key] for r in ratios)
-                found[f"{what} {size} / same-rows floor, {len(each)} rounds"] = (
-                    f"median {each[len(each) // 2]:.2f}×; each: "
-                    + ", ".join(f"{r[key]:.2f}×" for r in ratios)
-                )
     for size, stages in results.items():
         cycle = sum(stages[name]["work"] for name in CYCLE)
-        floor = stages["floor_data"]["work"]
         found[f"cycle {size}: import → messages planned"] = f"{cycle:.1f} s"
-        found[f"cycle {size} / data floor"] = f"{cycle / floor:.1f}× (floor {floor:.1f} s)"
-        if "floor_data_stored" in stages:
-            bare = stages["floor_data_stored"]["work"]
-            found[f"cycle {size} / data floor writing the same rows"] = (
-                f"{cycle / bare:.1f}× (floor {bare:.1f} s)"
-            )
-        if "floor_roster" in stages:
-            imported, bare = stages["import"]["work"], stages["floor_roster"]["work"]
-            found[f"roster import {size} / roster floor"] = (
-                f"{imported / bare:.1f}× (floor {bare:.2f} s)"
-            )
-        if "floor_stored" in stages:
-            imported, bare = stages["import"]["work"], stages["floor_stored"]["work"]
-            found[f"roster import {size} / floor writing the same rows"] = (
-                f"{imported / bare:.1f}× (floor {bare:.2f} s)"
+        ratios = (rounds or {}).get(size) or [round_ratios(stages)]
+        for key, floor, line in RATIOS:
+            if not all(key in r and floor in r for r in ratios):
+                continue
+            found[line.format(size=size)] = ratio_line(
+                [r[key] for r in ratios], [r[floor] for r in ratios]
             )
         if "reports" in stages:
             pdfs = stages["reports"]["output"]["counts"]["pdfs"]
