@@ -33,7 +33,7 @@ lint: install ## ruff and mypy
 	$(VENV)/bin/mypy .
 
 bench: install ## Benchmarks (results in bench/out/)
-	$(PY) -m bench.run
+	$(PY) -m bench.run --rounds 3
 
 clean: ## Remove the demo's output and local data
 	rm -rf demo data bench/out
