@@ -29,6 +29,14 @@ from tests.servers import prefect_server
 OUT = Path(__file__).with_name("out")
 UNIT_SIZE = 250  # cadres per unit: 400 units make a province of 100,000
 CYCLE = ("import", "classify", "schedule", "messages")
+# Each ratio a round gives: its name, what is measured ("cycle_s" or "import_s"), the floor it
+# is taken against, and how the results say it. The same-rows floors first, then the narrow.
+RATIOS = (
+    ("cycle", "cycle_s", "floor_data_stored", "cycle {size} / same-rows floor"),
+    ("import", "import_s", "floor_stored", "roster import {size} / same-rows floor"),
+    ("cycle_narrow", "cycle_s", "floor_data", "cycle {size} / data floor"),
+    ("import_narrow", "import_s", "floor_roster", "roster import {size} / roster floor"),
+)
 
 
 def measured(*command: str, env: dict[str, str] | None = None) -> dict[str, Any]:
@@ -94,9 +102,9 @@ def quarter(
     each round's ratios to the floors.
 
     With `rounds` above 1 the cycle and its floors are measured that many times, one after the
-    other, and the round in the middle (by the cycle's ratio to its same-rows floor) stands for
-    them: on a shared 2-core machine a floor alone moved by half between runs. With
-    `cycle_only`, the later stages keep the figures measured last time.
+    other: on a shared 2-core machine a floor alone moved by half between runs. Each ratio is
+    then the median of its rounds (`derived`), and the stages kept are the median round's.
+    With `cycle_only`, the later stages keep the figures measured last time.
     """
     earlier = reread(size) if cycle_only else {}
     work = OUT / str(size)
@@ -110,9 +118,10 @@ def quarter(
     (OUT / f"rounds-{size}.json").write_text(json.dumps(ratios, indent=1))
     # The median round's stages; the database left on disk is the last round's, the same rows.
     results = measured_rounds[median_round(ratios)]
-    save_progress(size, results)
     if cycle_only:
         results |= {k: v for k, v in earlier.items() if k not in results}
+    save_progress(size, results)
+    if cycle_only:
         if full and "floor_render" not in results:
             results["floor_render"] = measured(
                 sys.executable, "-m", "bench.floors", "render", str(work)
@@ -175,10 +184,10 @@ def round_ratios(stages: dict[str, Any]) -> dict[str, float]:
     (the floors a round measured; results from before the same-rows floors have only these)."""
     cycle = sum(stages[name]["work"] for name in CYCLE)
     found = {"cycle_s": cycle, "import_s": stages["import"]["work"]}
-    for (ratio, floor, _), name in zip(RATIOS, FLOORS, strict=True):
-        if name in stages:
-            found[floor] = stages[name]["work"]
-            found[ratio] = found[ratio.split("_")[0] + "_s"] / found[floor]
+    for ratio, measure, floor, _ in RATIOS:
+        if floor in stages:
+            found[f"{ratio}_floor"] = stages[floor]["work"]
+            found[ratio] = found[measure] / found[f"{ratio}_floor"]
     return found
 
 
@@ -309,16 +318,6 @@ def markdown(results: dict[str, object]) -> str:
     return "\n".join(lines) + "\n"
 
 
-# Each ratio a round gives, the floor it is taken against, and how the results say it.
-RATIOS = (
-    ("cycle", "cycle_floor", "cycle {size} / same-rows floor"),
-    ("import", "import_floor", "roster import {size} / same-rows floor"),
-    ("cycle_narrow", "cycle_narrow_floor", "cycle {size} / data floor"),
-    ("import_narrow", "import_narrow_floor", "roster import {size} / roster floor"),
-)
-FLOORS = ("floor_data_stored", "floor_stored", "floor_data", "floor_roster")
-
-
 def derived(
     results: dict[str, dict[str, dict]], rounds: dict[str, list[dict[str, float]]] | None = None
 ) -> dict[str, str]:
@@ -327,12 +326,11 @@ def derived(
         cycle = sum(stages[name]["work"] for name in CYCLE)
         found[f"cycle {size}: import → messages planned"] = f"{cycle:.1f} s"
         ratios = (rounds or {}).get(size) or [round_ratios(stages)]
-        for key, floor, line in RATIOS:
-            if not all(key in r and floor in r for r in ratios):
-                continue
-            found[line.format(size=size)] = ratio_line(
-                [r[key] for r in ratios], [r[floor] for r in ratios]
-            )
+        for ratio, _, _, line in RATIOS:
+            if all(ratio in r for r in ratios):
+                found[line.format(size=size)] = ratio_line(
+                    [r[ratio] for r in ratios], [r[f"{ratio}_floor"] for r in ratios]
+                )
         if "reports" in stages:
             pdfs = stages["reports"]["output"]["counts"]["pdfs"]
             per_pdf = stages["reports"]["work"] / pdfs
@@ -408,7 +406,7 @@ def main() -> None:
         "--rounds",
         type=int,
         default=1,
-        help="measure the cycle and its floors this many times; the median round stands",
+        help="measure the cycle and its floors this many times; each ratio is their median",
     )
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
