@@ -91,6 +91,7 @@ def test_sigkill_leaves_no_pdf_renderer_alive() -> None:
     # Found by CI: the cycle above, killed while its messages stage rendered the greeting card,
     # left the renderer blocked on its queue for ever, with PPID 1.
     command = subprocess.Popen([sys.executable, "-c", RENDERERS], stdout=subprocess.PIPE, text=True)
+    renderers: set[int] = set()
     try:
         assert command.stdout is not None and command.stdout.readline() == "ready\n"
         renderers = children_of(command.pid)
