@@ -24,6 +24,10 @@ class Settings(BaseSettings):
     policy: Path | None = None
     roster: str | None = None  # the HR export (a path or database URL) a scheduled cycle reads
     hr_database_url: SecretStr | None = None  # read by roster sources hr:table=… / hr:query=…
+    # How long the HR database's query may run, and a transaction sit idle, before the server
+    # ends it: a query that never returns fails the run instead of hanging it.
+    hr_statement_timeout_seconds: int = Field(default=300, gt=0)
+    hr_idle_timeout_seconds: int = Field(default=60, gt=0)
     calendar_overrides: Path | None = None
     drop_dir: Path | None = None  # completion files put here are collected by the schedule
     smtp_url: SecretStr | None = None

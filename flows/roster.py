@@ -12,7 +12,7 @@ from core.domain import Quarter
 from core.exceptions import LianjieInputError
 from flows.artifacts import ImportSummary, RosterChanges, log_layout
 from flows.common import RunSettings, log, settings
-from intake.database import read_source
+from intake.database import HrTimeouts, read_source
 from intake.roster import RosterResult, parse_roster
 from models.cadres import roster_records
 from models.db import rehearsing, session_for, utcnow
@@ -84,13 +84,15 @@ def read_roster(*, run: RunSettings, roster: str, sheet: str) -> tuple[RosterRes
     """The roster's accepted and rejected rows and the file's hash; a roster with no usable
     row is refused before anything is opened."""
     # The HR database's URL is a secret: read here from the settings, never a parameter.
-    hr_url = settings().hr_database_url
+    config = settings()
+    hr_url = config.hr_database_url
     table = read_source(
         roster,
         hr_url=hr_url.get_secret_value() if hr_url else None,
         own_url=run.db_url,
         sheet=sheet or None,
         limits=run.read_limits,
+        timeouts=HrTimeouts(config.hr_statement_timeout_seconds, config.hr_idle_timeout_seconds),
     )
     result = parse_roster(table)
     log_layout(log(), result)

@@ -1,4 +1,5 @@
-"""Reading a roster from an HR database: one SELECT, in a read-only transaction, never our own.
+"""Naming a roster's HR database: which one, a table or one SELECT, never lianjie's own, and
+never a password in a parameter (the reading is intake/hr_database.py).
 
 A roster source names the database in one of two ways:
 - `hr:table=NAME` or `hr:query=SELECT …`, against the secret setting LIANJIE_HR_DATABASE_URL —
@@ -9,25 +10,18 @@ A roster source names the database in one of two ways:
 
 from __future__ import annotations
 
-import hashlib
 import re
-import sqlite3
-from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import quote, unquote
+from urllib.parse import unquote
 
 import sqlparse
-from sqlalchemy import MetaData, create_engine, event, inspect, select
-from sqlalchemy import Table as Table_
-from sqlalchemy import text as text_sql
-from sqlalchemy.engine import URL, Connection, Engine, make_url
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
-from sqlalchemy.sql import Executable
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError
 from sqlparse import tokens
 
 from core.exceptions import UnreadableFileError
+from intake.hr_database import DEFAULT_TIMEOUTS, HrSource, HrTimeouts, read_database
 from intake.read import DEFAULT_LIMITS, Limits, Table, read_table
-from models.engine import missing_driver
 
 HR_PREFIX = "hr:"
 _OPTION = re.compile(r"#(table|query)=")
@@ -36,16 +30,6 @@ _OPTION = re.compile(r"#(table|query)=")
 def is_database_source(source: str) -> bool:
     """A roster given as an HR database (`hr:…` or a SQLAlchemy URL) rather than a file path."""
     return source.startswith(HR_PREFIX) or ("://" in source and not source.startswith("file://"))
-
-
-@dataclass(frozen=True)
-class HrSource:
-    """Where to read: the URL (a secret, never shown), a table or a query, and a printable name."""
-
-    url: str
-    table: str | None
-    query: str | None
-    shown: str
 
 
 def check_no_password(source: str) -> None:
@@ -90,6 +74,12 @@ def hr_source(source: str, *, hr_url: str | None, own_url: str) -> HrSource:
             raise UnreadableFileError(REFUSED_URL_MESSAGE)
         shown = parsed.render_as_string(hide_password=True) + (f"#{options}" if options else "")
     table, query = _options(options, shown)
+    if parsed.get_backend_name() not in READ_ONLY_BACKENDS:
+        raise UnreadableFileError(
+            f"{shown}: lianjie reads HR rosters from PostgreSQL or SQLite, the databases it can "
+            f"open read-only, not from {parsed.get_backend_name()}; export the roster to .xlsx "
+            "or .csv instead"
+        )
     if _same_database(parsed, _parsed(own_url, "LIANJIE_DATABASE_URL")):
         raise UnreadableFileError(
             f"{shown}: this is lianjie's own database; a roster comes from the HR database"
@@ -97,6 +87,11 @@ def hr_source(source: str, *, hr_url: str | None, own_url: str) -> HrSource:
     if query is not None:
         check_select(query, shown)
     return HrSource(url, table, query, shown)
+
+
+# The databases lianjie can open so that nothing it sends may write: PostgreSQL (a read-only
+# session, one prepared statement, a login checked) and SQLite (opened mode=ro, query_only).
+READ_ONLY_BACKENDS = {"postgresql", "sqlite"}
 
 
 def _parsed(url: str, what: str) -> URL:
@@ -149,66 +144,6 @@ def _same_database(hr: URL, own: URL) -> bool:
     )
 
 
-def read_database(source: HrSource) -> Table:
-    """Read the rows in a read-only transaction; row numbers count from 2, as under a header."""
-    engine = _read_only_engine(source)
-    try:
-        with engine.connect() as connection:
-            _read_only(connection)
-            statement: Executable
-            if source.table is not None:
-                if source.table not in inspect(connection).get_table_names():
-                    raise UnreadableFileError(f"{source.shown}: no table named {source.table!r}")
-                statement = select(Table_(source.table, MetaData(), autoload_with=connection))
-            else:
-                statement = text_sql(source.query or "")
-            result = connection.execute(statement)
-            header = [str(key) for key in result.keys()]  # noqa: SIM118  (a Result, not a dict)
-            records = [list(row) for row in result]
-            connection.rollback()  # nothing to keep: it was read-only
-    except SQLAlchemyError as error:
-        reason = str(getattr(error, "orig", None) or error).splitlines()[0]
-        raise UnreadableFileError(
-            f"{source.shown}: {type(error).__name__}: {reason[:200]}"
-        ) from None
-    finally:
-        engine.dispose()
-    digest = hashlib.sha256(repr((header, records)).encode()).hexdigest()
-    rows = [(number, cells) for number, cells in enumerate(records, start=2)]
-    return Table.under_header(source.shown, digest, header, rows)
-
-
-def _read_only_engine(source: HrSource) -> Engine:
-    parsed = make_url(source.url)
-    if parsed.get_backend_name() == "sqlite":
-        path = parsed.database or ""
-        if not path or path == ":memory:" or not Path(path).is_file():
-            raise UnreadableFileError(f"{source.shown}: no such database file")
-        uri = f"file:{quote(str(Path(path).resolve()))}?mode=ro"
-        # mode=ro: the file is opened read-only, and nothing (ATTACH, VACUUM INTO) can create one.
-        return create_engine("sqlite://", creator=lambda: sqlite3.connect(uri, uri=True))
-    try:
-        engine = create_engine(parsed)
-    except NoSuchModuleError:
-        raise UnreadableFileError(
-            f"{source.shown}: lianjie cannot talk to {parsed.get_backend_name()} databases"
-        ) from None
-    except ModuleNotFoundError as missing:
-        raise UnreadableFileError(f"{source.shown}: {missing_driver(parsed, missing)}") from None
-    event.listen(engine, "begin", _begin_read_only)
-    return engine
-
-
-def _begin_read_only(connection: Connection) -> None:
-    # The first statement of every transaction: the server then refuses any write.
-    connection.exec_driver_sql("SET TRANSACTION READ ONLY")
-
-
-def _read_only(connection: Connection) -> None:
-    if connection.dialect.name == "sqlite":
-        connection.exec_driver_sql("PRAGMA query_only = ON")
-
-
 def read_source(
     source: str,
     *,
@@ -216,8 +151,11 @@ def read_source(
     own_url: str = "sqlite://",
     sheet: str | None = None,
     limits: Limits = DEFAULT_LIMITS,
+    timeouts: HrTimeouts = DEFAULT_TIMEOUTS,
 ) -> Table:
     """A roster or completion source: a .csv/.xlsx file, or an HR database."""
     if is_database_source(source):
-        return read_database(hr_source(source, hr_url=hr_url, own_url=own_url))
+        return read_database(
+            hr_source(source, hr_url=hr_url, own_url=own_url), limits=limits, timeouts=timeouts
+        )
     return read_table(Path(source), sheet=sheet, limits=limits)

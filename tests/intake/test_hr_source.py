@@ -11,7 +11,6 @@ from sqlalchemy import create_engine, text
 from core.exceptions import UnreadableFileError
 from intake.database import read_source
 from intake.roster import parse_roster
-from tests.conftest import POSTGRES
 from tests.factories import ROSTER_HEADER, roster_row
 from tests.pipeline import run_settings
 
@@ -111,26 +110,6 @@ class TestPasswords:
         """hr:table=… with no LIANJIE_HR_DATABASE_URL: one message naming the setting."""
         with pytest.raises(UnreadableFileError, match="set LIANJIE_HR_DATABASE_URL"):
             read_source("hr:table=cadres")
-
-
-@pytest.mark.skipif(not POSTGRES, reason="needs LIANJIE_TEST_POSTGRES=1 (CI sets it)")
-def test_read_only_on_postgresql(postgres: object) -> None:
-    """On PostgreSQL the query runs in a READ ONLY transaction: a writing function fails."""
-    url = postgres.database()  # type: ignore[attr-defined]
-    with create_engine(url).begin() as connection:
-        connection.execute(text("CREATE TABLE cadres (id text)"))
-        connection.execute(text("INSERT INTO cadres VALUES ('E1'), ('E2')"))
-        connection.execute(
-            text(
-                "CREATE FUNCTION sneaky() RETURNS int LANGUAGE sql AS "
-                "'DELETE FROM cadres; SELECT 1'"
-            )
-        )
-    with pytest.raises(UnreadableFileError, match="read-only transaction"):
-        read_source("hr:query=SELECT sneaky()", hr_url=url, own_url="sqlite://")
-    assert 2 == cadres_in(url)
-    read = read_source("hr:table=cadres", hr_url=url, own_url="sqlite://")
-    assert [(1, ["id"]), (2, ["E1"]), (3, ["E2"])] == read.sheets[0].rows  # the header, then rows
 
 
 def test_drop_table_through_lianjies_own_database_changes_nothing(
