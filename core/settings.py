@@ -37,6 +37,9 @@ class Settings(BaseSettings):
     smtp_from_name: str | None = None  # the e-mails' sender name; empty means the organisation
     discipline_email: str | None = None  # the discipline inspection body: the admonition list
     organiser_email: str | None = None  # gets sign-in sheets of programmes without an organiser
+    # The organisation department: the level above a unit's top leader, told when a top
+    # leader's (or, after the last grace period, a team member's) own education is overdue.
+    organisation_email: str | None = None
     confidential_password: SecretStr | None = None  # encrypts the admonition list's PDF
     # Where the output folder is served over HTTP (e.g. https://intranet/lianjie-reports):
     # artifacts in the Prefect UI then link the PDFs there.

@@ -60,6 +60,7 @@ class RunSettings(BaseModel):
     limits: tuple[int, int, int]  # the largest file read: MB, rows, columns
     organiser_email: str | None = None  # sign-in sheets of programmes without an organiser
     discipline_email: str | None = None  # the only reader of anything about admonition
+    organisation_email: str | None = None  # above the top leaders on the escalation ladder
 
     @classmethod
     def of(cls, config: Settings, *, lang: str | None = None) -> RunSettings:
@@ -76,6 +77,7 @@ class RunSettings(BaseModel):
             limits=(config.max_file_mb, config.max_rows, config.max_columns),
             organiser_email=config.organiser_email,
             discipline_email=config.discipline_email,
+            organisation_email=config.organisation_email,
         )
 
     @property

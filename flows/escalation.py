@@ -40,7 +40,7 @@ def plan_escalations(*, run: RunSettings, on: date) -> dict[str, int]:
                 overdue_items(data, on),
                 on=on,
                 rules=loaded.policy.escalation,
-                chain=responsibility_chain(data),
+                chain=responsibility_chain(data, organisation_email=run.organisation_email),
                 already=already,
             )
             chased = chasing(

@@ -12,7 +12,8 @@ from core.domain import Quarter
 from core.exceptions import LianjieInputError
 from flows.artifacts import ImportSummary, RosterChanges, log_layout
 from flows.common import RunSettings, log, settings
-from intake.database import HrTimeouts, read_source
+from intake.database import read_source
+from intake.hr_database import HrTimeouts
 from intake.roster import RosterResult, parse_roster
 from models.cadres import roster_records
 from models.db import rehearsing, session_for, utcnow

@@ -56,12 +56,15 @@ def plan_sessions(
     """Enrol everyone a programme requires, reusing existing sessions and never moving them.
 
     `demand` maps a programme code to the people who must attend it; `days` are the working days
-    on which new sessions may be held, in order; `deadlines` holds a programme's sessions to days
-    up to a date (pre-appointment education is due within 30 days), when there are such days.
+    on which new sessions may be held, in order, and the first of them is the first day anyone
+    may be placed (a session before it is never given to a newcomer); `deadlines` holds a
+    programme's sessions to days up to a date (pre-appointment education is due within 30
+    days), when there are such days.
     """
     plan = SchedulePlan()
     existing = list(existing)
     busy, load = _occupancy(existing)
+    first_day = days[0] if days else date.max  # the first day a place may be given
     sessions_by_programme: dict[str, list[SessionPlan]] = defaultdict(list)
     for session in existing:
         sessions_by_programme[session.programme_code].append(session)
@@ -80,7 +83,11 @@ def plan_sessions(
         for round_no, window in enumerate(windows, start=1):
             in_round = [s for s in sessions if s.round_no == round_no]
             placed = set().union(*(s.enrolled for s in in_round)) if in_round else set()
-            open_sessions = [s for s in in_round if s.free > 0 and not s.makeup]
+            # Only a session still ahead takes a newcomer: one already held (or too soon to
+            # give notice of) would make them overdue the day they are placed.
+            open_sessions = [
+                s for s in in_round if s.free > 0 and not s.makeup and s.held_on >= first_day
+            ]
             for person in sorted(wanted - placed):
                 target = _first_free(open_sessions, busy[person])
                 if target is None:

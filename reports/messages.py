@@ -209,6 +209,7 @@ def escalation_rows(
         "name": step.recipient.name,
         "organisation": organisation,
         "level": step.level,
+        "answers": step.answers.value,  # self, in_charge, top_leader or organisation
         "items": items,
         "count": len({i.employee_id for i in step.items}),
     }

@@ -4,8 +4,17 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from core.domain import LeadershipRole
 from policy.config import Policy
-from policy.escalation import CADRE, TEAM_MEMBER, TOP_LEADER, Chain, Overdue, ladder
+from policy.escalation import (
+    CADRE,
+    ORGANISATION_DEPARTMENT,
+    TEAM_MEMBER,
+    TOP_LEADER,
+    Chain,
+    Overdue,
+    ladder,
+)
 from policy.reminders import Recipient
 from tests.pipeline import run_settings
 
@@ -99,3 +108,69 @@ class TestDispatchLadder:
         keys = [m.send_key for m in digests]
         assert len(keys) == len(set(keys))
         assert all("警示教育" not in m.body for m in digests if ":L1:" not in m.send_key)
+
+
+class TestUpwardMeansUpward:
+    """Issue 36: a top leader's overdue item was sent to his own deputies "to supervise"."""
+
+    ABOVE = Recipient(ORGANISATION_DEPARTMENT, "组织部", None, "zzb@example.cn")
+    LEADERS = Chain(
+        people={e: person(e) for e in ("E1", "TM1", "TM2", "TL1")}
+        | {ORGANISATION_DEPARTMENT: ABOVE},
+        in_charge={"U1": ["TM1", "TM2"]},
+        top_leaders={"U1": ["TL1"]},
+        roles={
+            "TM1": LeadershipRole.team_member,
+            "TM2": LeadershipRole.team_member,
+            "TL1": LeadershipRole.top_leader,
+        },
+        above=ORGANISATION_DEPARTMENT,
+    )
+
+    def addressees(self, who: str, policy: Policy, days_late: int = 30) -> dict[int, set[str]]:
+        item = Overdue(who, f"干部{who}", "U1", "局长", "TL", DUE, confidential=False)
+        steps = ladder(
+            [item],
+            on=DUE + timedelta(days=days_late),
+            rules=policy.escalation,
+            chain=self.LEADERS,
+            already=set(),
+        )
+        found: dict[int, set[str]] = {}
+        for step in steps:
+            found.setdefault(step.level, set()).add(step.recipient.employee_id)
+        return found
+
+    def test_a_top_leaders_item_goes_to_the_level_above_never_his_deputies(
+        self, policy: Policy
+    ) -> None:
+        assert {CADRE: {"TL1"}, TEAM_MEMBER: {ORGANISATION_DEPARTMENT}} == self.addressees(
+            "TL1", policy
+        )
+
+    def test_a_team_members_item_goes_to_the_top_leader_then_above(self, policy: Policy) -> None:
+        assert {
+            CADRE: {"TM1"},
+            TEAM_MEMBER: {"TL1"},
+            TOP_LEADER: {ORGANISATION_DEPARTMENT},
+        } == self.addressees("TM1", policy)
+
+    def test_a_cadres_item_climbs_the_units_chain(self, policy: Policy) -> None:
+        assert {CADRE: {"E1"}, TEAM_MEMBER: {"TM1", "TM2"}, TOP_LEADER: {"TL1"}} == (
+            self.addressees("E1", policy)
+        )
+
+    def test_without_an_address_above_a_top_leader_is_chased_by_nobody_below(
+        self, policy: Policy
+    ) -> None:
+        chain = Chain(
+            people={e: person(e) for e in ("TM1", "TL1")},
+            in_charge={"U1": ["TM1"]},
+            top_leaders={"U1": ["TL1"]},
+            roles={"TM1": LeadershipRole.team_member, "TL1": LeadershipRole.top_leader},
+        )
+        item = Overdue("TL1", "干部TL1", "U1", "局长", "TL", DUE, confidential=False)
+        steps = ladder(
+            [item], on=DUE + timedelta(days=30), rules=policy.escalation, chain=chain, already=set()
+        )
+        assert [(CADRE, "TL1")] == [(s.level, s.recipient.employee_id) for s in steps]

@@ -81,3 +81,35 @@ def test_every_chased_person_is_chased_from_their_own_session(
             assert day_text(expected, "zh") in bodies[entry.employee_id]
             checked += 1
     assert checked > 10, "the ladder should have chased people"
+
+
+def test_leaders_items_go_up_to_the_organisation_department(
+    db_url: str, tmp_path: Path, policy: Policy
+) -> None:
+    """Issue 36: nobody attends; a month after the quarter's sessions every digest about a top
+    leader goes to LIANJIE_ORGANISATION_EMAIL, and every digest's addressee ranks above each
+    person it names (never a deputy about his top leader, never a peer)."""
+    from core.domain import LeadershipRole
+
+    run_cycle(db_url, write_city(tmp_path, units=4, per_unit=12), tmp_path / "cards")
+    run = run_settings(db_url, organisation_email="zzb@example.cn")
+    plan_escalations.fn(run=run, on=date(2027, 1, 20))
+    with session_for(db_url) as session:
+        data = load_quarter(session=session, quarter="2026Q4")
+        digests = session.exec(select(Message).where(Message.kind == "escalation")).all()
+        logged = session.exec(select(EscalationLog).where(EscalationLog.level > 1)).all()
+    assert data is not None
+    rank = {LeadershipRole.team_member: 1, LeadershipRole.top_leader: 2}
+    rank_of = {c.employee_id: rank.get(c.leadership_role, 0) for c in data.cadres}  # type: ignore[arg-type]
+    rank_of["organisation-department"] = 3
+    to = {m.send_key: m.employee_id for m in digests}
+    top_leaders = {
+        c.employee_id for c in data.cadres if c.leadership_role is LeadershipRole.top_leader
+    }
+    assert top_leaders, "the city has top leaders"
+    about_top_leaders = [e for e in logged if e.employee_id in top_leaders]
+    assert about_top_leaders, "top leaders were overdue and chased upward"
+    assert {"organisation-department"} == {to[e.send_key] for e in about_top_leaders}
+    for entry in logged:
+        assert rank_of[to[entry.send_key]] > rank_of[entry.employee_id], entry
+    assert "zzb@example.cn" in {m.recipient for m in digests}

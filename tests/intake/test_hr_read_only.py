@@ -17,7 +17,8 @@ from pathlib import Path
 import pytest
 
 from core.exceptions import UnreadableFileError
-from intake.database import HrTimeouts, read_source
+from intake.database import read_source
+from intake.hr_database import HrTimeouts
 from intake.read import Limits
 from tests.conftest import POSTGRES
 

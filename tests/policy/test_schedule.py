@@ -165,3 +165,33 @@ class TestDeadlines:
         )
         assert result.new_sessions
         assert all(s.held_on <= due for s in result.new_sessions)
+
+
+class TestPlacementLooksForward:
+    """Issue 36: joiners of 11-02 were put in sessions of 10-13, 10-14 and 10-16."""
+
+    def test_a_joiner_is_never_placed_in_a_session_already_held(self, policy: Policy) -> None:
+        calendar = calendar_for(Q4.starts_on, Q4.ends_on)
+        at_start = calendar.working_days(date(2026, 10, 9), Q4.ends_on)
+        first = plan(policy, at_start, {"IO": ["E1", "E2", "E3"]})
+        [held] = first.new_sessions
+        assert held.held_on < date(2026, 11, 2) and held.free > 0
+        # the corrected roster of 11-02: new sessions may fall from its lead day on
+        later = calendar.working_days(date(2026, 11, 9), Q4.ends_on)
+        again = plan(policy, later, {"IO": ["E1", "E2", "E3", "E4"]}, existing=first.new_sessions)
+        [(code, who)] = again.enrolments
+        [ahead] = again.new_sessions
+        assert ("E4", ahead.code) == (who, code)
+        assert ahead.held_on >= date(2026, 11, 9)
+        assert [] == again.withdrawals  # the people of the held session stay where they were
+
+    def test_a_joiner_joins_a_session_still_ahead_with_a_free_seat(self, policy: Policy) -> None:
+        calendar = calendar_for(Q4.starts_on, Q4.ends_on)
+        days = calendar.working_days(date(2026, 10, 9), Q4.ends_on)
+        people = [f"E{n:04d}" for n in range(300)]
+        first = plan(policy, days, {"IO": people})
+        later = calendar.working_days(date(2026, 11, 9), Q4.ends_on)
+        again = plan(policy, later, {"IO": [*people, "E9999"]}, existing=first.new_sessions)
+        day_of = {s.code: s.held_on for s in first.new_sessions + again.new_sessions}
+        [(code, _)] = again.enrolments
+        assert day_of[code] >= date(2026, 11, 9)
