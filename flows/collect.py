@@ -10,7 +10,6 @@ from typing import Annotated
 from prefect import flow, task
 from pydantic import BaseModel, computed_field
 
-from core.domain import Quarter
 from core.exceptions import LianjieInputError
 from core.settings import Settings
 from flows.artifacts import (
@@ -31,6 +30,7 @@ from flows.common import (
     this_quarter,
     today,
 )
+from flows.makeups import NotRecordedOut, left_off_sheets, offer_makeups
 from flows.messages import plan_messages
 from flows.parameters import (
     UNSET,
@@ -47,11 +47,8 @@ from intake.completions import CompletionRecord, parse_completions
 from intake.read import read_table
 from models.completions import completion_lookups, store_completions
 from models.db import session_for
-from models.education import store_schedule, stored_sessions
-from models.facts import load_quarter
 from models.roster import find_import, record_import
-from policy.progress import makeup_absentees
-from policy.schedule import SchedulePlan, plan_makeups
+from models.tables import QuarterCycle
 
 
 class CollectSummary(BaseModel):
@@ -61,6 +58,9 @@ class CollectSummary(BaseModel):
     rejected: int
     files: list[ImportSummary]
     makeups: dict[str, int] = {}
+    # Enrolled in a session whose returned sheet left them out (or blank): taken as absent,
+    # and booked on a make-up, once the policy's wait has passed (`absent_from`).
+    not_recorded: list[NotRecordedOut] = []
 
     @computed_field  # type: ignore[prop-decorator]
     @property
@@ -71,9 +71,10 @@ class CollectSummary(BaseModel):
 
 @task
 def import_completions(
-    *, run: RunSettings, quarter: str, file: str, sheet: str = ""
+    *, run: RunSettings, quarter: str, file: str, sheet: str = "", on: date | None = None
 ) -> ImportSummary:
-    """Read one completion file into the quarter; the same file twice changes nothing."""
+    """Read one completion file into the quarter, as collected `on` (today when not given);
+    the same file twice changes nothing."""
     table = read_table(Path(file), sheet=sheet or None, limits=run.read_limits)
     with session_for(run.db_url) as session:
         quarter_policy(session=session, quarter=quarter)
@@ -97,6 +98,7 @@ def import_completions(
             read=result.read,
             accepted=len(result.accepted),
             rejects=result.rejects,
+            collected_on=on or today(settings()),
         )
         store_completions(
             session=session,
@@ -111,19 +113,6 @@ def import_completions(
         len(result.rejects),
     )
     return ImportSummary.of(result)
-
-
-def log_makeups(plan: SchedulePlan, *, quarter: str) -> None:
-    log().info(
-        "make-ups: %d new sessions, %d people booked", len(plan.new_sessions), len(plan.enrolments)
-    )
-    if plan.unplaced:
-        log().warning(
-            "%d people missed a session and no working day is left in %s for a "
-            "make-up; they stay outstanding",
-            len(plan.unplaced),
-            quarter,
-        )
 
 
 def completion_rows(
@@ -147,38 +136,10 @@ def completion_rows(
     )
 
 
-@task
-def offer_makeups(*, run: RunSettings, quarter: str, as_of: date) -> dict[str, int]:
-    """Book absent and excused people on the next make-up session of what they missed."""
-    period = Quarter.parse(quarter)
+def quarter_started(run: RunSettings, quarter: str) -> bool:
+    """Whether a cycle has run for the quarter: the daily collect books its make-ups."""
     with session_for(run.db_url) as session:
-        _, loaded = quarter_policy(session=session, quarter=quarter)
-        rules = loaded.policy
-        data = load_quarter(session=session, quarter=quarter)
-        assert data is not None  # quarter_policy has checked that the quarter exists
-        calendar = run.calendar(period.starts_on, period.ends_on)
-        first = calendar.shift_working_days(as_of, rules.sessions.makeup_lead_working_days)
-        plan = plan_makeups(
-            quarter=period,
-            programmes=[p for p in rules.programmes if not p.joint_with],
-            absentees=makeup_absentees(data, seating=rules.seating, as_of=as_of),
-            existing=stored_sessions(session=session, quarter=quarter),
-            days=calendar.working_days(max(first, period.starts_on), period.ends_on),
-            rules=rules.sessions,
-        )
-        store_schedule(
-            session=session,
-            quarter=quarter,
-            new_sessions=plan.new_sessions,
-            enrolments=plan.enrolments,
-            withdrawals=[],
-        )
-    log_makeups(plan, quarter=quarter)
-    return {
-        "new_sessions": len(plan.new_sessions),
-        "booked": len(plan.enrolments),
-        "no_day_left": len(plan.unplaced),
-    }
+        return session.get(QuarterCycle, quarter) is not None
 
 
 def dropped_files(config: Settings) -> list[Path]:
@@ -212,27 +173,33 @@ def collect_completions(
     period = parse_quarter(quarter, default=this_quarter(config))
     # Files already imported are recognised by their content and change nothing.
     paths = [existing_file(f, "completion file") for f in files or dropped_files(config)]
-    if not paths:
-        log().info("nothing to collect")
-        return CollectSummary(quarter=period.label, read=0, accepted=0, rejected=0, files=[])
     on = given_day(as_of) or today(config)
     run = RunSettings.of(config)
+    if not paths and not quarter_started(run, period.label):
+        log().info("nothing to collect")
+        return CollectSummary(quarter=period.label, read=0, accepted=0, rejected=0, files=[])
     with (
         one_at_a_time(config.db_url, period.label),
         stage("reading completion files", len(paths) + 1, key=f"collect-{period.label}") as steps,
     ):
         imported = [
-            import_completions(run=run, quarter=period.label, file=str(p), sheet=sheet.strip())
+            import_completions(
+                run=run, quarter=period.label, file=str(p), sheet=sheet.strip(), on=on
+            )
             for p in steps.each(paths)
         ]
         steps.advance(0, doing="booking make-ups")
+        # Every day, with files or none: people a sheet left out are booked once the wait
+        # after it has passed, whether or not anything else comes in that day.
         makeups = offer_makeups(run=run, quarter=period.label, as_of=on)
+        left_off = left_off_sheets(run=run, quarter=period.label, as_of=on)
         plan_messages(run=run, quarter=period.label, as_of=on)
         steps.advance(doing="completion data in")
     summary = CollectSummary(
         quarter=period.label,
         files=imported,
         makeups=makeups,
+        not_recorded=left_off,
         **{k: sum(getattr(i, k) for i in imported) for k in ("read", "accepted", "rejected")},
     )
     publish_table(
@@ -242,7 +209,8 @@ def collect_completions(
             for i in imported
             for count in ("read", "accepted", "rejected")
         ]
-        + [{"what": f"make-ups: {k}", "count": n} for k, n in makeups.items()],
+        + [{"what": f"make-ups: {k}", "count": n} for k, n in makeups.items()]
+        + [{"what": "not recorded on a returned sheet", "count": len(left_off)}],
         f"Completion data collected for {period.label} on {on}",
     )
     publish_table(

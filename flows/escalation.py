@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import date, timedelta
+from functools import partial
 
 from prefect import task
 from sqlmodel import Session, col, select
 
+from core.domain import Quarter
 from flows.common import RunSettings, log, quarter_policy
 from models.bulk import insert_new
 from models.db import session_for
@@ -36,12 +38,16 @@ def plan_escalations(*, run: RunSettings, on: date) -> dict[str, int]:
                 (e.employee_id, e.programme_code, e.level)
                 for e in session.exec(select(EscalationLog).where(EscalationLog.quarter == quarter))
             }
+            period = Quarter.parse(quarter)
+            calendar = run.calendar(period.starts_on, period.ends_on)
+            wait = loaded.policy.sessions.not_recorded_wait_working_days
             steps = ladder(
-                overdue_items(data, on),
+                overdue_items(data, on, waited=partial(calendar.shift_working_days, count=wait)),
                 on=on,
                 rules=loaded.policy.escalation,
                 chain=responsibility_chain(data, organisation_email=run.organisation_email),
                 already=already,
+                after_working_days=calendar.shift_working_days,
             )
             chased = chasing(
                 steps,

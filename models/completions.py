@@ -13,7 +13,7 @@ from sqlmodel import Session, col, select
 from models.bulk import insert_new
 from models.cadres import quarter_people
 from models.education import quarter_tracks
-from models.tables import Completion, EducationSession, Programme
+from models.tables import Completion, EducationSession, FileImport, Programme
 
 
 def store_completions(*, session: Session, quarter: str, rows: Iterable[dict[str, Any]]) -> int:
@@ -104,3 +104,27 @@ def completed_before(
         )
     )
     return {(who, code) for who, code in rows if people is None or who in people}
+
+
+def current_rows(*, session: Session, quarter: str, about: Any) -> list[Any]:
+    """The quarter's rows not superseded, in import order, `about` the people asked for: each
+    with the day its file was collected (for an import before 0.7, the day it was imported)."""
+    return list(
+        session.exec(
+            select(  # type: ignore[call-overload]  # typed up to four columns only
+                Completion.employee_id,
+                Completion.programme_code,
+                Completion.session_code,
+                Completion.status,
+                Completion.score,
+                Completion.hours,
+                Completion.source,
+                Completion.source_row,
+                Completion.attended_on,
+                func.coalesce(FileImport.collected_on, func.date(FileImport.imported_at)),
+            )
+            .join(FileImport, col(FileImport.id) == col(Completion.import_id))
+            .where(Completion.quarter == quarter, col(Completion.superseded).is_(False), about)
+            .order_by(col(Completion.import_id), col(Completion.source_row))
+        )
+    )

@@ -22,7 +22,7 @@ from core.domain import (
     Track,
 )
 from models.cadres import quarter_roster, unit_names
-from models.completions import completed_before
+from models.completions import completed_before, current_rows
 from models.db import stored_utc
 from models.education import as_plan
 from models.roster import roster_changes
@@ -65,6 +65,7 @@ class CompletionInfo:
     source: str
     row: int
     attended_on: date | None = None
+    collected_on: date | None = None  # the day its file was collected (its sheet was back)
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,28 +185,11 @@ def load_quarter(
     ]
     completions = [
         CompletionInfo(who, programme, session_code, CompletionStatus(status), *rest)
-        for who, programme, session_code, status, *rest in session.exec(
-            select(  # type: ignore[call-overload]  # typed up to four columns only
-                Completion.employee_id,
-                Completion.programme_code,
-                Completion.session_code,
-                Completion.status,
-                Completion.score,
-                Completion.hours,
-                Completion.source,
-                Completion.source_row,
-                Completion.attended_on,
-            )
-            .where(
-                Completion.quarter == quarter,
-                col(Completion.superseded).is_(False),
-                theirs(Completion.employee_id),
-            )
-            .order_by(col(Completion.import_id), col(Completion.source_row))
+        for who, programme, session_code, status, *rest in current_rows(
+            session=session, quarter=quarter, about=theirs(Completion.employee_id)
         )
     ]
-    # Counted by the database: the outbox is the quarter's largest table (5.5 million rows
-    # for a million cadres), and only these counts are read.
+    # Counted by the database: the outbox is the largest table (5.5 million rows at a million).
     messages: Counter[tuple[str | None, str, str]] = Counter(
         {
             (employee_id, kind, status): count

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from typing import Any
 
 from sqlalchemy import RowMapping, delete, update
@@ -42,6 +43,7 @@ def record_import(
     rejects: list[Reject],
     kept_from: dict[tuple[str, int], str] | None = None,
     warnings: list[dict[str, Any]] | None = None,
+    collected_on: date | None = None,
 ) -> FileImport:
     """Record a file's import and keep its rejected rows for review.
 
@@ -65,6 +67,7 @@ def record_import(
     entry.source, entry.rows_read, entry.rows_accepted = source, read, accepted
     entry.rows_rejected, entry.imported_at = len(rejects), utcnow()
     entry.warnings = list(warnings or [])
+    entry.collected_on = collected_on
     session.add(entry)
     session.flush()
     assert entry.id is not None  # flushed: the database has given it an id

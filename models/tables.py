@@ -98,6 +98,8 @@ class FileImport(SQLModel, table=True):
     rows_accepted: int
     rows_rejected: int
     imported_at: datetime
+    # The day the run collected it (its --as-of): a returned sheet settles its session from then.
+    collected_on: date | None = None
     # What the operator must know about the file: columns missing that decide tracks, a header
     # that looks mistyped, a unit left without a top leader.
     # each {code, params, text} (policy/roster_warnings.py); a plain text if stored before 0.6.5

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from enum import StrEnum
 
-from core.domain import LeadershipRole
+from core.domain import EnrolmentStatus, LeadershipRole, SessionPlan
 from models.facts import QuarterData
 from policy.config import Escalation
 from policy.progress import Standing, quarter_standings
+from policy.recorded import collected, known_on, rows_collected_on, sheets_back
 from policy.reminders import Recipient
 
 CADRE, TEAM_MEMBER, TOP_LEADER = 1, 2, 3
@@ -19,7 +20,9 @@ CADRE, TEAM_MEMBER, TOP_LEADER = 1, 2, 3
 
 @dataclass(frozen=True, slots=True)
 class Overdue:
-    """A programme a cadre has not completed, and the day it was due (their session's day)."""
+    """A programme a cadre missed: the day it was due (the first session they missed), the
+    day the miss became known (its sheet back), and the make-up they are booked on — the way
+    to comply that every chaser names."""
 
     employee_id: str
     name: str
@@ -28,6 +31,8 @@ class Overdue:
     programme_code: str
     due_on: date
     confidential: bool
+    known_on: date | None = None  # None: taken as known on the day it was due
+    makeup: SessionPlan | None = None
 
 
 class Answers(StrEnum):
@@ -91,9 +96,12 @@ def ladder(
     rules: Escalation,
     chain: Chain,
     already: set[tuple[str, str, int]],
+    after_working_days: Callable[[date, int], date] = lambda day, n: day + timedelta(days=n),
 ) -> list[Step]:
     """The steps due on `on`, one per recipient and level, leaving out what was sent before.
 
+    A rung is reached the policy's working days after the session missed
+    (`after_working_days(day, n)`, the calendar's), and never before the miss is known.
     A dispatch that comes late (after downtime) climbs every rung whose time has come at once.
     Confidential programmes are chased with the cadre alone: no one else learns of them.
     """
@@ -104,9 +112,10 @@ def ladder(
     )
     grouped: dict[tuple[int, str, Answers], list[Overdue]] = defaultdict(list)
     for item in overdue:
-        late = (on - item.due_on).days
+        known = item.known_on or item.due_on
         for level, after in thresholds:
-            if late < after or (item.employee_id, item.programme_code, level) in already:
+            reached = max(after_working_days(item.due_on, after), known)
+            if on < reached or (item.employee_id, item.programme_code, level) in already:
                 continue
             if level == CADRE:
                 answers, recipients = Answers.self, [item.employee_id]
@@ -132,20 +141,43 @@ def ladder(
     ]
 
 
-def overdue_items(data: QuarterData, on: date) -> list[Overdue]:
-    """Each requirement not complete on `on`, due on the day of that person's own session for it.
+def overdue_items(
+    data: QuarterData, on: date, *, waited: Callable[[date], date] = lambda back: back
+) -> list[Overdue]:
+    """Each programme a cadre missed and can still make up on `on`: its first session held
+    before `on` whose outcome is known (their row collected, or left off the returned sheet
+    past the wait `waited(back_on)`), with a make-up (or later session) booked from `on` on.
 
-    People never placed in a session are not chased: nothing was asked of them yet.
+    Not chased: people whose session is ahead, whose sheet is still expected, who are excused
+    or complete, and people with no make-up left (no way to comply: the reports say so).
     """
     requirements, standing = quarter_standings(data, as_of=on)
     cadres = {c.employee_id: c for c in data.cadres}
-    confidential = {p.code for p in data.programmes if p.confidential}
+    programmes = {p.code: p for p in data.programmes}
+    rows = collected(data.completions, on)
+    back, row_days = sheets_back(rows), rows_collected_on(rows)
+    theirs: dict[tuple[str, str], list[SessionPlan]] = defaultdict(list)
+    held = {s.code: s for s in data.sessions}
+    for code, who, status in data.enrolments:
+        if status == EnrolmentStatus.enrolled and code in held:
+            theirs[(who, held[code].programme_code)].append(held[code])
     items = []
     for requirement in requirements:
         key = (requirement.employee_id, requirement.programme_code)
-        if not requirement.placed or standing[key] is Standing.complete:
+        if not requirement.placed or standing[key] in (Standing.complete, Standing.excused):
             continue
-        due_on = requirement.due_on
+        programme = programmes[requirement.programme_code]
+        mine = sorted(
+            theirs[(requirement.employee_id, programme.joint_with or programme.code)],
+            key=lambda s: (s.held_on, s.code),
+        )
+        missed = [s for s in mine if s.held_on < on]
+        ahead = [s for s in mine if s.held_on >= on]
+        if not missed or not ahead:
+            continue
+        known = known_on(missed[0], requirement.employee_id, row_days, back, waited)
+        if known is None:
+            continue  # the sheet of the session missed is still expected
         cadre = cadres[requirement.employee_id]
         items.append(
             Overdue(
@@ -154,8 +186,10 @@ def overdue_items(data: QuarterData, on: date) -> list[Overdue]:
                 cadre.unit_code,
                 cadre.post,
                 requirement.programme_code,
-                due_on,
-                requirement.programme_code in confidential,
+                missed[0].held_on,
+                programme.confidential,
+                known_on=known,
+                makeup=ahead[0],
             )
         )
     return items

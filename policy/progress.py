@@ -10,6 +10,7 @@ from enum import StrEnum
 
 from core.domain import CompletionStatus, EnrolmentStatus, Quarter, SessionPlan, Track
 from models.facts import CompletionInfo, ProgrammeInfo, QuarterData
+from policy.recorded import NotRecorded
 
 DONE = {CompletionStatus.attended, CompletionStatus.online}
 MISSED = {CompletionStatus.absent, CompletionStatus.excused}
@@ -199,14 +200,17 @@ def pending_makeups(
     sessions: Iterable[SessionPlan],
     enrolments: Iterable[tuple[str, str, str]],
     completions: Iterable[CompletionInfo],
+    settled: Iterable[tuple[str, str]] = (),
 ) -> set[tuple[str, str]]:
     """(employee id, programme) of people booked on a make-up whose outcome has not come back.
 
     Such a person is not booked again, however often and on whatever day data is collected;
-    once the make-up's own row says absent or excused, the next make-up is offered.
+    once the make-up's own row says absent or excused — or its returned sheet left them out
+    and the wait has passed (`settled`: employee id, session code) — the next one is offered.
     """
     makeups = {s.code: s.programme_code for s in sessions if s.makeup}
     reported = {(c.employee_id, c.session_code) for c in completions if c.session_code}
+    reported |= set(settled)
     return {
         (who, makeups[code])
         for code, who, status in enrolments
@@ -215,16 +219,36 @@ def pending_makeups(
 
 
 def makeup_absentees(
-    data: QuarterData, *, seating: Callable[[str], str], as_of: date
+    data: QuarterData,
+    *,
+    seating: Callable[[str], str],
+    as_of: date,
+    not_recorded: Iterable[NotRecorded] = (),
 ) -> dict[str, set[str]]:
     """Who needs a make-up seat, per programme whose sessions they sit in: absent or excused
-    from a session held by `as_of`, and not already booked on a make-up of it."""
+    from a session held by `as_of`, or left off its returned sheet past the wait
+    (`not_recorded`), and not already booked on a make-up of it."""
     requirements, standing = quarter_standings(data, as_of=as_of)
     held_on = {s.code: s.held_on for s in data.sessions}
     missed = makeup_candidates(requirements, standing, data.completions, held_on, as_of)
-    pending = pending_makeups(data.sessions, data.enrolments, data.completions)
+    left_off = list(not_recorded)
+    pending = pending_makeups(
+        data.sessions,
+        data.enrolments,
+        data.completions,
+        settled=[(m.employee_id, m.session_code) for m in left_off],
+    )
     absentees: dict[str, set[str]] = defaultdict(set)
     for code, people in missed.items():
         seat = seating(code)
         absentees[seat] |= {who for who in people if (who, seat) not in pending}
+    work_left = {
+        (r.employee_id, seating(r.programme_code))
+        for r in requirements
+        if standing[(r.employee_id, r.programme_code)] is not Standing.complete
+    }
+    for m in left_off:
+        key = (m.employee_id, m.programme_code)
+        if key in work_left and key not in pending:
+            absentees[m.programme_code].add(m.employee_id)
     return absentees

@@ -202,6 +202,8 @@ def escalation_rows(
             "post": i.post,
             "programme": programmes[i.programme_code],
             "due_on": i.due_on,
+            # the make-up (or later session) the person is booked on: the way to comply
+            "makeup": i.makeup,
         }
         for i in step.items
     ]

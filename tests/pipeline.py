@@ -71,3 +71,35 @@ def prepared(db_url: str, out: Path, units: list[str] | None = None, lang: str =
         out=str(out),
         as_of=REPORTED_AT,
     )
+
+
+def everyone_absent(
+    db_url: str, folder: Path, *, held_by: date, on: date, leave: str | None = None
+) -> Path:
+    """Every session held by `held_by` (but those whose code holds `leave`) comes back on `on`
+    with everyone in it absent, and the collect books their make-ups, as the daily collect
+    would."""
+    from flows.collect import import_completions
+    from flows.makeups import offer_makeups
+    from lianjie.synthetic import COMPLETION_HEADER
+    from models.db import session_for
+    from models.facts import load_quarter
+
+    with session_for(db_url) as session:
+        data = load_quarter(session=session, quarter="2026Q4")
+    assert data is not None
+    held = {
+        s.code: s.held_on
+        for s in data.sessions
+        if s.held_on <= held_by and (leave is None or leave not in s.code)
+    }
+    rows = [
+        [who, code, "", held[code].isoformat(), "缺席", "", "0"]
+        for code, who, status in data.enrolments
+        if status == "enrolled" and code in held
+    ]
+    sheet = write_csv(folder / f"absent-{held_by}-{on}.csv", COMPLETION_HEADER, rows)
+    run = run_settings(db_url)
+    import_completions.fn(run=run, quarter="2026Q4", file=str(sheet), on=on)
+    offer_makeups.fn(run=run, quarter="2026Q4", as_of=on)
+    return sheet

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -123,5 +123,21 @@ def collect(
             f"{s.rejected} rejected",
             *(line for f in s.files for line in import_lines(f)),
             "Make-ups: " + ", ".join(f"{k} {v}" for k, v in s.makeups.items()),
+            *not_recorded_lines(s.not_recorded),
         ],
     )
+
+
+def not_recorded_lines(missing: list[Any], shown: int = 20) -> list[str]:
+    """Who the returned sheets left out, by session, and from when each is taken as absent."""
+    if not missing:
+        return []
+    lines = [f"Not recorded on a returned sheet: {len(missing)}"]
+    for m in missing[:shown]:
+        lines.append(
+            f"  {m.session}: {m.name} ({m.employee_id}), sheet back {m.sheet_back_on}, "
+            f"absent and booked on a make-up from {m.absent_from}"
+        )
+    if len(missing) > shown:
+        lines.append(f"  … and {len(missing) - shown} more (--json lists them all)")
+    return lines

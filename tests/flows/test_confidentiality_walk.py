@@ -29,7 +29,7 @@ from models.facts import load_quarter
 from models.outbox import quarter_messages
 from models.tables import Message
 from tests.factories import ROSTER_HEADER, roster_row, write_roster
-from tests.pipeline import AS_OF, prepared, run_cycle, run_settings
+from tests.pipeline import AS_OF, everyone_absent, prepared, run_cycle, run_settings
 
 KINDS = ["谈话函询", "提醒谈话", "诫勉谈话", "苗头性倾向性问题", "党纪处分", "政务处分", "受处分"]
 SHARED_PHONE = "13911112222"
@@ -81,14 +81,27 @@ def quarter(db_url: str, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> st
     # And a row about the programme that is rejected (a score out of range), cells and all.
     rows.append(["E0005", rows[0][1], "", rows[0][3], "已参加", "120", "2"])
     sheet = write_csv(tmp_path / "sheet.csv", COMPLETION_HEADER, rows)
+    last = max(held_on.values())
+    back = last + timedelta(days=1)
     assert (
         1
         == import_completions.fn(
-            run=run_settings(db_url), quarter="2026Q4", file=str(sheet)
+            run=run_settings(db_url), quarter="2026Q4", file=str(sheet), on=back
         ).rejected
     )
-    last = max(held_on.values())
-    plan_escalations.fn(run=run_settings(db_url), on=last + timedelta(days=30))
+    # Everyone else missed their session and then its make-up: a second make-up is booked,
+    # and on its day the ladder has climbed to the team (ten working days after the first).
+    everyone_absent(db_url, tmp_path, held_by=last, on=back, leave="-AD-")
+    with session_for(db_url) as session:
+        data = load_quarter(session=session, quarter="2026Q4")
+    assert data is not None
+    last = max(s.held_on for s in data.sessions if s.makeup)
+    everyone_absent(db_url, tmp_path, held_by=last, on=last + timedelta(days=1), leave="-AD-")
+    with session_for(db_url) as session:
+        data = load_quarter(session=session, quarter="2026Q4")
+    assert data is not None
+    second = min(s.held_on for s in data.sessions if s.makeup and s.held_on > last)
+    plan_escalations.fn(run=run_settings(db_url), on=second)
     return db_url
 
 

@@ -95,10 +95,13 @@ class TestDispatchLadder:
         from flows.escalation import plan_escalations
         from models.db import session_for
         from models.tables import Message
-        from tests.pipeline import run_cycle, write_city
+        from tests.pipeline import everyone_absent, run_cycle, write_city
 
         run_cycle(db_url, write_city(tmp_path), tmp_path / "cards")
-        late = date(2027, 1, 31)
+        # Sessions of 10-13 to 10-21, their sheets back on 10-22 with everyone absent: make-ups
+        # from 10-29 on; on 10-29 (ten working days after 10-13) cadres and team members hear.
+        everyone_absent(db_url, tmp_path, held_by=date(2026, 10, 21), on=date(2026, 10, 22))
+        late = date(2026, 10, 29)
         first = plan_escalations.fn(run=run_settings(db_url), on=late)
         again = plan_escalations.fn(run=run_settings(db_url), on=late)
         assert first["reminders"] > 0 and first["digests"] > 0

@@ -8,30 +8,33 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from flows.collect import import_completions, offer_makeups
+from flows.collect import import_completions
 from flows.escalation import plan_escalations
-from flows.messages import plan_messages
+from flows.makeups import offer_makeups
 from lianjie.exports import Export, build_rows
 from lianjie.synthetic import COMPLETION_HEADER, completion_rows, write_csv
 from models.db import session_for
 from models.facts import load_quarter
 from models.tables import EscalationLog, Message
+from policy.calendar import calendar_for
 from policy.config import Policy
 from reports.wording import day_text
-from tests.pipeline import run_cycle, run_settings, write_city
+from tests.pipeline import everyone_absent, run_cycle, run_settings, write_city
 
 
 @pytest.mark.slow
 def test_every_chased_person_is_chased_from_their_own_session(
     db_url: str, tmp_path: Path, policy: Policy
 ) -> None:
-    """240 cadres; sheets collected on 11-10, 11-25 and 12-15: every reminder names the day of
-    the person's own last session (per the enrolments and sessions exports) and comes at least
-    the grace period after it."""
+    """240 cadres; sheets collected on 11-10, 11-25 and 12-15 (a few people left off each),
+    the ladder planned every day: every reminder comes at least the grace in working days
+    after the person's missed session and not before its sheet was back, and names a
+    make-up the person is booked on that is still ahead (per the sessions export)."""
     run_cycle(db_url, write_city(tmp_path, units=8, per_unit=30), tmp_path / "cards")
-    since = date(2026, 10, 1)
-    checked = 0
-    for until in (date(2026, 11, 10), date(2026, 11, 25), date(2026, 12, 15)):
+    calendar = calendar_for(date(2026, 10, 1), date(2026, 12, 31))
+    since, checked = date(2026, 10, 1), 0
+    collections = (date(2026, 11, 10), date(2026, 11, 25), date(2026, 12, 15))
+    for until, next_until in zip(collections, (*collections[1:], date(2026, 12, 31)), strict=True):
         with session_for(db_url) as session:
             data = load_quarter(session=session, quarter="2026Q4")
         assert data is not None
@@ -46,54 +49,75 @@ def test_every_chased_person_is_chased_from_their_own_session(
             COMPLETION_HEADER,
             completion_rows(enrolled, until, since=since),
         )
-        import_completions.fn(run=run_settings(db_url), quarter="2026Q4", file=str(sheet))
-        offer_makeups.fn(run=run_settings(db_url), quarter="2026Q4", as_of=until)
-        plan_messages.fn(run=run_settings(db_url, data_dir=tmp_path), quarter="2026Q4", as_of=until)
-        on = until + timedelta(days=1)
-        plan_escalations.fn(run=run_settings(db_url), on=on)
+        import_completions.fn(run=run_settings(db_url), quarter="2026Q4", file=str(sheet), on=until)
         since = until
-
-        with session_for(db_url) as session:
-            data = load_quarter(session=session, quarter="2026Q4")
-            logged = session.exec(
-                select(EscalationLog).where(EscalationLog.on == on, EscalationLog.level == 1)
-            ).all()
-            bodies = {
-                m.employee_id: m.body
-                for m in session.exec(
-                    select(Message).where(Message.kind == "escalation", Message.channel == "email")
-                )
-                if f":L1:{on.isoformat()}:" in m.send_key
+        on = until
+        while on < next_until:
+            on += timedelta(days=1)
+            if not calendar.is_working_day(on):
+                continue
+            offer_makeups.fn(run=run_settings(db_url), quarter="2026Q4", as_of=on)
+            plan_escalations.fn(run=run_settings(db_url), on=on)
+            with session_for(db_url) as session:
+                data = load_quarter(session=session, quarter="2026Q4")
+                logged = session.exec(
+                    select(EscalationLog).where(EscalationLog.on == on, EscalationLog.level == 1)
+                ).all()
+                bodies = {
+                    m.employee_id: m.body
+                    for m in session.exec(
+                        select(Message).where(
+                            Message.kind == "escalation", Message.channel == "email"
+                        )
+                    )
+                    if f":L1:{on.isoformat()}:" in m.send_key
+                }
+            assert data is not None
+            sessions = {
+                row["session_code"]: row
+                for row in build_rows(Export.sessions, data, [], confidential=True, as_of=on)
             }
-        assert data is not None
-        day_of = {
-            row["session_code"]: row["date"]
-            for row in build_rows(Export.sessions, data, [], confidential=True, as_of=data.as_of)
-        }
-        due: dict[tuple[str, str], date] = {}
-        for row in build_rows(Export.enrolments, data, [], confidential=True, as_of=data.as_of):
-            if row["status"] == "enrolled":
-                key = (row["employee_id"], row["programme"])
-                due[key] = max(day_of[row["session_code"]], due.get(key, date.min))
-        for entry in logged:
-            expected = due[(entry.employee_id, policy.seating(entry.programme_code))]
-            assert expected + timedelta(days=policy.escalation.cadre_after_days) <= on
-            assert day_text(expected, "zh") in bodies[entry.employee_id]
-            checked += 1
-    assert checked > 10, "the ladder should have chased people"
+            booked = {
+                (row["employee_id"], row["session_code"])
+                for row in build_rows(Export.enrolments, data, [], confidential=True, as_of=on)
+                if row["status"] == "enrolled"
+            }
+            for entry in logged:
+                body = bodies[entry.employee_id]
+                named = [code for code in sessions if f"场次编号{code}" in body]
+                assert named, body
+                assert all((entry.employee_id, code) in booked for code in named), body
+                assert all(sessions[code]["date"] >= on for code in named), body
+                seat = policy.seating(entry.programme_code)
+                missed = [
+                    code
+                    for code, row in sessions.items()
+                    if (entry.employee_id, code) in booked
+                    and row["programme"] == seat
+                    and row["date"] < on
+                ]
+                first = min(missed, key=lambda code: sessions[code]["date"])
+                grace = calendar.shift_working_days(
+                    sessions[first]["date"], policy.escalation.cadre_after_days
+                )
+                assert grace <= on and day_text(sessions[first]["date"], "zh") in body
+                checked += 1
+    assert checked > 5, "the ladder should have chased people"
 
 
 def test_leaders_items_go_up_to_the_organisation_department(
     db_url: str, tmp_path: Path, policy: Policy
 ) -> None:
-    """Issue 36: nobody attends; a month after the quarter's sessions every digest about a top
-    leader goes to LIANJIE_ORGANISATION_EMAIL, and every digest's addressee ranks above each
+    """Issue 36: nobody attends the first sessions; every digest about a top leader goes to
+    LIANJIE_ORGANISATION_EMAIL, and every digest's addressee ranks above each
     person it names (never a deputy about his top leader, never a peer)."""
     from core.domain import LeadershipRole
 
     run_cycle(db_url, write_city(tmp_path, units=4, per_unit=12), tmp_path / "cards")
+    everyone_absent(db_url, tmp_path, held_by=date(2026, 10, 21), on=date(2026, 10, 22))
     run = run_settings(db_url, organisation_email="zzb@example.cn")
-    plan_escalations.fn(run=run, on=date(2027, 1, 20))
+    for day in (date(2026, 10, 29), date(2026, 11, 11)):
+        plan_escalations.fn(run=run, on=day)
     with session_for(db_url) as session:
         data = load_quarter(session=session, quarter="2026Q4")
         digests = session.exec(select(Message).where(Message.kind == "escalation")).all()

@@ -198,7 +198,7 @@ class TestDispatch:
 class TestMakeups:
     def test_absent_people_are_booked_and_invited(self, db_url: str, tmp_path: Path) -> None:
         """An absentee gets the next make-up session and an invitation to it, once."""
-        from flows.collect import offer_makeups
+        from flows.makeups import offer_makeups
         from flows.messages import plan_messages
 
         run_cycle(db_url, write_city(tmp_path), tmp_path / "cards")

@@ -80,7 +80,7 @@ def calendar_sent(folder: Path, send_key: str) -> str:
 def test_a_then_b_then_a_tells_the_person_each_time(db_url: str, tmp_path: Path) -> None:
     """Invited (with a calendar entry), withdrawn (a CANCEL with the same UID, and a text),
     given the place back (an invitation again, a new revision): each message once. The
-    person's session is ahead by more than the policy's notice, so the place can be given back with notice."""
+    person's session is further ahead than the policy's notice: the place can be given back."""
     city = write_city(tmp_path)
     run_cycle(db_url, city, tmp_path / "cards")
     send_due.fn(run=run_settings(db_url), kind="email", on=SEND_ON)

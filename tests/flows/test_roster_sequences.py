@@ -16,8 +16,9 @@ from hypothesis import strategies as st
 from sqlmodel import col, select
 
 from core.exceptions import LianjieInputError
-from flows.collect import import_completions, offer_makeups
+from flows.collect import import_completions
 from flows.dispatch import send_due
+from flows.makeups import offer_makeups
 from flows.messages import plan_messages
 from flows.roster import import_roster
 from lianjie.synthetic import COMPLETION_HEADER, HEADER, write_csv

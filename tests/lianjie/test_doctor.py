@@ -89,4 +89,4 @@ def test_doctor_changes_nothing_on_disk(tmp_path: Path) -> None:
         timeout=180,
         check=False,
     )
-    assert "schema at 0004" in done.stdout, done.stdout + done.stderr
+    assert "schema at 0005" in done.stdout, done.stdout + done.stderr
