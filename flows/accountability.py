@@ -22,6 +22,7 @@ from flows.common import (
     expected_failures,
     log,
     now,
+    reported_day,
     settings,
     this_quarter,
     today,
@@ -91,8 +92,9 @@ def accountability_reports(
         deliver: Queue each unit's PDF as an e-mail to its top leader and team members, and the
             confidential list to LIANJIE_DISCIPLINE_EMAIL only (once per report version); the
             next dispatch sends them.
-        as_of: The day the numbers stand at (its end); empty means now. Sessions dated up to
-            it count as held, and what was due before it and is not done as overdue.
+        as_of: The day the numbers stand at (its end); empty means now, or the quarter's last
+            day once it has ended. Sessions dated up to it count as held, and what was due
+            before it and is not done as overdue.
         allow_future: Accept an as-of day still to come: for a quarter played on a fake
             clock (the demo); a real report of the future would call everyone scheduled.
         only_on_first_working_day: Do nothing unless today is the first working day of the
@@ -108,7 +110,10 @@ def accountability_reports(
     if only_on_first_working_day and (idle := waits_for_first_working_day(config, today(config))):
         return cast(ReportsSummary, idle)
     period = parse_quarter(quarter, default=this_quarter(config).previous)
-    moment = as_of_moment(given_day(as_of), now(config), allow_future=allow_future)
+    clock = now(config)
+    moment = as_of_moment(
+        reported_day(period, given_day(as_of), clock.date()), clock, allow_future=allow_future
+    )
     run = RunSettings.of(config, lang=lang_code(lang, config))
     folder = out or str(config.reports_dir / period.label)
     setting, parts = plan_reports(

@@ -43,7 +43,7 @@ from flows.parameters import (
     titled,
 )
 from flows.progress import stage
-from intake.completions import CompletionRecord, parse_completions
+from intake.completions import CompletionRecord, CompletionResult, parse_completions
 from intake.read import read_table
 from models.completions import completion_lookups, store_completions
 from models.db import session_for
@@ -89,6 +89,7 @@ def import_completions(
             table, cadres=found.cadres, sessions=found.sessions, programmes=found.programmes
         )
         log_layout(log(), result)
+        refuse_another_quarters(result, table.source, quarter)
         entry = record_import(
             session=session,
             quarter=quarter,
@@ -113,6 +114,25 @@ def import_completions(
         len(result.rejects),
     )
     return ImportSummary.of(result)
+
+
+ANOTHER_QUARTERS = {"unknown_cadre", "unknown_session", "unknown_programme"}
+
+
+def refuse_another_quarters(result: CompletionResult, source: str, quarter: str) -> None:
+    """A file none of whose rows names a session, programme or cadre of the quarter is most
+    likely another quarter's: refused whole, nothing stored, rather than filling the quarter's
+    rejects with it."""
+    if result.accepted or not result.rejects:
+        return
+    if any(r.code not in ANOTHER_QUARTERS for r in result.rejects):
+        return
+    named = sorted({r.params.get("session_code", "") for r in result.rejects} - {""})
+    sessions = f" (its sessions: {', '.join(named[:3])}{' …' if len(named) > 3 else ''})"
+    raise LianjieInputError(
+        f"{source}: none of its {len(result.rejects)} rows names a session or cadre of "
+        f"{quarter}{sessions if named else ''}; is it another quarter's? Give --quarter"
+    )
 
 
 def completion_rows(

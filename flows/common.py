@@ -127,6 +127,15 @@ def as_of_moment(day: date | None, now: datetime, *, allow_future: bool = False)
     return datetime.combine(day, time(23, 59), now.tzinfo)
 
 
+def reported_day(period: Quarter, given: date | None, today: date) -> date | None:
+    """The day a quarter's report stands at: the one given, or — once the quarter has ended —
+    its last day, so that later collections (January's sheets of December's sessions) do not
+    change what the quarter's report says; None for now."""
+    if given is not None or today <= period.ends_on:
+        return given
+    return period.ends_on
+
+
 def working_calendar(config: Settings | RunSettings, first: date, last: date) -> WorkingCalendar:
     """The one resolved calendar every flow uses: the official one, with the local overrides."""
     return calendar_for(first, last, config.calendar_overrides)

@@ -52,7 +52,8 @@ from models.education import (
 from models.outbox import cancel_messages
 from policy.classify import classify_all
 from policy.config import load_policy
-from policy.schedule import SchedulePlan, schedule_quarter, withdrawn_messages
+from policy.notices import withdrawn_messages
+from policy.schedule import SchedulePlan, schedule_quarter
 
 
 class CycleSummary(BaseModel):

@@ -72,12 +72,12 @@ def quarter_roster(
     return sorted(map(as_record, rows), key=attrgetter("employee_id"))
 
 
-def quarter_people(*, session: Session, quarter: str) -> set[str]:
-    """The employee ids on the quarter's roster."""
-    on_roster = select(col(Cadre.employee_id)).where(
-        Cadre.quarter == quarter, col(Cadre.on_roster).is_(True)
-    )
-    return set(streamed(session, on_roster).scalars())
+def quarter_people(*, session: Session, quarter: str, leavers: bool = False) -> set[str]:
+    """The employee ids on the quarter's roster, and with `leavers` those who left it."""
+    people = select(col(Cadre.employee_id)).where(Cadre.quarter == quarter)
+    if not leavers:
+        people = people.where(col(Cadre.on_roster).is_(True))
+    return set(streamed(session, people).scalars())
 
 
 def roster_units(*, session: Session, quarter: str) -> list[str]:

@@ -72,7 +72,8 @@ def completion_lookups(*, session: Session, quarter: str) -> Lookups:
     # combination is held once, not once per person.
     combinations: dict[tuple[str, ...], frozenset[str]] = {}
     cadres: dict[str, frozenset[str]] = {}
-    for who in quarter_people(session=session, quarter=quarter):
+    # A leaver's row (a corrected sheet of a session they sat in) is kept as history.
+    for who in quarter_people(session=session, quarter=quarter, leavers=True):
         tracks = tuple(sorted(held.get(who, ())))
         if tracks not in combinations:
             combinations[tracks] = frozenset(code for t in tracks for code in by_track[t])

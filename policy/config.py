@@ -49,6 +49,9 @@ class Sessions(_Strict):
     # A returned sign-in sheet may be followed by a second one: people it left out are taken
     # as absent (booked on a make-up, chased) only this many working days after it came back.
     not_recorded_wait_working_days: int = Field(default=2, ge=0)
+    # The last first-round session this many working days before the quarter's end at the
+    # latest, so that each has its make-up round (a late joiner may still get a later one).
+    first_round_ends_working_days_before: int = Field(default=15, ge=0)
 
 
 class Escalation(_Strict):

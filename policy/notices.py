@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
-from core.domain import MessageStatus
+from core.domain import MessageKind, MessageStatus
 
 LIVE = frozenset(set(MessageStatus) - {MessageStatus.expired, MessageStatus.cancelled})
 PENDING = frozenset({MessageStatus.queued, MessageStatus.retrying})
@@ -103,3 +103,12 @@ def place_notices(
         elif (code, who) not in places and times_invited > times_withdrawn:
             notices.append(Notice("withdrawal", code, who, channel, times_withdrawn + 1))
     return notices, moot
+
+
+def withdrawn_messages(withdrawals: Iterable[tuple[str, str]]) -> list[str]:
+    """Send-key prefixes of the invitations and reminders of places taken away."""
+    return [
+        f"{kind}:{code}:{who}:"
+        for code, who in withdrawals
+        for kind in (MessageKind.invitation, MessageKind.session_reminder)
+    ]

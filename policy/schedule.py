@@ -7,8 +7,10 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from functools import partial
+from zlib import crc32
 
-from core.domain import MessageKind, Quarter, SessionPlan, Track
+from core.domain import Quarter, SessionPlan, Track
 from policy.config import Policy, ProgrammeRule, Sessions
 
 AFTERNOON = time(14, 30)
@@ -88,7 +90,7 @@ def plan_sessions(
             open_sessions = [
                 s for s in in_round if s.free > 0 and not s.makeup and s.held_on >= first_day
             ]
-            for person in sorted(wanted - placed):
+            for person in sorted(wanted - placed, key=partial(_seat_order, quarter.label)):
                 target = _first_free(open_sessions, busy[person])
                 if target is None:
                     code = session_code(quarter, programme.code, len(sessions) + 1)
@@ -106,6 +108,12 @@ def plan_sessions(
                 if target.free == 0:
                     open_sessions.remove(target)
     return plan
+
+
+def _seat_order(quarter: str, person: str) -> tuple[int, str]:
+    """The order people take seats in: mixed by the quarter, so that when a session is full
+    the overflow is not always the same people (the highest employee ids)."""
+    return crc32(f"{quarter}:{person}".encode()), person
 
 
 def _first_free(sessions: list[SessionPlan], person_busy: set[date]) -> SessionPlan | None:
@@ -273,21 +281,17 @@ def schedule_quarter(
     from `lead_day` (the policy's lead time after `as_of`, within the quarter), pre-appointment
     education within its deadline, nobody asked again for a once-only programme done before."""
     due = as_of + timedelta(days=policy.windows.newly_promoted_due_days)
+    ahead = working_days(max(quarter.starts_on, lead_day), quarter.ends_on)
+    # First rounds end early enough for their make-ups; a joiner after that still gets a day.
+    in_quarter = working_days(quarter.starts_on, quarter.ends_on)
+    room = policy.sessions.first_round_ends_working_days_before
+    last = in_quarter[-1 - room] if len(in_quarter) > room else in_quarter[0]
     return plan_sessions(
         quarter=quarter,
         programmes=[p for p in policy.programmes if not p.joint_with],
         demand=seat_demand(tracks, policy, done_before),
         existing=existing,
-        days=working_days(max(quarter.starts_on, lead_day), quarter.ends_on),
+        days=[d for d in ahead if d <= last] or ahead,
         rules=policy.sessions,
         deadlines={p.code: due for p in policy.programmes_for(Track.newly_promoted)},
     )
-
-
-def withdrawn_messages(withdrawals: Iterable[tuple[str, str]]) -> list[str]:
-    """Send-key prefixes of the invitations and reminders of places taken away."""
-    return [
-        f"{kind}:{code}:{who}:"
-        for code, who in withdrawals
-        for kind in (MessageKind.invitation, MessageKind.session_reminder)
-    ]

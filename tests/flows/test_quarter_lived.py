@@ -23,6 +23,7 @@ import re
 from datetime import date, timedelta
 from pathlib import Path
 
+import pytest
 from sqlmodel import select
 
 from core.domain import LeadershipRole
@@ -284,3 +285,49 @@ def test_a_county_quarter_lived_day_by_day(db_url: str, tmp_path: Path, policy: 
     assert {"placements", "chasers", "people checked for a way to comply"} <= set(
         invariants.checked
     ), invariants.checked
+
+
+class TestSheetsBelongToTheirQuarter:
+    def test_another_quarters_sheet_is_refused_and_stores_nothing(
+        self, db_url: str, tmp_path: Path
+    ) -> None:
+        """Issue 36: the wrong quarter's sheet exited 0 and stored its rejects in Q4."""
+        from core.exceptions import LianjieInputError
+        from models.tables import FileImport, RejectedRow
+        from tests.pipeline import write_city
+
+        run_cycle(db_url, write_city(tmp_path), tmp_path / "cards")
+        rows = [[f"E{n:06d}", "26Q3-IO-01", "", "2026-08-12", "已参加", "90", "2"] for n in (1, 2)]
+        sheet = write_csv(tmp_path / "q3.csv", COMPLETION_HEADER, rows)
+        run = run_settings(db_url)
+
+        def stored() -> tuple[int, int]:
+            with session_for(db_url) as session:
+                imports = session.exec(select(FileImport)).all()
+                return len(imports), len(session.exec(select(RejectedRow)).all())
+
+        before = stored()
+        with pytest.raises(LianjieInputError, match=r"26Q3-IO-01.*another quarter's"):
+            import_completions.fn(run=run, quarter="2026Q4", file=str(sheet), on=END)
+        assert before == stored()
+
+    def test_a_corrected_row_for_someone_who_has_left_is_kept_as_history(
+        self, db_url: str, tmp_path: Path
+    ) -> None:
+        county = County(tmp_path)
+        run_cycle(db_url, county.roster("a.csv", county.first), tmp_path / "cards", as_of=START)
+        data = quarter(db_url)
+        code = next(c for c, who, _ in data.enrolments if who == county.leaver)
+        run_cycle(
+            db_url, county.roster("b.csv", county.corrected), tmp_path / "cards", as_of=CORRECTED
+        )
+        assert county.leaver not in {c.employee_id for c in quarter(db_url).cadres}
+        sheet = write_csv(
+            tmp_path / "corrected.csv",
+            COMPLETION_HEADER,
+            [[county.leaver, code, "", "2026-10-20", "已参加", "90", "2"]],
+        )
+        summary = import_completions.fn(
+            run=run_settings(db_url), quarter="2026Q4", file=str(sheet), on=CORRECTED
+        )
+        assert (1, 0) == (summary.accepted, summary.rejected)

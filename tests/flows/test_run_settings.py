@@ -37,3 +37,19 @@ class TestRunSettings:
         monkeypatch.setenv("LIANJIE_SMS_URL", "https://sms:sms-secret@sms/send")
         dumped = RunSettings.of(Settings()).model_dump_json()
         assert [] == [s for s in ("hr-secret", "smtp-secret", "sms-secret") if s in dumped]
+
+
+class TestReportedDay:
+    """Issue 36: a quarter's report run after the quarter stood at the run's time, so
+    January's collections changed Q4."""
+
+    def test_after_the_quarter_a_report_stands_at_its_last_day(self) -> None:
+        from datetime import date
+
+        from core.domain import Quarter
+        from flows.common import reported_day
+
+        q4 = Quarter(2026, 4)
+        assert date(2026, 12, 31) == reported_day(q4, None, date(2027, 1, 5))
+        assert reported_day(q4, None, date(2026, 12, 31)) is None  # now, within the quarter
+        assert date(2026, 11, 30) == reported_day(q4, date(2026, 11, 30), date(2027, 1, 5))

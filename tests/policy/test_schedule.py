@@ -195,3 +195,36 @@ class TestPlacementLooksForward:
         day_of = {s.code: s.held_on for s in first.new_sessions + again.new_sessions}
         [(code, _)] = again.enrolments
         assert day_of[code] >= date(2026, 11, 9)
+
+
+class TestRoomForMakeups:
+    """Issue 36: a full first session overflowed into one on the quarter's last working day
+    (12-31), always for the highest employee ids."""
+
+    def test_first_rounds_end_early_enough_for_a_makeup(self, policy: Policy) -> None:
+        from policy.schedule import schedule_quarter
+
+        calendar = calendar_for(Q4.starts_on, Q4.ends_on)
+        people = {f"E{n:05d}": {"in_office": "r"} for n in range(900)}
+        plan = schedule_quarter(
+            quarter=Q4,
+            policy=policy,
+            tracks=people,
+            done_before=set(),
+            existing=[],
+            working_days=calendar.working_days,
+            lead_day=calendar.shift_working_days(date(2026, 9, 30), 5),
+            as_of=date(2026, 9, 30),
+        )
+        quarter_days = calendar.working_days(Q4.starts_on, Q4.ends_on)
+        last_first_round = quarter_days[-1 - policy.sessions.first_round_ends_working_days_before]
+        assert plan.new_sessions and all(s.held_on <= last_first_round for s in plan.new_sessions)
+
+    def test_the_overflow_is_not_always_the_highest_ids(
+        self, policy: Policy, days: list[date]
+    ) -> None:
+        people = [f"E{n:04d}" for n in range(160)]  # one session of 150 and ten more
+        result = plan(policy, days, {"IO": people})
+        second = {who for code, who in result.enrolments if code == "26Q4-IO-02"}
+        assert 10 == len(second)
+        assert second != set(people[-10:])

@@ -9,9 +9,10 @@ from core.domain import CompletionStatus, Quarter, SessionPlan, Track
 from models.facts import CompletionInfo, ProgrammeInfo
 from policy.calendar import calendar_for
 from policy.config import Policy
+from policy.notices import withdrawn_messages
 from policy.progress import makeup_absentees
 from policy.roster import decide_roster, judge_roster
-from policy.schedule import schedule_quarter, withdrawn_messages
+from policy.schedule import schedule_quarter
 from tests.factories import cadre, quarter_data
 
 TEN = [cadre(employee_id=f"E{n:02d}") for n in range(10)]
