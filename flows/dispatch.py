@@ -18,7 +18,7 @@ from flows.escalation import plan_escalations
 from flows.outgoing import attachment_of, occasion, open_channel, workbook_beside
 from flows.parameters import UNSET, Day, given_day, titled
 from flows.progress import stage
-from models.db import session_for, utcnow
+from models.db import rehearsal, session_for, utcnow
 from models.outbox import (
     claim,
     due_message_ids,
@@ -210,22 +210,30 @@ def daily_dispatch(
             next_working,
         )
     run = RunSettings.of(config)
-    expired = 0 if dry_run else expire_stale(run=run, on=on)
-    if not dry_run and next_working is None:
-        plan_escalations(run=run, on=on)
     if dry_run:
-        would_send, preview = preview_due(run=run, on=on, occasion_before=next_working, show=show)
+        # The real run's own steps — expiring what has passed, planning the ladder — in a
+        # transaction rolled back at the end: the preview is what the real run would send.
+        with rehearsal(run.db_url):
+            expired = expire_stale(run=run, on=on)
+            if next_working is None:
+                plan_escalations(run=run, on=on)
+            would_send, preview = preview_due(
+                run=run, on=on, occasion_before=next_working, show=show
+            )
         return DispatchSummary(
             date=on,
             sent=0,
             failed=0,
             skipped=0,
-            expired=0,
+            expired=expired,
             by_channel={},
             dry_run=True,
             would_send=would_send,
             preview=preview,
         )
+    expired = expire_stale(run=run, on=on)
+    if next_working is None:
+        plan_escalations(run=run, on=on)
     by_channel = {
         kind: send_due(run=run, kind=kind, on=on, occasion_before=next_working)
         for kind in ("email", "sms")

@@ -331,3 +331,34 @@ class TestSheetsBelongToTheirQuarter:
             run=run_settings(db_url), quarter="2026Q4", file=str(sheet), on=CORRECTED
         )
         assert (1, 0) == (summary.accepted, summary.rejected)
+
+
+def test_a_dry_run_of_dispatch_shows_the_escalations_the_real_run_sends(
+    db_url: str, tmp_path: Path
+) -> None:
+    """Issue 36: `dispatch --dry-run` listed invitations to sessions already held as "would
+    send" and none of the escalations the real run then sent. Now it runs the real steps and
+    rolls them back: the escalations are in the preview, the held sessions' invitations are
+    not, and the database is as it was."""
+    from flows.dispatch import daily_dispatch
+    from tests.pipeline import everyone_absent, write_city
+
+    run_cycle(db_url, write_city(tmp_path), tmp_path / "cards")
+    everyone_absent(db_url, tmp_path, held_by=date(2026, 10, 21), on=date(2026, 10, 22))
+    chase_on = date(2026, 10, 27)
+
+    def outbox() -> dict[str, str]:
+        with session_for(db_url) as session:
+            return {m.send_key: m.status for m in session.exec(select(Message)).all()}
+
+    before = outbox()
+    preview = daily_dispatch.fn(date=chase_on, dry_run=True, allow_future=True, show=0)
+    assert before == outbox(), "a dry run changed the outbox"
+    real = daily_dispatch.fn(date=chase_on, allow_future=True)
+    after = outbox()
+    sent = {k for k, status in after.items() if status == "sent" and before.get(k) != "sent"}
+    escalations = {k for k in sent if k.startswith("escalation:")}
+    assert escalations, "the real run chased people"
+    would = preview.would_send
+    assert sum(would.get("escalation", {}).values()) == len(escalations)
+    assert sum(sum(by.values()) for by in would.values()) == real.sent
