@@ -173,6 +173,7 @@ def card_job(holiday: HolidayBreak, lang: str, organisation: str, folder: Path) 
             "organisation": organisation,
             "holiday": name_in(holiday, lang),
             "start": holiday.first_day.isoformat(),
+            "estimated": holiday.estimated,
         },
         folder
         / safe_file_name(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from prefect import task
@@ -58,6 +58,7 @@ def import_roster(
         )
         if verdict.refusal:
             raise LianjieInputError(f"{result.source}: {verdict.refusal}")
+        verdict.warnings.extend(calendar_warnings(run, quarter))
         cancelled = 0
         if already:
             log().info("%s is the roster in force for %s; nothing changes", result.source, quarter)
@@ -79,6 +80,21 @@ def import_roster(
         kept_from={k.at: k.kept_from for k in decision.kept},
         changes=RosterChanges.of(decision, quarter=quarter, cancelled=cancelled),
     )
+
+
+# Holiday reminders look this far past the quarter's end (New Year, the Spring Festival).
+REMINDERS_AHEAD = timedelta(days=60)
+
+
+def calendar_warnings(run: RunSettings, quarter: str) -> list[RosterWarning]:
+    """A warning when the quarter's working days or its holidays ahead rest on a year with no
+    official notice yet: an estimate is not stated as fact."""
+    period = Quarter.parse(quarter)
+    last = period.ends_on + REMINDERS_AHEAD
+    calendar = run.calendar(period.starts_on, last)
+    years = sorted({period.starts_on.year, last.year})
+    estimated = [str(y) for y in years if calendar.is_estimated(y)]
+    return [RosterWarning.of("estimated_calendar", years=", ".join(estimated))] if estimated else []
 
 
 def read_roster(*, run: RunSettings, roster: str, sheet: str) -> tuple[RosterResult, str]:

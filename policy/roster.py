@@ -21,7 +21,7 @@ from core.domain import (
     row_place,
 )
 from policy.confidentiality import shared_contact_warnings, shared_contacts, shown_reason
-from policy.roster_warnings import LEAVERS_FACTS, RosterWarning
+from policy.roster_warnings import LEAVERS_FACTS, RosterWarning, unreachable_warnings
 
 # The roster fields whose change is recorded and shown (post, rank, unit, role, discipline).
 TRACKED_FIELDS = ("post", "rank", "unit_code", "leadership_role", "discipline_status")
@@ -283,9 +283,8 @@ def judge_roster(
 ) -> RosterVerdict:
     """Refuse a roster that looks partial unless the operator confirmed it; warn of the rest.
 
-    The roster already in force is never refused (it changes nothing), and a dry run shows the
-    leavers of a roster a real run would refuse, saying so. `header_hints` are the headers
-    ignored that most likely mean a column the file lacks: (the header, the column).
+    The roster in force is never refused (it changes nothing); a dry run shows the leavers of
+    a roster a real run would refuse, saying so. `header_hints`: (ignored header, column).
     """
     facts = leavers_facts(decision, max_share=max_leavers_share)
     may_refuse = not (accept_leavers or already_in_force or rehearsal)
@@ -296,5 +295,6 @@ def judge_roster(
         *missing_column_warnings(missing_columns, decision.cadres),
         *structure_warnings(decision.cadres),
         *shared_contact_warnings(shared_contacts(decision.cadres)),
+        *unreachable_warnings(decision.cadres),
     ]
     return RosterVerdict(_refusal(facts) if facts and may_refuse else None, warnings)

@@ -7,8 +7,11 @@ report prints the words of its own language from the code (reports/templates/lab
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
+
+from core.domain import CadreRecord
 
 ENGLISH = {
     "leavers_confirmed": "confirmed with --accept-leavers: {facts}",
@@ -32,6 +35,15 @@ ENGLISH = {
     "shared_email": (
         "{count} cadres share one e-mail address: {named}{more}; confidential messages to it "
         "are held"
+    ),
+    "estimated_calendar": (
+        "no official holiday notice for {years} yet: the working days and holiday dates used "
+        "are estimated, and reminders do not print the dates; set LIANJIE_CALENDAR_OVERRIDES "
+        "once the notice is published"
+    ),
+    "unreachable": (
+        "{count} cadres have neither a mobile number nor an e-mail address, so no invitation, "
+        "reminder or chaser reaches them: {named}{more}; add one to the roster, or tell them"
     ),
 }
 
@@ -79,3 +91,12 @@ class RosterWarning:
             params = dict(stored.get("params") or {})
             return cls(str(stored.get("code", "")), params | {"text": str(stored.get("text", ""))})
         return cls("", {"text": str(stored)})
+
+
+def unreachable_warnings(cadres: Iterable[CadreRecord]) -> list[RosterWarning]:
+    """Cadres no channel reaches: one warning naming them, so nobody is silently left out."""
+    ids = sorted(c.employee_id for c in cadres if not (c.phone or c.email))
+    if not ids:
+        return []
+    more = f" and {len(ids) - 10} more" if len(ids) > 10 else ""
+    return [RosterWarning.of("unreachable", count=len(ids), named=", ".join(ids[:10]), more=more)]

@@ -158,6 +158,8 @@ class Composer:
             context |= {
                 "holiday": name_in(holiday, self.lang),
                 "start": holiday.first_day,
+                # no official notice yet: the dates are an estimate, not printed as fact
+                "estimated": holiday.estimated,
             }
         if planned.session is not None:
             session = planned.session

@@ -334,7 +334,7 @@ class TestSheetsBelongToTheirQuarter:
 
 
 def test_a_dry_run_of_dispatch_shows_the_escalations_the_real_run_sends(
-    db_url: str, tmp_path: Path
+    db_url: str, tmp_path: Path, prefect_harness: str
 ) -> None:
     """Issue 36: `dispatch --dry-run` listed invitations to sessions already held as "would
     send" and none of the escalations the real run then sent. Now it runs the real steps and
@@ -362,3 +362,36 @@ def test_a_dry_run_of_dispatch_shows_the_escalations_the_real_run_sends(
     would = preview.would_send
     assert sum(would.get("escalation", {}).values()) == len(escalations)
     assert sum(sum(by.values()) for by in would.values()) == real.sent
+
+
+def test_a_cadre_nobody_can_reach_is_a_warning(db_url: str, tmp_path: Path) -> None:
+    """Issue 36: a top leader with neither phone nor e-mail was enrolled in six sessions and
+    never contacted, with no warning anywhere. Now the cycle warns, naming him."""
+    county = County(tmp_path)
+    rows = [list(r) for r in county.first]
+    role = HEADER.index("班子职务")
+    top = next(r for r in rows if r[role] in ("主要负责人", "一把手", "top_leader"))
+    top[HEADER.index("手机")] = ""
+    top[HEADER.index("邮箱")] = ""
+    result = run_cycle(db_url, county.roster("a.csv", rows), tmp_path / "cards", as_of=START)
+    warnings = result["imported"].warnings  # type: ignore[attr-defined]
+    assert [w for w in warnings if "neither a mobile number nor an e-mail" in w and top[0] in w]
+
+
+def test_an_estimated_calendar_is_a_warning_and_no_date_is_stated(
+    db_url: str, tmp_path: Path
+) -> None:
+    """Issue 36: that 2027's holidays were only estimated was a log line, while cards and
+    texts printed 春节（2027-02-05 起放假）. Now it is a warning of the cycle (and so of
+    --json, the artifact and the summary), and the reminders name no date for 2027."""
+    from tests.pipeline import write_city
+
+    assert CALENDAR.is_estimated(2027), "the holidays package now knows 2027: pick a later year"
+    result = run_cycle(db_url, write_city(tmp_path), tmp_path / "cards")
+    warnings = result["imported"].warnings  # type: ignore[attr-defined]
+    assert [w for w in warnings if w.startswith("no official holiday notice for 2027")]
+    with session_for(db_url) as session:
+        reminders = session.exec(select(Message).where(Message.kind == "holiday_reminder")).all()
+    estimated = [m for m in reminders if ":2027-" in m.send_key]
+    assert estimated and all("2027" not in m.body and "2月5日" not in m.body for m in estimated)
+    assert all("以国务院通知为准" in m.body for m in estimated)

@@ -309,6 +309,7 @@ class TestRendering:
             "organisation": "示范市",
             "holiday": "春节",
             "start": "2026-02-15",
+            "estimated": False,
         }
         first = render_pdf(RenderJob("greeting_card.html.j2", context, tmp_path / "a.pdf"))
         second = render_pdf(RenderJob("greeting_card.html.j2", context, tmp_path / "b.pdf"))

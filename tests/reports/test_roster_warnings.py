@@ -14,7 +14,7 @@ import pytest
 from core.domain import CadreRecord, LeadershipRole
 from policy.confidentiality import shared_contact_warnings
 from policy.roster import judge_roster, missing_column_warnings, structure_warnings
-from policy.roster_warnings import ENGLISH, RosterWarning
+from policy.roster_warnings import ENGLISH, RosterWarning, unreachable_warnings
 from reports.render import labels
 from reports.summary import warning_text
 from tests.policy.test_stages import decision, verdict
@@ -50,6 +50,8 @@ def every_kind() -> list[RosterWarning]:
         *structure_warnings(members),
         *missing_column_warnings(["discipline_status", "leadership_role"], members),
         *shared_contact_warnings({"13800138000": ["E01", "E02"], "a@b.cn": ["E03", "E04"]}),
+        *unreachable_warnings([CadreRecord("E05", "王伟", "U01", "财政局", "科长")]),
+        RosterWarning.of("estimated_calendar", years="2027"),  # made by the roster task
     ]
 
 
