@@ -100,6 +100,11 @@ class CompletionStatus(StrEnum):
     absent = "absent"
 
 
+# The years a quarter may fall in: any other is a typing mistake (9999Q4 has no next quarter,
+# 0000Q1 no calendar), refused with one line rather than failing deep inside a date.
+FIRST_YEAR, LAST_YEAR = 2000, 2199
+
+
 @dataclass(frozen=True, slots=True)
 class Quarter:
     """A calendar quarter such as 2026Q4."""
@@ -112,7 +117,13 @@ class Quarter:
         """Read `YYYYQn`; raise ValueError with the expected form otherwise."""
         match = QUARTER_PATTERN.match(label.strip().upper())
         if match:
-            return cls(int(match[1]), int(match[2]))
+            year = int(match[1])
+            if not FIRST_YEAR <= year <= LAST_YEAR:
+                raise ValueError(
+                    f"quarter {label.strip()!r}: the year must be from {FIRST_YEAR} to "
+                    f"{LAST_YEAR} (e.g. 2026Q4)"
+                )
+            return cls(year, int(match[2]))
         if re.match(r"^\d{4}Q\d+$", label.strip().upper()):
             raise ValueError(f"quarter {label!r}: a year has quarters 1 to 4 (e.g. 2026Q4)")
         raise ValueError(f"quarter {label!r} is not of the form YYYYQn, e.g. 2026Q4")

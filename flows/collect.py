@@ -46,9 +46,17 @@ from flows.progress import stage
 from intake.completions import CompletionRecord, CompletionResult, parse_completions
 from intake.read import read_table
 from models.completions import completion_lookups, store_completions
-from models.db import session_for
+from models.db import session_for, utcnow
 from models.roster import find_import, record_import
 from models.tables import QuarterCycle
+
+
+class SkippedFile(BaseModel):
+    """A file that could not be imported: the rest were, and it is left for a person."""
+
+    source: str
+    reason: str
+    moved_to: str | None = None  # from the drop folder: its rejected/ folder, reason beside it
 
 
 class CollectSummary(BaseModel):
@@ -61,6 +69,7 @@ class CollectSummary(BaseModel):
     # Enrolled in a session whose returned sheet left them out (or blank): taken as absent,
     # and booked on a make-up, once the policy's wait has passed (`absent_from`).
     not_recorded: list[NotRecordedOut] = []
+    skipped: list[SkippedFile] = []
 
     @computed_field  # type: ignore[prop-decorator]
     @property
@@ -162,13 +171,36 @@ def quarter_started(run: RunSettings, quarter: str) -> bool:
         return session.get(QuarterCycle, quarter) is not None
 
 
-def dropped_files(config: Settings) -> list[Path]:
-    """The spreadsheets waiting in the drop folder, oldest first."""
+def dropped_files(config: Settings) -> tuple[list[Path], list[SkippedFile]]:
+    """The spreadsheets waiting in the drop folder, oldest first; anything named like one that
+    is not a plain file (a folder, a pipe that would block the read) is set aside."""
     if config.drop_dir is None:
         raise LianjieInputError("name the completion files, or set LIANJIE_DROP_DIR to a folder")
-    found = [p for p in config.drop_dir.glob("*") if p.suffix.lower() in {".csv", ".xlsx"}]
+    named = [p for p in config.drop_dir.glob("*") if p.suffix.lower() in {".csv", ".xlsx"}]
+    found = [p for p in named if p.is_file()]
+    odd = [
+        set_aside(p, "not a plain file (a folder, a pipe or a device)", config.drop_dir)
+        for p in named
+        if not p.is_file()
+    ]
     log().info("%d file(s) in the drop folder %s", len(found), config.drop_dir)
-    return sorted(found, key=lambda p: (p.stat().st_mtime, p.name))
+    return sorted(found, key=lambda p: (p.stat().st_mtime, p.name)), odd
+
+
+def set_aside(path: Path, reason: str, drop_dir: Path | None) -> SkippedFile:
+    """A bad file reported; from the drop folder, moved to its rejected/ folder with the reason
+    in a text file beside it, so that tomorrow's run does not fail on it again."""
+    log().warning("%s skipped: %s", path.name, reason)
+    if drop_dir is None:
+        return SkippedFile(source=str(path), reason=reason)
+    folder = drop_dir / "rejected"
+    folder.mkdir(mode=0o700, exist_ok=True)
+    target = folder / path.name
+    if target.exists() or target.is_symlink():
+        target = folder / f"{path.stem}-{utcnow():%Y%m%dT%H%M%S%f}{path.suffix}"
+    path.rename(target)
+    target.with_name(target.name + ".reason.txt").write_text(reason + "\n", encoding="utf-8")
+    return SkippedFile(source=str(path), reason=reason, moved_to=str(target))
 
 
 @flow(name="collect-completions", log_prints=True)
@@ -192,22 +224,35 @@ def collect_completions(
     config = settings()
     period = parse_quarter(quarter, default=this_quarter(config))
     # Files already imported are recognised by their content and change nothing.
-    paths = [existing_file(f, "completion file") for f in files or dropped_files(config)]
+    from_drop = not files
+    paths, skipped = (
+        dropped_files(config)
+        if from_drop
+        else ([existing_file(f, "completion file") for f in files], [])
+    )
     on = given_day(as_of) or today(config)
     run = RunSettings.of(config)
     if not paths and not quarter_started(run, period.label):
         log().info("nothing to collect")
-        return CollectSummary(quarter=period.label, read=0, accepted=0, rejected=0, files=[])
+        return CollectSummary(
+            quarter=period.label, read=0, accepted=0, rejected=0, files=[], skipped=skipped
+        )
     with (
         one_at_a_time(config.db_url, period.label),
         stage("reading completion files", len(paths) + 1, key=f"collect-{period.label}") as steps,
     ):
-        imported = [
-            import_completions(
-                run=run, quarter=period.label, file=str(p), sheet=sheet.strip(), on=on
-            )
-            for p in steps.each(paths)
-        ]
+        imported = []
+        for path in steps.each(paths):
+            try:
+                imported.append(
+                    import_completions(
+                        run=run, quarter=period.label, file=str(path), sheet=sheet.strip(), on=on
+                    )
+                )
+            except LianjieInputError as error:  # one bad file does not stop the others
+                skipped.append(set_aside(path, str(error), config.drop_dir if from_drop else None))
+        if paths and not imported and not from_drop:
+            raise LianjieInputError(skipped[0].reason)  # nothing given could be read
         steps.advance(0, doing="booking make-ups")
         # Every day, with files or none: people a sheet left out are booked once the wait
         # after it has passed, whether or not anything else comes in that day.
@@ -220,6 +265,7 @@ def collect_completions(
         files=imported,
         makeups=makeups,
         not_recorded=left_off,
+        skipped=skipped,
         **{k: sum(getattr(i, k) for i in imported) for k in ("read", "accepted", "rejected")},
     )
     publish_table(
@@ -230,7 +276,8 @@ def collect_completions(
             for count in ("read", "accepted", "rejected")
         ]
         + [{"what": f"make-ups: {k}", "count": n} for k, n in makeups.items()]
-        + [{"what": "not recorded on a returned sheet", "count": len(left_off)}],
+        + [{"what": "not recorded on a returned sheet", "count": len(left_off)}]
+        + [{"what": f"skipped {Path(f.source).name}: {f.reason}", "count": 0} for f in skipped],
         f"Completion data collected for {period.label} on {on}",
     )
     publish_table(

@@ -64,6 +64,7 @@ def offer_makeups(*, run: RunSettings, quarter: str, as_of: date) -> dict[str, i
             existing=stored_sessions(session=session, quarter=quarter),
             days=calendar.working_days(max(first, period.starts_on), period.ends_on),
             rules=rules.sessions,
+            join_from=calendar.shift_working_days(as_of, rules.sessions.notice_working_days),
         )
         store_schedule(
             session=session,

@@ -11,7 +11,15 @@ from core.domain import CompletionStatus
 from intake.columns import BadValue, FileRules, ImportResult, located
 from intake.contract import Contract
 from intake.read import Table
-from intake.values import COMPLETION_STATUSES, Cell, parse_choice, parse_date, parse_number, text
+from intake.values import (
+    COMPLETION_STATUSES,
+    Cell,
+    parse_choice,
+    parse_date,
+    parse_employee_id,
+    parse_number,
+    text,
+)
 
 ALIASES: dict[str, tuple[str, ...]] = {
     "employee_id": ("工号",),
@@ -97,7 +105,7 @@ def _record(
     programmes: Mapping[str, str],
 ) -> CompletionRecord:
     rules.bounded(values)
-    employee_id = rules.required_text(values, "employee_id")
+    employee_id = rules.checked(values, "employee_id", parse_employee_id)
     if employee_id not in cadres:
         raise BadValue("employee_id", "unknown_cadre", employee_id=employee_id)
     session_code = text(values.get("session_code")).upper() or None

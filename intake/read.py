@@ -7,17 +7,14 @@ import hashlib
 import io
 import itertools
 import re
-import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from operator import call
 from pathlib import Path
 from typing import Any, cast
-from xml.etree.ElementTree import ParseError
 
 import charset_normalizer
 from openpyxl import load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
 
 from core.exceptions import UnreadableFileError
 from intake.values import Cell, text
@@ -241,17 +238,20 @@ def _encoding(path: Path, data: bytes) -> str:
 
 
 # What a broken or hostile workbook raises: a bad zip, bad XML, XML that asks for entities or a
-# DTD (defusedxml refuses those: ValueError), a missing part.
-UNREADABLE_XLSX = (
-    InvalidFileException,
-    zipfile.BadZipFile,
-    zipfile.LargeZipFile,
-    KeyError,
-    ValueError,
-    OSError,
-    ParseError,
-    EOFError,
-)
+# DTD (defusedxml refuses those: ValueError), a missing part — and whatever else openpyxl's
+# descriptors raise on a part that is valid XML but not what they expect (TypeError on an empty
+# <ext/>). Caught by behaviour: any failure of the reader is an unreadable workbook, said in one
+# line; only running out of memory, and our own refusals, go through as they are.
+UNREADABLE_XLSX = (Exception,)
+
+
+def _unreadable(path: Path, error: Exception) -> UnreadableFileError:
+    if isinstance(error, UnreadableFileError):
+        return error
+    if isinstance(error, MemoryError):
+        raise error
+    reason = (str(error).splitlines() or [""])[0][:200] or type(error).__name__
+    return UnreadableFileError(f"{path}: not a readable .xlsx workbook ({reason})")
 
 
 def _xlsx_sheets(path: Path, data: bytes, sheet: str | None, counted: _Counted) -> list[Sheet]:
@@ -263,7 +263,7 @@ def _xlsx_sheets(path: Path, data: bytes, sheet: str | None, counted: _Counted) 
         # data_only: a formula cell gives its cached value, never the formula to evaluate.
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except UNREADABLE_XLSX as error:
-        raise UnreadableFileError(f"{path}: not a readable .xlsx workbook ({error})") from None
+        raise _unreadable(path, error) from None
     try:
         if sheet is not None and sheet not in workbook.sheetnames:
             names = ", ".join(workbook.sheetnames)
@@ -276,6 +276,8 @@ def _xlsx_sheets(path: Path, data: bytes, sheet: str | None, counted: _Counted) 
         return [
             Sheet(w.title, counted.rows(w.title, _xlsx_records(path, w, counted))) for w in chosen
         ]
+    except UNREADABLE_XLSX as error:
+        raise _unreadable(path, error) from None
     finally:
         workbook.close()
 
@@ -294,4 +296,4 @@ def _xlsx_records(path: Path, worksheet: Any, counted: _Counted) -> Iterator[lis
                 return
             yield cells
     except UNREADABLE_XLSX as error:
-        raise UnreadableFileError(f"{path}: not a readable .xlsx workbook ({error})") from None
+        raise _unreadable(path, error) from None

@@ -15,6 +15,10 @@ ENGLISH = {
     "not_number": "'{value}' is not a number",
     "out_of_range": "{value} is out of range ({bounds})",
     "required": "{column} is required and is empty",
+    "id_not_latin": (
+        "'{value}' holds {character} ({name}), not a Latin letter or digit: type the id again "
+        "with Latin letters"
+    ),
     "duplicate": "duplicate employee_id {employee_id}, first on row {first_row}",
     "duplicate_on_sheet": (
         "duplicate employee_id {employee_id}, first on sheet {first_sheet}, row {first_row}"

@@ -15,10 +15,12 @@ from intake.values import (
     EMAIL,
     LEADERSHIP_ROLES,
     MOBILE,
+    PLAIN_ID,
     RANKS,
     parse_choice,
     parse_date,
     parse_email,
+    parse_employee_id,
     parse_optional_choice,
     parse_party_member,
     parse_phone,
@@ -67,7 +69,7 @@ def parse_roster(table: Table) -> RosterResult:
         "discipline_status", parse_choice, DISCIPLINE_STATUSES, DisciplineStatus.none
     )
     columns: dict[str, list[Any]] = {
-        "employee_id": rules.required_text("employee_id"),
+        "employee_id": rules.checked("employee_id", parse_employee_id, plain=PLAIN_ID.fullmatch),
         "name": rules.required_text("name"),
         "unit_code": rules.required_text("unit_code"),
         "unit_name": rules.required_text("unit_name"),

@@ -159,6 +159,25 @@ def parse_optional_choice(cell: Cell, words: dict[E, set[str]]) -> E | None:
     raise Broken("not_one_of", value=value, accepted=accepted)
 
 
+# An employee id already as ids are compared: kept as written, in one pass over the column.
+PLAIN_ID = re.compile(r"[0-9A-Z][0-9A-Z._/\-]*")
+
+
+def parse_employee_id(cell: Cell) -> str:
+    """An employee id as people read it. Full-width forms (as a Chinese input method types
+    them) are made plain and letters put in one case, so Ｅ000001, E０００００１ and e000001
+    are all E000001, a duplicate where it repeats. A letter of another script that looks
+    Latin (Cyrillic Е, Greek Ε) is refused: it would make a new person of a known one."""
+    written = text(cell)
+    value = unicodedata.normalize("NFKC", written).upper()
+    if not value:
+        raise Broken("required", column="employee_id")
+    odd = next((c for c in value if not c.isascii()), None)
+    if odd is not None:
+        raise Broken("id_not_latin", value=written, character=odd, name=unicodedata.name(odd, "?"))
+    return value
+
+
 def parse_phone(cell: Cell) -> str | None:
     """A mainland mobile number: 11 digits starting 1[3-9], after removing spaces, dashes, +86."""
     value = re.sub(r"[\s\-()]", "", text(cell))

@@ -46,6 +46,9 @@ class Sessions(_Strict):
     lead_working_days: int = Field(ge=0)
     makeup_lead_working_days: int = Field(ge=0)
     venues: list[str] = Field(min_length=1)
+    # The least notice a place in a session already planned is given with (a joiner, a
+    # make-up with a free seat); a new session needs the lead time above.
+    notice_working_days: int = Field(default=3, ge=0)
     # A returned sign-in sheet may be followed by a second one: people it left out are taken
     # as absent (booked on a make-up, chased) only this many working days after it came back.
     not_recorded_wait_working_days: int = Field(default=2, ge=0)

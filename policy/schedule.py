@@ -200,16 +200,19 @@ def plan_makeups(
     existing: Iterable[SessionPlan],
     days: list[date],
     rules: Sessions,
+    join_from: date | None = None,
 ) -> SchedulePlan:
     """Offer each absent or excused person the next make-up session of what they missed.
 
-    Existing sessions never move; a person already booked on a make-up still to come is left
-    alone; new make-up sessions (codes like 26Q4-IO-M01) are added on free working days.
-    """
+    Sessions never move; a person booked on a make-up still to come is left alone. A make-up
+    from `join_from` (the policy's notice) with a free seat takes them rather than a new one
+    (codes like 26Q4-IO-M01) on the working days `days`."""
     plan = SchedulePlan()
     existing = list(existing)
     busy, load = _occupancy(existing)
     first = days[0] if days else date.max
+    if join_from is not None:
+        first = min(first, join_from)
     for programme in programmes:
         mine = [s for s in existing if s.programme_code == programme.code]
         own_days = {s.held_on for s in mine}

@@ -34,17 +34,24 @@ def report_messages(
     discipline_email: str | None,
 ) -> list[dict[str, Any]]:
     """One e-mail per reader and report version: a re-render that changed the PDF goes again."""
-    team: dict[str, list[CadreRecord]] = {}
+    # A unit's report goes to its leadership team and to every team member in charge of it,
+    # whichever unit they sit in: one in charge of two units receives both reports.
+    team: dict[str, dict[str, CadreRecord]] = {}
     for cadre in cadres:
         if cadre.leadership_role in {LeadershipRole.top_leader, LeadershipRole.team_member}:
-            team.setdefault(cadre.unit_code, []).append(cadre)
+            team.setdefault(cadre.unit_code, {})[cadre.employee_id] = cadre
+        if cadre.leadership_role is LeadershipRole.team_member:
+            for unit in cadre.in_charge_of:
+                team.setdefault(unit, {})[cadre.employee_id] = cadre
     rows = []
     for report in reports:
         readers: list[tuple[str | None, str, str]]
         if report.kind == "unit":
             readers = [
                 (c.employee_id, c.name, c.email)
-                for c in sorted(team.get(report.unit_code, []), key=lambda c: c.employee_id)
+                for c in sorted(
+                    team.get(report.unit_code, {}).values(), key=lambda c: c.employee_id
+                )
                 if c.email is not None
             ]
             unit = units.get(report.unit_code, report.unit_code)

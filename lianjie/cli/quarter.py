@@ -124,6 +124,11 @@ def collect(
             *(line for f in s.files for line in import_lines(f)),
             "Make-ups: " + ", ".join(f"{k} {v}" for k, v in s.makeups.items()),
             *not_recorded_lines(s.not_recorded),
+            *(
+                f"Skipped {f.source}: {f.reason}"
+                + (f" (moved to {f.moved_to})" if f.moved_to else "")
+                for f in s.skipped
+            ),
         ],
     )
 

@@ -70,3 +70,18 @@ def test_a_missing_database_driver_names_the_package(monkeypatch: pytest.MonkeyP
     assert 2 == result.returncode
     assert "the mysql driver is not installed: pip install mysqlclient" in result.stderr
     assert "hunter2" not in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    "out", ["/proc/lianjie-reports", "/sys/lianjie", "/tmp/" + "x" * 300 + "/reports"]
+)
+def test_a_folder_that_cannot_be_made_is_found_by_trying(out: str) -> None:
+    """Issue 41: report, sheets, record and report --year with such an --out exited 1 with a
+    traceback; root passes every permission check, so the folder is made and written to."""
+    with pytest.raises(LianjieInputError, match="cannot be"):
+        check_output_folder(Path(out))
+
+
+def test_a_file_in_a_folder_that_takes_no_file_is_refused() -> None:
+    with pytest.raises(LianjieInputError, match="cannot be written to"):
+        check_output_file(Path("/proc/self/lianjie.csv"))

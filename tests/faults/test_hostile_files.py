@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -254,3 +255,75 @@ def test_hostile_files_through_the_command_line(
         assert 1 == len(lines) and lines[0].startswith(f"lianjie: {roster}"), done.stderr
         assert "Traceback" not in done.stderr
         assert before == tree_digest(data), f"{roster.name} changed the data folder"
+
+
+def with_part(path: Path, name: str, change: Callable[[str], str]) -> Path:
+    """The workbook with one XML part rewritten."""
+    source = zipfile.ZipFile(path)
+    out = path.with_name("changed-" + path.name)
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == name:
+                data = change(data.decode()).encode()
+            target.writestr(item, data)
+    return out
+
+
+@pytest.mark.parametrize(
+    ("part", "change"),
+    [
+        (
+            "xl/worksheets/sheet1.xml",
+            lambda x: x.replace("</worksheet>", "<extLst><ext/></extLst></worksheet>"),
+        ),
+        ("xl/workbook.xml", lambda x: x.replace('sheetId="1"', 'sheetId="x"')),
+    ],
+    ids=["empty-ext", "sheet-id-not-a-number"],
+)
+def test_a_workbook_the_reader_chokes_on_is_one_line(
+    tmp_path: Path, part: str, change: Callable[[str], str]
+) -> None:
+    """Issue 41: these exited 1 with a TypeError traceback. Whatever the reader raises, the
+    answer is "not a readable .xlsx workbook" in one line."""
+    broken = with_part(workbook(tmp_path / "book.xlsx"), part, change)
+    with pytest.raises(UnreadableFileError, match=r"not a readable \.xlsx workbook") as refused:
+        read_table(broken)
+    assert 1 == len(str(refused.value).splitlines())
+
+
+def test_a_bad_file_in_the_drop_folder_is_set_aside_and_the_rest_go_in(
+    db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, prefect_harness: str
+) -> None:
+    """Issue 41: a broken workbook, a FIFO or a folder named c.csv in the drop folder failed
+    the daily collect after the good files, the make-ups never ran, and it failed again every
+    day. Now each is moved to rejected/ with its reason beside it, and the rest go in."""
+    from flows.collect import collect_completions
+    from lianjie.synthetic import COMPLETION_HEADER, write_csv
+    from models.db import session_for
+    from models.facts import load_quarter
+    from tests.pipeline import run_cycle, write_city
+
+    run_cycle(db_url, write_city(tmp_path), tmp_path / "cards")
+    with session_for(db_url) as session:
+        data = load_quarter(session=session, quarter="2026Q4")
+    assert data is not None
+    code, who, _ = data.enrolments[0]
+    drop = tmp_path / "drop"
+    drop.mkdir()
+    write_csv(drop / "good.csv", COMPLETION_HEADER, [[who, code, "", "", "缺席", "", "0"]])
+    (drop / "broken.xlsx").write_bytes(b"PK\x03\x04 not really a workbook")
+    os.mkfifo(drop / "pipe.csv")
+    (drop / "folder.csv").mkdir()
+    monkeypatch.setenv("LIANJIE_DROP_DIR", str(drop))
+    summary = collect_completions.fn(quarter="2026Q4", as_of="2026-10-30")
+    assert 1 == summary.accepted
+    bad = {"broken.xlsx", "pipe.csv", "folder.csv"}
+    assert bad == {Path(f.source).name for f in summary.skipped}
+    rejected = drop / "rejected"
+    assert bad <= {p.name for p in rejected.iterdir()}
+    reason = (rejected / "broken.xlsx.reason.txt").read_text(encoding="utf-8")
+    assert "not a readable .xlsx workbook" in reason
+    assert summary.makeups["booked"] >= 1, "the make-ups were booked after the bad files"
+    again = collect_completions.fn(quarter="2026Q4", as_of="2026-10-30")
+    assert [] == again.skipped

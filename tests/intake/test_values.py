@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from pathlib import Path
 
 import pytest
 
@@ -197,3 +198,41 @@ class TestNumbers:
             parse_number("-1", low=0)
         with pytest.raises(ValueError, match="not a number"):
             parse_number("good", low=0)
+
+
+class TestEmployeeIdsAsPeopleReadThem:
+    """Issue 41: Ｅ000001, Е000001 (Cyrillic), E０００００１ and e000001 were accepted beside
+    E000001 as four new cadres: seven top leaders instead of three, 25 messages to one phone."""
+
+    @pytest.mark.parametrize("written", ["Ｅ000001", "E０００００１", "e000001", " E000001 "])
+    def test_full_width_and_case_are_the_same_id(self, written: str) -> None:
+        from intake.values import parse_employee_id
+
+        assert "E000001" == parse_employee_id(written)
+
+    @pytest.mark.parametrize("written", ["Е000001", "Ε000001", "E00000１a中"])
+    def test_letters_of_another_script_are_refused(self, written: str) -> None:
+        from intake.reasons import Broken
+        from intake.values import parse_employee_id
+
+        with pytest.raises(Broken) as refused:
+            parse_employee_id(written)
+        assert "id_not_latin" == refused.value.code
+
+    def test_a_roster_with_look_alikes_has_one_cadre_and_says_why(self, tmp_path: Path) -> None:
+        from intake.read import read_table
+        from intake.roster import parse_roster
+        from tests.factories import ROSTER_HEADER, roster_row
+
+        rows = [roster_row(1)] + [
+            roster_row(1, 工号=written) for written in ("Ｅ0001", "E０００１", "e0001", "Е0001")
+        ]
+        path = tmp_path / "roster.csv"
+        path.write_text(
+            "\n".join(",".join(r) for r in [ROSTER_HEADER, *rows]) + "\n", encoding="utf-8"
+        )
+        result = parse_roster(read_table(path))
+        assert ["E0001"] == [c.employee_id for c in result.accepted]
+        assert ["duplicate", "duplicate", "duplicate", "id_not_latin"] == [
+            r.code for r in result.rejects
+        ]

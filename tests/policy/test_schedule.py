@@ -228,3 +228,35 @@ class TestRoomForMakeups:
         second = {who for code, who in result.enrolments if code == "26Q4-IO-02"}
         assert 10 == len(second)
         assert second != set(people[-10:])
+
+
+def test_one_more_absentee_joins_the_next_makeup_with_notice(policy: Policy) -> None:
+    """Issue 36: single-person make-ups each became a whole session. A make-up four working
+    days ahead (within the lead time for a new one, beyond the notice) takes a newcomer."""
+    from policy.schedule import plan_makeups
+
+    calendar = calendar_for(Q4.starts_on, Q4.ends_on)
+    makeup = SessionPlan(
+        "26Q4-IO-M01",
+        "IO",
+        1,
+        date(2026, 11, 12),
+        policy.sessions.start_time,
+        "A",
+        50,
+        {"E1"},
+        makeup=True,
+    )
+    as_of = date(2026, 11, 6)  # a Friday: 11-12 is four working days ahead
+    common = {
+        "quarter": Q4,
+        "programmes": [p for p in policy.programmes if p.code == "IO"],
+        "absentees": {"IO": ["E2"]},
+        "existing": [makeup],
+        "days": calendar.working_days(calendar.shift_working_days(as_of, 5), Q4.ends_on),
+        "rules": policy.sessions,
+    }
+    joined = plan_makeups(**common, join_from=calendar.shift_working_days(as_of, 3))
+    assert ([], [("26Q4-IO-M01", "E2")]) == (joined.new_sessions, joined.enrolments)
+    alone = plan_makeups(**common)
+    assert 1 == len(alone.new_sessions)
