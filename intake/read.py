@@ -18,6 +18,7 @@ from openpyxl import load_workbook
 
 from core.exceptions import UnreadableFileError
 from intake.values import Cell, text
+from intake.workbook_parts import UNREADABLE_XLSX, inspect_parts, unreadable
 
 SHARED_VALUES = 5_000  # distinct values of a column kept once each (see _csv_records)
 MAX_CELL_CHARS = 10_000  # a cell longer than this is a broken export, not a name or a post
@@ -100,7 +101,7 @@ def read_table(path: Path, *, sheet: str | None = None, limits: Limits = DEFAULT
     elif path.suffix.lower() in {".xlsx", ".xlsm", ".xls"}:
         raise UnreadableFileError(f"{path}: not an .xlsx workbook (save it as .xlsx or .csv)")
     else:
-        sheets = [Sheet("", counted.rows("", _csv_records(path, data)))]
+        sheets = [Sheet("", counted.rows("", _csv_records(path, data, limits.columns + 1)))]
     return Table(str(path), digest, sheets, sheet_chosen=sheet is not None)
 
 
@@ -150,7 +151,7 @@ def _filled(cells: list[Cell]) -> bool:
     return any(text(c) for c in cells)
 
 
-def _csv_records(path: Path, data: bytes) -> Iterator[list[Cell]]:
+def _csv_records(path: Path, data: bytes, widest: int) -> Iterator[list[Cell]]:
     encoding = _encoding(path, data)
     # A NUL byte is a NUL character in each encoding read: none uses it inside a character.
     if b"\x00" in data:
@@ -175,6 +176,9 @@ def _csv_records(path: Path, data: bytes) -> Iterator[list[Cell]]:
     keep: list[Callable[[str, str], str]] = []
     try:
         for number, record in enumerate(reader):
+            # Cut at one past the column limit before anything is kept per column: a line of
+            # five million commas is five million columns (the header beyond it is refused).
+            del record[widest:]
             if len(record) > len(shared) or number % 1024 == 0:
                 shared += ({} for _ in range(len(record) - len(shared)))
                 keep = [_AS_IS if len(seen) > SHARED_VALUES else seen.setdefault for seen in shared]
@@ -237,33 +241,17 @@ def _encoding(path: Path, data: bytes) -> str:
     )
 
 
-# What a broken or hostile workbook raises: a bad zip, bad XML, XML that asks for entities or a
-# DTD (defusedxml refuses those: ValueError), a missing part — and whatever else openpyxl's
-# descriptors raise on a part that is valid XML but not what they expect (TypeError on an empty
-# <ext/>). Caught by behaviour: any failure of the reader is an unreadable workbook, said in one
-# line; only running out of memory, and our own refusals, go through as they are.
-UNREADABLE_XLSX = (Exception,)
-
-
-def _unreadable(path: Path, error: Exception) -> UnreadableFileError:
-    if isinstance(error, UnreadableFileError):
-        return error
-    if isinstance(error, MemoryError):
-        raise error
-    reason = (str(error).splitlines() or [""])[0][:200] or type(error).__name__
-    return UnreadableFileError(f"{path}: not a readable .xlsx workbook ({reason})")
-
-
 def _xlsx_sheets(path: Path, data: bytes, sheet: str | None, counted: _Counted) -> list[Sheet]:
     """The workbook's visible sheets, or the one named.
 
     A hidden sheet holds a clerk's lookups or last year's copy, never the table sent.
     """
+    inspect_parts(path, data, file_mb=counted.limits.file_mb)
     try:
         # data_only: a formula cell gives its cached value, never the formula to evaluate.
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except UNREADABLE_XLSX as error:
-        raise _unreadable(path, error) from None
+        raise unreadable(path, error) from None
     try:
         if sheet is not None and sheet not in workbook.sheetnames:
             names = ", ".join(workbook.sheetnames)
@@ -277,7 +265,7 @@ def _xlsx_sheets(path: Path, data: bytes, sheet: str | None, counted: _Counted) 
             Sheet(w.title, counted.rows(w.title, _xlsx_records(path, w, counted))) for w in chosen
         ]
     except UNREADABLE_XLSX as error:
-        raise _unreadable(path, error) from None
+        raise unreadable(path, error) from None
     finally:
         workbook.close()
 
@@ -296,4 +284,4 @@ def _xlsx_records(path: Path, worksheet: Any, counted: _Counted) -> Iterator[lis
                 return
             yield cells
     except UNREADABLE_XLSX as error:
-        raise _unreadable(path, error) from None
+        raise unreadable(path, error) from None
