@@ -111,10 +111,16 @@ def ladder(
         (TOP_LEADER, rules.top_leader_after_days),
     )
     grouped: dict[tuple[int, str, Answers], list[Overdue]] = defaultdict(list)
+    first = rules.cadre_after_days
     for item in overdue:
         known = item.known_on or item.due_on
         for level, after in thresholds:
-            reached = max(after_working_days(item.due_on, after), known)
+            # The grace after the session, and the rungs one after another from the day the
+            # miss became known: a sheet back late does not bring every rung at once.
+            reached = max(
+                after_working_days(item.due_on, after),
+                after_working_days(known, after - first),
+            )
             if on < reached or (item.employee_id, item.programme_code, level) in already:
                 continue
             if level == CADRE:

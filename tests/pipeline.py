@@ -74,11 +74,17 @@ def prepared(db_url: str, out: Path, units: list[str] | None = None, lang: str =
 
 
 def everyone_absent(
-    db_url: str, folder: Path, *, held_by: date, on: date, leave: str | None = None
+    db_url: str,
+    folder: Path,
+    *,
+    held_by: date,
+    on: date,
+    leave: str | None = None,
+    held_after: date = date.min,
 ) -> Path:
-    """Every session held by `held_by` (but those whose code holds `leave`) comes back on `on`
-    with everyone in it absent, and the collect books their make-ups, as the daily collect
-    would."""
+    """Every session held after `held_after` and by `held_by` (but those whose code holds
+    `leave`) comes back on `on` with everyone in it absent, and the collect books their
+    make-ups, as the daily collect would."""
     from flows.collect import import_completions
     from flows.makeups import offer_makeups
     from lianjie.synthetic import COMPLETION_HEADER
@@ -91,7 +97,7 @@ def everyone_absent(
     held = {
         s.code: s.held_on
         for s in data.sessions
-        if s.held_on <= held_by and (leave is None or leave not in s.code)
+        if held_after < s.held_on <= held_by and (leave is None or leave not in s.code)
     }
     rows = [
         [who, code, "", held[code].isoformat(), "缺席", "", "0"]

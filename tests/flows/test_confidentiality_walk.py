@@ -95,8 +95,15 @@ def quarter(db_url: str, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> st
     with session_for(db_url) as session:
         data = load_quarter(session=session, quarter="2026Q4")
     assert data is not None
-    last = max(s.held_on for s in data.sessions if s.makeup)
-    everyone_absent(db_url, tmp_path, held_by=last, on=last + timedelta(days=1), leave="-AD-")
+    first_round, last = last, max(s.held_on for s in data.sessions if s.makeup)
+    everyone_absent(
+        db_url,
+        tmp_path,
+        held_after=first_round,
+        held_by=last,
+        on=last + timedelta(days=1),
+        leave="-AD-",
+    )
     with session_for(db_url) as session:
         data = load_quarter(session=session, quarter="2026Q4")
     assert data is not None

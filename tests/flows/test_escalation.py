@@ -99,9 +99,10 @@ class TestDispatchLadder:
 
         run_cycle(db_url, write_city(tmp_path), tmp_path / "cards")
         # Sessions of 10-13 to 10-21, their sheets back on 10-22 with everyone absent: make-ups
-        # from 10-29 on; on 10-29 (ten working days after 10-13) cadres and team members hear.
+        # from 10-29 on. On 11-02, seven working days after the sheets came back, the team
+        # members hear of those whose make-up is still ahead, and the cadres with them.
         everyone_absent(db_url, tmp_path, held_by=date(2026, 10, 21), on=date(2026, 10, 22))
-        late = date(2026, 10, 29)
+        late = date(2026, 11, 2)
         first = plan_escalations.fn(run=run_settings(db_url), on=late)
         again = plan_escalations.fn(run=run_settings(db_url), on=late)
         assert first["reminders"] > 0 and first["digests"] > 0

@@ -116,7 +116,8 @@ def test_leaders_items_go_up_to_the_organisation_department(
     run_cycle(db_url, write_city(tmp_path, units=4, per_unit=12), tmp_path / "cards")
     everyone_absent(db_url, tmp_path, held_by=date(2026, 10, 21), on=date(2026, 10, 22))
     run = run_settings(db_url, organisation_email="zzb@example.cn")
-    for day in (date(2026, 10, 29), date(2026, 11, 11)):
+    calendar = calendar_for(date(2026, 10, 1), date(2026, 12, 31))
+    for day in calendar.working_days(date(2026, 10, 23), date(2026, 11, 6)):  # every morning
         plan_escalations.fn(run=run, on=day)
     with session_for(db_url) as session:
         data = load_quarter(session=session, quarter="2026Q4")

@@ -154,6 +154,14 @@ class TestOwnDueDates:
         assert set() == chased(policy, date(2026, 11, 19), late)
         assert (CADRE, "E1", "E1", EARLY) in chased(policy, date(2026, 11, 20), late)
 
+    def test_a_sheet_back_late_climbs_the_rungs_one_after_another(self, policy: Policy) -> None:
+        """Back on 11-20, eighteen working days after the session: the cadre hears that day,
+        the team member seven working days later (12-01), not all of them at once."""
+        late = missed_with_makeup(date(2026, 11, 20))
+        assert {CADRE} == {level for level, *_ in chased(policy, date(2026, 11, 20), late)}
+        assert {CADRE} == {level for level, *_ in chased(policy, date(2026, 11, 30), late)}
+        assert TEAM_MEMBER in {level for level, *_ in chased(policy, date(2026, 12, 1), late)}
+
     def test_left_off_a_returned_sheet_is_chased_after_the_wait(self, policy: Policy) -> None:
         """The sheet came back on 11-03 with E3 on it and not E1: E1 is not recorded, taken as
         absent two working days later (11-05), and chased from then."""
