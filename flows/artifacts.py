@@ -12,7 +12,7 @@ from pydantic import BaseModel
 from core.domain import CadreRecord, Change, ChangeKind, Reject, row_place
 from intake.columns import ImportResult
 from models.tables import FileImport
-from policy.confidentiality import shown_reason
+from policy.confidentiality import DISCIPLINE_COLUMNS, shown_reason
 from policy.roster import RosterDecision
 
 
@@ -63,10 +63,12 @@ class RosterChanges(BaseModel):
             compared_with=f"{quarter}'s earlier roster" if compared == quarter else compared,
             joined=[who(c) for c in decision.joined],
             left=[who(c) for c in decision.left],
+            # A discipline field's change names who joins the admonition track: it is in the
+            # changes export with --confidential, never in what a run prints or publishes.
             changed=[
                 f"{who(c)}: {c.field} {c.before or '-'} → {c.after or '-'}"
                 for c in decision.changes
-                if c.change is ChangeKind.changed
+                if c.change is ChangeKind.changed and c.field not in DISCIPLINE_COLUMNS
             ],
             kept=[f"{k.employee_id}: {k.note}" for k in decision.kept],
             messages_cancelled=cancelled,

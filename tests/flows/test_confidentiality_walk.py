@@ -273,3 +273,24 @@ def test_the_list_is_encrypted_with_the_password(quarter: str, tmp_path: Path) -
     assert 0 != reader.decrypt("Pdf#Marker@5%/")
     assert "警示教育对象名单" in reader.pages[0].extract_text()
     assert 0o600 == stat.S_IMODE(job.path.stat().st_mode)
+
+
+def test_the_cycles_own_output_names_no_discipline_change(db_url: str, tmp_path: Path) -> None:
+    """Issue 37: `lianjie cycle` printed `100178 任红 (QL10): discipline_status none →
+    disciplined` in stdout and --json, while the changes export hid it."""
+    from tests.pipeline import write_city
+
+    first = write_city(tmp_path)
+    run_cycle(db_url, first, tmp_path / "cards")
+    from lianjie.synthetic import HEADER
+    from tests.flows.test_roster_sequences import roster_with, rows_of
+
+    rows = rows_of(first)
+    status, day = HEADER.index("纪律状况"), HEADER.index("处分/函询时间")
+    target = next(r for r in rows if r[status] in ("", "无"))
+    target[status], target[day] = "党纪处分", "2026-09-01"
+    second = roster_with(tmp_path, "second.csv", rows)
+    result = run_cycle(db_url, second, tmp_path / "cards", as_of=AS_OF)
+    changes = result["imported"].changes  # type: ignore[attr-defined]
+    shown = changes.model_dump_json()
+    assert target[0] not in shown and "discipline" not in shown, shown
