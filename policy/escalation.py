@@ -110,7 +110,9 @@ def ladder(
         (TEAM_MEMBER, rules.team_member_after_days),
         (TOP_LEADER, rules.top_leader_after_days),
     )
-    grouped: dict[tuple[int, str, Answers], list[Overdue]] = defaultdict(list)
+    # A confidential programme's items are chased in a message of their own, whose key names
+    # the programme: what anyone else reads of the outbox can leave it out whole.
+    grouped: dict[tuple[int, str, Answers, bool], list[Overdue]] = defaultdict(list)
     first = rules.cadre_after_days
     for item in overdue:
         known = item.known_on or item.due_on
@@ -134,7 +136,7 @@ def ladder(
                 answers, recipients = rungs[level - TEAM_MEMBER]
             for recipient in recipients:
                 if level == CADRE or recipient != item.employee_id:
-                    grouped[(level, recipient, answers)].append(item)
+                    grouped[(level, recipient, answers, item.confidential)].append(item)
     return [
         Step(
             level,
@@ -142,7 +144,7 @@ def ladder(
             tuple(sorted(items, key=lambda i: i.employee_id)),
             answers,
         )
-        for (level, recipient, answers), items in sorted(grouped.items())
+        for (level, recipient, answers, _), items in sorted(grouped.items())
         if recipient in chain.people
     ]
 

@@ -221,11 +221,16 @@ def escalation_rows(
         channel: render_message("escalation", lang, context, channel=channel.value)
         for channel in channels
     }
+    # A confidential programme's chaser names it in its key, so that every reader of the
+    # outbox without --confidential (the messages export, a cadre's record) leaves it out.
+    secret = "".join(
+        f"{code}:" for code in sorted({i.programme_code for i in step.items if i.confidential})
+    )
     return [
         {
             # The quarter is part of the key: two quarters chased on one day are two digests.
             "send_key": f"escalation:{quarter}:L{step.level}:{on.isoformat()}:"
-            f"{step.recipient.employee_id}:{channel}",
+            f"{step.recipient.employee_id}:{secret}{channel}",
             "quarter": quarter,
             "kind": "escalation",
             "channel": channel.value,

@@ -178,3 +178,39 @@ class TestUpwardMeansUpward:
             [item], on=DUE + timedelta(days=30), rules=policy.escalation, chain=chain, already=set()
         )
         assert [(CADRE, "TL1")] == [(s.level, s.recipient.employee_id) for s in steps]
+
+
+def test_a_chaser_about_the_admonition_programme_alone_is_hidden_from_plain_readers(
+    policy: Policy,
+) -> None:
+    """Issue 37: an ordinary record read 无 in every programme section, yet listed 督办提醒 by
+    e-mail and SMS, pointing at the hidden track. The confidential items now go in a message
+    of their own whose key names the programme, and plain readers leave it out."""
+    from models.tables import Message
+    from policy.confidentiality import visible_messages
+    from reports.messages import SmsStyle, escalation_rows
+    from tests.factories import quarter_data
+
+    steps = steps_on(3, policy)
+    [secret] = [s for s in steps if any(i.confidential for i in s.items)]
+    assert all(i.confidential for i in secret.items), "kept apart from the ordinary items"
+    rows = escalation_rows(
+        secret,
+        on=DUE + timedelta(days=3),
+        quarter="2026Q4",
+        lang="zh",
+        organisation="示范市",
+        channels=policy.reminders.channels,
+        programmes={"AD": "警示教育", "IO": "在职", "KA": "关键岗位"},
+        units={"U1": "一局"},
+        sms=SmsStyle("【示范市】", 300),
+    )
+    assert rows and all(":AD:" in r["send_key"] for r in rows)
+    from core.domain import Track
+    from models.facts import ProgrammeInfo
+
+    data = quarter_data(
+        programmes=[ProgrammeInfo("AD", Track.admonition, "警示教育", "Warning", 1, None, True)]
+    )
+    outbox = [Message(**{k: v for k, v in r.items() if k in Message.model_fields}) for r in rows]
+    assert [] == visible_messages(outbox, data)
