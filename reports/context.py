@@ -39,9 +39,6 @@ def unit_report(view: QuarterView, unit_code: str) -> dict[str, Any]:
         "track_total": {"people": view.in_scope(people), "tally": overall},
         "chart": completion_chart(track_rows),
         "trend": trend_chart(view.trend_points(overall, unit_code)),
-        "admonition_count": sum(
-            1 for p in people if Track.admonition in view.data.tracks.get(p, {})
-        ),
         "outstanding": _outstanding(view, members),
         "key_posts": _key_posts(view, members),
     }

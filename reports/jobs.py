@@ -16,6 +16,7 @@ from typing import TypeVar
 from core.domain import Quarter
 from core.exceptions import LianjieInputError
 from models.facts import QuarterData
+from policy.confidentiality import without_confidential
 from policy.config import Policy
 from policy.progress import quarter_standings
 from reports.confidential import ConfidentialPart, confidential_part, confidential_report
@@ -152,8 +153,24 @@ def part_jobs(
     them) and their share of the summary and the confidential list. A unit with nobody on this
     quarter's roster (one in the trend only) has no report."""
     view = quarter_view(data, earlier, setting)
-    codes = [code for code in units if code in view.by_unit] if unit_reports else []
-    return QuarterPart(unit_jobs(view, codes, setting), summary_part(view), confidential_part(view))
+    shown = team_view(data, earlier, setting)
+    codes = [code for code in units if code in shown.by_unit] if unit_reports else []
+    return QuarterPart(
+        unit_jobs(shown, codes, setting), summary_part(shown), confidential_part(view)
+    )
+
+
+def team_view(
+    data: QuarterData, earlier: list[QuarterData | None], setting: ReportSetting
+) -> QuarterView:
+    """The quarter as a leadership team and the organisation department read it: without the
+    admonition programme in any count, rate, chart or headline, so that no total lets a reader
+    work out who is on it (the confidential list is where those figures live)."""
+    return quarter_view(
+        without_confidential(data),
+        [None if q is None else without_confidential(q) for q in earlier],
+        setting,
+    )
 
 
 def organisation_jobs(
@@ -165,7 +182,7 @@ def organisation_jobs(
     """The summary and the confidential list, from every part's share (`whole` holds what the
     whole quarter shares: its sessions, rejects and changes; its own people, without parts)."""
     label = whole.data.label
-    summary = summary_report(whole, summaries)
+    summary = summary_report(team_view(whole.data, [], setting), summaries)
     secret = setting.folder / "confidential" / safe_file_name(label, "admonition", setting.lang)
     return [
         PlannedReport(
@@ -216,6 +233,7 @@ def quarter_jobs(
         generated_at=generated_at,
         estimated_calendar=estimated_calendar,
     )
-    view = quarter_view(data, earlier, setting)
-    planned = unit_jobs(view, units or known, setting)
-    return planned if units else planned + organisation_jobs(view, setting)
+    planned = unit_jobs(team_view(data, earlier, setting), units or known, setting)
+    if units:
+        return planned
+    return planned + organisation_jobs(quarter_view(data, earlier, setting), setting)

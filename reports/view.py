@@ -161,9 +161,11 @@ class QuarterView:
         return points
 
     def track_rows(self, people: list[str]) -> list[dict[str, Any]]:
-        """Per track: the people on it and the tally of their places on that track."""
+        """Per track the view's programmes serve: the people on it and the tally of their
+        places on that track (a team's view has no admonition programme, so no such row)."""
+        served = {p.track for p in self.data.programmes}
         rows = []
-        for track in Track:
+        for track in (t for t in Track if t in served):
             on_track = [p for p in people if track in self.data.tracks.get(p, {})]
             rows.append(
                 {

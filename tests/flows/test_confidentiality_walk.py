@@ -20,6 +20,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlmodel import select
 
+from core.domain import Track
 from flows.collect import import_completions
 from flows.escalation import plan_escalations
 from lianjie.exports import QUARTER_LISTS, Export, Format, build_rows, serialise, write
@@ -172,6 +173,35 @@ class TestReportsLogsAndMessages:
                 continue
             text = text_of(job.path)
             assert [] == [w for w in TELLTALES if w in text], job.path.name
+
+    def test_a_team_report_counts_only_what_the_team_may_see(
+        self, quarter: str, tmp_path: Path
+    ) -> None:
+        """Issue 37: unit reports printed the admonition track's row, its bar, a count of its
+        people and a headline of places beside fewer names. Now the unit's people in scope
+        are those with a programme the team may see, and nothing names or counts the track."""
+        from reports.render import render_pdf
+        from tests.reports.test_reports import text_of
+
+        with session_for(quarter) as session:
+            data = load_quarter(session=session, quarter="2026Q4")
+        assert data is not None
+        secret_only = {who for who, held in data.tracks.items() if set(held) == {Track.admonition}}
+        jobs = [(s, job) for s, job in prepared(quarter, tmp_path / "out") if s.kind == "unit"]
+        [(_, unit)] = [(s, job) for s, job in jobs if s.unit_code == "U01"]
+        context = unit.context
+        assert "admonition_count" not in context
+        assert [] == [r for r in context["track_rows"] if "admonition" in str(r)]
+        visible = {
+            c.employee_id
+            for c in data.cadres
+            if c.unit_code == "U01" and set(data.tracks.get(c.employee_id, {})) - {Track.admonition}
+        }
+        assert len(visible) == context["in_scope"]
+        assert not secret_only & visible
+        render_pdf(unit)
+        text = text_of(unit.path)
+        assert "警示" not in text and "名单另报" not in text
 
     def test_the_log_shows_no_telltale(
         self, quarter: str, caplog: pytest.LogCaptureFixture
