@@ -13,6 +13,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import make_url, text
 
+from core.prefect_home import prefect_home, readable_by_others
 from core.settings import Settings
 from delivery.channels import redact
 from models.engine import new_engine, redacted_url
@@ -24,7 +25,29 @@ Check = tuple[bool, str, str]
 def checks() -> list[Check]:
     """Every check, each with a line saying what was found."""
     config = Settings()
-    return [_database(config), _prefect(), _fonts(), _output(config), _mail(config)]
+    return [
+        _database(config),
+        _prefect(),
+        _prefect_home(),
+        _fonts(),
+        _output(config),
+        _mail(config),
+    ]
+
+
+def _prefect_home() -> Check:
+    """Prefect's database keeps every run's parameters and logs: its owner's alone."""
+    home = prefect_home()
+    opened = readable_by_others(home)
+    if opened:
+        named = ", ".join(str(p) for p in opened[:3]) + (" …" if len(opened) > 3 else "")
+        return (
+            False,
+            "prefect home",
+            f"{home}: readable by other users ({named}); run `chmod -R go= {home}` "
+            "(any lianjie command also does it)",
+        )
+    return True, "prefect home", f"{home}: its owner's only"
 
 
 def warnings() -> list[str]:

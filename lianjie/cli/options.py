@@ -7,6 +7,8 @@ from typing import Annotated
 
 import typer
 
+from core.prefect_home import guard_prefect_home
+
 app = typer.Typer(
     help="lianjie: the quarterly integrity-education cycle for cadres.",
     no_args_is_help=True,
@@ -36,6 +38,7 @@ VERBOSE = False
 
 @app.callback()
 def global_options(
+    ctx: typer.Context,
     verbose: Annotated[
         bool,
         typer.Option(
@@ -45,3 +48,5 @@ def global_options(
 ) -> None:
     global VERBOSE  # noqa: PLW0603  (set once per process, before any command runs)
     VERBOSE = verbose
+    if ctx.invoked_subcommand != "doctor":  # the doctor looks and changes nothing
+        guard_prefect_home()  # before Prefect creates its database under the process's umask

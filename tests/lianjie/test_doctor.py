@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import os
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -90,3 +92,23 @@ def test_doctor_changes_nothing_on_disk(tmp_path: Path) -> None:
         check=False,
     )
     assert "schema at 0005" in done.stdout, done.stdout + done.stderr
+
+
+def test_a_prefect_home_others_can_read_fails_and_any_command_closes_it(tmp_path: Path) -> None:
+    """Issue 37: Prefect's database was 0644 under PREFECT_HOME and nothing said so."""
+    home = tmp_path / "prefect"
+    home.mkdir(mode=0o755)
+    (home / "prefect.db").write_bytes(b"")
+    (home / "prefect.db").chmod(0o644)
+    env = os.environ | {"PREFECT_HOME": str(home), "LIANJIE_DATA_DIR": str(tmp_path / "data")}
+    run = functools.partial(
+        subprocess.run, capture_output=True, text=True, timeout=300, check=False, env=env
+    )
+    doctor = run([sys.executable, "-m", "lianjie.cli", "doctor"])
+    assert 1 == doctor.returncode and "readable by other users" in doctor.stdout, doctor.stdout
+    assert 0o644 == stat.S_IMODE((home / "prefect.db").stat().st_mode), "the doctor changed it"
+    run([sys.executable, "-m", "lianjie.cli", "export", "--quarter", "2026Q4", "tracks"])
+    assert 0o700 == stat.S_IMODE(home.stat().st_mode)
+    assert 0o600 == stat.S_IMODE((home / "prefect.db").stat().st_mode)
+    again = run([sys.executable, "-m", "lianjie.cli", "doctor"])
+    assert "its owner's only" in again.stdout, again.stdout
