@@ -66,6 +66,16 @@ class Settings(BaseSettings):
             ) from None
         return value
 
+    @field_validator("confidential_password")
+    @classmethod
+    def _real_password(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not value.get_secret_value().strip():
+            raise ValueError(
+                "LIANJIE_CONFIDENTIAL_PASSWORD is set but empty: a PDF 'encrypted' with it "
+                "opens without a password; set a real one, or unset it"
+            )
+        return value
+
     @field_validator("smtp_url")
     @classmethod
     def _smtp_scheme(cls, value: SecretStr | None) -> SecretStr | None:

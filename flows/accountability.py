@@ -48,7 +48,7 @@ from models.db import session_for
 from models.facts import load_quarter
 from models.outbox import add_messages
 from reports.delivery import RenderedReport, report_messages
-from reports.render import encrypt_pdf
+from reports.render import place_confidential
 
 
 class ReportsSummary(BaseModel):
@@ -150,15 +150,15 @@ def accountability_reports(
             )
     planned = [out_ for out_, _ in outcome]
     rendered = [pdf for _, pdf in outcome]
-    if config.confidential_password is not None:
-        rendered = [
-            replace(
-                done, sha256=encrypt_pdf(done.path, config.confidential_password.get_secret_value())
+    password = config.confidential_password
+    for at, (out_, done) in enumerate(zip(planned, rendered, strict=True)):
+        if out_.kind == "confidential":
+            final = done.path.parent.parent / done.path.name
+            sha256 = place_confidential(
+                done.path, final, password.get_secret_value() if password else None
             )
-            if out_.kind == "confidential"
-            else done
-            for out_, done in zip(planned, rendered, strict=True)
-        ]
+            planned[at] = out_.model_copy(update={"path": str(final)})
+            rendered[at] = replace(done, path=final, sha256=sha256)
     reports = [
         out_.model_copy(update={"pages": done.pages})
         for out_, done in zip(planned, rendered, strict=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import getpass
+from dataclasses import replace
 from pathlib import Path
 
 from core.exceptions import LianjieInputError
@@ -14,7 +15,15 @@ from models.facts import QuarterData
 from models.records import log_access, record_data
 from models.tables import Message
 from reports.record import cadre_record
-from reports.render import Rendered, RenderJob, encrypt_pdf, labels, render_pdf, safe_file_name
+from reports.render import (
+    Rendered,
+    RenderJob,
+    labels,
+    pending_path,
+    place_confidential,
+    render_pdf,
+    safe_file_name,
+)
 
 
 def produce_record(
@@ -66,7 +75,10 @@ def _rendered(
     if confidential:
         folder = folder / "confidential"
     path = folder / safe_file_name("record", employee_id, language)
-    done = render_pdf(RenderJob("record.html.j2", context, path))
-    if confidential and config.confidential_password is not None:
-        encrypt_pdf(done.path, config.confidential_password.get_secret_value())
-    return done
+    if not confidential:
+        return render_pdf(RenderJob("record.html.j2", context, path))
+    # In clear only in the pending folder (0700); placed encrypted when a password is set.
+    done = render_pdf(RenderJob("record.html.j2", context, pending_path(path)))
+    password = config.confidential_password
+    sha256 = place_confidential(done.path, path, password.get_secret_value() if password else None)
+    return replace(done, path=path, sha256=sha256)

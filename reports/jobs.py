@@ -21,7 +21,7 @@ from policy.config import Policy
 from policy.progress import quarter_standings
 from reports.confidential import ConfidentialPart, confidential_part, confidential_report
 from reports.context import unit_report
-from reports.render import RenderJob, labels, safe_file_name, unit_file_names
+from reports.render import RenderJob, labels, pending_path, safe_file_name, unit_file_names
 from reports.summary import SummaryPart, summary_part, summary_report
 from reports.view import QuarterView, key_area_words, past_quarter
 
@@ -183,7 +183,10 @@ def organisation_jobs(
     whole quarter shares: its sessions, rejects and changes; its own people, without parts)."""
     label = whole.data.label
     summary = summary_report(team_view(whole.data, [], setting), summaries)
-    secret = setting.folder / "confidential" / safe_file_name(label, "admonition", setting.lang)
+    # Rendered in clear to the pending folder; placed, encrypted, by the run (place_confidential).
+    secret = pending_path(
+        setting.folder / "confidential" / safe_file_name(label, "admonition", setting.lang)
+    )
     return [
         PlannedReport(
             "summary",

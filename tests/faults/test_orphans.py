@@ -95,7 +95,9 @@ def test_sigkill_leaves_no_pdf_renderer_alive() -> None:
     try:
         assert command.stdout is not None and command.stdout.readline() == "ready\n"
         renderers = children_of(command.pid)
-        assert len(renderers) == 3
+        # the three renderers, and on a loaded machine now and then a short-lived helper of
+        # theirs caught in the snapshot (CI once saw six): every one must die with the command
+        assert len(renderers) >= 3
     finally:
         command.send_signal(signal.SIGKILL)
         command.wait()

@@ -168,8 +168,12 @@ class TestReportsLogsAndMessages:
         for summary, job in jobs:
             render_pdf(job)
             assert 0o600 == stat.S_IMODE(job.path.stat().st_mode)
-            if summary.kind == "confidential":
-                assert "confidential" == job.path.parent.name
+            if summary.kind == "confidential":  # rendered in its pending folder, in clear
+                assert ("confidential", ".pending") == (
+                    job.path.parent.parent.name,
+                    job.path.parent.name,
+                )
+                assert 0o700 == stat.S_IMODE(job.path.parent.stat().st_mode)
                 continue
             text = text_of(job.path)
             assert [] == [w for w in TELLTALES if w in text], job.path.name
@@ -292,17 +296,55 @@ def test_the_list_is_encrypted_with_the_password(quarter: str, tmp_path: Path) -
     """AES-256: without the password the list does not open; with it, it reads."""
     from pypdf import PdfReader
 
-    from reports.render import encrypt_pdf, render_pdf
+    from reports.render import place_confidential, render_pdf
 
     jobs = prepared(quarter, tmp_path / "out")
     [job] = [job for summary, job in jobs if summary.kind == "confidential"]
     render_pdf(job)
-    encrypt_pdf(job.path, "Pdf#Marker@5%/")
-    reader = PdfReader(job.path)
+    final = job.path.parent.parent / job.path.name
+    place_confidential(job.path, final, "Pdf#Marker@5%/")
+    reader = PdfReader(final)
     assert reader.is_encrypted
     assert 0 != reader.decrypt("Pdf#Marker@5%/")
     assert "警示教育对象名单" in reader.pages[0].extract_text()
-    assert 0o600 == stat.S_IMODE(job.path.stat().st_mode)
+    assert 0o600 == stat.S_IMODE(final.stat().st_mode)
+    assert [] == list(job.path.parent.iterdir()), "nothing left in clear"
+
+
+def test_the_list_never_exists_in_clear_at_its_place(
+    quarter: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 37: the list was rendered to its final name and encrypted in place ~1.25 s later;
+    a kill -9 between left 42 names readable. Now the file at its place is written once,
+    encrypted: watched at every write, it is never a PDF in clear."""
+    import reports.render as render
+
+    jobs = prepared(quarter, tmp_path / "out")
+    [job] = [job for summary, job in jobs if summary.kind == "confidential"]
+    render.render_pdf(job)
+    final = job.path.parent.parent / job.path.name
+    seen: list[bytes] = []
+    replace = os.replace
+
+    def watched(source: object, target: object) -> None:
+        replace(source, target)  # type: ignore[arg-type]
+        if Path(str(target)) == final:
+            seen.append(final.read_bytes())
+
+    monkeypatch.setattr(render.os, "replace", watched)
+    render.place_confidential(job.path, final, "secret")
+    assert seen and all(b"/Encrypt" in data for data in seen)
+
+
+def test_an_empty_password_is_a_bad_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An empty LIANJIE_CONFIDENTIAL_PASSWORD made a PDF marked AES-256 that opened without one."""
+    from pydantic import ValidationError
+
+    from core.settings import Settings
+
+    monkeypatch.setenv("LIANJIE_CONFIDENTIAL_PASSWORD", "")
+    with pytest.raises(ValidationError, match="set but empty"):
+        Settings()
 
 
 def test_the_cycles_own_output_names_no_discipline_change(db_url: str, tmp_path: Path) -> None:

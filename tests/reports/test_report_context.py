@@ -167,7 +167,8 @@ class TestQuarterJobs:
             ("unit", "U1", "50.0%", "/out/2026Q4-U1-zh.pdf"),
             ("unit", "U2", "0.0%", "/out/2026Q4-U2-zh.pdf"),
             ("summary", "", "33.3%", "/out/2026Q4-summary-zh.pdf"),
-            ("confidential", "", "", "/out/confidential/2026Q4-admonition-zh.pdf"),
+            # rendered in its pending folder; the run places it, encrypted, in confidential/
+            ("confidential", "", "", "/out/confidential/.pending/2026Q4-admonition-zh.pdf"),
         ]
         assert expected == [(p.kind, p.unit_code, p.rate, str(p.job.path)) for p in planned]
 
