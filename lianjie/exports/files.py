@@ -7,6 +7,7 @@ import io
 import json
 import os
 import sys
+import tempfile
 from datetime import date, time
 from enum import StrEnum
 from pathlib import Path
@@ -81,7 +82,17 @@ def write(data: bytes, fmt: Format, out: Path | None) -> None:
     out.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     # Excel on a Chinese desktop reads a CSV as GBK unless it starts with a UTF-8 BOM.
     content = (b"\xef\xbb\xbf" if fmt is Format.csv else b"") + data
-    descriptor = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    os.fchmod(descriptor, 0o600)  # an existing file keeps its mode otherwise
-    with os.fdopen(descriptor, "wb") as handle:
-        handle.write(content)
+    # Written beside it and renamed over it: a symbolic link at `out` is replaced, never
+    # followed (it pointed the export at another file, which was overwritten), and a reader
+    # never sees half a file.
+    with tempfile.NamedTemporaryFile(
+        dir=out.parent, prefix=f".{out.name}.", delete=False
+    ) as handle:
+        temporary = Path(handle.name)
+        try:
+            os.fchmod(handle.fileno(), 0o600)
+            handle.write(content)
+        except BaseException:
+            temporary.unlink(missing_ok=True)
+            raise
+    os.replace(temporary, out)

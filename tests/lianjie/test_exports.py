@@ -31,3 +31,20 @@ class TestDatabaseExports:
                 fmt=Format.csv,
                 confidential=False,
             )
+
+
+def test_an_export_replaces_a_link_at_its_place_and_never_writes_through_it(
+    tmp_path: Path,
+) -> None:
+    """Issue 41: `export --out` followed a symbolic link and overwrote its target."""
+    from lianjie.exports import Format, write
+
+    victim = tmp_path / "payroll.csv"
+    victim.write_text("untouched", encoding="utf-8")
+    out = tmp_path / "tracks.csv"
+    out.symlink_to(victim)
+    write(b"employee_id\n", Format.csv, out)
+    assert "untouched" == victim.read_text(encoding="utf-8")
+    assert not out.is_symlink() and out.read_bytes().endswith(b"employee_id\n")
+    assert 0o600 == out.stat().st_mode & 0o777
+    assert [] == [p.name for p in tmp_path.iterdir() if p.name.startswith(".")]
