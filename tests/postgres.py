@@ -73,7 +73,12 @@ def cluster(*, durable: bool = False) -> Iterator[Cluster]:
         check=True,
         capture_output=True,
     )
-    options = f"-p {port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={folder}"
+    # Every test database keeps its engine's pool of connections open until the session ends:
+    # the default 100 ran out near the end of the suite once it grew past 840 tests.
+    options = (
+        f"-p {port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={folder}"
+        " -c max_connections=500"
+    )
     if not durable:
         options += " -c fsync=off"
     subprocess.run(
