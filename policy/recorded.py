@@ -10,7 +10,6 @@ they are taken as absent.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -38,11 +37,8 @@ def collected(completions: Iterable[CompletionInfo], as_of: date) -> list[Comple
 def sheets_back(completions: Iterable[CompletionInfo]) -> dict[str, date]:
     """Session code → the day its sheet came back: the first day rows naming it were collected."""
     back: dict[str, date] = {}
-    for row in completions:
-        if row.session_code is None:
-            continue
-        day = row.collected_on or date.min
-        back[row.session_code] = min(day, back.get(row.session_code, day))
+    for (code, _), day in rows_collected_on(completions).items():
+        back[code] = min(day, back.get(code, day))
     return back
 
 
@@ -103,11 +99,3 @@ def rows_collected_on(completions: Iterable[CompletionInfo]) -> dict[tuple[str, 
             day = row.collected_on or date.min
             days[key] = min(day, days.get(key, day))
     return days
-
-
-def by_session(missing: Iterable[NotRecorded]) -> dict[str, list[str]]:
-    """Session code → the people its sheet left out."""
-    grouped: dict[str, list[str]] = defaultdict(list)
-    for m in missing:
-        grouped[m.session_code].append(m.employee_id)
-    return dict(grouped)
