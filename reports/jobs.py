@@ -178,11 +178,15 @@ def organisation_jobs(
     setting: ReportSetting,
     summaries: list[SummaryPart] | None = None,
     secrets: list[ConfidentialPart] | None = None,
+    *,
+    team: QuarterView | None = None,
 ) -> list[PlannedReport]:
     """The summary and the confidential list, from every part's share (`whole` holds what the
-    whole quarter shares: its sessions, rejects and changes; its own people, without parts)."""
+    whole quarter shares: its sessions, rejects and changes; its own people, without parts).
+    The summary reads `team`, the same quarter as its readers may see it (made from `whole`
+    when not given)."""
     label = whole.data.label
-    summary = summary_report(team_view(whole.data, [], setting), summaries)
+    summary = summary_report(team or team_view(whole.data, [], setting), summaries)
     # Rendered in clear to the pending folder; placed, encrypted, by the run (place_confidential).
     secret = pending_path(
         setting.folder / "confidential" / safe_file_name(label, "admonition", setting.lang)
@@ -236,7 +240,8 @@ def quarter_jobs(
         generated_at=generated_at,
         estimated_calendar=estimated_calendar,
     )
-    planned = unit_jobs(team_view(data, earlier, setting), units or known, setting)
+    team = team_view(data, earlier, setting)
+    planned = unit_jobs(team, units or known, setting)
     if units:
         return planned
-    return planned + organisation_jobs(quarter_view(data, earlier, setting), setting)
+    return planned + organisation_jobs(quarter_view(data, earlier, setting), setting, team=team)
