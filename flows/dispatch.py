@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from contextlib import nullcontext
 from typing import Annotated
 
 from prefect import flow, task
@@ -210,16 +211,17 @@ def daily_dispatch(
             next_working,
         )
     run = RunSettings.of(config)
-    if dry_run:
-        # The real run's own steps — expiring what has passed, planning the ladder — in a
-        # transaction rolled back at the end: the preview is what the real run would send.
-        with rehearsal(run.db_url):
-            expired = expire_stale(run=run, on=on)
-            if next_working is None:
-                plan_escalations(run=run, on=on)
+    # A dry run takes the real run's own steps — expiring what has passed, planning the
+    # ladder — in a transaction rolled back at the end: its preview is what the run would send.
+    with rehearsal(run.db_url) if dry_run else nullcontext():
+        expired = expire_stale(run=run, on=on)
+        if next_working is None:
+            plan_escalations(run=run, on=on)
+        if dry_run:
             would_send, preview = preview_due(
                 run=run, on=on, occasion_before=next_working, show=show
             )
+    if dry_run:
         return DispatchSummary(
             date=on,
             sent=0,
@@ -231,9 +233,6 @@ def daily_dispatch(
             would_send=would_send,
             preview=preview,
         )
-    expired = expire_stale(run=run, on=on)
-    if next_working is None:
-        plan_escalations(run=run, on=on)
     by_channel = {
         kind: send_due(run=run, kind=kind, on=on, occasion_before=next_working)
         for kind in ("email", "sms")
