@@ -48,7 +48,7 @@ from models.db import session_for
 from models.facts import load_quarter
 from models.outbox import add_messages
 from reports.delivery import RenderedReport, report_messages
-from reports.render import place_confidential
+from reports.render import place_confidential, placed_path
 
 
 class ReportsSummary(BaseModel):
@@ -153,7 +153,7 @@ def accountability_reports(
     password = config.confidential_password
     for at, (out_, done) in enumerate(zip(planned, rendered, strict=True)):
         if out_.kind == "confidential":
-            final = done.path.parent.parent / done.path.name
+            final = placed_path(done.path)
             sha256 = place_confidential(
                 done.path, final, password.get_secret_value() if password else None
             )

@@ -194,6 +194,11 @@ def pending_path(final: Path) -> Path:
     return final.parent / PENDING / final.name
 
 
+def placed_path(pending: Path) -> Path:
+    """The place of a confidential PDF rendered at `pending` (the inverse of pending_path)."""
+    return pending.parent.parent / pending.name
+
+
 def place_confidential(rendered: Path, final: Path, password: str | None) -> str:
     """Move a confidential PDF from its pending folder to its place: encrypted on the way when
     a password is set, so that the PDF at `final` never exists in clear. Returns its sha256."""
