@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import date, timedelta
-from functools import partial
+from functools import cache, partial
 
 from prefect import task
 from sqlmodel import Session, col, select
@@ -39,15 +39,16 @@ def plan_escalations(*, run: RunSettings, on: date) -> dict[str, int]:
                 for e in session.exec(select(EscalationLog).where(EscalationLog.quarter == quarter))
             }
             period = Quarter.parse(quarter)
-            calendar = run.calendar(period.starts_on, period.ends_on)
+            # Asked for every item and rung, of a few dozen session days: counted once each.
+            shift = cache(run.calendar(period.starts_on, period.ends_on).shift_working_days)
             wait = loaded.policy.sessions.not_recorded_wait_working_days
             steps = ladder(
-                overdue_items(data, on, waited=partial(calendar.shift_working_days, count=wait)),
+                overdue_items(data, on, waited=partial(shift, count=wait)),
                 on=on,
                 rules=loaded.policy.escalation,
                 chain=responsibility_chain(data, organisation_email=run.organisation_email),
                 already=already,
-                after_working_days=calendar.shift_working_days,
+                after_working_days=shift,
             )
             chased = chasing(
                 steps,
