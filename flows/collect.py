@@ -30,7 +30,7 @@ from flows.common import (
     this_quarter,
     today,
 )
-from flows.makeups import NotRecordedOut, left_off_sheets, offer_makeups
+from flows.makeups import NotRecordedOut, offer_makeups
 from flows.messages import plan_messages
 from flows.parameters import (
     UNSET,
@@ -256,8 +256,8 @@ def collect_completions(
         steps.advance(0, doing="booking make-ups")
         # Every day, with files or none: people a sheet left out are booked once the wait
         # after it has passed, whether or not anything else comes in that day.
-        makeups = offer_makeups(run=run, quarter=period.label, as_of=on)
-        left_off = left_off_sheets(run=run, quarter=period.label, as_of=on)
+        offered = offer_makeups(run=run, quarter=period.label, as_of=on)
+        makeups, left_off = offered.counts, offered.not_recorded
         plan_messages(run=run, quarter=period.label, as_of=on)
         steps.advance(doing="completion data in")
     summary = CollectSummary(

@@ -39,9 +39,18 @@ def log_makeups(plan: SchedulePlan, *, quarter: str) -> None:
         )
 
 
+class MakeupsOffered(BaseModel):
+    """What a day's make-up booking did, and who the returned sheets left out (a confidential
+    programme's sessions not among them: the list is printed and published)."""
+
+    counts: dict[str, int]
+    not_recorded: list[NotRecordedOut]
+
+
 @task
-def offer_makeups(*, run: RunSettings, quarter: str, as_of: date) -> dict[str, int]:
-    """Book absent and excused people on the next make-up session of what they missed."""
+def offer_makeups(*, run: RunSettings, quarter: str, as_of: date) -> MakeupsOffered:
+    """Book absent and excused people, and those a returned sheet left out past the wait, on
+    the next make-up session of what they missed; the quarter is read once for both."""
     period = Quarter.parse(quarter)
     with session_for(run.db_url) as session:
         _, loaded = quarter_policy(session=session, quarter=quarter)
@@ -50,8 +59,8 @@ def offer_makeups(*, run: RunSettings, quarter: str, as_of: date) -> dict[str, i
         assert data is not None  # quarter_policy has checked that the quarter exists
         calendar = run.calendar(period.starts_on, period.ends_on)
         first = calendar.shift_working_days(as_of, rules.sessions.makeup_lead_working_days)
-        left_off = not_recorded(data.sessions, data.enrolments, data.completions, as_of=as_of)
         wait = rules.sessions.not_recorded_wait_working_days
+        left_off = not_recorded(data.sessions, data.enrolments, data.completions, as_of=as_of)
         absent = taken_as_absent(
             left_off, as_of=as_of, waited=lambda back: calendar.shift_working_days(back, wait)
         )
@@ -74,27 +83,9 @@ def offer_makeups(*, run: RunSettings, quarter: str, as_of: date) -> dict[str, i
             withdrawals=[],
         )
     log_makeups(plan, quarter=quarter)
-    return {
-        "new_sessions": len(plan.new_sessions),
-        "booked": len(plan.enrolments),
-        "no_day_left": len(plan.unplaced),
-    }
-
-
-@task
-def left_off_sheets(*, run: RunSettings, quarter: str, as_of: date) -> list[NotRecordedOut]:
-    """The people returned sheets left out, with the day each is taken as absent. A
-    confidential programme's sessions are left out of this list: it is printed and published."""
-    period = Quarter.parse(quarter)
-    with session_for(run.db_url) as session:
-        _, loaded = quarter_policy(session=session, quarter=quarter)
-        data = load_quarter(session=session, quarter=quarter)
-        assert data is not None  # quarter_policy has checked that the quarter exists
-    calendar = run.calendar(period.starts_on, period.ends_on)
-    wait = loaded.policy.sessions.not_recorded_wait_working_days
     secret = {p.code for p in data.programmes if p.confidential}
     names = {c.employee_id: c.name for c in data.cadres}
-    missing = [
+    shown = [
         NotRecordedOut(
             session=m.session_code,
             employee_id=m.employee_id,
@@ -102,14 +93,19 @@ def left_off_sheets(*, run: RunSettings, quarter: str, as_of: date) -> list[NotR
             sheet_back_on=m.back_on,
             absent_from=calendar.shift_working_days(m.back_on, wait),
         )
-        for m in not_recorded(data.sessions, data.enrolments, data.completions, as_of=as_of)
+        for m in left_off
         if m.programme_code not in secret
     ]
-    if missing:
+    if shown:
         log().warning(
             "%d people enrolled in sessions whose sheets came back without them are not "
             "recorded; each is booked on a make-up %d working days after their sheet came back",
-            len(missing),
+            len(shown),
             wait,
         )
-    return missing
+    counts = {
+        "new_sessions": len(plan.new_sessions),
+        "booked": len(plan.enrolments),
+        "no_day_left": len(plan.unplaced),
+    }
+    return MakeupsOffered(counts=counts, not_recorded=shown)

@@ -214,10 +214,10 @@ class TestMakeups:
         import_completions.fn(run=run_settings(db_url), quarter="2026Q4", file=str(sheet))
         offered = offer_makeups.fn(
             run=run_settings(db_url), quarter="2026Q4", as_of=date(2026, 11, 16)
-        )
+        ).counts
         again = offer_makeups.fn(
             run=run_settings(db_url), quarter="2026Q4", as_of=date(2026, 11, 16)
-        )
+        ).counts
         assert (1, 1) == (offered["new_sessions"], offered["booked"])
         assert (0, 0) == (again["new_sessions"], again["booked"])
         plan_messages.fn(
