@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from core.prefect_home import guard_prefect_home
+from lianjie.orphans import prefect_defaults
 
 app = typer.Typer(
     help="lianjie: the quarterly integrity-education cycle for cadres.",
@@ -48,5 +49,6 @@ def global_options(
 ) -> None:
     global VERBOSE  # noqa: PLW0603  (set once per process, before any command runs)
     VERBOSE = verbose
+    prefect_defaults()
     if ctx.invoked_subcommand != "doctor":  # the doctor looks and changes nothing
         guard_prefect_home()  # before Prefect creates its database under the process's umask

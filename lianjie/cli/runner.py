@@ -85,11 +85,6 @@ def run(action: Callable[[], T], *, json_: bool = False, quiet: bool = False) ->
     """Run a command: bad input exits 2 with one message; anything else unexpected exits 1.
 
     While it runs, a terminal shows a bar per long stage; see lianjie/terminal.py."""
-    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")  # no calls home
-    os.environ.setdefault("DO_NOT_TRACK", "1")  # nor from the client (it says so on stderr)
-    os.environ.setdefault(
-        "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", orphans.STARTUP_TIMEOUT_SECONDS
-    )
     try:
         import prefect.logging  # noqa: F401  (configures Prefect's handlers before we add a filter)
 

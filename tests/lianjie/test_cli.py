@@ -338,3 +338,41 @@ class TestReportsOverTime:
             (a["employee_id"], a["confidential"]) for a in log
         ]
         assert all(a["os_user"] and a["produced_at"] for a in log)
+
+
+# Run as `python -c`: the command's own process, with the step that starts Prefect's work
+# replaced by one that prints the setting Prefect will use and stops.
+SETTING_AS_PREFECT_SEES_IT = """
+import sys
+from lianjie import orphans
+
+def report():
+    from prefect.settings import PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS as timeout
+    print("startup timeout", timeout.value())
+    raise SystemExit(0)
+
+orphans.temporary_server_dies_with_us = report
+from lianjie.cli import app
+sys.argv = ["lianjie", *sys.argv[1:]]
+app()
+"""
+
+
+@pytest.mark.parametrize("command", [["dispatch"], ["export", "-q", "2026Q4", "tracks"]])
+def test_the_temporary_server_gets_the_time_lianjie_promises(
+    command: list[str], tmp_path: Path
+) -> None:
+    """Prefect reads its settings once, when first imported: a default set after that (as
+    `dispatch` imports its flow before running it) never takes, and a loaded machine failed
+    every command after Prefect's own 20 s."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
+    env |= {"LIANJIE_DATA_DIR": str(tmp_path), "PREFECT_HOME": str(tmp_path / "prefect")}
+    done = subprocess.run(
+        [sys.executable, "-c", SETTING_AS_PREFECT_SEES_IT, *command],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+        env=env,
+    )
+    assert "startup timeout 120" in done.stdout, done.stdout + done.stderr[-2000:]
