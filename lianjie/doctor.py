@@ -6,12 +6,15 @@ import ipaddress
 import os
 import shutil
 import subprocess
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import make_url, text
+from sqlalchemy import make_url
 
 from core.prefect_home import prefect_home, readable_by_others
 from core.settings import Settings
@@ -100,15 +103,11 @@ def _database(config: Settings) -> Check:
     local = url.get_backend_name() == "sqlite" and url.database not in {None, "", ":memory:"}
     if local and not Path(str(url.database)).is_file():
         return True, "database", f"{shown}: not created yet (the first run creates it)"
-    engine = new_engine(config.db_url)
     try:
-        with engine.connect() as connection:
-            connection.execute(text("SELECT 1"))
-            revision = MigrationContext.configure(connection).get_current_revision()
+        with _untouched(config.db_url) if local else nullcontext(config.db_url) as url_read:
+            revision = _revision(url_read)
     except Exception as error:
         return False, "database", f"{shown}: {type(error).__name__}"
-    finally:
-        engine.dispose()
     head = ScriptDirectory(str(MIGRATIONS)).get_current_head()
     if revision != head:
         return (
@@ -120,6 +119,34 @@ def _database(config: Settings) -> Check:
             ),
         )
     return True, "database", f"{shown}: schema at {head}"
+
+
+@contextmanager
+def _untouched(db_url: str) -> Iterator[str]:
+    """A URL that reads a SQLite file without changing it or its neighbours. Closing a read-write
+    connection checkpoints a write-ahead log (one left by a run that died, or a run's in
+    progress) into the file examined, and even a read-only connection writes its read marks to
+    the shared-memory file: with no log, the file is opened as immutable; with one, a private
+    copy of the file and its log is read instead."""
+    path = Path(str(make_url(db_url).database)).resolve()
+    log = path.with_name(path.name + "-wal")
+    if not log.is_file() or log.stat().st_size == 0:
+        yield f"sqlite:///file:{path}?mode=ro&immutable=1&uri=true"
+        return
+    with tempfile.TemporaryDirectory(prefix="lianjie-doctor-") as folder:
+        copy = Path(folder) / path.name
+        shutil.copyfile(path, copy)
+        shutil.copyfile(log, copy.with_name(log.name))
+        yield f"sqlite:///{copy}"
+
+
+def _revision(db_url: str) -> str | None:
+    engine = new_engine(db_url)
+    try:
+        with engine.connect() as connection:
+            return MigrationContext.configure(connection).get_current_revision()
+    finally:
+        engine.dispose()
 
 
 def _prefect() -> Check:

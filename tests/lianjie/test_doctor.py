@@ -94,6 +94,48 @@ def test_doctor_changes_nothing_on_disk(tmp_path: Path) -> None:
     assert "schema at 0005" in done.stdout, done.stdout + done.stderr
 
 
+WRITER_LEFT_MID_TRANSACTION = """
+import os, sqlite3, sys
+connection = sqlite3.connect(sys.argv[1])
+connection.execute("PRAGMA journal_mode=WAL")
+connection.execute("CREATE TABLE scratch (n INTEGER)")
+connection.executemany("INSERT INTO scratch VALUES (?)", [(n,) for n in range(500)])
+connection.commit()
+os._exit(0)  # as a killed run leaves it: the write-ahead log never checkpointed
+"""
+
+
+def test_doctor_reads_a_database_in_use_without_touching_it(tmp_path: Path) -> None:
+    """A write-ahead log left by a run that died is part of the database: a doctor that
+    checkpointed it into the database (a new size and time) changed what it examined."""
+    from models.db import ready_engine
+
+    data = tmp_path / "data"
+    database = data / "lianjie.db"
+    ready_engine(f"sqlite:///{database}")
+    subprocess.run([sys.executable, "-c", WRITER_LEFT_MID_TRANSACTION, str(database)], check=True)
+
+    def state() -> dict[str, tuple[int, int, bytes]]:
+        return {
+            p.name: (p.stat().st_size, p.stat().st_mtime_ns, p.read_bytes())
+            for p in sorted(data.iterdir())
+        }
+
+    before = state()
+    assert "lianjie.db-wal" in before and before["lianjie.db-wal"][0] > 0
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "LIANJIE_"))}
+    done = subprocess.run(
+        [sys.executable, "-m", "lianjie.cli", "doctor"],
+        env=env | {"LIANJIE_DATA_DIR": str(data), "PREFECT_HOME": str(tmp_path / "prefect")},
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert "schema at 0005" in done.stdout, done.stdout + done.stderr
+    assert before == state(), "doctor changed the database's files"
+
+
 def test_a_prefect_home_others_can_read_fails_and_any_command_closes_it(tmp_path: Path) -> None:
     """Issue 37: Prefect's database was 0644 under PREFECT_HOME and nothing said so."""
     home = tmp_path / "prefect"
