@@ -33,6 +33,7 @@ from flows.parameters import (
     UNSET,
     Day,
     FormLanguage,
+    FormText,
     Names,
     QuarterLabel,
     RunLanguage,
@@ -70,7 +71,7 @@ def accountability_reports(
     quarter: Annotated[QuarterLabel, titled("Quarter 季度")] = UNSET,
     units: Annotated[Names, titled("Units (empty: all) 单位编码")] = (),
     lang: Annotated[FormLanguage, titled("Language 语言")] = UNSET,
-    out: Annotated[str, titled("Output folder 输出目录")] = "",
+    out: Annotated[FormText, titled("Output folder 输出目录")] = "",
     deliver: Annotated[bool, titled("E-mail the reports to their readers 发送报告")] = False,
     as_of: Annotated[Day, titled("As of 统计截至日期")] = UNSET,
     allow_future: Annotated[

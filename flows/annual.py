@@ -22,7 +22,7 @@ from flows.common import (
     settings,
     waits_for_first_working_day,
 )
-from flows.parameters import UNSET, Day, FormLanguage, given_day, lang_code, titled
+from flows.parameters import UNSET, Day, FormLanguage, FormText, given_day, lang_code, titled
 from flows.progress import stage
 from flows.rendering import ReportOut, record_reports, render_chunk
 from models.db import session_for
@@ -44,7 +44,7 @@ class AnnualSummary(BaseModel):
 def annual_report(
     year: Annotated[int, titled("Year 年度")] = 0,
     lang: Annotated[FormLanguage, titled("Language 语言")] = UNSET,
-    out: Annotated[str, titled("Output folder 输出目录")] = "",
+    out: Annotated[FormText, titled("Output folder 输出目录")] = "",
     as_of: Annotated[Day, titled("As of 统计截至日期")] = UNSET,
     only_on_first_working_day: Annotated[
         bool, titled("Only on January's first working day 仅在1月首个工作日运行")

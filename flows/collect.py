@@ -35,6 +35,7 @@ from flows.messages import plan_messages
 from flows.parameters import (
     UNSET,
     Day,
+    FormText,
     Names,
     QuarterLabel,
     existing_file,
@@ -209,7 +210,7 @@ def collect_completions(
     files: Annotated[Names, titled("Completion files 参训记录文件")] = (),
     quarter: Annotated[QuarterLabel, titled("Quarter 季度")] = UNSET,
     as_of: Annotated[Day, titled("Make-ups and escalations as of 截至日期")] = UNSET,
-    sheet: Annotated[str, titled("Sheet of the workbooks 工作表")] = "",
+    sheet: Annotated[FormText, titled("Sheet of the workbooks 工作表")] = "",
 ) -> CollectSummary:
     """Import completion files (sign-in sheets, online learning, exams) and book make-ups.
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import ParamSpec, TypeVar, cast
 
 from prefect import get_run_logger
+from prefect.client.orchestration import get_client
 from prefect.client.schemas.objects import State
 from prefect.context import FlowRunContext
 from prefect.exceptions import MissingContextError
@@ -23,6 +24,7 @@ from sqlmodel import Session
 
 from core.domain import Language, Quarter
 from core.exceptions import EXPECTED, LianjieInputError
+from core.secrets import NOT_A_PARAMETER, looks_like_secret
 from core.settings import Settings
 from intake.read import Limits
 from models.db import exclusive
@@ -165,9 +167,12 @@ def expected_failures(body: Callable[P, R]) -> Callable[P, R]:
     line, a parent flow) still gets the LianjieInputError. Called outside a flow run (`.fn`), it
     raises as any function does."""
 
+    signature = inspect.signature(body)
+
     @functools.wraps(body)
     def run(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
+            refuse_secrets(signature.bind(*args, **kwargs).arguments)
             return body(*args, **kwargs)
         except LianjieInputError as error:
             if FlowRunContext.get() is None:
@@ -180,6 +185,26 @@ def expected_failures(body: Callable[P, R]) -> Callable[P, R]:
     run.__annotations__ = typing.get_type_hints(body, include_extras=True)
     run.__signature__ = inspect.signature(body, eval_str=True)  # type: ignore[attr-defined]
     return run
+
+
+def refuse_secrets(parameters: dict[str, object]) -> None:
+    """A parameter shaped like a URL or a credential, which the Run form lets through with its
+    validation switched off: removed from what Prefect keeps of this run, then refused."""
+    secret = [name for name, value in parameters.items() if looks_like_secret(value)]
+    if not secret:
+        return
+    context = FlowRunContext.get()
+    if context is not None and context.flow_run is not None:
+        kept = {
+            name: REMOVED if name in secret else value
+            for name, value in context.flow_run.parameters.items()
+        }
+        with get_client(sync_client=True) as client:
+            client.update_flow_run(context.flow_run.id, parameters=kept)
+    raise LianjieInputError(f"{', '.join(secret)}: {NOT_A_PARAMETER}")
+
+
+REMOVED = "(removed: a URL or password is not kept with a run)"
 
 
 class _RefusalsToldOnce(logging.Filter):

@@ -29,6 +29,7 @@ from flows.parameters import (
     UNSET,
     Day,
     FormLanguage,
+    FormText,
     QuarterLabel,
     RosterSource,
     existing_file,
@@ -173,12 +174,12 @@ def log_schedule(plan: SchedulePlan, *, estimated: bool, year: int) -> None:
 def quarterly_cycle(
     quarter: Annotated[QuarterLabel, titled("Quarter 季度")] = UNSET,
     roster: Annotated[RosterSource, titled("Roster file or HR database 花名册")] = "",
-    policy: Annotated[str, titled("Policy file 施教政策")] = "",
+    policy: Annotated[FormText, titled("Policy file 施教政策")] = "",
     as_of: Annotated[Day, titled("Rules applied on 适用日期")] = UNSET,
     lang: Annotated[FormLanguage, titled("Language 语言")] = UNSET,
     dry_run: Annotated[bool, titled("Dry run: preview, change nothing 试运行")] = False,
     accept_leavers: Annotated[bool, titled("Confirm many leavers 确认大批人员离开")] = False,
-    sheet: Annotated[str, titled("Sheet of the workbook 工作表")] = "",
+    sheet: Annotated[FormText, titled("Sheet of the workbook 工作表")] = "",
     only_on_first_working_day: Annotated[
         bool, titled("Only on the month's first working day 仅在当月首个工作日运行")
     ] = False,

@@ -14,6 +14,7 @@ from pydantic_core import core_schema
 
 from core.domain import Quarter
 from core.exceptions import LianjieInputError
+from core.secrets import NO_URL_OR_LOGIN
 from core.settings import Settings
 
 # The Run form in the Prefect UI shows a `X | None` parameter as a type switch ("Property is
@@ -74,11 +75,11 @@ def lang_code(chosen: RunLanguage | Unset | None, config: Settings) -> str:
     return chosen.name if isinstance(chosen, RunLanguage) else config.lang.value
 
 
-# A roster source: a file, or hr:table=… / hr:query=…. The server refuses a URL that carries a
-# password (user:password@) before the run exists, so that Prefect never stores it.
-RosterSource = Annotated[
-    str, WithJsonSchema({"type": "string", "pattern": r"^(?![a-z+]+://[^/@\s]*:[^/@\s]*@)"})
-]
+# Free text in a Run form: a path, a sheet's name, hr:table=… / hr:query=…. The server refuses
+# anything shaped like a URL or a credential before the run exists, so that Prefect never
+# stores it; with the form's validation off, the flow refuses it (flows.common.refuse_secrets).
+FormText = Annotated[str, WithJsonSchema({"type": "string", "pattern": NO_URL_OR_LOGIN})]
+RosterSource = FormText
 
 
 # A quarter, written YYYYQn: the form and the server refuse anything else (2026Q5 included)

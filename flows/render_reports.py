@@ -12,6 +12,7 @@ from flows.common import RunSettings, expected_failures, log, settings
 from flows.parameters import (
     UNSET,
     FormLanguage,
+    FormText,
     Names,
     QuarterLabel,
     lang_code,
@@ -30,7 +31,7 @@ def render_reports(
     units: Annotated[Names, titled("Units 单位编码")],
     as_of: Annotated[datetime, titled("As of (moment) 统计时刻")],
     lang: Annotated[FormLanguage, titled("Language 语言")] = UNSET,
-    out: Annotated[str, titled("Output folder 输出目录")] = "",
+    out: Annotated[FormText, titled("Output folder 输出目录")] = "",
 ) -> int:
     """Render and record the PDF reports of the given units of a quarter: a chunk of an
     accountability-reports run, started by it on the work pool (and retried alone).

@@ -35,6 +35,7 @@ from flows.parameters import (
     UNSET,
     Day,
     FormLanguage,
+    FormText,
     QuarterLabel,
     given_day,
     lang_code,
@@ -157,9 +158,9 @@ def queue_sheets(
 @expected_failures
 def sign_in_sheets(
     quarter: Annotated[QuarterLabel, titled("Quarter 季度")] = UNSET,
-    session: Annotated[str, titled("Session code (empty: by date) 场次编号")] = "",
+    session: Annotated[FormText, titled("Session code (empty: by date) 场次编号")] = "",
     day: Annotated[Day, titled("Sessions on this day 会议日期")] = UNSET,
-    out: Annotated[str, titled("Output folder 输出目录")] = "",
+    out: Annotated[FormText, titled("Output folder 输出目录")] = "",
     lang: Annotated[FormLanguage, titled("Language 语言")] = UNSET,
     deliver: Annotated[bool, titled("E-mail the sheets to the organisers 发送签到表")] = False,
     only_on_working_days: Annotated[bool, titled("Only on working days 仅在工作日运行")] = False,

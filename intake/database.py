@@ -1,16 +1,13 @@
 """Naming a roster's HR database: which one, a table or one SELECT, never lianjie's own, and
-never a password in a parameter (the reading is intake/hr_database.py).
+never a URL in a parameter (the reading is intake/hr_database.py).
 
-A roster source names the database in one of two ways:
-- `hr:table=NAME` or `hr:query=SELECT …`, against the secret setting LIANJIE_HR_DATABASE_URL —
-  the way to reach a database that needs a password, which never appears in a parameter;
-- `URL#table=NAME` or `URL#query=SELECT …` for a URL without a password (a SQLite file, a
-  server that trusts the machine).
+A roster source names the database as `hr:table=NAME` or `hr:query=SELECT …`, against the setting
+LIANJIE_HR_DATABASE_URL, which lives in the worker's environment: a URL (and the password it may
+carry) never becomes a run's parameter, which Prefect keeps and shows.
 """
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -20,31 +17,23 @@ from sqlalchemy.exc import ArgumentError
 from sqlparse import tokens
 
 from core.exceptions import UnreadableFileError
+from core.secrets import NOT_A_PARAMETER, looks_like_secret
 from intake.hr_database import DEFAULT_TIMEOUTS, HrSource, HrTimeouts, read_database
 from intake.read import DEFAULT_LIMITS, Limits, Table, read_table
 
 HR_PREFIX = "hr:"
-_OPTION = re.compile(r"#(table|query)=")
 
 
 def is_database_source(source: str) -> bool:
-    """A roster given as an HR database (`hr:…` or a SQLAlchemy URL) rather than a file path."""
-    return source.startswith(HR_PREFIX) or ("://" in source and not source.startswith("file://"))
+    """A roster given as an HR database (`hr:table=…`, `hr:query=…`) rather than a file path."""
+    return source.startswith(HR_PREFIX)
 
 
-def check_no_password(source: str) -> None:
-    """Refuse a roster source that carries a password, before it is stored anywhere."""
-    if is_database_source(source) and not source.startswith(HR_PREFIX):
-        marker = _OPTION.search(source)
-        if _parsed(source[: marker.start()] if marker else source, "the roster URL").password:
-            raise UnreadableFileError(REFUSED_URL_MESSAGE)
-
-
-REFUSED_URL_MESSAGE = (
-    "a database URL with a password is not accepted as a roster source: it would be stored "
-    "with the run. Put the URL in LIANJIE_HR_DATABASE_URL and give hr:table=NAME or "
-    "hr:query=SELECT …"
-)
+def check_roster_source(source: str) -> None:
+    """Refuse a roster source shaped like a URL or a credential, before it is stored anywhere
+    (the message never repeats it)."""
+    if looks_like_secret(source):
+        raise UnreadableFileError(NOT_A_PARAMETER)
 
 
 def hr_source(source: str, *, hr_url: str | None, own_url: str) -> HrSource:
@@ -52,27 +41,13 @@ def hr_source(source: str, *, hr_url: str | None, own_url: str) -> HrSource:
 
     Raises UnreadableFileError with a message that never contains a password.
     """
-    if source.startswith(HR_PREFIX):
-        if not hr_url:
-            raise UnreadableFileError(
-                f"{source}: set LIANJIE_HR_DATABASE_URL to the HR database's URL first"
-            )
-        url, options, shown = hr_url, source.removeprefix(HR_PREFIX), source
-        parsed = _parsed(url, "LIANJIE_HR_DATABASE_URL")
-    else:
-        marker = _OPTION.search(source)
-        url, options = (
-            (source[: marker.start()], source[marker.start() + 1 :])
-            if marker
-            else (
-                source,
-                "",
-            )
+    check_roster_source(source)
+    if not hr_url:
+        raise UnreadableFileError(
+            f"{source}: set LIANJIE_HR_DATABASE_URL to the HR database's URL first"
         )
-        parsed = _parsed(url, "the roster URL")
-        if parsed.password:
-            raise UnreadableFileError(REFUSED_URL_MESSAGE)
-        shown = parsed.render_as_string(hide_password=True) + (f"#{options}" if options else "")
+    options, shown = source.removeprefix(HR_PREFIX), source
+    parsed = _parsed(hr_url, "LIANJIE_HR_DATABASE_URL")
     table, query = _options(options, shown)
     if parsed.get_backend_name() not in READ_ONLY_BACKENDS:
         raise UnreadableFileError(
@@ -86,7 +61,7 @@ def hr_source(source: str, *, hr_url: str | None, own_url: str) -> HrSource:
         )
     if query is not None:
         check_select(query, shown)
-    return HrSource(url, table, query, shown)
+    return HrSource(hr_url, table, query, shown)
 
 
 # The databases lianjie can open so that nothing it sends may write: PostgreSQL (a read-only
@@ -154,6 +129,7 @@ def read_source(
     timeouts: HrTimeouts = DEFAULT_TIMEOUTS,
 ) -> Table:
     """A roster or completion source: a .csv/.xlsx file, or an HR database."""
+    check_roster_source(source)
     if is_database_source(source):
         return read_database(
             hr_source(source, hr_url=hr_url, own_url=own_url), limits=limits, timeouts=timeouts

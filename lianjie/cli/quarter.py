@@ -39,10 +39,10 @@ def cycle(
     from flows.cycle import quarterly_cycle
 
     quarter = check_quarter(quarter)
-    from intake.database import check_no_password, is_database_source
+    from intake.database import check_roster_source, is_database_source
 
     try:  # before the run exists: its parameters are stored on the Prefect server
-        check_no_password(roster)
+        check_roster_source(roster)
     except LianjieInputError as error:
         raise fail(str(error)) from None
     check_files(

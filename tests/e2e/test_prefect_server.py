@@ -212,6 +212,30 @@ def test_deploy_and_run_through_the_api_on_a_worker(deployed: dict[str, Any]) ->
     assert 400 <= password.value.code < 500
     assert before == len(flow_runs(env))
     assert "s3cr3t" not in json.dumps(flow_runs(env))
+    # the form's "Validate parameters" box unticked: the server stores the run as typed; the
+    # flow refuses it and removes the value from the run's stored parameters
+    for typed in (
+        "postgresql+psycopg2://hr:s3cr3t@db/hr#table=cadres",
+        " POSTGRESQL://hr:s3cr3t@db/hr",
+    ):
+        unchecked = api(
+            env,
+            f"/deployments/{cycle}/create_flow_run",
+            {"parameters": {"roster": typed}, "enforce_parameter_schema": False},
+        )
+        ended = wait_for_end(env, unchecked["id"])
+        assert "FAILED" == ended["state"]["type"] and "not accepted" in ended["state"]["message"]
+    assert "s3cr3t" not in json.dumps(flow_runs(env))
+    unchecked = api(
+        env,
+        f"/deployments/{cycle}/create_flow_run",
+        {
+            "parameters": {"quarter": "2026Q5", "roster": str(roster)},
+            "enforce_parameter_schema": False,
+        },
+    )
+    ended = wait_for_end(env, unchecked["id"])
+    assert "FAILED" == ended["state"]["type"] and "2026Q5" in ended["state"]["message"]
 
     with sqlite3.connect(deployed["folder"] / "data" / "lianjie.db") as connection:
         cadres = connection.execute("SELECT count(*) FROM cadre").fetchone()[0]

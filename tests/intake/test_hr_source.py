@@ -74,16 +74,21 @@ class TestOneSelectReadOnly:
         """A roster URL naming the database lianjie keeps its outbox in is refused."""
         own = f"sqlite:///{hr_sqlite(tmp_path)}"
         with pytest.raises(UnreadableFileError, match="lianjie's own database"):
-            read_source(f"{own}#query=SELECT * FROM cadres", own_url=own)
-        with pytest.raises(UnreadableFileError, match="lianjie's own database"):
             read_source("hr:table=cadres", hr_url=own, own_url=own)
 
 
 class TestPasswords:
-    def test_a_url_with_a_password_as_a_parameter_points_at_the_setting(self) -> None:
+    @pytest.mark.parametrize(
+        "source",
+        [
+            "postgresql+psycopg://hr:topsecret@127.0.0.1:1/hr#table=cadres",
+            "sqlite:////srv/hr/topsecret.db#table=cadres",  # no password, still a URL
+        ],
+    )
+    def test_a_url_as_a_parameter_points_at_the_setting(self, source: str) -> None:
         """The run would store it: refused, and the message names LIANJIE_HR_DATABASE_URL."""
         with pytest.raises(UnreadableFileError, match="LIANJIE_HR_DATABASE_URL") as raised:
-            read_source("postgresql+psycopg://hr:topsecret@127.0.0.1:1/hr#table=cadres")
+            read_source(source)
         assert "topsecret" not in str(raised.value)
 
     @pytest.mark.parametrize("password", ["pa#ss", "p@ss", "50%off", "a/b"])
@@ -113,9 +118,10 @@ class TestPasswords:
 
 
 def test_drop_table_through_lianjies_own_database_changes_nothing(
-    db_url: str, tmp_path: Path
+    db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """`--roster "<own db>#query=DROP TABLE message"`: refused, the outbox still there."""
+    """`--roster hr:query=DROP TABLE message` with the HR setting naming lianjie's own
+    database: refused, the outbox still there."""
     from sqlmodel import select
 
     from flows.roster import import_roster
@@ -124,12 +130,13 @@ def test_drop_table_through_lianjies_own_database_changes_nothing(
     from tests.pipeline import AS_OF, run_cycle, write_city
 
     run_cycle(db_url, write_city(tmp_path), tmp_path / "cards")
+    monkeypatch.setenv("LIANJIE_HR_DATABASE_URL", db_url)
     for query in ("DROP TABLE message", "SELECT * FROM cadre"):
         with pytest.raises(UnreadableFileError):
             import_roster.fn(
                 run=run_settings(db_url),
                 quarter="2026Q4",
-                roster=f"{db_url}#query={query}",
+                roster=f"hr:query={query}",
                 policy_file=None,
                 as_of=AS_OF,
             )

@@ -253,7 +253,7 @@ class TestDatabaseSource:
         """An HR system's table reads like a spreadsheet: rows numbered from 2 under the header."""
         from intake.database import read_source
 
-        result = parse_roster(read_source(f"{hr_database}#table=cadres"))
+        result = parse_roster(read_source("hr:table=cadres", hr_url=hr_database))
         assert ["E0001", "E0003"] == [c.employee_id for c in result.accepted]
         assert [(3, "phone")] == [(r.row, r.column) for r in result.rejects]
 
@@ -261,15 +261,15 @@ class TestDatabaseSource:
         """A query selects the rows, e.g. one unit's cadres."""
         from intake.database import read_source
 
-        source = f"{hr_database}#query=SELECT * FROM cadres WHERE \"工号\" <> 'E0002'"
-        assert 2 == len(parse_roster(read_source(source)).accepted)
+        source = "hr:query=SELECT * FROM cadres WHERE \"工号\" <> 'E0002'"
+        assert 2 == len(parse_roster(read_source(source, hr_url=hr_database)).accepted)
 
     @pytest.mark.parametrize(
         ("fragment", "problem"),
         [
-            ("", "name a table"),
-            ("#table=nope", "no table named 'nope'"),
-            ("#query=SELECT * FROM nope", "OperationalError"),
+            ("hr:", "name a table"),
+            ("hr:table=nope", "no table named 'nope'"),
+            ("hr:query=SELECT * FROM nope", "OperationalError"),
         ],
     )
     def test_unusable_sources_are_one_message(
@@ -279,14 +279,16 @@ class TestDatabaseSource:
         from intake.database import read_source
 
         with pytest.raises(UnreadableFileError, match=problem):
-            read_source(hr_database + fragment)
+            read_source(fragment, hr_url=hr_database)
 
     def test_password_is_hidden(self) -> None:
         """A database password never appears in the message."""
         from intake.database import read_source
 
         with pytest.raises(UnreadableFileError) as raised:
-            read_source("postgresql+psycopg://hr:topsecret@127.0.0.1:1/hr#table=cadres")
+            read_source(
+                "hr:table=cadres", hr_url="postgresql+psycopg://hr:topsecret@127.0.0.1:1/hr"
+            )
         assert "topsecret" not in str(raised.value)
 
 
