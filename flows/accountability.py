@@ -136,6 +136,7 @@ def accountability_reports(
                     "as_of": moment.isoformat(),
                     "lang": RunLanguage[run.lang.value].value,
                     "out": folder,
+                    "allow_future": allow_future,
                 },
                 deadline=timedelta(seconds=config.chunk_deadline_seconds),
                 progress=rendering,

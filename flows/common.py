@@ -9,7 +9,7 @@ import os
 import typing
 from collections.abc import Callable
 from contextlib import AbstractContextManager
-from datetime import date, datetime, time
+from datetime import date, datetime, time, tzinfo
 from pathlib import Path
 from typing import ParamSpec, TypeVar, cast
 
@@ -127,6 +127,20 @@ def as_of_moment(day: date | None, now: datetime, *, allow_future: bool = False)
             f"as-of date {day} has not come yet (today is {now.date()}): give today or a day before"
         )
     return datetime.combine(day, time(23, 59), now.tzinfo)
+
+
+def organisation_moment(
+    moment: datetime, zone: tzinfo, now: datetime, *, allow_future: bool = False
+) -> datetime:
+    """A moment as the organisation tells time: one given without a zone is in its zone, one in
+    another zone (the UI's date picker sends UTC) is converted; one still to come is refused,
+    nothing is known of it, unless a simulation on a fake clock allows it."""
+    local = moment.replace(tzinfo=zone) if moment.tzinfo is None else moment.astimezone(zone)
+    if local > now and not allow_future:
+        raise LianjieInputError(
+            f"as-of moment {local:%Y-%m-%d %H:%M} has not come yet (it is now {now:%Y-%m-%d %H:%M})"
+        )
+    return local
 
 
 def reported_day(period: Quarter, given: date | None, today: date) -> date | None:

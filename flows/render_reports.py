@@ -8,7 +8,7 @@ from typing import Annotated
 from prefect import flow
 
 from core.exceptions import LianjieInputError
-from flows.common import RunSettings, expected_failures, log, settings
+from flows.common import RunSettings, expected_failures, log, now, organisation_moment, settings
 from flows.parameters import (
     UNSET,
     FormLanguage,
@@ -32,6 +32,7 @@ def render_reports(
     as_of: Annotated[datetime, titled("As of (moment) 统计时刻")],
     lang: Annotated[FormLanguage, titled("Language 语言")] = UNSET,
     out: Annotated[FormText, titled("Output folder 输出目录")] = "",
+    allow_future: Annotated[bool, titled("Allow a moment still to come 允许未来时刻")] = False,
 ) -> int:
     """Render and record the PDF reports of the given units of a quarter: a chunk of an
     accountability-reports run, started by it on the work pool (and retried alone).
@@ -40,14 +41,17 @@ def render_reports(
         quarter: The quarter, written YYYYQn, e.g. 2026Q4.
         units: The unit codes to render: never the summary or the confidential list, which
             the accountability-reports run renders itself.
-        as_of: The moment the numbers stand at, with its time zone (the parent run's, so that
-            every chunk stands at the same moment).
+        as_of: The moment the numbers stand at (the parent run's, so that every chunk stands
+            at the same moment); read in the organisation's time zone, never in the future.
         lang: Language of the reports (zh or en); empty means LIANJIE_LANG.
         out: Folder for the PDFs, one every worker reaches; empty means the quarter's folder
             in LIANJIE_OUTPUT_DIR.
+        allow_future: Accept a moment still to come: for a quarter played on a fake clock
+            (the parent run passes its own choice).
     """
     config = settings()
     period = parse_quarter(quarter)
+    as_of = organisation_moment(as_of, config.zone, now(config), allow_future=allow_future)
     if not units:
         raise LianjieInputError("no units: give the unit codes this chunk renders")
     run = RunSettings.of(config, lang=lang_code(lang, config))

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -53,3 +54,34 @@ class TestReportedDay:
         assert date(2026, 12, 31) == reported_day(q4, None, date(2027, 1, 5))
         assert reported_day(q4, None, date(2026, 12, 31)) is None  # now, within the quarter
         assert date(2026, 11, 30) == reported_day(q4, date(2026, 11, 30), date(2027, 1, 5))
+
+
+class TestOneClock:
+    """Issue 37: `render-reports` run by hand took the UI picker's UTC moment and printed
+    "UTC+00:00" on a unit's PDF; a moment still to come was rendered as if known."""
+
+    SHANGHAI = ZoneInfo("Asia/Shanghai")
+    NOW = datetime(2026, 12, 6, 15, 0, tzinfo=SHANGHAI)
+
+    def test_a_moment_in_another_zone_is_read_in_the_organisations(self) -> None:
+        from flows.common import organisation_moment
+
+        picked = datetime(2026, 12, 6, 1, 30, tzinfo=UTC)  # the UI's picker sends UTC
+        moment = organisation_moment(picked, self.SHANGHAI, self.NOW)
+        assert (moment.hour, moment.minute, moment.utcoffset()) == (9, 30, timedelta(hours=8))
+        assert moment == picked  # the same instant, told in Beijing time
+
+    def test_a_moment_without_a_zone_is_the_organisations(self) -> None:
+        from flows.common import organisation_moment
+
+        moment = organisation_moment(datetime(2026, 12, 6, 9, 30), self.SHANGHAI, self.NOW)
+        assert moment == datetime(2026, 12, 6, 9, 30, tzinfo=self.SHANGHAI)
+
+    def test_a_moment_still_to_come_is_refused(self) -> None:
+        from core.exceptions import LianjieInputError
+        from flows.common import organisation_moment
+
+        later = datetime(2026, 12, 7, 9, 0, tzinfo=self.SHANGHAI)
+        with pytest.raises(LianjieInputError, match="has not come yet"):
+            organisation_moment(later, self.SHANGHAI, self.NOW)
+        assert later == organisation_moment(later, self.SHANGHAI, self.NOW, allow_future=True)
