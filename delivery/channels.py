@@ -48,6 +48,12 @@ class Outgoing:
     attachment: Path | None = None
     calendar: str | None = None  # an .ics for the recipient's calendar (REQUEST or CANCEL)
     also: tuple[Path, ...] = ()  # more files: a sign-in sheet's workbook beside its PDF
+    reference: str = ""  # an opaque name for a confidential message; else the send key
+
+    @property
+    def shown_as(self) -> str:
+        """How the message is named outside the database: outbox files, gateway ids."""
+        return self.reference or self.send_key
 
 
 class Channel(Protocol):
@@ -122,12 +128,12 @@ class FileOutbox:
         self.folder, self.kind, self.sender, self.zone = folder, kind, sender, zone
 
     def send(self, message: Outgoing) -> None:
-        name = _safe_name(message.send_key)
+        name = _safe_name(message.shown_as)
         if self.kind == "email":
             data = compose_email(message, self.sender, self.zone).as_bytes()
             write_atomically(self.folder / "email" / f"{name}.eml", data)
         else:
-            payload = {"phone": message.address, "text": message.body, "id": message.send_key}
+            payload = {"phone": message.address, "text": message.body, "id": message.shown_as}
             data = json.dumps(payload, ensure_ascii=False, indent=1).encode()
             write_atomically(self.folder / "sms" / f"{name}.json", data)
 
@@ -258,7 +264,7 @@ class SmsGateway:
         self._endpoint = redact(url) + (f"?{parts.query}" if parts.query else "")
 
     def send(self, message: Outgoing) -> None:
-        payload = {"phone": message.address, "text": message.body, "id": message.send_key}
+        payload = {"phone": message.address, "text": message.body, "id": message.shown_as}
         request = urllib.request.Request(  # noqa: S310  (the scheme is checked by Settings)
             self._endpoint,
             data=json.dumps(payload, ensure_ascii=False).encode(),

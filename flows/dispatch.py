@@ -20,6 +20,7 @@ from flows.outgoing import attachment_of, occasion, open_channel, workbook_besid
 from flows.parameters import UNSET, Day, given_day, titled
 from flows.progress import stage
 from models.db import rehearsal, session_for, utcnow
+from models.education import confidential_words
 from models.outbox import (
     claim,
     due_message_ids,
@@ -29,6 +30,7 @@ from models.outbox import (
     mark_sent,
 )
 from models.tables import Programme
+from policy.confidentiality import is_about, opaque_reference
 from reports.invites import CalendarEntries
 
 
@@ -70,6 +72,7 @@ def send_due(
     entries = CalendarEntries(lambda code: occasion(run.db_url, code, run.lang))
     try:
         with session_for(run.db_url) as session:
+            hidden = confidential_words(session=session)
             due = due_message_ids(
                 session=session,
                 on=on,
@@ -87,6 +90,11 @@ def send_due(
                     if message is None:
                         counts["skipped"] += 1  # another dispatch took it, or it was sent meanwhile
                         continue
+                    shown_as = (
+                        opaque_reference(message.send_key)
+                        if is_about(message.send_key, hidden)
+                        else message.send_key
+                    )
                     try:
                         attachment = attachment_of(message, run)
                         outgoing = Outgoing(
@@ -97,6 +105,7 @@ def send_due(
                             attachment,
                             entries.of(message.send_key) if kind == "email" else None,
                             also=workbook_beside(message, attachment),
+                            reference=shown_as,
                         )
                         channel.send(outgoing)
                     except DeliveryError as error:
@@ -111,7 +120,7 @@ def send_due(
                         problem = f"could not be composed: {type(error).__name__}: {error}"
                         mark_failed(session=session, message=message, error=problem, now=utcnow())
                         counts["failed"] += 1
-                        logger.warning("%s %s", message.send_key, problem)
+                        logger.warning("%s %s", shown_as, problem)
                         continue
                     mark_sent(session=session, message=message, now=utcnow())
                     counts["sent"] += 1

@@ -148,3 +148,17 @@ def session_details(*, session: Session, code: str) -> tuple[EducationSession, P
         .where(EducationSession.code == code)
     ).first()
     return None if found is None else (found[0], found[1])
+
+
+def confidential_words(*, session: Session) -> set[str]:
+    """The codes of every confidential programme and of its sessions, in every quarter: what a
+    send key about the hidden track contains."""
+    codes = set(
+        session.exec(select(Programme.code).where(col(Programme.confidential).is_(True))).all()
+    )
+    if not codes:
+        return set()
+    sessions = session.exec(
+        select(EducationSession.code).where(col(EducationSession.programme_code).in_(codes))
+    ).all()
+    return codes | set(sessions)

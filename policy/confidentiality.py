@@ -9,6 +9,7 @@ through `without_confidential`, and rejected rows through `shown_reject`.
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import replace
@@ -80,12 +81,18 @@ def visible_messages(outbox: Iterable[Message], data: QuarterData) -> list[Messa
     """The outbox without the confidential programme's invitations, reminders and chasers."""
     hidden = confidential_codes(data.programmes)
     secret_sessions = {s.code for s in data.sessions if s.programme_code in hidden}
-    return [m for m in outbox if not _about(m.send_key, secret_sessions, hidden)]
+    return [m for m in outbox if not is_about(m.send_key, secret_sessions | hidden)]
 
 
-def _about(send_key: str, sessions: set[str], programmes: set[str]) -> bool:
-    parts = send_key.split(":")
-    return any(p in sessions or p in programmes for p in parts)
+def is_about(send_key: str, confidential_words: set[str]) -> bool:
+    """Whether a message's send key names a confidential programme or one of its sessions."""
+    return not confidential_words.isdisjoint(send_key.split(":"))
+
+
+def opaque_reference(send_key: str) -> str:
+    """What names a confidential message where others may look (an outbox file, a gateway's
+    id, a log line): the same for every attempt, and telling nothing of the programme."""
+    return "c-" + hashlib.sha256(send_key.encode()).hexdigest()[:24]
 
 
 def shared_contacts(cadres: Iterable[CadreRecord]) -> dict[str, list[str]]:

@@ -224,6 +224,27 @@ class TestReportsLogsAndMessages:
         for message in to_others:
             assert [] == [w for w in TELLTALES if w in message.subject + message.body]
 
+    def test_the_outbox_names_no_confidential_session(
+        self, quarter: str, tmp_path: Path, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        """The file outbox's names, the text messages' ids and the log lines of a dispatch give
+        an opaque reference for a confidential message (the name was its send key, session
+        code and all: invitation_26Q4-AD-01_E0004_sms.json)."""
+        from flows.dispatch import send_due
+
+        for kind in ("sms", "email"):
+            send_due.fn(run=run_settings(quarter), kind=kind, on=date(2026, 12, 31))
+        with session_for(quarter) as session:
+            sent = session.exec(select(Message).where(Message.status == "sent")).all()
+        assert any("-AD-" in m.send_key for m in sent), "an admonition message should be sent"
+        outbox = tmp_path / "data" / "outbox"
+        names = [p.name for p in outbox.rglob("*") if p.is_file()]
+        assert len(names) >= len(sent)
+        assert [] == [n for n in names if "-AD-" in n]
+        ids = [json.loads(p.read_text())["id"] for p in (outbox / "sms").glob("*.json")]
+        assert [] == [i for i in ids if "-AD-" in i]
+        assert "-AD-" not in "\n".join(r.getMessage() for r in caplog.records)
+
 
 class TestSharedContacts:
     def test_nine_cadres_one_phone_is_a_warning_and_admonition_texts_are_held(
