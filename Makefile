@@ -21,11 +21,12 @@ system-packages: ## WeasyPrint's subsetter and a CJK font; PostgreSQL for the da
 demo: install ## Run a synthetic city's whole quarter end to end (SQLite and Prefect's embedded API)
 	$(VENV)/bin/lianjie demo --out demo
 
+# On every core (pytest-xdist): each worker has its own Prefect test server and PostgreSQL.
 test: install ## The whole suite, slow end-to-end tests included (what CI runs)
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest --numprocesses auto
 
 test-fast: install ## The suite without the slow end-to-end tests
-	$(VENV)/bin/pytest -m "not slow"
+	$(VENV)/bin/pytest --numprocesses auto -m "not slow"
 
 lint: install ## ruff and mypy
 	$(VENV)/bin/ruff check .

@@ -41,6 +41,11 @@ def start(env: dict[str, str], *args: str) -> tuple[subprocess.Popen[str], list[
     pytest.fail("no banner: " + "".join(lines)[-2000:])
 
 
+# About 1-2 s on an idle machine; the bound only catches a stop that hangs on a signal, not
+# a machine loaded by the rest of the suite running beside it.
+STOPS_WITHIN = 25
+
+
 def stop(serve: subprocess.Popen[str], signum: int) -> tuple[float, str]:
     time.sleep(3)  # the runner has registered its deployments and is waiting for work
     began = time.monotonic()
@@ -71,7 +76,7 @@ def test_sigterm_stops_serve_and_the_server_it_started(tmp_path: Path) -> None:
     assert 0 == listed.returncode, listed.stderr[-1000:]  # the banner's address works
     assert "only_on_first_working_day" in listed.stdout
     took, rest = stop(serve, signal.SIGTERM)
-    assert took < 5, f"took {took:.1f} s"
+    assert took < STOPS_WITHIN, f"took {took:.1f} s"
     assert 0 == serve.returncode and "Traceback" not in rest and "stopped" in rest
     left = subprocess.run(["pgrep", "-f", f"--port {port}"], capture_output=True, check=False)
     assert not left.stdout.strip(), "the Prefect server outlived lianjie serve"
@@ -83,5 +88,5 @@ def test_ctrl_c_stops_serve_against_a_running_server(tmp_path: Path) -> None:
         serve, banner = start(env | {"LIANJIE_DATA_DIR": str(tmp_path / "data")})
         assert any(env["PREFECT_API_URL"] in line for line in banner)
         took, rest = stop(serve, signal.SIGINT)
-    assert took < 5, f"took {took:.1f} s"
+    assert took < STOPS_WITHIN, f"took {took:.1f} s"
     assert 0 == serve.returncode and "Traceback" not in rest
