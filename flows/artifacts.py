@@ -130,6 +130,32 @@ class ImportSummary(BaseModel):
             changes=changes,
         )
 
+    def kept_confidential(self) -> ImportSummary:
+        """A confidential programme's sheet as the log, the artifact and the run's output may
+        show it: counted, its name, titles and rows left out."""
+        return self.model_copy(
+            update={
+                "source": CONFIDENTIAL_SHEET,
+                "description": [],
+                "ignored_lines": [],
+                "not_filled_in": [],
+                "unknown_columns": [],
+                "rejects": [],
+                "warnings": self.warnings
+                + (
+                    [
+                        f"{self.rejected} rows rejected: listed by "
+                        "`lianjie export rejects --confidential`"
+                    ]
+                    if self.rejected
+                    else []
+                ),
+            }
+        )
+
+
+CONFIDENTIAL_SHEET = "(a confidential programme's sheet)"
+
 
 def artifact_key(*parts: str) -> str:
     """Artifact keys may hold only lowercase letters, digits and dashes."""

@@ -48,8 +48,10 @@ from intake.completions import CompletionRecord, CompletionResult, parse_complet
 from intake.read import read_table
 from models.completions import completion_lookups, store_completions
 from models.db import session_for, utcnow
+from models.education import confidential_programmes
 from models.roster import find_import, record_import
 from models.tables import QuarterCycle
+from policy.confidentiality import Hidden
 
 
 class SkippedFile(BaseModel):
@@ -98,7 +100,16 @@ def import_completions(
         result = parse_completions(
             table, cadres=found.cadres, sessions=found.sessions, programmes=found.programmes
         )
-        log_layout(log(), result)
+        hidden = Hidden.of(*confidential_programmes(session=session))
+        secret = any(
+            map(
+                hidden.mentioned_in,
+                [table.source, *(line.text for line in result.description)]
+                + [c.programme_code for c in result.accepted],
+            )
+        )
+        if not secret:  # a confidential sheet's titles name its session and programme
+            log_layout(log(), result)
         refuse_another_quarters(result, table.source, quarter)
         entry = record_import(
             session=session,
@@ -116,14 +127,17 @@ def import_completions(
             quarter=quarter,
             rows=completion_rows(result.accepted, import_id=entry.id, source=table.source),
         )
+    summary = ImportSummary.of(result)
+    if secret:
+        summary = summary.kept_confidential()
     log().info(
         "%s: %d rows read, %d accepted, %d rejected",
-        table.source,
+        summary.source,
         result.read,
         len(result.accepted),
         len(result.rejects),
     )
-    return ImportSummary.of(result)
+    return summary
 
 
 ANOTHER_QUARTERS = {"unknown_cadre", "unknown_session", "unknown_programme"}

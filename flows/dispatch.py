@@ -9,7 +9,6 @@ from typing import Annotated
 
 from prefect import flow, task
 from pydantic import BaseModel
-from sqlmodel import Session, col, select
 
 from core.exceptions import LianjieInputError
 from delivery.channels import DeliveryError, Outgoing
@@ -20,7 +19,7 @@ from flows.outgoing import attachment_of, occasion, open_channel, workbook_besid
 from flows.parameters import UNSET, Day, given_day, titled
 from flows.progress import stage
 from models.db import rehearsal, session_for, utcnow
-from models.education import confidential_words
+from models.education import confidential_programmes
 from models.outbox import (
     claim,
     due_message_ids,
@@ -29,8 +28,7 @@ from models.outbox import (
     mark_failed,
     mark_sent,
 )
-from models.tables import Programme
-from policy.confidentiality import is_about, opaque_reference
+from policy.confidentiality import Hidden, opaque_reference
 from reports.invites import CalendarEntries
 
 
@@ -72,7 +70,7 @@ def send_due(
     entries = CalendarEntries(lambda code: occasion(run.db_url, code, run.lang))
     try:
         with session_for(run.db_url) as session:
-            hidden = confidential_words(session=session)
+            hidden = Hidden.of(*confidential_programmes(session=session))
             due = due_message_ids(
                 session=session,
                 on=on,
@@ -92,7 +90,7 @@ def send_due(
                         continue
                     shown_as = (
                         opaque_reference(message.send_key)
-                        if is_about(message.send_key, hidden)
+                        if hidden.in_send_key(message.send_key)
                         else message.send_key
                     )
                     try:
@@ -143,10 +141,6 @@ def check_dispatch_date(on: dt.date, *, today: dt.date, allow_future: bool) -> N
         )
 
 
-def confidential_programmes(*, session: Session) -> set[str]:
-    return set(session.exec(select(Programme.code).where(col(Programme.confidential).is_(True))))
-
-
 @task
 def preview_due(
     *, run: RunSettings, on: dt.date, occasion_before: dt.date | None, show: int
@@ -156,7 +150,7 @@ def preview_due(
     shown: list[Preview] = []
     with session_for(run.db_url) as session:
         # The preview is read by an operator: the confidential programme is counted, not shown.
-        secret = {f"-{code}-" for code in confidential_programmes(session=session)}
+        hidden = Hidden.of(*confidential_programmes(session=session))
         for kind in ("email", "sms"):
             ids = due_message_ids(
                 session=session,
@@ -167,7 +161,7 @@ def preview_due(
             )
             for message in due_messages(session=session, ids=ids):
                 counts.setdefault(message.kind, Counter())[message.channel] += 1
-                if len(shown) < show and not any(c in message.send_key for c in secret):
+                if len(shown) < show and not hidden.in_send_key(message.send_key):
                     shown.append(
                         Preview(
                             channel=message.channel,

@@ -222,19 +222,25 @@ def sign_in_sheets(
 
 
 def publish_sheets(summary: SheetsSummary, config: Settings) -> None:
-    """The sheets made, as a table in the Prefect UI: codes and counts, no names."""
+    """The sheets made, as a table in the Prefect UI: codes and counts, no names. Confidential
+    sessions are only counted: a code, a date and a head count, set beside the roster, name
+    the people on the admonition track."""
+    rows: list[dict[str, object]] = [
+        {
+            "session": s.session_code,
+            "held_on": s.held_on.isoformat(),
+            "people": s.people,
+            "version": s.version,
+            "sent_to": s.sent_to,
+            "pdf": Path(s.pdf).name,
+        }
+        for s in summary.sheets
+        if not s.confidential
+    ]
+    if hidden := sum(s.confidential for s in summary.sheets):
+        rows.append({"session": "confidential sessions", "sheets": hidden})
     publish_table(
         artifact_key("sheets", summary.quarter or "none"),
-        [
-            {
-                "session": s.session_code,
-                "held_on": s.held_on.isoformat(),
-                "people": s.people,
-                "version": s.version,
-                "sent_to": s.sent_to,
-                "pdf": Path(s.pdf).name,
-            }
-            for s in summary.sheets
-        ],
+        rows,
         f"Sign-in sheets for {summary.quarter}",
     )

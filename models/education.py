@@ -150,15 +150,13 @@ def session_details(*, session: Session, code: str) -> tuple[EducationSession, P
     return None if found is None else (found[0], found[1])
 
 
-def confidential_words(*, session: Session) -> set[str]:
-    """The codes of every confidential programme and of its sessions, in every quarter: what a
-    send key about the hidden track contains."""
-    codes = set(
-        session.exec(select(Programme.code).where(col(Programme.confidential).is_(True))).all()
-    )
+def confidential_programmes(*, session: Session) -> tuple[list[Programme], list[EducationSession]]:
+    """The confidential programmes of every quarter, and their sessions."""
+    programmes = list(session.exec(select(Programme).where(col(Programme.confidential).is_(True))))
+    codes = {p.code for p in programmes}
     if not codes:
-        return set()
+        return [], []
     sessions = session.exec(
-        select(EducationSession.code).where(col(EducationSession.programme_code).in_(codes))
-    ).all()
-    return codes | set(sessions)
+        select(EducationSession).where(col(EducationSession.programme_code).in_(codes))
+    )
+    return programmes, list(sessions)

@@ -10,11 +10,14 @@ through `without_confidential`, and rejected rows through `shown_reject`.
 from __future__ import annotations
 
 import hashlib
+import re
+import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from itertools import chain
 from operator import attrgetter
+from typing import Protocol
 
 from core.domain import CadreRecord, Reject
 from models.facts import ProgrammeInfo, QuarterData
@@ -26,6 +29,71 @@ DISCIPLINE_COLUMNS = frozenset({"discipline_status", "discipline_on"})
 HIDDEN = "(confidential)"
 
 
+class _Programme(Protocol):
+    @property
+    def code(self) -> str: ...
+    @property
+    def name_zh(self) -> str: ...
+    @property
+    def name_en(self) -> str: ...
+    @property
+    def confidential(self) -> bool: ...
+
+
+class _Session(Protocol):
+    @property
+    def code(self) -> str: ...
+    @property
+    def programme_code(self) -> str: ...
+
+
+@dataclass(frozen=True)
+class Hidden:
+    """What names the confidential programmes: their codes, their sessions' codes and their
+    names. The one rule for telling whether a text or a message is about them."""
+
+    codes: frozenset[str] = frozenset()
+    sessions: frozenset[str] = frozenset()
+    names: frozenset[str] = frozenset()
+
+    @classmethod
+    def of(cls, programmes: Iterable[_Programme], sessions: Iterable[_Session]) -> Hidden:
+        secret = [p for p in programmes if p.confidential]
+        codes = frozenset(p.code for p in secret)
+        return cls(
+            codes,
+            frozenset(s.code for s in sessions if s.programme_code in codes),
+            frozenset(n for p in secret for n in (p.name_zh, p.name_en) if n),
+        )
+
+    def __bool__(self) -> bool:
+        return bool(self.codes)
+
+    def in_send_key(self, send_key: str) -> bool:
+        """A message about a confidential programme: its send key names it or a session."""
+        return not (self.codes | self.sessions).isdisjoint(send_key.split(":"))
+
+    def mentioned_in(self, text: str) -> bool:
+        """A text that names a confidential programme, however it is written: any case,
+        full-width letters, another dash (２６Ｑ４－ＡＤ－０１, 26q4–ad–01), or its name."""
+        if not self or not text:
+            return False
+        folded = _folded(text).strip()
+        if any(_folded(w) in folded for w in self.sessions | self.names):
+            return True
+        # A name cut short (警示教育): at least four characters of it.
+        if len(folded) >= 4 and any(folded in _folded(n) for n in self.names):
+            return True
+        return not {_folded(c) for c in self.codes}.isdisjoint(re.findall(r"[0-9a-z]+", folded))
+
+
+_DASHES = re.compile(r"[\u2010-\u2015\u2212\ufe58\ufe63\uff0d]")
+
+
+def _folded(text: str) -> str:
+    return _DASHES.sub("-", unicodedata.normalize("NFKC", text)).casefold()
+
+
 def confidential_codes(programmes: Iterable[ProgrammeInfo]) -> set[str]:
     """The codes of the programmes the policy marks confidential."""
     return {p.code for p in programmes if p.confidential}
@@ -33,12 +101,11 @@ def confidential_codes(programmes: Iterable[ProgrammeInfo]) -> set[str]:
 
 def without_confidential(data: QuarterData) -> QuarterData:
     """The quarter as anyone but the discipline inspection body may see it."""
-    hidden = confidential_codes(data.programmes)
+    secret = Hidden.of(data.programmes, data.sessions)
+    hidden = secret.codes
     tracks_hidden = {p.track for p in data.programmes if p.code in hidden}
     sessions = [s for s in data.sessions if s.programme_code not in hidden]
     shown_sessions = {s.code for s in sessions}
-    secret_words = hidden | {s.code for s in data.sessions if s.programme_code in hidden}
-    secret_words |= {n for p in data.programmes if p.code in hidden for n in (p.name_zh, p.name_en)}
     return replace(
         data,
         tracks={
@@ -53,7 +120,7 @@ def without_confidential(data: QuarterData) -> QuarterData:
             shown_reject(r)
             for r in data.rejects
             # A completion row about the confidential programme is itself confidential.
-            if not secret_words & {v.strip() for v in r.values.values()}
+            if not any(secret.mentioned_in(v) for v in r.values.values())
         ],
         changes=[c for c in data.changes if c.field not in DISCIPLINE_COLUMNS],
     )
@@ -79,14 +146,8 @@ def shown_reason(column: str, reason: str) -> str:
 
 def visible_messages(outbox: Iterable[Message], data: QuarterData) -> list[Message]:
     """The outbox without the confidential programme's invitations, reminders and chasers."""
-    hidden = confidential_codes(data.programmes)
-    secret_sessions = {s.code for s in data.sessions if s.programme_code in hidden}
-    return [m for m in outbox if not is_about(m.send_key, secret_sessions | hidden)]
-
-
-def is_about(send_key: str, confidential_words: set[str]) -> bool:
-    """Whether a message's send key names a confidential programme or one of its sessions."""
-    return not confidential_words.isdisjoint(send_key.split(":"))
+    secret = Hidden.of(data.programmes, data.sessions)
+    return [m for m in outbox if not secret.in_send_key(m.send_key)]
 
 
 def opaque_reference(send_key: str) -> str:

@@ -9,6 +9,7 @@ stays confidential; a sheet goes out once per list of people, a new version when
 
 from __future__ import annotations
 
+import logging
 import subprocess
 from datetime import date, time
 from pathlib import Path
@@ -216,6 +217,28 @@ class TestTheWorkbookComesBack:
             len(blank),
         ) == (row["enrolled"], row["present"], row["absent"], row["excused"], row["not_filled_in"])
 
+    def test_a_confidential_sheet_collected_is_named_nowhere(
+        self, city: str, tmp_path: Path, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        """Its title line (the session's code and programme) was logged and shown in the
+        summary that the collect artifact and the run's output carry."""
+        caplog.set_level(logging.INFO)
+        held = first_session(city, confidential=True)
+        [sheet] = make_sheets.fn(
+            run=run_settings(city), quarter="2026Q4", chosen=[held.code], folder=str(tmp_path)
+        )
+        book = load_workbook(sheet.workbook)
+        rows = book.active
+        assert rows is not None
+        for row in rows.iter_rows(min_row=3):
+            row[4].value = "已参加"
+        filled = tmp_path / f"{held.code}-filled.xlsx"
+        book.save(filled)
+        summary = import_completions.fn(run=run_settings(city), quarter="2026Q4", file=str(filled))
+        assert summary.accepted > 0
+        shown = summary.model_dump_json() + "\n".join(r.getMessage() for r in caplog.records)
+        assert "-AD-" not in shown and "警示" not in shown, shown
+
 
 class TestWhereSheetsGo:
     def test_an_admonition_sheet_stays_confidential_and_goes_to_the_discipline_body_only(
@@ -397,3 +420,37 @@ class TestOnTheCommandLine:
         unknown = lianjie("sheets", "-q", "2026Q4", "--session", "26Q4-XX-99")
         assert 2 == unknown.returncode and "no session 26Q4-XX-99" in unknown.stderr
         assert "Traceback" not in unknown.stderr
+
+
+def test_the_artifact_counts_confidential_sheets_without_naming_them(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Prefect's UI showed 26Q4-AD-M01, its date and 1 person: with the roster's sizes, a name."""
+    from datetime import date
+
+    from core.settings import Settings
+    from flows import sheets
+
+    shown: list[list[dict[str, object]]] = []
+    monkeypatch.setattr(sheets, "publish_table", lambda key, rows, description: shown.append(rows))
+
+    def sheet(code: str, confidential: bool, people: int) -> sheets.SheetOut:
+        return sheets.SheetOut(
+            session_code=code,
+            programme=code[5:7],
+            held_on=date(2026, 10, 14),
+            people=people,
+            version=1,
+            confidential=confidential,
+            pdf=f"/r/{code}.pdf",
+            workbook=f"/r/{code}.xlsx",
+        )
+
+    made = [sheet("26Q4-LC-01", False, 30), sheet("26Q4-AD-M01", True, 1)]
+    sheets.publish_sheets(
+        sheets.SheetsSummary(quarter="2026Q4", rendered=2, sheets=made), Settings()
+    )
+    [rows] = shown
+    assert "26Q4-LC-01" == rows[0]["session"]
+    assert "-AD-" not in repr(rows) and "2026-10-14" not in repr(rows[1:])
+    assert {"session": "confidential sessions", "sheets": 1} == rows[1]

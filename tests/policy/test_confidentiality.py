@@ -1,0 +1,72 @@
+"""One rule for what names the confidential programme, however a clerk or a key writes it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from policy.confidentiality import Hidden, opaque_reference
+
+
+@dataclass
+class Programme:
+    code: str
+    name_zh: str
+    name_en: str
+    confidential: bool
+
+
+@dataclass
+class Session:
+    code: str
+    programme_code: str
+
+
+HIDDEN = Hidden.of(
+    [
+        Programme("AD", "警示教育与诫勉谈话", "Admonition and warning education", True),
+        Programme("LC", "廉政党课", "Integrity Party lecture", False),
+    ],
+    [Session("26Q4-AD-01", "AD"), Session("26Q4-AD-M01", "AD"), Session("26Q4-LC-01", "LC")],
+)
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "26Q4-AD-01",
+        "26q4-ad-01",
+        "２６Ｑ４－ＡＤ－０１",  # full width
+        "26Q4–AD–01",  # en dashes
+        " 26Q4-AD-M01 ",
+        "ad",
+        "警示教育与诫勉谈话",
+        "警示教育",  # the name cut short
+        "admonition AND warning education",
+        "26Q4-AD-01 签到表",
+    ],
+)
+def test_every_way_of_writing_it_is_recognised(written: str) -> None:
+    assert HIDDEN.mentioned_in(written)
+
+
+@pytest.mark.parametrize(
+    "written", ["26Q4-LC-01", "LC", "廉政党课", "E0004", "已参加", "2026-10-14", "HEAD", "", "2"]
+)
+def test_what_does_not_name_it_stays(written: str) -> None:
+    assert not HIDDEN.mentioned_in(written)
+
+
+def test_send_keys_and_their_opaque_names() -> None:
+    assert HIDDEN.in_send_key("invitation:26Q4-AD-01:E0004:sms")
+    assert HIDDEN.in_send_key("escalation:2026Q4:E0004:AD:L1:email")
+    assert not HIDDEN.in_send_key("invitation:26Q4-LC-01:E0004:sms")
+    reference = opaque_reference("invitation:26Q4-AD-01:E0004:sms")
+    assert reference == opaque_reference("invitation:26Q4-AD-01:E0004:sms")  # every attempt
+    assert "E0004" not in reference and "26Q4" not in reference
+
+
+def test_no_confidential_programme_hides_nothing() -> None:
+    nothing = Hidden.of([Programme("LC", "廉政党课", "Integrity Party lecture", False)], [])
+    assert not nothing and not nothing.mentioned_in("26Q4-AD-01")
