@@ -11,7 +11,6 @@ from prefect import flow, task
 from pydantic import BaseModel, computed_field
 
 from core.exceptions import LianjieInputError
-from core.settings import Settings
 from flows.artifacts import (
     ImportSummary,
     RejectOut,
@@ -30,6 +29,7 @@ from flows.common import (
     this_quarter,
     today,
 )
+from flows.drop_folder import SkippedFile, dropped_files, set_aside
 from flows.makeups import NotRecordedOut, offer_makeups
 from flows.messages import plan_messages
 from flows.parameters import (
@@ -47,19 +47,11 @@ from flows.progress import stage
 from intake.completions import CompletionRecord, CompletionResult, parse_completions
 from intake.read import read_table
 from models.completions import completion_lookups, store_completions
-from models.db import session_for, utcnow
+from models.db import session_for
 from models.education import confidential_programmes
 from models.roster import find_import, record_import
 from models.tables import QuarterCycle
 from policy.confidentiality import Hidden
-
-
-class SkippedFile(BaseModel):
-    """A file that could not be imported: the rest were, and it is left for a person."""
-
-    source: str
-    reason: str
-    moved_to: str | None = None  # from the drop folder: its rejected/ folder, reason beside it
 
 
 class CollectSummary(BaseModel):
@@ -87,7 +79,15 @@ def import_completions(
 ) -> ImportSummary:
     """Read one completion file into the quarter, as collected `on` (today when not given);
     the same file twice changes nothing."""
-    table = read_table(Path(file), sheet=sheet or None, limits=run.read_limits)
+    # An admonition session's sheet went out encrypted and may come back so: the password is
+    # a secret, read here from the settings, never a parameter.
+    password = settings().confidential_password
+    table = read_table(
+        Path(file),
+        sheet=sheet or None,
+        limits=run.read_limits,
+        password=password.get_secret_value() if password else None,
+    )
     with session_for(run.db_url) as session:
         quarter_policy(session=session, quarter=quarter)
         earlier = find_import(
@@ -184,38 +184,6 @@ def quarter_started(run: RunSettings, quarter: str) -> bool:
     """Whether a cycle has run for the quarter: the daily collect books its make-ups."""
     with session_for(run.db_url) as session:
         return session.get(QuarterCycle, quarter) is not None
-
-
-def dropped_files(config: Settings) -> tuple[list[Path], list[SkippedFile]]:
-    """The spreadsheets waiting in the drop folder, oldest first; anything named like one that
-    is not a plain file (a folder, a pipe that would block the read) is set aside."""
-    if config.drop_dir is None:
-        raise LianjieInputError("name the completion files, or set LIANJIE_DROP_DIR to a folder")
-    named = [p for p in config.drop_dir.glob("*") if p.suffix.lower() in {".csv", ".xlsx"}]
-    found = [p for p in named if p.is_file()]
-    odd = [
-        set_aside(p, "not a plain file (a folder, a pipe or a device)", config.drop_dir)
-        for p in named
-        if not p.is_file()
-    ]
-    log().info("%d file(s) in the drop folder %s", len(found), config.drop_dir)
-    return sorted(found, key=lambda p: (p.stat().st_mtime, p.name)), odd
-
-
-def set_aside(path: Path, reason: str, drop_dir: Path | None) -> SkippedFile:
-    """A bad file reported; from the drop folder, moved to its rejected/ folder with the reason
-    in a text file beside it, so that tomorrow's run does not fail on it again."""
-    log().warning("%s skipped: %s", path.name, reason)
-    if drop_dir is None:
-        return SkippedFile(source=str(path), reason=reason)
-    folder = drop_dir / "rejected"
-    folder.mkdir(mode=0o700, exist_ok=True)
-    target = folder / path.name
-    if target.exists() or target.is_symlink():
-        target = folder / f"{path.stem}-{utcnow():%Y%m%dT%H%M%S%f}{path.suffix}"
-    path.rename(target)
-    target.with_name(target.name + ".reason.txt").write_text(reason + "\n", encoding="utf-8")
-    return SkippedFile(source=str(path), reason=reason, moved_to=str(target))
 
 
 @flow(name="collect-completions", log_prints=True)
