@@ -11,6 +11,7 @@ from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from core.domain import Language
+from core.exceptions import LianjieInputError
 
 
 class Settings(BaseSettings):
@@ -22,7 +23,7 @@ class Settings(BaseSettings):
     database_url: SecretStr | None = None
     output_dir: Path | None = None
     policy: Path | None = None
-    roster: str | None = None  # the HR export (a path or database URL) a scheduled cycle reads
+    roster: str | None = None  # the HR export a scheduled cycle reads: a path, or hr:table=…
     hr_database_url: SecretStr | None = None  # read by roster sources hr:table=… / hr:query=…
     # How long the HR database's query may run, and a transaction sit idle, before the server
     # ends it: a query that never returns fails the run instead of hanging it.
@@ -54,6 +55,19 @@ class Settings(BaseSettings):
     timezone: str = "Asia/Shanghai"
     organisation: str = "示范市"
     lang: Language = Language.zh
+
+    def confidential_password_for_output(self) -> str | None:
+        """The password confidential outputs are encrypted with; None writes them in clear, in
+        folders of their owner's only, which is refused where the reports folder is served."""
+        if self.confidential_password is not None:
+            return self.confidential_password.get_secret_value()
+        if self.reports_url:
+            raise LianjieInputError(
+                "LIANJIE_REPORTS_URL serves the reports folder, and a confidential output (the "
+                "admonition list, a confidential record, an admonition sign-in sheet) is "
+                "written there only encrypted: set LIANJIE_CONFIDENTIAL_PASSWORD"
+            )
+        return None
 
     @field_validator("timezone")
     @classmethod

@@ -49,7 +49,7 @@ from models.db import session_for
 from models.facts import load_quarter
 from models.outbox import add_messages
 from reports.delivery import RenderedReport, report_messages
-from reports.render import place_confidential, placed_path
+from reports.sealed import place_confidential, placed_path
 
 
 class ReportsSummary(BaseModel):
@@ -116,6 +116,8 @@ def accountability_reports(
         reported_day(period, given_day(as_of), clock.date()), clock, allow_future=allow_future
     )
     run = RunSettings.of(config, lang=lang_code(lang, config))
+    # The confidential list comes with the whole quarter: refused before anything renders.
+    password = None if units else config.confidential_password_for_output()
     folder = out or str(config.reports_dir / period.label)
     setting, parts = plan_reports(
         run=run, quarter=period.label, units=list(units) or None, out=folder, as_of=moment
@@ -152,13 +154,10 @@ def accountability_reports(
             )
     planned = [out_ for out_, _ in outcome]
     rendered = [pdf for _, pdf in outcome]
-    password = config.confidential_password
     for at, (out_, done) in enumerate(zip(planned, rendered, strict=True)):
         if out_.kind == "confidential":
             final = placed_path(done.path)
-            sha256 = place_confidential(
-                done.path, final, password.get_secret_value() if password else None
-            )
+            sha256 = place_confidential(done.path, final, password)
             planned[at] = out_.model_copy(update={"path": str(final)})
             rendered[at] = replace(done, path=final, sha256=sha256)
     reports = [

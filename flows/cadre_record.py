@@ -15,15 +15,8 @@ from models.facts import QuarterData
 from models.records import log_access, record_data
 from models.tables import Message
 from reports.record import cadre_record
-from reports.render import (
-    Rendered,
-    RenderJob,
-    labels,
-    pending_path,
-    place_confidential,
-    render_pdf,
-    safe_file_name,
-)
+from reports.render import Rendered, RenderJob, labels, render_pdf, safe_file_name
+from reports.sealed import pending_path, place_confidential
 
 
 def produce_record(
@@ -77,8 +70,8 @@ def _rendered(
     path = folder / safe_file_name("record", employee_id, language)
     if not confidential:
         return render_pdf(RenderJob("record.html.j2", context, path))
+    password = config.confidential_password_for_output()
     # In clear only in the pending folder (0700); placed encrypted when a password is set.
     done = render_pdf(RenderJob("record.html.j2", context, pending_path(path)))
-    password = config.confidential_password
-    sha256 = place_confidential(done.path, path, password.get_secret_value() if password else None)
+    sha256 = place_confidential(done.path, path, password)
     return replace(done, path=path, sha256=sha256)

@@ -9,6 +9,7 @@ discipline inspection body alone.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Annotated
@@ -47,6 +48,7 @@ from models.db import session_for
 from models.facts import load_quarter
 from models.outbox import add_messages, sheet_versions_sent
 from reports.render import labels, render_many
+from reports.sealed import pending_path, place_confidential, placed_path
 from reports.sheet_plan import PlannedSheet, planned_sheets, sheet_mail
 from reports.sheets import (
     chosen_sessions,
@@ -108,7 +110,13 @@ def make_sheets(
         organisation=run.organisation,
         folder=Path(folder),
     )
-    for sheet in planned:
+    secret = [sheet for sheet in planned if sheet.programme.confidential]
+    # An admonition session's sheet is written in clear only in its pending folder, then
+    # sealed into its place; refused before anything is written where clear is not allowed.
+    password = settings().confidential_password_for_output() if secret else None
+    sealed = [replace(s, job=replace(s.job, path=pending_path(s.job.path))) for s in secret]
+    made = [sheet for sheet in planned if not sheet.programme.confidential] + sealed
+    for sheet in made:
         write_sheet_workbook(
             sheet.workbook,
             sheet.session,
@@ -117,7 +125,10 @@ def make_sheets(
             lang=run.lang,
             labels=labels(run.lang),
         )
-    render_many([sheet.job for sheet in planned])
+    render_many([sheet.job for sheet in made])
+    for sheet in sealed:
+        place_confidential(sheet.job.path, placed_path(sheet.job.path), password)
+        place_confidential(sheet.workbook, placed_path(sheet.workbook), password)
     return [SheetOut.of(sheet) for sheet in planned]
 
 

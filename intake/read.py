@@ -18,7 +18,7 @@ from openpyxl import load_workbook
 
 from core.exceptions import UnreadableFileError
 from intake.values import Cell, text
-from intake.workbook_parts import UNREADABLE_XLSX, inspect_parts, unreadable
+from intake.workbook_parts import UNREADABLE_XLSX, decrypted, inspect_parts, unreadable
 
 SHARED_VALUES = 5_000  # distinct values of a column kept once each (see _csv_records)
 MAX_CELL_CHARS = 10_000  # a cell longer than this is a broken export, not a name or a post
@@ -73,8 +73,16 @@ class Table:
         return cls(source, sha256, [Sheet("", [(1, list(header)), *rows])])
 
 
-def read_table(path: Path, *, sheet: str | None = None, limits: Limits = DEFAULT_LIMITS) -> Table:
-    """Read a .csv or .xlsx file; raise UnreadableFileError naming the file and the problem."""
+def read_table(
+    path: Path,
+    *,
+    sheet: str | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+    password: str | None = None,
+) -> Table:
+    """Read a .csv or .xlsx file, or a workbook encrypted with `password` (an admonition
+    session's sheet, sealed as it went out); raise UnreadableFileError naming the file and the
+    problem."""
     try:
         size = path.stat().st_size
         if size > limits.file_mb * 1024 * 1024:
@@ -93,6 +101,8 @@ def read_table(path: Path, *, sheet: str | None = None, limits: Limits = DEFAULT
     counted = _Counted(str(path), limits)
     if data[:4] == b"PK\x03\x04":
         sheets = _xlsx_sheets(path, data, sheet, counted)
+    elif data[:4] == OLE_MAGIC and password:
+        sheets = _xlsx_sheets(path, decrypted(path, data, password), sheet, counted)
     elif data[:4] == OLE_MAGIC:
         raise UnreadableFileError(
             f"{path}: an encrypted or old-format (.xls) workbook: save it without a password "

@@ -8,6 +8,10 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from pathlib import Path
+
+import msoffcrypto
+from msoffcrypto.exceptions import DecryptionError, FileFormatError, InvalidKeyError
 
 from core.exceptions import UnreadableFileError
 
@@ -66,3 +70,25 @@ def unreadable(path: object, error: Exception) -> UnreadableFileError:
         raise error
     reason = (str(error).splitlines() or [""])[0][:200] or type(error).__name__
     return UnreadableFileError(f"{path}: not a readable .xlsx workbook ({reason})")
+
+
+def decrypted(path: Path, data: bytes, password: str) -> bytes:
+    """An encrypted workbook opened with the password its sheet was sealed with."""
+    try:
+        office = msoffcrypto.OfficeFile(io.BytesIO(data))
+        if not office.is_encrypted():
+            raise FileFormatError("not encrypted")
+        office.load_key(password=password)
+        out = io.BytesIO()
+        office.decrypt(out)
+    except InvalidKeyError:
+        raise UnreadableFileError(
+            f"{path}: an encrypted workbook that LIANJIE_CONFIDENTIAL_PASSWORD does not open: "
+            "save it with that password, or without one as .xlsx or .csv"
+        ) from None
+    except (DecryptionError, FileFormatError, *UNREADABLE_XLSX):
+        raise UnreadableFileError(
+            f"{path}: an encrypted or old-format (.xls) workbook: save it without a password "
+            "as .xlsx or .csv"
+        ) from None
+    return out.getvalue()

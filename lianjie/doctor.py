@@ -34,6 +34,7 @@ def checks() -> list[Check]:
         _prefect_home(),
         _fonts(),
         _output(config),
+        _confidential(config),
         _mail(config),
     ]
 
@@ -51,6 +52,42 @@ def _prefect_home() -> Check:
             "(any lianjie command also does it)",
         )
     return True, "prefect home", f"{home}: its owner's only"
+
+
+def _confidential(config: Settings) -> Check:
+    """The admonition list, confidential records and admonition sign-in sheets are written
+    encrypted with LIANJIE_CONFIDENTIAL_PASSWORD. Without it they are written in clear, for
+    their owner only: a machine's own affair, but not on a server (PREFECT_API_URL) or where
+    the reports folder is served (LIANJIE_REPORTS_URL)."""
+    from prefect.settings import PREFECT_API_URL
+
+    if config.confidential_password is not None:
+        return (
+            True,
+            "confidential",
+            "confidential outputs are encrypted (LIANJIE_CONFIDENTIAL_PASSWORD)",
+        )
+    served = [
+        name
+        for name, value in (
+            ("LIANJIE_REPORTS_URL", config.reports_url),
+            ("PREFECT_API_URL", PREFECT_API_URL.value()),
+        )
+        if value
+    ]
+    if served:
+        return (
+            False,
+            "confidential",
+            f"a server deployment ({', '.join(served)} set) without LIANJIE_CONFIDENTIAL_PASSWORD: "
+            "the admonition list and sheets would be written in clear; set it",
+        )
+    return (
+        True,
+        "confidential",
+        "LIANJIE_CONFIDENTIAL_PASSWORD not set: confidential outputs are written in clear, for "
+        "their owner only (set it before serving the reports or running a server)",
+    )
 
 
 def warnings() -> list[str]:

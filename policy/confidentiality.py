@@ -128,7 +128,7 @@ def without_confidential(data: QuarterData) -> QuarterData:
 
 def shown_reject(reject: Reject) -> Reject:
     """A rejected row without its discipline cells; a reason about them says only where."""
-    values = {k: (HIDDEN if k in DISCIPLINE_COLUMNS and v else v) for k, v in reject.values.items()}
+    values = {k: (HIDDEN if k in DISCIPLINE_COLUMNS else v) for k, v in reject.values.items()}
     if reject.column not in DISCIPLINE_COLUMNS:
         return replace(reject, values=values)
     reason = f"{reject.column}: the value is not accepted {HIDDEN}"

@@ -21,7 +21,8 @@ from policy.config import Policy
 from policy.progress import quarter_standings
 from reports.confidential import ConfidentialPart, confidential_part, confidential_report
 from reports.context import unit_report
-from reports.render import RenderJob, labels, pending_path, safe_file_name, unit_file_names
+from reports.render import RenderJob, labels, safe_file_name, unit_file_names
+from reports.sealed import pending_path
 from reports.summary import SummaryPart, summary_part, summary_report
 from reports.view import QuarterView, key_area_words, past_quarter
 

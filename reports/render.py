@@ -184,53 +184,6 @@ def rendered_file(path: Path) -> Rendered:
     return Rendered(path, hashlib.sha256(data).hexdigest(), len(PdfReader(path).pages))
 
 
-# Where a confidential PDF is rendered before it is encrypted: a folder of its owner's only
-# (0700) beside its final place, which nothing serves and which no reader is pointed to.
-PENDING = ".pending"
-
-
-def pending_path(final: Path) -> Path:
-    """Where a confidential PDF to be placed at `final` is rendered first, in clear."""
-    return final.parent / PENDING / final.name
-
-
-def placed_path(pending: Path) -> Path:
-    """The place of a confidential PDF rendered at `pending` (the inverse of pending_path)."""
-    return pending.parent.parent / pending.name
-
-
-def place_confidential(rendered: Path, final: Path, password: str | None) -> str:
-    """Move a confidential PDF from its pending folder to its place: encrypted on the way when
-    a password is set, so that the PDF at `final` never exists in clear. Returns its sha256."""
-    final.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    if password is None:
-        data = rendered.read_bytes()
-        os.replace(rendered, final)
-        return hashlib.sha256(data).hexdigest()
-    sha256 = encrypt_pdf(rendered, password, into=final)
-    rendered.unlink()
-    return sha256
-
-
-def encrypt_pdf(path: Path, password: str, *, into: Path | None = None) -> str:
-    """Encrypt a rendered PDF (AES-256, the same password to open and to change it), in place
-    or `into` another file; returns the encrypted file's sha256."""
-    from pypdf import PdfReader, PdfWriter
-
-    if not password:
-        raise ValueError("an empty password encrypts nothing")
-    target = into or path
-    writer = PdfWriter(clone_from=PdfReader(path))
-    writer.encrypt(user_password=password, owner_password=password, algorithm="AES-256")
-    temporary = target.with_name(f".{target.name}.tmp")
-    with temporary.open("wb") as handle:
-        os.chmod(temporary, 0o600)
-        writer.write(handle)
-    data = temporary.read_bytes()
-    os.replace(temporary, target)
-    return hashlib.sha256(data).hexdigest()
-
-
 @cache
 def _pool(processes: int) -> ProcessPoolExecutor:
     pool = ProcessPoolExecutor(max_workers=processes, initializer=_warm_up)

@@ -71,7 +71,7 @@ def export(
 
         config = settings()
         if kind is Export.access:
-            return access_file(db_url=config.db_url, fmt=fmt)
+            return access_file(db_url=config.db_url, fmt=fmt, confidential=confidential)
         return quarter_file(
             db_url=config.db_url,
             kind=kind,

@@ -15,10 +15,14 @@ from models.outbox import quarter_messages
 from models.records import access_log
 
 
-def access_file(*, db_url: str, fmt: Format) -> bytes:
-    """Who produced which cadre's record, as a file's bytes."""
+def access_file(*, db_url: str, fmt: Format, confidential: bool = False) -> bytes:
+    """Who produced which cadre's record, as a file's bytes; that someone's confidential
+    record was made tells they are on the admonition track, so those rows need
+    `--confidential`."""
     with session_for(db_url) as session:
-        return serialise(Export.access, access_log(session=session), fmt)
+        rows = access_log(session=session)
+    shown = rows if confidential else [r for r in rows if not r["confidential"]]
+    return serialise(Export.access, shown, fmt, confidential=confidential)
 
 
 def quarter_file(

@@ -380,7 +380,18 @@ def test_the_door_is_locked_and_the_server_keeps_no_contact_details(
         check=False,
     )
     assert "refused this machine: set PREFECT_API_AUTH_STRING" in doctor.stdout, doctor.stdout
-    assert "ok   prefect" in run(env, sys.executable, "-m", "lianjie.cli", "doctor")
+    # a server deployment without the confidential password fails the doctor
+    doctor = subprocess.run(
+        [sys.executable, "-m", "lianjie.cli", "doctor"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert 1 == doctor.returncode and "FAIL confidential: a server deployment" in doctor.stdout
+    sealed = env | {"LIANJIE_CONFIDENTIAL_PASSWORD": "Jijian#2026"}
+    assert "ok   prefect" in run(sealed, sys.executable, "-m", "lianjie.cli", "doctor")
 
     runs = [
         ("quarterly-cycle", {"quarter": "2026Q4", "roster": str(roster), "as_of": "2026-10-01"}),

@@ -138,6 +138,20 @@ def test_an_encrypted_workbook_is_refused_with_what_to_do(tmp_path: Path) -> Non
     encrypted.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 4096)
     with pytest.raises(UnreadableFileError, match=r"encrypted or old-format .* without a password"):
         read_table(encrypted)
+    with pytest.raises(UnreadableFileError, match=r"encrypted or old-format .* without a password"):
+        read_table(encrypted, password="jijian-2026")  # an OLE file that is no workbook
+
+
+def test_a_workbook_sealed_with_another_password_says_which_opens_it(tmp_path: Path) -> None:
+    from msoffcrypto.format.ooxml import OOXMLFile
+
+    clear = workbook(tmp_path / "clear.xlsx")
+    sealed = tmp_path / "sealed.xlsx"
+    with clear.open("rb") as source, sealed.open("wb") as out:
+        OOXMLFile(source).encrypt("another", out)
+    with pytest.raises(UnreadableFileError, match="LIANJIE_CONFIDENTIAL_PASSWORD does not open"):
+        read_table(sealed, password="jijian-2026")
+    assert read_table(sealed, password="another").sheets
 
 
 def test_limits_refuse_a_file_too_large_too_long_or_too_wide(tmp_path: Path) -> None:

@@ -317,7 +317,8 @@ def test_the_list_is_encrypted_with_the_password(quarter: str, tmp_path: Path) -
     """AES-256: without the password the list does not open; with it, it reads."""
     from pypdf import PdfReader
 
-    from reports.render import place_confidential, render_pdf
+    from reports.render import render_pdf
+    from reports.sealed import place_confidential
 
     jobs = prepared(quarter, tmp_path / "out")
     [job] = [job for summary, job in jobs if summary.kind == "confidential"]
@@ -339,6 +340,7 @@ def test_the_list_never_exists_in_clear_at_its_place(
     a kill -9 between left 42 names readable. Now the file at its place is written once,
     encrypted: watched at every write, it is never a PDF in clear."""
     import reports.render as render
+    import reports.sealed as sealed
 
     jobs = prepared(quarter, tmp_path / "out")
     [job] = [job for summary, job in jobs if summary.kind == "confidential"]
@@ -352,8 +354,8 @@ def test_the_list_never_exists_in_clear_at_its_place(
         if Path(str(target)) == final:
             seen.append(final.read_bytes())
 
-    monkeypatch.setattr(render.os, "replace", watched)
-    render.place_confidential(job.path, final, "secret")
+    monkeypatch.setattr(sealed.os, "replace", watched)
+    sealed.place_confidential(job.path, final, "secret")
     assert seen and all(b"/Encrypt" in data for data in seen)
 
 

@@ -240,6 +240,65 @@ class TestTheWorkbookComesBack:
         assert "-AD-" not in shown and "警示" not in shown, shown
 
 
+class TestConfidentialSheets:
+    """Issue 37: admonition sign-in sheets (PDF and workbook) were written in clear, in a
+    folder the README suggested serving, and e-mailed as they were."""
+
+    def test_encrypted_before_they_reach_their_folder_and_read_back_with_the_password(
+        self, city: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        import msoffcrypto
+
+        monkeypatch.setenv("LIANJIE_CONFIDENTIAL_PASSWORD", "jijian-2026")
+        held = first_session(city, confidential=True)
+        [sheet] = make_sheets.fn(
+            run=run_settings(city), quarter="2026Q4", chosen=[held.code], folder=str(tmp_path)
+        )
+        assert PdfReader(sheet.pdf).is_encrypted
+        with Path(sheet.workbook).open("rb") as handle:
+            assert msoffcrypto.OfficeFile(handle).is_encrypted()
+        written = [p for p in (tmp_path / "confidential").rglob("*") if p.is_file()]
+        assert sorted(written) == sorted([Path(sheet.pdf), Path(sheet.workbook)])
+        # filled in by the discipline body, saved with its password, collected with it
+        with Path(sheet.workbook).open("rb") as handle:
+            office = msoffcrypto.OfficeFile(handle)
+            office.load_key(password="jijian-2026")
+            clear = tmp_path / "clear.xlsx"
+            with clear.open("wb") as out:
+                office.decrypt(out)
+        book = load_workbook(clear)
+        rows = book.active
+        assert rows is not None
+        for row in rows.iter_rows(min_row=3):
+            row[4].value = "已参加"
+        book.save(clear)
+        from msoffcrypto.format.ooxml import OOXMLFile
+
+        returned = tmp_path / "returned.xlsx"
+        with clear.open("rb") as source, returned.open("wb") as out:
+            OOXMLFile(source).encrypt("jijian-2026", out)
+        summary = import_completions.fn(
+            run=run_settings(city), quarter="2026Q4", file=str(returned)
+        )
+        assert summary.accepted > 0 and 0 == summary.rejected
+
+    def test_refused_in_clear_where_the_reports_are_served(
+        self, city: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        from core.exceptions import LianjieInputError
+
+        monkeypatch.setenv("LIANJIE_REPORTS_URL", "https://intranet.example/lianjie")
+        monkeypatch.delenv("LIANJIE_CONFIDENTIAL_PASSWORD", raising=False)
+        held = first_session(city, confidential=True)
+        with pytest.raises(LianjieInputError, match="LIANJIE_CONFIDENTIAL_PASSWORD"):
+            make_sheets.fn(
+                run=run_settings(city), quarter="2026Q4", chosen=[held.code], folder=str(tmp_path)
+            )
+        assert not (tmp_path / "confidential").exists() or not any(
+            p.is_file() for p in (tmp_path / "confidential").rglob("*")
+        )
+
+
 class TestWhereSheetsGo:
     def test_an_admonition_sheet_stays_confidential_and_goes_to_the_discipline_body_only(
         self, city: str, tmp_path: Path

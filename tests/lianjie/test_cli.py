@@ -333,7 +333,10 @@ class TestReportsOverTime:
         unknown = lianjie("record", "E999999")
         assert 2 == unknown.returncode and "no cadre E999999" in unknown.stderr
 
+        # whose confidential record was made is itself confidential
         log = json.loads(lianjie("export", "access", "--format", "json").stdout)
+        assert [(admonished, False)] == [(a["employee_id"], a["confidential"]) for a in log]
+        log = json.loads(lianjie("export", "access", "--format", "json", "--confidential").stdout)
         assert [(admonished, False), (admonished, True)] == [
             (a["employee_id"], a["confidential"]) for a in log
         ]

@@ -154,3 +154,33 @@ def test_a_prefect_home_others_can_read_fails_and_any_command_closes_it(tmp_path
     assert 0o600 == stat.S_IMODE((home / "prefect.db").stat().st_mode)
     again = run([sys.executable, "-m", "lianjie.cli", "doctor"])
     assert "its owner's only" in again.stdout, again.stdout
+
+
+@pytest.mark.parametrize(
+    ("environment", "api", "passes"),
+    [
+        ({}, None, True),  # a machine's own quarter: in clear, for its owner only
+        ({"LIANJIE_REPORTS_URL": "https://intranet.example/lianjie"}, None, False),
+        ({}, "http://127.0.0.1:4200/api", False),  # a server deployment
+        ({"LIANJIE_CONFIDENTIAL_PASSWORD": "Jijian#2026"}, "http://127.0.0.1:4200/api", True),
+    ],
+)
+def test_a_server_without_the_confidential_password_fails(
+    environment: dict[str, str],
+    api: str | None,
+    passes: bool,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Issue 37: a server deployment writing the admonition list in clear was not a failure."""
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    from core.settings import Settings
+    from lianjie.doctor import _confidential
+
+    for name in ("LIANJIE_REPORTS_URL", "LIANJIE_CONFIDENTIAL_PASSWORD"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    with temporary_settings(updates={PREFECT_API_URL: api}):
+        ok, _, detail = _confidential(Settings())
+    assert passes == ok, detail

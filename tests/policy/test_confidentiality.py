@@ -70,3 +70,18 @@ def test_send_keys_and_their_opaque_names() -> None:
 def test_no_confidential_programme_hides_nothing() -> None:
     nothing = Hidden.of([Programme("LC", "廉政党课", "Integrity Party lecture", False)], [])
     assert not nothing and not nothing.mentioned_in("26Q4-AD-01")
+
+
+def test_discipline_cells_of_a_reject_read_the_same_empty_or_not() -> None:
+    """`(confidential)` only where a cell was filled in told who has a discipline record."""
+    from core.domain import Reject
+    from policy.confidentiality import shown_reject
+
+    def reject(status: str, on: str) -> Reject:
+        values = {"employee_id": "E0009", "discipline_status": status, "discipline_on": on}
+        return Reject(row=9, column="phone", reason="phone: not a number", values=values)
+
+    with_record = shown_reject(reject("诫勉谈话", "2026-06-01"))
+    without = shown_reject(reject("", ""))
+    assert with_record.values == without.values | {"employee_id": "E0009"}
+    assert "诫勉" not in repr(with_record)
