@@ -16,18 +16,18 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from tests.e2e.test_prefect_server import (
+from harness.pipeline import run_cycle, write_city
+from harness.prefect_api import (
     LOCKED,
     PREFECT,
     ROOT,
     api,
     deployment_id,
+    kill_worker,
     run,
     wait_for_end,
 )
-from tests.e2e.test_scale_out import kill_worker
-from tests.pipeline import run_cycle, write_city
-from tests.servers import prefect_server
+from harness.servers import prefect_server
 
 
 def cpu_seconds(pid: int) -> float:

@@ -26,7 +26,7 @@ from rich.console import Console
 
 from flows import progress
 from flows.progress import LogLines, ProgressArtifact, Stage
-from lianjie.terminal import _Bar, _Rate
+from lianjie.terminal import Bar, Rate
 
 HERE = Path(__file__).parent
 
@@ -46,11 +46,11 @@ def with_bars(steps: int) -> float:
 
     console = Console(file=io.StringIO(), force_terminal=True, width=100)
     bars = Progress(
-        BarColumn(), MofNCompleteColumn(), _Rate(), TimeRemainingColumn(), console=console
+        BarColumn(), MofNCompleteColumn(), Rate(), TimeRemainingColumn(), console=console
     )
     bars.start()
     try:
-        return per_step(steps, [LogLines(), _Bar(bars, "sending e-mail", steps)])
+        return per_step(steps, [LogLines(), Bar(bars, "sending e-mail", steps)])
     finally:
         bars.stop()
 

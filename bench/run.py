@@ -23,8 +23,8 @@ from pathlib import Path
 from statistics import median
 from typing import Any
 
+from harness.servers import prefect_server
 from lianjie.synthetic import COMPLETION_HEADER, HEADER, completion_rows, roster_rows, write_csv
-from tests.servers import prefect_server
 
 OUT = Path(__file__).with_name("out")
 UNIT_SIZE = 250  # cadres per unit: 400 units make a province of 100,000
@@ -207,7 +207,7 @@ def on_postgres(size: int, *, every_pdf: bool = False) -> dict[str, object]:
     list rendered; with `every_pdf`, the reports flow rendering every unit's PDF too) of `size`
     cadres on a PostgreSQL cluster of its own, started here with PostgreSQL's default
     durability. No floors: they are SQLite's."""
-    from tests.postgres import cluster
+    from harness.postgres import cluster
 
     work = OUT / f"{size}-postgresql"
     shutil.rmtree(work, ignore_errors=True)

@@ -18,7 +18,7 @@ from typing import Any
 
 from aiosmtpd.controller import Controller
 
-from tests.servers import HangingUp
+from harness.servers import HangingUp
 
 ID = b"Message-ID:"
 

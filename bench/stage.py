@@ -188,7 +188,7 @@ def smtp_dispatch(work: Path) -> dict[str, object]:
     """The file-outbox stage's e-mails again, to a local SMTP server in its own process, on
     the copy of the database made before that stage; the server hangs up every 1,000 e-mails."""
     from flows.dispatch import send_due
-    from tests.servers import free_port
+    from harness.servers import free_port
 
     port, counts = free_port(), work / "smtp-counts.json"
     sink = subprocess.Popen(
@@ -218,7 +218,9 @@ if __name__ == "__main__":
     import flows.cycle
     import flows.dispatch
     import flows.messages  # noqa: F401
+    from flows.common import prepare_process
 
+    prepare_process()  # as a flow run's process is: the stages here call tasks directly
     started = time.perf_counter()
     counts = run(sys.argv[1], Path(sys.argv[2]))
     print(json.dumps({"work": time.perf_counter() - started, "counts": counts}))

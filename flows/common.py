@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import gc
 import inspect
 import logging
 import os
@@ -143,6 +144,13 @@ def organisation_moment(
     return local
 
 
+def rules_day(period: Quarter, given: date | None, today: date) -> date:
+    """The day a cycle applies the rules on (newly promoted, discipline windows): the day given,
+    else today; never before the quarter starts, so that a run before it, by the clock or
+    with --as-of, means the same."""
+    return max(given or today, period.starts_on)
+
+
 def reported_day(period: Quarter, given: date | None, today: date) -> date | None:
     """The day a quarter's report stands at: the one given, or — once the quarter has ended —
     its last day, so that later collections (January's sheets of December's sessions) do not
@@ -185,6 +193,7 @@ def expected_failures(body: Callable[P, R]) -> Callable[P, R]:
 
     @functools.wraps(body)
     def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        prepare_process()
         try:
             refuse_secrets(signature.bind(*args, **kwargs).arguments)
             return body(*args, **kwargs)
@@ -242,11 +251,26 @@ class _RefusalsToldOnce(logging.Filter):
         return True
 
 
-# On the loggers the engines write with, so that neither the terminal nor the Prefect server
-# receives the record (a handler's filter would leave the server's copy): the task engine's,
-# and the flow run's, on which a worker's process repeats a failed run's exception at its end.
-for _engine in ("prefect.task_runs", "prefect.flow_runs", "prefect.engine"):
-    logging.getLogger(_engine).addFilter(_RefusalsToldOnce())
+_REFUSALS = _RefusalsToldOnce()
+
+
+def prepare_process() -> None:
+    """What a process running a flow needs, set when its first flow starts (never on import;
+    again is a no-op).
+
+    Python's cycle collector runs after every 700 new objects and, every hundred runs, walks
+    every object alive. A province's quarter keeps millions alive (records, send keys, rows to
+    store), and those walks were a fifth of planning its messages and of importing its roster;
+    what a stage makes is nearly never a cycle. The report renderers a flow forks inherit it.
+
+    The refusal filter goes on the loggers the engines write with, so that neither the terminal
+    nor the Prefect server receives the record (a handler's filter would leave the server's
+    copy): the task engine's, and the flow run's, on which a worker's process repeats a failed
+    run's exception at its end."""
+    gc.set_threshold(100_000, 50, 50)
+    for engine in ("prefect.task_runs", "prefect.flow_runs", "prefect.engine"):
+        if _REFUSALS not in logging.getLogger(engine).filters:
+            logging.getLogger(engine).addFilter(_REFUSALS)
 
 
 def quarter_policy(*, session: Session, quarter: str) -> tuple[QuarterCycle, LoadedPolicy]:

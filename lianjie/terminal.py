@@ -48,7 +48,7 @@ def shown(*, json_: bool, quiet: bool, verbose: bool, stream: TextIO | None = No
     return Shown.bars
 
 
-class _Rate(ProgressColumn):
+class Rate(ProgressColumn):
     def render(self, task: Task) -> Text:
         speed = task.finished_speed or task.speed
         return Text(f"{speed:,.1f}/s" if speed else "", style="progress.data.speed")
@@ -86,7 +86,7 @@ class _Forgiving:
         return getattr(self.stream, name)
 
 
-class _Bar:
+class Bar:
     """A stage's bar; told at most ten times a second (the screen redraws as often)."""
 
     def __init__(self, bars: Progress, doing: str, total: int) -> None:
@@ -144,7 +144,7 @@ def showing(mode: Shown) -> Iterator[None]:
         BarColumn(),
         MofNCompleteColumn(),
         TaskProgressColumn(),
-        _Rate(),
+        Rate(),
         TimeRemainingColumn(),
         console=console,
         redirect_stdout=False,  # the summary and --json belong to stdout alone
@@ -154,7 +154,7 @@ def showing(mode: Shown) -> Iterator[None]:
     consoles = [(h, h.console) for h in handlers]  # type: ignore[attr-defined]
     for handler, _ in consoles:
         handler.console = console  # type: ignore[attr-defined]
-    progress.TERMINALS.append(lambda doing, total: _Bar(bars, doing, total))
+    progress.TERMINALS.append(lambda doing, total: Bar(bars, doing, total))
     bars.start()
     try:
         yield

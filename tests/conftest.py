@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from harness.postgres import POSTGRES
 from policy.config import Policy, load_policy
 
 
@@ -23,13 +24,10 @@ def isolated_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return data
 
 
-POSTGRES = os.environ.get("LIANJIE_TEST_POSTGRES") == "1"
-
-
 @pytest.fixture(scope="session")
 def postgres() -> Iterator[object]:
     """A throwaway PostgreSQL cluster, when LIANJIE_TEST_POSTGRES=1 (CI sets it)."""
-    from tests.postgres import cluster
+    from harness.postgres import cluster
 
     with cluster() as running:
         yield running

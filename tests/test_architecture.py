@@ -20,6 +20,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("reports",),
     ("flows",),
     ("lianjie",),
+    ("harness",),  # stand-ins for the tests and benchmarks: nothing of lianjie's imports them
 ]
 LEVEL = {package: level for level, peers in enumerate(LAYERS) for package in peers}
 LONGEST_MODULE = 300
@@ -59,3 +60,51 @@ def test_no_module_is_a_warehouse() -> None:
         if (lines := len(path.read_text(encoding="utf-8").splitlines())) > LONGEST_MODULE
     ]
     assert long == []
+
+
+def _imports_of(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.add(node.module)
+    return found
+
+
+def test_tests_and_benchmarks_import_only_the_projects_packages() -> None:
+    """Shared helpers live in harness/ (or conftest.py): a test module imported by another runs
+    its collection twice, and a benchmark that imports a test breaks when the test moves."""
+    reaching = [
+        f"{path.relative_to(ROOT)} imports {name}"
+        for folder in ("tests", "bench", "harness")
+        for path in sorted((ROOT / folder).rglob("*.py"))
+        for name in sorted(_imports_of(path))
+        if name == "tests" or name.startswith("tests.")
+    ]
+    assert reaching == []
+
+
+def test_nothing_configures_the_process_on_import() -> None:
+    """Importing every flow leaves the collector and Prefect's loggers as they were: a flow's
+    own setup (flows.common.prepare_process) sets them when a run starts. (One warning filter
+    stays an import's: flows.parameters silences pydantic about the Run form's empty defaults,
+    and `prefect deploy` builds the form in its own process, where only an import reaches.)"""
+    import subprocess
+    import sys
+
+    script = (
+        "import gc, logging\n"
+        "before = gc.get_threshold()\n"
+        "import flows.accountability, flows.annual, flows.collect, flows.cycle\n"
+        "import flows.dispatch, flows.render_reports, flows.sheets, lianjie.cli\n"
+        "engines = ('prefect.task_runs', 'prefect.flow_runs', 'prefect.engine')\n"
+        "ours = [f for e in engines for f in logging.getLogger(e).filters\n"
+        "        if type(f).__module__.startswith(('flows', 'lianjie'))]\n"
+        "print(gc.get_threshold() == before, ours == [])\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, check=True
+    )
+    assert "True True" == done.stdout.strip(), done.stderr[-2000:]

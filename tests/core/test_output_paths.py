@@ -10,7 +10,7 @@ import pytest
 
 from core.exceptions import LianjieInputError
 from core.paths import check_output_file, check_output_folder
-from tests.lianjie.test_cli import lianjie
+from harness.cli import lianjie
 
 
 def test_a_folder_where_a_file_is_wanted(tmp_path: Path) -> None:

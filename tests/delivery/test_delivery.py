@@ -16,8 +16,8 @@ from delivery.channels import (
     message_id,
     redact,
 )
-from tests.pipeline import run_settings
-from tests.servers import sms_gateway, smtp_server
+from harness.pipeline import run_settings
+from harness.servers import sms_gateway, smtp_server
 
 
 def outgoing(
@@ -135,7 +135,7 @@ class TestSms:
     ) -> None:
         """All 42-odd texts stay queued for retry, with the 302 as their error."""
         from flows.dispatch import send_due
-        from tests.pipeline import SEND_ON, run_cycle, write_city
+        from harness.pipeline import SEND_ON, run_cycle, write_city
 
         run_cycle(db_url, write_city(tmp_path), tmp_path / "cards")
         with sms_gateway([302] * 1000) as (url, received):

@@ -6,62 +6,32 @@ group and children), and the run still completes with every PDF once."""
 from __future__ import annotations
 
 import os
-import signal
 import sqlite3
 import subprocess
 import time
 from collections.abc import Iterator
-from contextlib import ExitStack, suppress
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.e2e.test_prefect_server import (
+from harness.pipeline import run_cycle, write_city
+from harness.postgres import cluster
+from harness.prefect_api import (
     LOCKED,
     PREFECT,
     ROOT,
     api,
     deployment_id,
+    kill_worker,
     run,
     wait_for_end,
 )
-from tests.pipeline import run_cycle, write_city
-from tests.postgres import cluster
-from tests.servers import prefect_server
+from harness.servers import prefect_server
 
 QUARTER = "2026Q4"
 PASSWORD = "Admonition#Sealed-2026"  # LIANJIE_CONFIDENTIAL_PASSWORD on the workers only
-
-
-def descendants(pid: int) -> list[int]:
-    """Every process under `pid` (children, grandchildren…), from /proc."""
-    parents: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            ppid = int(stat.rsplit(")", 1)[1].split()[1])
-            parents.setdefault(ppid, []).append(int(entry.name))
-    found, todo = [], [pid]
-    while todo:
-        for child in parents.get(todo.pop(), []):
-            found.append(child)
-            todo.append(child)
-    return found
-
-
-def kill_worker(worker: subprocess.Popen[bytes]) -> None:
-    """SIGKILL to the worker's process group and to every process under it (a flow run's
-    process may sit in a session of its own): nobody is left to report anything."""
-    tree = descendants(worker.pid)
-    os.killpg(worker.pid, signal.SIGKILL)
-    for pid in tree:
-        with suppress(ProcessLookupError):
-            os.kill(pid, signal.SIGKILL)
-    worker.wait(timeout=30)
 
 
 def took(log: Path, run_id: str) -> bool:

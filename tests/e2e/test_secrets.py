@@ -16,10 +16,10 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from core.domain import Quarter
+from harness.postgres import POSTGRES
+from harness.servers import prefect_server, sms_gateway, smtp_server
 from lianjie.synthetic import COMPLETION_HEADER, HEADER, roster_rows, write_csv
 from policy.calendar import calendar_for
-from tests.conftest import POSTGRES
-from tests.servers import prefect_server, sms_gateway, smtp_server
 
 # Each holds the characters a URL cannot carry as they are.
 MARKERS = {

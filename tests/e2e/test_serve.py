@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.servers import free_port, prefect_server
+from harness.servers import free_port, prefect_server
 
 PREFECT = str(Path(sys.executable).with_name("prefect"))
 

@@ -16,14 +16,14 @@ import pytest
 from sqlmodel import select
 
 from flows import dispatch
+from harness.pipeline import SEND_ON, run_cycle, run_settings, write_city
+from harness.servers import smtp_server
 from models.db import session_for, utcnow
 from models.tables import Message
-from tests.pipeline import SEND_ON, run_cycle, run_settings, write_city
-from tests.servers import smtp_server
 
 DISPATCH = (
     "import sys; from datetime import date; from flows.dispatch import send_due; "
-    "from tests.pipeline import run_settings; "
+    "from harness.pipeline import run_settings; "
     "send_due.fn(run=run_settings(sys.argv[1]), kind='email', on=date.fromisoformat(sys.argv[2]))"
 )
 
@@ -102,7 +102,7 @@ def test_smtp_rejection_keeps_the_message_for_later(
     db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A server answering 5xx to every message: nothing is marked sent, errors are kept."""
-    from tests.servers import smtp_server as server
+    from harness.servers import smtp_server as server
 
     run_cycle(db_url, write_city(tmp_path), tmp_path / "cards")
     with server(reply="554 5.7.1 rejected") as (url, inbox):

@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
-from tests.pipeline import run_cycle, run_settings, write_city
+from harness.pipeline import run_cycle, run_settings, write_city
 
 CYCLE = (
-    "import sys; from pathlib import Path; from tests.pipeline import run_cycle; "
+    "import sys; from pathlib import Path; from harness.pipeline import run_cycle; "
     "run_cycle(sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3]))"
 )
 KEYS = {
@@ -103,8 +103,8 @@ def test_two_cycles_of_one_quarter_at_once(
 def test_huge_cell_is_refused_with_one_message(tmp_path: Path) -> None:
     """A CSV with a megabyte in one cell is a broken export: refused, naming the file."""
     from core.exceptions import UnreadableFileError
+    from harness.factories import roster_row, write_roster
     from intake.read import read_table
-    from tests.factories import roster_row, write_roster
 
     path = write_roster(tmp_path / "huge.csv", [roster_row(1, 姓名="王" * 1_000_000)])
     with pytest.raises(UnreadableFileError, match=r"huge\.csv"):
@@ -120,8 +120,8 @@ def test_render_killed_leaves_no_half_written_pdf(db_url: str, tmp_path: Path) -
     out = tmp_path / "out"
     render = (
         "import sys; from flows.report_parts import prepare_reports; "
-        "from reports.render import render_many; from tests.pipeline import REPORTED_AT; "
-        "from tests.pipeline import run_settings; "
+        "from reports.render import render_many; from harness.pipeline import REPORTED_AT; "
+        "from harness.pipeline import run_settings; "
         "jobs = prepare_reports.fn(run=run_settings(sys.argv[1]), quarter='2026Q4', units=None, "
         "out=sys.argv[2], as_of=REPORTED_AT); "
         "render_many([job for _, job in jobs], processes=1)"
@@ -147,11 +147,11 @@ def test_secrets_stay_out_of_logs_and_exports(
     import logging
 
     from flows.dispatch import send_due
+    from harness.pipeline import SEND_ON
     from lianjie.exports import Export, Format, build_rows, serialise
     from models.db import session_for
     from models.facts import load_quarter
     from models.outbox import quarter_messages
-    from tests.pipeline import SEND_ON
 
     caplog.set_level(logging.DEBUG)
     run_cycle(db_url, write_city(tmp_path), tmp_path / "cards")

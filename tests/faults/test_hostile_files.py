@@ -170,9 +170,9 @@ def test_limits_refuse_a_file_too_large_too_long_or_too_wide(tmp_path: Path) -> 
 
 def test_text_hygiene_at_intake(tmp_path: Path) -> None:
     """NFC; control, bidi and zero-width characters gone; every export format takes the rest."""
+    from harness.factories import roster_row, write_roster
     from intake.roster import parse_roster
     from lianjie.exports import Export, Format, serialise
-    from tests.factories import roster_row, write_roster
 
     rows = [
         roster_row(1, 姓名="Wa\u202eng\x0b"),  # a right-to-left override, Word's line break
@@ -187,8 +187,8 @@ def test_text_hygiene_at_intake(tmp_path: Path) -> None:
 
 
 def test_cells_longer_than_their_column_allows_reject_the_row(tmp_path: Path) -> None:
+    from harness.factories import roster_row, write_roster
     from intake.roster import parse_roster
-    from tests.factories import roster_row, write_roster
 
     rows = [
         roster_row(1, 姓名="A" * 20_000),
@@ -235,7 +235,7 @@ def test_hostile_files_through_the_command_line(
     traceback, and the quarter already stored unchanged."""
     import resource
 
-    from tests.pipeline import run_cycle, write_city
+    from harness.pipeline import run_cycle, write_city
 
     run_cycle(db_url, write_city(tmp_path), tmp_path / "cards")
     data = Path(os.environ["LIANJIE_DATA_DIR"])
@@ -318,10 +318,10 @@ def test_a_bad_file_in_the_drop_folder_is_set_aside_and_the_rest_go_in(
     the daily collect after the good files, the make-ups never ran, and it failed again every
     day. Now each is moved to rejected/ with its reason beside it, and the rest go in."""
     from flows.collect import collect_completions
+    from harness.pipeline import run_cycle, write_city
     from lianjie.synthetic import COMPLETION_HEADER, write_csv
     from models.db import session_for
     from models.facts import load_quarter
-    from tests.pipeline import run_cycle, write_city
 
     run_cycle(db_url, write_city(tmp_path), tmp_path / "cards")
     with session_for(db_url) as session:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.pipeline import write_city
+from harness.pipeline import write_city
 
 
 def children_of(pid: int) -> set[int]:

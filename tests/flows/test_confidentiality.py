@@ -10,10 +10,10 @@ import pytest
 from sqlmodel import select
 
 from flows.escalation import plan_escalations
+from harness.pipeline import run_cycle, run_settings, write_city
 from models.db import session_for
 from models.facts import load_quarter
 from models.tables import Message
-from tests.pipeline import run_cycle, run_settings, write_city
 
 
 def test_no_log_line_or_message_to_others_names_an_admonition_cadre(

@@ -23,14 +23,14 @@ from sqlmodel import select
 from core.domain import Track
 from flows.collect import import_completions
 from flows.escalation import plan_escalations
+from harness.factories import ROSTER_HEADER, roster_row, write_roster
+from harness.pipeline import AS_OF, everyone_absent, prepared, run_cycle, run_settings
 from lianjie.exports import QUARTER_LISTS, Export, Format, build_rows, serialise, write
 from lianjie.synthetic import COMPLETION_HEADER, write_csv
 from models.db import session_for
 from models.facts import load_quarter
 from models.outbox import quarter_messages
 from models.tables import Message
-from tests.factories import ROSTER_HEADER, roster_row, write_roster
-from tests.pipeline import AS_OF, everyone_absent, prepared, run_cycle, run_settings
 
 KINDS = ["谈话函询", "提醒谈话", "诫勉谈话", "苗头性倾向性问题", "党纪处分", "政务处分", "受处分"]
 SHARED_PHONE = "13911112222"
@@ -161,8 +161,8 @@ class TestExports:
 class TestReportsLogsAndMessages:
     def test_team_reports_and_summary_show_no_telltale(self, quarter: str, tmp_path: Path) -> None:
         """Unit reports and the summary count the track at most; the list goes apart, 0600."""
+        from harness.pdfs import text_of
         from reports.render import render_pdf
-        from tests.reports.test_reports import text_of
 
         jobs = prepared(quarter, tmp_path / "out")
         for summary, job in jobs:
@@ -184,8 +184,8 @@ class TestReportsLogsAndMessages:
         """Issue 37: unit reports printed the admonition track's row, its bar, a count of its
         people and a headline of places beside fewer names. Now the unit's people in scope
         are those with a programme the team may see, and nothing names or counts the track."""
+        from harness.pdfs import text_of
         from reports.render import render_pdf
-        from tests.reports.test_reports import text_of
 
         with session_for(quarter) as session:
             data = load_quarter(session=session, quarter="2026Q4")
@@ -272,8 +272,8 @@ class TestConfidentialList:
         self, quarter: str, tmp_path: Path
     ) -> None:
         """谈话函询 and 提醒谈话 stay apart; the excused person is marked; totals; sign-off."""
+        from harness.pdfs import text_of
         from reports.render import render_pdf
-        from tests.reports.test_reports import text_of
 
         jobs = prepared(quarter, tmp_path / "out")
         [job] = [job for summary, job in jobs if summary.kind == "confidential"]
@@ -373,12 +373,12 @@ def test_an_empty_password_is_a_bad_setting(monkeypatch: pytest.MonkeyPatch) -> 
 def test_the_cycles_own_output_names_no_discipline_change(db_url: str, tmp_path: Path) -> None:
     """Issue 37: `lianjie cycle` printed `100178 任红 (QL10): discipline_status none →
     disciplined` in stdout and --json, while the changes export hid it."""
-    from tests.pipeline import write_city
+    from harness.pipeline import write_city
 
     first = write_city(tmp_path)
     run_cycle(db_url, first, tmp_path / "cards")
+    from harness.factories import roster_with, rows_of
     from lianjie.synthetic import HEADER
-    from tests.flows.test_roster_sequences import roster_with, rows_of
 
     rows = rows_of(first)
     status, day = HEADER.index("纪律状况"), HEADER.index("处分/函询时间")

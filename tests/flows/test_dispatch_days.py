@@ -9,10 +9,10 @@ from sqlalchemy import update
 from sqlmodel import select
 
 from flows.dispatch import send_due
+from harness.pipeline import SEND_ON, run_cycle, run_settings, write_city
 from models.db import session_for
 from models.tables import Message
 from policy.calendar import calendar_for
-from tests.pipeline import SEND_ON, run_cycle, run_settings, write_city
 
 
 def outbox(db_url: str) -> list[Message]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from core.domain import LeadershipRole
+from harness.pipeline import run_settings
 from policy.config import Policy
 from policy.escalation import (
     CADRE,
@@ -16,7 +17,6 @@ from policy.escalation import (
     ladder,
 )
 from policy.reminders import Recipient
-from tests.pipeline import run_settings
 
 DUE = date(2026, 11, 2)
 
@@ -93,9 +93,9 @@ class TestDispatchLadder:
         from sqlmodel import select
 
         from flows.escalation import plan_escalations
+        from harness.pipeline import everyone_absent, run_cycle, write_city
         from models.db import session_for
         from models.tables import Message
-        from tests.pipeline import everyone_absent, run_cycle, write_city
 
         run_cycle(db_url, write_city(tmp_path), tmp_path / "cards")
         # Sessions of 10-13 to 10-21, their sheets back on 10-22 with everyone absent: make-ups
@@ -186,10 +186,10 @@ def test_a_chaser_about_the_admonition_programme_alone_is_hidden_from_plain_read
     """Issue 37: an ordinary record read 无 in every programme section, yet listed 督办提醒 by
     e-mail and SMS, pointing at the hidden track. The confidential items now go in a message
     of their own whose key names the programme, and plain readers leave it out."""
+    from harness.factories import quarter_data
     from models.tables import Message
     from policy.confidentiality import visible_messages
     from reports.messages import SmsStyle, escalation_rows
-    from tests.factories import quarter_data
 
     steps = steps_on(3, policy)
     [secret] = [s for s in steps if any(i.confidential for i in s.items)]

@@ -11,6 +11,7 @@ from sqlmodel import select
 from flows.collect import import_completions
 from flows.escalation import plan_escalations
 from flows.makeups import offer_makeups
+from harness.pipeline import everyone_absent, run_cycle, run_settings, write_city
 from lianjie.exports import Export, build_rows
 from lianjie.synthetic import COMPLETION_HEADER, completion_rows, write_csv
 from models.db import session_for
@@ -19,7 +20,6 @@ from models.tables import EscalationLog, Message
 from policy.calendar import calendar_for
 from policy.config import Policy
 from reports.wording import day_text
-from tests.pipeline import everyone_absent, run_cycle, run_settings, write_city
 
 
 @pytest.mark.slow

@@ -13,26 +13,17 @@ from sqlmodel import col, select
 
 from flows.collect import import_completions
 from flows.dispatch import send_due
+from harness.pipeline import SEND_ON, counts, run_cycle, run_settings, write_city
 from lianjie.synthetic import COMPLETION_HEADER, HEADER, write_csv
 from models.db import session_for
 from models.tables import (
-    Assignment,
     Cadre,
     Completion,
     EducationSession,
     Enrolment,
     Message,
-    RejectedRow,
     RosterChange,
 )
-from tests.pipeline import SEND_ON, run_cycle, run_settings, write_city
-
-TABLES = (Cadre, Assignment, EducationSession, Enrolment, Message, RejectedRow)
-
-
-def counts(db_url: str) -> dict[str, int]:
-    with session_for(db_url) as session:
-        return {t.__name__: session.exec(select(func.count()).select_from(t)).one() for t in TABLES}
 
 
 class TestCycle:
@@ -172,7 +163,7 @@ class TestDispatch:
         self, db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     ) -> None:
         """An SMS gateway that fails keeps the messages queued with the error, then recovers."""
-        from tests.servers import sms_gateway
+        from harness.servers import sms_gateway
 
         run_cycle(db_url, write_city(tmp_path), tmp_path / "cards")
         with sms_gateway([500] * 1000) as (url, received):

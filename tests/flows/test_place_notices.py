@@ -9,12 +9,12 @@ from pathlib import Path
 from sqlmodel import select
 
 from flows.dispatch import send_due
+from harness.factories import roster_with, rows_of
+from harness.pipeline import SEND_ON, run_cycle, run_settings, write_city
 from models.db import session_for
 from models.tables import EducationSession, Message
 from policy.notices import place_notices, places_after
 from reports.invites import place_uid
-from tests.flows.test_roster_sequences import roster_with, rows_of
-from tests.pipeline import SEND_ON, run_cycle, run_settings, write_city
 
 
 class TestDecisions:

@@ -180,7 +180,7 @@ class TestOnTheCommandLine:
         """The cycle piped with --json prints only JSON on stdout, and its stages as log
         lines; the reports under a terminal show a bar reaching 100 %, and leave a progress
         artifact at 100 % on the Prefect server; --quiet prints the summary and nothing else."""
-        from tests.pipeline import write_city
+        from harness.pipeline import write_city
 
         env = os.environ | {"PREFECT_API_URL": prefect_harness}
         roster = write_city(tmp_path)

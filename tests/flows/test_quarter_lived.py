@@ -31,6 +31,7 @@ from flows.collect import import_completions
 from flows.escalation import plan_escalations
 from flows.makeups import offer_makeups
 from flows.messages import plan_messages
+from harness.pipeline import run_cycle, run_settings
 from lianjie.synthetic import COMPLETION_HEADER, HEADER, roster_rows, write_csv
 from models.db import session_for
 from models.facts import QuarterData, load_quarter
@@ -38,7 +39,6 @@ from models.tables import EscalationLog, Message
 from policy.calendar import calendar_for
 from policy.config import Policy
 from policy.recorded import rows_collected_on, sheets_back
-from tests.pipeline import run_cycle, run_settings
 
 START, CORRECTED, END = date(2026, 9, 30), date(2026, 11, 2), date(2027, 1, 4)
 CALENDAR = calendar_for(START, END)
@@ -293,8 +293,8 @@ class TestSheetsBelongToTheirQuarter:
     ) -> None:
         """Issue 36: the wrong quarter's sheet exited 0 and stored its rejects in Q4."""
         from core.exceptions import LianjieInputError
+        from harness.pipeline import write_city
         from models.tables import FileImport, RejectedRow
-        from tests.pipeline import write_city
 
         run_cycle(db_url, write_city(tmp_path), tmp_path / "cards")
         rows = [[f"E{n:06d}", "26Q3-IO-01", "", "2026-08-12", "已参加", "90", "2"] for n in (1, 2)]
@@ -341,7 +341,7 @@ def test_a_dry_run_of_dispatch_shows_the_escalations_the_real_run_sends(
     rolls them back: the escalations are in the preview, the held sessions' invitations are
     not, and the database is as it was."""
     from flows.dispatch import daily_dispatch
-    from tests.pipeline import everyone_absent, write_city
+    from harness.pipeline import everyone_absent, write_city
 
     run_cycle(db_url, write_city(tmp_path), tmp_path / "cards")
     everyone_absent(db_url, tmp_path, held_by=date(2026, 10, 21), on=date(2026, 10, 22))
@@ -384,7 +384,7 @@ def test_an_estimated_calendar_is_a_warning_and_no_date_is_stated(
     """Issue 36: that 2027's holidays were only estimated was a log line, while cards and
     texts printed 春节（2027-02-05 起放假）. Now it is a warning of the cycle (and so of
     --json, the artifact and the summary), and the reminders name no date for 2027."""
-    from tests.pipeline import write_city
+    from harness.pipeline import write_city
 
     assert CALENDAR.is_estimated(2027), "the holidays package now knows 2027: pick a later year"
     result = run_cycle(db_url, write_city(tmp_path), tmp_path / "cards")

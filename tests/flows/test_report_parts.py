@@ -13,10 +13,10 @@ from sqlalchemy import event
 from sqlmodel import col, select
 
 from flows.collect import import_completions
+from harness.pipeline import prepared, run_cycle, run_settings, write_city
 from lianjie.synthetic import COMPLETION_HEADER, write_csv
 from models.db import ready_engine, session_for
 from models.tables import Cadre, Enrolment
-from tests.pipeline import prepared, run_cycle, run_settings, write_city
 
 
 def what_they_say(jobs: list[Any]) -> list[tuple[str, str, str, str, dict[str, Any]]]:

@@ -21,22 +21,13 @@ from flows.dispatch import send_due
 from flows.makeups import offer_makeups
 from flows.messages import plan_messages
 from flows.roster import import_roster
+from harness.factories import roster_with, rows_of
+from harness.pipeline import AS_OF, counts, prepared, run_cycle, run_settings, write_city
 from lianjie.synthetic import COMPLETION_HEADER, HEADER, write_csv
 from models.db import session_for
 from models.tables import Cadre, EducationSession, Enrolment, Message, QuarterCycle
-from tests.flows.test_pipeline import counts
-from tests.pipeline import AS_OF, prepared, run_cycle, run_settings, write_city
 
 PHONE = HEADER.index("手机")
-
-
-def rows_of(roster: Path) -> list[list[str]]:
-    with roster.open(encoding="utf-8-sig", newline="") as handle:
-        return list(csv.reader(handle))[1:]
-
-
-def roster_with(folder: Path, name: str, rows: list[list[str]], header: list[str] = HEADER) -> Path:
-    return write_csv(folder / name, header, rows)
 
 
 def enrolled(db_url: str, who: str) -> set[str]:
@@ -261,8 +252,8 @@ class TestSummaryReport:
         self, db_url: str, tmp_path: Path, city: Path
     ) -> None:
         """E000001 left, E000010 promoted, E000002's row kept: the summary PDF says all three."""
+        from harness.pdfs import text_of
         from reports.render import render_pdf
-        from tests.reports.test_reports import text_of
 
         rows = rows_of(city)[1:]
         rows[0][PHONE] = rows[0][PHONE][:-1]  # E000002, now the first row

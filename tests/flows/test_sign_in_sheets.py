@@ -23,13 +23,13 @@ from sqlmodel import col, select, update
 from core.domain import CadreRecord, Rank, SessionPlan, Track
 from flows.collect import import_completions
 from flows.sheets import SheetOut, make_sheets, queue_sheets
+from harness.pipeline import run_cycle, run_settings, write_city
 from lianjie.exports import Export, build_rows
 from models.db import session_for
 from models.facts import ProgrammeInfo, load_quarter
 from models.tables import Cadre, EducationSession, Enrolment, Message
 from reports.render import RenderJob, labels, render_pdf
 from reports.sheets import chosen_sessions, sheet_context, sheet_lines
-from tests.pipeline import run_cycle, run_settings, write_city
 
 ORGANISER = "peixun@gov.example.cn"
 DISCIPLINE = "jiwei@gov.example.cn"
@@ -423,7 +423,7 @@ class TestOnTheCommandLine:
         import os
         import sys
 
-        from tests.pipeline import write_city
+        from harness.pipeline import write_city
 
         env = os.environ | {
             "PREFECT_API_URL": prefect_harness,

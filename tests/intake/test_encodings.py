@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from core.exceptions import UnreadableFileError
+from harness.factories import roster_row, write_roster
 from intake.read import read_table
 from intake.roster import parse_roster
-from tests.factories import roster_row, write_roster
 
 SIMPLIFIED = {"姓名": "欧阳娜娜", "单位名称": "市财政局", "职务": "综合科科长"}
 TRADITIONAL = (

@@ -17,10 +17,10 @@ from pathlib import Path
 import pytest
 
 from core.exceptions import UnreadableFileError
+from harness.postgres import POSTGRES
 from intake.database import read_source
 from intake.hr_database import HrTimeouts
 from intake.read import Limits
-from tests.conftest import POSTGRES
 
 needs_postgres = pytest.mark.skipif(
     not POSTGRES, reason="needs LIANJIE_TEST_POSTGRES=1 (CI sets it)"

@@ -9,10 +9,10 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from core.exceptions import UnreadableFileError
+from harness.factories import ROSTER_HEADER, roster_row
+from harness.pipeline import run_settings
 from intake.database import read_source
 from intake.roster import parse_roster
-from tests.factories import ROSTER_HEADER, roster_row
-from tests.pipeline import run_settings
 
 HOSTILE = [
     "DROP TABLE cadres",
@@ -125,9 +125,9 @@ def test_drop_table_through_lianjies_own_database_changes_nothing(
     from sqlmodel import select
 
     from flows.roster import import_roster
+    from harness.pipeline import AS_OF, run_cycle, write_city
     from models.db import session_for
     from models.tables import Message
-    from tests.pipeline import AS_OF, run_cycle, write_city
 
     run_cycle(db_url, write_city(tmp_path), tmp_path / "cards")
     monkeypatch.setenv("LIANJIE_HR_DATABASE_URL", db_url)

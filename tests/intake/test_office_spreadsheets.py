@@ -24,6 +24,7 @@ from core.exceptions import UnreadableFileError
 from flows.artifacts import ImportSummary
 from flows.cycle import classify_cadres, schedule_sessions
 from flows.roster import import_roster
+from harness.pipeline import run_settings
 from intake.completions import parse_completions
 from intake.contract import Contract
 from intake.layout import combined
@@ -35,7 +36,6 @@ from lianjie.cli.summaries import import_lines
 from lianjie.synthetic import HEADER, roster_rows, with_mistakes, write_csv
 from policy.classify import classify_all
 from policy.config import Policy
-from tests.pipeline import run_settings
 
 AS_OF = date(2026, 9, 28)
 AS_OF_CYCLE = date(2026, 10, 1)

@@ -12,11 +12,11 @@ from openpyxl import Workbook
 
 from core.domain import LeadershipRole, Rank
 from core.exceptions import UnreadableFileError
+from harness.factories import ROSTER_HEADER, roster_row, write_roster
+from harness.pipeline import run_settings
 from intake.read import Table, read_table
 from intake.roster import parse_roster
 from lianjie.exports import Export, build_rows
-from tests.factories import ROSTER_HEADER, roster_row, write_roster
-from tests.pipeline import run_settings
 
 
 class TestContainers:

@@ -220,9 +220,9 @@ class TestEmployeeIdsAsPeopleReadThem:
         assert "id_not_latin" == refused.value.code
 
     def test_a_roster_with_look_alikes_has_one_cadre_and_says_why(self, tmp_path: Path) -> None:
+        from harness.factories import ROSTER_HEADER, roster_row
         from intake.read import read_table
         from intake.roster import parse_roster
-        from tests.factories import ROSTER_HEADER, roster_row
 
         rows = [roster_row(1)] + [
             roster_row(1, 工号=written) for written in ("Ｅ0001", "E０００１", "e0001", "Е0001")

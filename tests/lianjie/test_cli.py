@@ -13,20 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from harness.cli import lianjie
 from lianjie.exports import COLUMNS, Export
-
-
-def lianjie(*args: str, api: str | None = None) -> subprocess.CompletedProcess[str]:
-    """Run the command line; with `api`, against that Prefect server instead of a temporary one."""
-    env = os.environ | ({"PREFECT_API_URL": api} if api else {})
-    return subprocess.run(
-        [sys.executable, "-m", "lianjie.cli", *args],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-        env=env,
-    )
 
 
 class TestBadInput:
@@ -191,8 +179,8 @@ class TestRosterRuns:
         after the quarter are exit 2; the changes export names who left."""
         from datetime import date, timedelta
 
+        from harness.pipeline import write_city
         from lianjie.synthetic import HEADER, write_csv
-        from tests.pipeline import write_city
 
         data = isolated_settings
         city = write_city(tmp_path)
@@ -253,7 +241,7 @@ class TestDispatchDays:
     ) -> None:
         """A cycle on 10-01; dispatch on Saturday 10-03 (a day off) completes, sends nothing
         and says why; the dry run on 10-08 previews; 10-08 sends the invitations."""
-        from tests.pipeline import write_city
+        from harness.pipeline import write_city
 
         city = write_city(tmp_path)
         cycle = cycle_cli(str(city), "--as-of", "2026-10-01", api=prefect_harness)
@@ -281,10 +269,10 @@ class TestReportsOverTime:
         a cadre's record render; records produced are in the access export."""
         from collections import Counter
 
+        from harness.pdfs import text_of
+        from harness.pipeline import run_cycle, write_city
         from models.db import session_for
         from models.facts import load_quarter
-        from tests.pipeline import run_cycle, write_city
-        from tests.reports.test_reports import text_of
 
         run_cycle(db_url, write_city(tmp_path), tmp_path / "cards")
         out = tmp_path / "reports"

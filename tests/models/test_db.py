@@ -12,10 +12,10 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.dialects import sqlite
 from sqlmodel import SQLModel
 
+from harness.postgres import POSTGRES
 from models.bulk import insert_new
 from models.db import STREAM_ROWS, session_for, streamed
 from models.tables import Cadre, EducationSession, Message, Report
-from tests.conftest import POSTGRES
 
 ROWS: list[tuple[type[SQLModel], list[dict[str, Any]]]] = [
     (

@@ -21,6 +21,7 @@ from core.domain import (
     Track,
     TrackAssignment,
 )
+from harness.factories import cadre
 from intake.completions import not_filled_in, parse_completions
 from intake.read import Table
 from models.cadres import quarter_people, quarter_roster
@@ -35,7 +36,6 @@ from models.education import (
 )
 from models.roster import record_import, store_roster
 from models.tables import Completion, FileImport, RejectedRow, RosterChange
-from tests.factories import cadre
 
 Q = "2026Q4"
 

@@ -9,9 +9,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from core.domain import DisciplineStatus, LeadershipRole, Rank, Track
+from harness.factories import cadre
 from policy.classify import classify, classify_all, months_before
 from policy.config import Policy
-from tests.factories import cadre
 
 AS_OF = date(2026, 10, 1)
 

@@ -7,6 +7,7 @@ from datetime import date, time
 import pytest
 
 from core.domain import CompletionStatus, LeadershipRole, SessionPlan, Track
+from harness.factories import cadre, quarter_data
 from models.facts import CompletionInfo, ProgrammeInfo
 from policy.calendar import calendar_for
 from policy.config import Policy
@@ -19,7 +20,6 @@ from policy.escalation import (
     responsibility_chain,
 )
 from policy.progress import Attendance, Requirement, Standing, standings
-from tests.factories import cadre, quarter_data
 
 IO = ProgrammeInfo("IO", Track.in_office, "在职干部", "In office", 1, 80, False)
 AT = time(9)

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import date, time
 
 from core.domain import Channel, LeadershipRole, MessageKind, Rank, SessionPlan, Track
+from harness.factories import cadre
 from policy.calendar import calendar_for
 from policy.config import Policy
 from policy.message_plan import changed_places, plan_quarter_messages, recipient
-from tests.factories import cadre
 
 WINDOW = (date(2026, 10, 1), date(2026, 12, 31))
 HORIZON = date(2027, 2, 14)

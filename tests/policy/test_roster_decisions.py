@@ -10,6 +10,7 @@ import pytest
 from core.domain import ChangeKind, CompletionStatus, LeadershipRole, Reject, SessionPlan
 from core.exceptions import LianjieInputError
 from flows.dispatch import check_dispatch_date
+from harness.factories import cadre, roster_row, write_roster
 from intake.read import read_table
 from intake.roster import parse_roster
 from models.facts import CompletionInfo
@@ -20,7 +21,6 @@ from policy.roster import (
     structure_warnings,
     too_many_leavers,
 )
-from tests.factories import cadre, roster_row, write_roster
 
 E1 = cadre(employee_id="E1", name="甲", leadership_role=LeadershipRole.top_leader)
 E2 = cadre(employee_id="E2", name="乙", phone="13900000002")

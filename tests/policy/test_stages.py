@@ -6,34 +6,13 @@ from __future__ import annotations
 from datetime import date, time
 
 from core.domain import CompletionStatus, Quarter, SessionPlan, Track
+from harness.factories import cadre, quarter_data, verdict
 from models.facts import CompletionInfo, ProgrammeInfo
 from policy.calendar import calendar_for
 from policy.config import Policy
 from policy.notices import withdrawn_messages
 from policy.progress import makeup_absentees
-from policy.roster import decide_roster, judge_roster
 from policy.schedule import schedule_quarter
-from tests.factories import cadre, quarter_data
-
-TEN = [cadre(employee_id=f"E{n:02d}") for n in range(10)]
-
-
-def decision(kept: int):  # type: ignore[no-untyped-def]
-    """A roster that keeps `kept` of the quarter's ten cadres."""
-    return decide_roster(
-        accepted=TEN[:kept],
-        rejects=[],
-        rows={c.employee_id: n + 2 for n, c in enumerate(TEN[:kept])},
-        current={c.employee_id: c for c in TEN},
-        previous={},
-        quarter="2026Q4",
-        previous_quarter="2026Q3",
-    )
-
-
-def verdict(kept: int, **given: bool):  # type: ignore[no-untyped-def]
-    flags = {"accept_leavers": False, "rehearsal": False, "already_in_force": False} | given
-    return judge_roster(decision(kept), max_leavers_share=0.10, **flags)
 
 
 class TestJudgeRoster:

@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import date
 
 from core.domain import MessageStatus, Track
+from harness.factories import cadre, quarter_data
 from models.facts import ProgrammeInfo
 from policy.config import Policy
 from policy.escalation import Overdue, Step
 from policy.reminders import Recipient
 from reports.chasing import chasing
-from tests.factories import cadre, quarter_data
 
 ON = date(2026, 12, 8)
 

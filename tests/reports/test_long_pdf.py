@@ -11,11 +11,10 @@ import pdfplumber
 import pytest
 from pypdf import PdfReader
 
+from harness.standings import at, check, unit_of, view_at
 from reports.context import unit_report
 from reports.long_pdf import html_slices
 from reports.render import RenderJob, render_pdf
-from tests.reports.test_report_layout import check, unit_of
-from tests.reports.test_report_standings import at, view_at
 
 RUNNING = '<div class="running running-title">名单</div>'
 

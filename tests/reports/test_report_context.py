@@ -12,6 +12,7 @@ import pytest
 
 from core.domain import CompletionStatus, LeadershipRole, Quarter, SessionPlan, Track
 from core.exceptions import LianjieInputError
+from harness.factories import cadre, quarter_data
 from models.facts import CompletionInfo, ProgrammeInfo
 from policy.config import load_policy
 from policy.progress import Standing, quarter_standings
@@ -22,7 +23,6 @@ from reports.render import labels, render_text
 from reports.summary import summary_report
 from reports.tally import Tally, tally
 from reports.view import QuarterView, past_quarter
-from tests.factories import cadre, quarter_data
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 AS_OF = datetime(2026, 12, 31, 18, 0, tzinfo=SHANGHAI)  # after every session of the quarter

@@ -9,11 +9,11 @@ from sqlmodel import select
 
 from flows.accountability import queue_reports
 from flows.dispatch import send_due
+from harness.pipeline import SEND_ON, prepared, run_cycle, run_settings, write_city
 from models.db import session_for
 from models.tables import Message
 from reports.delivery import RenderedReport
 from reports.render import render_pdf
-from tests.pipeline import SEND_ON, prepared, run_cycle, run_settings, write_city
 
 DISCIPLINE = "jiwei@gov.example.cn"
 

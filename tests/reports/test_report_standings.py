@@ -3,84 +3,23 @@ standings with their dates, one clock, the action box, the summary's lists, the 
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from core.domain import CompletionStatus, LeadershipRole, Reject, SessionPlan, Track
+from core.domain import CompletionStatus, LeadershipRole, Reject
 from core.exceptions import LianjieInputError
 from flows.common import as_of_moment
-from models.facts import CompletionInfo, ProgrammeInfo, ReminderInfo
+from harness.factories import cadre
+from harness.standings import SHANGHAI, at, city, view_at
+from models.facts import CompletionInfo, ReminderInfo
 from policy.progress import Standing, quarter_standings
 from reports.annual import QuarterStanding, year_report
 from reports.context import ACTION_LINES, unit_report
 from reports.render import labels, render_text
 from reports.summary import reject_reason, summary_report
-from reports.view import QuarterView
 from reports.wording import moment_text
-from tests.factories import cadre, quarter_data
-
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-IO = ProgrammeInfo("IO", Track.in_office, "在职干部廉洁教育", "In post", 1, None, False)
-TL = ProgrammeInfo("TL", Track.top_leader, "主要负责人专题", "Top leaders", 1, None, False)
-
-
-def session(code: str, day: date, *, makeup: bool = False, programme: str = "IO") -> SessionPlan:
-    return SessionPlan(code, programme, 1, day, time(9), "第一会议室", 40, makeup=makeup)
-
-
-def at(day: date, hour: int = 18, minute: int = 36) -> datetime:
-    return datetime.combine(day, time(hour, minute), SHANGHAI)
-
-
-def city(completions: list[CompletionInfo] | None = None):  # type: ignore[no-untyped-def]
-    """U01: a top leader (张书记), a team member in charge of U01 (李副), and three cadres
-    whose sessions fall on different days: 12-01 (E1), 12-29 (E2), none at all (E3)."""
-    people = [
-        cadre(employee_id="TL1", name="张书记", leadership_role=LeadershipRole.top_leader),
-        cadre(
-            employee_id="TM1",
-            name="李副",
-            leadership_role=LeadershipRole.team_member,
-            in_charge_of=("U01",),
-        ),
-        cadre(employee_id="E1", name="王一"),
-        cadre(employee_id="E2", name="赵二"),
-        cadre(employee_id="E3", name="钱三"),
-        cadre(employee_id="E4", name="孙四"),  # on the roster, on no track
-    ]
-    return quarter_data(
-        cadres=people,
-        units={"U01": "市教育局"},
-        tracks={
-            "TL1": {Track.top_leader: "一把手"},
-            "TM1": {Track.in_office: "在职"},
-            "E1": {Track.in_office: "在职"},
-            "E2": {Track.in_office: "在职"},
-            "E3": {Track.in_office: "在职"},
-        },
-        programmes=[IO, TL],
-        sessions=[
-            session("S-12-01", date(2026, 12, 1)),
-            session("S-12-29", date(2026, 12, 29)),
-            session("S-TL", date(2026, 11, 10), programme="TL"),
-            session("S-M", date(2026, 12, 22), makeup=True),
-        ],
-        enrolments=[
-            ("S-12-01", "E1", "enrolled"),
-            ("S-12-01", "TM1", "enrolled"),
-            ("S-12-29", "E2", "enrolled"),
-            ("S-TL", "TL1", "enrolled"),
-        ],
-        completions=completions or [],
-    )
-
-
-def view_at(moment: datetime, data=None, lang: str = "zh") -> QuarterView:  # type: ignore[no-untyped-def]
-    data = data or city()
-    requirements, standing = quarter_standings(data, as_of=moment.date())
-    return QuarterView(data, requirements, standing, labels(lang), "示范市", moment, moment, {})
 
 
 def attended(who: str, session_code: str, day: date, programme: str = "IO") -> CompletionInfo:

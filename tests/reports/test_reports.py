@@ -6,25 +6,20 @@ import subprocess
 from collections import Counter
 from pathlib import Path
 
-import pdfplumber
 import pytest
 from pypdf import PdfReader
 
 from flows.collect import import_completions
+from harness.factories import roster_row, write_roster
+from harness.pdfs import text_of
+from harness.pipeline import REPORTED_AT, prepared, run_cycle, run_settings, write_city
+from harness.servers import sms_gateway
 from lianjie.exports import Export, build_rows
 from lianjie.synthetic import COMPLETION_HEADER, completion_rows, write_csv
 from models.db import session_for
 from models.facts import load_quarter
 from policy.progress import Standing
 from reports.render import RenderJob, render_many, render_pdf, safe_file_name
-from tests.factories import roster_row, write_roster
-from tests.pipeline import REPORTED_AT, prepared, run_cycle, run_settings, write_city
-from tests.servers import sms_gateway
-
-
-def text_of(path: Path) -> str:
-    with pdfplumber.open(path) as pdf:
-        return "\n".join(page.extract_text() or "" for page in pdf.pages)
 
 
 def bookmarks(outline: list) -> set[str]:  # type: ignore[type-arg]

@@ -12,12 +12,12 @@ import re
 import pytest
 
 from core.domain import CadreRecord, LeadershipRole
+from harness.factories import decision, verdict
 from policy.confidentiality import shared_contact_warnings
 from policy.roster import judge_roster, missing_column_warnings, structure_warnings
 from policy.roster_warnings import ENGLISH, RosterWarning, unreachable_warnings
 from reports.render import labels
 from reports.summary import warning_text
-from tests.policy.test_stages import decision, verdict
 
 
 def every_kind() -> list[RosterWarning]:
@@ -59,7 +59,12 @@ def test_every_kind_is_made() -> None:
     assert set(ENGLISH) == {w.code for w in every_kind()}
 
 
-@pytest.mark.parametrize("warning", every_kind(), ids=lambda w: w.code)
+# In one order in every process: pytest-xdist's workers must collect the same tests.
+@pytest.mark.parametrize(
+    "warning",
+    sorted(every_kind(), key=lambda w: (w.code, sorted(w.params.items()))),
+    ids=lambda w: w.code,
+)
 def test_the_chinese_report_says_it_in_chinese(warning: RosterWarning) -> None:
     text = warning_text(warning, labels("zh"))
     # Ids, unit codes, the policy's setting and the option keep their Latin letters; no

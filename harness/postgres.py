@@ -13,7 +13,10 @@ from contextlib import contextmanager
 from itertools import count
 from pathlib import Path
 
-from tests.servers import free_port
+from harness.servers import free_port
+
+# The database tests also run on PostgreSQL when this is set (CI sets it).
+POSTGRES = os.environ.get("LIANJIE_TEST_POSTGRES") == "1"
 
 
 def _binary(name: str) -> str:

@@ -91,3 +91,46 @@ def quarter_data(**fields: Any) -> Any:
         "rejects": [],
     }
     return QuarterData(**(values | fields))
+
+
+def rows_of(roster: Path) -> list[list[str]]:
+    """A roster CSV's rows under its header."""
+    import csv
+
+    with roster.open(encoding="utf-8-sig", newline="") as handle:
+        return list(csv.reader(handle))[1:]
+
+
+def roster_with(
+    folder: Path, name: str, rows: list[list[str]], header: list[str] | None = None
+) -> Path:
+    """A roster CSV of these rows, under the synthetic city's header unless another is given."""
+    from lianjie.synthetic import HEADER, write_csv
+
+    return write_csv(folder / name, header or HEADER, rows)
+
+
+# A quarter's ten cadres, and what a roster keeping some of them decides.
+TEN = [cadre(employee_id=f"E{n:02d}") for n in range(10)]
+
+
+def decision(kept: int):  # type: ignore[no-untyped-def]
+    """A roster that keeps `kept` of the quarter's ten cadres."""
+    from policy.roster import decide_roster
+
+    return decide_roster(
+        accepted=TEN[:kept],
+        rejects=[],
+        rows={c.employee_id: n + 2 for n, c in enumerate(TEN[:kept])},
+        current={c.employee_id: c for c in TEN},
+        previous={},
+        quarter="2026Q4",
+        previous_quarter="2026Q3",
+    )
+
+
+def verdict(kept: int, **given: bool):  # type: ignore[no-untyped-def]
+    from policy.roster import judge_roster
+
+    flags = {"accept_leavers": False, "rehearsal": False, "already_in_force": False} | given
+    return judge_roster(decision(kept), max_leavers_share=0.10, **flags)

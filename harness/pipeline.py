@@ -109,3 +109,16 @@ def everyone_absent(
     import_completions.fn(run=run, quarter="2026Q4", file=str(sheet), on=on)
     offer_makeups.fn(run=run, quarter="2026Q4", as_of=on)
     return sheet
+
+
+def counts(db_url: str) -> dict[str, int]:
+    """Rows in each of the quarter's main tables: a run again must leave the same counts."""
+    from sqlalchemy import func
+    from sqlmodel import select
+
+    from models.db import session_for
+    from models.tables import Assignment, Cadre, EducationSession, Enrolment, Message, RejectedRow
+
+    tables = (Cadre, Assignment, EducationSession, Enrolment, Message, RejectedRow)
+    with session_for(db_url) as session:
+        return {t.__name__: session.exec(select(func.count()).select_from(t)).one() for t in tables}
