@@ -19,6 +19,7 @@ from flows.common import (
     log,
     one_at_a_time,
     quarter_policy,
+    rules_day,
     settings,
     this_quarter,
     today,
@@ -193,7 +194,7 @@ def quarterly_cycle(
             (one SELECT, read only); empty means LIANJIE_ROSTER.
         policy: Path of a policy TOML file; empty means LIANJIE_POLICY or the bundled defaults.
         as_of: The date the rules are applied on (newly promoted, discipline windows); empty: today.
-            It must fall before the quarter's end.
+            A day before the quarter means its first day; one after its end is refused.
         lang: Language of the messages and greeting cards; empty means LIANJIE_LANG (zh).
         dry_run: Read, validate, classify and plan, report what would change, and write nothing.
         accept_leavers: Confirm a roster that makes more than the policy's share of the
@@ -216,7 +217,7 @@ def quarterly_cycle(
         source if is_database_source(source) else str(existing_file(source, "roster file"))
     )
     policy_file = policy or (str(config.policy) if config.policy else None)
-    as_of_day = given_day(as_of) or max(today(config), period.starts_on)
+    as_of_day = rules_day(period, given_day(as_of), today(config))
     if as_of_day > period.ends_on:
         raise LianjieInputError(
             f"as-of date {as_of_day} is after {period.label} ended on {period.ends_on}: "

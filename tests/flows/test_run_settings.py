@@ -85,3 +85,19 @@ class TestOneClock:
         with pytest.raises(LianjieInputError, match="has not come yet"):
             organisation_moment(later, self.SHANGHAI, self.NOW)
         assert later == organisation_moment(later, self.SHANGHAI, self.NOW, allow_future=True)
+
+
+class TestRulesDay:
+    """Issue 36: before the quarter, `--as-of 2026-09-28` applied the rules on 09-28, while a
+    run by the clock on 09-28 applied them on the quarter's first day."""
+
+    def test_a_day_before_the_quarter_means_the_same_given_or_by_the_clock(self) -> None:
+        from core.domain import Quarter
+        from flows.common import rules_day
+
+        q4 = Quarter(2026, 4)
+        by_clock = rules_day(q4, None, date(2026, 9, 28))
+        given = rules_day(q4, date(2026, 9, 28), date(2026, 9, 20))
+        assert by_clock == given == date(2026, 10, 1)
+        assert date(2026, 11, 2) == rules_day(q4, date(2026, 11, 2), date(2026, 12, 6))
+        assert date(2026, 12, 6) == rules_day(q4, None, date(2026, 12, 6))
