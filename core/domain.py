@@ -68,6 +68,7 @@ class MessageKind(StrEnum):
     withdrawal = "withdrawal"  # a place taken away after its invitation went out
     report = "report"
     sign_in_sheet = "sign_in_sheet"  # to whoever organises a session
+    not_recorded = "not_recorded"  # to the same: who its returned sheet left out
 
 
 class Channel(StrEnum):

@@ -13,9 +13,11 @@ from flows.common import RunSettings, log, quarter_policy
 from models.db import session_for
 from models.education import store_schedule, stored_sessions
 from models.facts import load_quarter
+from models.outbox import add_messages
 from policy.progress import makeup_absentees
 from policy.recorded import not_recorded, taken_as_absent
 from policy.schedule import SchedulePlan, plan_makeups
+from reports.not_recorded import not_recorded_notices
 
 
 class NotRecordedOut(BaseModel):
@@ -81,6 +83,21 @@ def offer_makeups(*, run: RunSettings, quarter: str, as_of: date) -> MakeupsOffe
             new_sessions=plan.new_sessions,
             enrolments=plan.enrolments,
             withdrawals=[],
+        )
+        add_messages(
+            session=session,
+            rows=not_recorded_notices(
+                left_off,
+                data,
+                organisers=rules.sign_in_sheets.organisers,
+                organiser=run.organiser_email,
+                discipline_email=run.discipline_email,
+                absent_from=lambda back: calendar.shift_working_days(back, wait),
+                quarter=quarter,
+                lang=run.lang,
+                organisation=run.organisation,
+                on=as_of,
+            ),
         )
     log_makeups(plan, quarter=quarter)
     secret = {p.code for p in data.programmes if p.confidential}

@@ -71,6 +71,7 @@ class County:
         self.planned: set[str] = set()
         self.second_sheet: tuple[str, list[str]] | None = None
         self.late_sheets: dict[date, list[Path]] = {}
+        self.left_out: dict[str, list[str]] = {}  # session → who its first sheet did not list
 
     def roster(self, name: str, rows: list[list[str]]) -> Path:
         return write_csv(self.folder / name, HEADER, rows)
@@ -101,6 +102,8 @@ class County:
                 rows.append([who, code, "", session.held_on.isoformat(), status, score, "2"])
             if not rows:
                 continue
+            if missing:
+                self.left_out.setdefault(code, missing)
             sheets.append(write_csv(self.folder / f"{code}-{day}.csv", COMPLETION_HEADER, rows))
             if self.second_sheet is None and len(missing) >= 2:
                 # A clerk sends the two forgotten people the next working day.
@@ -250,7 +253,12 @@ class Invariants:
 
 def test_a_county_quarter_lived_day_by_day(db_url: str, tmp_path: Path, policy: Policy) -> None:
     county = County(tmp_path)
-    run = run_settings(db_url, data_dir=tmp_path, organisation_email="zzb@example.cn")
+    run = run_settings(
+        db_url,
+        data_dir=tmp_path,
+        organisation_email="zzb@example.cn",
+        organiser_email="peixun@example.cn",
+    )
     run_cycle(db_url, county.roster("a.csv", county.first), tmp_path / "cards", as_of=START)
     invariants = Invariants(policy)
     leavers: set[str] = set()
@@ -282,6 +290,17 @@ def test_a_county_quarter_lived_day_by_day(db_url: str, tmp_path: Path, policy: 
     makeups = {s.code for s in data.sessions if s.makeup and s.programme_code == programme}
     booked = {w for c, w, status in data.enrolments if c in makeups and status == "enrolled"}
     assert set() == booked & set(late), "the second sheet came within the wait"
+    # Each session's organiser was told once who its sheet left out (the admonition
+    # programme's would go to the discipline body, whose address this county has not set).
+    with session_for(db_url) as session:
+        notices = session.exec(select(Message).where(Message.kind == "not_recorded")).all()
+    told = {n.send_key.split(":")[1]: n for n in notices}
+    assert len(told) == len(notices), "an organiser is told once per session"
+    expected = {code for code in county.left_out if "-AD-" not in code}
+    assert expected == set(told)
+    for code in expected:
+        assert {n.recipient for n in notices if code in n.send_key} == {"peixun@example.cn"}
+        assert all(who in told[code].body for who in county.left_out[code]), told[code].body
     assert {"placements", "chasers", "people checked for a way to comply"} <= set(
         invariants.checked
     ), invariants.checked
