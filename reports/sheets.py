@@ -43,6 +43,7 @@ class SheetLine:
     name: str
     unit: str
     post: str
+    unreachable: bool = False  # no phone, no e-mail: someone tells them in person
 
 
 def sheet_lines(people: Iterable[CadreRecord], units: Mapping[str, str]) -> list[SheetLine]:
@@ -58,7 +59,14 @@ def sheet_lines(people: Iterable[CadreRecord], units: Mapping[str, str]) -> list
         ),
     )
     return [
-        SheetLine(n, c.employee_id, c.name, units.get(c.unit_code, c.unit_name), c.post)
+        SheetLine(
+            n,
+            c.employee_id,
+            c.name,
+            units.get(c.unit_code, c.unit_name),
+            c.post,
+            unreachable=not (c.phone or c.email),
+        )
         for n, c in enumerate(ordered, start=1)
     ]
 
@@ -130,7 +138,8 @@ def write_sheet_workbook(
     for cell in sheet[2]:
         cell.font = Font(bold=True)
     for line in lines:
-        sheet.append([line.employee_id, line.name, line.unit, session.code, None, None, None, None])
+        note = words["unreachable"] if line.unreachable else None
+        sheet.append([line.employee_id, line.name, line.unit, session.code, None, None, None, note])
     last = sheet.max_row + 50  # the list also for the rows of walk-ins the clerk adds
     status = header.index(words["workbook"][4]) + 1
     column = sheet.cell(row=2, column=status).column_letter

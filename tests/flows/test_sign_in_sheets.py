@@ -29,7 +29,7 @@ from models.db import session_for
 from models.facts import ProgrammeInfo, load_quarter
 from models.tables import Cadre, EducationSession, Enrolment, Message
 from reports.render import RenderJob, labels, render_pdf
-from reports.sheets import chosen_sessions, sheet_context, sheet_lines
+from reports.sheets import chosen_sessions, sheet_context, sheet_lines, write_sheet_workbook
 
 ORGANISER = "peixun@gov.example.cn"
 DISCIPLINE = "jiwei@gov.example.cn"
@@ -164,6 +164,39 @@ class TestTheSheet:
         )
         assert ["a-division", "a-section", "b-bureau", "b-staff"] == [x.name for x in lines]
         assert [1, 2, 3, 4] == [x.number for x in lines]
+
+    def test_someone_no_channel_reaches_is_marked_to_be_told_in_person(
+        self, tmp_path: Path
+    ) -> None:
+        """Issue 36: a top leader with neither phone nor e-mail was never contacted."""
+        reached = CadreRecord("E1", "王一", "U01", "局", "科长", phone="13800000001")
+        alone = CadreRecord("E2", "赵二", "U01", "局", "局长")
+        lines = sheet_lines([reached, alone], {})
+        assert [False, True] == [x.unreachable for x in lines]
+        info = SessionPlan("26Q4-IO-01", "IO", 1, date(2026, 10, 14), time(9), "会议室", 40)
+        programme = ProgrammeInfo(
+            "IO", Track.in_office, "在职干部廉洁教育", "In post", 1, None, False
+        )
+        context = sheet_context(
+            info,
+            programme,
+            lines,
+            lang="zh",
+            labels=labels("zh"),
+            organisation="示范市",
+            walk_in_rows=0,
+            version=1,
+            minutes=90,
+        )
+        done = render_pdf(RenderJob("sign_in.html.j2", context, tmp_path / "sheet.pdf"))
+        [page] = pdf_text(done.path)
+        row = next(line for line in page.splitlines() if "赵二" in line)
+        assert "无手机、邮箱，请当面通知" in "".join(row.split())  # wrapped in its cell
+        assert "请当面" not in next(line for line in page.splitlines() if "王一" in line)
+        book = tmp_path / "sheet.xlsx"
+        write_sheet_workbook(book, info, "在职干部廉洁教育", lines, lang="zh", labels=labels("zh"))
+        rows = list(load_workbook(book).active.iter_rows(min_row=3, values_only=True))
+        assert [None, "无手机、邮箱，请当面通知"] == [r[7] for r in rows]
 
 
 class TestTheWorkbookComesBack:
