@@ -62,6 +62,7 @@ def plan_messages(*, run: RunSettings, quarter: str, as_of: date) -> dict[str, i
             on_roster=quarter_people(session=session, quarter=quarter),
             tracks=quarter_tracks(session=session, quarter=quarter),
             sessions=sessions,
+            relay_to=run.organiser_email,
         )
         known = message_statuses(session=session, quarter=quarter)
         cards = GreetingCards(planned.holidays, run)

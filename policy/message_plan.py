@@ -52,8 +52,10 @@ def plan_quarter_messages(
     on_roster: set[str],
     tracks: Mapping[str, list[str]],
     sessions: list[SessionPlan],
+    relay_to: str | None = None,
 ) -> QuarterMessages:
-    """Holiday reminders for leading cadres, and an invitation and a reminder per enrolment.
+    """Holiday reminders for leading cadres, and an invitation and a reminder per enrolment;
+    for someone no channel reaches, to `relay_to` (the organiser) to pass on.
 
     `everyone` includes leavers, with the contacts the roster last gave; `window` is the
     quarter, `horizon` how far past its end holidays are looked for (a reminder belongs to the
@@ -62,7 +64,9 @@ def plan_quarter_messages(
     cadres = [c for c in everyone if c.employee_id in on_roster]
     shared = shared_contacts(cadres)
     words: dict[tuple[str, str], str] = {}  # per unit and post: a province has a few thousand
-    reached = {c.employee_id: recipient(c, tracks, policy, lang, shared, words) for c in everyone}
+    reached = {
+        c.employee_id: recipient(c, tracks, policy, lang, shared, words, relay_to) for c in everyone
+    }
     people = {who: reached[who] for who in on_roster}
     leading = [people[c.employee_id] for c in cadres if leading_reason(c, policy)]
     breaks = calendar.breaks(window[0], horizon) + extra_breaks(policy.reminders)
@@ -118,6 +122,7 @@ def recipient(
     lang: str,
     shared: dict[str, list[str]],
     words: dict[tuple[str, str], str],
+    relay_to: str | None = None,
 ) -> Recipient:
     """A cadre as messages reach them: the pointed wording names only their own key areas."""
     held, pointed = tracks.get(cadre.employee_id, ()), policy.reminders.pointed_tracks
@@ -133,10 +138,13 @@ def recipient(
         cadre.phone,
         cadre.email,
         areas,
-        # The admonition wording would tell whoever else reads a shared phone or mailbox.
+        # The admonition wording would tell whoever else reads a shared phone or mailbox, or
+        # the organiser who passes a message on to someone no channel reaches.
         Track.admonition in pointed
         and Track.admonition in held
+        and bool(cadre.phone or cadre.email)
         and not any(hold_reason(a, shared) for a in (cadre.phone, cadre.email) if a),
+        relay_to if not (cadre.phone or cadre.email) else None,
     )
 
 

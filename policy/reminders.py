@@ -23,14 +23,23 @@ class Recipient:
     # admonition cadres without a key post get their own, which claims no key post.
     key_areas: str = ""
     admonition: bool = False
+    # Whoever tells them in person when no channel reaches them: the organiser's e-mail.
+    relay: str | None = None
 
     def addresses(self, channels: Iterable[Channel]) -> list[tuple[Channel, str]]:
-        """The channels this person can be reached on, with the address for each."""
-        return [
+        """The channels this person can be reached on, with the address for each; with none,
+        the organiser's e-mail, to pass the message on."""
+        own = [
             (c, address)
             for c in channels
             if (address := self.phone if c == Channel.sms else self.email)
         ]
+        if own or not self.relay or Channel.email not in channels:
+            return own
+        return [(Channel.email, self.relay)]
+
+    def relayed(self, address: str) -> bool:
+        return not (self.phone or self.email) and address == self.relay
 
 
 @dataclass(slots=True)

@@ -78,6 +78,17 @@ def says_pointed_wording(env: Environment, source: str) -> bool:
     return referenced or bool(POINTED_WORDING & meta.find_undeclared_variables(tree))
 
 
+# A message for someone no channel reaches, sent to the organiser to pass on.
+RELAY = {
+    "zh": ("【请转告】", "{name}（{id}）无手机和邮箱，请将以下通知当面转告本人。\n\n"),
+    "en": ("[Please pass on] ", "{name} ({id}) has no phone or e-mail: please tell them.\n\n"),
+}
+NOT_RELAYED = (
+    "held: no channel reaches this cadre, and a confidential message is not passed through an "
+    "organiser (see the confidential list)"
+)
+
+
 class Composer:
     """Outbox rows for planned messages, each distinct text rendered once.
 
@@ -127,6 +138,9 @@ class Composer:
             )
         subject, body = self._texts[key]
         subject, body = subject.replace(NAME_SLOT, who.name), body.replace(NAME_SLOT, who.name)
+        if who.relayed(planned.address):
+            ask, line = RELAY[self.lang]
+            subject, body = ask + subject, line.format(name=who.name, id=who.employee_id) + body
         if channel == "sms":
             body = self.sms.text(body)
         attachment = self.cards.get(occasion) if holiday and channel == "email" else None
@@ -266,11 +280,10 @@ class Queueing:
                 kind = str(message.kind)
                 self.counts[kind] += 1
                 session = message.session
-                held = (
-                    hold_reason(message.address, self.shared)
-                    if session and session.programme_code in self.secret
-                    else None
-                )
+                secret = session is not None and session.programme_code in self.secret
+                held = hold_reason(message.address, self.shared) if secret else None
+                if secret and message.recipient.relayed(message.address):
+                    held = NOT_RELAYED
                 self.counts["held"] += bool(held)
                 status = MessageStatus.held if held else MessageStatus.queued
                 yield self.composer.row(message, status, held)

@@ -383,18 +383,36 @@ def test_a_dry_run_of_dispatch_shows_the_escalations_the_real_run_sends(
     assert sum(sum(by.values()) for by in would.values()) == real.sent
 
 
-def test_a_cadre_nobody_can_reach_is_a_warning(db_url: str, tmp_path: Path) -> None:
+def test_a_cadre_nobody_can_reach_is_a_warning_and_told_through_the_organiser(
+    db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Issue 36: a top leader with neither phone nor e-mail was enrolled in six sessions and
-    never contacted, with no warning anywhere. Now the cycle warns, naming him."""
+    never contacted, with no warning anywhere. Now the cycle warns, naming him, and his
+    invitations go to the organiser to pass on; an admonition cadre's are held, not relayed
+    (the organiser may not learn of the track)."""
+    monkeypatch.setenv("LIANJIE_ORGANISER_EMAIL", "peixun@example.cn")
     county = County(tmp_path)
     rows = [list(r) for r in county.first]
-    role = HEADER.index("班子职务")
+    role, status = HEADER.index("班子职务"), HEADER.index("纪律状况")
     top = next(r for r in rows if r[role] in ("主要负责人", "一把手", "top_leader"))
-    top[HEADER.index("手机")] = ""
-    top[HEADER.index("邮箱")] = ""
+    admonished = next(r for r in rows if r[status] not in ("", "无") and r is not top)
+    for row in (top, admonished):
+        row[HEADER.index("手机")] = ""
+        row[HEADER.index("邮箱")] = ""
     result = run_cycle(db_url, county.roster("a.csv", rows), tmp_path / "cards", as_of=START)
     warnings = result["imported"].warnings  # type: ignore[attr-defined]
     assert [w for w in warnings if "neither a mobile number nor an e-mail" in w and top[0] in w]
+    with session_for(db_url) as session:
+        theirs = session.exec(select(Message).where(Message.employee_id == top[0])).all()
+        secret = session.exec(
+            select(Message).where(
+                Message.employee_id == admonished[0], Message.send_key.contains("-AD-")
+            )
+        ).all()
+    invitations = [m for m in theirs if m.kind == "invitation"]
+    assert invitations and {"peixun@example.cn"} == {m.recipient for m in invitations}
+    assert all("请转告" in m.subject and top[1] in m.body for m in invitations)
+    assert secret and {"held"} == {m.status for m in secret}
 
 
 def test_an_estimated_calendar_is_a_warning_and_no_date_is_stated(
