@@ -56,6 +56,11 @@ class Settings(BaseSettings):
     organisation: str = "示范市"
     lang: Language = Language.zh
 
+    def confidential_password_for_reading(self) -> str | None:
+        """The password a sealed workbook that comes back is opened with, if any."""
+        password = self.confidential_password
+        return password.get_secret_value() if password else None
+
     def confidential_password_for_output(self) -> str | None:
         """The password confidential outputs are encrypted with; None writes them in clear, in
         folders of their owner's only, which is refused where the reports folder is served."""

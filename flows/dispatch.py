@@ -5,13 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from contextlib import nullcontext
+from dataclasses import dataclass
 from typing import Annotated
 
 from prefect import flow, task
 from pydantic import BaseModel
+from sqlmodel import Session
 
 from core.exceptions import LianjieInputError
-from delivery.channels import DeliveryError, Outgoing
+from delivery.channels import Channel, DeliveryError, Outgoing
 from flows.artifacts import artifact_key, publish_table
 from flows.common import RunSettings, expected_failures, log, settings, today, working_calendar
 from flows.escalation import plan_escalations
@@ -28,6 +30,7 @@ from models.outbox import (
     mark_failed,
     mark_sent,
 )
+from models.tables import Message
 from policy.confidentiality import Hidden, opaque_reference
 from reports.invites import CalendarEntries
 
@@ -83,45 +86,13 @@ def send_due(
             with stage(
                 words.get(kind, f"sending {kind}"), len(due), key=f"dispatch-{kind}-{on}"
             ) as sending:
+                outgoing = Sending(run, channel, entries, hidden)
                 for message_id in sending.each(due):
                     message = claim(session=session, message_id=message_id, now=utcnow())
                     if message is None:
                         counts["skipped"] += 1  # another dispatch took it, or it was sent meanwhile
                         continue
-                    shown_as = (
-                        opaque_reference(message.send_key)
-                        if hidden.in_send_key(message.send_key)
-                        else message.send_key
-                    )
-                    try:
-                        attachment = attachment_of(message, run)
-                        outgoing = Outgoing(
-                            message.send_key,
-                            message.recipient,
-                            message.subject,
-                            message.body,
-                            attachment,
-                            entries.of(message.send_key) if kind == "email" else None,
-                            also=workbook_beside(message, attachment),
-                            reference=shown_as,
-                        )
-                        channel.send(outgoing)
-                    except DeliveryError as error:
-                        mark_failed(
-                            session=session, message=message, error=str(error), now=utcnow()
-                        )
-                        counts["failed"] += 1
-                        continue
-                    except Exception as error:
-                        # A message that cannot be composed (a card gone, a broken template) is kept
-                        # with its error and retried; the others, and the other channel, go on.
-                        problem = f"could not be composed: {type(error).__name__}: {error}"
-                        mark_failed(session=session, message=message, error=problem, now=utcnow())
-                        counts["failed"] += 1
-                        logger.warning("%s %s", shown_as, problem)
-                        continue
-                    mark_sent(session=session, message=message, now=utcnow())
-                    counts["sent"] += 1
+                    counts[outgoing.send(session, message)] += 1
     finally:
         channel.close()
     if counts["failed"]:
@@ -129,6 +100,48 @@ def send_due(
             "%d %s messages failed; they stay queued and are retried later", counts["failed"], kind
         )
     return {"sent": counts["sent"], "failed": counts["failed"], "skipped": counts["skipped"]}
+
+
+@dataclass(frozen=True)
+class Sending:
+    """One claimed message through its channel: marked sent the moment the channel accepts
+    it, else failed with the reason and retried later."""
+
+    run: RunSettings
+    channel: Channel
+    entries: CalendarEntries
+    hidden: Hidden
+
+    def send(self, session: Session, message: Message) -> str:
+        # Outside the database a confidential message goes by an opaque name.
+        key = message.send_key
+        shown_as = opaque_reference(key) if self.hidden.in_send_key(key) else key
+        try:
+            attachment = attachment_of(message, self.run)
+            self.channel.send(
+                Outgoing(
+                    key,
+                    message.recipient,
+                    message.subject,
+                    message.body,
+                    attachment,
+                    self.entries.of(key) if message.channel == "email" else None,
+                    also=workbook_beside(message, attachment),
+                    reference=shown_as,
+                )
+            )
+        except DeliveryError as error:
+            mark_failed(session=session, message=message, error=str(error), now=utcnow())
+            return "failed"
+        except Exception as error:
+            # A message that cannot be composed (a card gone, a broken template) is kept with
+            # its error and retried; the others, and the other channel, go on.
+            problem = f"could not be composed: {type(error).__name__}: {error}"
+            mark_failed(session=session, message=message, error=problem, now=utcnow())
+            log().warning("%s %s", shown_as, problem)
+            return "failed"
+        mark_sent(session=session, message=message, now=utcnow())
+        return "sent"
 
 
 def check_dispatch_date(on: dt.date, *, today: dt.date, allow_future: bool) -> None:

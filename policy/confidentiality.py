@@ -73,6 +73,9 @@ class Hidden:
         """A message about a confidential programme: its send key names it or a session."""
         return not (self.codes | self.sessions).isdisjoint(send_key.split(":"))
 
+    def mentioned_in_any(self, texts: Iterable[str]) -> bool:
+        return any(map(self.mentioned_in, texts))
+
     def mentioned_in(self, text: str) -> bool:
         """A text that names a confidential programme, however it is written: any case,
         full-width letters, another dash (２６Ｑ４－ＡＤ－０１, 26q4–ad–01), or its name."""

@@ -1,0 +1,117 @@
+"""One completion file into the quarter: read (an admonition session's sealed workbook opened
+with the password it went out with), matched to the quarter's sessions, people and programmes,
+stored once by its content; a confidential programme's sheet counted, never named."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+from prefect import task
+
+from core.exceptions import LianjieInputError
+from flows.artifacts import ImportSummary, log_layout
+from flows.common import RunSettings, log, quarter_policy, settings, today
+from intake.completions import CompletionRecord, CompletionResult, parse_completions
+from intake.read import read_table
+from models.completions import completion_lookups, store_completions
+from models.db import session_for
+from models.education import confidential_programmes
+from models.roster import find_import, record_import
+from policy.confidentiality import Hidden
+
+
+@task
+def import_completions(
+    *, run: RunSettings, quarter: str, file: str, sheet: str = "", on: date | None = None
+) -> ImportSummary:
+    """Read one completion file into the quarter, as collected `on` (today when not given);
+    the same file twice changes nothing."""
+    # An admonition session's sheet went out encrypted and may come back so: the password is
+    # a secret, read here from the settings, never a parameter.
+    password = settings().confidential_password_for_reading()
+    table = read_table(Path(file), sheet=sheet or None, limits=run.read_limits, password=password)
+    with session_for(run.db_url) as session:
+        quarter_policy(session=session, quarter=quarter)
+        earlier = find_import(
+            session=session, quarter=quarter, kind="completions", sha256=table.sha256
+        )
+        if earlier is not None:
+            log().info("%s was already imported into %s; nothing changes", file, quarter)
+            return ImportSummary.already(table.source, earlier)
+        found = completion_lookups(session=session, quarter=quarter)
+        result = parse_completions(
+            table, cadres=found.cadres, sessions=found.sessions, programmes=found.programmes
+        )
+        secret = Hidden.of(*confidential_programmes(session=session)).mentioned_in_any(
+            [table.source, *(line.text for line in result.description)]
+            + [c.programme_code for c in result.accepted]
+        )
+        if not secret:  # a confidential sheet's titles name its session and programme
+            log_layout(log(), result)
+        refuse_another_quarters(result, table.source, quarter)
+        entry = record_import(
+            session=session,
+            quarter=quarter,
+            kind="completions",
+            source=table.source,
+            sha256=table.sha256,
+            read=result.read,
+            accepted=len(result.accepted),
+            rejects=result.rejects,
+            collected_on=on or today(settings()),
+        )
+        store_completions(
+            session=session,
+            quarter=quarter,
+            rows=completion_rows(result.accepted, import_id=entry.id, source=table.source),
+        )
+    summary = ImportSummary.of(result)
+    if secret:
+        summary = summary.kept_confidential()
+    log().info(
+        "%s: %d rows read, %d accepted, %d rejected",
+        *(summary.source, summary.read, summary.accepted, summary.rejected),
+    )
+    return summary
+
+
+ANOTHER_QUARTERS = {"unknown_cadre", "unknown_session", "unknown_programme"}
+
+
+def refuse_another_quarters(result: CompletionResult, source: str, quarter: str) -> None:
+    """A file none of whose rows names a session, programme or cadre of the quarter is most
+    likely another quarter's: refused whole, nothing stored, rather than filling the quarter's
+    rejects with it."""
+    if result.accepted or not result.rejects:
+        return
+    if any(r.code not in ANOTHER_QUARTERS for r in result.rejects):
+        return
+    named = sorted({r.params.get("session_code", "") for r in result.rejects} - {""})
+    sessions = f" (its sessions: {', '.join(named[:3])}{' …' if len(named) > 3 else ''})"
+    raise LianjieInputError(
+        f"{source}: none of its {len(result.rejects)} rows names a session or cadre of "
+        f"{quarter}{sessions if named else ''}; is it another quarter's? Give --quarter"
+    )
+
+
+def completion_rows(
+    accepted: list[CompletionRecord], *, import_id: int | None, source: str
+) -> Iterator[dict[str, object]]:
+    """The accepted rows as rows of the completion table, each naming its file and row."""
+    return (
+        {
+            "employee_id": r.employee_id,
+            "programme_code": r.programme_code,
+            "session_code": r.session_code,
+            "status": r.status,
+            "attended_on": r.attended_on,
+            "score": r.score,
+            "hours": r.hours,
+            "import_id": import_id,
+            "source": Path(source).name,
+            "source_row": r.row,
+        }
+        for r in accepted
+    )
