@@ -3,7 +3,9 @@ make-up of what they missed; and who the sheets left out, as the collect reports
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from prefect import task
 from pydantic import BaseModel
@@ -12,10 +14,12 @@ from core.domain import Quarter
 from flows.common import RunSettings, log, quarter_policy
 from models.db import session_for
 from models.education import store_schedule, stored_sessions
-from models.facts import load_quarter
+from models.facts import QuarterData, load_quarter
 from models.outbox import add_messages
+from policy.calendar import WorkingCalendar
+from policy.config import Policy
 from policy.progress import makeup_absentees
-from policy.recorded import not_recorded, taken_as_absent
+from policy.recorded import NotRecorded, not_recorded, taken_as_absent
 from policy.schedule import SchedulePlan, plan_makeups
 from reports.not_recorded import not_recorded_notices
 
@@ -52,30 +56,28 @@ class MakeupsOffered(BaseModel):
 @task
 def offer_makeups(*, run: RunSettings, quarter: str, as_of: date) -> MakeupsOffered:
     """Book absent and excused people, and those a returned sheet left out past the wait, on
-    the next make-up session of what they missed; the quarter is read once for both."""
+    the next make-up session of what they missed; tell each session's organiser, once, who its
+    sheet left out. The quarter is read once for all of it."""
     period = Quarter.parse(quarter)
     with session_for(run.db_url) as session:
         _, loaded = quarter_policy(session=session, quarter=quarter)
-        rules = loaded.policy
         data = load_quarter(session=session, quarter=quarter)
         assert data is not None  # quarter_policy has checked that the quarter exists
-        calendar = run.calendar(period.starts_on, period.ends_on)
-        first = calendar.shift_working_days(as_of, rules.sessions.makeup_lead_working_days)
-        wait = rules.sessions.not_recorded_wait_working_days
+        days = Days(loaded.policy, run.calendar(period.starts_on, period.ends_on), as_of)
         left_off = not_recorded(data.sessions, data.enrolments, data.completions, as_of=as_of)
-        absent = taken_as_absent(
-            left_off, as_of=as_of, waited=lambda back: calendar.shift_working_days(back, wait)
-        )
         plan = plan_makeups(
             quarter=period,
-            programmes=[p for p in rules.programmes if not p.joint_with],
+            programmes=[p for p in loaded.policy.programmes if not p.joint_with],
             absentees=makeup_absentees(
-                data, seating=rules.seating, as_of=as_of, not_recorded=absent
+                data,
+                seating=loaded.policy.seating,
+                as_of=as_of,
+                not_recorded=taken_as_absent(left_off, as_of=as_of, waited=days.absent_from),
             ),
             existing=stored_sessions(session=session, quarter=quarter),
-            days=calendar.working_days(max(first, period.starts_on), period.ends_on),
-            rules=rules.sessions,
-            join_from=calendar.shift_working_days(as_of, rules.sessions.notice_working_days),
+            days=days.for_makeups(period),
+            rules=loaded.policy.sessions,
+            join_from=days.notice_from(),
         )
         store_schedule(
             session=session,
@@ -84,22 +86,60 @@ def offer_makeups(*, run: RunSettings, quarter: str, as_of: date) -> MakeupsOffe
             enrolments=plan.enrolments,
             withdrawals=[],
         )
-        add_messages(
-            session=session,
-            rows=not_recorded_notices(
-                left_off,
-                data,
-                organisers=rules.sign_in_sheets.organisers,
-                organiser=run.organiser_email,
-                discipline_email=run.discipline_email,
-                absent_from=lambda back: calendar.shift_working_days(back, wait),
-                quarter=quarter,
-                lang=run.lang,
-                organisation=run.organisation,
-                on=as_of,
-            ),
-        )
+        add_messages(session=session, rows=days.notices(left_off, data, run, quarter))
     log_makeups(plan, quarter=quarter)
+    counts = {
+        "new_sessions": len(plan.new_sessions),
+        "booked": len(plan.enrolments),
+        "no_day_left": len(plan.unplaced),
+    }
+    return MakeupsOffered(counts=counts, not_recorded=shown_left_off(left_off, data, days))
+
+
+@dataclass(frozen=True)
+class Days:
+    """The working days a day's make-up booking counts in, by the quarter's policy."""
+
+    policy: Policy
+    calendar: WorkingCalendar
+    as_of: date
+
+    def absent_from(self, back: date) -> date:
+        """The day someone a sheet returned on `back` left out counts as absent."""
+        wait = self.policy.sessions.not_recorded_wait_working_days
+        return self.calendar.shift_working_days(back, wait)
+
+    def for_makeups(self, period: Quarter) -> list[date]:
+        lead = self.policy.sessions.makeup_lead_working_days
+        first = self.calendar.shift_working_days(self.as_of, lead)
+        return self.calendar.working_days(max(first, period.starts_on), period.ends_on)
+
+    def notice_from(self) -> date:
+        notice = self.policy.sessions.notice_working_days
+        return self.calendar.shift_working_days(self.as_of, notice)
+
+    def notices(
+        self, left_off: list[NotRecorded], data: QuarterData, run: RunSettings, quarter: str
+    ) -> list[dict[str, Any]]:
+        return not_recorded_notices(
+            left_off,
+            data,
+            organisers=self.policy.sign_in_sheets.organisers,
+            organiser=run.organiser_email,
+            discipline_email=run.discipline_email,
+            absent_from=self.absent_from,
+            quarter=quarter,
+            lang=run.lang,
+            organisation=run.organisation,
+            on=self.as_of,
+        )
+
+
+def shown_left_off(
+    left_off: list[NotRecorded], data: QuarterData, days: Days
+) -> list[NotRecordedOut]:
+    """Who the returned sheets left out, as the collect prints and publishes them: a
+    confidential programme's sessions not among them."""
     secret = {p.code for p in data.programmes if p.confidential}
     names = {c.employee_id: c.name for c in data.cadres}
     shown = [
@@ -108,7 +148,7 @@ def offer_makeups(*, run: RunSettings, quarter: str, as_of: date) -> MakeupsOffe
             employee_id=m.employee_id,
             name=names.get(m.employee_id, ""),
             sheet_back_on=m.back_on,
-            absent_from=calendar.shift_working_days(m.back_on, wait),
+            absent_from=days.absent_from(m.back_on),
         )
         for m in left_off
         if m.programme_code not in secret
@@ -118,11 +158,6 @@ def offer_makeups(*, run: RunSettings, quarter: str, as_of: date) -> MakeupsOffe
             "%d people enrolled in sessions whose sheets came back without them are not "
             "recorded; each is booked on a make-up %d working days after their sheet came back",
             len(shown),
-            wait,
+            days.policy.sessions.not_recorded_wait_working_days,
         )
-    counts = {
-        "new_sessions": len(plan.new_sessions),
-        "booked": len(plan.enrolments),
-        "no_day_left": len(plan.unplaced),
-    }
-    return MakeupsOffered(counts=counts, not_recorded=shown)
+    return shown
