@@ -18,17 +18,16 @@ from core.settings import Settings
 from flows.artifacts import artifact_key, pdf_links, publish_table
 from flows.common import (
     RunSettings,
-    as_of_moment,
     expected_failures,
     log,
     now,
-    reported_day,
     settings,
     this_quarter,
     today,
     waits_for_first_working_day,
 )
 from flows.fanout import render_on_pool
+from flows.moments import report_moment
 from flows.parameters import (
     UNSET,
     Day,
@@ -49,6 +48,8 @@ from models.db import session_for
 from models.facts import load_quarter
 from models.outbox import add_messages
 from reports.delivery import RenderedReport, report_messages
+from reports.jobs import ReportSetting
+from reports.render import Rendered
 from reports.sealed import place_confidential, placed_path
 
 
@@ -111,75 +112,92 @@ def accountability_reports(
     if only_on_first_working_day and (idle := waits_for_first_working_day(config, today(config))):
         return cast(ReportsSummary, idle)
     period = parse_quarter(quarter, default=this_quarter(config).previous)
-    clock = now(config)
-    moment = as_of_moment(
-        reported_day(period, given_day(as_of), clock.date()), clock, allow_future=allow_future
-    )
+    moment = report_moment(period, given_day(as_of), now(config), allow_future=allow_future)
     run = RunSettings.of(config, lang=lang_code(lang, config))
     # The confidential list comes with the whole quarter: refused before anything renders.
     password = None if units else config.confidential_password_for_output()
     folder = out or str(config.reports_dir / period.label)
-    setting, parts = plan_reports(
-        run=run, quarter=period.label, units=list(units) or None, out=folder, as_of=moment
+    outcome = rendered_reports(
+        run=run,
+        quarter=period.label,
+        plan=plan_reports(
+            run=run, quarter=period.label, units=list(units) or None, out=folder, as_of=moment
+        ),
+        whole=not units,
+        chunks=chunks,
+        # the chunks' own parameters: as the Run form has them, nothing secret
+        asked={"as_of": moment.isoformat(), "out": folder, "allow_future": allow_future},
+        deadline=timedelta(seconds=config.chunk_deadline_seconds),
     )
-    count = len(units) if units else len(setting.file_names) + 2  # with summary and list
-    with stage("rendering reports", count, key=f"reports-{period.label}") as rendering:
-        if chunks:
-            outcome = render_on_pool(
-                run=run,
-                quarter=period.label,
-                setting=setting,
-                parts=parts,
-                whole=not units,
-                chunks=chunks,
-                # the chunks' own: as the Run form has them, nothing secret
-                parameters={
-                    "quarter": period.label,
-                    "as_of": moment.isoformat(),
-                    "lang": RunLanguage[run.lang.value].value,
-                    "out": folder,
-                    "allow_future": allow_future,
-                },
-                deadline=timedelta(seconds=config.chunk_deadline_seconds),
-                progress=rendering,
-            )
-        else:
-            outcome = render_here(
-                run=run,
-                quarter=period.label,
-                setting=setting,
-                parts=parts,
-                whole=not units,
-                progress=rendering,
-            )
-    planned = [out_ for out_, _ in outcome]
-    rendered = [pdf for _, pdf in outcome]
-    for at, (out_, done) in enumerate(zip(planned, rendered, strict=True)):
-        if out_.kind == "confidential":
-            final = placed_path(done.path)
-            sha256 = place_confidential(done.path, final, password)
-            planned[at] = out_.model_copy(update={"path": str(final)})
-            rendered[at] = replace(done, path=final, sha256=sha256)
-    reports = [
-        out_.model_copy(update={"pages": done.pages})
-        for out_, done in zip(planned, rendered, strict=True)
-    ]
+    reports, rendered = placed(outcome, password)
     record_reports(run=run, quarter=period.label, reports=reports, rendered=rendered)
-    queued = 0
-    if deliver:
-        queued = queue_reports(
-            run=run,
-            quarter=period.label,
-            reports=[
-                RenderedReport(r.kind, r.unit_code, str(done.path), done.sha256)
-                for r, done in zip(reports, rendered, strict=True)
-            ],
-            on=today(config),
-        )
+    delivered = [
+        RenderedReport(r.kind, r.unit_code, str(done.path), done.sha256)
+        for r, done in zip(reports, rendered, strict=True)
+    ]
+    queued = (
+        queue_reports(run=run, quarter=period.label, reports=delivered, on=today(config))
+        if deliver
+        else 0
+    )
     publish_reports(period.label, reports, config)
     return ReportsSummary(
         quarter=period.label, rendered=len(reports), reports=reports, queued_for_readers=queued
     )
+
+
+def rendered_reports(
+    *,
+    run: RunSettings,
+    quarter: str,
+    plan: tuple[ReportSetting, list[list[str]]],
+    whole: bool,
+    chunks: int,
+    asked: dict[str, object],
+    deadline: timedelta,
+) -> list[tuple[ReportOut, Rendered]]:
+    """The planned reports rendered here, or by `chunks` render-reports runs on the pool."""
+    setting, parts = plan
+    count = len(setting.file_names) + 2 if whole else sum(map(len, parts))  # + summary, list
+    with stage("rendering reports", count, key=f"reports-{quarter}") as rendering:
+        if not chunks:
+            return render_here(
+                run=run,
+                quarter=quarter,
+                setting=setting,
+                parts=parts,
+                whole=whole,
+                progress=rendering,
+            )
+        return render_on_pool(
+            run=run,
+            quarter=quarter,
+            setting=setting,
+            parts=parts,
+            whole=whole,
+            chunks=chunks,
+            parameters=asked | {"quarter": quarter, "lang": RunLanguage[run.lang.value].value},
+            deadline=deadline,
+            progress=rendering,
+        )
+
+
+def placed(
+    outcome: list[tuple[ReportOut, Rendered]], password: str | None
+) -> tuple[list[ReportOut], list[Rendered]]:
+    """The reports where their readers find them, with their pages: the confidential list,
+    rendered in its pending folder, sealed into its place."""
+    reports, rendered = [], []
+    for planned, done in outcome:
+        report, pdf = planned, done
+        if planned.kind == "confidential":
+            final = placed_path(done.path)
+            sha256 = place_confidential(done.path, final, password)
+            report = planned.model_copy(update={"path": str(final)})
+            pdf = replace(done, path=final, sha256=sha256)
+        reports.append(report.model_copy(update={"pages": pdf.pages}))
+        rendered.append(pdf)
+    return reports, rendered
 
 
 @task(cache_policy=NONE)

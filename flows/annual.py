@@ -14,14 +14,8 @@ from pydantic import BaseModel
 from core.domain import Quarter
 from core.exceptions import LianjieInputError
 from flows.artifacts import artifact_key, publish_table
-from flows.common import (
-    RunSettings,
-    as_of_moment,
-    expected_failures,
-    now,
-    settings,
-    waits_for_first_working_day,
-)
+from flows.common import RunSettings, expected_failures, now, settings, waits_for_first_working_day
+from flows.moments import as_of_moment
 from flows.parameters import UNSET, Day, FormLanguage, FormText, given_day, lang_code, titled
 from flows.progress import stage
 from flows.rendering import ReportOut, record_reports, render_chunk

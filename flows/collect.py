@@ -28,7 +28,7 @@ from flows.common import (
 )
 from flows.completion_file import import_completions
 from flows.drop_folder import SkippedFile, dropped_files, set_aside
-from flows.makeups import NotRecordedOut, offer_makeups
+from flows.makeups import MakeupsOffered, NotRecordedOut, offer_makeups
 from flows.messages import plan_messages
 from flows.parameters import (
     UNSET,
@@ -57,6 +57,23 @@ class CollectSummary(BaseModel):
     # and booked on a make-up, once the policy's wait has passed (`absent_from`).
     not_recorded: list[NotRecordedOut] = []
     skipped: list[SkippedFile] = []
+
+    @classmethod
+    def of(
+        cls,
+        quarter: str,
+        imported: list[ImportSummary],
+        offered: MakeupsOffered | None,
+        skipped: list[SkippedFile],
+    ) -> CollectSummary:
+        return cls(
+            quarter=quarter,
+            files=imported,
+            makeups=offered.counts if offered else {},
+            not_recorded=offered.not_recorded if offered else [],
+            skipped=skipped,
+            **{k: sum(getattr(i, k) for i in imported) for k in ("read", "accepted", "rejected")},
+        )
 
     @computed_field  # type: ignore[prop-decorator]
     @property
@@ -102,9 +119,7 @@ def collect_completions(
     run = RunSettings.of(config)
     if not paths and not quarter_started(run, period.label):
         log().info("nothing to collect")
-        return CollectSummary(
-            quarter=period.label, read=0, accepted=0, rejected=0, files=[], skipped=skipped
-        )
+        return CollectSummary.of(period.label, [], None, skipped)
     with (
         one_at_a_time(config.db_url, period.label),
         stage("reading completion files", len(paths) + 1, key=f"collect-{period.label}") as steps,
@@ -125,14 +140,7 @@ def collect_completions(
         offered = offer_makeups(run=run, quarter=period.label, as_of=on)
         plan_messages(run=run, quarter=period.label, as_of=on)
         steps.advance(doing="completion data in")
-    summary = CollectSummary(
-        quarter=period.label,
-        files=imported,
-        makeups=offered.counts,
-        not_recorded=offered.not_recorded,
-        skipped=skipped,
-        **{k: sum(getattr(i, k) for i in imported) for k in ("read", "accepted", "rejected")},
-    )
+    summary = CollectSummary.of(period.label, imported, offered, skipped)
     publish_collect(summary, on)
     return summary
 

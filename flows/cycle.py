@@ -19,13 +19,13 @@ from flows.common import (
     log,
     one_at_a_time,
     quarter_policy,
-    rules_day,
     settings,
     this_quarter,
     today,
     waits_for_first_working_day,
 )
 from flows.messages import plan_messages
+from flows.moments import rules_day
 from flows.parameters import (
     UNSET,
     Day,

@@ -8,7 +8,8 @@ from typing import Annotated
 from prefect import flow
 
 from core.exceptions import LianjieInputError
-from flows.common import RunSettings, expected_failures, log, now, organisation_moment, settings
+from flows.common import RunSettings, expected_failures, log, now, settings
+from flows.moments import organisation_moment
 from flows.parameters import (
     UNSET,
     FormLanguage,

@@ -65,7 +65,8 @@ def export(
         checked_output(check_output_file, out)
 
     def build() -> bytes:
-        from flows.common import as_of_moment, now, settings
+        from flows.common import now, settings
+        from flows.moments import as_of_moment
         from flows.parameters import parse_quarter
         from lianjie.exports.database import access_file, quarter_file
 

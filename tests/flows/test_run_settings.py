@@ -48,7 +48,7 @@ class TestReportedDay:
         from datetime import date
 
         from core.domain import Quarter
-        from flows.common import reported_day
+        from flows.moments import reported_day
 
         q4 = Quarter(2026, 4)
         assert date(2026, 12, 31) == reported_day(q4, None, date(2027, 1, 5))
@@ -64,7 +64,7 @@ class TestOneClock:
     NOW = datetime(2026, 12, 6, 15, 0, tzinfo=SHANGHAI)
 
     def test_a_moment_in_another_zone_is_read_in_the_organisations(self) -> None:
-        from flows.common import organisation_moment
+        from flows.moments import organisation_moment
 
         picked = datetime(2026, 12, 6, 1, 30, tzinfo=UTC)  # the UI's picker sends UTC
         moment = organisation_moment(picked, self.SHANGHAI, self.NOW)
@@ -72,14 +72,14 @@ class TestOneClock:
         assert moment == picked  # the same instant, told in Beijing time
 
     def test_a_moment_without_a_zone_is_the_organisations(self) -> None:
-        from flows.common import organisation_moment
+        from flows.moments import organisation_moment
 
         moment = organisation_moment(datetime(2026, 12, 6, 9, 30), self.SHANGHAI, self.NOW)
         assert moment == datetime(2026, 12, 6, 9, 30, tzinfo=self.SHANGHAI)
 
     def test_a_moment_still_to_come_is_refused(self) -> None:
         from core.exceptions import LianjieInputError
-        from flows.common import organisation_moment
+        from flows.moments import organisation_moment
 
         later = datetime(2026, 12, 7, 9, 0, tzinfo=self.SHANGHAI)
         with pytest.raises(LianjieInputError, match="has not come yet"):
@@ -93,7 +93,7 @@ class TestRulesDay:
 
     def test_a_day_before_the_quarter_means_the_same_given_or_by_the_clock(self) -> None:
         from core.domain import Quarter
-        from flows.common import rules_day
+        from flows.moments import rules_day
 
         q4 = Quarter(2026, 4)
         by_clock = rules_day(q4, None, date(2026, 9, 28))

@@ -10,7 +10,7 @@ import pytest
 
 from core.domain import CompletionStatus, LeadershipRole, Reject
 from core.exceptions import LianjieInputError
-from flows.common import as_of_moment
+from flows.moments import as_of_moment
 from harness.factories import cadre
 from harness.standings import SHANGHAI, at, city, view_at
 from models.facts import CompletionInfo, ReminderInfo
