@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Annotated, cast
@@ -12,6 +13,7 @@ from pydantic import BaseModel, computed_field
 
 from core.domain import Quarter, Track
 from core.exceptions import LianjieInputError
+from core.settings import Settings
 from flows.artifacts import ImportSummary, RejectOut, artifact_key, publish_table, reject_rows
 from flows.common import (
     RunSettings,
@@ -208,14 +210,7 @@ def quarterly_cycle(
     if only_on_first_working_day and (idle := waits_for_first_working_day(config, today(config))):
         return cast(CycleSummary, idle)
     period = parse_quarter(quarter, default=this_quarter(config))
-    source = roster or str(config.roster or "")
-    if not source.strip():
-        raise LianjieInputError(
-            "no roster: give one (a .xlsx or .csv file, or hr:table=NAME) or set LIANJIE_ROSTER"
-        )
-    roster_source = (
-        source if is_database_source(source) else str(existing_file(source, "roster file"))
-    )
+    roster_source = chosen_roster(roster, config)
     policy_file = policy or (str(config.policy) if config.policy else None)
     as_of_day = rules_day(period, given_day(as_of), today(config))
     if as_of_day > period.ends_on:
@@ -228,23 +223,21 @@ def quarterly_cycle(
     policy_sha = load_policy(Path(policy_file) if policy_file else None).sha256
     # A dry run rehearses every stage in one transaction that is rolled back at the end.
     guard = rehearsal(config.db_url) if dry_run else one_at_a_time(config.db_url, period.label)
-    with guard, stage("importing the roster", 4, key=f"cycle-{period.label}") as steps:
-        imported = import_roster(
+    with guard:
+        imported, tracks, sessions, messages = the_quarter_planned(
             run=run,
             quarter=period.label,
-            roster=roster_source,
-            policy_file=policy_file,
             as_of=as_of_day,
-            accept_leavers=accept_leavers,
-            sheet=sheet.strip(),
+            roster=lambda: import_roster(
+                run=run,
+                quarter=period.label,
+                roster=roster_source,
+                policy_file=policy_file,
+                as_of=as_of_day,
+                accept_leavers=accept_leavers,
+                sheet=sheet.strip(),
+            ),
         )
-        steps.advance(doing="classifying cadres")
-        tracks = classify_cadres(run=run, quarter=period.label, as_of=as_of_day)
-        steps.advance(doing="scheduling sessions")
-        sessions = schedule_sessions(run=run, quarter=period.label, as_of=as_of_day)
-        steps.advance(doing="planning messages")
-        messages = plan_messages(run=run, quarter=period.label, as_of=as_of_day)
-        steps.advance(doing="quarter planned")
     summary = CycleSummary(
         quarter=period.label,
         as_of=as_of_day,
@@ -260,6 +253,33 @@ def quarterly_cycle(
     else:
         publish_cycle(summary)
     return summary
+
+
+def the_quarter_planned(
+    *, run: RunSettings, quarter: str, as_of: date, roster: Callable[[], ImportSummary]
+) -> tuple[ImportSummary, dict[str, int], dict[str, int], dict[str, int]]:
+    """The cycle's four stages in order, each told as it starts."""
+    with stage("importing the roster", 4, key=f"cycle-{quarter}") as steps:
+        imported = roster()
+        steps.advance(doing="classifying cadres")
+        tracks = classify_cadres(run=run, quarter=quarter, as_of=as_of)
+        steps.advance(doing="scheduling sessions")
+        sessions = schedule_sessions(run=run, quarter=quarter, as_of=as_of)
+        steps.advance(doing="planning messages")
+        messages = plan_messages(run=run, quarter=quarter, as_of=as_of)
+        steps.advance(doing="quarter planned")
+    return imported, tracks, sessions, messages
+
+
+def chosen_roster(roster: str, config: Settings) -> str:
+    """The roster the run reads: the one given, else LIANJIE_ROSTER; a file that is there, or an
+    HR database named hr:table=… / hr:query=…."""
+    source = roster or str(config.roster or "")
+    if not source.strip():
+        raise LianjieInputError(
+            "no roster: give one (a .xlsx or .csv file, or hr:table=NAME) or set LIANJIE_ROSTER"
+        )
+    return source if is_database_source(source) else str(existing_file(source, "roster file"))
 
 
 def publish_cycle(summary: CycleSummary) -> None:
