@@ -57,6 +57,27 @@ class DispatchSummary(BaseModel):
     would_send: dict[str, dict[str, int]] = {}
     preview: list[Preview] = []
 
+    @classmethod
+    def of(
+        cls, on: dt.date, expired: int, by_channel: dict[str, dict[str, int]]
+    ) -> DispatchSummary:
+        """A day's sending, totalled over its channels."""
+        totals = {k: sum(c[k] for c in by_channel.values()) for k in ("sent", "failed", "skipped")}
+        return cls(date=on, expired=expired, by_channel=by_channel, **totals)
+
+    @classmethod
+    def rehearsed(
+        cls,
+        on: dt.date,
+        expired: int,
+        would_send: dict[str, dict[str, int]],
+        preview: list[Preview],
+    ) -> DispatchSummary:
+        """A dry run: nothing sent; what would go, and the first messages as they would go."""
+        return cls.of(on, expired, {}).model_copy(
+            update={"dry_run": True, "would_send": would_send, "preview": preview}
+        )
+
 
 # Safe to repeat: every message is claimed before it goes and committed as sent the moment
 # its channel accepts it, so a second attempt (after a dropped database connection or a
@@ -238,27 +259,12 @@ def daily_dispatch(
                 run=run, on=on, occasion_before=next_working, show=show
             )
     if dry_run:
-        return DispatchSummary(
-            date=on,
-            sent=0,
-            failed=0,
-            skipped=0,
-            expired=expired,
-            by_channel={},
-            dry_run=True,
-            would_send=would_send,
-            preview=preview,
-        )
+        return DispatchSummary.rehearsed(on, expired, would_send, preview)
     by_channel = {
         kind: send_due(run=run, kind=kind, on=on, occasion_before=next_working)
         for kind in ("email", "sms")
     }
-    summary = DispatchSummary(
-        date=on,
-        expired=expired,
-        by_channel=by_channel,
-        **{k: sum(c[k] for c in by_channel.values()) for k in ("sent", "failed", "skipped")},
-    )
+    summary = DispatchSummary.of(on, expired, by_channel)
     publish_table(
         artifact_key("dispatch", on.isoformat()),
         [{"channel": k, **v} for k, v in by_channel.items()],
