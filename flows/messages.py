@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from concurrent.futures import Future
+from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
 from prefect import task
+from sqlmodel import Session
 
-from core.domain import Quarter, name_in
+from core.domain import Quarter, SessionPlan, name_in
 from flows.common import RunSettings, log, quarter_policy
 from models.cadres import quarter_people, quarter_roster
 from models.db import rehearsing, session_for
@@ -64,45 +66,64 @@ def plan_messages(*, run: RunSettings, quarter: str, as_of: date) -> dict[str, i
             sessions=sessions,
             relay_to=run.organiser_email,
         )
-        known = message_statuses(session=session, quarter=quarter)
         cards = GreetingCards(planned.holidays, run)
         queueing = Queueing(
             composer=composer_for(run, quarter, policy, cards),
-            known=known,
+            known=message_statuses(session=session, quarter=quarter),
             shared=planned.shared,
             secret={p.code for p in policy.programmes if p.confidential},
         )
-        added = add_messages(session=session, rows=queueing.rows(planned.planned()))
-        requeued = requeue_cancelled(session=session, send_keys=queueing.planned_again, on=as_of)
-        notices, moot = changed_places(
-            sessions=sessions,
-            reached=planned.reached,
-            statuses=places_after(known, requeued),
-            calendar=calendar,
-            as_of=as_of,
+        queued = queue_planned(
+            session, queueing, planned, sessions=sessions, calendar=calendar, as_of=as_of
         )
-        told = add_messages(session=session, rows=queueing.notice_rows(notices))
-        cancel_messages(session=session, prefixes=moot)
         cards.wait()
-    counts = queueing.counts
     log_planned(planned, calendar=calendar, policy=policy)
     log().info(
         "queued %d new messages (%s); %d were already planned; %d cancelled ones queued again; "
         "%d notices of changed places",
-        added,
-        dict(counts),
-        len(known),
-        len(requeued),
-        told,
+        *(queued.added, dict(queueing.counts), len(queueing.known), queued.requeued, queued.told),
     )
+    counts = queueing.counts
     return {
         kind: counts[kind] for kind in ("invitation", "session_reminder", "holiday_reminder")
     } | {
-        "total_new": added,
-        "requeued": len(requeued),
+        "total_new": queued.added,
+        "requeued": queued.requeued,
         "held": counts["held"],
-        "place_notices": told,
+        "place_notices": queued.told,
     }
+
+
+@dataclass(frozen=True)
+class Queued:
+    added: int
+    requeued: int
+    told: int
+
+
+def queue_planned(
+    session: Session,
+    queueing: Queueing,
+    planned: QuarterMessages,
+    *,
+    sessions: list[SessionPlan],
+    calendar: WorkingCalendar,
+    as_of: date,
+) -> Queued:
+    """The planned messages the outbox does not know yet; cancelled ones planned again queued
+    again; and notices to people whose place changed since they were told."""
+    added = add_messages(session=session, rows=queueing.rows(planned.planned()))
+    requeued = requeue_cancelled(session=session, send_keys=queueing.planned_again, on=as_of)
+    notices, moot = changed_places(
+        sessions=sessions,
+        reached=planned.reached,
+        statuses=places_after(queueing.known, requeued),
+        calendar=calendar,
+        as_of=as_of,
+    )
+    told = add_messages(session=session, rows=queueing.notice_rows(notices))
+    cancel_messages(session=session, prefixes=moot)
+    return Queued(added, len(requeued), told)
 
 
 def log_planned(planned: QuarterMessages, *, calendar: WorkingCalendar, policy: Policy) -> None:
