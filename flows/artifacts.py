@@ -12,7 +12,7 @@ from pydantic import BaseModel
 from core.domain import CadreRecord, Change, ChangeKind, Reject, row_place
 from intake.columns import ImportResult
 from models.tables import FileImport
-from policy.confidentiality import DISCIPLINE_COLUMNS, shown_reason
+from policy.confidentiality import DISCIPLINE_COLUMNS, Hidden, shown_reason
 from policy.roster import RosterDecision
 
 
@@ -128,6 +128,28 @@ class ImportSummary(BaseModel):
             warnings=warnings or [],
             rejects=[RejectOut.of(result.source, r, kept.get(r.at)) for r in result.rejects],
             changes=changes,
+        )
+
+    def shown(self, *, secret: bool, hidden: Hidden, result: ImportResult[Any]) -> ImportSummary:
+        """The import as the log, the artifacts and the run's output may show it: a
+        confidential sheet counted only; from any other file, the rejects that name a
+        confidential programme or session left out (`export rejects --confidential` has them)."""
+        if secret:
+            return self.kept_confidential()
+        about = {
+            (r.sheet, r.row) for r in result.rejects if hidden.mentioned_in_any(r.values.values())
+        }
+        if not about:
+            return self
+        return self.model_copy(
+            update={
+                "rejects": [r for r in self.rejects if (r.sheet, r.row) not in about],
+                "warnings": [
+                    *self.warnings,
+                    f"{len(about)} rejected rows about a confidential programme: listed by "
+                    "`lianjie export rejects --confidential`",
+                ],
+            }
         )
 
     def kept_confidential(self) -> ImportSummary:

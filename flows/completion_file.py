@@ -44,10 +44,8 @@ def import_completions(
         result = parse_completions(
             table, cadres=found.cadres, sessions=found.sessions, programmes=found.programmes
         )
-        secret = Hidden.of(*confidential_programmes(session=session)).mentioned_in_any(
-            [table.source, *(line.text for line in result.description)]
-            + [c.programme_code for c in result.accepted]
-        )
+        hidden = Hidden.of(*confidential_programmes(session=session))
+        secret = confidential_sheet(table.source, result, hidden)
         if not secret:  # a confidential sheet's titles name its session and programme
             log_layout(log(), result)
         refuse_another_quarters(result, table.source, quarter)
@@ -67,9 +65,7 @@ def import_completions(
             quarter=quarter,
             rows=completion_rows(result.accepted, import_id=entry.id, source=table.source),
         )
-    summary = ImportSummary.of(result)
-    if secret:
-        summary = summary.kept_confidential()
+    summary = ImportSummary.of(result).shown(secret=secret, hidden=hidden, result=result)
     log().info(
         "%s: %d rows read, %d accepted, %d rejected",
         *(summary.source, summary.read, summary.accepted, summary.rejected),
@@ -115,3 +111,12 @@ def completion_rows(
         }
         for r in accepted
     )
+
+
+def confidential_sheet(source: str, result: CompletionResult, hidden: Hidden) -> bool:
+    """A confidential programme's sheet: its name or titles name the programme or a session of
+    it, or every row it gives is the programme's. (A learning platform's export of every
+    programme is not one: only its rows about the programme are kept from sight.)"""
+    titles = [source, *(line.text for line in result.description)]
+    rows = [c.programme_code for c in result.accepted]
+    return hidden.mentioned_in_any(titles) or (bool(rows) and hidden.codes.issuperset(rows))

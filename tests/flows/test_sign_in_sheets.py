@@ -331,6 +331,33 @@ class TestConfidentialSheets:
             p.is_file() for p in (tmp_path / "confidential").rglob("*")
         )
 
+    def test_a_platform_export_of_every_programme_is_shown_without_the_confidential_rows(
+        self, city: str, tmp_path: Path
+    ) -> None:
+        """A learning platform's export with every session's rows is not a confidential sheet:
+        its counts and ordinary rejects are shown; a reject naming an admonition session is
+        left out of what the log and artifacts show (the demo hid the whole file)."""
+        from lianjie.synthetic import COMPLETION_HEADER, write_csv
+
+        ordinary, secret = first_session(city), first_session(city, confidential=True)
+        with session_for(city) as session:
+            people = {
+                code: session.exec(
+                    select(Enrolment.employee_id).where(Enrolment.session_code == code)
+                ).all()
+                for code in (ordinary.code, secret.code)
+            }
+        rows = [
+            [who, code, "", "", "已参加", "90", "2"] for code, ids in people.items() for who in ids
+        ]
+        rows.append([people[ordinary.code][0], ordinary.code, "", "", "已参加", "120", "2"])
+        rows.append([people[secret.code][0], secret.code, "", "", "已参加", "130", "2"])
+        export = write_csv(tmp_path / "platform.csv", COMPLETION_HEADER, rows)
+        summary = import_completions.fn(run=run_settings(city), quarter="2026Q4", file=str(export))
+        assert summary.source == str(export) and summary.accepted == len(rows) - 2
+        assert 1 == len(summary.rejects)
+        assert secret.code not in summary.model_dump_json()
+
 
 class TestWhereSheetsGo:
     def test_an_admonition_sheet_stays_confidential_and_goes_to_the_discipline_body_only(
