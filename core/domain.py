@@ -8,7 +8,9 @@ from datetime import date, time, timedelta
 from enum import StrEnum
 from typing import NamedTuple, Protocol
 
-QUARTER_PATTERN = re.compile(r"^(\d{4})Q([1-4])$")
+# A quarter written YYYYQn: read by Quarter.parse, and the Run form's pattern for the field.
+QUARTER_LABEL = r"^(\d{4})Q([1-4])$"
+QUARTER_PATTERN = re.compile(QUARTER_LABEL)
 
 
 class Language(StrEnum):

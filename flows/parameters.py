@@ -12,14 +12,13 @@ from pydantic import Field, WithJsonSchema
 from pydantic.fields import FieldInfo
 from pydantic_core import core_schema
 
-from core.domain import Quarter
+from core.domain import QUARTER_LABEL, Quarter
 from core.exceptions import LianjieInputError
 from core.secrets import NO_URL_OR_LOGIN
 from core.settings import Settings
 
 # The Run form in the Prefect UI shows a `X | None` parameter as a type switch ("Property is
 # type None"); these say what the form shows instead, while Python keeps None for "the setting".
-QUARTER_PATTERN = r"^\d{4}Q[1-4]$"
 
 
 class Unset:
@@ -85,7 +84,7 @@ RosterSource = FormText
 # A quarter, written YYYYQn: the form and the server refuse anything else (2026Q5 included)
 # before a run exists; left empty, the flow's default quarter.
 QuarterLabel = Annotated[
-    str | Unset, WithJsonSchema({"type": "string", "pattern": QUARTER_PATTERN})
+    str | Unset, WithJsonSchema({"type": "string", "pattern": QUARTER_LABEL})
 ]
 
 
