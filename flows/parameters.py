@@ -83,9 +83,7 @@ RosterSource = FormText
 
 # A quarter, written YYYYQn: the form and the server refuse anything else (2026Q5 included)
 # before a run exists; left empty, the flow's default quarter.
-QuarterLabel = Annotated[
-    str | Unset, WithJsonSchema({"type": "string", "pattern": QUARTER_LABEL})
-]
+QuarterLabel = Annotated[str | Unset, WithJsonSchema({"type": "string", "pattern": QUARTER_LABEL})]
 
 
 def titled(title: str) -> FieldInfo:

@@ -50,6 +50,7 @@ def plan_reports(
             for q in trend_quarters(period)
             for code in roster_units(session=session, quarter=q.label)
         }
+    calendar = run.calendar(period.starts_on, period.ends_on)
     setting = report_setting(
         quarter,
         known,
@@ -60,7 +61,11 @@ def plan_reports(
         folder=Path(out),
         organisation=run.organisation,
         generated_at=datetime.now(as_of.tzinfo),
-        estimated_calendar=run.calendar(period.starts_on, period.ends_on).is_estimated(period.year),
+        estimated_calendar=calendar.is_estimated(period.year),
+        makeup_days_left=calendar.shift_working_days(
+            as_of.date(), loaded.policy.sessions.makeup_lead_working_days
+        )
+        <= period.ends_on,
     )
     return setting, parts_of(units or sorted(set(known) | in_trend), PART_UNITS)
 

@@ -88,7 +88,7 @@ def action_items(
             days = view.labels["list_separator"].join(short_day(d) for d in makeups[:3])
             lines.append(t["makeups"].format(days=days))
         else:
-            lines.append(t["no_makeups"])
+            lines.append(t["no_makeups" if view.makeup_days_left else "no_makeup_days"])
     if retake:
         lines.append(t["retake"].format(people=len({c.employee_id for c, _ in retake})))
     scheduled = [r for _, r in left if view.standing_of(r) is Standing.scheduled]
@@ -194,7 +194,7 @@ def _outstanding(view: QuarterView, members: list[CadreRecord]) -> list[dict[str
                         "post": cadre.post,
                         "programme": view.programme_name(requirement.programme_code),
                         "standing": standing.value,
-                        "status": view.standing_text(requirement),
+                        "status": view.standing_text(requirement) + view.makeup_text(requirement),
                         "order": (URGENCY[standing], requirement.due_on, cadre.employee_id),
                     }
                 )

@@ -53,6 +53,7 @@ class ReportSetting:
     generated_at: datetime
     file_names: dict[str, str]  # unit code → its PDF's name, over every unit of the quarter
     estimated_calendar: bool = False
+    makeup_days_left: bool = True  # a make-up booked at the moment could be held in the quarter
 
 
 @dataclass
@@ -84,6 +85,7 @@ def report_setting(
     organisation: str,
     generated_at: datetime,
     estimated_calendar: bool = False,
+    makeup_days_left: bool = True,
 ) -> ReportSetting:
     """The run's setting, once the units asked for are known to be on the roster (`known`)."""
     unknown = sorted(set(units or ()) - set(known))
@@ -100,6 +102,7 @@ def report_setting(
         generated_at,
         unit_file_names(quarter, known, lang),
         estimated_calendar,
+        makeup_days_left,
     )
 
 
@@ -127,6 +130,7 @@ def quarter_view(
             past_quarter(q, *quarter_standings(q, as_of=day)) for q in earlier if q is not None
         ],
         estimated_calendar=setting.estimated_calendar,
+        makeup_days_left=setting.makeup_days_left,
     )
 
 

@@ -65,6 +65,7 @@ class QuarterView:
     key_areas: dict[str, str]  # employee id → the key areas of their post, in the report's words
     history: list[PastQuarter] = field(default_factory=list)  # up to three, oldest first
     estimated_calendar: bool = False  # no official holiday notice for the quarter's year yet
+    makeup_days_left: bool = True  # a make-up booked now could still be held in the quarter
 
     def __post_init__(self) -> None:
         self.lang = "zh" if self.labels["lang_tag"].startswith("zh") else "en"
@@ -108,6 +109,27 @@ class QuarterView:
             return str(self.labels["standing_names"][standing.value])
         words = self.labels["standing_on" if requirement.placed else "standing_by"]
         return str(words[standing.value].format(day=short_day(requirement.due_on)))
+
+    def makeup_text(self, requirement: Requirement) -> str:
+        """What follows a missed item: the make-up the person is booked on, or why none is
+        (to be booked, or no working day left in the quarter for one)."""
+        if self.standing_of(requirement) not in (
+            Standing.overdue,
+            Standing.failed,
+            Standing.excused,
+        ):
+            return ""
+        host = self.programmes[requirement.programme_code].joint_with or requirement.programme_code
+        ahead = [
+            self.held_on[code]
+            for code in self.sessions_of[requirement.employee_id]
+            if self.session_programme[code] in (host, requirement.programme_code)
+            and self.held_on[code] > self.today
+        ]
+        words = self.labels["makeup_of"]
+        if ahead:
+            return str(words["booked"].format(day=short_day(min(ahead))))
+        return str(words["to_book" if self.makeup_days_left else "none_left"])
 
     def in_scope(self, people: Iterable[str]) -> int:
         """People with at least one requirement this quarter (the roster may hold more)."""

@@ -50,12 +50,13 @@ class TestStandingsWithDates:
     def test_the_report_prints_the_date_beside_the_standing(self) -> None:
         view = view_at(at(date(2026, 12, 15)))
         rows = {r["employee_id"]: r["status"] for r in unit_report(view, "U01")["outstanding"]}
-        assert "逾期未完成（应于 12-01 完成）" == rows["E1"]
+        assert "逾期未完成（应于 12-01 完成）；补课待安排" == rows["E1"]
         assert "待参加（12-29）" == rows["E2"]
         assert "待参加（待排期，12-31 前完成）" == rows["E3"]
         english = view_at(at(date(2026, 12, 15)), lang="en")
         rows = {r["employee_id"]: r["status"] for r in unit_report(english, "U01")["outstanding"]}
-        assert "overdue (due 12-01)" == rows["E1"] and "scheduled (12-29)" == rows["E2"]
+        assert "overdue (due 12-01); make-up to be booked" == rows["E1"]
+        assert "scheduled (12-29)" == rows["E2"]
 
     def test_overdue_first_then_what_is_ahead(self) -> None:
         rows = unit_report(view_at(at(date(2026, 12, 15))), "U01")["outstanding"]
@@ -243,3 +244,30 @@ class TestYear:
         assert ["2026Q3、2026Q4"] == list({r["quarters"] for r in context["repeatedly_overdue"]})
         [unit] = context["unit_rows"]
         assert unit["year"].required == 10 and unit["year"].overdue == 8
+
+
+class TestNoWayToComply:
+    """Issue 36: people with no make-up were told to attend one, and the unit report said only
+    尚无补课场次. Each outstanding item now says what follows: the make-up the person is booked
+    on, that one is still to be booked, or that the quarter has no day left for one."""
+
+    def status_of(self, view, who: str) -> str:  # type: ignore[no-untyped-def]
+        [row] = [r for r in unit_report(view, "U01")["outstanding"] if r["employee_id"] == who]
+        return str(row["status"])
+
+    def test_booked_to_be_booked_or_no_day_left(self) -> None:
+        from dataclasses import replace
+
+        data = city()
+        view = view_at(at(date(2026, 12, 15)), data)
+        assert self.status_of(view, "E1").endswith("；补课待安排")
+        # booked on the make-up, the item is its session's again: scheduled on its day
+        booked = replace(data, enrolments=[*data.enrolments, ("S-M", "E1", "enrolled")])
+        assert "待参加（12-22）" == self.status_of(view_at(at(date(2026, 12, 15)), booked), "E1")
+        # the quarter's last days: no make-up session ahead, and no working day left for one
+        no_makeup = replace(data, sessions=[s for s in data.sessions if s.code != "S-M"])
+        late = replace(view_at(at(date(2026, 12, 15)), no_makeup), makeup_days_left=False)
+        assert self.status_of(late, "E1").endswith("；本季度已无补课日，转下季度")
+        actions = "".join(unit_report(late, "U01")["actions"])
+        assert "本季度已无可安排补课的工作日" in actions and "尚无补课场次" not in actions
+        assert "补课" not in self.status_of(view, "E2")  # scheduled: nothing missed yet
