@@ -10,6 +10,7 @@ from typing import Any
 
 from core.domain import CadreRecord, LeadershipRole, MessageStatus
 from reports.messages import render_message
+from reports.wording import quarter_text
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +65,12 @@ def report_messages(
             subject, body = render_message(
                 "report",
                 lang,
-                {"name": name, "unit": unit, "quarter": quarter, "organisation": organisation},
+                {
+                    "name": name,
+                    "unit": unit,
+                    "quarter": quarter_text(quarter, lang),
+                    "organisation": organisation,
+                },
             )
             rows.append(
                 {

@@ -12,7 +12,7 @@ from models.tables import Message
 from policy.confidentiality import visible_messages, without_confidential
 from policy.progress import Standing, quarter_standings
 from reports.view import QuarterView
-from reports.wording import moment_text
+from reports.wording import moment_text, quarter_text
 
 
 def cadre_record(
@@ -71,7 +71,7 @@ def _quarter(
     mine.sort(key=lambda pair: (pair[0].held_on, pair[0].code))
     required = view.required_of.get(who, [])
     return {
-        "label": view.data.label,
+        "label": quarter_text(view.data.label, view.lang),
         "as_of": day.isoformat(),
         "on_roster": on_roster,
         "tracks": [

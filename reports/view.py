@@ -15,7 +15,7 @@ from policy.classify import own_key_areas
 from policy.config import Policy
 from policy.progress import Requirement, Standing
 from reports.tally import Tally, tally
-from reports.wording import moment_text, short_day
+from reports.wording import moment_text, quarter_text, short_day
 
 # Names on these tracks go only to the confidential list; the other reports show counts.
 CONFIDENTIAL_TRACKS = {Track.admonition}
@@ -161,7 +161,8 @@ class QuarterView:
     def header(self) -> dict[str, Any]:
         return {
             "organisation": self.organisation,
-            "quarter": self.data.label,
+            "quarter": quarter_text(self.data.label, self.lang),
+            "quarter_code": self.data.label,
             "as_of": moment_text(self.as_of, self.lang),
             "generated_at": moment_text(self.generated_at, self.lang),
             "policy": f"{self.data.policy_name} ({self.data.policy_sha256[:12]})",

@@ -53,3 +53,15 @@ def moment_text(moment: datetime, lang: str) -> str:
 def short_day(day: date) -> str:
     """12-29: a day within the quarter the report is about."""
     return f"{day:%m-%d}"
+
+
+QUARTER_NUMERALS_ZH = "一二三四"
+
+
+def quarter_text(label: str, lang: str) -> str:
+    """2026年第四季度, or Q4 2026: the quarter as documents write it (its code stays in files
+    and exports)."""
+    year, number = label[:4], int(label[-1])
+    if lang == "zh":
+        return f"{year}年第{QUARTER_NUMERALS_ZH[number - 1]}季度"
+    return f"Q{number} {year}"

@@ -39,7 +39,7 @@ def _neutralised(value: Any) -> Any:
 
 # Said at the top of a confidential export, so that a clerk who opens it knows at once.
 CONFIDENTIAL_MARK = (
-    "机密 CONFIDENTIAL: includes the admonition track; for the discipline inspection body only"
+    "内部资料 CONFIDENTIAL: includes the admonition track; for the discipline inspection body only"
 )
 
 
@@ -62,7 +62,7 @@ def serialise(what: Export, rows: Rows, fmt: Format, *, confidential: bool = Fal
         writer.writerows([["" if v is None else v for v in row] for row in cells])
         return buffer.getvalue().encode()
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(f"机密 {what.value}" if confidential else what.value)
+    sheet = workbook.create_sheet(f"内部资料 {what.value}" if confidential else what.value)
     if confidential:
         sheet.append([CONFIDENTIAL_MARK])
     sheet.append(columns)

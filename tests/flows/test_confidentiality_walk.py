@@ -152,7 +152,8 @@ class TestExports:
         assert 7 == sum(r["track"] == "admonition" for r in rows)
         out = tmp_path / "exports" / "tracks.csv"
         write(serialise(Export.tracks, rows, Format.csv, confidential=True), Format.csv, out)
-        assert out.read_text(encoding="utf-8-sig").startswith("机密 CONFIDENTIAL")
+        # 机密 is a state-secret level only a designated person may assign (issue 38)
+        assert out.read_text(encoding="utf-8-sig").startswith("内部资料 CONFIDENTIAL")
         assert 0o600 == stat.S_IMODE(out.stat().st_mode)
         document = json.loads(serialise(Export.tracks, rows, Format.json, confidential=True))
         assert "confidential" in document and 7 <= len(document["rows"])

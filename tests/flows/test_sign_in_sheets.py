@@ -369,7 +369,8 @@ class TestWhereSheetsGo:
         )
         assert Path(sheet.pdf).parent == tmp_path / "confidential" / "sheets"
         assert not (tmp_path / "sheets").exists()
-        assert "机密" in pdf_text(Path(sheet.pdf))[0]
+        assert "仅限纪检监察机关" in pdf_text(Path(sheet.pdf))[0]
+        assert "机密" not in pdf_text(Path(sheet.pdf))[0]
         queued, sent_to = queue_sheets.fn(
             run=run_settings(city, organiser_email=ORGANISER, discipline_email=None),
             quarter="2026Q4",

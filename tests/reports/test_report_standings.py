@@ -271,3 +271,12 @@ class TestNoWayToComply:
         actions = "".join(unit_report(late, "U01")["actions"])
         assert "本季度已无可安排补课的工作日" in actions and "尚无补课场次" not in actions
         assert "补课" not in self.status_of(view, "E2")  # scheduled: nothing missed yet
+
+
+def test_a_quarter_is_written_as_an_office_writes_it() -> None:
+    """2026Q4 on covers, running heads and subjects read as a code (issue 38)."""
+    from reports.wording import quarter_text
+
+    assert "2026年第四季度" == quarter_text("2026Q4", "zh")
+    assert "2027年第一季度" == quarter_text("2027Q1", "zh")
+    assert "Q4 2026" == quarter_text("2026Q4", "en")

@@ -108,7 +108,9 @@ class TestUnitReport:
         assert "CJK" in fonts
         cjk = [line for line in fonts.splitlines() if "CJK" in line]
         assert all("Identity-H" in line for line in cjk)
-        assert "党风廉政教育季度问责报告" in text_of(job.path)
+        # 问责 is a formal procedure: a routine report is a 落实情况报告 (issue 38)
+        assert "党风廉政教育季度落实情况报告" in text_of(job.path)
+        assert "问责" not in text_of(job.path)
 
     def test_pages_metadata_and_bookmarks(self, city: str, tmp_path: Path) -> None:
         """Page X of Y on every page, a title and subject, and a bookmark per section."""
@@ -119,7 +121,7 @@ class TestUnitReport:
         assert f"第 {done.pages} 页，共 {done.pages} 页".replace(" ", "") in (
             reader.pages[-1].extract_text().replace(" ", "")
         )
-        assert "党风廉政教育季度问责报告 · 市委办公室 · 2026Q4" == reader.metadata.title
+        assert "党风廉政教育季度落实情况报告 · 市委办公室 · 2026年第四季度" == reader.metadata.title
         assert "领导班子" in reader.metadata.subject
         marks = bookmarks(reader.outline)
         assert {"责任落实（一岗双责）", "分类施教情况"} <= marks
@@ -129,7 +131,7 @@ class TestUnitReport:
         """--lang en renders the same report in English."""
         [(_, job)] = prepared(city, tmp_path / "out", ["U0001"], lang="en")
         render_pdf(job)
-        assert "accountability report" in text_of(job.path)
+        assert "implementation" in text_of(job.path) and "Q4 2026" in text_of(job.path)
 
 
 class TestTrend:
@@ -172,7 +174,7 @@ class TestSummary:
         assert 4 == len(rates)
         # the reasons and columns in the report's language
         assert "手机“138001380”不是有效的手机号码" in text
-        assert "党风廉政教育季度汇总报告 · 2026Q4" == PdfReader(job.path).metadata.title
+        assert "党风廉政教育季度汇总报告 · 2026年第四季度" == PdfReader(job.path).metadata.title
         assert "工号工号E000006重复，首次出现在第7行" in text
         assert "isnot" not in text and "duplicate" not in text
 
