@@ -50,7 +50,7 @@ def run(stage: str, work: Path) -> dict[str, object]:
         )
         return {"rows": result.read}
     if stage == "classify":
-        from flows.cycle import classify_cadres
+        from flows.placement import classify_cadres
 
         return {
             "assignments": sum(
@@ -58,7 +58,7 @@ def run(stage: str, work: Path) -> dict[str, object]:
             )
         }
     if stage == "schedule":
-        from flows.cycle import schedule_sessions
+        from flows.placement import schedule_sessions
 
         return schedule_sessions.fn(run=run_settings(db), quarter=QUARTER, as_of=AS_OF)
     if stage == "messages":

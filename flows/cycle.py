@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Annotated, cast
 
-from prefect import flow, task
+from prefect import flow
 from pydantic import BaseModel, computed_field
 
-from core.domain import Quarter, Track
 from core.exceptions import LianjieInputError
 from core.settings import Settings
 from flows.artifacts import ImportSummary, RejectOut, artifact_key, publish_table, reject_rows
@@ -20,7 +18,6 @@ from flows.common import (
     expected_failures,
     log,
     one_at_a_time,
-    quarter_policy,
     settings,
     this_quarter,
     today,
@@ -41,23 +38,12 @@ from flows.parameters import (
     parse_quarter,
     titled,
 )
+from flows.placement import classify_cadres, schedule_sessions
 from flows.progress import stage
 from flows.roster import import_roster
 from intake.database import is_database_source
-from models.cadres import quarter_roster
-from models.completions import completed_before
-from models.db import rehearsal, session_for
-from models.education import (
-    quarter_tracks,
-    replace_assignments,
-    store_schedule,
-    stored_sessions,
-)
-from models.outbox import cancel_messages
-from policy.classify import classify_all
+from models.db import rehearsal
 from policy.config import load_policy
-from policy.notices import withdrawn_messages
-from policy.schedule import SchedulePlan, schedule_quarter
 
 
 class CycleSummary(BaseModel):
@@ -97,79 +83,6 @@ class CycleSummary(BaseModel):
     @property
     def warnings(self) -> list[str]:
         return self.roster.warnings
-
-
-@task
-def classify_cadres(*, run: RunSettings, quarter: str, as_of: date) -> dict[str, int]:
-    """Put every cadre on the roster on their tracks, with reasons."""
-    with session_for(run.db_url) as session:
-        _, loaded = quarter_policy(session=session, quarter=quarter)
-        cadres = quarter_roster(session=session, quarter=quarter)
-        assignments = classify_all(cadres, loaded.policy, as_of)
-        replace_assignments(session=session, quarter=quarter, assignments=assignments)
-    counts = Counter(a.track.value for a in assignments)
-    log().info("classified %d cadres: %s", len(cadres), dict(counts))
-    return {track.value: counts[track.value] for track in Track}
-
-
-@task
-def schedule_sessions(*, run: RunSettings, quarter: str, as_of: date) -> dict[str, int]:
-    """Enrol everyone each track requires in sessions on working days, within capacity."""
-    period = Quarter.parse(quarter)
-    calendar = run.calendar(period.starts_on, period.ends_on)
-    with session_for(run.db_url) as session:
-        _, loaded = quarter_policy(session=session, quarter=quarter)
-        rules = loaded.policy
-        plan = schedule_quarter(
-            quarter=period,
-            policy=rules,
-            tracks=quarter_tracks(session=session, quarter=quarter),
-            done_before=completed_before(
-                session=session,
-                quarter=quarter,
-                programmes=[p.code for p in rules.programmes if p.once],
-            ),
-            existing=stored_sessions(session=session, quarter=quarter),
-            working_days=calendar.working_days,
-            lead_day=calendar.shift_working_days(as_of, rules.sessions.lead_working_days),
-            as_of=as_of,
-        )
-        store_schedule(
-            session=session,
-            quarter=quarter,
-            new_sessions=plan.new_sessions,
-            enrolments=plan.enrolments,
-            withdrawals=plan.withdrawals,
-        )
-        cancelled = cancel_messages(session=session, prefixes=withdrawn_messages(plan.withdrawals))
-    log_schedule(plan, estimated=calendar.is_estimated(period.year), year=period.year)
-    return {
-        "new_sessions": len(plan.new_sessions),
-        "enrolments": len(plan.enrolments),
-        "withdrawals": len(plan.withdrawals),
-        "unplaced": len(plan.unplaced),
-        "messages_cancelled": cancelled,
-    }
-
-
-def log_schedule(plan: SchedulePlan, *, estimated: bool, year: int) -> None:
-    logger = log()
-    if estimated:
-        logger.warning(
-            "no official holiday notice for %d yet: working days are estimated; "
-            "add the notice to the calendar override file",
-            year,
-        )
-    if plan.unplaced:
-        logger.warning(
-            "%d enrolments could not be placed (no free working day left)", len(plan.unplaced)
-        )
-    logger.info(
-        "scheduled %d new sessions, %d enrolments, %d withdrawals",
-        len(plan.new_sessions),
-        len(plan.enrolments),
-        len(plan.withdrawals),
-    )
 
 
 @flow(name="quarterly-cycle", log_prints=True)

@@ -22,7 +22,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from core.exceptions import UnreadableFileError
 from flows.artifacts import ImportSummary
-from flows.cycle import classify_cadres, schedule_sessions
+from flows.placement import classify_cadres, schedule_sessions
 from flows.roster import import_roster
 from harness.pipeline import run_settings
 from intake.completions import parse_completions

@@ -295,7 +295,7 @@ class TestDatabaseSource:
 class TestRoundTrip:
     def test_xlsx_to_database_to_export(self, db_url: str, tmp_path: Path) -> None:
         """An XLSX roster goes in and comes back out of `export tracks` with the same people."""
-        from flows.cycle import classify_cadres
+        from flows.placement import classify_cadres
         from flows.roster import import_roster
         from lianjie.exports import Format, serialise
         from models.db import session_for
