@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 from core.domain import Language
 from core.settings import Settings
 from flows.common import RunSettings
-from flows.placement import classify_cadres, schedule_sessions
 from flows.messages import plan_messages
+from flows.placement import classify_cadres, schedule_sessions
 from flows.roster import import_roster
 from lianjie.synthetic import HEADER, roster_rows, with_mistakes, write_csv
 
