@@ -38,8 +38,8 @@ SHARED_PHONE = "13911112222"
 # (A reject may still name the column discipline_status, with its cell hidden, so that the clerk
 # knows which cell to fix.)
 TELLTALES = [
-    "警示教育与诫勉谈话",
-    "Admonition and warning education",
+    "警示教育",
+    "Warning education",
     "-AD-",
     "admonition",
     "signs of violating discipline",

@@ -25,7 +25,7 @@ class Session:
 
 HIDDEN = Hidden.of(
     [
-        Programme("AD", "警示教育与诫勉谈话", "Admonition and warning education", True),
+        Programme("AD", "警示教育", "Warning education", True),
         Programme("LC", "廉政党课", "Integrity Party lecture", False),
     ],
     [Session("26Q4-AD-01", "AD"), Session("26Q4-AD-M01", "AD"), Session("26Q4-LC-01", "LC")],
@@ -41,9 +41,10 @@ HIDDEN = Hidden.of(
         "26Q4–AD–01",  # en dashes
         " 26Q4-AD-M01 ",
         "ad",
-        "警示教育与诫勉谈话",
-        "警示教育",  # the name cut short
-        "admonition AND warning education",
+        "警示教育",
+        "参加警示教育",
+        "warning EDUCATION",
+        "Warning educ",  # the name cut short
         "26Q4-AD-01 签到表",
     ],
 )

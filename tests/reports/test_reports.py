@@ -245,7 +245,7 @@ class TestConfidentiality:
                 # never in an admonition list: the context holds no admonition rows by name.
                 assert found <= outstanding_names | key_names | leaders
                 assert all(
-                    r["programme"] != "警示教育与诫勉谈话"
+                    r["programme"] != "警示教育"
                     for r in job.context.get("outstanding", [])
                 )
 
