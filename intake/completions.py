@@ -25,8 +25,9 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "employee_id": ("工号",),
     "session_code": ("场次编号",),
     "programme": ("培训项目", "教育项目"),
-    "attended_on": ("日期", "参训日期"),
-    "status": ("状态", "参训情况"),
+    # a learning platform's own words: 完成时间 / 完成日期, 学习状态 / 完成状态
+    "attended_on": ("日期", "参训日期", "完成时间", "完成日期"),
+    "status": ("状态", "参训情况", "学习状态", "完成状态"),
     "score": ("成绩", "测试成绩"),
     "hours": ("学时",),
 }
@@ -34,6 +35,8 @@ ALIASES: dict[str, tuple[str, ...]] = {
 CONTRACT = Contract(
     ALIASES, frozenset({"employee_id"}), one_of=(frozenset({"session_code", "programme"}),)
 )
+# A learning platform's "still at it": neither done nor missed, listed beside the blank rows.
+IN_PROGRESS = frozenset({"学习中", "进行中", "未学完"})
 # Columns whose values recur from row to row, so that each distinct one is judged once.
 REPEATING = {"attended_on", "status", "score", "hours"}
 
@@ -71,9 +74,11 @@ def parse_completions(
     result, named = located(table, CONTRACT)
     rules = FileRules(REPEATING)
     for row in named:  # one at a time: a province's sheets are millions of rows
-        if not_filled_in(row.values):
-            # listed for the clerk, and not counted as a row read
-            result.not_filled_in.append(f"{row.where}: {text(row.values.get('employee_id'))}")
+        pending = text(row.values.get("status")) in IN_PROGRESS
+        if not_filled_in(row.values) or pending:
+            # listed for the clerk, neither done nor missed, and not counted as a row read
+            who = f"{row.where}: {text(row.values.get('employee_id'))}"
+            result.not_filled_in.append(f"{who} ({text(row.values['status'])})" if pending else who)
             result.read -= 1
             continue
         try:

@@ -44,7 +44,7 @@ DISCIPLINE_STATUSES = {
 }
 COMPLETION_STATUSES = {
     CompletionStatus.attended: {"已参加", "出席", "参加", ""},
-    CompletionStatus.online: {"线上完成", "线上"},
+    CompletionStatus.online: {"线上完成", "线上", "已完成", "完成", "已学完"},
     CompletionStatus.excused: {"请假"},
     CompletionStatus.absent: {"缺席"},
 }

@@ -244,10 +244,7 @@ class TestConfidentiality:
                 # An admonition cadre may appear for another reason (their other tracks), but
                 # never in an admonition list: the context holds no admonition rows by name.
                 assert found <= outstanding_names | key_names | leaders
-                assert all(
-                    r["programme"] != "警示教育"
-                    for r in job.context.get("outstanding", [])
-                )
+                assert all(r["programme"] != "警示教育" for r in job.context.get("outstanding", []))
 
 
 class TestHostileInput:
