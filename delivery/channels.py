@@ -94,7 +94,7 @@ def compose_email(message: Outgoing, sender: str, zone: ZoneInfo = SHANGHAI) -> 
         email.attach(entry)
     email["From"] = sender
     email["To"] = message.address
-    email["Subject"] = Header(message.subject, "utf-8").encode()
+    email["Subject"] = Header(message.subject, "utf-8", header_name="Subject")
     # In the organisation's zone: a reader sees the hour it was sent there (+0800), not UTC.
     email["Date"] = format_datetime(datetime.now(zone))
     email["Message-ID"] = message_id(message.send_key)

@@ -180,3 +180,22 @@ class TestFileOutbox:
     def test_redact(self) -> None:
         """User names and passwords are cut from URLs shown to people."""
         assert "smtp://mail.example.cn:587" == redact("smtp://u:p@mail.example.cn:587?starttls=1")
+
+
+def test_a_long_chinese_subject_starts_on_its_own_line() -> None:
+    """Issue 38: the Subject header was folded with an empty first line, which some parsers
+    read as a subject starting with a space."""
+    import email
+    from email import policy
+    from zoneinfo import ZoneInfo
+
+    from delivery.channels import compose_email
+
+    subject = "【廉洁教育】签到表：班子成员“一岗双责”专题教育 26Q4-TM-01，2026年10月13日（星期二）"
+    message = compose_email(
+        Outgoing("k", "a@b.cn", subject, "正文"), "x@y.cn", ZoneInfo("Asia/Shanghai")
+    )
+    raw = message.as_bytes()
+    start = raw.index(b"Subject:")
+    assert raw[start : start + 12] == b"Subject: =?u"
+    assert subject == email.message_from_bytes(raw, policy=policy.default)["Subject"]
