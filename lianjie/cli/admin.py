@@ -12,7 +12,7 @@ import typer
 from core.paths import check_output_file, check_output_folder
 from lianjie.cli.options import Json, Quiet
 from lianjie.cli.runner import EXIT_FAILURE, check_quarter, checked_output, emit, fail, run
-from lianjie.cli.summaries import PASSED, cycle_lines
+from lianjie.cli.summaries import PASSED, counted, cycle_lines
 
 
 def export(
@@ -126,7 +126,7 @@ def demo(
                 for d in s.dispatches
             ),
             *(
-                f"Completions {Path(c.files[0].source).name}: {c.read} rows read, "
+                f"Completions {Path(c.files[0].source).name}: {counted(c.read, 'row')} read, "
                 f"{c.accepted} accepted, {c.rejected} rejected; "
                 f"make-ups booked {c.makeups.get('booked', 0)}"
                 for c in s.collected

@@ -11,6 +11,7 @@ import typer
 from core.paths import check_output_folder
 from lianjie.cli.options import Day, Json, Lang, Quiet
 from lianjie.cli.runner import check_lang, check_quarter, checked_output, emit, fail, run
+from lianjie.cli.summaries import counted
 
 
 def report(
@@ -149,7 +150,7 @@ def sheets(
             f"Quarter {s.quarter}: {s.rendered} sign-in sheets"
             + (f", {s.queued_for_organisers} queued for their organisers" if deliver else ""),
             *(
-                f"  {x.session_code:<14} {x.held_on}  {x.people:>4} people"
+                f"  {x.session_code:<14} {x.held_on}  {counted(x.people, 'person', 'people'):>11}"
                 + (f"  version {x.version}" if x.version > 1 else "")
                 + ("  (confidential)" if x.confidential else "")
                 + f"  {x.pdf}"

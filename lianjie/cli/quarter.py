@@ -10,7 +10,7 @@ import typer
 from core.exceptions import LianjieInputError
 from lianjie.cli.options import Day, Json, Quarter, Quiet, Sheet
 from lianjie.cli.runner import check_files, check_quarter, emit, fail, run
-from lianjie.cli.summaries import cycle_lines, dispatch_lines, import_lines
+from lianjie.cli.summaries import counted, cycle_lines, dispatch_lines, import_lines
 
 
 def cycle(
@@ -119,7 +119,7 @@ def collect(
         result,
         json_,
         lambda s: [
-            f"Quarter {s.quarter}: {s.read} rows read, {s.accepted} accepted, "
+            f"Quarter {s.quarter}: {counted(s.read, 'row')} read, {s.accepted} accepted, "
             f"{s.rejected} rejected",
             *(line for f in s.files for line in import_lines(f)),
             "Make-ups: " + ", ".join(f"{k} {v}" for k, v in s.makeups.items()),

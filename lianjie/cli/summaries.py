@@ -8,10 +8,15 @@ from typing import Any
 PASSED = " (not sent: their session or holiday had passed)"
 
 
+def counted(number: int, one: str, many: str | None = None) -> str:
+    """1 row, 2 rows; 1 person, 3 people."""
+    return f"{number} {one if number == 1 else many or one + 's'}"
+
+
 def import_lines(summary: Any) -> list[str]:
     """What one file's import read, accepted and rejected, and why."""
     lines = [
-        f"  {summary.source}: {summary.read} rows read, {summary.accepted} accepted, "
+        f"  {summary.source}: {counted(summary.read, 'row')} read, {summary.accepted} accepted, "
         f"{summary.rejected} rejected"
         + (" (already imported: nothing changed)" if summary.already_imported else "")
     ]
@@ -27,8 +32,8 @@ def import_lines(summary: Any) -> list[str]:
         lines.append(f"  columns ignored: {', '.join(summary.unknown_columns)}")
     if blank := getattr(summary, "not_filled_in", []):
         lines.append(
-            f"  not filled in: {len(blank)} rows without a status (neither done nor missed; "
-            "listed in --json)"
+            f"  not filled in: {counted(len(blank), 'row')} without a status "
+            "(neither done nor missed; listed in --json)"
         )
     if getattr(summary, "skipped_sheets", []):
         lines.append(

@@ -368,3 +368,11 @@ def test_the_temporary_server_gets_the_time_lianjie_promises(
         env=env,
     )
     assert "startup timeout 120" in done.stdout, done.stdout + done.stderr[-2000:]
+
+
+def test_counts_are_said_in_words_that_agree() -> None:
+    """Issue 38: `1 people`, `1 rows read`."""
+    from lianjie.cli.summaries import counted
+
+    assert ["1 row", "2 rows", "0 rows"] == [counted(n, "row") for n in (1, 2, 0)]
+    assert ["1 person", "3 people"] == [counted(n, "person", "people") for n in (1, 3)]
