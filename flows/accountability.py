@@ -44,6 +44,7 @@ from flows.parameters import (
 from flows.progress import stage
 from flows.rendering import ReportOut, record_reports
 from flows.report_parts import plan_reports, render_here
+from flows.run_names import run_name
 from models.db import session_for
 from models.facts import load_quarter
 from models.outbox import add_messages
@@ -66,7 +67,9 @@ class ReportsSummary(BaseModel):
         return [r.path for r in self.reports]
 
 
-@flow(name="accountability-reports", log_prints=True)
+@flow(
+    name="accountability-reports", flow_run_name=run_name("accountability-reports"), log_prints=True
+)
 @expected_failures
 def accountability_reports(
     quarter: Annotated[QuarterLabel, titled("Quarter 季度")] = UNSET,

@@ -19,6 +19,7 @@ from flows.moments import as_of_moment
 from flows.parameters import UNSET, Day, FormLanguage, FormText, given_day, lang_code, titled
 from flows.progress import stage
 from flows.rendering import ReportOut, record_reports, render_chunk
+from flows.run_names import run_name
 from models.db import session_for
 from models.facts import load_quarter
 from policy.progress import quarter_standings
@@ -33,7 +34,7 @@ class AnnualSummary(BaseModel):
     reports: list[ReportOut]
 
 
-@flow(name="annual-report", log_prints=True)
+@flow(name="annual-report", flow_run_name=run_name("annual-report"), log_prints=True)
 @expected_failures
 def annual_report(
     year: Annotated[int, titled("Year 年度")] = 0,

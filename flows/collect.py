@@ -42,6 +42,7 @@ from flows.parameters import (
     titled,
 )
 from flows.progress import Stage, stage
+from flows.run_names import run_name
 from models.db import session_for
 from models.tables import QuarterCycle
 
@@ -88,7 +89,7 @@ def quarter_started(run: RunSettings, quarter: str) -> bool:
         return session.get(QuarterCycle, quarter) is not None
 
 
-@flow(name="collect-completions", log_prints=True)
+@flow(name="collect-completions", flow_run_name=run_name("collect-completions"), log_prints=True)
 @expected_failures
 def collect_completions(
     files: Annotated[Names, titled("Completion files 参训记录文件")] = (),

@@ -41,6 +41,7 @@ from flows.parameters import (
 from flows.placement import classify_cadres, schedule_sessions
 from flows.progress import stage
 from flows.roster import import_roster
+from flows.run_names import run_name
 from intake.database import is_database_source
 from models.db import rehearsal
 from policy.config import load_policy
@@ -85,7 +86,7 @@ class CycleSummary(BaseModel):
         return self.roster.warnings
 
 
-@flow(name="quarterly-cycle", log_prints=True)
+@flow(name="quarterly-cycle", flow_run_name=run_name("quarterly-cycle"), log_prints=True)
 @expected_failures
 def quarterly_cycle(
     quarter: Annotated[QuarterLabel, titled("Quarter 季度")] = UNSET,

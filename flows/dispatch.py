@@ -20,6 +20,7 @@ from flows.escalation import plan_escalations
 from flows.outgoing import attachment_of, occasion, open_channel, workbook_beside
 from flows.parameters import UNSET, Day, given_day, titled
 from flows.progress import stage
+from flows.run_names import run_name
 from models.db import rehearsal, session_for, utcnow
 from models.education import confidential_programmes
 from models.outbox import (
@@ -215,7 +216,7 @@ def expire_stale(*, run: RunSettings, on: dt.date) -> int:
         return expire_messages(session=session, on=on)
 
 
-@flow(name="daily-dispatch", log_prints=True)
+@flow(name="daily-dispatch", flow_run_name=run_name("daily-dispatch"), log_prints=True)
 @expected_failures
 def daily_dispatch(
     date: Annotated[Day, titled("Send what is due by 发送日期")] = UNSET,

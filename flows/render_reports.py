@@ -25,6 +25,7 @@ from flows.rendering import record_reports
 from flows.report_parts import plan_reports, render_here
 
 
+# Named by the run that starts it (flows/fanout.py: its quarter, chunk and attempt).
 @flow(name="render-reports", log_prints=True)
 @expected_failures
 def render_reports(

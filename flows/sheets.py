@@ -44,6 +44,7 @@ from flows.parameters import (
     titled,
 )
 from flows.progress import stage
+from flows.run_names import run_name
 from models.db import session_for
 from models.facts import load_quarter
 from models.outbox import add_messages, sheet_versions_sent
@@ -165,7 +166,7 @@ def queue_sheets(
     return queued, mail.sent_to
 
 
-@flow(name="sign-in-sheets", log_prints=True)
+@flow(name="sign-in-sheets", flow_run_name=run_name("sign-in-sheets"), log_prints=True)
 @expected_failures
 def sign_in_sheets(
     quarter: Annotated[QuarterLabel, titled("Quarter 季度")] = UNSET,

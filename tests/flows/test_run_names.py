@@ -1,0 +1,60 @@
+"""Runs named for what they are (issue 39): the runs list reads like the quarter."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import date
+
+import pytest
+
+from flows.run_names import name_of
+
+TODAY = date(2026, 10, 8)
+
+
+@pytest.mark.parametrize(
+    ("flow", "parameters", "expected"),
+    [
+        ("quarterly-cycle", {"quarter": "2026q4"}, "cycle-2026Q4"),
+        ("quarterly-cycle", {"quarter": "", "dry_run": True}, "cycle-2026Q4-dry-run"),
+        ("daily-dispatch", {}, "dispatch-2026-10-08"),
+        (
+            "daily-dispatch",
+            {"date": date(2026, 10, 9), "dry_run": True},
+            "dispatch-2026-10-09-dry-run",
+        ),
+        ("collect-completions", {"as_of": "2026-11-02"}, "collect-2026Q4-2026-11-02"),
+        ("accountability-reports", {}, "reports-2026Q3"),
+        (
+            "accountability-reports",
+            {"quarter": "2026Q4", "units": ["U0001"]},
+            "reports-2026Q4-U0001",
+        ),
+        (
+            "accountability-reports",
+            {"quarter": "2026Q4", "units": ["U0001", "U0002", "U0050"]},
+            "reports-2026Q4-U0001-U0050",
+        ),
+        ("annual-report", {"year": 0}, "annual-2025"),
+        ("sign-in-sheets", {"session": "26Q4-IO-01"}, "sheets-2026Q4-26Q4-IO-01"),
+        ("sign-in-sheets", {"day": date(2026, 10, 13)}, "sheets-2026Q4-2026-10-13"),
+        ("quarterly-cycle", {"quarter": "2026Q5"}, "quarterly-cycle"),  # refused by the run
+    ],
+)
+def test_a_name_says_what_the_run_is(flow: str, parameters: dict, expected: str) -> None:  # type: ignore[type-arg]
+    assert expected == name_of(flow, parameters, TODAY)
+
+
+def test_a_run_takes_its_name(prefect_harness: str) -> None:
+    """As Prefect starts the run: a dry run of dispatch is named so in the runs list."""
+    from prefect.client.orchestration import get_client
+
+    from flows.dispatch import daily_dispatch
+
+    state = daily_dispatch(date=date(2026, 10, 8), dry_run=True, return_state=True)
+
+    async def name() -> str:
+        async with get_client() as client:
+            return (await client.read_flow_run(state.state_details.flow_run_id)).name
+
+    assert "dispatch-2026-10-08-dry-run" == asyncio.run(name())
