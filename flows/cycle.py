@@ -164,8 +164,7 @@ def quarterly_cycle(
     )
     if dry_run:
         log().info("dry run: nothing was stored, queued, cancelled or written")
-    else:
-        publish_cycle(summary)
+    publish_cycle(summary)  # a dry run's under keys of its own: the Run form's user reads it
     return summary
 
 
@@ -197,7 +196,10 @@ def chosen_roster(roster: str, config: Settings) -> str:
 
 
 def publish_cycle(summary: CycleSummary) -> None:
-    """The cycle's summary and the roster's rejects as tables in the Prefect UI."""
+    """The cycle's summary and the roster's rejects as tables in the Prefect UI; a dry run's
+    under keys of its own (`dry-run-cycle-…`), beside the real run's, never replacing them."""
+    rehearsed = "dry-run-" if summary.dry_run else ""
+    said = "Dry run, nothing changed: " if summary.dry_run else ""
     rows = [
         {"what": "roster rows read", "count": summary.roster.read},
         {"what": "roster rows accepted", "count": summary.roster.accepted},
@@ -216,17 +218,18 @@ def publish_cycle(summary: CycleSummary) -> None:
     rows += [{"what": f"sessions: {k}", "count": n} for k, n in summary.sessions.items()]
     rows += [{"what": f"messages: {k}", "count": n} for k, n in summary.messages.items()]
     publish_table(
-        artifact_key("cycle", summary.quarter),
+        artifact_key(f"{rehearsed}cycle", summary.quarter),
         rows,
-        f"Quarterly cycle {summary.quarter} (as of {summary.as_of})",
+        f"{said}Quarterly cycle {summary.quarter} (as of {summary.as_of})",
     )
     publish_table(
-        artifact_key("roster-warnings", summary.quarter),
+        artifact_key(f"{rehearsed}roster-warnings", summary.quarter),
         [{"warning": w} for w in summary.roster.warnings],
-        f"Roster warnings in {summary.quarter}: tracks that could not be decided, units to check",
+        f"{said}Roster warnings in {summary.quarter}: tracks that could not be decided, "
+        "units to check",
     )
     publish_table(
-        artifact_key("roster-rejects", summary.quarter),
+        artifact_key(f"{rehearsed}roster-rejects", summary.quarter),
         reject_rows(summary.roster.rejects),
         f"Roster rows rejected in {summary.quarter}",
     )

@@ -58,3 +58,32 @@ def test_a_run_takes_its_name(prefect_harness: str) -> None:
             return (await client.read_flow_run(state.state_details.flow_run_id)).name
 
     assert "dispatch-2026-10-08-dry-run" == asyncio.run(name())
+
+
+def test_a_dry_run_leaves_its_preview_in_the_ui(prefect_harness: str, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Issue 39: a dry run's preview was only in the logs. Its tables now sit under keys of
+    their own, beside the real run's, with no address in them."""
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
+
+    from flows.cycle import quarterly_cycle
+    from flows.dispatch import daily_dispatch
+    from harness.pipeline import write_city
+
+    roster = write_city(tmp_path)
+    quarterly_cycle(quarter="2026Q4", roster=str(roster), dry_run=True, as_of=date(2026, 10, 1))
+    quarterly_cycle(quarter="2026Q4", roster=str(roster), as_of=date(2026, 10, 1))
+    daily_dispatch(date=date(2026, 10, 8), dry_run=True)
+
+    async def tables(key: str) -> list[object]:
+        async with get_client() as client:
+            found = await client.read_artifacts(
+                artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=[key]))
+            )
+        return [a.data for a in found]
+
+    rehearsed = asyncio.run(tables("dry-run-cycle-2026q4"))
+    assert rehearsed and "roster rows read" in str(rehearsed[0])
+    assert asyncio.run(tables("cycle-2026q4")), "the real run's own table"
+    preview = asyncio.run(tables("dry-run-dispatch-2026-10-08"))
+    assert preview and "would send" in str(preview[0]) and "@" not in str(preview[0])
