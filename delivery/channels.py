@@ -94,7 +94,9 @@ def compose_email(message: Outgoing, sender: str, zone: ZoneInfo = SHANGHAI) -> 
         email.attach(entry)
     email["From"] = sender
     email["To"] = message.address
-    email["Subject"] = Header(message.subject, "utf-8", header_name="Subject")
+    # The Header itself, not its encoded text: folded as it is written, the first encoded
+    # word beside the name (typeshed says str; the email package takes either).
+    email["Subject"] = Header(message.subject, "utf-8", header_name="Subject")  # type: ignore[assignment]
     # In the organisation's zone: a reader sees the hour it was sent there (+0800), not UTC.
     email["Date"] = format_datetime(datetime.now(zone))
     email["Message-ID"] = message_id(message.send_key)

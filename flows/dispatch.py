@@ -260,15 +260,7 @@ def daily_dispatch(
                 run=run, on=on, occasion_before=next_working, show=show
             )
     if dry_run:
-        publish_table(  # counts only: the preview's addresses stay off the server
-            artifact_key("dry-run-dispatch", on.isoformat()),
-            [
-                {"kind": kind, "channel": channel, "would send": n}
-                for kind, channels in would_send.items()
-                for channel, n in channels.items()
-            ],
-            f"Dry run, nothing sent: what the dispatch of {on} would send ({expired} expired)",
-        )
+        publish_preview(on, expired, would_send)
         return DispatchSummary.rehearsed(on, expired, would_send, preview)
     by_channel = {
         kind: send_due(run=run, kind=kind, on=on, occasion_before=next_working)
@@ -281,3 +273,17 @@ def daily_dispatch(
         f"Messages dispatched for {on} ({expired} expired)",
     )
     return summary
+
+
+def publish_preview(on: dt.date, expired: int, would_send: dict[str, dict[str, int]]) -> None:
+    """A dry run's preview as a table in the Prefect UI: counts only, the preview's addresses
+    stay off the server."""
+    publish_table(
+        artifact_key("dry-run-dispatch", on.isoformat()),
+        [
+            {"kind": kind, "channel": channel, "would send": n}
+            for kind, channels in would_send.items()
+            for channel, n in channels.items()
+        ],
+        f"Dry run, nothing sent: what the dispatch of {on} would send ({expired} expired)",
+    )

@@ -77,7 +77,7 @@ def view_at(moment: datetime, data=None, lang: str = "zh") -> QuarterView:  # ty
 
 
 SIGN_OFF = "主要负责人签字"
-OVERDUE = "逾期未完成（应于12-01完成）"
+OVERDUE = "逾期未完成（应于12月1日完成）"
 
 
 def unit_of(size: int):  # type: ignore[no-untyped-def]

@@ -10,7 +10,7 @@ from policy.progress import Requirement, Standing
 from reports.charts import completion_chart, trend_chart
 from reports.tally import Tally
 from reports.view import CONFIDENTIAL_TRACKS, QuarterView
-from reports.wording import short_day
+from reports.wording import long_day, short_day
 
 
 def unit_report(view: QuarterView, unit_code: str) -> dict[str, Any]:
@@ -72,7 +72,9 @@ def action_items(
         people = {c.employee_id for c, _ in overdue}
         earliest = min(r.due_on for _, r in overdue)
         lines.append(
-            t["overdue"].format(people=len(people), places=len(overdue), day=short_day(earliest))
+            t["overdue"].format(
+                people=len(people), places=len(overdue), day=short_day(earliest, view.lang)
+            )
         )
     retake = [(c, r) for c, r in left if view.standing_of(r) in (Standing.failed, Standing.excused)]
     if overdue or retake:
@@ -85,7 +87,7 @@ def action_items(
             }
         )
         if makeups:
-            days = view.labels["list_separator"].join(short_day(d) for d in makeups[:3])
+            days = view.labels["list_separator"].join(short_day(d, view.lang) for d in makeups[:3])
             lines.append(t["makeups"].format(days=days))
         else:
             lines.append(t["no_makeups" if view.makeup_days_left else "no_makeup_days"])
@@ -95,13 +97,13 @@ def action_items(
     if scheduled:
         lines.append(
             t["scheduled"].format(
-                places=len(scheduled), day=short_day(min(r.due_on for r in scheduled))
+                places=len(scheduled), day=short_day(min(r.due_on for r in scheduled), view.lang)
             )
         )
     lines += _leaders_lines(view, len(left), shown, top_leaders, team)
     quarter_ends = Quarter.parse(view.data.label).ends_on
     deadline = (
-        t["deadline"].format(day=quarter_ends.isoformat())
+        t["deadline"].format(day=long_day(quarter_ends, view.lang))
         if view.today <= quarter_ends
         else t["after_quarter"]
     )

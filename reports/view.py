@@ -108,7 +108,7 @@ class QuarterView:
         if standing not in (Standing.scheduled, Standing.overdue):
             return str(self.labels["standing_names"][standing.value])
         words = self.labels["standing_on" if requirement.placed else "standing_by"]
-        return str(words[standing.value].format(day=short_day(requirement.due_on)))
+        return str(words[standing.value].format(day=short_day(requirement.due_on, self.lang)))
 
     def makeup_text(self, requirement: Requirement) -> str:
         """What follows a missed item: the make-up the person is booked on, or why none is
@@ -128,7 +128,7 @@ class QuarterView:
         ]
         words = self.labels["makeup_of"]
         if ahead:
-            return str(words["booked"].format(day=short_day(min(ahead))))
+            return str(words["booked"].format(day=short_day(min(ahead), self.lang)))
         return str(words["to_book" if self.makeup_days_left else "none_left"])
 
     def in_scope(self, people: Iterable[str]) -> int:

@@ -33,7 +33,7 @@ ZONE_NAMES = {"Asia/Shanghai": {"zh": "北京时间", "en": "Beijing time"}}
 
 
 def moment_text(moment: datetime, lang: str) -> str:
-    """2026-11-26 18:36 北京时间, or 2026-11-26 18:36 Beijing time (UTC+08:00): a reader
+    """2026年11月26日 18:36 北京时间, or 2026-11-26 18:36 Beijing time (UTC+08:00): a reader
     must never have to guess the zone of a printed time."""
     offset = moment.utcoffset()
     assert offset is not None, "a printed moment carries its time zone"
@@ -47,12 +47,19 @@ def moment_text(moment: datetime, lang: str) -> str:
         zone = f"{name} ({utc})"
     else:
         zone = utc
+    if lang == "zh":
+        return f"{long_day(moment.date(), lang)} {moment:%H:%M} {zone}"
     return f"{moment:%Y-%m-%d %H:%M} {zone}"
 
 
-def short_day(day: date) -> str:
-    """12-29: a day within the quarter the report is about."""
-    return f"{day:%m-%d}"
+def short_day(day: date, lang: str) -> str:
+    """12月29日, or 29 Dec: a day within the quarter, in a table or line whose year is given."""
+    return f"{day.month}月{day.day}日" if lang == "zh" else f"{day.day} {day:%b}"
+
+
+def long_day(day: date, lang: str) -> str:
+    """2026年12月31日, or 31 December 2026: a day as a document's sentence writes it."""
+    return f"{day.year}年{day.month}月{day.day}日" if lang == "zh" else f"{day.day} {day:%B %Y}"
 
 
 QUARTER_NUMERALS_ZH = "一二三四"

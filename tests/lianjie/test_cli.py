@@ -285,7 +285,7 @@ class TestReportsOverTime:
             r["path"] for r in json.loads(result.stdout)["reports"] if r["kind"] == "summary"
         )
         text = text_of(Path(summary))
-        assert "统计截至 2026-10-20 23:59 北京时间" in text
+        assert "统计截至 2026年10月20日 23:59 北京时间" in text
         [totals] = [line.split() for line in text.splitlines() if line.startswith("合计 ")][:1]
         asked = ["--quarter", "2026Q4", "outstanding", "--as-of", "2026-10-20"]
         # The summary counts what its readers may see: the export without --confidential.

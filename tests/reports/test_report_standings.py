@@ -50,13 +50,13 @@ class TestStandingsWithDates:
     def test_the_report_prints_the_date_beside_the_standing(self) -> None:
         view = view_at(at(date(2026, 12, 15)))
         rows = {r["employee_id"]: r["status"] for r in unit_report(view, "U01")["outstanding"]}
-        assert "逾期未完成（应于 12-01 完成）；补课待安排" == rows["E1"]
-        assert "待参加（12-29）" == rows["E2"]
-        assert "待参加（待排期，12-31 前完成）" == rows["E3"]
+        assert "逾期未完成（应于12月1日完成）；补课待安排" == rows["E1"]
+        assert "待参加（12月29日）" == rows["E2"]
+        assert "待参加（待排期，12月31日前完成）" == rows["E3"]
         english = view_at(at(date(2026, 12, 15)), lang="en")
         rows = {r["employee_id"]: r["status"] for r in unit_report(english, "U01")["outstanding"]}
-        assert "overdue (due 12-01); make-up to be booked" == rows["E1"]
-        assert "scheduled (12-29)" == rows["E2"]
+        assert "overdue (due 1 Dec); make-up to be booked" == rows["E1"]
+        assert "scheduled (29 Dec)" == rows["E2"]
 
     def test_overdue_first_then_what_is_ahead(self) -> None:
         rows = unit_report(view_at(at(date(2026, 12, 15))), "U01")["outstanding"]
@@ -77,9 +77,10 @@ class TestStandingsWithDates:
 class TestOneClock:
     def test_printed_times_carry_their_zone(self) -> None:
         moment = datetime(2026, 11, 26, 10, 36, tzinfo=ZoneInfo("UTC")).astimezone(SHANGHAI)
-        assert "2026-11-26 18:36 北京时间" == moment_text(moment, "zh")
+        assert "2026年11月26日 18:36 北京时间" == moment_text(moment, "zh")
         assert "2026-11-26 18:36 Beijing time (UTC+08:00)" == moment_text(moment, "en")
-        assert "2026-11-26 10:36 UTC+00:00" == moment_text(moment.astimezone(ZoneInfo("UTC")), "zh")
+        in_utc = moment.astimezone(ZoneInfo("UTC"))
+        assert "2026年11月26日 10:36 UTC+00:00" == moment_text(in_utc, "zh")
 
     def test_as_of_a_day_is_its_end_today_is_now_and_tomorrow_is_refused(self) -> None:
         now = at(date(2026, 11, 26))
@@ -123,13 +124,13 @@ class TestActionBox:
         lines = unit_report(view_at(at(date(2026, 12, 15))), "U01")["actions"]
         assert len(lines) <= ACTION_LINES
         text = "\n".join(lines)
-        assert "3 人（3 人次）逾期未完成，最早应于 11-10 完成" in text
-        assert "补课：12-22" in text
-        assert "2 人次待参加，最近一场在 12-29" in text
+        assert "3 人（3 人次）逾期未完成，最早应于11月10日完成" in text
+        assert "补课：12月22日" in text
+        assert "2 人次待参加，最近一场在12月29日" in text
         assert "张书记（主要负责人）：对全单位 5 人次未完成负总责" in text
-        assert "本人待完成：主要负责人专题 逾期未完成（应于 11-10 完成）" in text
+        assert "本人待完成：主要负责人专题 逾期未完成（应于11月10日完成）" in text
         assert "李副（班子成员）" in text and "本人待完成：在职干部廉洁教育 逾期未完成" in text
-        assert "2026-12-31（季度末）前完成" in lines[-1]
+        assert "2026年12月31日（季度末）前完成" in lines[-1]
 
     def test_after_the_quarter_the_deadline_line_says_so(self) -> None:
         lines = unit_report(view_at(at(date(2027, 1, 5))), "U01")["actions"]
@@ -177,7 +178,7 @@ class TestSummaryLists:
     def test_names_the_top_leaders_not_finished_with_their_unit(self) -> None:
         rows = summary_report(view_at(at(date(2026, 12, 15))))["unfinished_leaders"]
         assert [("市教育局", "张书记")] == [(r["unit"], r["name"]) for r in rows]
-        assert "逾期未完成（应于 11-10 完成）" in rows[0]["items"]
+        assert "逾期未完成（应于11月10日完成）" in rows[0]["items"]
 
     def test_totals_per_standing_add_up(self) -> None:
         context = summary_report(view_at(at(date(2026, 12, 15))))
@@ -263,7 +264,7 @@ class TestNoWayToComply:
         assert self.status_of(view, "E1").endswith("；补课待安排")
         # booked on the make-up, the item is its session's again: scheduled on its day
         booked = replace(data, enrolments=[*data.enrolments, ("S-M", "E1", "enrolled")])
-        assert "待参加（12-22）" == self.status_of(view_at(at(date(2026, 12, 15)), booked), "E1")
+        assert "待参加（12月22日）" == self.status_of(view_at(at(date(2026, 12, 15)), booked), "E1")
         # the quarter's last days: no make-up session ahead, and no working day left for one
         no_makeup = replace(data, sessions=[s for s in data.sessions if s.code != "S-M"])
         late = replace(view_at(at(date(2026, 12, 15)), no_makeup), makeup_days_left=False)

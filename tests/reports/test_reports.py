@@ -125,7 +125,8 @@ class TestUnitReport:
         assert "领导班子" in reader.metadata.subject
         marks = bookmarks(reader.outline)
         assert {"责任落实（一岗双责）", "分类施教情况"} <= marks
-        assert any(mark.startswith("概况（统计截至 2026-11-20 18:36 北京时间）") for mark in marks)
+        overview = "概况（统计截至 2026年11月20日 18:36 北京时间）"
+        assert any(mark.startswith(overview) for mark in marks)
 
     def test_english(self, city: str, tmp_path: Path) -> None:
         """--lang en renders the same report in English."""
