@@ -10,6 +10,7 @@ from typing import Any
 from core.domain import MessageStatus, Track
 from policy.progress import Standing
 from reports.view import QuarterView
+from reports.wording import long_day, short_day
 
 
 @dataclass
@@ -79,7 +80,7 @@ def confidential_part(view: QuarterView) -> ConfidentialPart:
                 "post": cadre.post,
                 "unit": view.data.units.get(cadre.unit_code, cadre.unit_code),
                 "discipline": kind,
-                "since": cadre.discipline_on.isoformat() if cadre.discipline_on else "",
+                "since": long_day(cadre.discipline_on, view.lang) if cadre.discipline_on else "",
                 "reason": reason,
                 "standing": t["admonition_standings"][state].format(date=on or ""),
                 "held": t["held_messages"].format(count=held) if held else "",
@@ -107,5 +108,5 @@ def _admonition_standing(
         return "unplaced", None
     ahead = [d for d in days if d >= today]
     if ahead:
-        return "scheduled", ahead[0].isoformat()
-    return "overdue", days[-1].isoformat()
+        return "scheduled", short_day(ahead[0], view.lang)
+    return "overdue", short_day(days[-1], view.lang)

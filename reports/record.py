@@ -12,7 +12,7 @@ from models.tables import Message
 from policy.confidentiality import visible_messages, without_confidential
 from policy.progress import Standing, quarter_standings
 from reports.view import QuarterView
-from reports.wording import moment_text, quarter_text
+from reports.wording import long_day, moment_text, quarter_text, short_day
 
 
 def cadre_record(
@@ -72,7 +72,7 @@ def _quarter(
     required = view.required_of.get(who, [])
     return {
         "label": quarter_text(view.data.label, view.lang),
-        "as_of": day.isoformat(),
+        "as_of": long_day(day, view.lang),
         "on_roster": on_roster,
         "tracks": [
             {"name": t["track_names"][track.value], "reason": reason}
@@ -90,7 +90,7 @@ def _quarter(
             {
                 "code": s.code,
                 "programme": view.programme_name(s.programme_code),
-                "day": s.held_on.isoformat(),
+                "day": short_day(s.held_on, view.lang),
                 "time": s.starts_at.strftime("%H:%M"),
                 "venue": s.venue,
                 "makeup": s.makeup,
@@ -106,7 +106,7 @@ def _quarter(
                 "session": c.session_code or "",
                 "status": t["completion_names"].get(c.status.value, c.status.value),
                 "score": "" if c.score is None else f"{c.score:g}",
-                "day": c.attended_on.isoformat() if c.attended_on else "",
+                "day": short_day(c.attended_on, view.lang) if c.attended_on else "",
             }
             for c in view.data.completions
             if c.employee_id == who

@@ -287,7 +287,7 @@ class TestConfidentialList:
         rows = {r["employee_id"]: r for r in job.context["rows"]}
         assert "请假" == rows["E0003"]["standing"]
         assert "已完成" == rows["E0004"]["standing"]
-        assert rows["E0005"]["standing"].startswith(("逾期未完成（自 ", "待参加（"))
+        assert rows["E0005"]["standing"].startswith(("逾期未完成（自", "待参加（"))
         assert "通知暂缓" in rows["E0005"]["held"]
 
 
