@@ -37,6 +37,7 @@ from reports.render import (
     safe_file_name,
     start_renderer,
 )
+from reports.wording import long_day
 
 # Reminders are owned by the quarter their due date falls in, so look a little past its end.
 HORIZON = timedelta(days=45)
@@ -194,7 +195,7 @@ def card_job(holiday: HolidayBreak, lang: str, organisation: str, folder: Path) 
             "t": labels(lang),
             "organisation": organisation,
             "holiday": name_in(holiday, lang),
-            "start": holiday.first_day.isoformat(),
+            "start": long_day(holiday.first_day, lang),
             "estimated": holiday.estimated,
         },
         folder
