@@ -72,7 +72,9 @@ def export(
 
         config = settings()
         if kind is Export.access:
-            return access_file(db_url=config.db_url, fmt=fmt, confidential=confidential)
+            return access_file(
+                db_url=config.db_url, fmt=fmt, confidential=confidential, zone=config.zone
+            )
         return quarter_file(
             db_url=config.db_url,
             kind=kind,
@@ -80,6 +82,7 @@ def export(
             as_of=as_of_moment(as_of.date() if as_of else None, now(config)).date(),
             fmt=fmt,
             confidential=confidential,
+            zone=config.zone,
         )
 
     write(run(build, quiet=quiet), fmt, out)

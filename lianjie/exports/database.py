@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, tzinfo
 
 from core.exceptions import LianjieInputError
 from flows.progress import stage
 from lianjie.exports.columns import Export
-from lianjie.exports.files import Format, serialise
+from lianjie.exports.files import ORGANISATION_ZONE, Format, serialise
 from lianjie.exports.rows import build_rows
 from models.db import session_for
 from models.facts import load_quarter
@@ -15,18 +15,27 @@ from models.outbox import quarter_messages
 from models.records import access_log
 
 
-def access_file(*, db_url: str, fmt: Format, confidential: bool = False) -> bytes:
+def access_file(
+    *, db_url: str, fmt: Format, confidential: bool = False, zone: tzinfo = ORGANISATION_ZONE
+) -> bytes:
     """Who produced which cadre's record, as a file's bytes; that someone's confidential
     record was made tells they are on the admonition track, so those rows need
     `--confidential`."""
     with session_for(db_url) as session:
         rows = access_log(session=session)
     shown = rows if confidential else [r for r in rows if not r["confidential"]]
-    return serialise(Export.access, shown, fmt, confidential=confidential)
+    return serialise(Export.access, shown, fmt, confidential=confidential, zone=zone)
 
 
 def quarter_file(
-    *, db_url: str, kind: Export, quarter: str, as_of: date, fmt: Format, confidential: bool
+    *,
+    db_url: str,
+    kind: Export,
+    quarter: str,
+    as_of: date,
+    fmt: Format,
+    confidential: bool,
+    zone: tzinfo = ORGANISATION_ZONE,
 ) -> bytes:
     """One of a quarter's lists as a file's bytes; reading and writing it are a stage's steps."""
     with stage(f"reading {quarter}", 2) as steps, session_for(db_url) as session:
@@ -39,6 +48,6 @@ def quarter_file(
         )
         steps.advance(doing=f"writing {kind.value}")
         rows = build_rows(kind, data, outbox, confidential=confidential, as_of=as_of)
-        written = serialise(kind, rows, fmt, confidential=confidential)
+        written = serialise(kind, rows, fmt, confidential=confidential, zone=zone)
         steps.advance(doing=f"{len(rows):,} rows of {kind.value}")
     return written

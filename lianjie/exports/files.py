@@ -8,10 +8,11 @@ import json
 import os
 import sys
 import tempfile
-from datetime import date, time
+from datetime import UTC, date, datetime, time, tzinfo
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook
 
@@ -24,7 +25,14 @@ class Format(StrEnum):
     json = "json"
 
 
-def _plain(value: Any) -> Any:
+# The database keeps moments in UTC; a file says them in the organisation's zone, with its offset.
+ORGANISATION_ZONE = ZoneInfo("Asia/Shanghai")
+
+
+def _plain(value: Any, zone: tzinfo = ORGANISATION_ZONE) -> Any:
+    if isinstance(value, datetime):
+        moment = value if value.tzinfo else value.replace(tzinfo=UTC)
+        return moment.astimezone(zone).isoformat(timespec="seconds")
     if isinstance(value, date | time):
         return value.isoformat()
     return value
@@ -43,16 +51,23 @@ CONFIDENTIAL_MARK = (
 )
 
 
-def serialise(what: Export, rows: Rows, fmt: Format, *, confidential: bool = False) -> bytes:
+def serialise(
+    what: Export,
+    rows: Rows,
+    fmt: Format,
+    *,
+    confidential: bool = False,
+    zone: tzinfo = ORGANISATION_ZONE,
+) -> bytes:
     """The rows as a file's bytes; CSV and XLSX neutralise formula-like text."""
     columns = COLUMNS[what]
     if fmt is Format.json:
-        records = [{c: _plain(r.get(c)) for c in columns} for r in rows]
+        records = [{c: _plain(r.get(c), zone) for c in columns} for r in rows]
         shaped: object = (
             {"confidential": CONFIDENTIAL_MARK, "rows": records} if confidential else records
         )
         return json.dumps(shaped, ensure_ascii=False, indent=1).encode()
-    cells = [[_neutralised(_plain(r.get(c))) for c in columns] for r in rows]
+    cells = [[_neutralised(_plain(r.get(c), zone)) for c in columns] for r in rows]
     if fmt is Format.csv:
         buffer = io.StringIO()
         writer = csv.writer(buffer)

@@ -49,3 +49,22 @@ def test_an_export_replaces_a_link_at_its_place_and_never_writes_through_it(
     assert not out.is_symlink() and out.read_bytes().endswith(b"employee_id\n")
     assert 0o600 == out.stat().st_mode & 0o777
     assert [] == [p.name for p in tmp_path.iterdir() if p.name.startswith(".")]
+
+
+def test_a_moment_is_written_with_the_organisations_offset() -> None:
+    """Issue 38: sent_at and produced_at came out in UTC without saying so."""
+    import json
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from lianjie.exports import serialise
+
+    rows = [{"produced_at": datetime(2026, 10, 8, 0, 5, 12, 345678), "employee_id": "E1"}]
+    for zone, expected in [
+        (ZoneInfo("Asia/Shanghai"), "2026-10-08T08:05:12+08:00"),
+        (ZoneInfo("Asia/Urumqi"), "2026-10-08T06:05:12+06:00"),
+    ]:
+        [row] = json.loads(serialise(Export.access, rows, Format.json, zone=zone))
+        assert expected == row["produced_at"]
+    csv_text = serialise(Export.access, rows, Format.csv).decode()
+    assert "2026-10-08T08:05:12+08:00" in csv_text  # the organisation's zone by default
