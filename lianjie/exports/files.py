@@ -62,11 +62,11 @@ def serialise(
     """The rows as a file's bytes; CSV and XLSX neutralise formula-like text."""
     columns = COLUMNS[what]
     if fmt is Format.json:
-        records = [{c: _plain(r.get(c), zone) for c in columns} for r in rows]
-        shaped: object = (
-            {"confidential": CONFIDENTIAL_MARK, "rows": records} if confidential else records
-        )
-        return json.dumps(shaped, ensure_ascii=False, indent=1).encode()
+        # One shape, a list of objects, with --confidential or without: each confidential one
+        # carries the marking, so that a reader of any part of the file sees it.
+        marked = {"marking": CONFIDENTIAL_MARK} if confidential else {}
+        records = [{c: _plain(r.get(c), zone) for c in columns} | marked for r in rows]
+        return json.dumps(records, ensure_ascii=False, indent=1).encode()
     cells = [[_neutralised(_plain(r.get(c), zone)) for c in columns] for r in rows]
     if fmt is Format.csv:
         buffer = io.StringIO()

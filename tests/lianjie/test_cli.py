@@ -325,7 +325,7 @@ class TestReportsOverTime:
         log = json.loads(lianjie("export", "access", "--format", "json").stdout)
         assert [(admonished, False)] == [(a["employee_id"], a["confidential"]) for a in log]
         secret_log = lianjie("export", "access", "--format", "json", "--confidential").stdout
-        log = json.loads(secret_log)["rows"]
+        log = json.loads(secret_log)
         assert [(admonished, False), (admonished, True)] == [
             (a["employee_id"], a["confidential"]) for a in log
         ]
