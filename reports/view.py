@@ -165,8 +165,12 @@ class QuarterView:
             "quarter_code": self.data.label,
             "as_of": moment_text(self.as_of, self.lang),
             "generated_at": moment_text(self.generated_at, self.lang),
-            "policy": f"{self.data.policy_name} ({self.data.policy_sha256[:12]})",
-            "roster": (self.data.roster_sha256 or "")[:12],
+            "policy": self.data.policy_name,
+            # for the closing 附注: what a reader checks the report against, not its content
+            "verification": {
+                "policy": self.data.policy_sha256[:12],
+                "roster": (self.data.roster_sha256 or "")[:12],
+            },
             "estimated_calendar": self.estimated_calendar,
             "standings": [(s.value, self.labels["standing_names"][s.value]) for s in Standing],
         }

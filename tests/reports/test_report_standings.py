@@ -281,3 +281,20 @@ def test_a_quarter_is_written_as_an_office_writes_it() -> None:
     assert "2026年第四季度" == quarter_text("2026Q4", "zh")
     assert "2027年第一季度" == quarter_text("2027Q1", "zh")
     assert "Q4 2026" == quarter_text("2026Q4", "en")
+
+
+def test_hashes_close_the_report_they_do_not_open_it(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Issue 38: 花名册校验值 45c59469d3a5 and the policy's hash stood on the cover."""
+    from pathlib import Path
+
+    import pdfplumber
+
+    from reports.render import RenderJob, render_pdf
+
+    context = unit_report(view_at(at(date(2026, 12, 15))), "U01")
+    path = Path(tmp_path) / "unit.pdf"
+    render_pdf(RenderJob("unit_report.html.j2", context, path))
+    with pdfplumber.open(path) as pdf:
+        pages = ["".join((p.extract_text() or "").split()) for p in pdf.pages]
+    assert "校验值" not in pages[0] and "000000000000" not in pages[0]
+    assert "附注" in pages[-1] and "000000000000" in pages[-1]
