@@ -286,6 +286,7 @@ class TestConfidentialList:
         assert "请假" in text
         assert "共7人" in text
         assert "纪检监察机关签收" in text
+        assert "统计截至" in text  # the moment it stands at (issue 38)
         rows = {r["employee_id"]: r for r in job.context["rows"]}
         assert "请假" == rows["E0003"]["standing"]
         assert "已完成" == rows["E0004"]["standing"]
