@@ -81,7 +81,8 @@ def planned_sheets(
             lang=lang,
             labels=words,
             organisation=organisation,
-            walk_in_rows=policy.sign_in_sheets.walk_in_rows,
+            # nobody walks in to a confidential session: its sheet lists its people only
+            walk_in_rows=0 if programme.confidential else policy.sign_in_sheets.walk_in_rows,
             version=version,
             minutes=minutes[info.programme_code],
         )

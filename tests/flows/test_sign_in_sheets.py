@@ -370,6 +370,7 @@ class TestWhereSheetsGo:
         assert Path(sheet.pdf).parent == tmp_path / "confidential" / "sheets"
         assert not (tmp_path / "sheets").exists()
         assert "仅限纪检监察机关" in pdf_text(Path(sheet.pdf))[0]
+        assert "现场补登" not in "".join(pdf_text(Path(sheet.pdf)))  # no walk-in rows
         assert "机密" not in pdf_text(Path(sheet.pdf))[0]
         queued, sent_to = queue_sheets.fn(
             run=run_settings(city, organiser_email=ORGANISER, discipline_email=None),
