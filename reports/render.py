@@ -21,7 +21,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from reports.long_pdf import html_slices, write_in_slices
-from reports.wording import day_text, time_range
+from reports.wording import day_text, quoted, time_range
 
 TEMPLATES = Path(__file__).with_name("templates").resolve()
 # Table rows laid out at a time: WeasyPrint keeps a document's every page in memory until it is
@@ -69,7 +69,7 @@ def environment() -> Environment:
         # province's messages.
         auto_reload=False,
     )
-    env.filters |= {"day": day_text, "time_range": time_range}
+    env.filters |= {"day": day_text, "time_range": time_range, "quoted": quoted}
     return env
 
 

@@ -72,3 +72,11 @@ def quarter_text(label: str, lang: str) -> str:
     if lang == "zh":
         return f"{year}年第{QUARTER_NUMERALS_ZH[number - 1]}季度"
     return f"Q{number} {year}"
+
+
+def quoted(name: str, lang: str) -> str:
+    """A name in quotation marks, the quotes inside it turned to single ones as the rule is:
+    参加“班子成员‘一岗双责’专题教育”, attend "the 'two duties' course"."""
+    if lang == "zh":
+        return "“" + name.replace("“", "‘").replace("”", "’") + "”"
+    return '"' + name.replace('"', "'") + '"'

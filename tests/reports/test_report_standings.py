@@ -3,7 +3,7 @@ standings with their dates, one clock, the action box, the summary's lists, the 
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -298,3 +298,27 @@ def test_hashes_close_the_report_they_do_not_open_it(tmp_path) -> None:  # type:
         pages = ["".join((p.extract_text() or "").split()) for p in pdf.pages]
     assert "校验值" not in pages[0] and "000000000000" not in pages[0]
     assert "附注" in pages[-1] and "000000000000" in pages[-1]
+
+
+def test_quotes_inside_quotes_turn_single() -> None:
+    """Issue 38: 参加“班子成员“一岗双责”专题教育” nested the same quotes."""
+    from reports.messages import render_message
+
+    context = {
+        "name": "王一",
+        "organisation": "示范市",
+        "programme": "班子成员“一岗双责”专题教育",
+        "held_on": date(2026, 10, 13),
+        "starts_at": time(9),
+        "ends_at": time(10, 30),
+        "venue": "第一会议室",
+        "session_code": "26Q4-TM-01",
+        "key_areas": "",
+        "admonition": False,
+    }
+    from reports.wording import quoted
+
+    assert "“班子成员‘一岗双责’专题教育”" == quoted(context["programme"], "zh")  # type: ignore[arg-type]
+    assert "\"the 'two duties' course\"" == quoted('the "two duties" course', "en")
+    _, body = render_message("invitation", "zh", context, channel="sms")
+    assert "参加“班子成员‘一岗双责’专题教育”" in body
