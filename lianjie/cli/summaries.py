@@ -119,5 +119,9 @@ def dispatch_lines(s: Any) -> list[str]:
     return [
         f"Dispatch for {s.date}: {s.sent} sent, {s.failed} failed, {s.skipped} skipped, "
         f"{s.expired} expired{PASSED if s.expired else ''}",
-        *(f"  {k}: {v}" for k, v in s.by_channel.items()),
+        *(
+            f"  {CHANNEL_WORDS.get(k, k).removeprefix('by ')}: {v['sent']} sent, "
+            f"{v['failed']} failed, {v['skipped']} skipped"
+            for k, v in s.by_channel.items()
+        ),
     ]

@@ -376,3 +376,27 @@ def test_counts_are_said_in_words_that_agree() -> None:
 
     assert ["1 row", "2 rows", "0 rows"] == [counted(n, "row") for n in (1, 2, 0)]
     assert ["1 person", "3 people"] == [counted(n, "person", "people") for n in (1, 3)]
+
+
+def test_a_dispatch_says_its_channels_in_words() -> None:
+    """Issue 41: the summary printed Python dicts (`email: {'sent': 0, …}`)."""
+    from types import SimpleNamespace
+
+    from lianjie.cli.summaries import dispatch_lines
+
+    summary = SimpleNamespace(
+        dry_run=False,
+        date="2026-10-08",
+        sent=3,
+        failed=1,
+        skipped=0,
+        expired=0,
+        by_channel={
+            "email": {"sent": 2, "failed": 1, "skipped": 0},
+            "sms": {"sent": 1, "failed": 0, "skipped": 0},
+        },
+    )
+    lines = dispatch_lines(summary)
+    assert "  e-mail: 2 sent, 1 failed, 0 skipped" in lines
+    assert "  text message: 1 sent, 0 failed, 0 skipped" in lines
+    assert not any("{" in line for line in lines)
