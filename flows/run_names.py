@@ -1,5 +1,5 @@
-"""Flow runs named for what they are, so that the Prefect UI's runs list reads like the quarter:
-`cycle-2026Q4`, `dispatch-2026-10-08-dry-run`, `reports-2026Q4-U0001-U0050` instead of
+"""Flow runs named and tagged for what they are, so that the Prefect UI's runs list reads like
+the quarter: `cycle-2026Q4`, `dispatch-2026-10-08-dry-run`, `reports-2026Q4-U0001-U0050` instead of
 `zeta5-hara-void`. Each name is made from the run's own parameters; an empty one is named as
 the flow will read it (this quarter, today), and a name that cannot be made falls back to the
 flow's."""
@@ -10,10 +10,12 @@ from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any
 
+from prefect.client.orchestration import get_client
+from prefect.context import FlowRunContext
 from prefect.runtime import flow_run
 
 from core.domain import Quarter
-from flows.common import settings, today
+from flows.common import log, settings, today
 
 Namer = Callable[[Mapping[str, Any], date], str]
 
@@ -59,6 +61,23 @@ def name_of(flow: str, parameters: Mapping[str, Any], on: date) -> str:
         return flow
 
 
+def run_tags(flow: str, parameters: Mapping[str, Any], on: date, *, scheduled: bool) -> list[str]:
+    """The tags that sort the runs list: the quarter the run is about, how it was started, and
+    a rehearsal's mark."""
+    about = _day(parameters.get("date"), on) if flow == "daily-dispatch" else None
+    try:
+        quarter = (
+            Quarter.containing(date.fromisoformat(about)).label
+            if about
+            else _quarter(parameters, on, previous=flow == "accountability-reports")
+        )
+    except ValueError:
+        quarter = ""
+    tags = [f"quarter:{quarter}"] if quarter and flow != "annual-report" else []
+    tags.append("scheduled" if scheduled else "manual")
+    return tags + (["dry-run"] if parameters.get("dry_run") else [])
+
+
 def run_name(flow: str) -> Callable[[], str]:
     """The `flow_run_name` of a flow: called by Prefect as the run starts."""
 
@@ -67,6 +86,29 @@ def run_name(flow: str) -> Callable[[], str]:
             on = today(settings())
         except Exception:  # a bad setting fails the run itself, with its own message
             return flow
-        return name_of(flow, flow_run.parameters or {}, on)
+        parameters = flow_run.parameters or {}
+        tag_run(run_tags(flow, parameters, on, scheduled=_scheduled()))
+        return name_of(flow, parameters, on)
 
     return named
+
+
+def _scheduled() -> bool:
+    context = FlowRunContext.get()
+    return bool(context and context.flow_run and context.flow_run.auto_scheduled)
+
+
+def tag_run(tags: list[str]) -> None:
+    """Add the tags to the running flow run's own (a deployment's stay); a server that cannot
+    be told leaves the run untagged, never failed."""
+    context = FlowRunContext.get()
+    if context is None or context.flow_run is None:
+        return
+    kept = list(context.flow_run.tags or [])
+    try:
+        with get_client(sync_client=True) as client:
+            client.update_flow_run(
+                context.flow_run.id, tags=kept + [t for t in tags if t not in kept]
+            )
+    except Exception as error:
+        log().debug("the run's tags were not set: %s", error)

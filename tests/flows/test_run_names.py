@@ -45,19 +45,42 @@ def test_a_name_says_what_the_run_is(flow: str, parameters: dict, expected: str)
     assert expected == name_of(flow, parameters, TODAY)
 
 
+@pytest.mark.parametrize(
+    ("flow", "parameters", "scheduled", "expected"),
+    [
+        ("quarterly-cycle", {"quarter": "2026Q4"}, True, ["quarter:2026Q4", "scheduled"]),
+        ("daily-dispatch", {"dry_run": True}, False, ["quarter:2026Q4", "manual", "dry-run"]),
+        ("daily-dispatch", {"date": "2027-01-04"}, True, ["quarter:2027Q1", "scheduled"]),
+        ("accountability-reports", {}, True, ["quarter:2026Q3", "scheduled"]),
+        ("annual-report", {"year": 2026}, False, ["manual"]),
+    ],
+)
+def test_tags_sort_the_runs_by_quarter_and_trigger(
+    flow: str,
+    parameters: dict,
+    scheduled: bool,
+    expected: list[str],  # type: ignore[type-arg]
+) -> None:
+    from flows.run_names import run_tags
+
+    assert expected == run_tags(flow, parameters, TODAY, scheduled=scheduled)
+
+
 def test_a_run_takes_its_name(prefect_harness: str) -> None:
-    """As Prefect starts the run: a dry run of dispatch is named so in the runs list."""
+    """As Prefect starts the run: a dry run of dispatch is named and tagged so in the list."""
     from prefect.client.orchestration import get_client
 
     from flows.dispatch import daily_dispatch
 
     state = daily_dispatch(date=date(2026, 10, 8), dry_run=True, return_state=True)
 
-    async def name() -> str:
+    async def read():  # type: ignore[no-untyped-def]
         async with get_client() as client:
-            return (await client.read_flow_run(state.state_details.flow_run_id)).name
+            return await client.read_flow_run(state.state_details.flow_run_id)
 
-    assert "dispatch-2026-10-08-dry-run" == asyncio.run(name())
+    run = asyncio.run(read())
+    assert "dispatch-2026-10-08-dry-run" == run.name
+    assert {"quarter:2026Q4", "manual", "dry-run"} <= set(run.tags)
 
 
 def test_a_dry_run_leaves_its_preview_in_the_ui(prefect_harness: str, tmp_path) -> None:  # type: ignore[no-untyped-def]
