@@ -129,10 +129,12 @@ def post_reason(unit_name: str, post: str, policy: Policy) -> str | None:
 
 def own_key_areas(cadre: CadreRecord, policy: Policy, lang: str) -> str:
     """The key areas of the cadre's own unit and post, in words ("管钱、管人"; "money, people")."""
-    areas = dict.fromkeys(key_areas_of(cadre.unit_name, policy) + key_areas_of(cadre.post, policy))
+    found = set(key_areas_of(cadre.unit_name, policy) + key_areas_of(cadre.post, policy))
+    # in the policy's order (money, affairs, people), whichever name gave which
     return ("、" if lang == "zh" else ", ").join(
         policy.key_areas[a].label_zh if lang == "zh" else policy.key_areas[a].label_en
-        for a in areas
+        for a in policy.key_areas
+        if a in found
     )
 
 

@@ -190,3 +190,15 @@ class TestProperties:
         )
         assert alone == classify_all(people, policy, AS_OF)
         assert [a.employee_id for a in alone if a.track is Track.key_area] == ["E0", "E2", "E4"]
+
+
+def test_key_areas_are_named_in_one_order(policy: Policy) -> None:
+    """Issue 38: one mailing said 管事、管钱 to one person and 管钱、管事 to another. The areas
+    follow the policy's order (money, affairs, people), whichever name gave which."""
+    from policy.classify import own_key_areas
+
+    approving_finance = cadre(unit_name="市行政审批服务局", post="财务股股长")
+    financing_approval = cadre(unit_name="市财政局", post="审批科科长")
+    assert "管钱、管事" == own_key_areas(approving_finance, policy, "zh")
+    assert "管钱、管事" == own_key_areas(financing_approval, policy, "zh")
+    assert "money, affairs" == own_key_areas(approving_finance, policy, "en")
