@@ -15,12 +15,13 @@ import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from functools import cached_property
 from itertools import chain
 from operator import attrgetter
 from typing import Protocol
 
 from core.domain import CadreRecord, Reject
-from models.facts import ProgrammeInfo, QuarterData
+from models.facts import QuarterData
 from models.tables import Message
 from policy.roster_warnings import RosterWarning
 
@@ -69,9 +70,24 @@ class Hidden:
     def __bool__(self) -> bool:
         return bool(self.codes)
 
+    # Worked out once per rule, not once per message or cell: dispatch asks for every message,
+    # the exports for every cell of every rejected row.
+    @cached_property
+    def _keys(self) -> frozenset[str]:
+        return self.codes | self.sessions
+
+    @cached_property
+    def _folded_words(self) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+        """The sessions and names, the names alone, and the codes, each folded."""
+        return (
+            frozenset(map(_folded, self.sessions | self.names)),
+            frozenset(map(_folded, self.names)),
+            frozenset(map(_folded, self.codes)),
+        )
+
     def in_send_key(self, send_key: str) -> bool:
         """A message about a confidential programme: its send key names it or a session."""
-        return not (self.codes | self.sessions).isdisjoint(send_key.split(":"))
+        return not self._keys.isdisjoint(send_key.split(":"))
 
     def mentioned_in_any(self, texts: Iterable[str]) -> bool:
         return any(map(self.mentioned_in, texts))
@@ -81,13 +97,14 @@ class Hidden:
         full-width letters, another dash (２６Ｑ４－ＡＤ－０１, 26q4–ad–01), or its name."""
         if not self or not text:
             return False
+        words, names, codes = self._folded_words
         folded = _folded(text).strip()
-        if any(_folded(w) in folded for w in self.sessions | self.names):
+        if any(w in folded for w in words):
             return True
         # A name cut short (警示教育): at least four characters of it.
-        if len(folded) >= 4 and any(folded in _folded(n) for n in self.names):
+        if len(folded) >= 4 and any(folded in n for n in names):
             return True
-        return not {_folded(c) for c in self.codes}.isdisjoint(re.findall(r"[0-9a-z]+", folded))
+        return not codes.isdisjoint(re.findall(r"[0-9a-z]+", folded))
 
 
 _DASHES = re.compile(r"[\u2010-\u2015\u2212\ufe58\ufe63\uff0d]")
@@ -95,11 +112,6 @@ _DASHES = re.compile(r"[\u2010-\u2015\u2212\ufe58\ufe63\uff0d]")
 
 def _folded(text: str) -> str:
     return _DASHES.sub("-", unicodedata.normalize("NFKC", text)).casefold()
-
-
-def confidential_codes(programmes: Iterable[ProgrammeInfo]) -> set[str]:
-    """The codes of the programmes the policy marks confidential."""
-    return {p.code for p in programmes if p.confidential}
 
 
 def without_confidential(data: QuarterData) -> QuarterData:
