@@ -7,9 +7,12 @@ import subprocess
 import sys
 
 
-def lianjie(*args: str, api: str | None = None) -> subprocess.CompletedProcess[str]:
-    """Run the command line; with `api`, against that Prefect server instead of a temporary one."""
-    env = os.environ | ({"PREFECT_API_URL": api} if api else {})
+def lianjie(
+    *args: str, api: str | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run the command line in this process's environment, or in `env`; with `api`, against
+    that Prefect server instead of a temporary one."""
+    env = (os.environ if env is None else env) | ({"PREFECT_API_URL": api} if api else {})
     return subprocess.run(
         [sys.executable, "-m", "lianjie.cli", *args],
         capture_output=True,

@@ -23,6 +23,7 @@ import pytest
 from core.domain import Quarter
 from core.settings import Settings
 from flows.common import today
+from harness.cli import lianjie
 from harness.prefect_api import (
     AUTH,
     LOCKED,
@@ -305,35 +306,16 @@ def test_the_door_is_locked_and_the_server_keeps_no_contact_details(
         assert 403 == answer.value.code
 
     without = {k: v for k, v in env.items() if k != "PREFECT_API_AUTH_STRING"}
-    doctor = subprocess.run(
-        [sys.executable, "-m", "lianjie.cli", "doctor"],
-        env=without,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    doctor = lianjie("doctor", env=without)
     assert "refused this machine: set PREFECT_API_AUTH_STRING" in doctor.stdout, doctor.stdout
     # a server deployment without the confidential password fails the doctor
-    doctor = subprocess.run(
-        [sys.executable, "-m", "lianjie.cli", "doctor"],
-        env={k: v for k, v in env.items() if k != "LIANJIE_CONFIDENTIAL_PASSWORD"},
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
+    doctor = lianjie(
+        "doctor", env={k: v for k, v in env.items() if k != "LIANJIE_CONFIDENTIAL_PASSWORD"}
     )
     assert 1 == doctor.returncode and "FAIL confidential: a server deployment" in doctor.stdout
     # with the auth string and the password: the server answers, the outputs are sealed (the
     # server this test started writes its own files under its umask: the home's line may fail)
-    doctor = subprocess.run(
-        [sys.executable, "-m", "lianjie.cli", "doctor"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    doctor = lianjie("doctor", env=env)
     assert "ok   prefect:" in doctor.stdout and "ok   confidential:" in doctor.stdout, doctor.stdout
 
     runs = [

@@ -28,8 +28,14 @@ from lianjie.exports import Export, build_rows
 from models.db import session_for
 from models.facts import ProgrammeInfo, load_quarter
 from models.tables import Cadre, EducationSession, Enrolment, Message
-from reports.render import RenderJob, labels, render_pdf
-from reports.sheets import chosen_sessions, sheet_context, sheet_lines, write_sheet_workbook
+from reports.render import Rendered, RenderJob, labels, render_pdf
+from reports.sheets import (
+    SheetLine,
+    chosen_sessions,
+    sheet_context,
+    sheet_lines,
+    write_sheet_workbook,
+)
 
 ORGANISER = "peixun@gov.example.cn"
 DISCIPLINE = "jiwei@gov.example.cn"
@@ -39,6 +45,29 @@ DISCIPLINE = "jiwei@gov.example.cn"
 def city(db_url: str, tmp_path: Path) -> str:
     run_cycle(db_url, write_city(tmp_path), tmp_path / "cards")
     return db_url
+
+
+def rendered_sheet(
+    info: SessionPlan,
+    programme: ProgrammeInfo,
+    lines: list[SheetLine],
+    path: Path,
+    *,
+    walk_in_rows: int = 5,
+) -> Rendered:
+    """A session's sign-in sheet rendered as a PDF, in Chinese, for 示范市."""
+    context = sheet_context(
+        info,
+        programme,
+        lines,
+        lang="zh",
+        labels=labels("zh"),
+        organisation="示范市",
+        walk_in_rows=walk_in_rows,
+        version=1,
+        minutes=90,
+    )
+    return render_pdf(RenderJob("sign_in.html.j2", context, path))
 
 
 def first_session(db_url: str, *, confidential: bool = False) -> EducationSession:
@@ -129,19 +158,7 @@ class TestTheSheet:
         programme = ProgrammeInfo(
             "IO", Track.in_office, "在职领导干部经常性专题教育", "x", 1, None, False
         )
-        lines = sheet_lines(people, {})
-        context = sheet_context(
-            info,
-            programme,
-            lines,
-            lang="zh",
-            labels=labels("zh"),
-            organisation="示范市",
-            walk_in_rows=5,
-            version=1,
-            minutes=90,
-        )
-        done = render_pdf(RenderJob("sign_in.html.j2", context, tmp_path / "long.pdf"))
+        done = rendered_sheet(info, programme, sheet_lines(people, {}), tmp_path / "long.pdf")
         pages = pdf_text(done.path)
         assert done.pages >= 4
         assert all("签名" in page and "序号" in page for page in pages)
@@ -177,18 +194,7 @@ class TestTheSheet:
         programme = ProgrammeInfo(
             "IO", Track.in_office, "在职干部廉洁教育", "In post", 1, None, False
         )
-        context = sheet_context(
-            info,
-            programme,
-            lines,
-            lang="zh",
-            labels=labels("zh"),
-            organisation="示范市",
-            walk_in_rows=0,
-            version=1,
-            minutes=90,
-        )
-        done = render_pdf(RenderJob("sign_in.html.j2", context, tmp_path / "sheet.pdf"))
+        done = rendered_sheet(info, programme, lines, tmp_path / "sheet.pdf", walk_in_rows=0)
         [page] = pdf_text(done.path)
         row = next(line for line in page.splitlines() if "赵二" in line)
         assert "无手机、邮箱，请当面通知" in "".join(row.split())  # wrapped in its cell
