@@ -31,6 +31,7 @@ class SummaryPart:
     key_area_units: list[KeyAreaUnit]
     key_area_units_complete: int
     unfinished_leaders: list[dict[str, Any]]
+    without_makeup: list[dict[str, Any]]  # missed, no make-up booked ahead
     history: list[tuple[str, Tally]]  # the earlier quarters' completion, oldest first
 
 
@@ -53,6 +54,7 @@ def summary_part(view: QuarterView) -> SummaryPart:
         track_rows=view.track_rows(everyone),
         **_key_area_units(view),
         unfinished_leaders=_unfinished_leaders(view),
+        without_makeup=_without_makeup(view),
         history=[(past.label, past.overall) for past in view.history],
     )
 
@@ -89,6 +91,8 @@ def summary_report(view: QuarterView, parts: list[SummaryPart] | None = None) ->
     key_area_units.sort(key=lambda u: (-u.tally.overdue, -u.tally.left, u.code))
     leaders = [row for part in parts for row in part.unfinished_leaders]
     leaders.sort(key=lambda r: (not r["overdue"], r["unit_code"], r["name"]))
+    without_makeup = [row for part in parts for row in part.without_makeup]
+    without_makeup.sort(key=lambda r: (r["unit_code"], r["employee_id"]))
     rejects = [shown_reject(r) for r in view.data.rejects]
     return {
         **view.header(),
@@ -106,6 +110,11 @@ def summary_report(view: QuarterView, parts: list[SummaryPart] | None = None) ->
         "key_area_units": key_area_units,
         "key_area_units_complete": sum(part.key_area_units_complete for part in parts),
         "unfinished_leaders": leaders,
+        "without_makeup": without_makeup[:PEOPLE_SHOWN],
+        "without_makeup_count": len(without_makeup),
+        "without_makeup_reason": view.labels["without_makeup_reason"][
+            "to_book" if view.makeup_days_left else "none_left"
+        ],
         "rejects": [
             {
                 "source": Path(r.source).name,
@@ -123,6 +132,7 @@ def summary_report(view: QuarterView, parts: list[SummaryPart] | None = None) ->
 
 
 REJECTS_SHOWN = 50  # the rest are in `lianjie export … rejects`
+PEOPLE_SHOWN = 50  # the rest are in the units' reports and `lianjie export … outstanding`
 
 
 # A file's column as its clerk wrote it: the first Chinese header of the contract.
@@ -177,6 +187,28 @@ def _unfinished_leaders(view: QuarterView) -> list[dict[str, Any]]:
                     "post": cadre.post,
                     "items": view.items(left),
                     "overdue": any(view.standing_of(r) is Standing.overdue for r in left),
+                }
+            )
+    return rows  # sorted with every part's
+
+
+def _without_makeup(view: QuarterView) -> list[dict[str, Any]]:
+    """People who missed an item and are booked on no make-up ahead: the organisation
+    department arranges one, or, with no working day left, carries the item over."""
+    rows = []
+    for cadre in view.data.cadres:
+        visible = [
+            r for r in view.required_of[cadre.employee_id] if r.track not in CONFIDENTIAL_TRACKS
+        ]
+        missed = view.without_makeup(visible)
+        if missed:
+            rows.append(
+                {
+                    "unit": view.data.units.get(cadre.unit_code, cadre.unit_code),
+                    "unit_code": cadre.unit_code,
+                    "employee_id": cadre.employee_id,
+                    "name": cadre.name,
+                    "items": view.items(missed),
                 }
             )
     return rows  # sorted with every part's

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from core.domain import CadreRecord, EnrolmentStatus, MessageStatus, Track
@@ -119,6 +119,15 @@ class QuarterView:
             Standing.excused,
         ):
             return ""
+        ahead = self.makeup_ahead(requirement)
+        words = self.labels["makeup_of"]
+        if ahead:
+            return str(words["booked"].format(day=short_day(ahead, self.lang)))
+        return str(words["to_book" if self.makeup_days_left else "none_left"])
+
+    def makeup_ahead(self, requirement: Requirement) -> date | None:
+        """The day of the next session of the programme (or the one it sits with) the person
+        is booked on after the report's day."""
         host = self.programmes[requirement.programme_code].joint_with or requirement.programme_code
         ahead = [
             self.held_on[code]
@@ -126,10 +135,16 @@ class QuarterView:
             if self.session_programme[code] in (host, requirement.programme_code)
             and self.held_on[code] > self.today
         ]
-        words = self.labels["makeup_of"]
-        if ahead:
-            return str(words["booked"].format(day=short_day(min(ahead), self.lang)))
-        return str(words["to_book" if self.makeup_days_left else "none_left"])
+        return min(ahead, default=None)
+
+    def without_makeup(self, requirements: Iterable[Requirement]) -> list[Requirement]:
+        """The missed items (overdue, failed, excused) with no make-up booked ahead."""
+        return [
+            r
+            for r in requirements
+            if self.standing_of(r) in (Standing.overdue, Standing.failed, Standing.excused)
+            and self.makeup_ahead(r) is None
+        ]
 
     def in_scope(self, people: Iterable[str]) -> int:
         """People with at least one requirement this quarter (the roster may hold more)."""

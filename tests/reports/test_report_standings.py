@@ -273,6 +273,29 @@ class TestNoWayToComply:
         assert "本季度已无可安排补课的工作日" in actions and "尚无补课场次" not in actions
         assert "补课" not in self.status_of(view, "E2")  # scheduled: nothing missed yet
 
+    def test_the_organisation_summary_names_whoever_has_no_makeup_and_why(self) -> None:
+        """Issue 36 rule 3: a person with no make-up left is not told to attend one; the unit
+        report and the organisation summary say so with the reason."""
+        from dataclasses import replace
+
+        data = city()
+        view = view_at(at(date(2026, 12, 15)), data)
+        summary = summary_report(view)
+        missed = {r["employee_id"] for r in summary["without_makeup"]}
+        assert "E1" in missed and "E2" not in missed
+        assert summary["without_makeup_count"] == len(missed)
+        assert "请组织部门安排补课" in summary["without_makeup_reason"]
+        booked = replace(data, enrolments=[*data.enrolments, ("S-M", "E1", "enrolled")])
+        assert "E1" not in {
+            r["employee_id"]
+            for r in summary_report(view_at(at(date(2026, 12, 15)), booked))["without_makeup"]
+        }
+        no_makeup = replace(data, sessions=[s for s in data.sessions if s.code != "S-M"])
+        late = replace(view_at(at(date(2026, 12, 15)), no_makeup), makeup_days_left=False)
+        text = render_text("summary.html.j2", summary_report(late))
+        assert "未完成且无补课安排的人员" in text
+        assert "本季度已无可安排补课的工作日，转入下季度" in text
+
 
 def test_a_quarter_is_written_as_an_office_writes_it() -> None:
     """2026Q4 on covers, running heads and subjects read as a code (issue 38)."""
