@@ -20,10 +20,13 @@ from __future__ import annotations
 
 import random
 import re
+from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
 from sqlmodel import select
 
 from core.domain import LeadershipRole
@@ -47,16 +50,35 @@ ABOVE = "organisation-department"
 NAMED_SESSION = re.compile(r"场次编号(\S+?-M?\d+)")
 
 
+@dataclass(frozen=True)
+class Scenario:
+    """How a county's quarter goes: the default is the county of the issue; Hypothesis draws
+    others (smaller counties, slower clerks, more gaps, a correction on another day)."""
+
+    seed: int = 36
+    units: int = 5
+    per_unit: int = 30
+    left_off: float = 0.05  # share of the people simply not on their session's sheet
+    blank: float = 0.0  # share listed with the status cell left empty
+    slowest_return: int = 4  # working days after the session
+    corrected_on: date | None = CORRECTED
+    joiners: int = 3
+    leavers: int = 1
+    sent_twice: bool = False  # every sheet also e-mailed again the next working day
+
+
 class County:
     """The county's rosters, and the sheets its clerks return."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, scenario: Scenario = Scenario()) -> None:
         self.folder = folder
-        self.rng = random.Random(36)
-        self.first = roster_rows(5, 30, START, seed=36)
-        leaver = self.first[40]
+        self.scenario = scenario
+        self.rng = random.Random(scenario.seed)
+        self.first = roster_rows(scenario.units, scenario.per_unit, START, seed=scenario.seed)
+        gone = self.first[len(self.first) - scenario.leavers :] if scenario.leavers else []
         joiners = []
-        for n, row in enumerate(self.first[10:13], start=1):
+        copied = min(10, len(self.first) - scenario.joiners - scenario.leavers)
+        for n, row in enumerate(self.first[copied : copied + scenario.joiners], start=1):
             joiner = list(row)
             joiner[HEADER.index("工号")] = f"E9{n:05d}"
             joiner[HEADER.index("手机")] = f"1390000{n:04d}"
@@ -64,9 +86,9 @@ class County:
             joiner[HEADER.index("班子职务")] = ""
             joiner[HEADER.index("分管单位")] = ""
             joiners.append(joiner)
-        self.leaver = leaver[0]
+        self.leavers = {row[0] for row in gone}
         self.joiners = {j[0] for j in joiners}
-        self.corrected = [r for r in self.first if r is not leaver] + joiners
+        self.corrected = [r for r in self.first if r[0] not in self.leavers] + joiners
         self.returns: dict[date, list[str]] = {}  # the day a sheet comes back → session codes
         self.planned: set[str] = set()
         self.second_sheet: tuple[str, list[str]] | None = None
@@ -81,7 +103,8 @@ class County:
         for session in data.sessions:
             if session.code not in self.planned:
                 self.planned.add(session.code)
-                back = CALENDAR.shift_working_days(session.held_on, self.rng.randint(1, 4))
+                wait = self.rng.randint(1, self.scenario.slowest_return)
+                back = CALENDAR.shift_working_days(session.held_on, wait)
                 self.returns.setdefault(back, []).append(session.code)
 
     def sheets_for(self, day: date, data: QuarterData) -> list[Path]:
@@ -94,17 +117,25 @@ class County:
             rows, missing = [], []
             for who in sorted(session.enrolled):
                 roll = self.rng.random()
-                if roll < 0.05:
+                if roll < self.scenario.left_off:
                     missing.append(who)
+                    continue
+                if roll < self.scenario.left_off + self.scenario.blank:
+                    missing.append(who)  # listed, the status cell left empty
+                    rows.append([who, code, "", "", "", "", ""])
                     continue
                 status = "已参加" if roll < 0.9 else ("缺席" if roll < 0.96 else "请假")
                 score = "88" if status == "已参加" else ""
                 rows.append([who, code, "", session.held_on.isoformat(), status, score, "2"])
-            if not rows:
-                continue
+            if not any(row[4] for row in rows):
+                continue  # nobody sends back a sheet with nothing filled in
             if missing:
                 self.left_out.setdefault(code, missing)
-            sheets.append(write_csv(self.folder / f"{code}-{day}.csv", COMPLETION_HEADER, rows))
+            sheet = write_csv(self.folder / f"{code}-{day}.csv", COMPLETION_HEADER, rows)
+            sheets.append(sheet)
+            if self.scenario.sent_twice:
+                again = CALENDAR.shift_working_days(day, 1)
+                self.late_sheets.setdefault(again, []).append(sheet)
             if self.second_sheet is None and len(missing) >= 2:
                 # A clerk sends the two forgotten people the next working day.
                 self.second_sheet = (code, missing[:2])
@@ -251,25 +282,29 @@ class Invariants:
                 self.count("digests")
 
 
-def test_a_county_quarter_lived_day_by_day(db_url: str, tmp_path: Path, policy: Policy) -> None:
-    county = County(tmp_path)
+def live(
+    db_url: str, folder: Path, policy: Policy, scenario: Scenario
+) -> tuple[County, Invariants]:
+    """The quarter from the roster of 09-30 to the morning of 01-04, the invariants checked
+    after every day."""
+    county = County(folder, scenario)
     run = run_settings(
         db_url,
-        data_dir=tmp_path,
+        data_dir=folder,
         organisation_email="zzb@example.cn",
         organiser_email="peixun@example.cn",
     )
-    run_cycle(db_url, county.roster("a.csv", county.first), tmp_path / "cards", as_of=START)
+    run_cycle(db_url, county.roster("a.csv", county.first), folder / "cards", as_of=START)
     invariants = Invariants(policy)
     leavers: set[str] = set()
     day = START
     while day < END:
         day += timedelta(days=1)
-        if day == CORRECTED:
-            run_cycle(
-                db_url, county.roster("b.csv", county.corrected), tmp_path / "cards", as_of=day
-            )
-            leavers.add(county.leaver)
+        if day == scenario.corrected_on:
+            corrected = county.roster("b.csv", county.corrected)
+            # the office confirms its leavers, which a small county's share may need
+            run_cycle(db_url, corrected, folder / "cards", as_of=day, accept_leavers=True)
+            leavers |= county.leavers
         if CALENDAR.is_working_day(day):
             offer_makeups.fn(run=run, quarter="2026Q4", as_of=day)  # 07:30, the daily collect
             plan_escalations.fn(run=run, on=day)  # 08:00, dispatch
@@ -280,6 +315,11 @@ def test_a_county_quarter_lived_day_by_day(db_url: str, tmp_path: Path, policy: 
             offer_makeups.fn(run=run, quarter="2026Q4", as_of=day)
             plan_messages.fn(run=run, quarter="2026Q4", as_of=day)
         invariants.after(day, db_url, leavers)
+    return county, invariants
+
+
+def test_a_county_quarter_lived_day_by_day(db_url: str, tmp_path: Path, policy: Policy) -> None:
+    county, invariants = live(db_url, tmp_path, policy, Scenario())
     # The joiners were placed ahead and the two late names were never booked on a make-up.
     data = quarter(db_url)
     joined = {who for (code, who), placed in invariants.placed_on.items() if who in county.joiners}
@@ -304,6 +344,151 @@ def test_a_county_quarter_lived_day_by_day(db_url: str, tmp_path: Path, policy: 
     assert {"placements", "chasers", "people checked for a way to comply"} <= set(
         invariants.checked
     ), invariants.checked
+
+
+CORRECTION_DAYS = CALENDAR.working_days(date(2026, 10, 9), date(2026, 12, 30))
+
+
+@pytest.mark.slow
+@settings(
+    max_examples=8,
+    deadline=None,
+    phases=[Phase.explicit, Phase.generate],  # shrinking a whole quarter takes too long
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    scenario=st.builds(
+        Scenario,
+        seed=st.integers(0, 10_000),
+        units=st.integers(2, 3),
+        per_unit=st.integers(8, 16),
+        left_off=st.sampled_from([0.0, 0.05, 0.2]),
+        blank=st.sampled_from([0.0, 0.05, 0.15]),
+        slowest_return=st.integers(1, 8),
+        corrected_on=st.none() | st.sampled_from(CORRECTION_DAYS),
+        joiners=st.integers(0, 3),
+        leavers=st.integers(0, 2),
+        sent_twice=st.booleans(),
+    )
+)
+def test_any_county_quarter_keeps_the_invariants(
+    db_url: str,
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+    policy: Policy,
+    scenario: Scenario,
+) -> None:
+    """Counties drawn by Hypothesis: sizes, clerks' gaps and blanks, slow or repeated sheets, a
+    correction on any working day (or none), joiners and leavers. The invariants hold after
+    every day of each."""
+    folder = tmp_path_factory.mktemp("county")
+    url = (
+        request.getfixturevalue("postgres").database()
+        if db_url.startswith("postgresql")
+        else f"sqlite:///{folder / 'lianjie.db'}"
+    )
+    county, invariants = live(url, folder, policy, scenario)
+    notice = policy.sessions.notice_working_days
+    if scenario.corrected_on and CALENDAR.shift_working_days(scenario.corrected_on, notice + 1) < (
+        date(2026, 12, 31)
+    ):
+        in_scope = county.joiners & set(quarter(url).tracks)
+        placed = {who for (_, who) in invariants.placed_on}
+        assert in_scope <= placed, "every joiner with a programme was placed"
+
+
+class TestTheReviewsCases:
+    """The cases of issue 36, each replayed as the review found it."""
+
+    def days(self, first: date, count: int) -> list[date]:
+        return [CALENDAR.shift_working_days(first, n) for n in range(count)]
+
+    def test_joiners_of_11_02_are_placed_ahead_invited_that_morning_and_not_chased(
+        self, db_url: str, tmp_path: Path, policy: Policy
+    ) -> None:
+        """Three joiners of 11-02 were put in sessions of 10-13, 10-14 and 10-16; their
+        invitations expired unsent and they, their team and their top leader were told the
+        same morning that they were overdue "since 10-13"."""
+        from flows.dispatch import send_due
+        from harness.pipeline import everyone_absent
+
+        county = County(tmp_path)
+        run = run_settings(db_url, data_dir=tmp_path, organisation_email="zzb@example.cn")
+        run_cycle(db_url, county.roster("a.csv", county.first), tmp_path / "cards", as_of=START)
+        everyone_absent(db_url, tmp_path, held_by=date(2026, 10, 30), on=date(2026, 10, 30))
+        run_cycle(
+            db_url, county.roster("b.csv", county.corrected), tmp_path / "cards", as_of=CORRECTED
+        )
+        for day in self.days(CORRECTED, 4):  # a week of mornings
+            plan_escalations.fn(run=run, on=day)
+            for channel in ("email", "sms"):
+                send_due.fn(run=run, kind=channel, on=day)
+        data = quarter(db_url)
+        held = {s.code: s.held_on for s in data.sessions}
+        notice = CALENDAR.shift_working_days(CORRECTED, policy.sessions.notice_working_days)
+        seats = [(c, who) for c, who, st in data.enrolments if who in county.joiners]
+        assert {who for _, who in seats} == county.joiners & set(data.tracks)
+        assert all(held[code] >= notice for code, _ in seats), seats
+        with session_for(db_url) as session:
+            theirs = session.exec(select(Message).where(Message.kind == "invitation")).all()
+            chased = session.exec(select(EscalationLog)).all()
+        invited = {(m.send_key.split(":")[1], m.employee_id) for m in theirs if m.status == "sent"}
+        assert set(seats) <= invited, "invited the morning they joined"
+        assert chased, "others were chased that week"
+        assert not {e.employee_id for e in chased} & county.joiners, "nor their team, nor top"
+
+    def test_people_left_off_or_blank_on_a_clerks_sheet_get_a_makeup_before_a_chaser(
+        self, db_url: str, tmp_path: Path, policy: Policy
+    ) -> None:
+        """A clerk's sheet listing all but 8 of its session and a workbook with 3 status cells
+        left empty: those 11 got no make-up, were chased with 请尽快参加补学, and the unit
+        report said 尚无补课场次. Now after the wait they are booked and invited, and only then
+        chased, the chaser naming the make-up."""
+        from openpyxl import Workbook
+
+        county = County(tmp_path)
+        run = run_settings(db_url, data_dir=tmp_path)
+        run_cycle(db_url, county.roster("a.csv", county.first), tmp_path / "cards", as_of=START)
+        data = quarter(db_url)
+        big, other = sorted(data.sessions, key=lambda s: -len(s.enrolled))[:2]
+        left_off = sorted(big.enrolled)[-8:]
+        clerk = tmp_path / "签到汇总.csv"
+        with clerk.open("w", encoding="utf-8-sig") as out:
+            out.write(f"{big.held_on:%m月%d日}廉政教育签到情况,,,,\n")
+            out.write("序号,工号,场次编号,参训情况,学时\n")
+            listed = [w for w in sorted(big.enrolled) if w not in left_off]
+            for n, who in enumerate(listed, start=1):
+                out.write(f"{n},{who},{big.code},已参加,2\n")
+        book = Workbook()
+        sheet = book.active
+        sheet.append(["工号", "场次编号", "参训情况", "成绩"])
+        blanks = sorted(other.enrolled)[:3]
+        for who in sorted(other.enrolled):
+            sheet.append([who, other.code, None if who in blanks else "已参加", None])
+        workbook = tmp_path / "签到表.xlsx"
+        book.save(workbook)
+        missed = set(left_off) | set(blanks)
+        assert len(missed) == 11
+        back = CALENDAR.shift_working_days(max(big.held_on, other.held_on), 1)
+        invariants = Invariants(policy)
+        invariants.after(START, db_url, set())  # the cycle's placements, on its day
+        for day in self.days(back, 12):
+            offer_makeups.fn(run=run, quarter="2026Q4", as_of=day)
+            plan_escalations.fn(run=run, on=day)
+            if day == back:
+                for file in (clerk, workbook):
+                    import_completions.fn(run=run, quarter="2026Q4", file=str(file), on=day)
+            offer_makeups.fn(run=run, quarter="2026Q4", as_of=day)
+            plan_messages.fn(run=run, quarter="2026Q4", as_of=day)
+            invariants.after(day, db_url, set())
+        data = quarter(db_url)
+        makeups = {s.code for s in data.sessions if s.makeup}
+        booked = {who for c, who, st in data.enrolments if c in makeups and st == "enrolled"}
+        assert missed <= booked
+        with session_for(db_url) as session:
+            chasers = session.exec(select(EscalationLog).where(EscalationLog.level == 1)).all()
+        assert missed & {e.employee_id for e in chasers}, "chased once booked"
+        assert invariants.checked["chasers"] >= 1
 
 
 class TestSheetsBelongToTheirQuarter:
@@ -336,15 +521,16 @@ class TestSheetsBelongToTheirQuarter:
         county = County(tmp_path)
         run_cycle(db_url, county.roster("a.csv", county.first), tmp_path / "cards", as_of=START)
         data = quarter(db_url)
-        code = next(c for c, who, _ in data.enrolments if who == county.leaver)
+        [leaver] = county.leavers
+        code = next(c for c, who, _ in data.enrolments if who == leaver)
         run_cycle(
             db_url, county.roster("b.csv", county.corrected), tmp_path / "cards", as_of=CORRECTED
         )
-        assert county.leaver not in {c.employee_id for c in quarter(db_url).cadres}
+        assert leaver not in {c.employee_id for c in quarter(db_url).cadres}
         sheet = write_csv(
             tmp_path / "corrected.csv",
             COMPLETION_HEADER,
-            [[county.leaver, code, "", "2026-10-20", "已参加", "90", "2"]],
+            [[leaver, code, "", "2026-10-20", "已参加", "90", "2"]],
         )
         summary = import_completions.fn(
             run=run_settings(db_url), quarter="2026Q4", file=str(sheet), on=CORRECTED
