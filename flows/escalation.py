@@ -46,7 +46,11 @@ def plan_escalations(*, run: RunSettings, on: date) -> dict[str, int]:
                 overdue_items(data, on, waited=partial(shift, count=wait)),
                 on=on,
                 rules=loaded.policy.escalation,
-                chain=responsibility_chain(data, organisation_email=run.organisation_email),
+                chain=responsibility_chain(
+                    data,
+                    organisation_email=run.organisation_email,
+                    relay_to=run.organiser_email,
+                ),
                 already=already,
                 after_working_days=shift,
             )

@@ -203,9 +203,12 @@ def overdue_items(
     return items
 
 
-def responsibility_chain(data: QuarterData, *, organisation_email: str | None = None) -> Chain:
+def responsibility_chain(
+    data: QuarterData, *, organisation_email: str | None = None, relay_to: str | None = None
+) -> Chain:
     """Who answers for whom on the quarter's roster (leavers are on no rung), with the
-    organisation department above the top leaders when its address is given."""
+    organisation department above the top leaders when its address is given. Whoever no
+    channel reaches is written to through `relay_to` (the organiser), as their invitations."""
     in_charge: dict[str, list[str]] = defaultdict(list)
     top_leaders: dict[str, list[str]] = defaultdict(list)
     roles: dict[str, LeadershipRole] = {}
@@ -218,7 +221,8 @@ def responsibility_chain(data: QuarterData, *, organisation_email: str | None = 
             roles[cadre.employee_id] = cadre.leadership_role
             top_leaders[cadre.unit_code].append(cadre.employee_id)
     people = {
-        c.employee_id: Recipient(c.employee_id, c.name, c.phone, c.email) for c in data.cadres
+        c.employee_id: Recipient(c.employee_id, c.name, c.phone, c.email, relay=relay_to)
+        for c in data.cadres
     }
     if organisation_email:
         people[ORGANISATION_DEPARTMENT] = Recipient(

@@ -12,7 +12,7 @@ from models.facts import QuarterData
 from policy.confidentiality import hold_reason, shared_contacts
 from policy.config import Policy
 from policy.escalation import Step
-from reports.messages import SmsStyle, escalation_rows
+from reports.messages import NOT_RELAYED, SmsStyle, escalation_rows
 
 
 @dataclass(slots=True)
@@ -56,6 +56,8 @@ def chasing(
         secret = any(i.confidential for i in step.items)
         for row in rows:
             held = hold_reason(str(row["recipient"]), shared) if secret else None
+            if secret and step.recipient.relayed(str(row["recipient"])):
+                held = NOT_RELAYED
             # Every row names the same columns: they are inserted many at a time.
             row |= {
                 "status": MessageStatus.held if held else MessageStatus.queued,

@@ -240,6 +240,19 @@ def escalation_rows(
     secret = "".join(
         f"{code}:" for code in sorted({i.programme_code for i in step.items if i.confidential})
     )
+
+    def relayed(subject: str, body: str, address: str) -> tuple[str, str]:
+        """Someone no channel reaches is written to through the organiser, to pass it on."""
+        if not step.recipient.relayed(address):
+            return subject, body
+        ask, line = RELAY[lang]
+        who = step.recipient
+        return ask + subject, line.format(name=who.name, id=who.employee_id) + body
+
+    texts_to = {
+        (channel, address): relayed(*texts[channel], address)
+        for channel, address in step.recipient.addresses(channels)
+    }
     return [
         {
             # The quarter is part of the key: two quarters chased on one day are two digests.
@@ -250,8 +263,10 @@ def escalation_rows(
             "channel": channel.value,
             "recipient": address,
             "employee_id": step.recipient.employee_id,
-            "subject": texts[channel][0],
-            "body": sms.text(texts[channel][1]) if channel == "sms" else texts[channel][1],
+            "subject": texts_to[(channel, address)][0],
+            "body": sms.text(texts_to[(channel, address)][1])
+            if channel == "sms"
+            else texts_to[(channel, address)][1],
             "attachment": None,
             "due_on": on,
             "expires_on": None,

@@ -214,3 +214,56 @@ def test_a_chaser_about_the_admonition_programme_alone_is_hidden_from_plain_read
     )
     outbox = [Message(**{k: v for k, v in r.items() if k in Message.model_fields}) for r in rows]
     assert [] == visible_messages(outbox, data)
+
+
+class TestNobodyChasedIntoTheVoid:
+    """Found by the drawn quarters (issue 36, rule 5): a chaser to someone no channel reaches
+    made no message, yet the ladder logged them as chased (`…:none`), so nobody ever told them.
+    Their chaser now goes to the organiser to pass on, as their invitations do; a confidential
+    programme's chaser is held, never passed through an organiser."""
+
+    def steps(self, confidential: bool, policy: Policy):  # type: ignore[no-untyped-def]
+        from dataclasses import replace
+
+        from harness.standings import city
+        from policy.escalation import responsibility_chain
+
+        data = city()
+        data = replace(
+            data,
+            cadres=[
+                c._replace(phone=None, email=None) if c.employee_id == "E1" else c
+                for c in data.cadres
+            ],
+        )
+        item = Overdue("E1", "王一", "U01", "科长", "IO", DUE, confidential=confidential)
+        chain = responsibility_chain(data, relay_to="peixun@example.cn")
+        return data, ladder(
+            [item], on=DUE + timedelta(days=5), rules=policy.escalation, chain=chain, already=set()
+        )
+
+    def chased(self, confidential: bool, policy: Policy):  # type: ignore[no-untyped-def]
+        from reports.chasing import chasing
+
+        data, steps = self.steps(confidential, policy)
+        return chasing(
+            steps,
+            data=data,
+            policy=policy,
+            quarter="2026Q4",
+            on=DUE + timedelta(days=5),
+            lang="zh",
+            organisation="示范市",
+            signature="示范市纪委",
+        )
+
+    def test_the_organiser_is_asked_to_pass_it_on(self, policy: Policy) -> None:
+        out = self.chased(False, policy)
+        [row] = out.messages
+        assert "peixun@example.cn" == row["recipient"] and "queued" == row["status"]
+        assert row["subject"].startswith("【请转告】") and "王一（E1）" in row["body"]
+        assert [row["send_key"]] == [e["send_key"] for e in out.logged]
+
+    def test_a_confidential_chaser_is_held(self, policy: Policy) -> None:
+        [row] = self.chased(True, policy).messages
+        assert "held" == row["status"] and "警示" not in row["subject"]

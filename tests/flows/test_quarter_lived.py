@@ -65,6 +65,7 @@ class Scenario:
     joiners: int = 3
     leavers: int = 1
     sent_twice: bool = False  # every sheet also e-mailed again the next working day
+    unreachable: int = 0  # cadres with neither a mobile number nor an e-mail address
 
 
 class County:
@@ -75,9 +76,10 @@ class County:
         self.scenario = scenario
         self.rng = random.Random(scenario.seed)
         self.first = roster_rows(scenario.units, scenario.per_unit, START, seed=scenario.seed)
-        gone = self.first[len(self.first) - scenario.leavers :] if scenario.leavers else []
+        left = min(40, len(self.first) // 3)  # a section chief: staff are mostly not in scope
+        gone = self.first[left : left + scenario.leavers]
         joiners = []
-        copied = min(10, len(self.first) - scenario.joiners - scenario.leavers)
+        copied = min(10, left - scenario.joiners)
         for n, row in enumerate(self.first[copied : copied + scenario.joiners], start=1):
             joiner = list(row)
             joiner[HEADER.index("工号")] = f"E9{n:05d}"
@@ -86,6 +88,8 @@ class County:
             joiner[HEADER.index("班子职务")] = ""
             joiner[HEADER.index("分管单位")] = ""
             joiners.append(joiner)
+        for row in self.first[left + scenario.leavers :][: scenario.unreachable]:
+            row[HEADER.index("手机")] = row[HEADER.index("邮箱")] = ""
         self.leavers = {row[0] for row in gone}
         self.joiners = {j[0] for j in joiners}
         self.corrected = [r for r in self.first if r[0] not in self.leavers] + joiners
@@ -177,6 +181,7 @@ class Invariants:
             messages = session.exec(select(Message)).all()
         self.chasers_wait_and_name_a_makeup(day, data, held, logged, messages)
         self.digests_go_up(data, logged, messages)
+        self.nobody_unreachable_without_a_warning(data, messages)
         queued_to_leavers = [
             m.send_key for m in messages if m.employee_id in leavers and m.status == "queued"
         ]
@@ -240,12 +245,16 @@ class Invariants:
         messages: list,  # type: ignore[type-arg]
     ) -> None:
         bodies = {m.send_key: m.body for m in messages}
+        unreachable = {c.employee_id for c in data.cadres if not (c.phone or c.email)}
         enrolled = {(who, code) for code, who, status in data.enrolments if status == "enrolled"}
         back = sheets_back(data.completions)
         rows = rows_collected_on(data.completions)
         wait = self.policy.sessions.not_recorded_wait_working_days
         for entry in logged:
             if entry.level != 1:
+                continue
+            if entry.send_key.endswith(":none"):  # no channel, no organiser to pass it on
+                assert entry.employee_id in unreachable, entry
                 continue
             body = bodies[entry.send_key]
             named = NAMED_SESSION.findall(body)
@@ -271,6 +280,20 @@ class Invariants:
             if (first.code, entry.employee_id) not in rows:
                 assert CALENDAR.shift_working_days(back[first.code], wait) <= day
             self.count("chasers")
+
+    def nobody_unreachable_without_a_warning(self, data: QuarterData, messages: list) -> None:  # type: ignore[type-arg]
+        """Whoever no channel reaches is named in the roster's warnings, and their invitations
+        go to someone who can tell them (the organiser), or are held."""
+        unreachable = sorted(c.employee_id for c in data.cadres if not (c.phone or c.email))
+        if not unreachable:
+            return
+        # stored as {code, params, text}
+        [warned] = [w for w in data.roster_warnings if w.get("code") == "unreachable"]
+        assert all(who in warned["params"]["named"] for who in unreachable[:10]), warned
+        for m in messages:
+            if m.employee_id in unreachable and m.kind == "invitation" and m.status != "held":
+                assert m.recipient == "peixun@example.cn", m.send_key
+        self.count("unreachable warned")
 
     def digests_go_up(self, data: QuarterData, logged: list, messages: list) -> None:  # type: ignore[type-arg]
         rank = {c.employee_id: RANK.get(c.leadership_role, 0) for c in data.cadres}  # type: ignore[call-overload]
@@ -369,6 +392,7 @@ CORRECTION_DAYS = CALENDAR.working_days(date(2026, 10, 9), date(2026, 12, 30))
         joiners=st.integers(0, 3),
         leavers=st.integers(0, 2),
         sent_twice=st.booleans(),
+        unreachable=st.integers(0, 2),
     )
 )
 def test_any_county_quarter_keeps_the_invariants(
