@@ -29,8 +29,12 @@ def classify_cadres(*, run: RunSettings, quarter: str, as_of: date) -> dict[str,
         assignments = classify_all(cadres, loaded.policy, as_of)
         replace_assignments(session=session, quarter=quarter, assignments=assignments)
     counts = Counter(a.track.value for a in assignments)
-    log().info("classified %d cadres: %s", len(cadres), dict(counts))
-    return {track.value: counts[track.value] for track in Track}
+    # A confidential track is counted nowhere the operator reads (the log, the run's table,
+    # the command's output): in a small unit its count names the people on it.
+    secret = {p.track for p in loaded.policy.programmes if p.confidential}
+    shown = {track.value: counts[track.value] for track in Track if track not in secret}
+    log().info("classified %d cadres: %s", len(cadres), shown)
+    return shown
 
 
 @task
