@@ -39,6 +39,8 @@ from harness.servers import prefect_server as running_prefect_server
 from lianjie.synthetic import COMPLETION_HEADER, HEADER, roster_rows, with_mistakes, write_csv
 
 CHROMIUM = "/usr/bin/chromium"  # Debian's, from scripts/system-packages.sh: no browser download
+# what an operator might paste into the roster box: a URL with the HR database's password
+SECRET_ROSTER = "postgresql+psycopg2://hr:s3cr3t@hr.example/hr"
 SCREENSHOTS = ROOT / "test-screenshots"  # kept when the browser test fails (CI's log names it)
 
 
@@ -273,6 +275,28 @@ def test_the_run_form_in_a_real_browser(deployed: dict[str, Any]) -> None:
             page.get_by_text("does not match").first.wait_for(timeout=30_000)
             assert "/run" in page.url
             assert before == len(flow_runs(env))
+
+            # Issue 37: with the form's validation box unticked the server takes any value;
+            # the flow refuses a roster that is a URL with a password, and scrubs it from its
+            # own stored parameters before failing.
+            step = "untick validation"
+            earlier = {r["id"] for r in flow_runs(env)}
+            page.goto(f"{ui}/deployments/deployment/{cycle}/run")
+            page.get_by_text("Quarter 季度").first.wait_for(timeout=60_000)
+            boxes = page.locator("textarea")
+            boxes.nth(0).fill(quarter)
+            boxes.nth(1).fill(SECRET_ROSTER)
+            validate = page.get_by_label(
+                re.compile("validate parameters|enforce parameter schema", re.IGNORECASE)
+            )
+            validate.uncheck()
+            assert not validate.is_checked()
+            submit(page, env, earlier)
+            [run_id] = [r["id"] for r in flow_runs(env) if r["id"] not in earlier]
+            ended = wait_for_end(env, run_id)
+            assert "FAILED" == ended["state"]["type"], ended["state"]
+            [stored] = [r for r in flow_runs(env) if r["id"] == run_id]
+            assert "s3cr3t" not in json.dumps(stored), stored["parameters"]
         except Exception:
             shot = SCREENSHOTS / f"run-form-{step.replace(' ', '-')}.png"
             page.screenshot(path=str(shot), full_page=True)
