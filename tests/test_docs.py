@@ -62,3 +62,16 @@ def test_the_readme_is_a_newcomers_page() -> None:
         assert "../shared" not in page.read_text(encoding="utf-8"), page.name
     links = re.findall(r"\]\(([^)#]+)", readme)
     assert [] == [link for link in links if not (ROOT / link).exists()]
+
+
+def test_the_server_recipe_serves_no_report_and_seals_the_confidential_list() -> None:
+    """Issue 37: the recipe's step 6 ran `python -m http.server` on the reports folder, which
+    served the confidential list to the network. The recipe now serves no report folder, sets
+    the password the list is encrypted with, and keeps Prefect's home for its owner."""
+    page = (ROOT / "docs" / "server.md").read_text(encoding="utf-8")
+    [recipe] = [block for block in re.findall(r"```sh\n(.*?)```", page, re.S) if "deploy" in block]
+    commands = [line for line in recipe.splitlines() if line and not line.startswith("#")]
+    assert not [c for c in commands if re.search(r"http\.server|--directory|nginx|caddy", c)]
+    assert any(c.startswith("export LIANJIE_CONFIDENTIAL_PASSWORD=") for c in commands)
+    assert any("umask 077" in c for c in commands)
+    assert "--host 127.0.0.1" in recipe
