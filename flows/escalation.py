@@ -34,10 +34,6 @@ def plan_escalations(*, run: RunSettings, on: date) -> dict[str, int]:
             _, loaded = quarter_policy(session=session, quarter=quarter)
             data = load_quarter(session=session, quarter=quarter)
             assert data is not None
-            already = {
-                (e.employee_id, e.programme_code, e.level)
-                for e in session.exec(select(EscalationLog).where(EscalationLog.quarter == quarter))
-            }
             period = Quarter.parse(quarter)
             # Asked for every item and rung, of a few dozen session days: counted once each.
             shift = cache(run.calendar(period.starts_on, period.ends_on).shift_working_days)
@@ -51,7 +47,7 @@ def plan_escalations(*, run: RunSettings, on: date) -> dict[str, int]:
                     organisation_email=run.organisation_email,
                     relay_to=run.organiser_email,
                 ),
-                already=already,
+                already=levels_reached(session=session, quarter=quarter),
                 after_working_days=shift,
             )
             chased = chasing(
@@ -69,6 +65,12 @@ def plan_escalations(*, run: RunSettings, on: date) -> dict[str, int]:
             insert_new(session, EscalationLog, chased.logged)
     log().info("escalation on %s: %s", on, dict(counts))
     return dict(counts)
+
+
+def levels_reached(*, session: Session, quarter: str) -> set[tuple[str, str, int]]:
+    """(person, programme, level) of every rung already climbed in the quarter."""
+    logged = session.exec(select(EscalationLog).where(EscalationLog.quarter == quarter))
+    return {(e.employee_id, e.programme_code, e.level) for e in logged}
 
 
 def chased_quarters(*, session: Session, on: date) -> list[str]:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 from core.domain import name_in
+from core.send_keys import holiday_of
 from core.settings import Settings
 from delivery.channels import Channel, FileOutbox, SmsGateway, SmtpChannel
 from flows.common import RunSettings, quarter_policy
@@ -65,8 +65,7 @@ def workbook_beside(message: Message, attachment: Path | None) -> tuple[Path, ..
 
 def render_card_again(message: Message, path: Path, run: RunSettings) -> None:
     """The card of a holiday reminder, from its send key: holiday_reminder:<day>:<key>:…"""
-    parts = message.send_key.split(":")
-    first_day, key = dt.date.fromisoformat(parts[1]), ":".join(parts[2:-2])
+    first_day, key = holiday_of(message.send_key)
     with session_for(run.db_url) as session:
         _, loaded = quarter_policy(session=session, quarter=message.quarter)
     found = [

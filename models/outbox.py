@@ -13,6 +13,7 @@ from sqlalchemy.sql import Executable
 from sqlmodel import Session, col, select
 
 from core.domain import MessageStatus
+from core.send_keys import sheet_of
 from models.bulk import insert_new
 from models.db import streamed
 from models.tables import Message
@@ -237,8 +238,8 @@ def sheet_versions_sent(*, session: Session, codes: list[str]) -> dict[str, dict
     """Per session, the sheet versions already queued: people key → version."""
     found: dict[str, dict[str, int]] = {}
     keys = session.exec(select(Message.send_key).where(col(Message.kind) == "sign_in_sheet"))
-    for key in keys:  # sign_in_sheet:<code>:v<version>:<people key>:<role>:email
-        _, code, version, people, *_ = key.split(":")
+    for key in keys:
+        code, version, people = sheet_of(key)
         if code in codes:
-            found.setdefault(code, {})[people] = int(version.removeprefix("v"))
+            found.setdefault(code, {})[people] = version
     return found

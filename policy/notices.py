@@ -13,12 +13,19 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from core.domain import MessageKind, MessageStatus
+from core.send_keys import (
+    PLACE_PREFIXES,
+    invitation_again_key,
+    kind_prefix,
+    place_of,
+    place_prefix,
+    withdrawal_key,
+)
 
 LIVE = frozenset(set(MessageStatus) - {MessageStatus.expired, MessageStatus.cancelled})
 PENDING = frozenset({MessageStatus.queued, MessageStatus.retrying})
 
 Place = tuple[str, str, str]  # session code, employee id, channel
-PLACE_KINDS = ("invitation:", "withdrawal:")  # the send keys that tell of a place
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,8 +40,11 @@ class Notice:
 
     @property
     def send_key(self) -> str:
-        suffix = f"again{self.number}" if self.kind == "invitation" else str(self.number)
-        return f"{self.kind}:{self.session_code}:{self.employee_id}:{self.channel}:{suffix}"
+        if self.kind == "invitation":
+            return invitation_again_key(
+                self.session_code, self.employee_id, self.channel, self.number
+            )
+        return withdrawal_key(self.session_code, self.employee_id, self.channel, self.number)
 
 
 def places_after(known: Mapping[str, str], requeued: Iterable[str]) -> dict[str, str]:
@@ -48,9 +58,9 @@ def places_after(known: Mapping[str, str], requeued: Iterable[str]) -> dict[str,
     which the outbox then knew), so none of them can call for a notice; at a million cadres
     they would be 2.3 million keys held for nothing.
     """
-    places = {key: status for key, status in known.items() if key.startswith(PLACE_KINDS)}
+    places = {key: status for key, status in known.items() if key.startswith(PLACE_PREFIXES)}
     places |= dict.fromkeys(
-        (key for key in requeued if key.startswith(PLACE_KINDS)), MessageStatus.queued
+        (key for key in requeued if key.startswith(PLACE_PREFIXES)), MessageStatus.queued
     )
     return places
 
@@ -61,10 +71,10 @@ def told(
     """(session, person, channel) → how many live messages of `kind` (invitation or withdrawal)
     about places in sessions still `ahead`, for the places `keep` answers for."""
     counts: Counter[Place] = Counter()
-    prefix = f"{kind}:"
+    prefix = kind_prefix(kind)
     for key, status in statuses.items():
-        if key.startswith(prefix) and status in LIVE:
-            code, who, channel = key.split(":", 4)[1:4]
+        if key.startswith(prefix) and status in LIVE and (told_of := place_of(key)):
+            code, who, channel = told_of.session_code, told_of.employee_id, told_of.channel
             if code in ahead and keep(place := (code, who, channel)):
                 counts[place] += 1
     return counts
@@ -108,7 +118,7 @@ def place_notices(
 def withdrawn_messages(withdrawals: Iterable[tuple[str, str]]) -> list[str]:
     """Send-key prefixes of the invitations and reminders of places taken away."""
     return [
-        f"{kind}:{code}:{who}:"
+        place_prefix(kind, code, who)
         for code, who in withdrawals
         for kind in (MessageKind.invitation, MessageKind.session_reminder)
     ]

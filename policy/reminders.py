@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from core.domain import Channel, MessageKind, SessionPlan
+from core.send_keys import holiday_key, place_key
 from policy.calendar import HolidayBreak, WorkingCalendar
 from policy.config import Reminders
 
@@ -108,7 +109,7 @@ def plan_holiday_reminders(
         for person in audience:
             for channel, address in person.addresses(rules.channels):
                 yield PlannedMessage(
-                    send_key=f"holiday_reminder:{h.first_day.isoformat()}:{h.key}:{person.employee_id}:{channel}",
+                    send_key=holiday_key(h.first_day, h.key, person.employee_id, channel),
                     kind=MessageKind.holiday_reminder,
                     channel=channel,
                     recipient=person,
@@ -154,7 +155,7 @@ def plan_session_messages(
             ):
                 yield (
                     PlannedMessage(
-                        send_key=f"{kind}:{session.code}:{person.employee_id}:{channel}",
+                        send_key=place_key(kind, session.code, person.employee_id, channel),
                         kind=kind,
                         channel=channel,
                         recipient=person,

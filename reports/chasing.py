@@ -1,18 +1,100 @@
-"""The escalation ladder's steps as rows of the outbox and of the escalation log: pure."""
+"""The escalation ladder's steps as rows of the outbox (one per channel, in the words of what the
+addressee answers for) and of the escalation log: pure."""
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from core.domain import MessageStatus, name_in
+from core.domain import Channel, MessageStatus, name_in
+from core.send_keys import escalation_key, nobody_reached_key
 from models.facts import QuarterData
 from policy.confidentiality import hold_reason, shared_contacts
 from policy.config import Policy
 from policy.escalation import Step
-from reports.messages import NOT_RELAYED, SmsStyle, escalation_rows
+from reports.messages import NOT_RELAYED, RELAY, SmsStyle, render_message
+
+
+def escalation_rows(
+    step: Step,
+    *,
+    on: date,
+    quarter: str,
+    lang: str,
+    organisation: str,
+    channels: list[Channel],
+    programmes: Mapping[str, str],
+    units: Mapping[str, str],
+    sms: SmsStyle,
+) -> list[dict[str, Any]]:
+    """One outbox row per channel for a step of the ladder (a reminder or a digest).
+
+    By text message a digest gives the count and points to the e-mail with the full list.
+    """
+    items = [
+        {
+            "name": i.name,
+            "unit": units.get(i.unit_code, i.unit_code),
+            "post": i.post,
+            "programme": programmes[i.programme_code],
+            "due_on": i.due_on,
+            # the make-up (or later session) the person is booked on: the way to comply
+            "makeup": i.makeup,
+        }
+        for i in step.items
+    ]
+    context = {
+        "name": step.recipient.name,
+        "organisation": organisation,
+        "level": step.level,
+        "answers": step.answers.value,  # self, in_charge, top_leader or organisation
+        "items": items,
+        "count": len({i.employee_id for i in step.items}),
+    }
+    texts = {
+        channel: render_message("escalation", lang, context, channel=channel.value)
+        for channel in channels
+    }
+    # A confidential programme's chaser names it in its key, so that every reader of the
+    # outbox without --confidential (the messages export, a cadre's record) leaves it out.
+    secret = {i.programme_code for i in step.items if i.confidential}
+
+    def relayed(subject: str, body: str, address: str) -> tuple[str, str]:
+        """Someone no channel reaches is written to through the organiser, to pass it on."""
+        if not step.recipient.relayed(address):
+            return subject, body
+        ask, line = RELAY[lang]
+        who = step.recipient
+        return ask + subject, line.format(name=who.name, id=who.employee_id) + body
+
+    texts_to = {
+        (channel, address): relayed(*texts[channel], address)
+        for channel, address in step.recipient.addresses(channels)
+    }
+    return [
+        {
+            # The quarter is part of the key: two quarters chased on one day are two digests.
+            "send_key": escalation_key(
+                quarter, step.level, on, step.recipient.employee_id, secret, channel
+            ),
+            "quarter": quarter,
+            "kind": "escalation",
+            "channel": channel.value,
+            "recipient": address,
+            "employee_id": step.recipient.employee_id,
+            "subject": texts_to[(channel, address)][0],
+            "body": sms.text(texts_to[(channel, address)][1])
+            if channel == "sms"
+            else texts_to[(channel, address)][1],
+            "attachment": None,
+            "due_on": on,
+            "expires_on": None,
+        }
+        for channel, address in step.recipient.addresses(channels)
+    ]
 
 
 @dataclass(slots=True)
@@ -64,7 +146,7 @@ def chasing(
                 "last_error": held,
             }
         out.messages += rows
-        key = rows[0]["send_key"] if rows else f"escalation:{quarter}:L{step.level}:{on}:none"
+        key = rows[0]["send_key"] if rows else nobody_reached_key(quarter, step.level, on)
         out.logged += [
             {
                 "quarter": quarter,

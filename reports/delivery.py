@@ -9,6 +9,7 @@ from datetime import date
 from typing import Any
 
 from core.domain import CadreRecord, LeadershipRole, MessageStatus
+from core.send_keys import report_key
 from reports.messages import render_message
 from reports.wording import quarter_text
 
@@ -74,8 +75,13 @@ def report_messages(
             )
             rows.append(
                 {
-                    "send_key": f"report:{quarter}:{report.kind}:{report.unit_code}:"
-                    f"{report.sha256[:16]}:{employee_id or 'discipline'}:email",
+                    "send_key": report_key(
+                        quarter,
+                        report.kind,
+                        report.unit_code,
+                        report.sha256,
+                        employee_id or "discipline",
+                    ),
                     "quarter": quarter,
                     "kind": "report",
                     "channel": "email",

@@ -15,6 +15,8 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event, Timezone
 
+from core.send_keys import place_of
+
 ZONE = "Asia/Shanghai"
 
 
@@ -67,23 +69,6 @@ def timezone(zone: str) -> Timezone:
 UID_SLOT = "0" * 32 + "@lianjie"
 
 
-def place_of(send_key: str) -> tuple[str, str, int, bool] | None:
-    """(session code, employee id, revision, cancel) of an invitation's or a withdrawal's key.
-
-    invitation:<session>:<person>:<channel> is revision 0; its n-th invitation again (…:againN)
-    is 2n; the n-th withdrawal notice (withdrawal:…:N) is 2n-1.
-    """
-    kind, *parts = send_key.split(":")
-    if kind not in {"invitation", "withdrawal"} or len(parts) < 3:
-        return None
-    code, who = parts[0], parts[1]
-    suffix = parts[3] if len(parts) > 3 else ""
-    if kind == "invitation":
-        again = int(suffix.removeprefix("again")) if suffix.startswith("again") else 0
-        return code, who, 2 * again, False
-    return code, who, 2 * int(suffix or "1") - 1, True
-
-
 @dataclass(frozen=True, slots=True)
 class Occasion:
     """What a calendar needs of a session."""
@@ -106,7 +91,12 @@ class CalendarEntries:
         place = place_of(send_key)
         if place is None:
             return None
-        code, who, revision, cancel = place
+        code, who, revision, cancel = (
+            place.session_code,
+            place.employee_id,
+            place.revision,
+            place.cancel,
+        )
         occasion = self._occasion(code)
         if occasion is None:
             return None

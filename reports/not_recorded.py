@@ -9,6 +9,7 @@ from datetime import date
 from typing import Any
 
 from core.domain import Channel, MessageKind, MessageStatus, name_in
+from core.send_keys import not_recorded_key
 from models.facts import QuarterData
 from policy.recorded import NotRecorded
 from reports.messages import render_message
@@ -69,7 +70,7 @@ def not_recorded_notices(
         )
         rows.append(
             {
-                "send_key": f"not_recorded:{code}:{to[0]}:email",
+                "send_key": not_recorded_key(code, to[0]),
                 "quarter": quarter,
                 "kind": MessageKind.not_recorded,
                 "channel": Channel.email,

@@ -27,6 +27,7 @@ from core.domain import (
     SessionPlan,
     name_in,
 )
+from core.send_keys import sheet_key
 from models.facts import ProgrammeInfo, QuarterData
 from reports.messages import render_message
 from reports.wording import day_text, time_range
@@ -228,7 +229,7 @@ def sheet_message(
         },
     )
     return {
-        "send_key": f"sign_in_sheet:{info.code}:v{version}:{people}:{role}:email",
+        "send_key": sheet_key(info.code, version, people, role),
         "quarter": quarter,
         "kind": MessageKind.sign_in_sheet,
         "channel": Channel.email,

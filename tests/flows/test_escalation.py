@@ -189,7 +189,8 @@ def test_a_chaser_about_the_admonition_programme_alone_is_hidden_from_plain_read
     from harness.factories import quarter_data
     from models.tables import Message
     from policy.confidentiality import visible_messages
-    from reports.messages import SmsStyle, escalation_rows
+    from reports.chasing import escalation_rows
+    from reports.messages import SmsStyle
 
     steps = steps_on(3, policy)
     [secret] = [s for s in steps if any(i.confidential for i in s.items)]

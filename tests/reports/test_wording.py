@@ -13,7 +13,8 @@ from policy.calendar import HolidayBreak
 from policy.config import ProgrammeRule
 from policy.escalation import Overdue, Step
 from policy.reminders import PlannedMessage, Recipient
-from reports.messages import Composer, SmsStyle, escalation_rows, says_pointed_wording
+from reports.chasing import escalation_rows
+from reports.messages import Composer, SmsStyle, says_pointed_wording
 from reports.wording import day_text, shortened, time_range
 
 SESSION = SessionPlan("26Q4-IO-03", "IO", 1, date(2026, 10, 13), time(9), "市委党校报告厅", 60)
