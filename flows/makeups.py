@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from prefect import task
 from pydantic import BaseModel
@@ -15,7 +14,7 @@ from flows.common import RunSettings, log, quarter_policy
 from models.db import session_for
 from models.education import store_schedule, stored_sessions
 from models.facts import QuarterData, load_quarter
-from models.outbox import add_messages
+from models.outbox import OutboxRow, add_messages
 from policy.calendar import WorkingCalendar
 from policy.config import Policy
 from policy.progress import makeup_absentees
@@ -120,7 +119,7 @@ class Days:
 
     def notices(
         self, left_off: list[NotRecorded], data: QuarterData, run: RunSettings, quarter: str
-    ) -> list[dict[str, Any]]:
+    ) -> list[OutboxRow]:
         return not_recorded_notices(
             left_off,
             data,

@@ -20,7 +20,7 @@ BATCH_ROWS = 10_000  # rows per executemany: bounds memory without costing round
 def insert_new(
     session: Session,
     table: type[SQLModel],
-    rows: Iterable[dict[str, Any]],
+    rows: Iterable[Mapping[str, Any]],
     *,
     conflict_columns: Sequence[str] | None = None,
 ) -> int:
@@ -61,7 +61,7 @@ def _insert_skipping(
     )
 
 
-def _turned(rows: list[dict[str, Any]]) -> dict[str, Sequence[Any]]:
+def _turned(rows: list[Mapping[str, Any]]) -> dict[str, Sequence[Any]]:
     """Rows as columns: the rows' values taken in one C pass and turned into columns in
     another (a pass per column cost a C call per cell, eight million for a province's half a
     million messages)."""
@@ -146,9 +146,9 @@ def _insert(session: Session) -> Any:
     ]
 
 
-def chunked(rows: Iterable[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
+def chunked(rows: Iterable[Mapping[str, Any]], size: int) -> Iterator[list[Mapping[str, Any]]]:
     """Yield lists of at most `size` rows."""
-    chunk: list[dict[str, Any]] = []
+    chunk: list[Mapping[str, Any]] = []
     for row in rows:
         chunk.append(row)
         if len(chunk) == size:

@@ -204,6 +204,23 @@ def shared_contact_warnings(shared: dict[str, list[str]]) -> list[RosterWarning]
     ]
 
 
+NOT_RELAYED = (
+    "held: no channel reaches this cadre, and a confidential message is not passed through an "
+    "organiser (see the confidential list)"
+)
+
+
+def held_because(
+    *, confidential: bool, address: str, relayed: bool, shared: dict[str, list[str]]
+) -> str | None:
+    """Why a message is held instead of sent, or None: only a confidential programme's message
+    is ever held, when it would pass through an organiser (`relayed`) or go to a contact others
+    share."""
+    if not confidential:
+        return None
+    return NOT_RELAYED if relayed else hold_reason(address, shared)
+
+
 def hold_reason(address: str, shared: dict[str, list[str]]) -> str | None:
     """Why a confidential message to `address` is held instead of sent, or None."""
     others = len(shared.get(address.casefold(), [])) - 1

@@ -12,10 +12,11 @@ from typing import Any
 from core.domain import Channel, MessageStatus, name_in
 from core.send_keys import escalation_key, nobody_reached_key
 from models.facts import QuarterData
-from policy.confidentiality import hold_reason, shared_contacts
+from models.outbox import OutboxRow
+from policy.confidentiality import held_because, shared_contacts
 from policy.config import Policy
 from policy.escalation import Step
-from reports.messages import NOT_RELAYED, RELAY, SmsStyle, render_message
+from reports.messages import RELAY, SmsStyle, render_message
 
 
 def escalation_rows(
@@ -29,7 +30,7 @@ def escalation_rows(
     programmes: Mapping[str, str],
     units: Mapping[str, str],
     sms: SmsStyle,
-) -> list[dict[str, Any]]:
+) -> list[OutboxRow]:
     """One outbox row per channel for a step of the ladder (a reminder or a digest).
 
     By text message a digest gives the count and points to the e-mail with the full list.
@@ -92,6 +93,8 @@ def escalation_rows(
             "attachment": None,
             "due_on": on,
             "expires_on": None,
+            "status": MessageStatus.queued,  # or held, as `chasing` decides
+            "last_error": None,
         }
         for channel, address in step.recipient.addresses(channels)
     ]
@@ -102,7 +105,7 @@ class Chasing:
     """What one quarter's chasing on one day adds: messages, the log of who was chased at
     which level, and how many reminders and digests that makes."""
 
-    messages: list[dict[str, Any]] = field(default_factory=list)
+    messages: list[OutboxRow] = field(default_factory=list)
     logged: list[dict[str, Any]] = field(default_factory=list)
     counts: Counter[str] = field(default_factory=Counter)
 
@@ -137,14 +140,14 @@ def chasing(
         )
         secret = any(i.confidential for i in step.items)
         for row in rows:
-            held = hold_reason(str(row["recipient"]), shared) if secret else None
-            if secret and step.recipient.relayed(str(row["recipient"])):
-                held = NOT_RELAYED
-            # Every row names the same columns: they are inserted many at a time.
-            row |= {
-                "status": MessageStatus.held if held else MessageStatus.queued,
-                "last_error": held,
-            }
+            held = held_because(
+                confidential=secret,
+                address=row["recipient"],
+                relayed=step.recipient.relayed(row["recipient"]),
+                shared=shared,
+            )
+            if held:
+                row["status"], row["last_error"] = MessageStatus.held, held
         out.messages += rows
         key = rows[0]["send_key"] if rows else nobody_reached_key(quarter, step.level, on)
         out.logged += [

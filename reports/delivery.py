@@ -6,10 +6,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from core.domain import CadreRecord, LeadershipRole, MessageStatus
 from core.send_keys import report_key
+from models.outbox import OutboxRow
 from reports.messages import render_message
 from reports.wording import quarter_text
 
@@ -34,7 +34,7 @@ def report_messages(
     lang: str,
     organisation: str,
     discipline_email: str | None,
-) -> list[dict[str, Any]]:
+) -> list[OutboxRow]:
     """One e-mail per reader and report version: a re-render that changed the PDF goes again."""
     # A unit's report goes to its leadership team and to every team member in charge of it,
     # whichever unit they sit in: one in charge of two units receives both reports.
@@ -45,7 +45,7 @@ def report_messages(
         if cadre.leadership_role is LeadershipRole.team_member:
             for unit in cadre.in_charge_of:
                 team.setdefault(unit, {})[cadre.employee_id] = cadre
-    rows = []
+    rows: list[OutboxRow] = []
     for report in reports:
         readers: list[tuple[str | None, str, str]]
         if report.kind == "unit":

@@ -12,8 +12,9 @@ from typing import Any
 from jinja2 import Environment, meta
 
 from core.domain import MessageStatus, name_in
+from models.outbox import OutboxRow
 from policy.calendar import HolidayBreak
-from policy.confidentiality import hold_reason
+from policy.confidentiality import held_because
 from policy.config import ProgrammeRule
 from policy.reminders import PlannedMessage
 from policy.schedule import ends_at
@@ -81,10 +82,6 @@ RELAY = {
     "zh": ("【请转告】", "{name}（{id}）无手机和邮箱，请将以下通知当面转告本人。\n\n"),
     "en": ("[Please pass on] ", "{name} ({id}) has no phone or e-mail: please tell them.\n\n"),
 }
-NOT_RELAYED = (
-    "held: no channel reaches this cadre, and a confidential message is not passed through an "
-    "organiser (see the confidential list)"
-)
 
 
 class Composer:
@@ -114,7 +111,7 @@ class Composer:
         planned: PlannedMessage,
         status: MessageStatus = MessageStatus.queued,
         last_error: str | None = None,
-    ) -> dict[str, Any]:
+    ) -> OutboxRow:
         """A planned message as an outbox row; every row names the same columns, as they are
         inserted many at a time."""
         holiday, session = planned.holiday, planned.session
@@ -206,7 +203,7 @@ class Queueing:
     counts: Counter[str] = field(default_factory=Counter)
     planned_again: list[str] = field(default_factory=list)
 
-    def rows(self, planned: Iterable[PlannedMessage]) -> Iterator[dict[str, Any]]:
+    def rows(self, planned: Iterable[PlannedMessage]) -> Iterator[OutboxRow]:
         for message in planned:
             status = self.known.get(message.send_key)
             if status is None:
@@ -214,16 +211,19 @@ class Queueing:
                 self.counts[kind] += 1
                 session = message.session
                 secret = session is not None and session.programme_code in self.secret
-                held = hold_reason(message.address, self.shared) if secret else None
-                if secret and message.recipient.relayed(message.address):
-                    held = NOT_RELAYED
+                held = held_because(
+                    confidential=secret,
+                    address=message.address,
+                    relayed=message.recipient.relayed(message.address),
+                    shared=self.shared,
+                )
                 self.counts["held"] += bool(held)
                 status = MessageStatus.held if held else MessageStatus.queued
                 yield self.composer.row(message, status, held)
             elif status == MessageStatus.cancelled:
                 self.planned_again.append(message.send_key)
 
-    def notice_rows(self, notices: Iterable[PlannedMessage]) -> Iterator[dict[str, Any]]:
+    def notice_rows(self, notices: Iterable[PlannedMessage]) -> Iterator[OutboxRow]:
         """Notices of changed places: queued, whatever they say."""
         for notice in notices:
             yield self.composer.row(notice)  # queued, whatever it says

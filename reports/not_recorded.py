@@ -6,11 +6,11 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date
-from typing import Any
 
 from core.domain import Channel, MessageKind, MessageStatus, name_in
 from core.send_keys import not_recorded_key
 from models.facts import QuarterData
+from models.outbox import OutboxRow
 from policy.recorded import NotRecorded
 from reports.messages import render_message
 from reports.sheets import sheet_recipient
@@ -29,7 +29,7 @@ def not_recorded_notices(
     lang: str,
     organisation: str,
     on: date,
-) -> list[dict[str, Any]]:
+) -> list[OutboxRow]:
     """One e-mail per session whose sheet left people out, to whoever was sent its sheet (a
     confidential session's to the discipline inspection body alone); its send key names the
     session, so each organiser is told once."""
@@ -39,7 +39,7 @@ def not_recorded_notices(
     sessions = {s.code: s for s in data.sessions}
     programmes = {p.code: p for p in data.programmes}
     names = {c.employee_id: c.name for c in data.cadres}
-    rows = []
+    rows: list[OutboxRow] = []
     for code, missing in sorted(by_session.items()):
         session, programme = sessions[code], programmes[sessions[code].programme_code]
         to = sheet_recipient(
@@ -83,6 +83,7 @@ def not_recorded_notices(
                 # once they count as absent, the notice has nothing left to ask
                 "expires_on": absent_from(back),
                 "status": MessageStatus.queued,
+                "last_error": None,
             }
         )
     return rows

@@ -6,10 +6,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 
 from core.domain import SessionPlan
 from models.facts import ProgrammeInfo, QuarterData
+from models.outbox import OutboxRow
 from policy.config import Policy
 from reports.render import RenderJob, labels, safe_file_name
 from reports.sheets import (
@@ -96,7 +97,7 @@ def planned_sheets(
 class SheetMail:
     """The sheets' e-mails, who each went to, and the sheets nobody could be sent."""
 
-    rows: list[dict[str, Any]]
+    rows: list[OutboxRow]
     sent_to: dict[str, str]  # session → "organiser" or "discipline"
     nobody: list[MadeSheet]
 

@@ -29,6 +29,7 @@ from core.domain import (
 )
 from core.send_keys import sheet_key
 from models.facts import ProgrammeInfo, QuarterData
+from models.outbox import OutboxRow
 from reports.messages import render_message
 from reports.wording import day_text, time_range
 
@@ -211,7 +212,7 @@ def sheet_message(
     organisation: str,
     minutes: int,
     on: date,
-) -> dict[str, Any]:
+) -> OutboxRow:
     """The e-mail that takes a sheet (its PDF and workbook) to whoever organises the session:
     one per version, that is per list of people."""
     subject, body = render_message(
