@@ -8,7 +8,18 @@ from typing import Any
 from sqlalchemy import JSON, Column, Index, Table, UniqueConstraint
 from sqlmodel import AutoString, Field, SQLModel
 
-from core.domain import Channel, CompletionStatus, EnrolmentStatus, MessageKind, MessageStatus
+from core.domain import (
+    ChangeKind,
+    Channel,
+    CompletionStatus,
+    DisciplineStatus,
+    EnrolmentStatus,
+    LeadershipRole,
+    MessageKind,
+    MessageStatus,
+    Rank,
+    Track,
+)
 
 
 class Unit(SQLModel, table=True):
@@ -47,13 +58,13 @@ class Cadre(SQLModel, table=True):
     name: str
     unit_code: str
     post: str
-    rank: str | None = None
-    leadership_role: str = "none"
+    rank: Rank | None = Field(default=None, sa_type=AutoString)
+    leadership_role: LeadershipRole = Field(default=LeadershipRole.none, sa_type=AutoString)
     in_charge_of: str = ""  # unit codes joined by ";"
     party_member: bool | None = None
     appointed_on: date | None = None
     reserve_cadre: bool = False
-    discipline_status: str = "none"
+    discipline_status: DisciplineStatus = Field(default=DisciplineStatus.none, sa_type=AutoString)
     discipline_kind: str | None = None  # as the roster wrote it: 谈话函询, 党纪处分 …
     discipline_on: date | None = None
     key_post: bool | None = None
@@ -75,7 +86,7 @@ class RosterChange(SQLModel, table=True):
     employee_id: str
     name: str = ""  # as the roster had them: a leaver has no row in the quarter to look up
     unit_code: str = ""
-    change: str  # joined, left, changed, kept
+    change: ChangeKind = Field(sa_type=AutoString)
     field: str = ""
     old: str | None = None
     new: str | None = None
@@ -131,7 +142,7 @@ class Assignment(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     quarter: str = Field(index=True)
     employee_id: str
-    track: str
+    track: Track = Field(sa_type=AutoString)
     reason: str
 
 
@@ -140,7 +151,7 @@ class Programme(SQLModel, table=True):
 
     quarter: str = Field(primary_key=True)
     code: str = Field(primary_key=True)
-    track: str
+    track: Track = Field(sa_type=AutoString)
     name_zh: str
     name_en: str
     sessions_required: int
