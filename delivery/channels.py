@@ -56,7 +56,10 @@ class Outgoing:
         return self.reference or self.send_key
 
 
-class Channel(Protocol):
+class Sender(Protocol):
+    """What delivers on one channel (SMTP, the SMS gateway, the file outbox); the channel's
+    name is core.domain.Channel."""
+
     def send(self, message: Outgoing) -> None: ...
     def close(self) -> None: ...
 

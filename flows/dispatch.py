@@ -13,7 +13,7 @@ from pydantic import BaseModel
 from sqlmodel import Session
 
 from core.exceptions import LianjieInputError
-from delivery.channels import Channel, DeliveryError, Outgoing
+from delivery.channels import DeliveryError, Outgoing, Sender
 from flows.artifacts import artifact_key, publish_table
 from flows.common import RunSettings, expected_failures, log, settings, today, working_calendar
 from flows.escalation import plan_escalations
@@ -130,7 +130,7 @@ class Sending:
     it, else failed with the reason and retried later."""
 
     run: RunSettings
-    channel: Channel
+    channel: Sender
     entries: CalendarEntries
     hidden: Hidden
 

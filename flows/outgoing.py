@@ -7,7 +7,7 @@ from pathlib import Path
 from core.domain import name_in
 from core.send_keys import holiday_of
 from core.settings import Settings
-from delivery.channels import Channel, FileOutbox, SmsGateway, SmtpChannel
+from delivery.channels import FileOutbox, Sender, SmsGateway, SmtpChannel
 from flows.common import RunSettings, quarter_policy
 from flows.messages import render_cards
 from models.db import session_for
@@ -18,7 +18,7 @@ from policy.schedule import ends_at
 from reports.invites import Occasion
 
 
-def open_channel(kind: str, config: Settings) -> Channel:
+def open_channel(kind: str, config: Settings) -> Sender:
     """The configured gateway for a kind of message, or the file outbox when none is set."""
     if kind == "email" and config.smtp_url is not None:
         return SmtpChannel(config.smtp_url.get_secret_value(), config.sender, zone=config.zone)
