@@ -14,7 +14,7 @@ from core.exceptions import LianjieInputError
 from flows.artifacts import ImportSummary, log_layout
 from flows.common import RunSettings, log, quarter_policy, settings, today
 from intake.completions import CompletionRecord, CompletionResult, parse_completions
-from intake.read import read_table
+from intake.read import Table, read_table
 from models.completions import completion_lookups, store_completions
 from models.db import session_for
 from models.education import confidential_programmes
@@ -28,10 +28,7 @@ def import_completions(
 ) -> ImportSummary:
     """Read one completion file into the quarter, as collected `on` (today when not given);
     the same file twice changes nothing."""
-    # An admonition session's sheet went out encrypted and may come back so: the password is
-    # a secret, read here from the settings, never a parameter.
-    password = settings().confidential_password_for_reading()
-    table = read_table(Path(file), sheet=sheet or None, limits=run.read_limits, password=password)
+    table = read_completion_file(file, sheet, run)
     with session_for(run.db_url) as session:
         quarter_policy(session=session, quarter=quarter)
         earlier = find_import(
@@ -71,6 +68,13 @@ def import_completions(
         *(summary.source, summary.read, summary.accepted, summary.rejected),
     )
     return summary
+
+
+def read_completion_file(file: str, sheet: str, run: RunSettings) -> Table:
+    """The file as a table. An admonition session's sheet went out encrypted and may come back
+    so: the password is a secret, read here from the settings, never a parameter."""
+    password = settings().confidential_password_for_reading()
+    return read_table(Path(file), sheet=sheet or None, limits=run.read_limits, password=password)
 
 
 ANOTHER_QUARTERS = {"unknown_cadre", "unknown_session", "unknown_programme"}

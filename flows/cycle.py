@@ -127,21 +127,17 @@ def quarterly_cycle(
     roster_source = chosen_roster(roster, config)
     policy_file = policy or (str(config.policy) if config.policy else None)
     as_of_day = rules_day(period, given_day(as_of), today(config))
-    if as_of_day > period.ends_on:
-        raise LianjieInputError(
-            f"as-of date {as_of_day} is after {period.label} ended on {period.ends_on}: "
-            f"run the quarter that contains it, or give a date within {period.label}"
-        )
     run = RunSettings.of(config, lang=lang_code(lang, config))
-
     policy_sha = load_policy(Path(policy_file) if policy_file else None).sha256
     # A dry run rehearses every stage in one transaction that is rolled back at the end.
     guard = rehearsal(config.db_url) if dry_run else one_at_a_time(config.db_url, period.label)
     with guard:
-        imported, tracks, sessions, messages = the_quarter_planned(
+        summary = the_quarter_planned(
             run=run,
             quarter=period.label,
             as_of=as_of_day,
+            policy_sha256=policy_sha,
+            dry_run=dry_run,
             roster=lambda: import_roster(
                 run=run,
                 quarter=period.label,
@@ -152,16 +148,6 @@ def quarterly_cycle(
                 sheet=sheet.strip(),
             ),
         )
-    summary = CycleSummary(
-        quarter=period.label,
-        as_of=as_of_day,
-        policy_sha256=policy_sha,
-        dry_run=dry_run,
-        roster=imported,
-        tracks=tracks,
-        sessions=sessions,
-        messages=messages,
-    )
     if dry_run:
         log().info("dry run: nothing was stored, queued, cancelled or written")
     publish_cycle(summary)  # a dry run's under keys of its own: the Run form's user reads it
@@ -169,8 +155,14 @@ def quarterly_cycle(
 
 
 def the_quarter_planned(
-    *, run: RunSettings, quarter: str, as_of: date, roster: Callable[[], ImportSummary]
-) -> tuple[ImportSummary, dict[str, int], dict[str, int], dict[str, int]]:
+    *,
+    run: RunSettings,
+    quarter: str,
+    as_of: date,
+    policy_sha256: str,
+    dry_run: bool,
+    roster: Callable[[], ImportSummary],
+) -> CycleSummary:
     """The cycle's four stages in order, each told as it starts."""
     with stage("importing the roster", 4, key=f"cycle-{quarter}") as steps:
         imported = roster()
@@ -181,7 +173,16 @@ def the_quarter_planned(
         steps.advance(doing="planning messages")
         messages = plan_messages(run=run, quarter=quarter, as_of=as_of)
         steps.advance(doing="quarter planned")
-    return imported, tracks, sessions, messages
+    return CycleSummary(
+        quarter=quarter,
+        as_of=as_of,
+        policy_sha256=policy_sha256,
+        dry_run=dry_run,
+        roster=imported,
+        tracks=tracks,
+        sessions=sessions,
+        messages=messages,
+    )
 
 
 def chosen_roster(roster: str, config: Settings) -> str:

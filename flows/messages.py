@@ -79,20 +79,7 @@ def plan_messages(*, run: RunSettings, quarter: str, as_of: date) -> dict[str, i
         )
         cards.wait()
     log_planned(planned, calendar=calendar, policy=policy)
-    log().info(
-        "queued %d new messages (%s); %d were already planned; %d cancelled ones queued again; "
-        "%d notices of changed places",
-        *(queued.added, dict(queueing.counts), len(queueing.known), queued.requeued, queued.told),
-    )
-    counts = queueing.counts
-    return {
-        kind: counts[kind] for kind in ("invitation", "session_reminder", "holiday_reminder")
-    } | {
-        "total_new": queued.added,
-        "requeued": queued.requeued,
-        "held": counts["held"],
-        "place_notices": queued.told,
-    }
+    return queued.told_in_the_log(queueing)
 
 
 @dataclass(frozen=True)
@@ -100,6 +87,23 @@ class Queued:
     added: int
     requeued: int
     told: int
+
+    def told_in_the_log(self, queueing: Queueing) -> dict[str, int]:
+        """The run's counts, logged, as the cycle's summary shows them."""
+        log().info(
+            "queued %d new messages (%s); %d were already planned; %d cancelled ones queued "
+            "again; %d notices of changed places",
+            *(self.added, dict(queueing.counts), len(queueing.known), self.requeued, self.told),
+        )
+        counts = queueing.counts
+        return {
+            kind: counts[kind] for kind in ("invitation", "session_reminder", "holiday_reminder")
+        } | {
+            "total_new": self.added,
+            "requeued": self.requeued,
+            "held": counts["held"],
+            "place_notices": self.told,
+        }
 
 
 def queue_planned(

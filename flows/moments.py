@@ -39,8 +39,14 @@ def organisation_moment(
 def rules_day(period: Quarter, given: date | None, today: date) -> date:
     """The day a cycle applies the rules on (newly promoted, discipline windows): the day given,
     else today; never before the quarter starts, so that a run before it, by the clock or
-    with --as-of, means the same."""
-    return max(given or today, period.starts_on)
+    with --as-of, means the same. A day after the quarter is refused."""
+    day = max(given or today, period.starts_on)
+    if day > period.ends_on:
+        raise LianjieInputError(
+            f"as-of date {day} is after {period.label} ended on {period.ends_on}: "
+            f"run the quarter that contains it, or give a date within {period.label}"
+        )
+    return day
 
 
 def reported_day(period: Quarter, given: date | None, today: date) -> date | None:

@@ -93,6 +93,7 @@ class TestRulesDay:
 
     def test_a_day_before_the_quarter_means_the_same_given_or_by_the_clock(self) -> None:
         from core.domain import Quarter
+        from core.exceptions import LianjieInputError
         from flows.moments import rules_day
 
         q4 = Quarter(2026, 4)
@@ -101,3 +102,5 @@ class TestRulesDay:
         assert by_clock == given == date(2026, 10, 1)
         assert date(2026, 11, 2) == rules_day(q4, date(2026, 11, 2), date(2026, 12, 6))
         assert date(2026, 12, 6) == rules_day(q4, None, date(2026, 12, 6))
+        with pytest.raises(LianjieInputError, match="after 2026Q4 ended"):
+            rules_day(q4, date(2027, 1, 4), date(2026, 12, 6))
