@@ -28,7 +28,7 @@ from reports.jobs import (
     report_setting,
     trend_quarters,
 )
-from reports.render import Rendered, RenderJob
+from reports.render import Rendered
 
 # Units loaded at once: 25,000 cadres of a province's 250-cadre units, ~150 MB with their
 # reports' numbers (a million cadres' quarter loaded whole would not fit in 2 GiB).
@@ -115,25 +115,6 @@ def report_out(planned: PlannedReport) -> ReportOut:
         pages=0,
         rate=planned.rate,
     )
-
-
-@task(cache_policy=NONE)
-def prepare_reports(
-    *, run: RunSettings, quarter: str, units: list[str] | None, out: str, as_of: datetime
-) -> list[tuple[ReportOut, RenderJob]]:
-    """Every report's numbers at `as_of`, nothing rendered: the units asked for, or all with
-    the summary and the confidential list. Holds every report at once: for a few units."""
-    setting, units_in_parts = plan_reports.fn(
-        run=run, quarter=quarter, units=units, out=out, as_of=as_of
-    )
-    parts = [
-        prepare_part.fn(run=run, quarter=quarter, setting=setting, units=part)
-        for part in units_in_parts
-    ]
-    planned = [report for part in parts for report in part.reports]
-    if not units:
-        planned += prepare_organisation.fn(run=run, quarter=quarter, setting=setting, parts=parts)
-    return [(report_out(p), p.job) for p in planned]
 
 
 def render_here(

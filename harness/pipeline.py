@@ -61,16 +61,23 @@ def run_settings(db_url: str, **changes: object) -> RunSettings:
 
 
 def prepared(db_url: str, out: Path, units: list[str] | None = None, lang: str = "zh"):  # type: ignore[no-untyped-def]
-    """The quarter's reports as prepare_reports plans them at REPORTED_AT: (summary, job) pairs."""
-    from flows.report_parts import prepare_reports
+    """The quarter's reports as the reports flow plans them at REPORTED_AT, nothing rendered:
+    the units asked for, or all with the summary and the confidential list; (summary, job)
+    pairs. Holds every report at once: for a few units."""
+    from flows.report_parts import plan_reports, prepare_organisation, prepare_part, report_out
 
-    return prepare_reports.fn(
-        run=run_settings(db_url, lang=lang),
-        quarter="2026Q4",
-        units=units,
-        out=str(out),
-        as_of=REPORTED_AT,
+    run = run_settings(db_url, lang=lang)
+    setting, units_in_parts = plan_reports.fn(
+        run=run, quarter="2026Q4", units=units, out=str(out), as_of=REPORTED_AT
     )
+    parts = [
+        prepare_part.fn(run=run, quarter="2026Q4", setting=setting, units=part)
+        for part in units_in_parts
+    ]
+    planned = [report for part in parts for report in part.reports]
+    if not units:
+        planned += prepare_organisation.fn(run=run, quarter="2026Q4", setting=setting, parts=parts)
+    return [(report_out(p), p.job) for p in planned]
 
 
 def everyone_absent(

@@ -214,39 +214,3 @@ def organisation_jobs(
             RenderJob("confidential.html.j2", confidential_report(whole, secrets), secret),
         ),
     ]
-
-
-def quarter_jobs(
-    data: QuarterData,
-    *,
-    earlier: list[QuarterData | None],
-    policy: Policy,
-    as_of: datetime,
-    lang: str,
-    units: list[str] | None,
-    folder: Path,
-    organisation: str,
-    generated_at: datetime,
-    estimated_calendar: bool = False,
-) -> list[PlannedReport]:
-    """Every report's numbers at `as_of`, from a quarter loaded whole: the units asked for (all
-    when None), and with all of them the summary and the confidential list. An unknown unit is
-    an input error."""
-    known = sorted({c.unit_code for c in data.cadres})
-    setting = report_setting(
-        data.label,
-        known,
-        units=units,
-        policy=policy,
-        as_of=as_of,
-        lang=lang,
-        folder=folder,
-        organisation=organisation,
-        generated_at=generated_at,
-        estimated_calendar=estimated_calendar,
-    )
-    team = team_view(data, earlier, setting)
-    planned = unit_jobs(team, units or known, setting)
-    if units:
-        return planned
-    return planned + organisation_jobs(quarter_view(data, earlier, setting), setting, team=team)

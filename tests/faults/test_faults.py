@@ -119,11 +119,9 @@ def test_render_killed_leaves_no_half_written_pdf(db_url: str, tmp_path: Path) -
     run_cycle(db_url, write_city(tmp_path, units=6, per_unit=30), tmp_path / "cards")
     out = tmp_path / "out"
     render = (
-        "import sys; from flows.report_parts import prepare_reports; "
-        "from reports.render import render_many; from harness.pipeline import REPORTED_AT; "
-        "from harness.pipeline import run_settings; "
-        "jobs = prepare_reports.fn(run=run_settings(sys.argv[1]), quarter='2026Q4', units=None, "
-        "out=sys.argv[2], as_of=REPORTED_AT); "
+        "import sys; from pathlib import Path; from harness.pipeline import prepared; "
+        "from reports.render import render_many; "
+        "jobs = prepared(sys.argv[1], Path(sys.argv[2])); "
         "render_many([job for _, job in jobs], processes=1)"
     )
     worker = subprocess.Popen([sys.executable, "-c", render, db_url, str(out)])

@@ -13,12 +13,13 @@ import pytest
 from core.domain import CompletionStatus, LeadershipRole, Quarter, SessionPlan, Track
 from core.exceptions import LianjieInputError
 from harness.factories import cadre, quarter_data
+from harness.reports import quarter_jobs
 from models.facts import CompletionInfo, ProgrammeInfo
 from policy.config import load_policy
 from policy.progress import Standing, quarter_standings
 from reports.confidential import confidential_report
 from reports.context import unit_report
-from reports.jobs import quarter_jobs, trend_quarters
+from reports.jobs import trend_quarters
 from reports.render import labels, render_text
 from reports.summary import summary_report
 from reports.tally import Tally, tally
