@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import os
+import struct
 import subprocess
 import sys
 import zipfile
@@ -394,3 +395,39 @@ class TestSmallFilesThatAskForMuch:
         book.save(path)
         answer = read_bounded(path)
         assert answer.startswith("refused") and "sheets" in answer, answer
+
+    @pytest.mark.parametrize(
+        ("part", "expected"),
+        [
+            ("xl/worksheets/sheet1.xml", "refused"),
+            ("xl/sharedStrings.xml", "rows 1 columns 5"),  # a part no sheet uses: never read
+        ],
+    )
+    def test_a_part_whose_declared_size_lies(
+        self, tmp_path: Path, part: str, expected: str
+    ) -> None:
+        """The zip's directory is what the first check reads: a part that declares 1 KB and
+        unpacks to 200 MB passes it. The reader unpacks no more than a part declares and the
+        checksum then fails, so it is an unreadable workbook, within the bounds."""
+        book = workbook(tmp_path / "book.xlsx")
+        filler = "<si><t>x</t></si>" if part.endswith("sharedStrings.xml") else "<row/>"
+        bomb = with_part(
+            book,
+            part,
+            lambda xml: xml[: xml.rfind("<")] + filler * 12_000_000 + xml[xml.rfind("<") :],
+        )
+        data = bytearray(bomb.read_bytes())
+        name = part.encode()
+        for signature, size_at in ((b"PK\x03\x04", 22), (b"PK\x01\x02", 24)):
+            at = data.find(signature)
+            while at >= 0:
+                name_at = at + (30 if signature == b"PK\x03\x04" else 46)
+                if data[name_at : name_at + len(name)] == name:
+                    struct.pack_into("<I", data, at + size_at, 1024)
+                at = data.find(signature, at + 4)
+        bomb.write_bytes(bytes(data))
+        assert 1024 == zipfile.ZipFile(bomb).getinfo(part).file_size
+        answer = read_bounded(bomb)
+        assert answer.startswith(expected), answer
+        if expected == "refused":
+            assert "not a readable .xlsx workbook" in answer and "CRC" in answer, answer
