@@ -108,3 +108,58 @@ def test_sigkill_leaves_no_pdf_renderer_alive() -> None:
     for pid in left:
         os.kill(pid, signal.SIGKILL)
     assert not left, f"renderers left behind: {left} of {renderers}"
+
+
+@pytest.mark.slow
+def test_sigterm_while_reading_a_large_workbook_stops_within_seconds(tmp_path: Path) -> None:
+    """Issue 41: a padded workbook took 5 min 39 s to honour SIGTERM. A large roster workbook
+    (60,000 rows, seconds to read) is stopped while it is read: the command ends
+    within 30 s (a generous bound, in a slow test), leaves no process behind, and stores
+    nothing of the roster."""
+    import sqlite3
+    from datetime import date
+
+    from openpyxl import Workbook
+
+    from lianjie.synthetic import HEADER, roster_rows
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("花名册")
+    sheet.append(HEADER)
+    for row in roster_rows(120, 500, date(2026, 10, 1)):
+        sheet.append(row)
+    roster = tmp_path / "big.xlsx"
+    book.save(roster)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "LIANJIE_"))}
+    env |= {"LIANJIE_DATA_DIR": str(tmp_path / "data"), "PREFECT_HOME": str(tmp_path / "p")}
+    arguments = ["cycle", "--quarter", "2026Q4", "--roster", str(roster), "--as-of", "2026-10-01"]
+    command = subprocess.Popen(
+        [sys.executable, "-m", "lianjie.cli", *arguments],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert command.stderr is not None
+    for line in command.stderr:
+        if "reading the roster big.xlsx" in line:
+            break
+    time.sleep(3)
+    assert command.poll() is None, "the roster was read before it could be stopped"
+    children = children_of(command.pid)
+    command.send_signal(signal.SIGTERM)
+    stopped = time.monotonic()
+    command.stderr.read()
+    command.wait(timeout=120)
+    assert time.monotonic() - stopped < 30, "SIGTERM took more than 30 s while reading"
+    assert command.returncode != 0
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(alive(c) for c in children):
+        time.sleep(0.2)
+    assert not [c for c in children if alive(c)]
+    database = tmp_path / "data" / "lianjie.db"
+    if database.exists():  # a run stopped before its first write may leave no database
+        with sqlite3.connect(database) as db:
+            tables = {name for (name,) in db.execute("SELECT name FROM sqlite_master")}
+            if "cadre" in tables:
+                assert (0,) == db.execute("SELECT count(*) FROM cadre").fetchone()
