@@ -21,6 +21,7 @@ from flows.common import (
     expected_failures,
     log,
     now,
+    scheduled_day,
     settings,
     this_quarter,
     today,
@@ -112,7 +113,9 @@ def accountability_reports(
     config = settings()
     if chunks < 0:
         raise LianjieInputError(f"chunks is {chunks}: give 0 (render here) or more")
-    if only_on_first_working_day and (idle := waits_for_first_working_day(config, today(config))):
+    if only_on_first_working_day and (
+        idle := waits_for_first_working_day(config, scheduled_day(config))
+    ):
         return cast(ReportsSummary, idle)
     period = parse_quarter(quarter, default=this_quarter(config).previous)
     moment = report_moment(period, given_day(as_of), now(config), allow_future=allow_future)

@@ -14,7 +14,14 @@ from pydantic import BaseModel
 from core.domain import Quarter
 from core.exceptions import LianjieInputError
 from flows.artifacts import artifact_key, publish_table
-from flows.common import RunSettings, expected_failures, now, settings, waits_for_first_working_day
+from flows.common import (
+    RunSettings,
+    expected_failures,
+    now,
+    scheduled_day,
+    settings,
+    waits_for_first_working_day,
+)
 from flows.moments import as_of_moment
 from flows.parameters import UNSET, Day, FormLanguage, FormText, given_day, lang_code, titled
 from flows.progress import stage
@@ -58,7 +65,9 @@ def annual_report(
     config = settings()
     moment = as_of_moment(given_day(as_of), now(config))
     year = year or moment.year - 1
-    if only_on_first_working_day and (idle := waits_for_first_working_day(config, moment.date())):
+    if only_on_first_working_day and (
+        idle := waits_for_first_working_day(config, scheduled_day(config))
+    ):
         return cast(AnnualSummary, idle)
     run = RunSettings.of(config, lang=lang_code(lang, config))
     folder = Path(out or config.reports_dir / str(year))

@@ -19,6 +19,7 @@ from prefect.client.orchestration import get_client
 from prefect.client.schemas.objects import State
 from prefect.context import FlowRunContext
 from prefect.exceptions import MissingContextError
+from prefect.runtime import flow_run
 from prefect.states import Completed, Failed
 from pydantic import BaseModel, ConfigDict
 from sqlmodel import Session
@@ -122,18 +123,32 @@ def working_calendar(config: Settings | RunSettings, first: date, last: date) ->
     return calendar_for(first, last, config.calendar_overrides)
 
 
+def scheduled_day(config: Settings) -> date:
+    """The day the run was scheduled for, in the organisation's zone (a run by hand: the day
+    it was started). A scheduled run that starts late, after midnight, still decides as the day
+    it was meant for."""
+    scheduled = cast(datetime, flow_run.scheduled_start_time)
+    return scheduled.astimezone(config.zone).date()
+
+
 def waits_for_first_working_day(config: Settings, on: date) -> State | None:
-    """For a schedule that fires on each of a month's first days: a run that ends at once,
-    saying so, unless `on` is the month's first working day of the official calendar."""
+    """For a schedule that fires on each of a month's first days: a run that ends at once in a
+    state named Skipped, saying why, unless `on` (the day it was scheduled for) is the month's
+    first working day of the official calendar."""
     first_of_month = on.replace(day=1)
     first = working_calendar(config, first_of_month, first_of_month).next_working_day(
         first_of_month
     )
     if on == first:
         return None
-    words = f"not the first working day of the month (that is {first}): nothing to do today"
-    log().info(words)
-    return Completed(message=words)
+    return skipped(f"not the first working day of the month (that is {first}): nothing to do today")
+
+
+def skipped(why: str) -> State:
+    """A scheduled run that declines: it ends at once in a state named Skipped, which the runs
+    list shows apart from a run that did its work, with the reason as its message."""
+    log().info(why)
+    return Completed(message=why, name="Skipped")
 
 
 def this_quarter(config: Settings) -> Quarter:

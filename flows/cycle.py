@@ -18,6 +18,7 @@ from flows.common import (
     expected_failures,
     log,
     one_at_a_time,
+    scheduled_day,
     settings,
     this_quarter,
     today,
@@ -121,7 +122,9 @@ def quarterly_cycle(
             month (the schedule fires on each of the quarter's first ten days and sets this).
     """
     config = settings()
-    if only_on_first_working_day and (idle := waits_for_first_working_day(config, today(config))):
+    if only_on_first_working_day and (
+        idle := waits_for_first_working_day(config, scheduled_day(config))
+    ):
         return cast(CycleSummary, idle)
     period = parse_quarter(quarter, default=this_quarter(config))
     roster_source = chosen_roster(roster, config)

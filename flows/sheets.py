@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, cast
 
 from prefect import flow, task
 from prefect.cache_policies import NONE
@@ -27,7 +27,9 @@ from flows.common import (
     expected_failures,
     log,
     quarter_policy,
+    scheduled_day,
     settings,
+    skipped,
     this_quarter,
     today,
     working_calendar,
@@ -193,11 +195,10 @@ def sign_in_sheets(
         only_on_working_days: Do nothing on a day off (the schedule fires every day and sets it).
     """
     config = settings()
-    on = today(config)
+    on = scheduled_day(config) if only_on_working_days else today(config)
     calendar = working_calendar(config, on, date(on.year + 1, 12, 31))
     if only_on_working_days and not calendar.is_working_day(on):
-        log().info("%s is not a working day: no sign-in sheets today", on)
-        return SheetsSummary(quarter="", rendered=0, sheets=[])
+        return cast(SheetsSummary, skipped(f"{on} is not a working day: no sign-in sheets today"))
     period = parse_quarter(quarter, default=this_quarter(config))
     run = RunSettings.of(config, lang=lang_code(lang, config))
     with session_for(config.db_url) as db:

@@ -79,5 +79,30 @@ def test_a_scheduled_run_works_on_the_first_working_day_only(
     answers = {day: waits_for_first_working_day(config, day) for day in days}
     assert [working] == [day for day, idle in answers.items() if idle is None]
     idle = answers[days[-1] if days[-1] != working else days[0]]
-    assert idle is not None and idle.is_completed()
+    assert idle is not None and idle.is_completed() and "Skipped" == idle.name
     assert f"not the first working day of the month (that is {working})" in (idle.message or "")
+
+
+@pytest.mark.parametrize(
+    ("scheduled", "day"),
+    [
+        ("2027-01-04T00:00:00+00:00", date(2027, 1, 4)),  # 08:00 in Beijing
+        ("2027-01-03T23:30:00+00:00", date(2027, 1, 4)),  # 07:30 in Beijing, the 4th
+        ("2026-12-31T15:59:00+00:00", date(2026, 12, 31)),
+    ],
+)
+def test_a_run_decides_as_the_day_it_was_scheduled_for(
+    scheduled: str, day: date, isolated_settings: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 39: whether to skip was decided by the day the run executed, so a run delayed
+    from the 4th to the 5th did nothing. It is the scheduled time, in Beijing."""
+    from datetime import datetime
+
+    from prefect.runtime import flow_run
+
+    from flows.common import scheduled_day, settings
+
+    # what Prefect's runtime answers inside a run of that schedule
+    when = datetime.fromisoformat(scheduled)
+    monkeypatch.setattr(flow_run, "scheduled_start_time", when, raising=False)
+    assert day == scheduled_day(settings())
