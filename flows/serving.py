@@ -26,7 +26,7 @@ def deployments(path: Path = PREFECT_YAML) -> list[RunnerDeployment]:
     return [
         cast(
             RunnerDeployment,
-            _flow(entry["entrypoint"]).to_deployment(
+            flow_of(entry["entrypoint"]).to_deployment(
                 name=entry["name"],
                 schedules=[_cron(schedule) for schedule in entry.get("schedules", [])],
                 parameters=entry.get("parameters") or None,
@@ -34,11 +34,11 @@ def deployments(path: Path = PREFECT_YAML) -> list[RunnerDeployment]:
                 enforce_parameter_schema=entry.get("enforce_parameter_schema", True),
             ),
         )
-        for entry in _described(path)
+        for entry in described(path)
     ]
 
 
-def _described(path: Path = PREFECT_YAML) -> list[dict[str, Any]]:
+def described(path: Path = PREFECT_YAML) -> list[dict[str, Any]]:
     """prefect.yaml's list of deployments, as written."""
     return cast(
         list[dict[str, Any]], yaml.safe_load(path.read_text(encoding="utf-8"))["deployments"]
@@ -51,7 +51,7 @@ def _cron(written: dict[str, Any]) -> Schedule:
     return Cron(written["cron"], **options)
 
 
-def _flow(entrypoint: str) -> Flow[Any, Any]:
+def flow_of(entrypoint: str) -> Flow[Any, Any]:
     """The flow of an entrypoint such as flows/cycle.py:quarterly_cycle, imported as a module."""
     file, name = entrypoint.split(":")
     module = importlib.import_module(file.removesuffix(".py").replace("/", "."))
@@ -75,7 +75,7 @@ def banner(api_url: str) -> list[str]:
     """What `lianjie serve` prints: where the UI is and commands that work while it runs."""
     ui = api_url.removesuffix("/api")
     return [
-        f"Serving {len(_described())} deployments with their schedules (Beijing time) from this "
+        f"Serving {len(described())} deployments with their schedules (Beijing time) from this "
         "process.",
         f"Prefect UI: {ui}  (Deployments → Run → Custom run)",
         "Start a run by hand from another terminal, while this one runs:",

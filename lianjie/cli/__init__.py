@@ -19,6 +19,7 @@ for command in (
     admin.export,
     admin.demo,
     admin.serve,
+    admin.schedules,
     admin.doctor,
 ):
     app.command()(command)

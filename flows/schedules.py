@@ -1,0 +1,112 @@
+"""The deployments' schedules for a year, from the official working calendar, applied to the
+Prefect server: a quarterly run is created on each quarter's first working day only, and the
+sign-in sheets on working days only, instead of firing daily and declining as Skipped.
+
+prefect.yaml keeps its cron schedules, which work in any year with no calendar (the runs on the
+wrong days decline). `lianjie schedules --apply` replaces them on the server, deployment by
+deployment, with one schedule per year computed here; the daily collect and dispatch keep
+their cron, as they run every day.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from datetime import date, time
+from typing import Any
+
+from prefect.client.orchestration import get_client
+from prefect.client.schemas.actions import DeploymentScheduleCreate
+from prefect.client.schemas.schedules import CronSchedule, RRuleSchedule
+
+from core.settings import Settings
+from flows.common import working_calendar
+from flows.serving import described, flow_of
+from policy.schedules import YearSchedule, first_working_days, working_mornings
+
+ZONE = "Asia/Shanghai"
+
+
+@dataclass(frozen=True)
+class Planned:
+    """A deployment's schedule for a year: on the server as `flow/deployment`, with the
+    parameters prefect.yaml gives it."""
+
+    deployment: str
+    year: int
+    schedule: YearSchedule
+    parameters: dict[str, Any]
+    estimated: bool  # no official holiday notice for the year yet
+
+    @property
+    def slug(self) -> str:
+        return f"calendar-{self.year}"
+
+
+def year_schedules(config: Settings, years: list[int]) -> list[Planned]:
+    """For each deployment whose schedule follows the working calendar, its schedule of each
+    year."""
+    planned = []
+    for year in years:
+        calendar = working_calendar(config, date(year, 1, 1), date(year, 12, 31))
+        for entry in described():
+            name = f"{flow_of(entry['entrypoint']).name}/{entry['name']}"
+            for written in entry.get("schedules", []):
+                schedule = _following_the_calendar(written, calendar, year)
+                if schedule is not None:
+                    parameters = dict(written.get("parameters") or {})
+                    estimated = calendar.is_estimated(year)
+                    planned.append(Planned(name, year, schedule, parameters, estimated))
+    return planned
+
+
+def _following_the_calendar(
+    written: dict[str, Any], calendar: Any, year: int
+) -> YearSchedule | None:
+    """prefect.yaml's cron schedule as the year's calendar schedule, when it follows the
+    calendar (its guard parameter says so); None for one that fires every day."""
+    minute, hour, _, months, _ = str(written["cron"]).split()
+    at = time(int(hour), int(minute))
+    given = written.get("parameters") or {}
+    if given.get("only_on_first_working_day"):
+        return first_working_days(calendar, year, at, [int(m) for m in months.split(",")])
+    if given.get("only_on_working_days"):
+        return working_mornings(calendar, year, at)
+    return None
+
+
+def apply(planned: list[Planned]) -> None:
+    """Put the schedules on the server: each year's replaces that year's (its slug), and the
+    cron schedules they stand for are removed. Run again, it changes nothing more."""
+    asyncio.run(_apply(planned))
+
+
+async def _apply(planned: list[Planned]) -> None:
+    async with get_client() as client:
+        for name in sorted({p.deployment for p in planned}):
+            deployment = await client.read_deployment_by_name(name)
+            ours = [p for p in planned if p.deployment == name]
+            slugs = {p.slug for p in ours}
+            for existing in await client.read_deployment_schedules(deployment.id):
+                replaced = isinstance(existing.schedule, CronSchedule) and _stands_for(
+                    existing.parameters, ours
+                )
+                if existing.slug in slugs or replaced:
+                    await client.delete_deployment_schedule(deployment.id, existing.id)
+            await client.create_deployment_schedules(
+                deployment.id,
+                [
+                    DeploymentScheduleCreate(
+                        schedule=RRuleSchedule(rrule=p.schedule.rrule, timezone=ZONE),
+                        active=True,
+                        parameters=p.parameters,
+                        slug=p.slug,
+                    )
+                    for p in ours
+                ],
+            )
+
+
+def _stands_for(parameters: dict[str, Any], ours: list[Planned]) -> bool:
+    """A cron schedule with the same parameters as a calendar schedule: the one it replaces."""
+    return any(parameters == p.parameters for p in ours)
