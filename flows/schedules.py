@@ -22,6 +22,7 @@ from prefect.client.schemas.schedules import CronSchedule, RRuleSchedule
 from core.settings import Settings
 from flows.common import working_calendar
 from flows.serving import described, flow_of
+from policy.calendar import WorkingCalendar
 from policy.schedules import YearSchedule, first_working_days, working_mornings
 
 ZONE = "Asia/Shanghai"
@@ -61,7 +62,7 @@ def year_schedules(config: Settings, years: list[int]) -> list[Planned]:
 
 
 def _following_the_calendar(
-    written: dict[str, Any], calendar: Any, year: int
+    written: dict[str, Any], calendar: WorkingCalendar, year: int
 ) -> YearSchedule | None:
     """prefect.yaml's cron schedule as the year's calendar schedule, when it follows the
     calendar (its guard parameter says so); None for one that fires every day."""
