@@ -100,8 +100,9 @@ def calendar_warnings(run: RunSettings, quarter: str) -> list[RosterWarning]:
 def read_roster(*, run: RunSettings, roster: str, sheet: str) -> tuple[RosterResult, str]:
     """The roster's accepted and rejected rows and the file's hash; a roster with no usable
     row is refused before anything is opened."""
-    # A large roster takes a while to read: the operator sees it has begun.
-    log().info("reading the roster %s", roster if roster.startswith("hr:") else Path(roster).name)
+    # A large roster takes a while to read: with debug logging, one sees it has begun (at INFO
+    # it would be a second line beside a bad file's one-line refusal).
+    log().debug("reading the roster %s", roster if roster.startswith("hr:") else Path(roster).name)
     # The HR database's URL is a secret: read here from the settings, never a parameter.
     config = settings()
     hr_url = config.hr_database_url

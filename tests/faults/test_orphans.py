@@ -132,6 +132,7 @@ def test_sigterm_while_reading_a_large_workbook_stops_within_seconds(tmp_path: P
     book.save(roster)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "LIANJIE_"))}
     env |= {"LIANJIE_DATA_DIR": str(tmp_path / "data"), "PREFECT_HOME": str(tmp_path / "p")}
+    env["PREFECT_LOGGING_LEVEL"] = "DEBUG"  # so that the run says when it starts reading
     arguments = ["cycle", "--quarter", "2026Q4", "--roster", str(roster), "--as-of", "2026-10-01"]
     command = subprocess.Popen(
         [sys.executable, "-m", "lianjie.cli", *arguments],
