@@ -21,9 +21,9 @@ from flows.common import (
     expected_failures,
     log,
     now,
+    reported_quarter,
     scheduled_day,
     settings,
-    this_quarter,
     today,
     waits_for_first_working_day,
 )
@@ -91,7 +91,8 @@ def accountability_reports(
 
     Args:
         quarter: The quarter to report on, written YYYYQn, e.g. 2026Q4; empty means the quarter
-            that ended last (what the scheduled run after each quarter reports on).
+            that ended last (what the scheduled run after each quarter reports on), or the
+            current one while the last has never been started.
         units: Unit codes to render; empty renders every unit, the summary and confidential list.
         lang: Language of the reports (zh or en); empty means LIANJIE_LANG.
         out: Folder for the PDFs; empty means the quarter's folder in LIANJIE_OUTPUT_DIR.
@@ -117,7 +118,7 @@ def accountability_reports(
         idle := waits_for_first_working_day(config, scheduled_day(config))
     ):
         return cast(ReportsSummary, idle)
-    period = parse_quarter(quarter, default=this_quarter(config).previous)
+    period = parse_quarter(quarter, default=reported_quarter(config))
     moment = report_moment(period, given_day(as_of), now(config), allow_future=allow_future)
     run = RunSettings.of(config, lang=lang_code(lang, config))
     # The confidential list comes with the whole quarter: refused before anything renders.

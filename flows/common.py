@@ -29,7 +29,7 @@ from core.exceptions import EXPECTED, LianjieInputError
 from core.secrets import NOT_A_PARAMETER, looks_like_secret
 from core.settings import Settings
 from intake.read import Limits
-from models.db import exclusive
+from models.db import exclusive, session_for
 from models.tables import QuarterCycle
 from policy.calendar import WorkingCalendar, calendar_for
 from policy.config import LoadedPolicy, parse_policy
@@ -155,6 +155,14 @@ def this_quarter(config: Settings) -> Quarter:
     return Quarter.containing(today(config))
 
 
+def reported_quarter(config: Settings) -> Quarter:
+    """The quarter a run of the reports means when none is given: the one just ended, once its
+    cycle has run; before that (lianjie's first quarter), the current one."""
+    current = this_quarter(config)
+    with session_for(config.db_url) as session:
+        return current.previous if session.get(QuarterCycle, current.previous.label) else current
+
+
 def expected_failures(body: Callable[P, R]) -> Callable[P, R]:
     """A flow whose bad input ends the run Failed with a one-line message and a single ERROR
     line: no traceback, which is for what nobody expected. Whoever called the flow (the command
@@ -250,8 +258,8 @@ def quarter_policy(*, session: Session, quarter: str) -> tuple[QuarterCycle, Loa
     cycle = session.get(QuarterCycle, quarter)
     if cycle is None:
         raise LianjieInputError(
-            f"quarter {quarter} has not been started: run `lianjie cycle --quarter {quarter} "
-            "--roster FILE` first"
+            f"quarter {quarter} has not been started: run the quarterly-cycle deployment for it "
+            f"(or `lianjie cycle --quarter {quarter} --roster FILE`) first"
         )
     return cycle, parse_policy(cycle.policy_text, source=f"policy of {quarter}")
 

@@ -104,3 +104,29 @@ class TestRulesDay:
         assert date(2026, 12, 6) == rules_day(q4, None, date(2026, 12, 6))
         with pytest.raises(LianjieInputError, match="after 2026Q4 ended"):
             rules_day(q4, date(2027, 1, 4), date(2026, 12, 6))
+
+
+def test_a_quick_run_of_the_reports_means_a_quarter_that_was_started(
+    db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 39: a quick run of the reports targeted the quarter just ended, which was never
+    started, and told the UI's operator to use the command line. It now means the current
+    quarter until the last one has a cycle; a quarter not started names the deployment."""
+    from core.domain import Quarter
+    from core.exceptions import LianjieInputError
+    from flows import common
+    from flows.common import quarter_policy, reported_quarter, settings
+    from harness.pipeline import run_cycle, write_city
+    from models.db import session_for
+
+    monkeypatch.setattr(common, "today", lambda config: date(2026, 12, 6))
+    assert Quarter(2026, 4) == reported_quarter(settings())  # nothing started at all
+    run_cycle(db_url, write_city(tmp_path), tmp_path / "cards")  # 2026Q4
+    assert Quarter(2026, 4) == reported_quarter(settings())
+    run_cycle(
+        db_url, write_city(tmp_path), tmp_path / "cards", quarter="2026Q3", as_of=date(2026, 7, 1)
+    )
+    assert Quarter(2026, 3) == reported_quarter(settings())
+    with session_for(db_url) as session, pytest.raises(LianjieInputError) as refused:
+        quarter_policy(session=session, quarter="2026Q2")
+    assert "quarterly-cycle deployment" in str(refused.value)
