@@ -94,6 +94,27 @@ class SignInSheets(_Strict):
     organisers: dict[str, str] = {}
 
 
+class Documents(_Strict):
+    """What the office calls its documents and how it marks them, per language (zh, en); a
+    word not given keeps lianjie's own (落实情况报告, 内部资料 · …). A classification such as 秘密
+    is the office's to assign: lianjie never prints one unless it is written here."""
+
+    report_title: dict[str, str] = {}
+    summary_title: dict[str, str] = {}
+    marking: dict[str, str] = {}
+    confidential_marking: dict[str, str] = {}
+
+    def words(self, lang: str) -> dict[str, str]:
+        """The labels these words replace, in one language."""
+        given = {
+            "report_title": self.report_title,
+            "summary_title": self.summary_title,
+            "marking": self.marking,
+            "confidential_marking": self.confidential_marking,
+        }
+        return {label: by_lang[lang] for label, by_lang in given.items() if lang in by_lang}
+
+
 class RosterRules(_Strict):
     # A roster that would make more than this share of the quarter's cadres leave is more
     # likely a partial or wrong file than a reorganisation: it needs confirming.
@@ -131,6 +152,7 @@ class Policy(_Strict):
     programmes: list[ProgrammeRule] = Field(min_length=1)
     roster: RosterRules = RosterRules()  # optional: policies stored before it existed still load
     sign_in_sheets: SignInSheets = SignInSheets()
+    documents: Documents = Documents()
 
     @model_validator(mode="after")
     def _one_programme_per_track(self) -> Policy:

@@ -121,7 +121,7 @@ def quarter_view(
         data,
         requirements,
         standing,
-        labels(setting.lang),
+        labels(setting.lang) | setting.policy.documents.words(setting.lang),
         setting.organisation,
         setting.as_of,
         setting.generated_at,

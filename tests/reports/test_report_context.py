@@ -218,3 +218,35 @@ class TestConfidentialList:
             "E2": "",
             "E3": template.format(count=1),
         } == rows
+
+
+def test_the_policy_names_and_marks_the_documents() -> None:
+    """Issue 38: titles and markings are the office's, with lianjie's words as defaults; the
+    policy's words reach the unit report, the summary and the confidential list."""
+    from policy.config import Documents
+
+    words = Documents(
+        report_title={"zh": "党风廉政教育落实情况通报"},
+        confidential_marking={"zh": "内部资料 · 仅供纪委监委使用"},
+    )
+    policy = load_policy().policy.model_copy(update={"documents": words})
+    planned = quarter_jobs(
+        city(),
+        earlier=[None, None, None],
+        policy=policy,
+        as_of=AS_OF,
+        lang="zh",
+        units=None,
+        folder=Path("/out"),
+        organisation="示范市",
+        generated_at=AS_OF,
+    )
+    titles = {p.kind: p.job.context["t"] for p in planned}
+    assert "党风廉政教育落实情况通报" == titles["unit"]["report_title"]
+    assert "内部资料 · 仅供纪委监委使用" == titles["confidential"]["confidential_marking"]
+    assert "内部资料 · 注意保密" == titles["unit"]["marking"]  # not given: lianjie's own
+    html = render_text(
+        "unit_report.html.j2", next(p for p in planned if p.kind == "unit").job.context
+    )
+    assert "党风廉政教育落实情况通报" in html and "落实情况报告" not in html
+    assert {} == load_policy().policy.documents.words("zh")
