@@ -16,7 +16,7 @@ from models.outbox import OutboxRow
 from policy.confidentiality import held_because, shared_contacts
 from policy.config import Policy
 from policy.escalation import Step
-from reports.messages import RELAY, SmsStyle, render_message
+from reports.messages import SmsStyle, passed_on, render_message
 
 
 def escalation_rows(
@@ -63,16 +63,8 @@ def escalation_rows(
     # outbox without --confidential (the messages export, a cadre's record) leaves it out.
     secret = {i.programme_code for i in step.items if i.confidential}
 
-    def relayed(subject: str, body: str, address: str) -> tuple[str, str]:
-        """Someone no channel reaches is written to through the organiser, to pass it on."""
-        if not step.recipient.relayed(address):
-            return subject, body
-        ask, line = RELAY[lang]
-        who = step.recipient
-        return ask + subject, line.format(name=who.name, id=who.employee_id) + body
-
     texts_to = {
-        (channel, address): relayed(*texts[channel], address)
+        (channel, address): passed_on(step.recipient, address, lang, *texts[channel])
         for channel, address in step.recipient.addresses(channels)
     }
     return [

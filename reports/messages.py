@@ -16,7 +16,7 @@ from models.outbox import OutboxRow
 from policy.calendar import HolidayBreak
 from policy.confidentiality import held_because
 from policy.config import ProgrammeRule
-from policy.reminders import PlannedMessage
+from policy.reminders import PlannedMessage, Recipient
 from policy.schedule import ends_at
 from reports.render import environment
 from reports.wording import shortened
@@ -84,6 +84,15 @@ RELAY = {
 }
 
 
+def passed_on(who: Recipient, address: str, lang: str, subject: str, body: str) -> tuple[str, str]:
+    """A message as it goes out: to someone no channel reaches, through the organiser, asked
+    to pass it on; to anyone else, as it is."""
+    if not who.relayed(address):
+        return subject, body
+    ask, line = RELAY[lang]
+    return ask + subject, line.format(name=who.name, id=who.employee_id) + body
+
+
 class Composer:
     """Outbox rows for planned messages, each distinct text rendered once.
 
@@ -133,9 +142,7 @@ class Composer:
             )
         subject, body = self._texts[key]
         subject, body = subject.replace(NAME_SLOT, who.name), body.replace(NAME_SLOT, who.name)
-        if who.relayed(planned.address):
-            ask, line = RELAY[self.lang]
-            subject, body = ask + subject, line.format(name=who.name, id=who.employee_id) + body
+        subject, body = passed_on(who, planned.address, self.lang, subject, body)
         if channel == "sms":
             body = self.sms.text(body)
         attachment = self.cards.get(occasion) if holiday and channel == "email" else None
