@@ -47,11 +47,12 @@ class Planned:
 def year_schedules(config: Settings, years: list[int]) -> list[Planned]:
     """For each deployment whose schedule follows the working calendar, its schedule of each
     year."""
+    # prefect.yaml read, and each flow imported, once for every year
+    entries = [(f"{flow_of(e['entrypoint']).name}/{e['name']}", e) for e in described()]
     planned = []
     for year in years:
         calendar = working_calendar(config, date(year, 1, 1), date(year, 12, 31))
-        for entry in described():
-            name = f"{flow_of(entry['entrypoint']).name}/{entry['name']}"
+        for name, entry in entries:
             for written in entry.get("schedules", []):
                 schedule = _following_the_calendar(written, calendar, year)
                 if schedule is not None:
