@@ -53,6 +53,31 @@ def roster_row(number: int, **overrides: str) -> list[str]:
     return [values[h] for h in ROSTER_HEADER]
 
 
+# The discipline kinds a roster writes; each puts its cadre on the admonition track.
+DISCIPLINE_KINDS = [
+    "谈话函询",
+    "提醒谈话",
+    "诫勉谈话",
+    "苗头性倾向性问题",
+    "党纪处分",
+    "政务处分",
+    "受处分",
+]
+
+
+def admonition_unit() -> list[list[str]]:
+    """Roster rows of a unit with the admonition track in it: a top leader (E0001), a team
+    member in charge of the unit (E0002), a cadre of each discipline kind (E0003–E0009) and six
+    with none (E0010–E0015)."""
+    rows = [
+        roster_row(1, 班子职务="主要负责人", 职务="局长", 职级="县处级"),
+        roster_row(2, 班子职务="副职", 职务="副局长", 职级="县处级", 分管单位="U01"),
+    ]
+    for number, kind in enumerate(DISCIPLINE_KINDS, start=3):
+        rows.append(roster_row(number, 纪律状况=kind, **{"处分/函询时间": "2026-06-01"}))
+    return rows + [roster_row(number) for number in range(10, 16)]
+
+
 def write_roster(
     path: Path,
     rows: list[list[str]],

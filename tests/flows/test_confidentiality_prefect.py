@@ -21,13 +21,13 @@ from uuid import UUID
 import pytest
 from sqlmodel import select
 
-from harness.factories import ROSTER_HEADER, roster_row, write_roster
+from harness.factories import DISCIPLINE_KINDS, admonition_unit, write_roster
 from lianjie.synthetic import COMPLETION_HEADER, write_csv
 from models.db import session_for
 from models.facts import load_quarter
 from models.tables import EscalationLog
 
-KINDS = ["谈话函询", "提醒谈话", "诫勉谈话", "苗头性倾向性问题", "党纪处分", "政务处分", "受处分"]
+KINDS = DISCIPLINE_KINDS
 TELLTALES = [
     "警示教育",
     "Warning education",
@@ -41,17 +41,7 @@ TELLTALES = [
 
 
 def roster(folder: Path) -> Path:
-    rows = [
-        roster_row(1, 班子职务="主要负责人", 职务="局长", 职级="县处级"),
-        roster_row(2, 班子职务="副职", 职务="副局长", 职级="县处级", 分管单位="U01"),
-    ]
-    for number, kind in enumerate(KINDS, start=3):
-        rows.append(roster_row(number, 纪律状况=kind, **{"处分/函询时间": "2026-06-01"}))
-    for number in range(10, 16):
-        rows.append(roster_row(number))
-    for row in rows:
-        row[ROSTER_HEADER.index("邮箱")] = f"{row[0].lower()}@example.cn"
-    return write_roster(folder / "roster.csv", rows)
+    return write_roster(folder / "roster.csv", admonition_unit())
 
 
 def stored_for(runs: list[UUID]) -> dict[str, list[str]]:

@@ -23,7 +23,13 @@ from sqlmodel import select
 from core.domain import Track
 from flows.collect import import_completions
 from flows.escalation import plan_escalations
-from harness.factories import ROSTER_HEADER, roster_row, write_roster
+from harness.factories import (
+    DISCIPLINE_KINDS,
+    ROSTER_HEADER,
+    admonition_unit,
+    roster_row,
+    write_roster,
+)
 from harness.pipeline import AS_OF, everyone_absent, prepared, run_cycle, run_settings
 from lianjie.exports import QUARTER_LISTS, Export, Format, build_rows, serialise, write
 from lianjie.synthetic import COMPLETION_HEADER, write_csv
@@ -32,7 +38,7 @@ from models.facts import load_quarter
 from models.outbox import quarter_messages
 from models.tables import Message
 
-KINDS = ["谈话函询", "提醒谈话", "诫勉谈话", "苗头性倾向性问题", "党纪处分", "政务处分", "受处分"]
+KINDS = DISCIPLINE_KINDS
 SHARED_PHONE = "13911112222"
 # What shows the track: the programme, its code and sessions, the reasons, the discipline cells.
 # (A reject may still name the column discipline_status, with its cell hidden, so that the clerk
@@ -50,14 +56,7 @@ TELLTALES = [
 
 
 def roster(folder: Path) -> Path:
-    rows = [
-        roster_row(1, 班子职务="主要负责人", 职务="局长", 职级="县处级"),
-        roster_row(2, 班子职务="副职", 职务="副局长", 职级="县处级", 分管单位="U01"),
-    ]
-    for number, kind in enumerate(KINDS, start=3):
-        rows.append(roster_row(number, 纪律状况=kind, **{"处分/函询时间": "2026-06-01"}))
-    for number in range(10, 16):
-        rows.append(roster_row(number))
+    rows = admonition_unit()
     rows.append(roster_row(16, 纪律状况="严重警告"))  # not a value the contract knows: rejected
     for row in rows[2:11]:  # nine cadres, three of them on the admonition track, one phone
         row[ROSTER_HEADER.index("手机")] = SHARED_PHONE
