@@ -41,19 +41,27 @@ def alive(pid: int) -> bool:
     return state != "Z"
 
 
+def cycle_of(
+    roster: Path, folder: Path, *, stderr: int = subprocess.DEVNULL, **settings: str
+) -> subprocess.Popen[str]:
+    """`lianjie cycle` of the roster in a process of its own, on its own data and Prefect
+    home, nothing of this machine's settings."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "LIANJIE_"))}
+    env |= {"LIANJIE_DATA_DIR": str(folder / "data"), "PREFECT_HOME": str(folder / "p")}
+    arguments = ["cycle", "--quarter", "2026Q4", "--roster", str(roster), "--as-of", "2026-10-01"]
+    return subprocess.Popen(
+        [sys.executable, "-m", "lianjie.cli", *arguments],
+        env=env | settings,
+        stdout=subprocess.DEVNULL,
+        stderr=stderr,
+        text=True,
+    )
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("after", [4.0, 9.0, 15.0])
 def test_sigkill_of_a_command_leaves_no_child_alive(after: float, tmp_path: Path) -> None:
-    roster = write_city(tmp_path, units=20, per_unit=30)
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "LIANJIE_"))}
-    env |= {"LIANJIE_DATA_DIR": str(tmp_path / "data"), "PREFECT_HOME": str(tmp_path / "p")}
-    arguments = ["cycle", "--quarter", "2026Q4", "--roster", str(roster), "--as-of", "2026-10-01"]
-    command = subprocess.Popen(
-        [sys.executable, "-m", "lianjie.cli", *arguments],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    command = cycle_of(write_city(tmp_path, units=20, per_unit=30), tmp_path)
     time.sleep(after)
     children = children_of(command.pid)
     # From 9 s the temporary API server runs, the case that left orphans. On a loaded machine
@@ -130,17 +138,8 @@ def test_sigterm_while_reading_a_large_workbook_stops_within_seconds(tmp_path: P
         sheet.append(row)
     roster = tmp_path / "big.xlsx"
     book.save(roster)
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "LIANJIE_"))}
-    env |= {"LIANJIE_DATA_DIR": str(tmp_path / "data"), "PREFECT_HOME": str(tmp_path / "p")}
-    env["PREFECT_LOGGING_LEVEL"] = "DEBUG"  # so that the run says when it starts reading
-    arguments = ["cycle", "--quarter", "2026Q4", "--roster", str(roster), "--as-of", "2026-10-01"]
-    command = subprocess.Popen(
-        [sys.executable, "-m", "lianjie.cli", *arguments],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    # with debug logging, so that the run says when it starts reading
+    command = cycle_of(roster, tmp_path, stderr=subprocess.PIPE, PREFECT_LOGGING_LEVEL="DEBUG")
     assert command.stderr is not None
     for line in command.stderr:
         if "reading the roster big.xlsx" in line:

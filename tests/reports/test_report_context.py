@@ -146,11 +146,11 @@ class TestSummaryReport:
         assert row["items"] in html and "built-in method" not in html
 
 
-def jobs(units: list[str] | None) -> list[Any]:
+def jobs(units: list[str] | None, policy: Any = None) -> list[Any]:
     return quarter_jobs(
         city(),
         earlier=[None, city("2026Q3"), None],
-        policy=load_policy().policy,
+        policy=policy or load_policy().policy,
         as_of=AS_OF,
         lang="zh",
         units=units,
@@ -230,17 +230,7 @@ def test_the_policy_names_and_marks_the_documents() -> None:
         confidential_marking={"zh": "内部资料 · 仅供纪委监委使用"},
     )
     policy = load_policy().policy.model_copy(update={"documents": words})
-    planned = quarter_jobs(
-        city(),
-        earlier=[None, None, None],
-        policy=policy,
-        as_of=AS_OF,
-        lang="zh",
-        units=None,
-        folder=Path("/out"),
-        organisation="示范市",
-        generated_at=AS_OF,
-    )
+    planned = jobs(None, policy)
     titles = {p.kind: p.job.context["t"] for p in planned}
     assert "党风廉政教育落实情况通报" == titles["unit"]["report_title"]
     assert "内部资料 · 仅供纪委监委使用" == titles["confidential"]["confidential_marking"]
