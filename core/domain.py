@@ -215,11 +215,15 @@ class CadreRecord(NamedTuple):
 
 @dataclass(frozen=True, slots=True)
 class TrackAssignment:
-    """A cadre placed on a track, with the reason a person can read."""
+    """A cadre placed on a track, with the reason a person can read (in English, for logs and
+    exports) and the same reason as a code and its values, which documents word in their own
+    language."""
 
     employee_id: str
     track: Track
     reason: str
+    code: str = ""
+    params: tuple[tuple[str, str], ...] = ()
 
 
 def row_place(sheet: str, row: int) -> str:

@@ -7,7 +7,14 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from core.domain import CadreRecord, DisciplineStatus, LeadershipRole, Rank
+from core.domain import (
+    CadreRecord,
+    DisciplineStatus,
+    LeadershipRole,
+    Rank,
+    Track,
+    TrackAssignment,
+)
 from lianjie.synthetic import HEADER
 
 ROSTER_HEADER = [h for h in HEADER if h != "上级单位编码"]  # a roster without the unit tree
@@ -159,3 +166,8 @@ def verdict(kept: int, **given: bool):  # type: ignore[no-untyped-def]
 
     flags = {"accept_leavers": False, "rehearsal": False, "already_in_force": False} | given
     return judge_roster(decision(kept), max_leavers_share=0.10, **flags)
+
+
+def on_tracks(who: str, *tracks: Track) -> dict[Track, TrackAssignment]:
+    """A person's tracks as a quarter's data holds them, each with a reason of no code."""
+    return {track: TrackAssignment(who, track, f"on {track}") for track in tracks}

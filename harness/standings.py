@@ -8,7 +8,7 @@ from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 from core.domain import LeadershipRole, SessionPlan, Track
-from harness.factories import cadre, quarter_data
+from harness.factories import cadre, on_tracks, quarter_data
 from models.facts import CompletionInfo, ProgrammeInfo
 from policy.progress import quarter_standings
 from reports.render import labels
@@ -47,11 +47,11 @@ def city(completions: list[CompletionInfo] | None = None):  # type: ignore[no-un
         cadres=people,
         units={"U01": "市教育局"},
         tracks={
-            "TL1": {Track.top_leader: "一把手"},
-            "TM1": {Track.in_office: "在职"},
-            "E1": {Track.in_office: "在职"},
-            "E2": {Track.in_office: "在职"},
-            "E3": {Track.in_office: "在职"},
+            "TL1": on_tracks("TL1", Track.top_leader),
+            "TM1": on_tracks("TM1", Track.in_office),
+            "E1": on_tracks("E1", Track.in_office),
+            "E2": on_tracks("E2", Track.in_office),
+            "E3": on_tracks("E3", Track.in_office),
         },
         programmes=[IO, TL],
         sessions=[
@@ -86,7 +86,7 @@ def unit_of(size: int):  # type: ignore[no-untyped-def]
     return quarter_data(
         cadres=people,
         units={"U01": "市教育局"},
-        tracks={p.employee_id: {Track.in_office: "在职"} for p in people},
+        tracks={p.employee_id: on_tracks(p.employee_id, Track.in_office) for p in people},
         programmes=[IO],
         sessions=[session("S1", date(2026, 12, 1))],
         enrolments=[("S1", p.employee_id, "enrolled") for p in people],

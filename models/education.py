@@ -29,6 +29,8 @@ def replace_assignments(
                 "employee_id": a.employee_id,
                 "track": str(a.track),
                 "reason": a.reason,
+                "reason_code": a.code,
+                "reason_params": dict(a.params),
             }
             for a in assignments
         ),

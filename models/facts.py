@@ -9,6 +9,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import func, true
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from core.domain import (
@@ -20,6 +21,7 @@ from core.domain import (
     Reject,
     SessionPlan,
     Track,
+    TrackAssignment,
 )
 from models.cadres import quarter_roster, unit_names
 from models.completions import completed_before, current_rows
@@ -90,7 +92,7 @@ class QuarterData:
     roster_sha256: str | None
     units: dict[str, str]
     cadres: list[CadreRecord]
-    tracks: dict[str, dict[Track, str]]  # employee id → track → reason
+    tracks: dict[str, dict[Track, TrackAssignment]]  # employee id → track → why
     programmes: list[ProgrammeInfo]
     sessions: list[SessionPlan]
     enrolments: list[tuple[str, str, str]]  # session code, employee id, status
@@ -130,17 +132,23 @@ def load_quarter(
             )
         )
 
-    tracks: dict[str, dict[Track, str]] = {}
+    tracks: dict[str, dict[Track, TrackAssignment]] = {}
     # Plain columns rather than ORM objects here and for completions: a province's quarter
     # has over 100,000 of each, and building entities was most of loading it.
-    assigned = session.exec(
-        select(Assignment.employee_id, Assignment.track, Assignment.reason).where(
-            Assignment.quarter == quarter, theirs(Assignment.employee_id)
-        )
+    assigned = session.execute(
+        sa_select(
+            col(Assignment.employee_id),
+            col(Assignment.track),
+            col(Assignment.reason),
+            col(Assignment.reason_code),
+            col(Assignment.reason_params),
+        ).where(col(Assignment.quarter) == quarter, theirs(Assignment.employee_id))
     )
     # Each person's tracks in the policy's order, whatever order the database gives them in.
-    for who, track, reason in sorted(assigned, key=lambda row: TRACK_ORDER[row[1]]):
-        tracks.setdefault(who, {})[Track(track)] = reason
+    for who, track, reason, code, params in sorted(assigned, key=lambda row: TRACK_ORDER[row[1]]):
+        tracks.setdefault(who, {})[Track(track)] = TrackAssignment(
+            who, Track(track), reason, code, tuple((params or {}).items())
+        )
     programmes = [
         ProgrammeInfo(
             p.code,

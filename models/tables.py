@@ -143,7 +143,9 @@ class Assignment(SQLModel, table=True):
     quarter: str = Field(index=True)
     employee_id: str
     track: Track = Field(sa_type=AutoString)
-    reason: str
+    reason: str  # in English, for logs and exports
+    reason_code: str = ""  # policy/classify.py REASONS: documents word the reason from it
+    reason_params: dict[str, str] = Field(default_factory=dict, sa_column=Column(JSON))
 
 
 class Programme(SQLModel, table=True):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import calendar
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
@@ -20,48 +21,96 @@ from policy.config import Policy
 TRACK_ORDER = {track: position for position, track in enumerate(Track)}
 
 
+# Each reason's English text (logs, exports); documents word it from the code, in their language.
+REASONS = {
+    "top_leader": "leadership role top_leader ({post})",
+    "team_member": "leadership role team_member, in charge of {units}",
+    "team_member_no_units": "leadership role team_member, in charge of no units listed",
+    "in_office_role": "leading cadre in post: leadership role {role}",
+    "in_office_rank": "leading cadre in post: rank {rank}",
+    "appointed": "appointed {on}, within {months} months of {as_of}",
+    "reserve": "reserve cadre",
+    "signs": "signs of violating discipline",
+    "signs_since": "signs of violating discipline since {on}",
+    "disciplined": "disciplined {on}, within {months} months of {as_of}",
+    "disciplined_undated": "disciplined (date not given, so treated as recent)",
+    "non_party_role": "not a party member and a leading cadre (leadership role {role})",
+    "non_party_rank": "not a party member and a leading cadre (rank {rank})",
+    "key_post_roster": "key post per roster",
+    "post_handles": "post {post} handles {areas}",
+    "post_in_unit": "post {post} in a {areas} key-area unit ({unit})",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    """Why a cadre is on a track: a code of REASONS and the values its words name."""
+
+    code: str
+    params: tuple[tuple[str, str], ...] = ()
+
+    def __str__(self) -> str:
+        return REASONS[self.code].format(**dict(self.params))
+
+
+def because(code: str, **params: object) -> Reason:
+    return Reason(code, tuple((name, str(value)) for name, value in params.items()))
+
+
 def classify(
     cadre: CadreRecord,
     policy: Policy,
     as_of: date,
     *,
-    posts: dict[tuple[str, str], str | None] | None = None,
+    posts: dict[tuple[str, str], Reason | None] | None = None,
 ) -> list[TrackAssignment]:
     """Every track the cadre is on at `as_of`, each with the rule and the values that matched.
     `posts` keeps each unit and post's key-post reason for the next cadre in the same post."""
-    found: list[tuple[Track, str]] = []
+    found: list[tuple[Track, Reason]] = []
     leading = leading_reason(cadre, policy)
 
     if cadre.leadership_role is LeadershipRole.top_leader:
-        found.append((Track.top_leader, f"leadership role top_leader ({cadre.post})"))
+        found.append((Track.top_leader, because("top_leader", post=cadre.post)))
     if cadre.leadership_role is LeadershipRole.team_member:
-        charge = ", ".join(cadre.in_charge_of) or "no units listed"
-        found.append((Track.team_member, f"leadership role team_member, in charge of {charge}"))
+        charge = ", ".join(cadre.in_charge_of)
+        found.append(
+            (
+                Track.team_member,
+                because("team_member", units=charge) if charge else because("team_member_no_units"),
+            )
+        )
     if leading:
-        found.append((Track.in_office, f"leading cadre in post: {leading}"))
+        found.append(
+            (Track.in_office, because(f"in_office_{leading.code}", **dict(leading.params)))
+        )
 
     window_start = months_before(as_of, policy.windows.newly_promoted_months)
     if cadre.appointed_on and window_start < cadre.appointed_on <= as_of:
+        months = policy.windows.newly_promoted_months
         found.append(
             (
                 Track.newly_promoted,
-                f"appointed {cadre.appointed_on.isoformat()}, within "
-                f"{policy.windows.newly_promoted_months} months of {as_of.isoformat()}",
+                because("appointed", on=cadre.appointed_on, months=months, as_of=as_of),
             )
         )
     if cadre.reserve_cadre:
-        found.append((Track.reserve, "reserve cadre"))
+        found.append((Track.reserve, because("reserve")))
 
     admonition = admonition_reason(cadre, policy, as_of)
     if admonition:
         found.append((Track.admonition, admonition))
     if cadre.party_member is False and leading:
-        found.append((Track.non_party, f"not a party member and a leading cadre ({leading})"))
+        found.append(
+            (Track.non_party, because(f"non_party_{leading.code}", **dict(leading.params)))
+        )
 
     key = key_post_reason(cadre, policy, posts)
     if key:
         found.append((Track.key_area, key))
-    return [TrackAssignment(cadre.employee_id, track, reason) for track, reason in found]
+    return [
+        TrackAssignment(cadre.employee_id, track, str(reason), reason.code, reason.params)
+        for track, reason in found
+    ]
 
 
 def classify_all(
@@ -70,43 +119,41 @@ def classify_all(
     """Classify a whole roster; the result is sorted so that row order never matters."""
     # Matching a post against the key areas was half the work: a province has 100,000 cadres
     # in a few thousand distinct posts.
-    posts: dict[tuple[str, str], str | None] = {}
+    posts: dict[tuple[str, str], Reason | None] = {}
     assignments = [a for cadre in cadres for a in classify(cadre, policy, as_of, posts=posts)]
     return sorted(assignments, key=lambda a: (a.employee_id, TRACK_ORDER[a.track]))
 
 
-def leading_reason(cadre: CadreRecord, policy: Policy) -> str | None:
-    """Why the cadre is a leading cadre under the policy, or None when they are not."""
+def leading_reason(cadre: CadreRecord, policy: Policy) -> Reason | None:
+    """Why the cadre is a leading cadre under the policy (`role` or `rank`), or None."""
     if cadre.leadership_role in policy.leading_cadre.leadership_roles:
-        return f"leadership role {cadre.leadership_role}"
+        return because("role", role=cadre.leadership_role)
     if cadre.rank in policy.leading_cadre.ranks:
-        return f"rank {cadre.rank}"
+        return because("rank", rank=cadre.rank)
     return None
 
 
-def admonition_reason(cadre: CadreRecord, policy: Policy, as_of: date) -> str | None:
+def admonition_reason(cadre: CadreRecord, policy: Policy, as_of: date) -> Reason | None:
     """Why the cadre needs admonition education, or None."""
     if cadre.discipline_status is DisciplineStatus.signs:
-        since = f" since {cadre.discipline_on.isoformat()}" if cadre.discipline_on else ""
-        return f"signs of violating discipline{since}"
+        if cadre.discipline_on:
+            return because("signs_since", on=cadre.discipline_on)
+        return because("signs")
     if cadre.discipline_status is DisciplineStatus.disciplined:
         months = policy.windows.disciplined_months
         if cadre.discipline_on is None:
-            return "disciplined (date not given, so treated as recent)"
+            return because("disciplined_undated")
         if cadre.discipline_on > months_before(as_of, months):
-            return (
-                f"disciplined {cadre.discipline_on.isoformat()}, within {months} months "
-                f"of {as_of.isoformat()}"
-            )
+            return because("disciplined", on=cadre.discipline_on, months=months, as_of=as_of)
     return None
 
 
 def key_post_reason(
-    cadre: CadreRecord, policy: Policy, posts: dict[tuple[str, str], str | None] | None = None
-) -> str | None:
+    cadre: CadreRecord, policy: Policy, posts: dict[tuple[str, str], Reason | None] | None = None
+) -> Reason | None:
     """Why the cadre holds a key post (money, affairs, people), or None."""
     if cadre.key_post is not None:
-        return "key post per roster" if cadre.key_post else None
+        return because("key_post_roster") if cadre.key_post else None
     if posts is None:
         return post_reason(cadre.unit_name, cadre.post, policy)
     place = (cadre.unit_name, cadre.post)
@@ -115,15 +162,15 @@ def key_post_reason(
     return posts[place]
 
 
-def post_reason(unit_name: str, post: str, policy: Policy) -> str | None:
+def post_reason(unit_name: str, post: str, policy: Policy) -> Reason | None:
     """Why a post is a key post by its name or its unit's, or None: the policy's patterns."""
     unit_areas = key_areas_of(unit_name, policy)
     post_areas = key_areas_of(post, policy)
     folded = post.casefold()
     if post_areas and _matches(folded, policy.key_posts.patterns):
-        return f"post {post} handles {'/'.join(post_areas)}"
+        return because("post_handles", post=post, areas="/".join(post_areas))
     if unit_areas and _matches(folded, policy.key_posts.patterns):
-        return f"post {post} in a {'/'.join(unit_areas)} key-area unit ({unit_name})"
+        return because("post_in_unit", post=post, areas="/".join(unit_areas), unit=unit_name)
     return None
 
 

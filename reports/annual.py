@@ -15,7 +15,7 @@ from policy.progress import Requirement, Standing
 from reports.charts import trend_chart
 from reports.tally import Tally, tally
 from reports.view import CONFIDENTIAL_TRACKS
-from reports.wording import moment_text
+from reports.wording import long_day, moment_text, quarter_in_year
 
 # The holiday table counts these apart; every other state is "other" (queued, held, …).
 SHOWN = (MessageStatus.sent, MessageStatus.failed, MessageStatus.expired)
@@ -89,27 +89,37 @@ def year_report(
         "t": labels,
         "organisation": organisation,
         "year": year,
-        "quarters": labels_of,
+        "quarters": [quarter_in_year(label, lang) for label in labels_of],
+        "quarters_without_data": labels["list_separator"].join(
+            quarter_in_year(f"{year}Q{n}", lang)
+            for n in range(1, 5)
+            if f"{year}Q{n}" not in labels_of and f"{year}Q{n}" <= max(labels_of, default="")
+        ),
         "as_of": moment_text(as_of, lang),
         "generated_at": moment_text(datetime.now(as_of.tzinfo), lang),
         "standings": [(s.value, labels["standing_names"][s.value]) for s in Standing],
         "overall": [overall[label] for label in labels_of],
         "year_total": year_total,
-        "trend": trend_chart([(label, overall[label]) for label in labels_of]),
+        "trend": trend_chart(
+            [(quarter_in_year(label, lang), overall[label]) for label in labels_of]
+        ),
         "track_rows": track_rows,
         "unit_rows": unit_rows,
         "key_rows": key_rows,
-        "repeatedly_overdue": _repeatedly_overdue(quarters, units, labels["list_separator"]),
+        "repeatedly_overdue": _repeatedly_overdue(quarters, units, labels["list_separator"], lang),
         "holidays": _reminders_by_holiday(quarters, holidays, lang),
     }
 
 
 def _tallies(q: QuarterStanding) -> dict[str, Any]:
+    """A quarter's figures. The admonition track is in none of them, not even the totals: a
+    rate or an overdue count that moved with it would tell a reader who is on it."""
     unit_of = {c.employee_id: c.unit_code for c in q.data.cadres}
     by_unit: dict[str, list[Standing]] = defaultdict(list)
     by_track: dict[Track, list[Standing]] = defaultdict(list)
     key_units: dict[str, list[Standing]] = defaultdict(list)
-    for r in q.requirements:
+    shown = [r for r in q.requirements if r.track not in CONFIDENTIAL_TRACKS]
+    for r in shown:
         state = q.standing[(r.employee_id, r.programme_code)]
         unit = unit_of[r.employee_id]
         by_unit[unit].append(state)
@@ -117,7 +127,7 @@ def _tallies(q: QuarterStanding) -> dict[str, Any]:
         if r.track is Track.key_area:
             key_units[unit].append(state)
     return {
-        "overall": tally(q.standing[(r.employee_id, r.programme_code)] for r in q.requirements),
+        "overall": tally(q.standing[(r.employee_id, r.programme_code)] for r in shown),
         "units": {code: tally(states) for code, states in by_unit.items()},
         "tracks": {track: tally(states) for track, states in by_track.items()},
         "key_units": {code: tally(states) for code, states in key_units.items()},
@@ -128,7 +138,7 @@ NOT_DONE = {Standing.overdue, Standing.failed, Standing.excused}
 
 
 def _repeatedly_overdue(
-    quarters: list[QuarterStanding], units: dict[str, str], separator: str
+    quarters: list[QuarterStanding], units: dict[str, str], separator: str, lang: str
 ) -> list[dict[str, Any]]:
     """People who ended two or more quarters with education overdue (or failed, or excused
     and not made up). The admonition track is left out: it is reported separately."""
@@ -143,7 +153,7 @@ def _repeatedly_overdue(
             and q.standing[(r.employee_id, r.programme_code)] in NOT_DONE
         }
         for person in sorted(late):
-            seen[person].append(q.data.label)
+            seen[person].append(quarter_in_year(q.data.label, lang))
             who[person] = names[person]
     return [
         {
@@ -175,8 +185,8 @@ def _reminders_by_holiday(
         name = name_in(holiday, lang) if holiday else ""
         rows.append(
             {
-                "holiday": name or start.isoformat(),
-                "starts": start.isoformat(),
+                "holiday": name or long_day(start, lang),
+                "starts": long_day(start, lang),
                 "sent": states[MessageStatus.sent],
                 "failed": states[MessageStatus.failed],
                 "expired": states[MessageStatus.expired],

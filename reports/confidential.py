@@ -65,8 +65,8 @@ def confidential_part(view: QuarterView) -> ConfidentialPart:
         if status == MessageStatus.held and who is not None:
             held_by[who] += n
     for cadre in sorted(view.data.cadres, key=lambda c: (c.unit_code, c.employee_id)):
-        reason = view.data.tracks.get(cadre.employee_id, {}).get(Track.admonition)
-        if reason is None:
+        placed = view.data.tracks.get(cadre.employee_id, {}).get(Track.admonition)
+        if placed is None:
             continue
         kind = cadre.discipline_kind or t["discipline_names"][cadre.discipline_status.value]
         state, on = _admonition_standing(view, cadre.employee_id, secret, today)
@@ -81,7 +81,7 @@ def confidential_part(view: QuarterView) -> ConfidentialPart:
                 "unit": view.data.units.get(cadre.unit_code, cadre.unit_code),
                 "discipline": kind,
                 "since": long_day(cadre.discipline_on, view.lang) if cadre.discipline_on else "",
-                "reason": reason,
+                "reason": view.why(placed),
                 "standing": t["admonition_standings"][state].format(date=on or ""),
                 "held": t["held_messages"].format(count=held) if held else "",
             }

@@ -206,8 +206,8 @@ def _outstanding(view: QuarterView, members: list[CadreRecord]) -> list[dict[str
 def _key_posts(view: QuarterView, members: list[CadreRecord]) -> list[dict[str, Any]]:
     rows = []
     for cadre in members:
-        reason = view.data.tracks.get(cadre.employee_id, {}).get(Track.key_area)
-        if reason is None:
+        placed = view.data.tracks.get(cadre.employee_id, {}).get(Track.key_area)
+        if placed is None:
             continue
         required = [r for r in view.required_of[cadre.employee_id] if r.track is Track.key_area]
         left = [r for r in required if view.standing_of(r) is not Standing.complete]
@@ -216,7 +216,7 @@ def _key_posts(view: QuarterView, members: list[CadreRecord]) -> list[dict[str, 
             {
                 "name": cadre.name,
                 "post": cadre.post,
-                "areas": view.key_areas.get(cadre.employee_id) or reason,
+                "areas": view.key_areas.get(cadre.employee_id) or view.why(placed),
                 "status": view.standing_text(first)
                 if first
                 else view.labels["standing_names"]["complete"],

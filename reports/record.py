@@ -75,8 +75,8 @@ def _quarter(
         "as_of": long_day(day, view.lang),
         "on_roster": on_roster,
         "tracks": [
-            {"name": t["track_names"][track.value], "reason": reason}
-            for track, reason in view.data.tracks.get(who, {}).items()
+            {"name": t["track_names"][track.value], "reason": view.why(placed)}
+            for track, placed in view.data.tracks.get(who, {}).items()
         ],
         "standings": [
             {
@@ -115,7 +115,7 @@ def _quarter(
             {
                 "kind": t["message_kinds"].get(m.kind, m.kind),
                 "channel": t["channel_names"].get(m.channel, m.channel),
-                "due_on": m.due_on.isoformat(),
+                "due_on": short_day(m.due_on, view.lang),
                 "status": t["message_statuses"].get(m.status, m.status),
                 "sent_at": moment_text(_local(m.sent_at, view.as_of), lang) if m.sent_at else "",
             }

@@ -16,6 +16,7 @@ from policy.roster_warnings import RosterWarning
 from reports.charts import completion_chart, trend_chart
 from reports.tally import Tally
 from reports.view import CONFIDENTIAL_TRACKS, QuarterView
+from reports.wording import quarter_text
 
 
 @dataclass
@@ -104,7 +105,12 @@ def summary_report(view: QuarterView, parts: list[SummaryPart] | None = None) ->
         "track_rows": track_rows,
         "track_total": {"people": in_scope, "tally": overall},
         "chart": completion_chart(track_rows),
-        "trend": trend_chart([*history.items(), (view.data.label, overall)]),
+        "trend": trend_chart(
+            [
+                (quarter_text(label, view.lang), tally)
+                for label, tally in [*history.items(), (view.data.label, overall)]
+            ]
+        ),
         "sessions": view.held(view.held_on),
         "sessions_planned": len(view.held_on),
         "key_area_units": key_area_units,

@@ -9,11 +9,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
-from core.domain import CadreRecord, EnrolmentStatus, MessageStatus, Track
+from core.domain import CadreRecord, EnrolmentStatus, MessageStatus, Track, TrackAssignment
 from models.facts import QuarterData
 from policy.classify import own_key_areas
 from policy.config import Policy
 from policy.progress import Requirement, Standing
+from reports.reasons import track_reason
 from reports.tally import Tally, tally
 from reports.wording import moment_text, quarter_text, short_day
 
@@ -98,6 +99,10 @@ class QuarterView:
         self.held_on = {s.code: s.held_on for s in self.data.sessions}
         self.session_programme = {s.code: s.programme_code for s in self.data.sessions}
         self._unit_tallies: dict[str, Tally] = {}
+
+    def why(self, placed: TrackAssignment) -> str:
+        """Why a cadre is on a track, in the report's words."""
+        return track_reason(placed, self.labels, self.data.units)
 
     def standing_of(self, requirement: Requirement) -> Standing:
         return self.standing[(requirement.employee_id, requirement.programme_code)]
@@ -194,12 +199,12 @@ class QuarterView:
         """The last four quarters' completion, overall or of one unit, the current one last."""
         points = [
             (
-                past.label,
+                quarter_text(past.label, self.lang),
                 past.overall if unit_code is None else past.by_unit.get(unit_code, Tally()),
             )
             for past in self.history
         ]
-        points.append((self.data.label, current))
+        points.append((quarter_text(self.data.label, self.lang), current))
         return points
 
     def track_rows(self, people: list[str]) -> list[dict[str, Any]]:

@@ -33,8 +33,8 @@ ZONE_NAMES = {"Asia/Shanghai": {"zh": "北京时间", "en": "Beijing time"}}
 
 
 def moment_text(moment: datetime, lang: str) -> str:
-    """2026年11月26日 18:36 北京时间, or 2026-11-26 18:36 Beijing time (UTC+08:00): a reader
-    must never have to guess the zone of a printed time."""
+    """2026年11月26日 18:36 北京时间, or 26 November 2026 18:36 Beijing time (UTC+08:00): a
+    reader must never have to guess the zone of a printed time."""
     offset = moment.utcoffset()
     assert offset is not None, "a printed moment carries its time zone"
     minutes = int(offset.total_seconds()) // 60
@@ -47,9 +47,7 @@ def moment_text(moment: datetime, lang: str) -> str:
         zone = f"{name} ({utc})"
     else:
         zone = utc
-    if lang == "zh":
-        return f"{long_day(moment.date(), lang)} {moment:%H:%M} {zone}"
-    return f"{moment:%Y-%m-%d %H:%M} {zone}"
+    return f"{long_day(moment.date(), lang)} {moment:%H:%M} {zone}"
 
 
 def short_day(day: date, lang: str) -> str:
@@ -72,6 +70,12 @@ def quarter_text(label: str, lang: str) -> str:
     if lang == "zh":
         return f"{year}年第{QUARTER_NUMERALS_ZH[number - 1]}季度"
     return f"Q{number} {year}"
+
+
+def quarter_in_year(label: str, lang: str) -> str:
+    """第四季度, or Q4: the quarter where the year is given (the year's report, its columns)."""
+    number = int(label[-1])
+    return f"第{QUARTER_NUMERALS_ZH[number - 1]}季度" if lang == "zh" else f"Q{number}"
 
 
 def quoted(name: str, lang: str) -> str:

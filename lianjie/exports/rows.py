@@ -32,10 +32,10 @@ def tracks(data: QuarterData, asked: Asked) -> Rows:
             "name": c.name,
             "unit_code": c.unit_code,
             "track": track.value,
-            "reason": reason,
+            "reason": placed.reason,
         }
         for c in data.cadres
-        for track, reason in data.tracks.get(c.employee_id, {}).items()
+        for track, placed in data.tracks.get(c.employee_id, {}).items()
     ]
 
 

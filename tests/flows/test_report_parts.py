@@ -76,7 +76,7 @@ def test_parts_say_what_the_whole_quarter_says(
     assert 40 == summary["on_roster"]
     # the trend's Q3 counts U0005's people, who have no report this quarter
     trend = [(bar["label"], bar["percent"]) for bar in summary["trend"]["bars"]]
-    assert "2026Q3" == trend[0][0] and "0.0%" != trend[0][1]
+    assert "2026年第三季度" == trend[0][0] and "0.0%" != trend[0][1]
 
 
 def test_units_asked_for_are_loaded_alone(two_quarters: str, tmp_path: Path) -> None:

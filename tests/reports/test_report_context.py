@@ -12,7 +12,7 @@ import pytest
 
 from core.domain import CompletionStatus, LeadershipRole, Quarter, SessionPlan, Track
 from core.exceptions import LianjieInputError
-from harness.factories import cadre, quarter_data
+from harness.factories import cadre, on_tracks, quarter_data
 from harness.reports import quarter_jobs
 from models.facts import CompletionInfo, ProgrammeInfo
 from policy.config import load_policy
@@ -41,7 +41,7 @@ def city(label: str = "2026Q4", attended: tuple[str, ...] = ("E1",)) -> Any:
             cadre(employee_id="E2", name="赵二", unit_code="U1"),
             cadre(employee_id="E3", name="钱三", unit_code="U2"),
         ],
-        tracks={who: {Track.in_office: "在职"} for who in ("E1", "E2", "E3")},
+        tracks={who: on_tracks(who, Track.in_office) for who in ("E1", "E2", "E3")},
         programmes=[IO],
         sessions=[SessionPlan("S1", "IO", 1, day, time(9), "第一会议室", 40, makeup=False)],
         enrolments=[("S1", who, "enrolled") for who in ("E1", "E2", "E3")],
@@ -96,7 +96,7 @@ class TestQuarterView:
         history = [past_quarter(earlier, *quarter_standings(earlier, as_of=AS_OF.date()))]
         view = view_of(city(), history)
         current = view.unit_tally("U1")
-        expected = [("2026Q3", Tally(complete=2)), ("2026Q4", current)]
+        expected = [("2026年第三季度", Tally(complete=2)), ("2026年第四季度", current)]
         assert expected == view.trend_points(current, "U1")
 
     def test_items_name_each_programme_with_its_standing(self) -> None:
@@ -123,7 +123,7 @@ class TestUnitReport:
         assert [(in_office, "50.0%")] == [
             (bar["label"], bar["percent"]) for bar in context["chart"]["bars"]
         ]
-        assert ["2026Q4"] == [bar["label"] for bar in context["trend"]["bars"]]
+        assert ["2026年第四季度"] == [bar["label"] for bar in context["trend"]["bars"]]
 
 
 class TestSummaryReport:
@@ -185,7 +185,9 @@ class TestQuarterJobs:
     def test_the_trend_shows_the_earlier_quarters_that_exist(self) -> None:
         """A missing earlier quarter is left out of the trend; 2026Q3 comes before 2026Q4."""
         [u1, *_] = jobs(["U1"])
-        assert ["2026Q3", "2026Q4"] == [bar["label"] for bar in u1.job.context["trend"]["bars"]]
+        assert ["2026年第三季度", "2026年第四季度"] == [
+            bar["label"] for bar in u1.job.context["trend"]["bars"]
+        ]
 
     def test_the_trend_looks_three_quarters_back(self) -> None:
         """2026Q4's trend quarters are 2026Q1 to 2026Q3, oldest first."""
@@ -200,7 +202,7 @@ class TestConfidentialList:
         data = type(data)(
             **{f: getattr(data, f) for f in data.__dataclass_fields__}
             | {
-                "tracks": {who: {Track.admonition: "受处分"} for who in ("E1", "E2", "E3")},
+                "tracks": {who: on_tracks(who, Track.admonition) for who in ("E1", "E2", "E3")},
                 "messages": Counter(
                     {
                         ("E1", "session_reminder", "held"): 1,

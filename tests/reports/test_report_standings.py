@@ -78,7 +78,7 @@ class TestOneClock:
     def test_printed_times_carry_their_zone(self) -> None:
         moment = datetime(2026, 11, 26, 10, 36, tzinfo=ZoneInfo("UTC")).astimezone(SHANGHAI)
         assert "2026年11月26日 18:36 北京时间" == moment_text(moment, "zh")
-        assert "2026-11-26 18:36 Beijing time (UTC+08:00)" == moment_text(moment, "en")
+        assert "26 November 2026 18:36 Beijing time (UTC+08:00)" == moment_text(moment, "en")
         in_utc = moment.astimezone(ZoneInfo("UTC"))
         assert "2026年11月26日 10:36 UTC+00:00" == moment_text(in_utc, "zh")
 
@@ -237,12 +237,14 @@ class TestYear:
             as_of=at(date(2026, 12, 15)),
             holidays=[],
         )
-        assert ["2026Q3", "2026Q4"] == context["quarters"]
+        assert ["第三季度", "第四季度"] == context["quarters"]
         # Q3 ended: every place overdue; Q4 on 12-15: 3 overdue (TL1, TM1, E1)
         assert ["E1", "TL1", "TM1"] == sorted(
             r["employee_id"] for r in context["repeatedly_overdue"]
         )
-        assert ["2026Q3、2026Q4"] == list({r["quarters"] for r in context["repeatedly_overdue"]})
+        assert ["第三季度、第四季度"] == list(
+            {r["quarters"] for r in context["repeatedly_overdue"]}
+        )
         [unit] = context["unit_rows"]
         assert unit["year"].required == 10 and unit["year"].overdue == 8
 

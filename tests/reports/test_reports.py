@@ -156,11 +156,11 @@ class TestTrend:
         import_completions.fn(run=run_settings(db_url), quarter="2026Q4", file=str(sheet))
         [(_, job)] = prepared(db_url, tmp_path / "out", ["U0001"])
         trend = job.context["trend"]
-        assert ["2026Q3", "2026Q4"] == [bar["label"] for bar in trend["bars"]]
+        assert ["2026年第三季度", "2026年第四季度"] == [bar["label"] for bar in trend["bars"]]
         assert "0.0%" == trend["bars"][0]["percent"]
         assert trend["change"] is not None and trend["change"].startswith("+")
         render_pdf(job)
-        assert "2026Q3" in text_of(job.path)
+        assert "2026年第三季度" in text_of(job.path)
 
 
 class TestSummary:
