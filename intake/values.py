@@ -156,7 +156,9 @@ def parse_optional_choice(cell: Cell, words: dict[E, set[str]]) -> E | None:
     if not value:
         return None
     accepted = ", ".join(f"{m.value} ({'/'.join(sorted(w - {''}))})" for m, w in words.items())
-    raise Broken("not_one_of", value=value, accepted=accepted)
+    # A Chinese report lists the Chinese words only: the English values are for other tools.
+    chinese = "、".join(min(sorted(w - {""}), key=len) for w in words.values() if w - {""})
+    raise Broken("not_one_of", value=value, accepted=accepted, accepted_zh=chinese)
 
 
 # An employee id already as ids are compared: kept as written, in one pass over the column.

@@ -96,6 +96,7 @@ class QuarterView:
                 self.reminders_of[reminder.employee_id]["sent"] += 1
             elif reminder.status == MessageStatus.failed:
                 self.reminders_of[reminder.employee_id]["failed"] += 1
+        self.sessions = {s.code: s for s in self.data.sessions}
         self.held_on = {s.code: s.held_on for s in self.data.sessions}
         self.session_programme = {s.code: s.programme_code for s in self.data.sessions}
         self._unit_tallies: dict[str, Tally] = {}
@@ -112,8 +113,24 @@ class QuarterView:
         standing = self.standing_of(requirement)
         if standing not in (Standing.scheduled, Standing.overdue):
             return str(self.labels["standing_names"][standing.value])
+        if standing is Standing.scheduled and self.sheet_awaited(requirement):
+            return str(
+                self.labels["standing_on"]["held"].format(day=short_day(self.today, self.lang))
+            )
         words = self.labels["standing_on" if requirement.placed else "standing_by"]
         return str(words[standing.value].format(day=short_day(requirement.due_on, self.lang)))
+
+    def sheet_awaited(self, requirement: Requirement) -> bool:
+        """Their session began on the report's day: it is held, and whether they came is known
+        when its sign-in sheet is back; they are no longer still to attend."""
+        if not requirement.placed or requirement.due_on != self.today:
+            return False
+        now = self.as_of.time()
+        return any(
+            self.sessions[code].held_on == self.today and self.sessions[code].starts_at <= now
+            for code in self.sessions_of[requirement.employee_id]
+            if code in self.sessions
+        )
 
     def makeup_text(self, requirement: Requirement) -> str:
         """What follows a missed item: the make-up the person is booked on, or why none is

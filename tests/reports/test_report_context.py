@@ -67,6 +67,28 @@ def view_of(data: Any, history: list[Any] | None = None) -> QuarterView:
     )
 
 
+class TestTheReportsDay:
+    def test_a_session_held_that_day_awaits_its_sheet_and_is_not_still_to_attend(self) -> None:
+        """A report standing at 23:59 on a session's day: its people attended or not, nobody
+        knows until the sheet is back; they are not 待参加. Before it starts they are."""
+        day = AS_OF.date()
+        data = city()
+        data = type(data)(
+            **{f: getattr(data, f) for f in data.__dataclass_fields__}
+            | {"sessions": [SessionPlan("S1", "IO", 1, day, time(9), "第一会议室", 40)]}
+        )
+        for moment, expected in (
+            (AS_OF.replace(hour=23, minute=59), "待签到表"),
+            (AS_OF.replace(hour=8), "待参加"),
+        ):
+            requirements, standing = quarter_standings(data, as_of=day)
+            view = QuarterView(
+                data, requirements, standing, labels("zh"), "示范市", moment, moment, {}
+            )
+            e2 = next(r for r in requirements if r.employee_id == "E2")
+            assert expected in view.standing_text(e2), view.standing_text(e2)
+
+
 class TestTally:
     def test_counts_each_standing_and_the_rate(self) -> None:
         """Two complete and two overdue places are four required, two left, 50.0 %."""

@@ -3,6 +3,8 @@ standings with their dates, one clock, the action box, the summary's lists, the 
 
 from __future__ import annotations
 
+import re
+
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
@@ -204,6 +206,22 @@ class TestSummaryLists:
             3, "name", "name is required", {}, code="required", params={"column": "name"}
         )
         assert "“姓名”为必填项，此处为空" == reject_reason(required, labels("zh"))
+
+    def test_a_word_not_among_the_choices_lists_the_chinese_words_in_a_chinese_report(
+        self,
+    ) -> None:
+        from intake.values import COMPLETION_STATUSES
+        from intake.reasons import Broken
+        from intake.values import parse_choice
+
+        try:
+            parse_choice("到了", COMPLETION_STATUSES, CompletionStatus.attended)
+        except Broken as broken:
+            reject = Reject(4, "status", str(broken), {}, code=broken.code, params=broken.params)
+        zh = reject_reason(reject, labels("zh"))
+        assert zh.startswith("“到了”不在可选值之中（可填：") and "出席" in zh, zh
+        assert not re.search(r"[A-Za-z]", zh), zh
+        assert "attended" in reject_reason(reject, labels("en"))
 
     def test_only_fifty_rejects_and_where_the_rest_are(self) -> None:
         data = city()
