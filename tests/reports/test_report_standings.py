@@ -4,7 +4,6 @@ standings with their dates, one clock, the action box, the summary's lists, the 
 from __future__ import annotations
 
 import re
-
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
@@ -210,9 +209,8 @@ class TestSummaryLists:
     def test_a_word_not_among_the_choices_lists_the_chinese_words_in_a_chinese_report(
         self,
     ) -> None:
-        from intake.values import COMPLETION_STATUSES
         from intake.reasons import Broken
-        from intake.values import parse_choice
+        from intake.values import COMPLETION_STATUSES, parse_choice
 
         try:
             parse_choice("到了", COMPLETION_STATUSES, CompletionStatus.attended)
