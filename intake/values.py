@@ -157,8 +157,8 @@ def parse_optional_choice(cell: Cell, words: dict[E, set[str]]) -> E | None:
         return None
     accepted = ", ".join(f"{m.value} ({'/'.join(sorted(w - {''}))})" for m, w in words.items())
     # A Chinese report lists the Chinese words only: the English values are for other tools.
-    chinese = "、".join(min(sorted(w - {""}), key=len) for w in words.values() if w - {""})
-    raise Broken("not_one_of", value=value, accepted=accepted, accepted_zh=chinese)
+    words_zh = "、".join(min(sorted(w - {""}), key=len) for w in words.values() if w - {""})
+    raise Broken("not_one_of", value=value, accepted=accepted, accepted_zh=words_zh)
 
 
 # An employee id already as ids are compared: kept as written, in one pass over the column.
