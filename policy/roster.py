@@ -7,7 +7,7 @@ functions and stores what they return. Nothing here knows of files, databases or
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from core.domain import (
@@ -205,8 +205,11 @@ def _refusal(facts: dict[str, str]) -> str:
 NAMED_IN_A_WARNING = 5
 
 
-def structure_warnings(cadres: Iterable[CadreRecord]) -> list[RosterWarning]:
-    """Units left without a top leader, and team members in charge of units that are gone."""
+def structure_warnings(
+    cadres: Iterable[CadreRecord], gone_units: Collection[str] = frozenset()
+) -> list[RosterWarning]:
+    """Units left without a top leader, and team members in charge of units not on the roster:
+    `gone_units` had people on the roster compared with, any other is a code to check."""
     cadres = list(cadres)
     units = {c.unit_code for c in cadres}
     led = {c.unit_code for c in cadres if c.leadership_role is LeadershipRole.top_leader}
@@ -217,15 +220,14 @@ def structure_warnings(cadres: Iterable[CadreRecord]) -> list[RosterWarning]:
             if unit not in units:
                 in_charge[unit].append(cadre.employee_id)
     for unit, members in sorted(in_charge.items()):
+        code = "in_charge_of_gone" if unit in gone_units else "in_charge_of_unknown"
         if len(members) == 1:
-            warnings.append(
-                RosterWarning.of("in_charge_of_gone", employee_id=members[0], unit=unit)
-            )
+            warnings.append(RosterWarning.of(code, employee_id=members[0], unit=unit))
             continue
         # one line per unit: a roster missing units would otherwise log each of their members
         warnings.append(
             RosterWarning.of(
-                "in_charge_of_gone_many",
+                f"{code}_many",
                 count=len(members),
                 unit=unit,
                 named=", ".join(members[:NAMED_IN_A_WARNING]),
@@ -293,7 +295,7 @@ def judge_roster(
         *([RosterWarning(shown, facts)] if facts else []),
         *(RosterWarning.of("header_hint", header=h, column=c) for h, c in header_hints),
         *missing_column_warnings(missing_columns, decision.cadres),
-        *structure_warnings(decision.cadres),
+        *structure_warnings(decision.cadres, {c.unit_code for c in decision.left}),
         *shared_contact_warnings(shared_contacts(decision.cadres)),
         *unreachable_warnings(decision.cadres),
     ]

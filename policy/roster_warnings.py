@@ -29,6 +29,14 @@ ENGLISH = {
         "{count} team members are in charge of {unit}, which no cadre on the roster belongs "
         "to: {named}{and_more}"
     ),
+    "in_charge_of_unknown": (
+        "{employee_id} is in charge of {unit}, which is not a unit code on this or the last "
+        "roster: check the code"
+    ),
+    "in_charge_of_unknown_many": (
+        "{count} team members are in charge of {unit}, which is not a unit code on this or the "
+        "last roster: check the code: {named}{and_more}"
+    ),
     "shared_phone": (
         "{count} cadres share one phone number: {named}{more}; confidential messages to it are held"
     ),
@@ -71,7 +79,7 @@ class RosterWarning:
         params = self.params
         if self.code.startswith("leavers_"):
             params = {**params, "facts": LEAVERS_FACTS.format(**params)}
-        if self.code == "in_charge_of_gone_many":
+        if self.code in ("in_charge_of_gone_many", "in_charge_of_unknown_many"):
             others = int(params["others"])
             params = {**params, "and_more": f" and {others} more" if others > 0 else ""}
         if self.code == "missing_column":

@@ -115,17 +115,20 @@ class TestPartialRoster:
 
 class TestWarnings:
     def test_a_unit_without_top_leader_and_a_charge_of_a_gone_unit(self) -> None:
-        """U02 has no top leader; E2 is in charge of U09, which nobody belongs to."""
+        """U02 has no top leader; E2 is in charge of U09, whose people all left, and of QL77,
+        a code no roster had: a unit gone is not a code to check."""
         member = cadre(
             employee_id="E2",
             unit_code="U02",
             leadership_role=LeadershipRole.team_member,
-            in_charge_of=("U02", "U09"),
+            in_charge_of=("QL77", "U02", "U09"),
         )
         assert [
             "unit U02 has no top leader on the roster",
+            "E2 is in charge of QL77, which is not a unit code on this or the last roster: "
+            "check the code",
             "E2 is in charge of U09, which no cadre on the roster belongs to",
-        ] == [str(w) for w in structure_warnings([E1, member])]
+        ] == [str(w) for w in structure_warnings([E1, member], gone_units={"U09"})]
 
     def test_a_gone_unit_in_the_charge_of_many_is_one_warning(self) -> None:
         """A roster missing U09 and U10, each in the charge of many team members: a warning per
@@ -146,7 +149,7 @@ class TestWarnings:
             "E01, E02, E03, E04, E05 and 2 more",
             "12 team members are in charge of U10, which no cadre on the roster belongs to: "
             "E01, E02, E03, E04, E05 and 7 more",
-        ] == [str(w) for w in structure_warnings(members)]
+        ] == [str(w) for w in structure_warnings(members, gone_units={"U09", "U10"})]
 
     def test_missing_deciding_columns_name_tracks_and_counts(self) -> None:
         """No discipline status and no reserve column: both tracks undecided for everyone."""
