@@ -6,8 +6,8 @@ functions and stores what they return. Nothing here knows of files, databases or
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
-from collections.abc import Collection, Iterable, Mapping
+from collections import Counter
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from core.domain import (
@@ -21,7 +21,12 @@ from core.domain import (
     row_place,
 )
 from policy.confidentiality import shared_contact_warnings, shared_contacts, shown_reason
-from policy.roster_warnings import LEAVERS_FACTS, RosterWarning, unreachable_warnings
+from policy.roster_warnings import (
+    LEAVERS_FACTS,
+    RosterWarning,
+    structure_warnings,
+    unreachable_warnings,
+)
 
 # The roster fields whose change is recorded and shown (post, rank, unit, role, discipline).
 TRACKED_FIELDS = ("post", "rank", "unit_code", "leadership_role", "discipline_status")
@@ -200,41 +205,6 @@ def _refusal(facts: dict[str, str]) -> str:
         f"{LEAVERS_FACTS.format(**facts)}. Nothing was changed. If the file is complete and "
         "they really left, run again with --accept-leavers (flow parameter accept_leavers)"
     )
-
-
-NAMED_IN_A_WARNING = 5
-
-
-def structure_warnings(
-    cadres: Iterable[CadreRecord], gone_units: Collection[str] = frozenset()
-) -> list[RosterWarning]:
-    """Units left without a top leader, and team members in charge of units not on the roster:
-    `gone_units` had people on the roster compared with, any other is a code to check."""
-    cadres = list(cadres)
-    units = {c.unit_code for c in cadres}
-    led = {c.unit_code for c in cadres if c.leadership_role is LeadershipRole.top_leader}
-    warnings = [RosterWarning.of("no_top_leader", unit=u) for u in sorted(units - led)]
-    in_charge: dict[str, list[str]] = defaultdict(list)
-    for cadre in sorted((c for c in cadres if c.in_charge_of), key=lambda c: c.employee_id):
-        for unit in cadre.in_charge_of:
-            if unit not in units:
-                in_charge[unit].append(cadre.employee_id)
-    for unit, members in sorted(in_charge.items()):
-        code = "in_charge_of_gone" if unit in gone_units else "in_charge_of_unknown"
-        if len(members) == 1:
-            warnings.append(RosterWarning.of(code, employee_id=members[0], unit=unit))
-            continue
-        # one line per unit: a roster missing units would otherwise log each of their members
-        warnings.append(
-            RosterWarning.of(
-                f"{code}_many",
-                count=len(members),
-                unit=unit,
-                named=", ".join(members[:NAMED_IN_A_WARNING]),
-                others=max(0, len(members) - NAMED_IN_A_WARNING),
-            )
-        )
-    return warnings
 
 
 def missing_column_warnings(

@@ -7,11 +7,12 @@ report prints the words of its own language from the code (reports/templates/lab
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections import defaultdict
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from core.domain import CadreRecord
+from core.domain import CadreRecord, LeadershipRole
 
 ENGLISH = {
     "leavers_confirmed": "confirmed with --accept-leavers: {facts}",
@@ -108,3 +109,38 @@ def unreachable_warnings(cadres: Iterable[CadreRecord]) -> list[RosterWarning]:
         return []
     more = f" and {len(ids) - 10} more" if len(ids) > 10 else ""
     return [RosterWarning.of("unreachable", count=len(ids), named=", ".join(ids[:10]), more=more)]
+
+
+NAMED_IN_A_WARNING = 5
+
+
+def structure_warnings(
+    cadres: Iterable[CadreRecord], gone_units: Collection[str] = frozenset()
+) -> list[RosterWarning]:
+    """Units left without a top leader, and team members in charge of units not on the roster:
+    `gone_units` had people on the roster compared with, any other is a code to check."""
+    cadres = list(cadres)
+    units = {c.unit_code for c in cadres}
+    led = {c.unit_code for c in cadres if c.leadership_role is LeadershipRole.top_leader}
+    warnings = [RosterWarning.of("no_top_leader", unit=u) for u in sorted(units - led)]
+    in_charge: dict[str, list[str]] = defaultdict(list)
+    for cadre in sorted((c for c in cadres if c.in_charge_of), key=lambda c: c.employee_id):
+        for unit in cadre.in_charge_of:
+            if unit not in units:
+                in_charge[unit].append(cadre.employee_id)
+    for unit, members in sorted(in_charge.items()):
+        code = "in_charge_of_gone" if unit in gone_units else "in_charge_of_unknown"
+        if len(members) == 1:
+            warnings.append(RosterWarning.of(code, employee_id=members[0], unit=unit))
+            continue
+        # one line per unit: a roster missing units would otherwise log each of their members
+        warnings.append(
+            RosterWarning.of(
+                f"{code}_many",
+                count=len(members),
+                unit=unit,
+                named=", ".join(members[:NAMED_IN_A_WARNING]),
+                others=max(0, len(members) - NAMED_IN_A_WARNING),
+            )
+        )
+    return warnings

@@ -48,6 +48,7 @@ def report_messages(
     rows: list[OutboxRow] = []
     for report in reports:
         readers: list[tuple[str | None, str, str]]
+        template = "report"
         if report.kind == "unit":
             readers = [
                 (c.employee_id, c.name, c.email)
@@ -58,13 +59,14 @@ def report_messages(
             ]
             unit = units.get(report.unit_code, report.unit_code)
         elif report.kind == "confidential" and discipline_email:
-            readers = [(None, "纪检监察机关" if lang == "zh" else "colleague", discipline_email)]
-            unit = "警示教育对象名单" if lang == "zh" else "the admonition list"
+            # An organ is addressed as one, and the list is not a unit's report.
+            readers = [(None, "", discipline_email)]
+            template, unit = "confidential_list", ""
         else:
             continue
         for employee_id, name, address in readers:
             subject, body = render_message(
-                "report",
+                template,
                 lang,
                 {
                     "name": name,

@@ -9,7 +9,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, meta
+from jinja2 import Environment, TemplateNotFound, meta
 
 from core.domain import MessageStatus, name_in
 from models.outbox import OutboxRow
@@ -70,11 +70,21 @@ def pointed(kind: str, lang: str, channel: str) -> bool:
 
 
 def says_pointed_wording(env: Environment, source: str) -> bool:
-    """Whether a template refers to the pointed wording; one that includes, imports or
-    extends another template is taken to, unread."""
+    """Whether a template refers to the pointed wording, itself or in a template it includes,
+    imports or extends (one named by an expression, or not found, is taken to, unread)."""
     tree = env.parse(source)
-    referenced = next(iter(meta.find_referenced_templates(tree)), None) is not None
-    return referenced or bool(POINTED_WORDING & meta.find_undeclared_variables(tree))
+    if POINTED_WORDING & meta.find_undeclared_variables(tree):
+        return True
+    for name in meta.find_referenced_templates(tree):
+        if name is None or env.loader is None:
+            return True
+        try:
+            included = env.loader.get_source(env, name)[0]
+        except TemplateNotFound:
+            return True
+        if says_pointed_wording(env, included):
+            return True
+    return False
 
 
 # A message for someone no channel reaches, sent to the organiser to pass on.

@@ -454,7 +454,7 @@ class TestWhereSheetsGo:
         # as an organiser reads it: the replaced versions said void, the sender on its own line
         first, second = (body.splitlines() for _, body in sent)
         assert "此前各版作废" in "".join(second) and "作废" not in "".join(first)
-        assert ["示范市", "示范市"] == [first[-1], second[-1]]
+        assert ["示范市纪委监委", "示范市纪委监委"] == [first[-1], second[-1]]  # as invitations
 
 
 class TestWhichSessions:

@@ -15,12 +15,8 @@ from intake.read import read_table
 from intake.roster import parse_roster
 from models.facts import CompletionInfo
 from policy.progress import pending_makeups
-from policy.roster import (
-    decide_roster,
-    missing_column_warnings,
-    structure_warnings,
-    too_many_leavers,
-)
+from policy.roster import decide_roster, missing_column_warnings, too_many_leavers
+from policy.roster_warnings import structure_warnings
 
 E1 = cadre(employee_id="E1", name="甲", leadership_role=LeadershipRole.top_leader)
 E2 = cadre(employee_id="E2", name="乙", phone="13900000002")

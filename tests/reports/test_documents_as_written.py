@@ -25,6 +25,7 @@ from lianjie.synthetic import COMPLETION_HEADER, write_csv
 from models.db import session_for
 from models.facts import load_quarter
 
+PASSWORD = "a-long-test-password"
 ISO_DAY = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 QUARTER_CODE = re.compile(r"\b\d{4}Q[1-4]\b")
 # Two Latin words in a row: a sentence left in English (single words, codes and addresses pass).
@@ -35,6 +36,24 @@ NESTED_QUOTES = re.compile(r"“[^”]*“")
 # messages (opaque `c-…` names) may name the admonition track.
 # Any other document may say that the list goes separately, never count or rate the track.
 TRACK_FIGURES = re.compile(r"(警示教育|Warning education|Admonition)\S*\s+\d")
+
+
+ORGAN_AS_COMRADE = re.compile(r"(?:机关|纪委监委|组织部|办公室)同志")
+SPACED_NUMBER = re.compile(r"[\u4e00-\u9fff] \d+ [\u4e00-\u9fff]")
+
+
+def message_faults(text: str, lang: str) -> list[str]:
+    """What a message adds to the rules: an organ is not a 同志, a number sits in its sentence."""
+    if lang != "zh":
+        return []
+    return [f"organ as comrade {m}" for m in ORGAN_AS_COMRADE.findall(text)] + [
+        f"spaced number {m!r}" for m in SPACED_NUMBER.findall(text)
+    ]
+
+
+def signature(path: Path) -> str:
+    """An e-mail's last line: who it is from."""
+    return message_text(path).strip().splitlines()[-1]
 
 
 def style_faults(text: str, lang: str) -> list[str]:
@@ -51,7 +70,7 @@ def style_faults(text: str, lang: str) -> list[str]:
 def overflowing_cells(path: Path) -> list[str]:
     """Text that runs out of its table cell: a character drawn across a column's edge."""
     found = []
-    with pdfplumber.open(path) as pdf:
+    with pdfplumber.open(path, password=PASSWORD) as pdf:
         for number, page in enumerate(pdf.pages, start=1):
             for table in page.find_tables():
                 edges = sorted({round(x, 1) for cell in table.cells for x in (cell[0], cell[2])})
@@ -65,7 +84,7 @@ def overflowing_cells(path: Path) -> list[str]:
 
 
 def pdf_text(path: Path) -> str:
-    with pdfplumber.open(path) as pdf:
+    with pdfplumber.open(path, password=PASSWORD) as pdf:
         return "\n".join(page.extract_text() or "" for page in pdf.pages)
 
 
@@ -114,12 +133,13 @@ def live_the_quarter(folder: Path) -> list[Path]:
     ]
     sheet = write_csv(folder / "returned-sheet.csv", COMPLETION_HEADER, rows)
     collect_completions(files=[str(sheet)], quarter="2026Q4", as_of=first + timedelta(days=15))
-    for later in range(1, 40, 3):
+    for later in range(1, 92, 3):
         daily_dispatch(date=date(2026, 10, 1) + timedelta(days=later), allow_future=True)
     out = folder / "reports"
     accountability_reports(
         quarter="2026Q4", as_of=date(2026, 11, 20), out=str(out), deliver=True, allow_future=True
     )
+    daily_dispatch()  # today's: the reports' e-mails, queued as they were made
     produce_record("E0021", out / "records", None, confidential=False)
     annual_report(year=2026, out=str(out / "annual"), as_of=date(2026, 11, 20))
     return sorted(p for p in folder.rglob("*") if p.suffix in {".pdf", ".eml", ".json"})
@@ -131,6 +151,10 @@ def test_every_document_and_message_reads_as_an_office_writes_it(
     lang: str, tmp_path: Path, prefect_harness: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("LIANJIE_LANG", lang)
+    monkeypatch.setenv("LIANJIE_ORGANISER_EMAIL", "peixun@zzb.example.cn")
+    monkeypatch.setenv("LIANJIE_ORGANISATION_EMAIL", "zzb@example.cn")
+    monkeypatch.setenv("LIANJIE_DISCIPLINE_EMAIL", "jw@example.cn")
+    monkeypatch.setenv("LIANJIE_CONFIDENTIAL_PASSWORD", PASSWORD)
     made = live_the_quarter(tmp_path)
     kinds = {p.suffix for p in made}
     assert {".pdf", ".eml", ".json"} <= kinds, made
@@ -142,8 +166,15 @@ def test_every_document_and_message_reads_as_an_office_writes_it(
         found = style_faults(text, lang)
         if path.suffix == ".pdf":
             found += overflowing_cells(path)
+        else:
+            found += message_faults(text, lang)
         if "confidential" not in path.parts and not path.name.startswith("c-"):
             found += [f"counts the track: {m}" for m in TRACK_FIGURES.findall(text)]
         if found:
             faults[str(path.relative_to(tmp_path))] = sorted(set(found))[:6]
     assert {} == faults
+    emails = [p for p in made if p.suffix == ".eml"]
+    assert {"invitation", "escalation", "holiday", "report"} <= {
+        p.name.split("_")[0] for p in emails
+    }
+    assert 1 == len({signature(p) for p in emails}), {signature(p) for p in emails}

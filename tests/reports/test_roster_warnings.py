@@ -14,8 +14,13 @@ import pytest
 from core.domain import CadreRecord, LeadershipRole
 from harness.factories import decision, verdict
 from policy.confidentiality import shared_contact_warnings
-from policy.roster import judge_roster, missing_column_warnings, structure_warnings
-from policy.roster_warnings import ENGLISH, RosterWarning, unreachable_warnings
+from policy.roster import judge_roster, missing_column_warnings
+from policy.roster_warnings import (
+    ENGLISH,
+    RosterWarning,
+    structure_warnings,
+    unreachable_warnings,
+)
 from reports.render import labels
 from reports.summary import warning_text
 

@@ -180,3 +180,32 @@ class TestPointedWording:
     def test_read_from_the_template(self, source: str, says: bool) -> None:
         """A template that names the wording, or includes another unread, can say it."""
         assert says == says_pointed_wording(self.ENV, source)
+
+    def test_an_included_template_is_read(self) -> None:
+        """The one signature every e-mail includes does not make a text pointed; an included
+        template that names the wording does."""
+        from jinja2 import DictLoader
+
+        from reports.render import environment
+
+        assert not says_pointed_wording(environment(), '{% include "messages/zh/signature.j2" %}')
+        env = Environment(loader=DictLoader({"areas.j2": "管好{{ key_areas }}"}))
+        assert says_pointed_wording(env, '{% include "areas.j2" %}')
+
+
+def test_every_email_is_signed_with_the_one_signature() -> None:
+    """Invitations, chasers, sheets, notices to organisers and reports close with the same
+    words, kept in one template: the sheets' e-mails were signed 示范市 where the invitations
+    said 示范市纪委监委."""
+    from pathlib import Path
+
+    from reports.render import TEMPLATES
+
+    for lang in ("zh", "en"):
+        closing = '{% include "messages/' + lang + '/signature.j2" %}{% endblock %}'
+        emails = sorted(Path(TEMPLATES, "messages", lang).glob("*.txt.j2"))
+        assert len(emails) >= 9
+        for path in emails:
+            source = path.read_text(encoding="utf-8").rstrip()
+            assert source.endswith(closing), path.name
+            assert 1 == source.count("signature.j2"), path.name
