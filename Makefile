@@ -23,10 +23,10 @@ demo: install ## Run a synthetic city's whole quarter end to end (SQLite and Pre
 
 # On every core (pytest-xdist): each worker has its own Prefect test server and PostgreSQL.
 test: install ## The whole suite, slow end-to-end tests included (what CI runs)
-	$(VENV)/bin/pytest --numprocesses auto
+	$(VENV)/bin/pytest --numprocesses auto --dist worksteal
 
 test-fast: install ## The suite without the slow end-to-end tests
-	$(VENV)/bin/pytest --numprocesses auto -m "not slow"
+	$(VENV)/bin/pytest --numprocesses auto --dist worksteal -m "not slow"
 
 lint: install ## ruff and mypy
 	$(VENV)/bin/ruff check .

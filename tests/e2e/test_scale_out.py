@@ -1,5 +1,5 @@
 """Scale out on Prefect, for real: a Prefect server on PostgreSQL, the lianjie process pool, two
-workers, `prefect deploy --all` from the checkout; a 40-unit quarter's reports fanned out in 4
+workers, `prefect deploy --all` from the checkout; a 30-unit quarter's reports fanned out in 4
 chunks over both workers, one worker killed mid-run with its flow runs (SIGKILL to its process
 group and children), and the run still completes with every PDF once."""
 
@@ -50,7 +50,7 @@ def runs_named(env: dict[str, str], prefix: str) -> list[dict[str, Any]]:
 
 @pytest.fixture
 def pool(tmp_path: Path) -> Iterator[dict[str, Any]]:
-    """A locked Prefect server on PostgreSQL, the deployments, a 40-unit quarter in a SQLite
+    """A locked Prefect server on PostgreSQL, the deployments, a 30-unit quarter in a SQLite
     database both workers reach, and two process workers with their logs."""
     with ExitStack() as stack:
         postgres = stack.enter_context(cluster())
@@ -75,7 +75,7 @@ def pool(tmp_path: Path) -> Iterator[dict[str, Any]]:
             # 30-60 s here
             "LIANJIE_CHUNK_DEADLINE_SECONDS": "300",
         }
-        run_cycle(env["LIANJIE_DATABASE_URL"], write_city(tmp_path, units=40, per_unit=20), data)
+        run_cycle(env["LIANJIE_DATABASE_URL"], write_city(tmp_path, units=30, per_unit=20), data)
         run(env, PREFECT, "work-pool", "create", "lianjie", "--type", "process")
         run(env, PREFECT, "--no-prompt", "deploy", "--all")
         workers = {}
@@ -158,7 +158,7 @@ def test_reports_fan_out_over_two_workers_and_survive_a_killed_one(
         assert any(took(log, r["id"]) for r in chunks), f"{worker} ran no chunk"
 
     pdfs = sorted(p.relative_to(out).as_posix() for p in out.rglob("*.pdf"))
-    assert 42 == len(pdfs), pdfs  # 40 units, the summary, the confidential list
+    assert 32 == len(pdfs), pdfs  # 30 units, the summary, the confidential list
     assert 1 == len([p for p in pdfs if p.startswith("confidential/")]), pdfs
     leftovers = [p.name for p in out.rglob("*") if p.name.endswith(".tmp")]
     assert [] == leftovers, "a killed render left a temporary file behind"
@@ -169,7 +169,7 @@ def test_reports_fan_out_over_two_workers_and_survive_a_killed_one(
         rows = connection.execute(
             "SELECT kind, path FROM report WHERE quarter = ?", (QUARTER,)
         ).fetchall()
-    assert 42 == len(rows)
+    assert 32 == len(rows)
     assert sorted(str(out / p) for p in pdfs) == sorted(path for _, path in rows)
     every_run = api(env, "/flow_runs/filter", {"limit": 200})
     assert PASSWORD not in str([r["parameters"] for r in every_run])

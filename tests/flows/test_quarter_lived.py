@@ -374,7 +374,7 @@ CORRECTION_DAYS = CALENDAR.working_days(date(2026, 10, 9), date(2026, 12, 30))
 
 @pytest.mark.slow
 @settings(
-    max_examples=5,
+    max_examples=4,
     deadline=None,
     phases=[Phase.explicit, Phase.generate],  # shrinking a whole quarter takes too long
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
