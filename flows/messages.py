@@ -67,7 +67,7 @@ def plan_messages(*, run: RunSettings, quarter: str, as_of: date) -> dict[str, i
             sessions=sessions,
             relay_to=run.organiser_email,
         )
-        cards = GreetingCards(planned.holidays, run)
+        cards = GreetingCards(planned.holidays, run, calendar, policy)
         queueing = Queueing(
             composer=composer_for(run, quarter, policy, cards),
             known=message_statuses(session=session, quarter=quarter),
@@ -164,8 +164,18 @@ class GreetingCards(Mapping[str, Path]):
     that no stored reminder attaches a card that is not on disk.
     """
 
-    def __init__(self, holidays: list[HolidayBreak], run: RunSettings) -> None:
+    def __init__(
+        self,
+        holidays: list[HolidayBreak],
+        run: RunSettings,
+        calendar: WorkingCalendar,
+        policy: Policy,
+    ) -> None:
         self._holidays = {card_key(h): h for h in holidays}
+        # A card is dated the day its reminders go, as a letter is.
+        self._dated = {
+            card_key(h): reminder_due_on(h, calendar, policy.reminders) for h in holidays
+        }
         self._cards: dict[str, Path] = {}
         self._rendering: list[Future[Rendered]] = []
         self._run = run
@@ -173,7 +183,9 @@ class GreetingCards(Mapping[str, Path]):
     def __getitem__(self, key: str) -> Path:
         if key not in self._cards:
             run = self._run
-            job = card_job(self._holidays[key], run.lang, run.organisation, run.cards_dir)
+            job = card_job(
+                self._holidays[key], self._dated[key], run.lang, run.organisation, run.cards_dir
+            )
             if not rehearsing():  # a dry run writes no file
                 self._rendering.append(render_aside(job))
             self._cards[key] = stored_card(job)
@@ -191,8 +203,11 @@ class GreetingCards(Mapping[str, Path]):
             rendering.result()
 
 
-def card_job(holiday: HolidayBreak, lang: str, organisation: str, folder: Path) -> RenderJob:
-    """A holiday's greeting card, attached to every reminder e-mail for it."""
+def card_job(
+    holiday: HolidayBreak, dated: date, lang: str, organisation: str, folder: Path
+) -> RenderJob:
+    """A holiday's greeting card, attached to every reminder e-mail for it, dated the day its
+    reminders go."""
     return RenderJob(
         "greeting_card.html.j2",
         {
@@ -201,6 +216,7 @@ def card_job(holiday: HolidayBreak, lang: str, organisation: str, folder: Path) 
             "holiday": name_in(holiday, lang),
             "start": long_day(holiday.first_day, lang),
             "estimated": holiday.estimated,
+            "dated": long_day(dated, lang),
         },
         folder
         / safe_file_name(
@@ -215,10 +231,11 @@ def stored_card(job: RenderJob) -> Path:
 
 
 def render_cards(
-    holidays: list[HolidayBreak], lang: str, organisation: str, folder: Path
+    holidays: list[tuple[HolidayBreak, date]], lang: str, organisation: str, folder: Path
 ) -> dict[str, Path]:
-    """One greeting card PDF per holiday, rendered now (a card gone missing before sending)."""
-    jobs = {card_key(h): card_job(h, lang, organisation, folder) for h in holidays}
+    """One greeting card PDF per (holiday, day its reminders go), rendered now (a card gone
+    missing before sending)."""
+    jobs = {card_key(h): card_job(h, on, lang, organisation, folder) for h, on in holidays}
     if not rehearsing():  # a dry run writes no file
         render_many(jobs.values(), processes=1)
     return {key: stored_card(job) for key, job in jobs.items()}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 from core.domain import name_in
@@ -13,7 +14,7 @@ from flows.messages import render_cards
 from models.db import session_for
 from models.education import session_details
 from models.tables import Message
-from policy.reminders import extra_breaks
+from policy.reminders import extra_breaks, reminder_due_on
 from policy.schedule import ends_at
 from reports.invites import Occasion
 
@@ -76,4 +77,7 @@ def render_card_again(message: Message, path: Path, run: RunSettings) -> None:
     ]
     if not found:
         raise FileNotFoundError(f"greeting card {path.name} is missing and {key} is unknown")
-    render_cards(found, run.lang, run.organisation, path.parent)
+    rules = loaded.policy.reminders
+    calendar = run.calendar(first_day - timedelta(days=60), first_day)
+    dated = [(h, reminder_due_on(h, calendar, rules)) for h in found]
+    render_cards(dated, run.lang, run.organisation, path.parent)

@@ -9,6 +9,7 @@ from sqlalchemy import update
 from sqlmodel import select
 
 from flows.dispatch import send_due
+from harness.pdfs import text_of
 from harness.pipeline import SEND_ON, run_cycle, run_settings, write_city
 from models.db import session_for
 from models.tables import Message
@@ -77,6 +78,8 @@ class TestOneBadMessage:
         assert [] == [k for k, m in states.items() if m.status == "sending"]
         cards = list((tmp_path / "data" / "cards").glob("*.pdf"))
         assert cards, "the greeting card was rendered again under the data folder"
+        # dated as when first rendered: the day its reminders go (New Year's: 29 December)
+        assert "2026年12月29日" in text_of(cards[0])
 
 
 class TestPreview:

@@ -173,6 +173,9 @@ def test_every_document_and_message_reads_as_an_office_writes_it(
         if found:
             faults[str(path.relative_to(tmp_path))] = sorted(set(found))[:6]
     assert {} == faults
+    # a card is dated the day its reminders go, as a letter is (New Year's: 29 December)
+    [card] = [p for p in made if p.name.startswith("card-")]
+    assert ("2026年12月29日" if lang == "zh" else "29 December 2026") in pdf_text(card)
     emails = [p for p in made if p.suffix == ".eml"]
     assert {"invitation", "escalation", "holiday", "report"} <= {
         p.name.split("_")[0] for p in emails
