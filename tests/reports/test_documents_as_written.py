@@ -15,7 +15,9 @@ import os
 import re
 from datetime import date, timedelta
 from email import policy as email_policy
+from itertools import pairwise
 from pathlib import Path
+from typing import Any
 
 import pdfplumber
 import pytest
@@ -24,6 +26,7 @@ from harness.factories import admonition_unit, roster_row, write_roster
 from lianjie.synthetic import COMPLETION_HEADER, write_csv
 from models.db import session_for
 from models.facts import load_quarter
+from reports.render import labels
 
 PASSWORD = "a-long-test-password"
 ISO_DAY = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
@@ -83,6 +86,32 @@ def overflowing_cells(path: Path) -> list[str]:
     return found
 
 
+def overlapping_text(path: Path) -> list[str]:
+    """Text drawn over other text on its line: a cell's words run into the next column."""
+    found = []
+    with pdfplumber.open(path, password=PASSWORD) as pdf:
+        for number, page in enumerate(pdf.pages, start=1):
+            lines: dict[int, list[dict[str, Any]]] = {}
+            for char in page.chars:
+                if char["text"].strip():
+                    lines.setdefault(round(char["top"]), []).append(char)
+            for chars in lines.values():
+                chars.sort(key=lambda c: c["x0"])
+                for before, after in pairwise(chars):
+                    # more than a kerning pair (To, AV) draws one letter into another
+                    if after["x0"] < before["x1"] - max(2.0, 0.4 * after["width"]):
+                        found.append(f"page {number}: {before['text']}{after['text']} overlap")
+    return found
+
+
+def broken_headers(text: str, lang: str) -> list[str]:
+    """A table's column header wrapped onto a second line (逾期未完 / 成)."""
+    t = labels(lang)
+    words = [*t["standing_names"].values(), t["required"], t["people"], t["rate"]]
+    tails = {w[k:] for w in words for k in range(1, len(w))}
+    return [f"header wrapped: {line!r}" for line in text.splitlines() if line.strip() in tails]
+
+
 def pdf_text(path: Path) -> str:
     with pdfplumber.open(path, password=PASSWORD) as pdf:
         return "\n".join(page.extract_text() or "" for page in pdf.pages)
@@ -131,7 +160,9 @@ def live_the_quarter(folder: Path) -> list[Path]:
         if plan.held_on <= first + timedelta(days=14)
         for who in sorted(plan.enrolled)
     ]
-    sheet = write_csv(folder / "returned-sheet.csv", COMPLETION_HEADER, rows)
+    rows.append(["E9999", "", "", "", "出席", "", ""])  # a rejected row, its file name long
+    returned = "county_organisation_department_returned_sign_in_sheets_final_revised.csv"
+    sheet = write_csv(folder / returned, COMPLETION_HEADER, rows)
     collect_completions(files=[str(sheet)], quarter="2026Q4", as_of=first + timedelta(days=15))
     for later in range(1, 92, 3):
         daily_dispatch(date=date(2026, 10, 1) + timedelta(days=later), allow_future=True)
@@ -165,7 +196,8 @@ def test_every_document_and_message_reads_as_an_office_writes_it(
         text = pdf_text(path) if path.suffix == ".pdf" else message_text(path)
         found = style_faults(text, lang)
         if path.suffix == ".pdf":
-            found += overflowing_cells(path)
+            found += overflowing_cells(path) + overlapping_text(path)
+            found += broken_headers(text, lang)
         else:
             found += message_faults(text, lang)
         if "confidential" not in path.parts and not path.name.startswith("c-"):

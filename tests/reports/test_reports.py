@@ -303,8 +303,9 @@ class TestRendering:
             "t": labels("zh"),
             "organisation": "示范市",
             "holiday": "春节",
-            "start": "2026-02-15",
+            "start": "2026年2月15日",
             "estimated": False,
+            "dated": "2026年2月10日",
         }
         first = render_pdf(RenderJob("greeting_card.html.j2", context, tmp_path / "a.pdf"))
         second = render_pdf(RenderJob("greeting_card.html.j2", context, tmp_path / "b.pdf"))
