@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from typing import Any
 
 from core.domain import CadreRecord, LeadershipRole, Quarter, Track
@@ -200,7 +200,20 @@ def _outstanding(view: QuarterView, members: list[CadreRecord]) -> list[dict[str
                         "order": (URGENCY[standing], requirement.due_on, cadre.employee_id),
                     }
                 )
-    return sorted(rows, key=lambda r: r["order"])
+    return by_person(sorted(rows, key=lambda r: r["order"]))
+
+
+def by_person(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each person's rows together, in the order of their most urgent one; `first` marks the
+    row that names them (the others leave the name to it), `last` the row that closes them."""
+    mine: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for row in rows:
+        mine[row["employee_id"]].append(row)
+    grouped = []
+    for items in mine.values():
+        for position, row in enumerate(items):
+            grouped.append(row | {"first": position == 0, "last": position == len(items) - 1})
+    return grouped
 
 
 def _key_posts(view: QuarterView, members: list[CadreRecord]) -> list[dict[str, Any]]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from datetime import datetime, time
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -87,6 +87,38 @@ class TestTheReportsDay:
             )
             e2 = next(r for r in requirements if r.employee_id == "E2")
             assert expected in view.standing_text(e2), view.standing_text(e2)
+
+
+class TestOutstanding:
+    def test_each_persons_items_stand_together_the_most_urgent_person_first(self) -> None:
+        """Two programmes each for E1 and E2: a reader finds a person once, their items under
+        their name, not scattered by urgency between other people's."""
+        from harness.standings import IO, TL
+
+        data = city(attended=())
+        day = AS_OF.date()
+        data = type(data)(
+            **{f: getattr(data, f) for f in data.__dataclass_fields__}
+            | {
+                "programmes": [IO, TL],
+                "tracks": {
+                    who: on_tracks(who, Track.in_office, Track.top_leader) for who in ("E1", "E2")
+                },
+                "sessions": [
+                    SessionPlan("S1", "IO", 1, day, time(9), "第一会议室", 40),
+                    SessionPlan("S2", "TL", 1, date(2026, 11, 10), time(9), "第二会议室", 40),
+                ],
+                "enrolments": [
+                    ("S1", "E1", "enrolled"),
+                    ("S1", "E2", "enrolled"),
+                    ("S2", "E1", "enrolled"),
+                    ("S2", "E2", "enrolled"),
+                ],
+            }
+        )
+        rows = unit_report(view_of(data), "U1")["outstanding"]
+        assert ["E1", "E1", "E2", "E2"] == [r["employee_id"] for r in rows]
+        assert [True, False, True, False] == [r["first"] for r in rows]
 
 
 class TestTally:
