@@ -22,7 +22,7 @@ def pages_of(size: int, folder: Path) -> list[str]:
         return ["".join((page.extract_text() or "").split()) for page in pdf.pages]
 
 
-@pytest.mark.parametrize("size", [0, 1, 22, 23])
+@pytest.mark.parametrize("size", [0, 1, 20, 21, 22, 23, 24])
 def test_the_sign_off_keeps_with_the_rows_before_it(size: int, tmp_path: Path) -> None:
     """22 and 23 cadres end the list at the foot of a page: without `break-before: avoid`
     the sign-off would stand alone on the next one (seen when it was taken out)."""
