@@ -125,5 +125,5 @@ def exclusive(url: str, name: str, on_wait: Callable[[], None] = lambda: None) -
         with ready_engine(url).connect() as connection, advisory_lock(connection, name, on_wait):
             yield
         return
-    with file_lock(lock_path(parsed, name), on_wait):
+    with file_lock(lock_path(parsed), name, on_wait):
         yield

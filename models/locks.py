@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
+import os
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from filelock import FileLock, Timeout
 from sqlalchemy import text
 from sqlalchemy.engine import URL, Connection
 
@@ -17,11 +19,11 @@ def lock_key(name: str) -> int:
     return int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)
 
 
-def lock_path(url: URL, name: str) -> Path | None:
-    """The file that stands for the lock `name` beside a SQLite database (none in memory)."""
+def lock_path(url: URL) -> Path | None:
+    """The one file that holds every lock of a SQLite database, beside it (none in memory)."""
     if url.database in (None, "", ":memory:"):
         return None
-    return Path(f"{url.database}.{hashlib.sha256(name.encode()).hexdigest()[:12]}.lock")
+    return Path(f"{url.database}.lock")
 
 
 @contextmanager
@@ -41,20 +43,56 @@ def advisory_lock(
 
 
 @contextmanager
-def file_lock(path: Path | None, on_wait: Callable[[], None] = lambda: None) -> Iterator[None]:
-    """Hold the lock file `path` for the block; `on_wait` is called once if another holds it."""
+def file_lock(
+    path: Path | None, name: str, on_wait: Callable[[], None] = lambda: None
+) -> Iterator[None]:
+    """Hold the lock `name` in the lock file `path` for the block; `on_wait` is called once if
+    another holds it.
+
+    Every name is a byte of the one file, locked with fcntl (a lock file per name left one
+    more file beside the database for every quarter). Such a lock belongs to the process, so
+    threads take turns on a thread lock first; and the file stays open for the life of the
+    process, as closing any descriptor of it would drop the process's locks.
+    """
     if path is None:  # an in-memory database belongs to one process: nobody to wait for
         yield
         return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    lock = FileLock(path)
-    try:
-        # One attempt first: only a run that really waits says so.
-        lock.acquire(blocking=False)
-    except Timeout:
+    offset = lock_key(name) & 0x7FFF_FFFF
+    in_process = _thread_lock(path, offset)
+    waited = not in_process.acquire(blocking=False)
+    if waited:
         on_wait()
-        lock.acquire()
+        in_process.acquire()
     try:
-        yield
+        descriptor = _descriptor(path)
+        try:
+            fcntl.lockf(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB, 1, offset)
+        except OSError:
+            if not waited:
+                on_wait()
+            fcntl.lockf(descriptor, fcntl.LOCK_EX, 1, offset)
+        try:
+            yield
+        finally:
+            fcntl.lockf(descriptor, fcntl.LOCK_UN, 1, offset)
     finally:
-        lock.release()
+        in_process.release()
+
+
+_guard = threading.Lock()
+_thread_locks: dict[tuple[Path, int], threading.Lock] = {}
+_descriptors: dict[Path, int] = {}
+
+
+def _thread_lock(path: Path, offset: int) -> threading.Lock:
+    with _guard:
+        return _thread_locks.setdefault((path.resolve(), offset), threading.Lock())
+
+
+def _descriptor(path: Path) -> int:
+    with _guard:
+        key = path.resolve()
+        if key not in _descriptors:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            _descriptors[key] = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+        return _descriptors[key]

@@ -38,7 +38,7 @@ def upgrade(engine: Engine) -> None:
             )
             command.upgrade(alembic_config(connection), "head")
         return
-    with file_lock(lock_path(engine.url, SCHEMA_LOCK)), engine.begin() as connection:
+    with file_lock(lock_path(engine.url), SCHEMA_LOCK), engine.begin() as connection:
         # pysqlite opens a transaction only before a data change, so each CREATE TABLE would
         # commit on its own and a run killed mid-migration would leave half a schema (with no
         # revision) that the next run trips over. Opened here, the schema appears whole or not.
