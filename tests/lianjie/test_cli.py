@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from harness.cli import lianjie
+from harness.reading import document_faults
 from lianjie.exports import COLUMNS, Export
 
 
@@ -105,6 +106,12 @@ class TestWholeQuarter:
         pdfs = list((out / "reports" / "2026Q4").rglob("*.pdf"))
         assert 42 == len([p for p in pdfs if "sheets" not in p.parts])
         assert [p for p in pdfs if "sheets" in p.parts], "the first session day's sign-in sheets"
+        # The demo city's documents read as an office writes them: the summary, the
+        # confidential list and the first units' reports, against the style rules.
+        read = sorted(p for p in pdfs if "sheets" not in p.parts and "-U" in p.name)[:3]
+        read += [p for p in pdfs if "summary" in p.name or "confidential" in p.parts]
+        assert len(read) == 5, read
+        assert {} == {p.name: found for p in read if (found := document_faults(p, "zh"))}
 
         again = lianjie(
             "demo", "--out", str(out), "--quarter", "2026Q4", "--json", api=prefect_harness
