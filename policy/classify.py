@@ -37,6 +37,9 @@ REASONS = {
     "non_party_role": "not a party member and a leading cadre (leadership role {role})",
     "non_party_rank": "not a party member and a leading cadre (rank {rank})",
     "key_post_roster": "key post per roster",
+    # what makes a leading cadre, inside the in_office and non_party reasons
+    "role": "leadership role {role}",
+    "rank": "rank {rank}",
     "post_handles": "post {post} handles {areas}",
     "post_in_unit": "post {post} in a {areas} key-area unit ({unit})",
 }

@@ -91,9 +91,7 @@ def year_report(
         "year": year,
         "quarters": [quarter_in_year(label, lang) for label in labels_of],
         "quarters_without_data": labels["list_separator"].join(
-            quarter_in_year(f"{year}Q{n}", lang)
-            for n in range(1, 5)
-            if f"{year}Q{n}" not in labels_of and f"{year}Q{n}" <= max(labels_of, default="")
+            quarter_in_year(label, lang) for label in _before_without_data(year, labels_of)
         ),
         "as_of": moment_text(as_of, lang),
         "generated_at": moment_text(datetime.now(as_of.tzinfo), lang),
@@ -109,6 +107,12 @@ def year_report(
         "repeatedly_overdue": _repeatedly_overdue(quarters, units, labels["list_separator"], lang),
         "holidays": _reminders_by_holiday(quarters, holidays, lang),
     }
+
+
+def _before_without_data(year: int, labels_of: list[str]) -> list[str]:
+    """The year's quarters before its last one with data that have none (no cycle was run)."""
+    last = max((int(label[-1]) for label in labels_of), default=0)
+    return [f"{year}Q{n}" for n in range(1, last) if f"{year}Q{n}" not in labels_of]
 
 
 def _tallies(q: QuarterStanding) -> dict[str, Any]:
