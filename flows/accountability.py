@@ -15,7 +15,8 @@ from pydantic import BaseModel, computed_field
 
 from core.exceptions import LianjieInputError
 from core.settings import Settings
-from flows.artifacts import artifact_key, pdf_links, publish_table
+from flows.artifact_tables import TableWords, artifact_key, publish_table
+from flows.artifacts import pdf_links
 from flows.common import (
     RunSettings,
     expected_failures,
@@ -236,20 +237,23 @@ def queue_reports(
 def publish_reports(quarter: str, reports: list[ReportOut], config: Settings) -> None:
     """The reports with their rates and where to open them, as artifacts: links when the
     output folder is served (LIANJIE_REPORTS_URL), else the machine and folder, in words."""
+    words = TableWords(config.lang)
     shown = [r for r in reports if r.kind != "confidential"]
     links = pdf_links([r.path for r in shown], config.reports_dir, config.reports_url)
     publish_table(
         artifact_key("reports", quarter),
-        [
-            {
-                "unit": r.unit_code or r.kind,
-                "rate": r.rate,
-                "pages": r.pages,
-                "pdf": link or Path(r.path).name,
-            }
-            for r, link in zip(shown, links, strict=True)
-        ],
-        f"Accountability reports for {quarter}",
+        words.table(
+            [
+                {
+                    "unit": r.unit_code or words.word(r.kind),
+                    "rate": r.rate,
+                    "pages": r.pages,
+                    "pdf": link or Path(r.path).name,
+                }
+                for r, link in zip(shown, links, strict=True)
+            ]
+        ),
+        words.title("reports", quarter=quarter),
     )
     summary = next(
         ((r, link) for r, link in zip(shown, links, strict=True) if r.kind == "summary"), None
@@ -261,17 +265,18 @@ def publish_reports(quarter: str, reports: list[ReportOut], config: Settings) ->
         create_link_artifact(
             key=artifact_key("summary-report", quarter),
             link=link,
-            link_text=f"Summary report {quarter}",
+            link_text=words.title("summary_report", quarter=quarter),
         )
         return
-    folder = Path(report.path).parent.resolve()
     create_markdown_artifact(
         key=artifact_key("summary-report", quarter),
-        markdown=(
-            f"**Summary report {quarter}**: `{Path(report.path).name}`, with the "
-            f"{len(shown) - 1} unit reports, on the machine **{socket.gethostname()}** in the "
-            f"folder `{folder}`. To open them from a browser, serve the output folder and set "
-            "LIANJIE_REPORTS_URL to its address."
+        markdown=words.title(
+            "reports_where",
+            quarter=quarter,
+            file=Path(report.path).name,
+            units=len(shown) - 1,
+            host=socket.gethostname(),
+            folder=Path(report.path).parent.resolve(),
         ),
-        description=f"Where the reports of {quarter} are",
+        description=words.title("reports_where_title", quarter=quarter),
     )

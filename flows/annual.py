@@ -13,7 +13,9 @@ from pydantic import BaseModel
 
 from core.domain import Quarter
 from core.exceptions import LianjieInputError
-from flows.artifacts import artifact_key, publish_table
+from core.settings import Settings
+from flows.artifact_tables import TableWords, artifact_key, publish_table
+from flows.artifacts import pdf_links
 from flows.common import (
     RunSettings,
     expected_failures,
@@ -32,6 +34,7 @@ from models.facts import load_quarter
 from policy.progress import quarter_standings
 from reports.annual import QuarterStanding, quarters_of_year, year_report
 from reports.render import RenderJob, labels, safe_file_name
+from reports.wording import quarter_in_year
 
 
 class AnnualSummary(BaseModel):
@@ -84,12 +87,26 @@ def annual_report(
         rate=job.context["year_total"].percent,
     )
     record_reports(run=run, quarter=str(year), reports=[report], rendered=[done])
+    publish_annual(year, quarters, report, config)
+    return AnnualSummary(year=year, quarters=quarters, rendered=1, reports=[report])
+
+
+def publish_annual(year: int, quarters: list[str], report: ReportOut, config: Settings) -> None:
+    """The year's report in the Prefect UI: a link where the output folder is served, else
+    its file name (a path on the worker's disk opens nothing in a browser)."""
+    words = TableWords(config.lang)
+    [link] = pdf_links([report.path], config.reports_dir, config.reports_url)
+    row = {
+        "year": year,
+        "quarters": words.listed(quarter_in_year(q, words.lang) for q in quarters),
+        "rate": report.rate,
+        "pdf": link or Path(report.path).name,
+    }
     publish_table(
         artifact_key("annual-report", str(year)),
-        [{"year": year, "quarters": ", ".join(quarters), "rate": report.rate, "pdf": report.path}],
-        f"Annual report for {year}",
+        words.table([row]),
+        words.title("annual", year=year),
     )
-    return AnnualSummary(year=year, quarters=quarters, rendered=1, reports=[report])
 
 
 @task(cache_policy=NONE)

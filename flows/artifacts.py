@@ -6,14 +6,14 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from prefect.artifacts import create_table_artifact
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from core.domain import CadreRecord, Change, ChangeKind, Reject, row_place
 from intake.columns import ImportResult
 from models.tables import FileImport
-from policy.confidentiality import DISCIPLINE_COLUMNS, Hidden, shown_reason
+from policy.confidentiality import DISCIPLINE_COLUMNS, Hidden, shown_reject
 from policy.roster import RosterDecision
+from policy.roster_warnings import RosterWarning
 
 
 class RejectOut(BaseModel):
@@ -25,6 +25,9 @@ class RejectOut(BaseModel):
     reason: str
     kept_from: str | None = None  # the cadre's earlier record stays in force
     sheet: str = ""  # named when a workbook's data spans several sheets
+    # The reason's code and values, to word it in the operator's language (not in --json).
+    code: str = Field("", exclude=True)
+    params: dict[str, str] = Field(default_factory=dict, exclude=True)
 
     @property
     def where(self) -> str:
@@ -32,15 +35,21 @@ class RejectOut(BaseModel):
 
     @classmethod
     def of(cls, source: str, reject: Reject, kept_from: str | None = None) -> RejectOut:
+        # Shown on the command line, in artifacts and logs: no discipline cell in it.
+        shown = shown_reject(reject)
         return cls(
             source=source,
             row=reject.row,
             column=reject.column,
-            # Shown on the command line, in artifacts and logs: no discipline cell in it.
-            reason=shown_reason(reject.column, reject.reason),
+            reason=shown.reason,
             kept_from=kept_from,
             sheet=reject.sheet,
+            code=shown.code,
+            params=shown.params,
         )
+
+    def as_reject(self) -> Reject:
+        return Reject(self.row, self.column, self.reason, code=self.code, params=self.params)
 
 
 class RosterChanges(BaseModel):
@@ -91,6 +100,8 @@ class ImportSummary(BaseModel):
     warnings: list[str] = []
     rejects: list[RejectOut] = []
     changes: RosterChanges | None = None
+    # The roster's warnings with their codes, to word them in the operator's language.
+    coded_warnings: list[RosterWarning] = Field(default_factory=list, exclude=True)
 
     @classmethod
     def already(cls, source: str, earlier: FileImport) -> ImportSummary:
@@ -109,7 +120,7 @@ class ImportSummary(BaseModel):
         result: ImportResult[Any],
         *,
         already_imported: bool = False,
-        warnings: list[str] | None = None,
+        warnings: list[RosterWarning] | None = None,
         kept_from: dict[tuple[str, int], str] | None = None,
         changes: RosterChanges | None = None,
     ) -> ImportSummary:
@@ -125,7 +136,8 @@ class ImportSummary(BaseModel):
             ignored_lines=[str(line) for line in result.ignored_lines],
             skipped_sheets=result.skipped_sheets,
             not_filled_in=result.not_filled_in,
-            warnings=warnings or [],
+            warnings=[str(w) for w in warnings or []],
+            coded_warnings=warnings or [],
             rejects=[RejectOut.of(result.source, r, kept.get(r.at)) for r in result.rejects],
             changes=changes,
         )
@@ -179,11 +191,6 @@ class ImportSummary(BaseModel):
 CONFIDENTIAL_SHEET = "(a confidential programme's sheet)"
 
 
-def artifact_key(*parts: str) -> str:
-    """Artifact keys may hold only lowercase letters, digits and dashes."""
-    return "-".join(parts).lower().replace("_", "-")
-
-
 def log_layout(logger: Any, result: ImportResult[Any]) -> None:
     """What of the file was not data, for whoever reads the run's log: the titles above its
     header, the sheets without a table, and where the totals and footers were (their text,
@@ -205,22 +212,6 @@ def log_layout(logger: Any, result: ImportResult[Any]) -> None:
         )
 
 
-def reject_rows(rejects: list[RejectOut]) -> list[dict[str, Any]]:
-    """Rejected rows for a table artifact: file name, row, column and reason first, so that
-    the reason is on screen without scrolling."""
-    return [
-        {
-            "file": Path(r.source).name,
-            **({"sheet": r.sheet} if any(r.sheet for r in rejects) else {}),
-            "row": r.row,
-            "column": r.column,
-            "reason": r.reason,
-            "kept_from": Path(r.kept_from).name if r.kept_from else "",
-        }
-        for r in rejects
-    ]
-
-
 def pdf_links(paths: list[str], folder: Path, reports_url: str | None) -> list[str]:
     """Where a reader opens each PDF: under LIANJIE_REPORTS_URL when the output folder is
     served, else "" (a file:// link to the worker's disk opens nothing in a browser)."""
@@ -236,9 +227,3 @@ def pdf_links(paths: list[str], folder: Path, reports_url: str | None) -> list[s
             continue
         links.append(f"{base}/{quote(relative.as_posix())}")
     return links
-
-
-def publish_table(key: str, rows: list[dict[str, Any]], description: str) -> None:
-    """A table in the Prefect UI's Artifacts page (nothing when there is no row to show)."""
-    if rows:
-        create_table_artifact(key=key, table=rows, description=description)

@@ -10,13 +10,8 @@ from prefect import flow
 from pydantic import BaseModel, computed_field
 
 from core.exceptions import LianjieInputError
-from flows.artifacts import (
-    ImportSummary,
-    RejectOut,
-    artifact_key,
-    publish_table,
-    reject_rows,
-)
+from flows.artifact_tables import TableWords, artifact_key, publish_table
+from flows.artifacts import ImportSummary, RejectOut
 from flows.common import (
     RunSettings,
     expected_failures,
@@ -142,7 +137,7 @@ def collect_completions(
         plan_messages(run=run, quarter=period.label, as_of=on)
         steps.advance(doing="completion data in")
     summary = CollectSummary.of(period.label, imported, offered, skipped)
-    publish_collect(summary, on)
+    publish_collect(summary, on, TableWords(config.lang))
     return summary
 
 
@@ -172,25 +167,27 @@ def import_each(
     return imported
 
 
-def publish_collect(summary: CollectSummary, on: date) -> None:
+def publish_collect(summary: CollectSummary, on: date, words: TableWords) -> None:
     """The day's collect as two tables in the Prefect UI: counts per file, and the rejects."""
+    quarter = summary.quarter
+    counts = [
+        (words.row(f"file_{count}", file=Path(i.source).name), getattr(i, count))
+        for i in summary.files
+        for count in ("read", "accepted", "rejected")
+    ]
+    counts += [(words.row(f"makeups_{k}"), n) for k, n in summary.makeups.items()]
+    counts.append((words.row("not_recorded"), len(summary.not_recorded)))
+    counts += [
+        (words.row("skipped_file", file=Path(f.source).name, reason=f.reason), 0)
+        for f in summary.skipped
+    ]
     publish_table(
-        artifact_key("collect", summary.quarter),
-        [
-            {"what": f"{Path(i.source).name}: {count}", "count": getattr(i, count)}
-            for i in summary.files
-            for count in ("read", "accepted", "rejected")
-        ]
-        + [{"what": f"make-ups: {k}", "count": n} for k, n in summary.makeups.items()]
-        + [{"what": "not recorded on a returned sheet", "count": len(summary.not_recorded)}]
-        + [
-            {"what": f"skipped {Path(f.source).name}: {f.reason}", "count": 0}
-            for f in summary.skipped
-        ],
-        f"Completion data collected for {summary.quarter} on {on}",
+        artifact_key("collect", quarter),
+        words.counted(counts),
+        words.title("collect", quarter=quarter, day=on),
     )
     publish_table(
-        artifact_key("completion-rejects", summary.quarter),
-        reject_rows([r for i in summary.files for r in i.rejects]),
-        f"Completion rows rejected in {summary.quarter}",
+        artifact_key("completion-rejects", quarter),
+        words.rejects([r for i in summary.files for r in i.rejects]),
+        words.title("completion_rejects", quarter=quarter),
     )

@@ -12,7 +12,8 @@ from pydantic import BaseModel, computed_field
 
 from core.exceptions import LianjieInputError
 from core.settings import Settings
-from flows.artifacts import ImportSummary, RejectOut, artifact_key, publish_table, reject_rows
+from flows.artifact_tables import TableWords, artifact_key, publish_table
+from flows.artifacts import ImportSummary, RejectOut
 from flows.common import (
     RunSettings,
     expected_failures,
@@ -153,7 +154,8 @@ def quarterly_cycle(
         )
     if dry_run:
         log().info("dry run: nothing was stored, queued, cancelled or written")
-    publish_cycle(summary)  # a dry run's under keys of its own: the Run form's user reads it
+    # a dry run's under keys of its own: the Run form's user reads it
+    publish_cycle(summary, TableWords(config.lang))
     return summary
 
 
@@ -199,41 +201,49 @@ def chosen_roster(roster: str, config: Settings) -> str:
     return source if is_database_source(source) else str(existing_file(source, "roster file"))
 
 
-def publish_cycle(summary: CycleSummary) -> None:
+def publish_cycle(summary: CycleSummary, words: TableWords) -> None:
     """The cycle's summary and the roster's rejects as tables in the Prefect UI; a dry run's
     under keys of its own (`dry-run-cycle-…`), beside the real run's, never replacing them."""
     rehearsed = "dry-run-" if summary.dry_run else ""
-    said = "Dry run, nothing changed: " if summary.dry_run else ""
-    rows = [
-        {"what": "roster rows read", "count": summary.roster.read},
-        {"what": "roster rows accepted", "count": summary.roster.accepted},
-        {"what": "roster rows rejected", "count": summary.roster.rejected},
-        # titles, totals and footers: not data, not rejects (their text stays off the server)
-        {"what": "roster lines ignored (not data)", "count": len(summary.roster.ignored_lines)},
+    roster, quarter, dry_run = summary.roster, summary.quarter, summary.dry_run
+    # titles, totals and footers: not data, not rejects (their text stays off the server)
+    counts = [
+        (words.row(what), n)
+        for what, n in [
+            ("read", roster.read),
+            ("accepted", roster.accepted),
+            ("rejected", roster.rejected),
+            ("ignored", len(roster.ignored_lines)),
+        ]
     ]
-    if summary.roster.changes is not None:
-        changes = summary.roster.changes
-        rows += [
-            {"what": f"roster: {what}", "count": len(getattr(changes, what))}
+    if (changes := roster.changes) is not None:
+        counts += [
+            (words.row(what), len(getattr(changes, what)))
             for what in ("joined", "left", "changed", "kept")
         ]
-        rows.append({"what": "messages to leavers cancelled", "count": changes.messages_cancelled})
-    rows += [{"what": f"track {track}", "count": n} for track, n in summary.tracks.items()]
-    rows += [{"what": f"sessions: {k}", "count": n} for k, n in summary.sessions.items()]
-    rows += [{"what": f"messages: {k}", "count": n} for k, n in summary.messages.items()]
+        counts.append((words.row("leavers_cancelled"), changes.messages_cancelled))
+    counts += [(words.row("track", track=words.track(t)), n) for t, n in summary.tracks.items()]
+    counts += [(words.row(k), n) for k, n in summary.sessions.items()]
+    counts += [(cycle_message_row(words, k), n) for k, n in summary.messages.items()]
     publish_table(
-        artifact_key(f"{rehearsed}cycle", summary.quarter),
-        rows,
-        f"{said}Quarterly cycle {summary.quarter} (as of {summary.as_of})",
+        artifact_key(f"{rehearsed}cycle", quarter),
+        words.counted(counts),
+        words.title("cycle", dry_run=dry_run, quarter=quarter, as_of=summary.as_of),
     )
     publish_table(
-        artifact_key(f"{rehearsed}roster-warnings", summary.quarter),
-        [{"warning": w} for w in summary.roster.warnings],
-        f"{said}Roster warnings in {summary.quarter}: tracks that could not be decided, "
-        "units to check",
+        artifact_key(f"{rehearsed}roster-warnings", quarter),
+        words.warnings(roster.coded_warnings),
+        words.title("roster_warnings", dry_run=dry_run, quarter=quarter),
     )
     publish_table(
-        artifact_key(f"{rehearsed}roster-rejects", summary.quarter),
-        reject_rows(summary.roster.rejects),
-        f"Roster rows rejected in {summary.quarter}",
+        artifact_key(f"{rehearsed}roster-rejects", quarter),
+        words.rejects(roster.rejects),
+        words.title("roster_rejects", dry_run=dry_run, quarter=quarter),
     )
+
+
+def cycle_message_row(words: TableWords, code: str) -> str:
+    """A count of the cycle's messages: by kind, or one of the totals."""
+    if code in ("invitation", "session_reminder", "holiday_reminder"):
+        return words.row("messages", kind=words.message_kind(code))
+    return words.row(code)

@@ -14,7 +14,7 @@ from sqlmodel import Session
 
 from core.exceptions import LianjieInputError
 from delivery.channels import DeliveryError, Outgoing, Sender
-from flows.artifacts import artifact_key, publish_table
+from flows.artifact_tables import TableWords, artifact_key, publish_table
 from flows.common import RunSettings, expected_failures, log, settings, today, working_calendar
 from flows.escalation import plan_escalations
 from flows.outgoing import attachment_of, occasion, open_channel, workbook_beside
@@ -259,8 +259,9 @@ def daily_dispatch(
             would_send, preview = preview_due(
                 run=run, on=on, occasion_before=next_working, show=show
             )
+    words = TableWords(config.lang)
     if dry_run:
-        publish_preview(on, expired, would_send)
+        publish_preview(on, expired, would_send, words)
         return DispatchSummary.rehearsed(on, expired, would_send, preview)
     by_channel = {
         kind: send_due(run=run, kind=kind, on=on, occasion_before=next_working)
@@ -269,21 +270,25 @@ def daily_dispatch(
     summary = DispatchSummary.of(on, expired, by_channel)
     publish_table(
         artifact_key("dispatch", on.isoformat()),
-        [{"channel": k, **v} for k, v in by_channel.items()],
-        f"Messages dispatched for {on} ({expired} expired)",
+        words.table([{"channel": words.channel(k), **v} for k, v in by_channel.items()]),
+        words.title("dispatch", day=on, expired=expired),
     )
     return summary
 
 
-def publish_preview(on: dt.date, expired: int, would_send: dict[str, dict[str, int]]) -> None:
+def publish_preview(
+    on: dt.date, expired: int, would_send: dict[str, dict[str, int]], words: TableWords
+) -> None:
     """A dry run's preview as a table in the Prefect UI: counts only, the preview's addresses
     stay off the server."""
     publish_table(
         artifact_key("dry-run-dispatch", on.isoformat()),
-        [
-            {"kind": kind, "channel": channel, "would send": n}
-            for kind, channels in would_send.items()
-            for channel, n in channels.items()
-        ],
-        f"Dry run, nothing sent: what the dispatch of {on} would send ({expired} expired)",
+        words.table(
+            [
+                {"kind": words.message_kind(kind), "channel": words.channel(ch), "would_send": n}
+                for kind, channels in would_send.items()
+                for ch, n in channels.items()
+            ]
+        ),
+        words.title("dispatch_preview", dry_run=True, day=on, expired=expired),
     )

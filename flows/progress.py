@@ -20,7 +20,7 @@ from uuid import UUID
 from prefect.artifacts import create_progress_artifact, update_progress_artifact
 from prefect.context import FlowRunContext, TaskRunContext
 
-from flows.artifacts import artifact_key
+from flows.artifact_tables import artifact_key
 from flows.common import log
 
 T = TypeVar("T")

@@ -76,7 +76,7 @@ def import_roster(
     return ImportSummary.of(
         result,
         already_imported=already,
-        warnings=[str(w) for w in verdict.warnings],
+        warnings=verdict.warnings,
         kept_from={k.at: k.kept_from for k in decision.kept},
         changes=RosterChanges.of(decision, quarter=quarter, cancelled=cancelled),
     )

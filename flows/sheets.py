@@ -21,7 +21,7 @@ from pydantic import BaseModel
 from core.domain import name_in
 from core.exceptions import LianjieInputError
 from core.settings import Settings
-from flows.artifacts import artifact_key, publish_table
+from flows.artifact_tables import TableWords, artifact_key, publish_table
 from flows.common import (
     RunSettings,
     expected_failures,
@@ -238,22 +238,23 @@ def publish_sheets(summary: SheetsSummary, config: Settings) -> None:
     """The sheets made, as a table in the Prefect UI: codes and counts, no names. Confidential
     sessions are only counted: a code, a date and a head count, set beside the roster, name
     the people on the admonition track."""
+    words = TableWords(config.lang)
     rows: list[dict[str, object]] = [
         {
             "session": s.session_code,
-            "held_on": s.held_on.isoformat(),
+            "held_on": words.day(s.held_on),
             "people": s.people,
             "version": s.version,
-            "sent_to": s.sent_to,
+            "sent_to": words.word(s.sent_to),
             "pdf": Path(s.pdf).name,
         }
         for s in summary.sheets
         if not s.confidential
     ]
     if hidden := sum(s.confidential for s in summary.sheets):
-        rows.append({"session": "confidential sessions", "sheets": hidden})
+        rows.append({"session": words.word("confidential_sessions"), "sheets": hidden})
     publish_table(
         artifact_key("sheets", summary.quarter or "none"),
-        rows,
-        f"Sign-in sheets for {summary.quarter}",
+        words.table(rows),
+        words.title("sheets", quarter=summary.quarter),
     )

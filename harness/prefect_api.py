@@ -127,3 +127,13 @@ def kill_worker(worker: subprocess.Popen[bytes]) -> None:
         with suppress(ProcessLookupError):
             os.kill(pid, signal.SIGKILL)
     worker.wait(timeout=30)
+
+
+def artifact_as_shown(key: str | None, description: str | None, data: object) -> str:
+    """An artifact as the UI's Artifacts page shows it. A table is stored as JSON with its
+    Chinese escaped (\\u8b66), which a search for 警示教育 or a person's name never finds."""
+    if isinstance(data, str):
+        with suppress(ValueError):
+            data = json.loads(data)
+    shown = data if isinstance(data, str) else json.dumps(data, ensure_ascii=False, default=str)
+    return f"{key} {description} {shown}"

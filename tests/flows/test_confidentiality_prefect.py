@@ -22,6 +22,7 @@ import pytest
 from sqlmodel import select
 
 from harness.factories import DISCIPLINE_KINDS, admonition_unit, write_roster
+from harness.prefect_api import artifact_as_shown
 from lianjie.synthetic import COMPLETION_HEADER, write_csv
 from models.db import session_for
 from models.facts import load_quarter
@@ -86,10 +87,7 @@ def stored_for(runs: list[UUID]) -> dict[str, list[str]]:
                 for r in flow_runs
             ],
             "task runs": [t.name for t in task_runs],
-            "artifacts": [
-                f"{a.key} {a.description} {json.dumps(a.data, ensure_ascii=False, default=str)}"
-                for a in artifacts
-            ],
+            "artifacts": [artifact_as_shown(a.key, a.description, a.data) for a in artifacts],
             "logs": [entry.message for entry in logs],
         }
 

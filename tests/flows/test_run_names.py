@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 
 from flows.run_names import name_of
+from harness.prefect_api import artifact_as_shown
 
 TODAY = date(2026, 10, 8)
 
@@ -103,10 +104,10 @@ def test_a_dry_run_leaves_its_preview_in_the_ui(prefect_harness: str, tmp_path) 
             found = await client.read_artifacts(
                 artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=[key]))
             )
-        return [a.data for a in found]
+        return [artifact_as_shown(a.key, a.description, a.data) for a in found]
 
     rehearsed = asyncio.run(tables("dry-run-cycle-2026q4"))
-    assert rehearsed and "roster rows read" in str(rehearsed[0])
+    assert rehearsed and "花名册读取行数" in str(rehearsed[0])  # LIANJIE_LANG: zh
     assert asyncio.run(tables("cycle-2026q4")), "the real run's own table"
     preview = asyncio.run(tables("dry-run-dispatch-2026-10-08"))
-    assert preview and "would send" in str(preview[0]) and "@" not in str(preview[0])
+    assert preview and "将发送" in str(preview[0]) and "@" not in str(preview[0])

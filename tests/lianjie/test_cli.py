@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from harness.cli import lianjie
+from harness.prefect_api import artifact_as_shown
 from harness.reading import document_faults
 from lianjie.exports import COLUMNS, Export
 
@@ -78,7 +79,7 @@ async def artifact_text(api: str) -> str:
     with temporary_settings({PREFECT_API_URL: api}):
         async with get_client() as client:
             artifacts = await client.read_artifacts()
-    return "\n".join(f"{a.key} {a.description} {a.data}" for a in artifacts)
+    return "\n".join(artifact_as_shown(a.key, a.description, a.data) for a in artifacts)
 
 
 @pytest.mark.slow

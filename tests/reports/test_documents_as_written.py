@@ -9,13 +9,16 @@ extracts it) and every message as received is read against the rules an office w
 
 from __future__ import annotations
 
+import asyncio
 import os
+import re
 from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 
 from harness.factories import admonition_unit, roster_row, write_roster
+from harness.prefect_api import artifact_as_shown
 from harness.reading import (
     TRACK_FIGURES,
     document_faults,
@@ -91,6 +94,7 @@ def test_every_document_and_message_reads_as_an_office_writes_it(
     monkeypatch.setenv("LIANJIE_ORGANISATION_EMAIL", "zzb@example.cn")
     monkeypatch.setenv("LIANJIE_DISCIPLINE_EMAIL", "jw@example.cn")
     monkeypatch.setenv("LIANJIE_CONFIDENTIAL_PASSWORD", PASSWORD)
+    earlier = asyncio.run(artifact_texts())  # the server is shared with other tests
     made = live_the_quarter(tmp_path)
     kinds = {p.suffix for p in made}
     assert {".pdf", ".eml", ".json"} <= kinds, made
@@ -117,3 +121,26 @@ def test_every_document_and_message_reads_as_an_office_writes_it(
         p.name.split("_")[0] for p in emails
     }
     assert 1 == len({signature(p) for p in emails}), {signature(p) for p in emails}
+    # the operator reads the same quarter in the Prefect UI, in the same language
+    shown = {key: text for key, text in asyncio.run(artifact_texts()).items() if key not in earlier}
+    assert {"cycle", "sheets", "collect", "dispatch", "reports", "annual-report"} <= {
+        key[0] for key in shown
+    }, sorted(shown)
+    unworded = {key: style_faults(text, lang) for key, text in shown.items()}
+    assert {} == {key: found for key, found in unworded.items() if found}
+
+
+async def artifact_texts() -> dict[tuple[str, str], str]:
+    """Every table and note the runs left in the Prefect UI (its headings, cells and title),
+    by the kind of artifact (its key without the quarter or day) and its id."""
+    from prefect.client.orchestration import get_client
+
+    async with get_client() as client:
+        artifacts = await client.read_artifacts()
+    return {
+        (re.sub(r"-(\d{4}q\d|\d{4}-\d{2}-\d{2}|\d{4})$", "", a.key), str(a.id)): (
+            artifact_as_shown("", a.description, a.data)
+        )
+        for a in artifacts
+        if a.key and a.type != "progress"
+    }

@@ -1,0 +1,43 @@
+"""The Prefect UI's tables in the operator's language (issue 38, item 3)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from core.domain import Reject
+from flows.artifact_tables import TableWords
+from flows.artifacts import RejectOut
+from policy.roster_warnings import RosterWarning
+
+
+def test_a_reject_reads_in_chinese_with_its_column_as_a_clerk_names_it() -> None:
+    reject = Reject(7, "employee_id", "no cadre E9 on this quarter's roster", code="unknown_cadre")
+    reject.params["employee_id"] = "E9"
+    [row] = TableWords("zh").rejects([RejectOut.of("/in/签到表.csv", reject)])
+    assert {"文件": "签到表.csv", "行号": 7, "列": "工号"} == {
+        k: row[k] for k in ("文件", "行号", "列")
+    }
+    assert "本季度名册中没有工号为 E9 的干部" == row["原因"]
+
+
+def test_a_discipline_cell_is_worded_without_its_value() -> None:
+    reject = Reject(3, "discipline_status", "'诫勉' is not one of …", code="not_one_of")
+    reject.params.update(value="诫勉", accepted="…", accepted_zh="…")
+    [row] = TableWords("zh").rejects([RejectOut.of("roster.csv", reject)])
+    assert "诫勉" not in str(row) and "保密" in row["原因"]
+
+
+def test_titles_write_quarters_and_days_as_documents_do() -> None:
+    zh, en = TableWords("zh"), TableWords("en")
+    assert "2026年10月28日收集的2026年第四季度完成情况" == zh.title(
+        "collect", quarter="2026Q4", day=date(2026, 10, 28)
+    )
+    assert en.title("cycle", dry_run=True, quarter="2026Q4", as_of=date(2026, 10, 1)) == (
+        "Dry run, nothing changed: Quarterly cycle, Q4 2026 (as of 1 October 2026)"
+    )
+
+
+def test_roster_warnings_are_worded_from_their_codes() -> None:
+    warning = RosterWarning.of("no_top_leader", unit="U07")
+    assert [{"提示": "单位 U07 在名册中没有主要负责人"}] == TableWords("zh").warnings([warning])
+    assert [{"warning": str(warning)}] == TableWords("en").warnings([warning])
