@@ -8,7 +8,7 @@ from typing import Any
 from core.domain import CadreRecord, LeadershipRole, Quarter, Track
 from policy.progress import Requirement, Standing
 from reports.charts import completion_chart, trend_chart
-from reports.tally import Tally
+from reports.tally import HELD, Tally
 from reports.view import CONFIDENTIAL_TRACKS, QuarterView
 from reports.wording import long_day, short_day
 
@@ -93,7 +93,10 @@ def action_items(
             lines.append(t["no_makeups" if view.makeup_days_left else "no_makeup_days"])
     if retake:
         lines.append(t["retake"].format(people=len({c.employee_id for c, _ in retake})))
-    scheduled = [r for _, r in left if view.standing_of(r) is Standing.scheduled]
+    held = [r for _, r in left if view.counted_as(r) == HELD]
+    if held:
+        lines.append(t["held"].format(places=len(held), day=short_day(view.today, view.lang)))
+    scheduled = [r for _, r in left if view.counted_as(r) == Standing.scheduled]
     if scheduled:
         lines.append(
             t["scheduled"].format(

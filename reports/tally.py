@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
-from policy.progress import Standing
+# Where a place stands as a report counts it: the standings (policy.progress.Standing), and
+# `held` between them, a place whose session was held on the report's day and whose sign-in
+# sheet is not back yet. It is no longer still to attend, and not yet complete or missed.
+HELD = "held"
 
 
 @dataclass(frozen=True, slots=True)
@@ -14,6 +17,7 @@ class Tally:
     """Programme places by standing: what each count table of a report shows."""
 
     complete: int = 0
+    held: int = 0
     scheduled: int = 0
     overdue: int = 0
     failed: int = 0
@@ -21,7 +25,7 @@ class Tally:
 
     @property
     def required(self) -> int:
-        return self.complete + self.scheduled + self.overdue + self.failed + self.excused
+        return sum(self.of(column) for column in COLUMNS)
 
     @property
     def left(self) -> int:
@@ -40,9 +44,13 @@ class Tally:
         return int(getattr(self, standing))
 
     def __add__(self, other: Tally) -> Tally:
-        return Tally(*(self.of(s) + other.of(s) for s in Standing))
+        return Tally(**{column: self.of(column) + other.of(column) for column in COLUMNS})
 
 
-def tally(standings: Iterable[Standing]) -> Tally:
-    counts = Counter(standings)
-    return Tally(*(counts[s] for s in Standing))
+COLUMNS = tuple(f.name for f in fields(Tally))
+
+
+def tally(standings: Iterable[str]) -> Tally:
+    """Places counted by standing (a Standing, or HELD)."""
+    counts = Counter(str(s) for s in standings)
+    return Tally(**{column: counts[column] for column in COLUMNS})

@@ -7,6 +7,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from functools import cached_property
 from typing import Any
 
 from core.domain import CadreRecord, EnrolmentStatus, MessageStatus, Track, TrackAssignment
@@ -15,7 +16,7 @@ from policy.classify import own_key_areas
 from policy.config import Policy
 from policy.progress import Requirement, Standing
 from reports.reasons import track_reason
-from reports.tally import Tally, tally
+from reports.tally import COLUMNS, HELD, Tally, tally
 from reports.wording import moment_text, quarter_text, short_day
 
 # Names on these tracks go only to the confidential list; the other reports show counts.
@@ -176,9 +177,17 @@ class QuarterView:
         """Sessions dated on or before the report's day: the one definition of "held"."""
         return sum(1 for code in sessions if self.held_on[code] <= self.today)
 
+    def counted_as(self, requirement: Requirement) -> str:
+        """Where a place is counted in the report's tables: its standing, or HELD while its
+        session, held on the report's day, awaits its sign-in sheet."""
+        standing = self.standing_of(requirement)
+        if standing is Standing.scheduled and self.sheet_awaited(requirement):
+            return HELD
+        return standing.value
+
     def tally_people(self, people: Iterable[str], track: Track | None = None) -> Tally:
         return tally(
-            self.standing_of(r)
+            self.counted_as(r)
             for person in people
             for r in self.required_of[person]
             if track is None or r.track is track
@@ -209,8 +218,19 @@ class QuarterView:
                 "roster": (self.data.roster_sha256 or "")[:12],
             },
             "estimated_calendar": self.estimated_calendar,
-            "standings": [(s.value, self.labels["standing_names"][s.value]) for s in Standing],
+            "standings": self.columns(),
         }
+
+    def columns(self) -> list[tuple[str, str]]:
+        """The count tables' columns: the standings, and the sessions held on the report's
+        day awaiting their sheets when there are any."""
+        names = self.labels["standing_names"]
+        return [(c, names[c]) for c in COLUMNS if c != HELD or self.sheets_awaited]
+
+    @cached_property
+    def sheets_awaited(self) -> bool:
+        """Some place's session was held on the report's day and its sheet is not back."""
+        return any(self.sheet_awaited(r) for r in self.requirements)
 
     def trend_points(self, current: Tally, unit_code: str | None = None) -> list[tuple[str, Tally]]:
         """The last four quarters' completion, overall or of one unit, the current one last."""

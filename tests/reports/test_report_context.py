@@ -88,6 +88,33 @@ class TestTheReportsDay:
             e2 = next(r for r in requirements if r.employee_id == "E2")
             assert expected in view.standing_text(e2), view.standing_text(e2)
 
+    def test_the_counts_at_the_days_end_take_the_held_session_out_of_still_to_attend(self) -> None:
+        """Issue 38: 150 people were counted 待参加 at 23:59 on their session's day. The count
+        tables and the team's to-do lines put them in a column of their own, which the
+        required total still adds up to; before the session starts they are still to attend."""
+        day = AS_OF.date()
+        data = city(attended=())
+        data = type(data)(
+            **{f: getattr(data, f) for f in data.__dataclass_fields__}
+            | {"sessions": [SessionPlan("S1", "IO", 1, day, time(9), "第一会议室", 40)]}
+        )
+        requirements, standing = quarter_standings(data, as_of=day)
+        for moment, held, scheduled in (
+            (AS_OF.replace(hour=23, minute=59), 2, 0),
+            (AS_OF.replace(hour=8), 0, 2),
+        ):
+            view = QuarterView(
+                data, requirements, standing, labels("zh"), "示范市", moment, moment, {}
+            )
+            report = unit_report(view, "U1")
+            overall = report["overall"]
+            assert (held, scheduled, 2) == (overall.held, overall.scheduled, overall.required)
+            columns = [key for key, _ in report["standings"]]
+            assert ("held" in columns) == bool(held), columns
+            actions = "".join(report["actions"])
+            assert ("人次待参加" in actions) == bool(scheduled), actions
+            assert ("签到表交回后计入" in actions) == bool(held), actions
+
 
 class TestOutstanding:
     def test_each_persons_items_stand_together_the_most_urgent_person_first(self) -> None:
