@@ -140,7 +140,8 @@ class ProgressArtifact:
             UUID,
             create_progress_artifact(0.0, key=artifact_key("progress", key), description=doing),
         )
-        self.told_at, self.told = time.monotonic(), 0.0
+        self.started = self.told_at = time.monotonic()
+        self.told = 0.0
 
     def moved(self, doing: str, done: int, total: int) -> None:
         now = time.monotonic()
@@ -154,5 +155,7 @@ class ProgressArtifact:
     def _tell(self, doing: str, done: int, total: int) -> None:
         progress = 100.0 * done / total if total else 100.0
         if progress != self.told:
-            update_progress_artifact(self.id, progress, description=doing)
+            # the card draws a bar without a figure: its description says how far, in numbers
+            said = progress_line(doing, done, total, time.monotonic() - self.started)
+            update_progress_artifact(self.id, progress, description=said)
             self.told = progress

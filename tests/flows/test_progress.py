@@ -39,6 +39,25 @@ class Broken:
         raise OSError("the terminal is gone")
 
 
+class TestTheProgressCard:
+    def test_its_description_says_how_far_in_numbers(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        """Issue 39: the card showed a bar and what was being done, never how far: an operator
+        watching 85 s of rendering read 0 % and nothing else. Each update now says it."""
+        said: list[tuple[float, str]] = []
+        monkeypatch.setattr(progress, "create_progress_artifact", lambda *a, **k: "id")
+        monkeypatch.setattr(
+            progress,
+            "update_progress_artifact",
+            lambda _id, value, description: said.append((value, description)),
+        )
+        card = progress.ProgressArtifact("reports-2026Q4", "rendering reports")
+        card.ended("rendering reports", 1, 4)
+        card.ended("rendering reports", 4, 4)
+        assert [25.0, 100.0] == [value for value, _ in said]
+        assert said[0][1].startswith("rendering reports: 1 of 4 (25 %)")
+        assert said[1][1].startswith("rendering reports: 4 of 4 (100 %)")
+
+
 class TestStage:
     def test_each_item_is_a_step_once_its_loop_body_is_done(self) -> None:
         told = Told()
