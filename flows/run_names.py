@@ -47,6 +47,7 @@ NAMERS: dict[str, Namer] = {
     "collect-completions": lambda p, on: f"collect-{_quarter(p, on)}-{_day(p.get('as_of'), on)}",
     "accountability-reports": lambda p, on: f"reports-{_quarter(p, on, previous=True)}{_units(p)}",
     "annual-report": lambda p, on: f"annual-{p.get('year') or on.year - 1}",
+    "calendar-schedules": lambda p, on: f"schedules-{p.get('year') or f'{on.year}-{on.year + 1}'}",
     "sign-in-sheets": lambda p, on: (
         f"sheets-{_quarter(p, on)}-{p.get('session') or _day(p.get('day'), on)}"
     ),

@@ -3,9 +3,9 @@ Prefect server: a quarterly run is created on each quarter's first working day o
 sign-in sheets on working days only, instead of firing daily and declining as Skipped.
 
 prefect.yaml keeps its cron schedules, which work in any year with no calendar (the runs on the
-wrong days decline). `lianjie schedules --apply` replaces them on the server, deployment by
-deployment, with one schedule per year computed here; the daily collect and dispatch keep
-their cron, as they run every day.
+wrong days decline). The calendar-schedules deployment (each month) and `lianjie schedules
+--apply` replace them on the server, deployment by deployment, with one schedule per year
+computed here; the daily collect and dispatch keep their cron, as they run every day.
 """
 
 from __future__ import annotations
@@ -13,14 +13,18 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass
 from datetime import date, time
-from typing import Any
+from typing import Annotated, Any
 
+from prefect import flow
 from prefect.client.orchestration import get_client
 from prefect.client.schemas.actions import DeploymentScheduleCreate
 from prefect.client.schemas.schedules import CronSchedule, RRuleSchedule
+from pydantic import BaseModel
 
 from core.settings import Settings
-from flows.common import working_calendar
+from flows.common import expected_failures, log, scheduled_day, settings, working_calendar
+from flows.parameters import titled
+from flows.run_names import run_name
 from flows.serving import described, flow_of
 from policy.calendar import WorkingCalendar
 from policy.schedules import YearSchedule, first_working_days, working_mornings
@@ -42,6 +46,45 @@ class Planned:
     @property
     def slug(self) -> str:
         return f"calendar-{self.year}"
+
+
+class SchedulesApplied(BaseModel):
+    years: list[int]
+    deployments: list[str]
+    estimated: list[int]  # years with no official holiday notice yet
+
+
+@flow(name="calendar-schedules", flow_run_name=run_name("calendar-schedules"), log_prints=True)
+@expected_failures
+def calendar_schedules(
+    year: Annotated[int, titled("Year 年度 (0: this year and the next)")] = 0,
+) -> SchedulesApplied:
+    """Put this year's and next year's schedules, computed from the working calendar (its
+    overrides included), on the deployments that follow it: each month, so that a year's
+    official notice, once in the override file, moves the runs without anyone remembering.
+
+    Args:
+        year: The one year to apply; 0 means this year and the next.
+    """
+    config = settings()
+    this = scheduled_day(config).year
+    years = [year] if year else [this, this + 1]
+    planned = year_schedules(config, years)
+    apply(planned)
+    applied = SchedulesApplied(
+        years=years,
+        deployments=sorted({p.deployment for p in planned}),
+        estimated=sorted({p.year for p in planned if p.estimated}),
+    )
+    log().info("schedules of %s applied to %s", years, ", ".join(applied.deployments))
+    for estimated in applied.estimated:
+        log().warning(
+            "no official holiday notice for %d yet: its schedules follow the estimated "
+            "calendar; add the notice to LIANJIE_CALENDAR_OVERRIDES and the next run "
+            "applies it",
+            estimated,
+        )
+    return applied
 
 
 def year_schedules(config: Settings, years: list[int]) -> list[Planned]:

@@ -59,10 +59,10 @@ def test_serve_reads_the_checkouts_prefect_yaml() -> None:
 
 
 def test_serve_registers_what_prefect_yaml_says(from_the_checkout: list[RunnerDeployment]) -> None:
-    """Names, flows, cron, zone, schedule parameters and limits are prefect.yaml's, all seven."""
+    """Names, flows, cron, zone, schedule parameters and limits are prefect.yaml's, all eight."""
     assert written(PREFECT_YAML) == served(from_the_checkout)
-    assert 7 == len(from_the_checkout)
-    assert banner("http://127.0.0.1:4200/api")[0].startswith("Serving 7 deployments")
+    assert 8 == len(from_the_checkout)
+    assert banner("http://127.0.0.1:4200/api")[0].startswith("Serving 8 deployments")
 
 
 def test_a_change_in_prefect_yaml_shows_in_what_serve_registers(tmp_path: Path) -> None:

@@ -63,3 +63,30 @@ def test_applied_schedules_replace_the_daily_cron(
     assert ["2027-01-04 08:00", "2027-04-01 08:00", "2027-07-01 08:00"] == [
         d.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M") for d in fired[:3]
     ]
+
+
+def test_the_monthly_run_keeps_this_years_and_next_years_schedules_on_the_server(
+    prefect_harness: str, isolated_settings: Path, caplog: Any
+) -> None:
+    """Issue 39, item 1: the operator no longer has to remember `schedules --apply` each
+    year. The calendar-schedules run applies this year's and next year's schedules from the
+    calendar, and says when a year is still estimated (no State Council notice yet)."""
+    from flows.schedules import calendar_schedules
+    from flows.serving import deployments
+
+    for deployment in deployments():
+        deployment.apply()
+    summary = calendar_schedules(year=2031)  # a year no notice covers: estimated
+    assert [2031] == summary.years and [2031] == summary.estimated
+    assert {"quarterly-cycle/quarterly-cycle", "sign-in-sheets/sign-in-sheets"} <= set(
+        summary.deployments
+    )
+    cycle = schedules_of(["quarterly-cycle/quarterly-cycle"])["quarterly-cycle/quarterly-cycle"]
+    # the cron is gone; each year applied has its own schedule (another test's may be there)
+    assert all(isinstance(s.schedule, RRuleSchedule) for s in cycle)
+    assert "calendar-2031" in {s.slug for s in cycle}
+    assert "2031" in caplog.text and "estimated" in caplog.text
+    again = calendar_schedules(year=2031)
+    assert summary == again  # run again: the same schedules, nothing added
+    after = schedules_of(["quarterly-cycle/quarterly-cycle"])["quarterly-cycle/quarterly-cycle"]
+    assert sorted(s.slug or "" for s in cycle) == sorted(s.slug or "" for s in after)
