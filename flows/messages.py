@@ -89,19 +89,19 @@ class Queued:
     told: int
 
     def told_in_the_log(self, queueing: Queueing) -> dict[str, int]:
-        """The run's counts, logged, as the cycle's summary shows them."""
+        """The run's counts, logged, as the cycle's summary shows them. Not the held ones:
+        only a confidential message is held, and the roster's warning names who shares the
+        contact, so a count of them would say that one of those people is on the track."""
+        kinds = ("invitation", "session_reminder", "holiday_reminder")
+        counts = {kind: queueing.counts[kind] for kind in kinds}
         log().info(
             "queued %d new messages (%s); %d were already planned; %d cancelled ones queued "
             "again; %d notices of changed places",
-            *(self.added, dict(queueing.counts), len(queueing.known), self.requeued, self.told),
+            *(self.added, counts, len(queueing.known), self.requeued, self.told),
         )
-        counts = queueing.counts
-        return {
-            kind: counts[kind] for kind in ("invitation", "session_reminder", "holiday_reminder")
-        } | {
+        return counts | {
             "total_new": self.added,
             "requeued": self.requeued,
-            "held": counts["held"],
             "place_notices": self.told,
         }
 

@@ -234,7 +234,6 @@ class Queueing:
                     relayed=message.recipient.relayed(message.address),
                     shared=self.shared,
                 )
-                self.counts["held"] += bool(held)
                 status = MessageStatus.held if held else MessageStatus.queued
                 yield self.composer.row(message, status, held)
             elif status == MessageStatus.cancelled:

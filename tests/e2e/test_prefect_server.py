@@ -262,7 +262,9 @@ def test_the_run_form_in_a_real_browser(deployed: dict[str, Any]) -> None:
             key = f"cycle-{quarter.lower()}"  # not progress-cycle-…, the run's progress
             page.get_by_text(key, exact=True).first.wait_for(timeout=60_000)
             page.get_by_text(key, exact=True).first.click()
-            page.get_by_text("roster: joined").first.wait_for(timeout=60_000)
+            # in the operator's language (LIANJIE_LANG, zh by default), headings and rows
+            page.get_by_text("花名册：新增人员").first.wait_for(timeout=60_000)
+            page.get_by_text("项目", exact=True).first.wait_for(timeout=10_000)
 
             step = "refuse 2026Q5"
             before = len(flow_runs(env))

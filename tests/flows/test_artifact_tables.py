@@ -41,3 +41,55 @@ def test_roster_warnings_are_worded_from_their_codes() -> None:
     warning = RosterWarning.of("no_top_leader", unit="U07")
     assert [{"提示": "单位 U07 在名册中没有主要负责人"}] == TableWords("zh").warnings([warning])
     assert [{"warning": str(warning)}] == TableWords("en").warnings([warning])
+
+
+def cycle_summary(**changed: object) -> object:
+    from flows.artifacts import ImportSummary
+    from flows.cycle import CycleSummary
+
+    roster = ImportSummary(source="/in/roster.xlsx", read=120, accepted=118, rejected=2)
+    summary = CycleSummary(
+        quarter="2026Q4",
+        as_of=date(2026, 10, 8),
+        policy_sha256="0" * 64,
+        roster=roster,
+        tracks={"top_leader": 3, "in_office": 100},
+        sessions={"new_sessions": 9, "enrolments": 230, "withdrawals": 0, "unplaced": 4},
+        messages={
+            "invitation": 230,
+            "total_new": 460,
+            "requeued": 0,
+            "held": 2,
+            "place_notices": 0,
+        },
+    )
+    return summary.model_copy(update=changed)
+
+
+def test_the_cycles_summary_says_what_happened_and_what_needs_doing() -> None:
+    """Issue 39, item 3: the operator read numbers in a table and had to work out what to do.
+    The run's summary says it in sentences, in the operator's language."""
+    from flows.cycle import run_summary
+
+    said = run_summary(cycle_summary(), TableWords("zh"))
+    assert "2026年第四季度" in said and "2026年10月8日" in said
+    assert "导入 118 行" in said and "新增场次 9 场" in said
+    assert "2 行未导入" in said and "roster-rejects-2026q4" in said
+    assert "4 人次尚未安排场次" in said
+    assert "警示" not in said and "admonition" not in said
+
+
+def test_a_quiet_cycle_says_there_is_nothing_to_do() -> None:
+    from flows.artifacts import ImportSummary
+    from flows.cycle import run_summary
+
+    clean = ImportSummary(source="roster.csv", read=5, accepted=5, rejected=0)
+    quiet = cycle_summary(
+        roster=clean,
+        sessions={"new_sessions": 1, "enrolments": 5, "withdrawals": 0, "unplaced": 0},
+        messages={"total_new": 10},
+        dry_run=True,
+    )
+    said = run_summary(quiet, TableWords("en"))
+    assert said.startswith("**Dry run, nothing changed")
+    assert "Nothing needs doing." in said
