@@ -15,7 +15,7 @@ from pydantic import BaseModel, computed_field
 
 from core.exceptions import LianjieInputError
 from core.settings import Settings
-from flows.artifact_tables import TableWords, artifact_key, publish_table
+from flows.artifact_tables import TableWords, artifact_key, publish_summary, publish_table
 from flows.artifacts import pdf_links
 from flows.common import (
     RunSettings,
@@ -47,6 +47,7 @@ from flows.progress import stage
 from flows.rendering import ReportOut, record_reports
 from flows.report_parts import plan_reports, render_here
 from flows.run_names import run_name
+from flows.run_summaries import reports_summary
 from models.db import session_for
 from models.facts import load_quarter
 from models.outbox import add_messages
@@ -148,10 +149,13 @@ def accountability_reports(
         if deliver
         else 0
     )
-    publish_reports(period.label, reports, config)
-    return ReportsSummary(
+    summary = ReportsSummary(
         quarter=period.label, rendered=len(reports), reports=reports, queued_for_readers=queued
     )
+    publish_reports(
+        summary, config, deliver=deliver, list_unsent=deliver and not run.discipline_email
+    )
+    return summary
 
 
 def rendered_reports(
@@ -234,10 +238,20 @@ def queue_reports(
     return queued
 
 
-def publish_reports(quarter: str, reports: list[ReportOut], config: Settings) -> None:
-    """The reports with their rates and where to open them, as artifacts: links when the
-    output folder is served (LIANJIE_REPORTS_URL), else the machine and folder, in words."""
+def publish_reports(
+    done: ReportsSummary, config: Settings, *, deliver: bool, list_unsent: bool
+) -> None:
+    """The run's summary in sentences, and the reports with their rates and where to open
+    them: links when the output folder is served (LIANJIE_REPORTS_URL), else the machine and
+    folder, in words."""
     words = TableWords(config.lang)
+    quarter, reports = done.quarter, done.reports
+    unsent = list_unsent and any(r.kind == "confidential" for r in reports)
+    publish_summary(
+        artifact_key("reports-summary", quarter),
+        reports_summary(done, words, deliver=deliver, list_unsent=unsent),
+        words.title("reports", quarter=quarter),
+    )
     shown = [r for r in reports if r.kind != "confidential"]
     links = pdf_links([r.path for r in shown], config.reports_dir, config.reports_url)
     publish_table(

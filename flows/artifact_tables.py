@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from prefect.artifacts import create_table_artifact
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
 from policy.roster_warnings import RosterWarning
 from reports.render import labels
@@ -32,6 +32,11 @@ def publish_table(key: str, rows: list[dict[str, Any]], description: str) -> Non
     """A table in the Prefect UI's Artifacts page (nothing when there is no row to show)."""
     if rows:
         create_table_artifact(key=key, table=rows, description=description)
+
+
+def publish_summary(key: str, markdown: str, description: str) -> None:
+    """A run's summary in sentences, the first thing its Artifacts page shows."""
+    create_markdown_artifact(key=key, markdown=markdown, description=description)
 
 
 class TableWords:

@@ -10,7 +10,7 @@ from prefect import flow
 from pydantic import BaseModel, computed_field
 
 from core.exceptions import LianjieInputError
-from flows.artifact_tables import TableWords, artifact_key, publish_table
+from flows.artifact_tables import TableWords, artifact_key, publish_summary, publish_table
 from flows.artifacts import ImportSummary, RejectOut
 from flows.common import (
     RunSettings,
@@ -38,6 +38,7 @@ from flows.parameters import (
 )
 from flows.progress import Stage, stage
 from flows.run_names import run_name
+from flows.run_summaries import collect_summary
 from models.db import session_for
 from models.tables import QuarterCycle
 
@@ -170,6 +171,11 @@ def import_each(
 def publish_collect(summary: CollectSummary, on: date, words: TableWords) -> None:
     """The day's collect as two tables in the Prefect UI: counts per file, and the rejects."""
     quarter = summary.quarter
+    publish_summary(
+        artifact_key("collect-summary", quarter),
+        collect_summary(summary, on, words),
+        words.title("collect", quarter=quarter, day=on),
+    )
     counts = [
         (words.row(f"file_{count}", file=Path(i.source).name), getattr(i, count))
         for i in summary.files

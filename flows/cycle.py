@@ -8,12 +8,11 @@ from pathlib import Path
 from typing import Annotated, cast
 
 from prefect import flow
-from prefect.artifacts import create_markdown_artifact
 from pydantic import BaseModel, computed_field
 
 from core.exceptions import LianjieInputError
 from core.settings import Settings
-from flows.artifact_tables import TableWords, artifact_key, publish_table
+from flows.artifact_tables import TableWords, artifact_key, publish_summary, publish_table
 from flows.artifacts import ImportSummary, RejectOut
 from flows.common import (
     RunSettings,
@@ -45,10 +44,10 @@ from flows.placement import classify_cadres, schedule_sessions
 from flows.progress import stage
 from flows.roster import import_roster
 from flows.run_names import run_name
+from flows.run_summaries import cycle_summary
 from intake.database import is_database_source
 from models.db import rehearsal
 from policy.config import load_policy
-from reports.render import render_text
 
 
 class CycleSummary(BaseModel):
@@ -227,10 +226,10 @@ def publish_cycle(summary: CycleSummary, words: TableWords) -> None:
     counts += [(words.row("track", track=words.track(t)), n) for t, n in summary.tracks.items()]
     counts += [(words.row(k), n) for k, n in summary.sessions.items()]
     counts += [(cycle_message_row(words, k), n) for k, n in summary.messages.items()]
-    create_markdown_artifact(
-        key=artifact_key(f"{rehearsed}cycle-summary", quarter),
-        markdown=run_summary(summary, words),
-        description=words.title("cycle", dry_run=dry_run, quarter=quarter, as_of=summary.as_of),
+    publish_summary(
+        artifact_key(f"{rehearsed}cycle-summary", quarter),
+        cycle_summary(summary, words),
+        words.title("cycle", dry_run=dry_run, quarter=quarter, as_of=summary.as_of),
     )
     publish_table(
         artifact_key(f"{rehearsed}cycle", quarter),
@@ -246,34 +245,6 @@ def publish_cycle(summary: CycleSummary, words: TableWords) -> None:
         artifact_key(f"{rehearsed}roster-rejects", quarter),
         words.rejects(roster.rejects),
         words.title("roster_rejects", dry_run=dry_run, quarter=quarter),
-    )
-
-
-def run_summary(summary: CycleSummary, words: TableWords) -> str:
-    """What the cycle did and what the operator must do next, in sentences: the first thing
-    the run's Artifacts page shows."""
-    rehearsed = "dry-run-" if summary.dry_run else ""
-    roster, quarter = summary.roster, summary.quarter
-    todo = {
-        "rejected": roster.rejected,
-        "rejects_key": artifact_key(f"{rehearsed}roster-rejects", quarter),
-        "warnings": len(roster.warnings),
-        "warnings_key": artifact_key(f"{rehearsed}roster-warnings", quarter),
-        "unplaced": summary.sessions.get("unplaced", 0),
-    }
-    return render_text(
-        f"artifacts/{words.lang}/cycle.md.j2",
-        {
-            "title": words.title(
-                "cycle", dry_run=summary.dry_run, quarter=quarter, as_of=summary.as_of
-            ),
-            "roster": roster,
-            "changes": roster.changes,
-            "sessions": summary.sessions,
-            "messages": summary.messages,
-            "todo": todo,
-            "nothing_to_do": not (todo["rejected"] or todo["warnings"] or todo["unplaced"]),
-        },
     )
 
 

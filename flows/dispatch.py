@@ -14,13 +14,14 @@ from sqlmodel import Session
 
 from core.exceptions import LianjieInputError
 from delivery.channels import DeliveryError, Outgoing, Sender
-from flows.artifact_tables import TableWords, artifact_key, publish_table
+from flows.artifact_tables import TableWords, artifact_key, publish_summary, publish_table
 from flows.common import RunSettings, expected_failures, log, settings, today, working_calendar
 from flows.escalation import plan_escalations
 from flows.outgoing import attachment_of, occasion, open_channel, workbook_beside
 from flows.parameters import UNSET, Day, given_day, titled
 from flows.progress import stage
 from flows.run_names import run_name
+from flows.run_summaries import dispatch_summary
 from models.db import rehearsal, session_for, utcnow
 from models.education import confidential_programmes
 from models.outbox import (
@@ -268,6 +269,11 @@ def daily_dispatch(
         for kind in ("email", "sms")
     }
     summary = DispatchSummary.of(on, expired, by_channel)
+    publish_summary(
+        artifact_key("dispatch-summary", on.isoformat()),
+        dispatch_summary(summary, words),
+        words.title("dispatch", day=on, expired=expired),
+    )
     publish_table(
         artifact_key("dispatch", on.isoformat()),
         words.table([{"channel": words.channel(k), **v} for k, v in by_channel.items()]),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from core.domain import Reject
 from flows.artifact_tables import TableWords
@@ -43,7 +44,7 @@ def test_roster_warnings_are_worded_from_their_codes() -> None:
     assert [{"warning": str(warning)}] == TableWords("en").warnings([warning])
 
 
-def cycle_summary(**changed: object) -> object:
+def a_cycle(**changed: object) -> Any:
     from flows.artifacts import ImportSummary
     from flows.cycle import CycleSummary
 
@@ -69,9 +70,9 @@ def cycle_summary(**changed: object) -> object:
 def test_the_cycles_summary_says_what_happened_and_what_needs_doing() -> None:
     """Issue 39, item 3: the operator read numbers in a table and had to work out what to do.
     The run's summary says it in sentences, in the operator's language."""
-    from flows.cycle import run_summary
+    from flows.run_summaries import cycle_summary
 
-    said = run_summary(cycle_summary(), TableWords("zh"))
+    said = cycle_summary(a_cycle(), TableWords("zh"))
     assert "2026年第四季度" in said and "2026年10月8日" in said
     assert "导入 118 行" in said and "新增场次 9 场" in said
     assert "2 行未导入" in said and "roster-rejects-2026q4" in said
@@ -81,15 +82,75 @@ def test_the_cycles_summary_says_what_happened_and_what_needs_doing() -> None:
 
 def test_a_quiet_cycle_says_there_is_nothing_to_do() -> None:
     from flows.artifacts import ImportSummary
-    from flows.cycle import run_summary
+    from flows.run_summaries import cycle_summary
 
     clean = ImportSummary(source="roster.csv", read=5, accepted=5, rejected=0)
-    quiet = cycle_summary(
+    quiet = a_cycle(
         roster=clean,
         sessions={"new_sessions": 1, "enrolments": 5, "withdrawals": 0, "unplaced": 0},
         messages={"total_new": 10},
         dry_run=True,
     )
-    said = run_summary(quiet, TableWords("en"))
+    said = cycle_summary(quiet, TableWords("en"))
     assert said.startswith("**Dry run, nothing changed")
     assert "Nothing needs doing." in said
+
+
+def test_a_collect_says_which_rows_to_correct_and_who_the_sheet_left_out() -> None:
+    from flows.artifacts import ImportSummary
+    from flows.collect import CollectSummary
+    from flows.drop_folder import SkippedFile
+    from flows.makeups import NotRecordedOut
+    from flows.run_summaries import collect_summary
+
+    sheet = ImportSummary(source="/drop/签到表.xlsx", read=40, accepted=39, rejected=1)
+    left_out = NotRecordedOut(
+        session="26Q4-IO-01",
+        employee_id="E1",
+        name="王一",
+        sheet_back_on=date(2026, 10, 14),
+        absent_from=date(2026, 10, 21),
+    )
+    summary = CollectSummary.of(
+        "2026Q4", [sheet], None, [SkippedFile(source="/drop/x.doc", reason="不是表格文件")]
+    )
+    summary = summary.model_copy(update={"not_recorded": [left_out]})
+    said = collect_summary(summary, date(2026, 10, 15), TableWords("zh"))
+    assert "1 行未导入" in said and "completion-rejects-2026q4" in said
+    assert "未读取文件 x.doc：不是表格文件" in said
+    assert "1 人在交回的签到表中没有记录" in said and "王一" not in said
+
+
+def test_a_dispatch_says_what_failed_will_be_retried() -> None:
+    from flows.dispatch import DispatchSummary
+    from flows.run_summaries import dispatch_summary
+
+    counts = {
+        "email": {"sent": 5, "failed": 2, "skipped": 0},
+        "sms": {"sent": 3, "failed": 0, "skipped": 0},
+    }
+    said = dispatch_summary(DispatchSummary.of(date(2026, 10, 8), 1, counts), TableWords("zh"))
+    assert "电子邮件：发送 5 条，失败 2 条" in said and "短信：发送 3 条。" in said
+    assert "自动重试" in said and "1 条消息未能在其场次或节日之前发出" in said
+    calm = {"email": {"sent": 5, "failed": 0, "skipped": 0}}
+    assert "Nothing needs doing." in dispatch_summary(
+        DispatchSummary.of(date(2026, 10, 8), 0, calm), TableWords("en")
+    )
+
+
+def test_the_reports_say_when_the_list_could_not_be_sent() -> None:
+    from flows.accountability import ReportsSummary
+    from flows.rendering import ReportOut
+    from flows.run_summaries import reports_summary
+
+    reports = [
+        ReportOut(kind="unit", unit_code="U1", path="/r/u1.pdf", pages=3, rate="50.0%"),
+        ReportOut(kind="summary", unit_code="", path="/r/s.pdf", pages=4, rate="62.5%"),
+        ReportOut(kind="confidential", unit_code="", path="/r/c/l.pdf", pages=1, rate=""),
+    ]
+    done = ReportsSummary(quarter="2026Q4", rendered=3, reports=reports, queued_for_readers=4)
+    said = reports_summary(done, TableWords("zh"), deliver=True, list_unsent=True)
+    assert "生成单位报告 1 份和汇总报告，全组织完成率 62.5%" in said
+    assert "已排入发送报告邮件 4 封" in said and "LIANJIE_DISCIPLINE_EMAIL" in said
+    quiet = reports_summary(done, TableWords("zh"), deliver=False, list_unsent=False)
+    assert "无需处理的事项" in quiet and "勾选“发送报告”" in quiet

@@ -1,0 +1,108 @@
+"""What a run did and what the operator must do next, in sentences of the operator's language:
+the first thing a run's Artifacts page shows, above the tables it sums up.
+
+Each summary is a template (reports/templates/artifacts/<lang>/<run>.md.j2) filled from the
+run's own summary; "what needs doing" lists only what a person must act on, and says so when
+nothing is. No count here may name the admonition track (the held messages, its sessions).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from flows.artifact_tables import TableWords, artifact_key
+from reports.render import render_text
+
+if TYPE_CHECKING:
+    from flows.accountability import ReportsSummary
+    from flows.collect import CollectSummary
+    from flows.cycle import CycleSummary
+    from flows.dispatch import DispatchSummary
+
+
+def _said(run: str, words: TableWords, context: dict[str, Any]) -> str:
+    todo = context["todo"]
+    return render_text(
+        f"artifacts/{words.lang}/{run}.md.j2",
+        context | {"nothing_to_do": not any(v for k, v in todo.items() if not k.endswith("key"))},
+    )
+
+
+def cycle_summary(summary: CycleSummary, words: TableWords) -> str:
+    rehearsed = "dry-run-" if summary.dry_run else ""
+    roster, quarter = summary.roster, summary.quarter
+    return _said(
+        "cycle",
+        words,
+        {
+            "title": words.title(
+                "cycle", dry_run=summary.dry_run, quarter=quarter, as_of=summary.as_of
+            ),
+            "roster": roster,
+            "changes": roster.changes,
+            "sessions": summary.sessions,
+            "messages": summary.messages,
+            "todo": {
+                "rejected": roster.rejected,
+                "rejects_key": artifact_key(f"{rehearsed}roster-rejects", quarter),
+                "warnings": len(roster.warnings),
+                "warnings_key": artifact_key(f"{rehearsed}roster-warnings", quarter),
+                "unplaced": summary.sessions.get("unplaced", 0),
+            },
+        },
+    )
+
+
+def collect_summary(summary: CollectSummary, on: date, words: TableWords) -> str:
+    return _said(
+        "collect",
+        words,
+        {
+            "title": words.title("collect", quarter=summary.quarter, day=on),
+            "summary": summary,
+            "makeups": summary.makeups,
+            "todo": {
+                "rejected": summary.rejected,
+                "rejects_key": artifact_key("completion-rejects", summary.quarter),
+                "skipped": [(Path(f.source).name, f.reason) for f in summary.skipped],
+                "not_recorded": len(summary.not_recorded),
+                "no_day_left": summary.makeups.get("no_day_left", 0),
+            },
+        },
+    )
+
+
+def dispatch_summary(summary: DispatchSummary, words: TableWords) -> str:
+    return _said(
+        "dispatch",
+        words,
+        {
+            "title": words.title("dispatch", day=summary.date, expired=summary.expired),
+            "summary": summary,
+            "channels": [(words.channel(k), v) for k, v in summary.by_channel.items()],
+            "todo": {"failed": summary.failed, "expired": summary.expired},
+        },
+    )
+
+
+def reports_summary(
+    summary: ReportsSummary, words: TableWords, *, deliver: bool, list_unsent: bool
+) -> str:
+    shown = [r for r in summary.reports if r.kind != "confidential"]
+    overall = next((r.rate for r in shown if r.kind == "summary"), "")
+    return _said(
+        "reports",
+        words,
+        {
+            "title": words.title("reports", quarter=summary.quarter),
+            "units": sum(1 for r in shown if r.kind == "unit"),
+            "with_summary": any(r.kind == "summary" for r in shown),
+            "rate": overall,
+            "deliver": deliver,
+            "queued": summary.queued_for_readers,
+            "table_key": artifact_key("reports", summary.quarter),
+            "todo": {"list_unsent": list_unsent},
+        },
+    )
