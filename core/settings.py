@@ -33,6 +33,9 @@ class Settings(BaseSettings):
     drop_dir: Path | None = None  # completion files put here are collected by the schedule
     smtp_url: SecretStr | None = None
     smtp_from: str = "lianjie@localhost"
+    # Where the Prefect server's alerts go (`lianjie alerts --apply`): a group robot's address
+    # carries its key, so it is a secret.
+    alert_webhook_url: SecretStr | None = None
     sms_url: SecretStr | None = None
     sms_signature: str | None = None  # opens every text; empty means 【<organisation>】
     smtp_from_name: str | None = None  # the e-mails' sender name; empty means the organisation
@@ -102,6 +105,13 @@ class Settings(BaseSettings):
             raise ValueError(
                 "LIANJIE_SMTP_URL must look like smtp://user:pass@host:587?starttls=1 or smtps://…"
             )
+        return value
+
+    @field_validator("alert_webhook_url")
+    @classmethod
+    def _webhook_scheme(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and urlsplit(value.get_secret_value()).scheme not in {"http", "https"}:
+            raise ValueError("LIANJIE_ALERT_WEBHOOK_URL must be an http:// or https:// address")
         return value
 
     @field_validator("sms_url")

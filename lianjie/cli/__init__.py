@@ -20,6 +20,7 @@ for command in (
     admin.demo,
     admin.serve,
     admin.schedules,
+    admin.alerts,
     admin.doctor,
 ):
     app.command()(command)

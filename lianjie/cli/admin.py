@@ -226,6 +226,41 @@ def schedules(
         typer.echo(line)
 
 
+def alerts(
+    apply: Annotated[
+        bool,
+        typer.Option(
+            help="Put the alerts on the Prefect server (PREFECT_API_URL), notifying "
+            "LIANJIE_ALERT_WEBHOOK_URL; each replaces the one of its name."
+        ),
+    ] = False,
+) -> None:
+    """The alerts of automations.yaml: a lianjie run that fails or crashes, and a scheduled run
+    not started 30 minutes after its time, notify the organisation department's webhook (a
+    WeCom or DingTalk group robot, or any JSON endpoint)."""
+
+    def listed() -> list[str]:
+        from flows.alerts import alerts as defined
+        from flows.alerts import apply_alerts
+        from flows.common import settings
+
+        config = settings()
+        planned = defined(config.lang.value)
+        lines = [f"{a.name}: {a.description}" for a in planned]
+        if apply:
+            if config.alert_webhook_url is None:
+                raise LianjieInputError(
+                    "set LIANJIE_ALERT_WEBHOOK_URL to the webhook the alerts notify "
+                    "(a WeCom or DingTalk group robot's address, or any JSON endpoint)"
+                )
+            apply_alerts(planned, config.alert_webhook_url.get_secret_value())
+            lines.append(f"applied {len(planned)} alerts to the Prefect server")
+        return lines
+
+    for line in run(listed):
+        typer.echo(line)
+
+
 def schedule_line(schedule: Any) -> str:
     """A year's schedule in a line: its few days, or how many and what the calendar moved."""
     if len(schedule.days) <= 12:
