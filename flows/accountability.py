@@ -140,10 +140,7 @@ def accountability_reports(
     )
     reports, rendered = placed(outcome, password)
     record_reports(run=run, quarter=period.label, reports=reports, rendered=rendered)
-    delivered = [
-        RenderedReport(r.kind, r.unit_code, str(done.path), done.sha256)
-        for r, done in zip(reports, rendered, strict=True)
-    ]
+    delivered = delivered_as(reports, rendered)
     queued = (
         queue_reports(run=run, quarter=period.label, reports=delivered, on=today(config))
         if deliver
@@ -152,10 +149,16 @@ def accountability_reports(
     summary = ReportsSummary(
         quarter=period.label, rendered=len(reports), reports=reports, queued_for_readers=queued
     )
-    publish_reports(
-        summary, config, deliver=deliver, list_unsent=deliver and not run.discipline_email
-    )
+    publish_reports(summary, config, deliver=deliver)
     return summary
+
+
+def delivered_as(reports: list[ReportOut], rendered: list[Rendered]) -> list[RenderedReport]:
+    """The reports as their e-mails carry them: each with its file and that file's hash."""
+    return [
+        RenderedReport(r.kind, r.unit_code, str(done.path), done.sha256)
+        for r, done in zip(reports, rendered, strict=True)
+    ]
 
 
 def rendered_reports(
@@ -238,15 +241,15 @@ def queue_reports(
     return queued
 
 
-def publish_reports(
-    done: ReportsSummary, config: Settings, *, deliver: bool, list_unsent: bool
-) -> None:
+def publish_reports(done: ReportsSummary, config: Settings, *, deliver: bool) -> None:
     """The run's summary in sentences, and the reports with their rates and where to open
     them: links when the output folder is served (LIANJIE_REPORTS_URL), else the machine and
     folder, in words."""
     words = TableWords(config.lang)
     quarter, reports = done.quarter, done.reports
-    unsent = list_unsent and any(r.kind == "confidential" for r in reports)
+    unsent = (
+        deliver and not config.discipline_email and any(r.kind == "confidential" for r in reports)
+    )
     publish_summary(
         artifact_key("reports-summary", quarter),
         reports_summary(done, words, deliver=deliver, list_unsent=unsent),

@@ -10,7 +10,7 @@ from typing import Annotated, cast
 from prefect import flow
 from pydantic import BaseModel, computed_field
 
-from core.exceptions import LianjieInputError
+from core.exceptions import LeaversToConfirm, LianjieInputError
 from core.settings import Settings
 from flows.artifact_tables import TableWords, artifact_key, publish_summary, publish_table
 from flows.artifacts import ImportSummary, RejectOut
@@ -25,6 +25,7 @@ from flows.common import (
     today,
     waits_for_first_working_day,
 )
+from flows.leavers import operator_accepts
 from flows.messages import plan_messages
 from flows.moments import rules_day
 from flows.parameters import (
@@ -134,30 +135,62 @@ def quarterly_cycle(
     as_of_day = rules_day(period, given_day(as_of), today(config))
     run = RunSettings.of(config, lang=lang_code(lang, config))
     policy_sha = load_policy(Path(policy_file) if policy_file else None).sha256
-    # A dry run rehearses every stage in one transaction that is rolled back at the end.
-    guard = rehearsal(config.db_url) if dry_run else one_at_a_time(config.db_url, period.label)
-    with guard:
-        summary = the_quarter_planned(
+    summary = the_quarter_asked(
+        run=run,
+        quarter=period.label,
+        as_of=as_of_day,
+        policy_sha256=policy_sha,
+        dry_run=dry_run,
+        accept_leavers=accept_leavers,
+        roster=lambda accepted: import_roster(
             run=run,
             quarter=period.label,
+            roster=roster_source,
+            policy_file=policy_file,
             as_of=as_of_day,
-            policy_sha256=policy_sha,
-            dry_run=dry_run,
-            roster=lambda: import_roster(
-                run=run,
-                quarter=period.label,
-                roster=roster_source,
-                policy_file=policy_file,
-                as_of=as_of_day,
-                accept_leavers=accept_leavers,
-                sheet=sheet.strip(),
-            ),
-        )
+            accept_leavers=accepted,
+            sheet=sheet.strip(),
+        ),
+    )
     if dry_run:
         log().info("dry run: nothing was stored, queued, cancelled or written")
     # a dry run's under keys of its own: the Run form's user reads it
     publish_cycle(summary, TableWords(config.lang))
     return summary
+
+
+def the_quarter_asked(
+    *,
+    run: RunSettings,
+    quarter: str,
+    as_of: date,
+    policy_sha256: str,
+    dry_run: bool,
+    accept_leavers: bool,
+    roster: Callable[[bool], ImportSummary],
+) -> CycleSummary:
+    """The quarter planned under its lock (a dry run: in a transaction rolled back at the
+    end). A roster with more leavers than the policy allows stores nothing; a deployment run
+    then asks its operator, outside the lock, and plans again if they accept."""
+
+    def planned(leavers_accepted: bool) -> CycleSummary:
+        guard = rehearsal(run.db_url) if dry_run else one_at_a_time(run.db_url, quarter)
+        with guard:
+            return the_quarter_planned(
+                run=run,
+                quarter=quarter,
+                as_of=as_of,
+                policy_sha256=policy_sha256,
+                dry_run=dry_run,
+                roster=lambda: roster(leavers_accepted),
+            )
+
+    try:
+        return planned(accept_leavers)
+    except LeaversToConfirm as asked:
+        if not operator_accepts(asked, TableWords(run.lang)):
+            raise
+        return planned(leavers_accepted=True)
 
 
 def the_quarter_planned(

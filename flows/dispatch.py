@@ -14,14 +14,14 @@ from sqlmodel import Session
 
 from core.exceptions import LianjieInputError
 from delivery.channels import DeliveryError, Outgoing, Sender
-from flows.artifact_tables import TableWords, artifact_key, publish_summary, publish_table
+from flows.artifact_tables import TableWords
 from flows.common import RunSettings, expected_failures, log, settings, today, working_calendar
+from flows.dispatch_artifacts import publish_dispatch, publish_preview
 from flows.escalation import plan_escalations
 from flows.outgoing import attachment_of, occasion, open_channel, workbook_beside
 from flows.parameters import UNSET, Day, given_day, titled
 from flows.progress import stage
 from flows.run_names import run_name
-from flows.run_summaries import dispatch_summary
 from models.db import rehearsal, session_for, utcnow
 from models.education import confidential_programmes
 from models.outbox import (
@@ -260,41 +260,13 @@ def daily_dispatch(
             would_send, preview = preview_due(
                 run=run, on=on, occasion_before=next_working, show=show
             )
-    words = TableWords(config.lang)
     if dry_run:
-        publish_preview(on, expired, would_send, words)
+        publish_preview(on, expired, would_send, TableWords(config.lang))
         return DispatchSummary.rehearsed(on, expired, would_send, preview)
     by_channel = {
         kind: send_due(run=run, kind=kind, on=on, occasion_before=next_working)
         for kind in ("email", "sms")
     }
     summary = DispatchSummary.of(on, expired, by_channel)
-    publish_summary(
-        artifact_key("dispatch-summary", on.isoformat()),
-        dispatch_summary(summary, words),
-        words.title("dispatch", day=on, expired=expired),
-    )
-    publish_table(
-        artifact_key("dispatch", on.isoformat()),
-        words.table([{"channel": words.channel(k), **v} for k, v in by_channel.items()]),
-        words.title("dispatch", day=on, expired=expired),
-    )
+    publish_dispatch(summary, TableWords(config.lang))
     return summary
-
-
-def publish_preview(
-    on: dt.date, expired: int, would_send: dict[str, dict[str, int]], words: TableWords
-) -> None:
-    """A dry run's preview as a table in the Prefect UI: counts only, the preview's addresses
-    stay off the server."""
-    publish_table(
-        artifact_key("dry-run-dispatch", on.isoformat()),
-        words.table(
-            [
-                {"kind": words.message_kind(kind), "channel": words.channel(ch), "would_send": n}
-                for kind, channels in would_send.items()
-                for ch, n in channels.items()
-            ]
-        ),
-        words.title("dispatch_preview", dry_run=True, day=on, expired=expired),
-    )

@@ -9,7 +9,7 @@ from prefect import task
 from sqlmodel import Session
 
 from core.domain import Quarter
-from core.exceptions import LianjieInputError
+from core.exceptions import LeaversToConfirm, LianjieInputError
 from flows.artifacts import ImportSummary, RosterChanges, log_layout
 from flows.common import RunSettings, log, settings
 from intake.database import read_source
@@ -56,8 +56,8 @@ def import_roster(
             header_hints=result.header_hints,
             missing_columns=result.missing_columns,
         )
-        if verdict.refusal:
-            raise LianjieInputError(f"{result.source}: {verdict.refusal}")
+        if verdict.refusal and verdict.leavers:  # the one refusal: too many leavers
+            raise LeaversToConfirm(f"{result.source}: {verdict.refusal}", verdict.leavers)
         verdict.warnings.extend(calendar_warnings(run, quarter))
         cancelled = 0
         if already:

@@ -84,7 +84,13 @@ def flow_runs(env: dict[str, str]) -> list[dict[str, Any]]:
     return list(api(env, "/flow_runs/filter", {"sort": "EXPECTED_START_TIME_DESC"}))
 
 
-def wait_for_end(env: dict[str, str], run_id: str, limit: float = 300) -> dict[str, Any]:
+ENDED = frozenset({"COMPLETED", "FAILED", "CRASHED"})
+
+
+def wait_for_end(
+    env: dict[str, str], run_id: str, limit: float = 300, until: frozenset[str] = ENDED
+) -> dict[str, Any]:
+    """The flow run once its state is one of `until` (by default, once it has ended)."""
     deadline = time.monotonic() + limit
     while time.monotonic() < deadline:
         request = urllib.request.Request(
@@ -93,10 +99,10 @@ def wait_for_end(env: dict[str, str], run_id: str, limit: float = 300) -> dict[s
         )
         with urllib.request.urlopen(request, timeout=30) as response:
             flow_run = json.loads(response.read())
-        if flow_run["state"] and flow_run["state"]["type"] in {"COMPLETED", "FAILED", "CRASHED"}:
+        if flow_run["state"] and flow_run["state"]["type"] in until:
             return flow_run
         time.sleep(1)
-    pytest.fail(f"flow run {run_id} did not end within {limit} s")
+    pytest.fail(f"flow run {run_id} did not reach {sorted(until)} within {limit} s")
 
 
 def descendants(pid: int) -> list[int]:

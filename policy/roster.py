@@ -241,6 +241,7 @@ class RosterVerdict:
 
     refusal: str | None  # the roster is refused with these words; nothing is stored
     warnings: list[RosterWarning]
+    leavers: dict[str, str] | None = None  # a refusal's numbers: how many leave, from where
 
 
 def judge_roster(
@@ -269,4 +270,6 @@ def judge_roster(
         *shared_contact_warnings(shared_contacts(decision.cadres)),
         *unreachable_warnings(decision.cadres),
     ]
-    return RosterVerdict(_refusal(facts) if facts and may_refuse else None, warnings)
+    if facts and may_refuse:
+        return RosterVerdict(_refusal(facts), warnings, facts)
+    return RosterVerdict(None, warnings)

@@ -97,6 +97,7 @@ def summary_report(view: QuarterView, parts: list[SummaryPart] | None = None) ->
     rejects = [shown_reject(r) for r in view.data.rejects]
     return {
         **view.header(),
+        "standings": view.columns(held=overall.held > 0),
         "t": view.labels,
         "ranking": ranking,
         "overall": overall,

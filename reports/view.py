@@ -221,11 +221,13 @@ class QuarterView:
             "standings": self.columns(),
         }
 
-    def columns(self) -> list[tuple[str, str]]:
+    def columns(self, held: bool | None = None) -> list[tuple[str, str]]:
         """The count tables' columns: the standings, and the sessions held on the report's
-        day awaiting their sheets when there are any."""
+        day awaiting their sheets when there are any (in the view, or in the tally `held`
+        says of: a summary put together from parts has its own)."""
         names = self.labels["standing_names"]
-        return [(c, names[c]) for c in COLUMNS if c != HELD or self.sheets_awaited]
+        shown = self.sheets_awaited if held is None else held
+        return [(c, names[c]) for c in COLUMNS if c != HELD or shown]
 
     @cached_property
     def sheets_awaited(self) -> bool:

@@ -26,6 +26,7 @@ from flows.common import today
 from harness.cli import lianjie
 from harness.prefect_api import (
     AUTH,
+    ENDED,
     LOCKED,
     PREFECT,
     ROOT,
@@ -394,3 +395,35 @@ def test_the_door_is_locked_and_the_server_keeps_no_contact_details(
     assert b"Door#Locked" not in stored, "the auth string is not kept by the server"
     assert [] == sorted(c for c in contacts if c.encode() in stored)
     assert [] == sorted(k for k in discipline if k.encode() in stored)
+
+
+@pytest.mark.slow
+def test_many_leavers_pause_the_run_until_the_operator_answers(deployed: dict[str, Any]) -> None:
+    """Issue 39, item 4: a roster with many leavers failed, and the operator had to start a
+    second run with accept_leavers ticked. The run now pauses with the numbers and waits for
+    an answer from the UI: accepted, it stores the roster; refused, it ends Failed, nothing
+    stored."""
+    env, folder = deployed["env"], deployed["folder"]
+    rows = roster_rows(2, 20, date(2026, 7, 1), seed=7)
+    full = write_csv(folder / "leavers-full.csv", HEADER, rows)
+    cycle = deployment_id(env, "quarterly-cycle")
+
+    def started(roster: object) -> str:
+        parameters = {"quarter": "2026Q3", "roster": str(roster), "as_of": "2026-07-01"}
+        made = api(env, f"/deployments/{cycle}/create_flow_run", {"parameters": parameters})
+        return str(made["id"])
+
+    assert "COMPLETED" == wait_for_end(env, started(full))["state"]["type"]
+    for answer, ends, count in ((False, "FAILED", 10), (True, "COMPLETED", 12)):
+        part = write_csv(folder / f"leavers-{count}.csv", HEADER, rows[:count])
+        run_id = started(part)
+        paused = wait_for_end(env, run_id, until=frozenset({"PAUSED", *ENDED}))
+        assert "PAUSED" == paused["state"]["type"], paused["state"]
+        api(env, f"/flow_runs/{run_id}/resume", {"run_input": {"accept": answer}})
+        ended = wait_for_end(env, run_id)
+        assert ends == ended["state"]["type"], ended["state"]
+    with sqlite3.connect(folder / "data" / "lianjie.db") as db:
+        left = db.execute(
+            "SELECT count(*) FROM roster_change WHERE quarter = '2026Q3' AND change = 'left'"
+        ).fetchone()[0]
+    assert 40 - 12 == left  # the accepted roster's leavers; the refused one stored nothing

@@ -21,7 +21,7 @@ from reports.confidential import confidential_report
 from reports.context import unit_report
 from reports.jobs import trend_quarters
 from reports.render import labels, render_text
-from reports.summary import summary_report
+from reports.summary import summary_part, summary_report
 from reports.tally import Tally, tally
 from reports.view import QuarterView, past_quarter
 
@@ -114,6 +114,10 @@ class TestTheReportsDay:
             actions = "".join(report["actions"])
             assert ("人次待参加" in actions) == bool(scheduled), actions
             assert ("签到表交回后计入" in actions) == bool(held), actions
+            # the summary put together from parts, its own view holding no requirement
+            bare = QuarterView(data, [], {}, labels("zh"), "示范市", moment, moment, {})
+            summary = summary_report(bare, [summary_part(view)])
+            assert ("held" in [k for k, _ in summary["standings"]]) == bool(held)
 
 
 class TestOutstanding:

@@ -1,0 +1,45 @@
+"""A roster that would make many cadres leave, put to the operator of a deployment run: the run
+pauses with the numbers and the units most affected, and goes on once someone answers in the
+Prefect UI (accept, or refuse). The command line keeps --accept-leavers: nobody there to ask."""
+
+from __future__ import annotations
+
+from prefect.context import FlowRunContext
+from prefect.flow_runs import pause_flow_run
+from prefect.input import RunInput
+from pydantic import Field
+
+from core.exceptions import LeaversToConfirm
+from flows.artifact_tables import TableWords
+from flows.common import log
+
+# A clerk may be away from the UI for a while; after this the run ends Failed as refused.
+ANSWER_WITHIN_SECONDS = 8 * 3600
+
+
+class LeaversAnswer(RunInput):
+    accept: bool = Field(
+        default=False,
+        title="They really left: store the roster 确认这些干部确已离开，导入名册",
+    )
+
+
+def operator_accepts(asked: LeaversToConfirm, words: TableWords) -> bool:
+    """Ask the operator of a deployment run whether the leavers really left; False where there
+    is nobody to ask (the command line, a test), or when nobody answers in time."""
+    context = FlowRunContext.get()
+    if context is None or context.flow_run is None or context.flow_run.deployment_id is None:
+        return False
+    facts = asked.facts | {"baseline": words.quarter(asked.facts["baseline"])}
+    question = str(words.words["leavers_question"]).format(**facts)
+    log().warning("waiting for the operator to accept or refuse the roster: %s", asked)
+    try:
+        answer = pause_flow_run(
+            wait_for_input=LeaversAnswer.with_initial_data(description=question, accept=False),
+            timeout=ANSWER_WITHIN_SECONDS,
+        )
+    except Exception as error:  # not resumed in time: as refused
+        log().warning("no answer: the roster is refused (%s)", error)
+        return False
+    log().info("the operator %s the roster", "accepted" if answer.accept else "refused")
+    return answer.accept
