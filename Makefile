@@ -23,7 +23,7 @@ demo: install ## Run a synthetic city's whole quarter end to end (SQLite and Pre
 
 # On every core (pytest-xdist): each worker has its own Prefect test server and PostgreSQL.
 test: install ## The whole suite, slow end-to-end tests included (what CI runs)
-	$(VENV)/bin/pytest --numprocesses auto --dist worksteal
+	$(VENV)/bin/pytest --numprocesses auto --dist worksteal --durations=30
 
 test-fast: install ## The suite without the slow end-to-end tests
 	$(VENV)/bin/pytest --numprocesses auto --dist worksteal -m "not slow"
