@@ -173,7 +173,7 @@ def publish_collect(summary: CollectSummary, on: date, words: TableWords) -> Non
     quarter = summary.quarter
     publish_summary(
         artifact_key("collect-summary", quarter),
-        collect_summary(summary, on, words),
+        collect_summary(summary, words),
         words.title("collect", quarter=quarter, day=on),
     )
     counts = [

@@ -2,13 +2,13 @@
 the first thing a run's Artifacts page shows, above the tables it sums up.
 
 Each summary is a template (reports/templates/artifacts/<lang>/<run>.md.j2) filled from the
-run's own summary; "what needs doing" lists only what a person must act on, and says so when
-nothing is. No count here may name the admonition track (the held messages, its sessions).
+run's own summary; the artifact's description is its title. "What needs doing" lists only
+what a person must act on, and says so when nothing is. No count here may name the
+admonition track (the held messages, its sessions).
 """
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -37,9 +37,6 @@ def cycle_summary(summary: CycleSummary, words: TableWords) -> str:
         "cycle",
         words,
         {
-            "title": words.title(
-                "cycle", dry_run=summary.dry_run, quarter=quarter, as_of=summary.as_of
-            ),
             "roster": roster,
             "changes": roster.changes,
             "sessions": summary.sessions,
@@ -55,12 +52,11 @@ def cycle_summary(summary: CycleSummary, words: TableWords) -> str:
     )
 
 
-def collect_summary(summary: CollectSummary, on: date, words: TableWords) -> str:
+def collect_summary(summary: CollectSummary, words: TableWords) -> str:
     return _said(
         "collect",
         words,
         {
-            "title": words.title("collect", quarter=summary.quarter, day=on),
             "summary": summary,
             "makeups": summary.makeups,
             "todo": {
@@ -79,7 +75,6 @@ def dispatch_summary(summary: DispatchSummary, words: TableWords) -> str:
         "dispatch",
         words,
         {
-            "title": words.title("dispatch", day=summary.date, expired=summary.expired),
             "summary": summary,
             "channels": [(words.channel(k), v) for k, v in summary.by_channel.items()],
             "todo": {"failed": summary.failed, "expired": summary.expired},
@@ -96,7 +91,6 @@ def reports_summary(
         "reports",
         words,
         {
-            "title": words.title("reports", quarter=summary.quarter),
             "units": sum(1 for r in shown if r.kind == "unit"),
             "with_summary": any(r.kind == "summary" for r in shown),
             "rate": overall,

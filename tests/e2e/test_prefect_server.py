@@ -266,6 +266,13 @@ def test_the_run_form_in_a_real_browser(deployed: dict[str, Any]) -> None:
             # in the operator's language (LIANJIE_LANG, zh by default), headings and rows
             page.get_by_text("花名册：新增人员").first.wait_for(timeout=60_000)
             page.get_by_text("项目", exact=True).first.wait_for(timeout=10_000)
+            # the run's summary in sentences, rendered from its markdown
+            page.goto(f"{ui}/runs/flow-run/{run_id}")
+            page.get_by_text("Artifacts", exact=True).first.click()
+            summary = f"cycle-summary-{quarter.lower()}"
+            page.get_by_text(summary, exact=True).first.wait_for(timeout=60_000)
+            page.get_by_text(summary, exact=True).first.click()
+            page.get_by_text("需要处理", exact=True).first.wait_for(timeout=60_000)
 
             step = "refuse 2026Q5"
             before = len(flow_runs(env))

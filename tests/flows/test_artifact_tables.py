@@ -73,7 +73,6 @@ def test_the_cycles_summary_says_what_happened_and_what_needs_doing() -> None:
     from flows.run_summaries import cycle_summary
 
     said = cycle_summary(a_cycle(), TableWords("zh"))
-    assert "2026年第四季度" in said and "2026年10月8日" in said
     assert "导入 118 行" in said and "新增场次 9 场" in said
     assert "2 行未导入" in said and "roster-rejects-2026q4" in said
     assert "4 人次尚未安排场次" in said
@@ -92,7 +91,6 @@ def test_a_quiet_cycle_says_there_is_nothing_to_do() -> None:
         dry_run=True,
     )
     said = cycle_summary(quiet, TableWords("en"))
-    assert said.startswith("**Dry run, nothing changed")
     assert "Nothing needs doing." in said
 
 
@@ -115,7 +113,7 @@ def test_a_collect_says_which_rows_to_correct_and_who_the_sheet_left_out() -> No
         "2026Q4", [sheet], None, [SkippedFile(source="/drop/x.doc", reason="不是表格文件")]
     )
     summary = summary.model_copy(update={"not_recorded": [left_out]})
-    said = collect_summary(summary, date(2026, 10, 15), TableWords("zh"))
+    said = collect_summary(summary, TableWords("zh"))
     assert "1 行未导入" in said and "completion-rejects-2026q4" in said
     assert "未读取文件 x.doc：不是表格文件" in said
     assert "1 人在交回的签到表中没有记录" in said and "王一" not in said
