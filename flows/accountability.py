@@ -250,10 +250,11 @@ def publish_reports(done: ReportsSummary, config: Settings, *, deliver: bool) ->
     unsent = (
         deliver and not config.discipline_email and any(r.kind == "confidential" for r in reports)
     )
+    title = words.title("reports", quarter=quarter)
     publish_summary(
         artifact_key("reports-summary", quarter),
         reports_summary(done, words, deliver=deliver, list_unsent=unsent),
-        words.title("reports", quarter=quarter),
+        title,
     )
     shown = [r for r in reports if r.kind != "confidential"]
     links = pdf_links([r.path for r in shown], config.reports_dir, config.reports_url)
@@ -270,7 +271,7 @@ def publish_reports(done: ReportsSummary, config: Settings, *, deliver: bool) ->
                 for r, link in zip(shown, links, strict=True)
             ]
         ),
-        words.title("reports", quarter=quarter),
+        title,
     )
     summary = next(
         ((r, link) for r, link in zip(shown, links, strict=True) if r.kind == "summary"), None
@@ -282,12 +283,12 @@ def publish_reports(done: ReportsSummary, config: Settings, *, deliver: bool) ->
         create_link_artifact(
             key=artifact_key("summary-report", quarter),
             link=link,
-            link_text=words.title("summary_report", quarter=quarter),
+            link_text=words.said("summary_report", quarter=quarter),
         )
         return
     create_markdown_artifact(
         key=artifact_key("summary-report", quarter),
-        markdown=words.title(
+        markdown=words.said(
             "reports_where",
             quarter=quarter,
             file=Path(report.path).name,
@@ -295,5 +296,5 @@ def publish_reports(done: ReportsSummary, config: Settings, *, deliver: bool) ->
             host=socket.gethostname(),
             folder=Path(report.path).parent.resolve(),
         ),
-        description=words.title("reports_where_title", quarter=quarter),
+        description=words.said("reports_where_title", quarter=quarter),
     )

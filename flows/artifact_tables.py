@@ -48,12 +48,15 @@ class TableWords:
         self.labels = labels(self.lang)
         self.words: dict[str, Any] = self.labels["artifact"]
 
-    def title(self, code: str, *, dry_run: bool = False, **params: Any) -> str:
-        """A table's title; quarters (`quarter`) and days (`day`, `as_of`) as documents write
-        them. A dry run's title says first that nothing was changed or sent."""
+    def said(self, code: str, **params: Any) -> str:
+        """A text of the UI's, its quarters (`quarter`) and days (`day`, `as_of`) as documents
+        write them."""
         shown = {name: self._value(name, value) for name, value in params.items()}
-        said = self.words["dry_run_sends" if code == "dispatch_preview" else "dry_run"]
-        return (said if dry_run else "") + str(self.words[code]).format(**shown)
+        return str(self.words[code]).format(**shown)
+
+    def title(self, code: str, *, dry_run: bool = False, **params: Any) -> str:
+        """A table's title; a dry run's says first that nothing was changed."""
+        return (self.words["dry_run"] if dry_run else "") + self.said(code, **params)
 
     def row(self, code: str, **params: str) -> str:
         return str(self.words["rows"][code]).format(**params)

@@ -171,10 +171,9 @@ def import_each(
 def publish_collect(summary: CollectSummary, on: date, words: TableWords) -> None:
     """The day's collect as two tables in the Prefect UI: counts per file, and the rejects."""
     quarter = summary.quarter
+    title = words.title("collect", quarter=quarter, day=on)
     publish_summary(
-        artifact_key("collect-summary", quarter),
-        collect_summary(summary, words),
-        words.title("collect", quarter=quarter, day=on),
+        artifact_key("collect-summary", quarter), collect_summary(summary, words), title
     )
     counts = [
         (words.row(f"file_{count}", file=Path(i.source).name), getattr(i, count))
@@ -187,11 +186,7 @@ def publish_collect(summary: CollectSummary, on: date, words: TableWords) -> Non
         (words.row("skipped_file", file=Path(f.source).name, reason=f.reason), 0)
         for f in summary.skipped
     ]
-    publish_table(
-        artifact_key("collect", quarter),
-        words.counted(counts),
-        words.title("collect", quarter=quarter, day=on),
-    )
+    publish_table(artifact_key("collect", quarter), words.counted(counts), title)
     publish_table(
         artifact_key("completion-rejects", quarter),
         words.rejects([r for i in summary.files for r in i.rejects]),

@@ -259,16 +259,11 @@ def publish_cycle(summary: CycleSummary, words: TableWords) -> None:
     counts += [(words.row("track", track=words.track(t)), n) for t, n in summary.tracks.items()]
     counts += [(words.row(k), n) for k, n in summary.sessions.items()]
     counts += [(cycle_message_row(words, k), n) for k, n in summary.messages.items()]
+    title = words.title("cycle", dry_run=dry_run, quarter=quarter, as_of=summary.as_of)
     publish_summary(
-        artifact_key(f"{rehearsed}cycle-summary", quarter),
-        cycle_summary(summary, words),
-        words.title("cycle", dry_run=dry_run, quarter=quarter, as_of=summary.as_of),
+        artifact_key(f"{rehearsed}cycle-summary", quarter), cycle_summary(summary, words), title
     )
-    publish_table(
-        artifact_key(f"{rehearsed}cycle", quarter),
-        words.counted(counts),
-        words.title("cycle", dry_run=dry_run, quarter=quarter, as_of=summary.as_of),
-    )
+    publish_table(artifact_key(f"{rehearsed}cycle", quarter), words.counted(counts), title)
     publish_table(
         artifact_key(f"{rehearsed}roster-warnings", quarter),
         words.warnings(roster.coded_warnings),

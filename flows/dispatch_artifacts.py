@@ -40,5 +40,5 @@ def publish_preview(
                 for ch, n in channels.items()
             ]
         ),
-        words.title("dispatch_preview", dry_run=True, day=on, expired=expired),
+        words.said("dispatch_preview", day=on, expired=expired),
     )

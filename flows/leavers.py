@@ -30,8 +30,8 @@ def operator_accepts(asked: LeaversToConfirm, words: TableWords) -> bool:
     context = FlowRunContext.get()
     if context is None or context.flow_run is None or context.flow_run.deployment_id is None:
         return False
-    facts = asked.facts | {"baseline": words.quarter(asked.facts["baseline"])}
-    question = str(words.words["leavers_question"]).format(**facts)
+    # the quarter they would leave, as documents write it
+    question = words.said("leavers_question", **asked.facts, quarter=asked.facts["baseline"])
     log().warning("waiting for the operator to accept or refuse the roster: %s", asked)
     try:
         answer = pause_flow_run(

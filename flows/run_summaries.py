@@ -22,11 +22,11 @@ if TYPE_CHECKING:
     from flows.dispatch import DispatchSummary
 
 
-def _said(run: str, words: TableWords, context: dict[str, Any]) -> str:
-    todo = context["todo"]
+def _said(run: str, words: TableWords, context: dict[str, Any], todo: dict[str, Any]) -> str:
+    """The run's template filled; `todo` holds only what a person must act on."""
     return render_text(
         f"artifacts/{words.lang}/{run}.md.j2",
-        context | {"nothing_to_do": not any(v for k, v in todo.items() if not k.endswith("key"))},
+        context | {"todo": todo, "nothing_to_do": not any(todo.values())},
     )
 
 
@@ -41,13 +41,13 @@ def cycle_summary(summary: CycleSummary, words: TableWords) -> str:
             "changes": roster.changes,
             "sessions": summary.sessions,
             "messages": summary.messages,
-            "todo": {
-                "rejected": roster.rejected,
-                "rejects_key": artifact_key(f"{rehearsed}roster-rejects", quarter),
-                "warnings": len(roster.warnings),
-                "warnings_key": artifact_key(f"{rehearsed}roster-warnings", quarter),
-                "unplaced": summary.sessions.get("unplaced", 0),
-            },
+            "rejects_key": artifact_key(f"{rehearsed}roster-rejects", quarter),
+            "warnings_key": artifact_key(f"{rehearsed}roster-warnings", quarter),
+        },
+        {
+            "rejected": roster.rejected,
+            "warnings": len(roster.warnings),
+            "unplaced": summary.sessions.get("unplaced", 0),
         },
     )
 
@@ -59,13 +59,13 @@ def collect_summary(summary: CollectSummary, words: TableWords) -> str:
         {
             "summary": summary,
             "makeups": summary.makeups,
-            "todo": {
-                "rejected": summary.rejected,
-                "rejects_key": artifact_key("completion-rejects", summary.quarter),
-                "skipped": [(Path(f.source).name, f.reason) for f in summary.skipped],
-                "not_recorded": len(summary.not_recorded),
-                "no_day_left": summary.makeups.get("no_day_left", 0),
-            },
+            "rejects_key": artifact_key("completion-rejects", summary.quarter),
+        },
+        {
+            "rejected": summary.rejected,
+            "skipped": [(Path(f.source).name, f.reason) for f in summary.skipped],
+            "not_recorded": len(summary.not_recorded),
+            "no_day_left": summary.makeups.get("no_day_left", 0),
         },
     )
 
@@ -77,8 +77,8 @@ def dispatch_summary(summary: DispatchSummary, words: TableWords) -> str:
         {
             "summary": summary,
             "channels": [(words.channel(k), v) for k, v in summary.by_channel.items()],
-            "todo": {"failed": summary.failed, "expired": summary.expired},
         },
+        {"failed": summary.failed, "expired": summary.expired},
     )
 
 
@@ -97,6 +97,6 @@ def reports_summary(
             "deliver": deliver,
             "queued": summary.queued_for_readers,
             "table_key": artifact_key("reports", summary.quarter),
-            "todo": {"list_unsent": list_unsent},
         },
+        {"list_unsent": list_unsent},
     )
