@@ -22,6 +22,7 @@ from flows.outgoing import attachment_of, occasion, open_channel, workbook_besid
 from flows.parameters import UNSET, Day, given_day, titled
 from flows.progress import stage
 from flows.run_names import run_name
+from flows.stopping import finishing_first
 from models.db import rehearsal, session_for, utcnow
 from models.education import confidential_programmes
 from models.outbox import (
@@ -111,11 +112,8 @@ def send_due(
             ) as sending:
                 outgoing = Sending(run, channel, entries, hidden)
                 for message_id in sending.each(due):
-                    message = claim(session=session, message_id=message_id, now=utcnow())
-                    if message is None:
-                        counts["skipped"] += 1  # another dispatch took it, or it was sent meanwhile
-                        continue
-                    counts[outgoing.send(session, message)] += 1
+                    with finishing_first():  # a stop waits for the message in flight
+                        counts[outgoing.claimed_and_sent(session, message_id)] += 1
     finally:
         channel.close()
     if counts["failed"]:
@@ -134,6 +132,12 @@ class Sending:
     channel: Sender
     entries: CalendarEntries
     hidden: Hidden
+
+    def claimed_and_sent(self, session: Session, message_id: int) -> str:
+        message = claim(session=session, message_id=message_id, now=utcnow())
+        if message is None:
+            return "skipped"  # another dispatch took it, or it was sent meanwhile
+        return self.send(session, message)
 
     def send(self, session: Session, message: Message) -> str:
         # Outside the database a confidential message goes by an opaque name.

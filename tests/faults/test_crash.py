@@ -77,6 +77,38 @@ def test_killed_dispatch_delivers_everything_once(
 
 
 @pytest.mark.slow
+def test_a_stopped_dispatch_finishes_the_message_in_flight_then_stops(
+    db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 39, item 6: SIGTERM (a worker stopping, systemd, docker stop) came in while the
+    server was taking a message; the process died before marking it, and the message, already
+    delivered, waited for its claim to time out to go a second time. Now the message in flight
+    is finished and marked first: nothing is left claimed, and the rerun sends only the rest."""
+    run_cycle(db_url, write_city(tmp_path), tmp_path / "cards")
+    with smtp_server(delay=1.0) as (url, inbox):
+        env = os.environ | {"LIANJIE_SMTP_URL": url}
+        sender = subprocess.Popen(
+            [sys.executable, "-c", DISPATCH, db_url, SEND_ON.isoformat()], env=env
+        )
+        deadline = time.monotonic() + 120
+        while len(inbox) < 2 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        time.sleep(0.3)  # the third message is now with the server, which answers after 1 s
+        sender.send_signal(signal.SIGTERM)
+        sender.wait(timeout=30)
+        with session_for(db_url) as session:
+            statuses = Counter(m.status for m in session.exec(select(Message)))
+        assert 0 == statuses["sending"], statuses
+        assert len(inbox) == statuses["sent"], "every delivered message is marked sent"
+        assert statuses["queued"] > 0, "it stopped instead of sending everything"
+
+        monkeypatch.setenv("LIANJIE_SMTP_URL", url)
+        dispatch.send_due.fn(run=run_settings(db_url), kind="email", on=SEND_ON)
+        ids = Counter(message["Message-ID"] for message in inbox)
+    assert [] == [key for key, count in ids.items() if count > 1]
+
+
+@pytest.mark.slow
 def test_two_dispatches_at_once_send_each_message_once(db_url: str, tmp_path: Path) -> None:
     """Two dispatch processes started together share the work; no message goes twice."""
     run_cycle(db_url, write_city(tmp_path), tmp_path / "cards")
