@@ -19,6 +19,8 @@ from typing import Any
 
 import pytest
 
+from lianjie.worker import descendants
+
 ROOT = Path(__file__).resolve().parents[1]
 PREFECT = str(Path(sys.executable).with_name("prefect"))
 AUTH = "lianjie-operator:Door#Locked-2026"  # user:password, as PREFECT_SERVER_API_AUTH_STRING
@@ -103,25 +105,6 @@ def wait_for_end(
             return flow_run
         time.sleep(1)
     pytest.fail(f"flow run {run_id} did not reach {sorted(until)} within {limit} s")
-
-
-def descendants(pid: int) -> list[int]:
-    """Every process under `pid` (children, grandchildren…), from /proc."""
-    parents: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            ppid = int(stat.rsplit(")", 1)[1].split()[1])
-            parents.setdefault(ppid, []).append(int(entry.name))
-    found, todo = [], [pid]
-    while todo:
-        for child in parents.get(todo.pop(), []):
-            found.append(child)
-            todo.append(child)
-    return found
 
 
 def kill_worker(worker: subprocess.Popen[bytes]) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import atexit
 import gc
 
-from lianjie.cli import admin, documents, quarter
+from lianjie.cli import admin, documents, quarter, server
 from lianjie.cli.options import app, db_app
 
 # In the order --help lists them.
@@ -18,9 +18,10 @@ for command in (
     documents.record,
     admin.export,
     admin.demo,
-    admin.serve,
-    admin.schedules,
-    admin.alerts,
+    server.serve,
+    server.worker,
+    server.schedules,
+    server.alerts,
     admin.doctor,
 ):
     app.command()(command)

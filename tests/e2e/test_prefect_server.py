@@ -8,6 +8,7 @@ from __future__ import annotations
 import base64
 import json
 import re
+import signal
 import sqlite3
 import subprocess
 import sys
@@ -37,6 +38,7 @@ from harness.prefect_api import (
     wait_for_end,
 )
 from harness.servers import prefect_server as running_prefect_server
+from harness.servers import smtp_server
 from lianjie.synthetic import COMPLETION_HEADER, HEADER, roster_rows, with_mistakes, write_csv
 
 CHROMIUM = "/usr/bin/chromium"  # Debian's, from scripts/system-packages.sh: no browser download
@@ -65,7 +67,8 @@ def deployed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any
         run(env, PREFECT, "work-pool", "create", "lianjie", "--type", "process")
         deployed_names = run(env, PREFECT, "--no-prompt", "deploy", "--all")
         worker = subprocess.Popen(
-            [PREFECT, "worker", "start", "--pool", "lianjie"],
+            # the default queue: the stop test's runs go to a queue of their own
+            [PREFECT, "worker", "start", "--pool", "lianjie", "--work-queue", "default"],
             env=env,
             cwd=ROOT,
             stdout=subprocess.DEVNULL,
@@ -434,3 +437,65 @@ def test_many_leavers_pause_the_run_until_the_operator_answers(deployed: dict[st
             "SELECT count(*) FROM roster_change WHERE quarter = '2026Q3' AND change = 'left'"
         ).fetchone()[0]
     assert 40 - 12 == left  # the accepted roster's leavers; the refused one stored nothing
+
+
+@pytest.mark.slow
+def test_a_stopped_worker_ends_its_runs_and_loses_no_message(deployed: dict[str, Any]) -> None:
+    """Issue 39, item 6: SIGTERM to `prefect worker start` killed its runs outright: a dispatch
+    stayed Running in the UI, and its message in flight stayed claimed. `lianjie worker` asks
+    its runs to stop first: the worker is gone within 30 s, the run ends Crashed with the
+    reason, every delivered message is marked, and a second dispatch sends only the rest."""
+    env, folder = deployed["env"], deployed["folder"] / "stopping"
+    data = folder / "data"
+    roster = write_csv(folder / "roster.csv", HEADER, roster_rows(2, 20, date(2026, 10, 1)))
+    with smtp_server(delay=1.0) as (smtp, inbox):
+        mine = env | {
+            "LIANJIE_DATA_DIR": str(data),
+            "LIANJIE_DATABASE_URL": f"sqlite:///{data / 'lianjie.db'}",
+            "LIANJIE_SMTP_URL": smtp,
+        }
+        planned = lianjie(
+            "cycle", "--quarter", "2026Q4", "--roster", str(roster), "--as-of", "2026-10-01",
+            env=mine,
+        )  # fmt: skip
+        assert 0 == planned.returncode, planned.stderr
+        api(env, "/work_pools/lianjie/queues", {"name": "stopping"})
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "lianjie.cli", "worker", "--work-queue", "stopping"],
+            env=mine,
+            cwd=ROOT,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        try:
+            dispatch = deployment_id(env, "daily-dispatch")
+            run_id = api(
+                env,
+                f"/deployments/{dispatch}/create_flow_run",
+                {"parameters": {"date": "2026-10-20"}, "work_queue_name": "stopping"},
+            )["id"]
+            deadline = time.monotonic() + 180
+            while len(inbox) < 2 and time.monotonic() < deadline:
+                time.sleep(0.05)
+            time.sleep(0.3)  # a third message is with the server, which answers after 1 s
+            stopped_at = time.monotonic()
+            worker.send_signal(signal.SIGTERM)
+            said = worker.communicate(timeout=60)[1]
+            assert 0 == worker.returncode, said
+            assert time.monotonic() - stopped_at < 30, said
+        finally:
+            if worker.poll() is None:
+                worker.kill()
+        ended = wait_for_end(env, run_id, limit=30)
+        assert "CRASHED" == ended["state"]["type"], ended["state"]
+        assert "termination signal" in ended["state"]["message"]
+        with sqlite3.connect(data / "lianjie.db") as db:
+            statuses = dict(db.execute("SELECT status, count(*) FROM message GROUP BY status"))
+        assert "sending" not in statuses, statuses
+        assert len(inbox) == statuses["sent"], "every delivered message is marked sent"
+        assert statuses["queued"] > 0, "the run stopped before the end"
+
+        again = lianjie("dispatch", "--date", "2026-10-20", env=mine)
+        assert 0 == again.returncode, again.stderr
+    ids = [message["Message-ID"] for message in inbox]
+    assert len(ids) == len(set(ids)), "no message went twice"

@@ -30,6 +30,7 @@ class TestBadInput:
             ["report", "--quarter", "2026Q5"],
             ["export", "--quarter", "2026Q4", "everything"],
             ["dispatch", "--date", "2026-13-01"],
+            ["worker", "--limit", "0"],
         ],
     )
     def test_exit_2_with_one_message_and_no_traceback(self, args: list[str]) -> None:
@@ -38,6 +39,13 @@ class TestBadInput:
         assert 2 == result.returncode
         assert "Traceback" not in result.stderr + result.stdout
         assert result.stderr.strip()
+
+
+    def test_a_worker_without_a_server_says_where_to_point_it(self) -> None:
+        env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
+        result = lianjie("worker", env=env)
+        assert 2 == result.returncode
+        assert "set PREFECT_API_URL" in result.stderr and "Traceback" not in result.stderr
 
 
 class TestDatabaseDown:
