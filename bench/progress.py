@@ -62,7 +62,7 @@ def artifact_update_seconds(updates: int = 30) -> float:
 
     @flow
     def watched() -> float:
-        artifact = ProgressArtifact("bench", "sending e-mail")
+        artifact = ProgressArtifact("bench", "sending e-mail", "en")
         started = time.perf_counter()
         for done in range(1, updates + 1):
             artifact._tell("sending e-mail", done, updates)

@@ -9,6 +9,7 @@ from urllib.parse import quote
 from pydantic import BaseModel, Field
 
 from core.domain import CadreRecord, Change, ChangeKind, Reject, row_place
+from core.exceptions import LeaversToConfirm
 from intake.columns import ImportResult
 from models.tables import FileImport
 from policy.confidentiality import DISCIPLINE_COLUMNS, Hidden, shown_reject
@@ -102,6 +103,8 @@ class ImportSummary(BaseModel):
     changes: RosterChanges | None = None
     # The roster's warnings with their codes, to word them in the operator's language.
     coded_warnings: list[RosterWarning] = Field(default_factory=list, exclude=True)
+    # A roster with too many leavers, stored nowhere: the refusal and its numbers.
+    to_confirm: tuple[str, dict[str, str]] | None = Field(default=None, exclude=True)
 
     @classmethod
     def already(cls, source: str, earlier: FileImport) -> ImportSummary:
@@ -123,6 +126,7 @@ class ImportSummary(BaseModel):
         warnings: list[RosterWarning] | None = None,
         kept_from: dict[tuple[str, int], str] | None = None,
         changes: RosterChanges | None = None,
+        to_confirm: tuple[str, dict[str, str]] | None = None,
     ) -> ImportSummary:
         kept = kept_from or {}
         return cls(
@@ -140,7 +144,14 @@ class ImportSummary(BaseModel):
             coded_warnings=warnings or [],
             rejects=[RejectOut.of(result.source, r, kept.get(r.at)) for r in result.rejects],
             changes=changes,
+            to_confirm=to_confirm,
         )
+
+    def leavers_confirmed(self) -> ImportSummary:
+        """This import, once nobody has to confirm that its leavers really left."""
+        if self.to_confirm:
+            raise LeaversToConfirm(*self.to_confirm)
+        return self
 
     def shown(self, *, secret: bool, hidden: Hidden, result: ImportResult[Any]) -> ImportSummary:
         """The import as the log, the artifacts and the run's output may show it: a

@@ -25,7 +25,7 @@ from flows.common import (
     today,
     waits_for_first_working_day,
 )
-from flows.leavers import operator_accepts
+from flows.leavers import operator_accepts, refused, someone_to_ask
 from flows.messages import plan_messages
 from flows.moments import rules_day
 from flows.parameters import (
@@ -188,8 +188,10 @@ def the_quarter_asked(
     try:
         return planned(accept_leavers)
     except LeaversToConfirm as asked:
+        if not someone_to_ask():
+            raise  # the command line: its message says --accept-leavers
         if not operator_accepts(asked, TableWords(run.lang)):
-            raise
+            raise refused(asked) from None
         return planned(leavers_accepted=True)
 
 
@@ -204,7 +206,7 @@ def the_quarter_planned(
 ) -> CycleSummary:
     """The cycle's four stages in order, each told as it starts."""
     with stage("importing the roster", 4, key=f"cycle-{quarter}") as steps:
-        imported = roster()
+        imported = roster().leavers_confirmed()
         steps.advance(doing="classifying cadres")
         tracks = classify_cadres(run=run, quarter=quarter, as_of=as_of)
         steps.advance(doing="scheduling sessions")

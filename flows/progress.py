@@ -21,7 +21,8 @@ from prefect.artifacts import create_progress_artifact, update_progress_artifact
 from prefect.context import FlowRunContext, TaskRunContext
 
 from flows.artifact_tables import artifact_key
-from flows.common import log
+from flows.common import log, settings
+from reports.render import labels
 
 T = TypeVar("T")
 
@@ -71,7 +72,7 @@ def stage(doing: str, total: int, *, key: str = "") -> Iterator[Stage]:
     terminal (when the command line shows bars) and the log."""
     watchers: list[Watcher] = [LogLines()]
     if key and (FlowRunContext.get() or TaskRunContext.get()):
-        watchers.append(ProgressArtifact(key, doing))
+        watchers.append(ProgressArtifact(key, doing, settings().lang.value))
     watchers += [make(doing, total) for make in TERMINALS]
     work = Stage(doing, total, watchers)
     try:
@@ -109,39 +110,73 @@ class LogLines:
             self.moved(doing, total if done == total else done, total)
 
 
-def progress_line(doing: str, done: int, total: int, seconds: float) -> str:
-    """'rendering reports: 125 of 402 (31 %), 2.3 a second, about 2 min left'."""
-    line = f"{doing}: {done:,} of {total:,} ({100 * done // max(total, 1)} %)"
+def progress_line(doing: str, done: int, total: int, seconds: float, lang: str = "en") -> str:
+    """'rendering reports: 125 of 402 (31 %), 2.3 a second, about 2 min left', or the same in
+    Chinese for a card an operator reads in LIANJIE_LANG (the log stays in English)."""
+    words: dict[str, str] = labels(lang)["artifact"]["progress"]
+    line = words["line"].format(
+        doing=doing_said(doing, lang),
+        done=f"{done:,}",
+        total=f"{total:,}",
+        percent=100 * done // max(total, 1),
+    )
     if done and seconds > 0:
         rate = done / seconds
-        line += f", {rate:,.1f} a second" if rate < 100 else f", {rate:,.0f} a second"
+        line += words["rate"].format(rate=f"{rate:,.1f}" if rate < 100 else f"{rate:,.0f}")
         if done < total:
-            line += f", about {_duration((total - done) / rate)} left"
+            line += words["left"].format(left=_duration((total - done) / rate, words))
     return line
 
 
-def _duration(seconds: float) -> str:
+def doing_said(doing: str, lang: str) -> str:
+    """What a stage is doing, in `lang` (the code's English words where no other are given)."""
+    return str(labels(lang)["artifact"]["progress"]["doing"].get(doing, doing))
+
+
+def _duration(seconds: float, words: dict[str, str]) -> str:
     if seconds < 60:
-        return f"{max(int(seconds), 1)} s"
+        return str(words["seconds"]).format(n=max(int(seconds), 1))
     if seconds < 3600:
-        return f"{round(seconds / 60)} min"
-    return f"{seconds / 3600:.1f} h"
+        return str(words["minutes"]).format(n=round(seconds / 60))
+    return str(words["hours"]).format(n=f"{seconds / 3600:.1f}")
+
+
+# (flow run, key) -> its progress card: one per stage and run
+_CARDS: dict[tuple[UUID | None, str], UUID] = {}
 
 
 class ProgressArtifact:
-    """A progress artifact in the Prefect UI, updated every few seconds and at the end: each
-    update is a call to the server, a few milliseconds."""
+    """A progress artifact in the Prefect UI, in the operator's language, updated every few
+    seconds and at the end: each update is a call to the server, a few milliseconds. A stage
+    begun again in the same run (a run that paused to ask its operator) moves the same card:
+    a second one would stay behind where the first attempt stopped."""
 
     EVERY_SECONDS = 3.0
 
-    def __init__(self, key: str, doing: str) -> None:
-        # called from a flow or a task, never from a coroutine: the call answers at once
-        self.id = cast(
-            UUID,
-            create_progress_artifact(0.0, key=artifact_key("progress", key), description=doing),
-        )
+    def __init__(self, key: str, doing: str, lang: str) -> None:
+        self.lang = lang
+        self.id = self._card(key, doing_said(doing, lang))
         self.started = self.told_at = time.monotonic()
         self.told = 0.0
+
+    @staticmethod
+    def _card(key: str, said: str) -> UUID:
+        # called from a flow or a task, never from a coroutine: the call answers at once
+        flow_run, task_run = FlowRunContext.get(), TaskRunContext.get()
+        run_id = (
+            flow_run.flow_run.id
+            if flow_run and flow_run.flow_run
+            else (task_run.task_run.flow_run_id if task_run else None)
+        )
+        card = _CARDS.get((run_id, key))
+        if card is not None:
+            update_progress_artifact(card, 0.0, description=said)
+            return card
+        card = cast(
+            UUID, create_progress_artifact(0.0, key=artifact_key("progress", key), description=said)
+        )
+        _CARDS[(run_id, key)] = card
+        return card
 
     def moved(self, doing: str, done: int, total: int) -> None:
         now = time.monotonic()
@@ -156,6 +191,6 @@ class ProgressArtifact:
         progress = 100.0 * done / total if total else 100.0
         if progress != self.told:
             # the card draws a bar without a figure: its description says how far, in numbers
-            said = progress_line(doing, done, total, time.monotonic() - self.started)
+            said = progress_line(doing, done, total, time.monotonic() - self.started, self.lang)
             update_progress_artifact(self.id, progress, description=said)
             self.told = progress

@@ -42,6 +42,24 @@ def import_roster(
     rejects in one transaction: a file that cannot be read, or looks partial, changes nothing."""
     loaded = load_policy(Path(policy_file) if policy_file else None)
     result, sha256 = read_roster(run=run, roster=roster, sheet=sheet)
+    try:
+        return stored_roster(run, quarter, result, sha256, loaded, as_of, accept_leavers)
+    except LeaversToConfirm as asked:
+        # Nothing was stored. A question for the operator, not a failed task: the flow asks it.
+        return ImportSummary.of(result, to_confirm=(str(asked), asked.facts))
+
+
+def stored_roster(
+    run: RunSettings,
+    quarter: str,
+    result: RosterResult,
+    sha256: str,
+    loaded: LoadedPolicy,
+    as_of: date,
+    accept_leavers: bool,
+) -> ImportSummary:
+    """The roster judged and, unless refused, stored with the quarter it opens, in one
+    transaction."""
     with session_for(run.db_url) as session:
         cycle = open_quarter(session=session, quarter=quarter, as_of=as_of, loaded=loaded)
         # Only the roster in force is "already imported": going back to an earlier file is a change.

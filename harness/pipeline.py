@@ -46,7 +46,7 @@ def run_cycle(
         policy_file=None,
         as_of=as_of,
         accept_leavers=accept_leavers,
-    )
+    ).leavers_confirmed()
     tracks = classify_cadres.fn(run=run, quarter=quarter, as_of=as_of)
     sessions = schedule_sessions.fn(run=run, quarter=quarter, as_of=as_of)
     messages = plan_messages.fn(run=run, quarter=quarter, as_of=as_of)

@@ -411,27 +411,83 @@ def test_the_door_is_locked_and_the_server_keeps_no_contact_details(
 def test_many_leavers_pause_the_run_until_the_operator_answers(deployed: dict[str, Any]) -> None:
     """Issue 39, item 4: a roster with many leavers failed, and the operator had to start a
     second run with accept_leavers ticked. The run now pauses with the numbers and waits for
-    an answer from the UI: accepted, it stores the roster; refused, it ends Failed, nothing
-    stored."""
+    an answer: refused (through the API), it ends Failed, nothing stored; accepted in a real
+    browser (Resume, the box ticked, Submit), it stores the roster, and its one progress card
+    moves from the roster to the quarter planned."""
+    from playwright.sync_api import sync_playwright
+
     env, folder = deployed["env"], deployed["folder"]
     rows = roster_rows(2, 20, date(2026, 7, 1), seed=7)
     full = write_csv(folder / "leavers-full.csv", HEADER, rows)
     cycle = deployment_id(env, "quarterly-cycle")
 
-    def started(roster: object) -> str:
+    def paused(roster: object) -> str:
         parameters = {"quarter": "2026Q3", "roster": str(roster), "as_of": "2026-07-01"}
         made = api(env, f"/deployments/{cycle}/create_flow_run", {"parameters": parameters})
+        if roster is not full:
+            stopped = wait_for_end(env, made["id"], until=frozenset({"PAUSED", *ENDED}))
+            assert "PAUSED" == stopped["state"]["type"], stopped["state"]
         return str(made["id"])
 
-    assert "COMPLETED" == wait_for_end(env, started(full))["state"]["type"]
-    for answer, ends, count in ((False, "FAILED", 10), (True, "COMPLETED", 12)):
-        part = write_csv(folder / f"leavers-{count}.csv", HEADER, rows[:count])
-        run_id = started(part)
-        paused = wait_for_end(env, run_id, until=frozenset({"PAUSED", *ENDED}))
-        assert "PAUSED" == paused["state"]["type"], paused["state"]
-        api(env, f"/flow_runs/{run_id}/resume", {"run_input": {"accept": answer}})
-        ended = wait_for_end(env, run_id)
-        assert ends == ended["state"]["type"], ended["state"]
+    assert "COMPLETED" == wait_for_end(env, paused(full))["state"]["type"]
+    refused = paused(write_csv(folder / "leavers-10.csv", HEADER, rows[:10]))
+    api(env, f"/flow_runs/{refused}/resume", {"run_input": {"accept": False}})
+    ended = wait_for_end(env, refused)
+    assert "FAILED" == ended["state"]["type"], ended["state"]
+    assert "the roster was refused" in ended["state"]["message"]
+    assert "--accept-leavers" not in ended["state"]["message"], "no command line in the UI"
+
+    run_id = paused(write_csv(folder / "leavers-12.csv", HEADER, rows[:12]))
+    # a question for the operator is not a failed task
+    tasks = api(env, "/task_runs/filter", {"flow_runs": {"id": {"any_": [run_id]}}})
+    assert [] == [t["name"] for t in tasks if t["state"]["type"] != "COMPLETED"]
+    ui = env["PREFECT_API_URL"].removesuffix("/api")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        page = browser.new_page(
+            viewport={"width": 1400, "height": 1400}, timezone_id="Asia/Shanghai"
+        )
+        step = "sign in"
+        try:
+            page.goto(f"{ui}/deployments/deployment/{cycle}/run")
+            password = page.locator("input[type=password]")
+            password.wait_for(timeout=60_000)
+            password.fill(AUTH)
+            password.press("Enter")
+            page.get_by_text("Quarter 季度").first.wait_for(timeout=60_000)
+
+            step = "the paused run and its card"
+            page.goto(f"{ui}/runs/flow-run/{run_id}")
+            page.get_by_text("Paused", exact=True).first.wait_for(timeout=60_000)
+            page.get_by_text("cycle-2026Q3").first.wait_for(timeout=10_000)  # the run's name
+            page.get_by_text("Artifacts", exact=True).first.click()
+            page.get_by_text("正在导入花名册", exact=True).first.wait_for(timeout=60_000)
+
+            step = "answer"
+            page.get_by_role("button", name="Resume").first.click()
+            page.get_by_text("28 名（70%）离开").first.wait_for(timeout=30_000)
+            page.get_by_text("确认这些干部确已离开，导入名册").first.wait_for(timeout=10_000)
+            page.get_by_role("switch").first.click()
+            page.get_by_role("button", name="Submit").click()
+            ended = wait_for_end(env, run_id)
+            assert "COMPLETED" == ended["state"]["type"], ended["state"]
+
+            step = "the card moved"
+            page.goto(f"{ui}/runs/flow-run/{run_id}")
+            page.get_by_text("Artifacts", exact=True).first.click()
+            page.get_by_text(re.compile("本季度已安排：4 / 4（100%）")).first.wait_for(
+                timeout=60_000
+            )
+            text = page.inner_text("body")
+            assert 1 == text.count("progress-cycle-2026q3"), "one card per stage and run"
+            assert "正在导入花名册" not in text
+        except Exception:
+            shot = SCREENSHOTS / f"leavers-{step.replace(' ', '-')}.png"
+            page.screenshot(path=str(shot), full_page=True)
+            print(f"screenshot of the failed step '{step}': {shot}")
+            raise
+        finally:
+            browser.close()
     with sqlite3.connect(folder / "data" / "lianjie.db") as db:
         left = db.execute(
             "SELECT count(*) FROM roster_change WHERE quarter = '2026Q3' AND change = 'left'"

@@ -42,20 +42,53 @@ class Broken:
 class TestTheProgressCard:
     def test_its_description_says_how_far_in_numbers(self, monkeypatch: pytest.MonkeyPatch) -> None:
         """Issue 39: the card showed a bar and what was being done, never how far: an operator
-        watching 85 s of rendering read 0 % and nothing else. Each update now says it."""
-        said: list[tuple[float, str]] = []
-        monkeypatch.setattr(progress, "create_progress_artifact", lambda *a, **k: "id")
+        watching 85 s of rendering read 0 % and nothing else. Each update now says it, in
+        the operator's language."""
+        said = self.cards(monkeypatch)
+        card = progress.ProgressArtifact("reports-2026Q4", "rendering reports", "en")
+        card.ended("rendering reports", 1, 4)
+        card.ended("rendering reports", 4, 4)
+        assert [0.0, 25.0, 100.0] == [value for _, value, _ in said]
+        assert "rendering reports" == said[0][2]
+        assert said[1][2].startswith("rendering reports: 1 of 4 (25 %)")
+        assert said[2][2].startswith("rendering reports: 4 of 4 (100 %)")
+
+        chinese = progress.ProgressArtifact("reports-2026Q3", "rendering reports", "zh")
+        chinese.ended("rendering reports", 4, 4)
+        assert "正在生成报告" == said[3][2]
+        assert said[4][2].startswith("正在生成报告：4 / 4（100%）")
+
+    def test_a_stage_begun_again_in_the_same_run_moves_the_same_card(
+        self, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """A cycle that paused to ask about its leavers began its stage again once answered:
+        a second card moved to 100 % and the first stayed at "importing the roster" for good."""
+        said = self.cards(monkeypatch)
+        first = progress.ProgressArtifact("cycle-2026Q3", "importing the roster", "en")
+        again = progress.ProgressArtifact("cycle-2026Q3", "importing the roster", "en")
+        other = progress.ProgressArtifact("cycle-2026Q4", "importing the roster", "en")
+        assert first.id == again.id != other.id
+        assert 2 == len({card for card, _, _ in said})
+
+    @staticmethod
+    def cards(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, float, str]]:
+        """What the server is told: (card, progress, description), a new card's included."""
+        said: list[tuple[str, float, str]] = []
+        made = iter(range(100))
+
+        def create(value: float, key: str, description: str) -> str:
+            card = f"card-{next(made)}"
+            said.append((card, value, description))
+            return card
+
+        monkeypatch.setattr(progress, "_CARDS", {})
+        monkeypatch.setattr(progress, "create_progress_artifact", create)
         monkeypatch.setattr(
             progress,
             "update_progress_artifact",
-            lambda _id, value, description: said.append((value, description)),
+            lambda card, value, description: said.append((card, value, description)),
         )
-        card = progress.ProgressArtifact("reports-2026Q4", "rendering reports")
-        card.ended("rendering reports", 1, 4)
-        card.ended("rendering reports", 4, 4)
-        assert [25.0, 100.0] == [value for value, _ in said]
-        assert said[0][1].startswith("rendering reports: 1 of 4 (25 %)")
-        assert said[1][1].startswith("rendering reports: 4 of 4 (100 %)")
+        return said
 
 
 class TestStage:
@@ -127,6 +160,8 @@ class TestLogLines:
         line = progress_line("rendering reports", 125, 402, 50.0)
         assert "rendering reports: 125 of 402 (31 %), 2.5 a second, about 2 min left" == line
         assert "about" not in progress_line("rendering reports", 402, 402, 160.0)
+        chinese = progress_line("rendering reports", 125, 402, 50.0, "zh")
+        assert "正在生成报告：125 / 402（31%），每秒 2.5 个，约需 2 分钟" == chinese
 
 
 class TestWhereItShows:

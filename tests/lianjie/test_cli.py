@@ -40,7 +40,6 @@ class TestBadInput:
         assert "Traceback" not in result.stderr + result.stdout
         assert result.stderr.strip()
 
-
     def test_a_worker_without_a_server_says_where_to_point_it(self) -> None:
         env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
         result = lianjie("worker", env=env)
