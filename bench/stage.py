@@ -97,7 +97,7 @@ def reports(work: Path) -> dict[str, object]:
     of the quarter prepared while the part before renders. Against PREFECT_API_URL when set
     (`bench.run` starts a server), else Prefect's temporary one."""
     os.environ["LIANJIE_DATABASE_URL"] = database(work)
-    from flows.accountability import accountability_reports
+    from flows.reporting.accountability import accountability_reports
 
     started = time.perf_counter()
     summary = accountability_reports(
@@ -122,8 +122,8 @@ def reports_prepared(work: Path) -> dict[str, object]:
     from datetime import datetime
     from zoneinfo import ZoneInfo
 
-    from flows.rendering import render_chunk
-    from flows.report_parts import plan_reports, prepare_organisation, prepare_part
+    from flows.reporting.parts import plan_reports, prepare_organisation, prepare_part
+    from flows.reporting.rendering import render_chunk
 
     run = run_settings(database(work))
     as_of = datetime(2026, 12, 31, 23, 59, tzinfo=ZoneInfo("Asia/Shanghai"))
@@ -213,11 +213,6 @@ def smtp_dispatch(work: Path) -> dict[str, object]:
 if __name__ == "__main__":
     os.environ["LIANJIE_DATA_DIR"] = sys.argv[2]
     # Imports (Prefect alone takes a second or two) are start-up, not the stage's work.
-    import flows.accountability
-    import flows.collect
-    import flows.cycle
-    import flows.dispatch
-    import flows.messages  # noqa: F401
     from flows.common import prepare_process
 
     prepare_process()  # as a flow run's process is: the stages here call tasks directly

@@ -27,7 +27,7 @@ from flows.common import (
 from flows.moments import as_of_moment
 from flows.parameters import UNSET, Day, FormLanguage, FormText, given_day, lang_code, titled
 from flows.progress import stage
-from flows.rendering import ReportOut, record_reports, render_chunk
+from flows.reporting.rendering import ReportOut, record_reports, render_chunk
 from flows.run_names import run_name
 from models.db import session_for
 from models.facts import load_quarter

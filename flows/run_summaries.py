@@ -16,10 +16,10 @@ from flows.artifact_tables import TableWords, artifact_key
 from reports.render import render_text
 
 if TYPE_CHECKING:
-    from flows.accountability import ReportsSummary
     from flows.collect import CollectSummary
     from flows.cycle import CycleSummary
     from flows.dispatch import DispatchSummary
+    from flows.reporting.published import ReportsSummary
 
 
 def _said(run: str, words: TableWords, context: dict[str, Any], todo: dict[str, Any]) -> str:

@@ -64,7 +64,7 @@ def prepared(db_url: str, out: Path, units: list[str] | None = None, lang: str =
     """The quarter's reports as the reports flow plans them at REPORTED_AT, nothing rendered:
     the units asked for, or all with the summary and the confidential list; (summary, job)
     pairs. Holds every report at once: for a few units."""
-    from flows.report_parts import plan_reports, prepare_organisation, prepare_part, report_out
+    from flows.reporting.parts import plan_reports, prepare_organisation, prepare_part, report_out
 
     run = run_settings(db_url, lang=lang)
     setting, units_in_parts = plan_reports.fn(

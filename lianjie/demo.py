@@ -10,12 +10,13 @@ from pydantic import BaseModel
 from sqlmodel import col, select
 
 from core.domain import EnrolmentStatus
-from flows.accountability import ReportsSummary, accountability_reports
 from flows.collect import CollectSummary, collect_completions
 from flows.common import expected_failures, log, settings
 from flows.cycle import CycleSummary, quarterly_cycle
 from flows.dispatch import DispatchSummary, daily_dispatch
 from flows.parameters import parse_quarter
+from flows.reporting.accountability import accountability_reports
+from flows.reporting.published import ReportsSummary
 from flows.sheets import SheetsSummary, sign_in_sheets
 from lianjie.synthetic import (
     COMPLETION_HEADER,

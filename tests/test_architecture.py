@@ -97,8 +97,8 @@ def test_nothing_configures_the_process_on_import() -> None:
     script = (
         "import gc, logging\n"
         "before = gc.get_threshold()\n"
-        "import flows.accountability, flows.annual, flows.collect, flows.cycle\n"
-        "import flows.dispatch, flows.render_reports, flows.sheets, lianjie.cli\n"
+        "import flows.reporting.accountability, flows.annual, flows.collect, flows.cycle\n"
+        "import flows.dispatch, flows.reporting.render_chunk, flows.sheets, lianjie.cli\n"
         "engines = ('prefect.task_runs', 'prefect.flow_runs', 'prefect.engine')\n"
         "ours = [f for e in engines for f in logging.getLogger(e).filters\n"
         "        if type(f).__module__.startswith(('flows', 'lianjie'))]\n"

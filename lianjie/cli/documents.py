@@ -37,9 +37,9 @@ def report(
     quiet: Quiet = False,
 ) -> None:
     """Render the accountability reports (PDF) of a quarter, or of a year with --year."""
-    from flows.accountability import accountability_reports
     from flows.annual import annual_report
     from flows.parameters import RunLanguage
+    from flows.reporting.accountability import accountability_reports
 
     check_lang(lang)
     if out is not None:

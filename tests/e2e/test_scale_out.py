@@ -71,6 +71,7 @@ def pool(tmp_path: Path) -> Iterator[dict[str, Any]]:
             "LIANJIE_DATA_DIR": str(data),
             "LIANJIE_DATABASE_URL": os.environ["LIANJIE_DATABASE_URL"],
             "LIANJIE_CONFIDENTIAL_PASSWORD": PASSWORD,
+            "LIANJIE_REPORTS_URL": "https://reports.example/lianjie",
             # the parent's own bound, far above the heartbeat automation's 90 s and a chunk's
             # 30-60 s here
             "LIANJIE_CHUNK_DEADLINE_SECONDS": "300",
@@ -146,6 +147,15 @@ def test_reports_fan_out_over_two_workers_and_survive_a_killed_one(
     ended = wait_for_end(env, parent["id"], limit=480)
     total = time.monotonic() - started
     assert "COMPLETED" == ended["state"]["type"], ended["state"]
+    # a link to each report on the run (issue 39, item 3), none to the confidential list
+    links = api(
+        env,
+        "/artifacts/filter",
+        {"artifacts": {"flow_run_id": {"any_": [parent["id"]]}, "type": {"any_": ["link"]}}},
+    )
+    opened = sorted(a["data"] for a in links)
+    assert 31 == len(opened), opened  # 30 units and the summary
+    assert [] == [link for link in opened if "confidential" in link]
 
     chunks = runs_named(env, f"{QUARTER}-chunk-")
     killed = next(r for r in chunks if r["id"] == chunk["id"])

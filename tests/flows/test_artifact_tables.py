@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 from typing import Any
 
+import pytest
+
 from core.domain import Reject
+from core.settings import Settings
 from flows.artifact_tables import TableWords
 from flows.artifacts import RejectOut
 from policy.roster_warnings import RosterWarning
@@ -137,8 +141,8 @@ def test_a_dispatch_says_what_failed_will_be_retried() -> None:
 
 
 def test_the_reports_say_when_the_list_could_not_be_sent() -> None:
-    from flows.accountability import ReportsSummary
-    from flows.rendering import ReportOut
+    from flows.reporting.published import ReportsSummary
+    from flows.reporting.rendering import ReportOut
     from flows.run_summaries import reports_summary
 
     reports = [
@@ -152,3 +156,40 @@ def test_the_reports_say_when_the_list_could_not_be_sent() -> None:
     assert "已排入发送报告邮件 4 封" in said and "LIANJIE_DISCIPLINE_EMAIL" in said
     quiet = reports_summary(done, TableWords("zh"), deliver=False, list_unsent=False)
     assert "无需处理的事项" in quiet and "勾选“发送报告”" in quiet
+
+
+def test_each_report_opens_from_its_own_link_and_the_list_from_none(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 39, item 3: link artifacts for each report, through the reports URL. The list
+    for the discipline body is never linked: the folder it is in is refused to other readers."""
+    from flows.reporting import published
+    from flows.reporting.published import ReportsSummary, publish_reports
+    from flows.reporting.rendering import ReportOut
+
+    made: list[dict[str, Any]] = []
+    monkeypatch.setattr(published, "create_link_artifact", lambda **kw: made.append(kw))
+    monkeypatch.setattr(published, "publish_summary", lambda *a: None)
+    monkeypatch.setattr(published, "publish_table", lambda *a: None)
+    reports = [
+        ReportOut(kind="unit", unit_code="U1", path=str(tmp_path / "u1.pdf"), pages=3, rate=""),
+        ReportOut(kind="unit", unit_code="U2", path=str(tmp_path / "u2.pdf"), pages=3, rate=""),
+        ReportOut(kind="summary", unit_code="", path=str(tmp_path / "s.pdf"), pages=4, rate=""),
+        ReportOut(
+            kind="confidential", unit_code="", path=str(tmp_path / "c.pdf"), pages=1, rate=""
+        ),
+    ]
+    done = ReportsSummary(quarter="2026Q4", rendered=4, reports=reports)
+    served = Settings(output_dir=tmp_path, reports_url="https://reports.example/lj")
+    publish_reports(done, served, deliver=False)
+    links = {m["link"]: m["link_text"] for m in made}
+    assert {
+        "https://reports.example/lj/u1.pdf": "U1：2026年第四季度落实情况报告",
+        "https://reports.example/lj/u2.pdf": "U2：2026年第四季度落实情况报告",
+        "https://reports.example/lj/s.pdf": "2026年第四季度汇总报告",
+    } == links
+    assert ["summary-report-2026q4"] == [m["key"] for m in made if m.get("key")]
+
+    made.clear()
+    publish_reports(done, Settings(output_dir=tmp_path), deliver=False)
+    assert [] == made  # not served: the summary says where the files are, in words

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from flows.chunks import ChunkSeen, Next, next_step, split_units
+from flows.reporting.chunks import ChunkSeen, Next, next_step, split_units
 
 NOW = datetime(2027, 1, 4, 9, 30, tzinfo=UTC)
 HOUR = timedelta(hours=1)

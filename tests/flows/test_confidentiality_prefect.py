@@ -103,10 +103,10 @@ def flow_run_of(state: Any) -> UUID:
 def test_prefects_database_shows_no_telltale(
     db_url: str, tmp_path: Path, prefect_harness: str
 ) -> None:
-    from flows.accountability import accountability_reports
     from flows.collect import collect_completions
     from flows.cycle import quarterly_cycle
     from flows.dispatch import daily_dispatch
+    from flows.reporting.accountability import accountability_reports
     from flows.sheets import sign_in_sheets
 
     runs = [

@@ -66,9 +66,9 @@ def two_quarters(db_url: str, tmp_path: Path) -> str:
 def test_parts_say_what_the_whole_quarter_says(
     two_quarters: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, units_a_part: int
 ) -> None:
-    monkeypatch.setattr("flows.report_parts.PART_UNITS", 100)
+    monkeypatch.setattr("flows.reporting.parts.PART_UNITS", 100)
     whole = what_they_say(prepared(two_quarters, tmp_path / "out"))
-    monkeypatch.setattr("flows.report_parts.PART_UNITS", units_a_part)
+    monkeypatch.setattr("flows.reporting.parts.PART_UNITS", units_a_part)
     in_parts = what_they_say(prepared(two_quarters, tmp_path / "out"))
     assert ["unit"] * 4 + ["summary", "confidential"] == [kind for kind, *_ in in_parts]
     assert whole == in_parts

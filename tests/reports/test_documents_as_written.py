@@ -50,12 +50,12 @@ def county(folder: Path) -> Path:
 
 def live_the_quarter(folder: Path) -> list[Path]:
     """Run the county's quarter through the flows; every PDF and message it made."""
-    from flows.accountability import accountability_reports
     from flows.annual import annual_report
     from flows.cadre_record import produce_record
     from flows.collect import collect_completions
     from flows.cycle import quarterly_cycle
     from flows.dispatch import daily_dispatch
+    from flows.reporting.accountability import accountability_reports
     from flows.sheets import sign_in_sheets
 
     quarterly_cycle(quarter="2026Q4", roster=str(county(folder)), as_of=date(2026, 10, 1))

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from sqlmodel import select
 
-from flows.accountability import queue_reports
 from flows.dispatch import send_due
+from flows.reporting.accountability import queue_reports
 from harness.pipeline import SEND_ON, prepared, run_cycle, run_settings, write_city
 from models.db import session_for
 from models.tables import Message

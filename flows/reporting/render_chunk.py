@@ -21,11 +21,11 @@ from flows.parameters import (
     titled,
 )
 from flows.progress import stage
-from flows.rendering import record_reports
-from flows.report_parts import plan_reports, render_here
+from flows.reporting.parts import plan_reports, render_here
+from flows.reporting.rendering import record_reports
 
 
-# Named by the run that starts it (flows/fanout.py: its quarter, chunk and attempt).
+# Named by the run that starts it (flows/reporting/fanout.py: its quarter, chunk and attempt).
 @flow(name="render-reports", log_prints=True)
 @expected_failures
 def render_reports(

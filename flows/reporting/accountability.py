@@ -2,21 +2,14 @@
 
 from __future__ import annotations
 
-import socket
 from dataclasses import replace
 from datetime import date, timedelta
-from pathlib import Path
 from typing import Annotated, cast
 
 from prefect import flow, task
-from prefect.artifacts import create_link_artifact, create_markdown_artifact
 from prefect.cache_policies import NONE
-from pydantic import BaseModel, computed_field
 
 from core.exceptions import LianjieInputError
-from core.settings import Settings
-from flows.artifact_tables import TableWords, artifact_key, publish_summary, publish_table
-from flows.artifacts import pdf_links
 from flows.common import (
     RunSettings,
     expected_failures,
@@ -28,7 +21,6 @@ from flows.common import (
     today,
     waits_for_first_working_day,
 )
-from flows.fanout import render_on_pool
 from flows.moments import report_moment
 from flows.parameters import (
     UNSET,
@@ -44,10 +36,11 @@ from flows.parameters import (
     titled,
 )
 from flows.progress import stage
-from flows.rendering import ReportOut, record_reports
-from flows.report_parts import plan_reports, render_here
+from flows.reporting.fanout import render_on_pool
+from flows.reporting.parts import plan_reports, render_here
+from flows.reporting.published import ReportsSummary, publish_reports
+from flows.reporting.rendering import ReportOut, record_reports
 from flows.run_names import run_name
-from flows.run_summaries import reports_summary
 from models.db import session_for
 from models.facts import load_quarter
 from models.outbox import add_messages
@@ -55,19 +48,6 @@ from reports.delivery import RenderedReport, report_messages
 from reports.jobs import ReportSetting
 from reports.render import Rendered
 from reports.sealed import place_confidential, placed_path
-
-
-class ReportsSummary(BaseModel):
-    quarter: str
-    rendered: int
-    reports: list[ReportOut]
-    queued_for_readers: int = 0
-
-    @computed_field  # type: ignore[prop-decorator]
-    @property
-    def pdfs(self) -> list[str]:
-        """The paths of the PDFs rendered."""
-        return [r.path for r in self.reports]
 
 
 @flow(
@@ -239,62 +219,3 @@ def queue_reports(
         log().warning("LIANJIE_DISCIPLINE_EMAIL is not set: the confidential list was not sent")
     log().info("%d report e-mails queued for the next dispatch", queued)
     return queued
-
-
-def publish_reports(done: ReportsSummary, config: Settings, *, deliver: bool) -> None:
-    """The run's summary in sentences, and the reports with their rates and where to open
-    them: links when the output folder is served (LIANJIE_REPORTS_URL), else the machine and
-    folder, in words."""
-    words = TableWords(config.lang)
-    quarter, reports = done.quarter, done.reports
-    unsent = (
-        deliver and not config.discipline_email and any(r.kind == "confidential" for r in reports)
-    )
-    title = words.title("reports", quarter=quarter)
-    publish_summary(
-        artifact_key("reports-summary", quarter),
-        reports_summary(done, words, deliver=deliver, list_unsent=unsent),
-        title,
-    )
-    shown = [r for r in reports if r.kind != "confidential"]
-    links = pdf_links([r.path for r in shown], config.reports_dir, config.reports_url)
-    publish_table(
-        artifact_key("reports", quarter),
-        words.table(
-            [
-                {
-                    "unit": r.unit_code or words.word(r.kind),
-                    "rate": r.rate,
-                    "pages": r.pages,
-                    "pdf": link or Path(r.path).name,
-                }
-                for r, link in zip(shown, links, strict=True)
-            ]
-        ),
-        title,
-    )
-    summary = next(
-        ((r, link) for r, link in zip(shown, links, strict=True) if r.kind == "summary"), None
-    )
-    if summary is None:
-        return
-    report, link = summary
-    if link:
-        create_link_artifact(
-            key=artifact_key("summary-report", quarter),
-            link=link,
-            link_text=words.said("summary_report", quarter=quarter),
-        )
-        return
-    create_markdown_artifact(
-        key=artifact_key("summary-report", quarter),
-        markdown=words.said(
-            "reports_where",
-            quarter=quarter,
-            file=Path(report.path).name,
-            units=len(shown) - 1,
-            host=socket.gethostname(),
-            folder=Path(report.path).parent.resolve(),
-        ),
-        description=words.said("reports_where_title", quarter=quarter),
-    )

@@ -21,11 +21,11 @@ from prefect.events.schemas.events import ResourceSpecification
 from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY
 from prefect.states import Crashed
 
-from flows.chunks import ATTEMPTS, ChunkSeen, Next, next_step, split_units
 from flows.common import RunSettings, log
 from flows.progress import Stage
-from flows.rendering import ReportOut, render_chunk
-from flows.report_parts import prepare_organisation, prepare_part, report_out
+from flows.reporting.chunks import ATTEMPTS, ChunkSeen, Next, next_step, split_units
+from flows.reporting.parts import prepare_organisation, prepare_part, report_out
+from flows.reporting.rendering import ReportOut, render_chunk
 from reports.jobs import ReportSetting
 from reports.render import Rendered, rendered_file
 

@@ -13,7 +13,7 @@ from prefect.futures import PrefectFuture
 from core.domain import Quarter
 from flows.common import RunSettings, quarter_policy
 from flows.progress import Stage
-from flows.rendering import CHUNK_UNITS, ReportOut, render_chunk
+from flows.reporting.rendering import CHUNK_UNITS, ReportOut, render_chunk
 from models.cadres import roster_units
 from models.db import session_for
 from models.facts import load_quarter
