@@ -16,6 +16,7 @@ from models.education import store_schedule, stored_sessions
 from models.facts import QuarterData, load_quarter
 from models.outbox import OutboxRow, add_messages
 from policy.calendar import WorkingCalendar
+from policy.confidentiality import confidential_codes
 from policy.config import Policy
 from policy.progress import makeup_absentees
 from policy.recorded import NotRecorded, not_recorded, taken_as_absent
@@ -139,7 +140,7 @@ def shown_left_off(
 ) -> list[NotRecordedOut]:
     """Who the returned sheets left out, as the collect prints and publishes them: a
     confidential programme's sessions not among them."""
-    secret = {p.code for p in data.programmes if p.confidential}
+    secret = confidential_codes(data.programmes)
     names = {c.employee_id: c.name for c in data.cadres}
     shown = [
         NotRecordedOut(

@@ -23,6 +23,7 @@ from models.outbox import (
     requeue_cancelled,
 )
 from policy.calendar import HolidayBreak, WorkingCalendar
+from policy.confidentiality import confidential_codes
 from policy.config import Policy
 from policy.message_plan import QuarterMessages, changed_places, plan_quarter_messages
 from policy.notices import places_after
@@ -72,7 +73,7 @@ def plan_messages(*, run: RunSettings, quarter: str, as_of: date) -> dict[str, i
             composer=composer_for(run, quarter, policy, cards),
             known=message_statuses(session=session, quarter=quarter),
             shared=planned.shared,
-            secret={p.code for p in policy.programmes if p.confidential},
+            secret=confidential_codes(policy.programmes),
         )
         queued = queue_planned(
             session, queueing, planned, sessions=sessions, calendar=calendar, as_of=as_of

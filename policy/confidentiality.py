@@ -31,15 +31,24 @@ DISCIPLINE_COLUMNS = frozenset({"discipline_status", "discipline_on"})
 HIDDEN = "(confidential)"
 
 
-class _Programme(Protocol):
+class _Coded(Protocol):
     @property
     def code(self) -> str: ...
+    @property
+    def confidential(self) -> bool: ...
+
+
+class _Programme(_Coded, Protocol):
     @property
     def name_zh(self) -> str: ...
     @property
     def name_en(self) -> str: ...
-    @property
-    def confidential(self) -> bool: ...
+
+
+def confidential_codes(programmes: Iterable[_Coded]) -> frozenset[str]:
+    """The codes of the confidential programmes, from the policy's or the quarter's: the rule
+    spelled once."""
+    return frozenset(p.code for p in programmes if p.confidential)
 
 
 class _Session(Protocol):
@@ -61,7 +70,7 @@ class Hidden:
     @classmethod
     def of(cls, programmes: Iterable[_Programme], sessions: Iterable[_Session]) -> Hidden:
         secret = [p for p in programmes if p.confidential]
-        codes = frozenset(p.code for p in secret)
+        codes = confidential_codes(secret)
         return cls(
             codes,
             frozenset(s.code for s in sessions if s.programme_code in codes),

@@ -29,6 +29,18 @@ class Standing(StrEnum):
 WORK_LEFT = {Standing.scheduled, Standing.overdue, Standing.failed, Standing.excused}
 
 
+class TrackStanding(StrEnum):
+    """Where a cadre stands on a confidential track as a whole, for the discipline body's
+    list: its programmes' standing, or `unplaced` — in none of its sessions yet, which a
+    programme's standing cannot say. In the order the list counts them."""
+
+    complete = Standing.complete.value
+    scheduled = Standing.scheduled.value
+    overdue = Standing.overdue.value
+    excused = Standing.excused.value
+    unplaced = "unplaced"  # 未安排: no session of the track holds them
+
+
 @dataclass(frozen=True, slots=True)
 class Attendance:
     """A current (not superseded) completion row, in import order."""

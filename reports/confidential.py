@@ -8,7 +8,8 @@ from datetime import date
 from typing import Any
 
 from core.domain import MessageStatus, Track
-from policy.progress import Standing
+from policy.confidentiality import confidential_codes
+from policy.progress import Standing, TrackStanding
 from reports.view import QuarterView
 from reports.wording import long_day, short_day
 
@@ -19,7 +20,7 @@ class ConfidentialPart:
 
     rows: list[dict[str, Any]]
     kinds: Counter[str]
-    standings: Counter[str]
+    standings: Counter[TrackStanding]
 
 
 def confidential_report(
@@ -33,7 +34,7 @@ def confidential_report(
     t = view.labels
     parts = [confidential_part(view)] if parts is None else parts
     kinds = sum((part.kinds for part in parts), Counter[str]())
-    standings = sum((part.standings for part in parts), Counter[str]())
+    standings = sum((part.standings for part in parts), Counter[TrackStanding]())
     rows = [row for part in parts for row in part.rows]
     return {
         **view.header(),
@@ -45,7 +46,7 @@ def confidential_report(
         ),
         "by_standing": [
             (t["admonition_totals"][state], standings[state])
-            for state in ("complete", "scheduled", "overdue", "excused", "unplaced")
+            for state in TrackStanding
             if standings[state]
         ],
     }
@@ -55,10 +56,10 @@ def confidential_part(view: QuarterView) -> ConfidentialPart:
     """The admonition list over the units of the view."""
     t = view.labels
     today = view.today
-    secret = {p.code for p in view.data.programmes if p.confidential}
+    secret = confidential_codes(view.data.programmes)
     rows = []
     kinds: Counter[str] = Counter()
-    standings: Counter[str] = Counter()
+    standings: Counter[TrackStanding] = Counter()
     # Counted once for everyone: per cadre, a scan of the quarter's messages took minutes.
     held_by: Counter[str] = Counter()
     for (who, _, status), n in view.data.messages.items():
@@ -90,23 +91,24 @@ def confidential_part(view: QuarterView) -> ConfidentialPart:
 
 
 def _admonition_standing(
-    view: QuarterView, who: str, secret: set[str], today: date
-) -> tuple[str, str | None]:
-    """complete, excused, scheduled (its day), overdue (since its day) or unplaced."""
+    view: QuarterView, who: str, secret: frozenset[str], today: date
+) -> tuple[TrackStanding, str | None]:
+    """Where they stand on the track, with the day it names: scheduled (its day) or overdue
+    (since its day)."""
     required = [r for r in view.required_of[who] if r.track is Track.admonition]
     states = {view.standing_of(r) for r in required}
     if required and states == {Standing.complete}:
-        return "complete", None
+        return TrackStanding.complete, None
     if Standing.excused in states:
-        return "excused", None
+        return TrackStanding.excused, None
     days = sorted(
         view.held_on[code]
         for code in view.sessions_of[who]
         if code in view.held_on and view.session_programme[code] in secret
     )
     if not days:
-        return "unplaced", None
+        return TrackStanding.unplaced, None
     ahead = [d for d in days if d >= today]
     if ahead:
-        return "scheduled", short_day(ahead[0], view.lang)
-    return "overdue", short_day(days[-1], view.lang)
+        return TrackStanding.scheduled, short_day(ahead[0], view.lang)
+    return TrackStanding.overdue, short_day(days[-1], view.lang)

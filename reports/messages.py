@@ -216,7 +216,7 @@ class Queueing:
     composer: Composer
     known: Mapping[str, str]  # send key → status of every message of the quarter
     shared: dict[str, list[str]]
-    secret: set[str]  # the confidential programmes
+    secret: frozenset[str]  # the confidential programmes
     counts: Counter[str] = field(default_factory=Counter)
     planned_again: list[str] = field(default_factory=list)
 
