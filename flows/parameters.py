@@ -49,6 +49,9 @@ def given_day(value: date | Unset | None) -> date | None:
     return value if isinstance(value, date) else None
 
 
+# A number the form may leave empty (the run then works it out; its description says how).
+Count = Annotated[int | Unset | None, WithJsonSchema({"type": "integer", "minimum": 0})]
+
 Names = Annotated[tuple[str, ...], WithJsonSchema({"type": "array", "items": {"type": "string"}})]
 
 

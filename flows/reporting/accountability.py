@@ -24,6 +24,7 @@ from flows.common import (
 from flows.moments import report_moment
 from flows.parameters import (
     UNSET,
+    Count,
     Day,
     FormLanguage,
     FormText,
@@ -36,7 +37,7 @@ from flows.parameters import (
     titled,
 )
 from flows.progress import stage
-from flows.reporting.fanout import render_on_pool
+from flows.reporting.fanout import chunks_for_the_pool, render_on_pool
 from flows.reporting.parts import plan_reports, render_here
 from flows.reporting.published import ReportsSummary, publish_reports
 from flows.reporting.rendering import ReportOut, record_reports
@@ -67,7 +68,7 @@ def accountability_reports(
     only_on_first_working_day: Annotated[
         bool, titled("Only on the month's first working day 仅在当月首个工作日运行")
     ] = False,
-    chunks: Annotated[int, titled("Chunks on the work pool (0: render here) 分块数")] = 0,
+    chunks: Annotated[Count, titled("Chunks on the work pool (0: render here) 分块数")] = UNSET,
 ) -> ReportsSummary:
     """Render the accountability PDFs: per unit, the organisation summary, the confidential list.
 
@@ -92,9 +93,11 @@ def accountability_reports(
             over the work pool's workers: that many render-reports runs, each retried alone
             when it crashes; the output folder must then be one every worker reaches. A
             chunk renders on one core: ask for about as many as the workers have cores.
+            Empty means one chunk per worker online in the run's pool when it has more than
+            one, else 0.
     """
     config = settings()
-    if chunks < 0:
+    if isinstance(chunks, int) and chunks < 0:
         raise LianjieInputError(f"chunks is {chunks}: give 0 (render here) or more")
     if only_on_first_working_day and (
         idle := waits_for_first_working_day(config, scheduled_day(config))
@@ -113,7 +116,7 @@ def accountability_reports(
             run=run, quarter=period.label, units=list(units) or None, out=folder, as_of=moment
         ),
         whole=not units,
-        chunks=chunks,
+        chunks=chunks if isinstance(chunks, int) else chunks_for_the_pool(),
         # the chunks' own parameters: as the Run form has them, nothing secret
         asked={"as_of": moment.isoformat(), "out": folder, "allow_future": allow_future},
         deadline=timedelta(seconds=config.chunk_deadline_seconds),

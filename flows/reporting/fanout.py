@@ -12,6 +12,7 @@ from uuid import UUID, uuid4
 
 from prefect import get_client
 from prefect.automations import Automation
+from prefect.client.schemas.filters import WorkerFilter, WorkerFilterStatus
 from prefect.client.schemas.objects import FlowRun, StateType
 from prefect.context import FlowRunContext
 from prefect.deployments import run_deployment
@@ -47,6 +48,28 @@ class Chunk:
     units: list[str]
     run_id: UUID
     attempt: int = 1
+
+
+def chunks_for_the_pool() -> int:
+    """One chunk per worker online in this run's work pool when it has more than one; else 0
+    (render here): a single worker would gain nothing from chunks but their start-up."""
+    context = FlowRunContext.get()
+    pool = context.flow_run.work_pool_name if context and context.flow_run else None
+    if not pool:
+        return 0  # the command line, `lianjie serve`: no pool
+    online = WorkerFilter(status=WorkerFilterStatus(any_=["ONLINE"]))
+    with get_client(sync_client=True) as client:
+        workers = len(client.read_workers_for_work_pool(pool, worker_filter=online))
+    if workers < 2:
+        return 0
+    log().info(
+        "%d workers online in pool %s: the units go in %d chunks (the output folder must be "
+        "one every worker reaches)",
+        workers,
+        pool,
+        workers,
+    )
+    return workers
 
 
 def render_on_pool(
