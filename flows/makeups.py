@@ -18,9 +18,10 @@ from models.outbox import OutboxRow, add_messages
 from policy.calendar import WorkingCalendar
 from policy.confidentiality import confidential_codes
 from policy.config import Policy
+from policy.makeups import plan_makeups
 from policy.progress import makeup_absentees
 from policy.recorded import NotRecorded, not_recorded, taken_as_absent
-from policy.schedule import SchedulePlan, plan_makeups
+from policy.seating import SchedulePlan
 from reports.not_recorded import not_recorded_notices
 
 

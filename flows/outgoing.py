@@ -8,7 +8,10 @@ from pathlib import Path
 from core.domain import name_in
 from core.send_keys import holiday_of
 from core.settings import Settings
-from delivery.channels import FileOutbox, Sender, SmsGateway, SmtpChannel
+from delivery.channels import Sender
+from delivery.files import FileOutbox
+from delivery.mail import SmtpChannel
+from delivery.sms import SmsGateway
 from flows.common import RunSettings, quarter_policy
 from flows.messages import render_cards
 from models.db import session_for

@@ -17,7 +17,8 @@ from models.education import quarter_tracks, replace_assignments, store_schedule
 from models.outbox import cancel_messages
 from policy.classify import classify_all
 from policy.notices import withdrawn_messages
-from policy.schedule import SchedulePlan, schedule_quarter
+from policy.schedule import schedule_quarter
+from policy.seating import SchedulePlan
 
 
 @task

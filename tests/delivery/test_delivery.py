@@ -7,15 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from delivery.channels import (
-    DeliveryError,
-    FileOutbox,
-    Outgoing,
-    SmsGateway,
-    SmtpChannel,
-    message_id,
-    redact,
-)
+from delivery.channels import DeliveryError, Outgoing, redact
+from delivery.files import FileOutbox
+from delivery.mail import SmtpChannel, message_id
+from delivery.sms import SmsGateway
 from harness.pipeline import run_settings
 from harness.servers import sms_gateway, smtp_server
 
@@ -189,7 +184,7 @@ def test_a_long_chinese_subject_starts_on_its_own_line() -> None:
     from email import policy
     from zoneinfo import ZoneInfo
 
-    from delivery.channels import compose_email
+    from delivery.mail import compose_email
 
     subject = "【廉洁教育】签到表：班子成员“一岗双责”专题教育 26Q4-TM-01，2026年10月13日（星期二）"
     message = compose_email(

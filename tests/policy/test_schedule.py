@@ -118,7 +118,7 @@ class TestMakeups:
         self, policy: Policy, days: list[date]
     ) -> None:
         """Absent people are booked on a make-up soon after; existing sessions stay put."""
-        from policy.schedule import plan_makeups
+        from policy.makeups import plan_makeups
 
         first = plan(policy, days, {"IO": [f"E{n}" for n in range(300)]})
         before = [(s.code, s.held_on) for s in first.new_sessions]
@@ -233,7 +233,7 @@ class TestRoomForMakeups:
 def test_one_more_absentee_joins_the_next_makeup_with_notice(policy: Policy) -> None:
     """Issue 36: single-person make-ups each became a whole session. A make-up four working
     days ahead (within the lead time for a new one, beyond the notice) takes a newcomer."""
-    from policy.schedule import plan_makeups
+    from policy.makeups import plan_makeups
 
     calendar = calendar_for(Q4.starts_on, Q4.ends_on)
     makeup = SessionPlan(
