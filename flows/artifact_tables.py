@@ -16,7 +16,7 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
 from policy.roster_warnings import RosterWarning
 from reports.render import labels
-from reports.summary import column_label, reject_reason, warning_text
+from reports.roster_notes import column_label, reject_reason, warning_text
 from reports.wording import long_day, quarter_text
 
 if TYPE_CHECKING:

@@ -1,19 +1,15 @@
 """What the organisation summary shows: units ranked, totals per track, key-area units, the
-top leaders not finished, the rows rejected and the roster's changes."""
+top leaders not finished, and what the roster notes say (reports.roster_notes)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-from core.domain import LeadershipRole, Reject, Track
-from intake.completions import ALIASES as COMPLETION_ALIASES
-from intake.roster import ALIASES as ROSTER_ALIASES
-from policy.confidentiality import shown_reject
+from core.domain import LeadershipRole, Track
 from policy.progress import Standing
-from policy.roster_warnings import RosterWarning
 from reports.charts import completion_chart, trend_chart
+from reports.roster_notes import rejects_shown, roster_changes
 from reports.tally import Tally
 from reports.view import CONFIDENTIAL_TRACKS, QuarterView
 from reports.wording import quarter_text
@@ -94,7 +90,6 @@ def summary_report(view: QuarterView, parts: list[SummaryPart] | None = None) ->
     leaders.sort(key=lambda r: (not r["overdue"], r["unit_code"], r["name"]))
     without_makeup = [row for part in parts for row in part.without_makeup]
     without_makeup.sort(key=lambda r: (r["unit_code"], r["employee_id"]))
-    rejects = [shown_reject(r) for r in view.data.rejects]
     return {
         **view.header(),
         "standings": view.columns(held=overall.held > 0),
@@ -122,56 +117,12 @@ def summary_report(view: QuarterView, parts: list[SummaryPart] | None = None) ->
         "without_makeup_reason": view.labels["without_makeup_reason"][
             "to_book" if view.makeup_days_left else "none_left"
         ],
-        "rejects": [
-            {
-                "source": Path(r.source).name,
-                "sheet": r.sheet,
-                "row": r.row,
-                "column": column_label(r.column, view.lang),
-                "reason": reject_reason(r, view.labels),
-                "kept": bool(r.kept_from),
-            }
-            for r in rejects[:REJECTS_SHOWN]
-        ],
-        "more_rejects": max(0, len(rejects) - REJECTS_SHOWN),
-        **_roster_changes(view),
+        **rejects_shown(view),
+        **roster_changes(view),
     }
 
 
-REJECTS_SHOWN = 50  # the rest are in `lianjie export … rejects`
 PEOPLE_SHOWN = 50  # the rest are in the units' reports and `lianjie export … outstanding`
-
-
-# A file's column as its clerk wrote it: the first Chinese header of the contract.
-CHINESE_HEADERS = {
-    column: names[0]
-    for aliases in (COMPLETION_ALIASES, ROSTER_ALIASES)
-    for column, names in aliases.items()
-}
-
-
-def column_label(column: str, lang: str) -> str:
-    return CHINESE_HEADERS.get(column, column) if lang == "zh" else column
-
-
-def reject_reason(reject: Reject, labels: dict[str, Any]) -> str:
-    """A rejected row's reason in the report's language (the stored text when it has no code)."""
-    return _worded(labels["reasons"].get(reject.code), reject.params, labels, reject.reason)
-
-
-def _worded(words: str | None, params: dict[str, str], labels: dict[str, Any], said: str) -> str:
-    """A coded text in the report's language, its column named as a clerk names it; `said`
-    (the stored text) when the language has no words for the code or they do not fit."""
-    if words is None:
-        return said
-    named = dict(params)
-    if "column" in named:
-        lang = "zh" if labels["lang_tag"].startswith("zh") else "en"
-        named["column"] = column_label(named["column"], lang)
-    try:
-        return str(words.format(**named))
-    except (KeyError, IndexError, ValueError):
-        return said
 
 
 def _unfinished_leaders(view: QuarterView) -> list[dict[str, Any]]:
@@ -219,52 +170,6 @@ def _without_makeup(view: QuarterView) -> list[dict[str, Any]]:
                 }
             )
     return rows  # sorted with every part's
-
-
-# The summary names moves of post, unit and role; discipline changes stay with the
-# confidential list, and the export has every field.
-SHOWN_CHANGES = {"", "post", "unit_code", "leadership_role"}
-CHANGES_SHOWN = 50
-
-
-def _roster_changes(view: QuarterView) -> dict[str, Any]:
-    """The quarter's joiners, leavers and moves, and the roster's warnings."""
-    shown = [c for c in view.data.changes if c.field in SHOWN_CHANGES and c.change.value != "kept"]
-    return {
-        "roster_changes": [
-            {
-                "employee_id": c.employee_id,
-                "name": c.name,
-                "unit_code": c.unit_code,
-                "change": view.labels.get(f"change_{c.change.value}", c.change.value),
-                "field": view.labels.get(f"field_{c.field}", c.field) if c.field else "",
-                "before": c.before or "",
-                "after": c.after or "",
-            }
-            for c in shown[:CHANGES_SHOWN]
-        ],
-        "more_changes": max(0, len(shown) - CHANGES_SHOWN),
-        "roster_warnings": [
-            warning_text(RosterWarning.from_stored(w), view.labels)
-            for w in view.data.roster_warnings
-        ],
-    }
-
-
-def warning_text(warning: RosterWarning, labels: dict[str, Any]) -> str:
-    """A roster warning in the report's language (its English text where the language has no
-    words for it, or it was stored before warnings had codes)."""
-    params = dict(warning.params)
-    if "tracks" in params:
-        names = labels["track_names"]
-        params["tracks"] = "、".join(names.get(t, t) for t in params["tracks"].split(","))
-    if "named" in params and labels["lang_tag"].startswith("zh"):
-        params["named"] = params["named"].replace(", ", "、")
-    if "others" in params:
-        others = int(params["others"])
-        params["and_more"] = labels["and_more"].format(others=others) if others > 0 else ""
-    words = labels.get("roster_warning_texts", {}).get(warning.code)
-    return _worded(words, params, labels, str(warning))
 
 
 @dataclass(frozen=True)

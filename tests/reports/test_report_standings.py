@@ -19,7 +19,8 @@ from policy.progress import Standing, quarter_standings
 from reports.annual import QuarterStanding, year_report
 from reports.context import ACTION_LINES, unit_report
 from reports.render import labels, render_text
-from reports.summary import reject_reason, summary_report
+from reports.roster_notes import reject_reason
+from reports.summary import summary_report
 from reports.wording import moment_text
 
 

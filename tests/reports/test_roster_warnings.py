@@ -22,7 +22,7 @@ from policy.roster_warnings import (
     unreachable_warnings,
 )
 from reports.render import labels
-from reports.summary import warning_text
+from reports.roster_notes import warning_text
 
 
 def every_kind() -> list[RosterWarning]:
