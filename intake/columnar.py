@@ -16,21 +16,19 @@ from itertools import chain, compress, count
 from operator import not_
 from typing import Any, TypeVar, cast
 
-from intake.columns import (
+from intake.columns import ImportResult, Row, laid_out
+from intake.contract import Contract
+from intake.layout import Block, turned
+from intake.read import Table
+from intake.rules import (
     MAX_CHARS,
     MAX_OTHER_CHARS,
     SHORTEST_LIMIT,
     UNIT_CODE_COLUMNS,
     BadValue,
-    ImportResult,
-    Row,
     coded,
     judged,
-    laid_out,
 )
-from intake.contract import Contract
-from intake.layout import Block, turned
-from intake.read import Table
 from intake.values import Cell, text
 
 T = TypeVar("T")

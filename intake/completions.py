@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from datetime import date
 
 from core.domain import CompletionStatus
-from intake.columns import BadValue, FileRules, ImportResult, located
+from intake.columns import ImportResult, located
 from intake.contract import Contract
 from intake.read import Table
+from intake.rules import BadValue, FileRules
 from intake.values import (
     COMPLETION_STATUSES,
     Cell,

@@ -7,9 +7,10 @@ from typing import Any
 
 from core.domain import CadreRecord, DisciplineStatus, LeadershipRole, Reject
 from intake.columnar import ColumnRules, DataColumns, tabulated
-from intake.columns import BadValue, ImportResult
+from intake.columns import ImportResult
 from intake.contract import Contract
 from intake.read import Table
+from intake.rules import BadValue
 from intake.values import (
     DISCIPLINE_STATUSES,
     EMAIL,

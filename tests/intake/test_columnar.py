@@ -15,9 +15,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from core.domain import CadreRecord, DisciplineStatus, LeadershipRole
-from intake.columns import BadValue, FileRules, ImportResult, located
+from intake.columns import ImportResult, located
 from intake.read import Sheet, Table
 from intake.roster import ALIASES, CONTRACT, REPEATING, parse_roster
+from intake.rules import BadValue, FileRules
 from intake.values import (
     DISCIPLINE_STATUSES,
     LEADERSHIP_ROLES,
