@@ -10,21 +10,17 @@ the footer lines below the data are not data, and are listed rather than rejecte
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from itertools import compress, count, filterfalse, zip_longest
+from itertools import zip_longest
 from operator import itemgetter
-from typing import cast
 
 from core.domain import row_place
 from core.exceptions import UnreadableFileError
 from intake.contract import Contract
-from intake.lines import MAY_START_A_TOTAL, footer, shown, total
+from intake.lines import LEAST_NAMED, footer, maybe_not_data, not_data, shown
 from intake.read import HEADER_SEARCH_ROWS, Sheet, Table
 from intake.values import Cell, text
-
-# A header row names at least this many of the contract's columns; a title never does.
-LEAST_NAMED = 2
 
 # A group cell's word that its children do not repeat: "纪律情况" over "状况" is 纪律状况.
 GROUP_ENDINGS = ("情况", "信息", "方式", "情形")
@@ -208,11 +204,11 @@ def _block(
     while data_ends and footer(below[data_ends - 1][1]):
         data_ends -= 1
     columns = turned([cells for _, cells in below])
-    suspects = _maybe_not_data(columns, contract)
+    suspects = maybe_not_data(columns, contract)
     if not suspects and data_ends == len(below):  # a plain table: every row below is data
         return Block(sheet.name, header, header_rows, below, columns), description, ignored
     for index, (number, cells) in enumerate(below):
-        kind = (_not_data(cells, contract) if index in suspects else None) or (
+        kind = (not_data(cells, contract) if index in suspects else None) or (
             "footer" if index >= data_ends else None
         )
         if kind is None:
@@ -228,68 +224,6 @@ def turned(rows: Sequence[Sequence[Cell]]) -> list[Sequence[Cell]]:
     if len(widths) == 1:  # as a CSV file nearly always is: a column in one pass
         return [list(map(itemgetter(at), rows)) for at in range(widths.pop())]
     return list(zip_longest(*rows))
-
-
-def _maybe_not_data(columns: Sequence[Sequence[Cell]], contract: Contract) -> set[int]:
-    """The rows that may be a total or the header repeated, found column by column; only they
-    are asked `_not_data`. A province's roster has a million rows and nearly none of them.
-
-    A repeated header has a cell naming a column, and a total's first words start it (or its
-    first cell is empty and they stand further right); every other row is data.
-    """
-    suspects: set[int] = set()
-    for position, column in enumerate(columns):
-        suspects.update(
-            _where(
-                column,
-                contract.may_name,
-                lambda c: contract.named_by(c) is not None,
-                ruled_out=contract.never_names,
-            )
-        )
-        if position == 0:
-            suspects.update(_where(column, MAY_START_A_TOTAL, lambda c: not text(c) or total([c])))
-    return suspects
-
-
-def _where(
-    column: Sequence[Cell],
-    may: Callable[[str], object],
-    holds: Callable[[Cell], bool],
-    *,
-    ruled_out: Callable[[str], object] | None = None,
-) -> Iterable[int]:
-    """The positions of the cells that `holds` for, asked once per distinct cell, and only of
-    those that `may` (a quick test of the casefolded cell, in one pass) lets through; cells
-    that `ruled_out` answers as they are (ids, phone numbers) are not casefolded at all."""
-    distinct = list(set(column))
-    try:
-        strings = cast(list[str], distinct)
-        if ruled_out is not None:
-            strings = list(filterfalse(ruled_out, strings))
-        folded = list(map(str.casefold, strings))
-        distinct = cast(list[Cell], strings)
-    except TypeError:  # a workbook's numbers, dates and empty cells (`distinct` as it was)
-        folded = [text(cell).casefold() for cell in distinct]
-    hits = set(filter(holds, compress(distinct, map(may, folded))))
-    if not hits:
-        return ()
-    return compress(count(), map(hits.__contains__, column))
-
-
-def _not_data(cells: list[Cell], contract: Contract) -> str | None:
-    """What a line among the data is when it is not data: a total, or the header repeated
-    (a sheet printed page by page repeats it)."""
-    if total(cells):
-        return "total"
-    named: set[str] = set()
-    for cell in cells:
-        column = contract.named_by(cell)
-        if column is not None:
-            named.add(column)
-            if len(named) >= LEAST_NAMED:
-                return "header"
-    return None
 
 
 def _texts(cells: list[Cell]) -> list[str]:

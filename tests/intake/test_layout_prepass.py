@@ -9,7 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from intake.completions import CONTRACT as COMPLETIONS
-from intake.layout import _maybe_not_data, _not_data, turned
+from intake.layout import turned
+from intake.lines import maybe_not_data, not_data
 from intake.roster import CONTRACT as ROSTER
 
 # Pieces that come near a header or a total once `text` has cleaned them: names of columns
@@ -51,9 +52,9 @@ cells = st.one_of(
 @given(st.lists(st.lists(cells, min_size=1, max_size=6), min_size=1, max_size=12))
 def test_every_total_and_repeated_header_is_a_suspect(rows: list[list[object]]) -> None:
     for contract in (ROSTER, COMPLETIONS):
-        suspects = _maybe_not_data(turned(rows), contract)  # type: ignore[arg-type]
+        suspects = maybe_not_data(turned(rows), contract)  # type: ignore[arg-type]
         for index, row in enumerate(rows):
-            if _not_data(row, contract) is not None:  # type: ignore[arg-type]
+            if not_data(row, contract) is not None:  # type: ignore[arg-type]
                 assert index in suspects, row
 
 
@@ -63,21 +64,21 @@ def test_rows_of_plain_data_are_not_suspects() -> None:
         ["E000123", "王伟", "U001", "市财政局", "科长", "13800138000", "wang@example.cn"],
         ["E000124", "李娜", "U001", "市财政局", "副科长", "13900139000", ""],
     ]
-    assert set() == _maybe_not_data(turned(rows), ROSTER)  # type: ignore[arg-type]
+    assert set() == maybe_not_data(turned(rows), ROSTER)  # type: ignore[arg-type]
 
 
 def test_the_exact_test_still_decides() -> None:
     """A suspect is only a row to look at: 合计 is a total, 工号/姓名 a header, 合作 neither."""
     rows = [["合  计", "", "90"], ["工号", "姓名", "x"], ["", "合作", "x"]]
-    assert {0, 1, 2} == _maybe_not_data(turned(rows), ROSTER)  # type: ignore[arg-type]
-    assert ["total", "header", None] == [_not_data(r, ROSTER) for r in rows]  # type: ignore[arg-type]
+    assert {0, 1, 2} == maybe_not_data(turned(rows), ROSTER)  # type: ignore[arg-type]
+    assert ["total", "header", None] == [not_data(r, ROSTER) for r in rows]  # type: ignore[arg-type]
 
 
 def test_a_header_read_only_once_cleaned_is_a_suspect() -> None:
     """A zero-width space in each name (pasted from a web page) is taken out by `text`."""
     rows = [["E000123", "王伟"], ["工\u200b号", "姓\u200b名"]]
-    assert {1} == _maybe_not_data(turned(rows), ROSTER)  # type: ignore[arg-type]
-    assert "header" == _not_data(rows[1], ROSTER)  # type: ignore[arg-type]
+    assert {1} == maybe_not_data(turned(rows), ROSTER)  # type: ignore[arg-type]
+    assert "header" == not_data(rows[1], ROSTER)  # type: ignore[arg-type]
 
 
 def test_a_header_repeated_in_english_capitals_is_a_suspect() -> None:
@@ -87,5 +88,5 @@ def test_a_header_repeated_in_english_capitals_is_a_suspect() -> None:
         ["E000123", "王伟", "U001", "13800138000", "wang@example.cn"],
         ["EMPLOYEE_ID", "NAME", "UNIT CODE", "PHONE", "EMAIL"],
     ]
-    assert {1} == _maybe_not_data(turned(rows), ROSTER)  # type: ignore[arg-type]
-    assert "header" == _not_data(rows[1], ROSTER)  # type: ignore[arg-type]
+    assert {1} == maybe_not_data(turned(rows), ROSTER)  # type: ignore[arg-type]
+    assert "header" == not_data(rows[1], ROSTER)  # type: ignore[arg-type]
