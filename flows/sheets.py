@@ -48,6 +48,7 @@ from flows.parameters import (
 from flows.progress import stage
 from flows.run_names import run_name
 from models.db import session_for
+from models.education import stored_sessions
 from models.facts import load_quarter
 from models.outbox import add_messages, sheet_versions_sent
 from reports.render import labels, render_many
@@ -201,13 +202,13 @@ def sign_in_sheets(
         return cast(SheetsSummary, skipped(f"{on} is not a working day: no sign-in sheets today"))
     period = parse_quarter(quarter, default=this_quarter(config))
     run = RunSettings.of(config, lang=lang_code(lang, config))
+    # Only what picks the sessions: the tasks load the people of those picked.
     with session_for(config.db_url) as db:
-        data = load_quarter(session=db, quarter=period.label)
         _, loaded = quarter_policy(session=db, quarter=period.label)
-    assert data is not None
+        sessions = stored_sessions(session=db, quarter=period.label)
     ahead = loaded.policy.sign_in_sheets.days_ahead
     picked = chosen_sessions(
-        data.sessions,
+        sessions,
         code=session,
         day=given_day(day),
         upcoming=(calendar.shift_working_days(on, 1), calendar.shift_working_days(on, ahead)),
