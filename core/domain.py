@@ -73,6 +73,22 @@ class MessageKind(StrEnum):
     not_recorded = "not_recorded"  # to the same: who its returned sheet left out
 
 
+class ReportKind(StrEnum):
+    """Which report a PDF is; the report register's kind column holds these words."""
+
+    unit = "unit"  # a unit's, for its leadership team
+    summary = "summary"  # the organisation department's
+    confidential = "confidential"  # the admonition list, for the discipline inspection body
+    annual = "annual"  # the year's
+
+
+class ImportKind(StrEnum):
+    """What a file read into a quarter held; the file register's kind column holds these."""
+
+    roster = "roster"
+    completions = "completions"
+
+
 class Channel(StrEnum):
     email = "email"
     sms = "sms"

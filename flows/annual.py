@@ -11,7 +11,7 @@ from prefect import flow, task
 from prefect.cache_policies import NONE
 from pydantic import BaseModel
 
-from core.domain import Quarter
+from core.domain import Quarter, ReportKind
 from core.exceptions import LianjieInputError
 from core.settings import Settings
 from flows.artifact_tables import TableWords, artifact_key, publish_table
@@ -80,7 +80,7 @@ def annual_report(
         [done] = render_chunk([job])
         steps.advance(doing="year report rendered")
     report = ReportOut(
-        kind="annual",
+        kind=ReportKind.annual,
         unit_code="",
         path=str(done.path),
         pages=done.pages,

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from prefect import task
 
+from core.domain import ImportKind
 from core.exceptions import LianjieInputError
 from flows.artifacts import ImportSummary, log_layout
 from flows.common import RunSettings, log, quarter_policy, settings, today
@@ -32,7 +33,7 @@ def import_completions(
     with session_for(run.db_url) as session:
         quarter_policy(session=session, quarter=quarter)
         earlier = find_import(
-            session=session, quarter=quarter, kind="completions", sha256=table.sha256
+            session=session, quarter=quarter, kind=ImportKind.completions, sha256=table.sha256
         )
         if earlier is not None:
             log().info("%s was already imported into %s; nothing changes", file, quarter)
@@ -49,7 +50,7 @@ def import_completions(
         entry = record_import(
             session=session,
             quarter=quarter,
-            kind="completions",
+            kind=ImportKind.completions,
             source=table.source,
             sha256=table.sha256,
             read=result.read,

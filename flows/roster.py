@@ -8,7 +8,7 @@ from pathlib import Path
 from prefect import task
 from sqlmodel import Session
 
-from core.domain import Quarter
+from core.domain import ImportKind, Quarter
 from core.exceptions import LeaversToConfirm, LianjieInputError
 from flows.artifacts import ImportSummary, RosterChanges, log_layout
 from flows.common import RunSettings, log, settings
@@ -184,7 +184,7 @@ def store_decision(
     record_import(
         session=session,
         quarter=cycle.label,
-        kind="roster",
+        kind=ImportKind.roster,
         source=result.source,
         sha256=sha256,
         read=result.read,

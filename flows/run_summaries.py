@@ -12,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from core.domain import ReportKind
 from flows.artifact_tables import TableWords, artifact_key
 from reports.render import render_text
 
@@ -85,14 +86,14 @@ def dispatch_summary(summary: DispatchSummary, words: TableWords) -> str:
 def reports_summary(
     summary: ReportsSummary, words: TableWords, *, deliver: bool, list_unsent: bool
 ) -> str:
-    shown = [r for r in summary.reports if r.kind != "confidential"]
-    overall = next((r.rate for r in shown if r.kind == "summary"), "")
+    shown = [r for r in summary.reports if r.kind != ReportKind.confidential]
+    overall = next((r.rate for r in shown if r.kind == ReportKind.summary), "")
     return _said(
         "reports",
         words,
         {
-            "units": sum(1 for r in shown if r.kind == "unit"),
-            "with_summary": any(r.kind == "summary" for r in shown),
+            "units": sum(1 for r in shown if r.kind == ReportKind.unit),
+            "with_summary": any(r.kind == ReportKind.summary for r in shown),
             "rate": overall,
             "deliver": deliver,
             "queued": summary.queued_for_readers,

@@ -13,6 +13,7 @@ from core.domain import (
     CadreRecord,
     Change,
     DisciplineStatus,
+    ImportKind,
     LeadershipRole,
     Rank,
     Reject,
@@ -22,7 +23,9 @@ from models.db import utcnow
 from models.tables import Cadre, FileImport, RejectedRow, RosterChange, Unit, table_of
 
 
-def find_import(*, session: Session, quarter: str, kind: str, sha256: str) -> FileImport | None:
+def find_import(
+    *, session: Session, quarter: str, kind: ImportKind, sha256: str
+) -> FileImport | None:
     """The earlier import of the same file into the same quarter, if any."""
     return session.exec(
         select(FileImport).where(
@@ -35,7 +38,7 @@ def record_import(
     *,
     session: Session,
     quarter: str,
-    kind: str,
+    kind: ImportKind,
     source: str,
     sha256: str,
     read: int,

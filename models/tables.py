@@ -14,10 +14,12 @@ from core.domain import (
     CompletionStatus,
     DisciplineStatus,
     EnrolmentStatus,
+    ImportKind,
     LeadershipRole,
     MessageKind,
     MessageStatus,
     Rank,
+    ReportKind,
     Track,
 )
 
@@ -102,7 +104,7 @@ class FileImport(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     quarter: str = Field(index=True)
-    kind: str  # roster, completions
+    kind: ImportKind = Field(sa_type=AutoString)
     source: str
     sha256: str
     rows_read: int
@@ -260,7 +262,7 @@ class Report(SQLModel, table=True):
 
     quarter: str = Field(primary_key=True)
     unit_code: str = Field(primary_key=True)  # "" for organisation-wide reports
-    kind: str = Field(primary_key=True)  # unit, summary, confidential
+    kind: ReportKind = Field(primary_key=True, sa_type=AutoString)
     lang: str = Field(primary_key=True)
     path: str
     sha256: str

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
-from core.domain import CadreRecord, LeadershipRole, MessageStatus
+from core.domain import CadreRecord, LeadershipRole, MessageStatus, ReportKind
 from core.send_keys import report_key
 from models.outbox import OutboxRow
 from reports.messages import render_message
@@ -18,7 +18,7 @@ from reports.wording import quarter_text
 class RenderedReport:
     """A report as rendered: whose it is, where it is, and its hash (its version)."""
 
-    kind: str  # unit, summary, confidential
+    kind: ReportKind
     unit_code: str
     path: str
     sha256: str
@@ -49,7 +49,7 @@ def report_messages(
     for report in reports:
         readers: list[tuple[str | None, str, str]]
         template = "report"
-        if report.kind == "unit":
+        if report.kind == ReportKind.unit:
             readers = [
                 (c.employee_id, c.name, c.email)
                 for c in sorted(
@@ -58,7 +58,7 @@ def report_messages(
                 if c.email is not None
             ]
             unit = units.get(report.unit_code, report.unit_code)
-        elif report.kind == "confidential" and discipline_email:
+        elif report.kind == ReportKind.confidential and discipline_email:
             # An organ is addressed as one, and the list is not a unit's report.
             readers = [(None, "", discipline_email)]
             template, unit = "confidential_list", ""

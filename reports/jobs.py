@@ -13,7 +13,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TypeVar
 
-from core.domain import Quarter
+from core.domain import Quarter, ReportKind
 from core.exceptions import LianjieInputError
 from models.facts import QuarterData
 from policy.confidentiality import without_confidential
@@ -35,7 +35,7 @@ TREND_QUARTERS = 3  # earlier quarters in the trend, beside the current one
 class PlannedReport:
     """A PDF to render: its kind (unit, summary, confidential), unit, rate and render job."""
 
-    kind: str
+    kind: ReportKind
     unit_code: str
     rate: str
     job: RenderJob
@@ -142,7 +142,7 @@ def unit_jobs(
     for code in codes:
         context = unit_report(view, code)
         job = RenderJob("unit_report.html.j2", context, setting.folder / setting.file_names[code])
-        planned.append(PlannedReport("unit", code, context["overall"].percent, job))
+        planned.append(PlannedReport(ReportKind.unit, code, context["overall"].percent, job))
     return planned
 
 
@@ -198,7 +198,7 @@ def organisation_jobs(
     )
     return [
         PlannedReport(
-            "summary",
+            ReportKind.summary,
             "",
             summary["overall"].percent,
             RenderJob(
@@ -208,7 +208,7 @@ def organisation_jobs(
             ),
         ),
         PlannedReport(
-            "confidential",
+            ReportKind.confidential,
             "",
             "",
             RenderJob("confidential.html.j2", confidential_report(whole, secrets), secret),

@@ -9,6 +9,7 @@ from typing import Annotated, cast
 from prefect import flow, task
 from prefect.cache_policies import NONE
 
+from core.domain import ReportKind
 from core.exceptions import LianjieInputError
 from flows.common import (
     RunSettings,
@@ -188,7 +189,7 @@ def placed(
     reports, rendered = [], []
     for planned, done in outcome:
         report, pdf = planned, done
-        if planned.kind == "confidential":
+        if planned.kind == ReportKind.confidential:
             final = placed_path(done.path)
             sha256 = place_confidential(done.path, final, password)
             report = planned.model_copy(update={"path": str(final)})
@@ -218,7 +219,7 @@ def queue_reports(
             discipline_email=discipline_email,
         )
         queued = add_messages(session=session, rows=rows)
-    if not discipline_email and any(r.kind == "confidential" for r in reports):
+    if not discipline_email and any(r.kind == ReportKind.confidential for r in reports):
         log().warning("LIANJIE_DISCIPLINE_EMAIL is not set: the confidential list was not sent")
     log().info("%d report e-mails queued for the next dispatch", queued)
     return queued

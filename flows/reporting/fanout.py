@@ -22,6 +22,7 @@ from prefect.events.schemas.events import ResourceSpecification
 from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY
 from prefect.states import Crashed
 
+from core.domain import ReportKind
 from flows.common import RunSettings, log
 from flows.progress import Stage
 from flows.reporting.chunks import ATTEMPTS, ChunkSeen, Next, next_step, split_units
@@ -108,7 +109,9 @@ def render_on_pool(
     path = {code: setting.folder / setting.file_names[code] for code in units}
     return [
         (
-            ReportOut(kind="unit", unit_code=code, path=str(path[code]), pages=0, rate=rate[code]),
+            ReportOut(
+                kind=ReportKind.unit, unit_code=code, path=str(path[code]), pages=0, rate=rate[code]
+            ),
             rendered_file(path[code]),
         )
         for code in units

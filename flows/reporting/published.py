@@ -9,6 +9,7 @@ from pathlib import Path
 from prefect.artifacts import create_link_artifact, create_markdown_artifact
 from pydantic import BaseModel, computed_field
 
+from core.domain import ReportKind
 from core.settings import Settings
 from flows.artifact_tables import TableWords, artifact_key, publish_summary, publish_table
 from flows.artifacts import pdf_links
@@ -36,7 +37,9 @@ def publish_reports(done: ReportsSummary, config: Settings, *, deliver: bool) ->
     words = TableWords(config.lang)
     quarter, reports = done.quarter, done.reports
     unsent = (
-        deliver and not config.discipline_email and any(r.kind == "confidential" for r in reports)
+        deliver
+        and not config.discipline_email
+        and any(r.kind == ReportKind.confidential for r in reports)
     )
     title = words.title("reports", quarter=quarter)
     publish_summary(
@@ -44,7 +47,7 @@ def publish_reports(done: ReportsSummary, config: Settings, *, deliver: bool) ->
         reports_summary(done, words, deliver=deliver, list_unsent=unsent),
         title,
     )
-    shown = [r for r in reports if r.kind != "confidential"]
+    shown = [r for r in reports if r.kind != ReportKind.confidential]
     links = pdf_links([r.path for r in shown], config.reports_dir, config.reports_url)
     publish_table(
         artifact_key("reports", quarter),
@@ -62,13 +65,16 @@ def publish_reports(done: ReportsSummary, config: Settings, *, deliver: bool) ->
         title,
     )
     for report, link in zip(shown, links, strict=True):
-        if link and report.kind == "unit":  # on the run only: the Artifacts page stays short
+        if (
+            link and report.kind == ReportKind.unit
+        ):  # on the run only: the Artifacts page stays short
             create_link_artifact(
                 link=link,
                 link_text=words.said("unit_report", unit=report.unit_code, quarter=quarter),
             )
     summary = next(
-        ((r, link) for r, link in zip(shown, links, strict=True) if r.kind == "summary"), None
+        ((r, link) for r, link in zip(shown, links, strict=True) if r.kind == ReportKind.summary),
+        None,
     )
     if summary is None:
         return

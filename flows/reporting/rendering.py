@@ -7,6 +7,7 @@ from prefect import task
 from prefect.cache_policies import NONE
 from pydantic import BaseModel
 
+from core.domain import ReportKind
 from flows.common import RunSettings, log
 from models.bulk import upsert
 from models.db import session_for, utcnow
@@ -17,7 +18,7 @@ CHUNK_UNITS = 25  # a Prefect task renders this many units: tens of task runs, n
 
 
 class ReportOut(BaseModel):
-    kind: str
+    kind: ReportKind
     unit_code: str
     path: str
     pages: int
