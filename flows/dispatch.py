@@ -105,7 +105,8 @@ def send_due(
                 channel=kind,
                 occasion_before=occasion_before,
             )
-            logger.info("%d %s messages due on or before %s", len(due), kind, on)
+            said = {"email": "e-mail", "sms": "text messages"}.get(kind, kind)
+            logger.info("due on or before %s by %s: %d", on, said, len(due))
             words = {"email": "sending e-mail", "sms": "sending text messages"}
             with stage(
                 words.get(kind, f"sending {kind}"), len(due), key=f"dispatch-{kind}-{on}"

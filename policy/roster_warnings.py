@@ -15,8 +15,11 @@ from typing import Any
 from core.domain import CadreRecord, LeadershipRole
 
 ENGLISH = {
-    "leavers_confirmed": "confirmed with --accept-leavers: {facts}",
-    "leavers_dry_run": "a real run would refuse this roster without --accept-leavers: {facts}",
+    "leavers_confirmed": "confirmed that they really left: {facts}",
+    "leavers_dry_run": (
+        "a real run would first ask whether they really left (on the command line, "
+        "--accept-leavers): {facts}"
+    ),
     "header_hint": "{header}: did you mean {column}?",
     "missing_column": (
         "column {column} is missing: the {tracks_text} track{plural} could not be decided for "

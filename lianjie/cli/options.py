@@ -15,6 +15,9 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # A docstring's paragraphs reflowed to the terminal's width, not broken where the source
+    # breaks its lines: at 80 columns those breaks cut sentences in two.
+    rich_markup_mode="markdown",
 )
 db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True)
 app.add_typer(db_app, name="db")

@@ -56,8 +56,9 @@ def worker(
     """Run a Prefect worker for the deployments that stops cleanly on SIGTERM.
 
     SIGTERM or Ctrl-C asks each run in flight to stop: a message being sent is finished and
-    marked first, and the run ends Crashed with the reason, for a retry to finish. The worker
-    stops after its runs, all within 30 s. `prefect worker start` kills its runs outright
+    marked first, and the run ends Crashed with the reason; run it again (or let the next
+    scheduled run come) and it does only what is left. The worker stops after its runs, all
+    within 30 s. `prefect worker start` kills its runs outright
     instead: they stay Running in the UI.
     """
 

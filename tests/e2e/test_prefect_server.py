@@ -472,6 +472,11 @@ def test_many_leavers_pause_the_run_until_the_operator_answers(deployed: dict[st
             page.get_by_role("button", name="Submit").click()
             ended = wait_for_end(env, run_id)
             assert "COMPLETED" == ended["state"]["type"], ended["state"]
+            shown = api(
+                env, "/artifacts/filter", {"artifacts": {"flow_run_id": {"any_": [run_id]}}}
+            )
+            said = json.dumps([a["data"] for a in shown], ensure_ascii=False)
+            assert "已确认这些干部确已离开" in said and "--accept-leavers" not in said
 
             step = "the card moved"
             page.goto(f"{ui}/runs/flow-run/{run_id}")

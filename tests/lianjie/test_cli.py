@@ -218,7 +218,10 @@ class TestRosterRuns:
         assert 0 == preview.returncode, preview.stderr[-2000:]
         shown = json.loads(preview.stdout)
         assert shown["dry_run"] and 36 == len(shown["roster"]["changes"]["left"])
-        refusal = "a real run would refuse this roster without --accept-leavers: this roster"
+        refusal = (
+            "a real run would first ask whether they really left (on the command line, "
+            "--accept-leavers): this roster"
+        )
         assert any(w.startswith(f"{refusal} would make 36 of 48") for w in shown["warnings"])
         assert before == tree(data), "a dry run changed the data folder"
 

@@ -29,16 +29,17 @@ class TestJudgeRoster:
         )
 
     def test_the_operator_can_confirm_the_leavers(self) -> None:
-        """--accept-leavers stores it and says what was confirmed."""
+        """Confirmed (--accept-leavers, or the Resume form in the UI), it is stored, and the
+        warning says what was confirmed in words that fit either way."""
         judged = verdict(8, accept_leavers=True)
         assert judged.refusal is None
-        assert str(judged.warnings[0]).startswith("confirmed with --accept-leavers: this roster")
+        assert str(judged.warnings[0]).startswith("confirmed that they really left: this roster")
 
     def test_a_dry_run_shows_what_a_real_run_would_refuse(self) -> None:
         """A rehearsal is never refused; it says a real run would be."""
         judged = verdict(8, rehearsal=True)
         assert judged.refusal is None
-        assert str(judged.warnings[0]).startswith("a real run would refuse this roster")
+        assert str(judged.warnings[0]).startswith("a real run would first ask whether they")
 
     def test_the_roster_in_force_is_never_refused(self) -> None:
         """Importing the file in force again changes nothing, so it is not refused."""
