@@ -33,6 +33,7 @@ from harness.prefect_api import (
     PREFECT,
     ROOT,
     api,
+    artifact_as_shown,
     deployment_id,
     flow_runs,
     run,
@@ -475,7 +476,9 @@ def test_many_leavers_pause_the_run_until_the_operator_answers(deployed: dict[st
             shown = api(
                 env, "/artifacts/filter", {"artifacts": {"flow_run_id": {"any_": [run_id]}}}
             )
-            said = json.dumps([a["data"] for a in shown], ensure_ascii=False)
+            said = "\n".join(
+                artifact_as_shown(a["key"], a["description"], a["data"]) for a in shown
+            )
             assert "已确认这些干部确已离开" in said and "--accept-leavers" not in said
 
             step = "the card moved"
