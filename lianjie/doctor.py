@@ -203,7 +203,12 @@ def _prefect() -> Check:
                 client.hello()
     except PrefectHTTPStatusError as refused:
         if refused.response.status_code == 401:
-            return False, "prefect", f"{url} refused this machine: set PREFECT_API_AUTH_STRING"
+            fix = (
+                "check PREFECT_API_AUTH_STRING (user:password, as the server has it)"
+                if os.environ.get("PREFECT_API_AUTH_STRING")
+                else "set PREFECT_API_AUTH_STRING"
+            )
+            return False, "prefect", f"{url} refused this machine: {fix}"
         problem = refused
     except Exception as error:
         problem = error

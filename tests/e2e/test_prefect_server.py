@@ -347,6 +347,8 @@ def test_the_door_is_locked_and_the_server_keeps_no_contact_details(
     without = {k: v for k, v in env.items() if k != "PREFECT_API_AUTH_STRING"}
     doctor = lianjie("doctor", env=without)
     assert "refused this machine: set PREFECT_API_AUTH_STRING" in doctor.stdout, doctor.stdout
+    doctor = lianjie("doctor", env=env | {"PREFECT_API_AUTH_STRING": "lianjie-operator:wrong"})
+    assert "refused this machine: check PREFECT_API_AUTH_STRING" in doctor.stdout, doctor.stdout
     # a server deployment without the confidential password fails the doctor
     doctor = lianjie(
         "doctor", env={k: v for k, v in env.items() if k != "LIANJIE_CONFIDENTIAL_PASSWORD"}
