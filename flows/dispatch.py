@@ -107,10 +107,7 @@ def send_due(
             )
             said = {"email": "e-mail", "sms": "text messages"}.get(kind, kind)
             logger.info("due on or before %s by %s: %d", on, said, len(due))
-            words = {"email": "sending e-mail", "sms": "sending text messages"}
-            with stage(
-                words.get(kind, f"sending {kind}"), len(due), key=f"dispatch-{kind}-{on}"
-            ) as sending:
+            with stage(f"sending {said}", len(due), key=f"dispatch-{kind}-{on}") as sending:
                 outgoing = Sending(run, channel, entries, hidden)
                 for message_id in sending.each(due):
                     with finishing_first():  # a stop waits for the message in flight
