@@ -187,6 +187,16 @@ def test_deploy_and_run_through_the_api_on_a_worker(deployed: dict[str, Any]) ->
     assert messages > 40
 
 
+def sign_in(page: Any, ui: str, deployment: str) -> None:
+    """Open a deployment's Run form: the locked server's UI asks for the auth string first (a
+    run's page, opened before signing in, shows only an error)."""
+    page.goto(f"{ui}/deployments/deployment/{deployment}/run")
+    password = page.locator("input[type=password]")
+    password.wait_for(timeout=60_000)
+    password.fill(AUTH)
+    password.press("Enter")
+
+
 def submit(page: Any, env: dict[str, str], earlier: set[str]) -> None:
     """Submit the Run form and wait for the UI to go back to the deployment (whose Runs tab
     lists the new run). A SQLite-backed server answers 503 while its database is busy and the
@@ -231,11 +241,7 @@ def test_the_run_form_in_a_real_browser(deployed: dict[str, Any]) -> None:
         )
         step = "sign in"
         try:
-            page.goto(f"{ui}/deployments/deployment/{cycle}/run")
-            password = page.locator("input[type=password]")
-            password.wait_for(timeout=60_000)  # the locked server's UI asks first
-            password.fill(AUTH)
-            password.press("Enter")
+            sign_in(page, ui, cycle)
 
             step = "open the form"
             page.get_by_text("Quarter 季度").first.wait_for(timeout=60_000)
@@ -453,11 +459,7 @@ def test_many_leavers_pause_the_run_until_the_operator_answers(deployed: dict[st
         )
         step = "sign in"
         try:
-            page.goto(f"{ui}/deployments/deployment/{cycle}/run")
-            password = page.locator("input[type=password]")
-            password.wait_for(timeout=60_000)
-            password.fill(AUTH)
-            password.press("Enter")
+            sign_in(page, ui, cycle)
             page.get_by_text("Quarter 季度").first.wait_for(timeout=60_000)
 
             step = "the paused run and its card"
