@@ -10,7 +10,15 @@ import typer
 
 from core.paths import check_output_folder
 from lianjie.cli.options import Day, Json, Lang, Quiet
-from lianjie.cli.runner import check_lang, check_quarter, checked_output, emit, fail, run
+from lianjie.cli.runner import (
+    check_as_of,
+    check_lang,
+    check_quarter,
+    checked_output,
+    emit,
+    fail,
+    run,
+)
 from lianjie.cli.summaries import counted
 
 
@@ -42,6 +50,7 @@ def report(
     from flows.reporting.accountability import accountability_reports
 
     check_lang(lang)
+    check_as_of(as_of)
     if out is not None:
         checked_output(check_output_folder, out)
     if year is not None:

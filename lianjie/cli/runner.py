@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -65,6 +66,15 @@ def check_quarter(label: str) -> str:
         return Period.parse(label).label
     except ValueError as error:
         raise fail(str(error)) from None
+
+
+def check_as_of(day: datetime | None) -> None:
+    """Refuse an as-of day still to come before Prefect starts its temporary server (seconds)."""
+    if day is not None:
+        from flows.common import now, settings
+        from flows.moments import as_of_moment
+
+        run(lambda: as_of_moment(day.date(), now(settings())))
 
 
 def checked_output(check: Callable[[Path], Path], path: Path) -> Path:

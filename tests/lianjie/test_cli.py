@@ -13,32 +13,38 @@ from pathlib import Path
 
 import pytest
 
-from harness.cli import lianjie
+from harness.cli import lianjie, lianjie_each
 from harness.prefect_api import artifact_as_shown
 from harness.reading import document_faults
 from lianjie.exports import COLUMNS, Export
 
+MISTAKES = [
+    ["cycle", "--quarter", "2026Q5", "--roster", "x.csv"],
+    ["cycle", "--quarter", "2026Q4", "--roster", "/no/such/roster.csv"],
+    ["collect", "--quarter", "26Q4", "sheet.csv"],
+    ["report", "--quarter", "2026Q4", "--lang", "fr"],
+    ["report", "--quarter", "2026Q5"],
+    ["export", "--quarter", "2026Q4", "everything"],
+    ["dispatch", "--date", "2026-13-01"],
+    ["worker", "--limit", "0"],
+]
+
 
 class TestBadInput:
-    @pytest.mark.parametrize(
-        "args",
-        [
-            ["cycle", "--quarter", "2026Q5", "--roster", "x.csv"],
-            ["cycle", "--quarter", "2026Q4", "--roster", "/no/such/roster.csv"],
-            ["collect", "--quarter", "26Q4", "sheet.csv"],
-            ["report", "--quarter", "2026Q4", "--lang", "fr"],
-            ["report", "--quarter", "2026Q5"],
-            ["export", "--quarter", "2026Q4", "everything"],
-            ["dispatch", "--date", "2026-13-01"],
-            ["worker", "--limit", "0"],
-        ],
-    )
-    def test_exit_2_with_one_message_and_no_traceback(self, args: list[str]) -> None:
+    def test_exit_2_with_one_message_and_no_traceback(self) -> None:
         """A mistake in the arguments is exit code 2 and a clear message, never a traceback."""
-        result = lianjie(*args)
-        assert 2 == result.returncode
-        assert "Traceback" not in result.stderr + result.stdout
-        assert result.stderr.strip()
+        for args, result in zip(MISTAKES, lianjie_each(*MISTAKES), strict=True):
+            assert 2 == result.returncode, args
+            assert "Traceback" not in result.stderr + result.stdout, args
+            assert result.stderr.strip(), args
+
+    @pytest.mark.parametrize("args", [MISTAKES[1], MISTAKES[6]])
+    def test_commands_in_one_process_answer_as_each_alone(self, args: list[str]) -> None:
+        """The harness that runs several commands in one process changes no answer: only the
+        program's name in a usage line differs (`python -m lianjie.cli` alone)."""
+        alone, [together] = lianjie(*args), lianjie_each(args)
+        assert (alone.returncode, alone.stdout) == (together.returncode, together.stdout)
+        assert alone.stderr.replace("python -m lianjie.cli", "lianjie") == together.stderr
 
     def test_a_worker_without_a_server_says_where_to_point_it(self) -> None:
         env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
@@ -138,13 +144,12 @@ class TestWholeQuarter:
         assert admonished and not [name for name in admonished if name in shown]
 
         os.environ["LIANJIE_DATABASE_URL"] = f"sqlite:///{out / 'lianjie.db'}"
-        for what in Export:
-            exported = lianjie("export", "--quarter", "2026Q4", what.value)
+        asked = [["export", "--quarter", "2026Q4", what.value] for what in Export]
+        *exports, as_json = lianjie_each(*asked, [*asked[0][:3], "rejects", "--format", "json"])
+        for what, exported in zip(Export, exports, strict=True):
             assert 0 == exported.returncode, exported.stderr
             assert COLUMNS[what] == next(csv.reader(io.StringIO(exported.stdout)))
-        rejects = json.loads(
-            lianjie("export", "--quarter", "2026Q4", "rejects", "--format", "json").stdout
-        )
+        rejects = json.loads(as_json.stdout)
         assert {1202, 1203, 1204} <= {r["row"] for r in rejects}
 
     def test_unreadable_roster_is_exit_2_and_changes_nothing(
@@ -226,20 +231,19 @@ class TestRosterRuns:
         assert before == tree(data), "a dry run changed the data folder"
 
         header_only = write_csv(tmp_path / "header-only.csv", HEADER, [])
-        refused = lianjie(
-            "cycle", "--quarter", "2026Q4", "--roster", str(header_only), api=prefect_harness
+        far = (date.today() + timedelta(days=40)).isoformat()
+        refused, partial, late, future = lianjie_each(
+            ["cycle", "--quarter", "2026Q4", "--roster", str(header_only)],
+            ["cycle", "--quarter", "2026Q4", "--roster", str(unit)],
+            ["cycle", "--quarter", "2026Q4", "--roster", str(city), "--as-of", "2027-01-05"],
+            ["dispatch", "--date", far],
+            api=prefect_harness,
         )
         assert 2 == refused.returncode
         assert "no rows: nothing was changed" in refused.stderr
         assert "Traceback" not in refused.stderr
-        partial = lianjie(
-            "cycle", "--quarter", "2026Q4", "--roster", str(unit), api=prefect_harness
-        )
         assert 2 == partial.returncode and "--accept-leavers" in partial.stderr
-        late = cycle_cli(str(city), "--as-of", "2027-01-05", api=prefect_harness)
         assert 2 == late.returncode and "after 2026Q4 ended" in late.stderr
-        far = (date.today() + timedelta(days=40)).isoformat()
-        future = lianjie("dispatch", "--date", far, api=prefect_harness)
         assert 2 == future.returncode and "--allow-future" in future.stderr
         assert before == tree(data), "a refused run changed the data folder"
 
@@ -307,7 +311,11 @@ class TestReportsOverTime:
         [totals] = [line.split() for line in text.splitlines() if line.startswith("合计 ")][:1]
         asked = ["--quarter", "2026Q4", "outstanding", "--as-of", "2026-10-20"]
         # The summary counts what its readers may see: the export without --confidential.
-        exported = json.loads(lianjie("export", *asked, "--format", "json").stdout)
+        outstanding, ahead = lianjie_each(
+            ["export", *asked, "--format", "json"],
+            ["report", "--quarter", "2026Q4", "--as-of", "2099-01-01"],
+        )
+        exported = json.loads(outstanding.stdout)
         counts = Counter(r["standing"] for r in exported)
         assert {"scheduled", "overdue"} <= set(counts), "the moment straddles the sessions"
         standings = ["scheduled", "overdue", "failed", "excused"]
@@ -318,7 +326,6 @@ class TestReportsOverTime:
         shown["scheduled"] += shown.pop("held", 0)
         assert [counts[s] for s in standings] == [shown[s] for s in standings]
 
-        ahead = lianjie("report", "--quarter", "2026Q4", "--as-of", "2099-01-01")
         assert 2 == ahead.returncode and "has not come yet" in ahead.stderr
         assert "Traceback" not in ahead.stderr
 
@@ -332,23 +339,26 @@ class TestReportsOverTime:
             data = load_quarter(session=session, quarter="2026Q4")
         assert data is not None
         admonished = next(w for w, t in data.tracks.items() if "admonition" in t)
-        plain = lianjie("record", admonished, "--out", str(out))
+        plain, secret, unknown, access, secret_access = lianjie_each(
+            ["record", admonished, "--out", str(out)],
+            ["record", admonished, "--out", str(out), "--confidential"],
+            ["record", "E999999"],
+            ["export", "access", "--format", "json"],
+            ["export", "access", "--format", "json", "--confidential"],
+        )
         assert 0 == plain.returncode, plain.stderr[-2000:]
         path = Path(plain.stdout.strip().rsplit(": ", 1)[1])
         shown = text_of(path)
         assert "廉政教育档案" in shown and admonished in shown
         assert "警示教育" not in shown
-        secret = lianjie("record", admonished, "--out", str(out), "--confidential")
         assert 0 == secret.returncode, secret.stderr[-2000:]
         assert "警示教育" in text_of(Path(secret.stdout.strip().rsplit(": ", 1)[1]))
-        unknown = lianjie("record", "E999999")
         assert 2 == unknown.returncode and "no cadre E999999" in unknown.stderr
 
         # whose confidential record was made is itself confidential
-        log = json.loads(lianjie("export", "access", "--format", "json").stdout)
+        log = json.loads(access.stdout)
         assert [(admonished, False)] == [(a["employee_id"], a["confidential"]) for a in log]
-        secret_log = lianjie("export", "access", "--format", "json", "--confidential").stdout
-        log = json.loads(secret_log)
+        log = json.loads(secret_access.stdout)
         assert [(admonished, False), (admonished, True)] == [
             (a["employee_id"], a["confidential"]) for a in log
         ]
