@@ -85,7 +85,7 @@ def export(
             zone=config.zone,
         )
 
-    write(run(build, quiet=quiet), fmt, out)
+    write(run(build, quiet=quiet, flows=False), fmt, out)
 
 
 def demo(
@@ -174,4 +174,4 @@ def db_upgrade() -> None:
         ready_engine(url)
         return redacted_url(url)
 
-    typer.echo(f"database ready: {run(upgrade)}")
+    typer.echo(f"database ready: {run(upgrade, flows=False)}")

@@ -196,5 +196,7 @@ def record(
     check_lang(lang)
     if out is not None:
         checked_output(check_output_folder, out)
-    path = run(lambda: produce_record(employee_id, out, lang, confidential), quiet=quiet)
+    path = run(
+        lambda: produce_record(employee_id, out, lang, confidential), quiet=quiet, flows=False
+    )
     typer.echo(f"Record of {employee_id}{' (confidential)' if confidential else ''}: {path}")

@@ -261,12 +261,25 @@ class TestOnTheCommandLine:
         assert "PDFs rendered" in screen  # the summary follows the bars
 
         code, narrow = in_a_terminal(
-            ["report", "--quarter", "2026Q4", "--as-of", "2026-11-20"], env, columns=20
+            # one unit's report is enough to draw a bar in 20 columns
+            ["report", "--quarter", "2026Q4", "--as-of", "2026-11-20", "--unit", "U0001"],
+            env,
+            columns=20,
         )
         assert 0 == code, narrow[-2000:]
 
         quiet = subprocess.run(
-            [*LIANJIE, "report", "--quarter", "2026Q4", "--as-of", "2026-11-20", "--quiet"],
+            [
+                *LIANJIE,
+                "report",
+                "-q",
+                "2026Q4",
+                "--as-of",
+                "2026-11-20",
+                "--unit",
+                "U0001",
+                "--quiet",
+            ],
             env=env,
             capture_output=True,
             text=True,

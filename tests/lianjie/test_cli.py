@@ -383,7 +383,7 @@ app()
 """
 
 
-@pytest.mark.parametrize("command", [["dispatch"], ["export", "-q", "2026Q4", "tracks"]])
+@pytest.mark.parametrize("command", [["dispatch"], ["report", "-q", "2026Q4"]])
 def test_the_temporary_server_gets_the_time_lianjie_promises(
     command: list[str], tmp_path: Path
 ) -> None:
