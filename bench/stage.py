@@ -14,6 +14,7 @@ import time
 from datetime import date
 from pathlib import Path
 
+from core.domain import Quarter
 from core.settings import Settings
 from flows.common import RunSettings
 
@@ -22,7 +23,7 @@ os.environ.setdefault("LIANJIE_MAX_FILE_MB", "2048")
 os.environ.setdefault("LIANJIE_MAX_ROWS", "5000000")
 
 AS_OF = date(2026, 10, 1)
-QUARTER = "2026Q4"
+QUARTER = Quarter(2026, 4)
 
 
 def run_settings(db: str, **changes: object) -> RunSettings:
@@ -101,7 +102,7 @@ def reports(work: Path) -> dict[str, object]:
 
     started = time.perf_counter()
     summary = accountability_reports(
-        quarter=QUARTER,
+        quarter=QUARTER.label,
         out=str(work / "reports"),
         as_of=date(2026, 12, 31),  # the quarter's last day: every deadline has passed
         allow_future=True,
@@ -148,7 +149,6 @@ def reports_prepared(work: Path) -> dict[str, object]:
 
 def pure(work: Path) -> dict[str, object]:
     """The domain logic alone, no database: parsing, classification, seating and planning."""
-    from core.domain import Quarter
     from intake.read import read_table
     from intake.roster import parse_roster
     from policy.calendar import calendar_for
@@ -168,7 +168,7 @@ def pure(work: Path) -> dict[str, object]:
     tracks: dict[str, list[str]] = {}
     for a in assignments:
         tracks.setdefault(a.employee_id, []).append(a.track.value)
-    quarter = Quarter.parse(QUARTER)
+    quarter = QUARTER
     started = time.perf_counter()
     plan_sessions(
         quarter=quarter,

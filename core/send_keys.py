@@ -23,6 +23,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
+from core.domain import Quarter
+
 SEP = ":"
 PLACE_KINDS = ("invitation", "withdrawal")  # the keys that tell a person of a place
 PLACE_PREFIXES = tuple(kind + SEP for kind in PLACE_KINDS)
@@ -55,18 +57,18 @@ def holiday_key(first_day: date, holiday: str, employee_id: str, channel: str) -
 
 
 def escalation_key(
-    quarter: str, level: int, on: date, addressee: str, programmes: Iterable[str], channel: str
+    quarter: Quarter, level: int, on: date, addressee: str, programmes: Iterable[str], channel: str
 ) -> str:
     """`programmes`: the confidential programmes the message is about (usually none)."""
     named = "".join(f"{code}{SEP}" for code in sorted(programmes))
-    return _joined("escalation", quarter, f"L{level}", on.isoformat(), addressee, "") + (
+    return _joined("escalation", quarter.label, f"L{level}", on.isoformat(), addressee, "") + (
         named + channel
     )
 
 
-def nobody_reached_key(quarter: str, level: int, on: date) -> str:
+def nobody_reached_key(quarter: Quarter, level: int, on: date) -> str:
     """The ladder's log entry of a step that reached nobody: no channel, no organiser."""
-    return _joined("escalation", quarter, f"L{level}", on.isoformat(), "none")
+    return _joined("escalation", quarter.label, f"L{level}", on.isoformat(), "none")
 
 
 def not_recorded_key(session_code: str, organiser: str) -> str:
@@ -77,8 +79,8 @@ def sheet_key(session_code: str, version: int, people: str, role: str) -> str:
     return _joined("sign_in_sheet", session_code, f"v{version}", people, role, "email")
 
 
-def report_key(quarter: str, kind: str, unit_code: str, sha256: str, reader: str) -> str:
-    return _joined("report", quarter, kind, unit_code, sha256[:16], reader, "email")
+def report_key(quarter: Quarter, kind: str, unit_code: str, sha256: str, reader: str) -> str:
+    return _joined("report", quarter.label, kind, unit_code, sha256[:16], reader, "email")
 
 
 def kind_prefix(kind: str) -> str:

@@ -86,7 +86,7 @@ def annual_report(
         pages=done.pages,
         rate=job.context["year_total"].percent,
     )
-    record_reports(run=run, quarter=str(year), reports=[report], rendered=[done])
+    record_reports(run=run, filed_under=str(year), reports=[report], rendered=[done])
     publish_annual(year, quarters, report, config)
     return AnnualSummary(year=year, quarters=quarters, rendered=1, reports=[report])
 
@@ -98,7 +98,7 @@ def publish_annual(year: int, quarters: list[str], report: ReportOut, config: Se
     [link] = pdf_links([report.path], config.reports_dir, config.reports_url)
     row = {
         "year": year,
-        "quarters": words.listed(quarter_in_year(q, words.lang) for q in quarters),
+        "quarters": words.listed(quarter_in_year(Quarter.parse(q), words.lang) for q in quarters),
         "rate": report.rate,
         "pdf": link or Path(report.path).name,
     }
@@ -117,12 +117,12 @@ def prepare_annual(
     first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
     holidays = run.calendar(first, last).breaks(first, dt.date(year + 1, 1, 7))
     with session_for(run.db_url) as session:
-        loaded = [load_quarter(session=session, quarter=q.label) for q in quarters_of_year(year)]
+        loaded = [load_quarter(session=session, quarter=q) for q in quarters_of_year(year)]
     quarters = []
     for data in loaded:
-        if data is None or Quarter.parse(data.label).starts_on > as_of.date():
+        if data is None or data.quarter.starts_on > as_of.date():
             continue
-        day = min(as_of.date(), Quarter.parse(data.label).ends_on)
+        day = min(as_of.date(), data.quarter.ends_on)
         quarters.append(QuarterStanding(data, *quarter_standings(data, as_of=day), day))
     if not quarters:
         raise LianjieInputError(f"no quarter of {year} has been started: nothing to report")
@@ -135,4 +135,4 @@ def prepare_annual(
         holidays=holidays,
     )
     path = Path(out) / safe_file_name(str(year), "annual", run.lang)
-    return RenderJob("annual.html.j2", context, path), [q.data.label for q in quarters]
+    return RenderJob("annual.html.j2", context, path), [q.data.quarter.label for q in quarters]

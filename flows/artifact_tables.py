@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
+from core.domain import Quarter
 from policy.roster_warnings import RosterWarning
 from reports.render import labels
 from reports.roster_notes import column_label, reject_reason, warning_text
@@ -78,7 +79,11 @@ class TableWords:
         return ("、" if self.lang == "zh" else ", ").join(items)
 
     def quarter(self, label: str) -> str:
-        return quarter_text(label, self.lang) if label[-2:-1] == "Q" else label
+        """A quarter's code as documents write it; anything else (a year) as it is."""
+        try:
+            return quarter_text(Quarter.parse(label), self.lang)
+        except ValueError:
+            return label
 
     def day(self, day: date) -> str:
         return long_day(day, self.lang)

@@ -8,7 +8,7 @@ from urllib.parse import quote
 
 from pydantic import BaseModel, Field
 
-from core.domain import CadreRecord, Change, ChangeKind, Reject, row_place
+from core.domain import CadreRecord, Change, ChangeKind, Quarter, Reject, row_place
 from core.exceptions import LeaversToConfirm
 from intake.columns import ImportResult
 from models.tables import FileImport
@@ -64,13 +64,17 @@ class RosterChanges(BaseModel):
     messages_cancelled: int = 0
 
     @classmethod
-    def of(cls, decision: RosterDecision, *, quarter: str, cancelled: int) -> RosterChanges:
+    def of(cls, decision: RosterDecision, *, quarter: Quarter, cancelled: int) -> RosterChanges:
         def who(c: CadreRecord | Change) -> str:
             return f"{c.employee_id} {c.name} ({c.unit_code})"
 
         compared = decision.baseline
         return cls(
-            compared_with=f"{quarter}'s earlier roster" if compared == quarter else compared,
+            compared_with=(
+                f"{quarter.label}'s earlier roster"
+                if compared == quarter
+                else (compared.label if compared else "")
+            ),
             joined=[who(c) for c in decision.joined],
             left=[who(c) for c in decision.left],
             # A discipline field's change names who joins the admonition track: it is in the

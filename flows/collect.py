@@ -9,6 +9,7 @@ from typing import Annotated
 from prefect import flow
 from pydantic import BaseModel, computed_field
 
+from core.domain import Quarter
 from core.exceptions import LianjieInputError
 from flows.artifact_tables import TableWords, artifact_key, publish_summary, publish_table
 from flows.artifacts import ImportSummary, RejectOut
@@ -58,13 +59,13 @@ class CollectSummary(BaseModel):
     @classmethod
     def of(
         cls,
-        quarter: str,
+        quarter: Quarter,
         imported: list[ImportSummary],
         offered: MakeupsOffered | None,
         skipped: list[SkippedFile],
     ) -> CollectSummary:
         return cls(
-            quarter=quarter,
+            quarter=quarter.label,
             files=imported,
             makeups=offered.counts if offered else {},
             not_recorded=offered.not_recorded if offered else [],
@@ -79,10 +80,10 @@ class CollectSummary(BaseModel):
         return [r for f in self.files for r in f.rejects]
 
 
-def quarter_started(run: RunSettings, quarter: str) -> bool:
+def quarter_started(run: RunSettings, quarter: Quarter) -> bool:
     """Whether a cycle has run for the quarter: the daily collect books its make-ups."""
     with session_for(run.db_url) as session:
-        return session.get(QuarterCycle, quarter) is not None
+        return session.get(QuarterCycle, quarter.label) is not None
 
 
 @flow(name="collect-completions", flow_run_name=run_name("collect-completions"), log_prints=True)
@@ -114,17 +115,17 @@ def collect_completions(
     )
     on = given_day(as_of) or today(config)
     run = RunSettings.of(config)
-    if not paths and not quarter_started(run, period.label):
+    if not paths and not quarter_started(run, period):
         log().info("nothing to collect")
-        return CollectSummary.of(period.label, [], None, skipped)
+        return CollectSummary.of(period, [], None, skipped)
     with (
-        one_at_a_time(config.db_url, period.label),
+        one_at_a_time(config.db_url, period),
         stage("reading completion files", len(paths) + 1, key=f"collect-{period.label}") as steps,
     ):
         imported = import_each(
             paths,
             run=run,
-            quarter=period.label,
+            quarter=period,
             sheet=sheet.strip(),
             on=on,
             steps=steps,
@@ -134,10 +135,10 @@ def collect_completions(
         steps.advance(0, doing="booking make-ups")
         # Every day, with files or none: people a sheet left out are booked once the wait
         # after it has passed, whether or not anything else comes in that day.
-        offered = offer_makeups(run=run, quarter=period.label, as_of=on)
-        plan_messages(run=run, quarter=period.label, as_of=on)
+        offered = offer_makeups(run=run, quarter=period, as_of=on)
+        plan_messages(run=run, quarter=period, as_of=on)
         steps.advance(doing="completion data in")
-    summary = CollectSummary.of(period.label, imported, offered, skipped)
+    summary = CollectSummary.of(period, imported, offered, skipped)
     publish_collect(summary, on, TableWords(config.lang))
     return summary
 
@@ -146,7 +147,7 @@ def import_each(
     paths: list[Path],
     *,
     run: RunSettings,
-    quarter: str,
+    quarter: Quarter,
     sheet: str,
     on: date,
     steps: Stage,

@@ -253,9 +253,9 @@ def prepare_process() -> None:
             logging.getLogger(engine).addFilter(_REFUSALS)
 
 
-def quarter_policy(*, session: Session, quarter: str) -> tuple[QuarterCycle, LoadedPolicy]:
+def quarter_policy(*, session: Session, quarter: Quarter) -> tuple[QuarterCycle, LoadedPolicy]:
     """The stored quarter and the policy it was opened with."""
-    cycle = session.get(QuarterCycle, quarter)
+    cycle = session.get(QuarterCycle, quarter.label)
     if cycle is None:
         raise LianjieInputError(
             f"quarter {quarter} has not been started: run the quarterly-cycle deployment for it "
@@ -264,7 +264,7 @@ def quarter_policy(*, session: Session, quarter: str) -> tuple[QuarterCycle, Loa
     return cycle, parse_policy(cycle.policy_text, source=f"policy of {quarter}")
 
 
-def one_at_a_time(db_url: str, quarter: str) -> AbstractContextManager[None]:
+def one_at_a_time(db_url: str, quarter: Quarter) -> AbstractContextManager[None]:
     """The quarter's cycle and collections run one at a time; a second run waits its turn."""
 
     def waiting() -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from prefect import task
 
-from core.domain import ImportKind
+from core.domain import ImportKind, Quarter
 from core.exceptions import LianjieInputError
 from flows.artifacts import ImportSummary, log_layout
 from flows.common import RunSettings, log, quarter_policy, settings, today
@@ -25,7 +25,7 @@ from policy.confidentiality import Hidden
 
 @task
 def import_completions(
-    *, run: RunSettings, quarter: str, file: str, sheet: str = "", on: date | None = None
+    *, run: RunSettings, quarter: Quarter, file: str, sheet: str = "", on: date | None = None
 ) -> ImportSummary:
     """Read one completion file into the quarter, as collected `on` (today when not given);
     the same file twice changes nothing."""
@@ -81,7 +81,7 @@ def read_completion_file(file: str, sheet: str, run: RunSettings) -> Table:
 ANOTHER_QUARTERS = {"unknown_cadre", "unknown_session", "unknown_programme"}
 
 
-def refuse_another_quarters(result: CompletionResult, source: str, quarter: str) -> None:
+def refuse_another_quarters(result: CompletionResult, source: str, quarter: Quarter) -> None:
     """A file none of whose rows names a session, programme or cadre of the quarter is most
     likely another quarter's: refused whole, nothing stored, rather than filling the quarter's
     rejects with it."""

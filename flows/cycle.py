@@ -10,6 +10,7 @@ from typing import Annotated, cast
 from prefect import flow
 from pydantic import BaseModel, computed_field
 
+from core.domain import Quarter
 from core.exceptions import LeaversToConfirm, LianjieInputError
 from core.settings import Settings
 from flows.artifact_tables import TableWords, artifact_key, publish_summary, publish_table
@@ -137,14 +138,14 @@ def quarterly_cycle(
     policy_sha = load_policy(Path(policy_file) if policy_file else None).sha256
     summary = the_quarter_asked(
         run=run,
-        quarter=period.label,
+        quarter=period,
         as_of=as_of_day,
         policy_sha256=policy_sha,
         dry_run=dry_run,
         accept_leavers=accept_leavers,
         roster=lambda accepted: import_roster(
             run=run,
-            quarter=period.label,
+            quarter=period,
             roster=roster_source,
             policy_file=policy_file,
             as_of=as_of_day,
@@ -162,7 +163,7 @@ def quarterly_cycle(
 def the_quarter_asked(
     *,
     run: RunSettings,
-    quarter: str,
+    quarter: Quarter,
     as_of: date,
     policy_sha256: str,
     dry_run: bool,
@@ -198,14 +199,14 @@ def the_quarter_asked(
 def the_quarter_planned(
     *,
     run: RunSettings,
-    quarter: str,
+    quarter: Quarter,
     as_of: date,
     policy_sha256: str,
     dry_run: bool,
     roster: Callable[[], ImportSummary],
 ) -> CycleSummary:
     """The cycle's four stages in order, each told as it starts."""
-    with stage("importing the roster", 4, key=f"cycle-{quarter}") as steps:
+    with stage("importing the roster", 4, key=f"cycle-{quarter.label}") as steps:
         imported = roster().leavers_confirmed()
         steps.advance(doing="classifying cadres")
         tracks = classify_cadres(run=run, quarter=quarter, as_of=as_of)
@@ -215,7 +216,7 @@ def the_quarter_planned(
         messages = plan_messages(run=run, quarter=quarter, as_of=as_of)
         steps.advance(doing="quarter planned")
     return CycleSummary(
-        quarter=quarter,
+        quarter=quarter.label,
         as_of=as_of,
         policy_sha256=policy_sha256,
         dry_run=dry_run,

@@ -34,9 +34,8 @@ def plan_escalations(*, run: RunSettings, on: date) -> dict[str, int]:
             _, loaded = quarter_policy(session=session, quarter=quarter)
             data = load_quarter(session=session, quarter=quarter)
             assert data is not None
-            period = Quarter.parse(quarter)
             # Asked for every item and rung, of a few dozen session days: counted once each.
-            shift = cache(run.calendar(period.starts_on, period.ends_on).shift_working_days)
+            shift = cache(run.calendar(quarter.starts_on, quarter.ends_on).shift_working_days)
             wait = loaded.policy.sessions.not_recorded_wait_working_days
             steps = ladder(
                 overdue_items(data, on, waited=partial(shift, count=wait)),
@@ -67,18 +66,17 @@ def plan_escalations(*, run: RunSettings, on: date) -> dict[str, int]:
     return dict(counts)
 
 
-def levels_reached(*, session: Session, quarter: str) -> set[tuple[str, str, int]]:
+def levels_reached(*, session: Session, quarter: Quarter) -> set[tuple[str, str, int]]:
     """(person, programme, level) of every rung already climbed in the quarter."""
-    logged = session.exec(select(EscalationLog).where(EscalationLog.quarter == quarter))
+    logged = session.exec(select(EscalationLog).where(EscalationLog.quarter == quarter.label))
     return {(e.employee_id, e.programme_code, e.level) for e in logged}
 
 
-def chased_quarters(*, session: Session, on: date) -> list[str]:
-    return list(
-        session.exec(
-            select(col(QuarterCycle.label)).where(
-                col(QuarterCycle.starts_on) <= on,
-                col(QuarterCycle.ends_on) >= on - CHASED_AFTER_END,
-            )
+def chased_quarters(*, session: Session, on: date) -> list[Quarter]:
+    running = session.exec(
+        select(col(QuarterCycle.label)).where(
+            col(QuarterCycle.starts_on) <= on,
+            col(QuarterCycle.ends_on) >= on - CHASED_AFTER_END,
         )
     )
+    return [Quarter.parse(label) for label in running]

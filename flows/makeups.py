@@ -33,7 +33,7 @@ class NotRecordedOut(BaseModel):
     absent_from: date
 
 
-def log_makeups(plan: SchedulePlan, *, quarter: str) -> None:
+def log_makeups(plan: SchedulePlan, *, quarter: Quarter) -> None:
     log().info(
         "make-ups: %d new sessions, %d people booked", len(plan.new_sessions), len(plan.enrolments)
     )
@@ -55,19 +55,18 @@ class MakeupsOffered(BaseModel):
 
 
 @task
-def offer_makeups(*, run: RunSettings, quarter: str, as_of: date) -> MakeupsOffered:
+def offer_makeups(*, run: RunSettings, quarter: Quarter, as_of: date) -> MakeupsOffered:
     """Book absent and excused people, and those a returned sheet left out past the wait, on
     the next make-up session of what they missed; tell each session's organiser, once, who its
     sheet left out. The quarter is read once for all of it."""
-    period = Quarter.parse(quarter)
     with session_for(run.db_url) as session:
         _, loaded = quarter_policy(session=session, quarter=quarter)
         data = load_quarter(session=session, quarter=quarter)
         assert data is not None  # quarter_policy has checked that the quarter exists
-        days = Days(loaded.policy, run.calendar(period.starts_on, period.ends_on), as_of)
+        days = Days(loaded.policy, run.calendar(quarter.starts_on, quarter.ends_on), as_of)
         left_off = not_recorded(data.sessions, data.enrolments, data.completions, as_of=as_of)
         plan = plan_makeups(
-            quarter=period,
+            quarter=quarter,
             programmes=[p for p in loaded.policy.programmes if not p.joint_with],
             absentees=makeup_absentees(
                 data,
@@ -76,7 +75,7 @@ def offer_makeups(*, run: RunSettings, quarter: str, as_of: date) -> MakeupsOffe
                 not_recorded=taken_as_absent(left_off, as_of=as_of, waited=days.absent_from),
             ),
             existing=stored_sessions(session=session, quarter=quarter),
-            days=days.for_makeups(period),
+            days=days.for_makeups(quarter),
             rules=loaded.policy.sessions,
             join_from=days.notice_from(),
         )
@@ -110,17 +109,17 @@ class Days:
         wait = self.policy.sessions.not_recorded_wait_working_days
         return self.calendar.shift_working_days(back, wait)
 
-    def for_makeups(self, period: Quarter) -> list[date]:
+    def for_makeups(self, quarter: Quarter) -> list[date]:
         lead = self.policy.sessions.makeup_lead_working_days
         first = self.calendar.shift_working_days(self.as_of, lead)
-        return self.calendar.working_days(max(first, period.starts_on), period.ends_on)
+        return self.calendar.working_days(max(first, quarter.starts_on), quarter.ends_on)
 
     def notice_from(self) -> date:
         notice = self.policy.sessions.notice_working_days
         return self.calendar.shift_working_days(self.as_of, notice)
 
     def notices(
-        self, left_off: list[NotRecorded], data: QuarterData, run: RunSettings, quarter: str
+        self, left_off: list[NotRecorded], data: QuarterData, run: RunSettings, quarter: Quarter
     ) -> list[OutboxRow]:
         return not_recorded_notices(
             left_off,

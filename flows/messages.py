@@ -45,10 +45,9 @@ HORIZON = timedelta(days=45)
 
 
 @task
-def plan_messages(*, run: RunSettings, quarter: str, as_of: date) -> dict[str, int]:
+def plan_messages(*, run: RunSettings, quarter: Quarter, as_of: date) -> dict[str, int]:
     """Queue session invitations, day-before reminders and holiday reminders, each once."""
-    period = Quarter.parse(quarter)
-    calendar = run.calendar(period.starts_on, period.ends_on + HORIZON)
+    calendar = run.calendar(quarter.starts_on, quarter.ends_on + HORIZON)
     if not rehearsing():
         start_renderer()  # for the greeting cards, forked before the quarter is loaded
     with session_for(run.db_url) as session:
@@ -58,8 +57,8 @@ def plan_messages(*, run: RunSettings, quarter: str, as_of: date) -> dict[str, i
         planned = plan_quarter_messages(
             policy=policy,
             lang=run.lang,
-            window=(period.starts_on, period.ends_on),
-            horizon=period.ends_on + HORIZON,
+            window=(quarter.starts_on, quarter.ends_on),
+            horizon=quarter.ends_on + HORIZON,
             as_of=as_of,
             calendar=calendar,
             everyone=quarter_roster(session=session, quarter=quarter, leavers=True),
@@ -144,7 +143,9 @@ def log_planned(planned: QuarterMessages, *, calendar: WorkingCalendar, policy: 
         )
 
 
-def composer_for(run: RunSettings, quarter: str, policy: Policy, cards: GreetingCards) -> Composer:
+def composer_for(
+    run: RunSettings, quarter: Quarter, policy: Policy, cards: GreetingCards
+) -> Composer:
     """The quarter's composer, with a greeting card for each holiday it reminds of."""
     return Composer(
         quarter=quarter,

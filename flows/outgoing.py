@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
-from core.domain import name_in
+from core.domain import Quarter, name_in
 from core.send_keys import holiday_of
 from core.settings import Settings
 from delivery.channels import Sender
@@ -71,7 +71,7 @@ def render_card_again(message: Message, path: Path, run: RunSettings) -> None:
     """The card of a holiday reminder, from its send key: holiday_reminder:<day>:<key>:…"""
     first_day, key = holiday_of(message.send_key)
     with session_for(run.db_url) as session:
-        _, loaded = quarter_policy(session=session, quarter=message.quarter)
+        _, loaded = quarter_policy(session=session, quarter=Quarter.parse(message.quarter))
     found = [
         h
         for h in run.calendar(first_day, first_day).breaks(first_day, first_day)

@@ -22,7 +22,7 @@ from policy.seating import SchedulePlan
 
 
 @task
-def classify_cadres(*, run: RunSettings, quarter: str, as_of: date) -> dict[str, int]:
+def classify_cadres(*, run: RunSettings, quarter: Quarter, as_of: date) -> dict[str, int]:
     """Put every cadre on the roster on their tracks, with reasons."""
     with session_for(run.db_url) as session:
         _, loaded = quarter_policy(session=session, quarter=quarter)
@@ -39,15 +39,14 @@ def classify_cadres(*, run: RunSettings, quarter: str, as_of: date) -> dict[str,
 
 
 @task
-def schedule_sessions(*, run: RunSettings, quarter: str, as_of: date) -> dict[str, int]:
+def schedule_sessions(*, run: RunSettings, quarter: Quarter, as_of: date) -> dict[str, int]:
     """Enrol everyone each track requires in sessions on working days, within capacity."""
-    period = Quarter.parse(quarter)
-    calendar = run.calendar(period.starts_on, period.ends_on)
+    calendar = run.calendar(quarter.starts_on, quarter.ends_on)
     with session_for(run.db_url) as session:
         _, loaded = quarter_policy(session=session, quarter=quarter)
         rules = loaded.policy
         plan = schedule_quarter(
-            quarter=period,
+            quarter=quarter,
             policy=rules,
             tracks=quarter_tracks(session=session, quarter=quarter),
             done_before=completed_before(
@@ -68,7 +67,7 @@ def schedule_sessions(*, run: RunSettings, quarter: str, as_of: date) -> dict[st
             withdrawals=plan.withdrawals,
         )
         cancelled = cancel_messages(session=session, prefixes=withdrawn_messages(plan.withdrawals))
-    log_schedule(plan, estimated=calendar.is_estimated(period.year), year=period.year)
+    log_schedule(plan, estimated=calendar.is_estimated(quarter.year), year=quarter.year)
     return {
         "new_sessions": len(plan.new_sessions),
         "enrolments": len(plan.enrolments),

@@ -31,7 +31,7 @@ from policy.roster_warnings import RosterWarning
 def import_roster(
     *,
     run: RunSettings,
-    quarter: str,
+    quarter: Quarter,
     roster: str,
     policy_file: str | None,
     as_of: date,
@@ -51,7 +51,7 @@ def import_roster(
 
 def stored_roster(
     run: RunSettings,
-    quarter: str,
+    quarter: Quarter,
     result: RosterResult,
     sha256: str,
     loaded: LoadedPolicy,
@@ -83,6 +83,7 @@ def stored_roster(
         else:
             cancelled = store_decision(
                 session=session,
+                quarter=quarter,
                 cycle=cycle,
                 result=result,
                 decision=decision,
@@ -104,13 +105,12 @@ def stored_roster(
 REMINDERS_AHEAD = timedelta(days=60)
 
 
-def calendar_warnings(run: RunSettings, quarter: str) -> list[RosterWarning]:
+def calendar_warnings(run: RunSettings, quarter: Quarter) -> list[RosterWarning]:
     """A warning when the quarter's working days or its holidays ahead rest on a year with no
     official notice yet: an estimate is not stated as fact."""
-    period = Quarter.parse(quarter)
-    last = period.ends_on + REMINDERS_AHEAD
-    calendar = run.calendar(period.starts_on, last)
-    years = sorted({period.starts_on.year, last.year})
+    last = quarter.ends_on + REMINDERS_AHEAD
+    calendar = run.calendar(quarter.starts_on, last)
+    years = sorted({quarter.starts_on.year, last.year})
     estimated = [str(y) for y in years if calendar.is_estimated(y)]
     return [RosterWarning.of("estimated_calendar", years=", ".join(estimated))] if estimated else []
 
@@ -139,10 +139,9 @@ def read_roster(*, run: RunSettings, roster: str, sheet: str) -> tuple[RosterRes
     return result, table.sha256
 
 
-def roster_decision(*, session: Session, quarter: str, result: RosterResult) -> RosterDecision:
+def roster_decision(*, session: Session, quarter: Quarter, result: RosterResult) -> RosterDecision:
     """What the roster changes against the quarter's current cadres (or the previous
     quarter's, on a quarter's first roster or to keep a rejected row's earlier record)."""
-    previous = Quarter.parse(quarter).previous.label
     current = roster_records(session=session, quarter=quarter)
     needs_previous = not current or any(
         r.values.get("employee_id", "").strip() not in current for r in result.rejects
@@ -152,15 +151,17 @@ def roster_decision(*, session: Session, quarter: str, result: RosterResult) -> 
         rejects=result.rejects,
         rows=dict(zip((c.employee_id for c in result.accepted), result.accepted_rows, strict=True)),
         current=current,
-        previous=roster_records(session=session, quarter=previous) if needs_previous else {},
+        previous=roster_records(session=session, quarter=quarter.previous)
+        if needs_previous
+        else {},
         quarter=quarter,
-        previous_quarter=previous,
     )
 
 
 def store_decision(
     *,
     session: Session,
+    quarter: Quarter,
     cycle: QuarterCycle,
     result: RosterResult,
     decision: RosterDecision,
@@ -172,18 +173,18 @@ def store_decision(
     Returns how many messages were cancelled."""
     stored = store_roster(
         session=session,
-        quarter=cycle.label,
+        quarter=quarter,
         cadres=decision.cadres,
         changes=decision.changes,
         unit_key_areas=unit_key_areas(decision.cadres, loaded.policy),
         source=Path(result.source).name,
     )
     cancelled = cancel_messages_to(
-        session=session, quarter=cycle.label, employee_ids=[c.employee_id for c in decision.left]
+        session=session, quarter=quarter, employee_ids=[c.employee_id for c in decision.left]
     )
     record_import(
         session=session,
-        quarter=cycle.label,
+        quarter=quarter,
         kind=ImportKind.roster,
         source=result.source,
         sha256=sha256,
@@ -234,14 +235,13 @@ def nothing_accepted(result: RosterResult) -> str:
 
 
 def open_quarter(
-    *, session: Session, quarter: str, as_of: date, loaded: LoadedPolicy
+    *, session: Session, quarter: Quarter, as_of: date, loaded: LoadedPolicy
 ) -> QuarterCycle:
     """Record the quarter with the policy in force (text and hash) and its programmes."""
-    period = Quarter.parse(quarter)
-    cycle = session.get(QuarterCycle, quarter) or QuarterCycle(
-        label=quarter,
-        starts_on=period.starts_on,
-        ends_on=period.ends_on,
+    cycle = session.get(QuarterCycle, quarter.label) or QuarterCycle(
+        label=quarter.label,
+        starts_on=quarter.starts_on,
+        ends_on=quarter.ends_on,
         as_of=as_of,
         policy_name="",
         policy_text="",
@@ -255,7 +255,7 @@ def open_quarter(
         session=session,
         rows=[
             {
-                "quarter": quarter,
+                "quarter": quarter.label,
                 "code": p.code,
                 "track": p.track.value,
                 "name_zh": p.name_zh,

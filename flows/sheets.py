@@ -18,7 +18,7 @@ from prefect import flow, task
 from prefect.cache_policies import NONE
 from pydantic import BaseModel
 
-from core.domain import name_in
+from core.domain import Quarter, name_in
 from core.exceptions import LianjieInputError
 from core.settings import Settings
 from flows.artifact_tables import TableWords, artifact_key, publish_table
@@ -97,7 +97,7 @@ class SheetsSummary(BaseModel):
 
 @task(cache_policy=NONE)
 def make_sheets(
-    *, run: RunSettings, quarter: str, chosen: list[str], folder: str
+    *, run: RunSettings, quarter: Quarter, chosen: list[str], folder: str
 ) -> list[SheetOut]:
     """Render each chosen session's PDF and write its workbook."""
     with session_for(run.db_url) as session:
@@ -138,7 +138,7 @@ def make_sheets(
 
 @task(cache_policy=NONE)
 def queue_sheets(
-    *, run: RunSettings, quarter: str, sheets: list[SheetOut], on: date
+    *, run: RunSettings, quarter: Quarter, sheets: list[SheetOut], on: date
 ) -> tuple[int, dict[str, str]]:
     """Queue each sheet for its organiser (or, confidential, the discipline inspection body);
     the same version is queued once."""
@@ -204,8 +204,8 @@ def sign_in_sheets(
     run = RunSettings.of(config, lang=lang_code(lang, config))
     # Only what picks the sessions: the tasks load the people of those picked.
     with session_for(config.db_url) as db:
-        _, loaded = quarter_policy(session=db, quarter=period.label)
-        sessions = stored_sessions(session=db, quarter=period.label)
+        _, loaded = quarter_policy(session=db, quarter=period)
+        sessions = stored_sessions(session=db, quarter=period)
     ahead = loaded.policy.sign_in_sheets.days_ahead
     picked = chosen_sessions(
         sessions,
@@ -218,12 +218,12 @@ def sign_in_sheets(
     folder = out or str(config.reports_dir / period.label)
     with stage("making sign-in sheets", len(picked), key=f"sheets-{period.label}") as steps:
         sheets = make_sheets(
-            run=run, quarter=period.label, chosen=[s.code for s in picked], folder=folder
+            run=run, quarter=period, chosen=[s.code for s in picked], folder=folder
         )
         steps.advance(len(picked))
     queued, sent_to = 0, dict[str, str]()
     if deliver:
-        queued, sent_to = queue_sheets(run=run, quarter=period.label, sheets=sheets, on=on)
+        queued, sent_to = queue_sheets(run=run, quarter=period, sheets=sheets, on=on)
     summary = SheetsSummary(
         quarter=period.label,
         rendered=len(sheets),

@@ -11,6 +11,7 @@ from core.domain import (
     CadreRecord,
     DisciplineStatus,
     LeadershipRole,
+    Quarter,
     Rank,
     Track,
     TrackAssignment,
@@ -107,7 +108,7 @@ def quarter_data(**fields: Any) -> Any:
     from models.facts import QuarterData
 
     values: dict[str, Any] = {
-        "label": "2026Q4",
+        "quarter": Quarter(2026, 4),
         "as_of": date(2026, 10, 8),
         "policy_name": "test",
         "policy_sha256": "0" * 64,
@@ -156,8 +157,7 @@ def decision(kept: int):  # type: ignore[no-untyped-def]
         rows={c.employee_id: n + 2 for n, c in enumerate(TEN[:kept])},
         current={c.employee_id: c for c in TEN},
         previous={},
-        quarter="2026Q4",
-        previous_quarter="2026Q3",
+        quarter=Quarter(2026, 4),
     )
 
 

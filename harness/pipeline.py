@@ -6,7 +6,7 @@ from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from core.domain import Language
+from core.domain import Language, Quarter
 from core.settings import Settings
 from flows.common import RunSettings
 from flows.messages import plan_messages
@@ -20,6 +20,8 @@ AS_OF = date(2026, 10, 1)
 SEND_ON = date(2026, 10, 8)
 # Reports stand at a moment in the middle of the quarter: some sessions held, some still ahead.
 REPORTED_AT = datetime(2026, 11, 20, 18, 36, tzinfo=ZoneInfo("Asia/Shanghai"))
+# The quarter the tests live in.
+QUARTER = Quarter(2026, 4)
 
 
 def write_city(folder: Path, *, units: int = 4, per_unit: int = 12, seed: int = 2026) -> Path:
@@ -36,20 +38,21 @@ def run_cycle(
     *,
     accept_leavers: bool = False,
 ) -> dict[str, object]:
-    """The cycle's stages in order, as the flow runs them."""
+    """The cycle's stages in order, as the flow runs them: the quarter's label read once."""
+    period = Quarter.parse(quarter)
     # Greeting cards go to the run's data folder: `cards` is that folder's cards/.
     run = run_settings(db_url, data_dir=cards.parent)
     imported = import_roster.fn(
         run=run,
-        quarter=quarter,
+        quarter=period,
         roster=str(roster),
         policy_file=None,
         as_of=as_of,
         accept_leavers=accept_leavers,
     ).leavers_confirmed()
-    tracks = classify_cadres.fn(run=run, quarter=quarter, as_of=as_of)
-    sessions = schedule_sessions.fn(run=run, quarter=quarter, as_of=as_of)
-    messages = plan_messages.fn(run=run, quarter=quarter, as_of=as_of)
+    tracks = classify_cadres.fn(run=run, quarter=period, as_of=as_of)
+    sessions = schedule_sessions.fn(run=run, quarter=period, as_of=as_of)
+    messages = plan_messages.fn(run=run, quarter=period, as_of=as_of)
     return {"imported": imported, "tracks": tracks, "sessions": sessions, "messages": messages}
 
 
@@ -68,15 +71,15 @@ def prepared(db_url: str, out: Path, units: list[str] | None = None, lang: str =
 
     run = run_settings(db_url, lang=lang)
     setting, units_in_parts = plan_reports.fn(
-        run=run, quarter="2026Q4", units=units, out=str(out), as_of=REPORTED_AT
+        run=run, quarter=QUARTER, units=units, out=str(out), as_of=REPORTED_AT
     )
     parts = [
-        prepare_part.fn(run=run, quarter="2026Q4", setting=setting, units=part)
+        prepare_part.fn(run=run, quarter=QUARTER, setting=setting, units=part)
         for part in units_in_parts
     ]
     planned = [report for part in parts for report in part.reports]
     if not units:
-        planned += prepare_organisation.fn(run=run, quarter="2026Q4", setting=setting, parts=parts)
+        planned += prepare_organisation.fn(run=run, quarter=QUARTER, setting=setting, parts=parts)
     return [(report_out(p), p.job) for p in planned]
 
 
@@ -99,7 +102,7 @@ def everyone_absent(
     from models.facts import load_quarter
 
     with session_for(db_url) as session:
-        data = load_quarter(session=session, quarter="2026Q4")
+        data = load_quarter(session=session, quarter=QUARTER)
     assert data is not None
     held = {
         s.code: s.held_on
@@ -113,8 +116,8 @@ def everyone_absent(
     ]
     sheet = write_csv(folder / f"absent-{held_by}-{on}.csv", COMPLETION_HEADER, rows)
     run = run_settings(db_url)
-    import_completions.fn(run=run, quarter="2026Q4", file=str(sheet), on=on)
-    offer_makeups.fn(run=run, quarter="2026Q4", as_of=on)
+    import_completions.fn(run=run, quarter=QUARTER, file=str(sheet), on=on)
+    offer_makeups.fn(run=run, quarter=QUARTER, as_of=on)
     return sheet
 
 

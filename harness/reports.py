@@ -36,7 +36,7 @@ def quarter_jobs(
     an input error."""
     known = sorted({c.unit_code for c in data.cadres})
     setting = report_setting(
-        data.label,
+        data.quarter,
         known,
         units=units,
         policy=policy,

@@ -9,7 +9,7 @@ from prefect import flow, task
 from pydantic import BaseModel
 from sqlmodel import col, select
 
-from core.domain import EnrolmentStatus
+from core.domain import EnrolmentStatus, Quarter
 from flows.collect import CollectSummary, collect_completions
 from flows.common import expected_failures, log, settings
 from flows.cycle import CycleSummary, quarterly_cycle
@@ -40,14 +40,16 @@ class DemoSummary(BaseModel):
 
 
 @task
-def write_demo_roster(folder: str, quarter: str, as_of: date, units: int, per_unit: int) -> str:
+def write_demo_roster(folder: str, quarter: Quarter, as_of: date, units: int, per_unit: int) -> str:
     """A synthetic roster as an HR department exports it, mistakes included."""
     rows = with_mistakes(roster_rows(units, per_unit, as_of))
-    return str(write_csv(Path(folder) / f"roster-{quarter}.csv", HEADER, rows))
+    return str(write_csv(Path(folder) / f"roster-{quarter.label}.csv", HEADER, rows))
 
 
 @task
-def write_demo_completions(db_url: str, folder: str, quarter: str, since: date, until: date) -> str:
+def write_demo_completions(
+    db_url: str, folder: str, quarter: Quarter, since: date, until: date
+) -> str:
     """Sign-in sheets for the sessions held after `since` up to `until`, as venues send them."""
     with session_for(db_url) as session:
         enrolled = session.exec(
@@ -59,7 +61,8 @@ def write_demo_completions(db_url: str, folder: str, quarter: str, since: date, 
             )
             .join(EducationSession, col(EducationSession.code) == col(Enrolment.session_code))
             .where(
-                EducationSession.quarter == quarter, Enrolment.status == EnrolmentStatus.enrolled
+                EducationSession.quarter == quarter.label,
+                Enrolment.status == EnrolmentStatus.enrolled,
             )
             .order_by(
                 col(EducationSession.held_on),
@@ -68,16 +71,16 @@ def write_demo_completions(db_url: str, folder: str, quarter: str, since: date, 
             )
         ).all()
     rows = completion_rows(enrolled, until, since=since)
-    name = f"completions-{quarter}-{until.isoformat()}.csv"
+    name = f"completions-{quarter.label}-{until.isoformat()}.csv"
     return str(write_csv(Path(folder) / name, COMPLETION_HEADER, rows))
 
 
 @task
-def first_session_day(db_url: str, quarter: str) -> date:
+def first_session_day(db_url: str, quarter: Quarter) -> date:
     with session_for(db_url) as session:
         day = session.exec(
             select(col(EducationSession.held_on))
-            .where(EducationSession.quarter == quarter)
+            .where(EducationSession.quarter == quarter.label)
             .order_by(col(EducationSession.held_on))
         ).first()
     assert day is not None, "the cycle scheduled sessions"
@@ -85,14 +88,14 @@ def first_session_day(db_url: str, quarter: str) -> date:
 
 
 @task
-def dispatch_dates(db_url: str, quarter: str) -> list[date]:
+def dispatch_dates(db_url: str, quarter: Quarter) -> list[date]:
     """The days invitations and holiday reminders fall due: the demo dispatches on each."""
     with session_for(db_url) as session:
         days = session.exec(
             select(col(Message.due_on))
             .distinct()
             .where(
-                Message.quarter == quarter,
+                Message.quarter == quarter.label,
                 col(Message.kind).in_(["invitation", "holiday_reminder"]),
             )
         ).all()
@@ -113,23 +116,21 @@ def demo_quarter(quarter: str, units: int = 40, per_unit: int = 30) -> DemoSumma
     period = parse_quarter(quarter)
     inputs = str(config.data_dir / "input")
     logger = log()
-    roster = write_demo_roster(inputs, period.label, period.starts_on, units, per_unit)
+    roster = write_demo_roster(inputs, period, period.starts_on, units, per_unit)
     cycle = quarterly_cycle(quarter=period.label, roster=roster, as_of=period.starts_on)
     # The sign-in sheets of the first day with sessions, as the daily run would make them.
-    sheets = sign_in_sheets(
-        quarter=period.label, day=first_session_day(config.db_url, period.label)
-    )
+    sheets = sign_in_sheets(quarter=period.label, day=first_session_day(config.db_url, period))
     # The quarter's rhythm: invitations go out; sign-in sheets come back at mid-quarter and are
     # collected (absentees get make-ups); dispatch sends make-up invitations and chases what is
     # overdue; the rest of the sheets come in before the holiday reminders go out.
-    first, *later = dispatch_dates(config.db_url, period.label)
+    first, *later = dispatch_dates(config.db_url, period)
     middle = period.starts_on + (period.ends_on - period.starts_on) / 2
     last = (later[-1] if later else period.ends_on) - timedelta(days=1)
     # The demo plays the quarter on a fake clock: its dispatch dates lie ahead on purpose.
     dispatches = [daily_dispatch(date=first, allow_future=True)]
     collected = []
     for since, until in ((period.starts_on, middle), (middle, last)):
-        sheet = write_demo_completions(config.db_url, inputs, period.label, since, until)
+        sheet = write_demo_completions(config.db_url, inputs, period, since, until)
         collected.append(collect_completions(quarter=period.label, files=(sheet,), as_of=until))
         dispatches.append(daily_dispatch(date=until + timedelta(days=1), allow_future=True))
     # The reports show the quarter as it ends, on the same fake clock.
@@ -141,7 +142,7 @@ def demo_quarter(quarter: str, units: int = 40, per_unit: int = 30) -> DemoSumma
         config.reports_dir / period.label,
     )
     return DemoSummary(
-        quarter=period.label,
+        quarter=period,
         cycle=cycle,
         dispatches=dispatches,
         collected=collected,

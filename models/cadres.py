@@ -11,12 +11,12 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from core.domain import CadreRecord, DisciplineStatus, LeadershipRole, Rank
+from core.domain import CadreRecord, DisciplineStatus, LeadershipRole, Quarter, Rank
 from models.db import streamed
 from models.tables import Cadre, Unit, table_of
 
 
-def roster_records(*, session: Session, quarter: str) -> dict[str, CadreRecord]:
+def roster_records(*, session: Session, quarter: Quarter) -> dict[str, CadreRecord]:
     """The quarter's roster by employee id (empty before its first import)."""
     return {c.employee_id: c for c in quarter_roster(session=session, quarter=quarter)}
 
@@ -24,7 +24,7 @@ def roster_records(*, session: Session, quarter: str) -> dict[str, CadreRecord]:
 def quarter_roster(
     *,
     session: Session,
-    quarter: str,
+    quarter: Quarter,
     leavers: bool = False,
     units: Collection[str] | None = None,
 ) -> list[CadreRecord]:
@@ -60,7 +60,7 @@ def quarter_roster(
             c.email,
         )
         .outerjoin(unit, unit.c.code == c.unit_code)
-        .where(c.quarter == quarter)
+        .where(c.quarter == quarter.label)
     )
     if not leavers:
         query = query.where(c.on_roster.is_(True))
@@ -72,20 +72,20 @@ def quarter_roster(
     return sorted(map(as_record, rows), key=attrgetter("employee_id"))
 
 
-def quarter_people(*, session: Session, quarter: str, leavers: bool = False) -> set[str]:
+def quarter_people(*, session: Session, quarter: Quarter, leavers: bool = False) -> set[str]:
     """The employee ids on the quarter's roster, and with `leavers` those who left it."""
-    people = select(col(Cadre.employee_id)).where(Cadre.quarter == quarter)
+    people = select(col(Cadre.employee_id)).where(Cadre.quarter == quarter.label)
     if not leavers:
         people = people.where(col(Cadre.on_roster).is_(True))
     return set(streamed(session, people).scalars())
 
 
-def roster_units(*, session: Session, quarter: str) -> list[str]:
+def roster_units(*, session: Session, quarter: Quarter) -> list[str]:
     """The codes of the units with someone on the quarter's roster, in order."""
     return list(
         session.exec(
             select(col(Cadre.unit_code))
-            .where(Cadre.quarter == quarter, col(Cadre.on_roster).is_(True))
+            .where(Cadre.quarter == quarter.label, col(Cadre.on_roster).is_(True))
             .distinct()
             .order_by(col(Cadre.unit_code))
         )

@@ -10,19 +10,20 @@ from typing import Any
 from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 
+from core.domain import Quarter
 from models.bulk import insert_new
 from models.cadres import quarter_people
 from models.education import quarter_tracks
 from models.tables import Completion, EducationSession, FileImport, Programme
 
 
-def store_completions(*, session: Session, quarter: str, rows: Iterable[dict[str, Any]]) -> int:
+def store_completions(*, session: Session, quarter: Quarter, rows: Iterable[dict[str, Any]]) -> int:
     """Insert a file's rows and mark every earlier row for the same person and slot superseded.
 
     The rows stream in and the superseding is one statement: a province's sheets are millions
     of rows, none of which need to be in memory at once.
     """
-    inserted = insert_new(session, Completion, ({"quarter": quarter, **r} for r in rows))
+    inserted = insert_new(session, Completion, ({"quarter": quarter.label, **r} for r in rows))
     table = Completion.__table__  # type: ignore[attr-defined]
     # Within a slot the latest file wins, and within a file the row further down.
     newest_first = (
@@ -39,7 +40,7 @@ def store_completions(*, session: Session, quarter: str, rows: Iterable[dict[str
             )
             .label("place"),
         )
-        .where(table.c.quarter == quarter, table.c.superseded.is_(False))
+        .where(table.c.quarter == quarter.label, table.c.superseded.is_(False))
         .subquery()
     )
     older = select(newest_first.c.id).where(newest_first.c.place > 1)
@@ -56,9 +57,9 @@ class Lookups:
     programmes: dict[str, str]  # code, Chinese or English name → code
 
 
-def completion_lookups(*, session: Session, quarter: str) -> Lookups:
+def completion_lookups(*, session: Session, quarter: Quarter) -> Lookups:
     """The quarter's cadres, sessions and programmes, as completion rows refer to them."""
-    programmes = list(session.exec(select(Programme).where(Programme.quarter == quarter)))
+    programmes = list(session.exec(select(Programme).where(Programme.quarter == quarter.label)))
     by_track: dict[str, list[str]] = defaultdict(list)
     guests: dict[str, list[str]] = defaultdict(list)
     names: dict[str, str] = {}
@@ -82,7 +83,7 @@ def completion_lookups(*, session: Session, quarter: str) -> Lookups:
         code: [host, *guests[host]]
         for code, host in session.exec(
             select(col(EducationSession.code), col(EducationSession.programme_code)).where(
-                EducationSession.quarter == quarter
+                EducationSession.quarter == quarter.label
             )
         )
     }
@@ -90,7 +91,7 @@ def completion_lookups(*, session: Session, quarter: str) -> Lookups:
 
 
 def completed_before(
-    *, session: Session, quarter: str, programmes: list[str], people: set[str] | None = None
+    *, session: Session, quarter: Quarter, programmes: list[str], people: set[str] | None = None
 ) -> set[tuple[str, str]]:
     """(employee id, programme) of once-only programmes attended in an earlier quarter (by
     `people` only, when given)."""
@@ -98,7 +99,7 @@ def completed_before(
         return set()
     rows = session.exec(
         select(col(Completion.employee_id), col(Completion.programme_code)).where(
-            col(Completion.quarter) < quarter,
+            col(Completion.quarter) < quarter.label,
             col(Completion.programme_code).in_(programmes),
             col(Completion.status).in_(["attended", "online"]),
             col(Completion.superseded).is_(False),
@@ -107,7 +108,7 @@ def completed_before(
     return {(who, code) for who, code in rows if people is None or who in people}
 
 
-def current_rows(*, session: Session, quarter: str, about: Any) -> list[Any]:
+def current_rows(*, session: Session, quarter: Quarter, about: Any) -> list[Any]:
     """The quarter's rows not superseded, in import order, `about` the people asked for: each
     with the day its file was collected (for an import before 0.7, the day it was imported)."""
     return list(
@@ -125,7 +126,9 @@ def current_rows(*, session: Session, quarter: str, about: Any) -> list[Any]:
                 func.coalesce(FileImport.collected_on, func.date(FileImport.imported_at)),
             )
             .join(FileImport, col(FileImport.id) == col(Completion.import_id))
-            .where(Completion.quarter == quarter, col(Completion.superseded).is_(False), about)
+            .where(
+                Completion.quarter == quarter.label, col(Completion.superseded).is_(False), about
+            )
             .order_by(col(Completion.import_id), col(Completion.source_row))
         )
     )

@@ -9,23 +9,23 @@ from typing import Any
 from sqlalchemy import bindparam, delete, update
 from sqlmodel import Session, col, select
 
-from core.domain import EnrolmentStatus, SessionPlan, TrackAssignment
+from core.domain import EnrolmentStatus, Quarter, SessionPlan, TrackAssignment
 from models.bulk import insert_new, upsert
 from models.db import streamed
 from models.tables import Assignment, EducationSession, Enrolment, Programme
 
 
 def replace_assignments(
-    *, session: Session, quarter: str, assignments: Iterable[TrackAssignment]
+    *, session: Session, quarter: Quarter, assignments: Iterable[TrackAssignment]
 ) -> int:
     """Make the quarter's track assignments exactly these (re-running gives the same rows)."""
-    session.execute(delete(Assignment).where(col(Assignment.quarter) == quarter))
+    session.execute(delete(Assignment).where(col(Assignment.quarter) == quarter.label))
     return insert_new(
         session,
         Assignment,
         (
             {
-                "quarter": quarter,
+                "quarter": quarter.label,
                 "employee_id": a.employee_id,
                 "track": str(a.track),
                 "reason": a.reason,
@@ -37,10 +37,12 @@ def replace_assignments(
     )
 
 
-def quarter_tracks(*, session: Session, quarter: str) -> dict[str, list[str]]:
+def quarter_tracks(*, session: Session, quarter: Quarter) -> dict[str, list[str]]:
     """Each cadre's tracks for the quarter."""
     tracks: dict[str, list[str]] = {}
-    assigned = select(Assignment.employee_id, Assignment.track).where(Assignment.quarter == quarter)
+    assigned = select(Assignment.employee_id, Assignment.track).where(
+        Assignment.quarter == quarter.label
+    )
     for employee_id, track in streamed(session, assigned):
         tracks.setdefault(employee_id, []).append(intern(track))  # a dozen words, each once
     return tracks
@@ -50,19 +52,23 @@ def store_programmes(*, session: Session, rows: list[dict[str, Any]]) -> None:
     upsert(session, Programme, rows)
 
 
-def stored_sessions(*, session: Session, quarter: str) -> list[SessionPlan]:
+def stored_sessions(*, session: Session, quarter: Quarter) -> list[SessionPlan]:
     """The quarter's sessions with the people currently enrolled in each."""
     enrolled: dict[str, set[str]] = {}
     places = (
         select(Enrolment.session_code, Enrolment.employee_id)
         .join(EducationSession, col(EducationSession.code) == col(Enrolment.session_code))
-        .where(EducationSession.quarter == quarter, Enrolment.status == EnrolmentStatus.enrolled)
+        .where(
+            EducationSession.quarter == quarter.label, Enrolment.status == EnrolmentStatus.enrolled
+        )
     )
     for code, employee_id in streamed(session, places):
         enrolled.setdefault(code, set()).add(employee_id)
     return [
         as_plan(s, enrolled.get(s.code, set()))
-        for s in session.exec(select(EducationSession).where(EducationSession.quarter == quarter))
+        for s in session.exec(
+            select(EducationSession).where(EducationSession.quarter == quarter.label)
+        )
     ]
 
 
@@ -84,7 +90,7 @@ def as_plan(row: EducationSession, enrolled: set[str]) -> SessionPlan:
 def store_schedule(
     *,
     session: Session,
-    quarter: str,
+    quarter: Quarter,
     new_sessions: list[SessionPlan],
     enrolments: list[tuple[str, str]],
     withdrawals: list[tuple[str, str]],
@@ -96,7 +102,8 @@ def store_schedule(
             select(Enrolment.session_code, Enrolment.employee_id)
             .join(EducationSession, col(EducationSession.code) == col(Enrolment.session_code))
             .where(
-                EducationSession.quarter == quarter, Enrolment.status == EnrolmentStatus.withdrawn
+                EducationSession.quarter == quarter.label,
+                Enrolment.status == EnrolmentStatus.withdrawn,
             )
         )
     )
@@ -123,10 +130,10 @@ def store_schedule(
         )
 
 
-def session_row(quarter: str, plan: SessionPlan) -> dict[str, object]:
+def session_row(quarter: Quarter, plan: SessionPlan) -> dict[str, object]:
     """A planned session as a row of the session table."""
     return {
-        "quarter": quarter,
+        "quarter": quarter.label,
         "code": plan.code,
         "programme_code": plan.programme_code,
         "round_no": plan.round_no,

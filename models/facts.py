@@ -18,6 +18,7 @@ from core.domain import (
     ChangeKind,
     CompletionStatus,
     EnrolmentStatus,
+    Quarter,
     Reject,
     SessionPlan,
     Track,
@@ -85,7 +86,7 @@ class ReminderInfo:
 class QuarterData:
     """A quarter as stored: roster, tracks, programmes, sessions, completions, outbox counts."""
 
-    label: str
+    quarter: Quarter
     as_of: date
     policy_name: str
     policy_sha256: str
@@ -109,7 +110,7 @@ TRACK_ORDER = {track.value: n for n, track in enumerate(Track)}
 
 
 def load_quarter(
-    *, session: Session, quarter: str, units: Collection[str] | None = None
+    *, session: Session, quarter: Quarter, units: Collection[str] | None = None
 ) -> QuarterData | None:
     """The stored quarter, or None when no cycle has run for it.
 
@@ -117,7 +118,7 @@ def load_quarter(
     messages): the reports load a province's quarter a part at a time. What belongs to the
     whole quarter (units, programmes, sessions, rejects, changes) is there either way.
     """
-    cycle = session.get(QuarterCycle, quarter)
+    cycle = session.get(QuarterCycle, quarter.label)
     if cycle is None:
         return None
     names = unit_names(session=session)
@@ -128,7 +129,7 @@ def load_quarter(
             return true()
         return col(column).in_(
             select(Cadre.employee_id).where(
-                Cadre.quarter == quarter, col(Cadre.unit_code).in_(list(units))
+                Cadre.quarter == quarter.label, col(Cadre.unit_code).in_(list(units))
             )
         )
 
@@ -142,7 +143,7 @@ def load_quarter(
             col(Assignment.reason),
             col(Assignment.reason_code),
             col(Assignment.reason_params),
-        ).where(col(Assignment.quarter) == quarter, theirs(Assignment.employee_id))
+        ).where(col(Assignment.quarter) == quarter.label, theirs(Assignment.employee_id))
     )
     # Each person's tracks in the policy's order, whatever order the database gives them in.
     for who, track, reason, code, params in sorted(assigned, key=lambda row: TRACK_ORDER[row[1]]):
@@ -163,20 +164,23 @@ def load_quarter(
             p.attendance_counts,
         )
         for p in session.exec(
-            select(Programme).where(Programme.quarter == quarter).order_by(col(Programme.code))
+            select(Programme)
+            .where(Programme.quarter == quarter.label)
+            .order_by(col(Programme.code))
         )
     ]
     placed = (
         select(Enrolment.session_code, Enrolment.employee_id, Enrolment.status)
         .join(EducationSession, col(EducationSession.code) == col(Enrolment.session_code))
-        .where(EducationSession.quarter == quarter)
+        .where(EducationSession.quarter == quarter.label)
     )
     if units is not None:
         # From the units' people to their places: as an IN list SQLite went through every
         # session's places instead (13 s for a part of a province, 0.06 s this way).
         placed = placed.join(
             Cadre,
-            (col(Cadre.employee_id) == col(Enrolment.employee_id)) & (Cadre.quarter == quarter),
+            (col(Cadre.employee_id) == col(Enrolment.employee_id))
+            & (Cadre.quarter == quarter.label),
         ).where(col(Cadre.unit_code).in_(list(units)))
     enrolments = list(session.exec(placed))
     enrolled: dict[str, set[str]] = {}
@@ -187,7 +191,7 @@ def load_quarter(
         as_plan(s, enrolled.get(s.code, set()))
         for s in session.exec(
             select(EducationSession)
-            .where(EducationSession.quarter == quarter)
+            .where(EducationSession.quarter == quarter.label)
             .order_by(col(EducationSession.held_on), col(EducationSession.code))
         )
     ]
@@ -203,7 +207,7 @@ def load_quarter(
             (employee_id, kind, status): count
             for employee_id, kind, status, count in session.exec(
                 select(Message.employee_id, Message.kind, Message.status, func.count())
-                .where(Message.quarter == quarter, theirs(Message.employee_id))
+                .where(Message.quarter == quarter.label, theirs(Message.employee_id))
                 .group_by(col(Message.employee_id), col(Message.kind), col(Message.status))
             )
         }
@@ -225,13 +229,13 @@ def load_quarter(
         for r, source in session.exec(
             select(RejectedRow, FileImport.source)
             .join(FileImport, col(FileImport.id) == col(RejectedRow.import_id))
-            .where(FileImport.quarter == quarter, in_force)
+            .where(FileImport.quarter == quarter.label, in_force)
             .order_by(col(FileImport.id), col(RejectedRow.id))
         )
     ]
     roster_import = session.exec(
         select(FileImport).where(
-            FileImport.quarter == quarter,
+            FileImport.quarter == quarter.label,
             FileImport.kind == "roster",
             FileImport.sha256 == cycle.roster_sha256,
         )
@@ -246,14 +250,14 @@ def load_quarter(
                 Message.expires_on,
                 Message.sent_at,
             ).where(
-                Message.quarter == quarter,
+                Message.quarter == quarter.label,
                 Message.kind == "holiday_reminder",
                 theirs(Message.employee_id),
             )
         )
     ]
     return QuarterData(
-        label=quarter,
+        quarter=quarter,
         as_of=cycle.as_of,
         policy_name=cycle.policy_name,
         policy_sha256=cycle.policy_sha256,

@@ -12,7 +12,7 @@ from sqlalchemy import Table, Update, bindparam, or_, update
 from sqlalchemy.sql import Executable
 from sqlmodel import Session, col, select
 
-from core.domain import MessageStatus
+from core.domain import MessageStatus, Quarter
 from core.send_keys import sheet_of
 from models.bulk import insert_new
 from models.db import streamed
@@ -62,14 +62,14 @@ def cancel_messages(*, session: Session, prefixes: list[str]) -> int:
     return cancelled
 
 
-def cancel_messages_to(*, session: Session, quarter: str, employee_ids: Iterable[str]) -> int:
+def cancel_messages_to(*, session: Session, quarter: Quarter, employee_ids: Iterable[str]) -> int:
     """Cancel every unsent message of the quarter to these people, whatever its kind (leavers)."""
     cancelled = 0
     for chunk in _chunks(sorted(set(employee_ids))):
         result = session.execute(
             update(Message)
             .where(
-                col(Message.quarter) == quarter,
+                col(Message.quarter) == quarter.label,
                 col(Message.employee_id).in_(chunk),
                 col(Message.status).in_([*PENDING, MessageStatus.held]),
             )
@@ -98,10 +98,10 @@ def requeue_cancelled(*, session: Session, send_keys: Iterable[str], on: date) -
     return requeued
 
 
-def message_statuses(*, session: Session, quarter: str) -> dict[str, str]:
+def message_statuses(*, session: Session, quarter: Quarter) -> dict[str, str]:
     """Send key → status of every message of the quarter: what is planned, and what was
     cancelled (planned again only for a returner)."""
-    everything = select(Message.send_key, Message.status).where(Message.quarter == quarter)
+    everything = select(Message.send_key, Message.status).where(Message.quarter == quarter.label)
     return _by_send_key(session, everything)
 
 
@@ -242,12 +242,12 @@ def _table() -> Table:
     return Message.__table__  # type: ignore[attr-defined, no-any-return]
 
 
-def quarter_messages(*, session: Session, quarter: str) -> list[Message]:
+def quarter_messages(*, session: Session, quarter: Quarter) -> list[Message]:
     """The quarter's outbox in due order."""
     return list(
         session.exec(
             select(Message)
-            .where(Message.quarter == quarter)
+            .where(Message.quarter == quarter.label)
             .order_by(col(Message.due_on), col(Message.send_key))
         )
     )

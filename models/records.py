@@ -6,22 +6,20 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from core.domain import Quarter
 from models.db import utcnow
 from models.facts import QuarterData, load_quarter
 from models.tables import Cadre, Message, QuarterCycle, RecordAccess
 
 
-def quarters_of(*, session: Session, employee_id: str) -> list[str]:
+def quarters_of(*, session: Session, employee_id: str) -> list[Quarter]:
     """The quarters, oldest first, whose roster held the cadre (including as a leaver)."""
-    return sorted(
-        set(
-            session.exec(
-                select(Cadre.quarter)
-                .join(QuarterCycle, col(QuarterCycle.label) == col(Cadre.quarter))
-                .where(Cadre.employee_id == employee_id)
-            )
-        )
+    held = session.exec(
+        select(Cadre.quarter)
+        .join(QuarterCycle, col(QuarterCycle.label) == col(Cadre.quarter))
+        .where(Cadre.employee_id == employee_id)
     )
+    return sorted({Quarter.parse(label) for label in held}, key=lambda q: q.starts_on)
 
 
 def record_data(*, session: Session, employee_id: str) -> list[tuple[QuarterData, list[Message]]]:
@@ -34,7 +32,7 @@ def record_data(*, session: Session, employee_id: str) -> list[tuple[QuarterData
         messages = list(
             session.exec(
                 select(Message)
-                .where(Message.quarter == quarter, Message.employee_id == employee_id)
+                .where(Message.quarter == quarter.label, Message.employee_id == employee_id)
                 .order_by(col(Message.due_on), col(Message.send_key))
             )
         )

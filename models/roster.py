@@ -15,6 +15,7 @@ from core.domain import (
     DisciplineStatus,
     ImportKind,
     LeadershipRole,
+    Quarter,
     Rank,
     Reject,
 )
@@ -24,12 +25,14 @@ from models.tables import Cadre, FileImport, RejectedRow, RosterChange, Unit, ta
 
 
 def find_import(
-    *, session: Session, quarter: str, kind: ImportKind, sha256: str
+    *, session: Session, quarter: Quarter, kind: ImportKind, sha256: str
 ) -> FileImport | None:
     """The earlier import of the same file into the same quarter, if any."""
     return session.exec(
         select(FileImport).where(
-            FileImport.quarter == quarter, FileImport.kind == kind, FileImport.sha256 == sha256
+            FileImport.quarter == quarter.label,
+            FileImport.kind == kind,
+            FileImport.sha256 == sha256,
         )
     ).first()
 
@@ -37,7 +40,7 @@ def find_import(
 def record_import(
     *,
     session: Session,
-    quarter: str,
+    quarter: Quarter,
     kind: ImportKind,
     source: str,
     sha256: str,
@@ -56,7 +59,7 @@ def record_import(
     entry = find_import(session=session, quarter=quarter, kind=kind, sha256=sha256)
     if entry is None:
         entry = FileImport(
-            quarter=quarter,
+            quarter=quarter.label,
             kind=kind,
             source=source,
             sha256=sha256,
@@ -100,7 +103,7 @@ _WORDS: dict[object, str | None] = {
 }
 
 
-def cadre_columns(quarter: str, cadres: Sequence[CadreRecord]) -> dict[str, Sequence[Any]]:
+def cadre_columns(quarter: Quarter, cadres: Sequence[CadreRecord]) -> dict[str, Sequence[Any]]:
     """The cadres' stored rows, column by column: the records turned into columns in one C
     pass, and each column converted in one more, not a dictionary built for each cadre."""
     if not cadres:
@@ -108,7 +111,7 @@ def cadre_columns(quarter: str, cadres: Sequence[CadreRecord]) -> dict[str, Sequ
     given = dict(zip(CadreRecord._fields, zip(*cadres, strict=True), strict=True))
     words = _WORDS.__getitem__
     return {
-        "quarter": [quarter] * len(cadres),
+        "quarter": [quarter.label] * len(cadres),
         "employee_id": given["employee_id"],
         "name": given["name"],
         "unit_code": given["unit_code"],
@@ -129,7 +132,7 @@ def cadre_columns(quarter: str, cadres: Sequence[CadreRecord]) -> dict[str, Sequ
     }
 
 
-def cadre_rows(quarter: str, cadres: Sequence[CadreRecord]) -> list[dict[str, Any]]:
+def cadre_rows(quarter: Quarter, cadres: Sequence[CadreRecord]) -> list[dict[str, Any]]:
     """The cadres' stored rows, one dictionary each."""
     columns = cadre_columns(quarter, cadres)
     rows = zip(*columns.values(), strict=True)
@@ -139,7 +142,7 @@ def cadre_rows(quarter: str, cadres: Sequence[CadreRecord]) -> list[dict[str, An
 def store_roster(
     *,
     session: Session,
-    quarter: str,
+    quarter: Quarter,
     cadres: list[CadreRecord],
     changes: list[Change],
     unit_key_areas: dict[str, str],
@@ -172,7 +175,7 @@ def store_roster(
     if gone:
         session.execute(
             update(Cadre)
-            .where(col(Cadre.quarter) == quarter, col(Cadre.employee_id).in_(gone))
+            .where(col(Cadre.quarter) == quarter.label, col(Cadre.employee_id).in_(gone))
             .values(on_roster=False)
         )
     logged = insert_new(
@@ -180,7 +183,7 @@ def store_roster(
         RosterChange,
         (
             {
-                "quarter": quarter,
+                "quarter": quarter.label,
                 "employee_id": c.employee_id,
                 "name": c.name,
                 "unit_code": c.unit_code,
@@ -201,21 +204,23 @@ def _differs(current: RowMapping, row: dict[str, Any]) -> bool:
     return any(current[key] != value for key, value in row.items())
 
 
-def roster_changes(*, session: Session, quarter: str) -> list[RosterChange]:
+def roster_changes(*, session: Session, quarter: Quarter) -> list[RosterChange]:
     """The quarter's roster changes in the order the imports made them."""
     return list(
         session.exec(
             select(RosterChange)
-            .where(RosterChange.quarter == quarter)
+            .where(RosterChange.quarter == quarter.label)
             .order_by(col(RosterChange.id))
         )
     )
 
 
-def _stored(session: Session, quarter: str, *, on_roster: bool = False) -> dict[str, RowMapping]:
+def _stored(
+    session: Session, quarter: Quarter, *, on_roster: bool = False
+) -> dict[str, RowMapping]:
     """A quarter's stored cadre rows by employee id, as plain rows (a province has 100,000)."""
     cadre = table_of(Cadre)
-    query = cadre.select().where(cadre.c.quarter == quarter)
+    query = cadre.select().where(cadre.c.quarter == quarter.label)
     if on_roster:
         query = query.where(cadre.c.on_roster.is_(True))
     return {row["employee_id"]: row for row in session.execute(query).mappings()}

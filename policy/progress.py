@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from core.domain import CompletionStatus, EnrolmentStatus, Quarter, SessionPlan, Track
+from core.domain import CompletionStatus, EnrolmentStatus, SessionPlan, Track
 from models.facts import CompletionInfo, ProgrammeInfo, QuarterData
 from policy.recorded import NotRecorded
 
@@ -118,7 +118,7 @@ def requirements_of(data: QuarterData) -> list[Requirement]:
     for programme in data.programmes:
         by_track[programme.track].append(programme)
     due = due_dates(data)
-    quarter_ends = Quarter.parse(data.label).ends_on
+    quarter_ends = data.quarter.ends_on
     required = []
     for cadre in data.cadres:
         theirs = [

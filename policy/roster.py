@@ -16,6 +16,7 @@ from core.domain import (
     ChangeKind,
     DisciplineStatus,
     LeadershipRole,
+    Quarter,
     Reject,
     Track,
     row_place,
@@ -68,7 +69,7 @@ class RosterDecision:
     """The quarter's roster after an import, and how it differs from the one before."""
 
     cadres: list[CadreRecord]
-    baseline: str  # what the roster was compared with: "2026Q4" or "2026Q3", "" if nothing
+    baseline: Quarter | None  # the quarter whose roster it was compared with, if any
     baseline_size: int
     joined: list[CadreRecord] = field(default_factory=list)
     left: list[CadreRecord] = field(default_factory=list)
@@ -87,8 +88,7 @@ def decide_roster(
     rows: Mapping[str, int],
     current: Mapping[str, CadreRecord],
     previous: Mapping[str, CadreRecord],
-    quarter: str,
-    previous_quarter: str,
+    quarter: Quarter,
 ) -> RosterDecision:
     """Merge a validated roster with what the quarter had: only absence makes a leaver.
 
@@ -104,9 +104,9 @@ def decide_roster(
         if not who or who in listed:
             continue  # nobody to keep, or a duplicate row of someone accepted
         record, source = (
-            (current[who], f"{quarter}'s earlier roster")
+            (current[who], f"{quarter.label}'s earlier roster")
             if who in current
-            else (previous.get(who), previous_quarter)
+            else (previous.get(who), quarter.previous.label)
         )
         if record is None:
             continue  # a newcomer whose only row is bad: there is nothing to keep
@@ -115,9 +115,9 @@ def decide_roster(
         kept.append(Kept(who, reject.row, reject.column, reject.reason, source, reject.sheet))
 
     cadres = accepted + kept_records
-    baseline, label = (current, quarter) if current else (previous, previous_quarter)
+    baseline, compared = (current, quarter) if current else (previous, quarter.previous)
     if not baseline:
-        return RosterDecision(cadres, "", 0, kept=kept)
+        return RosterDecision(cadres, None, 0, kept=kept)
     joined = [c for c in accepted if c.employee_id not in baseline]
     left = [c for who, c in baseline.items() if who not in listed]
     changes = [
@@ -148,7 +148,7 @@ def decide_roster(
                 source_row=k.row,
             )
         )
-    return RosterDecision(cadres, label, len(baseline), joined, left, changes, kept)
+    return RosterDecision(cadres, compared, len(baseline), joined, left, changes, kept)
 
 
 def field_changes(before: CadreRecord, after: CadreRecord, *, row: int | None) -> list[Change]:
@@ -188,7 +188,7 @@ def leavers_facts(decision: RosterDecision, *, max_share: float) -> dict[str, st
         "left": str(len(decision.left)),
         "size": str(decision.baseline_size),
         "share": f"{share:.0%}",
-        "baseline": decision.baseline,
+        "baseline": str(decision.baseline),
         "max_share": f"{max_share:.0%}",
         "units": ", ".join(f"{unit} ({n})" for unit, n in by_unit),
     }

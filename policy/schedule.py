@@ -58,7 +58,7 @@ def plan_sessions(
             open_sessions = [
                 s for s in in_round if s.free > 0 and not s.makeup and s.held_on >= first_day
             ]
-            for person in sorted(wanted - placed, key=partial(_seat_order, quarter.label)):
+            for person in sorted(wanted - placed, key=partial(_seat_order, quarter)):
                 target = first_free(open_sessions, busy[person])
                 if target is None:
                     code = session_code(quarter, programme.code, len(sessions) + 1)
@@ -78,10 +78,10 @@ def plan_sessions(
     return plan
 
 
-def _seat_order(quarter: str, person: str) -> tuple[int, str]:
+def _seat_order(quarter: Quarter, person: str) -> tuple[int, str]:
     """The order people take seats in: mixed by the quarter, so that when a session is full
     the overflow is not always the same people (the highest employee ids)."""
-    return crc32(f"{quarter}:{person}".encode()), person
+    return crc32(f"{quarter.label}:{person}".encode()), person
 
 
 def _round_windows(days: list[date], rounds: int) -> list[list[date]]:

@@ -43,32 +43,32 @@ def year_report(
     """Rates per quarter and track, each unit across the quarters, people overdue in two or
     more quarters, key-area units and the reminders sent around each holiday."""
     lang = "zh" if labels["lang_tag"].startswith("zh") else "en"
-    labels_of = [q.data.label for q in quarters]
-    per_quarter = {q.data.label: _tallies(q) for q in quarters}
+    shown = [q.data.quarter for q in quarters]
+    per_quarter = {q.data.quarter: _tallies(q) for q in quarters}
     units: dict[str, str] = {}
     for q in quarters:
         units |= q.data.units
-    overall = {label: t["overall"] for label, t in per_quarter.items()}
+    overall = {quarter: t["overall"] for quarter, t in per_quarter.items()}
     year_total = sum(overall.values(), Tally())
     track_rows = [
         {
             "name": labels["track_names"][track.value],
-            "cells": [per_quarter[label]["tracks"].get(track, Tally()) for label in labels_of],
+            "cells": [per_quarter[quarter]["tracks"].get(track, Tally()) for quarter in shown],
             "year": sum(
-                (per_quarter[label]["tracks"].get(track, Tally()) for label in labels_of), Tally()
+                (per_quarter[quarter]["tracks"].get(track, Tally()) for quarter in shown), Tally()
             ),
         }
         for track in Track
-        if any(track in per_quarter[label]["tracks"] for label in labels_of)
+        if any(track in per_quarter[quarter]["tracks"] for quarter in shown)
     ]
     unit_codes = sorted({code for t in per_quarter.values() for code in t["units"]})
     unit_rows = [
         {
             "code": code,
             "name": units.get(code, code),
-            "cells": [per_quarter[label]["units"].get(code) for label in labels_of],
+            "cells": [per_quarter[quarter]["units"].get(code) for quarter in shown],
             "year": sum(
-                (per_quarter[label]["units"].get(code, Tally()) for label in labels_of), Tally()
+                (per_quarter[quarter]["units"].get(code, Tally()) for quarter in shown), Tally()
             ),
         }
         for code in unit_codes
@@ -77,9 +77,9 @@ def year_report(
         {
             "code": code,
             "name": units.get(code, code),
-            "cells": [per_quarter[label]["key_units"].get(code) for label in labels_of],
+            "cells": [per_quarter[quarter]["key_units"].get(code) for quarter in shown],
             "year": sum(
-                (per_quarter[label]["key_units"].get(code, Tally()) for label in labels_of),
+                (per_quarter[quarter]["key_units"].get(code, Tally()) for quarter in shown),
                 Tally(),
             ),
         }
@@ -89,17 +89,17 @@ def year_report(
         "t": labels,
         "organisation": organisation,
         "year": year,
-        "quarters": [quarter_in_year(label, lang) for label in labels_of],
+        "quarters": [quarter_in_year(quarter, lang) for quarter in shown],
         "quarters_without_data": labels["list_separator"].join(
-            quarter_in_year(label, lang) for label in _before_without_data(year, labels_of)
+            quarter_in_year(quarter, lang) for quarter in _before_without_data(year, shown)
         ),
         "as_of": moment_text(as_of, lang),
         "generated_at": moment_text(datetime.now(as_of.tzinfo), lang),
         "standings": [(s.value, labels["standing_names"][s.value]) for s in Standing],
-        "overall": [overall[label] for label in labels_of],
+        "overall": [overall[quarter] for quarter in shown],
         "year_total": year_total,
         "trend": trend_chart(
-            [(quarter_in_year(label, lang), overall[label]) for label in labels_of]
+            [(quarter_in_year(quarter, lang), overall[quarter]) for quarter in shown]
         ),
         "track_rows": track_rows,
         "unit_rows": unit_rows,
@@ -109,10 +109,10 @@ def year_report(
     }
 
 
-def _before_without_data(year: int, labels_of: list[str]) -> list[str]:
+def _before_without_data(year: int, shown: list[Quarter]) -> list[Quarter]:
     """The year's quarters before its last one with data that have none (no cycle was run)."""
-    last = max((int(label[-1]) for label in labels_of), default=0)
-    return [f"{year}Q{n}" for n in range(1, last) if f"{year}Q{n}" not in labels_of]
+    last = max((quarter.number for quarter in shown), default=0)
+    return [Quarter(year, n) for n in range(1, last) if Quarter(year, n) not in shown]
 
 
 def _tallies(q: QuarterStanding) -> dict[str, Any]:
@@ -157,7 +157,7 @@ def _repeatedly_overdue(
             and q.standing[(r.employee_id, r.programme_code)] in NOT_DONE
         }
         for person in sorted(late):
-            seen[person].append(quarter_in_year(q.data.label, lang))
+            seen[person].append(quarter_in_year(q.data.quarter, lang))
             who[person] = names[person]
     return [
         {

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from core.domain import Channel, MessageStatus, name_in
+from core.domain import Channel, MessageStatus, Quarter, name_in
 from core.send_keys import escalation_key, nobody_reached_key
 from models.facts import QuarterData
 from models.outbox import OutboxRow
@@ -23,7 +23,7 @@ def escalation_rows(
     step: Step,
     *,
     on: date,
-    quarter: str,
+    quarter: Quarter,
     lang: str,
     organisation: str,
     channels: list[Channel],
@@ -73,7 +73,7 @@ def escalation_rows(
             "send_key": escalation_key(
                 quarter, step.level, on, step.recipient.employee_id, secret, channel
             ),
-            "quarter": quarter,
+            "quarter": quarter.label,
             "kind": "escalation",
             "channel": channel.value,
             "recipient": address,
@@ -107,7 +107,7 @@ def chasing(
     *,
     data: QuarterData,
     policy: Policy,
-    quarter: str,
+    quarter: Quarter,
     on: date,
     lang: str,
     organisation: str,
@@ -144,7 +144,7 @@ def chasing(
         key = rows[0]["send_key"] if rows else nobody_reached_key(quarter, step.level, on)
         out.logged += [
             {
-                "quarter": quarter,
+                "quarter": quarter.label,
                 "employee_id": i.employee_id,
                 "programme_code": i.programme_code,
                 "level": step.level,

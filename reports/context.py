@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from typing import Any
 
-from core.domain import CadreRecord, LeadershipRole, Quarter, Track
+from core.domain import CadreRecord, LeadershipRole, Track
 from policy.progress import Requirement, Standing
 from reports.charts import completion_chart, trend_chart
 from reports.tally import HELD, Tally
@@ -104,7 +104,7 @@ def action_items(
             )
         )
     lines += _leaders_lines(view, len(left), shown, top_leaders, team)
-    quarter_ends = Quarter.parse(view.data.label).ends_on
+    quarter_ends = view.data.quarter.ends_on
     deadline = (
         t["deadline"].format(day=long_day(quarter_ends, view.lang))
         if view.today <= quarter_ends

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
-from core.domain import CadreRecord, LeadershipRole, MessageStatus, ReportKind
+from core.domain import CadreRecord, LeadershipRole, MessageStatus, Quarter, ReportKind
 from core.send_keys import report_key
 from models.outbox import OutboxRow
 from reports.messages import render_message
@@ -29,7 +29,7 @@ def report_messages(
     *,
     cadres: Iterable[CadreRecord],
     units: Mapping[str, str],
-    quarter: str,
+    quarter: Quarter,
     on: date,
     lang: str,
     organisation: str,
@@ -84,7 +84,7 @@ def report_messages(
                         report.sha256,
                         employee_id or "discipline",
                     ),
-                    "quarter": quarter,
+                    "quarter": quarter.label,
                     "kind": "report",
                     "channel": "email",
                     "recipient": address,

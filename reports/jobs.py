@@ -74,7 +74,7 @@ def trend_quarters(period: Quarter) -> list[Quarter]:
 
 
 def report_setting(
-    quarter: str,
+    quarter: Quarter,
     known: list[str],
     *,
     units: list[str] | None,
@@ -90,7 +90,7 @@ def report_setting(
     """The run's setting, once the units asked for are known to be on the roster (`known`)."""
     unknown = sorted(set(units or ()) - set(known))
     if unknown:
-        raise LianjieInputError(f"no unit {', '.join(unknown)} on the {quarter} roster")
+        raise LianjieInputError(f"no unit {', '.join(unknown)} on the {quarter.label} roster")
     # Named over every unit, not only those asked for: a unit's file is the same whether it is
     # rendered alone, in a chunk on another worker, or with all the others.
     return ReportSetting(
@@ -190,7 +190,7 @@ def organisation_jobs(
     whole quarter shares: its sessions, rejects and changes; its own people, without parts).
     The summary reads `team`, the same quarter as its readers may see it (made from `whole`
     when not given)."""
-    label = whole.data.label
+    label = whole.data.quarter.label
     summary = summary_report(team or team_view(whole.data, [], setting), summaries)
     # Rendered in clear to the pending folder; placed, encrypted, by the run (place_confidential).
     secret = pending_path(

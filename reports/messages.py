@@ -11,7 +11,7 @@ from typing import Any
 
 from jinja2 import Environment, TemplateNotFound, meta
 
-from core.domain import MessageStatus, name_in
+from core.domain import MessageStatus, Quarter, name_in
 from models.outbox import OutboxRow
 from policy.calendar import HolidayBreak
 from policy.confidentiality import held_because
@@ -114,7 +114,7 @@ class Composer:
     def __init__(
         self,
         *,
-        quarter: str,
+        quarter: Quarter,
         lang: str,
         organisation: str,
         programmes: Mapping[str, ProgrammeRule],
@@ -158,7 +158,7 @@ class Composer:
         attachment = self.cards.get(occasion) if holiday and channel == "email" else None
         return {
             "send_key": planned.send_key,
-            "quarter": self.quarter,
+            "quarter": self.quarter.label,
             "kind": kind,
             "channel": channel,
             "recipient": planned.address,

@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 
-from core.domain import Channel, MessageKind, MessageStatus, name_in
+from core.domain import Channel, MessageKind, MessageStatus, Quarter, name_in
 from core.send_keys import not_recorded_key
 from models.facts import QuarterData
 from models.outbox import OutboxRow
@@ -25,7 +25,7 @@ def not_recorded_notices(
     organiser: str | None,
     discipline_email: str | None,
     absent_from: Callable[[date], date],
-    quarter: str,
+    quarter: Quarter,
     lang: str,
     organisation: str,
     on: date,
@@ -71,7 +71,7 @@ def not_recorded_notices(
         rows.append(
             {
                 "send_key": not_recorded_key(code, to[0]),
-                "quarter": quarter,
+                "quarter": quarter.label,
                 "kind": MessageKind.not_recorded,
                 "channel": Channel.email,
                 "recipient": to[1],

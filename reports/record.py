@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from core.domain import Quarter
 from models.db import stored_utc
 from models.facts import QuarterData
 from models.tables import Message
@@ -32,7 +31,7 @@ def cadre_record(
     for data, messages in quarters:
         shown = data if confidential else without_confidential(data)
         outbox = messages if confidential else visible_messages(messages, data)
-        day = min(as_of.date(), Quarter.parse(data.label).ends_on)
+        day = min(as_of.date(), data.quarter.ends_on)
         requirements, standing = quarter_standings(shown, as_of=day)
         view = QuarterView(shown, requirements, standing, labels, organisation, as_of, as_of, {})
         cadre = view.cadres.get(employee_id)
@@ -71,7 +70,7 @@ def _quarter(
     mine.sort(key=lambda pair: (pair[0].held_on, pair[0].code))
     required = view.required_of.get(who, [])
     return {
-        "label": quarter_text(view.data.label, view.lang),
+        "label": quarter_text(view.data.quarter, view.lang),
         "as_of": long_day(day, view.lang),
         "on_roster": on_roster,
         "tracks": [

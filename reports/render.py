@@ -20,6 +20,7 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from core.domain import Quarter
 from reports.long_pdf import html_slices, write_in_slices
 from reports.wording import day_text, quoted, time_range
 
@@ -99,15 +100,15 @@ def safe_file_name(*parts: str, hashed: bool = False) -> str:
     return cleaned + ".pdf"
 
 
-def unit_file_names(quarter: str, codes: list[str], lang: str) -> dict[str, str]:
+def unit_file_names(quarter: Quarter, codes: list[str], lang: str) -> dict[str, str]:
     """Each unit's report file name, different for every unit by construction, even for codes
     that differ only in case."""
-    names = {code: safe_file_name(quarter, code, lang) for code in codes}
+    names = {code: safe_file_name(quarter.label, code, lang) for code in codes}
     # the organisation's own reports sit beside them: a unit coded "summary" must not replace it
-    reserved = [safe_file_name(quarter, kind, lang) for kind in ("summary", "admonition")]
+    reserved = [safe_file_name(quarter.label, kind, lang) for kind in ("summary", "admonition")]
     clashes = Counter(name.casefold() for name in [*names.values(), *reserved])
     return {
-        code: safe_file_name(quarter, code, lang, hashed=True)
+        code: safe_file_name(quarter.label, code, lang, hashed=True)
         if clashes[name.casefold()] > 1
         else name
         for code, name in names.items()

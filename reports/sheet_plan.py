@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 from typing import Protocol
 
-from core.domain import SessionPlan
+from core.domain import Quarter, SessionPlan
 from models.facts import ProgrammeInfo, QuarterData
 from models.outbox import OutboxRow
 from policy.config import Policy
@@ -109,7 +109,7 @@ def sheet_mail(
     *,
     organiser: str | None,
     discipline_email: str | None,
-    quarter: str,
+    quarter: Quarter,
     lang: str,
     organisation: str,
     on: date,

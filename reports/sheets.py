@@ -23,6 +23,7 @@ from core.domain import (
     Channel,
     MessageKind,
     MessageStatus,
+    Quarter,
     Rank,
     SessionPlan,
     name_in,
@@ -207,7 +208,7 @@ def sheet_message(
     count: int,
     version: int,
     pdf: str,
-    quarter: str,
+    quarter: Quarter,
     lang: str,
     organisation: str,
     minutes: int,
@@ -231,7 +232,7 @@ def sheet_message(
     )
     return {
         "send_key": sheet_key(info.code, version, people, role),
-        "quarter": quarter,
+        "quarter": quarter.label,
         "kind": MessageKind.sign_in_sheet,
         "channel": Channel.email,
         "recipient": address,

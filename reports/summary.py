@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from core.domain import LeadershipRole, Track
+from core.domain import LeadershipRole, Quarter, Track
 from policy.progress import Standing
 from reports.charts import completion_chart, trend_chart
 from reports.roster_notes import rejects_shown, roster_changes
@@ -29,7 +29,7 @@ class SummaryPart:
     key_area_units_complete: int
     unfinished_leaders: list[dict[str, Any]]
     without_makeup: list[dict[str, Any]]  # missed, no make-up booked ahead
-    history: list[tuple[str, Tally]]  # the earlier quarters' completion, oldest first
+    history: list[tuple[Quarter, Tally]]  # the earlier quarters' completion, oldest first
 
 
 def summary_part(view: QuarterView) -> SummaryPart:
@@ -52,7 +52,7 @@ def summary_part(view: QuarterView) -> SummaryPart:
         **_key_area_units(view),
         unfinished_leaders=_unfinished_leaders(view),
         without_makeup=_without_makeup(view),
-        history=[(past.label, past.overall) for past in view.history],
+        history=[(past.quarter, past.overall) for past in view.history],
     )
 
 
@@ -80,10 +80,10 @@ def summary_report(view: QuarterView, parts: list[SummaryPart] | None = None) ->
         if parts
         else view.track_rows([])
     )
-    history: dict[str, Tally] = {}
+    history: dict[Quarter, Tally] = {}
     for part in parts:
-        for label, past in part.history:
-            history[label] = history.get(label, Tally()) + past
+        for quarter, past in part.history:
+            history[quarter] = history.get(quarter, Tally()) + past
     key_area_units = [unit for part in parts for unit in part.key_area_units]
     key_area_units.sort(key=lambda u: (-u.tally.overdue, -u.tally.left, u.code))
     leaders = [row for part in parts for row in part.unfinished_leaders]
@@ -103,8 +103,8 @@ def summary_report(view: QuarterView, parts: list[SummaryPart] | None = None) ->
         "chart": completion_chart(track_rows),
         "trend": trend_chart(
             [
-                (quarter_text(label, view.lang), tally)
-                for label, tally in [*history.items(), (view.data.label, overall)]
+                (quarter_text(quarter, view.lang), tally)
+                for quarter, tally in [*history.items(), (view.data.quarter, overall)]
             ]
         ),
         "sessions": view.held(view.held_on),

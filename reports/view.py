@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime
 from functools import cached_property
 from typing import Any
 
-from core.domain import CadreRecord, EnrolmentStatus, MessageStatus, Track, TrackAssignment
+from core.domain import CadreRecord, EnrolmentStatus, MessageStatus, Quarter, Track, TrackAssignment
 from models.facts import QuarterData
 from policy.classify import own_key_areas
 from policy.config import Policy
@@ -27,7 +27,7 @@ CONFIDENTIAL_TRACKS = {Track.admonition}
 class PastQuarter:
     """An earlier quarter's completion, per unit and overall, for the trend."""
 
-    label: str
+    quarter: Quarter
     by_unit: dict[str, Tally]
     overall: Tally
 
@@ -43,7 +43,7 @@ def past_quarter(
             standing[(requirement.employee_id, requirement.programme_code)]
         )
     return PastQuarter(
-        data.label,
+        data.quarter,
         {code: tally(states) for code, states in by_unit.items()},
         tally(standing[(r.employee_id, r.programme_code)] for r in requirements),
     )
@@ -207,8 +207,8 @@ class QuarterView:
     def header(self) -> dict[str, Any]:
         return {
             "organisation": self.organisation,
-            "quarter": quarter_text(self.data.label, self.lang),
-            "quarter_code": self.data.label,
+            "quarter": quarter_text(self.data.quarter, self.lang),
+            "quarter_code": self.data.quarter.label,
             "as_of": moment_text(self.as_of, self.lang),
             "generated_at": moment_text(self.generated_at, self.lang),
             "policy": self.data.policy_name,
@@ -238,12 +238,12 @@ class QuarterView:
         """The last four quarters' completion, overall or of one unit, the current one last."""
         points = [
             (
-                quarter_text(past.label, self.lang),
+                quarter_text(past.quarter, self.lang),
                 past.overall if unit_code is None else past.by_unit.get(unit_code, Tally()),
             )
             for past in self.history
         ]
-        points.append((quarter_text(self.data.label, self.lang), current))
+        points.append((quarter_text(self.data.quarter, self.lang), current))
         return points
 
     def track_rows(self, people: list[str]) -> list[dict[str, Any]]:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 
+from core.domain import Quarter
+
 WEEKDAYS_ZH = "一二三四五六日"
 
 
@@ -63,18 +65,17 @@ def long_day(day: date, lang: str) -> str:
 QUARTER_NUMERALS_ZH = "一二三四"
 
 
-def quarter_text(label: str, lang: str) -> str:
+def quarter_text(quarter: Quarter, lang: str) -> str:
     """2026年第四季度, or Q4 2026: the quarter as documents write it (its code stays in files
     and exports)."""
-    year, number = label[:4], int(label[-1])
     if lang == "zh":
-        return f"{year}年第{QUARTER_NUMERALS_ZH[number - 1]}季度"
-    return f"Q{number} {year}"
+        return f"{quarter.year}年第{QUARTER_NUMERALS_ZH[quarter.number - 1]}季度"
+    return f"Q{quarter.number} {quarter.year}"
 
 
-def quarter_in_year(label: str, lang: str) -> str:
+def quarter_in_year(quarter: Quarter, lang: str) -> str:
     """第四季度, or Q4: the quarter where the year is given (the year's report, its columns)."""
-    number = int(label[-1])
+    number = quarter.number
     return f"第{QUARTER_NUMERALS_ZH[number - 1]}季度" if lang == "zh" else f"Q{number}"
 
 

@@ -9,7 +9,7 @@ from typing import Annotated, cast
 from prefect import flow, task
 from prefect.cache_policies import NONE
 
-from core.domain import ReportKind
+from core.domain import Quarter, ReportKind
 from core.exceptions import LianjieInputError
 from flows.common import (
     RunSettings,
@@ -112,9 +112,9 @@ def accountability_reports(
     folder = out or str(config.reports_dir / period.label)
     outcome = rendered_reports(
         run=run,
-        quarter=period.label,
+        quarter=period,
         plan=plan_reports(
-            run=run, quarter=period.label, units=list(units) or None, out=folder, as_of=moment
+            run=run, quarter=period, units=list(units) or None, out=folder, as_of=moment
         ),
         whole=not units,
         chunks=chunks if isinstance(chunks, int) else chunks_for_the_pool(),
@@ -123,10 +123,10 @@ def accountability_reports(
         deadline=timedelta(seconds=config.chunk_deadline_seconds),
     )
     reports, rendered = placed(outcome, password)
-    record_reports(run=run, quarter=period.label, reports=reports, rendered=rendered)
+    record_reports(run=run, filed_under=period.label, reports=reports, rendered=rendered)
     delivered = delivered_as(reports, rendered)
     queued = (
-        queue_reports(run=run, quarter=period.label, reports=delivered, on=today(config))
+        queue_reports(run=run, quarter=period, reports=delivered, on=today(config))
         if deliver
         else 0
     )
@@ -148,7 +148,7 @@ def delivered_as(reports: list[ReportOut], rendered: list[Rendered]) -> list[Ren
 def rendered_reports(
     *,
     run: RunSettings,
-    quarter: str,
+    quarter: Quarter,
     plan: tuple[ReportSetting, list[list[str]]],
     whole: bool,
     chunks: int,
@@ -158,7 +158,7 @@ def rendered_reports(
     """The planned reports rendered here, or by `chunks` render-reports runs on the pool."""
     setting, parts = plan
     count = len(setting.file_names) + 2 if whole else sum(map(len, parts))  # + summary, list
-    with stage("rendering reports", count, key=f"reports-{quarter}") as rendering:
+    with stage("rendering reports", count, key=f"reports-{quarter.label}") as rendering:
         if not chunks:
             return render_here(
                 run=run,
@@ -175,7 +175,8 @@ def rendered_reports(
             parts=parts,
             whole=whole,
             chunks=chunks,
-            parameters=asked | {"quarter": quarter, "lang": RunLanguage[run.lang.value].value},
+            parameters=asked
+            | {"quarter": quarter.label, "lang": RunLanguage[run.lang.value].value},
             deadline=deadline,
             progress=rendering,
         )
@@ -201,7 +202,7 @@ def placed(
 
 @task(cache_policy=NONE)
 def queue_reports(
-    *, run: RunSettings, quarter: str, reports: list[RenderedReport], on: date
+    *, run: RunSettings, quarter: Quarter, reports: list[RenderedReport], on: date
 ) -> int:
     """Queue the reports as e-mails to their readers; a version already queued is left alone."""
     discipline_email = run.discipline_email

@@ -22,7 +22,7 @@ from prefect.events.schemas.events import ResourceSpecification
 from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY
 from prefect.states import Crashed
 
-from core.domain import ReportKind
+from core.domain import Quarter, ReportKind
 from flows.common import RunSettings, log
 from flows.progress import Stage
 from flows.reporting.chunks import ATTEMPTS, ChunkSeen, Next, next_step, split_units
@@ -76,7 +76,7 @@ def chunks_for_the_pool() -> int:
 def render_on_pool(
     *,
     run: RunSettings,
-    quarter: str,
+    quarter: Quarter,
     setting: ReportSetting,
     parts: list[list[str]],
     whole: bool,
@@ -118,11 +118,11 @@ def render_on_pool(
     ] + here
 
 
-def _run_key(quarter: str) -> str:
+def _run_key(quarter: Quarter) -> str:
     """What makes this run's chunks its own: the flow run's id (a new one outside a run)."""
     context = FlowRunContext.get()
     flow_run = context.flow_run if context else None
-    return f"{quarter}-{flow_run.id if flow_run else uuid4()}"
+    return f"{quarter.label}-{flow_run.id if flow_run else uuid4()}"
 
 
 def start_chunks(

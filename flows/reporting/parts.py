@@ -37,20 +37,19 @@ PART_UNITS = 100
 
 @task(cache_policy=NONE)
 def plan_reports(
-    *, run: RunSettings, quarter: str, units: list[str] | None, out: str, as_of: datetime
+    *, run: RunSettings, quarter: Quarter, units: list[str] | None, out: str, as_of: datetime
 ) -> tuple[ReportSetting, list[list[str]]]:
     """The run's setting and the parts to load: the units asked for, or every unit of the
     quarter and of the earlier quarters its trend shows."""
-    period = Quarter.parse(quarter)
     with session_for(run.db_url) as session:
         _, loaded = quarter_policy(session=session, quarter=quarter)
         known = roster_units(session=session, quarter=quarter)
         in_trend = {
             code
-            for q in trend_quarters(period)
-            for code in roster_units(session=session, quarter=q.label)
+            for q in trend_quarters(quarter)
+            for code in roster_units(session=session, quarter=q)
         }
-    calendar = run.calendar(period.starts_on, period.ends_on)
+    calendar = run.calendar(quarter.starts_on, quarter.ends_on)
     setting = report_setting(
         quarter,
         known,
@@ -61,11 +60,11 @@ def plan_reports(
         folder=Path(out),
         organisation=run.organisation,
         generated_at=datetime.now(as_of.tzinfo),
-        estimated_calendar=calendar.is_estimated(period.year),
+        estimated_calendar=calendar.is_estimated(quarter.year),
         makeup_days_left=calendar.shift_working_days(
             as_of.date(), loaded.policy.sessions.makeup_lead_working_days
         )
-        <= period.ends_on,
+        <= quarter.ends_on,
     )
     return setting, parts_of(units or sorted(set(known) | in_trend), PART_UNITS)
 
@@ -74,7 +73,7 @@ def plan_reports(
 def prepare_part(
     *,
     run: RunSettings,
-    quarter: str,
+    quarter: Quarter,
     setting: ReportSetting,
     units: list[str],
     unit_reports: bool = True,
@@ -84,8 +83,7 @@ def prepare_part(
     with session_for(run.db_url) as session:
         data = load_quarter(session=session, quarter=quarter, units=units)
         earlier = [
-            load_quarter(session=session, quarter=q.label, units=units)
-            for q in trend_quarters(Quarter.parse(quarter))
+            load_quarter(session=session, quarter=q, units=units) for q in trend_quarters(quarter)
         ]
     assert data is not None  # plan_reports has checked that the quarter exists
     return part_jobs(data, earlier=earlier, setting=setting, units=units, unit_reports=unit_reports)
@@ -93,7 +91,7 @@ def prepare_part(
 
 @task(cache_policy=NONE)
 def prepare_organisation(
-    *, run: RunSettings, quarter: str, setting: ReportSetting, parts: list[QuarterPart]
+    *, run: RunSettings, quarter: Quarter, setting: ReportSetting, parts: list[QuarterPart]
 ) -> list[PlannedReport]:
     """The summary and the confidential list, from every part's share."""
     with session_for(run.db_url) as session:
@@ -120,7 +118,7 @@ def report_out(planned: PlannedReport) -> ReportOut:
 def render_here(
     *,
     run: RunSettings,
-    quarter: str,
+    quarter: Quarter,
     setting: ReportSetting,
     parts: list[list[str]],
     whole: bool,

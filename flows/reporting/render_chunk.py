@@ -59,7 +59,7 @@ def render_reports(
     run = RunSettings.of(config, lang=lang_code(lang, config))
     folder = out or str(config.reports_dir / period.label)
     setting, parts = plan_reports(
-        run=run, quarter=period.label, units=list(units), out=folder, as_of=as_of
+        run=run, quarter=period, units=list(units), out=folder, as_of=as_of
     )
     # Here, in this run's own process: the work pool runs chunks side by side, one process
     # each, so a pool of render processes per chunk would only add processes to start and
@@ -67,7 +67,7 @@ def render_reports(
     with stage("rendering reports", len(units)) as rendering:
         done = render_here(
             run=run,
-            quarter=period.label,
+            quarter=period,
             setting=setting,
             parts=parts,
             whole=False,
@@ -78,6 +78,6 @@ def render_reports(
     reports = [out_.model_copy(update={"pages": pdf.pages}) for out_, pdf in done]
     # Recorded here too, so that a chunk run again alone leaves its rows right; upserted, a
     # chunk run twice leaves one row per PDF.
-    record_reports(run=run, quarter=period.label, reports=reports, rendered=rendered)
+    record_reports(run=run, filed_under=period.label, reports=reports, rendered=rendered)
     log().info("chunk of %d units of %s rendered in %s", len(reports), period.label, folder)
     return len(reports)

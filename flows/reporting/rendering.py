@@ -35,16 +35,17 @@ def render_chunk(jobs: list[RenderJob], *, processes: int | None = None) -> list
 
 @task(cache_policy=NONE)
 def record_reports(
-    *, run: RunSettings, quarter: str, reports: list[ReportOut], rendered: list[Rendered]
+    *, run: RunSettings, filed_under: str, reports: list[ReportOut], rendered: list[Rendered]
 ) -> None:
-    """Remember where each PDF is and its hash (re-rendering replaces the row)."""
+    """Remember where each PDF is and its hash (re-rendering replaces the row), filed under
+    its quarter (2026Q4) or, for the year's report, its year (2026)."""
     with session_for(run.db_url) as session:
         upsert(
             session,
             Report,
             [
                 {
-                    "quarter": quarter,
+                    "quarter": filed_under,
                     "unit_code": r.unit_code,
                     "kind": r.kind,
                     "lang": run.lang,

@@ -78,7 +78,7 @@ def export(
         return quarter_file(
             db_url=config.db_url,
             kind=kind,
-            quarter=parse_quarter(quarter).label,
+            quarter=parse_quarter(quarter),
             as_of=as_of_moment(as_of.date() if as_of else None, now(config)).date(),
             fmt=fmt,
             confidential=confidential,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, tzinfo
 
+from core.domain import Quarter
 from core.exceptions import LianjieInputError
 from flows.progress import stage
 from lianjie.exports.columns import Export
@@ -31,17 +32,17 @@ def quarter_file(
     *,
     db_url: str,
     kind: Export,
-    quarter: str,
+    quarter: Quarter,
     as_of: date,
     fmt: Format,
     confidential: bool,
     zone: tzinfo = ORGANISATION_ZONE,
 ) -> bytes:
     """One of a quarter's lists as a file's bytes; reading and writing it are a stage's steps."""
-    with stage(f"reading {quarter}", 2) as steps, session_for(db_url) as session:
+    with stage(f"reading {quarter.label}", 2) as steps, session_for(db_url) as session:
         data = load_quarter(session=session, quarter=quarter)
         if data is None:
-            raise LianjieInputError(f"quarter {quarter} has not been started")
+            raise LianjieInputError(f"quarter {quarter.label} has not been started")
         # Only the messages list needs the outbox, the largest table of a quarter.
         outbox = (
             quarter_messages(session=session, quarter=quarter) if kind is Export.messages else []

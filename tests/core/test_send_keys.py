@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 
+from core.domain import Quarter
 from core.send_keys import (
     Place,
     escalation_key,
@@ -60,11 +61,11 @@ def test_a_sheet_reads_back() -> None:
 
 
 def test_an_escalation_names_its_confidential_programmes_as_words() -> None:
-    key = escalation_key("2026Q4", 1, date(2026, 10, 27), "E1", {"AD"}, "email")
+    key = escalation_key(Quarter(2026, 4), 1, date(2026, 10, 27), "E1", {"AD"}, "email")
     assert "escalation:2026Q4:L1:2026-10-27:E1:AD:email" == key
     assert "AD" in words_of(key)
-    plain = escalation_key("2026Q4", 2, date(2026, 10, 27), "TM1", (), "sms")
+    plain = escalation_key(Quarter(2026, 4), 2, date(2026, 10, 27), "TM1", (), "sms")
     assert "escalation:2026Q4:L2:2026-10-27:TM1:sms" == plain
     assert "escalation:2026Q4:L1:2026-10-27:none" == nobody_reached_key(
-        "2026Q4", 1, date(2026, 10, 27)
+        Quarter(2026, 4), 1, date(2026, 10, 27)
     )

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
+from core.domain import Quarter
 from harness.pipeline import run_cycle, run_settings, write_city
 
 CYCLE = (
@@ -156,8 +157,8 @@ def test_secrets_stay_out_of_logs_and_exports(
     monkeypatch.setenv("LIANJIE_SMTP_URL", "smtp://clerk:s3cr3t-pw@127.0.0.1:1")
     assert send_due.fn(run=run_settings(db_url), kind="email", on=SEND_ON)["failed"] > 0
     with session_for(db_url) as session:
-        data = load_quarter(session=session, quarter="2026Q4")
-        outbox = quarter_messages(session=session, quarter="2026Q4")
+        data = load_quarter(session=session, quarter=Quarter(2026, 4))
+        outbox = quarter_messages(session=session, quarter=Quarter(2026, 4))
     assert data is not None
     rows = build_rows(Export.messages, data, outbox, confidential=False, as_of=SEND_ON)
     exported = serialise(Export.messages, rows, Format.csv)

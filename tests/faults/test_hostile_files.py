@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
+from core.domain import Quarter
 from core.exceptions import UnreadableFileError
 from intake.read import Limits, read_table
 
@@ -211,7 +212,7 @@ def test_report_file_names_are_unique_per_unit() -> None:
 
     long_a, long_b = "U" * 119 + "A", "U" * 119 + "B"
     codes = [long_a, long_b, "u01", "U01", "summary", "U0001"]
-    names = unit_file_names("2026Q4", codes, "zh")
+    names = unit_file_names(Quarter(2026, 4), codes, "zh")
     assert len(set(names.values())) == len(codes)
     assert len({n.casefold() for n in names.values()}) == len(codes)
     assert "2026Q4-summary-zh.pdf" not in names.values()
@@ -326,7 +327,7 @@ def test_a_bad_file_in_the_drop_folder_is_set_aside_and_the_rest_go_in(
 
     run_cycle(db_url, write_city(tmp_path), tmp_path / "cards")
     with session_for(db_url) as session:
-        data = load_quarter(session=session, quarter="2026Q4")
+        data = load_quarter(session=session, quarter=Quarter(2026, 4))
     assert data is not None
     code, who, _ = data.enrolments[0]
     drop = tmp_path / "drop"

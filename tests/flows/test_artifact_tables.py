@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from core.domain import Reject
+from core.domain import Quarter, Reject
 from core.settings import Settings
 from flows.artifact_tables import TableWords
 from flows.artifacts import RejectOut
@@ -114,7 +114,7 @@ def test_a_collect_says_which_rows_to_correct_and_who_the_sheet_left_out() -> No
         absent_from=date(2026, 10, 21),
     )
     summary = CollectSummary.of(
-        "2026Q4", [sheet], None, [SkippedFile(source="/drop/x.doc", reason="不是表格文件")]
+        Quarter(2026, 4), [sheet], None, [SkippedFile(source="/drop/x.doc", reason="不是表格文件")]
     )
     summary = summary.model_copy(update={"not_recorded": [left_out]})
     said = collect_summary(summary, TableWords("zh"))

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
+from core.domain import Quarter
 from flows.escalation import plan_escalations
 from harness.pipeline import run_cycle, run_settings, write_city
 from models.db import session_for
@@ -24,7 +25,7 @@ def test_no_log_line_or_message_to_others_names_an_admonition_cadre(
     run_cycle(db_url, write_city(tmp_path, units=4, per_unit=30), tmp_path / "cards")
     plan_escalations.fn(run=run_settings(db_url), on=date(2027, 1, 31))
     with session_for(db_url) as session:
-        data = load_quarter(session=session, quarter="2026Q4")
+        data = load_quarter(session=session, quarter=Quarter(2026, 4))
         messages = session.exec(select(Message)).all()
     assert data is not None
     admonished = {

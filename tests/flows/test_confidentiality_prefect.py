@@ -21,6 +21,7 @@ from uuid import UUID
 import pytest
 from sqlmodel import select
 
+from core.domain import Quarter
 from harness.factories import DISCIPLINE_KINDS, admonition_unit, write_roster
 from harness.prefect_api import artifact_as_shown
 from lianjie.synthetic import COMPLETION_HEADER, write_csv
@@ -120,7 +121,7 @@ def test_prefects_database_shows_no_telltale(
         )
     ]
     with session_for(db_url) as session:
-        data = load_quarter(session=session, quarter="2026Q4")
+        data = load_quarter(session=session, quarter=Quarter(2026, 4))
     assert data is not None
     secret = next(s for s in data.sessions if s.programme_code == "AD")
     runs.append(
@@ -132,7 +133,7 @@ def test_prefects_database_shows_no_telltale(
     day = date(2026, 10, 1)
     for round_no in range(2):
         with session_for(db_url) as session:
-            data = load_quarter(session=session, quarter="2026Q4")
+            data = load_quarter(session=session, quarter=Quarter(2026, 4))
         assert data is not None
         due = [s for s in data.sessions if s.code not in returned]
         rows = []

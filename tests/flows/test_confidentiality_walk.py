@@ -21,7 +21,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlmodel import select
 
-from core.domain import Track
+from core.domain import Quarter, Track
 from flows.collect import import_completions
 from flows.escalation import plan_escalations
 from harness.factories import (
@@ -71,7 +71,7 @@ def quarter(db_url: str, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> st
     result = run_cycle(db_url, roster(tmp_path), tmp_path / "cards")
     assert 1 == result["imported"].rejected
     with session_for(db_url) as session:
-        data = load_quarter(session=session, quarter="2026Q4")
+        data = load_quarter(session=session, quarter=Quarter(2026, 4))
     assert data is not None
     held_on = {s.code: s.held_on for s in data.sessions}
     rows = [
@@ -87,14 +87,14 @@ def quarter(db_url: str, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> st
     assert (
         1
         == import_completions.fn(
-            run=run_settings(db_url), quarter="2026Q4", file=str(sheet), on=back
+            run=run_settings(db_url), quarter=Quarter(2026, 4), file=str(sheet), on=back
         ).rejected
     )
     # Everyone else missed their session and then its make-up: a second make-up is booked,
     # and on its day the ladder has climbed to the team (ten working days after the first).
     everyone_absent(db_url, tmp_path, held_by=last, on=back, leave="-AD-")
     with session_for(db_url) as session:
-        data = load_quarter(session=session, quarter="2026Q4")
+        data = load_quarter(session=session, quarter=Quarter(2026, 4))
     assert data is not None
     first_round, last = last, max(s.held_on for s in data.sessions if s.makeup)
     everyone_absent(
@@ -106,7 +106,7 @@ def quarter(db_url: str, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> st
         leave="-AD-",
     )
     with session_for(db_url) as session:
-        data = load_quarter(session=session, quarter="2026Q4")
+        data = load_quarter(session=session, quarter=Quarter(2026, 4))
     assert data is not None
     second = min(s.held_on for s in data.sessions if s.makeup and s.held_on > last)
     plan_escalations.fn(run=run_settings(db_url), on=second)
@@ -126,8 +126,8 @@ class TestExports:
     def test_no_export_shows_the_track_without_confidential(self, quarter: str) -> None:
         """Every export × format: no programme, code, reason or discipline cell of the track."""
         with session_for(quarter) as session:
-            data = load_quarter(session=session, quarter="2026Q4")
-            outbox = quarter_messages(session=session, quarter="2026Q4")
+            data = load_quarter(session=session, quarter=Quarter(2026, 4))
+            outbox = quarter_messages(session=session, quarter=Quarter(2026, 4))
         assert data is not None
         shown = {}
         for what in QUARTER_LISTS:
@@ -146,7 +146,7 @@ class TestExports:
     ) -> None:
         """--confidential: the admonition rows are there, marked, in a 0600 file."""
         with session_for(quarter) as session:
-            data = load_quarter(session=session, quarter="2026Q4")
+            data = load_quarter(session=session, quarter=Quarter(2026, 4))
         assert data is not None
         rows = build_rows(Export.tracks, data, [], confidential=True, as_of=data.as_of)
         assert 7 == sum(r["track"] == "admonition" for r in rows)
@@ -191,7 +191,7 @@ class TestReportsLogsAndMessages:
         from reports.render import render_pdf
 
         with session_for(quarter) as session:
-            data = load_quarter(session=session, quarter="2026Q4")
+            data = load_quarter(session=session, quarter=Quarter(2026, 4))
         assert data is not None
         secret_only = {who for who, held in data.tracks.items() if set(held) == {Track.admonition}}
         jobs = [(s, job) for s, job in prepared(quarter, tmp_path / "out") if s.kind == "unit"]

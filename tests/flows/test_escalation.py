@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from core.domain import LeadershipRole
+from core.domain import LeadershipRole, Quarter
 from harness.pipeline import run_settings
 from policy.config import Policy
 from policy.escalation import (
@@ -198,7 +198,7 @@ def test_a_chaser_about_the_admonition_programme_alone_is_hidden_from_plain_read
     rows = escalation_rows(
         secret,
         on=DUE + timedelta(days=3),
-        quarter="2026Q4",
+        quarter=Quarter(2026, 4),
         lang="zh",
         organisation="示范市",
         channels=policy.reminders.channels,
@@ -251,7 +251,7 @@ class TestNobodyChasedIntoTheVoid:
             steps,
             data=data,
             policy=policy,
-            quarter="2026Q4",
+            quarter=Quarter(2026, 4),
             on=DUE + timedelta(days=5),
             lang="zh",
             organisation="示范市",

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
+from core.domain import Quarter
 from flows.collect import import_completions
 from flows.escalation import plan_escalations
 from flows.makeups import offer_makeups
@@ -36,7 +37,7 @@ def test_every_chased_person_is_chased_from_their_own_session(
     collections = (date(2026, 11, 10), date(2026, 11, 25), date(2026, 12, 15))
     for until, next_until in zip(collections, (*collections[1:], date(2026, 12, 31)), strict=True):
         with session_for(db_url) as session:
-            data = load_quarter(session=session, quarter="2026Q4")
+            data = load_quarter(session=session, quarter=Quarter(2026, 4))
         assert data is not None
         held = {s.code: s for s in data.sessions}
         enrolled = sorted(
@@ -49,17 +50,19 @@ def test_every_chased_person_is_chased_from_their_own_session(
             COMPLETION_HEADER,
             completion_rows(enrolled, until, since=since),
         )
-        import_completions.fn(run=run_settings(db_url), quarter="2026Q4", file=str(sheet), on=until)
+        import_completions.fn(
+            run=run_settings(db_url), quarter=Quarter(2026, 4), file=str(sheet), on=until
+        )
         since = until
         on = until
         while on < next_until:
             on += timedelta(days=1)
             if not calendar.is_working_day(on):
                 continue
-            offer_makeups.fn(run=run_settings(db_url), quarter="2026Q4", as_of=on)
+            offer_makeups.fn(run=run_settings(db_url), quarter=Quarter(2026, 4), as_of=on)
             plan_escalations.fn(run=run_settings(db_url), on=on)
             with session_for(db_url) as session:
-                data = load_quarter(session=session, quarter="2026Q4")
+                data = load_quarter(session=session, quarter=Quarter(2026, 4))
                 logged = session.exec(
                     select(EscalationLog).where(EscalationLog.on == on, EscalationLog.level == 1)
                 ).all()
@@ -120,7 +123,7 @@ def test_leaders_items_go_up_to_the_organisation_department(
     for day in calendar.working_days(date(2026, 10, 23), date(2026, 11, 6)):  # every morning
         plan_escalations.fn(run=run, on=day)
     with session_for(db_url) as session:
-        data = load_quarter(session=session, quarter="2026Q4")
+        data = load_quarter(session=session, quarter=Quarter(2026, 4))
         digests = session.exec(select(Message).where(Message.kind == "escalation")).all()
         logged = session.exec(select(EscalationLog).where(EscalationLog.level > 1)).all()
     assert data is not None

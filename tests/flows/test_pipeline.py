@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import func
 from sqlmodel import col, select
 
+from core.domain import Quarter
 from flows.collect import import_completions
 from flows.dispatch import send_due
 from harness.pipeline import SEND_ON, counts, run_cycle, run_settings, write_city
@@ -202,17 +203,19 @@ class TestMakeups:
         sheet = write_csv(
             tmp_path / "absent.csv", COMPLETION_HEADER, [[who, code, "", "", "缺席", "", ""]]
         )
-        import_completions.fn(run=run_settings(db_url), quarter="2026Q4", file=str(sheet))
+        import_completions.fn(run=run_settings(db_url), quarter=Quarter(2026, 4), file=str(sheet))
         offered = offer_makeups.fn(
-            run=run_settings(db_url), quarter="2026Q4", as_of=date(2026, 11, 16)
+            run=run_settings(db_url), quarter=Quarter(2026, 4), as_of=date(2026, 11, 16)
         ).counts
         again = offer_makeups.fn(
-            run=run_settings(db_url), quarter="2026Q4", as_of=date(2026, 11, 16)
+            run=run_settings(db_url), quarter=Quarter(2026, 4), as_of=date(2026, 11, 16)
         ).counts
         assert (1, 1) == (offered["new_sessions"], offered["booked"])
         assert (0, 0) == (again["new_sessions"], again["booked"])
         plan_messages.fn(
-            run=run_settings(db_url, data_dir=tmp_path), quarter="2026Q4", as_of=date(2026, 11, 16)
+            run=run_settings(db_url, data_dir=tmp_path),
+            quarter=Quarter(2026, 4),
+            as_of=date(2026, 11, 16),
         )
         with session_for(db_url) as session:
             makeup = session.exec(
@@ -258,7 +261,7 @@ class TestCollect:
 
         run_cycle(db_url, write_city(tmp_path), tmp_path / "cards")
         with session_for(db_url) as session:
-            data = load_quarter(session=session, quarter="2026Q4")
+            data = load_quarter(session=session, quarter=Quarter(2026, 4))
         assert data is not None
         leader = next(c for c in data.cadres if "top_leader" in data.tracks[c.employee_id])
         [code] = [
@@ -271,9 +274,9 @@ class TestCollect:
             COMPLETION_HEADER,
             [[leader.employee_id, code, "", "", "已参加", "90", "2"]],
         )
-        import_completions.fn(run=run_settings(db_url), quarter="2026Q4", file=str(sheet))
+        import_completions.fn(run=run_settings(db_url), quarter=Quarter(2026, 4), file=str(sheet))
         with session_for(db_url) as session:
-            data = load_quarter(session=session, quarter="2026Q4")
+            data = load_quarter(session=session, quarter=Quarter(2026, 4))
         _, standing = quarter_standings(data, as_of=date(2026, 12, 31))  # type: ignore[arg-type]
         assert Standing.complete == standing[(leader.employee_id, "TL")]
 
@@ -297,8 +300,12 @@ class TestCollect:
             [who, code, "", "", "已参加", "120", ""],
         ]
         path = write_csv(tmp_path / "sheet.csv", COMPLETION_HEADER, rows)
-        first = import_completions.fn(run=run_settings(db_url), quarter="2026Q4", file=str(path))
-        again = import_completions.fn(run=run_settings(db_url), quarter="2026Q4", file=str(path))
+        first = import_completions.fn(
+            run=run_settings(db_url), quarter=Quarter(2026, 4), file=str(path)
+        )
+        again = import_completions.fn(
+            run=run_settings(db_url), quarter=Quarter(2026, 4), file=str(path)
+        )
         assert (5, 2, 3) == (first.read, first.accepted, first.rejected)
         assert [(4, "employee_id"), (5, "programme"), (6, "score")] == [
             (r.row, r.column) for r in first.rejects

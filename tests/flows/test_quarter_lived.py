@@ -29,7 +29,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from sqlmodel import select
 
-from core.domain import LeadershipRole
+from core.domain import LeadershipRole, Quarter
 from flows.collect import import_completions
 from flows.escalation import plan_escalations
 from flows.makeups import offer_makeups
@@ -155,7 +155,7 @@ class County:
 
 def quarter(db_url: str) -> QuarterData:
     with session_for(db_url) as session:
-        data = load_quarter(session=session, quarter="2026Q4")
+        data = load_quarter(session=session, quarter=Quarter(2026, 4))
     assert data is not None
     return data
 
@@ -329,14 +329,16 @@ def live(
             run_cycle(db_url, corrected, folder / "cards", as_of=day, accept_leavers=True)
             leavers |= county.leavers
         if CALENDAR.is_working_day(day):
-            offer_makeups.fn(run=run, quarter="2026Q4", as_of=day)  # 07:30, the daily collect
+            offer_makeups.fn(
+                run=run, quarter=Quarter(2026, 4), as_of=day
+            )  # 07:30, the daily collect
             plan_escalations.fn(run=run, on=day)  # 08:00, dispatch
             data = quarter(db_url)
             county.plan_returns(data)
             for sheet in county.sheets_for(day, data):  # the afternoon's sheets
-                import_completions.fn(run=run, quarter="2026Q4", file=str(sheet), on=day)
-            offer_makeups.fn(run=run, quarter="2026Q4", as_of=day)
-            plan_messages.fn(run=run, quarter="2026Q4", as_of=day)
+                import_completions.fn(run=run, quarter=Quarter(2026, 4), file=str(sheet), on=day)
+            offer_makeups.fn(run=run, quarter=Quarter(2026, 4), as_of=day)
+            plan_messages.fn(run=run, quarter=Quarter(2026, 4), as_of=day)
         invariants.after(day, db_url, leavers)
     return county, invariants
 
@@ -497,13 +499,13 @@ class TestTheReviewsCases:
         invariants = Invariants(policy)
         invariants.after(START, db_url, set())  # the cycle's placements, on its day
         for day in self.days(back, 12):
-            offer_makeups.fn(run=run, quarter="2026Q4", as_of=day)
+            offer_makeups.fn(run=run, quarter=Quarter(2026, 4), as_of=day)
             plan_escalations.fn(run=run, on=day)
             if day == back:
                 for file in (clerk, workbook):
-                    import_completions.fn(run=run, quarter="2026Q4", file=str(file), on=day)
-            offer_makeups.fn(run=run, quarter="2026Q4", as_of=day)
-            plan_messages.fn(run=run, quarter="2026Q4", as_of=day)
+                    import_completions.fn(run=run, quarter=Quarter(2026, 4), file=str(file), on=day)
+            offer_makeups.fn(run=run, quarter=Quarter(2026, 4), as_of=day)
+            plan_messages.fn(run=run, quarter=Quarter(2026, 4), as_of=day)
             invariants.after(day, db_url, set())
         data = quarter(db_url)
         makeups = {s.code for s in data.sessions if s.makeup}
@@ -536,7 +538,7 @@ class TestSheetsBelongToTheirQuarter:
 
         before = stored()
         with pytest.raises(LianjieInputError, match=r"26Q3-IO-01.*another quarter's"):
-            import_completions.fn(run=run, quarter="2026Q4", file=str(sheet), on=END)
+            import_completions.fn(run=run, quarter=Quarter(2026, 4), file=str(sheet), on=END)
         assert before == stored()
 
     def test_a_corrected_row_for_someone_who_has_left_is_kept_as_history(
@@ -557,7 +559,7 @@ class TestSheetsBelongToTheirQuarter:
             [[leaver, code, "", "2026-10-20", "已参加", "90", "2"]],
         )
         summary = import_completions.fn(
-            run=run_settings(db_url), quarter="2026Q4", file=str(sheet), on=CORRECTED
+            run=run_settings(db_url), quarter=Quarter(2026, 4), file=str(sheet), on=CORRECTED
         )
         assert (1, 0) == (summary.accepted, summary.rejected)
 

@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import event
 from sqlmodel import col, select
 
+from core.domain import Quarter
 from flows.collect import import_completions
 from harness.pipeline import prepared, run_cycle, run_settings, write_city
 from lianjie.synthetic import COMPLETION_HEADER, write_csv
@@ -55,7 +56,7 @@ def two_quarters(db_url: str, tmp_path: Path) -> str:
         COMPLETION_HEADER,
         [[who, code, "", "", "已参加", "95", ""] for who, code in attended],
     )
-    import_completions.fn(run=run_settings(db_url), quarter="2026Q3", file=str(sheet))
+    import_completions.fn(run=run_settings(db_url), quarter=Quarter(2026, 3), file=str(sheet))
     run_cycle(
         db_url, write_city(tmp_path, units=4, per_unit=10), tmp_path / "cards", accept_leavers=True
     )

@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlmodel import col, select
 
+from core.domain import Quarter
 from core.exceptions import LianjieInputError
 from flows.collect import import_completions
 from flows.dispatch import send_due
@@ -111,7 +112,7 @@ class TestPartialRosters:
         with pytest.raises(LianjieInputError, match="none of its 48 rows could be imported"):
             import_roster.fn(
                 run=run_settings(db_url),
-                quarter="2026Q4",
+                quarter=Quarter(2026, 4),
                 roster=str(broken),
                 policy_file=None,
                 as_of=AS_OF,
@@ -212,10 +213,12 @@ class TestMakeups:
         )
         for days in (1, 6, 13):
             on = date.fromordinal(first.held_on.toordinal() + days)
-            import_completions.fn(run=run_settings(db_url), quarter="2026Q4", file=str(sheet))
-            offer_makeups.fn(run=run_settings(db_url), quarter="2026Q4", as_of=on)
+            import_completions.fn(
+                run=run_settings(db_url), quarter=Quarter(2026, 4), file=str(sheet)
+            )
+            offer_makeups.fn(run=run_settings(db_url), quarter=Quarter(2026, 4), as_of=on)
             plan_messages.fn(
-                run=run_settings(db_url, data_dir=tmp_path), quarter="2026Q4", as_of=on
+                run=run_settings(db_url, data_dir=tmp_path), quarter=Quarter(2026, 4), as_of=on
             )
         makeups = {code for code in enrolled(db_url, who) if "-M" in code}
         assert 1 == len(makeups)

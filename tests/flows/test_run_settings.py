@@ -128,5 +128,5 @@ def test_a_quick_run_of_the_reports_means_a_quarter_that_was_started(
     )
     assert Quarter(2026, 3) == reported_quarter(settings())
     with session_for(db_url) as session, pytest.raises(LianjieInputError) as refused:
-        quarter_policy(session=session, quarter="2026Q2")
+        quarter_policy(session=session, quarter=Quarter(2026, 2))
     assert "quarterly-cycle deployment" in str(refused.value)

@@ -20,7 +20,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 from sqlmodel import col, select, update
 
-from core.domain import CadreRecord, Rank, SessionPlan, Track
+from core.domain import CadreRecord, Quarter, Rank, SessionPlan, Track
 from flows.collect import import_completions
 from flows.sheets import SheetOut, make_sheets, queue_sheets
 from harness.pipeline import run_cycle, run_settings, write_city
@@ -110,7 +110,7 @@ class TestTheSheet:
         held = first_session(city)
         [sheet] = make_sheets.fn(
             run=run_settings(city),
-            quarter="2026Q4",
+            quarter=Quarter(2026, 4),
             chosen=[held.code],
             folder=str(tmp_path / "out"),
         )
@@ -128,7 +128,10 @@ class TestTheSheet:
 
         held = first_session(city)
         [sheet] = make_sheets.fn(
-            run=run_settings(city), quarter="2026Q4", chosen=[held.code], folder=str(tmp_path)
+            run=run_settings(city),
+            quarter=Quarter(2026, 4),
+            chosen=[held.code],
+            folder=str(tmp_path),
         )
         subprocess.run(
             ["pdftoppm", "-png", "-r", "150", "-f", "1", "-l", "1", sheet.pdf, str(tmp_path / "p")],
@@ -211,7 +214,10 @@ class TestTheWorkbookComesBack:
     ) -> None:
         held = first_session(city)
         [sheet] = make_sheets.fn(
-            run=run_settings(city), quarter="2026Q4", chosen=[held.code], folder=str(tmp_path)
+            run=run_settings(city),
+            quarter=Quarter(2026, 4),
+            chosen=[held.code],
+            folder=str(tmp_path),
         )
         book = load_workbook(sheet.workbook)
         rows = book.active
@@ -228,7 +234,9 @@ class TestTheWorkbookComesBack:
         filled = tmp_path / "filled.xlsx"
         book.save(filled)
 
-        summary = import_completions.fn(run=run_settings(city), quarter="2026Q4", file=str(filled))
+        summary = import_completions.fn(
+            run=run_settings(city), quarter=Quarter(2026, 4), file=str(filled)
+        )
         expected = [w for w in written.values() if w]
         assert (len(expected), len(expected), 0) == (
             summary.read,
@@ -239,7 +247,7 @@ class TestTheWorkbookComesBack:
         assert blank == sorted(x.split(": ")[1] for x in summary.not_filled_in)
 
         with session_for(city) as session:
-            data = load_quarter(session=session, quarter="2026Q4")
+            data = load_quarter(session=session, quarter=Quarter(2026, 4))
         assert data is not None
         [row] = [
             r
@@ -264,7 +272,10 @@ class TestTheWorkbookComesBack:
         caplog.set_level(logging.INFO)
         held = first_session(city, confidential=True)
         [sheet] = make_sheets.fn(
-            run=run_settings(city), quarter="2026Q4", chosen=[held.code], folder=str(tmp_path)
+            run=run_settings(city),
+            quarter=Quarter(2026, 4),
+            chosen=[held.code],
+            folder=str(tmp_path),
         )
         book = load_workbook(sheet.workbook)
         rows = book.active
@@ -273,7 +284,9 @@ class TestTheWorkbookComesBack:
             row[4].value = "已参加"
         filled = tmp_path / f"{held.code}-filled.xlsx"
         book.save(filled)
-        summary = import_completions.fn(run=run_settings(city), quarter="2026Q4", file=str(filled))
+        summary = import_completions.fn(
+            run=run_settings(city), quarter=Quarter(2026, 4), file=str(filled)
+        )
         assert summary.accepted > 0
         shown = summary.model_dump_json() + "\n".join(r.getMessage() for r in caplog.records)
         assert "-AD-" not in shown and "警示" not in shown, shown
@@ -291,7 +304,10 @@ class TestConfidentialSheets:
         monkeypatch.setenv("LIANJIE_CONFIDENTIAL_PASSWORD", "jijian-2026")
         held = first_session(city, confidential=True)
         [sheet] = make_sheets.fn(
-            run=run_settings(city), quarter="2026Q4", chosen=[held.code], folder=str(tmp_path)
+            run=run_settings(city),
+            quarter=Quarter(2026, 4),
+            chosen=[held.code],
+            folder=str(tmp_path),
         )
         assert PdfReader(sheet.pdf).is_encrypted
         with Path(sheet.workbook).open("rb") as handle:
@@ -317,7 +333,7 @@ class TestConfidentialSheets:
         with clear.open("rb") as source, returned.open("wb") as out:
             OOXMLFile(source).encrypt("jijian-2026", out)
         summary = import_completions.fn(
-            run=run_settings(city), quarter="2026Q4", file=str(returned)
+            run=run_settings(city), quarter=Quarter(2026, 4), file=str(returned)
         )
         assert summary.accepted > 0 and 0 == summary.rejected
 
@@ -331,7 +347,10 @@ class TestConfidentialSheets:
         held = first_session(city, confidential=True)
         with pytest.raises(LianjieInputError, match="LIANJIE_CONFIDENTIAL_PASSWORD"):
             make_sheets.fn(
-                run=run_settings(city), quarter="2026Q4", chosen=[held.code], folder=str(tmp_path)
+                run=run_settings(city),
+                quarter=Quarter(2026, 4),
+                chosen=[held.code],
+                folder=str(tmp_path),
             )
         assert not (tmp_path / "confidential").exists() or not any(
             p.is_file() for p in (tmp_path / "confidential").rglob("*")
@@ -359,7 +378,9 @@ class TestConfidentialSheets:
         rows.append([people[ordinary.code][0], ordinary.code, "", "", "已参加", "120", "2"])
         rows.append([people[secret.code][0], secret.code, "", "", "已参加", "130", "2"])
         export = write_csv(tmp_path / "platform.csv", COMPLETION_HEADER, rows)
-        summary = import_completions.fn(run=run_settings(city), quarter="2026Q4", file=str(export))
+        summary = import_completions.fn(
+            run=run_settings(city), quarter=Quarter(2026, 4), file=str(export)
+        )
         assert summary.source == str(export) and summary.accepted == len(rows) - 2
         assert 1 == len(summary.rejects)
         assert secret.code not in summary.model_dump_json()
@@ -371,7 +392,10 @@ class TestWhereSheetsGo:
     ) -> None:
         held = first_session(city, confidential=True)
         [sheet] = make_sheets.fn(
-            run=run_settings(city), quarter="2026Q4", chosen=[held.code], folder=str(tmp_path)
+            run=run_settings(city),
+            quarter=Quarter(2026, 4),
+            chosen=[held.code],
+            folder=str(tmp_path),
         )
         assert Path(sheet.pdf).parent == tmp_path / "confidential" / "sheets"
         assert not (tmp_path / "sheets").exists()
@@ -380,14 +404,14 @@ class TestWhereSheetsGo:
         assert "机密" not in pdf_text(Path(sheet.pdf))[0]
         queued, sent_to = queue_sheets.fn(
             run=run_settings(city, organiser_email=ORGANISER, discipline_email=None),
-            quarter="2026Q4",
+            quarter=Quarter(2026, 4),
             sheets=[sheet],
             on=date(2026, 10, 9),
         )
         assert (0, {}) == (queued, sent_to), "without a discipline address it goes nowhere"
         queued, sent_to = queue_sheets.fn(
             run=run_settings(city, organiser_email=ORGANISER, discipline_email=DISCIPLINE),
-            quarter="2026Q4",
+            quarter=Quarter(2026, 4),
             sheets=[sheet],
             on=date(2026, 10, 9),
         )
@@ -399,7 +423,7 @@ class TestWhereSheetsGo:
         assert {DISCIPLINE} == recipients
         # and the attendance export names no admonition session without --confidential
         with session_for(city) as session:
-            data = load_quarter(session=session, quarter="2026Q4")
+            data = load_quarter(session=session, quarter=Quarter(2026, 4))
         assert data is not None
         shown = build_rows(Export.attendance, data, [], confidential=False, as_of=date(2026, 12, 1))
         assert held.code not in {r["session_code"] for r in shown}
@@ -412,11 +436,14 @@ class TestWhereSheetsGo:
 
         def send() -> tuple[int, SheetOut]:
             [sheet] = make_sheets.fn(
-                run=run_settings(city), quarter="2026Q4", chosen=[held.code], folder=str(tmp_path)
+                run=run_settings(city),
+                quarter=Quarter(2026, 4),
+                chosen=[held.code],
+                folder=str(tmp_path),
             )
             queued, _ = queue_sheets.fn(
                 run=run_settings(city, organiser_email=ORGANISER, discipline_email=None),
-                quarter="2026Q4",
+                quarter=Quarter(2026, 4),
                 sheets=[sheet],
                 on=on,
             )

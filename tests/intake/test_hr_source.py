@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
+from core.domain import Quarter
 from core.exceptions import UnreadableFileError
 from harness.factories import ROSTER_HEADER, roster_row
 from harness.pipeline import run_settings
@@ -135,7 +136,7 @@ def test_drop_table_through_lianjies_own_database_changes_nothing(
         with pytest.raises(UnreadableFileError):
             import_roster.fn(
                 run=run_settings(db_url),
-                quarter="2026Q4",
+                quarter=Quarter(2026, 4),
                 roster=f"hr:query={query}",
                 policy_file=None,
                 as_of=AS_OF,

@@ -20,6 +20,7 @@ from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from core.domain import Quarter
 from core.exceptions import UnreadableFileError
 from flows.artifacts import ImportSummary
 from flows.placement import classify_cadres, schedule_sessions
@@ -406,16 +407,16 @@ class TestThroughTheQuarter:
         book = per_unit(tmp_path / "units.xlsx", rows)
         summary = import_roster.fn(
             run=run_settings(db_url),
-            quarter="2026Q4",
+            quarter=Quarter(2026, 4),
             roster=str(book),
             policy_file=None,
             as_of=AS_OF_CYCLE,
         )
         assert (93, 90, 3) == (summary.read, summary.accepted, summary.rejected)
-        classify_cadres.fn(run=run_settings(db_url), quarter="2026Q4", as_of=AS_OF_CYCLE)
-        schedule_sessions.fn(run=run_settings(db_url), quarter="2026Q4", as_of=AS_OF_CYCLE)
+        classify_cadres.fn(run=run_settings(db_url), quarter=Quarter(2026, 4), as_of=AS_OF_CYCLE)
+        schedule_sessions.fn(run=run_settings(db_url), quarter=Quarter(2026, 4), as_of=AS_OF_CYCLE)
         with session_for(db_url) as session:
-            data = load_quarter(session=session, quarter="2026Q4")
+            data = load_quarter(session=session, quarter=Quarter(2026, 4))
             held = session.exec(
                 select(EducationSession)
                 .where(EducationSession.programme_code != "AD")  # a confidential one is counted
@@ -442,7 +443,7 @@ class TestThroughTheQuarter:
         other.append([people[0], held.code, "缺席"])
         signed = save(workbook, tmp_path / "signed.xlsx")
         collected = import_completions.fn(
-            run=run_settings(db_url), quarter="2026Q4", file=str(signed), sheet="签到表"
+            run=run_settings(db_url), quarter=Quarter(2026, 4), file=str(signed), sheet="签到表"
         )
         assert (len(people), len(people), 0) == (
             collected.read,

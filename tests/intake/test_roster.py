@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
 
-from core.domain import LeadershipRole, Rank
+from core.domain import LeadershipRole, Quarter, Rank
 from core.exceptions import UnreadableFileError
 from harness.factories import ROSTER_HEADER, roster_row, write_roster
 from harness.pipeline import run_settings
@@ -309,14 +309,16 @@ class TestRoundTrip:
         workbook.save(tmp_path / "r.xlsx")
         import_roster.fn(
             run=run_settings(db_url),
-            quarter="2026Q4",
+            quarter=Quarter(2026, 4),
             roster=str(tmp_path / "r.xlsx"),
             policy_file=None,
             as_of=date(2026, 10, 1),
         )
-        classify_cadres.fn(run=run_settings(db_url), quarter="2026Q4", as_of=date(2026, 10, 1))
+        classify_cadres.fn(
+            run=run_settings(db_url), quarter=Quarter(2026, 4), as_of=date(2026, 10, 1)
+        )
         with session_for(db_url) as session:
-            data = load_quarter(session=session, quarter="2026Q4")
+            data = load_quarter(session=session, quarter=Quarter(2026, 4))
         assert data is not None
         rows = build_rows(Export.tracks, data, [], confidential=False, as_of=data.as_of)
         assert {f"E{n:04d}" for n in range(1, 6)} == {r["employee_id"] for r in rows}

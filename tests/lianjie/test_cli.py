@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from core.domain import Quarter
 from harness.cli import lianjie, lianjie_each
 from harness.prefect_api import artifact_as_shown
 from harness.reading import document_faults
@@ -336,7 +337,7 @@ class TestReportsOverTime:
         assert "2026 年度党风廉政教育报告" in text_of(Path(annual["reports"][0]["path"]))
 
         with session_for(db_url) as session:
-            data = load_quarter(session=session, quarter="2026Q4")
+            data = load_quarter(session=session, quarter=Quarter(2026, 4))
         assert data is not None
         admonished = next(w for w, t in data.tracks.items() if "admonition" in t)
         plain, secret, unknown, access, secret_access = lianjie_each(

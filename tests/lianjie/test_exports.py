@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from core.domain import Quarter
 from core.exceptions import LianjieInputError
 from lianjie.exports import Export, Format
 from lianjie.exports.database import access_file, quarter_file
@@ -27,7 +28,7 @@ class TestDatabaseExports:
             quarter_file(
                 db_url=db_url,
                 kind=Export.tracks,
-                quarter="2026Q4",
+                quarter=Quarter(2026, 4),
                 as_of=date(2026, 10, 1),
                 fmt=Format.csv,
                 confidential=False,

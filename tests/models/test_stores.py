@@ -16,6 +16,7 @@ from core.domain import (
     CompletionStatus,
     DisciplineStatus,
     LeadershipRole,
+    Quarter,
     Reject,
     SessionPlan,
     Track,
@@ -37,7 +38,7 @@ from models.education import (
 from models.roster import record_import, store_roster
 from models.tables import Completion, FileImport, RejectedRow, RosterChange
 
-Q = "2026Q4"
+Q = Quarter(2026, 4)
 
 
 @pytest.fixture
@@ -53,7 +54,7 @@ def session() -> Iterator[Session]:
 
 def programme(code: str, track: Track, joint_with: str | None = None) -> dict[str, Any]:
     return {
-        "quarter": Q,
+        "quarter": Q.label,
         "code": code,
         "track": track.value,
         "name_zh": f"{code}专题",

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from core.domain import ChangeKind, CompletionStatus, LeadershipRole, Reject, SessionPlan
+from core.domain import ChangeKind, CompletionStatus, LeadershipRole, Quarter, Reject, SessionPlan
 from core.exceptions import LianjieInputError
 from flows.dispatch import check_dispatch_date
 from harness.factories import cadre, roster_row, write_roster
@@ -30,8 +30,7 @@ def decide(accepted, rejects=(), *, current=(), previous=()):  # type: ignore[no
         rows={c.employee_id: n for n, c in enumerate(accepted, start=2)},
         current={c.employee_id: c for c in current},
         previous={c.employee_id: c for c in previous},
-        quarter="2026Q4",
-        previous_quarter="2026Q3",
+        quarter=Quarter(2026, 4),
     )
 
 

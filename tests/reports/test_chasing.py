@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from core.domain import MessageStatus, Track
+from core.domain import MessageStatus, Quarter, Track
 from harness.factories import cadre, quarter_data
 from models.facts import ProgrammeInfo
 from policy.config import Policy
@@ -35,7 +35,7 @@ def chase(policy: Policy, steps: list[Step], phones: dict[str, str]):  # type: i
         steps,
         data=data,
         policy=policy,
-        quarter="2026Q4",
+        quarter=Quarter(2026, 4),
         on=ON,
         lang="zh",
         organisation="示范市",

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from core.domain import CadreRecord, LeadershipRole
+from core.domain import CadreRecord, LeadershipRole, Quarter
 from reports.delivery import RenderedReport, report_messages
 
 
@@ -35,7 +35,7 @@ def test_every_unit_a_team_member_is_in_charge_of_reaches_them() -> None:
         reports,
         cadres=cadres,
         units={"U01": "一局", "U02": "二局", "U03": "三局"},
-        quarter="2026Q4",
+        quarter=Quarter(2026, 4),
         on=date(2027, 1, 5),
         lang="zh",
         organisation="示范市",

@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 
+from core.domain import Quarter
 from harness.factories import admonition_unit, roster_row, write_roster
 from harness.prefect_api import artifact_as_shown
 from harness.reading import (
@@ -60,7 +61,7 @@ def live_the_quarter(folder: Path) -> list[Path]:
 
     quarterly_cycle(quarter="2026Q4", roster=str(county(folder)), as_of=date(2026, 10, 1))
     with session_for(os.environ["LIANJIE_DATABASE_URL"]) as session:
-        data = load_quarter(session=session, quarter="2026Q4")
+        data = load_quarter(session=session, quarter=Quarter(2026, 4))
     assert data is not None
     first = min(s.held_on for s in data.sessions)
     sign_in_sheets(quarter="2026Q4", day=first, deliver=True)

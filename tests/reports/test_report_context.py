@@ -27,14 +27,15 @@ from reports.view import QuarterView, past_quarter
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 AS_OF = datetime(2026, 12, 31, 18, 0, tzinfo=SHANGHAI)  # after every session of the quarter
+Q4 = Quarter(2026, 4)
 IO = ProgrammeInfo("IO", Track.in_office, "在职干部廉洁教育", "In post", 1, None, False)
 
 
-def city(label: str = "2026Q4", attended: tuple[str, ...] = ("E1",)) -> Any:
+def city(quarter: Quarter = Q4, attended: tuple[str, ...] = ("E1",)) -> Any:
     """Two units: U1 with E1 and E2, U2 with E3; all in office, one session on 12-01."""
-    day = Quarter.parse(label).starts_on.replace(day=1)
+    day = quarter.starts_on.replace(day=1)
     return quarter_data(
-        label=label,
+        quarter=quarter,
         units={"U1": "市财政局", "U2": "市教育局"},
         cadres=[
             cadre(employee_id="E1", name="王一", unit_code="U1"),
@@ -177,7 +178,7 @@ class TestQuarterView:
 
     def test_trend_points_end_with_the_current_quarter(self) -> None:
         """An earlier quarter's unit tally comes first, then the current one's."""
-        earlier = city("2026Q3", attended=("E1", "E2"))
+        earlier = city(Quarter(2026, 3), attended=("E1", "E2"))
         history = [past_quarter(earlier, *quarter_standings(earlier, as_of=AS_OF.date()))]
         view = view_of(city(), history)
         current = view.unit_tally("U1")
@@ -234,7 +235,7 @@ class TestSummaryReport:
 def jobs(units: list[str] | None, policy: Any = None) -> list[Any]:
     return quarter_jobs(
         city(),
-        earlier=[None, city("2026Q3"), None],
+        earlier=[None, city(Quarter(2026, 3)), None],
         policy=policy or load_policy().policy,
         as_of=AS_OF,
         lang="zh",

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from sqlmodel import select
 
+from core.domain import Quarter
 from flows.dispatch import send_due
 from flows.reporting.accountability import queue_reports
 from harness.pipeline import SEND_ON, prepared, run_cycle, run_settings, write_city
@@ -34,13 +35,13 @@ def test_each_team_gets_its_unit_and_the_list_goes_to_the_discipline_body_once(
     reports = rendered(db_url, tmp_path / "out")
     first = queue_reports.fn(
         run=run_settings(db_url, discipline_email=DISCIPLINE),
-        quarter="2026Q4",
+        quarter=Quarter(2026, 4),
         reports=reports,
         on=SEND_ON,
     )
     again = queue_reports.fn(
         run=run_settings(db_url, discipline_email=DISCIPLINE),
-        quarter="2026Q4",
+        quarter=Quarter(2026, 4),
         reports=reports,
         on=SEND_ON,
     )
@@ -70,8 +71,10 @@ def test_a_new_version_of_a_report_goes_again(db_url: str, tmp_path: Path) -> No
     run_cycle(db_url, write_city(tmp_path), tmp_path / "cards")
     [unit] = [r for r in rendered(db_url, tmp_path / "out") if r.unit_code == "U0001"]
     newer = RenderedReport(unit.kind, unit.unit_code, unit.path, "f" * 64)
-    first = queue_reports.fn(run=run_settings(db_url), quarter="2026Q4", reports=[unit], on=SEND_ON)
+    first = queue_reports.fn(
+        run=run_settings(db_url), quarter=Quarter(2026, 4), reports=[unit], on=SEND_ON
+    )
     second = queue_reports.fn(
-        run=run_settings(db_url), quarter="2026Q4", reports=[newer], on=SEND_ON
+        run=run_settings(db_url), quarter=Quarter(2026, 4), reports=[newer], on=SEND_ON
     )
     assert first == second > 0

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from core.domain import CompletionStatus, LeadershipRole, Reject
+from core.domain import CompletionStatus, LeadershipRole, Quarter, Reject
 from core.exceptions import LianjieInputError
 from flows.moments import as_of_moment
 from harness.factories import cadre
@@ -241,7 +241,9 @@ class TestSummaryLists:
 class TestYear:
     def test_rates_per_quarter_and_people_overdue_twice(self) -> None:
         q3 = city()
-        q3 = type(q3)(**{**{f: getattr(q3, f) for f in q3.__dataclass_fields__}, "label": "2026Q3"})
+        q3 = type(q3)(
+            **{**{f: getattr(q3, f) for f in q3.__dataclass_fields__}, "quarter": Quarter(2026, 3)}
+        )
         quarters = []
         # Q3 stood at its end with nothing done (its sessions long past); Q4 as of 12-15
         for data, day in [(q3, date(2027, 1, 1)), (city(), date(2026, 12, 15))]:
@@ -320,9 +322,9 @@ def test_a_quarter_is_written_as_an_office_writes_it() -> None:
     """2026Q4 on covers, running heads and subjects read as a code (issue 38)."""
     from reports.wording import quarter_text
 
-    assert "2026年第四季度" == quarter_text("2026Q4", "zh")
-    assert "2027年第一季度" == quarter_text("2027Q1", "zh")
-    assert "Q4 2026" == quarter_text("2026Q4", "en")
+    assert "2026年第四季度" == quarter_text(Quarter(2026, 4), "zh")
+    assert "2027年第一季度" == quarter_text(Quarter(2027, 1), "zh")
+    assert "Q4 2026" == quarter_text(Quarter(2026, 4), "en")
 
 
 def test_hashes_close_the_report_they_do_not_open_it(tmp_path) -> None:  # type: ignore[no-untyped-def]

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
+from core.domain import Quarter
 from flows.collect import import_completions
 from harness.factories import roster_row, write_roster
 from harness.pdfs import text_of
@@ -34,7 +35,7 @@ def city(db_url: str, tmp_path: Path) -> str:
     """A small city's quarter with sessions held and sign-in sheets collected."""
     run_cycle(db_url, write_city(tmp_path), tmp_path / "cards")
     with session_for(db_url) as session:
-        data = load_quarter(session=session, quarter="2026Q4")
+        data = load_quarter(session=session, quarter=Quarter(2026, 4))
     assert data is not None
     held = {s.code: s for s in data.sessions}
     enrolled = [
@@ -47,7 +48,7 @@ def city(db_url: str, tmp_path: Path) -> str:
         COMPLETION_HEADER,
         completion_rows(sorted(enrolled), data.sessions[-1].held_on),
     )
-    import_completions.fn(run=run_settings(db_url), quarter="2026Q4", file=str(sheet))
+    import_completions.fn(run=run_settings(db_url), quarter=Quarter(2026, 4), file=str(sheet))
     return db_url
 
 
@@ -59,7 +60,7 @@ class TestUnitReport:
         render_pdf(job)
         text = text_of(job.path)
         with session_for(city) as session:
-            data = load_quarter(session=session, quarter="2026Q4")
+            data = load_quarter(session=session, quarter=Quarter(2026, 4))
         rows = [
             r
             for r in build_rows(
@@ -144,7 +145,7 @@ class TestTrend:
         run_cycle(db_url, roster, tmp_path / "cards", quarter="2026Q3", as_of=date(2026, 7, 1))
         run_cycle(db_url, roster, tmp_path / "cards")
         with session_for(db_url) as session:
-            data = load_quarter(session=session, quarter="2026Q4")
+            data = load_quarter(session=session, quarter=Quarter(2026, 4))
         assert data is not None
         first = data.sessions[0]
         attended = [(code, who) for code, who, _ in data.enrolments if code == first.code]
@@ -153,7 +154,7 @@ class TestTrend:
             COMPLETION_HEADER,
             [[who, code, "", "", "已参加", "", ""] for code, who in attended],
         )
-        import_completions.fn(run=run_settings(db_url), quarter="2026Q4", file=str(sheet))
+        import_completions.fn(run=run_settings(db_url), quarter=Quarter(2026, 4), file=str(sheet))
         [(_, job)] = prepared(db_url, tmp_path / "out", ["U0001"])
         trend = job.context["trend"]
         assert ["2026年第三季度", "2026年第四季度"] == [bar["label"] for bar in trend["bars"]]
@@ -198,7 +199,7 @@ class TestSummary:
         render_pdf(job)
         text = "".join(text_of(job.path).split())
         with session_for(city) as session:
-            data = load_quarter(session=session, quarter="2026Q4")
+            data = load_quarter(session=session, quarter=Quarter(2026, 4))
         left = Counter(
             r["unit_code"]
             for r in build_rows(
@@ -225,7 +226,7 @@ class TestConfidentiality:
     ) -> None:
         """Team reports and the summary show admonition counts; names go to one report only."""
         with session_for(city) as session:
-            data = load_quarter(session=session, quarter="2026Q4")
+            data = load_quarter(session=session, quarter=Quarter(2026, 4))
         assert data is not None
         admonished = {
             c.name for c in data.cadres if "admonition" in data.tracks.get(c.employee_id, {})

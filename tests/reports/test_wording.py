@@ -8,7 +8,7 @@ from datetime import date, time
 import pytest
 from jinja2 import Environment
 
-from core.domain import Channel, MessageKind, SessionPlan, Track
+from core.domain import Channel, MessageKind, Quarter, SessionPlan, Track
 from policy.calendar import HolidayBreak
 from policy.config import ProgrammeRule
 from policy.escalation import Overdue, Step
@@ -111,7 +111,7 @@ class TestDigests:
         rows = escalation_rows(
             self.step(2, 60),
             on=date(2026, 11, 12),
-            quarter="2026Q4",
+            quarter=Quarter(2026, 4),
             lang=lang,
             organisation="示范市",
             channels=[Channel.sms, Channel.email],
@@ -137,7 +137,7 @@ def test_the_words_of_dates_and_times() -> None:
 
 def shared_composer(lang: str) -> Composer:
     return Composer(
-        quarter="2026Q4",
+        quarter=Quarter(2026, 4),
         lang=lang,
         organisation="示范市",
         programmes={"IO": PROGRAMME},
