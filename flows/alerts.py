@@ -14,6 +14,7 @@ from prefect.blocks.notifications import CustomWebhookNotificationBlock
 from prefect.client.orchestration import get_client
 from prefect.events.actions import SendNotification
 from prefect.events.schemas.automations import AutomationCore, EventTrigger
+from prefect.types import SecretDict
 
 AUTOMATIONS = Path(__file__).resolve().parents[1] / "automations.yaml"
 BLOCK = "lianjie-alerts"
@@ -54,7 +55,7 @@ def apply_alerts(planned: list[Alert], webhook_url: str) -> None:
         name=BLOCK,
         url="{{webhook}}",
         json_data={"msgtype": "text", "text": {"content": "{{subject}}\n{{body}}"}},
-        secrets={"webhook": webhook_url},
+        secrets=SecretDict({"webhook": webhook_url}),
     )
     block_id = block.save(BLOCK, overwrite=True)
     asyncio.run(_put(planned, block_id))

@@ -65,8 +65,18 @@ class DispatchSummary(BaseModel):
         cls, on: dt.date, expired: int, by_channel: dict[str, dict[str, int]]
     ) -> DispatchSummary:
         """A day's sending, totalled over its channels."""
-        totals = {k: sum(c[k] for c in by_channel.values()) for k in ("sent", "failed", "skipped")}
-        return cls(date=on, expired=expired, by_channel=by_channel, **totals)
+
+        def total(what: str) -> int:
+            return sum(c[what] for c in by_channel.values())
+
+        return cls(
+            date=on,
+            expired=expired,
+            by_channel=by_channel,
+            sent=total("sent"),
+            failed=total("failed"),
+            skipped=total("skipped"),
+        )
 
     @classmethod
     def rehearsed(

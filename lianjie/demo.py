@@ -142,7 +142,7 @@ def demo_quarter(quarter: str, units: int = 40, per_unit: int = 30) -> DemoSumma
         config.reports_dir / period.label,
     )
     return DemoSummary(
-        quarter=period,
+        quarter=period.label,
         cycle=cycle,
         dispatches=dispatches,
         collected=collected,
