@@ -20,15 +20,14 @@ from flows.common import (
     RunSettings,
     expected_failures,
     now,
-    scheduled_day,
     settings,
-    waits_for_first_working_day,
 )
 from flows.moments import as_of_moment
 from flows.parameters import UNSET, Day, FormLanguage, FormText, given_day, lang_code, titled
 from flows.progress import stage
 from flows.reporting.rendering import ReportOut, record_reports, render_chunk
 from flows.run_names import run_name
+from flows.starting import idle_today
 from models.db import session_for
 from models.facts import load_quarter
 from policy.progress import quarter_standings
@@ -68,9 +67,7 @@ def annual_report(
     config = settings()
     moment = as_of_moment(given_day(as_of), now(config))
     year = year or moment.year - 1
-    if only_on_first_working_day and (
-        idle := waits_for_first_working_day(config, scheduled_day(config))
-    ):
+    if idle := idle_today(config, only_on_first_working_day):
         return cast(AnnualSummary, idle)
     run = RunSettings.of(config, lang=lang_code(lang, config))
     folder = Path(out or config.reports_dir / str(year))

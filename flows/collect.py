@@ -18,8 +18,6 @@ from flows.common import (
     expected_failures,
     log,
     one_at_a_time,
-    settings,
-    this_quarter,
     today,
 )
 from flows.completion_file import import_completions
@@ -34,12 +32,12 @@ from flows.parameters import (
     QuarterLabel,
     existing_file,
     given_day,
-    parse_quarter,
     titled,
 )
 from flows.progress import Stage, stage
 from flows.run_names import run_name
 from flows.run_summaries import collect_summary
+from flows.starting import started
 from models.db import session_for
 from models.tables import QuarterCycle
 
@@ -104,8 +102,8 @@ def collect_completions(
         sheet: The one sheet of each workbook to read; empty means every sheet whose header
             matches the completion columns.
     """
-    config = settings()
-    period = parse_quarter(quarter, default=this_quarter(config))
+    start = started(quarter)
+    config, run, period = start.config, start.run, start.quarter
     # Files already imported are recognised by their content and change nothing.
     from_drop = not files
     paths, skipped = (
@@ -114,7 +112,6 @@ def collect_completions(
         else ([existing_file(f, "completion file") for f in files], [])
     )
     on = given_day(as_of) or today(config)
-    run = RunSettings.of(config)
     if not paths and not quarter_started(run, period):
         log().info("nothing to collect")
         return CollectSummary.of(period, [], None, skipped)

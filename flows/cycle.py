@@ -20,11 +20,8 @@ from flows.common import (
     expected_failures,
     log,
     one_at_a_time,
-    scheduled_day,
     settings,
-    this_quarter,
     today,
-    waits_for_first_working_day,
 )
 from flows.leavers import operator_accepts, refused, someone_to_ask
 from flows.messages import plan_messages
@@ -38,8 +35,6 @@ from flows.parameters import (
     RosterSource,
     existing_file,
     given_day,
-    lang_code,
-    parse_quarter,
     titled,
 )
 from flows.placement import classify_cadres, schedule_sessions
@@ -47,6 +42,7 @@ from flows.progress import stage
 from flows.roster import import_roster
 from flows.run_names import run_name
 from flows.run_summaries import cycle_summary
+from flows.starting import idle_today, started
 from intake.database import is_database_source
 from models.db import rehearsal
 from policy.config import load_policy
@@ -126,15 +122,13 @@ def quarterly_cycle(
             month (the schedule fires on each of the quarter's first ten days and sets this).
     """
     config = settings()
-    if only_on_first_working_day and (
-        idle := waits_for_first_working_day(config, scheduled_day(config))
-    ):
+    if idle := idle_today(config, only_on_first_working_day):
         return cast(CycleSummary, idle)
-    period = parse_quarter(quarter, default=this_quarter(config))
+    start = started(quarter, lang, config=config)
+    run, period = start.run, start.quarter
     roster_source = chosen_roster(roster, config)
     policy_file = policy or (str(config.policy) if config.policy else None)
     as_of_day = rules_day(period, given_day(as_of), today(config))
-    run = RunSettings.of(config, lang=lang_code(lang, config))
     policy_sha = load_policy(Path(policy_file) if policy_file else None).sha256
     summary = the_quarter_asked(
         run=run,

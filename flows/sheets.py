@@ -30,7 +30,6 @@ from flows.common import (
     scheduled_day,
     settings,
     skipped,
-    this_quarter,
     today,
     working_calendar,
 )
@@ -41,12 +40,11 @@ from flows.parameters import (
     FormText,
     QuarterLabel,
     given_day,
-    lang_code,
-    parse_quarter,
     titled,
 )
 from flows.progress import stage
 from flows.run_names import run_name
+from flows.starting import started
 from models.db import session_for
 from models.education import stored_sessions
 from models.facts import load_quarter
@@ -200,8 +198,8 @@ def sign_in_sheets(
     calendar = working_calendar(config, on, date(on.year + 1, 12, 31))
     if only_on_working_days and not calendar.is_working_day(on):
         return cast(SheetsSummary, skipped(f"{on} is not a working day: no sign-in sheets today"))
-    period = parse_quarter(quarter, default=this_quarter(config))
-    run = RunSettings.of(config, lang=lang_code(lang, config))
+    start = started(quarter, lang, config=config)
+    run, period = start.run, start.quarter
     # Only what picks the sessions: the tasks load the people of those picked.
     with session_for(config.db_url) as db:
         _, loaded = quarter_policy(session=db, quarter=period)

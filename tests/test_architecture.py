@@ -115,7 +115,7 @@ LONGEST_PREFECT_BODY = 40
 
 def _prefect_bodies() -> list[tuple[str, int]]:
     found = []
-    for path in sorted((ROOT / "flows").glob("*.py")):
+    for path in sorted((ROOT / "flows").rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if not isinstance(node, ast.FunctionDef):
                 continue

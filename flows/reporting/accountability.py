@@ -17,10 +17,8 @@ from flows.common import (
     log,
     now,
     reported_quarter,
-    scheduled_day,
     settings,
     today,
-    waits_for_first_working_day,
 )
 from flows.moments import report_moment
 from flows.parameters import (
@@ -33,8 +31,6 @@ from flows.parameters import (
     QuarterLabel,
     RunLanguage,
     given_day,
-    lang_code,
-    parse_quarter,
     titled,
 )
 from flows.progress import stage
@@ -43,6 +39,7 @@ from flows.reporting.parts import plan_reports, render_here
 from flows.reporting.published import ReportsSummary, publish_reports
 from flows.reporting.rendering import ReportOut, record_reports
 from flows.run_names import run_name
+from flows.starting import idle_today, started
 from models.db import session_for
 from models.facts import load_quarter
 from models.outbox import add_messages
@@ -100,13 +97,11 @@ def accountability_reports(
     config = settings()
     if isinstance(chunks, int) and chunks < 0:
         raise LianjieInputError(f"chunks is {chunks}: give 0 (render here) or more")
-    if only_on_first_working_day and (
-        idle := waits_for_first_working_day(config, scheduled_day(config))
-    ):
+    if idle := idle_today(config, only_on_first_working_day):
         return cast(ReportsSummary, idle)
-    period = parse_quarter(quarter, default=reported_quarter(config))
+    start = started(quarter, lang, default=reported_quarter, config=config)
+    run, period = start.run, start.quarter
     moment = report_moment(period, given_day(as_of), now(config), allow_future=allow_future)
-    run = RunSettings.of(config, lang=lang_code(lang, config))
     # The confidential list comes with the whole quarter: refused before anything renders.
     password = None if units else config.confidential_password_for_output()
     folder = out or str(config.reports_dir / period.label)

@@ -8,7 +8,7 @@ from typing import Annotated
 from prefect import flow
 
 from core.exceptions import LianjieInputError
-from flows.common import RunSettings, expected_failures, log, now, settings
+from flows.common import expected_failures, log, now
 from flows.moments import organisation_moment
 from flows.parameters import (
     UNSET,
@@ -16,13 +16,12 @@ from flows.parameters import (
     FormText,
     Names,
     QuarterLabel,
-    lang_code,
-    parse_quarter,
     titled,
 )
 from flows.progress import stage
 from flows.reporting.parts import plan_reports, render_here
 from flows.reporting.rendering import record_reports
+from flows.starting import started
 
 
 # Named by the run that starts it (flows/reporting/fanout.py: its quarter, chunk and attempt).
@@ -51,12 +50,11 @@ def render_reports(
         allow_future: Accept a moment still to come: for a quarter played on a fake clock
             (the parent run passes its own choice).
     """
-    config = settings()
-    period = parse_quarter(quarter)
+    start = started(quarter, lang, default=None)
+    config, run, period = start.config, start.run, start.quarter
     as_of = organisation_moment(as_of, config.zone, now(config), allow_future=allow_future)
     if not units:
         raise LianjieInputError("no units: give the unit codes this chunk renders")
-    run = RunSettings.of(config, lang=lang_code(lang, config))
     folder = out or str(config.reports_dir / period.label)
     setting, parts = plan_reports(
         run=run, quarter=period, units=list(units), out=folder, as_of=as_of
