@@ -47,8 +47,8 @@ from flows.run_names import run_name
 from flows.starting import started
 from models.db import session_for
 from models.education import stored_sessions
-from models.facts import load_quarter
 from models.outbox import add_messages, sheet_versions_sent
+from models.placements import load_placements
 from reports.render import labels, render_many
 from reports.sealed import pending_path, place_confidential, placed_path
 from reports.sheet_plan import PlannedSheet, planned_sheets, sheet_mail
@@ -99,12 +99,11 @@ def make_sheets(
 ) -> list[SheetOut]:
     """Render each chosen session's PDF and write its workbook."""
     with session_for(run.db_url) as session:
-        data = load_quarter(session=session, quarter=quarter)
         _, loaded = quarter_policy(session=session, quarter=quarter)
-        assert data is not None
+        placements = load_placements(session=session, quarter=quarter)
         sent = sheet_versions_sent(session=session, codes=chosen)
     planned = planned_sheets(
-        data,
+        placements,
         loaded.policy,
         chosen=chosen,
         sent=sent,
@@ -141,11 +140,9 @@ def queue_sheets(
     """Queue each sheet for its organiser (or, confidential, the discipline inspection body);
     the same version is queued once."""
     with session_for(run.db_url) as session:
-        data = load_quarter(session=session, quarter=quarter)
         _, loaded = quarter_policy(session=session, quarter=quarter)
-        assert data is not None
         mail = sheet_mail(
-            data,
+            load_placements(session=session, quarter=quarter),
             loaded.policy,
             sheets,
             organiser=run.organiser_email,

@@ -9,7 +9,8 @@ from zoneinfo import ZoneInfo
 
 from core.domain import LeadershipRole, SessionPlan, Track
 from harness.factories import cadre, on_tracks, quarter_data
-from models.facts import CompletionInfo, ProgrammeInfo
+from models.facts import CompletionInfo
+from models.placements import ProgrammeInfo
 from policy.progress import quarter_standings
 from reports.render import labels
 from reports.view import QuarterView

@@ -67,7 +67,9 @@ def stored_sessions(*, session: Session, quarter: Quarter) -> list[SessionPlan]:
     return [
         as_plan(s, enrolled.get(s.code, set()))
         for s in session.exec(
-            select(EducationSession).where(EducationSession.quarter == quarter.label)
+            select(EducationSession)
+            .where(EducationSession.quarter == quarter.label)
+            .order_by(col(EducationSession.held_on), col(EducationSession.code))
         )
     ]
 

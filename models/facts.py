@@ -28,6 +28,7 @@ from models.cadres import quarter_roster, unit_names
 from models.completions import completed_before, current_rows
 from models.db import stored_utc
 from models.education import as_plan
+from models.placements import ProgrammeInfo, quarter_programmes
 from models.roster import roster_changes
 from models.tables import (
     Assignment,
@@ -37,24 +38,9 @@ from models.tables import (
     Enrolment,
     FileImport,
     Message,
-    Programme,
     QuarterCycle,
     RejectedRow,
 )
-
-
-@dataclass(frozen=True, slots=True)
-class ProgrammeInfo:
-    code: str
-    track: Track
-    name_zh: str
-    name_en: str
-    sessions_required: int
-    pass_mark: float | None
-    confidential: bool
-    once: bool = False
-    joint_with: str | None = None
-    attendance_counts: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,25 +136,7 @@ def load_quarter(
         tracks.setdefault(who, {})[Track(track)] = TrackAssignment(
             who, Track(track), reason, code, tuple((params or {}).items())
         )
-    programmes = [
-        ProgrammeInfo(
-            p.code,
-            Track(p.track),
-            p.name_zh,
-            p.name_en,
-            p.sessions_required,
-            p.pass_mark,
-            p.confidential,
-            p.once,
-            p.joint_with,
-            p.attendance_counts,
-        )
-        for p in session.exec(
-            select(Programme)
-            .where(Programme.quarter == quarter.label)
-            .order_by(col(Programme.code))
-        )
-    ]
+    programmes = quarter_programmes(session=session, quarter=quarter)
     placed = (
         select(Enrolment.session_code, Enrolment.employee_id, Enrolment.status)
         .join(EducationSession, col(EducationSession.code) == col(Enrolment.session_code))

@@ -9,7 +9,8 @@ from datetime import date
 from enum import StrEnum
 
 from core.domain import CompletionStatus, EnrolmentStatus, SessionPlan, Track
-from models.facts import CompletionInfo, ProgrammeInfo, QuarterData
+from models.facts import CompletionInfo, QuarterData
+from models.placements import ProgrammeInfo
 from policy.recorded import NotRecorded
 
 DONE = {CompletionStatus.attended, CompletionStatus.online}

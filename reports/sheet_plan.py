@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Protocol
 
 from core.domain import Quarter, SessionPlan
-from models.facts import ProgrammeInfo, QuarterData
 from models.outbox import OutboxRow
+from models.placements import Placements, ProgrammeInfo
 from policy.config import Policy
 from reports.render import RenderJob, labels, safe_file_name
 from reports.sheets import (
@@ -52,7 +52,7 @@ class MadeSheet(Protocol):
 
 
 def planned_sheets(
-    data: QuarterData,
+    placements: Placements,
     policy: Policy,
     *,
     chosen: Iterable[str],
@@ -64,15 +64,15 @@ def planned_sheets(
     """The chosen sessions' sheets, each a new version when its people changed since the
     version sent; an admonition session's goes to the confidential folder."""
     wanted = set(chosen)
-    seated = enrolled_by_session(data)
-    programmes = {p.code: p for p in data.programmes}
+    seated = enrolled_by_session(placements)
+    programmes = {p.code: p for p in placements.programmes}
     minutes = {r.code: r.duration_minutes for r in policy.programmes}
     words = labels(lang)
     planned = []
-    for info in (s for s in data.sessions if s.code in wanted):
+    for info in (s for s in placements.sessions if s.code in wanted):
         programme = programmes[info.programme_code]
         people = seated.get(info.code, [])
-        lines = sheet_lines(people, data.units)
+        lines = sheet_lines(people, placements.units)
         version = sheet_version(people_key(c.employee_id for c in people), sent.get(info.code, {}))
         where = folder / ("confidential" if programme.confidential else "") / "sheets"
         context = sheet_context(
@@ -103,7 +103,7 @@ class SheetMail:
 
 
 def sheet_mail(
-    data: QuarterData,
+    placements: Placements,
     policy: Policy,
     sheets: Iterable[MadeSheet],
     *,
@@ -116,9 +116,9 @@ def sheet_mail(
 ) -> SheetMail:
     """An e-mail per sheet to its programme's organiser, a confidential one to the discipline
     inspection body only; the send key holds the version, so a version goes once."""
-    seated = enrolled_by_session(data)
-    sessions = {s.code: s for s in data.sessions}
-    programmes = {p.code: p for p in data.programmes}
+    seated = enrolled_by_session(placements)
+    sessions = {s.code: s for s in placements.sessions}
+    programmes = {p.code: p for p in placements.programmes}
     minutes = {r.code: r.duration_minutes for r in policy.programmes}
     rows, sent_to, nobody = [], {}, []
     for sheet in sheets:

@@ -29,8 +29,8 @@ from core.domain import (
     name_in,
 )
 from core.send_keys import sheet_key
-from models.facts import ProgrammeInfo, QuarterData
 from models.outbox import OutboxRow
+from models.placements import Placements, ProgrammeInfo
 from reports.messages import render_message
 from reports.wording import day_text, time_range
 
@@ -248,11 +248,13 @@ def sheet_message(
     }
 
 
-def enrolled_by_session(data: QuarterData) -> dict[str, list[CadreRecord]]:
+def enrolled_by_session(placements: Placements) -> dict[str, list[CadreRecord]]:
     """The cadres enrolled in each session: withdrawn people are off the sheet, and so are
     people no longer on the roster."""
-    cadres = {c.employee_id: c for c in data.cadres}
-    return {s.code: [cadres[who] for who in s.enrolled if who in cadres] for s in data.sessions}
+    cadres = {c.employee_id: c for c in placements.cadres}
+    return {
+        s.code: [cadres[who] for who in s.enrolled if who in cadres] for s in placements.sessions
+    }
 
 
 def sheet_recipient(

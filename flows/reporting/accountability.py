@@ -40,8 +40,8 @@ from flows.reporting.published import ReportsSummary, publish_reports
 from flows.reporting.rendering import ReportOut, record_reports
 from flows.run_names import run_name
 from flows.starting import idle_today, started
+from models.cadres import quarter_roster, unit_names
 from models.db import session_for
-from models.facts import load_quarter
 from models.outbox import add_messages
 from reports.delivery import RenderedReport, report_messages
 from reports.jobs import ReportSetting
@@ -202,12 +202,11 @@ def queue_reports(
     """Queue the reports as e-mails to their readers; a version already queued is left alone."""
     discipline_email = run.discipline_email
     with session_for(run.db_url) as session:
-        data = load_quarter(session=session, quarter=quarter)
-        assert data is not None
+        # Only the readers: the roster and its units' names, not the quarter's outcomes.
         rows = report_messages(
             reports,
-            cadres=data.cadres,
-            units=data.units,
+            cadres=quarter_roster(session=session, quarter=quarter),
+            units=unit_names(session=session),
             quarter=quarter,
             on=on,
             lang=run.lang,

@@ -208,7 +208,7 @@ def test_a_chaser_about_the_admonition_programme_alone_is_hidden_from_plain_read
     )
     assert rows and all(":AD:" in r["send_key"] for r in rows)
     from core.domain import Track
-    from models.facts import ProgrammeInfo
+    from models.placements import ProgrammeInfo
 
     data = quarter_data(
         programmes=[ProgrammeInfo("AD", Track.admonition, "警示教育", "Warning", 1, None, True)]

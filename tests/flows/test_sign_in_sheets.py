@@ -23,10 +23,11 @@ from sqlmodel import col, select, update
 from core.domain import CadreRecord, Quarter, Rank, SessionPlan, Track
 from flows.collect import import_completions
 from flows.sheets import SheetOut, make_sheets, queue_sheets
-from harness.pipeline import run_cycle, run_settings, write_city
+from harness.pipeline import QUARTER, run_cycle, run_settings, write_city
 from lianjie.exports import Export, build_rows
 from models.db import session_for
-from models.facts import ProgrammeInfo, load_quarter
+from models.facts import load_quarter
+from models.placements import ProgrammeInfo
 from models.tables import Cadre, EducationSession, Enrolment, Message
 from reports.render import Rendered, RenderJob, labels, render_pdf
 from reports.sheets import (
@@ -608,3 +609,35 @@ def test_the_artifact_counts_confidential_sheets_without_naming_them(
     assert "26Q4-LC-01" == rows[0]["session"]
     assert "-AD-" not in repr(rows) and "14 October" not in repr(rows[1:])
     assert {"session": "confidential sessions", "sheets": 1} == rows[1]
+
+
+def test_a_days_sheets_read_the_sessions_and_roster_not_the_whole_quarter(
+    city: str, tmp_path: Path
+) -> None:
+    """Making and queueing a day's sheets reads the sessions, places and roster: no outcome,
+    track, import, reject or chasing of the quarter (a province holds millions of those)."""
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    read: list[str] = []
+
+    def seen(_conn, _cursor, statement: str, *_args) -> None:  # type: ignore[no-untyped-def]
+        if statement.lstrip().upper().startswith("SELECT"):
+            read.append(statement)
+
+    held = first_session(city)
+    event.listen(Engine, "before_cursor_execute", seen)
+    try:
+        [sheet] = make_sheets.fn(
+            run=run_settings(city), quarter=QUARTER, chosen=[held.code], folder=str(tmp_path)
+        )
+        queue_sheets.fn(run=run_settings(city), quarter=QUARTER, sheets=[sheet], on=held.held_on)
+    finally:
+        event.remove(Engine, "before_cursor_execute", seen)
+
+    def reading(table: str) -> list[str]:
+        return [s for s in read if f"FROM {table}" in s or f"JOIN {table}" in s]
+
+    assert reading("session") and reading("enrolment") and reading("cadre")
+    for table in ("completion", "assignment", "file_import", "rejected_row", "escalation"):
+        assert [] == reading(table), table

@@ -8,7 +8,8 @@ import pytest
 
 from core.domain import CompletionStatus, LeadershipRole, SessionPlan, Track
 from harness.factories import cadre, quarter_data
-from models.facts import CompletionInfo, ProgrammeInfo
+from models.facts import CompletionInfo
+from models.placements import ProgrammeInfo
 from policy.calendar import calendar_for
 from policy.config import Policy
 from policy.escalation import (

@@ -7,7 +7,8 @@ from datetime import date, time
 
 from core.domain import CompletionStatus, Quarter, SessionPlan, Track
 from harness.factories import cadre, quarter_data, verdict
-from models.facts import CompletionInfo, ProgrammeInfo
+from models.facts import CompletionInfo
+from models.placements import ProgrammeInfo
 from policy.calendar import calendar_for
 from policy.config import Policy
 from policy.notices import withdrawn_messages

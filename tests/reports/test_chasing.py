@@ -6,7 +6,7 @@ from datetime import date
 
 from core.domain import MessageStatus, Quarter, Track
 from harness.factories import cadre, quarter_data
-from models.facts import ProgrammeInfo
+from models.placements import ProgrammeInfo
 from policy.config import Policy
 from policy.escalation import Overdue, Step
 from policy.reminders import Recipient

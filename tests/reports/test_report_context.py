@@ -14,7 +14,8 @@ from core.domain import CompletionStatus, LeadershipRole, Quarter, SessionPlan, 
 from core.exceptions import LianjieInputError
 from harness.factories import cadre, on_tracks, quarter_data
 from harness.reports import quarter_jobs
-from models.facts import CompletionInfo, ProgrammeInfo
+from models.facts import CompletionInfo
+from models.placements import ProgrammeInfo
 from policy.config import load_policy
 from policy.progress import Standing, quarter_standings
 from reports.confidential import confidential_report
