@@ -23,7 +23,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from core.domain import Quarter
+from core.domain import MessageKind, Quarter
 
 SEP = ":"
 PLACE_KINDS = ("invitation", "withdrawal")  # the keys that tell a person of a place
@@ -115,7 +115,7 @@ def place_of(key: str) -> Place | None:
         return None
     code, who, channel = parts[:3]
     suffix = parts[3] if len(parts) > 3 else ""
-    if kind == "invitation":
+    if kind == MessageKind.invitation:
         again = int(suffix.removeprefix("again")) if suffix.startswith("again") else 0
         return Place(code, who, channel, 2 * again, False)
     return Place(code, who, channel, 2 * int(suffix or "1") - 1, True)

@@ -9,6 +9,7 @@ import re
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from core.domain import Channel
 from delivery.channels import SHANGHAI, Outgoing
 from delivery.mail import compose_email
 
@@ -33,7 +34,7 @@ class FileOutbox:
 
     def send(self, message: Outgoing) -> None:
         name = _safe_name(message.shown_as)
-        if self.kind == "email":
+        if self.kind == Channel.email:
             data = compose_email(message, self.sender, self.zone).as_bytes()
             write_atomically(self.folder / "email" / f"{name}.eml", data)
         else:

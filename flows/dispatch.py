@@ -12,6 +12,7 @@ from prefect import flow, task
 from pydantic import BaseModel
 from sqlmodel import Session
 
+from core.domain import Channel
 from core.exceptions import LianjieInputError
 from delivery.channels import DeliveryError, Outgoing, Sender
 from flows.artifact_tables import TableWords
@@ -160,7 +161,7 @@ class Sending:
                     message.subject,
                     message.body,
                     attachment,
-                    self.entries.of(key) if message.channel == "email" else None,
+                    self.entries.of(key) if message.channel == Channel.email else None,
                     also=workbook_beside(message, attachment),
                     reference=shown_as,
                 )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
-from core.domain import Quarter, name_in
+from core.domain import Channel, MessageKind, Quarter, name_in
 from core.send_keys import holiday_of
 from core.settings import Settings
 from delivery.channels import Sender
@@ -24,9 +24,9 @@ from reports.invites import Occasion
 
 def open_channel(kind: str, config: Settings) -> Sender:
     """The configured gateway for a kind of message, or the file outbox when none is set."""
-    if kind == "email" and config.smtp_url is not None:
+    if kind == Channel.email and config.smtp_url is not None:
         return SmtpChannel(config.smtp_url.get_secret_value(), config.sender, zone=config.zone)
-    if kind == "sms" and config.sms_url is not None:
+    if kind == Channel.sms and config.sms_url is not None:
         return SmsGateway(config.sms_url.get_secret_value())
     return FileOutbox(config.outbox_dir, kind, config.sender, config.zone)
 
@@ -54,14 +54,14 @@ def attachment_of(message: Message, run: RunSettings) -> Path | None:
         return None
     path = Path(message.attachment)
     path = path if path.is_absolute() else run.data_dir / path
-    if not path.is_file() and message.kind == "holiday_reminder":
+    if not path.is_file() and message.kind == MessageKind.holiday_reminder:
         render_card_again(message, path, run)
     return path
 
 
 def workbook_beside(message: Message, attachment: Path | None) -> tuple[Path, ...]:
     """A sign-in sheet goes with its workbook, the file the organiser fills in afterwards."""
-    if message.kind != "sign_in_sheet" or attachment is None:
+    if message.kind != MessageKind.sign_in_sheet or attachment is None:
         return ()
     workbook = attachment.with_suffix(".xlsx")
     return (workbook,) if workbook.is_file() else ()

@@ -9,7 +9,7 @@ from prefect import flow, task
 from pydantic import BaseModel
 from sqlmodel import col, select
 
-from core.domain import EnrolmentStatus, Quarter
+from core.domain import EnrolmentStatus, MessageKind, Quarter
 from flows.collect import CollectSummary, collect_completions
 from flows.common import expected_failures, log, settings
 from flows.cycle import CycleSummary, quarterly_cycle
@@ -96,7 +96,7 @@ def dispatch_dates(db_url: str, quarter: Quarter) -> list[date]:
             .distinct()
             .where(
                 Message.quarter == quarter.label,
-                col(Message.kind).in_(["invitation", "holiday_reminder"]),
+                col(Message.kind).in_([MessageKind.invitation, MessageKind.holiday_reminder]),
             )
         ).all()
     return sorted(days)

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 
-from core.domain import Quarter
+from core.domain import CompletionStatus, Quarter
 from models.bulk import insert_new
 from models.cadres import quarter_people
 from models.education import quarter_tracks
@@ -101,7 +101,7 @@ def completed_before(
         select(col(Completion.employee_id), col(Completion.programme_code)).where(
             col(Completion.quarter) < quarter.label,
             col(Completion.programme_code).in_(programmes),
-            col(Completion.status).in_(["attended", "online"]),
+            col(Completion.status).in_([CompletionStatus.attended, CompletionStatus.online]),
             col(Completion.superseded).is_(False),
         )
     )

@@ -18,6 +18,8 @@ from core.domain import (
     ChangeKind,
     CompletionStatus,
     EnrolmentStatus,
+    ImportKind,
+    MessageKind,
     Quarter,
     Reject,
     SessionPlan,
@@ -181,7 +183,7 @@ def load_quarter(
         }
     )
     # Rosters replaced by a later one keep their rejects in the database, out of the way.
-    in_force = (FileImport.kind != "roster") | (FileImport.sha256 == cycle.roster_sha256)
+    in_force = (FileImport.kind != ImportKind.roster) | (FileImport.sha256 == cycle.roster_sha256)
     rejects = [
         Reject(
             r.row,
@@ -204,7 +206,7 @@ def load_quarter(
     roster_import = session.exec(
         select(FileImport).where(
             FileImport.quarter == quarter.label,
-            FileImport.kind == "roster",
+            FileImport.kind == ImportKind.roster,
             FileImport.sha256 == cycle.roster_sha256,
         )
     ).first()
@@ -219,7 +221,7 @@ def load_quarter(
                 Message.sent_at,
             ).where(
                 Message.quarter == quarter.label,
-                Message.kind == "holiday_reminder",
+                Message.kind == MessageKind.holiday_reminder,
                 theirs(Message.employee_id),
             )
         )

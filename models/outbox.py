@@ -12,7 +12,7 @@ from sqlalchemy import Table, Update, bindparam, or_, update
 from sqlalchemy.sql import Executable
 from sqlmodel import Session, col, select
 
-from core.domain import MessageStatus, Quarter
+from core.domain import MessageKind, MessageStatus, Quarter
 from core.send_keys import sheet_of
 from models.bulk import insert_new
 from models.db import streamed
@@ -256,7 +256,9 @@ def quarter_messages(*, session: Session, quarter: Quarter) -> list[Message]:
 def sheet_versions_sent(*, session: Session, codes: list[str]) -> dict[str, dict[str, int]]:
     """Per session, the sheet versions already queued: people key → version."""
     found: dict[str, dict[str, int]] = {}
-    keys = session.exec(select(Message.send_key).where(col(Message.kind) == "sign_in_sheet"))
+    keys = session.exec(
+        select(Message.send_key).where(col(Message.kind) == MessageKind.sign_in_sheet)
+    )
     for key in keys:
         code, version, people = sheet_of(key)
         if code in codes:

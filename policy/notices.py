@@ -40,7 +40,7 @@ class Notice:
 
     @property
     def send_key(self) -> str:
-        if self.kind == "invitation":
+        if self.kind == MessageKind.invitation:
             return invitation_again_key(
                 self.session_code, self.employee_id, self.channel, self.number
             )

@@ -80,7 +80,7 @@ def escalation_rows(
             "employee_id": step.recipient.employee_id,
             "subject": texts_to[(channel, address)][0],
             "body": sms.text(texts_to[(channel, address)][1])
-            if channel == "sms"
+            if channel == Channel.sms
             else texts_to[(channel, address)][1],
             "attachment": None,
             "due_on": on,

@@ -11,7 +11,7 @@ from typing import Any
 
 from jinja2 import Environment, TemplateNotFound, meta
 
-from core.domain import MessageStatus, Quarter, name_in
+from core.domain import Channel, MessageStatus, Quarter, name_in
 from models.outbox import OutboxRow
 from policy.calendar import HolidayBreak
 from policy.confidentiality import held_because
@@ -32,7 +32,7 @@ def render_message(
     values = template.new_context(context)
     subject = "".join(template.blocks["subject"](values)).strip()
     body = "".join(template.blocks["body"](values)).strip()
-    if channel == "sms":
+    if channel == Channel.sms:
         short = environment().get_template(f"messages/{lang}/{kind}.sms.j2")
         body = "".join(short.blocks["body"](short.new_context(context))).strip()
     return subject, body
@@ -62,7 +62,7 @@ def pointed(kind: str, lang: str, channel: str) -> bool:
     do not say it, and rendering them once per session, not once per session and wording,
     spared 22,000 of a province's 27,000 renders."""
     names = [f"messages/{lang}/{kind}.txt.j2"]
-    if channel == "sms":
+    if channel == Channel.sms:
         names.append(f"messages/{lang}/{kind}.sms.j2")
     env = environment()
     assert env.loader is not None
@@ -153,9 +153,9 @@ class Composer:
         subject, body = self._texts[key]
         subject, body = subject.replace(NAME_SLOT, who.name), body.replace(NAME_SLOT, who.name)
         subject, body = passed_on(who, planned.address, self.lang, subject, body)
-        if channel == "sms":
+        if channel == Channel.sms:
             body = self.sms.text(body)
-        attachment = self.cards.get(occasion) if holiday and channel == "email" else None
+        attachment = self.cards.get(occasion) if holiday and channel == Channel.email else None
         return {
             "send_key": planned.send_key,
             "quarter": self.quarter.label,

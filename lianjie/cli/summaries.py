@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from core.domain import Channel
+
 # Said beside a count of expired messages, which otherwise reads like a failure.
 PASSED = " (not sent: their session or holiday had passed)"
 
@@ -112,7 +114,7 @@ def dispatch_lines(s: Any) -> list[str]:
             what = f"{KIND_WORDS.get(m.kind, m.kind)} {CHANNEL_WORDS.get(m.channel, m.channel)}"
             lines += [
                 f"--- {n}. {what} to {m.recipient}",
-                f"Subject: {m.subject}" if m.channel == "email" else "",
+                f"Subject: {m.subject}" if m.channel == Channel.email else "",
                 m.text,
             ]
         return [line for line in lines if line]
