@@ -12,21 +12,26 @@ from models.facts import QuarterData, load_quarter
 from models.tables import Cadre, Message, QuarterCycle, RecordAccess
 
 
-def quarters_of(*, session: Session, employee_id: str) -> list[Quarter]:
-    """The quarters, oldest first, whose roster held the cadre (including as a leaver)."""
+def quarters_of(*, session: Session, employee_id: str) -> list[tuple[Quarter, str]]:
+    """The quarters, oldest first, whose roster held the cadre (including as a leaver), each
+    with the unit they were in."""
     held = session.exec(
-        select(Cadre.quarter)
+        select(Cadre.quarter, Cadre.unit_code)
         .join(QuarterCycle, col(QuarterCycle.label) == col(Cadre.quarter))
         .where(Cadre.employee_id == employee_id)
     )
-    return sorted({Quarter.parse(label) for label in held}, key=lambda q: q.starts_on)
+    return sorted(
+        ((Quarter.parse(label), unit) for label, unit in held), key=lambda h: h[0].starts_on
+    )
 
 
 def record_data(*, session: Session, employee_id: str) -> list[tuple[QuarterData, list[Message]]]:
-    """Every quarter on file with the cadre in it, and the messages addressed to them."""
+    """Every quarter on file with the cadre in it, and the messages addressed to them. Each
+    quarter is loaded for the cadre's unit alone: a record is one person's, and a province's
+    quarter loaded whole for it took what a report run takes."""
     found = []
-    for quarter in quarters_of(session=session, employee_id=employee_id):
-        data = load_quarter(session=session, quarter=quarter)
+    for quarter, unit in quarters_of(session=session, employee_id=employee_id):
+        data = load_quarter(session=session, quarter=quarter, units=[unit])
         if data is None:
             continue
         messages = list(
