@@ -73,6 +73,10 @@ class MessageKind(StrEnum):
     not_recorded = "not_recorded"  # to the same: who its returned sheet left out
 
 
+# What a cycle plans for everyone on the roster: the kinds its summary counts one by one.
+PLANNED_KINDS = (MessageKind.invitation, MessageKind.session_reminder, MessageKind.holiday_reminder)
+
+
 class ReportKind(StrEnum):
     """Which report a PDF is; the report register's kind column holds these words."""
 

@@ -26,7 +26,7 @@ from datetime import date
 from core.domain import MessageKind, Quarter
 
 SEP = ":"
-PLACE_KINDS = ("invitation", "withdrawal")  # the keys that tell a person of a place
+PLACE_KINDS = (MessageKind.invitation, MessageKind.withdrawal)  # they tell a person of a place
 PLACE_PREFIXES = tuple(kind + SEP for kind in PLACE_KINDS)
 
 

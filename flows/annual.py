@@ -85,17 +85,18 @@ def annual_report(
     )
     record_reports(run=run, filed_under=str(year), reports=[report], rendered=[done])
     publish_annual(year, quarters, report, config)
-    return AnnualSummary(year=year, quarters=quarters, rendered=1, reports=[report])
+    labels_shown = [q.label for q in quarters]
+    return AnnualSummary(year=year, quarters=labels_shown, rendered=1, reports=[report])
 
 
-def publish_annual(year: int, quarters: list[str], report: ReportOut, config: Settings) -> None:
+def publish_annual(year: int, quarters: list[Quarter], report: ReportOut, config: Settings) -> None:
     """The year's report in the Prefect UI: a link where the output folder is served, else
     its file name (a path on the worker's disk opens nothing in a browser)."""
     words = TableWords(config.lang)
     [link] = pdf_links([report.path], config.reports_dir, config.reports_url)
     row = {
         "year": year,
-        "quarters": words.listed(quarter_in_year(Quarter.parse(q), words.lang) for q in quarters),
+        "quarters": words.listed(quarter_in_year(q, words.lang) for q in quarters),
         "rate": report.rate,
         "pdf": link or Path(report.path).name,
     }
@@ -109,7 +110,7 @@ def publish_annual(year: int, quarters: list[str], report: ReportOut, config: Se
 @task(cache_policy=NONE)
 def prepare_annual(
     *, run: RunSettings, year: int, out: str, as_of: datetime
-) -> tuple[RenderJob, list[str]]:
+) -> tuple[RenderJob, list[Quarter]]:
     """Load the year's quarters, each as it stood at its end, and compute the report."""
     first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
     holidays = run.calendar(first, last).breaks(first, dt.date(year + 1, 1, 7))
@@ -132,4 +133,4 @@ def prepare_annual(
         holidays=holidays,
     )
     path = Path(out) / safe_file_name(str(year), "annual", run.lang)
-    return RenderJob("annual.html.j2", context, path), [q.data.quarter.label for q in quarters]
+    return RenderJob("annual.html.j2", context, path), [q.data.quarter for q in quarters]

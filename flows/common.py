@@ -270,4 +270,4 @@ def one_at_a_time(db_url: str, quarter: Quarter) -> AbstractContextManager[None]
     def waiting() -> None:
         log().info("another run is working on %s: waiting for it to finish", quarter)
 
-    return exclusive(db_url, f"quarter-{quarter}", waiting)
+    return exclusive(db_url, f"quarter-{quarter.label}", waiting)

@@ -10,7 +10,7 @@ from typing import Annotated, cast
 from prefect import flow
 from pydantic import BaseModel, computed_field
 
-from core.domain import Quarter
+from core.domain import PLANNED_KINDS, Quarter
 from core.exceptions import LeaversToConfirm, LianjieInputError
 from core.settings import Settings
 from flows.artifact_tables import TableWords, artifact_key, publish_summary, publish_table
@@ -275,6 +275,6 @@ def publish_cycle(summary: CycleSummary, words: TableWords) -> None:
 
 def cycle_message_row(words: TableWords, code: str) -> str:
     """A count of the cycle's messages: by kind, or one of the totals."""
-    if code in ("invitation", "session_reminder", "holiday_reminder"):
+    if code in PLANNED_KINDS:
         return words.row("messages", kind=words.message_kind(code))
     return words.row(code)

@@ -98,7 +98,7 @@ class DispatchSummary(BaseModel):
 # gateway that closed) sends only what is still due, and nothing twice.
 @task(retries=2, retry_delay_seconds=30)
 def send_due(
-    *, run: RunSettings, kind: str, on: dt.date, occasion_before: dt.date | None = None
+    *, run: RunSettings, kind: Channel, on: dt.date, occasion_before: dt.date | None = None
 ) -> dict[str, int]:
     """Send one channel's due messages, committing each as sent the moment it is accepted."""
     logger = log()
@@ -116,7 +116,7 @@ def send_due(
                 channel=kind,
                 occasion_before=occasion_before,
             )
-            said = {"email": "e-mail", "sms": "text messages"}.get(kind, kind)
+            said = {Channel.email: "e-mail", Channel.sms: "text messages"}[kind]
             logger.info("due on or before %s by %s: %d", on, said, len(due))
             with stage(f"sending {said}", len(due), key=f"dispatch-{kind}-{on}") as sending:
                 outgoing = Sending(run, channel, entries, hidden)
@@ -200,7 +200,7 @@ def preview_due(
     with session_for(run.db_url) as session:
         # The preview is read by an operator: the confidential programme is counted, not shown.
         hidden = Hidden.of(*confidential_programmes(session=session))
-        for kind in ("email", "sms"):
+        for kind in Channel:
             ids = due_message_ids(
                 session=session,
                 on=on,
@@ -276,9 +276,8 @@ def daily_dispatch(
     if dry_run:
         publish_preview(on, expired, would_send, TableWords(config.lang))
         return DispatchSummary.rehearsed(on, expired, would_send, preview)
-    by_channel = {
-        kind: send_due(run=run, kind=kind, on=on, occasion_before=next_working)
-        for kind in ("email", "sms")
+    by_channel: dict[str, dict[str, int]] = {
+        kind: send_due(run=run, kind=kind, on=on, occasion_before=next_working) for kind in Channel
     }
     summary = DispatchSummary.of(on, expired, by_channel)
     publish_dispatch(summary, TableWords(config.lang))

@@ -11,7 +11,7 @@ from pathlib import Path
 from prefect import task
 from sqlmodel import Session
 
-from core.domain import Quarter, SessionPlan, name_in
+from core.domain import PLANNED_KINDS, Quarter, SessionPlan, name_in
 from flows.common import RunSettings, log, quarter_policy
 from models.cadres import quarter_people, quarter_roster
 from models.db import rehearsing, session_for
@@ -92,8 +92,7 @@ class Queued:
         """The run's counts, logged, as the cycle's summary shows them. Not the held ones:
         only a confidential message is held, and the roster's warning names who shares the
         contact, so a count of them would say that one of those people is on the track."""
-        kinds = ("invitation", "session_reminder", "holiday_reminder")
-        counts = {kind: queueing.counts[kind] for kind in kinds}
+        counts = {kind: queueing.counts[kind] for kind in PLANNED_KINDS}
         log().info(
             "queued %d new messages (%s); %d were already planned; %d cancelled ones queued "
             "again; %d notices of changed places",

@@ -11,13 +11,13 @@ from sqlmodel import col, select
 
 from core.domain import EnrolmentStatus, MessageKind, Quarter
 from flows.collect import CollectSummary, collect_completions
-from flows.common import expected_failures, log, settings
+from flows.common import expected_failures, log
 from flows.cycle import CycleSummary, quarterly_cycle
 from flows.dispatch import DispatchSummary, daily_dispatch
-from flows.parameters import parse_quarter
 from flows.reporting.accountability import accountability_reports
 from flows.reporting.published import ReportsSummary
 from flows.sheets import SheetsSummary, sign_in_sheets
+from flows.starting import started
 from lianjie.synthetic import (
     COMPLETION_HEADER,
     HEADER,
@@ -104,16 +104,16 @@ def dispatch_dates(db_url: str, quarter: Quarter) -> list[date]:
 
 @flow(name="demo-quarter")
 @expected_failures
-def demo_quarter(quarter: str, units: int = 40, per_unit: int = 30) -> DemoSummary:
+def demo_quarter(quarter: str = "", units: int = 40, per_unit: int = 30) -> DemoSummary:
     """Run a synthetic city's whole quarter: cycle, dispatch, collect completions, reports.
 
     Args:
-        quarter: The quarter to simulate, written YYYYQn, e.g. 2026Q4.
+        quarter: The quarter to simulate, written YYYYQn, e.g. 2026Q4; empty means this one.
         units: How many units the synthetic city has.
         per_unit: How many cadres each unit has.
     """
-    config = settings()
-    period = parse_quarter(quarter)
+    start = started(quarter)  # empty: this quarter
+    config, period = start.config, start.quarter
     inputs = str(config.data_dir / "input")
     logger = log()
     roster = write_demo_roster(inputs, period, period.starts_on, units, per_unit)

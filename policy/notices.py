@@ -32,7 +32,7 @@ Place = tuple[str, str, str]  # session code, employee id, channel
 class Notice:
     """A message to queue about one place: `kind` invitation (again) or withdrawal."""
 
-    kind: str
+    kind: MessageKind  # invitation or withdrawal
     session_code: str
     employee_id: str
     channel: str
@@ -66,7 +66,7 @@ def places_after(known: Mapping[str, str], requeued: Iterable[str]) -> dict[str,
 
 
 def told(
-    statuses: Mapping[str, str], kind: str, ahead: set[str], keep: Callable[[Place], bool]
+    statuses: Mapping[str, str], kind: MessageKind, ahead: set[str], keep: Callable[[Place], bool]
 ) -> Counter[Place]:
     """(session, person, channel) → how many live messages of `kind` (invitation or withdrawal)
     about places in sessions still `ahead`, for the places `keep` answers for."""
@@ -90,13 +90,13 @@ def place_notices(
     they hold and no longer do, invitations again for places given back after a withdrawal —
     and the send keys of withdrawal notices not yet sent that a place given back makes moot."""
     places = {(code, who) for code, who in enrolled if code in ahead}
-    withdrawn = told(statuses, "withdrawal", ahead, lambda _: True)
+    withdrawn = told(statuses, MessageKind.withdrawal, ahead, lambda _: True)
     # Only the invitations that can call for a notice are counted: to a place withdrawn once,
     # or to one no longer held. A province's million places held and never withdrawn, counted
     # and sorted, were most of planning's memory.
     invited = told(
         statuses,
-        "invitation",
+        MessageKind.invitation,
         ahead,
         lambda place: place in withdrawn or (place[0], place[1]) not in places,
     )
@@ -105,13 +105,13 @@ def place_notices(
         times_invited = invited[(code, who, channel)]
         times_withdrawn = withdrawn[(code, who, channel)]
         if (code, who) in places and times_withdrawn and times_invited == times_withdrawn:
-            last = Notice("withdrawal", code, who, channel, times_withdrawn).send_key
+            last = Notice(MessageKind.withdrawal, code, who, channel, times_withdrawn).send_key
             if statuses.get(last) in PENDING:
                 moot.append(last)  # never seen: taking it back is the whole notice
             else:
-                notices.append(Notice("invitation", code, who, channel, times_withdrawn))
+                notices.append(Notice(MessageKind.invitation, code, who, channel, times_withdrawn))
         elif (code, who) not in places and times_invited > times_withdrawn:
-            notices.append(Notice("withdrawal", code, who, channel, times_withdrawn + 1))
+            notices.append(Notice(MessageKind.withdrawal, code, who, channel, times_withdrawn + 1))
     return notices, moot
 
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from core.domain import Channel, MessageStatus, Quarter, name_in
+from core.domain import Channel, MessageKind, MessageStatus, Quarter, name_in
 from core.send_keys import escalation_key, nobody_reached_key
 from models.facts import QuarterData
 from models.outbox import OutboxRow
@@ -74,7 +74,7 @@ def escalation_rows(
                 quarter, step.level, on, step.recipient.employee_id, secret, channel
             ),
             "quarter": quarter.label,
-            "kind": "escalation",
+            "kind": MessageKind.escalation,
             "channel": channel.value,
             "recipient": address,
             "employee_id": step.recipient.employee_id,

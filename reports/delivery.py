@@ -7,7 +7,15 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
-from core.domain import CadreRecord, LeadershipRole, MessageStatus, Quarter, ReportKind
+from core.domain import (
+    CadreRecord,
+    Channel,
+    LeadershipRole,
+    MessageKind,
+    MessageStatus,
+    Quarter,
+    ReportKind,
+)
 from core.send_keys import report_key
 from models.outbox import OutboxRow
 from reports.messages import render_message
@@ -85,8 +93,8 @@ def report_messages(
                         employee_id or "discipline",
                     ),
                     "quarter": quarter.label,
-                    "kind": "report",
-                    "channel": "email",
+                    "kind": MessageKind.report,
+                    "channel": Channel.email,
                     "recipient": address,
                     "employee_id": employee_id,
                     "subject": subject,

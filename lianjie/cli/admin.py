@@ -10,7 +10,7 @@ from typing import Annotated, Any
 import typer
 
 from core.paths import check_output_file, check_output_folder
-from lianjie.cli.options import Json, Quiet
+from lianjie.cli.options import Json, QuarterOption, Quiet
 from lianjie.cli.runner import EXIT_FAILURE, check_quarter, checked_output, emit, fail, run
 from lianjie.cli.summaries import PASSED, counted, cycle_lines
 
@@ -24,9 +24,7 @@ def export(
             "in), or access (who produced which cadre's record; needs no quarter)."
         ),
     ],
-    quarter: Annotated[
-        str, typer.Option("--quarter", "-q", help="Quarter, written YYYYQn (2026Q4).")
-    ] = "",
+    quarter: QuarterOption = "",
     as_of: Annotated[
         datetime | None,
         typer.Option(
@@ -110,12 +108,11 @@ def demo(
         quarter = check_quarter(quarter)
 
     def go() -> Any:
-        from core.domain import Quarter as Period
-        from flows.common import settings, today
         from lianjie.demo import demo_quarter
 
-        label = quarter or Period.containing(today(settings())).label
-        return demo_quarter(quarter=label)
+        return demo_quarter(quarter=quarter or "")  # empty: the demo plays this quarter
+
+    from core.domain import ReportKind
 
     result = run(go, json_=json_, quiet=quiet)
     emit(
@@ -143,7 +140,7 @@ def demo(
                 else []
             ),
             f"Reports: {s.reports.rendered} PDFs in {out / 'reports' / s.quarter}",
-            f"  summary: {next(r.path for r in s.reports.reports if r.kind == 'summary')}",
+            f"  summary: {next(r.path for r in s.reports.reports if r.kind == ReportKind.summary)}",
             f"Messages written to {out / 'outbox'}",
         ],
     )

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from core.paths import check_output_folder
-from lianjie.cli.options import Day, Json, Lang, Quiet
+from lianjie.cli.options import Day, Json, Lang, QuarterOption, Quiet
 from lianjie.cli.runner import (
     check_as_of,
     check_lang,
@@ -23,9 +23,7 @@ from lianjie.cli.summaries import counted
 
 
 def report(
-    quarter: Annotated[
-        str, typer.Option("--quarter", "-q", help="Quarter, written YYYYQn (2026Q4).")
-    ] = "",
+    quarter: QuarterOption = "",
     year: Annotated[
         int | None,
         typer.Option(help="Render the year's report across its four quarters instead."),
@@ -106,9 +104,7 @@ def report(
 
 
 def sheets(
-    quarter: Annotated[
-        str, typer.Option("--quarter", "-q", help="Quarter, written YYYYQn (2026Q4).")
-    ] = "",
+    quarter: QuarterOption = "",
     session: Annotated[
         str, typer.Option(help="One session's code (default: the sessions of --date).")
     ] = "",

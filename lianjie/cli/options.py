@@ -22,7 +22,9 @@ app = typer.Typer(
 db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 
-Quarter = Annotated[str, typer.Option("--quarter", "-q", help="Quarter, written YYYYQn (2026Q4).")]
+QuarterOption = Annotated[
+    str, typer.Option("--quarter", "-q", help="Quarter, written YYYYQn (2026Q4).")
+]
 Json = Annotated[bool, typer.Option("--json", help="Print one JSON object instead of a summary.")]
 Quiet = Annotated[
     bool, typer.Option("--quiet", help="Show only the final summary: no bars, no log lines.")

@@ -8,13 +8,13 @@ from typing import Annotated, Any
 import typer
 
 from core.exceptions import LianjieInputError
-from lianjie.cli.options import Day, Json, Quarter, Quiet, Sheet
+from lianjie.cli.options import Day, Json, QuarterOption, Quiet, Sheet
 from lianjie.cli.runner import check_files, check_quarter, emit, fail, run
 from lianjie.cli.summaries import counted, cycle_lines, dispatch_lines, import_lines
 
 
 def cycle(
-    quarter: Quarter,
+    quarter: QuarterOption,
     roster: Annotated[
         str,
         typer.Option(
@@ -93,7 +93,7 @@ def dispatch(
 
 
 def collect(
-    quarter: Quarter,
+    quarter: QuarterOption,
     files: Annotated[list[Path], typer.Argument(help="Completion files (.xlsx or .csv).")],
     as_of: Day = None,
     sheet: Sheet = "",

@@ -60,10 +60,10 @@ def check_lang(lang: str | None) -> None:
 
 def check_quarter(label: str) -> str:
     """Refuse a malformed quarter before Prefect starts (a second or more of waiting)."""
-    from core.domain import Quarter as Period
+    from core.domain import Quarter
 
     try:
-        return Period.parse(label).label
+        return Quarter.parse(label).label
     except ValueError as error:
         raise fail(str(error)) from None
 

@@ -59,3 +59,12 @@ def test_only_a_scheduled_run_waits_for_the_first_working_day(
         assert idle == (state is not None), day
         if state is not None:
             assert "Skipped" == state.name
+
+
+def test_the_default_is_looked_up_only_when_no_quarter_is_given() -> None:
+    """The reports' default asks the database: a quarter given must not wait on it."""
+
+    def no_database(_config: Settings) -> Quarter:
+        raise AssertionError("the default was looked up")
+
+    assert Quarter(2026, 4) == started("2026Q4", default=no_database).quarter
