@@ -340,6 +340,12 @@ def derived(
                 f"{per_pdf:.3f} s = {per_pdf / bare:.2f}× the bare render ({bare:.3f} s), "
                 f"{pdfs / stages['reports']['work']:.1f} PDFs/s"
             )
+            # Whole: the stage's process from its start to its end (interpreter, imports, the
+            # flow run, the render pool's start, writing), as an operator's command is timed.
+            whole = stages["reports"]["wall"] / pdfs
+            found[f"reports {size}: whole stage per PDF, process start to end"] = (
+                f"{whole:.3f} s = {whole / bare:.2f}× the bare render"
+            )
             if "render_s" in counts:
                 rendering = counts["render_s"] / pdfs
                 found[f"reports {size}: rendering alone per PDF"] = (
