@@ -167,6 +167,11 @@ def prefect_server(home: Path, **settings: str) -> Iterator[dict[str, str]]:
         "PREFECT_HOME": str(home),
         "PREFECT_API_URL": f"http://127.0.0.1:{port}/api",
         "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+        # On a loaded 2-core machine the server's SQLite file stayed locked past Prefect's 10 s:
+        # a worker's heartbeat failed ("database is locked") and the worker took the run it
+        # held, paused for an operator's answer, down with it ("cancelled by the runtime
+        # environment"). A server on SQLite under load waits longer for its turn.
+        "PREFECT_SERVER_DATABASE_TIMEOUT": "60",
         **settings,
     }
     prefect = str(Path(sys.executable).with_name("prefect"))
