@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import warnings
+from collections.abc import Callable
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
@@ -100,11 +101,12 @@ def titled(title: str) -> FieldInfo:
     return field
 
 
-def parse_quarter(label: str | Unset, *, default: Quarter | None = None) -> Quarter:
-    """The quarter parameter (empty means `default`), or one clear message before any work."""
+def parse_quarter(label: str | Unset, *, default: Callable[[], Quarter] | None = None) -> Quarter:
+    """The quarter parameter, or one clear message before any work. Empty means `default`'s,
+    asked only then (the reports' default reads the database)."""
     if isinstance(label, Unset) or not label.strip():
         if default is not None:
-            return default
+            return default()
         raise LianjieInputError("no quarter: give one, written YYYYQn (e.g. 2026Q4)")
     try:
         return Quarter.parse(label)

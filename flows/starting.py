@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 from prefect.client.schemas.objects import State
 
@@ -40,9 +41,7 @@ def started(
     """The run's settings, language and quarter: the quarter given, else `default`'s (the
     current one; the reports: the one just ended); with no default, one must be given."""
     config = config or settings()
-    given = isinstance(quarter, str) and bool(quarter.strip())
-    # The default only when none is given: the reports' asks the database
-    period = parse_quarter(quarter, default=default(config) if default and not given else None)
+    period = parse_quarter(quarter, default=partial(default, config) if default else None)
     return RunStart(config, RunSettings.of(config, lang=lang_code(lang, config)), period)
 
 
