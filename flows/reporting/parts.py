@@ -28,7 +28,7 @@ from reports.jobs import (
     report_setting,
     trend_quarters,
 )
-from reports.render import Rendered
+from reports.render import Rendered, start_renderers
 
 # Units loaded at once: 25,000 cadres of a province's 250-cadre units, ~150 MB with their
 # reports' numbers (a million cadres' quarter loaded whole would not fit in 2 GiB).
@@ -126,25 +126,42 @@ def render_here(
     processes: int | None = None,
 ) -> list[tuple[ReportOut, Rendered]]:
     """Prepare the parts one after another and render each part's PDFs on this machine's
-    processes (one per core unless told) while the next part is prepared; with `whole`, then
-    the summary and the confidential list."""
+    processes (one per core unless told) while the next part is prepared; with `whole`, the
+    summary and the confidential list too. The reports come back in that order."""
+    if processes != 1:
+        start_renderers(processes)  # the pool starts while the first part is prepared
     done: list[tuple[ReportOut, Rendered]] = []
     shares: list[QuarterPart] = []
     rendering: list[tuple[list[PlannedReport], Rendering]] = []
-    for units in parts:
+    own: list[tuple[list[PlannedReport], Rendering]] = []
+    for index, units in enumerate(parts):
         part = prepare_part(run=run, quarter=quarter, setting=setting, units=units)
         shares.append(QuarterPart([], part.summary, part.confidential))
+        if whole and index == len(parts) - 1:
+            # The summary and the confidential list are the longest documents: they go to
+            # the renderers before the last part's units, not after every unit, when one
+            # process would render the list alone while the other has nothing left to do.
+            own = _organisation(run, quarter, setting, shares, processes)
         # The part before is waited for only now, so that the render processes never idle
         # while a part is prepared, and no more than two parts' reports are held at once.
         done += _collected(rendering, progress)
         rendering = [
             (chunk, _render(chunk, processes)) for chunk in parts_of(part.reports, CHUNK_UNITS)
         ]
-    done += _collected(rendering, progress)
-    if whole:
-        own = prepare_organisation(run=run, quarter=quarter, setting=setting, parts=shares)
-        done += _collected([(own, _render(own, processes))], progress)
-    return done
+    if whole and not parts:  # a quarter without units still has its summary
+        own = _organisation(run, quarter, setting, shares, processes)
+    return done + _collected(rendering, progress) + _collected(own, progress)
+
+
+def _organisation(
+    run: RunSettings,
+    quarter: Quarter,
+    setting: ReportSetting,
+    shares: list[QuarterPart],
+    processes: int | None,
+) -> list[tuple[list[PlannedReport], Rendering]]:
+    reports = prepare_organisation(run=run, quarter=quarter, setting=setting, parts=shares)
+    return [(reports, _render(reports, processes))]
 
 
 Rendering = PrefectFuture[list[Rendered]] | list[Rendered]

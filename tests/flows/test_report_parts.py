@@ -14,7 +14,7 @@ from sqlmodel import col, select
 
 from core.domain import Quarter
 from flows.collect import import_completions
-from harness.pipeline import prepared, run_cycle, run_settings, write_city
+from harness.pipeline import REPORTED_AT, prepared, run_cycle, run_settings, write_city
 from lianjie.synthetic import COMPLETION_HEADER, write_csv
 from models.db import ready_engine, session_for
 from models.tables import Cadre, Enrolment
@@ -113,3 +113,44 @@ def test_reports_do_not_follow_the_order_rows_are_stored_in(
     as_stored = what_they_say(prepared(two_quarters, tmp_path / "out"))
     request.getfixturevalue("rows_in_reverse")
     assert as_stored == what_they_say(prepared(two_quarters, tmp_path / "out"))
+
+
+def test_the_summary_and_the_secret_list_go_to_the_renderers_before_the_last_units(
+    two_quarters: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The two long documents of a province's quarter were rendered after every unit's report,
+    by one process while the other had nothing left to do: they go in before the last part's
+    units, so that both processes stay busy to the end. The reports come out in their order."""
+    from flows.progress import Stage
+    from flows.reporting import parts
+    from reports.render import Rendered
+
+    monkeypatch.setattr("flows.reporting.parts.PART_UNITS", 3)  # U0005 is in the trend only
+    submitted: list[list[str]] = []
+
+    def recorded(reports: list[Any], processes: int | None) -> list[Rendered]:
+        submitted.append([f"{r.kind}:{r.unit_code}" for r in reports])
+        return [Rendered(r.job.path, "", 1) for r in reports]
+
+    monkeypatch.setattr(parts, "_render", recorded)
+    setting, units = parts.plan_reports.fn(
+        run=run_settings(two_quarters),
+        quarter=Quarter(2026, 4),
+        units=None,
+        out=str(tmp_path / "out"),
+        as_of=REPORTED_AT,
+    )
+    done = parts.render_here(
+        run=run_settings(two_quarters),
+        quarter=Quarter(2026, 4),
+        setting=setting,
+        parts=units,
+        whole=True,
+        progress=Stage("rendering", 6, []),
+    )
+    assert [
+        ["unit:U0001", "unit:U0002", "unit:U0003"],
+        ["summary:", "confidential:"],
+        ["unit:U0004"],
+    ] == submitted
+    assert ["U0001", "U0002", "U0003", "U0004", "", ""] == [out.unit_code for out, _ in done]
