@@ -236,8 +236,9 @@ def _positions(header: list[str], aliases: dict[str, tuple[str, ...]]) -> list[i
     return [at.get("discipline_status" if c == "discipline_kind" else c) for c in STORED]
 
 
-def render_floor(work: Path, count: int = 6) -> dict[str, float]:
-    """A warm process rendering a 3-page report with two 50-row tables and an SVG chart."""
+def render_floor(work: Path, count: int = 20) -> dict[str, float]:
+    """A warm process rendering a 3-page report with two 50-row tables and an SVG chart, `count`
+    times (about 10 s: a few renders alone moved with the machine's moment)."""
     from weasyprint import HTML
 
     HTML(string=PAGE).write_pdf(work / "floor.pdf")  # warm up fonts and imports
