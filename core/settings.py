@@ -48,6 +48,11 @@ class Settings(BaseSettings):
     # Where the output folder is served over HTTP (e.g. https://intranet/lianjie-reports):
     # artifacts in the Prefect UI then link the PDFs there.
     reports_url: str | None = None
+    # The reports site (`lianjie web`): the key its session cookies are signed with (empty: one
+    # made on first start and kept in the data folder, readable by its owner only), and how
+    # long a sign-in lasts.
+    web_secret: SecretStr | None = None
+    web_session_minutes: int = Field(default=60, gt=0, le=24 * 60)
     # The largest roster or completion file read (a larger one is refused whole, exit 2).
     max_file_mb: int = Field(default=100, gt=0)
     max_rows: int = Field(default=500_000, gt=0)

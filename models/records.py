@@ -60,7 +60,8 @@ def log_access(
 
 
 def access_log(*, session: Session) -> list[dict[str, Any]]:
-    """Every record produced, oldest first: the `access` export."""
+    """Every record produced and every document read or refused on the reports site, oldest
+    first: the `access` export."""
     return [
         {
             "produced_at": a.produced_at,
@@ -68,6 +69,7 @@ def access_log(*, session: Session) -> list[dict[str, Any]]:
             "employee_id": a.employee_id,
             "confidential": a.confidential,
             "path": a.path,
+            "action": a.action,
         }
         for a in session.exec(select(RecordAccess).order_by(col(RecordAccess.id)))
     ]

@@ -270,16 +270,18 @@ class Report(SQLModel, table=True):
 
 
 class RecordAccess(SQLModel, table=True):
-    """That someone produced a cadre's education record: who, when, about whom, how much."""
+    """That someone produced a cadre's record (`record`), or read (`download`) or was refused
+    (`refused`) a document on the reports site: who, when, about whom, how much."""
 
     __tablename__ = "record_access"
 
     id: int | None = Field(default=None, primary_key=True)
-    employee_id: str = Field(index=True)
-    os_user: str
+    employee_id: str = Field(index=True)  # "" for a report about a unit or the organisation
+    os_user: str  # the site's account as web:NAME
     produced_at: datetime
     confidential: bool
     path: str
+    action: str = "record"
 
 
 def table_of(model: type[SQLModel]) -> Table:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import atexit
 import gc
 
-from lianjie.cli import admin, documents, quarter, server
+from lianjie.cli import admin, documents, quarter, server, web
 from lianjie.cli.options import app, db_app
 
 # In the order --help lists them.
@@ -22,6 +22,7 @@ for command in (
     server.worker,
     server.schedules,
     server.alerts,
+    web.web,
     admin.doctor,
 ):
     app.command()(command)

@@ -21,6 +21,8 @@ app = typer.Typer(
 )
 db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+users_app = typer.Typer(help="Accounts of the reports site (lianjie web).", no_args_is_help=True)
+app.add_typer(users_app, name="users")
 
 QuarterOption = Annotated[
     str, typer.Option("--quarter", "-q", help="Quarter, written YYYYQn (2026Q4).")

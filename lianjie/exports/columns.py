@@ -26,7 +26,7 @@ Rows = list[dict[str, Any]]
 
 # The contract's column names, in the order they are written.
 COLUMNS: dict[Export, list[str]] = {
-    Export.access: ["produced_at", "os_user", "employee_id", "confidential", "path"],
+    Export.access: ["produced_at", "os_user", "employee_id", "confidential", "path", "action"],
     Export.tracks: ["employee_id", "name", "unit_code", "track", "reason"],
     Export.sessions: [
         "session_code",

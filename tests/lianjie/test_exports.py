@@ -18,7 +18,7 @@ class TestDatabaseExports:
     def test_an_empty_access_log_is_its_header(self, db_url: str) -> None:
         """Before any record is produced, the access log is its column names and nothing else."""
         ready_engine(db_url)
-        expected = b"produced_at,os_user,employee_id,confidential,path\r\n"
+        expected = b"produced_at,os_user,employee_id,confidential,path,action\r\n"
         assert expected == access_file(db_url=db_url, fmt=Format.csv)
 
     def test_a_quarter_never_started_is_named(self, db_url: str) -> None:

@@ -1,0 +1,134 @@
+"""The reports site's commands: its accounts (`lianjie users …`) and the site (`lianjie web`)."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+
+from core.exceptions import LianjieInputError
+from lianjie.cli.options import users_app
+from lianjie.cli.runner import fail, run
+
+
+@users_app.command("add")
+def add_user(
+    name: Annotated[str, typer.Argument(help="The account's name, as its owner signs in.")],
+    role: Annotated[
+        str,
+        typer.Option(
+            help="organisation (every unit report, the summary, the year's report), discipline "
+            "(the confidential list), or unit:CODE[,CODE…] (those units' reports)."
+        ),
+    ],
+) -> None:
+    """Add an account to the reports site. Its password is read from standard input (one line);
+    when standard input is a terminal, a password is made and printed once."""
+    from lianjie.web.grants import parse_grant
+    from lianjie.web.passwords import WeakPassword, generated, hashed
+
+    try:
+        grant = parse_grant(role)
+    except ValueError as error:
+        raise fail(str(error)) from None
+    if not 1 <= len(name) <= 100 or not name.isprintable() or ":" in name:
+        raise fail(f"account name {name[:40]!r}: 1 to 100 printable characters, no colon")
+    made = sys.stdin.isatty()
+    password = generated() if made else sys.stdin.readline().rstrip("\r\n")
+    try:
+        password_hash = hashed(password)
+    except WeakPassword as error:
+        raise fail(str(error)) from None
+
+    def add() -> None:
+        from flows.common import settings
+        from models.accounts import account_named, add_account
+        from models.db import session_for
+
+        with session_for(settings().db_url) as session:
+            if account_named(session=session, name=name) is not None:
+                raise LianjieInputError(f"an account named {name!r} exists already")
+            add_account(
+                session=session,
+                name=name,
+                role=grant.role.value,
+                units=list(grant.units),
+                password_hash=password_hash,
+            )
+
+    run(add, flows=False)
+    typer.echo(f"account {name} added: {grant.text}")
+    if made:
+        typer.echo(f"password (shown once): {password}")
+
+
+@users_app.command("list")
+def list_users() -> None:
+    """The site's accounts: name, role, whether disabled or locked."""
+
+    def listed() -> list[str]:
+        from datetime import UTC, datetime
+
+        from flows.common import settings
+        from models.accounts import accounts, locked
+        from models.db import session_for
+
+        now = datetime.now(UTC)
+        with session_for(settings().db_url) as session:
+            return [
+                "\t".join(
+                    [
+                        a.name,
+                        a.role if a.role != "unit" else f"unit:{','.join(a.units)}",
+                        "disabled" if a.disabled else ("locked" if locked(a, now) else "active"),
+                    ]
+                )
+                for a in accounts(session=session)
+            ]
+
+    for line in run(listed, flows=False):
+        typer.echo(line)
+
+
+@users_app.command("disable")
+def disable_user(name: Annotated[str, typer.Argument(help="The account to disable.")]) -> None:
+    """Disable an account: it cannot sign in, and its open sessions end at once."""
+
+    def disable() -> None:
+        from flows.common import settings
+        from models.accounts import account_named
+        from models.db import session_for
+
+        with session_for(settings().db_url) as session:
+            account = account_named(session=session, name=name)
+            if account is None:
+                raise LianjieInputError(f"no account named {name!r}")
+            account.disabled = True
+            session.add(account)
+            session.commit()
+
+    run(disable, flows=False)
+    typer.echo(f"account {name} disabled")
+
+
+def web(
+    port: Annotated[int, typer.Option(help="Port to listen on.", min=1, max=65535)] = 8400,
+    host: Annotated[
+        str,
+        typer.Option(
+            help="Address to listen on. Keep 127.0.0.1 and put the organisation's reverse proxy "
+            "(TLS) in front; anything else serves the reports over the network unencrypted."
+        ),
+    ] = "127.0.0.1",
+) -> None:
+    """Serve the reports site: each account signs in and reads exactly its role's documents;
+    every download and refusal goes to the access log (`lianjie export access`)."""
+    import uvicorn
+
+    from flows.common import settings
+    from lianjie.web.site import site
+
+    app = run(lambda: site(settings()), flows=False)
+    typer.echo(f"reports site on http://{host}:{port}/ (Ctrl-C stops it)")
+    uvicorn.run(app, host=host, port=port, log_level="warning", proxy_headers=True)

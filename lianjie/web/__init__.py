@@ -1,0 +1,1 @@
+"""`lianjie web`: the reports site, where each account reads exactly the documents its role may."""

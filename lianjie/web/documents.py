@@ -1,0 +1,99 @@
+"""The documents the site serves, found by id (never by path), and its access log."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from core.domain import ReportKind
+from lianjie.web.grants import Grant, Role, may_read
+from models.records import access_log
+from models.tables import RecordAccess, Report
+
+DOCUMENT_ID = re.compile(r"^[0-9a-f]{20}$")
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """A rendered report as the site lists it."""
+
+    id: str
+    quarter: str
+    kind: ReportKind
+    unit_code: str
+    unit_name: str
+    lang: str
+    path: Path
+    generated_at: datetime
+
+
+def document_id(report: Report) -> str:
+    """A report's id on the site: the same for every version of the same report, so that a
+    link keeps working when the quarter's reports are rendered again."""
+    key = f"{report.quarter}|{report.kind}|{report.unit_code}|{report.lang}"
+    return hashlib.sha256(key.encode()).hexdigest()[:20]
+
+
+def readable(session: Session, grant: Grant, unit_names: dict[str, str]) -> list[Document]:
+    """The documents the account may read, newest quarter first."""
+    reports = session.exec(
+        select(Report).order_by(
+            col(Report.quarter).desc(), col(Report.kind), col(Report.unit_code), col(Report.lang)
+        )
+    )
+    return [_document(r, unit_names) for r in reports if may_read(grant, r.kind, r.unit_code)]
+
+
+def found(session: Session, doc_id: str) -> Report | None:
+    """The report with this id; None for an id of the wrong shape or of no report."""
+    if not DOCUMENT_ID.match(doc_id):
+        return None
+    for report in session.exec(select(Report)):
+        if document_id(report) == doc_id:
+            return report
+    return None
+
+
+def log_read(
+    session: Session, *, account: str, report: Report | None, asked: str, served: bool
+) -> None:
+    """Log a download, or a refusal (of a document another role reads, or of no document)."""
+    session.add(
+        RecordAccess(
+            employee_id="",
+            os_user=f"web:{account}",
+            produced_at=datetime.now(UTC),
+            confidential=report is not None and report.kind == ReportKind.confidential,
+            path=report.path if report is not None else f"(no document {asked[:40]!r})",
+            action="download" if served else "refused",
+        )
+    )
+    session.commit()
+
+
+def visible_log(session: Session, grant: Grant) -> list[dict[str, Any]]:
+    """The access log as an account may read it: the discipline body all of it, the
+    organisation department all but the confidential rows (whose subjects it must not learn)."""
+    rows = access_log(session=session)
+    if grant.role is Role.discipline:
+        return rows
+    return [row for row in rows if not row["confidential"]]
+
+
+def _document(report: Report, unit_names: dict[str, str]) -> Document:
+    return Document(
+        id=document_id(report),
+        quarter=report.quarter,
+        kind=ReportKind(report.kind),
+        unit_code=report.unit_code,
+        unit_name=unit_names.get(report.unit_code, report.unit_code),
+        lang=report.lang,
+        path=Path(report.path),
+        generated_at=report.generated_at,
+    )
