@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
 from core.exceptions import LianjieInputError
 from lianjie.cli.options import Day, Json, QuarterOption, Quiet, Sheet
 from lianjie.cli.runner import check_files, check_quarter, emit, fail, run
-from lianjie.cli.summaries import counted, cycle_lines, dispatch_lines, import_lines
+from lianjie.cli.summaries import collect_lines, cycle_lines, dispatch_lines
 
 
 def cycle(
@@ -115,34 +115,4 @@ def collect(
         json_=json_,
         quiet=quiet,
     )
-    emit(
-        result,
-        json_,
-        lambda s: [
-            f"Quarter {s.quarter}: {counted(s.read, 'row')} read, {s.accepted} accepted, "
-            f"{s.rejected} rejected",
-            *(line for f in s.files for line in import_lines(f)),
-            "Make-ups: " + ", ".join(f"{k} {v}" for k, v in s.makeups.items()),
-            *not_recorded_lines(s.not_recorded),
-            *(
-                f"Skipped {f.source}: {f.reason}"
-                + (f" (moved to {f.moved_to})" if f.moved_to else "")
-                for f in s.skipped
-            ),
-        ],
-    )
-
-
-def not_recorded_lines(missing: list[Any], shown: int = 20) -> list[str]:
-    """Who the returned sheets left out, by session, and from when each is taken as absent."""
-    if not missing:
-        return []
-    lines = [f"Not recorded on a returned sheet: {len(missing)}"]
-    for m in missing[:shown]:
-        lines.append(
-            f"  {m.session}: {m.name} ({m.employee_id}), sheet back {m.sheet_back_on}, "
-            f"absent and booked on a make-up from {m.absent_from}"
-        )
-    if len(missing) > shown:
-        lines.append(f"  … and {len(missing) - shown} more (--json lists them all)")
-    return lines
+    emit(result, json_, collect_lines)

@@ -127,3 +127,34 @@ def dispatch_lines(s: Any) -> list[str]:
             for k, v in s.by_channel.items()
         ),
     ]
+
+
+def collect_lines(s: Any) -> list[str]:
+    """What a collect read, accepted and rejected per file, the make-ups it booked, who the
+    returned sheets left out, and the files it skipped."""
+    return [
+        f"Quarter {s.quarter}: {counted(s.read, 'row')} read, {s.accepted} accepted, "
+        f"{s.rejected} rejected",
+        *(line for f in s.files for line in import_lines(f)),
+        "Make-ups: " + ", ".join(f"{k} {v}" for k, v in s.makeups.items()),
+        *not_recorded_lines(s.not_recorded),
+        *(
+            f"Skipped {f.source}: {f.reason}" + (f" (moved to {f.moved_to})" if f.moved_to else "")
+            for f in s.skipped
+        ),
+    ]
+
+
+def not_recorded_lines(missing: list[Any], shown: int = 20) -> list[str]:
+    """Who the returned sheets left out, by session, and from when each is taken as absent."""
+    if not missing:
+        return []
+    lines = [f"Not recorded on a returned sheet: {len(missing)}"]
+    for m in missing[:shown]:
+        lines.append(
+            f"  {m.session}: {m.name} ({m.employee_id}), sheet back {m.sheet_back_on}, "
+            f"absent and booked on a make-up from {m.absent_from}"
+        )
+    if len(missing) > shown:
+        lines.append(f"  … and {len(missing) - shown} more (--json lists them all)")
+    return lines

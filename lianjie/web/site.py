@@ -8,60 +8,38 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import secrets
-import tomllib
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime
-from functools import cache
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Cookie, FastAPI, Form, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
-from sqlmodel import Session
 
 from core.settings import Settings
-from lianjie.web import passwords
+from lianjie.web import handing_in, passwords
 from lianjie.web.documents import found, log_read, readable, visible_log
 from lianjie.web.grants import Role, grant_for, may_read
-from lianjie.web.sessions import FORM_COOKIE, SESSION_COOKIE, Cookies, SignedIn, site_key
-from models.accounts import Account, account_named, locked, note_sign_in
+from lianjie.web.pages import (
+    TEMPLATES,
+    SessionCookie,
+    Site,
+    lang_of,
+    page,
+    set_cookie,
+    signed_in_account,
+    site_of,
+    words,
+)
+from lianjie.web.sessions import FORM_COOKIE, SESSION_COOKIE, Cookies, site_key
+from models.accounts import account_named, locked, note_sign_in
 from models.cadres import unit_names
 from models.db import session_for
 from models.tables import Report
 
-TEMPLATES = Path(__file__).with_name("templates")
 # A made-up hash checked when the name is unknown: an unknown name costs what a wrong password
 # does, so the time of an answer does not tell which names exist.
 _NOBODY = passwords.hashed("no such account, never a password")
-
-
-@cache
-def words(lang: str) -> dict[str, str]:
-    with (TEMPLATES / "words.toml").open("rb") as handle:
-        return dict(tomllib.load(handle)[lang])
-
-
-@cache
-def _environment() -> Environment:
-    return Environment(
-        loader=FileSystemLoader(TEMPLATES),
-        autoescape=True,
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-
-
-@dataclass(frozen=True)
-class Site:
-    """What every page of the site needs: its database, cookies and organisation."""
-
-    db_url: str
-    cookies: Cookies
-    organisation: str
-    wait: Callable[[int], float]
 
 
 def site(config: Settings, *, slowdown: Callable[[int], float] | None = None) -> FastAPI:
@@ -74,54 +52,22 @@ def site(config: Settings, *, slowdown: Callable[[int], float] | None = None) ->
         cookies=Cookies(site_key(key, config.data_dir), config.web_session_minutes * 60),
         organisation=config.organisation,
         wait=slowdown or (lambda failures: min(0.5 * 2 ** max(failures - 1, 0), 8.0)),
+        data_dir=config.data_dir,
+        max_file_mb=config.max_file_mb,
     )
     app.include_router(router)
+    app.include_router(handing_in.router)
     return app
 
 
 router = APIRouter()
-SessionCookie = Annotated[str | None, Cookie(alias=SESSION_COOKIE)]
-
-
-def _site(request: Request) -> Site:
-    return request.app.state.site  # type: ignore[no-any-return]
-
-
-def _lang(request: Request) -> str:
-    return "en" if request.cookies.get("lang") == "en" else "zh"
-
-
-def page(request: Request, template: str, status: int = 200, **values: Any) -> HTMLResponse:
-    lang = _lang(request)
-    html = (
-        _environment()
-        .get_template(template)
-        .render(w=words(lang), lang=lang, organisation=_site(request).organisation, **values)
-    )
-    response = HTMLResponse(html, status_code=status)
-    response.headers["Content-Security-Policy"] = "default-src 'self'; form-action 'self'"
-    response.headers["X-Frame-Options"] = "DENY"
-    response.headers["Referrer-Policy"] = "no-referrer"
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
-def signed_in_account(
-    request: Request, session: Session, cookie: str | None
-) -> tuple[Account, SignedIn] | None:
-    """The account a valid session cookie names, unless it has been disabled since."""
-    signed_in = _site(request).cookies.signed_in(cookie)
-    if signed_in is None:
-        return None
-    account = account_named(session=session, name=signed_in.name)
-    return None if account is None or account.disabled else (account, signed_in)
 
 
 def sign_in_page(request: Request, problem: str = "", status: int = 200) -> HTMLResponse:
-    cookies = _site(request).cookies
+    cookies = site_of(request).cookies
     token, vouching = cookies.form_token()
     response = page(request, "sign_in.html.j2", status, token=token, problem=problem)
-    _set_cookie(response, FORM_COOKIE, vouching, cookies.session_seconds)
+    set_cookie(response, FORM_COOKIE, vouching, cookies.session_seconds)
     return response
 
 
@@ -143,7 +89,7 @@ async def sign_in(
     token: Annotated[str, Form(max_length=100)] = "",
     form_cookie: Annotated[str | None, Cookie(alias=FORM_COOKIE)] = None,
 ) -> Response:
-    here, w = _site(request), words(_lang(request))
+    here, w = site_of(request), words(lang_of(request))
     if not here.cookies.form_token_matches(form_cookie, token):
         return sign_in_page(request, w["form_expired"], 403)
     now = datetime.now(UTC)
@@ -162,7 +108,7 @@ async def sign_in(
         return sign_in_page(request, w["wrong"], 401)
     cookie, _ = here.cookies.session(name)
     response = RedirectResponse("/", status_code=303)
-    _set_cookie(response, SESSION_COOKIE, cookie, here.cookies.session_seconds)
+    set_cookie(response, SESSION_COOKIE, cookie, here.cookies.session_seconds)
     response.delete_cookie(FORM_COOKIE)
     return response
 
@@ -173,7 +119,7 @@ def sign_out(
     token: Annotated[str, Form(max_length=100)] = "",
     session_cookie: SessionCookie = None,
 ) -> Response:
-    signed_in = _site(request).cookies.signed_in(session_cookie)
+    signed_in = site_of(request).cookies.signed_in(session_cookie)
     if signed_in is None or not token or not secrets.compare_digest(signed_in.csrf, token):
         return Response("forbidden", status_code=403)
     response = RedirectResponse("/sign-in", status_code=303)
@@ -190,7 +136,7 @@ def language(lang: str) -> Response:
 
 @router.get("/", response_class=HTMLResponse, response_model=None)
 def documents(request: Request, session_cookie: SessionCookie = None) -> Response:
-    with session_for(_site(request).db_url) as session:
+    with session_for(site_of(request).db_url) as session:
         who = signed_in_account(request, session, session_cookie)
         if who is None:
             return RedirectResponse("/sign-in", status_code=303)
@@ -210,7 +156,7 @@ def documents(request: Request, session_cookie: SessionCookie = None) -> Respons
 
 @router.get("/documents/{doc_id}", response_model=None)
 def download(request: Request, doc_id: str, session_cookie: SessionCookie = None) -> Response:
-    with session_for(_site(request).db_url) as session:
+    with session_for(site_of(request).db_url) as session:
         who = signed_in_account(request, session, session_cookie)
         if who is None:
             return RedirectResponse("/sign-in", status_code=303)
@@ -233,7 +179,7 @@ def download(request: Request, doc_id: str, session_cookie: SessionCookie = None
 
 @router.get("/access", response_class=HTMLResponse, response_model=None)
 def access(request: Request, session_cookie: SessionCookie = None) -> Response:
-    with session_for(_site(request).db_url) as session:
+    with session_for(site_of(request).db_url) as session:
         who = signed_in_account(request, session, session_cookie)
         if who is None:
             return RedirectResponse("/sign-in", status_code=303)
@@ -242,13 +188,6 @@ def access(request: Request, session_cookie: SessionCookie = None) -> Response:
             return page(request, "refused.html.j2", 403)
         rows = visible_log(session, grant)
     return page(request, "access.html.j2", rows=rows[::-1][:1000])
-
-
-def _set_cookie(response: Response, name: str, value: str, seconds: int) -> None:
-    # Secure: a browser still sends it to http://127.0.0.1, and only over TLS anywhere else.
-    response.set_cookie(
-        name, value, max_age=seconds, httponly=True, secure=True, samesite="strict", path="/"
-    )
 
 
 def _served(report: Report | None) -> Path | None:

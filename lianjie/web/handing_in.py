@@ -1,0 +1,163 @@
+"""Files handed in through the site by the organisation department: a roster, previewed by the
+cycle's dry run and started only on "confirm"; completion files and returned sign-in workbooks,
+collected. Each upload is checked (size, kind) and kept 0600 in the data folder, never under
+the name it came with."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request, UploadFile
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from core.exceptions import LianjieInputError
+from flows.collect import collect_completions
+from flows.cycle import quarterly_cycle
+from lianjie.cli.summaries import collect_lines, cycle_lines
+from lianjie.web.grants import Role, grant_for
+from lianjie.web.pages import SessionCookie, page, signed_in_account, site_of
+from models.db import session_for
+from models.tables import RecordAccess
+
+router = APIRouter()
+KINDS = ("roster", "completions")
+UPLOAD_NAME = r"^\d{8}T\d{6}-[A-Za-z0-9_-]{16}\.(xlsx|csv)$"
+
+
+@router.get("/hand-in", response_class=HTMLResponse, response_model=None)
+def hand_in_form(request: Request, session_cookie: SessionCookie = None) -> Response:
+    account = _organisation(request, session_cookie)
+    if isinstance(account, Response):
+        return account
+    return page(request, "hand_in.html.j2", csrf=account[1], problem="", lines=[])
+
+
+@router.post("/hand-in", response_class=HTMLResponse, response_model=None)
+def hand_in(
+    request: Request,
+    file: UploadFile,
+    kind: Annotated[str, Form(max_length=20)],
+    quarter: Annotated[str, Form(pattern=r"^\d{4}Q[1-4]$")],
+    token: Annotated[str, Form(max_length=100)] = "",
+    session_cookie: SessionCookie = None,
+) -> Response:
+    account = _organisation(request, session_cookie, token)
+    if isinstance(account, Response):
+        return account
+    name, csrf = account
+    try:
+        if kind not in KINDS:
+            raise LianjieInputError(f"hand in a roster or completions, not {kind[:20]!r}")
+        kept = _kept(request, file)
+        _log(request, name, kept, "upload")
+        if kind == "roster":
+            preview = quarterly_cycle(quarter=quarter, roster=str(kept), dry_run=True)
+            return page(
+                request,
+                "preview.html.j2",
+                csrf=csrf,
+                lines=cycle_lines(preview),
+                upload=kept.name,
+                quarter=quarter,
+            )
+        collected = collect_completions(quarter=quarter, files=(str(kept),))
+        return page(request, "done.html.j2", lines=collect_lines(collected))
+    except LianjieInputError as error:
+        return page(request, "hand_in.html.j2", 400, csrf=csrf, problem=str(error), lines=[])
+
+
+@router.post("/hand-in/confirm", response_class=HTMLResponse, response_model=None)
+def confirm_roster(
+    request: Request,
+    upload: Annotated[str, Form(pattern=UPLOAD_NAME)],
+    quarter: Annotated[str, Form(pattern=r"^\d{4}Q[1-4]$")],
+    accept_leavers: Annotated[bool, Form()] = False,
+    token: Annotated[str, Form(max_length=100)] = "",
+    session_cookie: SessionCookie = None,
+) -> Response:
+    """Start the quarter with the roster previewed (by its stored name, never a path)."""
+    account = _organisation(request, session_cookie, token)
+    if isinstance(account, Response):
+        return account
+    name, csrf = account
+    kept = _uploads(request) / upload
+    if not kept.is_file():
+        return page(request, "refused.html.j2", 404)
+    try:
+        started = quarterly_cycle(quarter=quarter, roster=str(kept), accept_leavers=accept_leavers)
+    except LianjieInputError as error:
+        return page(request, "hand_in.html.j2", 400, csrf=csrf, problem=str(error), lines=[])
+    _log(request, name, kept, "confirm")
+    return page(request, "done.html.j2", lines=cycle_lines(started))
+
+
+def _organisation(
+    request: Request, cookie: str | None, token: str | None = None
+) -> tuple[str, str] | Response:
+    """The organisation account signed in (and, for a post, the form's token matching), as its
+    name and CSRF token; else the answer to give."""
+    with session_for(site_of(request).db_url) as session:
+        who = signed_in_account(request, session, cookie)
+    if who is None:
+        return RedirectResponse("/sign-in", status_code=303)
+    account, signed_in = who
+    if token is not None and not (token and secrets.compare_digest(token, signed_in.csrf)):
+        return Response("forbidden", status_code=403)
+    if grant_for(account.role, account.units).role is not Role.organisation:
+        return page(request, "refused.html.j2", 403)
+    return account.name, signed_in.csrf
+
+
+def _uploads(request: Request) -> Path:
+    return site_of(request).data_dir / "uploads"
+
+
+def _kept(request: Request, file: UploadFile) -> Path:
+    """The upload checked and written 0600 under a name of our own; a file over the size
+    limit, or not a workbook or text file, is refused."""
+    limit = site_of(request).max_file_mb * 1024 * 1024
+    suffix = Path(file.filename or "").suffix.lower()
+    if suffix not in (".xlsx", ".csv"):
+        raise LianjieInputError("hand in an .xlsx workbook or a .csv file")
+    head = file.file.read(4096)
+    if suffix == ".xlsx" and not head.startswith(b"PK\x03\x04"):
+        raise LianjieInputError("this .xlsx is not a workbook (an Excel file saved as .xlsx)")
+    if suffix == ".csv" and b"\x00" in head:
+        raise LianjieInputError("this .csv is not text: save the sheet as CSV and hand it in")
+    folder = _uploads(request)
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+    path = folder / f"{stamp}-{secrets.token_urlsafe(12)}{suffix}"
+    written = len(head)
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "wb") as out:
+        out.write(head)
+        while block := file.file.read(1 << 20):
+            written += len(block)
+            if written > limit:
+                out.close()
+                path.unlink()
+                raise LianjieInputError(
+                    f"the file is over {limit // (1024 * 1024)} MB (LIANJIE_MAX_FILE_MB)"
+                )
+            out.write(block)
+    return path
+
+
+def _log(request: Request, account: str, path: Path, action: str) -> None:
+    with session_for(site_of(request).db_url) as session:
+        session.add(
+            RecordAccess(
+                employee_id="",
+                os_user=f"web:{account}",
+                produced_at=datetime.now(UTC),
+                confidential=False,
+                path=str(path),
+                action=action,
+            )
+        )
+        session.commit()

@@ -1,0 +1,92 @@
+"""What every page of the reports site shares: its setting, its words, how a page is made and
+who is signed in."""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import Cookie, Request
+from fastapi.responses import HTMLResponse, Response
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from sqlmodel import Session
+
+from lianjie.web.sessions import SESSION_COOKIE, Cookies, SignedIn
+from models.accounts import Account, account_named
+
+TEMPLATES = Path(__file__).with_name("templates")
+SessionCookie = Annotated[str | None, Cookie(alias=SESSION_COOKIE)]
+
+
+@cache
+def words(lang: str) -> dict[str, str]:
+    with (TEMPLATES / "words.toml").open("rb") as handle:
+        return dict(tomllib.load(handle)[lang])
+
+
+@cache
+def _environment() -> Environment:
+    return Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+@dataclass(frozen=True)
+class Site:
+    """What every page of the site needs: its database, cookies and organisation."""
+
+    db_url: str
+    cookies: Cookies
+    organisation: str
+    wait: Callable[[int], float]
+    data_dir: Path  # uploads are kept in its uploads/ folder
+    max_file_mb: int  # the largest file handed in, as for the command line
+
+
+def site_of(request: Request) -> Site:
+    return request.app.state.site  # type: ignore[no-any-return]
+
+
+def lang_of(request: Request) -> str:
+    return "en" if request.cookies.get("lang") == "en" else "zh"
+
+
+def page(request: Request, template: str, status: int = 200, **values: Any) -> HTMLResponse:
+    lang = lang_of(request)
+    html = (
+        _environment()
+        .get_template(template)
+        .render(w=words(lang), lang=lang, organisation=site_of(request).organisation, **values)
+    )
+    response = HTMLResponse(html, status_code=status)
+    response.headers["Content-Security-Policy"] = "default-src 'self'; form-action 'self'"
+    response.headers["X-Frame-Options"] = "DENY"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def signed_in_account(
+    request: Request, session: Session, cookie: str | None
+) -> tuple[Account, SignedIn] | None:
+    """The account a valid session cookie names, unless it has been disabled since."""
+    signed_in = site_of(request).cookies.signed_in(cookie)
+    if signed_in is None:
+        return None
+    account = account_named(session=session, name=signed_in.name)
+    return None if account is None or account.disabled else (account, signed_in)
+
+
+def set_cookie(response: Response, name: str, value: str, seconds: int) -> None:
+    # Secure: a browser still sends it to http://127.0.0.1, and only over TLS anywhere else.
+    response.set_cookie(
+        name, value, max_age=seconds, httponly=True, secure=True, samesite="strict", path="/"
+    )

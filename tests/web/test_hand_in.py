@@ -1,0 +1,159 @@
+"""Files handed in through the site (issue 42, item 3): a roster previewed by the cycle's dry
+run and started only when confirmed; a completion file collected; and uploads that are too
+big, disguised, unsigned or from the wrong role refused with nothing kept or run."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlmodel import func, select
+
+from core.domain import Quarter
+from core.settings import Settings
+from harness.pipeline import write_city
+from lianjie.synthetic import COMPLETION_HEADER, write_csv
+from lianjie.web.passwords import hashed
+from lianjie.web.site import site
+from models.accounts import add_account
+from models.db import ready_engine, session_for
+from models.tables import Cadre, Completion, Enrolment
+
+PASSWORD = "correct horse battery"
+QUARTER = Quarter.containing(date.today()).label
+
+
+def client_for(db_url: str, tmp_path: Path, **settings: object) -> TestClient:
+    ready_engine(db_url)
+    with session_for(db_url) as session:
+        for name, role, units in (("org", "organisation", []), ("team1", "unit", ["U0001"])):
+            add_account(
+                session=session, name=name, role=role, units=units, password_hash=hashed(PASSWORD)
+            )
+    config = Settings(data_dir=tmp_path / "data", database_url=db_url, **settings)  # type: ignore[arg-type]
+    client = TestClient(site(config, slowdown=lambda _: 0), base_url="https://testserver")
+    return client
+
+
+def signed_in(client: TestClient, name: str) -> str:
+    """Sign in; the CSRF token of the signed-in forms."""
+    form = client.get("/sign-in").text
+    token = re.search(r'name="token" value="([^"]+)"', form)
+    assert token is not None
+    client.post("/sign-in", data={"name": name, "password": PASSWORD, "token": token[1]})
+    page = client.get("/hand-in" if name == "org" else "/").text
+    csrf = re.search(r'name="token" value="([^"]+)"', page)
+    assert csrf is not None
+    return csrf[1]
+
+
+def cadres(db_url: str) -> int:
+    with session_for(db_url) as session:
+        return session.exec(select(func.count()).select_from(Cadre)).one()
+
+
+def test_a_roster_is_previewed_then_started_on_confirm(db_url: str, tmp_path: Path) -> None:
+    client = client_for(db_url, tmp_path)
+    csrf = signed_in(client, "org")
+    roster = write_city(tmp_path, units=2, per_unit=6)
+    with roster.open("rb") as handle:
+        preview = client.post(
+            "/hand-in",
+            data={"kind": "roster", "quarter": QUARTER, "token": csrf},
+            files={"file": ("名册.csv", handle, "text/csv")},
+        )
+    assert 200 == preview.status_code, preview.text
+    assert "DRY RUN" in preview.text and "rejected" in preview.text  # the city has bad rows
+    assert 0 == cadres(db_url)  # nothing stored by the preview
+    upload = re.search(r'name="upload" value="([^"]+)"', preview.text)
+    assert upload is not None
+    kept = tmp_path / "data" / "uploads" / upload[1]
+    assert 0o600 == kept.stat().st_mode & 0o777 and "名册" not in upload[1]
+    started = client.post(
+        "/hand-in/confirm", data={"upload": upload[1], "quarter": QUARTER, "token": csrf}
+    )
+    assert 200 == started.status_code, started.text
+    assert "DRY RUN" not in started.text
+    assert 0 < cadres(db_url)
+    # a name of the uploads folder only: a path is refused by its shape
+    tricked = client.post(
+        "/hand-in/confirm", data={"upload": "../../etc/passwd", "quarter": QUARTER, "token": csrf}
+    )
+    assert 422 == tricked.status_code
+
+
+def test_a_completion_file_is_collected(db_url: str, tmp_path: Path) -> None:
+    client = client_for(db_url, tmp_path)
+    csrf = signed_in(client, "org")
+    with write_city(tmp_path, units=2, per_unit=6).open("rb") as handle:
+        preview = client.post(
+            "/hand-in",
+            data={"kind": "roster", "quarter": QUARTER, "token": csrf},
+            files={"file": ("roster.csv", handle, "text/csv")},
+        )
+    upload = re.search(r'name="upload" value="([^"]+)"', preview.text)
+    assert upload is not None
+    client.post("/hand-in/confirm", data={"upload": upload[1], "quarter": QUARTER, "token": csrf})
+    with session_for(db_url) as session:
+        enrolled = session.exec(select(Enrolment.employee_id, Enrolment.session_code)).all()
+    sheet = write_csv(
+        tmp_path / "done.csv",
+        COMPLETION_HEADER,
+        [[who, code, "", "", "已参加", "95", ""] for who, code in enrolled[:5]]
+        + [["E999999", "NOPE", "", "", "已参加", "", ""]],
+    )
+    with sheet.open("rb") as handle:
+        collected = client.post(
+            "/hand-in",
+            data={"kind": "completions", "quarter": QUARTER, "token": csrf},
+            files={"file": ("done.csv", handle, "text/csv")},
+        )
+    assert 200 == collected.status_code, collected.text
+    assert "5 accepted, 1 rejected" in collected.text
+    with session_for(db_url) as session:
+        assert 5 == session.exec(select(func.count()).select_from(Completion)).one()
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "problem"),
+    [
+        ("roster.xlsx", b"employee_id,name\n", "not a workbook"),
+        ("roster.csv", b"MZ\x90\x00\x03\x00\x00\x00", "not text"),
+        ("roster.exe", b"MZ\x90\x00", ".xlsx workbook or a .csv"),
+        ("roster.csv", b"a" * (2 * 1024 * 1024), "over 1 MB (LIANJIE_MAX_FILE_MB)"),
+    ],
+)
+def test_a_disguised_or_oversized_upload_is_refused_and_not_kept(
+    db_url: str, tmp_path: Path, name: str, content: bytes, problem: str
+) -> None:
+    client = client_for(db_url, tmp_path, max_file_mb=1)
+    csrf = signed_in(client, "org")
+    refused = client.post(
+        "/hand-in",
+        data={"kind": "roster", "quarter": QUARTER, "token": csrf},
+        files={"file": (name, content, "application/octet-stream")},
+    )
+    assert 400 == refused.status_code
+    assert problem in refused.text
+    assert [] == list((tmp_path / "data" / "uploads").glob("*"))
+
+
+def test_an_unsigned_form_or_another_role_hands_in_nothing(db_url: str, tmp_path: Path) -> None:
+    client = client_for(db_url, tmp_path)
+    signed_in(client, "org")
+    form = {"kind": "roster", "quarter": QUARTER, "token": "forged"}
+    files = {"file": ("r.csv", b"employee_id\n", "text/csv")}
+    assert 403 == client.post("/hand-in", data=form, files=files).status_code
+    other = client_for_same(client)
+    csrf = signed_in(other, "team1")
+    assert 403 == other.get("/hand-in").status_code
+    form["token"] = csrf
+    assert 403 == other.post("/hand-in", data=form, files=files).status_code
+    assert not (tmp_path / "data" / "uploads").exists()
+
+
+def client_for_same(client: TestClient) -> TestClient:
+    return TestClient(client.app, base_url="https://testserver")
