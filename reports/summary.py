@@ -56,16 +56,22 @@ def summary_part(view: QuarterView) -> SummaryPart:
     )
 
 
+def ranked(parts: list[SummaryPart]) -> list[dict[str, Any]]:
+    """Every part's units ranked by completion, best first (then by code), numbered."""
+    ranking = [row for part in parts for row in part.ranking]
+    ranking.sort(key=lambda r: (-(r["tally"].rate or 0), r["code"]))
+    for position, row in enumerate(ranking, start=1):
+        row["rank"] = position
+    return ranking
+
+
 def summary_report(view: QuarterView, parts: list[SummaryPart] | None = None) -> dict[str, Any]:
     """The organisation summary: units ranked by completion, totals per track, what is left.
 
     `parts` are the figures over every unit, a part at a time; without them, the view's own.
     """
     parts = [summary_part(view)] if parts is None else parts
-    ranking = [row for part in parts for row in part.ranking]
-    ranking.sort(key=lambda r: (-(r["tally"].rate or 0), r["code"]))
-    for position, row in enumerate(ranking, start=1):
-        row["rank"] = position
+    ranking = ranked(parts)
     overall = sum((part.overall for part in parts), Tally())
     in_scope = sum(part.in_scope for part in parts)
     track_rows = (

@@ -15,6 +15,7 @@ from fastapi.responses import HTMLResponse, Response
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from sqlmodel import Session
 
+from core.settings import Settings
 from lianjie.web.sessions import SESSION_COOKIE, Cookies, SignedIn
 from models.accounts import Account, account_named
 
@@ -49,6 +50,7 @@ class Site:
     wait: Callable[[int], float]
     data_dir: Path  # uploads are kept in its uploads/ folder
     max_file_mb: int  # the largest file handed in, as for the command line
+    config: Settings  # what the flows run from the site (a dry run, a collect) are given
 
 
 def site_of(request: Request) -> Site:

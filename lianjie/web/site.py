@@ -17,7 +17,7 @@ from fastapi import APIRouter, Cookie, FastAPI, Form, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
 from core.settings import Settings
-from lianjie.web import handing_in, passwords
+from lianjie.web import handing_in, passwords, status
 from lianjie.web.documents import found, log_read, readable, visible_log
 from lianjie.web.grants import Role, grant_for, may_read
 from lianjie.web.pages import (
@@ -54,9 +54,11 @@ def site(config: Settings, *, slowdown: Callable[[int], float] | None = None) ->
         wait=slowdown or (lambda failures: min(0.5 * 2 ** max(failures - 1, 0), 8.0)),
         data_dir=config.data_dir,
         max_file_mb=config.max_file_mb,
+        config=config,
     )
     app.include_router(router)
     app.include_router(handing_in.router)
+    app.include_router(status.router)
     return app
 
 

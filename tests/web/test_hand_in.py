@@ -157,3 +157,41 @@ def test_an_unsigned_form_or_another_role_hands_in_nothing(db_url: str, tmp_path
 
 def client_for_same(client: TestClient) -> TestClient:
     return TestClient(client.app, base_url="https://testserver")
+
+
+def test_the_status_page_shows_the_summarys_standings_to_the_organisation_only(
+    db_url: str, tmp_path: Path
+) -> None:
+    """Each unit's rate on the page is the one the organisation summary prints, taken now."""
+    from flows.reporting.accountability import accountability_reports
+    from harness.pdfs import text_of
+
+    client = client_for(db_url, tmp_path)
+    csrf = signed_in(client, "org")
+    assert "has not been started" in client.get("/status").text or "尚未开始" in client.get(
+        "/status"
+    ).text
+    with write_city(tmp_path, units=3, per_unit=6).open("rb") as handle:
+        preview = client.post(
+            "/hand-in",
+            data={"kind": "roster", "quarter": QUARTER, "token": csrf},
+            files={"file": ("roster.csv", handle, "text/csv")},
+        )
+    upload = re.search(r'name="upload" value="([^"]+)"', preview.text)
+    assert upload is not None
+    client.post("/hand-in/confirm", data={"upload": upload[1], "quarter": QUARTER, "token": csrf})
+    page = client.get("/status")
+    assert 200 == page.status_code
+    rows = re.findall(
+        r"<tr><td>(\d+)</td><td>([^<]+)</td><td>(\d+)</td><td>(\d+)</td><td>(\d+)</td>"
+        r"<td>(\d+)</td><td>([^<]+)</td></tr>",
+        page.text,
+    )
+    assert 3 == len(rows)
+    summary = accountability_reports(quarter=QUARTER, out=str(tmp_path / "reports"))
+    text = text_of(next(r.path for r in summary.reports if r.kind == "summary"))
+    for _, name, _, _, _, _, rate in rows:
+        assert re.search(rf"{re.escape(name)}.*{re.escape(rate)}", text), (name, rate)
+    team = client_for_same(client)
+    signed_in(team, "team1")
+    assert 403 == team.get("/status").status_code

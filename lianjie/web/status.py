@@ -1,0 +1,108 @@
+"""The quarter at a glance, for the organisation department: each unit's standing (the
+summary's numbers, taken now), the runs in progress and the next scheduled runs."""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from prefect.client.orchestration import get_client
+from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterState, FlowRunFilterStateType
+from prefect.client.schemas.objects import StateType
+from prefect.client.schemas.sorting import FlowRunSort
+from prefect.settings import PREFECT_API_URL
+
+from core.domain import Quarter
+from core.settings import Settings
+from flows.common import RunSettings, now, this_quarter
+from flows.reporting.parts import plan_reports, prepare_part
+from lianjie.web.grants import Role, grant_for
+from lianjie.web.pages import SessionCookie, page, signed_in_account, site_of
+from models.db import session_for
+from models.tables import QuarterCycle
+from reports.summary import ranked
+
+router = APIRouter()
+
+
+@dataclass(frozen=True, slots=True)
+class RunSeen:
+    """A flow run as the status page lists it."""
+
+    name: str
+    state: str
+    when: datetime | None
+
+
+@router.get("/status", response_class=HTMLResponse, response_model=None)
+def status(request: Request, session_cookie: SessionCookie = None) -> Response:
+    here = site_of(request)
+    with session_for(here.db_url) as session:
+        who = signed_in_account(request, session, session_cookie)
+        if who is None:
+            return RedirectResponse("/sign-in", status_code=303)
+        if grant_for(who[0].role, who[0].units).role is not Role.organisation:
+            return page(request, "refused.html.j2", 403)
+        quarter = this_quarter(here.config)
+        started = session.get(QuarterCycle, quarter.label) is not None
+    running, scheduled, problem = prefect_runs()
+    return page(
+        request,
+        "status.html.j2",
+        quarter=quarter.label,
+        ranking=unit_standings(here.config, quarter) if started else [],
+        started=started,
+        running=running,
+        scheduled=scheduled,
+        prefect_problem=problem,
+    )
+
+
+def unit_standings(config: Settings, quarter: Quarter) -> list[dict[str, Any]]:
+    """Each unit's standing now, ranked as the summary ranks them: the reports' own parts,
+    prepared as a report run would, without rendering anything."""
+    run = RunSettings.of(config)
+    with tempfile.TemporaryDirectory() as nowhere:  # no PDF is written; the plan names a folder
+        setting, parts = plan_reports.fn(
+            run=run, quarter=quarter, units=None, out=nowhere, as_of=now(config)
+        )
+        shares = [
+            prepare_part.fn(
+                run=run, quarter=quarter, setting=setting, units=units, unit_reports=False
+            ).summary
+            for units in parts
+        ]
+    return ranked(shares)
+
+
+def prefect_runs() -> tuple[list[RunSeen], list[RunSeen], str]:
+    """The runs in progress and the next ten scheduled, from the Prefect server the site's
+    environment names; with none named, or none answering, why not."""
+    if not PREFECT_API_URL.value():
+        return [], [], "no Prefect server is configured (PREFECT_API_URL)"
+
+    def of(types: list[StateType]) -> FlowRunFilter:
+        return FlowRunFilter(state=FlowRunFilterState(type=FlowRunFilterStateType(any_=types)))
+
+    try:
+        with get_client(sync_client=True) as client:
+            running = client.read_flow_runs(
+                flow_run_filter=of([StateType.RUNNING, StateType.PENDING, StateType.PAUSED]),
+                limit=50,
+            )
+            coming = client.read_flow_runs(
+                flow_run_filter=of([StateType.SCHEDULED]),
+                sort=FlowRunSort.EXPECTED_START_TIME_ASC,
+                limit=10,
+            )
+    except Exception as error:
+        return [], [], f"the Prefect server did not answer: {type(error).__name__}"
+    return (
+        [RunSeen(r.name, r.state_name or "", r.start_time) for r in running],
+        [RunSeen(r.name, r.state_name or "", r.expected_start_time) for r in coming],
+        "",
+    )
