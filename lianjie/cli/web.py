@@ -41,9 +41,10 @@ def add_user(
     except WeakPassword as error:
         raise fail(str(error)) from None
 
-    def add() -> None:
+    def add() -> list[str]:
         from flows.common import settings
         from models.accounts import account_named, add_account
+        from models.cadres import unit_names
         from models.db import session_for
 
         with session_for(settings().db_url) as session:
@@ -56,9 +57,13 @@ def add_user(
                 units=list(grant.units),
                 password_hash=password_hash,
             )
+            known = unit_names(session=session)
+        return [code for code in grant.units if code not in known]
 
-    run(add, flows=False)
+    unknown = run(add, flows=False)
     typer.echo(f"account {name} added: {grant.text}")
+    if unknown:  # a unit that comes with a later roster is fine; a typing mistake shows here
+        typer.echo(f"note: no unit {', '.join(unknown)} on any roster yet", err=True)
     if made:
         typer.echo(f"password (shown once): {password}")
 

@@ -16,8 +16,10 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from sqlmodel import Session
 
 from core.settings import Settings
+from lianjie.web.grants import grant_for
 from lianjie.web.sessions import SESSION_COOKIE, Cookies, SignedIn
 from models.accounts import Account, account_named
+from models.db import session_for, stored_utc
 
 TEMPLATES = Path(__file__).with_name("templates")
 SessionCookie = Annotated[str | None, Cookie(alias=SESSION_COOKIE)]
@@ -62,11 +64,27 @@ def lang_of(request: Request) -> str:
 
 
 def page(request: Request, template: str, status: int = 200, **values: Any) -> HTMLResponse:
-    lang = lang_of(request)
+    """A page of the site, in the reader's language, times in the organisation's zone, with
+    the signed-in account (and its sign-out form) in the header."""
+    here, lang = site_of(request), lang_of(request)
+    with session_for(here.db_url) as session:
+        who = signed_in_account(request, session, request.cookies.get(SESSION_COOKIE))
+    me = None
+    if who is not None:
+        account, signed_in = who
+        me = {"name": account.name, "grant": grant_for(account.role, account.units)}
+        me["csrf"] = signed_in.csrf
     html = (
         _environment()
         .get_template(template)
-        .render(w=words(lang), lang=lang, organisation=site_of(request).organisation, **values)
+        .render(
+            w=words(lang),
+            lang=lang,
+            organisation=here.organisation,
+            me=me,
+            local=lambda moment: stored_utc(moment).astimezone(here.config.zone),
+            **values,
+        )
     )
     response = HTMLResponse(html, status_code=status)
     response.headers["Content-Security-Policy"] = "default-src 'self'; form-action 'self'"

@@ -168,9 +168,10 @@ def test_the_status_page_shows_the_summarys_standings_to_the_organisation_only(
 
     client = client_for(db_url, tmp_path)
     csrf = signed_in(client, "org")
-    assert "has not been started" in client.get("/status").text or "尚未开始" in client.get(
-        "/status"
-    ).text
+    assert (
+        "has not been started" in client.get("/status").text
+        or "尚未开始" in client.get("/status").text
+    )
     with write_city(tmp_path, units=3, per_unit=6).open("rb") as handle:
         preview = client.post(
             "/hand-in",
