@@ -53,6 +53,11 @@ class Settings(BaseSettings):
     # long a sign-in lasts.
     web_secret: SecretStr | None = None
     web_session_minutes: int = Field(default=60, gt=0, le=24 * 60)
+    # Where `lianjie web` listens; an address beyond loopback is refused unless `web_proxy`
+    # says the organisation's reverse proxy (TLS) stands in front of it.
+    web_host: str = "127.0.0.1"
+    web_port: int = Field(default=8400, gt=0, lt=65536)
+    web_proxy: bool = False
     # The largest roster or completion file read (a larger one is refused whole, exit 2).
     max_file_mb: int = Field(default=100, gt=0)
     max_rows: int = Field(default=500_000, gt=0)

@@ -84,16 +84,18 @@ def annual_report(
         rate=job.context["year_total"].percent,
     )
     record_reports(run=run, filed_under=str(year), reports=[report], rendered=[done])
-    publish_annual(year, quarters, report, config)
+    publish_annual(year, quarters, report, config, lang=run.lang)
     labels_shown = [q.label for q in quarters]
     return AnnualSummary(year=year, quarters=labels_shown, rendered=1, reports=[report])
 
 
-def publish_annual(year: int, quarters: list[Quarter], report: ReportOut, config: Settings) -> None:
+def publish_annual(
+    year: int, quarters: list[Quarter], report: ReportOut, config: Settings, *, lang: str
+) -> None:
     """The year's report in the Prefect UI: a link where the output folder is served, else
     its file name (a path on the worker's disk opens nothing in a browser)."""
     words = TableWords(config.lang)
-    [link] = pdf_links([report.path], config.reports_dir, config.reports_url)
+    [link] = pdf_links([(str(year), report.kind, "", lang)], config.reports_url)
     row = {
         "year": year,
         "quarters": words.listed(quarter_in_year(q, words.lang) for q in quarters),

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 from pydantic import BaseModel, Field
 
+from core.documents import document_link
 from core.domain import CadreRecord, Change, ChangeKind, Quarter, Reject, row_place
 from core.exceptions import LeaversToConfirm
 from intake.columns import ImportResult
@@ -227,18 +226,8 @@ def log_layout(logger: Any, result: ImportResult[Any]) -> None:
         )
 
 
-def pdf_links(paths: list[str], folder: Path, reports_url: str | None) -> list[str]:
-    """Where a reader opens each PDF: under LIANJIE_REPORTS_URL when the output folder is
-    served, else "" (a file:// link to the worker's disk opens nothing in a browser)."""
-    if not reports_url:
-        return ["" for _ in paths]
-    base = reports_url.rstrip("/")
-    links = []
-    for path in paths:
-        try:
-            relative = Path(path).resolve().relative_to(folder.resolve())
-        except ValueError:  # written outside the served folder (an explicit --out)
-            links.append("")
-            continue
-        links.append(f"{base}/{quote(relative.as_posix())}")
-    return links
+def pdf_links(reports: list[tuple[str, str, str, str]], reports_url: str | None) -> list[str]:
+    """Where a reader opens each report (filed under, kind, unit, language): its page on the
+    reports site at LIANJIE_REPORTS_URL, which serves each reader only what their role may
+    read; else "" (a file:// link to the worker's disk opens nothing in a browser)."""
+    return [document_link(reports_url, *report) for report in reports]

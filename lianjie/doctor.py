@@ -36,7 +36,29 @@ def checks() -> list[Check]:
         _output(config),
         _confidential(config),
         _mail(config),
+        _site(config),
     ]
+
+
+def _site(config: Settings) -> Check:
+    """The reports site carries passwords and the reports: on loopback behind a TLS proxy, or
+    on another address only when the settings say a proxy stands in front."""
+    where = f"{config.web_host}:{config.web_port}"
+    if problem := site_address_problem(config.web_host, config.web_proxy):
+        return False, "reports site", problem
+    behind = "loopback" if _loopback(config.web_host) else "behind the proxy"
+    return True, "reports site", f"lianjie web listens on {where} ({behind})"
+
+
+def site_address_problem(host: str, proxy: bool) -> str:
+    """Why the reports site may not listen on `host`; "" when it may."""
+    if _loopback(host) or proxy:
+        return ""
+    return (
+        f"the reports site on {host} would carry passwords and reports beyond this machine "
+        "unencrypted: keep 127.0.0.1 behind a TLS reverse proxy, or set LIANJIE_WEB_PROXY=true "
+        "when the proxy reaches it over the network"
+    )
 
 
 def _prefect_home() -> Check:

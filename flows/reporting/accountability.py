@@ -128,7 +128,7 @@ def accountability_reports(
     summary = ReportsSummary(
         quarter=period.label, rendered=len(reports), reports=reports, queued_for_readers=queued
     )
-    publish_reports(summary, config, deliver=deliver)
+    publish_reports(summary, config, deliver=deliver, lang=run.lang)
     return summary
 
 

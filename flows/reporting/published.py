@@ -30,7 +30,7 @@ class ReportsSummary(BaseModel):
         return [r.path for r in self.reports]
 
 
-def publish_reports(done: ReportsSummary, config: Settings, *, deliver: bool) -> None:
+def publish_reports(done: ReportsSummary, config: Settings, *, deliver: bool, lang: str) -> None:
     """The run's summary in sentences, and the reports with their rates and where to open
     them: a link to each when the output folder is served (LIANJIE_REPORTS_URL), else the
     machine and folder, in words."""
@@ -48,7 +48,7 @@ def publish_reports(done: ReportsSummary, config: Settings, *, deliver: bool) ->
         title,
     )
     shown = [r for r in reports if r.kind != ReportKind.confidential]
-    links = pdf_links([r.path for r in shown], config.reports_dir, config.reports_url)
+    links = pdf_links([(quarter, r.kind, r.unit_code, lang) for r in shown], config.reports_url)
     publish_table(
         artifact_key("reports", quarter),
         words.table(

@@ -118,22 +118,33 @@ def disable_user(name: Annotated[str, typer.Argument(help="The account to disabl
 
 
 def web(
-    port: Annotated[int, typer.Option(help="Port to listen on.", min=1, max=65535)] = 8400,
+    port: Annotated[
+        int | None,
+        typer.Option(help="Port to listen on (default LIANJIE_WEB_PORT, 8400).", min=1, max=65535),
+    ] = None,
     host: Annotated[
-        str,
+        str | None,
         typer.Option(
-            help="Address to listen on. Keep 127.0.0.1 and put the organisation's reverse proxy "
-            "(TLS) in front; anything else serves the reports over the network unencrypted."
+            help="Address to listen on (default LIANJIE_WEB_HOST, 127.0.0.1). Keep loopback and "
+            "put the organisation's TLS reverse proxy in front; another address needs "
+            "LIANJIE_WEB_PROXY=true."
         ),
-    ] = "127.0.0.1",
+    ] = None,
 ) -> None:
     """Serve the reports site: each account signs in and reads exactly its role's documents;
     every download and refusal goes to the access log (`lianjie export access`)."""
     import uvicorn
 
     from flows.common import settings
+    from lianjie import orphans
+    from lianjie.doctor import site_address_problem
     from lianjie.web.site import site
 
-    app = run(lambda: site(settings()), flows=False)
+    config = run(settings, flows=False)
+    host, port = host or config.web_host, port or config.web_port
+    if problem := site_address_problem(host, config.web_proxy):
+        raise fail(problem)
+    app = run(lambda: site(config), flows=False)
+    orphans.temporary_server_dies_with_us()  # a dry run from the site may start Prefect's
     typer.echo(f"reports site on http://{host}:{port}/ (Ctrl-C stops it)")
-    uvicorn.run(app, host=host, port=port, log_level="warning", proxy_headers=True)
+    uvicorn.run(app, host=host, port=port, log_level="warning", proxy_headers=config.web_proxy)

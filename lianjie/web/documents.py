@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -11,6 +10,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from core.documents import document_id
 from core.domain import ReportKind
 from lianjie.web.grants import Grant, Role, may_read
 from models.records import access_log
@@ -33,11 +33,9 @@ class Document:
     generated_at: datetime
 
 
-def document_id(report: Report) -> str:
-    """A report's id on the site: the same for every version of the same report, so that a
-    link keeps working when the quarter's reports are rendered again."""
-    key = f"{report.quarter}|{report.kind}|{report.unit_code}|{report.lang}"
-    return hashlib.sha256(key.encode()).hexdigest()[:20]
+def report_id(report: Report) -> str:
+    """A stored report's id on the site."""
+    return document_id(report.quarter, report.kind, report.unit_code, report.lang)
 
 
 def readable(session: Session, grant: Grant, unit_names: dict[str, str]) -> list[Document]:
@@ -55,7 +53,7 @@ def found(session: Session, doc_id: str) -> Report | None:
     if not DOCUMENT_ID.match(doc_id):
         return None
     for report in session.exec(select(Report)):
-        if document_id(report) == doc_id:
+        if report_id(report) == doc_id:
             return report
     return None
 
@@ -88,7 +86,7 @@ def visible_log(session: Session, grant: Grant) -> list[dict[str, Any]]:
 
 def _document(report: Report, unit_names: dict[str, str]) -> Document:
     return Document(
-        id=document_id(report),
+        id=report_id(report),
         quarter=report.quarter,
         kind=ReportKind(report.kind),
         unit_code=report.unit_code,

@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 
+from core.documents import document_id
 from harness.pipeline import run_cycle, write_city
 from harness.postgres import cluster
 from harness.prefect_api import (
@@ -154,13 +155,19 @@ def test_reports_fan_out_over_two_workers_and_survive_a_killed_one(
     shown = api(env, "/artifacts/filter", {"artifacts": {"flow_run_id": {"any_": [parent["id"]]}}})
     # Prefect 3.9 stores a link artifact as markdown: [text](link)
     opened = sorted(
-        re.sub(r"^\[.*\]\(https://reports\.example/lianjie/2026Q4/(.*)\)$", r"\1", str(a["data"]))
+        re.sub(
+            r"^\[.*\]\(https://reports\.example/lianjie/documents/(.*)\)$", r"\1", str(a["data"])
+        )
         for a in shown
         if a["type"] == "markdown" and str(a["data"]).startswith("[")
     )
-    expected = sorted([f"2026Q4-U{n:04d}-zh.pdf" for n in range(1, 31)] + ["2026Q4-summary-zh.pdf"])
+    # each on the reports site, by id (`lianjie web` serves it to its readers only)
+    expected = sorted(
+        [document_id(QUARTER, "unit", f"U{n:04d}", "zh") for n in range(1, 31)]
+        + [document_id(QUARTER, "summary", "", "zh")]
+    )
     assert expected == opened  # 30 units and the summary, once each
-    assert [] == [link for link in opened if "confidential" in link]
+    assert document_id(QUARTER, "confidential", "", "zh") not in opened
 
     chunks = runs_named(env, f"{QUARTER}-chunk-")
     killed = next(r for r in chunks if r["id"] == chunk["id"])

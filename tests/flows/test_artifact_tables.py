@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from core.documents import document_id
 from core.domain import Quarter, Reject
 from core.settings import Settings
 from flows.artifact_tables import TableWords
@@ -181,15 +182,17 @@ def test_each_report_opens_from_its_own_link_and_the_list_from_none(
     ]
     done = ReportsSummary(quarter="2026Q4", rendered=4, reports=reports)
     served = Settings(output_dir=tmp_path, reports_url="https://reports.example/lj")
-    publish_reports(done, served, deliver=False)
+    publish_reports(done, served, deliver=False, lang="zh")
     links = {m["link"]: m["link_text"] for m in made}
+    # the reports site's own addresses: by id, as `lianjie web` serves them to their readers
+    site = "https://reports.example/lj/documents/"
     assert {
-        "https://reports.example/lj/u1.pdf": "U1：2026年第四季度落实情况报告",
-        "https://reports.example/lj/u2.pdf": "U2：2026年第四季度落实情况报告",
-        "https://reports.example/lj/s.pdf": "2026年第四季度汇总报告",
+        site + document_id("2026Q4", "unit", "U1", "zh"): "U1：2026年第四季度落实情况报告",
+        site + document_id("2026Q4", "unit", "U2", "zh"): "U2：2026年第四季度落实情况报告",
+        site + document_id("2026Q4", "summary", "", "zh"): "2026年第四季度汇总报告",
     } == links
     assert ["summary-report-2026q4"] == [m["key"] for m in made if m.get("key")]
 
     made.clear()
-    publish_reports(done, Settings(output_dir=tmp_path), deliver=False)
+    publish_reports(done, Settings(output_dir=tmp_path), deliver=False, lang="zh")
     assert [] == made  # not served: the summary says where the files are, in words

@@ -16,7 +16,7 @@ from itsdangerous import TimestampSigner
 
 from core.domain import ReportKind
 from core.settings import Settings
-from lianjie.web.documents import document_id
+from lianjie.web.documents import report_id as document_id
 from lianjie.web.passwords import hashed
 from lianjie.web.site import site
 from models.accounts import add_account

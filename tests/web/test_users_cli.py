@@ -7,6 +7,8 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 from lianjie.web.passwords import matches
 from models.accounts import account_named
 from models.db import session_for
@@ -90,3 +92,38 @@ def test_lianjie_web_serves_the_sign_in_page_on_loopback(db_url: str) -> None:
         server.terminate()
         out, _ = server.communicate(timeout=30)
     assert f"http://127.0.0.1:{port}/" in out
+
+
+@pytest.mark.parametrize(
+    ("environment", "passes"),
+    [
+        ({}, True),
+        ({"LIANJIE_WEB_HOST": "::1"}, True),
+        ({"LIANJIE_WEB_HOST": "0.0.0.0"}, False),
+        ({"LIANJIE_WEB_HOST": "10.1.2.3", "LIANJIE_WEB_PROXY": "true"}, True),
+    ],
+)
+def test_doctor_fails_a_site_open_beyond_loopback_without_a_proxy(
+    environment: dict[str, str], passes: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from core.settings import Settings
+    from lianjie.doctor import _site
+
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    ok, _, detail = _site(Settings())
+    assert passes == ok, detail
+
+
+def test_lianjie_web_refuses_an_open_address_without_a_proxy(db_url: str) -> None:
+    answer = subprocess.run(
+        [sys.executable, "-m", "lianjie.cli", "web", "--host", "0.0.0.0"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        env=os.environ.copy(),
+    )
+    assert 2 == answer.returncode
+    assert "LIANJIE_WEB_PROXY=true" in answer.stderr
+    assert 1 == len(answer.stderr.strip().splitlines())
