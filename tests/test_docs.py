@@ -14,7 +14,7 @@ from lianjie.cli import app
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 # A command as a page shows it: a code span or a code block's line that starts `lianjie WORD`.
-SHOWN = re.compile(r"^lianjie ((?:db )?[a-z]+)\b(.*)")
+SHOWN = re.compile(r"^lianjie ((?:db |users )?[a-z]+)\b(.*)")
 FENCE = re.compile(r"^```.*?^```", re.MULTILINE | re.DOTALL)
 
 
