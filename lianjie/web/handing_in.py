@@ -1,12 +1,19 @@
 """Files handed in through the site by the organisation department: a roster, previewed by the
 cycle's dry run and started only on "confirm"; completion files and returned sign-in workbooks,
 collected. Each upload is checked (size, kind) and kept 0600 in the data folder, never under
-the name it came with."""
+the name it came with.
+
+The cycle and the collect run as the command line runs them, each in a process of its own: a
+flow run inside the site forked a render worker that inherited the site's open connections,
+and a browser's kept-alive connection, closed by the site, stayed open in the worker and hung
+the browser's next request."""
 
 from __future__ import annotations
 
 import os
 import secrets
+import subprocess
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
@@ -15,8 +22,9 @@ from fastapi import APIRouter, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from core.exceptions import LianjieInputError
-from flows.collect import collect_completions
-from flows.cycle import quarterly_cycle
+from flows.collect import CollectSummary
+from flows.cycle import CycleSummary
+from lianjie.cli.runner import EXIT_BAD_INPUT
 from lianjie.cli.summaries import collect_lines, cycle_lines
 from lianjie.web.grants import Role, grant_for
 from lianjie.web.pages import SessionCookie, page, signed_in_account, site_of
@@ -24,6 +32,7 @@ from models.db import session_for
 from models.tables import RecordAccess
 
 router = APIRouter()
+COMMAND_SECONDS = 3600  # a province's cycle; the proxy in front waits as long (docs/server.md)
 KINDS = ("roster", "completions")
 UPLOAD_NAME = r"^\d{8}T\d{6}-[A-Za-z0-9_-]{16}\.(xlsx|csv)$"
 
@@ -55,7 +64,9 @@ def hand_in(
         kept = _kept(request, file)
         _log(request, name, kept, "upload")
         if kind == "roster":
-            preview = quarterly_cycle(quarter=quarter, roster=str(kept), dry_run=True)
+            preview = CycleSummary.model_validate_json(
+                lianjie("cycle", "--quarter", quarter, "--roster", str(kept), "--dry-run")
+            )
             return page(
                 request,
                 "preview.html.j2",
@@ -64,7 +75,9 @@ def hand_in(
                 upload=kept.name,
                 quarter=quarter,
             )
-        collected = collect_completions(quarter=quarter, files=(str(kept),))
+        collected = CollectSummary.model_validate_json(
+            lianjie("collect", "--quarter", quarter, str(kept))
+        )
         return page(request, "done.html.j2", lines=collect_lines(collected))
     except LianjieInputError as error:
         return page(request, "hand_in.html.j2", 400, csrf=csrf, problem=str(error), lines=[])
@@ -88,11 +101,31 @@ def confirm_roster(
     if not kept.is_file():
         return page(request, "refused.html.j2", 404)
     try:
-        started = quarterly_cycle(quarter=quarter, roster=str(kept), accept_leavers=accept_leavers)
+        leavers = ["--accept-leavers"] if accept_leavers else []
+        started = CycleSummary.model_validate_json(
+            lianjie("cycle", "--quarter", quarter, "--roster", str(kept), *leavers)
+        )
     except LianjieInputError as error:
         return page(request, "hand_in.html.j2", 400, csrf=csrf, problem=str(error), lines=[])
     _log(request, name, kept, "confirm")
     return page(request, "done.html.j2", lines=cycle_lines(started))
+
+
+def lianjie(*args: str) -> str:
+    """A command's JSON summary, run as `lianjie … --json --quiet` in a process of its own;
+    its one-line refusal (exit 2) raised as the input error it is."""
+    done = subprocess.run(  # noqa: S603  (our own command; the arguments are checked values)
+        [sys.executable, "-m", "lianjie.cli", *args, "--json", "--quiet"],
+        capture_output=True,
+        text=True,
+        timeout=COMMAND_SECONDS,
+        check=False,
+    )
+    if done.returncode == EXIT_BAD_INPUT:
+        raise LianjieInputError(done.stderr.strip().removeprefix("lianjie: ") or "refused")
+    if done.returncode != 0:
+        raise RuntimeError(f"lianjie {args[0]} ended with exit {done.returncode}")
+    return done.stdout
 
 
 def _organisation(
