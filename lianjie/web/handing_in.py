@@ -28,6 +28,7 @@ from lianjie.cli.runner import EXIT_BAD_INPUT
 from lianjie.cli.summaries import collect_lines, cycle_lines
 from lianjie.web.grants import Role, grant_for
 from lianjie.web.pages import SessionCookie, page, signed_in_account, site_of
+from lianjie.web.status import run_link
 from models.db import session_for
 from models.tables import RecordAccess
 
@@ -63,6 +64,7 @@ def hand_in(
             raise LianjieInputError(f"hand in a roster or completions, not {kind[:20]!r}")
         kept = _kept(request, file)
         _log(request, name, kept, "upload")
+        since = datetime.now(UTC)
         if kind == "roster":
             preview = CycleSummary.model_validate_json(
                 lianjie("cycle", "--quarter", quarter, "--roster", str(kept), "--dry-run")
@@ -74,11 +76,17 @@ def hand_in(
                 lines=cycle_lines(preview),
                 upload=kept.name,
                 quarter=quarter,
+                run=run_link(f"cycle-{quarter}-dry-run", since),
             )
         collected = CollectSummary.model_validate_json(
             lianjie("collect", "--quarter", quarter, str(kept))
         )
-        return page(request, "done.html.j2", lines=collect_lines(collected))
+        return page(
+            request,
+            "done.html.j2",
+            lines=collect_lines(collected),
+            run=run_link(f"collect-{quarter}", since),
+        )
     except LianjieInputError as error:
         return page(request, "hand_in.html.j2", 400, csrf=csrf, problem=str(error), lines=[])
 
@@ -100,6 +108,7 @@ def confirm_roster(
     kept = _uploads(request) / upload
     if not kept.is_file():
         return page(request, "refused.html.j2", 404)
+    since = datetime.now(UTC)
     try:
         leavers = ["--accept-leavers"] if accept_leavers else []
         started = CycleSummary.model_validate_json(
@@ -108,7 +117,9 @@ def confirm_roster(
     except LianjieInputError as error:
         return page(request, "hand_in.html.j2", 400, csrf=csrf, problem=str(error), lines=[])
     _log(request, name, kept, "confirm")
-    return page(request, "done.html.j2", lines=cycle_lines(started))
+    return page(
+        request, "done.html.j2", lines=cycle_lines(started), run=run_link(f"cycle-{quarter}", since)
+    )
 
 
 def lianjie(*args: str) -> str:

@@ -11,10 +11,16 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from prefect.client.orchestration import get_client
-from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterState, FlowRunFilterStateType
+from prefect.client.schemas.filters import (
+    FlowRunFilter,
+    FlowRunFilterName,
+    FlowRunFilterStartTime,
+    FlowRunFilterState,
+    FlowRunFilterStateType,
+)
 from prefect.client.schemas.objects import StateType
 from prefect.client.schemas.sorting import FlowRunSort
-from prefect.settings import PREFECT_API_URL
+from prefect.settings import PREFECT_API_URL, PREFECT_UI_URL
 
 from core.domain import Quarter
 from core.settings import Settings
@@ -106,3 +112,24 @@ def prefect_runs() -> tuple[list[RunSeen], list[RunSeen], str]:
         [RunSeen(r.name, r.state_name or "", r.expected_start_time) for r in coming],
         "",
     )
+
+
+def run_link(name: str, since: datetime) -> str:
+    """The Prefect UI's page of the newest run named `name` (its beginning: a run's name may
+    end with more) started since `since`: the run the site has just had the command line
+    start. "" with no server, no UI address, or no such run."""
+    ui = PREFECT_UI_URL.value()
+    if not PREFECT_API_URL.value() or not ui:
+        return ""
+    named = FlowRunFilter(
+        name=FlowRunFilterName(like_=name),
+        start_time=FlowRunFilterStartTime.model_validate({"after_": since}),
+    )
+    try:
+        with get_client(sync_client=True) as client:
+            runs = client.read_flow_runs(
+                flow_run_filter=named, sort=FlowRunSort.START_TIME_DESC, limit=1
+            )
+    except Exception:
+        return ""
+    return f"{ui.rstrip('/')}/runs/flow-run/{runs[0].id}" if runs else ""

@@ -5,7 +5,7 @@ request for another unit's report and for the confidential list is refused and l
 
 from __future__ import annotations
 
-import os
+import json
 import re
 import sqlite3
 import subprocess
@@ -13,6 +13,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import ExitStack
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -23,7 +24,7 @@ from openpyxl import load_workbook
 from core.documents import document_id
 from core.domain import Quarter
 from harness.pipeline import write_city
-from harness.servers import free_port
+from harness.servers import free_port, prefect_server
 
 CHROMIUM = "/usr/bin/chromium"  # Debian's, from scripts/system-packages.sh
 QUARTER = Quarter.containing(date.today()).label
@@ -50,8 +51,10 @@ def lianjie(env: dict[str, str], *args: str, stdin: str = "") -> str:
 
 @pytest.fixture
 def served(tmp_path: Path, isolated_settings: Path) -> Iterator[tuple[str, dict[str, str]]]:
-    """`lianjie web` on a free loopback port, with its three accounts."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_API")}
+    """`lianjie web` on a free loopback port, with its three accounts, and a Prefect server
+    the commands it runs report to."""
+    stack = ExitStack()
+    env = stack.enter_context(prefect_server(tmp_path / "prefect"))
     env |= {"LIANJIE_OUTPUT_DIR": str(tmp_path / "reports")}
     for name, (role, password) in ACCOUNTS.items():
         lianjie(env, "users", "add", name, "--role", role, stdin=password + "\n")
@@ -74,6 +77,7 @@ def served(tmp_path: Path, isolated_settings: Path) -> Iterator[tuple[str, dict[
     finally:
         site.terminate()
         site.wait(timeout=30)
+        stack.close()
 
 
 def signed_in(browser: Any, url: str, name: str) -> Any:
@@ -113,6 +117,12 @@ def test_the_site_in_a_browser(
         org.click("text=上传")
         org.wait_for_selector("text=名册预览", timeout=120_000)
         assert "DRY RUN" in org.content()
+        # the dry run's own page in the Prefect UI
+        link = org.get_attribute("text=在 Prefect 中查看此次运行", "href")
+        assert link is not None and "/runs/flow-run/" in link
+        run_id = link.rsplit("/", 1)[1]
+        with urllib.request.urlopen(f"{env['PREFECT_API_URL']}/flow_runs/{run_id}") as answer:
+            assert json.load(answer)["name"] == f"cycle-{QUARTER}-dry-run"
         with sqlite3.connect(database) as connection:
             assert 0 == connection.execute("SELECT count(*) FROM cadre").fetchone()[0]
         org.click("text=确认并开始本季度")
