@@ -145,3 +145,19 @@ def as_record(row: Sequence[Any]) -> CadreRecord:
         phone=phone,
         email=email,
     )
+
+
+def leadership_of(
+    *, session: Session, employee_id: str
+) -> list[tuple[str, str, str, tuple[str, ...]]]:
+    """The cadre's place in each quarter whose roster holds them: the quarter's label, their
+    leadership role, unit and the units in their charge."""
+    rows = session.exec(
+        select(Cadre.quarter, Cadre.leadership_role, Cadre.unit_code, Cadre.in_charge_of).where(
+            Cadre.employee_id == employee_id, col(Cadre.on_roster).is_(True)
+        )
+    )
+    return [
+        (quarter, str(role), unit, tuple(c for c in (charge or "").split(";") if c))
+        for quarter, role, unit, charge in rows
+    ]

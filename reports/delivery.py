@@ -32,6 +32,18 @@ class RenderedReport:
     sha256: str
 
 
+def units_read_by(
+    role: LeadershipRole | str | None, unit_code: str, in_charge_of: Iterable[str]
+) -> tuple[str, ...]:
+    """The units whose report a cadre reads: a top leader his unit's; a team member his unit's
+    and every unit in his charge, whichever unit he sits in; anyone else none."""
+    if role == LeadershipRole.top_leader:
+        return (unit_code,)
+    if role == LeadershipRole.team_member:
+        return tuple(dict.fromkeys([unit_code, *in_charge_of]))
+    return ()
+
+
 def report_messages(
     reports: Iterable[RenderedReport],
     *,
@@ -48,11 +60,8 @@ def report_messages(
     # whichever unit they sit in: one in charge of two units receives both reports.
     team: dict[str, dict[str, CadreRecord]] = {}
     for cadre in cadres:
-        if cadre.leadership_role in {LeadershipRole.top_leader, LeadershipRole.team_member}:
-            team.setdefault(cadre.unit_code, {})[cadre.employee_id] = cadre
-        if cadre.leadership_role is LeadershipRole.team_member:
-            for unit in cadre.in_charge_of:
-                team.setdefault(unit, {})[cadre.employee_id] = cadre
+        for unit in units_read_by(cadre.leadership_role, cadre.unit_code, cadre.in_charge_of):
+            team.setdefault(unit, {})[cadre.employee_id] = cadre
     rows: list[OutboxRow] = []
     for report in reports:
         readers: list[tuple[str | None, str, str]]

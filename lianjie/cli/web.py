@@ -19,7 +19,9 @@ def add_user(
         str,
         typer.Option(
             help="organisation (every unit report, the summary, the year's report), discipline "
-            "(the confidential list), or unit:CODE[,CODE…] (those units' reports)."
+            "(the confidential list), unit:CODE[,CODE…] (those units' reports), or "
+            "cadre:EMPLOYEE_ID (a top leader's or team member's own account: the reports the "
+            "roster makes them a reader of, quarter by quarter)."
         ),
     ],
 ) -> None:
@@ -44,7 +46,7 @@ def add_user(
     def add() -> list[str]:
         from flows.common import settings
         from models.accounts import account_named, add_account
-        from models.cadres import unit_names
+        from models.cadres import leadership_of, unit_names
         from models.db import session_for
 
         with session_for(settings().db_url) as session:
@@ -56,14 +58,17 @@ def add_user(
                 role=grant.role.value,
                 units=list(grant.units),
                 password_hash=password_hash,
+                employee_id=grant.cadre or None,
             )
+            if grant.cadre and not leadership_of(session=session, employee_id=grant.cadre):
+                return [f"cadre {grant.cadre}"]
             known = unit_names(session=session)
-        return [code for code in grant.units if code not in known]
+        return [f"unit {code}" for code in grant.units if code not in known]
 
     unknown = run(add, flows=False)
     typer.echo(f"account {name} added: {grant.text}")
     if unknown:  # a unit that comes with a later roster is fine; a typing mistake shows here
-        typer.echo(f"note: no unit {', '.join(unknown)} on any roster yet", err=True)
+        typer.echo(f"note: no {', '.join(unknown)} on any roster yet", err=True)
     if made:
         typer.echo(f"password (shown once): {password}")
 
@@ -76,6 +81,7 @@ def list_users() -> None:
         from datetime import UTC, datetime
 
         from flows.common import settings
+        from lianjie.web.grants import grant_for
         from models.accounts import accounts, locked
         from models.db import session_for
 
@@ -85,7 +91,7 @@ def list_users() -> None:
                 "\t".join(
                     [
                         a.name,
-                        a.role if a.role != "unit" else f"unit:{','.join(a.units)}",
+                        grant_for(a.role, a.units, a.employee_id).text,
                         "disabled" if a.disabled else ("locked" if locked(a, now) else "active"),
                     ]
                 )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -12,9 +12,12 @@ from sqlmodel import Session, col, select
 
 from core.documents import document_id
 from core.domain import ReportKind
-from lianjie.web.grants import Grant, Role, may_read
+from lianjie.web.grants import Grant, Role, grant_for, may_read
+from models.accounts import Account
+from models.cadres import leadership_of
 from models.records import access_log
 from models.tables import RecordAccess, Report
+from reports.delivery import units_read_by
 
 DOCUMENT_ID = re.compile(r"^[0-9a-f]{20}$")
 
@@ -38,6 +41,24 @@ def report_id(report: Report) -> str:
     return document_id(report.quarter, report.kind, report.unit_code, report.lang)
 
 
+def reading_grant(session: Session, account: Account) -> Grant:
+    """The account's grant, with, for a cadre's own account, the reports the rosters make them
+    a reader of: in each quarter, those of the unit they lead and of the units in their charge."""
+    grant = account_grant(account)
+    if grant.role is not Role.cadre:
+        return grant
+    reads = {
+        (quarter, unit)
+        for quarter, role, own, charge in leadership_of(session=session, employee_id=grant.cadre)
+        for unit in units_read_by(role, own, charge)
+    }
+    return replace(grant, reads=frozenset(reads))
+
+
+def account_grant(account: Account) -> Grant:
+    return grant_for(account.role, account.units, account.employee_id)
+
+
 def readable(session: Session, grant: Grant, unit_names: dict[str, str]) -> list[Document]:
     """The documents the account may read, newest quarter first."""
     reports = session.exec(
@@ -45,7 +66,9 @@ def readable(session: Session, grant: Grant, unit_names: dict[str, str]) -> list
             col(Report.quarter).desc(), col(Report.kind), col(Report.unit_code), col(Report.lang)
         )
     )
-    return [_document(r, unit_names) for r in reports if may_read(grant, r.kind, r.unit_code)]
+    return [
+        _document(r, unit_names) for r in reports if may_read(grant, r.kind, r.unit_code, r.quarter)
+    ]
 
 
 def found(session: Session, doc_id: str) -> Report | None:
@@ -59,17 +82,33 @@ def found(session: Session, doc_id: str) -> Report | None:
 
 
 def log_read(
-    session: Session, *, account: str, report: Report | None, asked: str, served: bool
+    session: Session, *, account: Account, report: Report | None, asked: str, served: bool
 ) -> None:
-    """Log a download, or a refusal (of a document another role reads, or of no document)."""
+    """Log a download, or a refusal (of a document another role reads, or of no document).
+    Whatever the discipline body does is confidential: the organisation department, reading
+    the log, would learn from its reads and refusals which unit it is looking at."""
+    log_event(
+        session,
+        account=account.name,
+        action="download" if served else "refused",
+        path=report.path if report is not None else f"(no document {asked[:40]!r})",
+        confidential=(report is not None and report.kind == ReportKind.confidential)
+        or account.role == Role.discipline,
+    )
+
+
+def log_event(
+    session: Session, *, account: str, action: str, path: str, confidential: bool = False
+) -> None:
+    """One row of the access log, about the site: who, what, on which document or page."""
     session.add(
         RecordAccess(
             employee_id="",
             os_user=f"web:{account}",
             produced_at=datetime.now(UTC),
-            confidential=report is not None and report.kind == ReportKind.confidential,
-            path=report.path if report is not None else f"(no document {asked[:40]!r})",
-            action="download" if served else "refused",
+            confidential=confidential,
+            path=path,
+            action=action,
         )
     )
     session.commit()

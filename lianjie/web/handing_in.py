@@ -11,6 +11,7 @@ the browser's next request."""
 from __future__ import annotations
 
 import os
+import re
 import secrets
 import subprocess
 import sys
@@ -26,16 +27,19 @@ from flows.collect import CollectSummary
 from flows.cycle import CycleSummary
 from lianjie.cli.runner import EXIT_BAD_INPUT
 from lianjie.cli.summaries import collect_lines, cycle_lines
-from lianjie.web.grants import Role, grant_for
+from lianjie.web.documents import account_grant, log_event
+from lianjie.web.grants import Role
 from lianjie.web.pages import SessionCookie, page, signed_in_account, site_of
 from lianjie.web.status import run_link
 from models.db import session_for
-from models.tables import RecordAccess
 
 router = APIRouter()
 COMMAND_SECONDS = 3600  # a province's cycle; the proxy in front waits as long (docs/server.md)
 KINDS = ("roster", "completions")
-UPLOAD_NAME = r"^\d{8}T\d{6}-[A-Za-z0-9_-]{16}\.(xlsx|csv)$"
+UPLOAD_NAME = r"^[0-9]{8}T[0-9]{6}-[A-Za-z0-9_-]{16}\.(xlsx|csv)$"
+QUARTER = r"^[0-9]{4}Q[1-4]$"  # [0-9], not \d: that takes any script's digits
+TICKET_SECONDS = 3600
+KEPT_DAYS = 7  # an upload never confirmed is deleted after this long
 
 
 @router.get("/hand-in", response_class=HTMLResponse, response_model=None)
@@ -51,7 +55,7 @@ def hand_in(
     request: Request,
     file: UploadFile,
     kind: Annotated[str, Form(max_length=20)],
-    quarter: Annotated[str, Form(pattern=r"^\d{4}Q[1-4]$")],
+    quarter: Annotated[str, Form(pattern=QUARTER)],
     token: Annotated[str, Form(max_length=100)] = "",
     session_cookie: SessionCookie = None,
 ) -> Response:
@@ -74,8 +78,8 @@ def hand_in(
                 "preview.html.j2",
                 csrf=csrf,
                 lines=cycle_lines(preview),
-                upload=kept.name,
-                quarter=quarter,
+                # what "confirm" starts: this upload, this quarter, for this account only
+                ticket=site_of(request).cookies.ticket(kept.name, quarter, name),
                 run=run_link(f"cycle-{quarter}-dry-run", since),
             )
         collected = CollectSummary.model_validate_json(
@@ -94,20 +98,24 @@ def hand_in(
 @router.post("/hand-in/confirm", response_class=HTMLResponse, response_model=None)
 def confirm_roster(
     request: Request,
-    upload: Annotated[str, Form(pattern=UPLOAD_NAME)],
-    quarter: Annotated[str, Form(pattern=r"^\d{4}Q[1-4]$")],
+    ticket: Annotated[str, Form(max_length=500)],
     accept_leavers: Annotated[bool, Form()] = False,
     token: Annotated[str, Form(max_length=100)] = "",
     session_cookie: SessionCookie = None,
 ) -> Response:
-    """Start the quarter with the roster previewed (by its stored name, never a path)."""
+    """Start the quarter with the roster previewed: the preview's signed ticket names the
+    upload, its quarter and the account, and is good once, within the hour."""
     account = _organisation(request, session_cookie, token)
     if isinstance(account, Response):
         return account
     name, csrf = account
+    values = site_of(request).cookies.ticket_values(ticket, max_age=TICKET_SECONDS)
+    if values is None or len(values) != 3 or values[2] != name:
+        return page(request, "refused.html.j2", 403)
+    upload, quarter = values[0], values[1]
     kept = _uploads(request) / upload
-    if not kept.is_file():
-        return page(request, "refused.html.j2", 404)
+    if not re.match(UPLOAD_NAME, upload) or not kept.is_file():  # confirmed once already
+        return page(request, "refused.html.j2", 403)
     since = datetime.now(UTC)
     try:
         leavers = ["--accept-leavers"] if accept_leavers else []
@@ -117,6 +125,7 @@ def confirm_roster(
     except LianjieInputError as error:
         return page(request, "hand_in.html.j2", 400, csrf=csrf, problem=str(error), lines=[])
     _log(request, name, kept, "confirm")
+    kept.unlink(missing_ok=True)  # its rows are stored now; a second "confirm" finds nothing
     return page(
         request, "done.html.j2", lines=cycle_lines(started), run=run_link(f"cycle-{quarter}", since)
     )
@@ -151,13 +160,24 @@ def _organisation(
     account, signed_in = who
     if token is not None and not (token and secrets.compare_digest(token, signed_in.csrf)):
         return Response("forbidden", status_code=403)
-    if grant_for(account.role, account.units).role is not Role.organisation:
+    if account_grant(account).role is not Role.organisation:
+        with session_for(site_of(request).db_url) as session:
+            log_event(session, account=account.name, action="refused", path="/hand-in")
         return page(request, "refused.html.j2", 403)
     return account.name, signed_in.csrf
 
 
 def _uploads(request: Request) -> Path:
     return site_of(request).data_dir / "uploads"
+
+
+def _forget_old_uploads(folder: Path) -> None:
+    """Delete the uploads older than KEPT_DAYS: rosters previewed and never confirmed, and
+    completion files long collected (their rows are in the database)."""
+    oldest = datetime.now(UTC).timestamp() - KEPT_DAYS * 86400
+    for old in folder.iterdir():
+        if old.is_file() and old.stat().st_mtime < oldest:
+            old.unlink(missing_ok=True)
 
 
 def _kept(request: Request, file: UploadFile) -> Path:
@@ -174,6 +194,8 @@ def _kept(request: Request, file: UploadFile) -> Path:
         raise LianjieInputError("this .csv is not text: save the sheet as CSV and hand it in")
     folder = _uploads(request)
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    folder.chmod(0o700)  # made by hand before, perhaps more open
+    _forget_old_uploads(folder)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
     path = folder / f"{stamp}-{secrets.token_urlsafe(12)}{suffix}"
     written = len(head)
@@ -194,14 +216,4 @@ def _kept(request: Request, file: UploadFile) -> Path:
 
 def _log(request: Request, account: str, path: Path, action: str) -> None:
     with session_for(site_of(request).db_url) as session:
-        session.add(
-            RecordAccess(
-                employee_id="",
-                os_user=f"web:{account}",
-                produced_at=datetime.now(UTC),
-                confidential=False,
-                path=str(path),
-                action=action,
-            )
-        )
-        session.commit()
+        log_event(session, account=account, action=action, path=str(path))

@@ -16,7 +16,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from sqlmodel import Session
 
 from core.settings import Settings
-from lianjie.web.grants import grant_for
+from lianjie.web.documents import account_grant
 from lianjie.web.sessions import SESSION_COOKIE, Cookies, SignedIn
 from models.accounts import Account, account_named
 from models.db import session_for, stored_utc
@@ -72,7 +72,7 @@ def page(request: Request, template: str, status: int = 200, **values: Any) -> H
     me = None
     if who is not None:
         account, signed_in = who
-        me = {"name": account.name, "grant": grant_for(account.role, account.units)}
+        me = {"name": account.name, "grant": account_grant(account)}
         me["csrf"] = signed_in.csrf
     html = (
         _environment()
@@ -86,12 +86,7 @@ def page(request: Request, template: str, status: int = 200, **values: Any) -> H
             **values,
         )
     )
-    response = HTMLResponse(html, status_code=status)
-    response.headers["Content-Security-Policy"] = "default-src 'self'; form-action 'self'"
-    response.headers["X-Frame-Options"] = "DENY"
-    response.headers["Referrer-Policy"] = "no-referrer"
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return HTMLResponse(html, status_code=status)  # its headers: lianjie.web.guards
 
 
 def signed_in_account(
@@ -102,7 +97,9 @@ def signed_in_account(
     if signed_in is None:
         return None
     account = account_named(session=session, name=signed_in.name)
-    return None if account is None or account.disabled else (account, signed_in)
+    if account is None or account.disabled or account.session_epoch != signed_in.epoch:
+        return None
+    return account, signed_in
 
 
 def set_cookie(response: Response, name: str, value: str, seconds: int) -> None:

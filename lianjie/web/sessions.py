@@ -17,10 +17,12 @@ FORM_MAX_AGE = 3600
 
 @dataclass(frozen=True, slots=True)
 class SignedIn:
-    """Who a valid session cookie says is signed in, and the token their forms must carry."""
+    """Who a valid session cookie says is signed in, the token their forms must carry, and the
+    account's session count it was made in (signing out counts it up: older cookies die)."""
 
     name: str
     csrf: str
+    epoch: int = 0
 
 
 class Cookies:
@@ -29,21 +31,35 @@ class Cookies:
     def __init__(self, key: str, session_seconds: int) -> None:
         self._sessions = URLSafeTimedSerializer(key, salt="lianjie-session")
         self._forms = URLSafeTimedSerializer(key, salt="lianjie-sign-in-form")
+        self._tickets = URLSafeTimedSerializer(key, salt="lianjie-ticket")
         self.session_seconds = session_seconds
 
-    def session(self, name: str) -> tuple[str, SignedIn]:
-        signed_in = SignedIn(name, secrets.token_urlsafe(24))
-        return self._sessions.dumps([signed_in.name, signed_in.csrf]), signed_in
+    def session(self, name: str, epoch: int = 0) -> tuple[str, SignedIn]:
+        signed_in = SignedIn(name, secrets.token_urlsafe(24), epoch)
+        payload = [signed_in.name, signed_in.csrf, signed_in.epoch]
+        return self._sessions.dumps(payload), signed_in
 
     def signed_in(self, cookie: str | None) -> SignedIn | None:
         """The session the cookie carries; None when it is missing, forged or expired."""
         if not cookie:
             return None
         try:
-            name, csrf = self._sessions.loads(cookie, max_age=self.session_seconds)
+            name, csrf, epoch = self._sessions.loads(cookie, max_age=self.session_seconds)
+            return SignedIn(str(name), str(csrf), int(epoch))
         except (BadSignature, ValueError, TypeError):
             return None
-        return SignedIn(str(name), str(csrf))
+
+    def ticket(self, *values: str) -> str:
+        """A signed ticket for values a later form must give back unchanged (a previewed
+        upload, its quarter, its account)."""
+        return self._tickets.dumps(list(values))
+
+    def ticket_values(self, ticket: str, max_age: int) -> list[str] | None:
+        try:
+            values = self._tickets.loads(ticket, max_age=max_age)
+        except (BadSignature, ValueError, TypeError):
+            return None
+        return [str(v) for v in values] if isinstance(values, list) else None
 
     def form_token(self) -> tuple[str, str]:
         """A token for the sign-in form, and the cookie that vouches for it."""

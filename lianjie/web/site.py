@@ -5,9 +5,10 @@ No JavaScript: forms post, every form carries its CSRF token, sessions are signe
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import secrets
+import threading
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,8 +19,17 @@ from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Resp
 
 from core.settings import Settings
 from lianjie.web import handing_in, passwords, status
-from lianjie.web.documents import found, log_read, readable, visible_log
-from lianjie.web.grants import Role, grant_for, may_read
+from lianjie.web.documents import (
+    account_grant,
+    found,
+    log_event,
+    log_read,
+    readable,
+    reading_grant,
+    visible_log,
+)
+from lianjie.web.grants import Role, may_read
+from lianjie.web.guards import Guarded
 from lianjie.web.pages import (
     TEMPLATES,
     SessionCookie,
@@ -32,7 +42,7 @@ from lianjie.web.pages import (
     words,
 )
 from lianjie.web.sessions import FORM_COOKIE, SESSION_COOKIE, Cookies, site_key
-from models.accounts import account_named, locked, note_sign_in
+from models.accounts import Account, account_named, end_sessions, locked, note_sign_in
 from models.cadres import unit_names
 from models.db import session_for
 from models.tables import Report
@@ -59,6 +69,11 @@ def site(config: Settings, *, slowdown: Callable[[int], float] | None = None) ->
     app.include_router(router)
     app.include_router(handing_in.router)
     app.include_router(status.router)
+    app.add_middleware(
+        Guarded,
+        upload_bytes=(config.max_file_mb + 1) * 1024 * 1024,  # the file and its form
+        upload_paths=("/hand-in",),
+    )
     return app
 
 
@@ -84,35 +99,61 @@ def sign_in_form(request: Request) -> HTMLResponse:
 
 
 @router.post("/sign-in", response_model=None)
-async def sign_in(
+def sign_in(
     request: Request,
     name: Annotated[str, Form(max_length=100)] = "",
     password: Annotated[str, Form(max_length=200)] = "",
     token: Annotated[str, Form(max_length=100)] = "",
     form_cookie: Annotated[str | None, Cookie(alias=FORM_COOKIE)] = None,
 ) -> Response:
+    """One answer, after one wait, for a wrong password, an unknown or disabled name and a
+    locked account alike: neither the words nor the time tell which names exist. A plain
+    function: its scrypt and its wait run in a worker thread, not on the site's event loop."""
     here, w = site_of(request), words(lang_of(request))
     if not here.cookies.form_token_matches(form_cookie, token):
         return sign_in_page(request, w["form_expired"], 403)
     now = datetime.now(UTC)
     with session_for(here.db_url) as session:
         account = account_named(session=session, name=name)
-        if account is not None and locked(account, now):
-            return sign_in_page(request, w["locked"], 429)
-        right = passwords.matches(password, account.password_hash if account else _NOBODY)
-        if account is not None and not account.disabled:
-            note_sign_in(session=session, account=account, succeeded=right, now=now)
-            failures = account.failed_sign_ins
+        usable = account is not None and not account.disabled
+        held = account is not None and usable and locked(account, now)
+        right = passwords.matches(
+            password, account.password_hash if usable and account else _NOBODY
+        )
+        if account is not None and usable and not held:
+            failures = note_sign_in(session=session, account=account, succeeded=right, now=now)
         else:
-            right, failures = False, 1
-    if not right:
-        await asyncio.sleep(here.wait(failures))
+            right, failures = False, _strangers.failed(name, account)
+        if not right:
+            log_event(session, account=name[:100], action="sign-in failed", path="/sign-in")
+    if not right or account is None:
+        time.sleep(here.wait(failures))
         return sign_in_page(request, w["wrong"], 401)
-    cookie, _ = here.cookies.session(name)
+    cookie, _ = here.cookies.session(name, account.session_epoch)
     response = RedirectResponse("/", status_code=303)
     set_cookie(response, SESSION_COOKIE, cookie, here.cookies.session_seconds)
     response.delete_cookie(FORM_COOKIE)
     return response
+
+
+class _Strangers:
+    """Failed sign-ins in a row for names that cannot sign in (unknown, disabled, locked), kept
+    in memory: they wait as long as a real account's failures would."""
+
+    def __init__(self) -> None:
+        self._failures: dict[str, int] = {}
+        self._lock = threading.Lock()
+
+    def failed(self, name: str, account: Account | None) -> int:
+        with self._lock:
+            if len(self._failures) > 10_000:  # a flood of made-up names is not kept
+                self._failures.clear()
+            known = account.failed_sign_ins if account is not None else 0
+            self._failures[name] = max(self._failures.get(name, 0), known) + 1
+            return self._failures[name]
+
+
+_strangers = _Strangers()
 
 
 @router.post("/sign-out")
@@ -121,9 +162,13 @@ def sign_out(
     token: Annotated[str, Form(max_length=100)] = "",
     session_cookie: SessionCookie = None,
 ) -> Response:
-    signed_in = site_of(request).cookies.signed_in(session_cookie)
+    """Sign out: every session of the account ends, a copied cookie too."""
+    here = site_of(request)
+    signed_in = here.cookies.signed_in(session_cookie)
     if signed_in is None or not token or not secrets.compare_digest(signed_in.csrf, token):
         return Response("forbidden", status_code=403)
+    with session_for(here.db_url) as session:
+        end_sessions(session=session, name=signed_in.name)
     response = RedirectResponse("/sign-in", status_code=303)
     response.delete_cookie(SESSION_COOKIE)
     return response
@@ -143,7 +188,7 @@ def documents(request: Request, session_cookie: SessionCookie = None) -> Respons
         if who is None:
             return RedirectResponse("/sign-in", status_code=303)
         account, signed_in = who
-        grant = grant_for(account.role, account.units)
+        grant = reading_grant(session, account)
         listed = readable(session, grant, unit_names(session=session))
     return page(
         request,
@@ -165,12 +210,12 @@ def download(request: Request, doc_id: str, session_cookie: SessionCookie = None
         account = who[0]
         report = found(session, doc_id)
         allowed = report is not None and may_read(
-            grant_for(account.role, account.units), report.kind, report.unit_code
+            reading_grant(session, account), report.kind, report.unit_code, report.quarter
         )
         path = _served(report) if allowed else None
-        log_read(session, account=account.name, report=report, asked=doc_id, served=bool(path))
-    if path is None:
-        return page(request, "refused.html.j2", 403 if report is not None and not allowed else 404)
+        log_read(session, account=account, report=report, asked=doc_id, served=bool(path))
+    if path is None:  # one answer whether it exists or not: ids can be worked out
+        return page(request, "refused.html.j2", 403)
     return FileResponse(
         path,
         media_type="application/pdf",
@@ -185,8 +230,9 @@ def access(request: Request, session_cookie: SessionCookie = None) -> Response:
         who = signed_in_account(request, session, session_cookie)
         if who is None:
             return RedirectResponse("/sign-in", status_code=303)
-        grant = grant_for(who[0].role, who[0].units)
+        grant = account_grant(who[0])
         if grant.role not in (Role.organisation, Role.discipline):
+            log_event(session, account=who[0].name, action="refused", path="/access")
             return page(request, "refused.html.j2", 403)
         rows = visible_log(session, grant)
     return page(request, "access.html.j2", rows=rows[::-1][:1000])

@@ -26,7 +26,8 @@ from core.domain import Quarter
 from core.settings import Settings
 from flows.common import RunSettings, now, this_quarter
 from flows.reporting.parts import plan_reports, prepare_part
-from lianjie.web.grants import Role, grant_for
+from lianjie.web.documents import account_grant
+from lianjie.web.grants import Role
 from lianjie.web.pages import SessionCookie, page, signed_in_account, site_of
 from models.db import session_for
 from models.tables import QuarterCycle
@@ -51,7 +52,7 @@ def status(request: Request, session_cookie: SessionCookie = None) -> Response:
         who = signed_in_account(request, session, session_cookie)
         if who is None:
             return RedirectResponse("/sign-in", status_code=303)
-        if grant_for(who[0].role, who[0].units).role is not Role.organisation:
+        if account_grant(who[0]).role is not Role.organisation:
             return page(request, "refused.html.j2", 403)
         quarter = this_quarter(here.config)
         started = session.get(QuarterCycle, quarter.label) is not None

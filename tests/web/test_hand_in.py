@@ -68,21 +68,23 @@ def test_a_roster_is_previewed_then_started_on_confirm(db_url: str, tmp_path: Pa
     assert 200 == preview.status_code, preview.text
     assert "DRY RUN" in preview.text and "rejected" in preview.text  # the city has bad rows
     assert 0 == cadres(db_url)  # nothing stored by the preview
-    upload = re.search(r'name="upload" value="([^"]+)"', preview.text)
-    assert upload is not None
-    kept = tmp_path / "data" / "uploads" / upload[1]
-    assert 0o600 == kept.stat().st_mode & 0o777 and "名册" not in upload[1]
-    started = client.post(
-        "/hand-in/confirm", data={"upload": upload[1], "quarter": QUARTER, "token": csrf}
-    )
+    ticket = re.search(r'name="ticket" value="([^"]+)"', preview.text)
+    assert ticket is not None
+    [kept] = (tmp_path / "data" / "uploads").iterdir()
+    assert 0o600 == kept.stat().st_mode & 0o777 and "名册" not in kept.name
+    assert 0o700 == kept.parent.stat().st_mode & 0o777
+    started = client.post("/hand-in/confirm", data={"ticket": ticket[1], "token": csrf})
     assert 200 == started.status_code, started.text
     assert "DRY RUN" not in started.text
     assert 0 < cadres(db_url)
-    # a name of the uploads folder only: a path is refused by its shape
-    tricked = client.post(
-        "/hand-in/confirm", data={"upload": "../../etc/passwd", "quarter": QUARTER, "token": csrf}
+    assert not kept.exists()  # its rows are stored; the ticket is good once
+    again = client.post("/hand-in/confirm", data={"ticket": ticket[1], "token": csrf})
+    assert 403 == again.status_code
+    # a ticket made up or changed (another upload, another quarter) starts nothing
+    forged = ticket[1][:-4] + ("AAAA" if not ticket[1].endswith("AAAA") else "BBBB")
+    assert (
+        403 == client.post("/hand-in/confirm", data={"ticket": forged, "token": csrf}).status_code
     )
-    assert 422 == tricked.status_code
 
 
 def test_a_completion_file_is_collected(db_url: str, tmp_path: Path) -> None:
@@ -94,9 +96,9 @@ def test_a_completion_file_is_collected(db_url: str, tmp_path: Path) -> None:
             data={"kind": "roster", "quarter": QUARTER, "token": csrf},
             files={"file": ("roster.csv", handle, "text/csv")},
         )
-    upload = re.search(r'name="upload" value="([^"]+)"', preview.text)
-    assert upload is not None
-    client.post("/hand-in/confirm", data={"upload": upload[1], "quarter": QUARTER, "token": csrf})
+    ticket = re.search(r'name="ticket" value="([^"]+)"', preview.text)
+    assert ticket is not None
+    client.post("/hand-in/confirm", data={"ticket": ticket[1], "token": csrf})
     with session_for(db_url) as session:
         enrolled = session.exec(select(Enrolment.employee_id, Enrolment.session_code)).all()
     sheet = write_csv(
@@ -123,7 +125,7 @@ def test_a_completion_file_is_collected(db_url: str, tmp_path: Path) -> None:
         ("roster.xlsx", b"employee_id,name\n", "not a workbook"),
         ("roster.csv", b"MZ\x90\x00\x03\x00\x00\x00", "not text"),
         ("roster.exe", b"MZ\x90\x00", ".xlsx workbook or a .csv"),
-        ("roster.csv", b"a" * (2 * 1024 * 1024), "over 1 MB (LIANJIE_MAX_FILE_MB)"),
+        ("roster.csv", b"a" * (1024 * 1024 + 4096), "over 1 MB (LIANJIE_MAX_FILE_MB)"),
     ],
 )
 def test_a_disguised_or_oversized_upload_is_refused_and_not_kept(
@@ -178,9 +180,9 @@ def test_the_status_page_shows_the_summarys_standings_to_the_organisation_only(
             data={"kind": "roster", "quarter": QUARTER, "token": csrf},
             files={"file": ("roster.csv", handle, "text/csv")},
         )
-    upload = re.search(r'name="upload" value="([^"]+)"', preview.text)
-    assert upload is not None
-    client.post("/hand-in/confirm", data={"upload": upload[1], "quarter": QUARTER, "token": csrf})
+    ticket = re.search(r'name="ticket" value="([^"]+)"', preview.text)
+    assert ticket is not None
+    client.post("/hand-in/confirm", data={"ticket": ticket[1], "token": csrf})
     page = client.get("/status")
     assert 200 == page.status_code
     rows = re.findall(
@@ -196,3 +198,17 @@ def test_the_status_page_shows_the_summarys_standings_to_the_organisation_only(
     team = client_for_same(client)
     signed_in(team, "team1")
     assert 403 == team.get("/status").status_code
+
+
+def test_a_request_over_its_bound_is_refused_before_its_form_is_read(
+    db_url: str, tmp_path: Path
+) -> None:
+    """An upload past the file limit, or a sign-in form of megabytes, is a 413 from its length,
+    before anyone is signed in and before a byte is kept."""
+    client = client_for(db_url, tmp_path, max_file_mb=1)
+    big = b"a" * (3 * 1024 * 1024)
+    refused = client.post("/hand-in", files={"file": ("r.csv", big, "text/csv")})
+    assert 413 == refused.status_code
+    assert "nosniff" == refused.headers["x-content-type-options"]
+    assert 413 == client.post("/sign-in", data={"name": "x" * 200_000}).status_code
+    assert not (tmp_path / "data" / "uploads").exists()

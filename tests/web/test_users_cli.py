@@ -49,7 +49,7 @@ def test_mistakes_are_one_line_and_exit_2(db_url: str) -> None:
     cases = [
         (("add", "x", "--role", "admin"), "role 'admin'"),
         (("add", "x", "--role", "unit:"), "role 'unit:'"),
-        (("add", "x", "--role", "unit:../etc"), "unit codes"),
+        (("add", "x", "--role", "unit:../etc"), "codes of letters"),
         (("add", "x", "--role", "organisation"), "at least 10 characters"),
         (("disable", "nobody"), "no account named 'nobody'"),
     ]
