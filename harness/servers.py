@@ -172,6 +172,11 @@ def prefect_server(home: Path, **settings: str) -> Iterator[dict[str, str]]:
         # held, paused for an operator's answer, down with it ("cancelled by the runtime
         # environment"). A server on SQLite under load waits longer for its turn.
         "PREFECT_SERVER_DATABASE_TIMEOUT": "60",
+        # And its clients (the worker, a paused run polling for its answer) wait for a slow
+        # answer and try again, rather than crash the run they serve (a paused run crashed
+        # twice in CI while the other test worker loaded the machine; its message unseen).
+        "PREFECT_API_REQUEST_TIMEOUT": "300",
+        "PREFECT_CLIENT_MAX_RETRIES": "10",
         **settings,
     }
     prefect = str(Path(sys.executable).with_name("prefect"))

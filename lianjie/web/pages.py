@@ -3,6 +3,7 @@ who is signed in."""
 
 from __future__ import annotations
 
+import threading
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -42,6 +43,23 @@ def _environment() -> Environment:
     )
 
 
+class Strangers:
+    """Failed sign-ins in a row for names that cannot sign in (unknown, disabled, locked), kept
+    in memory: they wait as long as a real account's failures would."""
+
+    def __init__(self) -> None:
+        self._failures: dict[str, int] = {}
+        self._lock = threading.Lock()
+
+    def failed(self, name: str, account: Account | None) -> int:
+        with self._lock:
+            if len(self._failures) > 10_000:  # a flood of made-up names is not kept
+                self._failures.clear()
+            known = account.failed_sign_ins if account is not None else 0
+            self._failures[name] = max(self._failures.get(name, 0), known) + 1
+            return self._failures[name]
+
+
 @dataclass(frozen=True)
 class Site:
     """What every page of the site needs: its database, cookies and organisation."""
@@ -53,6 +71,7 @@ class Site:
     data_dir: Path  # uploads are kept in its uploads/ folder
     max_file_mb: int  # the largest file handed in, as for the command line
     config: Settings  # what the flows run from the site (a dry run, a collect) are given
+    strangers: Strangers  # this site's own count, not the process's
 
 
 def site_of(request: Request) -> Site:

@@ -6,8 +6,8 @@ No JavaScript: forms post, every form carries its CSRF token, sessions are signe
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
-import threading
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -34,6 +34,7 @@ from lianjie.web.pages import (
     TEMPLATES,
     SessionCookie,
     Site,
+    Strangers,
     lang_of,
     page,
     set_cookie,
@@ -42,7 +43,7 @@ from lianjie.web.pages import (
     words,
 )
 from lianjie.web.sessions import FORM_COOKIE, SESSION_COOKIE, Cookies, site_key
-from models.accounts import Account, account_named, end_sessions, locked, note_sign_in
+from models.accounts import account_named, end_sessions, locked, note_sign_in
 from models.cadres import unit_names
 from models.db import session_for
 from models.tables import Report
@@ -65,6 +66,7 @@ def site(config: Settings, *, slowdown: Callable[[int], float] | None = None) ->
         data_dir=config.data_dir,
         max_file_mb=config.max_file_mb,
         config=config,
+        strangers=Strangers(),
     )
     app.include_router(router)
     app.include_router(handing_in.router)
@@ -80,12 +82,25 @@ def site(config: Settings, *, slowdown: Callable[[int], float] | None = None) ->
 router = APIRouter()
 
 
-def sign_in_page(request: Request, problem: str = "", status: int = 200) -> HTMLResponse:
+def sign_in_page(
+    request: Request, problem: str = "", status: int = 200, after: str = ""
+) -> HTMLResponse:
     cookies = site_of(request).cookies
     token, vouching = cookies.form_token()
-    response = page(request, "sign_in.html.j2", status, token=token, problem=problem)
+    response = page(
+        request, "sign_in.html.j2", status, token=token, problem=problem, after=_after(after)
+    )
     set_cookie(response, FORM_COOKIE, vouching, cookies.session_seconds)
     return response
+
+
+def _after(path: str) -> str:
+    """Where a reader goes once signed in: the document a link named (a Prefect UI link, an
+    e-mail), or the list. Only a document's own path: never another site's address."""
+    return path if AFTER_SIGN_IN.match(path) else "/"
+
+
+AFTER_SIGN_IN = re.compile(r"^/documents/[0-9a-f]{20}$")
 
 
 @router.get("/site.css")
@@ -94,8 +109,8 @@ def stylesheet() -> Response:
 
 
 @router.get("/sign-in", response_class=HTMLResponse)
-def sign_in_form(request: Request) -> HTMLResponse:
-    return sign_in_page(request)
+def sign_in_form(request: Request, after: str = "") -> HTMLResponse:
+    return sign_in_page(request, after=after)
 
 
 @router.post("/sign-in", response_model=None)
@@ -104,6 +119,7 @@ def sign_in(
     name: Annotated[str, Form(max_length=100)] = "",
     password: Annotated[str, Form(max_length=200)] = "",
     token: Annotated[str, Form(max_length=100)] = "",
+    after: Annotated[str, Form(max_length=100)] = "",
     form_cookie: Annotated[str | None, Cookie(alias=FORM_COOKIE)] = None,
 ) -> Response:
     """One answer, after one wait, for a wrong password, an unknown or disabled name and a
@@ -111,7 +127,7 @@ def sign_in(
     function: its scrypt and its wait run in a worker thread, not on the site's event loop."""
     here, w = site_of(request), words(lang_of(request))
     if not here.cookies.form_token_matches(form_cookie, token):
-        return sign_in_page(request, w["form_expired"], 403)
+        return sign_in_page(request, w["form_expired"], 403, after)
     now = datetime.now(UTC)
     with session_for(here.db_url) as session:
         account = account_named(session=session, name=name)
@@ -123,37 +139,17 @@ def sign_in(
         if account is not None and usable and not held:
             failures = note_sign_in(session=session, account=account, succeeded=right, now=now)
         else:
-            right, failures = False, _strangers.failed(name, account)
+            right, failures = False, here.strangers.failed(name, account)
         if not right:
             log_event(session, account=name[:100], action="sign-in failed", path="/sign-in")
     if not right or account is None:
         time.sleep(here.wait(failures))
-        return sign_in_page(request, w["wrong"], 401)
+        return sign_in_page(request, w["wrong"], 401, after)
     cookie, _ = here.cookies.session(name, account.session_epoch)
-    response = RedirectResponse("/", status_code=303)
+    response = RedirectResponse(_after(after), status_code=303)
     set_cookie(response, SESSION_COOKIE, cookie, here.cookies.session_seconds)
     response.delete_cookie(FORM_COOKIE)
     return response
-
-
-class _Strangers:
-    """Failed sign-ins in a row for names that cannot sign in (unknown, disabled, locked), kept
-    in memory: they wait as long as a real account's failures would."""
-
-    def __init__(self) -> None:
-        self._failures: dict[str, int] = {}
-        self._lock = threading.Lock()
-
-    def failed(self, name: str, account: Account | None) -> int:
-        with self._lock:
-            if len(self._failures) > 10_000:  # a flood of made-up names is not kept
-                self._failures.clear()
-            known = account.failed_sign_ins if account is not None else 0
-            self._failures[name] = max(self._failures.get(name, 0), known) + 1
-            return self._failures[name]
-
-
-_strangers = _Strangers()
 
 
 @router.post("/sign-out")
@@ -205,8 +201,8 @@ def documents(request: Request, session_cookie: SessionCookie = None) -> Respons
 def download(request: Request, doc_id: str, session_cookie: SessionCookie = None) -> Response:
     with session_for(site_of(request).db_url) as session:
         who = signed_in_account(request, session, session_cookie)
-        if who is None:
-            return RedirectResponse("/sign-in", status_code=303)
+        if who is None:  # back to this document once signed in
+            return RedirectResponse(f"/sign-in?after={_after(f'/documents/{doc_id}')}", 303)
         account = who[0]
         report = found(session, doc_id)
         allowed = report is not None and may_read(

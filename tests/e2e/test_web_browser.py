@@ -168,7 +168,7 @@ def test_the_site_in_a_browser(
         org.goto(f"{url}/access")
         log = org.content()
         assert log.count("web:team1") == 2  # the download and the refusal of U0002's report
-        assert "admonition" not in log  # the confidential refusal: the discipline body's row
+        assert "admonition" not in log  # its refusal of the confidential list: a confidential row
         jiwei.goto(f"{url}/access")
         assert jiwei.content().count("web:team1") == 3
         browser.close()

@@ -4,6 +4,7 @@ big, disguised, unsigned or from the wrong role refused with nothing kept or run
 
 from __future__ import annotations
 
+import os
 import re
 from datetime import date
 from pathlib import Path
@@ -23,6 +24,16 @@ from models.db import ready_engine, session_for
 from models.tables import Cadre, Completion, Enrolment
 
 PASSWORD = "correct horse battery"
+
+
+@pytest.fixture
+def db_url(isolated_settings: Path) -> str:
+    """SQLite only here: each of these runs the command line in processes of its own, each
+    starting Prefect's temporary server, and twice over would cost the suite a minute; the
+    commands themselves are tested on PostgreSQL in their own tests."""
+    return os.environ["LIANJIE_DATABASE_URL"]
+
+
 QUARTER = Quarter.containing(date.today()).label
 
 

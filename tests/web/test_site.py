@@ -300,3 +300,27 @@ def test_every_answer_carries_the_sites_headers(client: TestClient) -> None:
     ):
         assert "frame-ancestors 'none'" in answer.headers["content-security-policy"]
         assert "no-store" == answer.headers["cache-control"]
+
+
+def test_a_link_followed_signed_out_leads_back_to_its_document(
+    client: TestClient, reports: dict[str, Report]
+) -> None:
+    """A Prefect UI link or an e-mail names a document: once signed in, the reader gets it, not
+    the list; an address elsewhere given as where to go after is not followed."""
+    wanted = f"/documents/{document_id(reports['unit one'])}"
+    first = client.get(wanted, follow_redirects=False)
+    assert f"/sign-in?after={wanted}" == first.headers["location"]
+    form = client.get(first.headers["location"]).text
+    assert f'name="after" value="{wanted}"' in form
+    token = re.search(r'name="token" value="([^"]+)"', form)
+    assert token is not None
+    answer = client.post(
+        "/sign-in",
+        data={"name": "team1", "password": PASSWORD, "token": token[1], "after": wanted},
+        follow_redirects=False,
+    )
+    assert wanted == answer.headers["location"]
+    assert b"unit one" in client.get(wanted).content
+    client.post("/sign-out", data={"token": _csrf(client)})
+    form = client.get("/sign-in?after=https://evil.example/x").text
+    assert 'name="after" value="/"' in form
