@@ -226,7 +226,7 @@ def start_renderer() -> None:
 def start_renderers(processes: int | None = None) -> None:
     """Start the workers `render_many` will use (one per core unless told), fonts and
     stylesheet loaded, while the caller prepares the first jobs."""
-    _pool(processes or os.cpu_count() or 1).submit(_warm_up)
+    _pool(_workers(processes)).submit(_warm_up)
 
 
 def render_aside(job: RenderJob) -> Future[Rendered]:
@@ -235,10 +235,15 @@ def render_aside(job: RenderJob) -> Future[Rendered]:
     return _pool(1).submit(render_pdf, job)
 
 
+def _workers(processes: int | None) -> int:
+    """The render processes asked for, or one per core: the same pool for whoever asks."""
+    return processes or os.cpu_count() or 1
+
+
 def render_many(jobs: Iterable[RenderJob], *, processes: int | None = None) -> list[Rendered]:
     """Render PDFs across worker processes (each keeps its fonts and stylesheet warm)."""
     jobs = list(jobs)
-    workers = processes or os.cpu_count() or 1
+    workers = _workers(processes)
     if workers <= 1 or len(jobs) <= 1:
         return [render_pdf(job) for job in jobs]
     # One job at a time: a report takes a second, its trip to a worker a millisecond; in
