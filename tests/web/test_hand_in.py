@@ -61,6 +61,19 @@ def signed_in(client: TestClient, name: str) -> str:
     return csrf[1]
 
 
+def quarter_started(client: TestClient, csrf: str, roster: Path) -> None:
+    """The roster handed in, previewed and confirmed: the quarter started from the site."""
+    with roster.open("rb") as handle:
+        preview = client.post(
+            "/hand-in",
+            data={"kind": "roster", "quarter": QUARTER, "token": csrf},
+            files={"file": ("roster.csv", handle, "text/csv")},
+        )
+    ticket = re.search(r'name="ticket" value="([^"]+)"', preview.text)
+    assert ticket is not None
+    client.post("/hand-in/confirm", data={"ticket": ticket[1], "token": csrf})
+
+
 def cadres(db_url: str) -> int:
     with session_for(db_url) as session:
         return session.exec(select(func.count()).select_from(Cadre)).one()
@@ -101,15 +114,7 @@ def test_a_roster_is_previewed_then_started_on_confirm(db_url: str, tmp_path: Pa
 def test_a_completion_file_is_collected(db_url: str, tmp_path: Path) -> None:
     client = client_for(db_url, tmp_path)
     csrf = signed_in(client, "org")
-    with write_city(tmp_path, units=2, per_unit=6).open("rb") as handle:
-        preview = client.post(
-            "/hand-in",
-            data={"kind": "roster", "quarter": QUARTER, "token": csrf},
-            files={"file": ("roster.csv", handle, "text/csv")},
-        )
-    ticket = re.search(r'name="ticket" value="([^"]+)"', preview.text)
-    assert ticket is not None
-    client.post("/hand-in/confirm", data={"ticket": ticket[1], "token": csrf})
+    quarter_started(client, csrf, write_city(tmp_path, units=2, per_unit=6))
     with session_for(db_url) as session:
         enrolled = session.exec(select(Enrolment.employee_id, Enrolment.session_code)).all()
     sheet = write_csv(
@@ -185,15 +190,7 @@ def test_the_status_page_shows_the_summarys_standings_to_the_organisation_only(
         "has not been started" in client.get("/status").text
         or "尚未开始" in client.get("/status").text
     )
-    with write_city(tmp_path, units=3, per_unit=6).open("rb") as handle:
-        preview = client.post(
-            "/hand-in",
-            data={"kind": "roster", "quarter": QUARTER, "token": csrf},
-            files={"file": ("roster.csv", handle, "text/csv")},
-        )
-    ticket = re.search(r'name="ticket" value="([^"]+)"', preview.text)
-    assert ticket is not None
-    client.post("/hand-in/confirm", data={"ticket": ticket[1], "token": csrf})
+    quarter_started(client, csrf, write_city(tmp_path, units=3, per_unit=6))
     page = client.get("/status")
     assert 200 == page.status_code
     rows = re.findall(
