@@ -63,6 +63,7 @@ def test_mistakes_are_one_line_and_exit_2(db_url: str) -> None:
     assert 2 == again.returncode and "exists already" in again.stderr
 
 
+@pytest.mark.slow  # a real server process, waited for (a minute at most) on a busy machine
 def test_lianjie_web_serves_the_sign_in_page_on_loopback(db_url: str) -> None:
     import time
     import urllib.request
