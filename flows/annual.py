@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Annotated, cast
 
 from prefect import flow, task
-from prefect.cache_policies import NONE
 from pydantic import BaseModel
 
 from core.domain import Quarter, ReportKind
@@ -109,7 +108,7 @@ def publish_annual(
     )
 
 
-@task(cache_policy=NONE)
+@task(persist_result=False)
 def prepare_annual(
     *, run: RunSettings, year: int, out: str, as_of: datetime
 ) -> tuple[RenderJob, list[Quarter]]:

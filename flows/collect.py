@@ -84,7 +84,14 @@ def quarter_started(run: RunSettings, quarter: Quarter) -> bool:
         return session.get(QuarterCycle, quarter.label) is not None
 
 
-@flow(name="collect-completions", flow_run_name=run_name("collect-completions"), log_prints=True)
+# Its summary is kept (Prefect's result storage, under PREFECT_HOME): `lianjie web` reads it
+# back when a worker ran the flow for it. Its tasks keep nothing: they hold the quarter's people.
+@flow(
+    name="collect-completions",
+    flow_run_name=run_name("collect-completions"),
+    log_prints=True,
+    persist_result=True,
+)
 @expected_failures
 def collect_completions(
     files: Annotated[Names, titled("Completion files 参训记录文件")] = (),

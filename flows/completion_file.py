@@ -23,7 +23,7 @@ from models.roster import find_import, record_import
 from policy.confidentiality import Hidden
 
 
-@task
+@task(persist_result=False)
 def import_completions(
     *, run: RunSettings, quarter: Quarter, file: str, sheet: str = "", on: date | None = None
 ) -> ImportSummary:

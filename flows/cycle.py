@@ -87,7 +87,14 @@ class CycleSummary(BaseModel):
         return self.roster.warnings
 
 
-@flow(name="quarterly-cycle", flow_run_name=run_name("quarterly-cycle"), log_prints=True)
+# Its summary is kept (Prefect's result storage, under PREFECT_HOME): `lianjie web` reads it
+# back when a worker ran the flow for it. Its tasks keep nothing: they hold the quarter's people.
+@flow(
+    name="quarterly-cycle",
+    flow_run_name=run_name("quarterly-cycle"),
+    log_prints=True,
+    persist_result=True,
+)
 @expected_failures
 def quarterly_cycle(
     quarter: Annotated[QuarterLabel, titled("Quarter 季度")] = UNSET,

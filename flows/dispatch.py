@@ -96,7 +96,7 @@ class DispatchSummary(BaseModel):
 # Safe to repeat: every message is claimed before it goes and committed as sent the moment
 # its channel accepts it, so a second attempt (after a dropped database connection or a
 # gateway that closed) sends only what is still due, and nothing twice.
-@task(retries=2, retry_delay_seconds=30)
+@task(retries=2, retry_delay_seconds=30, persist_result=False)
 def send_due(
     *, run: RunSettings, kind: Channel, on: dt.date, occasion_before: dt.date | None = None
 ) -> dict[str, int]:
@@ -190,7 +190,7 @@ def check_dispatch_date(on: dt.date, *, today: dt.date, allow_future: bool) -> N
         )
 
 
-@task
+@task(persist_result=False)
 def preview_due(
     *, run: RunSettings, on: dt.date, occasion_before: dt.date | None, show: int
 ) -> tuple[dict[str, dict[str, int]], list[Preview]]:
@@ -223,7 +223,7 @@ def preview_due(
     return {kind: dict(by) for kind, by in counts.items()}, shown
 
 
-@task
+@task(persist_result=False)
 def expire_stale(*, run: RunSettings, on: dt.date) -> int:
     """Stop messages whose occasion has begun (a holiday reminder after the holiday)."""
     with session_for(run.db_url) as session:

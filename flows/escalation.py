@@ -25,7 +25,7 @@ CHASED_AFTER_END = timedelta(days=92)
 
 # Safe to repeat: each step's send key and the escalation log's unique key make a second
 # attempt add nothing; a dropped database connection is worth one more try.
-@task(retries=1, retry_delay_seconds=10)
+@task(retries=1, retry_delay_seconds=10, persist_result=False)
 def plan_escalations(*, run: RunSettings, on: date) -> dict[str, int]:
     """Queue the ladder's reminders and digests due on `on`: one per recipient and level."""
     counts: Counter[str] = Counter({"reminders": 0, "digests": 0, "messages": 0})

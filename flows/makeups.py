@@ -54,7 +54,7 @@ class MakeupsOffered(BaseModel):
     not_recorded: list[NotRecordedOut]
 
 
-@task
+@task(persist_result=False)
 def offer_makeups(*, run: RunSettings, quarter: Quarter, as_of: date) -> MakeupsOffered:
     """Book absent and excused people, and those a returned sheet left out past the wait, on
     the next make-up session of what they missed; tell each session's organiser, once, who its

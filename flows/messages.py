@@ -44,7 +44,7 @@ from reports.wording import long_day
 HORIZON = timedelta(days=45)
 
 
-@task
+@task(persist_result=False)
 def plan_messages(*, run: RunSettings, quarter: Quarter, as_of: date) -> dict[str, int]:
     """Queue session invitations, day-before reminders and holiday reminders, each once."""
     calendar = run.calendar(quarter.starts_on, quarter.ends_on + HORIZON)

@@ -21,7 +21,7 @@ from policy.schedule import schedule_quarter
 from policy.seating import SchedulePlan
 
 
-@task
+@task(persist_result=False)
 def classify_cadres(*, run: RunSettings, quarter: Quarter, as_of: date) -> dict[str, int]:
     """Put every cadre on the roster on their tracks, with reasons."""
     with session_for(run.db_url) as session:
@@ -38,7 +38,7 @@ def classify_cadres(*, run: RunSettings, quarter: Quarter, as_of: date) -> dict[
     return shown
 
 
-@task
+@task(persist_result=False)
 def schedule_sessions(*, run: RunSettings, quarter: Quarter, as_of: date) -> dict[str, int]:
     """Enrol everyone each track requires in sessions on working days, within capacity."""
     calendar = run.calendar(quarter.starts_on, quarter.ends_on)

@@ -27,7 +27,7 @@ from policy.roster import RosterDecision, decide_roster, judge_roster
 from policy.roster_warnings import RosterWarning
 
 
-@task
+@task(persist_result=False)
 def import_roster(
     *,
     run: RunSettings,

@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Annotated, cast
 
 from prefect import flow, task
-from prefect.cache_policies import NONE
 from pydantic import BaseModel
 
 from core.domain import Quarter, name_in
@@ -93,7 +92,7 @@ class SheetsSummary(BaseModel):
     not_delivered: list[str] = []  # sessions nobody could be sent the sheet for
 
 
-@task(cache_policy=NONE)
+@task(persist_result=False)
 def make_sheets(
     *, run: RunSettings, quarter: Quarter, chosen: list[str], folder: str
 ) -> list[SheetOut]:
@@ -133,7 +132,7 @@ def make_sheets(
     return [SheetOut.of(sheet) for sheet in planned]
 
 
-@task(cache_policy=NONE)
+@task(persist_result=False)
 def queue_sheets(
     *, run: RunSettings, quarter: Quarter, sheets: list[SheetOut], on: date
 ) -> tuple[int, dict[str, str]]:

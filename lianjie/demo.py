@@ -39,14 +39,14 @@ class DemoSummary(BaseModel):
     sheets: SheetsSummary | None = None
 
 
-@task
+@task(persist_result=False)
 def write_demo_roster(folder: str, quarter: Quarter, as_of: date, units: int, per_unit: int) -> str:
     """A synthetic roster as an HR department exports it, mistakes included."""
     rows = with_mistakes(roster_rows(units, per_unit, as_of))
     return str(write_csv(Path(folder) / f"roster-{quarter.label}.csv", HEADER, rows))
 
 
-@task
+@task(persist_result=False)
 def write_demo_completions(
     db_url: str, folder: str, quarter: Quarter, since: date, until: date
 ) -> str:
@@ -75,7 +75,7 @@ def write_demo_completions(
     return str(write_csv(Path(folder) / name, COMPLETION_HEADER, rows))
 
 
-@task
+@task(persist_result=False)
 def first_session_day(db_url: str, quarter: Quarter) -> date:
     with session_for(db_url) as session:
         day = session.exec(
@@ -87,7 +87,7 @@ def first_session_day(db_url: str, quarter: Quarter) -> date:
     return day
 
 
-@task
+@task(persist_result=False)
 def dispatch_dates(db_url: str, quarter: Quarter) -> list[date]:
     """The days invitations and holiday reminders fall due: the demo dispatches on each."""
     with session_for(db_url) as session:

@@ -7,7 +7,6 @@ from datetime import date, timedelta
 from typing import Annotated, cast
 
 from prefect import flow, task
-from prefect.cache_policies import NONE
 
 from core.domain import Quarter, ReportKind
 from core.exceptions import LianjieInputError
@@ -195,7 +194,7 @@ def placed(
     return reports, rendered
 
 
-@task(cache_policy=NONE)
+@task(persist_result=False)
 def queue_reports(
     *, run: RunSettings, quarter: Quarter, reports: list[RenderedReport], on: date
 ) -> int:

@@ -7,7 +7,6 @@ from datetime import datetime
 from pathlib import Path
 
 from prefect import task
-from prefect.cache_policies import NONE
 from prefect.futures import PrefectFuture
 
 from core.domain import Quarter
@@ -35,7 +34,7 @@ from reports.render import Rendered, start_renderers
 PART_UNITS = 100
 
 
-@task(cache_policy=NONE)
+@task(persist_result=False)
 def plan_reports(
     *, run: RunSettings, quarter: Quarter, units: list[str] | None, out: str, as_of: datetime
 ) -> tuple[ReportSetting, list[list[str]]]:
@@ -69,7 +68,7 @@ def plan_reports(
     return setting, parts_of(units or sorted(set(known) | in_trend), PART_UNITS)
 
 
-@task(cache_policy=NONE)
+@task(persist_result=False)
 def prepare_part(
     *,
     run: RunSettings,
@@ -89,7 +88,7 @@ def prepare_part(
     return part_jobs(data, earlier=earlier, setting=setting, units=units, unit_reports=unit_reports)
 
 
-@task(cache_policy=NONE)
+@task(persist_result=False)
 def prepare_organisation(
     *, run: RunSettings, quarter: Quarter, setting: ReportSetting, parts: list[QuarterPart]
 ) -> list[PlannedReport]:

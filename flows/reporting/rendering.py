@@ -4,7 +4,6 @@ the year's reports."""
 from __future__ import annotations
 
 from prefect import task
-from prefect.cache_policies import NONE
 from pydantic import BaseModel
 
 from core.domain import ReportKind
@@ -25,7 +24,7 @@ class ReportOut(BaseModel):
     rate: str
 
 
-@task(cache_policy=NONE)
+@task(persist_result=False)
 def render_chunk(jobs: list[RenderJob], *, processes: int | None = None) -> list[Rendered]:
     """Render a chunk of reports across the worker processes (one per core unless told)."""
     rendered = render_many(jobs, processes=processes)
@@ -33,7 +32,7 @@ def render_chunk(jobs: list[RenderJob], *, processes: int | None = None) -> list
     return rendered
 
 
-@task(cache_policy=NONE)
+@task(persist_result=False)
 def record_reports(
     *, run: RunSettings, filed_under: str, reports: list[ReportOut], rendered: list[Rendered]
 ) -> None:
