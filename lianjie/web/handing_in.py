@@ -1,20 +1,13 @@
 """Files handed in through the site by the organisation department: a roster, previewed by the
 cycle's dry run and started only on "confirm"; completion files and returned sign-in workbooks,
 collected. Each upload is checked (size, kind) and kept 0600 in the data folder, never under
-the name it came with.
-
-The cycle and the collect run as the command line runs them, each in a process of its own: a
-flow run inside the site forked a render worker that inherited the site's open connections,
-and a browser's kept-alive connection, closed by the site, stayed open in the worker and hung
-the browser's next request."""
+the name it came with. How the cycle and the collect run: `commands`."""
 
 from __future__ import annotations
 
 import os
 import re
 import secrets
-import subprocess
-import sys
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
@@ -23,18 +16,14 @@ from fastapi import APIRouter, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from core.exceptions import LianjieInputError
-from flows.collect import CollectSummary
-from flows.cycle import CycleSummary
-from lianjie.cli.runner import EXIT_BAD_INPUT
 from lianjie.cli.summaries import collect_lines, cycle_lines
+from lianjie.web import commands
 from lianjie.web.documents import account_grant, log_event
 from lianjie.web.grants import Role
 from lianjie.web.pages import SessionCookie, page, signed_in_account, site_of
-from lianjie.web.status import run_link
 from models.db import session_for
 
 router = APIRouter()
-COMMAND_SECONDS = 3600  # a province's cycle; the proxy in front waits as long (docs/server.md)
 KINDS = ("roster", "completions")
 UPLOAD_NAME = r"^[0-9]{8}T[0-9]{6}-[A-Za-z0-9_-]{16}\.(xlsx|csv)$"
 QUARTER = r"^[0-9]{4}Q[1-4]$"  # [0-9], not \d: that takes any script's digits
@@ -68,11 +57,8 @@ def hand_in(
             raise LianjieInputError(f"hand in a roster or completions, not {kind[:20]!r}")
         kept = _kept(request, file)
         _log(request, name, kept, "upload")
-        since = datetime.now(UTC)
         if kind == "roster":
-            preview = CycleSummary.model_validate_json(
-                lianjie("cycle", "--quarter", quarter, "--roster", str(kept), "--dry-run")
-            )
+            preview, run = commands.cycle(quarter, str(kept), dry_run=True)
             return page(
                 request,
                 "preview.html.j2",
@@ -80,17 +66,10 @@ def hand_in(
                 lines=cycle_lines(preview),
                 # what "confirm" starts: this upload, this quarter, for this account only
                 ticket=site_of(request).cookies.ticket(kept.name, quarter, name),
-                run=run_link(f"cycle-{quarter}-dry-run", since),
+                run=run,
             )
-        collected = CollectSummary.model_validate_json(
-            lianjie("collect", "--quarter", quarter, str(kept))
-        )
-        return page(
-            request,
-            "done.html.j2",
-            lines=collect_lines(collected),
-            run=run_link(f"collect-{quarter}", since),
-        )
+        collected, run = commands.collect(quarter, str(kept))
+        return page(request, "done.html.j2", lines=collect_lines(collected), run=run)
     except LianjieInputError as error:
         return page(request, "hand_in.html.j2", 400, csrf=csrf, problem=str(error), lines=[])
 
@@ -116,36 +95,13 @@ def confirm_roster(
     kept = _uploads(request) / upload
     if not re.match(UPLOAD_NAME, upload) or not kept.is_file():  # confirmed once already
         return page(request, "refused.html.j2", 403)
-    since = datetime.now(UTC)
     try:
-        leavers = ["--accept-leavers"] if accept_leavers else []
-        started = CycleSummary.model_validate_json(
-            lianjie("cycle", "--quarter", quarter, "--roster", str(kept), *leavers)
-        )
+        started, run = commands.cycle(quarter, str(kept), accept_leavers=accept_leavers)
     except LianjieInputError as error:
         return page(request, "hand_in.html.j2", 400, csrf=csrf, problem=str(error), lines=[])
     _log(request, name, kept, "confirm")
     kept.unlink(missing_ok=True)  # its rows are stored now; a second "confirm" finds nothing
-    return page(
-        request, "done.html.j2", lines=cycle_lines(started), run=run_link(f"cycle-{quarter}", since)
-    )
-
-
-def lianjie(*args: str) -> str:
-    """A command's JSON summary, run as `lianjie … --json --quiet` in a process of its own;
-    its one-line refusal (exit 2) raised as the input error it is."""
-    done = subprocess.run(  # noqa: S603  (our own command; the arguments are checked values)
-        [sys.executable, "-m", "lianjie.cli", *args, "--json", "--quiet"],
-        capture_output=True,
-        text=True,
-        timeout=COMMAND_SECONDS,
-        check=False,
-    )
-    if done.returncode == EXIT_BAD_INPUT:
-        raise LianjieInputError(done.stderr.strip().removeprefix("lianjie: ") or "refused")
-    if done.returncode != 0:
-        raise RuntimeError(f"lianjie {args[0]} ended with exit {done.returncode}")
-    return done.stdout
+    return page(request, "done.html.j2", lines=cycle_lines(started), run=run)
 
 
 def _organisation(

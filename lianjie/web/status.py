@@ -7,6 +7,7 @@ import tempfile
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+from uuid import UUID
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -133,4 +134,10 @@ def run_link(name: str, since: datetime) -> str:
             )
     except Exception:
         return ""
-    return f"{ui.rstrip('/')}/runs/flow-run/{runs[0].id}" if runs else ""
+    return run_page(runs[0].id) if runs else ""
+
+
+def run_page(flow_run_id: UUID) -> str:
+    """The Prefect UI's page of a flow run; "" without a UI address."""
+    ui = PREFECT_UI_URL.value()
+    return f"{ui.rstrip('/')}/runs/flow-run/{flow_run_id}" if ui else ""

@@ -568,3 +568,65 @@ def test_a_stopped_worker_ends_its_runs_and_loses_no_message(deployed: dict[str,
         assert 0 == again.returncode, again.stderr
         ids += [message["Message-ID"] for message in inbox]
     assert len(ids) == len(set(ids)), "no message went twice"
+
+
+SITE_RUNS = """
+import json, sys
+from core.exceptions import LianjieInputError
+from lianjie.web import commands
+quarter, roster, confirm = sys.argv[1], sys.argv[2], sys.argv[3] == "confirm"
+try:
+    summary, link = commands.cycle(quarter, roster, dry_run=not confirm)
+except LianjieInputError as error:
+    print(json.dumps({"refused": str(error)}))
+else:
+    print(json.dumps({"summary": summary.model_dump(mode="json"), "link": link}))
+"""
+
+
+@pytest.mark.slow
+def test_the_site_hands_a_roster_to_the_deployments_worker(deployed: dict[str, Any]) -> None:
+    """`lianjie web` with a server configured: the dry run and the confirmed cycle are runs of
+    the quarterly-cycle deployment, run by its worker; the preview is the run's own summary,
+    the link its page; a refused roster says why in the command line's words."""
+    env, roster = deployed["env"], deployed["roster"]
+    database = deployed["folder"] / "data" / "lianjie.db"
+    quarter = "2027Q2"
+
+    def site(*args: str) -> dict[str, Any]:
+        done = subprocess.run(
+            [sys.executable, "-c", SITE_RUNS, *args],
+            env=env | {"PREFECT_UI_URL": env["PREFECT_API_URL"].removesuffix("/api")},
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=600,
+            check=False,
+        )
+        assert 0 == done.returncode, done.stderr[-3000:]
+        return dict(json.loads(done.stdout.strip().splitlines()[-1]))
+
+    def stored() -> int:
+        with sqlite3.connect(database) as connection:
+            return int(
+                connection.execute(
+                    "SELECT count(*) FROM cadre WHERE quarter = ?", (quarter,)
+                ).fetchone()[0]
+            )
+
+    cycle = deployment_id(env, "quarterly-cycle")
+    preview = site(quarter, str(roster), "dry-run")
+    assert preview["summary"]["dry_run"] and preview["summary"]["accepted"] == 40
+    assert 0 == stored()
+    run_id = preview["link"].rsplit("/runs/flow-run/", 1)[1]
+    ran = api(env, f"/flow_runs/{run_id}")
+    assert ran["deployment_id"] == cycle and ran["parameters"]["dry_run"] is True
+
+    confirmed = site(quarter, str(roster), "confirm")
+    assert not confirmed["summary"]["dry_run"] and 40 == stored()
+    ran = api(env, f"/flow_runs/{confirmed['link'].rsplit('/', 1)[1]}")
+    assert ran["deployment_id"] == cycle and ran["state_type"] == "COMPLETED"
+
+    missing = deployed["folder"] / "nowhere.csv"
+    refused = site(quarter, str(missing), "dry-run")
+    assert "nowhere.csv" in refused["refused"] and "Traceback" not in refused["refused"]
