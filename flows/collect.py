@@ -7,12 +7,11 @@ from pathlib import Path
 from typing import Annotated
 
 from prefect import flow
-from pydantic import BaseModel, computed_field
 
 from core.domain import Quarter
 from core.exceptions import LianjieInputError
 from flows.artifact_tables import TableWords, artifact_key, publish_summary, publish_table
-from flows.artifacts import ImportSummary, RejectOut
+from flows.artifacts import ImportSummary
 from flows.common import (
     RunSettings,
     expected_failures,
@@ -22,7 +21,7 @@ from flows.common import (
 )
 from flows.completion_file import import_completions
 from flows.drop_folder import SkippedFile, dropped_files, set_aside
-from flows.makeups import MakeupsOffered, NotRecordedOut, offer_makeups
+from flows.makeups import offer_makeups
 from flows.messages import plan_messages
 from flows.parameters import (
     UNSET,
@@ -38,44 +37,9 @@ from flows.progress import Stage, stage
 from flows.run_names import run_name
 from flows.run_summaries import collect_summary
 from flows.starting import started
+from flows.summaries import CollectSummary
 from models.db import session_for
 from models.tables import QuarterCycle
-
-
-class CollectSummary(BaseModel):
-    quarter: str
-    read: int
-    accepted: int
-    rejected: int
-    files: list[ImportSummary]
-    makeups: dict[str, int] = {}
-    # Enrolled in a session whose returned sheet left them out (or blank): taken as absent,
-    # and booked on a make-up, once the policy's wait has passed (`absent_from`).
-    not_recorded: list[NotRecordedOut] = []
-    skipped: list[SkippedFile] = []
-
-    @classmethod
-    def of(
-        cls,
-        quarter: Quarter,
-        imported: list[ImportSummary],
-        offered: MakeupsOffered | None,
-        skipped: list[SkippedFile],
-    ) -> CollectSummary:
-        return cls(
-            quarter=quarter.label,
-            files=imported,
-            makeups=offered.counts if offered else {},
-            not_recorded=offered.not_recorded if offered else [],
-            skipped=skipped,
-            **{k: sum(getattr(i, k) for i in imported) for k in ("read", "accepted", "rejected")},
-        )
-
-    @computed_field  # type: ignore[prop-decorator]
-    @property
-    def rejects(self) -> list[RejectOut]:
-        """Every file's rejected rows, each naming its file."""
-        return [r for f in self.files for r in f.rejects]
 
 
 def quarter_started(run: RunSettings, quarter: Quarter) -> bool:

@@ -8,13 +8,12 @@ from pathlib import Path
 from typing import Annotated, cast
 
 from prefect import flow
-from pydantic import BaseModel, computed_field
 
 from core.domain import PLANNED_KINDS, Quarter
 from core.exceptions import LeaversToConfirm, LianjieInputError
 from core.settings import Settings
 from flows.artifact_tables import TableWords, artifact_key, publish_summary, publish_table
-from flows.artifacts import ImportSummary, RejectOut
+from flows.artifacts import ImportSummary
 from flows.common import (
     RunSettings,
     expected_failures,
@@ -43,48 +42,10 @@ from flows.roster import import_roster
 from flows.run_names import run_name
 from flows.run_summaries import cycle_summary
 from flows.starting import idle_today, started
+from flows.summaries import CycleSummary
 from intake.database import is_database_source
 from models.db import rehearsal
 from policy.config import load_policy
-
-
-class CycleSummary(BaseModel):
-    """What a cycle did; the roster's counts and rejects also stand at the top, as the
-    command line's --json contract asks of every import."""
-
-    quarter: str
-    as_of: date
-    policy_sha256: str
-    dry_run: bool = False
-    roster: ImportSummary
-    tracks: dict[str, int]
-    sessions: dict[str, int]
-    messages: dict[str, int]
-
-    @computed_field  # type: ignore[prop-decorator]
-    @property
-    def read(self) -> int:
-        return self.roster.read
-
-    @computed_field  # type: ignore[prop-decorator]
-    @property
-    def accepted(self) -> int:
-        return self.roster.accepted
-
-    @computed_field  # type: ignore[prop-decorator]
-    @property
-    def rejected(self) -> int:
-        return self.roster.rejected
-
-    @computed_field  # type: ignore[prop-decorator]
-    @property
-    def rejects(self) -> list[RejectOut]:
-        return self.roster.rejects
-
-    @computed_field  # type: ignore[prop-decorator]
-    @property
-    def warnings(self) -> list[str]:
-        return self.roster.warnings
 
 
 # Its summary is kept (Prefect's result storage, under PREFECT_HOME): `lianjie web` reads it

@@ -17,10 +17,9 @@ from flows.artifact_tables import TableWords, artifact_key
 from reports.render import render_text
 
 if TYPE_CHECKING:
-    from flows.collect import CollectSummary
-    from flows.cycle import CycleSummary
     from flows.dispatch import DispatchSummary
     from flows.reporting.published import ReportsSummary
+    from flows.summaries import CollectSummary, CycleSummary
 
 
 def _said(run: str, words: TableWords, context: dict[str, Any], todo: dict[str, Any]) -> str:

@@ -10,14 +10,15 @@ from pydantic import BaseModel
 from sqlmodel import col, select
 
 from core.domain import EnrolmentStatus, MessageKind, Quarter
-from flows.collect import CollectSummary, collect_completions
+from flows.collect import collect_completions
 from flows.common import expected_failures, log
-from flows.cycle import CycleSummary, quarterly_cycle
+from flows.cycle import quarterly_cycle
 from flows.dispatch import DispatchSummary, daily_dispatch
 from flows.reporting.accountability import accountability_reports
 from flows.reporting.published import ReportsSummary
 from flows.sheets import SheetsSummary, sign_in_sheets
 from flows.starting import started
+from flows.summaries import CollectSummary, CycleSummary
 from lianjie.synthetic import (
     COMPLETION_HEADER,
     HEADER,

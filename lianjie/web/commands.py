@@ -24,9 +24,8 @@ from prefect.settings import PREFECT_API_URL
 from pydantic import BaseModel
 
 from core.exceptions import LianjieInputError
-from flows.collect import CollectSummary
 from flows.common import log
-from flows.cycle import CycleSummary
+from flows.summaries import CollectSummary, CycleSummary
 from lianjie.cli.runner import EXIT_BAD_INPUT
 from lianjie.web.status import run_link, run_page
 

@@ -5,6 +5,7 @@ roster is handed in and previewed, and a file over the proxy's body limit is sto
 
 from __future__ import annotations
 
+import getpass
 import re
 import subprocess
 import sys
@@ -44,8 +45,10 @@ def config_for(block: str, folder: Path, listen: int, site: int) -> str:
         f"{kind}_temp_path {folder / kind};"
         for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
     )
+    # its workers as this user, not nobody: they write the bodies they buffer into `folder`
     return (
-        f"daemon off; pid {folder / 'nginx.pid'}; error_log {folder / 'error.log'};\n"
+        f"user {getpass.getuser()}; daemon off; pid {folder / 'nginx.pid'};\n"
+        f"error_log {folder / 'error.log'};\n"
         f"events {{}}\nhttp {{ access_log {folder / 'access.log'}; {temp}\n{server}\n}}\n"
     )
 
@@ -142,6 +145,18 @@ def test_the_site_behind_the_documented_proxy(proxied: httpx.Client, tmp_path: P
             files={"file": ("roster.csv", handle, "text/csv")},
         )
     assert 200 == preview.status_code and 'name="ticket"' in preview.text
+
+    # over nginx's own 1 MB default, under the example's limit: it reaches the site, which
+    # reads it and says what it is not
+    disguised = tmp_path / "disguised.xlsx"
+    disguised.write_bytes(b"not a workbook\n" * (5 * 1024 * 1024 // 15))
+    with disguised.open("rb") as handle:
+        answered = client.post(
+            "/hand-in",
+            data={"kind": "roster", "quarter": "2026Q4", "token": csrf[1]},
+            files={"file": ("disguised.xlsx", handle, "application/octet-stream")},
+        )
+    assert 400 == answered.status_code and "not a workbook" in answered.text
 
     # over the example's client_max_body_size: the proxy refuses it, the site never sees it
     big = tmp_path / "big.csv"

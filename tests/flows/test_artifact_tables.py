@@ -51,7 +51,7 @@ def test_roster_warnings_are_worded_from_their_codes() -> None:
 
 def a_cycle(**changed: object) -> Any:
     from flows.artifacts import ImportSummary
-    from flows.cycle import CycleSummary
+    from flows.summaries import CycleSummary
 
     roster = ImportSummary(source="/in/roster.xlsx", read=120, accepted=118, rejected=2)
     summary = CycleSummary(
@@ -101,10 +101,10 @@ def test_a_quiet_cycle_says_there_is_nothing_to_do() -> None:
 
 def test_a_collect_says_which_rows_to_correct_and_who_the_sheet_left_out() -> None:
     from flows.artifacts import ImportSummary
-    from flows.collect import CollectSummary
     from flows.drop_folder import SkippedFile
     from flows.makeups import NotRecordedOut
     from flows.run_summaries import collect_summary
+    from flows.summaries import CollectSummary
 
     sheet = ImportSummary(source="/drop/签到表.xlsx", read=40, accepted=39, rejected=1)
     left_out = NotRecordedOut(

@@ -7,13 +7,16 @@ from __future__ import annotations
 import csv
 import importlib
 import pkgutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from prefect import Task
 
 import flows
-from flows.cycle import CycleSummary, quarterly_cycle
+from flows.cycle import quarterly_cycle
+from flows.summaries import CycleSummary
 from harness.pipeline import write_city
 
 
@@ -61,3 +64,27 @@ def test_the_sites_flows_keep_their_summary(flow: str) -> None:
 
     chosen = {"quarterly-cycle": quarterly_cycle, "collect-completions": collect_completions}[flow]
     assert chosen.persist_result is True
+
+
+@pytest.mark.parametrize(
+    "entrypoint", ["flows/cycle.py:quarterly_cycle", "flows/collect.py:collect_completions"]
+)
+def test_a_summary_kept_by_a_worker_can_be_read_back_elsewhere(entrypoint: str) -> None:
+    """A worker loads the entrypoint file as a module of its own name (`cycle`); the summary's
+    class must come from a module any process can import, or the site cannot read it back."""
+    loaded_as_a_worker_loads = """
+import sys, typing
+from prefect.flows import load_flow_from_entrypoint
+flow = load_flow_from_entrypoint(sys.argv[1])
+kind = typing.get_type_hints(flow.fn)["return"]
+print(kind.__module__, kind.__qualname__)
+"""
+    done = subprocess.run(
+        [sys.executable, "-c", loaded_as_a_worker_loads, entrypoint],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(flows.__file__).parent.parent,
+    )
+    module, name = done.stdout.split()
+    assert isinstance(getattr(importlib.import_module(module), name), type)
