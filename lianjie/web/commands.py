@@ -21,6 +21,7 @@ from prefect.client.schemas.objects import FlowRun
 from prefect.deployments import run_deployment
 from prefect.exceptions import ObjectNotFound
 from prefect.settings import PREFECT_API_URL
+from prefect.states import Cancelled
 from pydantic import BaseModel
 
 from core.exceptions import LianjieInputError
@@ -32,6 +33,11 @@ from lianjie.web.status import run_link, run_page
 COMMAND_SECONDS = 3600  # a province's cycle; the proxy in front waits as long (docs/server.md)
 CYCLE = "quarterly-cycle/quarterly-cycle"
 COLLECT = "collect-completions/collect-completions"
+NO_WORKER_SECONDS = 120
+NO_WORKER = (
+    "no worker took the run within two minutes, so it was cancelled and nothing was changed: "
+    "start one (`lianjie worker --pool lianjie`, docs/server.md) and hand the file in again"
+)
 Summary = TypeVar("Summary", bound=BaseModel)
 
 
@@ -88,11 +94,13 @@ def _started_on_server(deployment: str, parameters: dict[str, Any]) -> FlowRun |
     return started
 
 
-def _finished(flow_run_id: UUID) -> Any:
+def _finished(flow_run_id: UUID, *, pause: float = 1.0) -> Any:
     """The run's summary once it has ended. A run that pauses to ask about many leavers is
     answered "no": the site asks its own question (the preview's box), as the command line
-    does; a run that fails says why, in the words the command line would use."""
+    does; a run that fails says why, in the words the command line would use. A run no worker
+    takes is cancelled, and says so, rather than keep the clerk waiting for the hour."""
     deadline = time.monotonic() + COMMAND_SECONDS
+    late_since: float | None = None
     with get_client(sync_client=True) as client:
         while time.monotonic() < deadline:
             state = client.read_flow_run(flow_run_id).state
@@ -102,7 +110,14 @@ def _finished(flow_run_id: UUID) -> Any:
                 return state.result()
             elif state is not None and state.is_final():
                 raise LianjieInputError(state.message or f"the run ended {state.name}")
-            time.sleep(1)
+            # Late: past its start and no worker has taken it (one waiting for the deployment's
+            # one-at-a-time slot is AwaitingConcurrencySlot, and waits on)
+            late = state is not None and state.name == "Late"
+            late_since = (late_since or time.monotonic()) if late else None
+            if late_since is not None and time.monotonic() - late_since > NO_WORKER_SECONDS:
+                client.set_flow_run_state(flow_run_id, Cancelled(message=NO_WORKER), force=True)
+                raise LianjieInputError(NO_WORKER)
+            time.sleep(pause)
     raise LianjieInputError("the run has not ended within the hour: its page in Prefect says more")
 
 
