@@ -10,7 +10,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from core.domain import Channel, LeadershipRole, Rank, Track
+from core.domain import Channel, DisciplineStatus, LeadershipRole, Rank, Talker, Track
 from core.exceptions import PolicyError
 
 DEFAULT_POLICY = Path(__file__).with_name("default.toml")
@@ -121,6 +121,22 @@ class RosterRules(_Strict):
     max_leavers_share: float = Field(default=0.10, ge=0, le=1)
 
 
+class TalkRules(_Strict):
+    """Which integrity talks the roster opens, when each is due and who holds it (by role;
+    for a cadre with no one of that role above them, the next role up)."""
+
+    # 任前廉政谈话, with a commitment letter: due within this many days after the appointment
+    appointment_within_days: int = Field(default=30, ge=0)
+    appointment_talker: Talker = Talker.top_leader
+    pledge_with_appointment: bool = True
+    # 监督谈话: each top leader once a year, due by its last day
+    supervision_talker: Talker = Talker.discipline_head
+    # 提醒谈话: for a discipline status in this list, due within the days after it is known
+    reminder_statuses: list[DisciplineStatus] = [DisciplineStatus.signs]
+    reminder_within_days: int = Field(default=30, ge=0)
+    reminder_talker: Talker = Talker.in_charge
+
+
 class ProgrammeRule(_Strict):
     code: str = Field(pattern=r"^[A-Z]{2,4}$")
     track: Track
@@ -153,6 +169,7 @@ class Policy(_Strict):
     roster: RosterRules = RosterRules()  # optional: policies stored before it existed still load
     sign_in_sheets: SignInSheets = SignInSheets()
     documents: Documents = Documents()
+    talks: TalkRules = TalkRules()
 
     @model_validator(mode="after")
     def _one_programme_per_track(self) -> Policy:
