@@ -123,38 +123,6 @@ class CompletionStatus(StrEnum):
     absent = "absent"
 
 
-class TalkKind(StrEnum):
-    """The integrity talks a cadre is given (谈话): 任前廉政谈话, 提醒谈话, 监督谈话, 诫勉谈话,
-    集体廉政谈话."""
-
-    appointment = "appointment"
-    reminder = "reminder"
-    supervision = "supervision"
-    admonishment = "admonishment"
-    collective = "collective"
-
-
-# Reminder and admonishment talks follow the admonition track's one rule: only the discipline
-# body's outputs (and --confidential exports) ever name them.
-CONFIDENTIAL_TALKS = frozenset({TalkKind.reminder, TalkKind.admonishment})
-
-
-class Talker(StrEnum):
-    """Who holds a talk, by role: always someone above the cadre, never a peer or a deputy."""
-
-    top_leader = "top_leader"  # the unit's top leader (主要负责人)
-    in_charge = "in_charge"  # the team member in charge of the unit (分管领导)
-    discipline_head = "discipline_head"  # the discipline body's head (纪委书记)
-    organisation = "organisation"  # the organisation department (组织部门)
-
-
-class TalkState(StrEnum):
-    due = "due"
-    held = "held"
-    overdue = "overdue"  # not stored: a due talk past its day
-    waived = "waived"  # with a reason
-
-
 # The years a quarter may fall in: any other is a typing mistake (9999Q4 has no next quarter,
 # 0000Q1 no calendar), refused with one line rather than failing deep inside a date.
 FIRST_YEAR, LAST_YEAR = 2000, 2199

@@ -43,6 +43,7 @@ from flows.run_names import run_name
 from flows.run_summaries import cycle_summary
 from flows.starting import idle_today, started
 from flows.summaries import CycleSummary
+from flows.talks import open_quarter_talks
 from intake.database import is_database_source
 from models.db import rehearsal
 from policy.config import load_policy
@@ -168,10 +169,12 @@ def the_quarter_planned(
     roster: Callable[[], ImportSummary],
 ) -> CycleSummary:
     """The cycle's four stages in order, each told as it starts."""
-    with stage("importing the roster", 4, key=f"cycle-{quarter.label}") as steps:
+    with stage("importing the roster", 5, key=f"cycle-{quarter.label}") as steps:
         imported = roster().leavers_confirmed()
         steps.advance(doing="classifying cadres")
         tracks = classify_cadres(run=run, quarter=quarter, as_of=as_of)
+        steps.advance(doing="opening talks")
+        talks = open_quarter_talks(run=run, quarter=quarter)
         steps.advance(doing="scheduling sessions")
         sessions = schedule_sessions(run=run, quarter=quarter, as_of=as_of)
         steps.advance(doing="planning messages")
@@ -184,6 +187,7 @@ def the_quarter_planned(
         dry_run=dry_run,
         roster=imported,
         tracks=tracks,
+        talks=talks,
         sessions=sessions,
         messages=messages,
     )

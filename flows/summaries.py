@@ -27,6 +27,8 @@ class CycleSummary(BaseModel):
     dry_run: bool = False
     roster: ImportSummary
     tracks: dict[str, int]
+    # the talks opened, per kind; a confidential kind is counted nowhere the operator reads
+    talks: dict[str, int] = {}
     sessions: dict[str, int]
     messages: dict[str, int]
 

@@ -12,6 +12,7 @@ from flows.common import RunSettings
 from flows.messages import plan_messages
 from flows.placement import classify_cadres, schedule_sessions
 from flows.roster import import_roster
+from flows.talks import open_quarter_talks
 from lianjie.synthetic import HEADER, roster_rows, with_mistakes, write_csv
 
 AS_OF = date(2026, 10, 1)
@@ -51,9 +52,16 @@ def run_cycle(
         accept_leavers=accept_leavers,
     ).leavers_confirmed()
     tracks = classify_cadres.fn(run=run, quarter=period, as_of=as_of)
+    talks = open_quarter_talks.fn(run=run, quarter=period)
     sessions = schedule_sessions.fn(run=run, quarter=period, as_of=as_of)
     messages = plan_messages.fn(run=run, quarter=period, as_of=as_of)
-    return {"imported": imported, "tracks": tracks, "sessions": sessions, "messages": messages}
+    return {
+        "imported": imported,
+        "tracks": tracks,
+        "talks": talks,
+        "sessions": sessions,
+        "messages": messages,
+    }
 
 
 def run_settings(db_url: str, **changes: object) -> RunSettings:

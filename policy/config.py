@@ -10,8 +10,9 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from core.domain import Channel, DisciplineStatus, LeadershipRole, Rank, Talker, Track
+from core.domain import Channel, DisciplineStatus, LeadershipRole, Rank, Track
 from core.exceptions import PolicyError
+from core.talks import Talker
 
 DEFAULT_POLICY = Path(__file__).with_name("default.toml")
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
 
-from core.domain import EnrolmentStatus, LeadershipRole, SessionPlan
+from core.domain import CadreRecord, EnrolmentStatus, LeadershipRole, SessionPlan
 from models.facts import QuarterData
 from policy.config import Escalation
 from policy.progress import Standing, quarter_standings
@@ -209,10 +209,20 @@ def responsibility_chain(
     """Who answers for whom on the quarter's roster (leavers are on no rung), with the
     organisation department above the top leaders when its address is given. Whoever no
     channel reaches is written to through `relay_to` (the organiser), as their invitations."""
+    return chain_of(data.cadres, organisation_email=organisation_email, relay_to=relay_to)
+
+
+def chain_of(
+    cadres: Sequence[CadreRecord],
+    *,
+    organisation_email: str | None = None,
+    relay_to: str | None = None,
+) -> Chain:
+    """`responsibility_chain` of these cadres."""
     in_charge: dict[str, list[str]] = defaultdict(list)
     top_leaders: dict[str, list[str]] = defaultdict(list)
     roles: dict[str, LeadershipRole] = {}
-    for cadre in data.cadres:
+    for cadre in cadres:
         if cadre.leadership_role is LeadershipRole.team_member:
             roles[cadre.employee_id] = cadre.leadership_role
             for unit in cadre.in_charge_of:
@@ -222,7 +232,7 @@ def responsibility_chain(
             top_leaders[cadre.unit_code].append(cadre.employee_id)
     people = {
         c.employee_id: Recipient(c.employee_id, c.name, c.phone, c.email, relay=relay_to)
-        for c in data.cadres
+        for c in cadres
     }
     if organisation_email:
         people[ORGANISATION_DEPARTMENT] = Recipient(

@@ -6,18 +6,10 @@ cadre, never a peer or a deputy."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date, timedelta
 
-from core.domain import (
-    CONFIDENTIAL_TALKS,
-    CadreRecord,
-    LeadershipRole,
-    Quarter,
-    Talker,
-    TalkKind,
-    TalkState,
-)
+from core.domain import CadreRecord, LeadershipRole, Quarter
+from core.talks import Talker, TalkKind, TalkOpened, TalkState
 from policy.config import TalkRules
 from policy.escalation import Answers, Chain
 
@@ -25,25 +17,6 @@ from policy.escalation import Answers, Chain
 # above that the roster fills.
 UPWARD = (Talker.in_charge, Talker.top_leader, Talker.organisation)
 ON_THE_ROSTER = {Talker.in_charge: Answers.in_charge, Talker.top_leader: Answers.top_leader}
-
-
-@dataclass(frozen=True, slots=True)
-class TalkOpened:
-    """A talk the roster calls for: of which kind, with whom, why (the key it is opened by,
-    once), by when, and who holds it (`talker_id` when the roster names that person)."""
-
-    kind: TalkKind
-    employee_id: str
-    unit_code: str
-    opened_by: str
-    due_on: date
-    talker: Talker
-    talker_id: str | None
-    pledge: bool = False  # a commitment letter (廉洁承诺书) goes with it
-
-    @property
-    def confidential(self) -> bool:
-        return self.kind in CONFIDENTIAL_TALKS
 
 
 def talks_opened(

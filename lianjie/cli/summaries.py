@@ -86,6 +86,7 @@ def cycle_lines(s: Any) -> list[str]:
         *import_lines(s.roster),
         *change_lines(s.roster.changes),
         "Tracks: " + ", ".join(f"{k} {v}" for k, v in s.tracks.items()),
+        f"Talks {would}opened: " + (", ".join(f"{k} {v}" for k, v in s.talks.items()) or "none"),
         "Sessions: " + ", ".join(f"{k} {v}" for k, v in s.sessions.items()),
         f"Messages {would}queued: " + ", ".join(f"{k} {v}" for k, v in s.messages.items()),
     ]

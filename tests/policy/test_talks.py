@@ -5,21 +5,12 @@ each due on its day, held by someone above the cadre, opened once."""
 from __future__ import annotations
 
 from datetime import date
-from types import SimpleNamespace
-from typing import Any, cast
+from typing import Any
 
-from core.domain import (
-    CadreRecord,
-    DisciplineStatus,
-    LeadershipRole,
-    Quarter,
-    Talker,
-    TalkKind,
-    TalkState,
-)
-from models.facts import QuarterData
+from core.domain import CadreRecord, DisciplineStatus, LeadershipRole, Quarter
+from core.talks import Talker, TalkKind, TalkState
 from policy.config import TalkRules
-from policy.escalation import responsibility_chain
+from policy.escalation import chain_of
 from policy.talks import state_on, talks_opened
 
 Q4 = Quarter(2026, 4)
@@ -54,7 +45,7 @@ ROSTER = [
 
 
 def opened(roster: list[CadreRecord] = ROSTER, rules: TalkRules | None = None) -> dict[Any, Any]:
-    chain = responsibility_chain(cast(QuarterData, SimpleNamespace(cadres=roster)))
+    chain = chain_of(roster)
     talks = talks_opened(roster, rules=rules or TalkRules(), quarter=Q4, chain=chain)
     return {(t.kind, t.employee_id): t for t in talks}
 
@@ -108,7 +99,7 @@ def test_signs_open_a_confidential_reminder_talk_and_nothing_else_does() -> None
 
 
 def test_the_same_roster_opens_the_same_talks_next_quarter_by_the_same_keys() -> None:
-    chain = responsibility_chain(cast(QuarterData, SimpleNamespace(cadres=ROSTER)))
+    chain = chain_of(ROSTER)
     q4 = talks_opened(ROSTER, rules=TalkRules(), quarter=Q4, chain=chain)
     q1 = talks_opened(ROSTER, rules=TalkRules(), quarter=Quarter(2027, 1), chain=chain)
     keys = {(t.kind, t.employee_id, t.opened_by) for t in q4}

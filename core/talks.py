@@ -1,0 +1,59 @@
+"""Integrity talks in the domain's words: their kinds, who holds them, their states, and a
+talk as the roster calls for it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+
+class TalkKind(StrEnum):
+    """The integrity talks a cadre is given (谈话): 任前廉政谈话, 提醒谈话, 监督谈话, 诫勉谈话,
+    集体廉政谈话."""
+
+    appointment = "appointment"
+    reminder = "reminder"
+    supervision = "supervision"
+    admonishment = "admonishment"
+    collective = "collective"
+
+
+# Reminder and admonishment talks follow the admonition track's one rule: only the discipline
+# body's outputs (and --confidential exports) ever name them.
+CONFIDENTIAL_TALKS = frozenset({TalkKind.reminder, TalkKind.admonishment})
+
+
+class Talker(StrEnum):
+    """Who holds a talk, by role: always someone above the cadre, never a peer or a deputy."""
+
+    top_leader = "top_leader"  # the unit's top leader (主要负责人)
+    in_charge = "in_charge"  # the team member in charge of the unit (分管领导)
+    discipline_head = "discipline_head"  # the discipline body's head (纪委书记)
+    organisation = "organisation"  # the organisation department (组织部门)
+
+
+class TalkState(StrEnum):
+    due = "due"
+    held = "held"
+    overdue = "overdue"  # not stored: a due talk past its day
+    waived = "waived"  # with a reason
+
+
+@dataclass(frozen=True, slots=True)
+class TalkOpened:
+    """A talk the roster calls for: of which kind, with whom, why (the key it is opened by,
+    once), by when, and who holds it (`talker_id` when the roster names that person)."""
+
+    kind: TalkKind
+    employee_id: str
+    unit_code: str
+    opened_by: str
+    due_on: date
+    talker: Talker
+    talker_id: str | None
+    pledge: bool = False  # a commitment letter (廉洁承诺书) goes with it
+
+    @property
+    def confidential(self) -> bool:
+        return self.kind in CONFIDENTIAL_TALKS

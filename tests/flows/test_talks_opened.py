@@ -1,0 +1,93 @@
+"""The cycle opens the talks its roster calls for (issue 43, items 1 and 2), on a real database:
+three promotions and a new top leader mid-quarter open appointment talks with their letters,
+each top leader a supervision talk, a cadre showing signs a reminder talk counted nowhere the
+operator reads; the same roster again, or the next quarter's, opens nothing twice."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from sqlmodel import select
+
+from core.talks import Talker, TalkKind, TalkState
+from harness.pipeline import run_cycle
+from lianjie.synthetic import HEADER, write_csv
+from models.db import session_for
+from models.talks import Talk
+
+AS_OF = date(2026, 11, 20)
+
+
+def row(
+    employee_id: str, unit: str, post: str, role: str, appointed: str, **given: str
+) -> list[str]:
+    in_charge = given.get("in_charge", "")
+    status, since = given.get("status", "无"), given.get("since", "")
+    return [
+        employee_id, f"干部{employee_id}", unit, "市财政局" if unit == "U1" else "市审计局", "",
+        post, "县处级", role, in_charge, "中共党员", appointed, "否", status, since,
+        f"1380000000{employee_id[1:]}", f"{employee_id.lower()}@gov.example.cn",
+    ]  # fmt: skip
+
+
+ROSTER = [
+    row("E1", "U1", "局长", "主要负责人", "2019-03-01"),
+    row("E2", "U1", "副局长", "副职", "2026-10-20", in_charge="U1"),  # promoted this quarter
+    row("E3", "U1", "预算科科长", "无", "2026-11-02"),  # promoted this quarter
+    row("E4", "U1", "综合科科长", "无", "2026-11-10"),  # promoted this quarter
+    row(
+        "E5", "U1", "会计科科长", "无", "2020-01-01", status="苗头性倾向性问题", since="2026-11-05"
+    ),
+    row("E6", "U2", "局长", "主要负责人", "2026-11-16"),  # a new top leader, mid-quarter
+    row("E7", "U2", "法规科科长", "无", "2021-01-01"),
+]
+
+
+def talks(db_url: str) -> dict[tuple[TalkKind, str], Talk]:
+    with session_for(db_url) as session:
+        return {(t.kind, t.employee_id): t for t in session.exec(select(Talk)).all()}
+
+
+def test_the_roster_opens_its_talks_once(db_url: str, tmp_path: Path) -> None:
+    roster = write_csv(tmp_path / "roster.csv", HEADER, ROSTER)
+    first = run_cycle(db_url, roster, tmp_path / "cards", as_of=AS_OF)
+    opened = talks(db_url)
+    appointment = {e for (k, e) in opened if k == TalkKind.appointment}
+    assert appointment == {"E2", "E3", "E4", "E6"}
+    assert opened[TalkKind.appointment, "E3"].due_on == date(2026, 12, 2)
+    assert all(opened[TalkKind.appointment, e].pledge for e in appointment)
+    assert (
+        opened[TalkKind.appointment, "E3"].talker_id,
+        opened[TalkKind.appointment, "E6"].talker,
+    ) == (
+        "E1",  # by the unit's top leader
+        Talker.organisation,  # the new top leader's own, from above
+    )
+    assert {e for (k, e) in opened if k == TalkKind.supervision} == {"E1", "E6"}
+    reminder = opened[TalkKind.reminder, "E5"]
+    assert (reminder.talker_id, reminder.state) == ("E2", TalkState.due)  # the member in charge
+    # the summary counts what it may: the reminder talk is in no count the operator reads
+    assert first["talks"] == {"appointment": 4, "supervision": 2}
+
+    again = run_cycle(db_url, roster, tmp_path / "cards", as_of=AS_OF)
+    assert again["talks"] == {} and talks(db_url).keys() == opened.keys()
+
+
+def test_next_quarters_roster_opens_only_what_is_new(db_url: str, tmp_path: Path) -> None:
+    run_cycle(
+        db_url, write_csv(tmp_path / "q4.csv", HEADER, ROSTER), tmp_path / "cards", as_of=AS_OF
+    )
+    q1 = [*ROSTER, row("E8", "U2", "审计科科长", "无", "2027-01-15")]
+    later = run_cycle(
+        db_url,
+        write_csv(tmp_path / "q1.csv", HEADER, q1),
+        tmp_path / "cards",
+        "2027Q1",
+        date(2027, 1, 20),
+    )
+    # E8's appointment, and each top leader's supervision talk of the new year
+    assert later["talks"] == {"appointment": 1, "supervision": 2}
+    opened = talks(db_url)
+    assert opened[TalkKind.appointment, "E8"].opened_in == "2027Q1"
+    assert opened[TalkKind.appointment, "E3"].opened_in == "2026Q4"  # the same talk as before
