@@ -97,6 +97,17 @@ def log_read(
     )
 
 
+def log_refusal(session: Session, *, account: Account, path: str) -> None:
+    """Log a page refused to an account (the discipline body's refusals confidential too)."""
+    log_event(
+        session,
+        account=account.name,
+        action="refused",
+        path=path,
+        confidential=account.role == Role.discipline,
+    )
+
+
 def log_event(
     session: Session, *, account: str, action: str, path: str, confidential: bool = False
 ) -> None:

@@ -3,7 +3,9 @@ send, and the headers that keep a page out of frames, caches and guessed types."
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Awaitable, Callable
+from http.cookies import CookieError, SimpleCookie
 from typing import Any
 
 Scope = dict[str, Any]
@@ -32,17 +34,36 @@ class TooLarge(Exception):
 
 class Guarded:
     """The site's application behind its guards. A request may send at most `upload_bytes` to
-    a path that takes files, FORM_BYTES anywhere else: checked from its declared length first,
-    then as its body comes in (before the form is read, so before anyone is signed in)."""
+    a path that takes files, when its session cookie is good (`signed_in`), and FORM_BYTES
+    anywhere else: checked from its declared length first, then as its body comes in, before
+    the form is read. A stranger's file is refused at its first 64 KB, never spooled to disk."""
 
-    def __init__(self, app: ASGI, *, upload_bytes: int, upload_paths: tuple[str, ...]) -> None:
+    def __init__(
+        self,
+        app: ASGI,
+        *,
+        upload_bytes: int,
+        upload_paths: tuple[str, ...],
+        signed_in: Callable[[str | None], bool],
+        session_cookie: str,
+    ) -> None:
         self.app, self.upload_bytes, self.upload_paths = app, upload_bytes, upload_paths
+        self.signed_in, self.session_cookie = signed_in, session_cookie
+
+    def _limit(self, scope: Scope) -> int:
+        if scope["path"] not in self.upload_paths:
+            return FORM_BYTES
+        cookies = SimpleCookie()
+        with contextlib.suppress(CookieError):
+            cookies.load(dict(scope.get("headers") or []).get(b"cookie", b"").decode("latin-1"))
+        morsel = cookies.get(self.session_cookie)
+        return self.upload_bytes if self.signed_in(morsel.value if morsel else None) else FORM_BYTES
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        limit = self.upload_bytes if scope["path"] in self.upload_paths else FORM_BYTES
+        limit = self._limit(scope)
         declared = dict(scope.get("headers") or []).get(b"content-length", b"0")
         if not declared.isdigit() or int(declared) > limit:
             await _too_large(send)

@@ -18,7 +18,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from core.exceptions import LianjieInputError
 from lianjie.cli.summaries import collect_lines, cycle_lines
 from lianjie.web import commands
-from lianjie.web.documents import account_grant, log_event
+from lianjie.web.documents import account_grant, log_event, log_refusal
 from lianjie.web.grants import Role
 from lianjie.web.pages import SessionCookie, page, signed_in_account, site_of
 from models.db import session_for
@@ -118,7 +118,7 @@ def _organisation(
         return Response("forbidden", status_code=403)
     if account_grant(account).role is not Role.organisation:
         with session_for(site_of(request).db_url) as session:
-            log_event(session, account=account.name, action="refused", path="/hand-in")
+            log_refusal(session, account=account, path="/hand-in")
         return page(request, "refused.html.j2", 403)
     return account.name, signed_in.csrf
 

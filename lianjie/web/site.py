@@ -5,10 +5,10 @@ No JavaScript: forms post, every form carries its CSRF token, sessions are signe
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import re
 import secrets
-import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -16,6 +16,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Cookie, FastAPI, Form, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from core.settings import Settings
 from lianjie.web import handing_in, passwords, status
@@ -24,6 +25,7 @@ from lianjie.web.documents import (
     found,
     log_event,
     log_read,
+    log_refusal,
     readable,
     reading_grant,
     visible_log,
@@ -43,7 +45,7 @@ from lianjie.web.pages import (
     words,
 )
 from lianjie.web.sessions import FORM_COOKIE, SESSION_COOKIE, Cookies, site_key
-from models.accounts import account_named, end_sessions, locked, note_sign_in
+from models.accounts import Account, account_named, end_sessions, locked, note_sign_in
 from models.cadres import unit_names
 from models.db import session_for
 from models.tables import Report
@@ -71,10 +73,13 @@ def site(config: Settings, *, slowdown: Callable[[int], float] | None = None) ->
     app.include_router(router)
     app.include_router(handing_in.router)
     app.include_router(status.router)
+    cookies = app.state.site.cookies
     app.add_middleware(
         Guarded,
         upload_bytes=(config.max_file_mb + 1) * 1024 * 1024,  # the file and its form
         upload_paths=("/hand-in",),
+        signed_in=lambda cookie: cookies.signed_in(cookie) is not None,
+        session_cookie=SESSION_COOKIE,
     )
     return app
 
@@ -114,7 +119,7 @@ def sign_in_form(request: Request, after: str = "") -> HTMLResponse:
 
 
 @router.post("/sign-in", response_model=None)
-def sign_in(
+async def sign_in(
     request: Request,
     name: Annotated[str, Form(max_length=100)] = "",
     password: Annotated[str, Form(max_length=200)] = "",
@@ -123,11 +128,26 @@ def sign_in(
     form_cookie: Annotated[str | None, Cookie(alias=FORM_COOKIE)] = None,
 ) -> Response:
     """One answer, after one wait, for a wrong password, an unknown or disabled name and a
-    locked account alike: neither the words nor the time tell which names exist. A plain
-    function: its scrypt and its wait run in a worker thread, not on the site's event loop."""
+    locked account alike: neither the words nor the time tell which names exist. The scrypt
+    and the database run in a worker thread; the wait on the event loop, so that many
+    failing sign-ins at once hold no thread the site's other pages need."""
     here, w = site_of(request), words(lang_of(request))
     if not here.cookies.form_token_matches(form_cookie, token):
         return sign_in_page(request, w["form_expired"], 403, after)
+    account, right, failures = await run_in_threadpool(_checked, here, name, password)
+    if not right or account is None:
+        await asyncio.sleep(here.wait(failures))
+        return sign_in_page(request, w["wrong"], 401, after)
+    cookie, _ = here.cookies.session(name, account.session_epoch)
+    response = RedirectResponse(_after(after), status_code=303)
+    set_cookie(response, SESSION_COOKIE, cookie, here.cookies.session_seconds)
+    response.delete_cookie(FORM_COOKIE)
+    return response
+
+
+def _checked(here: Site, name: str, password: str) -> tuple[Account | None, bool, int]:
+    """The account named, whether the password is right, and the failures in a row so far
+    (a failure written to the access log: the discipline body's in its confidential rows)."""
     now = datetime.now(UTC)
     with session_for(here.db_url) as session:
         account = account_named(session=session, name=name)
@@ -141,15 +161,14 @@ def sign_in(
         else:
             right, failures = False, here.strangers.failed(name, account)
         if not right:
-            log_event(session, account=name[:100], action="sign-in failed", path="/sign-in")
-    if not right or account is None:
-        time.sleep(here.wait(failures))
-        return sign_in_page(request, w["wrong"], 401, after)
-    cookie, _ = here.cookies.session(name, account.session_epoch)
-    response = RedirectResponse(_after(after), status_code=303)
-    set_cookie(response, SESSION_COOKIE, cookie, here.cookies.session_seconds)
-    response.delete_cookie(FORM_COOKIE)
-    return response
+            log_event(
+                session,
+                account=name[:100],
+                action="sign-in failed",
+                path="/sign-in",
+                confidential=account is not None and account.role == Role.discipline,
+            )
+    return account, right, failures
 
 
 @router.post("/sign-out")
@@ -220,7 +239,7 @@ def access(request: Request, session_cookie: SessionCookie = None) -> Response:
             return RedirectResponse("/sign-in", status_code=303)
         grant = account_grant(who[0])
         if grant.role not in (Role.organisation, Role.discipline):
-            log_event(session, account=who[0].name, action="refused", path="/access")
+            log_refusal(session, account=who[0], path="/access")
             return page(request, "refused.html.j2", 403)
         rows = visible_log(session, grant)
     return page(request, "access.html.j2", rows=rows[::-1][:1000])

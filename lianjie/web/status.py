@@ -27,7 +27,7 @@ from core.domain import Quarter
 from core.settings import Settings
 from flows.common import RunSettings, now, this_quarter
 from flows.reporting.parts import plan_reports, prepare_part
-from lianjie.web.documents import account_grant
+from lianjie.web.documents import account_grant, log_refusal
 from lianjie.web.grants import Role
 from lianjie.web.pages import SessionCookie, page, signed_in_account, site_of
 from models.db import session_for
@@ -54,6 +54,7 @@ def status(request: Request, session_cookie: SessionCookie = None) -> Response:
         if who is None:
             return RedirectResponse("/sign-in", status_code=303)
         if account_grant(who[0]).role is not Role.organisation:
+            log_refusal(session, account=who[0], path="/status")
             return page(request, "refused.html.j2", 403)
         quarter = this_quarter(here.config)
         started = session.get(QuarterCycle, quarter.label) is not None

@@ -324,3 +324,47 @@ def test_a_link_followed_signed_out_leads_back_to_its_document(
     client.post("/sign-out", data={"token": _csrf(client)})
     form = client.get("/sign-in?after=https://evil.example/x").text
     assert 'name="after" value="/"' in form
+
+
+def test_nothing_the_discipline_body_does_reaches_the_organisations_log(
+    client: TestClient, db_url: str
+) -> None:
+    """Not its failed sign-ins, nor the pages refused to it: the organisation reads the log."""
+    sign_in(client, "jiwei", "wrong password")
+    sign_in(client, "jiwei")
+    assert 403 == client.get("/hand-in").status_code
+    assert 403 == client.get("/status").status_code
+    with session_for(db_url) as session:
+        rows = access_log(session=session)
+    assert {(r["action"], r["path"]) for r in rows} == {
+        ("sign-in failed", "/sign-in"),
+        ("refused", "/hand-in"),
+        ("refused", "/status"),
+    }
+    assert all(r["confidential"] for r in rows)
+
+
+def test_a_page_refused_to_a_unit_account_is_logged(client: TestClient, db_url: str) -> None:
+    sign_in(client, "team1")
+    assert 403 == client.get("/status").status_code
+    with session_for(db_url) as session:
+        [row] = access_log(session=session)
+    assert ("web:team1", "refused", "/status", False) == (
+        row["os_user"],
+        row["action"],
+        row["path"],
+        row["confidential"],
+    )
+
+
+def test_a_strangers_file_is_refused_before_it_is_read(client: TestClient) -> None:
+    """Only a signed-in session may send a file's worth: anyone else is stopped at 64 KB, from
+    the length the request declares, before any of it is spooled."""
+    file = {"file": ("roster.csv", b"x" * (1024 * 1024), "text/csv")}
+    form = {"kind": "roster", "quarter": "2026Q4", "token": "t"}
+    assert 413 == client.post("/hand-in", data=form, files=file).status_code
+    client.cookies.set("lianjie_session", "forged.cookie.value")
+    assert 413 == client.post("/hand-in", data=form, files=file).status_code
+    client.cookies.clear()
+    sign_in(client, "org")
+    assert 413 != client.post("/hand-in", data=form, files=file).status_code
