@@ -19,7 +19,7 @@ from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Resp
 from starlette.concurrency import run_in_threadpool
 
 from core.settings import Settings
-from lianjie.web import handing_in, passwords, status
+from lianjie.web import handing_in, passwords, records, status
 from lianjie.web.documents import (
     account_grant,
     found,
@@ -73,6 +73,7 @@ def site(config: Settings, *, slowdown: Callable[[int], float] | None = None) ->
     app.include_router(router)
     app.include_router(handing_in.router)
     app.include_router(status.router)
+    app.include_router(records.router)
     cookies = app.state.site.cookies
     app.add_middleware(
         Guarded,

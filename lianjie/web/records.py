@@ -1,0 +1,103 @@
+"""A cadre's record with the admonition track (`lianjie record --confidential`), for the
+discipline body only: asked for by employee id, made there and then, handed over, and not
+kept by the site. Every record asked for, made or refused is a confidential row of the log."""
+
+from __future__ import annotations
+
+import re
+import secrets
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from lianjie.cli.runner import EXIT_BAD_INPUT
+from lianjie.web.documents import account_grant, log_event, log_refusal
+from lianjie.web.grants import Role
+from lianjie.web.pages import SessionCookie, lang_of, page, signed_in_account, site_of, words
+from models.db import session_for
+
+router = APIRouter()
+EMPLOYEE_ID = r"^[A-Za-z0-9_-]{1,40}$"
+RECORD_SECONDS = 300
+
+
+@router.get("/records", response_class=HTMLResponse, response_model=None)
+def records_form(request: Request, session_cookie: SessionCookie = None) -> Response:
+    who = _discipline(request, session_cookie, None)
+    if isinstance(who, Response):
+        return who
+    return page(request, "records.html.j2", csrf=who[1], problem="")
+
+
+@router.post("/records", response_model=None)
+def record(
+    request: Request,
+    employee_id: Annotated[str, Form(max_length=40)] = "",
+    token: Annotated[str, Form(max_length=100)] = "",
+    session_cookie: SessionCookie = None,
+) -> Response:
+    who = _discipline(request, session_cookie, token)
+    if isinstance(who, Response):
+        return who
+    name, csrf = who
+    employee_id = employee_id.strip()
+    made, problem = _made(employee_id) if re.match(EMPLOYEE_ID, employee_id) else (None, "")
+    with session_for(site_of(request).db_url) as session:
+        log_event(
+            session,
+            account=name,
+            action="record" if made else "record-refused",
+            path=f"record of {employee_id[:40]} (confidential)",
+            confidential=True,
+        )
+    if made is None:
+        problem = problem or words(lang_of(request))["bad_employee_id"]
+        return page(request, "records.html.j2", 400, csrf=csrf, problem=problem)
+    return Response(
+        made,
+        media_type="application/pdf",
+        headers={"content-disposition": f'attachment; filename="record-{employee_id}.pdf"'},
+    )
+
+
+def _made(employee_id: str) -> tuple[bytes | None, str]:
+    """The record's PDF, made by the command line in a folder nobody else sees and then gone;
+    or why not (no such cadre), in the command's words."""
+    with tempfile.TemporaryDirectory(prefix="lianjie-record-") as folder:
+        done = subprocess.run(  # noqa: S603  (our own command; the id is checked)
+            [sys.executable, "-m", "lianjie.cli", "record", employee_id, "--confidential",
+             "--out", folder, "--quiet"],
+            capture_output=True,
+            text=True,
+            timeout=RECORD_SECONDS,
+            check=False,
+        )  # fmt: skip
+        if done.returncode == EXIT_BAD_INPUT:
+            return None, done.stderr.strip().removeprefix("lianjie: ")
+        if done.returncode != 0:
+            raise RuntimeError(f"lianjie record ended with exit {done.returncode}")
+        [made] = Path(folder).rglob("*.pdf")
+        return made.read_bytes(), ""
+
+
+def _discipline(
+    request: Request, cookie: str | None, token: str | None
+) -> tuple[str, str] | Response:
+    """The discipline account signed in (and, for a post, its form's token), as its name and
+    CSRF token; else the answer to give, a refusal logged."""
+    with session_for(site_of(request).db_url) as session:
+        who = signed_in_account(request, session, cookie)
+        if who is None:
+            return RedirectResponse("/sign-in", status_code=303)
+        account, signed_in = who
+        if token is not None and not (token and secrets.compare_digest(token, signed_in.csrf)):
+            return Response("forbidden", status_code=403)
+        if account_grant(account).role is not Role.discipline:
+            log_refusal(session, account=account, path="/records")
+            return page(request, "refused.html.j2", 403)
+    return account.name, signed_in.csrf
