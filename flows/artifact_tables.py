@@ -8,6 +8,7 @@ the organisation's documents are written in, with dates and quarters as they wri
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -27,6 +28,25 @@ if TYPE_CHECKING:
 def artifact_key(*parts: str) -> str:
     """Artifact keys may hold only lowercase letters, digits and dashes."""
     return "-".join(parts).lower().replace("_", "-")
+
+
+@dataclass(frozen=True, slots=True)
+class Told:
+    """What a run tells whoever started it, in their language: a summary in sentences and its
+    tables (key, title, rows). The Prefect UI shows it as artifacts; the reports site as the
+    page of a file handed in."""
+
+    title: str
+    summary_key: str
+    summary: str
+    tables: list[tuple[str, str, list[dict[str, Any]]]]
+
+
+def publish(told: Told) -> None:
+    """A run's summary and tables as the Artifacts page of its run."""
+    publish_summary(told.summary_key, told.summary, told.title)
+    for key, title, rows in told.tables:
+        publish_table(key, rows, title)
 
 
 def publish_table(key: str, rows: list[dict[str, Any]], description: str) -> None:
@@ -68,6 +88,9 @@ class TableWords:
 
     def track(self, code: str) -> str:
         return str(self.labels["track_names"].get(code, code))
+
+    def talk_kind(self, code: str) -> str:
+        return str(self.labels["talk_kinds"].get(code, code))
 
     def message_kind(self, code: str) -> str:
         return str(self.labels["message_kinds"].get(code, code))

@@ -10,7 +10,7 @@ from prefect import flow
 
 from core.domain import Quarter
 from core.exceptions import LianjieInputError
-from flows.artifact_tables import TableWords, artifact_key, publish_summary, publish_table
+from flows.artifact_tables import TableWords, Told, artifact_key, publish
 from flows.artifacts import ImportSummary
 from flows.common import (
     RunSettings,
@@ -139,11 +139,13 @@ def import_each(
 
 def publish_collect(summary: CollectSummary, on: date, words: TableWords) -> None:
     """The day's collect as two tables in the Prefect UI: counts per file, and the rejects."""
+    publish(collect_told(summary, on, words))
+
+
+def collect_told(summary: CollectSummary, on: date, words: TableWords) -> Told:
+    """The collect's summary, its counts per file and its rejects, in words."""
     quarter = summary.quarter
     title = words.title("collect", quarter=quarter, day=on)
-    publish_summary(
-        artifact_key("collect-summary", quarter), collect_summary(summary, words), title
-    )
     counts = [
         (words.row(f"file_{count}", file=Path(i.source).name), getattr(i, count))
         for i in summary.files
@@ -155,9 +157,16 @@ def publish_collect(summary: CollectSummary, on: date, words: TableWords) -> Non
         (words.row("skipped_file", file=Path(f.source).name, reason=f.reason), 0)
         for f in summary.skipped
     ]
-    publish_table(artifact_key("collect", quarter), words.counted(counts), title)
-    publish_table(
-        artifact_key("completion-rejects", quarter),
-        words.rejects([r for i in summary.files for r in i.rejects]),
-        words.title("completion_rejects", quarter=quarter),
+    return Told(
+        title,
+        artifact_key("collect-summary", quarter),
+        collect_summary(summary, words),
+        [
+            (artifact_key("collect", quarter), title, words.counted(counts)),
+            (
+                artifact_key("completion-rejects", quarter),
+                words.title("completion_rejects", quarter=quarter),
+                words.rejects([r for i in summary.files for r in i.rejects]),
+            ),
+        ],
     )

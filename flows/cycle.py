@@ -12,7 +12,7 @@ from prefect import flow
 from core.domain import PLANNED_KINDS, Quarter
 from core.exceptions import LeaversToConfirm, LianjieInputError
 from core.settings import Settings
-from flows.artifact_tables import TableWords, artifact_key, publish_summary, publish_table
+from flows.artifact_tables import TableWords, Told, artifact_key, publish
 from flows.artifacts import ImportSummary
 from flows.common import (
     RunSettings,
@@ -207,6 +207,11 @@ def chosen_roster(roster: str, config: Settings) -> str:
 def publish_cycle(summary: CycleSummary, words: TableWords) -> None:
     """The cycle's summary and the roster's rejects as tables in the Prefect UI; a dry run's
     under keys of its own (`dry-run-cycle-…`), beside the real run's, never replacing them."""
+    publish(cycle_told(summary, words))
+
+
+def cycle_told(summary: CycleSummary, words: TableWords) -> Told:
+    """The cycle's summary, its counts, the roster's warnings and its rejects, in words."""
     rehearsed = "dry-run-" if summary.dry_run else ""
     roster, quarter, dry_run = summary.roster, summary.quarter, summary.dry_run
     # titles, totals and footers: not data, not rejects (their text stays off the server)
@@ -226,22 +231,27 @@ def publish_cycle(summary: CycleSummary, words: TableWords) -> None:
         ]
         counts.append((words.row("leavers_cancelled"), changes.messages_cancelled))
     counts += [(words.row("track", track=words.track(t)), n) for t, n in summary.tracks.items()]
+    counts += [(words.row("talks", kind=words.talk_kind(k)), n) for k, n in summary.talks.items()]
     counts += [(words.row(k), n) for k, n in summary.sessions.items()]
     counts += [(cycle_message_row(words, k), n) for k, n in summary.messages.items()]
     title = words.title("cycle", dry_run=dry_run, quarter=quarter, as_of=summary.as_of)
-    publish_summary(
-        artifact_key(f"{rehearsed}cycle-summary", quarter), cycle_summary(summary, words), title
-    )
-    publish_table(artifact_key(f"{rehearsed}cycle", quarter), words.counted(counts), title)
-    publish_table(
-        artifact_key(f"{rehearsed}roster-warnings", quarter),
-        words.warnings(roster.coded_warnings),
-        words.title("roster_warnings", dry_run=dry_run, quarter=quarter),
-    )
-    publish_table(
-        artifact_key(f"{rehearsed}roster-rejects", quarter),
-        words.rejects(roster.rejects),
-        words.title("roster_rejects", dry_run=dry_run, quarter=quarter),
+    return Told(
+        title,
+        artifact_key(f"{rehearsed}cycle-summary", quarter),
+        cycle_summary(summary, words),
+        [
+            (artifact_key(f"{rehearsed}cycle", quarter), title, words.counted(counts)),
+            (
+                artifact_key(f"{rehearsed}roster-warnings", quarter),
+                words.title("roster_warnings", dry_run=dry_run, quarter=quarter),
+                words.warnings(roster.coded_warnings),
+            ),
+            (
+                artifact_key(f"{rehearsed}roster-rejects", quarter),
+                words.title("roster_rejects", dry_run=dry_run, quarter=quarter),
+                words.rejects(roster.rejects),
+            ),
+        ],
     )
 
 
