@@ -3,12 +3,16 @@
 With a Prefect server configured that has the deployment, the deployment's worker runs it, as
 it runs a run started from the Run form: the deployment's one-at-a-time limit and the worker's
 environment apply, and the run's summary comes back through Prefect's result storage. Without
-one, it runs as the command line runs it, in a process of its own: a flow run inside the site
-forked a render worker that inherited the site's open connections, and a browser's kept-alive
-connection, closed by the site, stayed open in the worker and hung the browser's next request."""
+one, it runs as the command line runs it, in a process of its own (`lianjie.web.ran`): a flow
+run inside the site forked a render worker that inherited the site's open connections, and a
+browser's kept-alive connection, closed by the site, stayed open in the worker and hung the
+browser's next request."""
 
 from __future__ import annotations
 
+import base64
+import json
+import pickle
 import subprocess
 import sys
 import time
@@ -51,34 +55,25 @@ def cycle(
         "dry_run": dry_run,
         "accept_leavers": accept_leavers,
     }
-    flags = [*(["--dry-run"] if dry_run else []), *(["--accept-leavers"] if accept_leavers else [])]
-    return _run(
-        CycleSummary,
-        CYCLE,
-        parameters,
-        ["cycle", "--quarter", quarter, "--roster", roster, *flags],
-        f"cycle-{quarter}" + ("-dry-run" if dry_run else ""),
-    )
+    name = f"cycle-{quarter}" + ("-dry-run" if dry_run else "")
+    return _run(CycleSummary, CYCLE, parameters, name)
 
 
 def collect(quarter: str, file: str) -> tuple[CollectSummary, str]:
     """The collect's summary, and the address of its run's page in the Prefect UI."""
     parameters = {"quarter": quarter, "files": [file]}
-    command = ["collect", "--quarter", quarter, file]
-    return _run(CollectSummary, COLLECT, parameters, command, f"collect-{quarter}")
+    return _run(CollectSummary, COLLECT, parameters, f"collect-{quarter}")
 
 
 def _run(
-    kind: type[Summary], deployment: str, parameters: dict[str, Any], command: list[str], name: str
+    kind: type[Summary], deployment: str, parameters: dict[str, Any], name: str
 ) -> tuple[Summary, str]:
     since = datetime.now(UTC)
     flow_run = _started_on_server(deployment, parameters)
-    if flow_run is None:
-        return kind.model_validate_json(lianjie(*command)), run_link(name, since)
-    summary = _finished(flow_run.id)
+    summary = _finished(flow_run.id) if flow_run else _ran_here(deployment, parameters)
     if not isinstance(summary, kind):
-        raise RuntimeError(f"the run {flow_run.name} answered {type(summary).__name__}")
-    return summary, run_page(flow_run.id)
+        raise RuntimeError(f"the run {name} answered {type(summary).__name__}")
+    return summary, run_page(flow_run.id) if flow_run else run_link(name, since)
 
 
 def _started_on_server(deployment: str, parameters: dict[str, Any]) -> FlowRun | None:
@@ -121,11 +116,12 @@ def _finished(flow_run_id: UUID, *, pause: float = 1.0) -> Any:
     raise LianjieInputError("the run has not ended within the hour: its page in Prefect says more")
 
 
-def lianjie(*args: str) -> str:
-    """A command's JSON summary, run as `lianjie … --json --quiet` in a process of its own;
+def _ran_here(deployment: str, parameters: dict[str, Any]) -> Any:
+    """The flow run as the command line runs it, in a process of its own (`lianjie.web.ran`);
     its one-line refusal (exit 2) raised as the input error it is."""
-    done = subprocess.run(  # noqa: S603  (our own command; the arguments are checked values)
-        [sys.executable, "-m", "lianjie.cli", *args, "--json", "--quiet"],
+    kind = "cycle" if deployment == CYCLE else "collect"
+    done = subprocess.run(  # noqa: S603  (our own module; the parameters are checked values)
+        [sys.executable, "-m", "lianjie.web.ran", kind, json.dumps(parameters)],
         capture_output=True,
         text=True,
         timeout=COMMAND_SECONDS,
@@ -134,5 +130,5 @@ def lianjie(*args: str) -> str:
     if done.returncode == EXIT_BAD_INPUT:
         raise LianjieInputError(done.stderr.strip().removeprefix("lianjie: ") or "refused")
     if done.returncode != 0:
-        raise RuntimeError(f"lianjie {args[0]} ended with exit {done.returncode}")
-    return done.stdout
+        raise RuntimeError(f"the {kind} ended with exit {done.returncode}: {done.stderr[-500:]}")
+    return pickle.loads(base64.b64decode(done.stdout))  # noqa: S301  (our own process wrote it)

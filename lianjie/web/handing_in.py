@@ -8,22 +8,27 @@ from __future__ import annotations
 import os
 import re
 import secrets
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from markdown_it import MarkdownIt
+from markupsafe import Markup
 
 from core.exceptions import LianjieInputError
-from lianjie.cli.summaries import collect_lines, cycle_lines
+from flows.artifact_tables import TableWords, Told
+from flows.collect import collect_told
+from flows.cycle import cycle_told
 from lianjie.web import commands
 from lianjie.web.documents import account_grant, log_event, log_refusal
 from lianjie.web.grants import Role
-from lianjie.web.pages import SessionCookie, page, signed_in_account, site_of
+from lianjie.web.pages import SessionCookie, lang_of, page, signed_in_account, site_of
 from models.db import session_for
 
 router = APIRouter()
+MARKDOWN = MarkdownIt("commonmark", {"html": False})  # raw HTML in a summary shows as text
 KINDS = ("roster", "completions")
 UPLOAD_NAME = r"^[0-9]{8}T[0-9]{6}-[A-Za-z0-9_-]{16}\.(xlsx|csv)$"
 QUARTER = r"^[0-9]{4}Q[1-4]$"  # [0-9], not \d: that takes any script's digits
@@ -36,7 +41,7 @@ def hand_in_form(request: Request, session_cookie: SessionCookie = None) -> Resp
     account = _organisation(request, session_cookie)
     if isinstance(account, Response):
         return account
-    return page(request, "hand_in.html.j2", csrf=account[1], problem="", lines=[])
+    return page(request, "hand_in.html.j2", csrf=account[1], problem="")
 
 
 @router.post("/hand-in", response_class=HTMLResponse, response_model=None)
@@ -63,15 +68,16 @@ def hand_in(
                 request,
                 "preview.html.j2",
                 csrf=csrf,
-                lines=cycle_lines(preview),
+                **told(request, cycle_told(preview, TableWords(lang_of(request)))),
                 # what "confirm" starts: this upload, this quarter, for this account only
                 ticket=site_of(request).cookies.ticket(kept.name, quarter, name),
                 run=run,
             )
         collected, run = commands.collect(quarter, str(kept))
-        return page(request, "done.html.j2", lines=collect_lines(collected), run=run)
+        said = collect_told(collected, date.today(), TableWords(lang_of(request)))
+        return page(request, "done.html.j2", run=run, **told(request, said))
     except LianjieInputError as error:
-        return page(request, "hand_in.html.j2", 400, csrf=csrf, problem=str(error), lines=[])
+        return page(request, "hand_in.html.j2", 400, csrf=csrf, problem=str(error))
 
 
 @router.post("/hand-in/confirm", response_class=HTMLResponse, response_model=None)
@@ -98,10 +104,11 @@ def confirm_roster(
     try:
         started, run = commands.cycle(quarter, str(kept), accept_leavers=accept_leavers)
     except LianjieInputError as error:
-        return page(request, "hand_in.html.j2", 400, csrf=csrf, problem=str(error), lines=[])
+        return page(request, "hand_in.html.j2", 400, csrf=csrf, problem=str(error))
     _log(request, name, kept, "confirm")
     kept.unlink(missing_ok=True)  # its rows are stored now; a second "confirm" finds nothing
-    return page(request, "done.html.j2", lines=cycle_lines(started), run=run)
+    said = cycle_told(started, TableWords(lang_of(request)))
+    return page(request, "done.html.j2", run=run, **told(request, said))
 
 
 def _organisation(
@@ -121,6 +128,13 @@ def _organisation(
             log_refusal(session, account=account, path="/hand-in")
         return page(request, "refused.html.j2", 403)
     return account.name, signed_in.csrf
+
+
+def told(request: Request, said: Told) -> dict[str, Any]:
+    """What a run told, for a page: its summary's Markdown as HTML (raw HTML in it escaped,
+    as any value from a file handed in would be)."""
+    html = MARKDOWN.render(said.summary)
+    return {"told": said, "summary_html": Markup(html)}  # noqa: S704  (raw HTML off: escaped)
 
 
 def _uploads(request: Request) -> Path:

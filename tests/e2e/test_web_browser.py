@@ -116,7 +116,7 @@ def test_the_site_in_a_browser(
         org.set_input_files("input[name=file]", str(roster))
         org.click("text=上传")
         org.wait_for_selector("text=名册预览", timeout=120_000)
-        assert "DRY RUN" in org.content()
+        assert "试运行，未作任何更改" in org.content()
         # the dry run's own page in the Prefect UI
         link = org.get_attribute("text=在 Prefect 中查看此次运行", "href")
         assert link is not None and "/runs/flow-run/" in link

@@ -90,7 +90,10 @@ def test_a_roster_is_previewed_then_started_on_confirm(db_url: str, tmp_path: Pa
             files={"file": ("名册.csv", handle, "text/csv")},
         )
     assert 200 == preview.status_code, preview.text
-    assert "DRY RUN" in preview.text and "rejected" in preview.text  # the city has bad rows
+    # in the site's language: the dry run, its counts, and the city's bad rows with their reasons
+    assert "试运行，未作任何更改" in preview.text
+    assert f'id="dry-run-roster-rejects-{QUARTER.lower()}"' in preview.text
+    assert "DRY RUN" not in preview.text and "rejected" not in preview.text
     assert 0 == cadres(db_url)  # nothing stored by the preview
     ticket = re.search(r'name="ticket" value="([^"]+)"', preview.text)
     assert ticket is not None
@@ -99,7 +102,7 @@ def test_a_roster_is_previewed_then_started_on_confirm(db_url: str, tmp_path: Pa
     assert 0o700 == kept.parent.stat().st_mode & 0o777
     started = client.post("/hand-in/confirm", data={"ticket": ticket[1], "token": csrf})
     assert 200 == started.status_code, started.text
-    assert "DRY RUN" not in started.text
+    assert "试运行" not in started.text and f'id="cycle-{QUARTER.lower()}"' in started.text
     assert 0 < cadres(db_url)
     assert not kept.exists()  # its rows are stored; the ticket is good once
     again = client.post("/hand-in/confirm", data={"ticket": ticket[1], "token": csrf})
@@ -130,7 +133,8 @@ def test_a_completion_file_is_collected(db_url: str, tmp_path: Path) -> None:
             files={"file": ("done.csv", handle, "text/csv")},
         )
     assert 200 == collected.status_code, collected.text
-    assert "5 accepted, 1 rejected" in collected.text
+    assert "导入行数</td><td>5</td>" in collected.text  # in the site's language
+    assert "未导入行数</td><td>1</td>" in collected.text
     with session_for(db_url) as session:
         assert 5 == session.exec(select(func.count()).select_from(Completion)).one()
 
