@@ -26,7 +26,12 @@ def open_quarter_talks(*, run: RunSettings, quarter: Quarter) -> dict[str, int]:
         called_for = talks_opened(
             cadres, rules=loaded.policy.talks, quarter=quarter, chain=chain_of(cadres)
         )
-        opened = open_talks(session, called_for, quarter=quarter.label)
+        opened = open_talks(
+            session,
+            called_for,
+            quarter=quarter.label,
+            letter_version=loaded.policy.talks.letter_version,
+        )
     new = Counter(t.kind.value for t in opened if not t.confidential)
     shown = {kind.value: new[kind.value] for kind in TalkKind if kind.value in new}
     log().info("talks the roster calls for: %s", shown)

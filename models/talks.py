@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from datetime import date
 
 from sqlalchemy import UniqueConstraint
-from sqlmodel import AutoString, Field, Session, SQLModel, select
+from sqlmodel import AutoString, Field, Session, SQLModel, col, select
 
 from core.talks import Talker, TalkKind, TalkOpened, TalkState
 
@@ -33,14 +33,32 @@ class Talk(SQLModel, table=True):
     recorder: str = ""
     outline: str = ""
     waived_because: str = ""
-    pledge: bool = False  # a commitment letter (廉洁承诺书) goes with it
-    pledge_signed_on: date | None = None
 
 
-def open_talks(session: Session, opened: Iterable[TalkOpened], *, quarter: str) -> list[TalkOpened]:
-    """Store the talks not stored before (by kind, cadre and what opened them), and answer
-    them. A talk already open keeps its state, day and talker: a later roster changes neither
-    what was held nor who was asked to hold it."""
+class Pledge(SQLModel, table=True):
+    """A commitment letter (廉洁承诺书) to be signed, opened with the talk it goes with (by the
+    same `opened_by`): which version of the letter, when it was issued, when it came back
+    signed."""
+
+    __table_args__ = (UniqueConstraint("employee_id", "opened_by"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    employee_id: str = Field(index=True)
+    unit_code: str
+    opened_by: str
+    opened_in: str
+    version: str
+    due_on: date
+    issued_on: date | None = None
+    signed_on: date | None = None
+
+
+def open_talks(
+    session: Session, opened: Iterable[TalkOpened], *, quarter: str, letter_version: str
+) -> list[TalkOpened]:
+    """Store the talks not stored before (by kind, cadre and what opened them), each with its
+    commitment letter when it has one, and answer them. A talk already open keeps its state,
+    day and talker: a later roster changes neither what was held nor who was asked to hold it."""
     known = set(session.exec(select(Talk.kind, Talk.employee_id, Talk.opened_by)).all())
     new = [t for t in opened if (t.kind, t.employee_id, t.opened_by) not in known]
     session.add_all(
@@ -53,9 +71,44 @@ def open_talks(session: Session, opened: Iterable[TalkOpened], *, quarter: str) 
             due_on=t.due_on,
             talker=t.talker,
             talker_id=t.talker_id,
-            pledge=t.pledge,
         )
         for t in new
     )
+    session.add_all(
+        Pledge(
+            employee_id=t.employee_id,
+            unit_code=t.unit_code,
+            opened_by=t.opened_by,
+            opened_in=quarter,
+            version=letter_version,
+            due_on=t.due_on,
+        )
+        for t in new
+        if t.pledge
+    )
     session.commit()
     return new
+
+
+def quarter_talks(session: Session, *, starts_on: date, ends_on: date, quarter: str) -> list[Talk]:
+    """The talks of a quarter: those due in it, and those its roster opened."""
+    due_in = (col(Talk.due_on) >= starts_on) & (col(Talk.due_on) <= ends_on)
+    return list(
+        session.exec(
+            select(Talk).where(due_in | (col(Talk.opened_in) == quarter)).order_by(col(Talk.id))
+        ).all()
+    )
+
+
+def quarter_pledges(
+    session: Session, *, starts_on: date, ends_on: date, quarter: str
+) -> list[Pledge]:
+    """The commitment letters of a quarter: due in it, or opened by its roster."""
+    due_in = (col(Pledge.due_on) >= starts_on) & (col(Pledge.due_on) <= ends_on)
+    return list(
+        session.exec(
+            select(Pledge)
+            .where(due_in | (col(Pledge.opened_in) == quarter))
+            .order_by(col(Pledge.id))
+        ).all()
+    )

@@ -130,6 +130,7 @@ class TalkRules(_Strict):
     appointment_within_days: int = Field(default=30, ge=0)
     appointment_talker: Talker = Talker.top_leader
     pledge_with_appointment: bool = True
+    letter_version: str = "lianjie-2026.1"  # the commitment letter's text (yours: your own)
     # 监督谈话: each top leader once a year, due by its last day
     supervision_talker: Talker = Talker.discipline_head
     # 提醒谈话: for a discipline status in this list, due within the days after it is known

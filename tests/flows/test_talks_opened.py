@@ -14,7 +14,7 @@ from core.talks import Talker, TalkKind, TalkState
 from harness.pipeline import run_cycle
 from lianjie.synthetic import HEADER, write_csv
 from models.db import session_for
-from models.talks import Talk
+from models.talks import Pledge, Talk
 
 AS_OF = date(2026, 11, 20)
 
@@ -56,7 +56,11 @@ def test_the_roster_opens_its_talks_once(db_url: str, tmp_path: Path) -> None:
     appointment = {e for (k, e) in opened if k == TalkKind.appointment}
     assert appointment == {"E2", "E3", "E4", "E6"}
     assert opened[TalkKind.appointment, "E3"].due_on == date(2026, 12, 2)
-    assert all(opened[TalkKind.appointment, e].pledge for e in appointment)
+    with session_for(db_url) as session:  # a letter to sign with each, due with its talk
+        letters = {p.employee_id: p for p in session.exec(select(Pledge)).all()}
+    assert set(letters) == appointment
+    assert (letters["E3"].due_on, letters["E3"].version) == (date(2026, 12, 2), "lianjie-2026.1")
+    assert letters["E3"].opened_by == opened[TalkKind.appointment, "E3"].opened_by
     assert (
         opened[TalkKind.appointment, "E3"].talker_id,
         opened[TalkKind.appointment, "E6"].talker,
@@ -72,6 +76,8 @@ def test_the_roster_opens_its_talks_once(db_url: str, tmp_path: Path) -> None:
 
     again = run_cycle(db_url, roster, tmp_path / "cards", as_of=AS_OF)
     assert again["talks"] == {} and talks(db_url).keys() == opened.keys()
+    with session_for(db_url) as session:
+        assert len(session.exec(select(Pledge)).all()) == len(letters)
 
 
 def test_next_quarters_roster_opens_only_what_is_new(db_url: str, tmp_path: Path) -> None:
