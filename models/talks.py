@@ -8,6 +8,7 @@ from datetime import date
 from sqlalchemy import UniqueConstraint
 from sqlmodel import AutoString, Field, Session, SQLModel, col, select
 
+from core.domain import Quarter
 from core.talks import Talker, TalkKind, TalkOpened, TalkState
 
 
@@ -90,25 +91,16 @@ def open_talks(
     return new
 
 
-def quarter_talks(session: Session, *, starts_on: date, ends_on: date, quarter: str) -> list[Talk]:
+def quarter_talks(session: Session, quarter: Quarter) -> list[Talk]:
     """The talks of a quarter: those due in it, and those its roster opened."""
-    due_in = (col(Talk.due_on) >= starts_on) & (col(Talk.due_on) <= ends_on)
-    return list(
-        session.exec(
-            select(Talk).where(due_in | (col(Talk.opened_in) == quarter)).order_by(col(Talk.id))
-        ).all()
-    )
+    due_in = (col(Talk.due_on) >= quarter.starts_on) & (col(Talk.due_on) <= quarter.ends_on)
+    opened_in = col(Talk.opened_in) == quarter.label
+    return list(session.exec(select(Talk).where(due_in | opened_in).order_by(col(Talk.id))).all())
 
 
-def quarter_pledges(
-    session: Session, *, starts_on: date, ends_on: date, quarter: str
-) -> list[Pledge]:
+def quarter_pledges(session: Session, quarter: Quarter) -> list[Pledge]:
     """The commitment letters of a quarter: due in it, or opened by its roster."""
-    due_in = (col(Pledge.due_on) >= starts_on) & (col(Pledge.due_on) <= ends_on)
-    return list(
-        session.exec(
-            select(Pledge)
-            .where(due_in | (col(Pledge.opened_in) == quarter))
-            .order_by(col(Pledge.id))
-        ).all()
-    )
+    due_in = (col(Pledge.due_on) >= quarter.starts_on) & (col(Pledge.due_on) <= quarter.ends_on)
+    opened_in = col(Pledge.opened_in) == quarter.label
+    query = select(Pledge).where(due_in | opened_in).order_by(col(Pledge.id))
+    return list(session.exec(query).all())

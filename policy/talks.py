@@ -72,6 +72,15 @@ def state_on(stored: TalkState, due_on: date, day: date) -> TalkState:
     return TalkState.overdue if stored is TalkState.due and due_on < day else stored
 
 
+def pledge_state(signed_on: date | None, issued_on: date | None, due_on: date, day: date) -> str:
+    """A commitment letter as of `day`: signed, overdue (past its day unsigned), issued, or due."""
+    if signed_on is not None:
+        return "signed"
+    if due_on < day:
+        return "overdue"
+    return "issued" if issued_on is not None else "due"
+
+
 def talker_for(asked: Talker, cadre: CadreRecord, chain: Chain) -> tuple[Talker, str | None]:
     """Who holds a talk asked of a role: the first person the roster puts at that role or
     above the cadre (the chain never gives a peer or a deputy); with nobody there, the

@@ -16,6 +16,8 @@ class Export(StrEnum):
     rejects = "rejects"
     changes = "changes"
     attendance = "attendance"  # per session: enrolled, present, absent, excused, not filled in
+    talks = "talks"  # integrity talks due in the quarter or opened by its roster
+    pledges = "pledges"  # commitment letters, likewise
     access = "access"  # who produced which cadre's record: not a quarter's list
 
 
@@ -28,6 +30,25 @@ Rows = list[dict[str, Any]]
 COLUMNS: dict[Export, list[str]] = {
     Export.access: ["produced_at", "os_user", "employee_id", "confidential", "path", "action"],
     Export.tracks: ["employee_id", "name", "unit_code", "track", "reason"],
+    Export.talks: [
+        "employee_id",
+        "name",
+        "unit_code",
+        "kind",
+        "talker",
+        "due_on",
+        "held_on",
+        "status",
+    ],
+    Export.pledges: [
+        "employee_id",
+        "name",
+        "unit_code",
+        "version",
+        "issued_on",
+        "signed_on",
+        "status",
+    ],
     Export.sessions: [
         "session_code",
         "programme",

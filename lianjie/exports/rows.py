@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from core.domain import CompletionStatus
+from core.talks import CONFIDENTIAL_TALKS, TalkKind, TalkState
 from lianjie.exports.columns import Export, Rows
 from models.facts import QuarterData
 from models.tables import Message
+from models.talks import Pledge, Talk
 from policy.confidentiality import visible_messages, without_confidential
 from policy.progress import Standing, quarter_standings
+from policy.talks import pledge_state, state_on
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,6 +26,8 @@ class Asked:
     outbox: list[Message]
     confidential: bool
     as_of: date
+    talks: list[Talk] = field(default_factory=list)
+    pledges: list[Pledge] = field(default_factory=list)
 
 
 def tracks(data: QuarterData, asked: Asked) -> Rows:
@@ -200,6 +205,40 @@ def changes(data: QuarterData, asked: Asked) -> Rows:
     ]
 
 
+def talks(data: QuarterData, asked: Asked) -> Rows:
+    """The quarter's talks; the talker is the person the roster names, else the role."""
+    names = {c.employee_id: c.name for c in data.cadres}
+    return [
+        {
+            "employee_id": t.employee_id,
+            "name": names.get(t.employee_id, ""),
+            "unit_code": t.unit_code,
+            "kind": t.kind,
+            "talker": t.talker_id or t.talker,
+            "due_on": t.due_on,
+            "held_on": t.held_on,
+            "status": state_on(TalkState(t.state), t.due_on, asked.as_of),
+        }
+        for t in asked.talks
+    ]
+
+
+def pledges(data: QuarterData, asked: Asked) -> Rows:
+    names = {c.employee_id: c.name for c in data.cadres}
+    return [
+        {
+            "employee_id": p.employee_id,
+            "name": names.get(p.employee_id, ""),
+            "unit_code": p.unit_code,
+            "version": p.version,
+            "issued_on": p.issued_on,
+            "signed_on": p.signed_on,
+            "status": pledge_state(p.signed_on, p.issued_on, p.due_on, asked.as_of),
+        }
+        for p in asked.pledges
+    ]
+
+
 BUILDERS: dict[Export, Callable[[QuarterData, Asked], Rows]] = {
     Export.tracks: tracks,
     Export.sessions: sessions,
@@ -210,13 +249,25 @@ BUILDERS: dict[Export, Callable[[QuarterData, Asked], Rows]] = {
     Export.rejects: rejects,
     Export.changes: changes,
     Export.attendance: attendance,
+    Export.talks: talks,
+    Export.pledges: pledges,
 }
 
 
 def build_rows(
-    what: Export, data: QuarterData, outbox: list[Message], *, confidential: bool, as_of: date
+    what: Export,
+    data: QuarterData,
+    outbox: list[Message],
+    *,
+    confidential: bool,
+    as_of: date,
+    talks: list[Talk] | None = None,
+    pledges: list[Pledge] | None = None,
 ) -> Rows:
-    """The rows of an export; without `confidential` nothing shows the admonition track."""
+    """The rows of an export; without `confidential` nothing shows the admonition track, nor
+    a confidential kind of talk."""
+    talks = talks or []
     if not confidential:
         data, outbox = without_confidential(data), visible_messages(outbox, data)
-    return BUILDERS[what](data, Asked(outbox, confidential, as_of))
+        talks = [t for t in talks if TalkKind(t.kind) not in CONFIDENTIAL_TALKS]
+    return BUILDERS[what](data, Asked(outbox, confidential, as_of, talks, pledges or []))

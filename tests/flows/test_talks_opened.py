@@ -5,13 +5,17 @@ operator reads; the same roster again, or the next quarter's, opens nothing twic
 
 from __future__ import annotations
 
+import csv
 from datetime import date
 from pathlib import Path
 
 from sqlmodel import select
 
+from core.domain import Quarter
 from core.talks import Talker, TalkKind, TalkState
 from harness.pipeline import run_cycle
+from lianjie.exports import COLUMNS, Export, Format
+from lianjie.exports.database import quarter_file
 from lianjie.synthetic import HEADER, write_csv
 from models.db import session_for
 from models.talks import Pledge, Talk
@@ -97,3 +101,46 @@ def test_next_quarters_roster_opens_only_what_is_new(db_url: str, tmp_path: Path
     opened = talks(db_url)
     assert opened[TalkKind.appointment, "E8"].opened_in == "2027Q1"
     assert opened[TalkKind.appointment, "E3"].opened_in == "2026Q4"  # the same talk as before
+
+
+def test_the_talks_and_letters_export_with_the_contracts_columns(
+    db_url: str, tmp_path: Path
+) -> None:
+    """`lianjie export … talks | pledges`: the contract's columns; a reminder talk only with
+    --confidential; each talk's and letter's status as of the export's day."""
+    run_cycle(
+        db_url, write_csv(tmp_path / "r.csv", HEADER, ROSTER), tmp_path / "cards", as_of=AS_OF
+    )
+
+    def exported(kind: Export, confidential: bool, on: date) -> list[dict[str, str]]:
+        data = quarter_file(
+            db_url=db_url,
+            kind=kind,
+            quarter=Quarter(2026, 4),
+            as_of=on,
+            fmt=Format.csv,
+            confidential=confidential,
+        )
+        lines = data.decode("utf-8-sig").splitlines()
+        # a confidential file says so on its first line, above the header
+        return list(csv.DictReader(lines[1:] if confidential else lines))
+
+    ordinary = exported(Export.talks, False, date(2026, 12, 3))
+    assert list(ordinary[0]) == COLUMNS[Export.talks]
+    assert {r["kind"] for r in ordinary} == {"appointment", "supervision"}
+    by = {(r["kind"], r["employee_id"]): r for r in ordinary}
+    assert by["appointment", "E3"]["status"] == "overdue"  # due 2026-12-02
+    assert by["appointment", "E6"]["status"] == "due"  # due 2026-12-16
+    assert by["appointment", "E3"]["talker"] == "E1"
+    assert by["supervision", "E1"]["talker"] == "discipline_head"
+    secret = exported(Export.talks, True, date(2026, 12, 3))
+    assert {r["kind"] for r in secret} == {"appointment", "supervision", "reminder"}
+
+    letters = exported(Export.pledges, False, date(2026, 12, 3))
+    assert list(letters[0]) == COLUMNS[Export.pledges]
+    assert {r["employee_id"]: r["status"] for r in letters} == {
+        "E2": "overdue",  # due 2026-11-19
+        "E3": "overdue",
+        "E4": "due",  # due 2026-12-10
+        "E6": "due",
+    }
