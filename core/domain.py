@@ -91,6 +91,7 @@ class ImportKind(StrEnum):
 
     roster = "roster"
     completions = "completions"
+    talks = "talks"  # a talk register handed back
 
 
 class Channel(StrEnum):

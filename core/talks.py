@@ -57,3 +57,18 @@ class TalkOpened:
     @property
     def confidential(self) -> bool:
         return self.kind in CONFIDENTIAL_TALKS
+
+
+@dataclass(frozen=True, slots=True)
+class HeldTalk:
+    """A talk the register says was held: with whom, of which kind, when, where, recorded by
+    whom, and when the letter that went with it was signed."""
+
+    row: int
+    employee_id: str
+    kind: TalkKind
+    held_on: date
+    place: str
+    recorder: str
+    note: str
+    pledge_signed_on: date | None

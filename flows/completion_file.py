@@ -14,8 +14,10 @@ from core.domain import ImportKind, Quarter
 from core.exceptions import LianjieInputError
 from flows.artifacts import ImportSummary, log_layout
 from flows.common import RunSettings, log, quarter_policy, settings, today
+from flows.talks import held_talks_in
 from intake.completions import CompletionRecord, CompletionResult, parse_completions
 from intake.read import Table, read_table
+from intake.talk_register import is_talk_register
 from models.completions import completion_lookups, store_completions
 from models.db import session_for
 from models.education import confidential_programmes
@@ -30,6 +32,8 @@ def import_completions(
     """Read one completion file into the quarter, as collected `on` (today when not given);
     the same file twice changes nothing."""
     table = read_completion_file(file, sheet, run)
+    if is_talk_register(table):
+        return held_talks_in(table, run=run, quarter=quarter, on=on or today(settings()))
     with session_for(run.db_url) as session:
         quarter_policy(session=session, quarter=quarter)
         earlier = find_import(

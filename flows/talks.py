@@ -3,17 +3,25 @@
 from __future__ import annotations
 
 from collections import Counter
+from datetime import date
 
 from prefect import task
 
-from core.domain import Quarter
-from core.talks import TalkKind
+from core.domain import ImportKind, Quarter, Reject
+from core.talks import CONFIDENTIAL_TALKS, TalkKind
+from flows.artifacts import ImportSummary
 from flows.common import RunSettings, log, quarter_policy
-from models.cadres import quarter_roster
+from intake.read import Table
+from intake.rules import BadValue
+from intake.talk_register import parse_talk_register
+from intake.values import text
+from models.cadres import quarter_roster, roster_records
 from models.db import session_for
-from models.talks import open_talks
+from models.roster import find_import, record_import
+from models.talks import open_talks, record_held
 from policy.escalation import chain_of
 from policy.talks import talks_opened
+from reports.render import labels
 
 
 @task(persist_result=False)
@@ -35,4 +43,52 @@ def open_quarter_talks(*, run: RunSettings, quarter: Quarter) -> dict[str, int]:
     new = Counter(t.kind.value for t in opened if not t.confidential)
     shown = {kind.value: new[kind.value] for kind in TalkKind if kind.value in new}
     log().info("talks the roster calls for: %s", shown)
+    return shown
+
+
+def held_talks_in(table: Table, *, run: RunSettings, quarter: Quarter, on: date) -> ImportSummary:
+    """A talk register handed back: the talks it says were held, recorded once (the same file
+    twice changes nothing). One that names a confidential kind of talk is counted only,
+    wherever the operator reads (its rows say who is on the admonition track)."""
+    words = labels("zh"), labels("en")
+    kinds = {str(w["talk_kinds"][k.value]): k for w in words for k in TalkKind}
+    kinds |= {k.value: k for k in TalkKind} | {n.casefold(): k for n, k in kinds.items()}
+    with session_for(run.db_url) as session:
+        quarter_policy(session=session, quarter=quarter)
+        earlier = find_import(
+            session=session, quarter=quarter, kind=ImportKind.talks, sha256=table.sha256
+        )
+        if earlier is not None:
+            log().info("%s was already imported into %s; nothing changes", table.source, quarter)
+            return ImportSummary.already(table.source, earlier)
+        cadres = frozenset(roster_records(session=session, quarter=quarter))
+        result = parse_talk_register(table, kinds=kinds, cadres=cadres, today=on)
+        secret = any(t.kind in CONFIDENTIAL_TALKS for t in result.accepted) or any(
+            kinds.get(text(v).casefold()) in CONFIDENTIAL_TALKS
+            for r in result.rejects
+            for v in r.values.values()
+        )
+        _, unmatched = record_held(session, result.accepted)
+        for row in unmatched:  # a talk not open: never opened, or held on another day
+            result.accepted.remove(row)
+            bad = BadValue("kind", "no_open_talk", kind=row.kind.value, employee_id=row.employee_id)
+            result.rejects.append(
+                Reject(row.row, bad.column, bad.reason, code=bad.code, params=bad.params)
+            )
+        record_import(
+            session=session,
+            quarter=quarter,
+            kind=ImportKind.talks,
+            source=table.source,
+            sha256=table.sha256,
+            read=result.read,
+            accepted=len(result.accepted),
+            rejects=result.rejects,
+            collected_on=on,
+        )
+    summary = ImportSummary.of(result)
+    shown = summary.kept_confidential() if secret else summary
+    log().info(
+        "%s: %d talks recorded held, %d rejected", shown.source, shown.accepted, shown.rejected
+    )
     return shown

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date
 
 from sqlalchemy import UniqueConstraint
 from sqlmodel import AutoString, Field, Session, SQLModel, col, select
 
 from core.domain import Quarter
-from core.talks import Talker, TalkKind, TalkOpened, TalkState
+from core.talks import HeldTalk, Talker, TalkKind, TalkOpened, TalkState
 
 
 class Talk(SQLModel, table=True):
@@ -104,3 +104,43 @@ def quarter_pledges(session: Session, quarter: Quarter) -> list[Pledge]:
     opened_in = col(Pledge.opened_in) == quarter.label
     query = select(Pledge).where(due_in | opened_in).order_by(col(Pledge.id))
     return list(session.exec(query).all())
+
+
+def open_pledges(session: Session) -> list[Pledge]:
+    """The commitment letters not yet signed."""
+    return list(session.exec(select(Pledge).where(col(Pledge.signed_on).is_(None))).all())
+
+
+def record_held(session: Session, held: Sequence[HeldTalk]) -> tuple[int, list[HeldTalk]]:
+    """Mark the talks a register says were held (the earliest open talk of that kind with that
+    cadre), and sign the letters that went with them; the number recorded, and the rows that
+    match no open talk. A talk already recorded held on that day is the same row handed in
+    again: it changes nothing and is no mistake."""
+    recorded, unmatched = 0, []
+    for row in held:
+        talks = session.exec(
+            select(Talk)
+            .where(col(Talk.employee_id) == row.employee_id, col(Talk.kind) == row.kind.value)
+            .order_by(col(Talk.due_on))
+        ).all()
+        if any(t.state == TalkState.held and t.held_on == row.held_on for t in talks):
+            continue
+        talk = next((t for t in talks if t.state == TalkState.due), None)
+        if talk is None:
+            unmatched.append(row)
+            continue
+        talk.state, talk.held_on = TalkState.held, row.held_on
+        talk.place, talk.recorder, talk.outline = row.place, row.recorder, row.note
+        session.add(talk)
+        if row.pledge_signed_on is not None:
+            for letter in session.exec(
+                select(Pledge).where(
+                    col(Pledge.employee_id) == row.employee_id,
+                    col(Pledge.opened_by) == talk.opened_by,
+                )
+            ).all():
+                letter.signed_on = row.pledge_signed_on
+                session.add(letter)
+        recorded += 1
+    session.commit()
+    return recorded, unmatched

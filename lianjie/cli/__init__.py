@@ -16,6 +16,7 @@ for command in (
     documents.report,
     documents.sheets,
     documents.record,
+    documents.talks,
     admin.export,
     admin.demo,
     server.serve,

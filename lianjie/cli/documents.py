@@ -1,4 +1,5 @@
-"""The commands that render documents: reports, sign-in sheets and a cadre's record."""
+"""The commands that render documents: reports, sign-in sheets, a cadre's record and the talk
+registers."""
 
 from __future__ import annotations
 
@@ -196,3 +197,38 @@ def record(
         lambda: produce_record(employee_id, out, lang, confidential), quiet=quiet, flows=False
     )
     typer.echo(f"Record of {employee_id}{' (confidential)' if confidential else ''}: {path}")
+
+
+def talks(
+    quarter: QuarterOption = "",
+    out: Annotated[
+        Path | None,
+        typer.Option(help="Folder for the registers (default: the quarter's reports, talks/)."),
+    ] = None,
+    lang: Lang = None,
+    quiet: Quiet = False,
+) -> None:
+    """Write each talker's register of the talks they owe this quarter (谈话登记表): a PDF to
+    hold the talks by, and a workbook that `lianjie collect` reads back once they are held.
+
+    Reminder talks are confidential: their registers go to a `confidential` folder, encrypted
+    with LIANJIE_CONFIDENTIAL_PASSWORD when set.
+    """
+    from core.domain import Quarter
+    from flows.common import settings, this_quarter
+    from flows.talk_registers import write_talk_registers
+
+    check_lang(lang)
+    label = check_quarter(quarter) if quarter else ""
+    if out is not None:
+        checked_output(check_output_folder, out)
+    made = run(
+        lambda: write_talk_registers(
+            Quarter.parse(label) if label else this_quarter(settings()), out, lang
+        ),
+        quiet=quiet,
+        flows=False,
+    )
+    for register in made:
+        secret = " (confidential)" if register.confidential else ""
+        typer.echo(f"{register.talker}{secret}: {counted(register.talks, 'talk')}, {register.pdf}")

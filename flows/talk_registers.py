@@ -1,0 +1,95 @@
+"""`lianjie talks`: each talker's register of the talks they owe this quarter, as a PDF to hold
+the talks by and a workbook that comes back through `lianjie collect` once they are held."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from core.domain import Quarter
+from core.exceptions import LianjieInputError
+from flows.common import quarter_policy, settings
+from models.cadres import roster_records, unit_names
+from models.db import session_for
+from models.talks import open_pledges, quarter_talks
+from reports.render import RenderJob, labels, render_pdf, safe_file_name
+from reports.sealed import pending_path, place_confidential, placed_path
+from reports.talk_register import Register, register_rows, registers, write_register_workbook
+from reports.wording import quarter_text
+
+
+@dataclass(frozen=True, slots=True)
+class RegisterMade:
+    talker: str
+    talks: int
+    pdf: Path
+    workbook: Path
+    confidential: bool
+
+
+def write_talk_registers(
+    quarter: Quarter, out: Path | None, lang: str | None
+) -> list[RegisterMade]:
+    """Every talker's register of the quarter's talks still due; the confidential kinds in
+    registers of their own, sealed into a `confidential` folder."""
+    config = settings()
+    language = lang or config.lang.value
+    with session_for(config.db_url) as session:
+        quarter_policy(session=session, quarter=quarter)  # refuses a quarter not started
+        talks = quarter_talks(session, quarter)
+        cadres = roster_records(session=session, quarter=quarter)
+        units = unit_names(session=session)
+        pledged = {(p.employee_id, p.opened_by) for p in open_pledges(session)}
+    if not talks:
+        raise LianjieInputError(f"no talks are due in {quarter.label}: the cycle opens them")
+    words = labels(language)
+    folder = out or config.reports_dir / quarter.label / "talks"
+    made = []
+    for register in registers(talks, cadres, units, pledged=pledged):
+        pdf, workbook = _written(register, quarter, folder, language, words, config.organisation)
+        if register.confidential:  # sealed into their place
+            password = config.confidential_password_for_output()
+            pdf, workbook = (_sealed(p, password) for p in (pdf, workbook))
+        made.append(
+            RegisterMade(register.talker, len(register.lines), pdf, workbook, register.confidential)
+        )
+    return made
+
+
+def _sealed(pending: Path, password: str | None) -> Path:
+    place_confidential(pending, placed_path(pending), password)
+    return placed_path(pending)
+
+
+def _written(
+    register: Register,
+    quarter: Quarter,
+    folder: Path,
+    lang: str,
+    words: dict[str, Any],
+    organisation: str,
+) -> tuple[Path, Path]:
+    """The register's PDF and workbook (a confidential one's in its pending folder)."""
+    w, kinds = words["talk_register"], words["talk_kinds"]
+    talker = register.talker_name or words["talkers"].get(register.talker, register.talker)
+    name = safe_file_name(quarter.label, "talks", register.talker, lang)
+    pdf = (folder / "confidential" if register.confidential else folder) / name
+    workbook = pdf.with_suffix(".xlsx")
+    if register.confidential:  # in clear only in the pending folder (0700)
+        pdf, workbook = pending_path(pdf), pending_path(workbook)
+    context = {
+        "t": words,
+        "w": w,
+        "kinds": kinds,
+        "organisation": organisation,
+        "quarter": quarter_text(quarter, lang),
+        "talker": talker,
+        "lang": lang,
+        "confidential": register.confidential,
+        "lines": register.lines,
+    }
+    render_pdf(RenderJob("talk_register.html.j2", context, pdf))
+    title = f"{w['title']}  {quarter_text(quarter, lang)}  {talker}"
+    write_register_workbook(workbook, title, register_rows(register, kinds))
+    return pdf, workbook

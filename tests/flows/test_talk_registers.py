@@ -1,0 +1,141 @@
+"""The talk registers out and back (issue 43, item 4): `lianjie talks` writes each talker's
+register, a PDF and a workbook; the workbook comes back through `collect` with two talks held
+and one still owed; the held ones are recorded once, the letter signed, the one owed stays
+due; a reminder talk is only ever on a confidential register, counted only when it returns."""
+
+from __future__ import annotations
+
+import subprocess
+from datetime import date
+from pathlib import Path
+
+from openpyxl import load_workbook
+from sqlmodel import select
+
+from core.domain import Quarter
+from core.talks import TalkKind, TalkState
+from flows.completion_file import import_completions
+from flows.talk_registers import write_talk_registers
+from harness.pipeline import run_cycle, run_settings
+from lianjie.synthetic import HEADER, write_csv
+from models.db import session_for
+from models.talks import Pledge, Talk
+from reports.talk_register import REGISTER_HEADER
+from tests.flows.test_talks_opened import AS_OF, ROSTER
+
+Q4 = Quarter(2026, 4)
+
+
+def started(db_url: str, tmp_path: Path) -> None:
+    run_cycle(
+        db_url, write_csv(tmp_path / "r.csv", HEADER, ROSTER), tmp_path / "cards", as_of=AS_OF
+    )
+
+
+def text_of(pdf: Path) -> str:
+    done = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True)
+    return done.stdout
+
+
+def talk(db_url: str, kind: TalkKind, employee_id: str) -> Talk:
+    with session_for(db_url) as session:
+        found = session.exec(
+            select(Talk).where(Talk.kind == kind.value, Talk.employee_id == employee_id)
+        ).one()
+        session.expunge(found)
+        return found
+
+
+def test_each_talker_gets_a_register_and_the_reminder_talk_goes_apart(
+    db_url: str, tmp_path: Path
+) -> None:
+    started(db_url, tmp_path)
+    made = {(m.talker, m.confidential): m for m in write_talk_registers(Q4, tmp_path / "out", "zh")}
+    assert set(made) == {
+        ("E1", False),  # the top leader: E2's, E3's and E4's appointment talks
+        ("organisation", False),  # the new top leader's own
+        ("discipline_head", False),  # both top leaders' supervision talks
+        ("E2", True),  # the member in charge: E5's reminder talk, on a register of its own
+    }
+    assert made["E1", False].talks == 3
+    ordinary = [m for m in made.values() if not m.confidential]
+    assert all("E5" not in text_of(m.pdf) for m in ordinary)
+    assert "提醒谈话" not in "".join(text_of(m.pdf) for m in ordinary)
+    secret = made["E2", True]
+    assert secret.pdf.parent.name == "confidential" and "提醒谈话" in text_of(secret.pdf)
+    assert 0o600 == secret.workbook.stat().st_mode & 0o777
+    book = load_workbook(made["E1", False].workbook).active
+    assert book is not None
+    assert [c.value for c in book[2]] == REGISTER_HEADER
+    assert [r[0].value for r in book.iter_rows(min_row=3)] == ["E2", "E3", "E4"]
+
+
+def test_a_register_comes_back_with_two_talks_held(db_url: str, tmp_path: Path) -> None:
+    started(db_url, tmp_path)
+    made = {m.talker: m for m in write_talk_registers(Q4, tmp_path / "out", "zh")}
+    workbook = made["E1"].workbook
+    book = load_workbook(workbook)
+    sheet = book.active
+    assert sheet is not None
+    held = {"E2": (date(2026, 11, 25), None), "E3": (date(2026, 11, 26), date(2026, 11, 26))}
+    for row in sheet.iter_rows(min_row=3):
+        if row[0].value in held:
+            row[5].value, row[9].value = held[row[0].value]
+            row[7].value, row[8].value = "局党组会议室", "王记录"
+    book.save(workbook)
+    run = run_settings(db_url, data_dir=tmp_path / "data")
+
+    back = import_completions.fn(run=run, quarter=Q4, file=str(workbook), on=date(2026, 11, 30))
+    assert (back.read, back.accepted, back.rejected) == (2, 2, 0)
+    assert back.not_filled_in and "E4" in back.not_filled_in[0]  # still owed, listed
+    e3 = talk(db_url, TalkKind.appointment, "E3")
+    assert (e3.state, e3.held_on, e3.place, e3.recorder) == (
+        TalkState.held,
+        date(2026, 11, 26),
+        "局党组会议室",
+        "王记录",
+    )
+    assert talk(db_url, TalkKind.appointment, "E4").state == TalkState.due
+    with session_for(db_url) as session:
+        signed = {p.employee_id: p.signed_on for p in session.exec(select(Pledge)).all()}
+    assert signed["E3"] == date(2026, 11, 26) and signed["E2"] is None
+
+    again = import_completions.fn(run=run, quarter=Q4, file=str(workbook), on=date(2026, 12, 1))
+    assert again.already_imported
+    assert talk(db_url, TalkKind.appointment, "E3").held_on == date(2026, 11, 26)
+
+
+def test_bad_rows_are_rejected_with_their_reason_and_the_rest_go_in(
+    db_url: str, tmp_path: Path
+) -> None:
+    started(db_url, tmp_path)
+    made = {m.talker: m for m in write_talk_registers(Q4, tmp_path / "out", "zh")}
+    workbook = made["E1"].workbook
+    book = load_workbook(workbook)
+    sheet = book.active
+    assert sheet is not None
+    rows = {r[0].value: r for r in sheet.iter_rows(min_row=3)}
+    rows["E2"][5].value = date(2026, 11, 25)
+    rows["E3"][5].value = date(2027, 1, 5)  # still to come on the day it is collected
+    rows["E4"][5].value, rows["E4"][3].value = date(2026, 11, 27), "聊天"  # no such kind
+    book.save(workbook)
+    run = run_settings(db_url, data_dir=tmp_path / "data")
+    back = import_completions.fn(run=run, quarter=Q4, file=str(workbook), on=date(2026, 11, 30))
+    assert (back.accepted, back.rejected) == (1, 2)
+    assert {(r.row, r.column) for r in back.rejects} == {(4, "held_on"), (5, "kind")}
+    assert talk(db_url, TalkKind.appointment, "E2").state == TalkState.held
+
+
+def test_a_confidential_register_comes_back_counted_only(db_url: str, tmp_path: Path) -> None:
+    started(db_url, tmp_path)
+    made = {(m.talker, m.confidential): m for m in write_talk_registers(Q4, tmp_path / "out", "zh")}
+    workbook = made["E2", True].workbook
+    book = load_workbook(workbook)
+    sheet = book.active
+    assert sheet is not None
+    next(sheet.iter_rows(min_row=3))[5].value = date(2026, 11, 28)
+    book.save(workbook)
+    run = run_settings(db_url, data_dir=tmp_path / "data")
+    back = import_completions.fn(run=run, quarter=Q4, file=str(workbook), on=date(2026, 11, 30))
+    assert back.accepted == 1 and "E5" not in back.model_dump_json()
+    assert talk(db_url, TalkKind.reminder, "E5").state == TalkState.held
