@@ -490,7 +490,7 @@ def test_many_leavers_pause_the_run_until_the_operator_answers(deployed: dict[st
             step = "the card moved"
             page.goto(f"{ui}/runs/flow-run/{run_id}")
             page.get_by_text("Artifacts", exact=True).first.click()
-            page.get_by_text(re.compile("本季度已安排：4 / 4（100%）")).first.wait_for(
+            page.get_by_text(re.compile("本季度已安排：5 / 5（100%）")).first.wait_for(
                 timeout=60_000
             )
             text = page.inner_text("body")

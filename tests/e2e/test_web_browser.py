@@ -148,7 +148,9 @@ def test_the_site_in_a_browser(
         org.set_input_files("input[name=file]", str(workbook))
         org.click("text=上传")
         org.wait_for_selector("h1:has-text('已完成')", timeout=120_000)
-        assert f"{len(rows)} accepted, 0 rejected" in org.content()
+        # in the site's language: every row in, none rejected
+        assert f"导入行数</td><td>{len(rows)}</td>" in org.content()
+        assert "未导入行数</td><td>0</td>" in org.content()
 
         # the reports, then each reader's documents
         lianjie(env, "report", "--quarter", QUARTER, "--quiet")
