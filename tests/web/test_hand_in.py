@@ -27,10 +27,12 @@ PASSWORD = "correct horse battery"
 
 
 @pytest.fixture
-def db_url(isolated_settings: Path) -> str:
-    """SQLite only here: each of these runs the command line in processes of its own, each
-    starting Prefect's temporary server, and twice over would cost the suite a minute; the
-    commands themselves are tested on PostgreSQL in their own tests."""
+def db_url(isolated_settings: Path, prefect_harness: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    """SQLite only here: each of these runs the command line in processes of its own, and
+    twice over would cost the suite a minute; the commands themselves are tested on PostgreSQL
+    in their own tests. The processes report to the suite's one Prefect server rather than
+    each starting a temporary one (which has none of the deployments: they run here)."""
+    monkeypatch.setenv("PREFECT_API_URL", prefect_harness)
     return os.environ["LIANJIE_DATABASE_URL"]
 
 

@@ -29,7 +29,8 @@ PASSWORD = "correct horse battery"
 
 @pytest.fixture
 def db_url(isolated_settings: Path) -> str:
-    """SQLite only: the record is made by the command line in a process of its own."""
+    """SQLite only: the record is made by the command line in a process of its own (which
+    starts no Prefect server: a record runs no flow)."""
     return os.environ["LIANJIE_DATABASE_URL"]
 
 
