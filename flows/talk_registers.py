@@ -9,10 +9,10 @@ from typing import Any
 
 from core.domain import Quarter
 from core.exceptions import LianjieInputError
-from flows.common import quarter_policy, settings
+from flows.common import quarter_policy, settings, today
 from models.cadres import roster_records, unit_names
 from models.db import session_for
-from models.talks import open_pledges, quarter_talks
+from models.talks import mark_issued, open_pledges, quarter_talks
 from reports.render import RenderJob, labels, render_pdf, safe_file_name
 from reports.sealed import pending_path, place_confidential, placed_path
 from reports.talk_register import Register, register_rows, registers, write_register_workbook
@@ -30,17 +30,19 @@ class RegisterMade:
 
 def write_talk_registers(
     quarter: Quarter, out: Path | None, lang: str | None
-) -> list[RegisterMade]:
-    """Every talker's register of the quarter's talks still due; the confidential kinds in
-    registers of their own, sealed into a `confidential` folder."""
+) -> tuple[list[RegisterMade], list[Path]]:
+    """Every talker's register of the quarter's talks still due, the confidential kinds in
+    registers of their own, sealed into a `confidential` folder; and each commitment letter
+    still to sign, to take to its talk (marked issued today)."""
     config = settings()
     language = lang or config.lang.value
     with session_for(config.db_url) as session:
-        quarter_policy(session=session, quarter=quarter)  # refuses a quarter not started
+        _, loaded = quarter_policy(session=session, quarter=quarter)  # refuses one not started
         talks = quarter_talks(session, quarter)
         cadres = roster_records(session=session, quarter=quarter)
         units = unit_names(session=session)
-        pledged = {(p.employee_id, p.opened_by) for p in open_pledges(session)}
+        letters = [p for p in open_pledges(session) if p.employee_id in cadres]
+        pledged = {(p.employee_id, p.opened_by) for p in letters}
     if not talks:
         raise LianjieInputError(f"no talks are due in {quarter.label}: the cycle opens them")
     words = labels(language)
@@ -54,7 +56,32 @@ def write_talk_registers(
         made.append(
             RegisterMade(register.talker, len(register.lines), pdf, workbook, register.confidential)
         )
-    return made
+    rules = loaded.policy.talks
+    context = {"t": words, "w": words["pledge"], "organisation": config.organisation}
+    paragraphs = rules.letter.get(language) or words["pledge"]["paragraphs"]
+    written = [
+        render_pdf(
+            RenderJob(
+                "pledge.html.j2",
+                context
+                | {
+                    "name": cadres[letter.employee_id].name,
+                    "unit": units.get(letter.unit_code, letter.unit_code),
+                    "post": cadres[letter.employee_id].post,
+                    "employee_id": letter.employee_id,
+                    "version": letter.version,
+                    "paragraphs": paragraphs,
+                },
+                folder
+                / "letters"
+                / safe_file_name(quarter.label, "pledge", letter.employee_id, language),
+            )
+        ).path
+        for letter in letters
+    ]
+    with session_for(config.db_url) as session:
+        mark_issued(session, [letter.id for letter in letters if letter.id], today(config))
+    return made, written
 
 
 def _sealed(pending: Path, password: str | None) -> Path:

@@ -144,3 +144,12 @@ def record_held(session: Session, held: Sequence[HeldTalk]) -> tuple[int, list[H
         recorded += 1
     session.commit()
     return recorded, unmatched
+
+
+def mark_issued(session: Session, ids: Sequence[int], on: date) -> None:
+    """The letters handed out on `on` (their first issue stays their issue day)."""
+    for letter in session.exec(select(Pledge).where(col(Pledge.id).in_(ids))).all():
+        if letter.issued_on is None:
+            letter.issued_on = on
+            session.add(letter)
+    session.commit()

@@ -131,6 +131,8 @@ class TalkRules(_Strict):
     appointment_talker: Talker = Talker.top_leader
     pledge_with_appointment: bool = True
     letter_version: str = "lianjie-2026.1"  # the commitment letter's text (yours: your own)
+    # The letter's paragraphs in the organisation's words, per language; unset: lianjie's
+    letter: dict[str, list[str]] = {}
     # 监督谈话: each top leader once a year, due by its last day
     supervision_talker: Talker = Talker.discipline_head
     # 提醒谈话: for a discipline status in this list, due within the days after it is known

@@ -209,7 +209,8 @@ def talks(
     quiet: Quiet = False,
 ) -> None:
     """Write each talker's register of the talks they owe this quarter (谈话登记表): a PDF to
-    hold the talks by, and a workbook that `lianjie collect` reads back once they are held.
+    hold the talks by, and a workbook that `lianjie collect` reads back once they are held;
+    and each commitment letter still to sign (廉洁承诺书), to take to its talk.
 
     Reminder talks are confidential: their registers go to a `confidential` folder, encrypted
     with LIANJIE_CONFIDENTIAL_PASSWORD when set.
@@ -222,7 +223,7 @@ def talks(
     label = check_quarter(quarter) if quarter else ""
     if out is not None:
         checked_output(check_output_folder, out)
-    made = run(
+    made, letters = run(
         lambda: write_talk_registers(
             Quarter.parse(label) if label else this_quarter(settings()), out, lang
         ),
@@ -232,3 +233,5 @@ def talks(
     for register in made:
         secret = " (confidential)" if register.confidential else ""
         typer.echo(f"{register.talker}{secret}: {counted(register.talks, 'talk')}, {register.pdf}")
+    if letters:
+        typer.echo(f"{counted(len(letters), 'commitment letter')} to sign: {letters[0].parent}")

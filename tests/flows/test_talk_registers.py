@@ -50,7 +50,9 @@ def test_each_talker_gets_a_register_and_the_reminder_talk_goes_apart(
     db_url: str, tmp_path: Path
 ) -> None:
     started(db_url, tmp_path)
-    made = {(m.talker, m.confidential): m for m in write_talk_registers(Q4, tmp_path / "out", "zh")}
+    made = {
+        (m.talker, m.confidential): m for m in write_talk_registers(Q4, tmp_path / "out", "zh")[0]
+    }
     assert set(made) == {
         ("E1", False),  # the top leader: E2's, E3's and E4's appointment talks
         ("organisation", False),  # the new top leader's own
@@ -72,7 +74,7 @@ def test_each_talker_gets_a_register_and_the_reminder_talk_goes_apart(
 
 def test_a_register_comes_back_with_two_talks_held(db_url: str, tmp_path: Path) -> None:
     started(db_url, tmp_path)
-    made = {m.talker: m for m in write_talk_registers(Q4, tmp_path / "out", "zh")}
+    made = {m.talker: m for m in write_talk_registers(Q4, tmp_path / "out", "zh")[0]}
     workbook = made["E1"].workbook
     book = load_workbook(workbook)
     sheet = book.active
@@ -109,7 +111,7 @@ def test_bad_rows_are_rejected_with_their_reason_and_the_rest_go_in(
     db_url: str, tmp_path: Path
 ) -> None:
     started(db_url, tmp_path)
-    made = {m.talker: m for m in write_talk_registers(Q4, tmp_path / "out", "zh")}
+    made = {m.talker: m for m in write_talk_registers(Q4, tmp_path / "out", "zh")[0]}
     workbook = made["E1"].workbook
     book = load_workbook(workbook)
     sheet = book.active
@@ -128,7 +130,9 @@ def test_bad_rows_are_rejected_with_their_reason_and_the_rest_go_in(
 
 def test_a_confidential_register_comes_back_counted_only(db_url: str, tmp_path: Path) -> None:
     started(db_url, tmp_path)
-    made = {(m.talker, m.confidential): m for m in write_talk_registers(Q4, tmp_path / "out", "zh")}
+    made = {
+        (m.talker, m.confidential): m for m in write_talk_registers(Q4, tmp_path / "out", "zh")[0]
+    }
     workbook = made["E2", True].workbook
     book = load_workbook(workbook)
     sheet = book.active
@@ -139,3 +143,15 @@ def test_a_confidential_register_comes_back_counted_only(db_url: str, tmp_path: 
     back = import_completions.fn(run=run, quarter=Q4, file=str(workbook), on=date(2026, 11, 30))
     assert back.accepted == 1 and "E5" not in back.model_dump_json()
     assert talk(db_url, TalkKind.reminder, "E5").state == TalkState.held
+
+
+def test_each_letter_to_sign_goes_out_with_its_text_version(db_url: str, tmp_path: Path) -> None:
+    started(db_url, tmp_path)
+    _, letters = write_talk_registers(Q4, tmp_path / "out", "zh")
+    assert sorted(p.name for p in letters) == [
+        f"2026Q4-pledge-{e}-zh.pdf" for e in ("E2", "E3", "E4", "E6")
+    ]
+    said = text_of(letters[0])
+    assert "廉洁承诺书" in said and "lianjie-2026.1" in said and "承诺人（签名）" in said
+    with session_for(db_url) as session:
+        assert {p.issued_on for p in session.exec(select(Pledge)).all()} == {date.today()}
