@@ -67,7 +67,10 @@ def import_completions(
             quarter=quarter,
             rows=completion_rows(result.accepted, import_id=entry.id, source=table.source),
         )
-    summary = ImportSummary.of(result).shown(secret=secret, hidden=hidden, result=result)
+    return logged(ImportSummary.of(result).shown(secret=secret, hidden=hidden, result=result))
+
+
+def logged(summary: ImportSummary) -> ImportSummary:
     log().info(
         "%s: %d rows read, %d accepted, %d rejected",
         *(summary.source, summary.read, summary.accepted, summary.rejected),

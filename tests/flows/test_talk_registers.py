@@ -17,11 +17,11 @@ from core.talks import TalkKind, TalkState
 from flows.completion_file import import_completions
 from flows.talk_registers import write_talk_registers
 from harness.pipeline import run_cycle, run_settings
+from harness.talks import AS_OF, ROSTER
 from lianjie.synthetic import HEADER, write_csv
 from models.db import session_for
 from models.talks import Pledge, Talk
 from reports.talk_register import REGISTER_HEADER
-from tests.flows.test_talks_opened import AS_OF, ROSTER
 
 Q4 = Quarter(2026, 4)
 
