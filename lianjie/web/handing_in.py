@@ -24,7 +24,7 @@ from flows.cycle import cycle_told
 from lianjie.web import commands
 from lianjie.web.documents import account_grant, log_event, log_refusal
 from lianjie.web.grants import Role
-from lianjie.web.pages import SessionCookie, lang_of, page, signed_in_account, site_of
+from lianjie.web.pages import SessionCookie, lang_of, page, signed_in_account, site_of, words
 from models.db import session_for
 
 router = APIRouter()
@@ -59,7 +59,7 @@ def hand_in(
     name, csrf = account
     try:
         if kind not in KINDS:
-            raise LianjieInputError(f"hand in a roster or completions, not {kind[:20]!r}")
+            raise Refusal("refused_kind")
         kept = _kept(request, file)
         _log(request, name, kept, "upload")
         if kind == "roster":
@@ -77,7 +77,9 @@ def hand_in(
         said = collect_told(collected, date.today(), TableWords(lang_of(request)))
         return page(request, "done.html.j2", run=run, **told(request, said))
     except LianjieInputError as error:
-        return page(request, "hand_in.html.j2", 400, csrf=csrf, problem=str(error))
+        return page(
+            request, "hand_in.html.j2", 400, csrf=csrf, problem=problem_said(request, error)
+        )
 
 
 @router.post("/hand-in/confirm", response_class=HTMLResponse, response_model=None)
@@ -104,7 +106,9 @@ def confirm_roster(
     try:
         started, run = commands.cycle(quarter, str(kept), accept_leavers=accept_leavers)
     except LianjieInputError as error:
-        return page(request, "hand_in.html.j2", 400, csrf=csrf, problem=str(error))
+        return page(
+            request, "hand_in.html.j2", 400, csrf=csrf, problem=problem_said(request, error)
+        )
     _log(request, name, kept, "confirm")
     kept.unlink(missing_ok=True)  # its rows are stored now; a second "confirm" finds nothing
     said = cycle_told(started, TableWords(lang_of(request)))
@@ -128,6 +132,23 @@ def _organisation(
             log_refusal(session, account=account, path="/hand-in")
         return page(request, "refused.html.j2", 403)
     return account.name, signed_in.csrf
+
+
+class Refusal(LianjieInputError):
+    """A file the site refuses before anything runs, said in the reader's language."""
+
+    def __init__(self, key: str, **params: object) -> None:
+        super().__init__(key)
+        self.key, self.params = key, params
+
+
+def problem_said(request: Request, error: LianjieInputError) -> str:
+    """An error as the page says it: the site's own refusals in the reader's language; what a
+    run refused, in the command line's words, under a line in the reader's."""
+    w = words(lang_of(request))
+    if isinstance(error, Refusal):
+        return str(w[error.key]).format(**error.params)
+    return f"{w['run_refused']}{error}"
 
 
 def told(request: Request, said: Told) -> dict[str, Any]:
@@ -156,12 +177,12 @@ def _kept(request: Request, file: UploadFile) -> Path:
     limit = site_of(request).max_file_mb * 1024 * 1024
     suffix = Path(file.filename or "").suffix.lower()
     if suffix not in (".xlsx", ".csv"):
-        raise LianjieInputError("hand in an .xlsx workbook or a .csv file")
+        raise Refusal("refused_suffix")
     head = file.file.read(4096)
     if suffix == ".xlsx" and not head.startswith(b"PK\x03\x04"):
-        raise LianjieInputError("this .xlsx is not a workbook (an Excel file saved as .xlsx)")
+        raise Refusal("refused_workbook")
     if suffix == ".csv" and b"\x00" in head:
-        raise LianjieInputError("this .csv is not text: save the sheet as CSV and hand it in")
+        raise Refusal("refused_text")
     folder = _uploads(request)
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     folder.chmod(0o700)  # made by hand before, perhaps more open
@@ -177,9 +198,7 @@ def _kept(request: Request, file: UploadFile) -> Path:
             if written > limit:
                 out.close()
                 path.unlink()
-                raise LianjieInputError(
-                    f"the file is over {limit // (1024 * 1024)} MB (LIANJIE_MAX_FILE_MB)"
-                )
+                raise Refusal("refused_size", mb=limit // (1024 * 1024))
             out.write(block)
     return path
 

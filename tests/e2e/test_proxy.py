@@ -156,7 +156,7 @@ def test_the_site_behind_the_documented_proxy(proxied: httpx.Client, tmp_path: P
             data={"kind": "roster", "quarter": "2026Q4", "token": csrf[1]},
             files={"file": ("disguised.xlsx", handle, "application/octet-stream")},
         )
-    assert 400 == answered.status_code and "not a workbook" in answered.text
+    assert 400 == answered.status_code and "不是 Excel 工作簿" in answered.text
 
     # over the example's client_max_body_size: the proxy refuses it, the site never sees it
     big = tmp_path / "big.csv"

@@ -144,10 +144,10 @@ def test_a_completion_file_is_collected(db_url: str, tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("name", "content", "problem"),
     [
-        ("roster.xlsx", b"employee_id,name\n", "not a workbook"),
-        ("roster.csv", b"MZ\x90\x00\x03\x00\x00\x00", "not text"),
-        ("roster.exe", b"MZ\x90\x00", ".xlsx workbook or a .csv"),
-        ("roster.csv", b"a" * (1024 * 1024 + 4096), "over 1 MB (LIANJIE_MAX_FILE_MB)"),
+        ("roster.xlsx", b"employee_id,name\n", "不是 Excel 工作簿"),
+        ("roster.csv", b"MZ\x90\x00\x03\x00\x00\x00", "不是文本"),
+        ("roster.exe", b"MZ\x90\x00", ".xlsx 工作簿或 .csv 文件"),
+        ("roster.csv", b"a" * (1024 * 1024 + 4096), "超过 1 MB（LIANJIE_MAX_FILE_MB）"),
     ],
 )
 def test_a_disguised_or_oversized_upload_is_refused_and_not_kept(
