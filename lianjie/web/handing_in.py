@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request, UploadFile
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
@@ -22,9 +22,9 @@ from flows.artifact_tables import TableWords, Told
 from flows.collect import collect_told
 from flows.cycle import cycle_told
 from lianjie.web import commands
-from lianjie.web.documents import account_grant, log_event, log_refusal
+from lianjie.web.documents import log_event
 from lianjie.web.grants import Role
-from lianjie.web.pages import SessionCookie, lang_of, page, signed_in_account, site_of, words
+from lianjie.web.pages import SessionCookie, lang_of, page, signed_in_as, site_of, words
 from models.db import session_for
 
 router = APIRouter()
@@ -38,7 +38,7 @@ KEPT_DAYS = 7  # an upload never confirmed is deleted after this long
 
 @router.get("/hand-in", response_class=HTMLResponse, response_model=None)
 def hand_in_form(request: Request, session_cookie: SessionCookie = None) -> Response:
-    account = _organisation(request, session_cookie)
+    account = signed_in_as(request, session_cookie, Role.organisation, "/hand-in")
     if isinstance(account, Response):
         return account
     return page(request, "hand_in.html.j2", csrf=account[1], problem="")
@@ -53,7 +53,7 @@ def hand_in(
     token: Annotated[str, Form(max_length=100)] = "",
     session_cookie: SessionCookie = None,
 ) -> Response:
-    account = _organisation(request, session_cookie, token)
+    account = signed_in_as(request, session_cookie, Role.organisation, "/hand-in", token)
     if isinstance(account, Response):
         return account
     name, csrf = account
@@ -92,7 +92,7 @@ def confirm_roster(
 ) -> Response:
     """Start the quarter with the roster previewed: the preview's signed ticket names the
     upload, its quarter and the account, and is good once, within the hour."""
-    account = _organisation(request, session_cookie, token)
+    account = signed_in_as(request, session_cookie, Role.organisation, "/hand-in", token)
     if isinstance(account, Response):
         return account
     name, csrf = account
@@ -113,25 +113,6 @@ def confirm_roster(
     kept.unlink(missing_ok=True)  # its rows are stored now; a second "confirm" finds nothing
     said = cycle_told(started, TableWords(lang_of(request)))
     return page(request, "done.html.j2", run=run, **told(request, said))
-
-
-def _organisation(
-    request: Request, cookie: str | None, token: str | None = None
-) -> tuple[str, str] | Response:
-    """The organisation account signed in (and, for a post, the form's token matching), as its
-    name and CSRF token; else the answer to give."""
-    with session_for(site_of(request).db_url) as session:
-        who = signed_in_account(request, session, cookie)
-    if who is None:
-        return RedirectResponse("/sign-in", status_code=303)
-    account, signed_in = who
-    if token is not None and not (token and secrets.compare_digest(token, signed_in.csrf)):
-        return Response("forbidden", status_code=403)
-    if account_grant(account).role is not Role.organisation:
-        with session_for(site_of(request).db_url) as session:
-            log_refusal(session, account=account, path="/hand-in")
-        return page(request, "refused.html.j2", 403)
-    return account.name, signed_in.csrf
 
 
 class Refusal(LianjieInputError):

@@ -3,6 +3,7 @@ who is signed in."""
 
 from __future__ import annotations
 
+import secrets
 import threading
 import tomllib
 from collections.abc import Callable
@@ -12,12 +13,13 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import Cookie, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from sqlmodel import Session
 
 from core.settings import Settings
-from lianjie.web.documents import account_grant
+from lianjie.web.documents import account_grant, log_refusal
+from lianjie.web.grants import Role
 from lianjie.web.sessions import SESSION_COOKIE, Cookies, SignedIn
 from models.accounts import Account, account_named
 from models.db import session_for, stored_utc
@@ -126,3 +128,22 @@ def set_cookie(response: Response, name: str, value: str, seconds: int) -> None:
     response.set_cookie(
         name, value, max_age=seconds, httponly=True, secure=True, samesite="strict", path="/"
     )
+
+
+def signed_in_as(
+    request: Request, cookie: str | None, role: Role, path: str, token: str | None = None
+) -> tuple[str, str] | Response:
+    """The account signed in with `role` (and, for a post, its form's token matching), as its
+    name and CSRF token; else the answer to give: sign in, 403 for a missing token, or the
+    refusal page, the refusal logged."""
+    with session_for(site_of(request).db_url) as session:
+        who = signed_in_account(request, session, cookie)
+        if who is None:
+            return RedirectResponse("/sign-in", status_code=303)
+        account, signed_in = who
+        if token is not None and not (token and secrets.compare_digest(token, signed_in.csrf)):
+            return Response("forbidden", status_code=403)
+        if account_grant(account).role is not role:
+            log_refusal(session, account=account, path=path)
+            return page(request, "refused.html.j2", 403)
+    return account.name, signed_in.csrf

@@ -5,7 +5,6 @@ kept by the site. Every record asked for, made or refused is a confidential row 
 from __future__ import annotations
 
 import re
-import secrets
 import subprocess
 import sys
 import tempfile
@@ -13,12 +12,12 @@ from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 
 from lianjie.cli.runner import EXIT_BAD_INPUT
-from lianjie.web.documents import account_grant, log_event, log_refusal
+from lianjie.web.documents import log_event
 from lianjie.web.grants import Role
-from lianjie.web.pages import SessionCookie, lang_of, page, signed_in_account, site_of, words
+from lianjie.web.pages import SessionCookie, lang_of, page, signed_in_as, site_of, words
 from models.db import session_for
 
 router = APIRouter()
@@ -28,7 +27,7 @@ RECORD_SECONDS = 300
 
 @router.get("/records", response_class=HTMLResponse, response_model=None)
 def records_form(request: Request, session_cookie: SessionCookie = None) -> Response:
-    who = _discipline(request, session_cookie, None)
+    who = signed_in_as(request, session_cookie, Role.discipline, "/records")
     if isinstance(who, Response):
         return who
     return page(request, "records.html.j2", csrf=who[1], problem="")
@@ -41,7 +40,7 @@ def record(
     token: Annotated[str, Form(max_length=100)] = "",
     session_cookie: SessionCookie = None,
 ) -> Response:
-    who = _discipline(request, session_cookie, token)
+    who = signed_in_as(request, session_cookie, Role.discipline, "/records", token)
     if isinstance(who, Response):
         return who
     name, csrf = who
@@ -83,21 +82,3 @@ def _made(employee_id: str) -> tuple[bytes | None, str]:
             raise RuntimeError(f"lianjie record ended with exit {done.returncode}")
         [made] = Path(folder).rglob("*.pdf")
         return made.read_bytes(), ""
-
-
-def _discipline(
-    request: Request, cookie: str | None, token: str | None
-) -> tuple[str, str] | Response:
-    """The discipline account signed in (and, for a post, its form's token), as its name and
-    CSRF token; else the answer to give, a refusal logged."""
-    with session_for(site_of(request).db_url) as session:
-        who = signed_in_account(request, session, cookie)
-        if who is None:
-            return RedirectResponse("/sign-in", status_code=303)
-        account, signed_in = who
-        if token is not None and not (token and secrets.compare_digest(token, signed_in.csrf)):
-            return Response("forbidden", status_code=403)
-        if account_grant(account).role is not Role.discipline:
-            log_refusal(session, account=account, path="/records")
-            return page(request, "refused.html.j2", 403)
-    return account.name, signed_in.csrf

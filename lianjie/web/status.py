@@ -10,7 +10,7 @@ from typing import Any
 from uuid import UUID
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 from prefect.client.orchestration import get_client
 from prefect.client.schemas.filters import (
     FlowRunFilter,
@@ -27,9 +27,8 @@ from core.domain import Quarter
 from core.settings import Settings
 from flows.common import RunSettings, now, this_quarter
 from flows.reporting.parts import plan_reports, prepare_part
-from lianjie.web.documents import account_grant, log_refusal
 from lianjie.web.grants import Role
-from lianjie.web.pages import SessionCookie, page, signed_in_account, site_of
+from lianjie.web.pages import SessionCookie, page, signed_in_as, site_of
 from models.db import session_for
 from models.tables import QuarterCycle
 from reports.summary import ranked
@@ -49,14 +48,11 @@ class RunSeen:
 @router.get("/status", response_class=HTMLResponse, response_model=None)
 def status(request: Request, session_cookie: SessionCookie = None) -> Response:
     here = site_of(request)
+    who = signed_in_as(request, session_cookie, Role.organisation, "/status")
+    if isinstance(who, Response):
+        return who
+    quarter = this_quarter(here.config)
     with session_for(here.db_url) as session:
-        who = signed_in_account(request, session, session_cookie)
-        if who is None:
-            return RedirectResponse("/sign-in", status_code=303)
-        if account_grant(who[0]).role is not Role.organisation:
-            log_refusal(session, account=who[0], path="/status")
-            return page(request, "refused.html.j2", 403)
-        quarter = this_quarter(here.config)
         started = session.get(QuarterCycle, quarter.label) is not None
     running, scheduled, problem = prefect_runs()
     return page(
