@@ -68,7 +68,7 @@ def held_talks_in(table: Table, *, run: RunSettings, quarter: Quarter, on: date)
             for r in result.rejects
             for v in r.values.values()
         )
-        _, unmatched = record_held(session, result.accepted)
+        unmatched = record_held(session, result.accepted)
         for row in unmatched:  # a talk not open: never opened, or held on another day
             result.accepted.remove(row)
             bad = BadValue("kind", "no_open_talk", kind=row.kind.value, employee_id=row.employee_id)

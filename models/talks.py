@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import date
 
@@ -111,39 +112,39 @@ def open_pledges(session: Session) -> list[Pledge]:
     return list(session.exec(select(Pledge).where(col(Pledge.signed_on).is_(None))).all())
 
 
-def record_held(session: Session, held: Sequence[HeldTalk]) -> tuple[int, list[HeldTalk]]:
+def record_held(session: Session, held: Sequence[HeldTalk]) -> list[HeldTalk]:
     """Mark the talks a register says were held (the earliest open talk of that kind with that
-    cadre), and sign the letters that went with them; the number recorded, and the rows that
-    match no open talk. A talk already recorded held on that day is the same row handed in
-    again: it changes nothing and is no mistake."""
-    recorded, unmatched = 0, []
+    cadre), and sign the letters that went with them; answer the rows that match no open talk.
+    A talk already recorded held on that day is the same row handed in again: it changes
+    nothing and is no mistake. The register's cadres' talks and letters are read once."""
+    people = {row.employee_id for row in held}
+    talks: dict[tuple[str, str], list[Talk]] = defaultdict(list)
+    for stored in session.exec(
+        select(Talk).where(col(Talk.employee_id).in_(people)).order_by(col(Talk.due_on))
+    ).all():
+        talks[stored.employee_id, stored.kind].append(stored)
+    letters = {
+        (p.employee_id, p.opened_by): p
+        for p in session.exec(select(Pledge).where(col(Pledge.employee_id).in_(people))).all()
+    }
+    unmatched: list[HeldTalk] = []
     for row in held:
-        talks = session.exec(
-            select(Talk)
-            .where(col(Talk.employee_id) == row.employee_id, col(Talk.kind) == row.kind.value)
-            .order_by(col(Talk.due_on))
-        ).all()
-        if any(t.state == TalkState.held and t.held_on == row.held_on for t in talks):
+        theirs = talks[row.employee_id, row.kind.value]
+        if any(t.state == TalkState.held and t.held_on == row.held_on for t in theirs):
             continue
-        talk = next((t for t in talks if t.state == TalkState.due), None)
+        talk = next((t for t in theirs if t.state == TalkState.due), None)
         if talk is None:
             unmatched.append(row)
             continue
         talk.state, talk.held_on = TalkState.held, row.held_on
         talk.place, talk.recorder, talk.outline = row.place, row.recorder, row.note
         session.add(talk)
-        if row.pledge_signed_on is not None:
-            for letter in session.exec(
-                select(Pledge).where(
-                    col(Pledge.employee_id) == row.employee_id,
-                    col(Pledge.opened_by) == talk.opened_by,
-                )
-            ).all():
-                letter.signed_on = row.pledge_signed_on
-                session.add(letter)
-        recorded += 1
+        letter = letters.get((row.employee_id, talk.opened_by))
+        if letter is not None and row.pledge_signed_on is not None:
+            letter.signed_on = row.pledge_signed_on
+            session.add(letter)
     session.commit()
-    return recorded, unmatched
+    return unmatched
 
 
 def mark_issued(session: Session, ids: Sequence[int], on: date) -> None:
