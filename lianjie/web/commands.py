@@ -117,18 +117,26 @@ def _finished(flow_run_id: UUID, *, pause: float = 1.0) -> Any:
 
 
 def _ran_here(deployment: str, parameters: dict[str, Any]) -> Any:
-    """The flow run as the command line runs it, in a process of its own (`lianjie.web.ran`);
-    its one-line refusal (exit 2) raised as the input error it is."""
+    """The flow run as the command line runs it, in a process of its own (`lianjie.web.ran`)."""
     kind = "cycle" if deployment == CYCLE else "collect"
-    done = subprocess.run(  # noqa: S603  (our own module; the parameters are checked values)
-        [sys.executable, "-m", "lianjie.web.ran", kind, json.dumps(parameters)],
+    printed = in_own_process("lianjie.web.ran", kind, json.dumps(parameters))
+    return pickle.loads(base64.b64decode(printed))  # noqa: S301  (our own process wrote it)
+
+
+def in_own_process(module: str, *args: str, seconds: int = COMMAND_SECONDS) -> str:
+    """What `python -m module args…` prints, run in a process of its own; its one-line refusal
+    (exit 2) raised as the input error it is."""
+    done = subprocess.run(  # noqa: S603  (our own modules; the arguments are checked values)
+        [sys.executable, "-m", module, *args],
         capture_output=True,
         text=True,
-        timeout=COMMAND_SECONDS,
+        timeout=seconds,
         check=False,
     )
     if done.returncode == EXIT_BAD_INPUT:
         raise LianjieInputError(done.stderr.strip().removeprefix("lianjie: ") or "refused")
     if done.returncode != 0:
-        raise RuntimeError(f"the {kind} ended with exit {done.returncode}: {done.stderr[-500:]}")
-    return pickle.loads(base64.b64decode(done.stdout))  # noqa: S301  (our own process wrote it)
+        raise RuntimeError(
+            f"{module} {args[0]} ended with exit {done.returncode}: {done.stderr[-500:]}"
+        )
+    return done.stdout

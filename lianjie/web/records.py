@@ -5,8 +5,6 @@ kept by the site. Every record asked for, made or refused is a confidential row 
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 import tempfile
 from pathlib import Path
 from typing import Annotated
@@ -14,7 +12,8 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
-from lianjie.cli.runner import EXIT_BAD_INPUT
+from core.exceptions import LianjieInputError
+from lianjie.web.commands import in_own_process
 from lianjie.web.documents import log_event
 from lianjie.web.grants import Role
 from lianjie.web.pages import SessionCookie, lang_of, page, signed_in_as, site_of, words
@@ -68,17 +67,12 @@ def _made(employee_id: str) -> tuple[bytes | None, str]:
     """The record's PDF, made by the command line in a folder nobody else sees and then gone;
     or why not (no such cadre), in the command's words."""
     with tempfile.TemporaryDirectory(prefix="lianjie-record-") as folder:
-        done = subprocess.run(  # noqa: S603  (our own command; the id is checked)
-            [sys.executable, "-m", "lianjie.cli", "record", employee_id, "--confidential",
-             "--out", folder, "--quiet"],
-            capture_output=True,
-            text=True,
-            timeout=RECORD_SECONDS,
-            check=False,
-        )  # fmt: skip
-        if done.returncode == EXIT_BAD_INPUT:
-            return None, done.stderr.strip().removeprefix("lianjie: ")
-        if done.returncode != 0:
-            raise RuntimeError(f"lianjie record ended with exit {done.returncode}")
+        try:
+            in_own_process(
+                "lianjie.cli", "record", employee_id, "--confidential", "--out", folder,
+                "--quiet", seconds=RECORD_SECONDS,
+            )  # fmt: skip
+        except LianjieInputError as refused:
+            return None, str(refused)
         [made] = Path(folder).rglob("*.pdf")
         return made.read_bytes(), ""
