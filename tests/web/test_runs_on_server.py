@@ -48,7 +48,8 @@ def server(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[Server]]:
 
     monkeypatch.setattr(commands, "get_client", client)
     monkeypatch.setattr(commands, "NO_WORKER_SECONDS", 0.05)
-    monkeypatch.setattr(commands, "COMMAND_SECONDS", 10)  # a site that would wait on fails
+    # a site that would wait on fails, well before the suite's own timeout, however loaded
+    monkeypatch.setattr(commands, "COMMAND_SECONDS", 120)
     yield given
 
 
