@@ -49,7 +49,15 @@ def write_talk_registers(
     folder = out or config.reports_dir / quarter.label / "talks"
     made = []
     for register in registers(talks, cadres, units, pledged=pledged):
-        pdf, workbook = _written(register, quarter, folder, language, words, config.organisation)
+        pdf, workbook = _written(
+            register,
+            quarter,
+            folder,
+            language,
+            words,
+            config.organisation,
+            number=sum(m.confidential for m in made) + 1,  # among the confidential ones
+        )
         if register.confidential:  # sealed into their place
             password = config.confidential_password_for_output()
             pdf, workbook = (_sealed(p, password) for p in (pdf, workbook))
@@ -96,11 +104,16 @@ def _written(
     lang: str,
     words: dict[str, Any],
     organisation: str,
+    *,
+    number: int,
 ) -> tuple[Path, Path]:
-    """The register's PDF and workbook (a confidential one's in its pending folder)."""
+    """The register's PDF and workbook, named by its talker; a confidential one's by its
+    number (a talker's name beside the admonition list would say whose unit it is about), in
+    its pending folder."""
     w, kinds = words["talk_register"], words["talk_kinds"]
     talker = register.talker_name or words["talkers"].get(register.talker, register.talker)
-    name = safe_file_name(quarter.label, "talks", register.talker, lang)
+    named = f"confidential-{number}" if register.confidential else register.talker
+    name = safe_file_name(quarter.label, "talks", named, lang)
     pdf = (folder / "confidential" if register.confidential else folder) / name
     workbook = pdf.with_suffix(".xlsx")
     if register.confidential:  # in clear only in the pending folder (0700)

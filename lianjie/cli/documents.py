@@ -213,7 +213,7 @@ def talks(
     and each commitment letter still to sign (廉洁承诺书), to take to its talk.
 
     Reminder talks are confidential: their registers go to a `confidential` folder, encrypted
-    with LIANJIE_CONFIDENTIAL_PASSWORD when set.
+    with LIANJIE_CONFIDENTIAL_PASSWORD when set, named by number, and are not listed here.
     """
     from core.domain import Quarter
     from flows.common import settings, this_quarter
@@ -230,8 +230,9 @@ def talks(
         quiet=quiet,
         flows=False,
     )
-    for register in made:
-        secret = " (confidential)" if register.confidential else ""
-        typer.echo(f"{register.talker}{secret}: {counted(register.talks, 'talk')}, {register.pdf}")
+    # The confidential registers are not told of: their talkers and counts would say whose
+    # units have cadres showing signs (docs/flows.md says where they go).
+    for register in (r for r in made if not r.confidential):
+        typer.echo(f"{register.talker}: {counted(register.talks, 'talk')}, {register.pdf}")
     if letters:
         typer.echo(f"{counted(len(letters), 'commitment letter')} to sign: {letters[0].parent}")

@@ -16,6 +16,7 @@ from core.domain import Quarter
 from core.talks import TalkKind, TalkState
 from flows.completion_file import import_completions
 from flows.talk_registers import write_talk_registers
+from harness.cli import lianjie
 from harness.pipeline import run_cycle, run_settings
 from harness.talks import AS_OF, ROSTER
 from lianjie.synthetic import HEADER, write_csv
@@ -155,3 +156,17 @@ def test_each_letter_to_sign_goes_out_with_its_text_version(db_url: str, tmp_pat
     assert "廉洁承诺书" in said and "lianjie-2026.1" in said and "承诺人（签名）" in said
     with session_for(db_url) as session:
         assert {p.issued_on for p in session.exec(select(Pledge)).all()} == {date.today()}
+
+
+def test_the_command_line_tells_nothing_of_the_confidential_registers(
+    db_url: str, tmp_path: Path
+) -> None:
+    """Whoever runs `lianjie talks` reads its output: a confidential register's talker and
+    count would say whose unit has a cadre showing signs. Its file name says nothing either."""
+    started(db_url, tmp_path)
+    done = lianjie("talks", "--quarter", "2026Q4", "--out", str(tmp_path / "out"))
+    assert 0 == done.returncode, done.stderr
+    assert "E1" in done.stdout and "E2" not in done.stdout
+    assert "confidential" not in done.stdout
+    [secret] = (tmp_path / "out" / "confidential").glob("*.pdf")
+    assert "E2" not in secret.name
