@@ -47,7 +47,7 @@ def write_talk_registers(
         raise LianjieInputError(f"no talks are due in {quarter.label}: the cycle opens them")
     words = labels(language)
     folder = out or config.reports_dir / quarter.label / "talks"
-    made = []
+    made: list[RegisterMade] = []
     for register in registers(talks, cadres, units, pledged=pledged):
         pdf, workbook = _written(
             register,
