@@ -9,12 +9,13 @@ A key is the message's kind, then what it is about, then its channel, joined by 
     escalation:<quarter>:L<level>:<day>:<addressee>:[<programme>:…]<channel>
     escalation:<quarter>:L<level>:<day>:none           nobody could be written to (logged only)
     not_recorded:<session>:<organiser>:email
+    talk_reminder:<quarter>:L<level>:<day>:<addressee>:[confidential:]<channel>
     sign_in_sheet:<session>:v<version>:<people>:<role>:email
     report:<quarter>:<kind>:<unit>:<sha-256, 16 digits>:<reader>:email
 
 The kind leads, so that a prefix selects a kind, a session's places or one person's place. A
-confidential programme's chaser names the programme, so that whoever reads the outbox without
-`--confidential` leaves it out.
+confidential programme's chaser names the programme, and a reminder of confidential talks says
+`confidential`, so that whoever reads the outbox without `--confidential` leaves it out.
 """
 
 from __future__ import annotations
@@ -69,6 +70,21 @@ def escalation_key(
 def nobody_reached_key(quarter: Quarter, level: int, on: date) -> str:
     """The ladder's log entry of a step that reached nobody: no channel, no organiser."""
     return _joined("escalation", quarter.label, f"L{level}", on.isoformat(), "none")
+
+
+def talk_reminder_key(
+    quarter: Quarter, level: int, on: date, addressee: str, confidential: bool, channel: str
+) -> str:
+    secret = ("confidential",) if confidential else ()
+    return _joined(
+        "talk_reminder", quarter.label, f"L{level}", on.isoformat(), addressee, *secret, channel
+    )
+
+
+def confidential_talks_in(key: str) -> bool:
+    """A reminder of talks only the discipline body's outputs may name (reminder, admonishment)."""
+    kind, *parts = key.split(SEP)
+    return kind == MessageKind.talk_reminder and "confidential" in parts
 
 
 def not_recorded_key(session_code: str, organiser: str) -> str:

@@ -19,6 +19,7 @@ from flows.artifact_tables import TableWords
 from flows.common import RunSettings, expected_failures, log, settings, today, working_calendar
 from flows.dispatch_artifacts import publish_dispatch, publish_preview
 from flows.escalation import plan_escalations
+from flows.talk_chasing import plan_talk_reminders
 from flows.outgoing import attachment_of, occasion, open_channel, workbook_beside
 from flows.parameters import UNSET, Day, given_day, titled
 from flows.progress import stage
@@ -269,6 +270,7 @@ def daily_dispatch(
         expired = expire_stale(run=run, on=on)
         if next_working is None:
             plan_escalations(run=run, on=on)
+            plan_talk_reminders(run=run, on=on)
         if dry_run:
             would_send, preview = preview_due(
                 run=run, on=on, occasion_before=next_working, show=show

@@ -35,6 +35,7 @@ class Talk(SQLModel, table=True):
     recorder: str = ""
     outline: str = ""
     waived_because: str = ""
+    chased_level: int = 0  # the highest rung chased to while not held: 1 its talker, 2 above
 
 
 class Pledge(SQLModel, table=True):
@@ -153,4 +154,19 @@ def mark_issued(session: Session, ids: Sequence[int], on: date) -> None:
         if letter.issued_on is None:
             letter.issued_on = on
             session.add(letter)
+    session.commit()
+
+
+def owed_talks(session: Session, on: date) -> list[Talk]:
+    """The talks not held, waived or dropped whose day has passed by `on`: to be chased."""
+    query = select(Talk).where(col(Talk.state) == TalkState.due, col(Talk.due_on) < on)
+    return list(session.exec(query.order_by(col(Talk.id))).all())
+
+
+def mark_chased(session: Session, levels: dict[int, int]) -> None:
+    """Each talk (by id) chased to this rung: a later morning does not climb it again."""
+    for talk in session.exec(select(Talk).where(col(Talk.id).in_(levels))).all():
+        assert talk.id is not None
+        talk.chased_level = max(talk.chased_level, levels[talk.id])
+        session.add(talk)
     session.commit()

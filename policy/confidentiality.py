@@ -21,7 +21,7 @@ from operator import attrgetter
 from typing import Protocol
 
 from core.domain import CadreRecord, Reject
-from core.send_keys import words_of
+from core.send_keys import confidential_talks_in, words_of
 from models.facts import QuarterData
 from models.tables import Message
 from policy.roster_warnings import RosterWarning
@@ -96,8 +96,9 @@ class Hidden:
         )
 
     def in_send_key(self, send_key: str) -> bool:
-        """A message about a confidential programme: its send key names it or a session."""
-        return not self._keys.isdisjoint(words_of(send_key))
+        """A message about a confidential programme (its send key names it or a session), or
+        about a confidential kind of talk."""
+        return not self._keys.isdisjoint(words_of(send_key)) or confidential_talks_in(send_key)
 
     def mentioned_in_any(self, texts: Iterable[str]) -> bool:
         return any(map(self.mentioned_in, texts))
