@@ -19,12 +19,12 @@ from flows.artifact_tables import TableWords
 from flows.common import RunSettings, expected_failures, log, settings, today, working_calendar
 from flows.dispatch_artifacts import publish_dispatch, publish_preview
 from flows.escalation import plan_escalations
-from flows.talk_chasing import plan_talk_reminders
 from flows.outgoing import attachment_of, occasion, open_channel, workbook_beside
 from flows.parameters import UNSET, Day, given_day, titled
 from flows.progress import stage
 from flows.run_names import run_name
 from flows.stopping import finishing_first
+from flows.talk_chasing import plan_talk_reminders
 from models.db import rehearsal, session_for, utcnow
 from models.education import confidential_programmes
 from models.outbox import (
