@@ -72,3 +72,40 @@ class HeldTalk:
     recorder: str
     note: str
     pledge_signed_on: date | None
+
+
+@dataclass(frozen=True, slots=True)
+class TalkInfo:
+    """A stored talk as the reports read it: with whom, of which kind, due when, held by whom
+    (`talker_id` when a person on the roster), its stored state and the day it was held."""
+
+    id: int
+    kind: TalkKind
+    employee_id: str
+    unit_code: str
+    due_on: date
+    talker: Talker
+    talker_id: str | None
+    state: TalkState
+    held_on: date | None
+
+    @property
+    def confidential(self) -> bool:
+        return self.kind in CONFIDENTIAL_TALKS
+
+    def owed_on(self, day: date) -> bool:
+        """Not held nor waived, and due by `day`."""
+        return self.state is TalkState.due and self.due_on <= day
+
+
+@dataclass(frozen=True, slots=True)
+class PledgeInfo:
+    """A commitment letter as the reports read it: whose, which version, due, issued, signed."""
+
+    id: int
+    employee_id: str
+    unit_code: str
+    version: str
+    due_on: date
+    issued_on: date | None
+    signed_on: date | None

@@ -71,7 +71,13 @@ def run_settings(db_url: str, **changes: object) -> RunSettings:
     return RunSettings.of(Settings()).model_copy(update={"db_url": db_url, **changes})
 
 
-def prepared(db_url: str, out: Path, units: list[str] | None = None, lang: str = "zh"):  # type: ignore[no-untyped-def]
+def prepared(  # type: ignore[no-untyped-def]
+    db_url: str,
+    out: Path,
+    units: list[str] | None = None,
+    lang: str = "zh",
+    as_of: datetime = REPORTED_AT,
+):
     """The quarter's reports as the reports flow plans them at REPORTED_AT, nothing rendered:
     the units asked for, or all with the summary and the confidential list; (summary, job)
     pairs. Holds every report at once: for a few units."""
@@ -79,7 +85,7 @@ def prepared(db_url: str, out: Path, units: list[str] | None = None, lang: str =
 
     run = run_settings(db_url, lang=lang)
     setting, units_in_parts = plan_reports.fn(
-        run=run, quarter=QUARTER, units=units, out=str(out), as_of=REPORTED_AT
+        run=run, quarter=QUARTER, units=units, out=str(out), as_of=as_of
     )
     parts = [
         prepare_part.fn(run=run, quarter=QUARTER, setting=setting, units=part)

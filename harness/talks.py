@@ -4,6 +4,7 @@ in charge, a cadre showing signs."""
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 AS_OF = date(2026, 11, 20)
 
@@ -31,3 +32,37 @@ ROSTER = [
     row("E6", "U2", "局长", "主要负责人", "2026-11-16"),  # a new top leader, mid-quarter
     row("E7", "U2", "法规科科长", "无", "2021-01-01"),
 ]
+
+
+# The top leader's register as it comes back on 30 November: E2's and E3's appointment talks
+# held (E3's letter signed the same day), E4's missing.
+BACK = date(2026, 11, 30)
+HELD = {"E2": date(2026, 11, 25), "E3": date(2026, 11, 26)}
+
+
+def top_leaders_register_back(db_url: str, folder: Path, **run: object) -> Path:
+    """The quarter's cycle at AS_OF, the registers written, and E1's handed back on BACK
+    with the talks in HELD held; answers E1's register."""
+    from openpyxl import load_workbook
+
+    from flows.completion_file import import_completions
+    from flows.talk_registers import write_talk_registers
+    from harness.pipeline import QUARTER, run_cycle, run_settings
+    from lianjie.synthetic import HEADER, write_csv
+
+    roster = write_csv(folder / "roster.csv", HEADER, ROSTER)
+    run_cycle(db_url, roster, folder / "cards", as_of=AS_OF)
+    registers, _ = write_talk_registers(QUARTER, folder / "out", "zh")
+    workbook = next(m.workbook for m in registers if m.talker == "E1")
+    book = load_workbook(workbook)
+    sheet = book.active
+    assert sheet is not None
+    for line in sheet.iter_rows(min_row=3):
+        if line[0].value in HELD:
+            line[5].value = HELD[str(line[0].value)]
+            line[9].value = HELD[str(line[0].value)] if line[0].value == "E3" else None
+    book.save(workbook)
+    settings = run_settings(db_url, data_dir=folder / "data", **run)
+    back = import_completions.fn(run=settings, quarter=QUARTER, file=str(workbook), on=BACK)
+    assert back.accepted == len(HELD), back
+    return workbook

@@ -26,6 +26,7 @@ from core.domain import (
     Track,
     TrackAssignment,
 )
+from core.talks import PledgeInfo, TalkInfo
 from models.cadres import quarter_roster, unit_names
 from models.completions import completed_before, current_rows
 from models.db import stored_utc
@@ -43,6 +44,7 @@ from models.tables import (
     QuarterCycle,
     RejectedRow,
 )
+from models.talks import talk_facts
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +94,8 @@ class QuarterData:
     roster_warnings: list[Any] = field(default_factory=list)  # of the roster in force, as stored
     changes: list[Change] = field(default_factory=list)  # every roster import's, in order
     reminders: list[ReminderInfo] = field(default_factory=list)  # holiday reminders
+    talks: list[TalkInfo] = field(default_factory=list)  # due in the quarter or opened by it
+    pledges: list[PledgeInfo] = field(default_factory=list)  # the same, of commitment letters
 
 
 TRACK_ORDER = {track.value: n for n, track in enumerate(Track)}
@@ -226,6 +230,7 @@ def load_quarter(
             )
         )
     ]
+    talks, pledges = talk_facts(session, quarter, units)
     return QuarterData(
         quarter=quarter,
         as_of=cycle.as_of,
@@ -262,4 +267,6 @@ def load_quarter(
             for c in roster_changes(session=session, quarter=quarter)
         ],
         reminders=reminders,
+        talks=talks,
+        pledges=pledges,
     )

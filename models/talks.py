@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from datetime import date
 
 from sqlalchemy import UniqueConstraint
 from sqlmodel import AutoString, Field, Session, SQLModel, col, select
 
 from core.domain import Quarter
-from core.talks import HeldTalk, Talker, TalkKind, TalkOpened, TalkState
+from core.talks import HeldTalk, PledgeInfo, Talker, TalkInfo, TalkKind, TalkOpened, TalkState
+from models.tables import Cadre
 
 
 class Talk(SQLModel, table=True):
@@ -170,3 +171,44 @@ def mark_chased(session: Session, levels: dict[int, int]) -> None:
         talk.chased_level = max(talk.chased_level, levels[talk.id])
         session.add(talk)
     session.commit()
+
+
+def talk_facts(
+    session: Session, quarter: Quarter, units: Collection[str] | None = None
+) -> tuple[list[TalkInfo], list[PledgeInfo]]:
+    """The quarter's talks and letters as the reports read them; with `units`, those of their
+    cadres and those their leaders hold (a member in charge talks with other units' cadres)."""
+    talks = quarter_talks(session, quarter)
+    letters = quarter_pledges(session, quarter)
+    if units is not None:
+        leaders = set(
+            session.exec(
+                select(Cadre.employee_id).where(
+                    Cadre.quarter == quarter.label, col(Cadre.unit_code).in_(list(units))
+                )
+            )
+        )
+        talks = [t for t in talks if t.unit_code in units or t.talker_id in leaders]
+        letters = [p for p in letters if p.unit_code in units]
+    return (
+        [
+            TalkInfo(
+                t.id or 0,
+                TalkKind(t.kind),
+                t.employee_id,
+                t.unit_code,
+                t.due_on,
+                Talker(t.talker),
+                t.talker_id,
+                TalkState(t.state),
+                t.held_on,
+            )
+            for t in talks
+        ],
+        [
+            PledgeInfo(
+                p.id or 0, p.employee_id, p.unit_code, p.version, p.due_on, p.issued_on, p.signed_on
+            )
+            for p in letters
+        ],
+    )

@@ -149,6 +149,7 @@ def without_confidential(data: QuarterData) -> QuarterData:
             if not any(secret.mentioned_in(v) for v in r.values.values())
         ],
         changes=[c for c in data.changes if c.field not in DISCIPLINE_COLUMNS],
+        talks=[t for t in data.talks if not t.confidential],
     )
 
 

@@ -8,6 +8,7 @@ from typing import Any
 from core.domain import CadreRecord, LeadershipRole, Track
 from policy.progress import Requirement, Standing
 from reports.charts import completion_chart, trend_chart
+from reports.talk_tally import TalksTally, letters_tally, talks_by_talker
 from reports.tally import HELD, Tally
 from reports.view import CONFIDENTIAL_TRACKS, QuarterView
 from reports.wording import long_day, short_day
@@ -35,6 +36,10 @@ def unit_report(view: QuarterView, unit_code: str) -> dict[str, Any]:
         "reminders": {"sent": reminders["sent"], "failed": reminders["failed"]},
         "actions": action_items(view, members, top_leaders, team),
         "responsibility": _responsibility(view, top_leaders, team, overall),
+        "talks": _talks(view, [*top_leaders, *team]),
+        "letters": letters_tally(
+            (p for p in view.data.pledges if p.unit_code == unit_code), on=view.today
+        ),
         "track_rows": track_rows,
         "track_total": {"people": view.in_scope(people), "tally": overall},
         "chart": completion_chart(track_rows),
@@ -172,6 +177,22 @@ def _responsibility(
             }
         )
     return rows
+
+
+def _talks(view: QuarterView, leaders: list[CadreRecord]) -> list[dict[str, Any]]:
+    """The talks each of the unit's leaders was asked to hold (主体责任): held and owed."""
+    tallies = talks_by_talker(view.data.talks, on=view.today)
+    return [
+        {
+            "name": c.name,
+            "post": c.post,
+            "role": view.labels["top_leader"]
+            if c.leadership_role is LeadershipRole.top_leader
+            else view.labels["team_member_role"],
+            "tally": tallies.get(c.employee_id, TalksTally()),
+        }
+        for c in leaders
+    ]
 
 
 # Overdue first (earliest due first), then failed, excused, and what is still ahead.
