@@ -12,6 +12,7 @@ from core.domain import MessageStatus, Quarter, Track, name_in
 from models.facts import QuarterData
 from policy.calendar import HolidayBreak
 from policy.progress import Requirement, Standing
+from reports.annual_talks import year_talks
 from reports.charts import trend_chart
 from reports.tally import Tally, tally
 from reports.view import CONFIDENTIAL_TRACKS
@@ -106,6 +107,7 @@ def year_report(
         "key_rows": key_rows,
         "repeatedly_overdue": _repeatedly_overdue(quarters, units, labels["list_separator"], lang),
         "holidays": _reminders_by_holiday(quarters, holidays, lang),
+        "talks": year_talks([q.data for q in quarters], on=as_of.date(), labels=labels),
     }
 
 

@@ -10,6 +10,7 @@ from models.facts import QuarterData
 from models.tables import Message
 from policy.confidentiality import visible_messages, without_confidential
 from policy.progress import Standing, quarter_standings
+from policy.talks import state_on
 from reports.view import QuarterView
 from reports.wording import long_day, moment_text, quarter_text, short_day
 
@@ -110,6 +111,27 @@ def _quarter(
             for c in view.data.completions
             if c.employee_id == who
         ],
+        "talks": [
+            {
+                "kind": t["talk_kinds"][talk.kind.value],
+                "talker": _talker(view, talk.talker_id, talk.talker.value),
+                "due_on": short_day(talk.due_on, view.lang),
+                "held_on": short_day(talk.held_on, view.lang) if talk.held_on else "",
+                "state": t["talk_states"][state_on(talk.state, talk.due_on, day).value],
+            }
+            for talk in view.data.talks
+            if talk.employee_id == who
+        ],
+        "letters": [
+            {
+                "version": p.version,
+                "due_on": short_day(p.due_on, view.lang),
+                "issued_on": short_day(p.issued_on, view.lang) if p.issued_on else "",
+                "signed_on": short_day(p.signed_on, view.lang) if p.signed_on else "",
+            }
+            for p in view.data.pledges
+            if p.employee_id == who
+        ],
         "messages": [
             {
                 "kind": t["message_kinds"].get(m.kind, m.kind),
@@ -121,6 +143,12 @@ def _quarter(
             for m in outbox
         ],
     }
+
+
+def _talker(view: QuarterView, talker_id: str | None, role: str) -> str:
+    """Who holds a talk: the person, by name, when the roster names them; else the body."""
+    person = view.cadres.get(talker_id or "")
+    return person.name if person else view.labels["talkers"][role]
 
 
 def _local(moment: datetime, like: datetime) -> datetime:

@@ -25,16 +25,19 @@ class TalksTally:
 
 
 def talks_by_talker(talks: Iterable[TalkInfo], *, on: date) -> dict[str, TalksTally]:
-    """Each talker's (by employee id) tally as of `on`; a talk held after `on` is still owed."""
+    """Each talker's tally as of `on`, by employee id, or by role for a body off the roster
+    (the organisation department, the discipline body's head); a talk held after `on` is
+    still owed there. Each talk counts once, however many quarters list it."""
     counts: dict[str, list[int]] = {}
-    for talk in talks:
-        if talk.talker_id is None or talk.state is TalkState.waived:
+    for talk in {t.id: t for t in talks}.values():
+        if talk.state is TalkState.waived:
             continue
-        held, owed, overdue = counts.setdefault(talk.talker_id, [0, 0, 0])
+        who = talk.talker_id or talk.talker.value
+        held, owed, overdue = counts.setdefault(who, [0, 0, 0])
         if talk.held_on is not None and talk.held_on <= on:
-            counts[talk.talker_id] = [held + 1, owed, overdue]
+            counts[who] = [held + 1, owed, overdue]
         else:
-            counts[talk.talker_id] = [held, owed + 1, overdue + (talk.due_on < on)]
+            counts[who] = [held, owed + 1, overdue + (talk.due_on < on)]
     return {who: TalksTally(*n) for who, n in counts.items()}
 
 
@@ -48,8 +51,9 @@ class LettersTally:
 
 
 def letters_tally(pledges: Iterable[PledgeInfo], *, on: date) -> LettersTally:
+    """Each letter once, however many quarters list it."""
     due = signed = overdue = 0
-    for letter in pledges:
+    for letter in {p.id: p for p in pledges}.values():
         due += 1
         if letter.signed_on is not None and letter.signed_on <= on:
             signed += 1

@@ -14,7 +14,6 @@ from models.db import session_for
 from models.facts import load_quarter
 from models.outbox import quarter_messages
 from models.records import access_log
-from models.talks import quarter_pledges, quarter_talks
 
 
 def access_file(
@@ -48,18 +47,8 @@ def quarter_file(
         outbox = (
             quarter_messages(session=session, quarter=quarter) if kind is Export.messages else []
         )
-        talks = quarter_talks(session, quarter) if kind is Export.talks else []
-        pledges = quarter_pledges(session, quarter) if kind is Export.pledges else []
         steps.advance(doing=f"writing {kind.value}")
-        rows = build_rows(
-            kind,
-            data,
-            outbox,
-            confidential=confidential,
-            as_of=as_of,
-            talks=talks,
-            pledges=pledges,
-        )
+        rows = build_rows(kind, data, outbox, confidential=confidential, as_of=as_of)
         written = serialise(kind, rows, fmt, confidential=confidential, zone=zone)
         steps.advance(doing=f"{len(rows):,} rows of {kind.value}")
     return written

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 from core.domain import CompletionStatus
-from core.talks import CONFIDENTIAL_TALKS, TalkKind, TalkState
 from lianjie.exports.columns import Export, Rows
 from models.facts import QuarterData
 from models.tables import Message
-from models.talks import Pledge, Talk
 from policy.confidentiality import visible_messages, without_confidential
 from policy.progress import Standing, quarter_standings
 from policy.talks import pledge_state, state_on
@@ -26,8 +24,6 @@ class Asked:
     outbox: list[Message]
     confidential: bool
     as_of: date
-    talks: list[Talk] = field(default_factory=list)
-    pledges: list[Pledge] = field(default_factory=list)
 
 
 def tracks(data: QuarterData, asked: Asked) -> Rows:
@@ -217,9 +213,9 @@ def talks(data: QuarterData, asked: Asked) -> Rows:
             "talker": t.talker_id or t.talker,
             "due_on": t.due_on,
             "held_on": t.held_on,
-            "status": state_on(TalkState(t.state), t.due_on, asked.as_of),
+            "status": state_on(t.state, t.due_on, asked.as_of),
         }
-        for t in asked.talks
+        for t in data.talks
     ]
 
 
@@ -235,7 +231,7 @@ def pledges(data: QuarterData, asked: Asked) -> Rows:
             "signed_on": p.signed_on,
             "status": pledge_state(p.signed_on, p.issued_on, p.due_on, asked.as_of),
         }
-        for p in asked.pledges
+        for p in data.pledges
     ]
 
 
@@ -261,13 +257,9 @@ def build_rows(
     *,
     confidential: bool,
     as_of: date,
-    talks: list[Talk] | None = None,
-    pledges: list[Pledge] | None = None,
 ) -> Rows:
     """The rows of an export; without `confidential` nothing shows the admonition track, nor
     a confidential kind of talk."""
-    talks = talks or []
     if not confidential:
         data, outbox = without_confidential(data), visible_messages(outbox, data)
-        talks = [t for t in talks if TalkKind(t.kind) not in CONFIDENTIAL_TALKS]
-    return BUILDERS[what](data, Asked(outbox, confidential, as_of, talks, pledges or []))
+    return BUILDERS[what](data, Asked(outbox, confidential, as_of))
