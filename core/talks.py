@@ -22,6 +22,11 @@ class TalkKind(StrEnum):
 # Reminder and admonishment talks follow the admonition track's one rule: only the discipline
 # body's outputs (and --confidential exports) ever name them.
 CONFIDENTIAL_TALKS = frozenset({TalkKind.reminder, TalkKind.admonishment})
+# What names them wherever people write (a register's cell, a rejected row): their words in
+# both languages, as the templates' labels print them (a test keeps the two the same).
+CONFIDENTIAL_TALK_NAMES = frozenset(
+    {"提醒谈话", "诫勉谈话", "reminder talk", "admonishment talk", "admonishment"}
+)
 
 
 class Talker(StrEnum):

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from datetime import date
 
 from prefect import task
+from sqlmodel import Session
 
 from core.domain import ImportKind, Quarter, Reject
-from core.talks import CONFIDENTIAL_TALKS, TalkKind
+from core.talks import CONFIDENTIAL_TALKS, HeldTalk, TalkKind, TalkOpened
 from flows.artifacts import ImportSummary
 from flows.common import RunSettings, log, quarter_policy
 from intake.read import Table
@@ -19,8 +21,9 @@ from models.cadres import quarter_roster, roster_records
 from models.db import session_for
 from models.roster import find_import, record_import
 from models.talks import open_talks, record_held
+from policy.config import TalkRules
 from policy.escalation import chain_of
-from policy.talks import talks_opened
+from policy.talks import held_unopened, talks_opened
 from reports.render import labels
 
 
@@ -54,7 +57,7 @@ def held_talks_in(table: Table, *, run: RunSettings, quarter: Quarter, on: date)
     kinds = {str(w["talk_kinds"][k.value]): k for w in words for k in TalkKind}
     kinds |= {k.value: k for k in TalkKind} | {n.casefold(): k for n, k in kinds.items()}
     with session_for(run.db_url) as session:
-        quarter_policy(session=session, quarter=quarter)
+        _, loaded = quarter_policy(session=session, quarter=quarter)
         earlier = find_import(
             session=session, quarter=quarter, kind=ImportKind.talks, sha256=table.sha256
         )
@@ -68,8 +71,13 @@ def held_talks_in(table: Table, *, run: RunSettings, quarter: Quarter, on: date)
             for r in result.rejects
             for v in r.values.values()
         )
-        unmatched = record_held(session, result.accepted)
-        for row in unmatched:  # a talk not open: never opened, or held on another day
+        unmatched = record_held(
+            session,
+            result.accepted,
+            unopened=decided_talks(session=session, quarter=quarter, rules=loaded.policy.talks),
+            quarter=quarter.label,
+        )
+        for row in unmatched:  # no talk open of a kind the roster opens
             result.accepted.remove(row)
             bad = BadValue("kind", "no_open_talk", kind=row.kind.value, employee_id=row.employee_id)
             result.rejects.append(
@@ -92,3 +100,20 @@ def held_talks_in(table: Table, *, run: RunSettings, quarter: Quarter, on: date)
         "%s: %d talks recorded held, %d rejected", shown.source, shown.accepted, shown.rejected
     )
     return shown
+
+
+def decided_talks(
+    *, session: Session, quarter: Quarter, rules: TalkRules
+) -> Callable[[HeldTalk], TalkOpened | None]:
+    """What a register's row of a kind people decide (an admonishment, a collective talk)
+    opens: that talk, held by the policy's talker above the cadre on the quarter's roster."""
+    cadres = quarter_roster(session=session, quarter=quarter)
+    by_id, chain = {c.employee_id: c for c in cadres}, chain_of(cadres)
+
+    def opened(row: HeldTalk) -> TalkOpened | None:
+        cadre = by_id.get(row.employee_id)  # a leaver since: no talk to open
+        if cadre is None:
+            return None
+        return held_unopened(row.kind, cadre, row.held_on, rules=rules, chain=chain)
+
+    return opened

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from datetime import date
 
 from sqlalchemy import UniqueConstraint
@@ -65,19 +65,7 @@ def open_talks(
     day and talker: a later roster changes neither what was held nor who was asked to hold it."""
     known = set(session.exec(select(Talk.kind, Talk.employee_id, Talk.opened_by)).all())
     new = [t for t in opened if (t.kind, t.employee_id, t.opened_by) not in known]
-    session.add_all(
-        Talk(
-            kind=t.kind,
-            employee_id=t.employee_id,
-            unit_code=t.unit_code,
-            opened_by=t.opened_by,
-            opened_in=quarter,
-            due_on=t.due_on,
-            talker=t.talker,
-            talker_id=t.talker_id,
-        )
-        for t in new
-    )
+    session.add_all(_stored(t, quarter) for t in new)
     session.add_all(
         Pledge(
             employee_id=t.employee_id,
@@ -92,6 +80,19 @@ def open_talks(
     )
     session.commit()
     return new
+
+
+def _stored(opened: TalkOpened, quarter: str) -> Talk:
+    return Talk(
+        kind=opened.kind,
+        employee_id=opened.employee_id,
+        unit_code=opened.unit_code,
+        opened_by=opened.opened_by,
+        opened_in=quarter,
+        due_on=opened.due_on,
+        talker=opened.talker,
+        talker_id=opened.talker_id,
+    )
 
 
 def quarter_talks(session: Session, quarter: Quarter) -> list[Talk]:
@@ -114,9 +115,16 @@ def open_pledges(session: Session) -> list[Pledge]:
     return list(session.exec(select(Pledge).where(col(Pledge.signed_on).is_(None))).all())
 
 
-def record_held(session: Session, held: Sequence[HeldTalk]) -> list[HeldTalk]:
+def record_held(
+    session: Session,
+    held: Sequence[HeldTalk],
+    *,
+    unopened: Callable[[HeldTalk], TalkOpened | None] = lambda row: None,
+    quarter: str = "",
+) -> list[HeldTalk]:
     """Mark the talks a register says were held (the earliest open talk of that kind with that
-    cadre), and sign the letters that went with them; answer the rows that match no open talk.
+    cadre), and sign the letters that went with them; a row of a kind people decide
+    (`unopened` answers its talk) opens that talk, held. Answer the rows that match no talk.
     A talk already recorded held on that day is the same row handed in again: it changes
     nothing and is no mistake. The register's cadres' talks and letters are read once."""
     people = {row.employee_id for row in held}
@@ -135,6 +143,9 @@ def record_held(session: Session, held: Sequence[HeldTalk]) -> list[HeldTalk]:
         if any(t.state == TalkState.held and t.held_on == row.held_on for t in theirs):
             continue
         talk = next((t for t in theirs if t.state == TalkState.due), None)
+        if talk is None and (opened := unopened(row)) is not None:
+            talk = _stored(opened, quarter)
+            theirs.append(talk)
         if talk is None:
             unmatched.append(row)
             continue

@@ -22,6 +22,7 @@ from typing import Protocol
 
 from core.domain import CadreRecord, Reject
 from core.send_keys import confidential_talks_in, words_of
+from core.talks import CONFIDENTIAL_TALK_NAMES
 from models.facts import QuarterData
 from models.tables import Message
 from policy.roster_warnings import RosterWarning
@@ -74,11 +75,12 @@ class Hidden:
         return cls(
             codes,
             frozenset(s.code for s in sessions if s.programme_code in codes),
-            frozenset(n for p in secret for n in (p.name_zh, p.name_en) if n),
+            frozenset(n for p in secret for n in (p.name_zh, p.name_en) if n)
+            | CONFIDENTIAL_TALK_NAMES,  # a reminder or admonishment talk, as a cell names it
         )
 
     def __bool__(self) -> bool:
-        return bool(self.codes)
+        return bool(self.codes or self.names)
 
     # Worked out once per rule, not once per message or cell: dispatch asks for every message,
     # the exports for every cell of every rejected row.

@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from core.domain import Channel, DisciplineStatus, LeadershipRole, Rank, Track
 from core.exceptions import PolicyError
-from core.talks import Talker
+from core.talks import Talker, TalkKind
 
 DEFAULT_POLICY = Path(__file__).with_name("default.toml")
 
@@ -139,6 +139,10 @@ class TalkRules(_Strict):
     reminder_statuses: list[DisciplineStatus] = [DisciplineStatus.signs]
     reminder_within_days: int = Field(default=30, ge=0)
     reminder_talker: Talker = Talker.in_charge
+    # 诫勉谈话 and 集体廉政谈话 are decided by people, not the roster: a register's row of one
+    # of these kinds opens and records the talk it says was held, by this talker
+    recorded_when_held: list[TalkKind] = [TalkKind.admonishment, TalkKind.collective]
+    held_talker: Talker = Talker.top_leader
 
 
 class ProgrammeRule(_Strict):

@@ -67,6 +67,17 @@ def talks_opened(
     return opened
 
 
+def held_unopened(
+    kind: TalkKind, cadre: CadreRecord, held_on: date, *, rules: TalkRules, chain: Chain
+) -> TalkOpened | None:
+    """The talk a register says was held that nothing opened, when it is of a kind people
+    decide (an admonishment, a collective talk): opened by the day it was held, due that day.
+    None for a kind the roster opens: such a row matches an open talk or is a mistake."""
+    if kind not in rules.recorded_when_held:
+        return None
+    return _talk(kind, cadre, f"held:{held_on.isoformat()}", held_on, rules.held_talker, chain)
+
+
 def state_on(stored: TalkState, due_on: date, day: date) -> TalkState:
     """A stored talk's state as of `day`: a due talk past its day is overdue."""
     return TalkState.overdue if stored is TalkState.due and due_on < day else stored

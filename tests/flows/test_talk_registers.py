@@ -19,8 +19,11 @@ from flows.talk_registers import write_talk_registers
 from harness.cli import lianjie
 from harness.pipeline import run_cycle, run_settings
 from harness.talks import AS_OF, ROSTER
+from lianjie.exports import Export, Format
+from lianjie.exports.database import quarter_file
 from lianjie.synthetic import HEADER, write_csv
 from models.db import session_for
+from models.tables import RejectedRow
 from models.talks import Pledge, Talk
 from reports.talk_register import REGISTER_HEADER
 
@@ -170,3 +173,90 @@ def test_the_command_line_tells_nothing_of_the_confidential_registers(
     assert "confidential" not in done.stdout
     [secret] = (tmp_path / "out" / "confidential").glob("*.pdf")
     assert "E2" not in secret.name
+
+
+def test_talks_people_decide_are_recorded_from_the_register_and_admonishment_kept_apart(
+    db_url: str, tmp_path: Path
+) -> None:
+    """A collective talk and an admonishment are opened by no roster: a register row of either
+    records it, held, by the unit's top leader; the admonishment is counted only and shows in
+    no export without --confidential. A kind the roster opens with no talk open is still a
+    mistake."""
+    started(db_url, tmp_path)
+    made = {m.talker: m for m in write_talk_registers(Q4, tmp_path / "out", "zh")[0]}
+    workbook = made["E1"].workbook
+    book = load_workbook(workbook)
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["E7", "干部E7", "市审计局", "集体廉政谈话", None, date(2026, 11, 27)])
+    sheet.append(["E4", "干部E4", "市财政局", "诫勉谈话", None, date(2026, 11, 27)])
+    sheet.append(["E7", "干部E7", "市审计局", "任前廉政谈话", None, date(2026, 11, 27)])
+    book.save(workbook)
+    run = run_settings(db_url, data_dir=tmp_path / "data")
+    back = import_completions.fn(run=run, quarter=Q4, file=str(workbook), on=date(2026, 11, 30))
+    assert back.accepted == 2 and "E4" not in back.model_dump_json()  # counted only
+    collective = talk(db_url, TalkKind.collective, "E7")
+    assert (collective.state, collective.held_on, collective.talker_id) == (
+        TalkState.held,
+        date(2026, 11, 27),
+        "E6",  # the top leader of E7's unit
+    )
+    assert talk(db_url, TalkKind.admonishment, "E4").state == TalkState.held
+    with session_for(db_url) as session:
+        rejected = list(session.exec(select(RejectedRow)).all())
+    assert [(r.reason_code, r.reason_params["kind"]) for r in rejected] == [
+        ("no_open_talk", "appointment")
+    ]
+    plain, sealed = (
+        quarter_file(
+            db_url=db_url,
+            kind=Export.talks,
+            quarter=Q4,
+            as_of=date(2026, 12, 1),
+            fmt=Format.csv,
+            confidential=confidential,
+        ).decode()
+        for confidential in (False, True)
+    )
+    assert "collective" in plain and "admonishment" not in plain
+    assert "E4,干部E4,U1,admonishment,E1" in sealed
+
+    again = import_completions.fn(run=run, quarter=Q4, file=str(workbook), on=date(2026, 12, 1))
+    assert again.already_imported
+    with session_for(db_url) as session:
+        assert len(session.exec(select(Talk).where(Talk.kind == "collective")).all()) == 1
+
+
+def test_a_rejected_row_about_a_confidential_talk_is_in_no_ordinary_list(
+    db_url: str, tmp_path: Path
+) -> None:
+    """A register's row naming an admonishment or a reminder talk, rejected (a day to come, a
+    cadre unknown), says who is on the track: the rejects export without --confidential leaves
+    it out, whichever language or code names the kind."""
+    started(db_url, tmp_path)
+    made = {m.talker: m for m in write_talk_registers(Q4, tmp_path / "out", "zh")[0]}
+    workbook = made["E1"].workbook
+    book = load_workbook(workbook)
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["E4", "干部E4", "市财政局", "诫勉谈话", None, date(2027, 1, 5)])
+    sheet.append(["E3", "干部E3", "市财政局", "reminder", None, date(2027, 1, 5)])
+    sheet.append(["E7", "干部E7", "市审计局", "集体廉政谈话", None, date(2027, 1, 5)])
+    book.save(workbook)
+    run = run_settings(db_url, data_dir=tmp_path / "data")
+    back = import_completions.fn(run=run, quarter=Q4, file=str(workbook), on=date(2026, 11, 30))
+    assert back.rejected == 3
+    plain, sealed = (
+        quarter_file(
+            db_url=db_url,
+            kind=Export.rejects,
+            quarter=Q4,
+            as_of=date(2026, 12, 1),
+            fmt=Format.csv,
+            confidential=confidential,
+        ).decode()
+        for confidential in (False, True)
+    )
+    assert "集体廉政谈话" in plain  # an ordinary kind's mistake is for the clerk to fix
+    assert "诫勉谈话" not in plain and "E4" not in plain and "reminder" not in plain
+    assert "诫勉谈话" in sealed and "reminder" in sealed

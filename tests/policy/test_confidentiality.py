@@ -68,9 +68,22 @@ def test_send_keys_and_their_opaque_names() -> None:
     assert "E0004" not in reference and "26Q4" not in reference
 
 
-def test_no_confidential_programme_hides_nothing() -> None:
-    nothing = Hidden.of([Programme("LC", "廉政党课", "Integrity Party lecture", False)], [])
-    assert not nothing and not nothing.mentioned_in("26Q4-AD-01")
+def test_with_no_confidential_programme_only_the_confidential_talks_are_hidden() -> None:
+    talks_only = Hidden.of([Programme("LC", "廉政党课", "Integrity Party lecture", False)], [])
+    assert not talks_only.mentioned_in("26Q4-AD-01") and not talks_only.mentioned_in("廉政党课")
+    assert talks_only.mentioned_in("诫勉谈话") and talks_only.mentioned_in("Reminder")
+    assert not talks_only.mentioned_in("任前廉政谈话") and not talks_only.mentioned_in("holiday")
+
+
+def test_the_confidential_talks_names_are_those_the_labels_print() -> None:
+    """A register names a talk in the labels' words: the rule hides each of them."""
+    from core.talks import CONFIDENTIAL_TALK_NAMES, CONFIDENTIAL_TALKS
+    from reports.render import labels
+
+    printed = {
+        labels(lang)["talk_kinds"][k.value] for lang in ("zh", "en") for k in CONFIDENTIAL_TALKS
+    }
+    assert printed <= CONFIDENTIAL_TALK_NAMES
 
 
 def test_discipline_cells_of_a_reject_read_the_same_empty_or_not() -> None:
