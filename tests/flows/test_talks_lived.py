@@ -1,20 +1,24 @@
 """Issue 43's quarter lived day by day on a fake clock: a roster with three promotions and a
 new top leader mid-quarter opens its talks; the registers go out; the top leader's comes back
 on 30 November with two talks held and one missing; every working morning dispatch plans the
-talk reminders. After every day the invariants hold over the whole outbox:
+talk reminders. On 1 December a corrected roster: the member in charge (E2), who holds the
+reminder talk, has left; whoever now answers for the unit holds it. After every day the
+invariants hold over the whole outbox:
 
 - no talk is chased before its day and the wait for its register, nor once it is held;
 - each talk is chased once at each rung, the talker first, then someone above the talker;
 - the reminder talk (a cadre showing signs) is chased with its talker alone, in a message whose
   key says it is confidential: no other message, export or count names it;
-- nothing goes to anyone off the roster.
+- nothing goes to anyone off the roster on the day it is planned.
+At the end the year report and the records show the talks as they stand.
 On SQLite, and on PostgreSQL with LIANJIE_TEST_POSTGRES=1 (the `db_url` fixture).
 """
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from openpyxl import load_workbook
 from sqlmodel import select
@@ -22,6 +26,7 @@ from sqlmodel import select
 from core.domain import MessageKind, Quarter
 from core.send_keys import confidential_talks_in
 from core.talks import TalkKind, TalkState
+from flows.annual import prepare_annual
 from flows.completion_file import import_completions
 from flows.talk_chasing import plan_talk_reminders
 from flows.talk_registers import write_talk_registers
@@ -31,18 +36,22 @@ from lianjie.exports import Export, Format
 from lianjie.exports.database import quarter_file
 from lianjie.synthetic import HEADER, write_csv
 from models.db import session_for
+from models.records import record_data
 from models.tables import Message
 from models.talks import Talk
 from policy.calendar import calendar_for
 from policy.escalation import ORGANISATION_DEPARTMENT
 from policy.talk_chasing import DISCIPLINE_BODY
+from reports.record import cadre_record
 from reports.render import labels
 
 Q4 = Quarter(2026, 4)
-BACK, LAST = date(2026, 11, 30), date(2027, 1, 8)
+ZONE = ZoneInfo("Asia/Shanghai")
+BACK, CORRECTED, LAST = date(2026, 11, 30), date(2026, 12, 1), date(2027, 1, 8)
 CALENDAR = calendar_for(AS_OF, LAST)
 WAIT, CLIMB = 2, 7  # the register's wait; the ladder's gap from the cadre's rung to the next
 ABOVE = {"E2": {"E1"}, "E1": {ORGANISATION_DEPARTMENT}}  # who ranks above each talker
+CORRECTED_ROSTER = [r for r in ROSTER if r[0] != "E2"]
 
 
 def talk_reminders(db_url: str) -> list[Message]:
@@ -64,9 +73,10 @@ def names(talk: Talk, body: str) -> bool:
 
 
 def check_the_day(db_url: str, day: date, talked: dict[tuple[str, str], Talk]) -> None:
-    on_roster = {r[0] for r in ROSTER} | {ORGANISATION_DEPARTMENT, DISCIPLINE_BODY}
+    bodies = {ORGANISATION_DEPARTMENT, DISCIPLINE_BODY}
     for message in talk_reminders(db_url):
-        assert message.employee_id in on_roster
+        on_roster = {r[0] for r in (ROSTER if message.due_on < CORRECTED else CORRECTED_ROSTER)}
+        assert message.employee_id in on_roster | bodies
         level = int(message.send_key.split(":")[2].removeprefix("L"))
         sent_on = message.due_on
         named = [t for t in talked.values() if names(t, message.body)]
@@ -76,7 +86,9 @@ def check_the_day(db_url: str, day: date, talked: dict[tuple[str, str], Talk]) -
             assert sent_on >= CALENDAR.shift_working_days(talk.due_on, WAIT + CLIMB * (level - 1))
             assert talk.held_on is None or talk.held_on > sent_on
             if level == 1:
-                assert message.employee_id in {talk.talker_id, ORGANISATION_DEPARTMENT} | (
+                # its talker, or whoever holds the role since the talker left
+                talker = "E1" if talk.talker_id == "E2" and sent_on >= CORRECTED else talk.talker_id
+                assert message.employee_id in {talker, ORGANISATION_DEPARTMENT} | (
                     {DISCIPLINE_BODY} if talk.talker == "discipline_head" else set()
                 )
             else:
@@ -118,6 +130,9 @@ def test_a_quarter_of_talks_lived_day_by_day(db_url: str, tmp_path: Path) -> Non
             book.save(workbook)
             back = import_completions.fn(run=run, quarter=Q4, file=str(workbook), on=day)
             assert back.accepted == 2
+        if day == CORRECTED:
+            corrected = write_csv(tmp_path / "corrected.csv", HEADER, CORRECTED_ROSTER)
+            run_cycle(db_url, corrected, tmp_path / "cards", as_of=day, accept_leavers=True)
         if CALENDAR.is_working_day(day):
             plan_talk_reminders.fn(run=run, on=day)
             plan_talk_reminders.fn(run=run, on=day)  # a retry adds nothing
@@ -138,7 +153,8 @@ def test_a_quarter_of_talks_lived_day_by_day(db_url: str, tmp_path: Path) -> Non
     # the supervision talks, due 31 December, with the discipline body in January
     assert (DISCIPLINE_BODY, "L1", date(2027, 1, 5)) in sent
     secret = [m for m in talk_reminders(db_url) if confidential_talks_in(m.send_key)]
-    assert {(m.employee_id, m.due_on) for m in secret} == {("E2", date(2026, 12, 8))}
+    # E5's reminder talk, due 5 December: E2 has left, so with the top leader, once, alone
+    assert {(m.employee_id, m.due_on) for m in secret} == {("E1", date(2026, 12, 8))}
     assert all("干部E5" in m.body for m in secret if m.channel == "email")
     # the messages export without --confidential shows none of it
     plain = quarter_file(
@@ -150,3 +166,27 @@ def test_a_quarter_of_talks_lived_day_by_day(db_url: str, tmp_path: Path) -> Non
         confidential=False,
     )
     assert "干部E5" not in plain.decode() and "confidential" not in plain.decode()
+
+    # the year report: talks per leader and the letters; the records: the cadre's own talks
+    year, _ = prepare_annual.fn(
+        run=run, year=2026, out=str(tmp_path / "year"), as_of=datetime.combine(LAST, time(9), ZONE)
+    )
+    leaders = {r["name"]: r["tally"] for r in year.context["talks"]["leaders"]}
+    assert (leaders["干部E1"].held, leaders["干部E1"].overdue) == (2, 1)  # and no reminder talk
+    assert year.context["talks"]["letters"].signed == 0
+    for who, confidential, kinds in (
+        ("E4", False, [("任前廉政谈话", "逾期未谈")]),
+        ("E5", False, []),
+        ("E5", True, [("提醒谈话", "逾期未谈")]),
+    ):
+        with session_for(db_url) as session:
+            quarters = record_data(session=session, employee_id=who)
+        record = cadre_record(
+            who,
+            quarters,
+            labels=labels("zh"),
+            organisation="示范市",
+            as_of=datetime.combine(LAST, time(9), ZONE),
+            confidential=confidential,
+        )
+        assert [(k["kind"], k["state"]) for q in record["quarters"] for k in q["talks"]] == kinds
