@@ -33,7 +33,7 @@ def plan_talk_reminders(*, run: RunSettings, on: date) -> dict[str, int]:
         running = chased_quarters(session=session, on=on)
         owed = owed_talks(session, on)
         if not running or not owed:
-            return {"talks": 0, "messages": 0}
+            return {"talks": 0, "reminders": 0}
         quarter = max(running, key=lambda q: q.starts_on)  # the roster that is the truth now
         _, loaded = quarter_policy(session=session, quarter=quarter)
         cadres = quarter_roster(session=session, quarter=quarter)
@@ -50,15 +50,23 @@ def plan_talk_reminders(*, run: RunSettings, on: date) -> dict[str, int]:
             shared=shared_contacts(cadres),
             sms=SmsStyle(run.signature, loaded.policy.reminders.sms_max_chars),
         )
-        added = add_messages(session=session, rows=rows)
-        reached: dict[int, int] = {}
-        for step in steps:
-            for talk in step.talks:
-                reached[talk.talk_id] = max(reached.get(talk.talk_id, 0), step.level)
-        mark_chased(session, reached)
-    # counted without their kinds: a count of reminder talks would say who shows signs
-    log().info("talks past their day on %s: %d chased, %d messages", on, len(reached), added)
-    return {"talks": len(reached), "messages": added}
+        add_messages(session=session, rows=rows)
+        mark_chased(session, rungs_reached(steps))
+    # Counted without the confidential talks, wherever it shows (the run's log, its result):
+    # a morning that chased one talk and sent no ordinary reminder would say who shows signs.
+    shown = [s for s in steps if not s.confidential]
+    talks = len({t.talk_id for s in shown for t in s.talks})
+    log().info("talks past their day on %s: %d chased, %d reminders", on, talks, len(shown))
+    return {"talks": talks, "reminders": len(shown)}
+
+
+def rungs_reached(steps: list[TalkStep]) -> dict[int, int]:
+    """Each talk's highest rung among the day's steps, by its id."""
+    reached: dict[int, int] = {}
+    for step in steps:
+        for talk in step.talks:
+            reached[talk.talk_id] = max(reached.get(talk.talk_id, 0), step.level)
+    return reached
 
 
 def talk_steps(

@@ -20,6 +20,7 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import pytest
 from openpyxl import load_workbook
 from sqlmodel import select
 
@@ -190,3 +191,20 @@ def test_a_quarter_of_talks_lived_day_by_day(db_url: str, tmp_path: Path) -> Non
             confidential=confidential,
         )
         assert [(k["kind"], k["state"]) for q in record["quarters"] for k in q["talks"]] == kinds
+
+
+def test_a_morning_that_chases_only_a_reminder_talk_says_nothing_of_it(
+    db_url: str, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """8 December: E5's reminder talk is the only talk chased; the run's log and result count
+    nothing, as on a morning with nothing to chase."""
+    write = write_csv(tmp_path / "roster.csv", HEADER, ROSTER)
+    run_cycle(db_url, write, tmp_path / "cards", as_of=AS_OF)
+    run = run_settings(db_url, data_dir=tmp_path / "data")
+    for day in (date(2026, 11, 23), date(2026, 12, 4)):  # the ordinary talks' rungs, first
+        plan_talk_reminders.fn(run=run, on=day)
+    with caplog.at_level("INFO"):
+        told = plan_talk_reminders.fn(run=run, on=date(2026, 12, 8))
+    assert told == {"talks": 0, "reminders": 0}
+    assert [m for m in talk_reminders(db_url) if m.due_on == date(2026, 12, 8)]  # yet it went
+    assert "0 chased, 0 reminders" in caplog.text
