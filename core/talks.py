@@ -67,16 +67,17 @@ class TalkOpened:
 @dataclass(frozen=True, slots=True)
 class HeldTalk:
     """A talk the register says was held: with whom, of which kind, when, where, recorded by
-    whom, and when the letter that went with it was signed."""
+    whom, and when the letter that went with it was signed; or, with no day, waived and why."""
 
     row: int
     employee_id: str
     kind: TalkKind
-    held_on: date
+    held_on: date | None  # None: waived
     place: str
     recorder: str
     note: str
     pledge_signed_on: date | None
+    waived_because: str = ""
 
 
 @dataclass(frozen=True, slots=True)

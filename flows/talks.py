@@ -97,7 +97,10 @@ def held_talks_in(table: Table, *, run: RunSettings, quarter: Quarter, on: date)
     summary = ImportSummary.of(result)
     shown = summary.kept_confidential() if secret else summary
     log().info(
-        "%s: %d talks recorded held, %d rejected", shown.source, shown.accepted, shown.rejected
+        "%s: %d talks recorded held or waived, %d rejected",
+        shown.source,
+        shown.accepted,
+        shown.rejected,
     )
     return shown
 
@@ -112,7 +115,7 @@ def decided_talks(
 
     def opened(row: HeldTalk) -> TalkOpened | None:
         cadre = by_id.get(row.employee_id)  # a leaver since: no talk to open
-        if cadre is None:
+        if cadre is None or row.held_on is None:
             return None
         return held_unopened(row.kind, cadre, row.held_on, rules=rules, chain=chain)
 

@@ -140,9 +140,16 @@ def record_held(
     unmatched: list[HeldTalk] = []
     for row in held:
         theirs = talks[row.employee_id, row.kind.value]
-        if any(t.state == TalkState.held and t.held_on == row.held_on for t in theirs):
+        if any(_recorded(t, row) for t in theirs):
             continue
         talk = next((t for t in theirs if t.state == TalkState.due), None)
+        if row.held_on is None:  # waived, with its reason
+            if talk is None:
+                unmatched.append(row)
+            else:
+                talk.state, talk.waived_because = TalkState.waived, row.waived_because
+                session.add(talk)
+            continue
         if talk is None and (opened := unopened(row)) is not None:
             talk = _stored(opened, quarter)
             theirs.append(talk)
@@ -158,6 +165,13 @@ def record_held(
             session.add(letter)
     session.commit()
     return unmatched
+
+
+def _recorded(talk: Talk, row: HeldTalk) -> bool:
+    """Whether the row says what is already recorded of the talk (the same row again)."""
+    if row.held_on is None:
+        return talk.state == TalkState.waived and talk.waived_because == row.waived_because
+    return talk.state == TalkState.held and talk.held_on == row.held_on
 
 
 def mark_issued(session: Session, ids: Sequence[int], on: date) -> None:

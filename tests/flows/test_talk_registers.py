@@ -15,6 +15,7 @@ from sqlmodel import select
 from core.domain import Quarter
 from core.talks import TalkKind, TalkState
 from flows.completion_file import import_completions
+from flows.talk_chasing import plan_talk_reminders
 from flows.talk_registers import write_talk_registers
 from harness.cli import lianjie
 from harness.pipeline import run_cycle, run_settings
@@ -23,7 +24,7 @@ from lianjie.exports import Export, Format
 from lianjie.exports.database import quarter_file
 from lianjie.synthetic import HEADER, write_csv
 from models.db import session_for
-from models.tables import RejectedRow
+from models.tables import Message, RejectedRow
 from models.talks import Pledge, Talk
 from reports.talk_register import REGISTER_HEADER
 
@@ -260,3 +261,31 @@ def test_a_rejected_row_about_a_confidential_talk_is_in_no_ordinary_list(
     assert "集体廉政谈话" in plain  # an ordinary kind's mistake is for the clerk to fix
     assert "诫勉谈话" not in plain and "E4" not in plain and "reminder" not in plain
     assert "诫勉谈话" in sealed and "reminder" in sealed
+
+
+def test_a_talk_waived_on_the_register_with_its_reason_is_owed_no_more(
+    db_url: str, tmp_path: Path
+) -> None:
+    """备注 免谈：reason with no day waives the talk (state waived, the reason kept), which is
+    then neither owed in the reports nor chased; 免谈 with no reason is a reject saying so."""
+    started(db_url, tmp_path)
+    made = {m.talker: m for m in write_talk_registers(Q4, tmp_path / "out", "zh")[0]}
+    workbook = made["E1"].workbook
+    book = load_workbook(workbook)
+    sheet = book.active
+    assert sheet is not None
+    rows = {r[0].value: r for r in sheet.iter_rows(min_row=3)}
+    rows["E4"][10].value = "免谈：已调任市委办公室，由新单位谈话"
+    rows["E3"][10].value = "免谈"
+    book.save(workbook)
+    run = run_settings(db_url, data_dir=tmp_path / "data")
+    back = import_completions.fn(run=run, quarter=Q4, file=str(workbook), on=date(2026, 11, 30))
+    assert (back.accepted, back.rejected) == (1, 1)
+    assert [(r.column, r.code) for r in back.rejects] == [("note", "waived_without_reason")]
+    e4 = talk(db_url, TalkKind.appointment, "E4")
+    assert (e4.state, e4.waived_because) == (TalkState.waived, "已调任市委办公室，由新单位谈话")
+    assert talk(db_url, TalkKind.appointment, "E3").state == TalkState.due
+    plan_talk_reminders.fn(run=run, on=date(2026, 12, 31))
+    with session_for(db_url) as session:
+        chased = session.exec(select(Message).where(Message.kind == "talk_reminder")).all()
+    assert chased and not any("干部E4" in m.body for m in chased)
