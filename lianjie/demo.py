@@ -17,6 +17,7 @@ from flows.dispatch import DispatchSummary, daily_dispatch
 from flows.reporting.accountability import accountability_reports
 from flows.reporting.published import ReportsSummary
 from flows.sheets import SheetsSummary, sign_in_sheets
+from flows.talk_registers import write_talk_registers
 from flows.starting import started
 from flows.summaries import CollectSummary, CycleSummary
 from lianjie.synthetic import (
@@ -38,6 +39,8 @@ class DemoSummary(BaseModel):
     collected: list[CollectSummary]
     reports: ReportsSummary
     sheets: SheetsSummary | None = None
+    talk_registers: int = 0  # the ordinary ones: the confidential are not counted where read
+    letters: int = 0
 
 
 @task(persist_result=False)
@@ -119,6 +122,8 @@ def demo_quarter(quarter: str = "", units: int = 40, per_unit: int = 30) -> Demo
     logger = log()
     roster = write_demo_roster(inputs, period, period.starts_on, units, per_unit)
     cycle = quarterly_cycle(quarter=period.label, roster=roster, as_of=period.starts_on)
+    # Each talker's register of the talks the roster opened, and the letters to sign.
+    registers, letters = write_talk_registers(period, None, None)
     # The sign-in sheets of the first day with sessions, as the daily run would make them.
     sheets = sign_in_sheets(quarter=period.label, day=first_session_day(config.db_url, period))
     # The quarter's rhythm: invitations go out; sign-in sheets come back at mid-quarter and are
@@ -149,4 +154,6 @@ def demo_quarter(quarter: str = "", units: int = 40, per_unit: int = 30) -> Demo
         collected=collected,
         reports=reports,
         sheets=sheets,
+        talk_registers=sum(not r.confidential for r in registers),
+        letters=len(letters),
     )

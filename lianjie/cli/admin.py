@@ -139,6 +139,8 @@ def demo(
                 if s.sheets and s.sheets.sheets
                 else []
             ),
+            f"Talk registers: {s.talk_registers} in {out / 'reports' / s.quarter / 'talks'}, "
+            f"with {counted(s.letters, 'commitment letter')} to sign",
             f"Reports: {s.reports.rendered} PDFs in {out / 'reports' / s.quarter}",
             f"  summary: {next(r.path for r in s.reports.reports if r.kind == ReportKind.summary)}",
             f"Messages written to {out / 'outbox'}",
