@@ -72,6 +72,7 @@ class MessageKind(StrEnum):
     sign_in_sheet = "sign_in_sheet"  # to whoever organises a session
     not_recorded = "not_recorded"  # to the same: who its returned sheet left out
     talk_reminder = "talk_reminder"  # to a talker: talks not held by their day
+    family_letter = "family_letter"  # to a cadre's consenting family member, before a holiday
 
 
 # What a cycle plans for everyone on the roster: the kinds its summary counts one by one.

@@ -10,12 +10,14 @@ A key is the message's kind, then what it is about, then its channel, joined by 
     escalation:<quarter>:L<level>:<day>:none           nobody could be written to (logged only)
     not_recorded:<session>:<organiser>:email
     talk_reminder:<quarter>:L<level>:<day>:<addressee>:[confidential:]<channel>
+    family_letter:<contact>:<first day>:<holiday>:<channel>   the contact's hashed key
     sign_in_sheet:<session>:v<version>:<people>:<role>:email
     report:<quarter>:<kind>:<unit>:<sha-256, 16 digits>:<reader>:email
 
 The kind leads, so that a prefix selects a kind, a session's places or one person's place. A
 confidential programme's chaser names the programme, and a reminder of confidential talks says
-`confidential`, so that whoever reads the outbox without `--confidential` leaves it out.
+`confidential`, so that whoever reads the outbox without `--confidential` leaves it out; so is
+a family letter, whose recipient is a family member.
 """
 
 from __future__ import annotations
@@ -79,6 +81,19 @@ def talk_reminder_key(
     return _joined(
         "talk_reminder", quarter.label, f"L{level}", on.isoformat(), addressee, *secret, channel
     )
+
+
+def family_letter_key(contact: str, first_day: date, holiday: str, channel: str) -> str:
+    return _joined("family_letter", contact, first_day.isoformat(), holiday, channel)
+
+
+def family_prefix(contact: str) -> str:
+    """What every letter to one family contact starts with."""
+    return _joined("family_letter", contact, "")
+
+
+def to_a_family(key: str) -> bool:
+    return key.startswith("family_letter" + SEP)
 
 
 def confidential_talks_in(key: str) -> bool:

@@ -24,6 +24,7 @@ class Settings(BaseSettings):
     output_dir: Path | None = None
     policy: Path | None = None
     roster: str | None = None  # the HR export a scheduled cycle reads: a path, or hr:table=…
+    families: Path | None = None  # the family-contacts file a scheduled cycle reads (家庭助廉)
     hr_database_url: SecretStr | None = None  # read by roster sources hr:table=… / hr:query=…
     # How long the HR database's query may run, and a transaction sit idle, before the server
     # ends it: a query that never returns fails the run instead of hanging it.

@@ -22,6 +22,7 @@ from flows.common import (
     settings,
     today,
 )
+from flows.families import plan_family_letters, take_families
 from flows.leavers import operator_accepts, refused, someone_to_ask
 from flows.messages import plan_messages
 from flows.moments import rules_day
@@ -67,6 +68,7 @@ def quarterly_cycle(
     dry_run: Annotated[bool, titled("Dry run: preview, change nothing 试运行")] = False,
     accept_leavers: Annotated[bool, titled("Confirm many leavers 确认大批人员离开")] = False,
     sheet: Annotated[FormText, titled("Sheet of the workbook 工作表")] = "",
+    families: Annotated[FormText, titled("Family contacts file 家属联系方式")] = "",
     only_on_first_working_day: Annotated[
         bool, titled("Only on the month's first working day 仅在当月首个工作日运行")
     ] = False,
@@ -87,6 +89,8 @@ def quarterly_cycle(
             quarter's cadres leave (refused otherwise, as a partial file would be).
         sheet: The one sheet of a workbook to read; empty means every sheet whose header
             matches the roster's columns.
+        families: Path of the family-contacts file (工号, 家属姓名, 关系, 手机, 邮箱, 同意接收);
+            empty means LIANJIE_FAMILIES, or the contacts kept from the last one.
         only_on_first_working_day: Do nothing unless today is the first working day of the
             month (the schedule fires on each of the quarter's first ten days and sets this).
     """
@@ -103,6 +107,7 @@ def quarterly_cycle(
         run=run,
         quarter=period,
         as_of=as_of_day,
+        families=families or (str(config.families) if config.families else None),
         policy_sha256=policy_sha,
         dry_run=dry_run,
         accept_leavers=accept_leavers,
@@ -132,6 +137,7 @@ def the_quarter_asked(
     dry_run: bool,
     accept_leavers: bool,
     roster: Callable[[bool], ImportSummary],
+    families: str | None = None,
 ) -> CycleSummary:
     """The quarter planned under its lock (a dry run: in a transaction rolled back at the
     end). A roster with more leavers than the policy allows stores nothing; a deployment run
@@ -147,6 +153,7 @@ def the_quarter_asked(
                 policy_sha256=policy_sha256,
                 dry_run=dry_run,
                 roster=lambda: roster(leavers_accepted),
+                families=families,
             )
 
     try:
@@ -167,9 +174,10 @@ def the_quarter_planned(
     policy_sha256: str,
     dry_run: bool,
     roster: Callable[[], ImportSummary],
+    families: str | None = None,
 ) -> CycleSummary:
-    """The cycle's four stages in order, each told as it starts."""
-    with stage("importing the roster", 5, key=f"cycle-{quarter.label}") as steps:
+    """The cycle's stages in order, each told as it starts."""
+    with stage("importing the roster", 6, key=f"cycle-{quarter.label}") as steps:
         imported = roster().leavers_confirmed()
         steps.advance(doing="classifying cadres")
         tracks = classify_cadres(run=run, quarter=quarter, as_of=as_of)
@@ -179,6 +187,9 @@ def the_quarter_planned(
         sessions = schedule_sessions(run=run, quarter=quarter, as_of=as_of)
         steps.advance(doing="planning messages")
         messages = plan_messages(run=run, quarter=quarter, as_of=as_of)
+        steps.advance(doing="writing to families")
+        taken = take_families(run=run, quarter=quarter, file=families) if families else None
+        letters = plan_family_letters(run=run, quarter=quarter, as_of=as_of)
         steps.advance(doing="quarter planned")
     return CycleSummary(
         quarter=quarter.label,
@@ -190,6 +201,7 @@ def the_quarter_planned(
         talks=talks,
         sessions=sessions,
         messages=messages,
+        families=(taken.counts() if taken else {}) | letters,
     )
 
 

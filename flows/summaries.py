@@ -31,6 +31,8 @@ class CycleSummary(BaseModel):
     talks: dict[str, int] = {}
     sessions: dict[str, int]
     messages: dict[str, int]
+    # the families file's counts and the family letters planned: numbers only, never a name
+    families: dict[str, int] = {}
 
     @computed_field  # type: ignore[prop-decorator]
     @property

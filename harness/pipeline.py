@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from core.domain import Language, Quarter
 from core.settings import Settings
 from flows.common import RunSettings
+from flows.families import plan_family_letters, take_families
 from flows.messages import plan_messages
 from flows.placement import classify_cadres, schedule_sessions
 from flows.roster import import_roster
@@ -38,6 +39,7 @@ def run_cycle(
     as_of: date = AS_OF,
     *,
     accept_leavers: bool = False,
+    families: Path | None = None,
 ) -> dict[str, object]:
     """The cycle's stages in order, as the flow runs them: the quarter's label read once."""
     period = Quarter.parse(quarter)
@@ -55,12 +57,16 @@ def run_cycle(
     talks = open_quarter_talks.fn(run=run, quarter=period)
     sessions = schedule_sessions.fn(run=run, quarter=period, as_of=as_of)
     messages = plan_messages.fn(run=run, quarter=period, as_of=as_of)
+    if families is not None:
+        take_families.fn(run=run, quarter=period, file=str(families))
+    letters = plan_family_letters.fn(run=run, quarter=period, as_of=as_of)
     return {
         "imported": imported,
         "tracks": tracks,
         "talks": talks,
         "sessions": sessions,
         "messages": messages,
+        "families": letters,
     }
 
 

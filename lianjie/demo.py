@@ -17,9 +17,9 @@ from flows.dispatch import DispatchSummary, daily_dispatch
 from flows.reporting.accountability import accountability_reports
 from flows.reporting.published import ReportsSummary
 from flows.sheets import SheetsSummary, sign_in_sheets
-from flows.talk_registers import write_talk_registers
 from flows.starting import started
 from flows.summaries import CollectSummary, CycleSummary
+from flows.talk_registers import write_talk_registers
 from lianjie.synthetic import (
     COMPLETION_HEADER,
     HEADER,

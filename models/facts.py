@@ -26,11 +26,13 @@ from core.domain import (
     Track,
     TrackAssignment,
 )
+from core.families import FamilyTally
 from core.talks import PledgeInfo, TalkInfo
 from models.cadres import quarter_roster, unit_names
 from models.completions import completed_before, current_rows
 from models.db import stored_utc
 from models.education import as_plan
+from models.families import family_facts
 from models.placements import ProgrammeInfo, quarter_programmes
 from models.roster import roster_changes
 from models.tables import (
@@ -95,6 +97,7 @@ class QuarterData:
     changes: list[Change] = field(default_factory=list)  # every roster import's, in order
     reminders: list[ReminderInfo] = field(default_factory=list)  # holiday reminders
     talks: list[TalkInfo] = field(default_factory=list)  # due in the quarter or opened by it
+    families: dict[str, FamilyTally] = field(default_factory=dict)  # unit code → counts
     pledges: list[PledgeInfo] = field(default_factory=list)  # the same, of commitment letters
 
 
@@ -231,6 +234,7 @@ def load_quarter(
         )
     ]
     talks, pledges = talk_facts(session, quarter, units)
+    cadres = quarter_roster(session=session, quarter=quarter, units=units)
     return QuarterData(
         quarter=quarter,
         as_of=cycle.as_of,
@@ -238,7 +242,7 @@ def load_quarter(
         policy_sha256=cycle.policy_sha256,
         roster_sha256=cycle.roster_sha256,
         units=names,
-        cadres=quarter_roster(session=session, quarter=quarter, units=units),
+        cadres=cadres,
         tracks=tracks,
         programmes=programmes,
         sessions=sessions,
@@ -269,4 +273,5 @@ def load_quarter(
         reminders=reminders,
         talks=talks,
         pledges=pledges,
+        families=family_facts(session, quarter, {c.employee_id: c.unit_code for c in cadres}),
     )

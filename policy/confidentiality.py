@@ -21,7 +21,7 @@ from operator import attrgetter
 from typing import Protocol
 
 from core.domain import CadreRecord, Reject
-from core.send_keys import confidential_talks_in, words_of
+from core.send_keys import confidential_talks_in, to_a_family, words_of
 from core.talks import CONFIDENTIAL_TALK_NAMES
 from models.facts import QuarterData
 from models.tables import Message
@@ -98,9 +98,14 @@ class Hidden:
         )
 
     def in_send_key(self, send_key: str) -> bool:
-        """A message about a confidential programme (its send key names it or a session), or
-        about a confidential kind of talk."""
-        return not self._keys.isdisjoint(words_of(send_key)) or confidential_talks_in(send_key)
+        """A message about a confidential programme (its send key names it or a session),
+        about a confidential kind of talk, or to a family member (family data is in no
+        ordinary output)."""
+        return (
+            not self._keys.isdisjoint(words_of(send_key))
+            or confidential_talks_in(send_key)
+            or to_a_family(send_key)
+        )
 
     def mentioned_in_any(self, texts: Iterable[str]) -> bool:
         return any(map(self.mentioned_in, texts))

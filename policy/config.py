@@ -145,6 +145,16 @@ class TalkRules(_Strict):
     held_talker: Talker = Talker.top_leader
 
 
+class FamilyRules(_Strict):
+    """Letters to cadres' consenting families with each holiday reminder wave (家庭助廉)."""
+
+    letters: bool = True  # sent whenever a families file has been given
+    # The letter's paragraphs in the organisation's words, per language; unset: lianjie's
+    letter: dict[str, list[str]] = {}
+    # How long a leaver's family contacts are kept for the record (0: gone with the leaving)
+    keep_after_leaving_days: int = Field(default=0, ge=0)
+
+
 class ProgrammeRule(_Strict):
     code: str = Field(pattern=r"^[A-Z]{2,4}$")
     track: Track
@@ -178,6 +188,7 @@ class Policy(_Strict):
     sign_in_sheets: SignInSheets = SignInSheets()
     documents: Documents = Documents()
     talks: TalkRules = TalkRules()
+    families: FamilyRules = FamilyRules()
 
     @model_validator(mode="after")
     def _one_programme_per_track(self) -> Policy:

@@ -6,6 +6,7 @@ from collections import Counter, defaultdict
 from typing import Any
 
 from core.domain import CadreRecord, LeadershipRole, Track
+from core.families import FamilyTally
 from policy.progress import Requirement, Standing
 from reports.charts import completion_chart, trend_chart
 from reports.talk_tally import TalksTally, letters_tally, talks_by_talker
@@ -37,6 +38,7 @@ def unit_report(view: QuarterView, unit_code: str) -> dict[str, Any]:
         "actions": action_items(view, members, top_leaders, team),
         "responsibility": _responsibility(view, top_leaders, team, overall),
         "talks": _talks(view, [*top_leaders, *team]),
+        "families": view.data.families.get(unit_code, FamilyTally()),
         "letters": letters_tally(
             (p for p in view.data.pledges if p.unit_code == unit_code), on=view.today
         ),

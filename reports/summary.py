@@ -3,10 +3,11 @@ top leaders not finished, and what the roster notes say (reports.roster_notes)."
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from core.domain import LeadershipRole, Quarter, Track
+from core.families import FamilyTally
 from policy.progress import Standing
 from reports.charts import completion_chart, trend_chart
 from reports.roster_notes import rejects_shown, roster_changes
@@ -30,6 +31,7 @@ class SummaryPart:
     unfinished_leaders: list[dict[str, Any]]
     without_makeup: list[dict[str, Any]]  # missed, no make-up booked ahead
     history: list[tuple[Quarter, Tally]]  # the earlier quarters' completion, oldest first
+    families: list[dict[str, Any]] = field(default_factory=list)  # per unit: counts only
 
 
 def summary_part(view: QuarterView) -> SummaryPart:
@@ -53,6 +55,11 @@ def summary_part(view: QuarterView) -> SummaryPart:
         unfinished_leaders=_unfinished_leaders(view),
         without_makeup=_without_makeup(view),
         history=[(past.quarter, past.overall) for past in view.history],
+        families=[
+            {"code": code, "name": view.data.units.get(code, code), "tally": tally}
+            for code, tally in sorted(view.data.families.items())
+            if code in view.by_unit
+        ],
     )
 
 
@@ -125,7 +132,17 @@ def summary_report(view: QuarterView, parts: list[SummaryPart] | None = None) ->
         ],
         **rejects_shown(view),
         **roster_changes(view),
+        **_families(parts),
     }
+
+
+def _families(parts: list[SummaryPart]) -> dict[str, Any]:
+    """Each unit's families reached (家庭助廉), and the totals: counts, never a name."""
+    rows = sorted((row for part in parts for row in part.families), key=lambda r: r["code"])
+    total = FamilyTally(
+        sum(r["tally"].consenting for r in rows), sum(r["tally"].letters for r in rows)
+    )
+    return {"families": rows, "families_total": total}
 
 
 PEOPLE_SHOWN = 50  # the rest are in the units' reports and `lianjie export … outstanding`

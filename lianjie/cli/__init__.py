@@ -5,7 +5,7 @@ from __future__ import annotations
 import atexit
 import gc
 
-from lianjie.cli import admin, documents, quarter, server, web
+from lianjie.cli import admin, documents, families, quarter, server, web
 from lianjie.cli.options import app, db_app
 
 # In the order --help lists them.
@@ -17,6 +17,7 @@ for command in (
     documents.sheets,
     documents.record,
     documents.talks,
+    families.families,
     admin.export,
     admin.demo,
     server.serve,

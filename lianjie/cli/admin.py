@@ -21,7 +21,8 @@ def export(
         typer.Argument(
             help="tracks, sessions, enrolments, messages, completions, outstanding, rejects, "
             "changes, attendance (per session: enrolled, present, absent, excused, not filled "
-            "in), or access (who produced which cadre's record; needs no quarter)."
+            "in), talks, pledges, families (family contacts: --confidential only), or access "
+            "(who produced which cadre's record; needs no quarter)."
         ),
     ],
     quarter: QuarterOption = "",

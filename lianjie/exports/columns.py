@@ -19,10 +19,12 @@ class Export(StrEnum):
     talks = "talks"  # integrity talks due in the quarter or opened by its roster
     pledges = "pledges"  # commitment letters, likewise
     access = "access"  # who produced which cadre's record: not a quarter's list
+    families = "families"  # family contacts and the quarter's letters: --confidential only
 
 
-# The lists of a quarter (the access log is the database's, not a quarter's).
-QUARTER_LISTS = [e for e in Export if e is not Export.access]
+# The lists of a quarter built from its data (the access log is the database's; the families
+# are kept apart from the quarter, and only ever exported with --confidential).
+QUARTER_LISTS = [e for e in Export if e not in (Export.access, Export.families)]
 
 Rows = list[dict[str, Any]]
 
@@ -30,6 +32,17 @@ Rows = list[dict[str, Any]]
 COLUMNS: dict[Export, list[str]] = {
     Export.access: ["produced_at", "os_user", "employee_id", "confidential", "path", "action"],
     Export.tracks: ["employee_id", "name", "unit_code", "track", "reason"],
+    Export.families: [
+        "employee_id",
+        "name",
+        "unit_code",
+        "family_name",
+        "relation",
+        "phone",
+        "email",
+        "consent",
+        "letters_sent",
+    ],
     Export.talks: [
         "employee_id",
         "name",

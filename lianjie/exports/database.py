@@ -12,6 +12,7 @@ from lianjie.exports.files import ORGANISATION_ZONE, Format, serialise
 from lianjie.exports.rows import build_rows
 from models.db import session_for
 from models.facts import load_quarter
+from models.families import family_rows
 from models.outbox import quarter_messages
 from models.records import access_log
 
@@ -39,6 +40,8 @@ def quarter_file(
     zone: tzinfo = ORGANISATION_ZONE,
 ) -> bytes:
     """One of a quarter's lists as a file's bytes; reading and writing it are a stage's steps."""
+    if kind is Export.families:
+        return families_file(db_url=db_url, quarter=quarter, fmt=fmt, confidential=confidential)
     with stage(f"reading {quarter.label}", 2) as steps, session_for(db_url) as session:
         data = load_quarter(session=session, quarter=quarter)
         if data is None:
@@ -52,3 +55,15 @@ def quarter_file(
         written = serialise(kind, rows, fmt, confidential=confidential, zone=zone)
         steps.advance(doing=f"{len(rows):,} rows of {kind.value}")
     return written
+
+
+def families_file(*, db_url: str, quarter: Quarter, fmt: Format, confidential: bool) -> bytes:
+    """The family contacts with the quarter's letters sent to each: the organisation's own
+    list, which names family members, so only ever with `--confidential`."""
+    if not confidential:
+        raise LianjieInputError(
+            "the family contacts name family members: they are exported only with --confidential"
+        )
+    with session_for(db_url) as session:
+        rows = family_rows(session, quarter)
+    return serialise(Export.families, rows, fmt, confidential=True)

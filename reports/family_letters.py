@@ -1,0 +1,88 @@
+"""Letters to cadres' families with a holiday reminder wave (家庭助廉): the letter a family
+reads (one PDF per holiday, the same for every family) and the outbox rows that carry it. Pure."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date, timedelta
+from pathlib import Path
+
+from core.domain import Channel, MessageKind, MessageStatus, Quarter, name_in
+from core.send_keys import family_letter_key
+from models.outbox import OutboxRow
+from policy.calendar import HolidayBreak
+from policy.reminders import Recipient
+from reports.messages import SmsStyle, render_message
+from reports.render import RenderJob, labels, safe_file_name
+from reports.wording import long_day
+
+
+def letter_job(
+    holiday: HolidayBreak,
+    dated: date,
+    *,
+    paragraphs: Mapping[str, list[str]],
+    lang: str,
+    organisation: str,
+    folder: Path,
+) -> RenderJob:
+    """A holiday's letter to the families (致干部家属的一封信), dated the day it goes; in the
+    organisation's words when the policy has them for this language."""
+    words = labels(lang)
+    return RenderJob(
+        "family_letter.html.j2",
+        {
+            "t": words,
+            "organisation": organisation,
+            "holiday": name_in(holiday, lang),
+            "paragraphs": paragraphs.get(lang) or words["family_letter"]["paragraphs"],
+            "dated": long_day(dated, lang),
+        },
+        folder / safe_file_name("family-letter", holiday.first_day.isoformat(), lang),
+    )
+
+
+def family_letter_rows(
+    families: Iterable[tuple[str, Recipient]],
+    owned: list[tuple[HolidayBreak, date]],
+    *,
+    quarter: Quarter,
+    letters: Mapping[date, str],
+    channels: list[Channel],
+    lang: str,
+    organisation: str,
+    sms: SmsStyle,
+) -> list[OutboxRow]:
+    """Per (contact key, family member as a recipient whose employee id is the cadre's), a
+    letter by e-mail (`letters`: each holiday's PDF, by its first day) and a short text, on
+    the day the holiday's reminders go. Every family reads the same words: nothing in them
+    depends on the cadre's tracks."""
+    rows: list[OutboxRow] = []
+    for contact, family in families:
+        for holiday, due_on in owned:
+            context = {"name": family.name, "organisation": organisation}
+            context |= {"holiday": name_in(holiday, lang)}
+            for channel, address in family.addresses(channels):
+                subject, body = render_message("family_letter", lang, context, channel=channel)
+                rows.append(
+                    {
+                        "send_key": family_letter_key(
+                            contact, holiday.first_day, holiday.key, channel.value
+                        ),
+                        "quarter": quarter.label,
+                        "kind": MessageKind.family_letter,
+                        "channel": channel.value,
+                        "recipient": address,
+                        "employee_id": family.employee_id,
+                        "subject": subject,
+                        "body": sms.text(body) if channel == Channel.sms else body,
+                        "attachment": letters[holiday.first_day]
+                        if channel == Channel.email
+                        else None,
+                        "due_on": due_on,
+                        "expires_on": holiday.first_day - timedelta(days=1),
+                        "status": MessageStatus.queued,
+                        "last_error": None,
+                    }
+                )
+    return rows
