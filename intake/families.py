@@ -52,11 +52,8 @@ AGREED = {"同意": True, "不同意": False, "agree": True, "agreed": True, "re
 
 def parse_consent(cell: Cell) -> bool | None:
     """是/否, yes/no, and the words a consent form uses: 同意 / 不同意."""
-    return (
-        AGREED.get(text(cell).casefold(), None)
-        if text(cell).casefold() in AGREED
-        else parse_yes_no(cell)
-    )
+    said = text(cell).casefold()
+    return AGREED[said] if said in AGREED else parse_yes_no(cell)
 
 
 def _contact(
