@@ -83,6 +83,7 @@ def prepared(  # type: ignore[no-untyped-def]
     units: list[str] | None = None,
     lang: str = "zh",
     as_of: datetime = REPORTED_AT,
+    quarter: Quarter = QUARTER,
 ):
     """The quarter's reports as the reports flow plans them at REPORTED_AT, nothing rendered:
     the units asked for, or all with the summary and the confidential list; (summary, job)
@@ -91,15 +92,15 @@ def prepared(  # type: ignore[no-untyped-def]
 
     run = run_settings(db_url, lang=lang)
     setting, units_in_parts = plan_reports.fn(
-        run=run, quarter=QUARTER, units=units, out=str(out), as_of=as_of
+        run=run, quarter=quarter, units=units, out=str(out), as_of=as_of
     )
     parts = [
-        prepare_part.fn(run=run, quarter=QUARTER, setting=setting, units=part)
+        prepare_part.fn(run=run, quarter=quarter, setting=setting, units=part)
         for part in units_in_parts
     ]
     planned = [report for part in parts for report in part.reports]
     if not units:
-        planned += prepare_organisation.fn(run=run, quarter=QUARTER, setting=setting, parts=parts)
+        planned += prepare_organisation.fn(run=run, quarter=quarter, setting=setting, parts=parts)
     return [(report_out(p), p.job) for p in planned]
 
 

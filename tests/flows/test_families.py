@@ -1,0 +1,146 @@
+"""Families as an audience (issue 44), the issue's quarter: 2027Q1 with a family-contacts file
+(some consenting, one not), one family withdrawing consent on 20 January, one cadre leaving on
+25 January. Before the Spring Festival exactly the consenting families get a letter and a text
+on the reminders' working day, nobody twice; the withdrawn and the leaver's family get nothing
+after; no ordinary output holds a family name or number; the reports' counts match."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from pypdf import PdfReader
+from sqlmodel import select
+
+from core.domain import Channel, MessageKind, MessageStatus, Quarter
+from flows.dispatch import send_due
+from flows.families import plan_family_letters, take_families
+from harness.pdfs import text_of
+from harness.pipeline import prepared, run_cycle, run_settings
+from harness.talks import ROSTER
+from lianjie.exports import QUARTER_LISTS, Export, Format
+from lianjie.exports.database import quarter_file
+from lianjie.synthetic import HEADER, write_csv
+from models.db import session_for
+from models.families import Family
+from models.tables import Message
+from reports.render import render_pdf
+
+Q1 = Quarter(2027, 1)
+START, WITHDRAWN, LEFT = date(2027, 1, 4), date(2027, 1, 20), date(2027, 1, 25)
+SPRING = date(2027, 2, 5)  # the break's first day
+SENT_ON = date(2027, 2, 2)  # three working days before it: the reminders' day
+FAMILIES = ["工号", "家属姓名", "关系", "手机", "邮箱", "同意接收"]
+CONTACTS = [
+    ["E1", "张丽华", "配偶", "13911110001", "zlh@family.example.cn", "是"],
+    ["E2", "王志强", "配偶", "13911110002", "", "是"],
+    ["E3", "刘芳菲", "配偶", "13911110003", "", "否"],
+    ["E4", "陈红梅", "母亲", "13911110004", "chm@family.example.cn", "是"],
+    ["E5", "赵敏慧", "配偶", "13911110005", "zmh@family.example.cn", "是"],  # E5 shows signs
+]
+NAMED = [w for row in CONTACTS for w in row[1:5] if w and w not in ("配偶", "母亲")]
+
+
+def letters(db_url: str) -> list[Message]:
+    with session_for(db_url) as session:
+        query = select(Message).where(Message.kind == MessageKind.family_letter)
+        return list(session.exec(query).all())
+
+
+def spring(db_url: str) -> dict[tuple[str, str], Message]:
+    """The Spring Festival's letters, by cadre and channel."""
+    return {
+        (m.employee_id or "", m.channel): m
+        for m in letters(db_url)
+        if f":{SPRING.isoformat()}:" in m.send_key
+    }
+
+
+@pytest.fixture
+def quarter(db_url: str, tmp_path: Path) -> Path:
+    roster = write_csv(tmp_path / "roster.csv", HEADER, ROSTER)
+    families = write_csv(tmp_path / "families.csv", FAMILIES, CONTACTS)
+    run_cycle(db_url, roster, tmp_path / "cards", "2027Q1", START, families=families)
+    return roster
+
+
+def test_exactly_the_consenting_families_get_a_letter_and_a_text_once(
+    db_url: str, tmp_path: Path, quarter: Path
+) -> None:
+    planned = spring(db_url)
+    assert set(planned) == {
+        ("E1", "sms"), ("E1", "email"), ("E2", "sms"), ("E4", "sms"), ("E4", "email"),
+        ("E5", "sms"), ("E5", "email"),
+    }  # fmt: skip
+    assert {(m.due_on, m.expires_on) for m in planned.values()} == {(SENT_ON, date(2027, 2, 4))}
+    # every family reads the same words: the letter to an admonition cadre's family is E1's
+    assert planned["E5", "sms"].body.replace("赵敏慧", "张丽华") == planned["E1", "sms"].body
+    assert planned["E5", "email"].attachment == planned["E1", "email"].attachment
+    assert planned["E1", "sms"].body.startswith("【示范市】尊敬的张丽华：")
+    letter = tmp_path / str(planned["E1", "email"].attachment)  # under the run's data folder
+    assert len(PdfReader(letter).pages) == 1  # the whole letter on its page, signed
+    assert "致干部家属的一封信" in text_of(letter) and "示范市纪委监委" in text_of(letter)
+
+    again = run_cycle(db_url, quarter, tmp_path / "cards", "2027Q1", START)
+    assert again["families"]["letters"] == 0  # the same quarter again: nobody twice
+    assert len(spring(db_url)) == len(planned)
+
+
+def test_a_withdrawn_consent_and_a_leaver_stop_everything_unsent(
+    db_url: str, tmp_path: Path, quarter: Path
+) -> None:
+    run = run_settings(db_url, data_dir=tmp_path / "data")
+    withdrawn = [r if r[0] != "E2" else [*r[:5], "否"] for r in CONTACTS]
+    taken = take_families.fn(
+        run=run, quarter=Q1, file=str(write_csv(tmp_path / "f2.csv", FAMILIES, withdrawn))
+    )
+    assert (taken.stopped, taken.cancelled) == (1, 2)  # E2's two letters (spring, qingming)
+    plan_family_letters.fn(run=run, quarter=Q1, as_of=WITHDRAWN)
+    left = write_csv(tmp_path / "r2.csv", HEADER, [r for r in ROSTER if r[0] != "E4"])
+    run_cycle(db_url, left, tmp_path / "cards", "2027Q1", LEFT, accept_leavers=True)
+    with session_for(db_url) as session:
+        kept = {f.employee_id for f in session.exec(select(Family)).all()}
+    assert kept == {"E1", "E2", "E3", "E5"}  # the leaver's family is forgotten (policy: 0 days)
+
+    for channel in Channel:
+        send_due.fn(run=run, kind=channel, on=SENT_ON)
+    sent = {k for k, m in spring(db_url).items() if m.status == MessageStatus.sent}
+    assert sent == {("E1", "sms"), ("E1", "email"), ("E5", "sms"), ("E5", "email")}
+    stopped = {m.status for k, m in spring(db_url).items() if k[0] in ("E2", "E4")}
+    assert stopped == {MessageStatus.cancelled}
+
+    # the reports count them; the organisation's --confidential export names them; nothing else
+    [(_, unit)] = prepared(
+        db_url,
+        tmp_path / "reports",
+        ["U1"],
+        as_of=datetime(2027, 2, 3, 9, tzinfo=ZoneInfo("Asia/Shanghai")),
+        quarter=Q1,
+    )
+    assert (unit.context["families"].consenting, unit.context["families"].letters) == (
+        2,
+        2,
+    )  # E1, E5
+    render_pdf(unit)
+    said = text_of(unit.path)
+    assert "同意接收的家属2人" in "".join(said.split())
+    assert not [w for w in NAMED if w in said]
+    for what in QUARTER_LISTS:
+        plain = quarter_file(
+            db_url=db_url, kind=what, quarter=Q1, as_of=SENT_ON, fmt=Format.csv, confidential=False
+        ).decode()
+        assert not [w for w in NAMED if w in plain], what
+    secret = quarter_file(
+        db_url=db_url,
+        kind=Export.families,
+        quarter=Q1,
+        as_of=SENT_ON,
+        fmt=Format.csv,
+        confidential=True,
+    ).decode()
+    assert "E1,干部E1,U1,张丽华,配偶,13911110001,zlh@family.example.cn,True,2" in secret
+    # the letters as files in the outbox: named by an opaque reference, never the number
+    outbox = [p.name for p in (tmp_path / "data").rglob("*") if p.is_file()]
+    assert not [w for w in NAMED if any(w in name for name in outbox)]
