@@ -11,19 +11,16 @@ kinds, and any count of the track.
 
 from __future__ import annotations
 
-import asyncio
 import json
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
-from uuid import UUID
 
 import pytest
 from sqlmodel import select
 
 from core.domain import Quarter
 from harness.factories import DISCIPLINE_KINDS, admonition_unit, write_roster
-from harness.prefect_api import artifact_as_shown
+from harness.prefect_stored import flow_run_of, stored_for
 from lianjie.synthetic import COMPLETION_HEADER, write_csv
 from models.db import session_for
 from models.facts import load_quarter
@@ -44,60 +41,6 @@ TELLTALES = [
 
 def roster(folder: Path) -> Path:
     return write_roster(folder / "roster.csv", admonition_unit())
-
-
-def stored_for(runs: list[UUID]) -> dict[str, list[str]]:
-    """Everything the server keeps of these flow runs, as the UI shows it: run names, tags and
-    parameters; task run names; artifacts; log lines."""
-    from prefect.client.orchestration import get_client
-    from prefect.client.schemas.filters import (
-        ArtifactFilter,
-        ArtifactFilterFlowRunId,
-        FlowRunFilter,
-        FlowRunFilterId,
-        LogFilter,
-        LogFilterFlowRunId,
-    )
-
-    async def read() -> dict[str, list[str]]:
-        async with get_client() as client:
-            flow_runs = await client.read_flow_runs(
-                flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=runs))
-            )
-            task_runs = await client.read_task_runs(
-                flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=runs))
-            )
-            artifacts = await client.read_artifacts(
-                artifact_filter=ArtifactFilter(flow_run_id=ArtifactFilterFlowRunId(any_=runs))
-            )
-            logs = []
-            offset = 0
-            while True:
-                page = await client.read_logs(
-                    log_filter=LogFilter(flow_run_id=LogFilterFlowRunId(any_=runs)),
-                    limit=200,
-                    offset=offset,
-                )
-                logs += page
-                offset += len(page)
-                if len(page) < 200:
-                    break
-        return {
-            "runs": [
-                f"{r.name} {r.tags} {json.dumps(r.parameters, ensure_ascii=False, default=str)}"
-                for r in flow_runs
-            ],
-            "task runs": [t.name for t in task_runs],
-            "artifacts": [artifact_as_shown(a.key, a.description, a.data) for a in artifacts],
-            "logs": [entry.message for entry in logs],
-        }
-
-    return asyncio.run(read())
-
-
-def flow_run_of(state: Any) -> UUID:
-    assert state.is_completed(), state
-    return UUID(str(state.state_details.flow_run_id))
 
 
 @pytest.mark.slow
