@@ -17,6 +17,7 @@ from sqlmodel import select
 from core.domain import Channel, MessageKind, MessageStatus, Quarter
 from flows.dispatch import send_due
 from flows.families import plan_family_letters, take_families
+from harness.cli import lianjie
 from harness.pdfs import text_of
 from harness.pipeline import prepared, run_cycle, run_settings
 from harness.talks import ROSTER
@@ -144,3 +145,33 @@ def test_a_withdrawn_consent_and_a_leaver_stop_everything_unsent(
     # the letters as files in the outbox: named by an opaque reference, never the number
     outbox = [p.name for p in (tmp_path / "data").rglob("*") if p.is_file()]
     assert not [w for w in NAMED if any(w in name for name in outbox)]
+
+
+def test_lianjie_families_takes_the_file_and_says_what_it_did(
+    db_url: str, tmp_path: Path, quarter: Path
+) -> None:
+    """The command the office types: the rows read, the bad ones with their row and reason
+    (on the operator's own terminal), who stops receiving letters, the letters planned; a
+    file it cannot use is one message and exit 2; the export needs --confidential."""
+    changed = [r if r[0] != "E2" else [*r[:5], "否"] for r in CONTACTS]
+    changed.append(["E9", "某某某", "配偶", "13911110009", "", "是"])
+    done = lianjie(
+        "families",
+        str(write_csv(tmp_path / "f2.csv", FAMILIES, changed)),
+        "--quarter",
+        "2027Q1",
+    )
+    assert done.returncode == 0, done.stderr
+    said = done.stdout
+    assert (
+        "Families 2027Q1: 6 rows read, 5 accepted (3 agreeing to receive letters), 1 rejected"
+        in said
+    )
+    assert "row 7, employee_id: no cadre E9 on this quarter's roster" in said
+    assert "1 family member to receive nothing more; 2 unsent letters cancelled" in said
+    missing = lianjie("families", str(tmp_path / "nowhere.xlsx"), "--quarter", "2027Q1")
+    assert missing.returncode == 2 and "Traceback" not in missing.stderr
+    plain = lianjie("export", "--quarter", "2027Q1", "families")
+    assert plain.returncode == 2 and "--confidential" in plain.stderr
+    sealed = lianjie("export", "--quarter", "2027Q1", "families", "--confidential")
+    assert sealed.returncode == 0 and "张丽华" in sealed.stdout
