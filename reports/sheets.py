@@ -14,8 +14,6 @@ from pathlib import Path
 from typing import Any
 
 import segno
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from core.domain import (
@@ -33,6 +31,7 @@ from models.outbox import OutboxRow
 from models.placements import Placements, ProgrammeInfo
 from reports.messages import render_message
 from reports.wording import day_text, time_range
+from reports.workbooks import saved, to_fill_in
 
 RANK_ORDER = {Rank.bureau: 0, Rank.division: 1, Rank.section: 2, Rank.staff: 3, None: 4}
 
@@ -128,21 +127,19 @@ def write_sheet_workbook(
     Dropped into LIANJIE_DROP_DIR (or given to `lianjie collect`) it comes back as it went out;
     a walk-in is a row the clerk adds, with their 工号 and the session code."""
     words = labels["sheet"]
-    workbook = Workbook()
-    sheet = workbook.active
-    assert sheet is not None
-    sheet.title = session.code
     header = list(words["workbook"])
     title = f"{programme_name}  {session.code}  {day_text(session.held_on, lang)}"
-    sheet.append([title])
-    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(header))
-    sheet["A1"].font = Font(bold=True, size=13)
-    sheet.append(header)
-    for cell in sheet[2]:
-        cell.font = Font(bold=True)
-    for line in lines:
-        note = words["unreachable"] if line.unreachable else None
-        sheet.append([line.employee_id, line.name, line.unit, session.code, None, None, None, note])
+    workbook, sheet = to_fill_in(
+        title,
+        header,
+        (
+            [line.employee_id, line.name, line.unit, session.code, None, None, None, note]
+            for line in lines
+            for note in [words["unreachable"] if line.unreachable else None]
+        ),
+        sheet_title=session.code,
+        widths=(12, 10, 26, 16, 12, 8, 8, 20),
+    )
     last = sheet.max_row + 50  # the list also for the rows of walk-ins the clerk adds
     status = header.index(words["workbook"][4]) + 1
     column = sheet.cell(row=2, column=status).column_letter
@@ -156,15 +153,7 @@ def write_sheet_workbook(
     )
     choices.add(f"{column}3:{column}{last}")
     sheet.add_data_validation(choices)
-    for letter, width in zip("ABCDEFGH", (12, 10, 26, 16, 12, 8, 8, 20), strict=True):
-        sheet.column_dimensions[letter].width = width
-    sheet["A1"].alignment = Alignment(horizontal="center")
-    sheet.freeze_panes = "A3"
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    temporary = path.with_name(f".{path.name}.tmp")
-    workbook.save(temporary)
-    temporary.replace(path)
-    return path
+    return saved(workbook, path)
 
 
 def chosen_sessions(

@@ -14,12 +14,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
-
 from core.domain import CadreRecord
 from core.talks import CONFIDENTIAL_TALKS, TalkKind, TalkState
 from models.talks import Talk
+from reports.workbooks import saved, to_fill_in
 
 # The register's columns, as the talks contract names them: `lianjie collect` knows a register
 # by them, whatever the language of the rest.
@@ -119,27 +117,12 @@ def register_rows(register: Register, kinds: Mapping[str, str]) -> list[list[Any
 def write_register_workbook(path: Path, title: str, rows: list[list[Any]]) -> Path:
     """The register as a workbook a clerk fills in and hands back to `lianjie collect`: a title
     row, the contract's header, one row per talk."""
-    workbook = Workbook()
-    sheet = workbook.active
-    assert sheet is not None
-    sheet.title = "谈话登记"
-    sheet.append([title])
-    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(REGISTER_HEADER))
-    sheet["A1"].font = Font(bold=True, size=13)
-    sheet["A1"].alignment = Alignment(horizontal="center")
-    sheet.append(REGISTER_HEADER)
-    for cell in sheet[2]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        sheet.append(row)
-    for number, width in enumerate(WIDTHS, 1):
-        sheet.column_dimensions[sheet.cell(row=2, column=number).column_letter].width = width
-    for row_cells in sheet.iter_rows(min_row=3, min_col=5, max_col=6):
-        for cell in row_cells:
-            cell.number_format = "yyyy-mm-dd"
-    sheet.freeze_panes = "A3"
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    temporary = path.with_name(f".{path.name}.tmp")
-    workbook.save(temporary)
-    temporary.replace(path)
-    return path
+    workbook, _ = to_fill_in(
+        title,
+        REGISTER_HEADER,
+        rows,
+        sheet_title="谈话登记",
+        widths=WIDTHS,
+        date_columns=(5, 6),
+    )
+    return saved(workbook, path)
