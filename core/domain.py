@@ -94,6 +94,7 @@ class ImportKind(StrEnum):
     roster = "roster"
     completions = "completions"
     talks = "talks"  # a talk register handed back
+    family_slips = "family_slips"  # families' return slips (回执), as the office lists them
 
 
 class Channel(StrEnum):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from datetime import date
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,3 +39,18 @@ class FamilyTally:
 
     consenting: int = 0
     letters: int = 0
+    slips: int = 0  # return slips (回执) back this quarter
+
+
+@dataclass(frozen=True, slots=True)
+class ReturnedSlip:
+    """A family's return slip (回执) as the office lists it: whose family, the day it came."""
+
+    row: int
+    employee_id: str
+    name: str
+    returned_on: date
+
+    @property
+    def key(self) -> str:
+        return contact_key(self.employee_id, self.name)

@@ -14,8 +14,10 @@ from core.domain import ImportKind, Quarter
 from core.exceptions import LianjieInputError
 from flows.artifacts import ImportSummary, log_layout
 from flows.common import RunSettings, log, quarter_policy, settings, today
+from flows.families import slips_in
 from flows.talks import held_talks_in
 from intake.completions import CompletionRecord, CompletionResult, parse_completions
+from intake.family_slips import is_slip_list
 from intake.read import Table, read_table
 from intake.talk_register import is_talk_register
 from models.completions import completion_lookups, store_completions
@@ -34,6 +36,8 @@ def import_completions(
     table = read_completion_file(file, sheet, run)
     if is_talk_register(table):
         return held_talks_in(table, run=run, quarter=quarter, on=on or today(settings()))
+    if is_slip_list(table):
+        return slips_in(table, run=run, quarter=quarter, on=on or today(settings()))
     with session_for(run.db_url) as session:
         quarter_policy(session=session, quarter=quarter)
         earlier = find_import(

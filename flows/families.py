@@ -11,20 +11,29 @@ from pathlib import Path
 from prefect import task
 from pydantic import BaseModel
 
-from core.domain import Quarter, Reject
+from core.domain import ImportKind, Quarter, Reject
 from core.send_keys import family_prefix
+from flows.artifacts import ImportSummary
 from flows.common import RunSettings, log, quarter_policy
 from flows.messages import HORIZON
 from intake.families import parse_families
-from intake.read import read_table
-from models.cadres import quarter_people
+from intake.family_slips import parse_slips
+from intake.read import Table, read_table
+from models.cadres import quarter_people, roster_records
 from models.db import rehearsing, session_for
-from models.families import consenting_families, forget_leavers, replace_families
+from models.families import (
+    consenting_families,
+    forget_leavers,
+    kept_contacts,
+    record_slips,
+    replace_families,
+)
 from models.outbox import add_messages, cancel_messages
+from models.roster import find_import, record_import
 from policy.calendar import HolidayBreak, WorkingCalendar
 from policy.config import Policy
 from policy.reminders import Recipient, extra_breaks, owned_breaks
-from reports.family_letters import family_letter_rows, letter_job
+from reports.family_letters import family_letter_rows, letter_job, write_slip_list
 from reports.messages import SmsStyle
 from reports.render import render_pdf
 
@@ -60,6 +69,7 @@ class FamiliesDone(BaseModel):
     quarter: str
     taken: FamiliesTaken
     letters: dict[str, int]
+    slip_list: str | None = None  # with return slips: the list to fill in as they come back
 
 
 @task(persist_result=False)
@@ -159,8 +169,54 @@ def family_letters(
             lang=run.lang,
             organisation=run.organisation,
             folder=run.cards_dir,
+            slip=policy.families.return_slips,
         )
         if not rehearsing():
             render_pdf(job)
         stored[holiday.first_day] = str(Path(job.path.parent.name) / job.path.name)
     return stored
+
+
+def slips_in(table: Table, *, run: RunSettings, quarter: Quarter, on: date) -> ImportSummary:
+    """A list of families' return slips (回执) handed back: each recorded once a quarter (the
+    same file twice changes nothing); a rejected row is told by its row and reason only."""
+    with session_for(run.db_url) as session:
+        quarter_policy(session=session, quarter=quarter)
+        kind = ImportKind.family_slips
+        earlier = find_import(session=session, quarter=quarter, kind=kind, sha256=table.sha256)
+        if earlier is not None:
+            log().info("%s was already imported into %s; nothing changes", table.source, quarter)
+            return ImportSummary.already(table.source, earlier)
+        result = parse_slips(table, kept=kept_contacts(session), today=on)
+        new = record_slips(session, quarter, result.accepted)
+        record_import(
+            session=session,
+            quarter=quarter,
+            kind=kind,
+            source=table.source,
+            sha256=table.sha256,
+            read=result.read,
+            accepted=len(result.accepted),
+            rejects=result.rejects,
+            collected_on=on,
+        )
+    log().info(
+        "%s: %d return slips (%d new), %d rejected",
+        *(table.source, len(result.accepted), new, len(result.rejects)),
+    )
+    return ImportSummary.of(result)
+
+
+def slip_list(*, run: RunSettings, quarter: Quarter, folder: Path) -> Path | None:
+    """With return slips in the policy, the list of the consenting families of the quarter's
+    cadres to tick off as the slips come back (`QUARTER-family-slips.xlsx`, readable by its
+    owner only: it names family members); None without."""
+    with session_for(run.db_url) as session:
+        _, loaded = quarter_policy(session=session, quarter=quarter)
+        if not loaded.policy.families.return_slips:
+            return None
+        cadres = roster_records(session=session, quarter=quarter)
+        families = consenting_families(session, cadres)
+    title = f"{run.organisation} {quarter.label} 家属回执登记"
+    rows = [(cadres[f.employee_id], f.name, f.relation) for f in families]
+    return write_slip_list(folder / f"{quarter.label}-family-slips.xlsx", title, rows)

@@ -40,6 +40,7 @@ def run_cycle(
     *,
     accept_leavers: bool = False,
     families: Path | None = None,
+    policy: Path | None = None,
 ) -> dict[str, object]:
     """The cycle's stages in order, as the flow runs them: the quarter's label read once."""
     period = Quarter.parse(quarter)
@@ -49,7 +50,7 @@ def run_cycle(
         run=run,
         quarter=period,
         roster=str(roster),
-        policy_file=None,
+        policy_file=str(policy) if policy else None,
         as_of=as_of,
         accept_leavers=accept_leavers,
     ).leavers_confirmed()

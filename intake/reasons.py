@@ -29,6 +29,7 @@ ENGLISH = {
     "session_or_programme": "give a session_code or a programme",
     "unknown_talk_kind": "'{kind}' is not a kind of talk (任前廉政谈话, 提醒谈话, 监督谈话 …)",
     "day_to_come": "{value} is still to come",
+    "no_such_family": "no family member of {employee_id} by that name is kept (lianjie families)",
     "no_family_contact": "a family member who agrees to receive letters needs a 手机 or a 邮箱",
     "waived_without_reason": "a talk waived (免谈) needs its reason: 免谈：reason",
     "no_open_talk": "no {kind} talk with {employee_id} is open",

@@ -8,10 +8,11 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from sqlalchemy import delete
 from sqlmodel import Field, Session, SQLModel, col, select
 
 from core.domain import MessageKind, MessageStatus, Quarter
-from core.families import FamilyContact, FamilyTally
+from core.families import FamilyContact, FamilyTally, ReturnedSlip
 from core.send_keys import words_of
 from models.tables import Cadre, Message
 
@@ -30,6 +31,16 @@ class Family(SQLModel, table=True):
     email: str | None = None
     consent: bool
     cadre_left_on: date | None = None
+
+
+class FamilySlip(SQLModel, table=True):
+    """A family's return slip (回执) back in a quarter, and the day it came."""
+
+    __tablename__ = "family_slip"
+
+    key: str = Field(primary_key=True)  # the contact's
+    quarter: str = Field(primary_key=True)
+    returned_on: date
 
 
 @dataclass(slots=True)
@@ -55,6 +66,7 @@ def replace_families(session: Session, contacts: Sequence[FamilyContact]) -> Rep
     )
     for key in set(before) - set(given):
         session.delete(before[key])
+    _forget_slips(session, set(before) - set(given))
     for key, contact in given.items():
         kept = before.get(key) or Family(
             key=key, employee_id=contact.employee_id, name=contact.name, consent=contact.consent
@@ -89,8 +101,15 @@ def forget_leavers(
             session.delete(family)
         else:
             session.add(family)
+    _forget_slips(session, gone)
     session.commit()
     return gone
+
+
+def _forget_slips(session: Session, keys: Collection[str]) -> None:
+    """A contact forgotten takes its slips with it: they say who the family member was."""
+    if keys:
+        session.execute(delete(FamilySlip).where(col(FamilySlip.key).in_(list(keys))))
 
 
 def family_facts(
@@ -111,9 +130,14 @@ def family_facts(
     for cadre, key in session.exec(sent).all():
         if cadre is not None and cadre in unit_of:
             letters.setdefault(unit_of[cadre], set()).add(tuple(words_of(key)[1:4]))
+    slips: Counter[str] = Counter()
+    back = select(Family.employee_id).join(FamilySlip, col(FamilySlip.key) == col(Family.key))
+    for cadre in session.exec(back.where(FamilySlip.quarter == quarter.label)).all():
+        if cadre in unit_of:
+            slips[unit_of[cadre]] += 1
     return {
-        unit: FamilyTally(consenting[unit], len(letters.get(unit, ())))
-        for unit in set(consenting) | set(letters)
+        unit: FamilyTally(consenting[unit], len(letters.get(unit, ())), slips[unit])
+        for unit in set(consenting) | set(letters) | set(slips)
     }
 
 
@@ -131,6 +155,10 @@ def family_rows(session: Session, quarter: Quarter) -> list[dict[str, object]]:
         )
     ):
         sent[words_of(key)[1]] += 1
+    slips = {
+        s.key: s.returned_on
+        for s in session.exec(select(FamilySlip).where(FamilySlip.quarter == quarter.label))
+    }
     return [
         {
             "employee_id": f.employee_id,
@@ -142,6 +170,25 @@ def family_rows(session: Session, quarter: Quarter) -> list[dict[str, object]]:
             "email": f.email,
             "consent": f.consent,
             "letters_sent": sent[f.key],
+            "slip_returned_on": slips.get(f.key),
         }
         for f in session.exec(select(Family).order_by(col(Family.employee_id), col(Family.key)))
     ]
+
+
+def kept_contacts(session: Session) -> frozenset[str]:
+    return frozenset(session.exec(select(Family.key)).all())
+
+
+def record_slips(session: Session, quarter: Quarter, slips: Sequence[ReturnedSlip]) -> int:
+    """Each slip back once a quarter (the first day it came stands); answers how many are new."""
+    known = set(
+        session.exec(select(FamilySlip.key).where(FamilySlip.quarter == quarter.label)).all()
+    )
+    new = {s.key: s for s in slips if s.key not in known}
+    session.add_all(
+        FamilySlip(key=key, quarter=quarter.label, returned_on=s.returned_on)
+        for key, s in new.items()
+    )
+    session.commit()
+    return len(new)

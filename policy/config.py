@@ -153,6 +153,8 @@ class FamilyRules(_Strict):
     letter: dict[str, list[str]] = {}
     # How long a leaver's family contacts are kept for the record (0: gone with the leaving)
     keep_after_leaving_days: int = Field(default=0, ge=0)
+    # A return slip (回执) at the foot of the letter, listed back through `lianjie collect`
+    return_slips: bool = False
 
 
 class ProgrammeRule(_Strict):

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
 from pathlib import Path
 
-from core.domain import Channel, MessageKind, MessageStatus, Quarter, name_in
+from core.domain import CadreRecord, Channel, MessageKind, MessageStatus, Quarter, name_in
 from core.send_keys import family_letter_key
 from models.outbox import OutboxRow
 from policy.calendar import HolidayBreak
@@ -15,6 +15,7 @@ from policy.reminders import Recipient
 from reports.messages import SmsStyle, render_message
 from reports.render import RenderJob, labels, safe_file_name
 from reports.wording import long_day
+from reports.workbooks import saved, to_fill_in
 
 
 def letter_job(
@@ -25,6 +26,7 @@ def letter_job(
     lang: str,
     organisation: str,
     folder: Path,
+    slip: bool = False,
 ) -> RenderJob:
     """A holiday's letter to the families (致干部家属的一封信), dated the day it goes; in the
     organisation's words when the policy has them for this language."""
@@ -37,8 +39,10 @@ def letter_job(
             "holiday": name_in(holiday, lang),
             "paragraphs": paragraphs.get(lang) or words["family_letter"]["paragraphs"],
             "dated": long_day(dated, lang),
+            "slip": slip,
         },
-        folder / safe_file_name("family-letter", holiday.first_day.isoformat(), lang),
+        folder
+        / safe_file_name("family-letter", holiday.first_day.isoformat(), *(["slip"] * slip), lang),
     )
 
 
@@ -86,3 +90,22 @@ def family_letter_rows(
                     }
                 )
     return rows
+
+
+SLIP_HEADER = ["工号", "干部姓名", "单位", "家属姓名", "关系", "回执日期", "备注"]
+
+
+def write_slip_list(
+    path: Path, title: str, families: Iterable[tuple[CadreRecord, str, str]]
+) -> Path:
+    """The list of the consenting families (cadre, family member's name, relation) an office
+    fills in as the slips come back, and hands to `lianjie collect`."""
+    workbook, _ = to_fill_in(
+        title,
+        SLIP_HEADER,
+        ([c.employee_id, c.name, c.unit_name, name, relation] for c, name, relation in families),
+        sheet_title="家属回执",
+        widths=(12, 10, 26, 10, 8, 12, 20),
+        date_columns=(6,),
+    )
+    return saved(workbook, path)

@@ -140,7 +140,9 @@ def _families(parts: list[SummaryPart]) -> dict[str, Any]:
     """Each unit's families reached (家庭助廉), and the totals: counts, never a name."""
     rows = sorted((row for part in parts for row in part.families), key=lambda r: r["code"])
     total = FamilyTally(
-        sum(r["tally"].consenting for r in rows), sum(r["tally"].letters for r in rows)
+        sum(r["tally"].consenting for r in rows),
+        sum(r["tally"].letters for r in rows),
+        sum(r["tally"].slips for r in rows),
     )
     return {"families": rows, "families_total": total}
 

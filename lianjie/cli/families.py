@@ -31,7 +31,7 @@ def families(
     def go() -> Any:
         from core.domain import Quarter
         from flows.common import RunSettings, settings, this_quarter, today
-        from flows.families import FamiliesDone, plan_family_letters, take_families
+        from flows.families import FamiliesDone, plan_family_letters, slip_list, take_families
 
         config = settings()
         period = Quarter.parse(label) if label else this_quarter(config)
@@ -39,7 +39,14 @@ def families(
         taken = take_families.fn(run=run_settings, quarter=period, file=str(file))
         day = max(today(config), period.starts_on)
         letters = plan_family_letters.fn(run=run_settings, quarter=period, as_of=day)
-        return FamiliesDone(quarter=period.label, taken=taken, letters=letters)
+        folder = config.reports_dir / period.label / "families"
+        slips = slip_list(run=run_settings, quarter=period, folder=folder)
+        return FamiliesDone(
+            quarter=period.label,
+            taken=taken,
+            letters=letters,
+            slip_list=str(slips) if slips else None,
+        )
 
     done = run(go, json_=json_, quiet=quiet, flows=False)
     emit(done, json_, lines)
@@ -61,4 +68,6 @@ def lines(done: Any) -> list[str]:
         f"Family letters: {counted(letters['letters'], 'new message')} for "
         f"{counted(letters['families'], 'family member')} before the quarter's holidays"
     )
+    if done.slip_list:
+        said.append(f"Return slips to list as they come back: {done.slip_list}")
     return said

@@ -42,6 +42,7 @@ COLUMNS: dict[Export, list[str]] = {
         "email",
         "consent",
         "letters_sent",
+        "slip_returned_on",
     ],
     Export.talks: [
         "employee_id",

@@ -11,6 +11,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from openpyxl import load_workbook
 from pypdf import PdfReader
 from sqlmodel import select
 
@@ -175,3 +176,51 @@ def test_lianjie_families_takes_the_file_and_says_what_it_did(
     assert plain.returncode == 2 and "--confidential" in plain.stderr
     sealed = lianjie("export", "--quarter", "2027Q1", "families", "--confidential")
     assert sealed.returncode == 0 and "张丽华" in sealed.stdout
+
+
+def test_return_slips_go_out_with_the_letter_and_come_back_through_collect(
+    db_url: str, tmp_path: Path
+) -> None:
+    """With `return_slips` the letter carries a slip; `lianjie families` writes the list to
+    tick off; the list handed to `lianjie collect` records each slip once; a row naming no
+    family member kept is rejected without its cells (they would name a family member)."""
+    default = (Path(__file__).parents[2] / "policy" / "default.toml").read_text(encoding="utf-8")
+    policy = tmp_path / "policy.toml"
+    policy.write_text(default.replace("return_slips = false", "return_slips = true"), "utf-8")
+    roster = write_csv(tmp_path / "roster.csv", HEADER, ROSTER)
+    run_cycle(db_url, roster, tmp_path / "cards", "2027Q1", START, policy=policy)
+    done = lianjie(
+        "families", str(write_csv(tmp_path / "f.csv", FAMILIES, CONTACTS)), "--quarter", "2027Q1"
+    )
+    assert done.returncode == 0, done.stderr
+    listed = Path(done.stdout.split("Return slips to list as they come back: ")[1].strip())
+    assert 0o600 == listed.stat().st_mode & 0o777
+    letter = next((tmp_path / "data" / "cards").glob("family-letter-2027-02-05-slip-zh.pdf"))
+    assert "回执" in "".join(text_of(letter).split())
+    book = load_workbook(listed)
+    sheet = book.active
+    assert sheet is not None
+    rows = {r[0].value: r for r in sheet.iter_rows(min_row=3)}
+    assert set(rows) == {"E1", "E2", "E4", "E5"}  # the consenting families
+    rows["E1"][5].value = date(2027, 2, 8)
+    sheet.append(["E5", "干部E5", "", "赵某某", "配偶", date(2027, 2, 8)])  # nobody kept so
+    book.save(listed)
+    back = lianjie("collect", "--quarter", "2027Q1", "--as-of", "2027-02-10", str(listed))
+    assert back.returncode == 0, back.stderr
+    assert "1 accepted, 1 rejected" in back.stdout
+    assert "no family member of E5 by that name is kept" in back.stdout
+    as_json = lianjie(
+        "collect", "--quarter", "2027Q1", "--as-of", "2027-02-10", "--json", str(listed)
+    )
+    assert "赵某某" not in as_json.stdout and "already_imported" in as_json.stdout
+    rejects = quarter_file(
+        db_url=db_url,
+        kind=Export.rejects,
+        quarter=Q1,
+        as_of=SENT_ON,
+        fmt=Format.csv,
+        confidential=False,
+    ).decode()
+    assert "no_such_family" in rejects and "赵某某" not in rejects
+    sealed = lianjie("export", "--quarter", "2027Q1", "families", "--confidential").stdout
+    assert "张丽华,配偶,13911110001,zlh@family.example.cn,True,0,2027-02-08" in sealed

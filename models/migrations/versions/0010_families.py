@@ -2,7 +2,8 @@
 
 `family_contact`: a cadre's family member who may receive the organisation's holiday letters
 (家庭助廉), kept apart from the roster by a key that hashes the cadre's id with the member's
-name; their consent, and the day the cadre was first seen off the roster.
+name; their consent, and the day the cadre was first seen off the roster. `family_slip`: a
+family's return slip (回执) back in a quarter.
 
 Revision ID: 0010
 Revises: 0009
@@ -38,8 +39,16 @@ def upgrade() -> None:
     op.create_index(
         op.f("ix_family_contact_employee_id"), "family_contact", ["employee_id"], unique=False
     )
+    op.create_table(
+        "family_slip",
+        sa.Column("key", text(), nullable=False),
+        sa.Column("quarter", text(), nullable=False),
+        sa.Column("returned_on", sa.Date(), nullable=False),
+        sa.PrimaryKeyConstraint("key", "quarter"),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("family_slip")
     op.drop_index(op.f("ix_family_contact_employee_id"), table_name="family_contact")
     op.drop_table("family_contact")
