@@ -69,6 +69,9 @@ class Settings(BaseSettings):
     timezone: str = "Asia/Shanghai"
     organisation: str = "示范市"
     lang: Language = Language.zh
+    # Every PDF lianjie writes is archival (PDF/A-3u: fonts embedded, data inside) unless this
+    # names another PDF/A variant or says `plain`.
+    pdf_variant: str = "pdf/a-3u"
 
     def confidential_password_for_reading(self) -> str | None:
         """The password a sealed workbook that comes back is opened with, if any."""
@@ -87,6 +90,14 @@ class Settings(BaseSettings):
                 "written there only encrypted: set LIANJIE_CONFIDENTIAL_PASSWORD"
             )
         return None
+
+    @field_validator("pdf_variant")
+    @classmethod
+    def _known_variant(cls, value: str) -> str:
+        known = ("plain", "pdf/a-1b", "pdf/a-2b", "pdf/a-3b", "pdf/a-2u", "pdf/a-3u", "pdf/a-4b")
+        if value.strip().casefold() not in known:
+            raise ValueError(f"{value!r} is not one of {', '.join(known)}")
+        return value.strip().casefold()
 
     @field_validator("timezone")
     @classmethod

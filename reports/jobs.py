@@ -21,6 +21,7 @@ from policy.config import Policy
 from policy.progress import quarter_standings
 from reports.confidential import ConfidentialPart, confidential_part, confidential_report
 from reports.context import unit_report
+from reports.evidence import manifest, summary_evidence, unit_evidence
 from reports.render import RenderJob, labels, safe_file_name, unit_file_names
 from reports.sealed import pending_path
 from reports.summary import SummaryPart, summary_part, summary_report
@@ -141,7 +142,13 @@ def unit_jobs(
     planned = []
     for code in codes:
         context = unit_report(view, code)
-        job = RenderJob("unit_report.html.j2", context, setting.folder / setting.file_names[code])
+        job = RenderJob(
+            "unit_report.html.j2",
+            context,
+            setting.folder / setting.file_names[code],
+            moment=setting.as_of,
+            embedded=unit_evidence(view, code, ReportKind.unit.value),
+        )
         planned.append(PlannedReport(ReportKind.unit, code, context["overall"].percent, job))
     return planned
 
@@ -205,12 +212,20 @@ def organisation_jobs(
                 "summary.html.j2",
                 summary,
                 setting.folder / safe_file_name(label, "summary", setting.lang),
+                moment=setting.as_of,
+                embedded=summary_evidence(whole, summary["ranking"]),
             ),
         ),
         PlannedReport(
             ReportKind.confidential,
             "",
             "",
-            RenderJob("confidential.html.j2", confidential_report(whole, secrets), secret),
+            RenderJob(
+                "confidential.html.j2",
+                confidential_report(whole, secrets),
+                secret,
+                moment=setting.as_of,
+                embedded=(manifest(whole, kind=ReportKind.confidential.value, unit_code=""),),
+            ),
         ),
     ]

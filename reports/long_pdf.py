@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 HEADINGS = ("h1", "h2", "h3")
+ARCHIVAL = ("/Metadata", "/OutputIntents", "/Lang")
 # Carriers of the footer's words: the slices leave the footer to a numbering layer laid over
 # the joined pages, which alone knows the whole document's page count.
 PAGE_LABELS = ("page-label-before", "page-label-middle", "page-label-after")
@@ -55,28 +56,39 @@ def numbering_html(html: str, pages: int) -> str:
 
 
 def write_in_slices(
-    pieces: list[str], lay_out: Callable[[str, bool], Any], target: Path, scratch: Path
+    pieces: list[str],
+    lay_out: Callable[[str, bool], Any],
+    target: Path,
+    scratch: Path,
+    write: Callable[[Any, Path], None] = lambda document, path: document.write_pdf(path),
 ) -> int:
     """Lay out each slice alone and write it to `scratch`, then join them into `target` with
     the numbering laid over every page; returns the page count. `lay_out(html, numbered)` makes
     a WeasyPrint document, its footer left empty unless `numbered`."""
     from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import NameObject
 
     writer = PdfWriter()
     scratch.mkdir(parents=True, exist_ok=True)
     for n, piece in enumerate(pieces):
         part = scratch / f"slice-{n:04d}.pdf"
-        lay_out(piece, False).write_pdf(part)  # the layout is dropped before the next slice
+        write(lay_out(piece, False), part)  # the layout is dropped before the next slice
         reader = PdfReader(part)
         writer.append(reader)
-        if n == 0:  # the title, author and subject the document would have had
+        if n == 0:  # the title, author, subject and dates the document would have had
             writer.add_metadata(dict(reader.metadata or {}))
+            first = reader.root_object
+            archival = {key: first[key] for key in ARCHIVAL if key in first}
     pages = len(writer.pages)
     numbers = scratch / "numbers.pdf"
     lay_out(numbering_html(pieces[0], pages), True).write_pdf(numbers)
     for page, number in zip(writer.pages, PdfReader(numbers).pages, strict=True):
         page.merge_page(number)
         page.compress_content_streams()  # merging leaves them uncompressed: 3x the file
+    # What makes the first slice archival (its PDF/A identity, colour intent, language) holds
+    # for the whole: the fonts each slice embeds travel with its pages.
+    for key, value in archival.items():
+        writer.root_object[NameObject(key)] = value.clone(writer)
     with target.open("wb") as handle:
         writer.write(handle)
     return pages

@@ -14,6 +14,7 @@ from collections import Counter
 from collections.abc import Iterable
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
+from datetime import datetime
 from functools import cache
 from pathlib import Path
 from tempfile import TemporaryDirectory
@@ -22,6 +23,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from core.domain import Quarter
+from reports.archival import Embedded, written
 from reports.long_pdf import html_slices, write_in_slices
 from reports.wording import day_text, quoted, time_range
 
@@ -37,11 +39,15 @@ class RenderError(Exception):
 
 @dataclass(frozen=True, slots=True)
 class RenderJob:
-    """One PDF to make: which template, with which values, to which file."""
+    """One PDF to make: which template, with which values, to which file; the moment it
+    stands at (its metadata's dates: the same moment renders the same bytes) and the files
+    it carries."""
 
     template: str
     context: dict[str, Any]
     path: Path
+    moment: datetime | None = None
+    embedded: tuple[Embedded, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,12 +159,18 @@ def render_pdf(job: RenderJob) -> Rendered:
         pieces = html_slices(html, SLICE_ROWS)
         if len(pieces) == 1:
             document = _lay_out(html)
-            document.write_pdf(temporary)
+            written(document, temporary, job.moment, job.embedded)
             pages = len(document.pages)
         else:
             # beside the report, not in a shared /tmp: the slices name the same people
             with TemporaryDirectory(dir=job.path.parent, prefix=f".{job.path.name}.") as scratch:
-                pages = write_in_slices(pieces, _lay_out, temporary, Path(scratch))
+                pages = write_in_slices(
+                    pieces,
+                    _lay_out,
+                    temporary,
+                    Path(scratch),
+                    lambda document, part: written(document, part, job.moment),
+                )
     except FatalURLFetchingError as error:  # a BaseException: catch it by name
         temporary.unlink(missing_ok=True)
         raise RenderError(f"{job.path.name}: {error}") from None

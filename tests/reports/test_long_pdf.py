@@ -64,7 +64,7 @@ def test_a_heading_goes_with_the_table_it_heads() -> None:
 def rendered(tmp_path: Path, name: str) -> tuple[list[str], Path]:
     context = unit_report(view_at(at(date(2026, 12, 15)), unit_of(60)), "U01")
     path = tmp_path / name
-    render_pdf(RenderJob("unit_report.html.j2", context, path))
+    render_pdf(RenderJob("unit_report.html.j2", context, path, moment=at(date(2026, 12, 15))))
     with pdfplumber.open(path) as pdf:
         return ["".join((p.extract_text() or "").split()) for p in pdf.pages], path
 
