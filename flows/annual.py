@@ -82,7 +82,7 @@ def annual_report(
         pages=done.pages,
         rate=job.context["year_total"].percent,
     )
-    record_reports(run=run, filed_under=str(year), reports=[report], rendered=[done])
+    record_reports(run=run, filed_under=str(year), reports=[report], rendered=[done], as_of=moment)
     publish_annual(year, quarters, report, config, lang=run.lang)
     labels_shown = [q.label for q in quarters]
     return AnnualSummary(year=year, quarters=labels_shown, rendered=1, reports=[report])

@@ -9,7 +9,7 @@ from alembic.config import Config
 from sqlalchemy import text
 from sqlalchemy.engine import Connection, Engine
 
-from models import accounts, families, tables, talks  # noqa: F401  (registers the tables on SQLModel.metadata)
+from models import accounts, families, issued, tables, talks  # noqa: F401  (registers the tables on SQLModel.metadata)
 from models.locks import file_lock, lock_key, lock_path
 
 MIGRATIONS = Path(__file__).with_name("migrations")

@@ -117,7 +117,9 @@ def accountability_reports(
         deadline=timedelta(seconds=config.chunk_deadline_seconds),
     )
     reports, rendered = placed(outcome, password)
-    record_reports(run=run, filed_under=period.label, reports=reports, rendered=rendered)
+    record_reports(
+        run=run, filed_under=period.label, reports=reports, rendered=rendered, as_of=moment
+    )
     delivered = delivered_as(reports, rendered)
     queued = (
         queue_reports(run=run, quarter=period, reports=delivered, on=today(config))

@@ -76,6 +76,8 @@ def render_reports(
     reports = [out_.model_copy(update={"pages": pdf.pages}) for out_, pdf in done]
     # Recorded here too, so that a chunk run again alone leaves its rows right; upserted, a
     # chunk run twice leaves one row per PDF.
-    record_reports(run=run, filed_under=period.label, reports=reports, rendered=rendered)
+    record_reports(
+        run=run, filed_under=period.label, reports=reports, rendered=rendered, as_of=as_of
+    )
     log().info("chunk of %d units of %s rendered in %s", len(reports), period.label, folder)
     return len(reports)

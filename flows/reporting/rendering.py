@@ -3,6 +3,8 @@ the year's reports."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from prefect import task
 from pydantic import BaseModel
 
@@ -10,6 +12,7 @@ from core.domain import ReportKind
 from flows.common import RunSettings, log
 from models.bulk import upsert
 from models.db import session_for, utcnow
+from models.issued import register
 from models.tables import Report
 from reports.render import Rendered, RenderJob, render_many
 
@@ -34,11 +37,33 @@ def render_chunk(jobs: list[RenderJob], *, processes: int | None = None) -> list
 
 @task(persist_result=False)
 def record_reports(
-    *, run: RunSettings, filed_under: str, reports: list[ReportOut], rendered: list[Rendered]
+    *,
+    run: RunSettings,
+    filed_under: str,
+    reports: list[ReportOut],
+    rendered: list[Rendered],
+    as_of: datetime | None = None,
 ) -> None:
     """Remember where each PDF is and its hash (re-rendering replaces the row), filed under
-    its quarter (2026Q4) or, for the year's report, its year (2026)."""
+    its quarter (2026Q4) or, for the year's report, its year (2026); and register each version
+    issued, by its hash and the moment it stands at, for `lianjie verify`."""
     with session_for(run.db_url) as session:
+        register(
+            session,
+            (
+                {
+                    "sha256": done.sha256,
+                    "quarter": filed_under,
+                    "unit_code": r.unit_code,
+                    "kind": r.kind,
+                    "lang": run.lang,
+                    "as_of": as_of,
+                    "issued_at": utcnow(),
+                    "path": str(done.path),
+                }
+                for r, done in zip(reports, rendered, strict=True)
+            ),
+        )
         upsert(
             session,
             Report,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import atexit
 import gc
 
-from lianjie.cli import admin, documents, families, quarter, server, web
+from lianjie.cli import admin, documents, families, quarter, server, verify, web
 from lianjie.cli.options import app, db_app
 
 # In the order --help lists them.
@@ -19,6 +19,7 @@ for command in (
     documents.talks,
     families.families,
     admin.export,
+    verify.verify,
     admin.demo,
     server.serve,
     server.worker,

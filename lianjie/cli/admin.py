@@ -21,8 +21,9 @@ def export(
         typer.Argument(
             help="tracks, sessions, enrolments, messages, completions, outstanding, rejects, "
             "changes, attendance (per session: enrolled, present, absent, excused, not filled "
-            "in), talks, pledges, families (family contacts: --confidential only), or access "
-            "(who produced which cadre's record; needs no quarter)."
+            "in), talks, pledges, families (family contacts: --confidential only), access "
+            "(who produced which cadre's record) or issued (every report version issued); "
+            "the last two need no quarter."
         ),
     ],
     quarter: QuarterOption = "",
@@ -46,6 +47,7 @@ def export(
 ) -> None:
     """Export a list for the quarter, with the contract's column names."""
     from lianjie.exports import Export, Format, write
+    from lianjie.exports.columns import DATABASE_LISTS
 
     try:
         kind, fmt = Export(what), Format(format_)
@@ -54,7 +56,7 @@ def export(
             f"cannot export {what!r} as {format_!r}: choose one of "
             f"{', '.join(Export)} and a format of {', '.join(Format)}"
         ) from None
-    if kind is not Export.access:
+    if kind not in DATABASE_LISTS:
         if not quarter:
             raise fail(f"exporting {kind.value} needs --quarter YYYYQn")
         quarter = check_quarter(quarter)
@@ -67,13 +69,12 @@ def export(
         from flows.common import now, settings
         from flows.moments import as_of_moment
         from flows.parameters import parse_quarter
-        from lianjie.exports.database import access_file, quarter_file
+        from lianjie.exports.database import access_file, issued_file, quarter_file
 
         config = settings()
-        if kind is Export.access:
-            return access_file(
-                db_url=config.db_url, fmt=fmt, confidential=confidential, zone=config.zone
-            )
+        if kind in DATABASE_LISTS:
+            whole = access_file if kind is Export.access else issued_file
+            return whole(db_url=config.db_url, fmt=fmt, confidential=confidential, zone=config.zone)
         return quarter_file(
             db_url=config.db_url,
             kind=kind,

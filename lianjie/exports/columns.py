@@ -20,17 +20,32 @@ class Export(StrEnum):
     pledges = "pledges"  # commitment letters, likewise
     access = "access"  # who produced which cadre's record: not a quarter's list
     families = "families"  # family contacts and the quarter's letters: --confidential only
+    issued = "issued"  # the register of report versions issued: not a quarter's list
 
 
 # The lists of a quarter built from its data (the access log is the database's; the families
 # are kept apart from the quarter, and only ever exported with --confidential).
-QUARTER_LISTS = [e for e in Export if e not in (Export.access, Export.families)]
+QUARTER_LISTS = [e for e in Export if e not in (Export.access, Export.families, Export.issued)]
+# The lists of the whole database, exported without a quarter.
+DATABASE_LISTS = (Export.access, Export.issued)
 
 Rows = list[dict[str, Any]]
 
 # The contract's column names, in the order they are written.
 COLUMNS: dict[Export, list[str]] = {
     Export.access: ["produced_at", "os_user", "employee_id", "confidential", "path", "action"],
+    Export.issued: [
+        "sha256",
+        "quarter",
+        "kind",
+        "unit_code",
+        "lang",
+        "as_of",
+        "issued_at",
+        "path",
+        "latest",
+        "delivered",
+    ],
     Export.tracks: ["employee_id", "name", "unit_code", "track", "reason"],
     Export.families: [
         "employee_id",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, tzinfo
 
-from core.domain import Quarter
+from core.domain import Quarter, ReportKind
 from core.exceptions import LianjieInputError
 from flows.progress import stage
 from lianjie.exports.columns import Export
@@ -13,6 +13,7 @@ from lianjie.exports.rows import build_rows
 from models.db import session_for
 from models.facts import load_quarter
 from models.families import family_rows
+from models.issued import register_rows
 from models.outbox import quarter_messages
 from models.records import access_log
 
@@ -27,6 +28,17 @@ def access_file(
         rows = access_log(session=session)
     shown = rows if confidential else [r for r in rows if not r["confidential"]]
     return serialise(Export.access, shown, fmt, confidential=confidential, zone=zone)
+
+
+def issued_file(
+    *, db_url: str, fmt: Format, confidential: bool = False, zone: tzinfo = ORGANISATION_ZONE
+) -> bytes:
+    """The register of every report version issued; the confidential list's versions only
+    with `--confidential` (that there is one, and when, is the discipline body's to know)."""
+    with session_for(db_url) as session:
+        rows = register_rows(session)
+    shown = rows if confidential else [r for r in rows if r["kind"] != ReportKind.confidential]
+    return serialise(Export.issued, shown, fmt, confidential=confidential, zone=zone)
 
 
 def quarter_file(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlmodel import SQLModel
 
-from models import accounts, families, tables, talks  # noqa: F401  (registers the tables on SQLModel.metadata)
+from models import accounts, families, issued, tables, talks  # noqa: F401  (registers the tables on SQLModel.metadata)
 
 connection = context.config.attributes["connection"]
 context.configure(

@@ -1,0 +1,42 @@
+"""`lianjie verify FILE`: whether lianjie issued this PDF, of what, at which moment, and
+whether it is the latest version."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from lianjie.cli.options import Json
+from lianjie.cli.runner import emit, fail, run
+
+NOT_ISSUED = 3  # the exit code of a file lianjie did not issue (2: bad input, 1: a failure)
+
+
+def verify(
+    file: Annotated[Path, typer.Argument(help="The PDF to check.")],
+    json_: Json = False,
+) -> None:
+    """Say whether lianjie issued this PDF: for which quarter, unit and moment, whether it is
+    the latest version of that report, and to how many readers it was delivered.
+
+    Exit 0 when lianjie issued it (the latest version or not), 3 when it did not (its bytes
+    match no version in the register: changed since, or made elsewhere), 2 when the file
+    cannot be read.
+    """
+    if not file.is_file():
+        raise fail(f"{file}: no such file")
+    sha256 = hashlib.sha256(file.read_bytes()).hexdigest()
+
+    def look_up() -> Any:
+        from flows.common import settings
+        from lianjie.verification import verdict
+
+        return verdict(settings().db_url, sha256, file)
+
+    found = run(look_up, json_=json_, flows=False)
+    emit(found, json_, lambda v: v.lines())
+    if not found.issued:
+        raise typer.Exit(NOT_ISSUED)
