@@ -31,6 +31,7 @@ from models.db import session_for
 from models.facts import load_quarter
 from policy.progress import quarter_standings
 from reports.annual import QuarterStanding, quarters_of_year, year_report
+from reports.evidence import year_evidence
 from reports.render import RenderJob, labels, safe_file_name
 from reports.wording import quarter_in_year
 
@@ -134,4 +135,6 @@ def prepare_annual(
         holidays=holidays,
     )
     path = Path(out) / safe_file_name(str(year), "annual", run.lang)
-    return RenderJob("annual.html.j2", context, path), [q.data.quarter for q in quarters]
+    inside = year_evidence(year, as_of, [q.data for q in quarters], context["unit_rows"])
+    job = RenderJob("annual.html.j2", context, path, moment=as_of, embedded=inside)
+    return job, [q.data.quarter for q in quarters]

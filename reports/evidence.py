@@ -9,9 +9,11 @@ import csv
 import io
 import json
 from collections.abc import Iterable, Sequence
+from datetime import datetime
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
+from models.facts import QuarterData
 from reports.archival import Embedded
 from reports.view import QuarterView
 
@@ -103,3 +105,44 @@ def lianjie_version() -> str:
         return version("lianjie")
     except PackageNotFoundError:  # a checkout not installed
         return "unknown"
+
+
+YEAR_COLUMNS = ["unit_code", "name", "quarter", "required", "complete", "overdue", "rate"]
+
+
+def year_evidence(
+    year: int, as_of: datetime, quarters: Sequence[QuarterData], unit_rows: Sequence[dict[str, Any]]
+) -> tuple[Embedded, ...]:
+    """The year report's units per quarter (as the report shows them: without the admonition
+    track), and a manifest naming each quarter's policy and roster."""
+    labels = [q.quarter.label for q in quarters]
+    rows = [
+        {
+            "unit_code": row["code"],
+            "name": row["name"],
+            "quarter": label,
+            "required": cell.required,
+            "complete": cell.complete,
+            "overdue": cell.overdue,
+            "rate": cell.percent,
+        }
+        for row in unit_rows
+        for label, cell in zip(labels, row["cells"], strict=True)
+        if cell is not None
+    ]
+    about = {
+        "year": year,
+        "kind": "annual",
+        "as_of": as_of.isoformat(),
+        "quarters": {
+            q.quarter.label: {"policy_sha256": q.policy_sha256, "roster_sha256": q.roster_sha256}
+            for q in quarters
+        },
+        "lianjie": lianjie_version(),
+        "files": {"units.csv": len(rows)},
+    }
+    data = json.dumps(about, ensure_ascii=False, indent=1, sort_keys=True).encode()
+    return (
+        Embedded("units.csv", as_csv(YEAR_COLUMNS, rows), "the units counted, per quarter"),
+        Embedded("manifest.json", data, "what this report was made from"),
+    )

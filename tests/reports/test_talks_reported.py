@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from pypdf import PdfReader
+
 from flows.talk_chasing import plan_talk_reminders
 from harness.pdfs import text_of
 from harness.pipeline import prepared, run_settings
@@ -59,6 +61,7 @@ def test_the_year_report_counts_talks_per_leader_and_the_letters_signed(
     assert (bodies["纪检监察机关负责人"].asked, bodies["纪检监察机关负责人"].overdue) == (2, 0)
     assert (talks["letters"].due, talks["letters"].signed) == (4, 1)
     render_pdf(job)
+    assert set(PdfReader(job.path).attachments) == {"units.csv", "manifest.json"}  # issue 46
     said = "".join(text_of(job.path).split())
     assert "廉政谈话与廉洁承诺（述责述廉）" in said and "提醒谈话" not in said
     assert "廉洁承诺书：全年应签4份，已签回1份，逾期未签2份。" in said
