@@ -4,7 +4,7 @@ is not there (what its own manifest claims, when it carries one)."""
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 
 from pydantic import BaseModel
@@ -56,13 +56,19 @@ class Verdict(BaseModel):
             said.append("  the latest version")
         else:
             said.append(
-                f"  NOT the latest version: a later one (as of {self.latest_as_of}, "
+                f"  NOT the latest version: a later one (as of "
+                f"{self.latest_as_of.isoformat() if self.latest_as_of else '?'}, "
                 f"SHA-256 {self.latest_sha256[:16]}…) was issued after it"
             )
         return said
 
 
-def verdict(db_url: str, sha256: str, file: Path) -> Verdict:
+def verdict(db_url: str, sha256: str, file: Path, zone: tzinfo = UTC) -> Verdict:
+    """The register's word on these bytes, its times in the organisation's zone."""
+
+    def local(moment: datetime | None) -> datetime | None:
+        return moment and stored_utc(moment).astimezone(zone).replace(microsecond=0)
+
     with session_for(db_url) as session:
         found = issued_as(session, sha256)
         if found is None:
@@ -76,11 +82,11 @@ def verdict(db_url: str, sha256: str, file: Path) -> Verdict:
             kind=str(version.kind),
             unit_code=version.unit_code,
             lang=version.lang,
-            as_of=version.as_of and stored_utc(version.as_of),
-            issued_at=stored_utc(version.issued_at),
+            as_of=local(version.as_of),
+            issued_at=local(version.issued_at),
             latest=latest.sha256 == version.sha256,
             latest_sha256=latest.sha256,
-            latest_as_of=latest.as_of and stored_utc(latest.as_of),
+            latest_as_of=local(latest.as_of),
             delivered=delivered(session, version),
         )
 

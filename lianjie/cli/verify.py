@@ -34,7 +34,8 @@ def verify(
         from flows.common import settings
         from lianjie.verification import verdict
 
-        return verdict(settings().db_url, sha256, file)
+        config = settings()
+        return verdict(config.db_url, sha256, file, config.zone)
 
     found = run(look_up, json_=json_, flows=False)
     emit(found, json_, lambda v: v.lines())

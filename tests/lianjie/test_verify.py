@@ -36,7 +36,7 @@ def test_verify_tells_an_issued_pdf_its_version_and_a_changed_one_apart(
     said = lianjie("verify", str(first))
     assert said.returncode == 0, said.stderr
     assert "issued by lianjie — the unit report of U01 for 2026Q4 (zh)" in said.stdout
-    assert "2026-11-20T10:36:00+00:00" in said.stdout and "the latest version" in said.stdout
+    assert "as of 2026-11-20T18:36:00+08:00" in said.stdout and "the latest version" in said.stdout
 
     later = issue(db_url, tmp_path / "later", REPORTED_AT + timedelta(days=3))
     old = lianjie("verify", str(first))
