@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 HEADINGS = ("h1", "h2", "h3")
-ARCHIVAL = ("/Metadata", "/OutputIntents", "/Lang")
+ARCHIVAL = ("/Metadata", "/OutputIntents", "/Lang", "/AF", "/Names")
 # Carriers of the footer's words: the slices leave the footer to a numbering layer laid over
 # the joined pages, which alone knows the whole document's page count.
 PAGE_LABELS = ("page-label-before", "page-label-middle", "page-label-after")
@@ -60,7 +60,9 @@ def write_in_slices(
     lay_out: Callable[[str, bool], Any],
     target: Path,
     scratch: Path,
-    write: Callable[[Any, Path], None] = lambda document, path: document.write_pdf(path),
+    write: Callable[[Any, Path, bool], None] = lambda document, path, first: document.write_pdf(
+        path
+    ),
 ) -> int:
     """Lay out each slice alone and write it to `scratch`, then join them into `target` with
     the numbering laid over every page; returns the page count. `lay_out(html, numbered)` makes
@@ -72,7 +74,7 @@ def write_in_slices(
     scratch.mkdir(parents=True, exist_ok=True)
     for n, piece in enumerate(pieces):
         part = scratch / f"slice-{n:04d}.pdf"
-        write(lay_out(piece, False), part)  # the layout is dropped before the next slice
+        write(lay_out(piece, False), part, n == 0)  # the layout is dropped before the next slice
         reader = PdfReader(part)
         writer.append(reader)
         if n == 0:  # the title, author, subject and dates the document would have had
@@ -85,8 +87,9 @@ def write_in_slices(
     for page, number in zip(writer.pages, PdfReader(numbers).pages, strict=True):
         page.merge_page(number)
         page.compress_content_streams()  # merging leaves them uncompressed: 3x the file
-    # What makes the first slice archival (its PDF/A identity, colour intent, language) holds
-    # for the whole: the fonts each slice embeds travel with its pages.
+    # What makes the first slice archival (its PDF/A identity, colour intent, language, and the
+    # files it carries for the whole document) holds for the whole: the fonts each slice
+    # embeds travel with its pages.
     for key, value in archival.items():
         writer.root_object[NameObject(key)] = value.clone(writer)
     with target.open("wb") as handle:

@@ -169,7 +169,9 @@ def render_pdf(job: RenderJob) -> Rendered:
                     _lay_out,
                     temporary,
                     Path(scratch),
-                    lambda document, part: written(document, part, job.moment),
+                    lambda document, part, first: written(
+                        document, part, job.moment, job.embedded if first else ()
+                    ),
                 )
     except FatalURLFetchingError as error:  # a BaseException: catch it by name
         temporary.unlink(missing_ok=True)

@@ -12,6 +12,7 @@ import pytest
 from pypdf import PdfReader
 
 from harness.standings import at, check, unit_of, view_at
+from reports.archival import Embedded
 from reports.context import unit_report
 from reports.long_pdf import html_slices
 from reports.render import RenderJob, render_pdf
@@ -64,7 +65,15 @@ def test_a_heading_goes_with_the_table_it_heads() -> None:
 def rendered(tmp_path: Path, name: str) -> tuple[list[str], Path]:
     context = unit_report(view_at(at(date(2026, 12, 15)), unit_of(60)), "U01")
     path = tmp_path / name
-    render_pdf(RenderJob("unit_report.html.j2", context, path, moment=at(date(2026, 12, 15))))
+    render_pdf(
+        RenderJob(
+            "unit_report.html.j2",
+            context,
+            path,
+            moment=at(date(2026, 12, 15)),
+            embedded=(Embedded("standings.csv", b"employee_id\n", ""),),
+        )
+    )
     with pdfplumber.open(path) as pdf:
         return ["".join((p.extract_text() or "").split()) for p in pdf.pages], path
 
@@ -83,6 +92,10 @@ def test_a_long_report_rendered_in_slices_reads_as_one(
         assert 1 == len(re.findall(r"第\d+页，共\d+页", text))
         assert f"第{number}页，共{total}页" in text
     assert PdfReader(whole_path).metadata == PdfReader(path).metadata
+    # joined, it is as archival as the whole: its PDF/A identity and the file it carries
+    for key in ("/Metadata", "/OutputIntents", "/Lang", "/AF"):
+        assert key in PdfReader(path).root_object, key
+    assert set(PdfReader(path).attachments) == {"standings.csv"}
     for joined in PdfReader(path).pages:  # merged pages left uncompressed made a file 3x larger
         contents = joined["/Contents"].get_object()
         for stream in contents if isinstance(contents, list) else [contents]:
