@@ -13,7 +13,7 @@ from core.exceptions import UnreadableFileError
 from intake.contract import Contract
 from intake.layout import Block, Line, lay_out
 from intake.read import Table
-from intake.values import Cell
+from intake.values import Cell, text
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -25,6 +25,16 @@ class Columns:
 
     index: dict[str, int]
     unknown: list[str]
+
+
+def names_columns(table: Table, contract: Contract, columns: set[str], *, within: int = 20) -> bool:
+    """Whether a row near the top of one of the table's sheets names all these columns: how a
+    file handed back (a talk register, a list of return slips) is told by its header."""
+    for sheet in table.sheets:
+        for _, cells in sheet.rows[:within]:
+            if columns <= {contract.canonical(text(c)) for c in cells if text(c)}:
+                return True
+    return False
 
 
 def match_columns(source: str, block: Block, contract: Contract) -> Columns:

@@ -8,7 +8,7 @@ from dataclasses import replace
 from datetime import date
 
 from core.families import ReturnedSlip
-from intake.columns import ImportResult, located
+from intake.columns import ImportResult, located, names_columns
 from intake.contract import Contract
 from intake.read import Table
 from intake.rules import BadValue, FileRules
@@ -30,12 +30,7 @@ SlipsResult = ImportResult[ReturnedSlip]
 
 def is_slip_list(table: Table) -> bool:
     """Whether a table lists return slips: its header names a family member and a slip's day."""
-    for sheet in table.sheets:
-        for _, cells in sheet.rows[:20]:
-            named = {CONTRACT.canonical(text(c)) for c in cells if text(c)}
-            if {"employee_id", "name", "returned_on"} <= named:
-                return True
-    return False
+    return names_columns(table, CONTRACT, {"employee_id", "name", "returned_on"})
 
 
 def parse_slips(table: Table, *, kept: frozenset[str], today: date) -> SlipsResult:

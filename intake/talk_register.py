@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from datetime import date
 
 from core.talks import HeldTalk, TalkKind
-from intake.columns import ImportResult, located
+from intake.columns import ImportResult, located, names_columns
 from intake.contract import Contract
 from intake.read import Table
 from intake.rules import BadValue, FileRules
@@ -41,12 +41,7 @@ TalkResult = ImportResult[HeldTalk]
 
 def is_talk_register(table: Table) -> bool:
     """Whether a table is a talk register: its header names the talk's kind and due day."""
-    for sheet in table.sheets:
-        for _, cells in sheet.rows[:20]:
-            named = {CONTRACT.canonical(text(c)) for c in cells if text(c)}
-            if {"employee_id", "kind", "due_on"} <= named:
-                return True
-    return False
+    return names_columns(table, CONTRACT, {"employee_id", "kind", "due_on"})
 
 
 def parse_talk_register(

@@ -13,21 +13,13 @@ from datetime import datetime
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
+from core.columns import OUTSTANDING_COLUMNS
 from models.facts import QuarterData
 from reports.archival import Embedded
 from reports.view import QuarterView
 
 # The outstanding export's columns: these rows are the same, with the complete ones too.
-STANDING_COLUMNS = [
-    "employee_id",
-    "name",
-    "unit_code",
-    "track",
-    "programme",
-    "standing",
-    "due_on",
-    "placed",
-]
+STANDING_COLUMNS = OUTSTANDING_COLUMNS
 UNIT_COLUMNS = ["unit_code", "name", "cadres", "required", "complete", "overdue", "rate"]
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any
 
+from core.columns import OUTSTANDING_COLUMNS
+
 
 class Export(StrEnum):
     tracks = "tracks"
@@ -124,16 +126,7 @@ COLUMNS: dict[Export, list[str]] = {
         "source",
         "row",
     ],
-    Export.outstanding: [
-        "employee_id",
-        "name",
-        "unit_code",
-        "track",
-        "programme",
-        "standing",
-        "due_on",
-        "placed",
-    ],
+    Export.outstanding: OUTSTANDING_COLUMNS,
     Export.rejects: [
         "source",
         "sheet",
