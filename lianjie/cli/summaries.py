@@ -89,6 +89,23 @@ def cycle_lines(s: Any) -> list[str]:
         f"Talks {would}opened: " + (", ".join(f"{k} {v}" for k, v in s.talks.items()) or "none"),
         "Sessions: " + ", ".join(f"{k} {v}" for k, v in s.sessions.items()),
         f"Messages {would}queued: " + ", ".join(f"{k} {v}" for k, v in s.messages.items()),
+        *family_lines(s.families, would),
+    ]
+
+
+def family_lines(counts: dict[str, int], would: str) -> list[str]:
+    """The families file the cycle read, if any, and the family letters it planned: numbers."""
+    if not counts.get("families") and "read" not in counts:
+        return []
+    read = (
+        f"{counts['read']} rows read, {counts['accepted']} accepted, {counts['rejected']} "
+        f"rejected (lianjie families FILE lists why); "
+        if "read" in counts
+        else ""
+    )
+    return [
+        f"Families: {read}{counts.get('families', 0)} agreeing to receive letters; "
+        f"{counts.get('letters', 0)} family letters {would}queued"
     ]
 
 
@@ -97,6 +114,8 @@ KIND_WORDS = {
     "session_reminder": "session reminders",
     "holiday_reminder": "holiday reminders",
     "escalation": "reminders up the chain",
+    "talk_reminder": "talk reminders",
+    "family_letter": "family letters",
     "report": "reports",
 }
 CHANNEL_WORDS = {"email": "by e-mail", "sms": "by text message"}

@@ -16,6 +16,7 @@ from sqlmodel import select
 from core.domain import MessageKind, MessageStatus
 from harness.prefect_stored import flow_run_of, stored_for
 from harness.talks import ROSTER
+from lianjie.cli.summaries import family_lines
 from lianjie.synthetic import HEADER, write_csv
 from models.db import session_for
 from models.tables import Message
@@ -53,6 +54,17 @@ def test_prefect_keeps_no_family_name_or_number(
     )
     sent = daily_dispatch(date=date(2027, 2, 2), allow_future=True, return_state=True)
     runs = [flow_run_of(state) for state in (first, again, sent)]
+    summary = first.result()  # what the cycle says of the families: numbers only
+    assert {k: summary.families[k] for k in ("read", "accepted", "rejected", "families")} == {
+        "read": 4,
+        "accepted": 3,
+        "rejected": 1,
+        "families": 3,
+    }
+    assert family_lines(summary.families, "") == [
+        "Families: 4 rows read, 3 accepted, 1 rejected (lianjie families FILE lists why); "
+        "3 agreeing to receive letters; 10 family letters queued"
+    ]
     with session_for(db_url) as session:
         letters = session.exec(
             select(Message).where(
