@@ -101,6 +101,7 @@ class ImportSummary(BaseModel):
     ignored_lines: list[str] = []  # totals, footers, repeated headers: not data, not rejects
     skipped_sheets: list[str] = []  # sheets with no table of this kind
     not_filled_in: list[str] = []  # sign-in sheet rows left without a status ("row 7: E0012")
+    still_owed: list[str] = []  # talk register rows without a 谈话日期: talks not held yet
     warnings: list[str] = []
     rejects: list[RejectOut] = []
     changes: RosterChanges | None = None
@@ -187,6 +188,7 @@ class ImportSummary(BaseModel):
                 "description": [],
                 "ignored_lines": [],
                 "not_filled_in": [],
+                "still_owed": [],  # a confidential register's owed rows name their cadres
                 "unknown_columns": [],
                 "rejects": [],
                 "warnings": self.warnings

@@ -34,8 +34,15 @@ def open_quarter_talks(*, run: RunSettings, quarter: Quarter) -> dict[str, int]:
     with session_for(run.db_url) as session:
         _, loaded = quarter_policy(session=session, quarter=quarter)
         cadres = quarter_roster(session=session, quarter=quarter)
+        calendar = run.calendar(quarter.starts_on, quarter.ends_on)
         called_for = talks_opened(
-            cadres, rules=loaded.policy.talks, quarter=quarter, chain=chain_of(cadres)
+            cadres,
+            rules=loaded.policy.talks,
+            quarter=quarter,
+            chain=chain_of(cadres),
+            due_by=lambda day: (
+                day if calendar.is_working_day(day) else calendar.shift_working_days(day, -1)
+            ),
         )
         opened = open_talks(
             session,
@@ -94,7 +101,10 @@ def held_talks_in(table: Table, *, run: RunSettings, quarter: Quarter, on: date)
             rejects=result.rejects,
             collected_on=on,
         )
-    summary = ImportSummary.of(result)
+    # a register's rows left blank are talks still owed, not a sheet's rows without a status
+    summary = ImportSummary.of(result).model_copy(
+        update={"still_owed": result.not_filled_in, "not_filled_in": []}
+    )
     shown = summary.kept_confidential() if secret else summary
     log().info(
         "%s: %d talks recorded held or waived, %d rejected",

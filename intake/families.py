@@ -4,10 +4,14 @@ the roster."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+from core.domain import Reject
 from core.families import FamilyContact
 from intake.columns import ImportResult, located
 from intake.contract import Contract
 from intake.read import Table
+from intake.reasons import ENGLISH
 from intake.rules import BadValue, FileRules
 from intake.values import Cell, parse_email, parse_employee_id, parse_phone, parse_yes_no, text
 
@@ -28,7 +32,8 @@ FamiliesResult = ImportResult[FamilyContact]
 def parse_families(table: Table, *, cadres: frozenset[str]) -> FamiliesResult:
     """Each row a family contact, checked: a cadre on the roster, a name, a way to reach them
     when they consent, and a yes or no in 同意接收; the same member of a family twice is
-    the later row's."""
+    the later row's. A rejected row keeps no cell and its reason no value (a name, a number):
+    it is told by its row, column and rule, wherever it is shown."""
     result, named = located(table, CONTRACT)
     rules = FileRules(REPEATING)
     seen: dict[str, int] = {}
@@ -36,7 +41,7 @@ def parse_families(table: Table, *, cadres: frozenset[str]) -> FamiliesResult:
         try:
             contact = _contact(row.number, row.values, rules, cadres)
         except BadValue as bad:
-            result.rejects.append(bad.reject(row))
+            result.rejects.append(without_values(bad.reject(row)))
             continue
         if contact.key in seen:  # a later row for the same person corrects the earlier one
             result.accepted[seen[contact.key]] = contact
@@ -74,3 +79,11 @@ def _contact(
     return FamilyContact(
         number, employee_id, name, text(values.get("relation")), phone, email, consent
     )
+
+
+def without_values(reject: Reject) -> Reject:
+    """A rejected row that names no family member: no cells, and its reason with the value it
+    quotes left out (the cadre's id stays: it says whose family)."""
+    params = {k: (v if k in ("employee_id", "column") else "…") for k, v in reject.params.items()}
+    reason = ENGLISH[reject.code].format(**params) if reject.code in ENGLISH else reject.column
+    return replace(reject, values={}, reason=reason, params=params)

@@ -4,6 +4,7 @@ is not there (what its own manifest claims, when it carries one)."""
 from __future__ import annotations
 
 import json
+import logging
 from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 
@@ -33,8 +34,9 @@ class Verdict(BaseModel):
     def lines(self) -> list[str]:
         if not self.issued:
             said = [
-                f"{self.file}: NOT issued by lianjie (its SHA-256 {self.sha256[:16]}… "
-                "matches no version in the register)"
+                f"{self.file}: NOT a report lianjie issued (its SHA-256 {self.sha256[:16]}… "
+                "matches no report version in the register; registers, letters, cards and "
+                "sheets are not registered)"
             ]
             if self.claims:
                 said.append(
@@ -94,8 +96,12 @@ def verdict(db_url: str, sha256: str, file: Path, zone: tzinfo = UTC) -> Verdict
 def _claims(file: Path) -> dict[str, object]:
     """The manifest a lianjie report carries, if this file has one (anyone can write one: it
     is what the file claims, not what the register says)."""
+    quiet = logging.getLogger("pypdf")
+    level, quiet.level = quiet.level, logging.CRITICAL  # its warnings quote the file's bytes
     try:
         inside = PdfReader(file).attachments.get("manifest.json")
         return dict(json.loads(inside[0])) if inside else {}
-    except Exception:  # not a PDF, or a broken one: it claims nothing
+    except Exception:  # a broken PDF: it claims nothing
         return {}
+    finally:
+        quiet.setLevel(level)

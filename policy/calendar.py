@@ -74,6 +74,12 @@ class WorkingCalendar:
             day += timedelta(days=1)
         return day
 
+    def deadline(self, day: date) -> date:
+        """A deadline that falls on a day off moves back to the working day before it."""
+        while not self.is_working_day(day):
+            day -= timedelta(days=1)
+        return day
+
     def send_day(self, day: date, occasion: date | None) -> date:
         """The day a message due on `day` goes out: the next working day, unless its occasion
         (a session, a holiday) would pass before then — then the day itself."""

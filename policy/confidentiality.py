@@ -152,8 +152,11 @@ def without_confidential(data: QuarterData) -> QuarterData:
         rejects=[
             shown_reject(r)
             for r in data.rejects
-            # A completion row about the confidential programme is itself confidential.
-            if not any(secret.mentioned_in(v) for v in r.values.values())
+            # A completion row about the confidential programme is itself confidential; so is
+            # a register's row whose reason names a confidential talk (no talk of it open).
+            if not secret.mentioned_in_any(
+                [*map(str, r.values.values()), r.reason, *map(str, r.params.values())]
+            )
         ],
         changes=[c for c in data.changes if c.field not in DISCIPLINE_COLUMNS],
         talks=[t for t in data.talks if not t.confidential],

@@ -5,7 +5,7 @@ cadre, never a peer or a deputy."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, timedelta
 
 from core.domain import CadreRecord, LeadershipRole, Quarter
@@ -20,11 +20,18 @@ ON_THE_ROSTER = {Talker.in_charge: Answers.in_charge, Talker.top_leader: Answers
 
 
 def talks_opened(
-    cadres: Iterable[CadreRecord], *, rules: TalkRules, quarter: Quarter, chain: Chain
+    cadres: Iterable[CadreRecord],
+    *,
+    rules: TalkRules,
+    quarter: Quarter,
+    chain: Chain,
+    due_by: Callable[[date], date] = lambda day: day,
 ) -> list[TalkOpened]:
     """The talks the quarter's roster calls for. Opening the same talk again is a no-op for
     the caller: `opened_by` names the appointment, the year or the discipline status, not the
-    quarter, so a talk opened last quarter is the same talk now."""
+    quarter, so a talk opened last quarter is the same talk now. A talk's last day is
+    `due_by` its deadline: the calendar's working day on or before it (a deadline on a
+    Saturday or in a holiday is the working day before)."""
     opened: list[TalkOpened] = []
     for cadre in cadres:
         appointed = cadre.appointed_on
@@ -34,7 +41,7 @@ def talks_opened(
                     TalkKind.appointment,
                     cadre,
                     f"appointed:{appointed.isoformat()}",
-                    appointed + timedelta(days=rules.appointment_within_days),
+                    due_by(appointed + timedelta(days=rules.appointment_within_days)),
                     rules.appointment_talker,
                     chain,
                     pledge=rules.pledge_with_appointment,
@@ -46,7 +53,7 @@ def talks_opened(
                     TalkKind.supervision,
                     cadre,
                     f"year:{quarter.year}",
-                    date(quarter.year, 12, 31),
+                    due_by(date(quarter.year, 12, 31)),
                     rules.supervision_talker,
                     chain,
                 )
@@ -59,7 +66,7 @@ def talks_opened(
                         TalkKind.reminder,
                         cadre,
                         f"{cadre.discipline_status.value}:{known.isoformat()}",
-                        known + timedelta(days=rules.reminder_within_days),
+                        due_by(known + timedelta(days=rules.reminder_within_days)),
                         rules.reminder_talker,
                         chain,
                     )

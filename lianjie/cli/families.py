@@ -18,8 +18,10 @@ def families(
     json_: Json = False,
     quiet: Quiet = False,
 ) -> None:
-    """Take in the family-contacts file (工号, 家属姓名, 关系, 手机, 邮箱, 同意接收), kept apart
-    from the roster, and plan the holiday letters to the families who agreed to receive them.
+    """Take in the family-contacts file and plan the families' holiday letters.
+
+    The file (工号, 家属姓名, 关系, 手机, 邮箱, 同意接收) is kept apart from the roster; the
+    holiday letters go to the family members who agreed to receive them.
 
     The file replaces the contacts kept: a family member whose consent is withdrawn, or who is
     no longer in it, receives nothing more (their unsent letters are cancelled at once). Bad

@@ -32,6 +32,10 @@ def import_lines(summary: Any) -> list[str]:
     lines += [f"  file says: {line}" for line in getattr(summary, "description", [])]
     if summary.unknown_columns:
         lines.append(f"  columns ignored: {', '.join(summary.unknown_columns)}")
+    if owed := getattr(summary, "still_owed", []):
+        lines.append(
+            f"  still owed: {counted(len(owed), 'talk')} without a 谈话日期 (listed in --json)"
+        )
     if blank := getattr(summary, "not_filled_in", []):
         lines.append(
             f"  not filled in: {counted(len(blank), 'row')} without a status "

@@ -22,13 +22,19 @@ def verify(
     """Say whether lianjie issued this PDF: for which quarter, unit and moment, whether it is
     the latest version of that report, and to how many readers it was delivered.
 
-    Exit 0 when lianjie issued it (the latest version or not), 3 when it did not (its bytes
-    match no version in the register: changed since, or made elsewhere), 2 when the file
-    cannot be read.
+    The register holds the reports (unit reports, summaries, confidential lists, year reports).
+    Exit 0 when lianjie issued it (the latest version or not), 3 when it is not a report
+    version in the register (changed since, made elsewhere, or another kind of document), 2
+    when the file cannot be read or is not a PDF.
     """
+    if file.is_dir():
+        raise fail(f"{file} is a folder: give one PDF")
     if not file.is_file():
         raise fail(f"{file}: no such file")
-    sha256 = hashlib.sha256(file.read_bytes()).hexdigest()
+    data = file.read_bytes()
+    if not data.startswith(b"%PDF-"):
+        raise fail(f"{file} is not a PDF")
+    sha256 = hashlib.sha256(data).hexdigest()
 
     def look_up() -> Any:
         from flows.common import settings

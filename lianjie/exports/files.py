@@ -49,6 +49,10 @@ def _neutralised(value: Any) -> Any:
 CONFIDENTIAL_MARK = (
     "内部资料 CONFIDENTIAL: includes the admonition track; for the discipline inspection body only"
 )
+MARKS = {
+    Export.families: "内部资料 CONFIDENTIAL: names cadres' family members; for the organisation "
+    "department only",
+}
 
 
 def serialise(
@@ -61,10 +65,11 @@ def serialise(
 ) -> bytes:
     """The rows as a file's bytes; CSV and XLSX neutralise formula-like text."""
     columns = COLUMNS[what]
+    mark = MARKS.get(what, CONFIDENTIAL_MARK)
     if fmt is Format.json:
         # One shape, a list of objects, with --confidential or without: each confidential one
         # carries the marking, so that a reader of any part of the file sees it.
-        marked = {"marking": CONFIDENTIAL_MARK} if confidential else {}
+        marked = {"marking": mark} if confidential else {}
         records = [{c: _plain(r.get(c), zone) for c in columns} | marked for r in rows]
         return json.dumps(records, ensure_ascii=False, indent=1).encode()
     cells = [[_neutralised(_plain(r.get(c), zone)) for c in columns] for r in rows]
@@ -72,14 +77,14 @@ def serialise(
         buffer = io.StringIO()
         writer = csv.writer(buffer)
         if confidential:
-            writer.writerow([CONFIDENTIAL_MARK])
+            writer.writerow([mark])
         writer.writerow(columns)
         writer.writerows([["" if v is None else v for v in row] for row in cells])
         return buffer.getvalue().encode()
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(f"内部资料 {what.value}" if confidential else what.value)
     if confidential:
-        sheet.append([CONFIDENTIAL_MARK])
+        sheet.append([mark])
     sheet.append(columns)
     for row in cells:
         sheet.append(row)

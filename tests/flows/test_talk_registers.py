@@ -94,7 +94,7 @@ def test_a_register_comes_back_with_two_talks_held(db_url: str, tmp_path: Path) 
 
     back = import_completions.fn(run=run, quarter=Q4, file=str(workbook), on=date(2026, 11, 30))
     assert (back.read, back.accepted, back.rejected) == (2, 2, 0)
-    assert back.not_filled_in and "E4" in back.not_filled_in[0]  # still owed, listed
+    assert back.still_owed and "E4" in back.still_owed[0] and not back.not_filled_in
     e3 = talk(db_url, TalkKind.appointment, "E3")
     assert (e3.state, e3.held_on, e3.place, e3.recorder) == (
         TalkState.held,
@@ -243,10 +243,11 @@ def test_a_rejected_row_about_a_confidential_talk_is_in_no_ordinary_list(
     sheet.append(["E4", "干部E4", "市财政局", "诫勉谈话", None, date(2027, 1, 5)])
     sheet.append(["E3", "干部E3", "市财政局", "reminder", None, date(2027, 1, 5)])
     sheet.append(["E7", "干部E7", "市审计局", "集体廉政谈话", None, date(2027, 1, 5)])
+    sheet.append(["E4", "干部E4", "市财政局", "提醒谈话", None, date(2026, 11, 20)])  # none open
     book.save(workbook)
     run = run_settings(db_url, data_dir=tmp_path / "data")
     back = import_completions.fn(run=run, quarter=Q4, file=str(workbook), on=date(2026, 11, 30))
-    assert back.rejected == 3
+    assert back.rejected == 4
     plain, sealed = (
         quarter_file(
             db_url=db_url,
@@ -260,6 +261,7 @@ def test_a_rejected_row_about_a_confidential_talk_is_in_no_ordinary_list(
     )
     assert "集体廉政谈话" in plain  # an ordinary kind's mistake is for the clerk to fix
     assert "诫勉谈话" not in plain and "E4" not in plain and "reminder" not in plain
+    assert "no_open_talk" not in plain and "no_open_talk" in sealed
     assert "诫勉谈话" in sealed and "reminder" in sealed
 
 

@@ -49,6 +49,10 @@ def test_good_rows_go_in_and_bad_rows_say_why(tmp_path: Path) -> None:
         (9, "consent", "required"),
     ]
     assert result.read == len(result.accepted) + len(result.rejects)
+    # a rejected row names no family member: no cells, no value quoted in its reason
+    assert all(r.values == {} for r in result.rejects)
+    assert "12345" not in " ".join(r.reason for r in result.rejects)
+    assert "no cadre E9 on this quarter's roster" in [r.reason for r in result.rejects]
 
 
 def test_the_same_family_member_twice_is_the_later_row(tmp_path: Path) -> None:

@@ -48,10 +48,14 @@ def test_verify_tells_an_issued_pdf_its_version_and_a_changed_one_apart(
     data[len(data) // 2] ^= 1
     changed.write_bytes(bytes(data))
     forged = lianjie("verify", str(changed))
-    assert forged.returncode == 3 and "NOT issued by lianjie" in forged.stdout
+    assert forged.returncode == 3 and "NOT a report lianjie issued" in forged.stdout
     assert "it carries a manifest for 2026Q4 unit U01" in forged.stdout
     missing = lianjie("verify", str(tmp_path / "nowhere.pdf"))
     assert missing.returncode == 2 and "Traceback" not in missing.stderr
+    (tmp_path / "roster.pdf").write_bytes((tmp_path / "roster.csv").read_bytes())
+    not_pdf = lianjie("verify", str(tmp_path / "roster.pdf"))
+    assert not_pdf.returncode == 2 and "is not a PDF" in not_pdf.stderr
+    assert lianjie("verify", str(tmp_path)).returncode == 2
 
     register = lianjie("export", "issued").stdout.splitlines()
     assert register[0] == "sha256,quarter,kind,unit_code,lang,as_of,issued_at,path,latest,delivered"

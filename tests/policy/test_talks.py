@@ -130,3 +130,22 @@ def test_a_due_talk_past_its_day_is_overdue() -> None:
     assert state_on(TalkState.due, date(2026, 12, 2), date(2026, 12, 3)) is TalkState.overdue
     assert state_on(TalkState.due, date(2026, 12, 2), date(2026, 12, 2)) is TalkState.due
     assert state_on(TalkState.held, date(2026, 12, 2), date(2027, 1, 3)) is TalkState.held
+
+
+def test_a_deadline_on_a_day_off_is_the_working_day_before() -> None:
+    """Appointed on 2 September, due within 30 days: 2 October is in the National Day break,
+    so the talk is due on the working day before it, 30 September."""
+    from policy.calendar import calendar_for
+
+    calendar = calendar_for(date(2026, 9, 1), date(2026, 12, 31))
+    roster = [*ROSTER, cadre("C7", appointed_on=date(2026, 9, 2))]
+    talks = talks_opened(
+        roster,
+        rules=TalkRules(),
+        quarter=Q4,
+        chain=chain_of(roster),
+        due_by=calendar.deadline,
+    )
+    due = {t.employee_id: t.due_on for t in talks if t.kind is TalkKind.appointment}
+    assert due["C7"] == date(2026, 9, 30)
+    assert due["C1"] == date(2026, 12, 2)  # a working day stays
