@@ -250,7 +250,7 @@ class TestOnTheCommandLine:
         assert 0 == piped.returncode, piped.stderr[-2000:]
         assert "2026Q4" == json.loads(piped.stdout)["quarter"]
         assert "━" not in piped.stdout + piped.stderr
-        assert "planning messages: 4 of 5 (80 %)" in piped.stderr
+        assert "planning messages: 4 of 6 (66 %)" in piped.stderr
 
         code, screen = in_a_terminal(
             ["report", "--quarter", "2026Q4", "--as-of", "2026-11-20"], env

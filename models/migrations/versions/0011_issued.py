@@ -30,8 +30,8 @@ def upgrade() -> None:
         sa.Column("unit_code", text(), nullable=False),
         sa.Column("kind", text(), nullable=False),
         sa.Column("lang", text(), nullable=False),
-        sa.Column("as_of", sa.DateTime(), nullable=True),
-        sa.Column("issued_at", sa.DateTime(), nullable=False),
+        sa.Column("as_of", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+        sa.Column("issued_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
         sa.Column("path", text(), nullable=False),
         sa.PrimaryKeyConstraint("sha256"),
     )
