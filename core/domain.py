@@ -102,17 +102,35 @@ class Channel(StrEnum):
     sms = "sms"
 
 
+class Route(StrEnum):
+    """The service a text message goes through: a work notice in WeCom or DingTalk, a template
+    SMS through Aliyun or Tencent Cloud, or the plain SMS gateway (or the file outbox)."""
+
+    wecom = "wecom"
+    dingtalk = "dingtalk"
+    aliyun_sms = "aliyun_sms"
+    tencent_sms = "tencent_sms"
+    sms_gateway = "sms_gateway"
+
+
 class MessageStatus(StrEnum):
     """Where a message in the outbox stands; the outbox's status column holds these words."""
 
     queued = "queued"
     retrying = "retrying"  # a channel failed for now: tried again at next_attempt_at
     sending = "sending"  # claimed by a dispatch; a crash leaves it to be reclaimed
-    sent = "sent"
+    sent = "sent"  # handed to a channel that gives no receipt (SMTP, the gateway, a file)
+    accepted = "accepted"  # taken by a provider whose receipt is still to come
+    delivered = "delivered"  # the provider's receipt (or its answer) says it reached them
     failed = "failed"  # gave up: attempts used, or a permanent refusal
     expired = "expired"  # its day passed before it could go
     cancelled = "cancelled"  # no longer wanted (a leaver, a withdrawn place); may be queued again
     held = "held"  # never sent: confidential wording to a shared address (see last_error)
+
+
+# A message that reached its reader, as far as anyone can know: confirmed by the provider's
+# receipt, or handed to a channel that gives none. Reports count these, never `accepted`.
+REACHED = (MessageStatus.sent, MessageStatus.delivered)
 
 
 class EnrolmentStatus(StrEnum):
@@ -232,6 +250,8 @@ class CadreRecord(NamedTuple):
     phone: str | None = None
     email: str | None = None
     parent_unit_code: str | None = None
+    wecom_user_id: str | None = None  # 企业微信账号: work notices in WeCom
+    dingtalk_user_id: str | None = None  # 钉钉账号: work notices in DingTalk
     discipline_kind: str | None = (
         None  # as the roster wrote it (谈话函询, 党纪处分 …): confidential
     )

@@ -12,6 +12,7 @@ ENGLISH = {
     "not_one_of": "'{value}' is not one of {accepted}",
     "not_mobile": "'{value}' is not a mainland mobile number (11 digits starting 13–19)",
     "not_email": "'{value}' is not an e-mail address",
+    "not_account": "'{value}' is not a WeCom or DingTalk account (letters, digits, _-.@)",
     "not_number": "'{value}' is not a number",
     "out_of_range": "{value} is out of range ({bounds})",
     "required": "{column} is required and is empty",

@@ -12,12 +12,14 @@ from intake.contract import Contract
 from intake.read import Table
 from intake.rules import BadValue
 from intake.values import (
+    ACCOUNT,
     DISCIPLINE_STATUSES,
     EMAIL,
     LEADERSHIP_ROLES,
     MOBILE,
     PLAIN_ID,
     RANKS,
+    parse_account,
     parse_choice,
     parse_date,
     parse_email,
@@ -47,10 +49,19 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "key_post": ("是否关键岗位",),
     "phone": ("手机", "手机号码"),
     "email": ("邮箱", "电子邮箱"),
+    "wecom_user_id": ("企业微信账号", "政务微信账号"),
+    "dingtalk_user_id": ("钉钉账号", "浙政钉账号"),
 }
 REQUIRED = {"employee_id", "name", "unit_code", "unit_name", "post"}
 # Columns whose values recur from cadre to cadre, so that each distinct one is judged once.
-REPEATING = set(ALIASES) - {"employee_id", "name", "phone", "email"}
+REPEATING = set(ALIASES) - {
+    "employee_id",
+    "name",
+    "phone",
+    "email",
+    "wecom_user_id",
+    "dingtalk_user_id",
+}
 CONTRACT = Contract(ALIASES, frozenset(REQUIRED))
 
 
@@ -93,6 +104,10 @@ def parse_roster(table: Table) -> RosterResult:
         "key_post": rules.checked("key_post", parse_yes_no),
         "phone": rules.checked("phone", parse_phone, plain=MOBILE.fullmatch),
         "email": rules.checked("email", parse_email, plain=EMAIL.match),
+        "wecom_user_id": rules.checked("wecom_user_id", parse_account, plain=ACCOUNT.fullmatch),
+        "dingtalk_user_id": rules.checked(
+            "dingtalk_user_id", parse_account, plain=ACCOUNT.fullmatch
+        ),
     }
     rejects = {at: bad.reject(found.row(at)) for at, bad in rules.refused.items()}
     accepted = _first_of_each_id(columns["employee_id"], found, rules.refused, rejects)

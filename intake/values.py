@@ -200,6 +200,20 @@ def parse_email(cell: Cell) -> str | None:
     return value
 
 
+# A WeCom or DingTalk account (userid): what both apps allow, letters, digits and _-.@, at most 64.
+ACCOUNT = re.compile(r"[0-9A-Za-z_.@\-]{1,64}")
+
+
+def parse_account(cell: Cell) -> str | None:
+    """A work-app account (企业微信账号, 钉钉账号) as the app's admin console shows it."""
+    value = text(cell)
+    if not value:
+        return None
+    if not ACCOUNT.fullmatch(value):
+        raise Broken("not_account", value=value)
+    return value
+
+
 def parse_unit_codes(cell: Cell) -> tuple[str, ...]:
     """Unit codes separated by ; ； , 、 (as HR systems write them)."""
     return tuple(code.strip() for code in SEPARATORS.split(text(cell)) if code.strip())

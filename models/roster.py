@@ -128,6 +128,8 @@ def cadre_columns(quarter: Quarter, cadres: Sequence[CadreRecord]) -> dict[str, 
         "key_post": given["key_post"],
         "phone": given["phone"],
         "email": given["email"],
+        "wecom_user_id": given["wecom_user_id"],
+        "dingtalk_user_id": given["dingtalk_user_id"],
         "on_roster": [True] * len(cadres),
     }
 

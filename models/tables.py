@@ -72,6 +72,8 @@ class Cadre(SQLModel, table=True):
     key_post: bool | None = None
     phone: str | None = None
     email: str | None = None
+    wecom_user_id: str | None = None  # 企业微信账号: work notices in WeCom
+    dingtalk_user_id: str | None = None  # 钉钉账号: work notices in DingTalk
     on_roster: bool = True  # False once a later import of the same quarter no longer lists them
 
 
@@ -240,6 +242,14 @@ class Message(SQLModel, table=True):
     last_error: str | None = None
     next_attempt_at: datetime | None = None
     sent_at: datetime | None = None
+    # A text message's way out: the route that took it (core.domain.Route), its place in the
+    # recipient's order (moved on when a provider refuses the account or a receipt says not
+    # delivered), and the provider's own id for the receipt.
+    route: str | None = None
+    route_index: int = 0
+    provider_ref: str | None = None
+    # A text message's template parameters (JSON), for the providers that take no free text.
+    params: str | None = None
 
 
 class EscalationLog(SQLModel, table=True):

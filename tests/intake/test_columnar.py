@@ -24,6 +24,7 @@ from intake.values import (
     LEADERSHIP_ROLES,
     RANKS,
     Cell,
+    parse_account,
     parse_choice,
     parse_date,
     parse_email,
@@ -95,6 +96,8 @@ def _cadre(values: dict[str, Cell], rules: FileRules) -> CadreRecord:
         key_post=rules.checked(values, "key_post", parse_yes_no),
         phone=rules.checked(values, "phone", parse_phone),
         email=rules.checked(values, "email", parse_email),
+        wecom_user_id=rules.checked(values, "wecom_user_id", parse_account),
+        dingtalk_user_id=rules.checked(values, "dingtalk_user_id", parse_account),
     )
 
 
@@ -126,6 +129,8 @@ VALUES: dict[str, list[Cell]] = {
         "１３８００１３８０００",
     ],
     "email": ["wang@example.cn", "", "wang@", "a b@c.cn", "王@例子.中国"],
+    "wecom_user_id": ["WangWei", "", "wang wei", "王伟", "w" * 65],
+    "dingtalk_user_id": ["manager4021", "", "a/b", "０１２"],
 }
 HEADERS = {column: names[0] for column, names in ALIASES.items()}
 

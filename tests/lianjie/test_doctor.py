@@ -91,7 +91,7 @@ def test_doctor_changes_nothing_on_disk(tmp_path: Path) -> None:
         timeout=180,
         check=False,
     )
-    assert "schema at 0011" in done.stdout, done.stdout + done.stderr
+    assert "schema at 0012" in done.stdout, done.stdout + done.stderr
 
 
 WRITER_LEFT_MID_TRANSACTION = """
@@ -132,7 +132,7 @@ def test_doctor_reads_a_database_in_use_without_touching_it(tmp_path: Path) -> N
         timeout=600,
         check=False,
     )
-    assert "schema at 0011" in done.stdout, done.stdout + done.stderr
+    assert "schema at 0012" in done.stdout, done.stdout + done.stderr
     assert before == state(), "doctor changed the database's files"
 
 

@@ -33,7 +33,7 @@ def test_upgrade_twice_changes_nothing(db_url: str) -> None:
     ready_engine(db_url)
     upgrade(create_engine(db_url))
     with create_engine(db_url).connect() as connection:
-        assert "0011" == MigrationContext.configure(connection).get_current_revision()
+        assert "0012" == MigrationContext.configure(connection).get_current_revision()
 
 
 def _migrate_together(url: str, start: Barrier, outcomes: Queue[str]) -> None:
@@ -63,7 +63,7 @@ def test_runs_started_together_on_an_empty_database_take_turns_migrating(db_url:
         worker.join(timeout=120)
     assert ["ok"] * 3 == [outcomes.get(timeout=5) for _ in workers]
     with create_engine(db_url).connect() as connection:
-        assert "0011" == MigrationContext.configure(connection).get_current_revision()
+        assert "0012" == MigrationContext.configure(connection).get_current_revision()
 
 
 def test_a_migration_cut_short_leaves_no_half_schema(
@@ -95,4 +95,4 @@ def test_a_migration_cut_short_leaves_no_half_schema(
     monkeypatch.setattr(DefaultImpl, "create_table", create_table)
     upgrade(engine)
     with engine.connect() as connection:
-        assert "0011" == MigrationContext.configure(connection).get_current_revision()
+        assert "0012" == MigrationContext.configure(connection).get_current_revision()
