@@ -7,11 +7,28 @@ from pathlib import Path
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from core.domain import Language
+from core.domain import Language, Route
 from core.exceptions import LianjieInputError
+
+# What each provider needs; with all of them set, its route is in use.
+PROVIDER_SETTINGS: dict[Route, tuple[str, ...]] = {
+    Route.wecom: ("wecom_corp_id", "wecom_secret", "wecom_agent_id"),
+    Route.dingtalk: ("dingtalk_app_key", "dingtalk_app_secret", "dingtalk_agent_id"),
+    Route.aliyun_sms: (
+        "aliyun_sms_access_key_id",
+        "aliyun_sms_access_key_secret",
+        "aliyun_sms_sign_name",
+    ),
+    Route.tencent_sms: (
+        "tencent_sms_secret_id",
+        "tencent_sms_secret_key",
+        "tencent_sms_sdk_app_id",
+        "tencent_sms_sign_name",
+    ),
+}
 
 
 class Settings(BaseSettings):
@@ -38,6 +55,26 @@ class Settings(BaseSettings):
     # carries its key, so it is a secret.
     alert_webhook_url: SecretStr | None = None
     sms_url: SecretStr | None = None
+    # The work apps and the template-SMS clouds: each is in use when its settings are all set.
+    # The *_API_URL settings exist for a private deployment (政务微信, 浙政钉) or a local fake.
+    wecom_api_url: str = "https://qyapi.weixin.qq.com"
+    wecom_corp_id: str | None = None
+    wecom_secret: SecretStr | None = None
+    wecom_agent_id: int | None = None
+    dingtalk_api_url: str = "https://oapi.dingtalk.com"
+    dingtalk_app_key: str | None = None
+    dingtalk_app_secret: SecretStr | None = None
+    dingtalk_agent_id: int | None = None
+    aliyun_sms_api_url: str = "https://dysmsapi.aliyuncs.com"
+    aliyun_sms_access_key_id: str | None = None
+    aliyun_sms_access_key_secret: SecretStr | None = None
+    aliyun_sms_sign_name: str | None = None
+    tencent_sms_api_url: str = "https://sms.tencentcloudapi.com"
+    tencent_sms_secret_id: str | None = None
+    tencent_sms_secret_key: SecretStr | None = None
+    tencent_sms_sdk_app_id: str | None = None
+    tencent_sms_sign_name: str | None = None
+    tencent_sms_region: str = "ap-guangzhou"
     sms_signature: str | None = None  # opens every text; empty means 【<organisation>】
     smtp_from_name: str | None = None  # the e-mails' sender name; empty means the organisation
     discipline_email: str | None = None  # the discipline inspection body: the admonition list
@@ -142,6 +179,35 @@ class Settings(BaseSettings):
         if value is not None and urlsplit(value.get_secret_value()).scheme not in {"http", "https"}:
             raise ValueError("LIANJIE_SMS_URL must be an http:// or https:// endpoint")
         return value
+
+    @field_validator(
+        "wecom_api_url", "dingtalk_api_url", "aliyun_sms_api_url", "tencent_sms_api_url"
+    )
+    @classmethod
+    def _api_scheme(cls, value: str) -> str:
+        if urlsplit(value).scheme not in {"http", "https"} or not urlsplit(value).hostname:
+            raise ValueError(f"{value!r} is not an http:// or https:// address")
+        return value.rstrip("/")
+
+    @model_validator(mode="after")
+    def _whole_providers(self) -> Settings:
+        for route, names in PROVIDER_SETTINGS.items():
+            given = [n for n in names if getattr(self, n) is not None]
+            if given and len(given) < len(names):
+                missing = ", ".join(f"LIANJIE_{n.upper()}" for n in names if n not in given)
+                raise ValueError(f"{route} is half set up: {missing} missing")
+        return self
+
+    @property
+    def text_routes(self) -> list[Route]:
+        """The routes a text message can take here: the providers set up, and the SMS gateway
+        (or the file outbox) always."""
+        set_up = [
+            route
+            for route, names in PROVIDER_SETTINGS.items()
+            if all(getattr(self, n) is not None for n in names)
+        ]
+        return [*set_up, Route.sms_gateway]
 
     @property
     def db_url(self) -> str:

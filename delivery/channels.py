@@ -1,8 +1,11 @@
 """The channels a message can leave by: what each is given, and the one way it refuses.
 
 Each channel accepts a message or raises DeliveryError: e-mail over SMTP (`delivery.mail`),
-text messages through an HTTP gateway (`delivery.sms`), and files in the outbox folder when no
-gateway is set (`delivery.files`).
+text messages through an HTTP gateway (`delivery.sms`), files in the outbox folder when no
+gateway is set (`delivery.files`), work notices in WeCom (`delivery.wecom`) and DingTalk
+(`delivery.dingtalk`), and template SMS through Aliyun (`delivery.aliyun_sms`) and Tencent Cloud
+(`delivery.tencent_sms`). The providers answer with a Handed; those whose answer is not yet the
+receipt are asked again later (`Receipts`).
 """
 
 from __future__ import annotations
@@ -22,6 +25,29 @@ class DeliveryError(Exception):
     """Raised when a channel did not accept a message; the message stays queued for a retry."""
 
 
+class UnknownRecipient(DeliveryError):
+    """The provider does not know the account or number (WeCom's `invaliduser`): the message
+    goes on to the recipient's next channel instead of being retried here."""
+
+
+@dataclass(frozen=True, slots=True)
+class Handed:
+    """What a provider said when it took a message: its answer is the receipt (`delivered`),
+    or the receipt comes later, asked for by `reference` (the provider's id)."""
+
+    delivered: bool = False
+    reference: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Pending:
+    """A message a provider took, waiting for its receipt."""
+
+    reference: str
+    address: str
+    sent_on: str  # the day it went, YYYYMMDD, as the SMS clouds are asked by day
+
+
 @dataclass(frozen=True, slots=True)
 class Outgoing:
     """A message as a channel sends it."""
@@ -34,6 +60,9 @@ class Outgoing:
     calendar: str | None = None  # an .ics for the recipient's calendar (REQUEST or CANCEL)
     also: tuple[Path, ...] = ()  # more files: a sign-in sheet's workbook beside its PDF
     reference: str = ""  # an opaque name for a confidential message; else the send key
+    # A template SMS: the provider's approved template code and its parameters, in order.
+    template: str = ""
+    params: tuple[tuple[str, str], ...] = ()
 
     @property
     def shown_as(self) -> str:
@@ -42,11 +71,18 @@ class Outgoing:
 
 
 class Sender(Protocol):
-    """What delivers on one channel (SMTP, the SMS gateway, the file outbox); the channel's
-    name is core.domain.Channel."""
+    """What delivers on one channel (SMTP, the SMS gateway, the file outbox, a provider): None
+    from a channel that gives no receipt, else what the provider answered."""
 
-    def send(self, message: Outgoing) -> None: ...
+    def send(self, message: Outgoing) -> Handed | None: ...
     def close(self) -> None: ...
+
+
+class Receipts(Protocol):
+    """A provider asked what became of the messages it took: by reference, True delivered,
+    False not delivered; a message it has no word on yet is left out."""
+
+    def receipts(self, pending: list[Pending]) -> dict[str, bool]: ...
 
 
 def redact(url: str) -> str:

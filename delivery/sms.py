@@ -7,24 +7,10 @@ import http.client
 import json
 import urllib.error
 import urllib.request
-from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from delivery.channels import TIMEOUT_SECONDS, DeliveryError, Outgoing, describe, redact
-
-
-class _NoRedirects(urllib.request.HTTPRedirectHandler):
-    """A redirect is an answer like any other non-2xx: a failure kept for retry.
-
-    Followed, it would turn the POST into a GET without its body (the text "sent" to nobody)
-    and carry the basic-auth header to another host.
-    """
-
-    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
-        return None
-
-
-_OPENER = urllib.request.build_opener(_NoRedirects)
+from delivery.http_json import OPENER
 
 
 class SmsGateway:
@@ -49,7 +35,7 @@ class SmsGateway:
             method="POST",
         )
         try:
-            with _OPENER.open(request, timeout=TIMEOUT_SECONDS) as response:
+            with OPENER.open(request, timeout=TIMEOUT_SECONDS) as response:
                 response.read()
         except urllib.error.HTTPError as error:
             raise DeliveryError(f"SMS gateway {redact(self.url)} answered {error.code}") from None

@@ -42,6 +42,7 @@ class OutboxRow(TypedDict):
     expires_on: date | None
     status: str  # a MessageStatus: queued, or held with the reason in last_error
     last_error: str | None
+    params: str | None  # a text message's template parameters (JSON); None for e-mail
 
 
 def add_messages(*, session: Session, rows: Iterable[OutboxRow]) -> int:

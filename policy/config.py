@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from core.domain import Channel, DisciplineStatus, LeadershipRole, Rank, Track
 from core.exceptions import PolicyError
 from core.talks import Talker, TalkKind
+from policy.texts import Texts
 
 DEFAULT_POLICY = Path(__file__).with_name("default.toml")
 
@@ -191,6 +192,7 @@ class Policy(_Strict):
     documents: Documents = Documents()
     talks: TalkRules = TalkRules()
     families: FamilyRules = FamilyRules()
+    texts: Texts = Texts()
 
     @model_validator(mode="after")
     def _one_programme_per_track(self) -> Policy:

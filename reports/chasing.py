@@ -17,6 +17,7 @@ from policy.confidentiality import held_because, shared_contacts
 from policy.config import Policy
 from policy.escalation import Step
 from reports.messages import SmsStyle, passed_on, render_message
+from reports.text_params import as_stored, template_params
 
 
 def escalation_rows(
@@ -87,6 +88,9 @@ def escalation_rows(
             "expires_on": None,
             "status": MessageStatus.queued,  # or held, as `chasing` decides
             "last_error": None,
+            "params": as_stored(template_params("escalation", context, lang))
+            if channel == Channel.sms
+            else None,
         }
         for channel, address in step.recipient.addresses(channels)
     ]

@@ -113,6 +113,7 @@ def report_messages(
                     "expires_on": None,
                     "status": MessageStatus.queued,
                     "last_error": None,
+                    "params": None,
                 }
             )
     return rows

@@ -14,6 +14,7 @@ from policy.calendar import HolidayBreak
 from policy.reminders import Recipient
 from reports.messages import SmsStyle, render_message
 from reports.render import RenderJob, labels, safe_file_name
+from reports.text_params import as_stored, template_params
 from reports.wording import long_day
 from reports.workbooks import saved, to_fill_in
 
@@ -87,6 +88,9 @@ def family_letter_rows(
                         "expires_on": holiday.first_day - timedelta(days=1),
                         "status": MessageStatus.queued,
                         "last_error": None,
+                        "params": as_stored(template_params("family_letter", context, lang))
+                        if channel == Channel.sms
+                        else None,
                     }
                 )
     return rows

@@ -18,7 +18,9 @@ from policy.confidentiality import held_because
 from policy.config import ProgrammeRule
 from policy.reminders import PlannedMessage, Recipient
 from policy.schedule import ends_at
+from policy.texts import VARIABLE_CHARS
 from reports.render import environment
+from reports.text_params import as_stored, template_params
 from reports.wording import shortened
 
 
@@ -51,6 +53,7 @@ class SmsStyle:
 
 # Stands for the recipient's name while a text is rendered once for everyone who gets it.
 NAME_SLOT = "\x00name\x00"
+NAME_CHARS = VARIABLE_CHARS["name"]
 # What else a text may say of its recipient: the key areas of their post, admonition.
 POINTED_WORDING = frozenset({"key_areas", "admonition"})
 
@@ -124,6 +127,7 @@ class Composer:
         self.quarter, self.lang, self.organisation = quarter, lang, organisation
         self.programmes, self.cards, self.sms = programmes, cards, sms
         self._texts: dict[tuple[str | bool, ...], tuple[str, str]] = {}
+        self._params: dict[tuple[str | bool, ...], dict[str, str]] = {}
 
     def row(
         self,
@@ -147,14 +151,16 @@ class Composer:
         if pointed(kind, self.lang, channel):
             key += (who.key_areas, who.admonition)
         if key not in self._texts:
-            self._texts[key] = render_message(
-                kind, self.lang, self._context(planned), channel=channel
-            )
+            context = self._context(planned)
+            self._texts[key] = render_message(kind, self.lang, context, channel=channel)
+            self._params[key] = template_params(kind, context, self.lang)
         subject, body = self._texts[key]
         subject, body = subject.replace(NAME_SLOT, who.name), body.replace(NAME_SLOT, who.name)
         subject, body = passed_on(who, planned.address, self.lang, subject, body)
+        params = None
         if channel == Channel.sms:
             body = self.sms.text(body)
+            params = as_stored(self._params[key] | {"name": shortened(who.name, NAME_CHARS)})
         attachment = self.cards.get(occasion) if holiday and channel == Channel.email else None
         return {
             "send_key": planned.send_key,
@@ -170,6 +176,7 @@ class Composer:
             "expires_on": planned.expires_on,
             "status": status,
             "last_error": last_error,
+            "params": params,
         }
 
     def _context(self, planned: PlannedMessage) -> dict[str, Any]:

@@ -84,6 +84,7 @@ def not_recorded_notices(
                 "expires_on": absent_from(back),
                 "status": MessageStatus.queued,
                 "last_error": None,
+                "params": None,
             }
         )
     return rows

@@ -234,6 +234,7 @@ def sheet_message(
         "expires_on": info.held_on,
         "status": MessageStatus.queued,
         "last_error": None,
+        "params": None,
     }
 
 

@@ -13,6 +13,7 @@ from policy.confidentiality import held_because
 from policy.talk_chasing import TalkStep
 from reports.messages import SmsStyle, passed_on, render_message
 from reports.render import labels
+from reports.text_params import as_stored, template_params
 
 
 def talk_reminder_rows(
@@ -86,6 +87,9 @@ def talk_reminder_rows(
                     "expires_on": None,
                     "status": MessageStatus.held if held else MessageStatus.queued,
                     "last_error": held,
+                    "params": as_stored(template_params("talk_reminder", context, lang))
+                    if channel == Channel.sms
+                    else None,
                 }
             )
     return rows
