@@ -13,7 +13,7 @@ from __future__ import annotations
 import smtplib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -78,6 +78,7 @@ class Sender(Protocol):
     def close(self) -> None: ...
 
 
+@runtime_checkable
 class Receipts(Protocol):
     """A provider asked what became of the messages it took: by reference, True delivered,
     False not delivered; a message it has no word on yet is left out."""

@@ -5,38 +5,33 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from contextlib import nullcontext
-from dataclasses import dataclass
 from typing import Annotated
 
 from prefect import flow, task
 from pydantic import BaseModel
-from sqlmodel import Session
 
 from core.domain import Channel
 from core.exceptions import LianjieInputError
-from delivery.channels import DeliveryError, Outgoing, Sender
 from flows.artifact_tables import TableWords
 from flows.common import RunSettings, expected_failures, log, settings, today, working_calendar
 from flows.dispatch_artifacts import publish_dispatch, publish_preview
 from flows.escalation import plan_escalations
-from flows.outgoing import attachment_of, occasion, open_channel, workbook_beside
+from flows.outgoing import occasion, open_channel
 from flows.parameters import UNSET, Day, given_day, titled
 from flows.progress import stage
 from flows.run_names import run_name
+from flows.sending import OUTCOMES, Sending
 from flows.stopping import finishing_first
 from flows.talk_chasing import plan_talk_reminders
+from flows.texting import TextSending, read_receipts, text_readers, text_routes
 from models.db import rehearsal, session_for, utcnow
 from models.education import confidential_programmes
 from models.outbox import (
-    claim,
     due_message_ids,
     due_messages,
     expire_messages,
-    mark_failed,
-    mark_sent,
 )
-from models.tables import Message
-from policy.confidentiality import Hidden, opaque_reference
+from policy.confidentiality import Hidden
 from reports.invites import CalendarEntries
 
 
@@ -52,11 +47,17 @@ class Preview(BaseModel):
 
 class DispatchSummary(BaseModel):
     date: dt.date
-    sent: int
+    sent: int  # handed to a channel: e-mail, the gateway, a provider
     failed: int
     skipped: int
     expired: int
     by_channel: dict[str, dict[str, int]]
+    # Text messages a provider took: of them, delivered as its answer said, and waiting for a
+    # provider's daily limit; and the receipts read before sending.
+    accepted: int = 0
+    delivered: int = 0
+    waiting: int = 0
+    receipts: dict[str, int] = {}
     # A dry run: what would go, per kind and channel, and the first messages as they would go.
     dry_run: bool = False
     would_send: dict[str, dict[str, int]] = {}
@@ -69,15 +70,18 @@ class DispatchSummary(BaseModel):
         """A day's sending, totalled over its channels."""
 
         def total(what: str) -> int:
-            return sum(c[what] for c in by_channel.values())
+            return sum(c.get(what, 0) for c in by_channel.values())
 
         return cls(
             date=on,
             expired=expired,
             by_channel=by_channel,
-            sent=total("sent"),
+            sent=total("sent") + total("accepted") + total("delivered"),
             failed=total("failed"),
             skipped=total("skipped"),
+            accepted=total("accepted"),
+            delivered=total("delivered"),
+            waiting=total("waiting"),
         )
 
     @classmethod
@@ -101,84 +105,59 @@ class DispatchSummary(BaseModel):
 def send_due(
     *, run: RunSettings, kind: Channel, on: dt.date, occasion_before: dt.date | None = None
 ) -> dict[str, int]:
-    """Send one channel's due messages, committing each as sent the moment it is accepted."""
+    """Send one channel's due messages, committing each the moment it is taken."""
     logger = log()
     counts: Counter[str] = Counter()
-    # The gateways' URLs carry passwords: read here from the settings, never a parameter.
-    channel = open_channel(kind, settings())
+    # The gateways' URLs and the providers' keys are secrets: read here, never a parameter.
+    config = settings()
+    channel = open_channel(kind, config)
+    routes = text_routes(config) if kind == Channel.sms else None
     entries = CalendarEntries(lambda code: occasion(run.db_url, code, run.lang))
     try:
         with session_for(run.db_url) as session:
             hidden = Hidden.of(*confidential_programmes(session=session))
             due = due_message_ids(
-                session=session,
-                on=on,
-                now=utcnow(),
-                channel=kind,
-                occasion_before=occasion_before,
+                session=session, on=on, now=utcnow(), channel=kind, occasion_before=occasion_before
             )
             said = {Channel.email: "e-mail", Channel.sms: "text messages"}[kind]
             logger.info("due on or before %s by %s: %d", on, said, len(due))
+            texting = TextSending(routes, text_readers(session, due)) if routes else None
             with stage(f"sending {said}", len(due), key=f"dispatch-{kind}-{on}") as sending:
-                outgoing = Sending(run, channel, entries, hidden)
+                outgoing = Sending(run, channel, entries, hidden, texting)
                 for message_id in sending.each(due):
                     with finishing_first():  # a stop waits for the message in flight
                         counts[outgoing.claimed_and_sent(session, message_id)] += 1
     finally:
         channel.close()
+        if routes is not None:
+            routes.close()
     if counts["failed"]:
         logger.warning(
             "%d %s messages failed; they stay queued and are retried later", counts["failed"], kind
         )
-    return {"sent": counts["sent"], "failed": counts["failed"], "skipped": counts["skipped"]}
+    if counts["waiting"]:
+        logger.info("%d wait for the next working day: a provider's daily limit", counts["waiting"])
+    return {outcome: counts[outcome] for outcome in OUTCOMES}
 
 
-@dataclass(frozen=True)
-class Sending:
-    """One claimed message through its channel: marked sent the moment the channel accepts
-    it, else failed with the reason and retried later."""
-
-    run: RunSettings
-    channel: Sender
-    entries: CalendarEntries
-    hidden: Hidden
-
-    def claimed_and_sent(self, session: Session, message_id: int) -> str:
-        message = claim(session=session, message_id=message_id, now=utcnow())
-        if message is None:
-            return "skipped"  # another dispatch took it, or it was sent meanwhile
-        return self.send(session, message)
-
-    def send(self, session: Session, message: Message) -> str:
-        # Outside the database a confidential message goes by an opaque name.
-        key = message.send_key
-        shown_as = opaque_reference(key) if self.hidden.in_send_key(key) else key
-        try:
-            attachment = attachment_of(message, self.run)
-            self.channel.send(
-                Outgoing(
-                    key,
-                    message.recipient,
-                    message.subject,
-                    message.body,
-                    attachment,
-                    self.entries.of(key) if message.channel == Channel.email else None,
-                    also=workbook_beside(message, attachment),
-                    reference=shown_as,
-                )
-            )
-        except DeliveryError as error:
-            mark_failed(session=session, message=message, error=str(error), now=utcnow())
-            return "failed"
-        except Exception as error:
-            # A message that cannot be composed (a card gone, a broken template) is kept with
-            # its error and retried; the others, and the other channel, go on.
-            problem = f"could not be composed: {type(error).__name__}: {error}"
-            mark_failed(session=session, message=message, error=problem, now=utcnow())
-            log().warning("%s %s", shown_as, problem)
-            return "failed"
-        mark_sent(session=session, message=message, now=utcnow())
-        return "sent"
+@task(persist_result=False)
+def collect_receipts(*, run: RunSettings) -> dict[str, int]:
+    """What became of the text messages the providers took: delivered, or on to the next route."""
+    routes = text_routes(settings())
+    if routes is None:
+        return {}
+    try:
+        with session_for(run.db_url) as session:
+            counts = read_receipts(session, routes)
+    finally:
+        routes.close()
+    log().info(
+        "receipts: %d delivered, %d not delivered (sent on by the next route), %d awaited",
+        counts["delivered"],
+        counts["not_delivered"],
+        counts["awaiting"],
+    )
+    return counts
 
 
 def check_dispatch_date(on: dt.date, *, today: dt.date, allow_future: bool) -> None:
@@ -278,9 +257,10 @@ def daily_dispatch(
     if dry_run:
         publish_preview(on, expired, would_send, TableWords(config.lang))
         return DispatchSummary.rehearsed(on, expired, would_send, preview)
+    receipts = collect_receipts(run=run)
     by_channel: dict[str, dict[str, int]] = {
         kind: send_due(run=run, kind=kind, on=on, occasion_before=next_working) for kind in Channel
     }
-    summary = DispatchSummary.of(on, expired, by_channel)
+    summary = DispatchSummary.of(on, expired, by_channel).model_copy(update={"receipts": receipts})
     publish_dispatch(summary, TableWords(config.lang))
     return summary

@@ -5,13 +5,15 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
-from core.domain import Channel, MessageKind, Quarter, name_in
+from core.domain import Channel, MessageKind, Quarter, Route, name_in
 from core.send_keys import holiday_of
 from core.settings import Settings
 from delivery.channels import Sender
+from delivery.dingtalk import DingTalkChannel
 from delivery.files import FileOutbox
 from delivery.mail import SmtpChannel
 from delivery.sms import SmsGateway
+from delivery.wecom import WeComChannel
 from flows.common import RunSettings, quarter_policy
 from flows.messages import render_cards
 from models.db import session_for
@@ -29,6 +31,43 @@ def open_channel(kind: str, config: Settings) -> Sender:
     if kind == Channel.sms and config.sms_url is not None:
         return SmsGateway(config.sms_url.get_secret_value())
     return FileOutbox(config.outbox_dir, kind, config.sender, config.zone)
+
+
+def open_route(route: Route, config: Settings) -> Sender:
+    """The sender of a route set up here (Settings.text_routes); the SMS gateway's is the
+    gateway, or the file outbox."""
+    if route == Route.wecom and config.wecom_secret and config.wecom_corp_id:
+        secret = config.wecom_secret.get_secret_value()
+        return WeComChannel(
+            config.wecom_api_url, config.wecom_corp_id, secret, config.wecom_agent_id or 0
+        )
+    if route == Route.dingtalk and config.dingtalk_app_secret and config.dingtalk_app_key:
+        secret = config.dingtalk_app_secret.get_secret_value()
+        return DingTalkChannel(
+            config.dingtalk_api_url, config.dingtalk_app_key, secret, config.dingtalk_agent_id or 0
+        )
+    # The clouds' SDKs take half a second to import: only a dispatch that uses one pays it.
+    if route == Route.aliyun_sms and config.aliyun_sms_access_key_secret:
+        from delivery.aliyun_sms import AliyunSms  # noqa: PLC0415
+
+        return AliyunSms(
+            config.aliyun_sms_api_url,
+            config.aliyun_sms_access_key_id or "",
+            config.aliyun_sms_access_key_secret.get_secret_value(),
+            config.aliyun_sms_sign_name or "",
+        )
+    if route == Route.tencent_sms and config.tencent_sms_secret_key:
+        from delivery.tencent_sms import TencentSms  # noqa: PLC0415
+
+        return TencentSms(
+            config.tencent_sms_api_url,
+            config.tencent_sms_secret_id or "",
+            config.tencent_sms_secret_key.get_secret_value(),
+            config.tencent_sms_sdk_app_id or "",
+            config.tencent_sms_sign_name or "",
+            config.tencent_sms_region,
+        )
+    return open_channel(Channel.sms, config)
 
 
 def occasion(db_url: str, code: str, lang: str) -> Occasion | None:
