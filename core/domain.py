@@ -297,24 +297,3 @@ class Reject:
     @property
     def where(self) -> str:
         return row_place(self.sheet, self.row)
-
-
-class ChangeKind(StrEnum):
-    joined = "joined"
-    left = "left"
-    changed = "changed"
-    kept = "kept"
-
-
-@dataclass(frozen=True, slots=True)
-class Change:
-    """One line of what a roster import changed, as the `changes` export shows it."""
-
-    employee_id: str
-    name: str
-    unit_code: str
-    change: ChangeKind
-    field: str = ""
-    before: str | None = None
-    after: str | None = None
-    source_row: int | None = None

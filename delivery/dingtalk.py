@@ -39,6 +39,7 @@ class DingTalkChannel:
         return Handed(reference=str(answer["task_id"]))
 
     def receipts(self, pending: list[Pending]) -> dict[str, bool]:
+        # Each task is one member's notice (send above): its result lists are about them.
         found: dict[str, bool] = {}
         for task_id in sorted({p.reference for p in pending}):
             answer = self._call(
@@ -46,14 +47,10 @@ class DingTalkChannel:
                 {"agent_id": self.agent_id, "task_id": int(task_id)},
             )
             result = answer.get("send_result") or {}
-            reached = {u for key in REACHED for u in result.get(key) or []}
-            missed = {u for key in NOT_REACHED for u in result.get(key) or []}
-            missed |= {str(f.get("userid")) for f in result.get("forbidden_list") or []}
-            for message in (p for p in pending if p.reference == task_id):
-                if message.address in missed:
-                    found[task_id] = False
-                elif message.address in reached:
-                    found[task_id] = True
+            if any(result.get(key) for key in (*NOT_REACHED, "forbidden_list")):
+                found[task_id] = False
+            elif any(result.get(key) for key in REACHED):
+                found[task_id] = True
         return found
 
     def close(self) -> None:

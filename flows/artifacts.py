@@ -7,8 +7,9 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from core.documents import document_link
-from core.domain import CadreRecord, Change, ChangeKind, Quarter, Reject, row_place
+from core.domain import CadreRecord, Quarter, Reject, row_place
 from core.exceptions import LeaversToConfirm
+from core.roster_changes import Change, ChangeKind
 from intake.columns import ImportResult
 from models.tables import FileImport
 from policy.confidentiality import DISCIPLINE_COLUMNS, Hidden, shown_reject

@@ -7,7 +7,7 @@ import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
@@ -98,8 +98,9 @@ class TextRoutes:
     def waits_until(self) -> datetime:
         """The start of the next working day, in the organisation's zone."""
         today = self.clock.now().astimezone(self.zone).date()
-        day = self.next_working_day(today)
-        return datetime(day.year, day.month, day.day, tzinfo=self.zone)
+        day = self.next_working_day(today + timedelta(days=1))
+        # Stored in UTC, as every moment in the outbox (SQLite keeps no zone).
+        return datetime(day.year, day.month, day.day, tzinfo=self.zone).astimezone(UTC)
 
 
 # The clock text messages are sent by: tests put a fake one in to live a minute's limit.

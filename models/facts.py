@@ -14,8 +14,6 @@ from sqlmodel import Session, col, select
 
 from core.domain import (
     CadreRecord,
-    Change,
-    ChangeKind,
     CompletionStatus,
     EnrolmentStatus,
     ImportKind,
@@ -27,6 +25,7 @@ from core.domain import (
     TrackAssignment,
 )
 from core.families import FamilyTally
+from core.roster_changes import Change, ChangeKind
 from core.talks import PledgeInfo, TalkInfo
 from models.cadres import quarter_roster, unit_names
 from models.completions import completed_before, current_rows

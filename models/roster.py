@@ -11,7 +11,6 @@ from sqlmodel import Session, col, select
 
 from core.domain import (
     CadreRecord,
-    Change,
     DisciplineStatus,
     ImportKind,
     LeadershipRole,
@@ -19,6 +18,7 @@ from core.domain import (
     Rank,
     Reject,
 )
+from core.roster_changes import Change
 from models.bulk import insert_columns, insert_new, upsert
 from models.db import utcnow
 from models.tables import Cadre, FileImport, RejectedRow, RosterChange, Unit, table_of

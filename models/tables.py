@@ -9,7 +9,6 @@ from sqlalchemy import JSON, Column, Index, Table, UniqueConstraint
 from sqlmodel import AutoString, Field, SQLModel
 
 from core.domain import (
-    ChangeKind,
     Channel,
     CompletionStatus,
     DisciplineStatus,
@@ -22,6 +21,7 @@ from core.domain import (
     ReportKind,
     Track,
 )
+from core.roster_changes import ChangeKind
 
 
 class Unit(SQLModel, table=True):

@@ -12,8 +12,6 @@ from dataclasses import dataclass, field
 
 from core.domain import (
     CadreRecord,
-    Change,
-    ChangeKind,
     DisciplineStatus,
     LeadershipRole,
     Quarter,
@@ -21,6 +19,7 @@ from core.domain import (
     Track,
     row_place,
 )
+from core.roster_changes import Change, ChangeKind
 from policy.confidentiality import shared_contact_warnings, shared_contacts, shown_reason
 from policy.roster_warnings import (
     LEAVERS_FACTS,

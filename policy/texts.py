@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Self
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from core.domain import MessageKind, Route
 
@@ -98,6 +98,12 @@ class Texts(_Strict):
     }
     limits: dict[Route, RouteLimit] = DEFAULT_LIMITS
     templates: dict[MessageKind, TextTemplate] = {}
+
+    @field_validator("limits", mode="before")
+    @classmethod
+    def _over_the_defaults(cls, given: dict[str, object]) -> dict[str, object]:
+        # A policy that sets one provider's limits keeps lianjie's for the others.
+        return {**{str(r): limit for r, limit in DEFAULT_LIMITS.items()}, **given}
 
     @model_validator(mode="after")
     def _templates_fit(self) -> Self:

@@ -11,8 +11,6 @@ from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, SQLModel, col, create_engine, select
 
 from core.domain import (
-    Change,
-    ChangeKind,
     CompletionStatus,
     DisciplineStatus,
     LeadershipRole,
@@ -22,6 +20,7 @@ from core.domain import (
     Track,
     TrackAssignment,
 )
+from core.roster_changes import Change, ChangeKind
 from harness.factories import cadre
 from intake.completions import not_filled_in, parse_completions
 from intake.read import Table

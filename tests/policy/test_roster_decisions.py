@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from core.domain import ChangeKind, CompletionStatus, LeadershipRole, Quarter, Reject, SessionPlan
+from core.domain import CompletionStatus, LeadershipRole, Quarter, Reject, SessionPlan
 from core.exceptions import LianjieInputError
+from core.roster_changes import ChangeKind
 from flows.dispatch import check_dispatch_date
 from harness.factories import cadre, roster_row, write_roster
 from intake.read import read_table

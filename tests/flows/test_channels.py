@@ -1,0 +1,331 @@
+"""A dispatch through WeCom, DingTalk, Aliyun and Tencent Cloud, each a local stand-in: who
+gets what where, the providers' limits kept, receipts read back, and nothing sent twice."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterator
+from contextlib import ExitStack
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import update
+from sqlmodel import select
+
+import flows.texting
+from flows.dispatch import collect_receipts, send_due
+from harness.fake_providers import FakeDingTalk, FakeWeCom, serving
+from harness.fake_sms_clouds import FakeAliyunSms, FakeTencentSms
+from harness.pipeline import SEND_ON, run_cycle, run_settings, write_city
+from models.db import session_for
+from models.outbox import add_messages
+from models.tables import Cadre, Message
+from policy.texts import VARIABLES
+
+SECRETS = (
+    "wecom-secret-value",
+    "dingtalk-secret-value",
+    "aliyun-secret-value",
+    "tencent-secret-value",
+)
+
+
+class FakeClock:
+    """Time that passes only when slept: a minute's wait costs the test nothing."""
+
+    def __init__(self) -> None:
+        self.at = datetime.now(UTC)
+        self.slept: list[float] = []
+
+    def now(self) -> datetime:
+        return self.at
+
+    def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.at += timedelta(seconds=seconds)
+
+
+@dataclass
+class Providers:
+    wecom: FakeWeCom
+    dingtalk: FakeDingTalk
+    aliyun: FakeAliyunSms
+    tencent: FakeTencentSms
+    clock: FakeClock
+    readers: dict[str, str]  # who → employee id: wecom, dingtalk, aliyun, tencent
+
+
+def approved_policy(folder: Path) -> Path:
+    """lianjie's policy, with every kind's template approved by both clouds."""
+    default = (Path(__file__).parents[2] / "policy" / "default.toml").read_text("utf-8")
+    codes = "".join(
+        f'\n[texts.templates.{kind}]\ntext = "{"".join("${" + v + "}" for v in variables)}"'
+        f'\naliyun_sms = "SMS_{n}"\ntencent_sms = "{1000 + n}"\n'
+        for n, (kind, variables) in enumerate(VARIABLES.items())
+    )
+    start = default.index("[texts.templates.invitation]")
+    end = default.index("# Organisation-defined sensitive dates")
+    path = folder / "policy.toml"
+    path.write_text(default[:start] + codes + "\n" + default[end:], "utf-8")
+    return path
+
+
+@pytest.fixture
+def providers(db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Providers]:
+    run_cycle(db_url, write_city(tmp_path), tmp_path / "cards")
+    with session_for(db_url) as session:
+        session.execute(update(Message).values(due_on=SEND_ON))
+        texted = sorted(
+            {m.employee_id for m in session.exec(select(Message).where(Message.channel == "sms"))}
+            - {None}
+        )
+        who = dict(zip(["wecom", "dingtalk", "aliyun", "tencent"], texted, strict=False))
+        for column, key in (("wecom_user_id", "wecom"), ("dingtalk_user_id", "dingtalk")):
+            session.execute(
+                update(Cadre)
+                .where(Cadre.employee_id == who[key])
+                .values({column: f"{key}-{who[key]}"})
+            )
+        phone = session.exec(select(Cadre.phone).where(Cadre.employee_id == who["tencent"])).first()
+    clock = FakeClock()
+    monkeypatch.setattr(flows.texting, "CLOCK", clock)
+    fakes = Providers(
+        FakeWeCom(clock=clock.now),
+        FakeDingTalk(clock=clock.now),
+        FakeAliyunSms(
+            clock=clock.now,
+            templates={f"SMS_{n}": list(v) for n, v in enumerate(VARIABLES.values())},
+            unknown={phone or ""},  # Aliyun cannot reach this one: Tencent can
+        ),
+        FakeTencentSms(
+            clock=clock.now,
+            templates={str(1000 + n): len(v) for n, v in enumerate(VARIABLES.values())},
+        ),
+        clock,
+        who,
+    )
+    with ExitStack() as stack:
+        urls = {
+            name: stack.enter_context(serving(fake))
+            for name, fake in (
+                ("WECOM", fakes.wecom),
+                ("DINGTALK", fakes.dingtalk),
+                ("ALIYUN_SMS", fakes.aliyun),
+                ("TENCENT_SMS", fakes.tencent),
+            )
+        }
+        env = {
+            "POLICY": str(approved_policy(tmp_path)),
+            "WECOM_API_URL": urls["WECOM"],
+            "WECOM_CORP_ID": fakes.wecom.corp_id,
+            "WECOM_SECRET": fakes.wecom.secret,
+            "WECOM_AGENT_ID": str(fakes.wecom.agent_id),
+            "DINGTALK_API_URL": urls["DINGTALK"],
+            "DINGTALK_APP_KEY": fakes.dingtalk.app_key,
+            "DINGTALK_APP_SECRET": fakes.dingtalk.app_secret,
+            "DINGTALK_AGENT_ID": str(fakes.dingtalk.agent_id),
+            "ALIYUN_SMS_API_URL": urls["ALIYUN_SMS"],
+            "ALIYUN_SMS_ACCESS_KEY_ID": fakes.aliyun.access_key_id,
+            "ALIYUN_SMS_ACCESS_KEY_SECRET": fakes.aliyun.access_key_secret,
+            "ALIYUN_SMS_SIGN_NAME": fakes.aliyun.sign_name,
+            "TENCENT_SMS_API_URL": urls["TENCENT_SMS"],
+            "TENCENT_SMS_SECRET_ID": fakes.tencent.secret_id,
+            "TENCENT_SMS_SECRET_KEY": fakes.tencent.secret_key,
+            "TENCENT_SMS_SDK_APP_ID": fakes.tencent.sdk_app_id,
+            "TENCENT_SMS_SIGN_NAME": fakes.tencent.sign_name,
+        }
+        for name, value in env.items():
+            monkeypatch.setenv(f"LIANJIE_{name}", value)
+        yield fakes
+
+
+def texts_to(db_url: str, employee_id: str) -> list[Message]:
+    with session_for(db_url) as session:
+        return list(
+            session.exec(
+                select(Message).where(Message.channel == "sms", Message.employee_id == employee_id)
+            )
+        )
+
+
+def dispatch(db_url: str) -> dict[str, int]:
+    return send_due.fn(run=run_settings(db_url), kind="sms", on=SEND_ON)
+
+
+class TestEachRoute:
+    def test_a_dispatch_reaches_each_channel_by_the_readers_accounts(
+        self, db_url: str, providers: Providers
+    ) -> None:
+        sent = dispatch(db_url)
+        who = providers.readers
+        assert sent["failed"] == 0 and sent["delivered"] > 0 and sent["accepted"] > 0
+        assert {f"wecom-{who['wecom']}"} == {r["to"] for r in providers.wecom.received}
+        assert {f"dingtalk-{who['dingtalk']}"} == {r["to"] for r in providers.dingtalk.received}
+        assert {"delivered"} == {m.status for m in texts_to(db_url, who["wecom"])}
+        assert {"accepted"} == {m.status for m in texts_to(db_url, who["dingtalk"])}
+        aliyun_reached = {m.recipient for m in texts_to(db_url, who["aliyun"])}
+        assert aliyun_reached <= {r["to"] for r in providers.aliyun.received}
+        tencent = texts_to(db_url, who["tencent"])
+        assert {"tencent_sms"} == {m.route for m in tencent}, "Aliyun did not know the number"
+        assert {f"+86{m.recipient}" for m in tencent} == {
+            r["to"] for r in providers.tencent.received
+        }
+        # the clouds had each kind's template parameters, never the text
+        for received in providers.aliyun.received:
+            kind = list(VARIABLES)[int(received["template"].removeprefix("SMS_"))]
+            assert list(VARIABLES[kind]) == list(received["params"])
+        assert [] == providers.aliyun.refused + providers.tencent.refused
+
+    def test_receipts_turn_accepted_into_delivered(self, db_url: str, providers: Providers) -> None:
+        dispatch(db_url)
+        receipts = collect_receipts.fn(run=run_settings(db_url))
+        assert receipts["delivered"] > 0 and receipts["not_delivered"] == 0
+        for key in ("dingtalk", "aliyun", "tencent"):
+            assert {"delivered"} == {m.status for m in texts_to(db_url, providers.readers[key])}
+
+    def test_a_second_dispatch_sends_nothing_twice(self, db_url: str, providers: Providers) -> None:
+        dispatch(db_url)
+        collect_receipts.fn(run=run_settings(db_url))
+        before = [
+            len(p.received)
+            for p in (providers.wecom, providers.dingtalk, providers.aliyun, providers.tencent)
+        ]
+        again = dispatch(db_url)
+        collect_receipts.fn(run=run_settings(db_url))
+        after = [
+            len(p.received)
+            for p in (providers.wecom, providers.dingtalk, providers.aliyun, providers.tencent)
+        ]
+        assert before == after and sum(before) > 0
+        assert 0 == again["sent"] + again["accepted"] + again["delivered"]
+
+
+class TestFallingBack:
+    def test_a_wecom_invaliduser_goes_by_sms_once(self, db_url: str, providers: Providers) -> None:
+        member = f"wecom-{providers.readers['wecom']}"
+        providers.wecom.unknown.add(member)
+        dispatch(db_url)
+        texts = texts_to(db_url, providers.readers["wecom"])
+        assert {"aliyun_sms"} == {m.route for m in texts}
+        assert {1} == {m.route_index for m in texts}
+        asked = [r for r in providers.wecom.requests if "message/send" in r]
+        assert len(asked) == len(texts), "each message asked WeCom once, then went on"
+        assert {m.recipient for m in texts} <= {r["to"] for r in providers.aliyun.received}
+
+    def test_a_dingtalk_receipt_saying_not_delivered_is_sent_elsewhere(
+        self, db_url: str, providers: Providers
+    ) -> None:
+        user = f"dingtalk-{providers.readers['dingtalk']}"
+        providers.dingtalk.undeliverable.add(user)
+        dispatch(db_url)
+        assert {"accepted"} == {m.status for m in texts_to(db_url, providers.readers["dingtalk"])}
+        receipts = collect_receipts.fn(run=run_settings(db_url))
+        texts = texts_to(db_url, providers.readers["dingtalk"])
+        assert receipts["not_delivered"] == len(texts)
+        assert {"retrying"} == {m.status for m in texts}
+        dispatch(db_url)
+        collect_receipts.fn(run=run_settings(db_url))
+        texts = texts_to(db_url, providers.readers["dingtalk"])
+        assert {("aliyun_sms", "delivered")} == {(m.route, m.status) for m in texts}
+
+
+class TestLimits:
+    def test_the_31st_message_in_a_minute_to_one_member_waits(
+        self, db_url: str, providers: Providers
+    ) -> None:
+        """WeCom drops a member's 31st message in a minute without a word: it must wait."""
+        who = providers.readers["wecom"]
+        phone = texts_to(db_url, who)[0].recipient
+        with session_for(db_url) as session:
+            session.execute(
+                update(Message)
+                .where(Message.employee_id != who)
+                .values(due_on=SEND_ON + timedelta(days=30))
+            )
+            add_messages(session=session, rows=[_text(f"extra:{n}", who, phone) for n in range(31)])
+        sent = dispatch(db_url)
+        texts = texts_to(db_url, who)
+        assert len(texts) > 31 and sent["delivered"] == len(texts)
+        assert len(providers.wecom.received) == len(texts), "none dropped"
+        times = sorted(r["at"] for r in providers.wecom.received)
+        assert all(b - a >= timedelta(minutes=1) for a, b in zip(times, times[30:], strict=False))
+        assert providers.clock.slept, "the dispatch waited"
+
+    def test_a_day_quota_waits_for_the_next_working_day(
+        self, db_url: str, providers: Providers, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        policy = Path(tmp_path / "policy.toml")
+        policy.write_text(
+            policy.read_text("utf-8").replace(
+                "[texts.limits.aliyun_sms]\nper_day_per_template = 50",
+                "[texts.limits.aliyun_sms]\nper_day_per_template = 1",
+            ),
+            "utf-8",
+        )
+        who = providers.readers["aliyun"]
+        phone = texts_to(db_url, who)[0].recipient
+        with session_for(db_url) as session:
+            add_messages(session=session, rows=[_text(f"extra:{n}", who, phone) for n in range(3)])
+        dispatch(db_url)
+        extra = [m for m in texts_to(db_url, who) if m.send_key.startswith("extra:")]
+        went = [m for m in extra if m.status == "accepted"]
+        waiting = [m for m in extra if m.status == "queued"]
+        assert 1 == len(went) and 2 == len(waiting)
+        assert all("waits: aliyun_sms" in (m.last_error or "") for m in waiting)
+        assert all(m.attempts == 0 for m in waiting), "a wait is not a failed attempt"
+        tomorrow = providers.clock.now() + timedelta(hours=12)
+        assert all(
+            m.next_attempt_at and m.next_attempt_at.replace(tzinfo=UTC) > providers.clock.now()
+            for m in waiting
+        )
+        assert all(
+            m.next_attempt_at
+            and m.next_attempt_at.replace(tzinfo=UTC) < tomorrow + timedelta(days=4)
+            for m in waiting
+        )
+
+
+class TestSecrets:
+    def test_no_secret_in_any_log_row_or_file(
+        self, db_url: str, providers: Providers, tmp_path: Path, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        providers.wecom.unknown.add(f"wecom-{providers.readers['wecom']}")
+        caplog.set_level(logging.DEBUG)
+        dispatch(db_url)
+        collect_receipts.fn(run=run_settings(db_url))
+        with session_for(db_url) as session:
+            rows = json.dumps(
+                [m.model_dump(mode="json", warnings=False) for m in session.exec(select(Message))]
+            )
+        files = "".join(
+            p.read_text("utf-8", errors="replace")
+            for p in tmp_path.rglob("*")
+            if p.is_file() and p.suffix != ".db"
+        )
+        for secret in SECRETS:
+            assert secret not in caplog.text
+            assert secret not in rows
+            assert secret not in files
+        assert providers.wecom.token not in caplog.text + rows
+
+
+def _text(key: str, employee_id: str, phone: str) -> dict[str, object]:
+    return {
+        "send_key": key,
+        "quarter": "2026Q4",
+        "kind": "escalation",
+        "channel": "sms",
+        "recipient": phone,
+        "employee_id": employee_id,
+        "subject": "逾期提醒",
+        "body": f"【示范市】请及时完成学习。{key}",
+        "attachment": None,
+        "due_on": SEND_ON,
+        "expires_on": None,
+        "status": "queued",
+        "last_error": None,
+        "params": json.dumps({"name": "王伟", "count": "1"}),
+    }
