@@ -84,7 +84,7 @@ def data_floor(work: Path, messages: int) -> dict[str, float]:
 
 def stored_floor(work: Path, messages: int) -> dict[str, float]:
     """`data_floor`, writing the rows as lianjie stores them: the cadre and message tables'
-    own columns (18 and 17), keys and indexes, made from the project's model; the cadres with
+    own columns (20 and 21), keys and indexes, made from the project's model; the cadres with
     the file's values as they are, the messages in planning's mix and order (`_planned`). The
     `data` floor writes six and five columns into tables with one key each; the import and
     the planning write these."""
@@ -112,7 +112,7 @@ def stored_floor(work: Path, messages: int) -> dict[str, float]:
         ]
     connection.executemany(
         f"INSERT INTO cadre (quarter, {', '.join(STORED)}, on_roster)"
-        f" VALUES ({', '.join('?' * 18)})",
+        f" VALUES ({', '.join('?' * (len(STORED) + 2))})",
         people,
     )
     connection.executemany(
@@ -166,6 +166,10 @@ def _planned(people: list[tuple[Any, ...]], messages: int) -> Iterator[tuple[Any
             None,
             None,
             None,
+            None,
+            0,
+            None,
+            STORED_PARAMS if channel == "sms" else None,
         )
 
 
@@ -186,6 +190,12 @@ STORED_BODY = (
     "教育”第1期。请提前10分钟签到，不得无故缺席；如需请假，请向本单位组织人事部门报备。"
 )
 
+# A text's template parameters, as planning stores them for the SMS clouds.
+STORED_PARAMS = (
+    '{"name":"干部","day":"11月2日","time":"9:00—10:30","venue":"市委党校报告厅",'
+    '"programme":"在职领导干部经常性专…","code":"26Q4-S-0001"}'
+)
+
 # The message table's columns but its id, as `stored_floor` fills them.
 MESSAGE = (
     "send_key",
@@ -204,6 +214,10 @@ MESSAGE = (
     "last_error",
     "next_attempt_at",
     "sent_at",
+    "route",
+    "route_index",
+    "provider_ref",
+    "params",
 )
 
 
@@ -225,6 +239,8 @@ STORED = (
     "key_post",
     "phone",
     "email",
+    "wecom_user_id",
+    "dingtalk_user_id",
 )
 
 

@@ -34,7 +34,10 @@ PROVIDER_SETTINGS: dict[Route, tuple[str, ...]] = {
 class Settings(BaseSettings):
     """Where lianjie keeps its data, which policy it applies and how it sends messages."""
 
-    model_config = SettingsConfigDict(env_prefix="LIANJIE_", env_file=".env", extra="ignore")
+    # A bad setting's error never quotes the input: it holds every secret of the environment.
+    model_config = SettingsConfigDict(
+        env_prefix="LIANJIE_", env_file=".env", extra="ignore", hide_input_in_errors=True
+    )
 
     data_dir: Path = Path("data")
     database_url: SecretStr | None = None
@@ -195,7 +198,7 @@ class Settings(BaseSettings):
             given = [n for n in names if getattr(self, n) is not None]
             if given and len(given) < len(names):
                 missing = ", ".join(f"LIANJIE_{n.upper()}" for n in names if n not in given)
-                raise ValueError(f"{route} is half set up: {missing} missing")
+                raise LianjieInputError(f"{route} is half set up: {missing} missing")
         return self
 
     @property

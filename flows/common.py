@@ -21,7 +21,7 @@ from prefect.context import FlowRunContext
 from prefect.exceptions import MissingContextError
 from prefect.runtime import flow_run
 from prefect.states import Completed, Failed
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, ValidationError
 from sqlmodel import Session
 
 from core.domain import Language, Quarter
@@ -105,7 +105,21 @@ def settings() -> Settings:
     is readable by its owner only (files 0600, folders 0700): they name cadres.
     """
     os.umask(0o077)
-    return Settings()
+    try:
+        return Settings()
+    except ValidationError as error:
+        # A run's failure, said once as the command line says it; no traceback, no input.
+        raise LianjieInputError(f"bad setting: {setting_problems(error)}") from None
+
+
+def setting_problems(error: ValidationError) -> str:
+    """A settings error in a line: LIANJIE_NAME and what is wrong with it."""
+    return "; ".join(
+        f"LIANJIE_{'.'.join(map(str, e['loc'])).upper()}: {e['msg'].removeprefix('Value error, ')}"
+        if e["loc"]
+        else e["msg"].removeprefix("Value error, ")
+        for e in error.errors()
+    )
 
 
 def today(config: Settings) -> date:

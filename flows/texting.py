@@ -156,7 +156,9 @@ class TextSending:
             try:
                 handed = self.routes.sender(route).send(self._on(route, address, message, outgoing))
             except UnknownRecipient as error:
-                log().info("%s: %s; trying the next route", outgoing.shown_as, error)
+                # The log names the message, not the reader: the error (with the account) is
+                # kept on the message, which only its readers see.
+                log().info("%s: %s does not know the reader; next route", outgoing.shown_as, route)
                 move_on(session=session, message_id=message.id, why=str(error))
                 index += 1
                 continue

@@ -18,7 +18,7 @@ from sqlalchemy import make_url
 
 from core.prefect_home import prefect_home, readable_by_others
 from core.settings import Settings
-from delivery.channels import redact
+from lianjie.doctor_channels import channels
 from models.engine import new_engine, redacted_url
 from models.migrate import MIGRATIONS
 
@@ -35,7 +35,7 @@ def checks() -> list[Check]:
         _fonts(),
         _output(config),
         _confidential(config),
-        _mail(config),
+        *channels(config),
         _site(config),
     ]
 
@@ -269,18 +269,3 @@ def _output(config: Settings) -> Check:
         "output folder",
         str(folder) + ("" if folder.exists() else " (the first run makes it)"),
     )
-
-
-def _mail(config: Settings) -> Check:
-    channels = []
-    channels.append(
-        f"e-mail via {redact(config.smtp_url.get_secret_value())}"
-        if config.smtp_url
-        else f"e-mail to the file outbox {config.outbox_dir}"
-    )
-    channels.append(
-        f"SMS via {redact(config.sms_url.get_secret_value())}"
-        if config.sms_url
-        else "SMS to the file outbox"
-    )
-    return True, "mail", "; ".join(channels)

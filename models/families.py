@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from sqlalchemy import delete
 from sqlmodel import Field, Session, SQLModel, col, select
 
-from core.domain import MessageKind, MessageStatus, Quarter
+from core.domain import REACHED, MessageKind, Quarter
 from core.families import FamilyContact, FamilyTally, ReturnedSlip
 from core.send_keys import words_of
 from models.tables import Cadre, Message
@@ -125,7 +125,7 @@ def family_facts(
     sent = select(Message.employee_id, Message.send_key).where(
         Message.quarter == quarter.label,
         Message.kind == MessageKind.family_letter,
-        Message.status == MessageStatus.sent,
+        col(Message.status).in_(REACHED),
     )
     for cadre, key in session.exec(sent).all():
         if cadre is not None and cadre in unit_of:
@@ -151,7 +151,7 @@ def family_rows(session: Session, quarter: Quarter) -> list[dict[str, object]]:
         select(Message.send_key).where(
             Message.quarter == quarter.label,
             Message.kind == MessageKind.family_letter,
-            Message.status == MessageStatus.sent,
+            col(Message.status).in_(REACHED),
         )
     ):
         sent[words_of(key)[1]] += 1

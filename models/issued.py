@@ -8,7 +8,7 @@ from datetime import datetime
 
 from sqlmodel import AutoString, Field, Session, SQLModel, col, select
 
-from core.domain import MessageKind, MessageStatus, ReportKind
+from core.domain import REACHED, MessageKind, ReportKind
 from models.bulk import insert_new
 from models.tables import Message
 
@@ -55,7 +55,7 @@ def delivered(session: Session, issued: Issued) -> int:
     query = select(Message.id).where(
         Message.kind == MessageKind.report,
         col(Message.send_key).startswith(prefix),
-        Message.status == MessageStatus.sent,
+        col(Message.status).in_(REACHED),
     )
     return len(session.exec(query).all())
 

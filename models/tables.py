@@ -246,7 +246,7 @@ class Message(SQLModel, table=True):
     # recipient's order (moved on when a provider refuses the account or a receipt says not
     # delivered), and the provider's own id for the receipt.
     route: str | None = None
-    route_index: int = 0
+    route_index: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     provider_ref: str | None = None
     # A text message's template parameters (JSON), for the providers that take no free text.
     params: str | None = None

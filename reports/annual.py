@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from core.domain import MessageStatus, Quarter, Track, name_in
+from core.domain import REACHED, MessageStatus, Quarter, Track, name_in
 from models.facts import QuarterData
 from policy.calendar import HolidayBreak
 from policy.progress import Requirement, Standing
@@ -18,8 +18,9 @@ from reports.tally import Tally, tally
 from reports.view import CONFIDENTIAL_TRACKS
 from reports.wording import long_day, moment_text, quarter_in_year
 
-# The holiday table counts these apart; every other state is "other" (queued, held, …).
-SHOWN = (MessageStatus.sent, MessageStatus.failed, MessageStatus.expired)
+# The holiday table counts these apart; every other state is "other" (queued, held, accepted
+# by a provider whose receipt is still to come, …).
+SHOWN = (*REACHED, MessageStatus.failed, MessageStatus.expired)
 
 
 @dataclass(frozen=True)
@@ -193,7 +194,7 @@ def _reminders_by_holiday(
             {
                 "holiday": name or long_day(start, lang),
                 "starts": long_day(start, lang),
-                "sent": states[MessageStatus.sent],
+                "sent": sum(states[status] for status in REACHED),
                 "failed": states[MessageStatus.failed],
                 "expired": states[MessageStatus.expired],
                 "other": sum(n for status, n in states.items() if status not in SHOWN),

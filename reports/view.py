@@ -10,7 +10,15 @@ from datetime import UTC, date, datetime
 from functools import cached_property
 from typing import Any
 
-from core.domain import CadreRecord, EnrolmentStatus, MessageStatus, Quarter, Track, TrackAssignment
+from core.domain import (
+    REACHED,
+    CadreRecord,
+    EnrolmentStatus,
+    MessageStatus,
+    Quarter,
+    Track,
+    TrackAssignment,
+)
 from models.facts import QuarterData
 from policy.classify import own_key_areas
 from policy.config import Policy
@@ -89,11 +97,7 @@ class QuarterView:
         for reminder in self.data.reminders:
             if reminder.employee_id is None:
                 continue
-            if (
-                reminder.status == MessageStatus.sent
-                and reminder.sent_at
-                and reminder.sent_at <= sent_by
-            ):
+            if reminder.status in REACHED and reminder.sent_at and reminder.sent_at <= sent_by:
                 self.reminders_of[reminder.employee_id]["sent"] += 1
             elif reminder.status == MessageStatus.failed:
                 self.reminders_of[reminder.employee_id]["failed"] += 1

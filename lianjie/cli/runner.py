@@ -114,11 +114,9 @@ def run(
     except LianjieInputError as error:
         raise fail(str(error)) from None
     except ValidationError as error:  # settings from the environment
-        problems = "; ".join(
-            f"{'.'.join(map(str, e['loc']))}: {e['msg'].removeprefix('Value error, ')}"
-            for e in error.errors()
-        )
-        raise fail(f"bad setting: {problems}") from None
+        from flows.common import setting_problems
+
+        raise fail(f"bad setting: {setting_problems(error)}") from None
     except KeyboardInterrupt:
         raise fail("interrupted", 130) from None
     except OperationalError as error:

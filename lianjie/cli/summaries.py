@@ -146,11 +146,34 @@ def dispatch_lines(s: Any) -> list[str]:
         f"Dispatch for {s.date}: {s.sent} sent, {s.failed} failed, {s.skipped} skipped, "
         f"{s.expired} expired{PASSED if s.expired else ''}",
         *(
-            f"  {CHANNEL_WORDS.get(k, k).removeprefix('by ')}: {v['sent']} sent, "
-            f"{v['failed']} failed, {v['skipped']} skipped"
+            f"  {CHANNEL_WORDS.get(k, k).removeprefix('by ')}: {_handed(v)} sent"
+            f"{_receipts(v)}, {v['failed']} failed, {v['skipped']} skipped"
+            + (f", {v['waiting']} waiting for a provider's daily limit" if v.get("waiting") else "")
             for k, v in s.by_channel.items()
         ),
+        *(
+            [
+                f"  receipts read: {s.receipts['delivered']} delivered, "
+                f"{s.receipts['not_delivered']} not delivered (sent on by the next route), "
+                f"{s.receipts['awaiting']} still awaited"
+            ]
+            if s.receipts
+            else []
+        ),
     ]
+
+
+def _handed(counts: dict[str, int]) -> int:
+    return counts["sent"] + counts.get("accepted", 0) + counts.get("delivered", 0)
+
+
+def _receipts(counts: dict[str, int]) -> str:
+    """Of what providers took: delivered by their answer, and awaiting their receipt."""
+    if not counts.get("accepted") and not counts.get("delivered"):
+        return ""
+    return (
+        f" ({counts.get('delivered', 0)} delivered, {counts.get('accepted', 0)} awaiting a receipt)"
+    )
 
 
 def collect_lines(s: Any) -> list[str]:

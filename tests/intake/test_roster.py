@@ -330,3 +330,21 @@ class TestRoundTrip:
         cells = list(load_workbook(BytesIO(exported)).active.iter_rows(values_only=True))
         assert ("employee_id", "name", "unit_code", "track", "reason") == cells[0]
         assert all(str(row[1])[:2] in {"'+", "'-", "'@"} for row in cells[1:])
+
+
+class TestWorkAppAccounts:
+    def test_wecom_and_dingtalk_accounts_are_read_and_a_bad_one_rejected(
+        self, tmp_path: Path
+    ) -> None:
+        header = [*ROSTER_HEADER, "企业微信账号", "钉钉账号"]
+        rows = [
+            [*roster_row(1), "WangWei", ""],
+            [*roster_row(2), "", "manager4021"],
+            [*roster_row(3), "王 伟", ""],  # a name, not an account
+        ]
+        result = parse_roster(read_table(write_roster(tmp_path / "r.csv", rows, header=header)))
+        accounts = {c.employee_id: (c.wecom_user_id, c.dingtalk_user_id) for c in result.accepted}
+        assert {"E0001": ("WangWei", None), "E0002": (None, "manager4021")} == accounts
+        [reject] = result.rejects
+        assert (4, "wecom_user_id") == (reject.row, reject.column)
+        assert "is not a WeCom or DingTalk account" in reject.reason

@@ -441,8 +441,23 @@ def test_a_dispatch_says_its_channels_in_words() -> None:
             "email": {"sent": 2, "failed": 1, "skipped": 0},
             "sms": {"sent": 1, "failed": 0, "skipped": 0},
         },
+        receipts={},
     )
     lines = dispatch_lines(summary)
     assert "  e-mail: 2 sent, 1 failed, 0 skipped" in lines
     assert "  text message: 1 sent, 0 failed, 0 skipped" in lines
     assert not any("{" in line for line in lines)
+    # Issue 45: what the providers took, their receipts, and what waits for a daily limit
+    summary.by_channel["sms"] = {
+        **{"sent": 0, "failed": 0, "skipped": 0},
+        **{"accepted": 4, "delivered": 2, "waiting": 1},
+    }
+    summary.receipts = {"delivered": 5, "not_delivered": 1, "awaiting": 3}
+    lines = dispatch_lines(summary)
+    assert (
+        "  text message: 6 sent (2 delivered, 4 awaiting a receipt), 0 failed, 0 skipped, "
+        "1 waiting for a provider's daily limit"
+    ) in lines
+    assert (
+        "  receipts read: 5 delivered, 1 not delivered (sent on by the next route), 3 still awaited"
+    ) in lines
