@@ -26,7 +26,7 @@ def test_a_dispatch_on_prefect_keeps_no_secret(
         first = daily_dispatch(date=SEND_ON, return_state=True)
         again = daily_dispatch(date=SEND_ON, return_state=True)
     summary, second = first.result(), again.result()
-    assert summary.accepted > 0 and summary.delivered > 0 and summary.failed == 0
+    assert summary.accepted > 0 and summary.failed == 0
     assert second.receipts["delivered"] == summary.accepted, "the next dispatch read them"
     assert 0 == second.sent, "nothing twice"
     for fake in (providers.dingtalk, providers.aliyun, providers.tencent):
