@@ -11,6 +11,7 @@ from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from core.domain import MessageStatus, Route
+from models.db import stored_utc
 from models.tables import Cadre, Message
 
 WENT = (MessageStatus.sent, MessageStatus.accepted, MessageStatus.delivered)
@@ -86,7 +87,7 @@ def went_by(
             col(Message.sent_at) >= since,
         )
     )
-    return [(person, str(kind), body, at) for person, kind, body, at in rows if at]
+    return [(person, str(kind), body, stored_utc(at)) for person, kind, body, at in rows if at]
 
 
 def awaiting_receipt(
@@ -99,7 +100,11 @@ def awaiting_receipt(
             Message.route == route, Message.status == MessageStatus.accepted
         )
     )
-    return [(i, ref, address, at) for i, ref, address, at in rows if i is not None and ref]
+    return [
+        (i, ref, address, stored_utc(at) if at else None)
+        for i, ref, address, at in rows
+        if i is not None and ref
+    ]
 
 
 Reader = tuple[str, str | None, str | None]  # the phone written on it, WeCom, DingTalk

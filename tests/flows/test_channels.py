@@ -140,6 +140,29 @@ class TestLimits:
         assert all(b - a >= timedelta(minutes=1) for a, b in zip(times, times[30:], strict=False))
         assert providers.clock.slept, "the dispatch waited"
 
+    def test_a_minute_counts_what_an_earlier_run_sent(
+        self, db_url: str, providers: Providers
+    ) -> None:
+        """A second dispatch seconds after the first (a retry, a run by hand) reads what went
+        from the outbox: the member's 31st message of the minute still waits."""
+        who = providers.readers["wecom"]
+        phone = texts_to(db_url, who)[0].recipient
+        with session_for(db_url) as session:
+            session.execute(
+                update(Message)
+                .where(Message.employee_id != who)
+                .values(due_on=SEND_ON + timedelta(days=30))
+            )
+            add_messages(session=session, rows=[_text(f"early:{n}", who, phone) for n in range(25)])
+        dispatch(db_url)
+        providers.clock.sleep(5)
+        with session_for(db_url) as session:
+            add_messages(session=session, rows=[_text(f"late:{n}", who, phone) for n in range(10)])
+        dispatch(db_url)
+        assert len(providers.wecom.received) == len(texts_to(db_url, who)), "none dropped"
+        times = sorted(r["at"] for r in providers.wecom.received)
+        assert all(b - a >= timedelta(minutes=1) for a, b in zip(times, times[30:], strict=False))
+
     def test_a_day_quota_waits_for_the_next_working_day(
         self, db_url: str, providers: Providers, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     ) -> None:

@@ -1,0 +1,68 @@
+"""`lianjie doctor` on the text channels: an SMS cloud set up without an approved template for
+a kind is a failure there, not at send time; approved codes that fit are fine."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from core.settings import Settings
+from lianjie.doctor_channels import channels
+
+ALIYUN = {
+    "LIANJIE_ALIYUN_SMS_ACCESS_KEY_ID": "LTAI-test",
+    "LIANJIE_ALIYUN_SMS_ACCESS_KEY_SECRET": "aliyun-secret-value",
+    "LIANJIE_ALIYUN_SMS_SIGN_NAME": "示范市纪委",
+}
+
+
+def texts_check(monkeypatch: pytest.MonkeyPatch, **env: str) -> tuple[bool, str, str]:
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    return channels(Settings())[1]
+
+
+def test_nothing_set_up_sends_by_the_gateway(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert (True, "texts", "text messages by sms_gateway") == texts_check(monkeypatch)
+
+
+def test_a_cloud_without_approved_codes_fails_naming_the_kinds(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    ok, _, said = texts_check(monkeypatch, **ALIYUN)
+    assert not ok
+    assert "no approved aliyun_sms template for invitation" in said
+    assert "family_letter" in said
+    assert "aliyun-secret-value" not in said
+
+
+def test_approved_codes_that_fit_pass_and_one_too_long_with_the_signature_fails(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    default = (Path(__file__).parents[2] / "policy" / "default.toml").read_text("utf-8")
+    approved = default
+    for n, kind in enumerate(
+        [
+            "invitation",
+            "session_reminder",
+            "withdrawal",
+            "holiday_reminder",
+            "escalation",
+            "talk_reminder",
+            "family_letter",
+        ]
+    ):
+        approved = approved.replace(
+            f"[texts.templates.{kind}]\n", f'[texts.templates.{kind}]\naliyun_sms = "SMS_{n}"\n'
+        )
+    policy = tmp_path / "policy.toml"
+    policy.write_text(approved, "utf-8")
+    ok, _, said = texts_check(monkeypatch, LIANJIE_POLICY=str(policy), **ALIYUN)
+    assert ok, said
+    assert "aliyun_sms → sms_gateway" in said
+    # the session reminder fits 70 characters, but not with a signature of 12
+    ok, _, said = texts_check(
+        monkeypatch, LIANJIE_ALIYUN_SMS_SIGN_NAME="示范市纪委监委驻市委组织部纪检组"
+    )
+    assert not ok and "session_reminder's aliyun_sms template with the signature" in said
