@@ -26,12 +26,9 @@ from delivery.channels import (
     UnknownRecipient,
 )
 
-# Aliyun's codes for a number it will never reach (a wrong or disallowed number).
-UNKNOWN_NUMBER = {
-    "isv.MOBILE_NUMBER_ILLEGAL",
-    "isv.MOBILE_COUNT_OVER_LIMIT",
-    "isv.BLACK_KEY_CONTROL_LIMIT",
-}
+# Aliyun's code for a number it will never reach; any other refusal (a limit, a template or a
+# signature not approved, a keyword it blocks) is kept on this route and retried.
+UNKNOWN_NUMBER = {"isv.MOBILE_NUMBER_ILLEGAL"}
 DELIVERED, FAILED = 3, 2
 
 

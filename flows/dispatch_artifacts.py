@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
+from core.dispatch_counts import handed
 from flows.artifact_tables import TableWords, artifact_key, publish_summary, publish_table
 from flows.run_summaries import dispatch_summary
 
@@ -26,13 +27,6 @@ def publish_dispatch(summary: DispatchSummary, words: TableWords) -> None:
         ),
         title,
     )
-
-
-def handed(counts: dict[str, int]) -> dict[str, int]:
-    """A channel's counts as the table shows them: `sent` all that a channel took, and of
-    those, what a provider confirmed delivered and what awaits its receipt."""
-    taken = counts.get("sent", 0) + counts.get("accepted", 0) + counts.get("delivered", 0)
-    return {**counts, "sent": taken}
 
 
 def publish_preview(

@@ -12,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from core.dispatch_counts import handed
 from core.domain import ReportKind
 from flows.artifact_tables import TableWords, artifact_key
 from reports.render import render_text
@@ -76,7 +77,7 @@ def dispatch_summary(summary: DispatchSummary, words: TableWords) -> str:
         words,
         {
             "summary": summary,
-            "channels": [(words.channel(k), v) for k, v in summary.by_channel.items()],
+            "channels": [(words.channel(k), handed(v)) for k, v in summary.by_channel.items()],
         },
         {"failed": summary.failed, "expired": summary.expired},
     )

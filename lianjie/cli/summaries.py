@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from core.dispatch_counts import handed
 from core.domain import Channel
 
 # Said beside a count of expired messages, which otherwise reads like a failure.
@@ -146,10 +147,10 @@ def dispatch_lines(s: Any) -> list[str]:
         f"Dispatch for {s.date}: {s.sent} sent, {s.failed} failed, {s.skipped} skipped, "
         f"{s.expired} expired{PASSED if s.expired else ''}",
         *(
-            f"  {CHANNEL_WORDS.get(k, k).removeprefix('by ')}: {_handed(v)} sent"
+            f"  {CHANNEL_WORDS.get(k, k).removeprefix('by ')}: {v['sent']} sent"
             f"{_receipts(v)}, {v['failed']} failed, {v['skipped']} skipped"
-            + (f", {v['waiting']} waiting for a provider's daily limit" if v.get("waiting") else "")
-            for k, v in s.by_channel.items()
+            + (f", {v['waiting']} waiting for a provider's daily limit" if v["waiting"] else "")
+            for k, v in ((k, handed(v)) for k, v in s.by_channel.items())
         ),
         *(
             [
@@ -163,17 +164,11 @@ def dispatch_lines(s: Any) -> list[str]:
     ]
 
 
-def _handed(counts: dict[str, int]) -> int:
-    return counts["sent"] + counts.get("accepted", 0) + counts.get("delivered", 0)
-
-
 def _receipts(counts: dict[str, int]) -> str:
     """Of what providers took: delivered by their answer, and awaiting their receipt."""
-    if not counts.get("accepted") and not counts.get("delivered"):
+    if not counts["accepted"] and not counts["delivered"]:
         return ""
-    return (
-        f" ({counts.get('delivered', 0)} delivered, {counts.get('accepted', 0)} awaiting a receipt)"
-    )
+    return f" ({counts['delivered']} delivered, {counts['accepted']} awaiting a receipt)"
 
 
 def collect_lines(s: Any) -> list[str]:
