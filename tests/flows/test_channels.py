@@ -118,6 +118,23 @@ class TestFallingBack:
         assert {("aliyun_sms", "delivered")} == {(m.route, m.status) for m in texts}
 
 
+class TestProviderDown:
+    def test_a_provider_gone_keeps_the_message_on_its_route_for_a_retry(
+        self, db_url: str, providers: Providers, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """WeCom unreachable (nothing listens) is not an unknown member: the notices stay on
+        WeCom, kept with the reason and retried with back-off; the others go."""
+        monkeypatch.setenv("LIANJIE_WECOM_API_URL", "http://127.0.0.1:9")
+        sent = dispatch(db_url)
+        texts = texts_to(db_url, providers.readers["wecom"])
+        assert sent["failed"] == len(texts) and sent["accepted"] > 0
+        assert {("retrying", 0)} == {(m.status, m.route_index) for m in texts}
+        assert all(
+            "WeCom http://127.0.0.1:9/cgi-bin/gettoken" in (m.last_error or "") for m in texts
+        )
+        assert all("wecom-secret-value" not in (m.last_error or "") for m in texts)
+
+
 class TestLimits:
     def test_the_31st_message_in_a_minute_to_one_member_waits(
         self, db_url: str, providers: Providers
