@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from flows import dispatch
+from flows import dispatch, sending
 from harness.pipeline import SEND_ON, run_cycle, run_settings, write_city
 from harness.servers import smtp_server
 from models.db import session_for, utcnow
@@ -58,7 +58,8 @@ def test_killed_dispatch_delivers_everything_once(
         # The message in flight stays claimed until the claim times out; a later run takes it.
         monkeypatch.setenv("LIANJIE_SMTP_URL", url)
         later = utcnow() + timedelta(minutes=20)
-        monkeypatch.setattr(dispatch, "utcnow", lambda: later)
+        monkeypatch.setattr(dispatch, "utcnow", lambda: later)  # which messages are due
+        monkeypatch.setattr(sending, "utcnow", lambda: later)  # the stale claim taken again
         dispatch.send_due.fn(run=run_settings(db_url), kind="email", on=SEND_ON)
         ids = Counter(message["Message-ID"] for message in inbox)
 
