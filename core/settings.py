@@ -192,10 +192,19 @@ class Settings(BaseSettings):
             raise ValueError(f"{value!r} is not an http:// or https:// address")
         return value.rstrip("/")
 
+    @field_validator(*(n for names in PROVIDER_SETTINGS.values() for n in names), mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        # `LIANJIE_WECOM_SECRET=` is no secret: the provider is then half set up, and said so.
+        return None if isinstance(value, str) and not value.strip() else value
+
     @model_validator(mode="after")
     def _whole_providers(self) -> Settings:
         for route, names in PROVIDER_SETTINGS.items():
             given = [n for n in names if getattr(self, n) is not None]
+            # An address of its own given means the provider is meant to be used.
+            if f"{route}_api_url" in self.model_fields_set and not given:
+                given = [f"{route}_api_url"]
             if given and len(given) < len(names):
                 missing = ", ".join(f"LIANJIE_{n.upper()}" for n in names if n not in given)
                 raise LianjieInputError(f"{route} is half set up: {missing} missing")
@@ -210,7 +219,10 @@ class Settings(BaseSettings):
             for route, names in PROVIDER_SETTINGS.items()
             if all(getattr(self, n) is not None for n in names)
         ]
-        return [*set_up, Route.sms_gateway]
+        # With a provider set up, the file outbox is no route: a text that no provider can take
+        # fails, said, instead of going quietly into a folder. The gateway stays a route.
+        gateway = [Route.sms_gateway] if self.sms_url is not None or not set_up else []
+        return [*set_up, *gateway]
 
     @property
     def db_url(self) -> str:

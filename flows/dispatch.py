@@ -133,7 +133,14 @@ def send_due(
             routes.close()
     if counts["failed"]:
         logger.warning(
-            "%d %s messages failed; they stay queued and are retried later", counts["failed"], kind
+            "%d %s messages failed; they stay queued and are retried later%s",
+            counts["failed"],
+            kind,
+            "".join(f"\n  {n} × {why}" for why, n in outgoing.errors.most_common(3)),
+        )
+    if texting is not None and texting.taken:
+        logger.info(
+            "text messages by route: %s", ", ".join(f"{r} {n}" for r, n in texting.taken.items())
         )
     if counts["waiting"]:
         logger.info("%d wait for the next working day: a provider's daily limit", counts["waiting"])

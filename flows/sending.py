@@ -4,7 +4,8 @@ with the reason and retried later. A text message goes along its reader's routes
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 
 from sqlmodel import Session
 
@@ -33,6 +34,7 @@ class Sending:
     entries: CalendarEntries
     hidden: Hidden
     texting: TextSending | None = None  # text messages' routes, when more than the gateway
+    errors: Counter[str] = field(default_factory=Counter)  # why messages failed, for the log
 
     def claimed_and_sent(self, session: Session, message_id: int) -> str:
         message = claim(session=session, message_id=message_id, now=utcnow())
@@ -61,6 +63,7 @@ class Sending:
             self.channel.send(outgoing)
         except DeliveryError as error:
             mark_failed(session=session, message=message, error=str(error), now=utcnow())
+            self.errors[str(error)] += 1
             return "failed"
         except Exception as error:
             # A message that cannot be composed (a card gone, a broken template) is kept with

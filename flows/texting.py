@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -15,7 +16,15 @@ from sqlmodel import Session
 
 from core.domain import MessageStatus, Route
 from core.settings import Settings
-from delivery.channels import Handed, Outgoing, Pending, Receipts, Sender, UnknownRecipient
+from delivery.channels import (
+    DeliveryError,
+    Handed,
+    Outgoing,
+    Pending,
+    Receipts,
+    Sender,
+    UnknownRecipient,
+)
 from flows.common import log, working_calendar
 from flows.outgoing import open_route
 from models.db import utcnow
@@ -135,6 +144,7 @@ class TextSending:
 
     routes: TextRoutes
     readers: dict[int, Reachable]
+    taken: Counter[str] = field(default_factory=Counter)  # by route, for the run's log
 
     def send(self, session: Session, message: Message, outgoing: Outgoing) -> str:
         """The message's outcome: sent, accepted, delivered, waiting; a DeliveryError is
@@ -142,6 +152,12 @@ class TextSending:
         assert message.id is not None
         reader = self.readers.get(message.id, Reachable(message.recipient))
         ways = self.routes.routes_of(message, reader)
+        if not ways:
+            # Kept and retried, not given up: the operator may yet set a route up (doctor).
+            raise DeliveryError(
+                "no route set up reaches them: no work-app account here, and no SMS cloud "
+                f"holding an approved template for {message.kind} (lianjie doctor)"
+            )
         index = message.route_index
         while True:
             if index >= len(ways):
@@ -162,6 +178,7 @@ class TextSending:
                 move_on(session=session, message_id=message.id, why=str(error))
                 index += 1
                 continue
+            self.taken[route] += 1
             return self._handed(session, message, route, handed)
 
     def _on(self, route: Route, address: str, message: Message, outgoing: Outgoing) -> Outgoing:
@@ -205,6 +222,17 @@ def read_receipts(session: Session, routes: TextRoutes) -> dict[str, int]:
     """Ask each provider that sends receipts what became of what it took: delivered, or on to
     the reader's next route."""
     counts = {"delivered": 0, "not_delivered": 0, "awaiting": 0}
+    for route in set(Route) - set(routes.config.text_routes):
+        stranded = awaiting_receipt(session=session, route=route)
+        if stranded:
+            counts["awaiting"] += len(stranded)
+            log().warning(
+                "%d text messages %s took await its receipt, but %s is no longer set up: "
+                "set it up again to learn whether they were delivered",
+                len(stranded),
+                route,
+                route,
+            )
     for route in routes.config.text_routes:
         waiting = awaiting_receipt(session=session, route=route)
         sender = routes.sender(route) if waiting else None

@@ -254,7 +254,8 @@ def parse_policy(text: str, *, source: str = "<policy>") -> LoadedPolicy:
         policy = Policy.model_validate(document)
     except ValidationError as error:
         problems = "; ".join(
-            f"{'.'.join(str(part) for part in e['loc']) or '(top level)'}: {e['msg']}"
+            f"{'.'.join(str(part) for part in e['loc']) or '(top level)'}: "
+            f"{e['msg'].removeprefix('Value error, ')}"
             for e in error.errors()
         )
         raise PolicyError(f"policy file {source}: {problems}") from None

@@ -108,6 +108,8 @@ class Texts(_Strict):
     @model_validator(mode="after")
     def _templates_fit(self) -> Self:
         for kind, template in self.templates.items():
+            if "${" in PLACEHOLDER.sub("", template.text):
+                raise ValueError(f"the {kind} text template has a ${{ without its closing }}")
             unknown = [v for v in template.variables if v not in VARIABLES.get(kind, ())]
             if unknown:
                 known = ", ".join(f"${{{v}}}" for v in VARIABLES.get(kind, ()))

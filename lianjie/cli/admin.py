@@ -151,7 +151,8 @@ def demo(
 
 
 def doctor() -> None:
-    """Check the database, Prefect API, fonts (CJK included), output folder and mail settings."""
+    """Check the database, Prefect API, fonts (CJK included), output folder, mail settings and
+    the text messages' routes (providers set up, approved templates that fit)."""
     from lianjie.doctor import checks, warnings
 
     for warning in warnings():

@@ -135,6 +135,38 @@ class TestProviderDown:
         assert all("wecom-secret-value" not in (m.last_error or "") for m in texts)
 
 
+class TestNothingSetUpForAKind:
+    def test_a_kind_no_cloud_holds_a_template_for_fails_said_and_stays_queued(
+        self, db_url: str, providers: Providers, tmp_path: Path
+    ) -> None:
+        """Clouds set up but the holiday reminder without codes: its texts to readers with no
+        work-app account fail with the reason, kept for a retry, and no file is written."""
+        policy = tmp_path / "policy.toml"
+        text = policy.read_text("utf-8")
+        start = text.index("[texts.templates.holiday_reminder]")
+        end = text.index("[texts.templates.", start + 1)
+        policy.write_text(text[:start] + text[end:], "utf-8")
+        dispatch(db_url)
+        holiday = [
+            m for m in texts_to(db_url, providers.readers["aliyun"]) if m.kind == "holiday_reminder"
+        ]
+        assert holiday and {"retrying"} == {m.status for m in holiday}
+        assert all("no route set up reaches them" in (m.last_error or "") for m in holiday)
+        assert not list((tmp_path / "data" / "outbox").rglob("*.json")), "nothing into the folder"
+
+    def test_texts_a_provider_took_before_it_was_unset_are_still_awaited(
+        self, db_url: str, providers: Providers, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        dispatch(db_url)
+        accepted = [
+            m for m in texts_to(db_url, providers.readers["aliyun"]) if m.status == "accepted"
+        ]
+        for name in ("API_URL", "ACCESS_KEY_ID", "ACCESS_KEY_SECRET", "SIGN_NAME"):
+            monkeypatch.delenv(f"LIANJIE_ALIYUN_SMS_{name}")
+        receipts = collect_receipts.fn(run=run_settings(db_url))
+        assert accepted and receipts["awaiting"] >= len(accepted)
+
+
 class TestLimits:
     def test_the_31st_message_in_a_minute_to_one_member_waits(
         self, db_url: str, providers: Providers

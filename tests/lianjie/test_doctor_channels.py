@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from core.exceptions import LianjieInputError
 from core.settings import Settings
 from lianjie.doctor_channels import channels
 
@@ -60,9 +61,38 @@ def test_approved_codes_that_fit_pass_and_one_too_long_with_the_signature_fails(
     policy.write_text(approved, "utf-8")
     ok, _, said = texts_check(monkeypatch, LIANJIE_POLICY=str(policy), **ALIYUN)
     assert ok, said
-    assert "aliyun_sms → sms_gateway" in said
+    # no gateway set: the file outbox is no route once a provider is set up
+    assert said.endswith("text messages by aliyun_sms"), said
     # the session reminder fits 70 characters, but not with a signature of 12
     ok, _, said = texts_check(
         monkeypatch, LIANJIE_ALIYUN_SMS_SIGN_NAME="示范市纪委监委驻市委组织部纪检组"
     )
     assert not ok and "session_reminder's aliyun_sms template with the signature" in said
+
+
+class TestHalfSetUp:
+    @pytest.mark.parametrize(
+        ("env", "missing"),
+        [
+            (
+                {"LIANJIE_WECOM_CORP_ID": "ww", "LIANJIE_WECOM_AGENT_ID": "1"},
+                "LIANJIE_WECOM_SECRET",
+            ),
+            (
+                {
+                    "LIANJIE_WECOM_CORP_ID": "ww",
+                    "LIANJIE_WECOM_AGENT_ID": "1",
+                    "LIANJIE_WECOM_SECRET": " ",
+                },
+                "LIANJIE_WECOM_SECRET",
+            ),
+            ({"LIANJIE_DINGTALK_API_URL": "http://127.0.0.1:9"}, "LIANJIE_DINGTALK_APP_KEY"),
+        ],
+    )
+    def test_a_provider_half_set_up_is_refused_naming_what_is_missing(
+        self, monkeypatch: pytest.MonkeyPatch, env: dict[str, str], missing: str
+    ) -> None:
+        for name, value in env.items():
+            monkeypatch.setenv(name, value)
+        with pytest.raises(LianjieInputError, match=f"half set up: .*{missing}"):
+            Settings()

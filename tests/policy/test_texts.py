@@ -85,6 +85,13 @@ class TestTemplatesAtLoad:
         with pytest.raises(LianjieInputError, match="holiday_reminder text template can be"):
             load_policy(path)
 
+    def test_a_variable_left_open_is_refused(self, tmp_path: Path) -> None:
+        path = self._policy(
+            tmp_path, '[texts.templates.holiday_reminder]\ntext = "${name}同志：${holiday将至。"'
+        )
+        with pytest.raises(LianjieInputError, match=r"has a \$\{ without its closing"):
+            load_policy(path)
+
     def test_a_variable_the_kind_does_not_have_is_refused(self, tmp_path: Path) -> None:
         path = self._policy(
             tmp_path, '[texts.templates.holiday_reminder]\ntext = "${name}：请到${venue}。"'
