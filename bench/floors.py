@@ -193,7 +193,7 @@ STORED_BODY = (
 # A text's template parameters, as planning stores them for the SMS clouds.
 STORED_PARAMS = (
     '{"name":"干部","day":"11月2日","time":"9:00—10:30","venue":"市委党校报告厅",'
-    '"programme":"在职领导干部经常性专…","code":"26Q4-S-0001"}'
+    '"programme":"在职领导干部经常性专题教育","code":"26Q4-S-0001"}'
 )
 
 # The message table's columns but its id, as `stored_floor` fills them.

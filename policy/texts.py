@@ -23,7 +23,7 @@ VARIABLE_CHARS = {
     "day": 6,  # 12月31日
     "time": 11,  # 09:00-11:00
     "venue": 12,
-    "programme": 12,
+    "programme": 16,  # every programme name of the default policy, whole
     "code": 14,  # the session code
     "count": 4,
 }
