@@ -11,6 +11,7 @@ import json
 import urllib.error
 import urllib.request
 from typing import Any
+from urllib.parse import urlencode
 
 from delivery.channels import TIMEOUT_SECONDS, DeliveryError, describe, redact
 
@@ -55,3 +56,54 @@ def call_json(
     except (OSError, urllib.error.URLError, http.client.HTTPException) as error:
         # HTTPException: the server answered something that is not HTTP at all.
         raise DeliveryError(f"{name} {redact(url)}: {describe(error)}") from None
+
+
+class TokenApi:
+    """A work app's API (WeCom, DingTalk): an access token from its gettoken, carried in each
+    call's query string; a token it no longer takes is fetched again, once."""
+
+    def __init__(
+        self,
+        name: str,
+        api_url: str,
+        token_path: str,
+        credentials: dict[str, str],
+        stale: frozenset[int],
+    ) -> None:
+        self.name, self.api_url, self.stale = name, api_url, stale
+        self._token_url = f"{api_url}{token_path}?{urlencode(credentials)}"
+        self._token: str | None = None
+
+    def call(self, path: str, payload: dict[str, Any]) -> dict[str, Any]:
+        """POST to `path`; its answer, once the app says errcode 0."""
+        answer: dict[str, Any] = {}
+        for _ in range(2):
+            query = urlencode({"access_token": self._access_token()})
+            answer = self._answer(
+                call_json(f"{self.api_url}{path}?{query}", payload, name=self.name)
+            )
+            if answer.get("errcode") not in self.stale:
+                break
+            self._token = None
+        self._check(answer)
+        return answer
+
+    def forget(self) -> None:
+        self._token = None
+
+    def _access_token(self) -> str:
+        if self._token is None:
+            answer = self._answer(call_json(self._token_url, name=self.name))
+            self._check(answer)
+            self._token = str(answer["access_token"])
+        return self._token
+
+    @staticmethod
+    def _answer(called: Any) -> dict[str, Any]:
+        return called if isinstance(called, dict) else {"errcode": -1, "errmsg": "no answer"}
+
+    def _check(self, answer: dict[str, Any]) -> None:
+        # errmsg is the app's own words ("invalid credential, hint: [...]"): no secret in them.
+        if answer.get("errcode", -1) != 0:
+            said = f"errcode {answer.get('errcode')} {answer.get('errmsg', '')}".strip()
+            raise DeliveryError(f"{self.name} refused: {said}")
