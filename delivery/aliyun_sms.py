@@ -9,7 +9,7 @@ comes from QuerySendDetails (SendStatus 3 delivered, 2 failed, 1 still on its wa
 from __future__ import annotations
 
 import json
-from typing import Any
+from functools import partial
 from urllib.parse import urlsplit
 
 from alibabacloud_dysmsapi20170525 import models
@@ -24,6 +24,7 @@ from delivery.channels import (
     Outgoing,
     Pending,
     UnknownRecipient,
+    sdk_call,
 )
 
 # Aliyun's code for a number it will never reach; any other refusal (a limit, a template or a
@@ -62,7 +63,8 @@ class AliyunSms:
             template_param=json.dumps(dict(message.params), ensure_ascii=False),
             out_id=message.shown_as,  # the send key (an opaque one if confidential)
         )
-        body = self._call(lambda: self._client.send_sms_with_options(request, self._runtime))
+        send = partial(self._client.send_sms_with_options, request, self._runtime)
+        body = sdk_call("Aliyun SMS", send).body
         if body.code in UNKNOWN_NUMBER:
             raise UnknownRecipient(f"Aliyun SMS cannot reach the number: {body.code}")
         if body.code != "OK":
@@ -79,9 +81,8 @@ class AliyunSms:
                 page_size=10,
                 current_page=1,
             )
-            body = self._call(
-                lambda r=request: self._client.query_send_details_with_options(r, self._runtime)
-            )
+            query = partial(self._client.query_send_details_with_options, request, self._runtime)
+            body = sdk_call("Aliyun SMS", query).body
             details = (
                 body.sms_send_detail_dtos.sms_send_detail_dto if body.sms_send_detail_dtos else []
             )
@@ -92,13 +93,3 @@ class AliyunSms:
 
     def close(self) -> None:
         return None
-
-    def _call(self, call: Any) -> Any:
-        # The SDK's errors carry its request; only the kind and Aliyun's code are kept.
-        try:
-            return call().body
-        except Exception as error:
-            code = getattr(error, "code", None)
-            raise DeliveryError(
-                f"Aliyun SMS: {type(error).__name__} {code or ''}".strip()
-            ) from None

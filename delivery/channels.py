@@ -11,13 +11,15 @@ receipt are asked again later (`Receipts`).
 from __future__ import annotations
 
 import smtplib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol, runtime_checkable
+from typing import Protocol, TypeVar, runtime_checkable
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 TIMEOUT_SECONDS = 30
+T = TypeVar("T")
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
@@ -84,6 +86,16 @@ class Receipts(Protocol):
     False not delivered; a message it has no word on yet is left out."""
 
     def receipts(self, pending: list[Pending]) -> dict[str, bool]: ...
+
+
+def sdk_call(name: str, call: Callable[[], T]) -> T:
+    """A cloud SDK's call (`name`: "Aliyun SMS"); its failure a DeliveryError keeping only the
+    error's kind and the cloud's code, as the SDKs' texts can quote the signed request."""
+    try:
+        return call()
+    except Exception as error:
+        code = getattr(error, "code", None)
+        raise DeliveryError(f"{name}: {type(error).__name__} {code or ''}".strip()) from None
 
 
 def redact(url: str) -> str:

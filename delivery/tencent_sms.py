@@ -8,7 +8,7 @@ reader's own). The receipt comes from PullSmsSendStatusByPhoneNumber (SUCCESS or
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from functools import partial
 from urllib.parse import urlsplit
 
 from tencentcloud.common import credential
@@ -24,6 +24,7 @@ from delivery.channels import (
     Outgoing,
     Pending,
     UnknownRecipient,
+    sdk_call,
 )
 
 UNKNOWN_NUMBER = {
@@ -66,7 +67,7 @@ class TencentSms:
         request.TemplateId = message.template
         request.TemplateParamSet = [value for _, value in message.params]
         request.SessionContext = message.shown_as  # the send key (an opaque one if confidential)
-        answer = self._call(lambda: self._client.SendSms(request))
+        answer = sdk_call("Tencent SMS", partial(self._client.SendSms, request))
         status = (answer.SendStatusSet or [None])[0]
         if status is None:
             raise DeliveryError("Tencent SMS answered without a status")
@@ -87,7 +88,8 @@ class TencentSms:
             request.Offset, request.Limit = 0, 100
             request.PhoneNumber = f"+86{number}"
             request.SmsSdkAppId = self.sdk_app_id
-            answer = self._call(lambda r=request: self._client.PullSmsSendStatusByPhoneNumber(r))
+            pull = partial(self._client.PullSmsSendStatusByPhoneNumber, request)
+            answer = sdk_call("Tencent SMS", pull)
             for status in answer.PullSmsSendStatusSet or []:
                 found[status.SerialNo] = status.ReportStatus == "SUCCESS"
         wanted = {p.reference for p in pending}
@@ -95,13 +97,3 @@ class TencentSms:
 
     def close(self) -> None:
         return None
-
-    def _call(self, call: Any) -> Any:
-        # The SDK's exception text can quote the request; only Tencent's code is kept.
-        try:
-            return call()
-        except Exception as error:
-            code = getattr(error, "code", None)
-            raise DeliveryError(
-                f"Tencent SMS: {type(error).__name__} {code or ''}".strip()
-            ) from None
