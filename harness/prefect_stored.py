@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 from typing import Any
 from uuid import UUID
 
@@ -64,3 +65,15 @@ def stored_for(runs: list[UUID]) -> dict[str, list[str]]:
         }
 
     return asyncio.run(read())
+
+
+def stored_once_logged(runs: list[UUID], said: str) -> dict[str, list[str]]:
+    """`stored_for(runs)` once a log line holding `said` has reached the server: the runs'
+    logs arrive in batches after the runs end. The two minutes are a backstop for a broken
+    run, never reached otherwise (the tests that call this are marked slow)."""
+    deadline = time.monotonic() + 120
+    stored = stored_for(runs)
+    while not any(said in line for line in stored["logs"]) and time.monotonic() < deadline:
+        time.sleep(1)
+        stored = stored_for(runs)
+    return stored

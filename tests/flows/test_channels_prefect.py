@@ -5,14 +5,13 @@ runs, artifacts, logs) holds a provider's secret or access token."""
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 
 import pytest
 
 from harness.channels import SECRETS, providers_set_up
 from harness.pipeline import SEND_ON
-from harness.prefect_stored import flow_run_of, stored_for
+from harness.prefect_stored import flow_run_of, stored_once_logged
 
 
 @pytest.mark.slow
@@ -32,13 +31,9 @@ def test_a_dispatch_on_prefect_keeps_no_secret(
     for fake in (providers.dingtalk, providers.aliyun, providers.tencent):
         assert fake.received, type(fake).__name__
     runs = [flow_run_of(state) for state in (first, again)]
-    # Logs reach the server in batches after the runs: read until the receipts' line is there.
+    # The runs' logs reach the server after the runs: read once the receipts' line is there.
     said = "receipts: "
-    deadline = time.monotonic() + 120
-    stored = stored_for(runs)
-    while not any(said in line for line in stored["logs"]) and time.monotonic() < deadline:
-        time.sleep(1)
-        stored = stored_for(runs)
+    stored = stored_once_logged(runs, said)
     assert stored["artifacts"] and any(said in line for line in stored["logs"])
     words = (*SECRETS, providers.wecom.token, providers.dingtalk.token)
     found = {
