@@ -173,14 +173,7 @@ class TestLimits:
     ) -> None:
         """WeCom drops a member's 31st message in a minute without a word: it must wait."""
         who = providers.readers["wecom"]
-        phone = texts_to(db_url, who)[0].recipient
-        with session_for(db_url) as session:
-            session.execute(
-                update(Message)
-                .where(Message.employee_id != who)
-                .values(due_on=SEND_ON + timedelta(days=30))
-            )
-            add_messages(session=session, rows=[_text(f"extra:{n}", who, phone) for n in range(31)])
+        more_texts_to(db_url, who, "extra", 31, alone=True)
         sent = dispatch(db_url)
         texts = texts_to(db_url, who)
         assert len(texts) > 31 and sent["delivered"] == len(texts)
@@ -195,18 +188,10 @@ class TestLimits:
         """A second dispatch seconds after the first (a retry, a run by hand) reads what went
         from the outbox: the member's 31st message of the minute still waits."""
         who = providers.readers["wecom"]
-        phone = texts_to(db_url, who)[0].recipient
-        with session_for(db_url) as session:
-            session.execute(
-                update(Message)
-                .where(Message.employee_id != who)
-                .values(due_on=SEND_ON + timedelta(days=30))
-            )
-            add_messages(session=session, rows=[_text(f"early:{n}", who, phone) for n in range(25)])
+        more_texts_to(db_url, who, "early", 25, alone=True)
         dispatch(db_url)
         providers.clock.sleep(5)
-        with session_for(db_url) as session:
-            add_messages(session=session, rows=[_text(f"late:{n}", who, phone) for n in range(10)])
+        more_texts_to(db_url, who, "late", 10)
         dispatch(db_url)
         assert len(providers.wecom.received) == len(texts_to(db_url, who)), "none dropped"
         times = sorted(r["at"] for r in providers.wecom.received)
@@ -224,9 +209,7 @@ class TestLimits:
             "utf-8",
         )
         who = providers.readers["aliyun"]
-        phone = texts_to(db_url, who)[0].recipient
-        with session_for(db_url) as session:
-            add_messages(session=session, rows=[_text(f"extra:{n}", who, phone) for n in range(3)])
+        more_texts_to(db_url, who, "extra", 3)
         dispatch(db_url)
         extra = [m for m in texts_to(db_url, who) if m.send_key.startswith("extra:")]
         went = [m for m in extra if m.status == "accepted"]
@@ -268,6 +251,19 @@ class TestSecrets:
             assert secret not in rows
             assert secret not in files
         assert providers.wecom.token not in caplog.text + rows
+
+
+def more_texts_to(db_url: str, who: str, name: str, count: int, *, alone: bool = False) -> None:
+    """`count` more texts due to one reader, at their phone; `alone`: nobody else's due."""
+    phone = texts_to(db_url, who)[0].recipient
+    with session_for(db_url) as session:
+        if alone:
+            session.execute(
+                update(Message)
+                .where(Message.employee_id != who)
+                .values(due_on=SEND_ON + timedelta(days=30))
+            )
+        add_messages(session=session, rows=[_text(f"{name}:{n}", who, phone) for n in range(count)])
 
 
 def _text(key: str, employee_id: str, phone: str) -> dict[str, object]:
