@@ -10,6 +10,7 @@ from typing import Annotated
 from prefect import flow, task
 from pydantic import BaseModel
 
+from core.dispatch_counts import handed
 from core.domain import Channel
 from core.exceptions import LianjieInputError
 from flows.artifact_tables import TableWords
@@ -76,7 +77,7 @@ class DispatchSummary(BaseModel):
             date=on,
             expired=expired,
             by_channel=by_channel,
-            sent=total("sent") + total("accepted") + total("delivered"),
+            sent=sum(handed(c)["sent"] for c in by_channel.values()),
             failed=total("failed"),
             skipped=total("skipped"),
             accepted=total("accepted"),
