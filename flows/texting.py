@@ -68,6 +68,7 @@ class TextRoutes:
     texts: Texts
     clock: Clock
     next_working_day: Callable[[date], date]
+    set_up: list[Route]  # the settings' text routes, read once for the run
     senders: dict[Route, Sender] = field(default_factory=dict)
     # By route, then by reader: a day's texts are checked one by one against their reader's
     # own, not against everything a route carried (a province's quarter sends 275,000).
@@ -97,7 +98,7 @@ class TextRoutes:
             sender.close()
 
     def routes_of(self, message: Message, reader: Reachable) -> list[tuple[Route, str]]:
-        return routes_for(message.kind, self.texts, self.config.text_routes, reader)
+        return routes_for(message.kind, self.texts, self.set_up, reader)
 
     def waited(self, session: Session, route: Route, message: Message) -> Wait | None:
         """Keep to the route's limits: a minute's wait is slept; a day's is returned."""
@@ -125,12 +126,13 @@ CLOCK: Clock = SystemClock()
 def text_routes(config: Settings) -> TextRoutes | None:
     """The routes set up here, or None when text messages have only the gateway (or the file
     outbox): then they go as they always went."""
-    if config.text_routes == [Route.sms_gateway]:
+    set_up = config.text_routes
+    if set_up == [Route.sms_gateway]:
         return None
     texts = load_policy(config.policy).policy.texts
     today = CLOCK.now().astimezone(config.zone).date()
     calendar = working_calendar(config, today, today + timedelta(days=40))
-    return TextRoutes(config, texts, CLOCK, calendar.next_working_day)
+    return TextRoutes(config, texts, CLOCK, calendar.next_working_day, set_up)
 
 
 def text_readers(session: Session, ids: list[int]) -> dict[int, Reachable]:
@@ -228,7 +230,7 @@ def read_receipts(session: Session, routes: TextRoutes) -> dict[str, int]:
     """Ask each provider that sends receipts what became of what it took: delivered, or on to
     the reader's next route."""
     counts = {"delivered": 0, "not_delivered": 0, "awaiting": 0}
-    for route in set(Route) - set(routes.config.text_routes):
+    for route in set(Route) - set(routes.set_up):
         stranded = awaiting_receipt(session=session, route=route)
         if stranded:
             counts["awaiting"] += len(stranded)
@@ -239,7 +241,7 @@ def read_receipts(session: Session, routes: TextRoutes) -> dict[str, int]:
                 route,
                 route,
             )
-    for route in routes.config.text_routes:
+    for route in routes.set_up:
         waiting = awaiting_receipt(session=session, route=route)
         sender = routes.sender(route) if waiting else None
         if not waiting or not isinstance(sender, Receipts):
